@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/bus/keyspace.h"
+#include "events/v1/domain_events.pb.h"
+
+namespace events::redis {
+class RedisClient;
+}
+
+namespace events::bus {
+
+// The envelope as stream-entry fields, flattened "field, value, field, value...", in the
+// order Lua's XADD takes them. Scripts receive these as ARGV and append them with
+// kLuaXaddEvent in the same script as the state change (transactional outbox).
+std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event);
+// Number of strings ToStreamFields returns (fixed, so scripts can walk ARGV).
+inline constexpr int kStreamFieldCount = 16;
+
+// A Lua function to paste at the top of a script:
+//   xadd_event(stream_key, maxlen, argv_table, first_index)
+// appends the event whose 16 fields start at argv_table[first_index] and returns the new
+// entry id. maxlen trims approximately (MAXLEN ~) so streams stay bounded.
+extern const char* const kLuaXaddEvent;
+
+// Reads a stream entry's field/value pairs back into an envelope. INVALID_ARGUMENT when a
+// required field (id, type) is missing.
+absl::StatusOr<events::v1::DomainEvent> FromStreamFields(
+    const std::vector<std::pair<std::string, std::string>>& fields);
+
+// Appends one event outside any script (for events with no state change of their own).
+absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Keyspace& keys,
+                                    int partition, const events::v1::DomainEvent& event,
+                                    int64_t maxlen = 1000000);
+
+// One entry handed to a consumer.
+struct Delivery {
+  int partition = 0;
+  std::string stream_id;
+  // How many times the group has handed this entry out, this time included.
+  int64_t delivery_count = 1;
+  // Empty unless the entry could not be parsed (then event is empty and this says why).
+  std::string parse_error;
+  events::v1::DomainEvent event;
+};
+
+struct ConsumerOptions {
+  std::string group;     // e.g. "integrations"
+  std::string consumer;  // unique per process, e.g. hostname-pid
+  int batch_size = 100;
+  // Entries pending longer than this on another consumer are claimed (XAUTOCLAIM).
+  std::chrono::milliseconds claim_idle{60000};
+  // After this many deliveries an entry goes to the dead-letter stream and is acked.
+  int max_deliveries = 5;
+};
+
+// A consumer-group reader over every partition stream.
+//
+// At least once: an entry is handed out until Ack'd; side effects must be idempotent by the
+// event id. Not thread-safe: use one Consumer per thread. Errors: UNAVAILABLE when Redis is
+// down (retry later); INTERNAL on unexpected replies.
+class Consumer {
+ public:
+  Consumer(events::redis::RedisClient& redis, const Keyspace& keys, ConsumerOptions options);
+
+  // Creates the group on every partition stream (from the start, "0"), idempotently.
+  absl::Status EnsureGroups();
+
+  // New entries for this consumer, plus entries stuck on other consumers longer than
+  // claim_idle; entries past max_deliveries are dead-lettered instead of returned.
+  // Never blocks in Redis (non-blocking reads); callers pace their polling.
+  absl::StatusOr<std::vector<Delivery>> Poll();
+
+  // XACK after the side effect is done.
+  absl::Status Ack(const Delivery& delivery);
+
+ private:
+  events::redis::RedisClient& redis_;
+  const Keyspace& keys_;
+  ConsumerOptions options_;
+};
+
+}  // namespace events::bus

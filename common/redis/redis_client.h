@@ -1,0 +1,99 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+struct redisReply;
+struct redisContext;
+
+namespace events::redis {
+
+// Where Redis is and how long to wait for it.
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  int db = 0;
+  std::string password;
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds command_timeout{2000};
+  // Connections kept open; callers beyond this wait for a free one.
+  int pool_size = 8;
+};
+
+// Parses "redis://[:password@]host[:port][/db]". INVALID_ARGUMENT naming the problem.
+absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url);
+
+struct ReplyDeleter {
+  void operator()(redisReply* reply) const;
+};
+// Owns a hiredis reply; freed when it goes out of scope.
+using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
+// Reading replies without touching hiredis types at every call site.
+bool IsNil(const redisReply& r);
+bool IsArray(const redisReply& r);
+size_t ArraySize(const redisReply& r);
+const redisReply& ArrayAt(const redisReply& r, size_t i);
+// The string of a STRING/STATUS/ERROR reply (binary-safe); "" otherwise.
+std::string AsString(const redisReply& r);
+// An INTEGER reply, or a STRING reply holding a decimal integer; 0 otherwise.
+int64_t AsInt(const redisReply& r);
+
+// A Lua script, identified by the SHA1 of its source. Immutable; safe to share.
+class LuaScript {
+ public:
+  LuaScript(std::string name, std::string source);
+  const std::string& name() const { return name_; }
+  const std::string& source() const { return source_; }
+  const std::string& sha1() const { return sha1_; }
+
+ private:
+  std::string name_;
+  std::string source_;
+  std::string sha1_;
+};
+
+// A pool of hiredis connections with timeouts and reconnect.
+//
+// Every method is thread-safe. Errors: UNAVAILABLE when Redis cannot be reached or times
+// out (the connection is dropped and re-made on the next call); INTERNAL when Redis answers
+// with an error reply (the message is Redis's). Nothing here throws.
+class RedisClient {
+ public:
+  explicit RedisClient(RedisOptions options);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // Runs one command given as binary-safe arguments, e.g. {"HGET", key, field}.
+  absl::StatusOr<ReplyPtr> Command(const std::vector<std::string>& argv);
+
+  // Runs several commands on one connection in one round trip; replies in order. An error
+  // reply of one command is returned as that reply, not as a failed status.
+  absl::StatusOr<std::vector<ReplyPtr>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+
+  // EVALSHA, loading the script (SCRIPT LOAD) and retrying once on NOSCRIPT, e.g. after a
+  // Redis restart or failover.
+  absl::StatusOr<ReplyPtr> Eval(const LuaScript& script, const std::vector<std::string>& keys,
+                                const std::vector<std::string>& args);
+
+  // PING; OK when Redis answers.
+  absl::Status Ping();
+
+  const RedisOptions& options() const { return options_; }
+
+ private:
+  class Pool;
+  RedisOptions options_;
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace events::redis
