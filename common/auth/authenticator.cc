@@ -1,0 +1,111 @@
+#include "absl/strings/string_view.h"
+#include "common/auth/authenticator.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/auth/key_store.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+
+namespace events::auth {
+namespace {
+
+constexpr size_t kMaxOrgNameLength = 200;
+
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat(
+      why, "; send the metadata \"authorization: Bearer evk_...\" with an API key of your "
+           "organisation"));
+}
+
+}  // namespace
+
+absl::StatusOr<Caller> Authenticator::Authenticate(
+    std::optional<absl::string_view> authorization) const {
+  if (!authorization.has_value() || authorization->empty()) {
+    return Unauthenticated("this call needs an API key");
+  }
+  absl::string_view value = absl::StripAsciiWhitespace(*authorization);
+  constexpr absl::string_view kBearer = "bearer ";
+  if (value.size() <= kBearer.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
+    return Unauthenticated("the authorization metadata is not \"Bearer <key>\"");
+  }
+  absl::string_view key = absl::StripAsciiWhitespace(value.substr(kBearer.size()));
+  if (!absl::StartsWith(key, kApiKeyPrefix) || key.size() > 200) {
+    return Unauthenticated("the API key is malformed (keys start with \"evk_\")");
+  }
+  absl::StatusOr<ApiKeyRecord> record = store_.FindByHash(Sha256Hex(key));
+  if (absl::IsNotFound(record.status())) {
+    return Unauthenticated("the API key is not known");
+  }
+  if (!record.ok()) return record.status();
+  if (record->revoked) return Unauthenticated("the API key has been revoked");
+  return Caller{record->org_id, record->key_id, record->roles, record->scopes};
+}
+
+absl::Status RequireRole(const Caller& caller, Role role) {
+  if (caller.HasRole(role)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("this call needs a key with the ", RoleName(role), " role"));
+}
+
+absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles,
+                            absl::string_view integration_scope) {
+  for (Role r : roles) {
+    if (caller.HasRole(r)) return absl::OkStatus();
+  }
+  if (!integration_scope.empty() && caller.HasRole(Role::kIntegration) &&
+      caller.HasScope(integration_scope)) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> names;
+  for (Role r : roles) names.emplace_back(RoleName(r));
+  std::string need = absl::StrCat("this call needs a key with the ", absl::StrJoin(names, " or "),
+                                  " role");
+  if (!integration_scope.empty()) {
+    absl::StrAppend(&need, ", or an integration key with the ", integration_scope, " scope");
+  }
+  return absl::PermissionDeniedError(need);
+}
+
+absl::StatusOr<IssuedKey> IssueKey(KeyStore& store, const IdGenerator& ids, const Clock& clock,
+                                   const std::string& org_id, std::vector<Role> roles,
+                                   std::vector<std::string> scopes, std::string name) {
+  IssuedKey issued;
+  issued.plaintext = absl::StrCat(kApiKeyPrefix, RandomToken(32));
+  issued.record.key_id = ids.New("key");
+  issued.record.org_id = org_id;
+  issued.record.roles = std::move(roles);
+  issued.record.scopes = std::move(scopes);
+  issued.record.name = std::move(name);
+  issued.record.created_unix_ms = clock.NowUnixMs();
+  absl::Status put = store.PutKey(Sha256Hex(issued.plaintext), issued.record);
+  if (!put.ok()) return put;
+  return issued;
+}
+
+absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerator& ids,
+                                                const Clock& clock, absl::string_view org_name) {
+  absl::string_view name = absl::StripAsciiWhitespace(org_name);
+  if (name.empty()) {
+    return absl::InvalidArgumentError("org_name is required, e.g. \"Riverside Carers Forum\"");
+  }
+  if (name.size() > kMaxOrgNameLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("org_name must be at most ", kMaxOrgNameLength, " characters"));
+  }
+  Bootstrap out;
+  out.org = Organisation{ids.New("org"), std::string(name), clock.NowUnixMs()};
+  if (absl::Status s = store.CreateOrganisation(out.org); !s.ok()) return s;
+  absl::StatusOr<IssuedKey> key =
+      IssueKey(store, ids, clock, out.org.id, {Role::kOrganiser, Role::kAccessCoordinator}, {},
+               "bootstrap key");
+  if (!key.ok()) return key.status();
+  out.key = *std::move(key);
+  return out;
+}
+
+}  // namespace events::auth

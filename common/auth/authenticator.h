@@ -1,0 +1,63 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/auth/api_key.h"
+
+namespace events {
+class Clock;
+class IdGenerator;
+}  // namespace events
+
+namespace events::auth {
+
+class KeyStore;
+
+// Turns an "authorization" header into a Caller. Thread-safe.
+class Authenticator {
+ public:
+  explicit Authenticator(KeyStore& store) : store_(store) {}
+
+  // UNAUTHENTICATED, with a message saying what to send, when the header is missing, is not
+  // "Bearer evk_...", or names an unknown or revoked key; UNAVAILABLE when the key store is
+  // down.
+  absl::StatusOr<Caller> Authenticate(std::optional<absl::string_view> authorization) const;
+
+ private:
+  KeyStore& store_;
+};
+
+// PERMISSION_DENIED naming the role needed, unless the caller has it.
+absl::Status RequireRole(const Caller& caller, Role role);
+// PERMISSION_DENIED unless the caller has one of the roles (or, for an integration key, the
+// scope).
+absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles,
+                            absl::string_view integration_scope = {});
+
+struct IssuedKey {
+  // Shown once to whoever asked for it, never stored.
+  std::string plaintext;
+  ApiKeyRecord record;
+};
+
+// Makes a new key for an organisation and stores its hash.
+absl::StatusOr<IssuedKey> IssueKey(KeyStore& store, const IdGenerator& ids, const Clock& clock,
+                                   const std::string& org_id, std::vector<Role> roles,
+                                   std::vector<std::string> scopes, std::string name);
+
+struct Bootstrap {
+  Organisation org;
+  IssuedKey key;
+};
+
+// The first step on a new installation: an organisation and its first key, with the
+// organiser and access_coordinator roles. INVALID_ARGUMENT for an empty or over-long name.
+absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerator& ids,
+                                                const Clock& clock, absl::string_view org_name);
+
+}  // namespace events::auth

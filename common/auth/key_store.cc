@@ -1,0 +1,131 @@
+#include "absl/strings/string_view.h"
+#include "common/auth/key_store.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+
+namespace events::auth {
+namespace {
+
+std::string JoinRoles(const std::vector<Role>& roles) {
+  std::vector<absl::string_view> names;
+  for (Role r : roles) names.push_back(RoleName(r));
+  return absl::StrJoin(names, ",");
+}
+
+}  // namespace
+
+RedisKeyStore::RedisKeyStore(events::redis::RedisClient& redis,
+                             const events::bus::Keyspace& keys)
+    : redis_(redis), keys_(keys) {}
+
+absl::StatusOr<ApiKeyRecord> RedisKeyStore::FindByHash(const std::string& key_hash) {
+  auto reply = redis_.Command({"HGETALL", keys_.Global(absl::StrCat("auth:key:", key_hash))});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (!redis::IsArray(r) || redis::ArraySize(r) == 0) {
+    return absl::NotFoundError("API key not found");
+  }
+  ApiKeyRecord record;
+  for (size_t i = 0; i + 1 < redis::ArraySize(r); i += 2) {
+    std::string field = redis::AsString(redis::ArrayAt(r, i));
+    std::string value = redis::AsString(redis::ArrayAt(r, i + 1));
+    if (field == "key_id") {
+      record.key_id = value;
+    } else if (field == "org") {
+      record.org_id = value;
+    } else if (field == "roles") {
+      for (absl::string_view name : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+        // An unknown role (from a newer version) grants nothing here.
+        if (auto role = ParseRole(name); role.ok()) record.roles.push_back(*role);
+      }
+    } else if (field == "scopes") {
+      record.scopes = absl::StrSplit(value, ',', absl::SkipEmpty());
+    } else if (field == "name") {
+      record.name = value;
+    } else if (field == "created") {
+      (void)absl::SimpleAtoi(value, &record.created_unix_ms);
+    } else if (field == "revoked") {
+      record.revoked = value == "1";
+    }
+  }
+  return record;
+}
+
+absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyRecord& record) {
+  auto replies = redis_.Pipeline({
+      {"MULTI"},
+      {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
+       record.org_id, "roles", JoinRoles(record.roles), "scopes",
+       absl::StrJoin(record.scopes, ","), "name", record.name, "created",
+       absl::StrCat(record.created_unix_ms), "revoked", record.revoked ? "1" : "0"},
+      {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id},
+      {"EXEC"},
+  });
+  if (!replies.ok()) return replies.status();
+  const redisReply& exec = *replies->back();
+  if (!redis::IsArray(exec)) {
+    return absl::InternalError(
+        absl::StrCat("storing API key failed: ", redis::AsString(exec)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisKeyStore::CreateOrganisation(const Organisation& org) {
+  std::string key = keys_.Global(absl::StrCat("org:", org.id));
+  auto created = redis_.Command({"HSETNX", key, "name", org.name});
+  if (!created.ok()) return created.status();
+  if (redis::AsInt(**created) == 0) {
+    return absl::AlreadyExistsError(absl::StrCat("organisation ", org.id, " already exists"));
+  }
+  auto rest = redis_.Command({"HSET", key, "created", absl::StrCat(org.created_unix_ms)});
+  return rest.ok() ? absl::OkStatus() : rest.status();
+}
+
+absl::StatusOr<Organisation> RedisKeyStore::GetOrganisation(const std::string& org_id) {
+  auto reply =
+      redis_.Command({"HMGET", keys_.Global(absl::StrCat("org:", org_id)), "name", "created"});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (redis::ArraySize(r) != 2 || redis::IsNil(redis::ArrayAt(r, 0))) {
+    return absl::NotFoundError(absl::StrCat("organisation ", org_id, " not found"));
+  }
+  return Organisation{org_id, redis::AsString(redis::ArrayAt(r, 0)),
+                      redis::AsInt(redis::ArrayAt(r, 1))};
+}
+
+absl::StatusOr<ApiKeyRecord> FakeKeyStore::FindByHash(const std::string& key_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keys_.find(key_hash);
+  if (it == keys_.end()) return absl::NotFoundError("API key not found");
+  return it->second;
+}
+
+absl::Status FakeKeyStore::PutKey(const std::string& key_hash, const ApiKeyRecord& record) {
+  std::lock_guard<std::mutex> lock(mu_);
+  keys_[key_hash] = record;
+  return absl::OkStatus();
+}
+
+absl::Status FakeKeyStore::CreateOrganisation(const Organisation& org) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!orgs_.emplace(org.id, org).second) {
+    return absl::AlreadyExistsError(absl::StrCat("organisation ", org.id, " already exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Organisation> FakeKeyStore::GetOrganisation(const std::string& org_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = orgs_.find(org_id);
+  if (it == orgs_.end()) {
+    return absl::NotFoundError(absl::StrCat("organisation ", org_id, " not found"));
+  }
+  return it->second;
+}
+
+}  // namespace events::auth

@@ -1,0 +1,62 @@
+#include <memory>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "common/testing/redis_for_test.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "gtest/gtest.h"
+
+namespace events::auth {
+namespace {
+
+TEST(RedisKeyStoreTest, BootstrapThenAuthenticateAgainstRealRedis) {
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  bus::Keyspace keys(events::testing::UniqueKeyPrefix(), 16);
+  RedisKeyStore store(redis, keys);
+  FakeClock clock(1'780'000'000'000);
+  IdGenerator ids(clock);
+
+  auto boot = BootstrapOrganisation(store, ids, clock, "Northern Lived Experience Network");
+  ASSERT_TRUE(boot.ok()) << boot.status();
+  auto org = store.GetOrganisation(boot->org.id);
+  ASSERT_TRUE(org.ok()) << org.status();
+  EXPECT_EQ(org->name, "Northern Lived Experience Network");
+  EXPECT_EQ(org->created_unix_ms, 1'780'000'000'000);
+  EXPECT_EQ(store.CreateOrganisation(boot->org).code(), absl::StatusCode::kAlreadyExists);
+
+  Authenticator auth(store);
+  auto caller = auth.Authenticate("Bearer " + boot->key.plaintext);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->org_id, boot->org.id);
+  EXPECT_TRUE(caller->HasRole(Role::kOrganiser));
+
+  // The plaintext key appears nowhere in Redis.
+  auto scan = redis.Command({"KEYS", keys.prefix() + "*"});
+  ASSERT_TRUE(scan.ok());
+  for (size_t i = 0; i < redis::ArraySize(**scan); ++i) {
+    std::string key = redis::AsString(redis::ArrayAt(**scan, i));
+    EXPECT_EQ(key.find(boot->key.plaintext), std::string::npos);
+    auto dump = redis.Command({"DUMP", key});
+    ASSERT_TRUE(dump.ok());
+    EXPECT_EQ(redis::AsString(**dump).find(boot->key.plaintext), std::string::npos);
+  }
+  EXPECT_EQ(store.GetOrganisation("org_nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(RedisKeyStoreTest, UnreachableRedisIsUnavailableNotUnauthenticated) {
+  redis::RedisOptions options;
+  options.port = 1;  // nothing listens there
+  options.connect_timeout = std::chrono::milliseconds(200);
+  redis::RedisClient redis(options);
+  bus::Keyspace keys("", 16);
+  RedisKeyStore store(redis, keys);
+  Authenticator auth(store);
+  auto caller = auth.Authenticate("Bearer evk_abcdefghijklmnop");
+  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnavailable) << caller.status();
+}
+
+}  // namespace
+}  // namespace events::auth
