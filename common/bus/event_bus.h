@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +36,8 @@ absl::StatusOr<events::v1::DomainEvent> FromStreamFields(
     const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Appends one event outside any script (for events with no state change of their own).
+// Returns the new entry id. INVALID_ARGUMENT for a partition out of range or an event
+// without id or type; maxlen <= 0 keeps every entry.
 absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Keyspace& keys,
                                     int partition, const events::v1::DomainEvent& event,
                                     int64_t maxlen = 1000000);
@@ -81,9 +84,21 @@ class Consumer {
   absl::Status Ack(const Delivery& delivery);
 
  private:
+  // The group on one partition stream; BUSYGROUP (already there) is success.
+  absl::Status EnsureGroup(int partition);
+  // Claims entries idle past claim_idle into out, dead-lettering those past max_deliveries.
+  absl::Status ClaimStuck(int partition, int limit, std::vector<Delivery>& out);
+  // Reads never-delivered entries into out.
+  absl::Status ReadNew(int partition, int limit, std::vector<Delivery>& out);
+
   events::redis::RedisClient& redis_;
-  const Keyspace& keys_;
+  // A copy: a Keyspace is two small fields, and a reference could outlive a temporary.
+  const Keyspace keys_;
   ConsumerOptions options_;
+  // XAUTOCLAIM cursor per partition, so a long pending list is scanned a batch at a time.
+  std::vector<std::string> claim_cursors_;
+  // Where the next Poll starts, rotating so a busy partition cannot starve the others.
+  int next_partition_ = 0;
 };
 
 }  // namespace events::bus

@@ -25,9 +25,14 @@ struct RedisOptions {
   std::chrono::milliseconds command_timeout{2000};
   // Connections kept open; callers beyond this wait for a free one.
   int pool_size = 8;
+  // How long a caller waits for a free connection before UNAVAILABLE.
+  std::chrono::milliseconds pool_wait_timeout{2000};
+  // Sent as CLIENT SETNAME when not empty, so CLIENT LIST shows who holds each connection.
+  std::string client_name;
 };
 
 // Parses "redis://[:password@]host[:port][/db]". INVALID_ARGUMENT naming the problem.
+// Also takes "default:" as user name, a percent-encoded password and an [IPv6] host.
 absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url);
 
 struct ReplyDeleter {
@@ -63,8 +68,12 @@ class LuaScript {
 // A pool of hiredis connections with timeouts and reconnect.
 //
 // Every method is thread-safe. Errors: UNAVAILABLE when Redis cannot be reached or times
-// out (the connection is dropped and re-made on the next call); INTERNAL when Redis answers
-// with an error reply (the message is Redis's). Nothing here throws.
+// out (the connection is dropped and re-made on the next call), or answers with a transient
+// error (LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN); FAILED_PRECONDITION
+// when it refuses our credentials or db (NOAUTH, WRONGPASS, SELECT); INTERNAL for any other
+// error reply (the message is Redis's, verbatim). Nothing here throws. The constructor sets
+// SIGPIPE to ignored if it still has its default action, so a dropped connection cannot kill
+// the process.
 class RedisClient {
  public:
   explicit RedisClient(RedisOptions options);

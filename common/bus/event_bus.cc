@@ -1,0 +1,58 @@
+// Publishing: the Lua helper that scripts use, and Publish for events without a script.
+
+#include "common/bus/event_bus.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/redis/redis_client.h"
+
+namespace events::bus {
+
+// Raises a script error rather than writing a shifted or short entry when the caller's ARGV
+// index is off: a wrong entry in the outbox would reach every consumer.
+const char* const kLuaXaddEvent = R"lua(
+local function xadd_event(stream_key, maxlen, argv, first)
+  local fields = {}
+  for i = 0, 15 do
+    local value = argv[first + i]
+    if value == nil then
+      error('xadd_event: ARGV[' .. (first + i) .. '] is missing; pass all 16 event fields')
+    end
+    fields[i + 1] = value
+  end
+  if fields[1] ~= 'id' or fields[3] ~= 'type' then
+    error('xadd_event: ARGV[' .. first .. '] does not start the event fields (id, type, ...)')
+  end
+  return redis.call('XADD', stream_key, 'MAXLEN', '~', maxlen, '*', unpack(fields))
+end
+)lua";
+static_assert(kStreamFieldCount == 16, "kLuaXaddEvent copies exactly 16 ARGV strings");
+
+absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Keyspace& keys,
+                                    int partition, const events::v1::DomainEvent& event,
+                                    int64_t maxlen) {
+  if (partition < 0 || partition >= keys.partitions()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition ", partition, " is outside 0..", keys.partitions() - 1));
+  }
+  // Consumers cannot read an entry without these (FromStreamFields), so refuse to write it.
+  if (event.id().empty() || event.type().empty()) {
+    return absl::InvalidArgumentError("a domain event needs an id and a type to be published");
+  }
+  std::vector<std::string> argv = {"XADD", keys.Stream(partition)};
+  if (maxlen > 0) {
+    argv.insert(argv.end(), {"MAXLEN", "~", absl::StrCat(maxlen)});
+  }
+  argv.push_back("*");
+  std::vector<std::string> fields = ToStreamFields(event);
+  argv.insert(argv.end(), fields.begin(), fields.end());
+
+  absl::StatusOr<events::redis::ReplyPtr> reply = redis.Command(argv);
+  if (!reply.ok()) return reply.status();
+  return events::redis::AsString(**reply);
+}
+
+}  // namespace events::bus

@@ -1,0 +1,69 @@
+// The envelope <-> stream-entry fields mapping, shared by C++ writers, Lua writers and the
+// consumer.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/bus/event_bus.h"
+
+namespace events::bus {
+
+std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event) {
+  // The order is the contract with kLuaXaddEvent and every script that passes these on.
+  std::vector<std::string> fields = {
+      "id",        event.id(),        "type", event.type(),
+      "source",    event.source(),    "time", absl::StrCat(event.time_unix_ms()),
+      "subject",   event.subject(),   "org",  event.org_id(),
+      "data_type", event.data_type(), "data", event.data(),
+  };
+  return fields;
+}
+
+absl::StatusOr<events::v1::DomainEvent> FromStreamFields(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  events::v1::DomainEvent event;
+  bool has_id = false;
+  bool has_type = false;
+  // Unknown fields are skipped: newer writers may add some, and dead-letter entries carry
+  // dead_reason and friends.
+  for (const auto& [name, value] : fields) {
+    if (name == "id") {
+      event.set_id(value);
+      has_id = !value.empty();
+    } else if (name == "type") {
+      event.set_type(value);
+      has_type = !value.empty();
+    } else if (name == "source") {
+      event.set_source(value);
+    } else if (name == "time") {
+      int64_t ms = 0;
+      if (!absl::SimpleAtoi(value, &ms)) {
+        return absl::InvalidArgumentError(absl::StrCat("stream entry field time is \"", value,
+                                                       "\", not a decimal Unix-ms timestamp"));
+      }
+      event.set_time_unix_ms(ms);
+    } else if (name == "subject") {
+      event.set_subject(value);
+    } else if (name == "org") {
+      event.set_org_id(value);
+    } else if (name == "data_type") {
+      event.set_data_type(value);
+    } else if (name == "data") {
+      event.set_data(value);
+    }
+  }
+  if (!has_id) return absl::InvalidArgumentError("stream entry has no id field");
+  if (!has_type) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stream entry for event ", event.id(), " has no type field"));
+  }
+  return event;
+}
+
+}  // namespace events::bus

@@ -1,0 +1,68 @@
+#include "common/config/service_config.h"
+
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::config {
+namespace {
+
+constexpr int64_t kMaxPort = 65535;
+// Long enough for any sensible drain or timeout; a larger value is more likely a typo
+// (seconds given where milliseconds are expected) than a wish.
+constexpr int64_t kMaxMillis = 600000;
+constexpr std::string_view kMillis = "a number of milliseconds";
+
+}  // namespace
+
+ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int default_grpc_port,
+                                int default_metrics_port) {
+  ServiceConfig c;
+  c.service_name = std::move(service_name);
+  c.listen_host = env.String("EVENTS_LISTEN_HOST", "0.0.0.0");
+  c.grpc_port =
+      static_cast<int>(env.Int("EVENTS_GRPC_PORT", default_grpc_port, 1, kMaxPort, "a port"));
+  c.metrics_port = static_cast<int>(env.Int("EVENTS_METRICS_PORT", default_metrics_port, 0,
+                                            kMaxPort, "a port (0 turns metrics off)"));
+  c.redis_url = env.String("EVENTS_REDIS_URL", "redis://127.0.0.1:6379/0");
+  // Only the scheme is checked here; the Redis client parses the rest and reports its own
+  // problems, so the two never disagree about what a valid URL is.
+  if (!absl::StartsWith(c.redis_url, "redis://")) {
+    env.AddProblem(absl::StrCat("EVENTS_REDIS_URL=\"", RedactedRedisUrl(c.redis_url),
+                                "\" is not a Redis URL; set it to "
+                                "redis://[:password@]host[:port][/db]"));
+  }
+  c.partitions = static_cast<int>(env.Int("EVENTS_PARTITIONS", 16, 1, 1024));
+  c.key_prefix = env.String("EVENTS_REDIS_KEY_PREFIX", "");
+  // Braces would change the Redis Cluster hash tag of every key.
+  if (c.key_prefix.find_first_of("{}") != std::string::npos) {
+    env.AddProblem(absl::StrCat("EVENTS_REDIS_KEY_PREFIX=\"", c.key_prefix,
+                                "\" contains '{' or '}'; set it to a prefix without braces"));
+  }
+  c.log_format = env.OneOf("EVENTS_LOG_FORMAT", "json", {"json", "text"});
+  c.log_level = env.OneOf("EVENTS_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"});
+  c.shutdown_grace_ms =
+      static_cast<int>(env.Int("EVENTS_SHUTDOWN_GRACE_MS", 0, 0, kMaxMillis, kMillis));
+  c.drain_timeout_ms =
+      static_cast<int>(env.Int("EVENTS_DRAIN_TIMEOUT_MS", 10000, 0, kMaxMillis, kMillis));
+  c.redis_pool_size = static_cast<int>(env.Int("EVENTS_REDIS_POOL_SIZE", 8, 1, 1024));
+  c.redis_timeout_ms =
+      static_cast<int>(env.Int("EVENTS_REDIS_TIMEOUT_MS", 2000, 1, kMaxMillis, kMillis));
+  return c;
+}
+
+std::string RedactedRedisUrl(const std::string& url) {
+  // redis://[user][:password]@host... : everything between "//" and the last '@' before the
+  // host is credentials.
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const size_t authority = scheme_end + 3;
+  const size_t path = url.find('/', authority);
+  const size_t at = url.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at == std::string::npos || at < authority) return url;
+  return absl::StrCat(url.substr(0, authority), "***", url.substr(at));
+}
+
+}  // namespace events::config

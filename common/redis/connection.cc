@@ -1,0 +1,194 @@
+// Connection: one hiredis context, and the words for what went wrong with it.
+
+#include "common/redis/connection.h"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::redis::internal {
+namespace {
+
+timeval ToTimeval(std::chrono::milliseconds ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+// Names the commands in a message by their verb only: arguments may hold personal data.
+std::string Describe(const std::vector<std::vector<std::string>>& commands) {
+  if (commands.empty() || commands[0].empty()) return "an empty command";
+  std::string verb = absl::AsciiStrToUpper(commands[0][0]);
+  if (commands.size() == 1) return verb;
+  return absl::StrCat("a pipeline of ", commands.size(), " commands starting with ", verb);
+}
+
+// A setup command (AUTH, SELECT, CLIENT SETNAME) and what to tell the operator if it fails.
+struct SetupStep {
+  std::vector<std::string> argv;
+  std::string refusal;  // "Redis at X <refusal> (<Redis's error>); <fix>"
+  std::string fix;
+};
+
+}  // namespace
+
+std::string Endpoint(const RedisOptions& options) {
+  if (options.host.find(':') != std::string::npos) {  // IPv6 literal
+    return absl::StrCat("[", options.host, "]:", options.port);
+  }
+  return absl::StrCat(options.host, ":", options.port);
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions& options) {
+  const std::string endpoint = Endpoint(options);
+  redisContext* context = redisConnectWithTimeout(options.host.c_str(), options.port,
+                                                  ToTimeval(options.connect_timeout));
+  if (context == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("Could not allocate a connection to Redis at ", endpoint));
+  }
+  if (context->err != 0) {
+    std::string why = context->errstr;
+    redisFree(context);
+    return absl::UnavailableError(absl::StrCat("Redis at ", endpoint, " is unreachable (", why,
+                                               "); is redis-server running? Set "
+                                               "EVENTS_REDIS_URL to where it listens"));
+  }
+  if (redisSetTimeout(context, ToTimeval(options.command_timeout)) != REDIS_OK) {
+    std::string why = context->errstr;
+    redisFree(context);
+    return absl::UnavailableError(
+        absl::StrCat("Could not set the command timeout on the connection to Redis at ", endpoint,
+                     " (", why, ")"));
+  }
+  std::unique_ptr<Connection> connection(new Connection(context, options));
+
+  std::vector<SetupStep> steps;
+  if (!options.password.empty()) {
+    steps.push_back({{"AUTH", options.password},
+                     "refused the password",
+                     "check the password in EVENTS_REDIS_URL (redis://:password@host:port)"});
+  }
+  if (options.db != 0) {
+    steps.push_back({{"SELECT", absl::StrCat(options.db)},
+                     absl::StrCat("refused database ", options.db),
+                     "check the /db at the end of EVENTS_REDIS_URL"});
+  }
+  if (!options.client_name.empty()) {
+    steps.push_back({{"CLIENT", "SETNAME", options.client_name},
+                     absl::StrCat("refused the client name \"", options.client_name, "\""),
+                     "use a name without spaces"});
+  }
+  if (steps.empty()) return connection;
+
+  std::vector<std::vector<std::string>> commands;
+  for (const SetupStep& step : steps) commands.push_back(step.argv);
+  absl::StatusOr<std::vector<ReplyPtr>> replies = connection->Run(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const redisReply& reply = *(*replies)[i];
+    if (reply.type != REDIS_REPLY_ERROR) continue;
+    const std::string error = AsString(reply);
+    if (absl::StartsWith(error, "NOAUTH")) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Redis at ", endpoint, " requires a password (", error,
+                       "); put it in EVENTS_REDIS_URL as redis://:password@host:port"));
+    }
+    return absl::FailedPreconditionError(absl::StrCat("Redis at ", endpoint, " ", steps[i].refusal,
+                                                      " (", error, "); ", steps[i].fix));
+  }
+  return connection;
+}
+
+Connection::Connection(redisContext* context, const RedisOptions& options)
+    : context_(context),
+      endpoint_(Endpoint(options)),
+      command_timeout_ms_(options.command_timeout.count()) {}
+
+Connection::~Connection() { redisFree(context_); }
+
+absl::StatusOr<std::vector<ReplyPtr>> Connection::Run(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (broken_) {
+    return absl::UnavailableError(
+        absl::StrCat("The connection to Redis at ", endpoint_, " is already broken"));
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const std::vector<std::string>& command : commands) {
+    argv.clear();
+    lengths.clear();
+    for (const std::string& arg : command) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    // Appending only buffers; nothing is sent until the first reply is read.
+    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                               lengths.data()) != REDIS_OK) {
+      return IoError(commands);
+    }
+  }
+  std::vector<ReplyPtr> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return IoError(commands);
+    replies.emplace_back(static_cast<redisReply*>(raw));
+  }
+  return replies;
+}
+
+absl::Status Connection::IoError(const std::vector<std::vector<std::string>>& commands) {
+  const int saved_errno = errno;
+  broken_ = true;
+  const std::string what = Describe(commands);
+  const std::string why = context_->errstr;
+  if (context_->err == REDIS_ERR_EOF) {
+    return absl::UnavailableError(
+        absl::StrCat("Redis at ", endpoint_, " closed the connection during ", what, " (", why,
+                     "); it may have restarted or dropped this client. The next call reconnects"));
+  }
+  // hiredis reports a read timeout as an I/O error with errno EAGAIN.
+  if (context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK ||
+                                        absl::StrContains(why, "temporarily unavailable"))) {
+    return absl::UnavailableError(absl::StrCat(
+        "Redis at ", endpoint_, " did not answer ", what, " within ", command_timeout_ms_,
+        "ms; it may be overloaded or blocked by a slow command (see SLOWLOG). The connection "
+        "was dropped; the next call reconnects"));
+  }
+  return absl::UnavailableError(absl::StrCat("Lost the connection to Redis at ", endpoint_,
+                                             " during ", what, " (", why,
+                                             "). The next call reconnects"));
+}
+
+bool Connection::PeerClosed() const {
+  if (broken_ || context_->fd < 0) return true;
+  pollfd fd{};
+  fd.fd = context_->fd;
+  fd.events = POLLIN;
+  const int ready = poll(&fd, 1, 0);
+  if (ready < 0) return errno != EINTR;
+  if (ready == 0) return false;
+  if ((fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return true;
+  char byte;
+  const ssize_t peeked = recv(context_->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (peeked < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+  // 0: orderly shutdown. >0: bytes nobody asked for (e.g. an error Redis sent before
+  // closing), so the reply stream is out of step; either way the connection is done.
+  return true;
+}
+
+}  // namespace events::redis::internal

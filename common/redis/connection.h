@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/redis/redis_client.h"
+
+namespace events::redis::internal {
+
+// "host:port", as Redis's address appears in messages.
+std::string Endpoint(const RedisOptions& options);
+
+// One hiredis connection, connected and authenticated, with the command timeout set.
+//
+// Not thread-safe: the pool lends it to one caller at a time. After an I/O error or a
+// timeout it is broken() for good, because a reply may still be in flight and would be read
+// as the answer to the next command; the pool then drops it.
+class Connection {
+ public:
+  // Connects, sets the command timeout, then AUTH, SELECT and CLIENT SETNAME as configured.
+  // UNAVAILABLE when Redis cannot be reached; FAILED_PRECONDITION when it refuses the
+  // password or the db (retrying will not help until the configuration changes).
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const RedisOptions& options);
+
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Sends every command in one write, then reads one reply per command, in order. Error
+  // replies are returned as replies. UNAVAILABLE on I/O error or timeout (then broken()).
+  absl::StatusOr<std::vector<ReplyPtr>> Run(const std::vector<std::vector<std::string>>& commands);
+
+  bool broken() const { return broken_; }
+
+  // True when Redis closed its end while the connection sat idle (CLIENT KILL, a restart,
+  // the server's idle timeout). One non-blocking syscall, no round trip: checking before
+  // use lets the pool replace the connection instead of failing the caller's command,
+  // without resending a command that Redis may already have run.
+  bool PeerClosed() const;
+
+ private:
+  Connection(redisContext* context, const RedisOptions& options);
+
+  absl::Status IoError(const std::vector<std::vector<std::string>>& commands);
+
+  redisContext* context_;
+  std::string endpoint_;
+  int64_t command_timeout_ms_;
+  bool broken_ = false;
+};
+
+}  // namespace events::redis::internal

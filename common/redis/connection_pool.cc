@@ -1,0 +1,72 @@
+// ConnectionPool: lazy connections, RAII leases, bounded waiting.
+
+#include "common/redis/connection_pool.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::redis::internal {
+
+ConnectionPool::Lease::~Lease() {
+  if (connection_ != nullptr) pool_->Release(std::move(connection_));
+}
+
+ConnectionPool::ConnectionPool(RedisOptions options) : options_(std::move(options)) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
+  const int capacity = std::max(1, options_.pool_size);
+  const auto deadline = std::chrono::steady_clock::now() + options_.pool_wait_timeout;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    while (!idle_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      lock.unlock();
+      if (!connection->PeerClosed()) return Lease(this, std::move(connection));
+      // Redis hung up on it while idle; free it outside the lock and look again.
+      connection.reset();
+      lock.lock();
+      --open_;
+    }
+    if (open_ < capacity) {
+      ++open_;  // Holds the slot while connecting, so others wait instead of over-opening.
+      lock.unlock();
+      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_);
+      if (!opened.ok()) {
+        lock.lock();
+        --open_;
+        lock.unlock();
+        freed_.notify_one();
+        return opened.status();
+      }
+      return Lease(this, *std::move(opened));
+    }
+    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= capacity) {
+      return absl::UnavailableError(
+          absl::StrCat("no free Redis connection after ", options_.pool_wait_timeout.count(),
+                       "ms: all ", capacity, " connections to ", Endpoint(options_),
+                       " are busy; raise the pool size or look for slow commands"));
+    }
+  }
+}
+
+void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+  if (connection->broken()) {
+    connection.reset();  // Closed outside the lock.
+    std::lock_guard<std::mutex> lock(mu_);
+    --open_;
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(connection));
+  }
+  freed_.notify_one();
+}
+
+}  // namespace events::redis::internal

@@ -1,0 +1,140 @@
+// RedisClient: commands, pipelines and scripts over the connection pool.
+
+#include "common/redis/redis_client.h"
+
+#include <hiredis/hiredis.h>
+#include <signal.h>
+
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/redis/connection_pool.h"
+
+namespace events::redis {
+
+class RedisClient::Pool : public internal::ConnectionPool {
+ public:
+  using ConnectionPool::ConnectionPool;
+};
+
+namespace {
+
+// Error replies where the same command may well succeed a little later.
+bool IsTransientError(absl::string_view error) {
+  for (absl::string_view prefix :
+       {"LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (absl::StartsWith(error, prefix)) return true;
+  }
+  return false;
+}
+
+// The status for an error reply to a single command or script.
+absl::Status ErrorReplyStatus(const redisReply& reply, const RedisOptions& options) {
+  std::string error = AsString(reply);
+  if (absl::StartsWith(error, "NOAUTH") || absl::StartsWith(error, "WRONGPASS")) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Redis at ", internal::Endpoint(options), " refused us (", error,
+                     "); put its password in EVENTS_REDIS_URL as redis://:password@host:port"));
+  }
+  if (IsTransientError(error)) return absl::UnavailableError(std::move(error));
+  // Verbatim, so callers can match the codes their scripts raise.
+  return absl::InternalError(std::move(error));
+}
+
+bool IsErrorReply(const ReplyPtr& reply, absl::string_view prefix) {
+  return reply->type == REDIS_REPLY_ERROR && absl::StartsWith(AsString(*reply), prefix);
+}
+
+// hiredis writes with write(), not send(MSG_NOSIGNAL): a write to a connection Redis has
+// just reset would raise SIGPIPE, whose default action kills the whole service. Ignore it
+// unless the program has chosen a handler itself; the write then fails with EPIPE and the
+// caller gets UNAVAILABLE.
+void IgnoreSigpipeUnlessHandled() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      signal(SIGPIPE, SIG_IGN);
+    }
+  });
+}
+
+}  // namespace
+
+RedisClient::RedisClient(RedisOptions options)
+    : options_(std::move(options)), pool_(std::make_unique<Pool>(options_)) {
+  IgnoreSigpipeUnlessHandled();
+}
+
+RedisClient::~RedisClient() = default;
+
+absl::StatusOr<ReplyPtr> RedisClient::Command(const std::vector<std::string>& argv) {
+  if (argv.empty()) return absl::InvalidArgumentError("Redis command is empty");
+  absl::StatusOr<std::vector<ReplyPtr>> replies = Pipeline({argv});
+  if (!replies.ok()) return replies.status();
+  ReplyPtr reply = std::move(replies->front());
+  if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
+  return reply;
+}
+
+absl::StatusOr<std::vector<ReplyPtr>> RedisClient::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (commands.empty()) return std::vector<ReplyPtr>();
+  for (const std::vector<std::string>& command : commands) {
+    if (command.empty())
+      return absl::InvalidArgumentError("a Redis command in a pipeline is empty");
+  }
+  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return (*lease)->Run(commands);
+}
+
+absl::StatusOr<ReplyPtr> RedisClient::Eval(const LuaScript& script,
+                                           const std::vector<std::string>& keys,
+                                           const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  argv.reserve(3 + keys.size() + args.size());
+  // Without a hash (never expected) EVAL sends the source each time: slower, still right.
+  if (script.sha1().empty()) {
+    argv = {"EVAL", script.source()};
+  } else {
+    argv = {"EVALSHA", script.sha1()};
+  }
+  argv.push_back(absl::StrCat(keys.size()));
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+
+  // One lease for both attempts: the reload and the retry go down the same connection.
+  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run({argv});
+  if (!replies.ok()) return replies.status();
+  ReplyPtr reply = std::move(replies->front());
+
+  if (IsErrorReply(reply, "NOSCRIPT")) {
+    // Redis lost its script cache (restart, failover, SCRIPT FLUSH). Load and retry in one
+    // round trip; commands on one connection run in order.
+    replies = (*lease)->Run({{"SCRIPT", "LOAD", script.source()}, argv});
+    if (!replies.ok()) return replies.status();
+    if ((*replies)[0]->type == REDIS_REPLY_ERROR) {
+      return absl::InternalError(absl::StrCat("Could not load Lua script ", script.name(), ": ",
+                                              AsString(*(*replies)[0])));
+    }
+    reply = std::move((*replies)[1]);
+  }
+  if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
+  return reply;
+}
+
+absl::Status RedisClient::Ping() {
+  absl::StatusOr<ReplyPtr> reply = Command({"PING"});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+}  // namespace events::redis

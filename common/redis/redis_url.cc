@@ -1,0 +1,152 @@
+// ParseRedisUrl: "redis://[:password@]host[:port][/db]" into RedisOptions.
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/redis/redis_client.h"
+
+namespace events::redis {
+namespace {
+
+constexpr absl::string_view kScheme = "redis://";
+
+// The URL as it may appear in a message: the password never does.
+std::string Redacted(absl::string_view url) {
+  const size_t at = url.rfind('@');
+  if (at == absl::string_view::npos) return std::string(url);
+  const size_t scheme_end = url.find("://");
+  const size_t start = scheme_end == absl::string_view::npos ? 0 : scheme_end + 3;
+  if (at < start) return std::string(url);
+  return absl::StrCat(url.substr(0, start), ":***", url.substr(at));
+}
+
+absl::Status Bad(absl::string_view url, absl::string_view problem) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("Redis URL \"", Redacted(url), "\": ", problem,
+                   "; expected redis://[:password@]host[:port][/db], e.g. "
+                   "redis://127.0.0.1:6379/0"));
+}
+
+bool AllDigits(absl::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// Passwords with '@', '/' or ':' must be percent-encoded to fit in a URL.
+absl::StatusOr<std::string> PercentDecode(absl::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) {
+      return absl::InvalidArgumentError("a '%' in the password is not followed by two hex digits");
+    }
+    const char hi = in[i + 1];
+    const char lo = in[i + 2];
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(hi)) ||
+        !absl::ascii_isxdigit(static_cast<unsigned char>(lo))) {
+      return absl::InvalidArgumentError("a '%' in the password is not followed by two hex digits");
+    }
+    auto nibble = [](char c) {
+      return absl::ascii_isdigit(static_cast<unsigned char>(c))
+                 ? c - '0'
+                 : absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+    };
+    out.push_back(static_cast<char>(nibble(hi) * 16 + nibble(lo)));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url_text) {
+  // Debian's Abseil is built with its own string_view type, not std::string_view.
+  const absl::string_view url(url_text.data(), url_text.size());
+  if (absl::StartsWith(url, "rediss://")) {
+    return Bad(url, "TLS (rediss://) is not supported by this build; use redis://");
+  }
+  if (!absl::StartsWith(url, kScheme)) return Bad(url, "the scheme must be redis://");
+  absl::string_view rest = url.substr(kScheme.size());
+  if (rest.find_first_of("?#") != absl::string_view::npos) {
+    return Bad(url, "query parameters and fragments are not supported");
+  }
+
+  RedisOptions options;
+  const size_t slash = rest.find('/');
+  absl::string_view authority = rest.substr(0, slash);
+  const absl::string_view path =
+      slash == absl::string_view::npos ? absl::string_view() : rest.substr(slash + 1);
+
+  // The last '@' ends the credentials, so an unencoded '@' in a password still works.
+  const size_t at = authority.rfind('@');
+  if (at != absl::string_view::npos) {
+    const absl::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const size_t colon = userinfo.find(':');
+    if (colon == absl::string_view::npos) {
+      return Bad(url, "put the password after a colon, as in redis://:password@host");
+    }
+    const absl::string_view user = userinfo.substr(0, colon);
+    // Redis 6 ACL URLs name the "default" user; AUTH <password> authenticates as it.
+    if (!user.empty() && user != "default") {
+      return Bad(url, "ACL user names other than \"default\" are not supported");
+    }
+    absl::StatusOr<std::string> password = PercentDecode(userinfo.substr(colon + 1));
+    if (!password.ok()) return Bad(url, password.status().message());
+    options.password = *std::move(password);
+  }
+
+  absl::string_view port_text;
+  if (absl::StartsWith(authority, "[")) {  // IPv6 literal, e.g. [::1]:6379
+    const size_t close = authority.find(']');
+    if (close == absl::string_view::npos) return Bad(url, "an IPv6 host is missing its ']'");
+    options.host = std::string(authority.substr(1, close - 1));
+    const absl::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':') return Bad(url, "expected ':port' after the IPv6 host");
+      port_text = after.substr(1);
+      if (port_text.empty()) return Bad(url, "the port after ':' is empty");
+    }
+  } else {
+    const size_t colon = authority.rfind(':');
+    options.host = std::string(authority.substr(0, colon));
+    if (colon != absl::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+      if (port_text.empty()) return Bad(url, "the port after ':' is empty");
+    }
+  }
+  if (options.host.empty()) return Bad(url, "the host is missing");
+
+  if (!port_text.empty()) {
+    int port = 0;
+    if (!AllDigits(port_text) || !absl::SimpleAtoi(port_text, &port) || port < 1 || port > 65535) {
+      return Bad(url, absl::StrCat("port \"", port_text, "\" is not a number from 1 to 65535"));
+    }
+    options.port = port;
+  }
+
+  if (!path.empty()) {
+    int db = 0;
+    if (!AllDigits(path) || !absl::SimpleAtoi(path, &db)) {
+      return Bad(url, absl::StrCat("database \"", path, "\" is not a non-negative number"));
+    }
+    options.db = db;
+  }
+  return options;
+}
+
+}  // namespace events::redis

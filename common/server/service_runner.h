@@ -1,0 +1,102 @@
+#pragma once
+
+#include <grpcpp/server.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/config/service_config.h"
+#include "common/server/health_watch_canceller.h"
+#include "common/server/shutdown_signal.h"
+
+namespace events::server {
+
+struct ServerOptions {
+  std::string service_name;
+  std::string listen_host = "0.0.0.0";
+  int grpc_port = 0;      // 0: pick a free port (tests)
+  int metrics_port = -1;  // -1: no metrics endpoint; 0: pick a free port
+  // Time between reporting NOT_SERVING and closing the listener.
+  std::chrono::milliseconds shutdown_grace{0};
+  // How long in-flight calls may run once the listener is closed; then they are cancelled.
+  std::chrono::milliseconds drain_timeout{10000};
+  int max_receive_message_bytes = 4 << 20;
+  // Start() installs SIGTERM/SIGINT handlers that wake WaitForShutdown. Off by default so
+  // tests running several servers leave signals alone; ServerOptionsFrom turns it on.
+  bool handle_signals = false;
+};
+
+// Options for a service binary: ports and timings from `config`, signals handled.
+ServerOptions ServerOptionsFrom(const config::ServiceConfig& config);
+
+// Runs one gRPC server with what every service needs: grpc.health.v1, reflection, metrics
+// and access logs for every call (common/metrics/grpc_metrics.h), a Prometheus /metrics
+// endpoint, and a shutdown that drains. Typical main:
+//   ServiceRunner runner(ServerOptionsFrom(config), registry);
+//   runner.AddService(&service);
+//   if (auto port = runner.Start(); !port.ok()) { log; return 1; }
+//   runner.WaitForShutdown();
+//   runner.Shutdown();
+// Thread-safe except that AddService and Start must come from one thread, before the rest.
+class ServiceRunner {
+ public:
+  // `registry` is served on /metrics; the service registers its own metrics on it too.
+  ServiceRunner(ServerOptions options, std::shared_ptr<prometheus::Registry> registry);
+  // Shuts down if still running.
+  ~ServiceRunner();
+  ServiceRunner(const ServiceRunner&) = delete;
+  ServiceRunner& operator=(const ServiceRunner&) = delete;
+
+  // Not owned; must outlive the runner. Call before Start.
+  void AddService(grpc::Service* service);
+
+  // Binds and starts serving; health reports SERVING for "" and for each added service's
+  // full name. Returns the bound gRPC port. UNAVAILABLE naming the address and the variable
+  // to change when a port is taken; FAILED_PRECONDITION if called twice.
+  absl::StatusOr<int> Start();
+
+  // Blocks until SIGTERM/SIGINT (when handled), RequestShutdown() or Shutdown().
+  // Returns at once if that already happened.
+  void WaitForShutdown();
+  // Wakes WaitForShutdown. Async-signal-safe; does not stop anything by itself.
+  void RequestShutdown();
+
+  // Health NOT_SERVING for all, wait shutdown_grace, stop accepting calls and give in-flight
+  // ones drain_timeout to finish, stop the metrics endpoint. Logs each step. Idempotent:
+  // later or concurrent calls return once the first has finished.
+  void Shutdown();
+
+  // Bound ports; 0 before Start and, for metrics, when disabled.
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  // nullptr before Start.
+  grpc::Server* server() { return server_.get(); }
+
+ private:
+  absl::Status StartMetrics();
+  absl::Status StartGrpc();
+  void MarkServing();
+
+  const ServerOptions options_;
+  const std::shared_ptr<prometheus::Registry> registry_;
+  std::vector<grpc::Service*> services_;
+  // Full names of the added services, for health.
+  std::vector<std::string> service_names_;
+  const std::shared_ptr<HealthWatchCanceller> watch_canceller_ =
+      std::make_shared<HealthWatchCanceller>();
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<grpc::Server> server_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+  Wakeup wakeup_;
+  std::mutex shutdown_mu_;
+  bool shut_down_ = false;  // guarded by shutdown_mu_
+};
+
+}  // namespace events::server

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+#include "common/redis/redis_client.h"
+
+namespace events::testing {
+
+// Where the test Redis is, from EVENTS_TEST_REDIS_URL (set by ./scripts/test, which starts a
+// throwaway redis-server). When it is unset or bad, the current test fails with a message
+// saying so, rather than skipping silently, and the defaults come back. Call it from inside
+// a test (or a fixture's SetUp), then stop the test on failure, e.g.
+// ASSERT_FALSE(HasFailure()), so it does not go on to use a Redis at the default address.
+redis::RedisOptions TestRedisOptions();
+
+// A fresh key prefix, "t:<pid>:<n>:<random>:", different on every call and in every process,
+// so tests running in parallel against one Redis never touch each other's keys. Pass it
+// as the Keyspace prefix. Thread-safe.
+std::string UniqueKeyPrefix();
+
+}  // namespace events::testing

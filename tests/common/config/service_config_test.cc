@@ -1,0 +1,100 @@
+#include "common/config/service_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace events::config {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+EnvReader ReaderOver(const std::map<std::string, std::string>& vars) {
+  return EnvReader([&vars](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(ServiceConfigTest, Defaults) {
+  std::map<std::string, std::string> vars;
+  EnvReader env = ReaderOver(vars);
+  ServiceConfig c = ReadServiceConfig(env, "scheduling", 50051, 9091);
+  ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+  EXPECT_EQ(c.service_name, "scheduling");
+  EXPECT_EQ(c.listen_host, "0.0.0.0");
+  EXPECT_EQ(c.grpc_port, 50051);
+  EXPECT_EQ(c.metrics_port, 9091);
+  EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6379/0");
+  EXPECT_EQ(c.partitions, 16);
+  EXPECT_EQ(c.key_prefix, "");
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.shutdown_grace_ms, 0);
+  EXPECT_EQ(c.drain_timeout_ms, 10000);
+  EXPECT_EQ(c.redis_pool_size, 8);
+  EXPECT_EQ(c.redis_timeout_ms, 2000);
+}
+
+TEST(ServiceConfigTest, ReadsEveryVariable) {
+  std::map<std::string, std::string> vars = {
+      {"EVENTS_LISTEN_HOST", "127.0.0.1"},  {"EVENTS_GRPC_PORT", "6000"},
+      {"EVENTS_METRICS_PORT", "0"},         {"EVENTS_REDIS_URL", "redis://:pw@redis:6380/2"},
+      {"EVENTS_PARTITIONS", "64"},          {"EVENTS_REDIS_KEY_PREFIX", "test1:"},
+      {"EVENTS_LOG_FORMAT", "text"},        {"EVENTS_LOG_LEVEL", "debug"},
+      {"EVENTS_SHUTDOWN_GRACE_MS", "5000"}, {"EVENTS_DRAIN_TIMEOUT_MS", "20000"},
+      {"EVENTS_REDIS_POOL_SIZE", "4"},      {"EVENTS_REDIS_TIMEOUT_MS", "500"},
+  };
+  EnvReader env = ReaderOver(vars);
+  ServiceConfig c = ReadServiceConfig(env, "registration", 50052, 9092);
+  ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+  EXPECT_EQ(c.listen_host, "127.0.0.1");
+  EXPECT_EQ(c.grpc_port, 6000);
+  EXPECT_EQ(c.metrics_port, 0);
+  EXPECT_EQ(c.redis_url, "redis://:pw@redis:6380/2");
+  EXPECT_EQ(c.partitions, 64);
+  EXPECT_EQ(c.key_prefix, "test1:");
+  EXPECT_EQ(c.log_format, "text");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.shutdown_grace_ms, 5000);
+  EXPECT_EQ(c.drain_timeout_ms, 20000);
+  EXPECT_EQ(c.redis_pool_size, 4);
+  EXPECT_EQ(c.redis_timeout_ms, 500);
+}
+
+TEST(ServiceConfigTest, ReportsEveryProblemAtOnce) {
+  std::map<std::string, std::string> vars = {
+      {"EVENTS_GRPC_PORT", "abc"},
+      {"EVENTS_PARTITIONS", "2000"},
+      {"EVENTS_REDIS_KEY_PREFIX", "{bad}"},
+      {"EVENTS_LOG_LEVEL", "verbose"},
+      {"EVENTS_REDIS_URL", "http://user:secret@host"},
+  };
+  EnvReader env = ReaderOver(vars);
+  ReadServiceConfig(env, "feedback", 50054, 9094);
+  absl::Status status = env.Finish();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      status.message(),
+      AllOf(HasSubstr("EVENTS_GRPC_PORT=\"abc\" is not a whole number; set it to a port between "
+                      "1 and 65535"),
+            HasSubstr("EVENTS_PARTITIONS=\"2000\" is out of range"),
+            HasSubstr("EVENTS_REDIS_KEY_PREFIX=\"{bad}\" contains '{' or '}'"),
+            HasSubstr("EVENTS_LOG_LEVEL=\"verbose\" is not allowed; set it to one of: trace, "
+                      "debug, info, warn, error"),
+            HasSubstr("EVENTS_REDIS_URL=\"http://***@host\" is not a Redis URL")));
+  // A password never reaches an error message (which ends up in logs).
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("secret")));
+}
+
+TEST(ServiceConfigTest, RedactsRedisPassword) {
+  EXPECT_EQ(RedactedRedisUrl("redis://:pw@redis:6379/0"), "redis://***@redis:6379/0");
+  EXPECT_EQ(RedactedRedisUrl("redis://user:p@ss@h/1"), "redis://***@h/1");
+  EXPECT_EQ(RedactedRedisUrl("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
+}
+
+}  // namespace
+}  // namespace events::config

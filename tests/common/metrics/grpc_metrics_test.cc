@@ -1,0 +1,187 @@
+#include "common/metrics/grpc_metrics.h"
+
+#include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "common/log/request_id.h"
+#include "registry_reader.h"
+#include "testing/echo_service.h"
+
+namespace events::metrics {
+namespace {
+
+using ::events::testing::EchoRequest;
+using ::events::testing::EchoResponse;
+using ::events::testing::EchoService;
+using ::events::testing::FailRequest;
+using ::events::testing::MetricValue;
+using ::testing::HasSubstr;
+
+constexpr char kService[] = "events.testing.EchoService";
+
+// Echo that also reports the request id the handler saw.
+class RequestIdEcho : public events::testing::EchoServiceImpl {
+ public:
+  grpc::Status Echo(grpc::ServerContext* context, const EchoRequest* request,
+                    EchoResponse* response) override {
+    response->set_request_id(logging::RequestIdOf(*context));
+    return EchoServiceImpl::Echo(context, request, response);
+  }
+};
+
+// A bare gRPC server with only the observability interceptor, on a free port.
+class GrpcMetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Capture the access log instead of printing it.
+    auto logger = std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    logger->set_pattern("%l %v");
+    logger->set_level(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service_);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(MakeObservabilityInterceptorFactory(registry_));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = EchoService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                     grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    server_->Shutdown();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("default"));
+  }
+
+  grpc::Status Echo(const std::string& message, EchoResponse* response,
+                    grpc::ClientContext* context) {
+    EchoRequest request;
+    request.set_message(message);
+    return stub_->Echo(context, request, response);
+  }
+
+  grpc::Status Fail(grpc::StatusCode code) {
+    grpc::ClientContext context;
+    FailRequest request;
+    request.set_code(code);
+    EchoResponse response;
+    return stub_->Fail(&context, request, &response);
+  }
+
+  double Handled(const std::string& method, const std::string& code) {
+    return MetricValue(*registry_, "grpc_server_handled_total",
+                       {{"grpc_service", kService}, {"grpc_method", method}, {"grpc_code", code}});
+  }
+
+  std::ostringstream log_;
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  RequestIdEcho service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<EchoService::Stub> stub_;
+};
+
+TEST_F(GrpcMetricsTest, CountsEveryCallByMethodAndCode) {
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    EchoResponse response;
+    ASSERT_TRUE(Echo("hi", &response, &context).ok());
+  }
+  EXPECT_EQ(Fail(grpc::StatusCode::INVALID_ARGUMENT).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fail(grpc::StatusCode::INVALID_ARGUMENT).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fail(grpc::StatusCode::NOT_FOUND).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // The status is counted before it is sent, so the counts are exact once calls return.
+  EXPECT_EQ(Handled("Echo", "OK"), 3);
+  EXPECT_EQ(Handled("Fail", "INVALID_ARGUMENT"), 2);
+  EXPECT_EQ(Handled("Fail", "NOT_FOUND"), 1);
+  EXPECT_EQ(Handled("Fail", "OK"), 0);
+  EXPECT_EQ(MetricValue(*registry_, "grpc_server_started_total",
+                        {{"grpc_service", kService}, {"grpc_method", "Fail"}}),
+            3);
+  EXPECT_EQ(MetricValue(*registry_, "grpc_server_handling_seconds",
+                        {{"grpc_service", kService}, {"grpc_method", "Echo"}}),
+            3);
+}
+
+TEST_F(GrpcMetricsTest, ClientRequestIdReachesHandlerAndComesBack) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "client-req-42");
+  EchoResponse response;
+  ASSERT_TRUE(Echo("hi", &response, &context).ok());
+  EXPECT_EQ(response.request_id(), "client-req-42");
+  auto sent_back = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(sent_back, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(sent_back->second.data(), sent_back->second.size()), "client-req-42");
+}
+
+TEST_F(GrpcMetricsTest, GeneratedRequestIdIsTheSameForHandlerAndClient) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "{}");  // nothing usable survives sanitising
+  EchoResponse response;
+  ASSERT_TRUE(Echo("hi", &response, &context).ok());
+  EXPECT_EQ(response.request_id().size(), 32u);
+  auto sent_back = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(sent_back, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(sent_back->second.data(), sent_back->second.size()), response.request_id());
+}
+
+TEST_F(GrpcMetricsTest, RequestIdSentBackOnFailedCalls) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "failing-1");
+  FailRequest request;
+  request.set_code(grpc::StatusCode::PERMISSION_DENIED);
+  EchoResponse response;
+  EXPECT_FALSE(stub_->Fail(&context, request, &response).ok());
+  auto sent_back = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(sent_back, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(sent_back->second.data(), sent_back->second.size()), "failing-1");
+}
+
+TEST_F(GrpcMetricsTest, WritesOneAccessLogLinePerCall) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "log-me");
+  EchoResponse response;
+  ASSERT_TRUE(Echo("hi", &response, &context).ok());
+  Fail(grpc::StatusCode::UNAVAILABLE);
+  const std::string log = log_.str();
+  EXPECT_THAT(log, HasSubstr("info rpc method=/events.testing.EchoService/Echo code=OK "
+                             "duration_ms="));
+  EXPECT_THAT(log, HasSubstr("request_id=log-me peer=ipv4:127.0.0.1:"));
+  EXPECT_THAT(log, HasSubstr("method=/events.testing.EchoService/Fail code=UNAVAILABLE"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+}
+
+TEST(GrpcCodeNameTest, NamesEveryCode) {
+  EXPECT_EQ(GrpcCodeName(grpc::StatusCode::OK), "OK");
+  EXPECT_EQ(GrpcCodeName(grpc::StatusCode::INVALID_ARGUMENT), "INVALID_ARGUMENT");
+  EXPECT_EQ(GrpcCodeName(grpc::StatusCode::FAILED_PRECONDITION), "FAILED_PRECONDITION");
+  EXPECT_EQ(GrpcCodeName(grpc::StatusCode::UNAUTHENTICATED), "UNAUTHENTICATED");
+  EXPECT_EQ(GrpcCodeName(static_cast<grpc::StatusCode>(99)), "UNKNOWN");
+}
+
+TEST(GrpcServerMetricsTest, RegisteringTwiceSharesFamilies) {
+  prometheus::Registry registry;
+  GrpcServerMetrics first(registry);
+  GrpcServerMetrics second(registry);
+  EXPECT_EQ(&first.handled, &second.handled);
+}
+
+}  // namespace
+}  // namespace events::metrics

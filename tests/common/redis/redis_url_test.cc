@@ -1,0 +1,89 @@
+// ParseRedisUrl and LuaScript hashing: no Redis needed.
+
+#include <gtest/gtest.h>
+
+#include "absl/status/status.h"
+#include "common/redis/redis_client.h"
+
+namespace events::redis {
+namespace {
+
+TEST(ParseRedisUrlTest, HostPortAndDb) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://redis.internal:6380/3");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->host, "redis.internal");
+  EXPECT_EQ(options->port, 6380);
+  EXPECT_EQ(options->db, 3);
+  EXPECT_EQ(options->password, "");
+}
+
+TEST(ParseRedisUrlTest, DefaultsWhenOnlyHostGiven) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://localhost");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->host, "localhost");
+  EXPECT_EQ(options->port, 6379);
+  EXPECT_EQ(options->db, 0);
+  EXPECT_EQ(ParseRedisUrl("redis://localhost/")->db, 0);
+}
+
+TEST(ParseRedisUrlTest, PasswordAndDb) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://:s3cret@10.0.0.5:6379/2");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->password, "s3cret");
+  EXPECT_EQ(options->host, "10.0.0.5");
+  EXPECT_EQ(options->db, 2);
+
+  options = ParseRedisUrl("redis://default:pw@h:1");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->password, "pw");
+}
+
+TEST(ParseRedisUrlTest, PercentEncodedPasswordAndIpv6Host) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://:a%40b%2Fc@[::1]:7000");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->password, "a@b/c");
+  EXPECT_EQ(options->host, "::1");
+  EXPECT_EQ(options->port, 7000);
+}
+
+TEST(ParseRedisUrlTest, RejectsBadInputWithInvalidArgument) {
+  for (const char* url : {
+           "http://localhost:6379",       // scheme
+           "rediss://localhost:6379",     // TLS
+           "localhost:6379",              // no scheme
+           "redis://localhost:0",         // port range
+           "redis://localhost:65536",     // port range
+           "redis://localhost:63x9",      // port digits
+           "redis://localhost:",          // empty port
+           "redis://:6379",               // no host
+           "redis://localhost/-1",        // db
+           "redis://localhost/db1",       // db
+           "redis://localhost/1/2",       // db
+           "redis://localhost?db=1",      // query
+           "redis://alice:pw@localhost",  // ACL user
+           "redis://pw@localhost",        // password without colon
+           "redis://:bad%zz@localhost",   // bad escape
+           "redis://[::1",                // IPv6 bracket
+       }) {
+    absl::StatusOr<RedisOptions> options = ParseRedisUrl(url);
+    EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << url;
+  }
+}
+
+TEST(ParseRedisUrlTest, ErrorsNeverShowThePassword) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://:hunter2@localhost:99999");
+  ASSERT_FALSE(options.ok());
+  EXPECT_EQ(options.status().message().find("hunter2"), std::string::npos)
+      << options.status().message();
+  EXPECT_NE(options.status().message().find("port"), std::string::npos);
+}
+
+TEST(LuaScriptTest, Sha1MatchesRedis) {
+  // The hash Redis's SCRIPT LOAD returns for "return 1".
+  LuaScript script("one", "return 1");
+  EXPECT_EQ(script.sha1(), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+  EXPECT_EQ(script.name(), "one");
+}
+
+}  // namespace
+}  // namespace events::redis
