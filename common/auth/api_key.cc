@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "common/auth/api_key.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace events::auth {
 
@@ -25,9 +25,9 @@ absl::StatusOr<Role> ParseRole(absl::string_view name) {
   for (Role r : {Role::kOrganiser, Role::kAccessCoordinator, Role::kIntegration, Role::kService}) {
     if (RoleName(r) == name) return r;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "role \"", name,
-      "\" is not known; use organiser, access_coordinator, integration or service"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("role \"", name,
+                   "\" is not known; use organiser, access_coordinator, integration or service"));
 }
 
 bool Caller::HasRole(Role role) const {

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/key_store.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
@@ -15,9 +15,10 @@ namespace {
 constexpr size_t kMaxOrgNameLength = 200;
 
 absl::Status Unauthenticated(absl::string_view why) {
-  return absl::UnauthenticatedError(absl::StrCat(
-      why, "; send the metadata \"authorization: Bearer evk_...\" with an API key of your "
-           "organisation"));
+  return absl::UnauthenticatedError(
+      absl::StrCat(why,
+                   "; send the metadata \"authorization: Bearer evk_...\" with an API key of your "
+                   "organisation"));
 }
 
 }  // namespace
@@ -63,8 +64,8 @@ absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles
   }
   std::vector<std::string> names;
   for (Role r : roles) names.emplace_back(RoleName(r));
-  std::string need = absl::StrCat("this call needs a key with the ", absl::StrJoin(names, " or "),
-                                  " role");
+  std::string need =
+      absl::StrCat("this call needs a key with the ", absl::StrJoin(names, " or "), " role");
   if (!integration_scope.empty()) {
     absl::StrAppend(&need, ", or an integration key with the ", integration_scope, " scope");
   }

@@ -1,7 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "common/auth/grpc_auth.h"
 
 #include <grpcpp/server_context.h>
+
+#include "absl/strings/string_view.h"
 
 namespace events::auth {
 

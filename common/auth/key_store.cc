@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "common/auth/key_store.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 
@@ -19,8 +19,7 @@ std::string JoinRoles(const std::vector<Role>& roles) {
 
 }  // namespace
 
-RedisKeyStore::RedisKeyStore(events::redis::RedisClient& redis,
-                             const events::bus::Keyspace& keys)
+RedisKeyStore::RedisKeyStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys)
     : redis_(redis), keys_(keys) {}
 
 absl::StatusOr<ApiKeyRecord> RedisKeyStore::FindByHash(const std::string& key_hash) {
@@ -60,17 +59,16 @@ absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyReco
   auto replies = redis_.Pipeline({
       {"MULTI"},
       {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
-       record.org_id, "roles", JoinRoles(record.roles), "scopes",
-       absl::StrJoin(record.scopes, ","), "name", record.name, "created",
-       absl::StrCat(record.created_unix_ms), "revoked", record.revoked ? "1" : "0"},
+       record.org_id, "roles", JoinRoles(record.roles), "scopes", absl::StrJoin(record.scopes, ","),
+       "name", record.name, "created", absl::StrCat(record.created_unix_ms), "revoked",
+       record.revoked ? "1" : "0"},
       {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id},
       {"EXEC"},
   });
   if (!replies.ok()) return replies.status();
   const redisReply& exec = *replies->back();
   if (!redis::IsArray(exec)) {
-    return absl::InternalError(
-        absl::StrCat("storing API key failed: ", redis::AsString(exec)));
+    return absl::InternalError(absl::StrCat("storing API key failed: ", redis::AsString(exec)));
   }
   return absl::OkStatus();
 }

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log_formatters.h"
@@ -60,9 +62,14 @@ absl::Status InitLogging(const LogOptions& options) {
   logger->set_level(*level);
   spdlog::set_default_logger(logger);
 
-  // One leaked reference per call; InitLogging runs once per process outside tests.
-  auto* kept_for_grpc = new std::shared_ptr<spdlog::logger>(logger);
-  grpc_logger.store(kept_for_grpc->get(), std::memory_order_release);
+  {
+    static std::mutex mu;
+    // Every logger gRPC was ever given, kept for the life of the process.
+    static auto* kept = new std::vector<std::shared_ptr<spdlog::logger>>();
+    std::lock_guard<std::mutex> lock(mu);
+    kept->push_back(logger);
+  }
+  grpc_logger.store(logger.get(), std::memory_order_release);
   gpr_set_log_function(&LogFromGrpc);
   return absl::OkStatus();
 }

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "common/util/ids.h"
 
 #include <openssl/evp.h>
@@ -10,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/string_view.h"
 #include "common/util/clock.h"
 
 namespace events {

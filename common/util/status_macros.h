@@ -3,14 +3,14 @@
 #include "absl/status/status.h"
 
 // Returns from the enclosing function with the status of `expr` when it is not OK.
-#define EVENTS_RETURN_IF_ERROR(expr)           \
-  do {                                         \
-    const absl::Status _events_status = (expr); \
+#define EVENTS_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    const absl::Status _events_status = (expr);      \
     if (!_events_status.ok()) return _events_status; \
   } while (0)
 
 // Declares `lhs` from the value of a StatusOr `rexpr`, or returns its status.
-#define EVENTS_ASSIGN_OR_RETURN(lhs, rexpr)                         \
+#define EVENTS_ASSIGN_OR_RETURN(lhs, rexpr) \
   EVENTS_ASSIGN_OR_RETURN_IMPL(EVENTS_CONCAT(_statusor_, __LINE__), lhs, rexpr)
 #define EVENTS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                 \

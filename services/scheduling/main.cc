@@ -57,7 +57,8 @@ int main() {
   absl::StatusOr<events::redis::RedisOptions> redis_options =
       events::redis::ParseRedisUrl(config.common.redis_url);
   if (!redis_options.ok()) {
-    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}", std::string(redis_options.status().message()));
+    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}",
+                     std::string(redis_options.status().message()));
     return 2;
   }
   redis_options->pool_size = config.common.redis_pool_size;
@@ -66,7 +67,8 @@ int main() {
   events::redis::RedisClient redis(*redis_options);
   if (absl::Status ping = redis.Ping(); !ping.ok()) {
     // Not fatal: calls answer UNAVAILABLE until Redis is back, and the pool reconnects.
-    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is", std::string(ping.message()));
+    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is",
+                 std::string(ping.message()));
   }
   events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
   events::SystemClock clock;

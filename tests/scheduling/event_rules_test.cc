@@ -123,8 +123,9 @@ TEST(EventRulesTest, CapacityIsBounded) {
 }
 
 TEST(EventRulesTest, RegistrationWindowMustFitTheEvent) {
-  ExpectInvalid(With([](auto& d) { d.mutable_registration_opens()->set_value("2026-03-11T10:00"); }),
-                {"details.registration_opens", "before the start"});
+  ExpectInvalid(
+      With([](auto& d) { d.mutable_registration_opens()->set_value("2026-03-11T10:00"); }),
+      {"details.registration_opens", "before the start"});
   ExpectInvalid(
       With([](auto& d) { d.mutable_registration_closes()->set_value("2026-03-10T12:00"); }),
       {"details.registration_closes"});
@@ -162,8 +163,9 @@ TEST(EventRulesTest, VenueRequiredInPersonAndRefusedOnline) {
 }
 
 TEST(EventRulesTest, AccessibilityOfferIsChecked) {
-  ExpectInvalid(With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("BSL!"); }),
-                {"details.accessibility.provisions[0].need", "lower_snake_case"});
+  ExpectInvalid(
+      With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("BSL!"); }),
+      {"details.accessibility.provisions[0].need", "lower_snake_case"});
   ExpectInvalid(With([](auto& d) {
                   d.mutable_accessibility()->mutable_provisions(1)->set_need("live_captions");
                 }),

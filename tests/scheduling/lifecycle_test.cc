@@ -38,19 +38,18 @@ constexpr auto X = events::v1::EVENT_STATUS_COMPLETED;
 
 INSTANTIATE_TEST_SUITE_P(
     EveryStatusAndAction, LifecycleTest,
-    ::testing::Values(
-        Case{D, Action::kUpdate, true, D}, Case{D, Action::kSetAgenda, true, D},
-        Case{D, Action::kPublish, true, P}, Case{D, Action::kReschedule, false, D},
-        Case{D, Action::kCancel, true, C}, Case{D, Action::kComplete, false, D},
-        Case{P, Action::kUpdate, true, P}, Case{P, Action::kSetAgenda, true, P},
-        Case{P, Action::kPublish, false, P}, Case{P, Action::kReschedule, true, P},
-        Case{P, Action::kCancel, true, C}, Case{P, Action::kComplete, true, X},
-        Case{C, Action::kUpdate, false, C}, Case{C, Action::kSetAgenda, false, C},
-        Case{C, Action::kPublish, false, C}, Case{C, Action::kReschedule, false, C},
-        Case{C, Action::kCancel, false, C}, Case{C, Action::kComplete, false, C},
-        Case{X, Action::kUpdate, false, X}, Case{X, Action::kSetAgenda, false, X},
-        Case{X, Action::kPublish, false, X}, Case{X, Action::kReschedule, false, X},
-        Case{X, Action::kCancel, false, X}, Case{X, Action::kComplete, false, X}));
+    ::testing::Values(Case{D, Action::kUpdate, true, D}, Case{D, Action::kSetAgenda, true, D},
+                      Case{D, Action::kPublish, true, P}, Case{D, Action::kReschedule, false, D},
+                      Case{D, Action::kCancel, true, C}, Case{D, Action::kComplete, false, D},
+                      Case{P, Action::kUpdate, true, P}, Case{P, Action::kSetAgenda, true, P},
+                      Case{P, Action::kPublish, false, P}, Case{P, Action::kReschedule, true, P},
+                      Case{P, Action::kCancel, true, C}, Case{P, Action::kComplete, true, X},
+                      Case{C, Action::kUpdate, false, C}, Case{C, Action::kSetAgenda, false, C},
+                      Case{C, Action::kPublish, false, C}, Case{C, Action::kReschedule, false, C},
+                      Case{C, Action::kCancel, false, C}, Case{C, Action::kComplete, false, C},
+                      Case{X, Action::kUpdate, false, X}, Case{X, Action::kSetAgenda, false, X},
+                      Case{X, Action::kPublish, false, X}, Case{X, Action::kReschedule, false, X},
+                      Case{X, Action::kCancel, false, X}, Case{X, Action::kComplete, false, X}));
 
 TEST(LifecycleMessagesTest, RefusalsSayWhatToDoInstead) {
   EXPECT_NE(CheckTransition(D, Action::kReschedule, "ev_x").message().find("UpdateEvent"),

@@ -181,12 +181,11 @@ TEST_F(RedisEventStoreTest, ListingsPageAcrossPartitionsAndFollowStatus) {
   auto cancelled = scheduler_->ListOrganisation(kOrg, events::v1::EVENT_STATUS_CANCELLED, {});
   ASSERT_EQ(cancelled->events.size(), 1u);
   EXPECT_EQ(cancelled->events[0].id(), expected[0]);
-  EXPECT_EQ(scheduler_->ListOrganisation(kOrg, events::v1::EVENT_STATUS_PUBLISHED, {})
-                ->events.size(),
-            expected.size() - 1);
-  EXPECT_TRUE(
-      scheduler_->ListOrganisation("org_other", events::v1::EVENT_STATUS_UNSPECIFIED, {})
-          ->events.empty());
+  EXPECT_EQ(
+      scheduler_->ListOrganisation(kOrg, events::v1::EVENT_STATUS_PUBLISHED, {})->events.size(),
+      expected.size() - 1);
+  EXPECT_TRUE(scheduler_->ListOrganisation("org_other", events::v1::EVENT_STATUS_UNSPECIFIED, {})
+                  ->events.empty());
 }
 
 TEST_F(RedisEventStoreTest, RemindersFireOnceFromAnInjectedClockAndSurviveRestarts) {
@@ -251,7 +250,8 @@ TEST_F(RedisEventStoreTest, ConcurrentWorkersFireEachReminderExactlyOnce) {
   EXPECT_EQ(fired.load(), 60);
   int in_streams = 0;
   for (const auto& id : ids) {
-    for (const auto& de : Stream(id)) in_streams += de.subject() == id && de.type() == "event.reminder_due";
+    for (const auto& de : Stream(id))
+      in_streams += de.subject() == id && de.type() == "event.reminder_due";
   }
   EXPECT_EQ(in_streams, 60);
 }

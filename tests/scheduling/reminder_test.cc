@@ -1,10 +1,9 @@
-#include "services/scheduling/worker/reminder_worker.h"
-
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
 #include "services/scheduling/domain/scheduler.h"
 #include "services/scheduling/store/fake_event_store.h"
+#include "services/scheduling/worker/reminder_worker.h"
 #include "tests/scheduling/test_events.h"
 
 namespace events::scheduling {

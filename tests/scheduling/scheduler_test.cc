@@ -138,10 +138,9 @@ TEST_F(SchedulerTest, RescheduleRefusesBadTimes) {
   EXPECT_THAT(std::string(gap.status().message()), HasSubstr("new_start"));
   start.set_value("2026-04-14T10:00");
   end.set_value("2026-04-14T09:00");
-  EXPECT_THAT(std::string(scheduler_.Reschedule(kOrg, e.id(), 0, start, end, "", "")
-                              .status()
-                              .message()),
-              HasSubstr("new_end must be after new_start"));
+  EXPECT_THAT(
+      std::string(scheduler_.Reschedule(kOrg, e.id(), 0, start, end, "", "").status().message()),
+      HasSubstr("new_end must be after new_start"));
   end.set_value("2026-04-14T11:00");
   EXPECT_THAT(std::string(scheduler_.Reschedule(kOrg, e.id(), 0, start, end, "Nowhere/City", "")
                               .status()

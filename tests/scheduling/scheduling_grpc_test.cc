@@ -25,9 +25,9 @@
 namespace events::scheduling {
 namespace {
 
+using events::v1::SchedulingService;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using events::v1::SchedulingService;
 using testing::kNow;
 using testing::Webinar;
 
@@ -52,8 +52,8 @@ class SchedulingGrpcTest : public ::testing::Test {
     runner_->AddService(service_.get());
     auto port = runner_->Start();
     ASSERT_TRUE(port.ok()) << port.status();
-    stub_ = SchedulingService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(*port), grpc::InsecureChannelCredentials()));
+    stub_ = SchedulingService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
+                                                           grpc::InsecureChannelCredentials()));
 
     auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
     ASSERT_TRUE(boot.ok()) << boot.status();

@@ -44,9 +44,9 @@ TEST_F(SeriesTest, WeeklySeriesKeepsLocalTimeAcrossTheClockChange) {
   ASSERT_EQ(series->event_ids_size(), 6);
   const int64_t kHour = 3600000;
   // 17th and 24th March are GMT (10:00Z); from the 31st BST (09:00Z).
-  std::vector<int64_t> expected = {1773741600000, 1774346400000, 1774951200000 - kHour,
-                                   1775556000000 - kHour, 1776160800000 - kHour,
-                                   1776765600000 - kHour};
+  std::vector<int64_t> expected = {1773741600000,         1774346400000,
+                                   1774951200000 - kHour, 1775556000000 - kHour,
+                                   1776160800000 - kHour, 1776765600000 - kHour};
   for (int i = 0; i < 6; ++i) {
     auto e = scheduler_.Get(kOrg, series->event_ids(i));
     ASSERT_TRUE(e.ok()) << e.status();

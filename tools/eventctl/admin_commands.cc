@@ -31,7 +31,8 @@ std::string EnvOr(const char* name, const char* fallback) {
 int Bootstrap(const BootstrapOptions& o) {
   auto options = redis::ParseRedisUrl(o.redis_url);
   if (!options.ok()) {
-    std::fprintf(stderr, "eventctl: --redis-url: %s\n", std::string(options.status().message()).c_str());
+    std::fprintf(stderr, "eventctl: --redis-url: %s\n",
+                 std::string(options.status().message()).c_str());
     return 2;
   }
   redis::RedisClient redis(*options);
@@ -68,8 +69,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<BootstrapOptions>();
   o->redis_url = EnvOr("EVENTS_REDIS_URL", "redis://127.0.0.1:6379/0");
   o->key_prefix = EnvOr("EVENTS_REDIS_KEY_PREFIX", "");
-  CLI::App* b = admin->add_subcommand(
-      "bootstrap", "Create an organisation and its first organiser API key");
+  CLI::App* b =
+      admin->add_subcommand("bootstrap", "Create an organisation and its first organiser API key");
   b->add_option("--org-name", o->org_name, "The organisation's name")->required();
   b->add_option("--redis-url", o->redis_url, "Redis (default: EVENTS_REDIS_URL)")
       ->capture_default_str();

@@ -49,8 +49,7 @@ std::string DescribeWhen(const events::v1::Event& e) {
   time::LocalDateTime end = time::FromUnixMs(e.end_unix_ms(), zone);
   int dow = time::DayOfWeek({start.year, start.month, start.day});
   std::string out = absl::StrFormat("%s %d %s %d, %02d:%02d", kDays[dow - 1], start.day,
-                                    kMonths[start.month - 1], start.year, start.hour,
-                                    start.minute);
+                                    kMonths[start.month - 1], start.year, start.hour, start.minute);
   if (end.year == start.year && end.month == start.month && end.day == start.day) {
     absl::StrAppendFormat(&out, "-%02d:%02d", end.hour, end.minute);
   } else {
@@ -63,12 +62,11 @@ std::string DescribeWhen(const events::v1::Event& e) {
 
 std::string DescribeEvent(const events::v1::Event& e) {
   const auto& d = e.details();
-  std::string out = absl::StrFormat("Event %s (%s, version %d)\n", e.id(), StatusWord(e.status()),
-                                    e.version());
+  std::string out =
+      absl::StrFormat("Event %s (%s, version %d)\n", e.id(), StatusWord(e.status()), e.version());
   absl::StrAppendFormat(&out, "  Title:     %s\n", d.title());
   absl::StrAppendFormat(&out, "  When:      %s\n", DescribeWhen(e));
-  absl::StrAppendFormat(&out, "  Format:    %s, %d places\n", FormatWord(d.format()),
-                        d.capacity());
+  absl::StrAppendFormat(&out, "  Format:    %s, %d places\n", FormatWord(d.format()), d.capacity());
   if (!d.join_link().empty()) absl::StrAppendFormat(&out, "  Join link: %s\n", d.join_link());
   if (!d.venue().name().empty()) {
     absl::StrAppendFormat(&out, "  Venue:     %s, %s\n", d.venue().name(), d.venue().address());
@@ -78,10 +76,9 @@ std::string DescribeEvent(const events::v1::Event& e) {
   }
   std::vector<std::string> access;
   for (const auto& p : d.accessibility().provisions()) {
-    access.push_back(absl::StrCat(p.need(), p.availability() ==
-                                                    events::v1::PROVISION_AVAILABILITY_ALWAYS
-                                                ? " (always)"
-                                                : " (on request)"));
+    access.push_back(absl::StrCat(
+        p.need(), p.availability() == events::v1::PROVISION_AVAILABILITY_ALWAYS ? " (always)"
+                                                                                : " (on request)"));
   }
   if (!access.empty()) {
     absl::StrAppendFormat(&out, "  Access:    %s\n", absl::StrJoin(access, ", "));
@@ -153,9 +150,9 @@ absl::StatusOr<events::v1::OfferedProvision> ParseProvision(absl::string_view sp
   } else if (when == "on-request" || when == "on_request" || when == "request") {
     p.set_availability(events::v1::PROVISION_AVAILABILITY_ON_REQUEST);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--provision \"", spec,
-        "\" should be NEED:always or NEED:on-request, e.g. live_captions:always"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--provision \"", spec,
+                     "\" should be NEED:always or NEED:on-request, e.g. live_captions:always"));
   }
   return p;
 }

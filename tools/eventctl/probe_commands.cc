@@ -24,9 +24,8 @@ struct HealthOptions {
 
 int Health(const CliContext& ctx, const HealthOptions& o) {
   auto stub = grpc::health::v1::Health::NewStub(ctx.Channel());
-  const auto deadline =
-      std::chrono::steady_clock::now() +
-      std::chrono::milliseconds(static_cast<int64_t>(o.wait_seconds * 1000));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(o.wait_seconds * 1000));
   grpc::Status last;
   HealthCheckResponse::ServingStatus last_status = HealthCheckResponse::UNKNOWN;
   do {
@@ -51,9 +50,8 @@ int Health(const CliContext& ctx, const HealthOptions& o) {
     std::fprintf(stderr, "eventctl: %s is not answering health checks: %s\n", ctx.server.c_str(),
                  last.error_message().c_str());
   } else {
-    std::fprintf(stderr, "eventctl: %s%s%s: %s\n", ctx.server.c_str(),
-                 o.service.empty() ? "" : " ", o.service.c_str(),
-                 HealthCheckResponse::ServingStatus_Name(last_status).c_str());
+    std::fprintf(stderr, "eventctl: %s%s%s: %s\n", ctx.server.c_str(), o.service.empty() ? "" : " ",
+                 o.service.c_str(), HealthCheckResponse::ServingStatus_Name(last_status).c_str());
   }
   return 1;
 }

@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/domain/event_messages.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/util/ids.h"
 #include "services/scheduling/domain/event_rules.h"
 

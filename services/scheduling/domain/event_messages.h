@@ -1,11 +1,11 @@
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "events/v1/domain_events.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/scheduling/store/event_store.h"

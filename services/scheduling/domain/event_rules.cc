@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/domain/event_rules.h"
 
 #include <algorithm>
@@ -6,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/time/local_time.h"
 #include "common/util/status_macros.h"
 #include "services/scheduling/domain/text_rules.h"
@@ -23,8 +23,8 @@ std::string F(absl::string_view prefix, absl::string_view field) {
 absl::StatusOr<int64_t> ResolveLocal(const events::v1::LocalDateTime& value,
                                      const std::string& zone, const std::string& field) {
   if (value.value().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is required, e.g. 2026-12-10T10:00 (local time in the event's zone)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is required, e.g. 2026-12-10T10:00 (local time in the event's zone)"));
   }
   auto local = time::ParseLocalDateTime(value.value(), field);
   if (!local.ok()) return local.status();
@@ -46,9 +46,10 @@ absl::Status ValidateVenue(const EventDetails& d, absl::string_view prefix) {
   if (!needs_venue) {
     if (!v.name().empty() || !v.address().empty() || !v.postcode().empty() ||
         !v.access_information().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          F(prefix, "venue"), " is only for in-person or hybrid events; leave it empty for an "
-                              "online event"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(F(prefix, "venue"),
+                       " is only for in-person or hybrid events; leave it empty for an "
+                       "online event"));
     }
     return absl::OkStatus();
   }
@@ -61,8 +62,8 @@ absl::Status ValidateVenue(const EventDetails& d, absl::string_view prefix) {
 absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
                                    absl::string_view prefix) {
   if (a.provisions_size() > kMaxProvisions) {
-    return absl::InvalidArgumentError(absl::StrCat(F(prefix, "accessibility.provisions"),
-                                                   " may list at most ", kMaxProvisions));
+    return absl::InvalidArgumentError(
+        absl::StrCat(F(prefix, "accessibility.provisions"), " may list at most ", kMaxProvisions));
   }
   std::set<std::string> seen;
   for (int i = 0; i < a.provisions_size(); ++i) {
@@ -78,9 +79,10 @@ absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
           absl::StrCat(field, ".need \"", p.need(), "\" is listed twice"));
     }
     if (p.availability() == events::v1::PROVISION_AVAILABILITY_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ".availability is required: PROVISION_AVAILABILITY_ALWAYS or "
-                 "PROVISION_AVAILABILITY_ON_REQUEST"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field,
+                       ".availability is required: PROVISION_AVAILABILITY_ALWAYS or "
+                       "PROVISION_AVAILABILITY_ON_REQUEST"));
     }
     EVENTS_RETURN_IF_ERROR(CheckText(p.note(), field + ".note", 0, 500, true));
   }
@@ -94,15 +96,15 @@ absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
 
 absl::Status ValidateContact(const events::v1::Contact& c, absl::string_view prefix) {
   EVENTS_RETURN_IF_ERROR(CheckText(c.name(), F(prefix, "organiser_contact.name"), 0, 200));
-  if (!c.email().empty()) EVENTS_RETURN_IF_ERROR(CheckEmail(c.email(), F(prefix, "organiser_contact.email")));
-  if (c.phone().size() > 32 ||
-      !std::all_of(c.phone().begin(), c.phone().end(), [](char ch) {
+  if (!c.email().empty())
+    EVENTS_RETURN_IF_ERROR(CheckEmail(c.email(), F(prefix, "organiser_contact.email")));
+  if (c.phone().size() > 32 || !std::all_of(c.phone().begin(), c.phone().end(), [](char ch) {
         return absl::ascii_isdigit(ch) || ch == '+' || ch == ' ' || ch == '(' || ch == ')' ||
                ch == '-';
       })) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        F(prefix, "organiser_contact.phone"),
-        " may hold at most 32 digits, spaces, '+', '-', '(' and ')'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(F(prefix, "organiser_contact.phone"),
+                     " may hold at most 32 digits, spaces, '+', '-', '(' and ')'"));
   }
   return absl::OkStatus();
 }
@@ -119,8 +121,8 @@ absl::Status ValidateReminders(const events::v1::ReminderPolicy& r, absl::string
   std::set<int> seen;
   for (int m : r.minutes_before()) {
     if (m < 1 || m > kMaxReminderMinutes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, " values must be between 1 and ", kMaxReminderMinutes, " (60 days); got ", m));
+      return absl::InvalidArgumentError(absl::StrCat(field, " values must be between 1 and ",
+                                                     kMaxReminderMinutes, " (60 days); got ", m));
     }
     if (!seen.insert(m).second) {
       return absl::InvalidArgumentError(absl::StrCat(field, " lists ", m, " twice"));
@@ -134,9 +136,10 @@ absl::Status ValidateReminders(const events::v1::ReminderPolicy& r, absl::string
 absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::string_view prefix,
                                               int64_t now_unix_ms) {
   EVENTS_RETURN_IF_ERROR(CheckText(d.title(), F(prefix, "title"), 1, kMaxTitleChars));
-  EVENTS_RETURN_IF_ERROR(CheckText(d.description(), F(prefix, "description"), 0, kMaxDescriptionChars,
-                            true));
-  if (d.format() == events::v1::EVENT_FORMAT_UNSPECIFIED || !events::v1::EventFormat_IsValid(d.format())) {
+  EVENTS_RETURN_IF_ERROR(
+      CheckText(d.description(), F(prefix, "description"), 0, kMaxDescriptionChars, true));
+  if (d.format() == events::v1::EVENT_FORMAT_UNSPECIFIED ||
+      !events::v1::EventFormat_IsValid(d.format())) {
     return absl::InvalidArgumentError(absl::StrCat(
         F(prefix, "format"),
         " is required: EVENT_FORMAT_ONLINE, EVENT_FORMAT_IN_PERSON or EVENT_FORMAT_HYBRID"));
@@ -160,28 +163,28 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
         absl::StrCat(F(prefix, "end"), " must be at most 14 days after the start"));
   }
   if (t.start_unix_ms <= now_unix_ms) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        F(prefix, "start"), " ", d.start().value(), " (", d.time_zone(),
-        ") is in the past; events are scheduled for the future"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(F(prefix, "start"), " ", d.start().value(), " (", d.time_zone(),
+                     ") is in the past; events are scheduled for the future"));
   }
   if (d.capacity() < 1 || d.capacity() > kMaxCapacity) {
     return absl::InvalidArgumentError(absl::StrCat(F(prefix, "capacity"), " must be between 1 and ",
                                                    kMaxCapacity, "; got ", d.capacity()));
   }
   if (!d.registration_opens().value().empty()) {
-    auto opens = ResolveLocal(d.registration_opens(), d.time_zone(),
-                              F(prefix, "registration_opens"));
+    auto opens =
+        ResolveLocal(d.registration_opens(), d.time_zone(), F(prefix, "registration_opens"));
     if (!opens.ok()) return opens.status();
     if (*opens >= t.start_unix_ms) {
-      return absl::InvalidArgumentError(absl::StrCat(F(prefix, "registration_opens"),
-                                                     " must be before the start"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(F(prefix, "registration_opens"), " must be before the start"));
     }
     t.registration_opens_unix_ms = *opens;
   }
   t.registration_closes_unix_ms = t.start_unix_ms;
   if (!d.registration_closes().value().empty()) {
-    auto closes = ResolveLocal(d.registration_closes(), d.time_zone(),
-                               F(prefix, "registration_closes"));
+    auto closes =
+        ResolveLocal(d.registration_closes(), d.time_zone(), F(prefix, "registration_closes"));
     if (!closes.ok()) return closes.status();
     if (*closes > t.end_unix_ms || *closes <= t.registration_opens_unix_ms) {
       return absl::InvalidArgumentError(
@@ -192,8 +195,8 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
   }
   if (!d.join_link().empty()) {
     if (d.format() == events::v1::EVENT_FORMAT_IN_PERSON) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          F(prefix, "join_link"), " is only for online or hybrid events"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(F(prefix, "join_link"), " is only for online or hybrid events"));
     }
     EVENTS_RETURN_IF_ERROR(CheckHttpsUrl(d.join_link(), F(prefix, "join_link")));
   }
@@ -238,13 +241,12 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
     }
     if (*start < event.start_unix_ms() || *end > event.end_unix_ms()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, " (", s.start().value(), " to ", s.end().value(),
-          ") must lie inside the event (", event.details().start().value(), " to ",
-          event.details().end().value(), ")"));
+          field, " (", s.start().value(), " to ", s.end().value(), ") must lie inside the event (",
+          event.details().start().value(), " to ", event.details().end().value(), ")"));
     }
     if (s.speakers_size() > kMaxSpeakersPerSession) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".speakers may list at most ",
-                                                     kMaxSpeakersPerSession));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".speakers may list at most ", kMaxSpeakersPerSession));
     }
     for (int k = 0; k < s.speakers_size(); ++k) {
       std::string sf = absl::StrCat(field, ".speakers[", k, "]");
@@ -252,9 +254,10 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
       EVENTS_RETURN_IF_ERROR(CheckText(s.speakers(k).bio(), sf + ".bio", 0, 1000, true));
       if (s.speakers(k).role() == events::v1::SPEAKER_ROLE_UNSPECIFIED ||
           !events::v1::SpeakerRole_IsValid(s.speakers(k).role())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            sf, ".role is required, e.g. SPEAKER_ROLE_HOST or "
-                "SPEAKER_ROLE_LIVED_EXPERIENCE_CO_FACILITATOR"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(sf,
+                         ".role is required, e.g. SPEAKER_ROLE_HOST or "
+                         "SPEAKER_ROLE_LIVED_EXPERIENCE_CO_FACILITATOR"));
       }
     }
     s.set_start_unix_ms(*start);

@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/domain/lifecycle.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace events::scheduling {
 
@@ -68,8 +68,7 @@ absl::Status CheckTransition(EventStatus from, Action action, absl::string_view 
     hint = absl::StrCat("; a ", StatusWord(from), " event cannot change any more");
   }
   return absl::FailedPreconditionError(absl::StrCat("cannot ", ActionName(action), " event ",
-                                                    event_id, ": it is ", StatusWord(from),
-                                                    hint));
+                                                    event_id, ": it is ", StatusWord(from), hint));
 }
 
 EventStatus StatusAfter(EventStatus from, Action action) {

@@ -42,29 +42,24 @@ class Scheduler {
   absl::StatusOr<events::v1::Event> Update(const std::string& org_id, const std::string& event_id,
                                            int64_t expected_version,
                                            const events::v1::EventDetails& details);
-  absl::StatusOr<events::v1::Event> Publish(const std::string& org_id,
-                                            const std::string& event_id, int64_t expected_version);
+  absl::StatusOr<events::v1::Event> Publish(const std::string& org_id, const std::string& event_id,
+                                            int64_t expected_version);
   // new zone empty: keep the event's zone. Agenda sessions move with the start.
-  absl::StatusOr<events::v1::Event> Reschedule(const std::string& org_id,
-                                               const std::string& event_id,
-                                               int64_t expected_version,
-                                               const events::v1::LocalDateTime& new_start,
-                                               const events::v1::LocalDateTime& new_end,
-                                               const std::string& new_zone,
-                                               const std::string& reason);
+  absl::StatusOr<events::v1::Event> Reschedule(
+      const std::string& org_id, const std::string& event_id, int64_t expected_version,
+      const events::v1::LocalDateTime& new_start, const events::v1::LocalDateTime& new_end,
+      const std::string& new_zone, const std::string& reason);
   absl::StatusOr<events::v1::Event> Cancel(const std::string& org_id, const std::string& event_id,
                                            int64_t expected_version, const std::string& reason);
   // Only once the event has ended.
-  absl::StatusOr<events::v1::Event> Complete(const std::string& org_id,
-                                             const std::string& event_id,
+  absl::StatusOr<events::v1::Event> Complete(const std::string& org_id, const std::string& event_id,
                                              int64_t expected_version);
   absl::StatusOr<events::v1::Event> SetAgenda(
       const std::string& org_id, const std::string& event_id, int64_t expected_version,
       const std::vector<events::v1::AgendaSession>& sessions);
 
   // Drafts only to their organisation; others see the public view.
-  absl::StatusOr<events::v1::Event> Get(const std::string& viewer_org,
-                                        const std::string& event_id);
+  absl::StatusOr<events::v1::Event> Get(const std::string& viewer_org, const std::string& event_id);
   absl::StatusOr<EventPage> ListUpcoming(int64_t from_unix_ms, int64_t to_unix_ms,
                                          const events::v1::PageRequest& page);
   absl::StatusOr<EventPage> ListOrganisation(const std::string& org_id,

@@ -27,10 +27,9 @@ Event ViewFor(Event event, const std::string& viewer_org) {
 
 absl::StatusOr<int> Scheduler::PageSize(const events::v1::PageRequest& page) const {
   if (page.page_size() < 0 || page.page_size() > options_.max_page_size) {
-    return absl::InvalidArgumentError(absl::StrCat("page.page_size must be between 1 and ",
-                                                   options_.max_page_size,
-                                                   " (or 0 for the default of ",
-                                                   options_.default_page_size, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page.page_size must be between 1 and ", options_.max_page_size,
+                     " (or 0 for the default of ", options_.default_page_size, ")"));
   }
   return page.page_size() == 0 ? options_.default_page_size : page.page_size();
 }

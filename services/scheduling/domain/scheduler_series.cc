@@ -21,8 +21,7 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
                                                const events::v1::RecurrenceRule& rule) {
   const int64_t now = clock_.NowUnixMs();
   EVENTS_RETURN_IF_ERROR(ValidateDetails(first, "template", now).status());
-  if (!first.registration_opens().value().empty() ||
-      !first.registration_closes().value().empty()) {
+  if (!first.registration_opens().value().empty() || !first.registration_closes().value().empty()) {
     return absl::InvalidArgumentError(
         "template.registration_opens and template.registration_closes must be empty for a "
         "series: each occurrence opens when published and closes at its start");
@@ -47,10 +46,9 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
   std::vector<EventWrite> writes;
   for (size_t i = 0; i < occurrences.size(); ++i) {
     // A wall time that falls in a spring-forward gap moves forward by the gap (RFC 5545).
-    EVENTS_ASSIGN_OR_RETURN(int64_t start_ms,
-                            time::ToUnixMsShiftingGaps(occurrences[i], zone));
-    EVENTS_ASSIGN_OR_RETURN(
-        int64_t end_ms, time::ToUnixMsShiftingGaps(time::AddMinutes(occurrences[i], duration), zone));
+    EVENTS_ASSIGN_OR_RETURN(int64_t start_ms, time::ToUnixMsShiftingGaps(occurrences[i], zone));
+    EVENTS_ASSIGN_OR_RETURN(int64_t end_ms, time::ToUnixMsShiftingGaps(
+                                                time::AddMinutes(occurrences[i], duration), zone));
     Event event;
     event.set_id(absl::StrFormat("ev_%s-%03d", core, i + 1));
     event.set_org_id(org_id);
@@ -79,12 +77,14 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
 absl::StatusOr<Series> Scheduler::LoadSeries(const std::string& viewer_org,
                                              const std::string& series_id) {
   if (!IsWellFormedId(series_id, "se") || series_id.find('-') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "series_id \"", series_id.substr(0, 64), "\" is not a series id (they look like se_01J...)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("series_id \"", series_id.substr(0, 64),
+                     "\" is not a series id (they look like se_01J...)"));
   }
   absl::StatusOr<Series> series = store_.GetSeries(series_id);
   if (series.ok() && series->org_id() != viewer_org) {
-    return absl::NotFoundError(absl::StrCat("series ", series_id, " not found in your organisation"));
+    return absl::NotFoundError(
+        absl::StrCat("series ", series_id, " not found in your organisation"));
   }
   return series;
 }
@@ -141,9 +141,9 @@ absl::StatusOr<Series> Scheduler::MutateSeries(const std::string& org_id,
       writes.push_back(std::move(write));
     }
     if (writes.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "no occurrence of series ", series_id, " can be ",
-          StatusWord(StatusAfter(events::v1::EVENT_STATUS_DRAFT, action)), " now"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("no occurrence of series ", series_id, " can be ",
+                       StatusWord(StatusAfter(events::v1::EVENT_STATUS_DRAFT, action)), " now"));
     }
     absl::Status applied = store_.Apply(writes, std::nullopt);
     if (absl::IsAborted(applied) && attempt < 5) continue;

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/domain/text_rules.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace events::scheduling {
 namespace {
@@ -51,8 +51,8 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
         absl::StrCat(field, " must be at least ", min_chars, " characters"));
   }
   if (chars > max_chars) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " must be at most ", max_chars,
-                                                   " characters (it has ", chars, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be at most ", max_chars, " characters (it has ", chars, ")"));
   }
   return absl::OkStatus();
 }
@@ -68,7 +68,8 @@ absl::Status CheckEmail(absl::string_view value, absl::string_view field) {
          domain.back() != '.';
   }
   for (char c : value) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) < 0x20) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) ||
+        static_cast<unsigned char>(c) < 0x20) {
       ok = false;
     }
   }
@@ -88,8 +89,8 @@ absl::Status CheckHttpsUrl(absl::string_view value, absl::string_view field) {
     if (u <= 0x20 || u == 0x7F) ok = false;
   }
   if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be an https:// link of at most 2048 characters with no spaces"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be an https:// link of at most 2048 characters with no spaces"));
   }
   return absl::OkStatus();
 }

@@ -21,8 +21,8 @@ struct SchedulingMetrics {
   prometheus::Counter& rescheduled;
   prometheus::Counter& cancelled;
   prometheus::Counter& completed;
-  prometheus::Counter& reminders_fired;        // events_reminders_fired_total
-  prometheus::Counter& reminder_errors;        // events_reminder_worker_errors_total
+  prometheus::Counter& reminders_fired;  // events_reminders_fired_total
+  prometheus::Counter& reminder_errors;  // events_reminder_worker_errors_total
 };
 
 }  // namespace events::scheduling

@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/server/scheduling_service.h"
 
 #include <prometheus/counter.h>
 
+#include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/grpc_auth.h"
 #include "common/rpc/status.h"
@@ -84,9 +84,9 @@ grpc::Status SchedulingServiceImpl::UpdateEvent(grpc::ServerContext* ctx,
                                                 events::v1::Event* resp) {
   auto caller = Organiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(scheduler_.Update(caller->org_id, req->event_id(), req->expected_version(),
-                                 req->details()),
-               resp);
+  return Reply(
+      scheduler_.Update(caller->org_id, req->event_id(), req->expected_version(), req->details()),
+      resp);
 }
 
 grpc::Status SchedulingServiceImpl::PublishEvent(grpc::ServerContext* ctx,
@@ -103,10 +103,10 @@ grpc::Status SchedulingServiceImpl::RescheduleEvent(grpc::ServerContext* ctx,
                                                     events::v1::Event* resp) {
   auto caller = Organiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(scheduler_.Reschedule(caller->org_id, req->event_id(), req->expected_version(),
-                                     req->new_start(), req->new_end(), req->time_zone(),
-                                     req->reason()),
-               resp, &metrics_.rescheduled);
+  return Reply(
+      scheduler_.Reschedule(caller->org_id, req->event_id(), req->expected_version(),
+                            req->new_start(), req->new_end(), req->time_zone(), req->reason()),
+      resp, &metrics_.rescheduled);
 }
 
 grpc::Status SchedulingServiceImpl::CancelEvent(grpc::ServerContext* ctx,
@@ -114,9 +114,9 @@ grpc::Status SchedulingServiceImpl::CancelEvent(grpc::ServerContext* ctx,
                                                 events::v1::Event* resp) {
   auto caller = Organiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(scheduler_.Cancel(caller->org_id, req->event_id(), req->expected_version(),
-                                 req->reason()),
-               resp, &metrics_.cancelled);
+  return Reply(
+      scheduler_.Cancel(caller->org_id, req->event_id(), req->expected_version(), req->reason()),
+      resp, &metrics_.cancelled);
 }
 
 grpc::Status SchedulingServiceImpl::CompleteEvent(grpc::ServerContext* ctx,
@@ -124,8 +124,8 @@ grpc::Status SchedulingServiceImpl::CompleteEvent(grpc::ServerContext* ctx,
                                                   events::v1::Event* resp) {
   auto caller = Organiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(scheduler_.Complete(caller->org_id, req->event_id(), req->expected_version()),
-               resp, &metrics_.completed);
+  return Reply(scheduler_.Complete(caller->org_id, req->event_id(), req->expected_version()), resp,
+               &metrics_.completed);
 }
 
 grpc::Status SchedulingServiceImpl::SetAgenda(grpc::ServerContext* ctx,
@@ -197,9 +197,9 @@ grpc::Status SchedulingServiceImpl::CancelSeries(grpc::ServerContext* ctx,
   return Reply(scheduler_.CancelSeries(caller->org_id, req->series_id(), req->reason()), resp);
 }
 
-grpc::Status SchedulingServiceImpl::GetEventCalendar(
-    grpc::ServerContext* ctx, const events::v1::GetEventCalendarRequest* req,
-    events::v1::CalendarFile* resp) {
+grpc::Status SchedulingServiceImpl::GetEventCalendar(grpc::ServerContext* ctx,
+                                                     const events::v1::GetEventCalendarRequest* req,
+                                                     events::v1::CalendarFile* resp) {
   auto viewer = Viewer(auth_, *ctx);
   if (!viewer.ok()) return ToGrpcStatus(viewer.status());
   return Reply(scheduler_.EventCalendar(*viewer, req->event_id()), resp);

@@ -29,8 +29,7 @@ class SchedulingServiceImpl final : public events::v1::SchedulingService::Servic
                                events::v1::Event* resp) override;
   grpc::Status CancelEvent(grpc::ServerContext* ctx, const events::v1::CancelEventRequest* req,
                            events::v1::Event* resp) override;
-  grpc::Status CompleteEvent(grpc::ServerContext* ctx,
-                             const events::v1::CompleteEventRequest* req,
+  grpc::Status CompleteEvent(grpc::ServerContext* ctx, const events::v1::CompleteEventRequest* req,
                              events::v1::Event* resp) override;
   grpc::Status SetAgenda(grpc::ServerContext* ctx, const events::v1::SetAgendaRequest* req,
                          events::v1::Event* resp) override;
@@ -46,8 +45,7 @@ class SchedulingServiceImpl final : public events::v1::SchedulingService::Servic
                             events::v1::Series* resp) override;
   grpc::Status GetSeries(grpc::ServerContext* ctx, const events::v1::GetSeriesRequest* req,
                          events::v1::Series* resp) override;
-  grpc::Status PublishSeries(grpc::ServerContext* ctx,
-                             const events::v1::PublishSeriesRequest* req,
+  grpc::Status PublishSeries(grpc::ServerContext* ctx, const events::v1::PublishSeriesRequest* req,
                              events::v1::Series* resp) override;
   grpc::Status CancelSeries(grpc::ServerContext* ctx, const events::v1::CancelSeriesRequest* req,
                             events::v1::Series* resp) override;

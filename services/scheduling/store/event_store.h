@@ -68,8 +68,7 @@ class EventStore {
   // Published events starting in [from, to) (to = 0: no end), soonest first.
   // INVALID_ARGUMENT for a page token this store did not issue.
   virtual absl::StatusOr<EventPage> ListUpcoming(int64_t from_unix_ms, int64_t to_unix_ms,
-                                                 const std::string& page_token,
-                                                 int page_size) = 0;
+                                                 const std::string& page_token, int page_size) = 0;
 
   // An organisation's events with this status (UNSPECIFIED: all), by start time.
   virtual absl::StatusOr<EventPage> ListByOrganisation(const std::string& org_id,

@@ -46,7 +46,8 @@ absl::Status FakeEventStore::Apply(const std::vector<EventWrite>& writes,
 absl::StatusOr<Event> FakeEventStore::Get(const std::string& event_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = events_.find(event_id);
-  if (it == events_.end()) return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+  if (it == events_.end())
+    return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
   return it->second;
 }
 
@@ -61,8 +62,8 @@ absl::StatusOr<events::v1::Series> FakeEventStore::GetSeries(const std::string& 
 
 template <typename Keep>
 absl::StatusOr<EventPage> FakeEventStore::Page(const std::string& page_token, int page_size,
-                                               const std::string& floor,
-                                               const std::string& ceiling, Keep keep) const {
+                                               const std::string& floor, const std::string& ceiling,
+                                               Keep keep) const {
   std::string after;
   if (!page_token.empty()) {
     auto member = DecodePageToken(page_token);
@@ -79,8 +80,8 @@ absl::StatusOr<EventPage> FakeEventStore::Page(const std::string& page_token, in
   EventPage page;
   for (const auto& [member, e] : sorted) {
     if (static_cast<int>(page.events.size()) == page_size) {
-      page.next_page_token = EncodePageToken(IndexMember(page.events.back().start_unix_ms(),
-                                                         page.events.back().id()));
+      page.next_page_token =
+          EncodePageToken(IndexMember(page.events.back().start_unix_ms(), page.events.back().id()));
       break;
     }
     page.events.push_back(*e);
@@ -93,9 +94,8 @@ absl::StatusOr<EventPage> FakeEventStore::ListUpcoming(int64_t from_unix_ms, int
                                                        int page_size) {
   std::lock_guard<std::mutex> lock(mu_);
   return Page(page_token, page_size, IndexMember(from_unix_ms, ""),
-              to_unix_ms > 0 ? IndexMember(to_unix_ms, "") : "", [](const Event& e) {
-                return e.status() == events::v1::EVENT_STATUS_PUBLISHED;
-              });
+              to_unix_ms > 0 ? IndexMember(to_unix_ms, "") : "",
+              [](const Event& e) { return e.status() == events::v1::EVENT_STATUS_PUBLISHED; });
 }
 
 absl::StatusOr<EventPage> FakeEventStore::ListByOrganisation(const std::string& org_id,
@@ -115,8 +115,9 @@ absl::StatusOr<int> FakeEventStore::FireDueJobs(int64_t now_unix_ms, int limit) 
   for (const auto& [id, job] : jobs_) {
     if (job.due_unix_ms <= now_unix_ms) due.push_back(&job);
   }
-  std::sort(due.begin(), due.end(),
-            [](const DelayedJob* a, const DelayedJob* b) { return a->due_unix_ms < b->due_unix_ms; });
+  std::sort(due.begin(), due.end(), [](const DelayedJob* a, const DelayedJob* b) {
+    return a->due_unix_ms < b->due_unix_ms;
+  });
   if (static_cast<int>(due.size()) > limit) due.resize(limit);
   std::vector<std::string> fired;
   for (const DelayedJob* job : due) {

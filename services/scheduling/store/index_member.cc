@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "services/scheduling/store/index_member.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 
 namespace events::scheduling {
 

@@ -57,9 +57,9 @@ absl::Status RedisEventStore::Apply(const std::vector<EventWrite>& writes,
   const int partition = keys_.PartitionOf(anchor);
   for (const EventWrite& w : writes) {
     if (keys_.PartitionOf(w.event.id()) != partition) {
-      return absl::InternalError(
-          absl::StrCat("events ", anchor, " and ", w.event.id(), " are in different partitions "
-                       "and cannot change together"));
+      return absl::InternalError(absl::StrCat("events ", anchor, " and ", w.event.id(),
+                                              " are in different partitions "
+                                              "and cannot change together"));
     }
   }
   const std::string p = keys_.PartitionPrefix(partition);
@@ -75,16 +75,15 @@ absl::Status RedisEventStore::Apply(const std::vector<EventWrite>& writes,
     const Event& e = w.event;
     keys.push_back(EventKey(e.id()));
     keys.push_back(OrgIndex(partition, e.org_id(), events::v1::EVENT_STATUS_UNSPECIFIED));
-    keys.push_back(OrgIndex(partition, e.org_id(),
-                            w.expected_version == 0 ? e.status() : w.previous_status));
+    keys.push_back(
+        OrgIndex(partition, e.org_id(), w.expected_version == 0 ? e.status() : w.previous_status));
     keys.push_back(OrgIndex(partition, e.org_id(), e.status()));
     args.push_back(absl::StrCat(w.expected_version));
     args.push_back(absl::StrCat(e.version()));
     args.push_back(e.SerializeAsString());
     args.push_back(events::v1::EventStatus_Name(e.status()));
     args.push_back(IndexMember(e.start_unix_ms(), e.id()));
-    args.push_back(w.expected_version == 0 ? ""
-                                           : IndexMember(w.previous_start_unix_ms, e.id()));
+    args.push_back(w.expected_version == 0 ? "" : IndexMember(w.previous_start_unix_ms, e.id()));
     args.push_back(e.status() == events::v1::EVENT_STATUS_PUBLISHED ? "1" : "0");
     args.push_back(w.replace_jobs ? "1" : "0");
     args.push_back(e.series_id());
@@ -105,9 +104,9 @@ absl::Status RedisEventStore::Apply(const std::vector<EventWrite>& writes,
   if (outcome == "conflict") {
     std::string key = redis::AsString(redis::ArrayAt(r, 1));
     std::string id = key.substr(key.rfind(':') + 1);
-    return absl::AbortedError(absl::StrCat("event ", id, " was changed by someone else (now at version ",
-                                           redis::AsString(redis::ArrayAt(r, 2)),
-                                           "); fetch it again and retry"));
+    return absl::AbortedError(
+        absl::StrCat("event ", id, " was changed by someone else (now at version ",
+                     redis::AsString(redis::ArrayAt(r, 2)), "); fetch it again and retry"));
   }
   if (outcome == "series_exists") {
     return absl::AlreadyExistsError(absl::StrCat("series ", new_series->id(), " already exists"));
@@ -118,7 +117,8 @@ absl::Status RedisEventStore::Apply(const std::vector<EventWrite>& writes,
 absl::StatusOr<Event> RedisEventStore::Get(const std::string& event_id) {
   auto reply = redis_.Command({"HGET", EventKey(event_id), "data"});
   if (!reply.ok()) return reply.status();
-  if (redis::IsNil(**reply)) return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+  if (redis::IsNil(**reply))
+    return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
   Event event;
   if (!event.ParseFromString(redis::AsString(**reply))) {
     return absl::DataLossError(absl::StrCat("stored event ", event_id, " cannot be read"));

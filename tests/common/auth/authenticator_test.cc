@@ -66,8 +66,7 @@ TEST_F(AuthenticatorTest, RolesAndScopesAreEnforced) {
   EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(denied.message(), HasSubstr("organiser role"));
   EXPECT_THAT(denied.message(), HasSubstr("events:write scope"));
-  EXPECT_EQ(RequireRole(integration, Role::kOrganiser).code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(RequireRole(integration, Role::kOrganiser).code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(AuthenticatorTest, BootstrapValidatesTheName) {

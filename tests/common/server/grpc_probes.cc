@@ -95,10 +95,7 @@ class HealthWatchImpl final : public HealthWatch {
 
   ~HealthWatchImpl() override {
     context_.TryCancel();
-    if (call_ != nullptr) {
-      grpc::Status status;
-      call_->Finish(&status, Tag(9));
-    }
+    if (call_ != nullptr) call_->Finish(&finish_status_, Tag(9));
     cq_.Shutdown();
     void* got = nullptr;
     bool ok = false;
@@ -129,6 +126,7 @@ class HealthWatchImpl final : public HealthWatch {
   grpc::CompletionQueue cq_;
   std::unique_ptr<grpc::ClientAsyncReaderWriter<HealthProbeRequest, HealthProbeResponse>> call_;
   int first_status_ = -1;
+  grpc::Status finish_status_;  // written when the queue is drained
 };
 
 }  // namespace

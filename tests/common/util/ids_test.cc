@@ -27,8 +27,8 @@ TEST(IdGeneratorTest, WellFormedRejectsOtherShapes) {
   EXPECT_FALSE(IsWellFormedId("", "ev"));
   EXPECT_FALSE(IsWellFormedId("ev_", "ev"));
   EXPECT_FALSE(IsWellFormedId("se_01JDQ3V4N7X8K2M9P0R5T6W8Y1", "ev"));
-  EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y", "ev"));     // 25 chars
-  EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8YU", "ev"));    // U not Crockford
+  EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y", "ev"));   // 25 chars
+  EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8YU", "ev"));  // U not Crockford
   EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1-", "ev"));
   EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1-12345", "ev"));
   EXPECT_FALSE(IsWellFormedId("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1x", "ev"));
@@ -39,8 +39,7 @@ TEST(SecretsTest, RandomTokensDifferAndHashesAreStable) {
   std::string a = RandomToken(32), b = RandomToken(32);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 43u);  // 32 bytes in unpadded base64url
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace
