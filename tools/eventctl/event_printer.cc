@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time/local_time.h"
+#include "services/scheduling/domain/lifecycle.h"
 
 namespace events::eventctl {
 namespace {
@@ -12,21 +13,6 @@ namespace {
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
-std::string StatusWord(events::v1::EventStatus s) {
-  switch (s) {
-    case events::v1::EVENT_STATUS_DRAFT:
-      return "draft";
-    case events::v1::EVENT_STATUS_PUBLISHED:
-      return "published";
-    case events::v1::EVENT_STATUS_CANCELLED:
-      return "cancelled";
-    case events::v1::EVENT_STATUS_COMPLETED:
-      return "completed";
-    default:
-      return "unknown";
-  }
-}
 
 std::string FormatWord(events::v1::EventFormat f) {
   switch (f) {
@@ -62,8 +48,8 @@ std::string DescribeWhen(const events::v1::Event& e) {
 
 std::string DescribeEvent(const events::v1::Event& e) {
   const auto& d = e.details();
-  std::string out =
-      absl::StrFormat("Event %s (%s, version %d)\n", e.id(), StatusWord(e.status()), e.version());
+  std::string out = absl::StrFormat("Event %s (%s, version %d)\n", e.id(),
+                                    std::string(scheduling::StatusWord(e.status())), e.version());
   absl::StrAppendFormat(&out, "  Title:     %s\n", d.title());
   absl::StrAppendFormat(&out, "  When:      %s\n", DescribeWhen(e));
   absl::StrAppendFormat(&out, "  Format:    %s, %d places\n", FormatWord(d.format()), d.capacity());
@@ -112,8 +98,9 @@ std::string EventTable(const std::vector<events::v1::Event>& events) {
   if (events.empty()) return "No events.\n";
   std::string out = absl::StrFormat("%-34s %-10s %-40s %s\n", "ID", "STATUS", "WHEN", "TITLE");
   for (const auto& e : events) {
-    absl::StrAppendFormat(&out, "%-34s %-10s %-40s %s\n", e.id(), StatusWord(e.status()),
-                          DescribeWhen(e), e.details().title());
+    absl::StrAppendFormat(&out, "%-34s %-10s %-40s %s\n", e.id(),
+                          std::string(scheduling::StatusWord(e.status())), DescribeWhen(e),
+                          e.details().title());
   }
   return out;
 }

@@ -101,6 +101,9 @@ class Scheduler {
   absl::StatusOr<events::v1::Series> LoadSeries(const std::string& viewer_org,
                                                 const std::string& series_id);
   absl::StatusOr<int> PageSize(const events::v1::PageRequest& page) const;
+  // A calendar file of already-visible (public view) events.
+  events::v1::CalendarFile MakeCalendarFile(std::string filename, std::string name,
+                                            const std::vector<events::v1::Event>& events) const;
   // The event's domain events and jobs for an action that has just been applied to `next`.
   void Record(Action action, const events::v1::Event& previous, events::v1::Event& next,
               EventWrite& write, const std::string& reason) const;

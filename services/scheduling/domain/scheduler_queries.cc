@@ -77,15 +77,8 @@ absl::StatusOr<EventPage> Scheduler::ListOrganisation(const std::string& org_id,
 absl::StatusOr<events::v1::CalendarFile> Scheduler::EventCalendar(const std::string& viewer_org,
                                                                   const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(Event event, Get(viewer_org, event_id));
-  IcsOptions options;
-  options.uid_domain = options_.uid_domain;
-  options.now_unix_ms = clock_.NowUnixMs();
-  options.calendar_name = event.details().title();
-  events::v1::CalendarFile file;
-  file.set_filename(absl::StrCat(event_id, ".ics"));
-  file.set_content_type("text/calendar; charset=utf-8");
-  file.set_content(RenderCalendar({PublicView(std::move(event))}, options));
-  return file;
+  std::string name = event.details().title();
+  return MakeCalendarFile(absl::StrCat(event_id, ".ics"), name, {PublicView(std::move(event))});
 }
 
 absl::StatusOr<events::v1::CalendarFile> Scheduler::SeriesCalendar(const std::string& viewer_org,
@@ -96,12 +89,17 @@ absl::StatusOr<events::v1::CalendarFile> Scheduler::SeriesCalendar(const std::st
     EVENTS_ASSIGN_OR_RETURN(Event event, Get(viewer_org, id));
     events.push_back(PublicView(std::move(event)));
   }
+  return MakeCalendarFile(absl::StrCat(series_id, ".ics"), series.template_().title(), events);
+}
+
+events::v1::CalendarFile Scheduler::MakeCalendarFile(std::string filename, std::string name,
+                                                     const std::vector<Event>& events) const {
   IcsOptions options;
   options.uid_domain = options_.uid_domain;
   options.now_unix_ms = clock_.NowUnixMs();
-  options.calendar_name = series.template_().title();
+  options.calendar_name = std::move(name);
   events::v1::CalendarFile file;
-  file.set_filename(absl::StrCat(series_id, ".ics"));
+  file.set_filename(std::move(filename));
   file.set_content_type("text/calendar; charset=utf-8");
   file.set_content(RenderCalendar(events, options));
   return file;
