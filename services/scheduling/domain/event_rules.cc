@@ -8,7 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "common/time/local_time.h"
 #include "common/util/status_macros.h"
-#include "services/scheduling/domain/text_rules.h"
+#include "common/util/text_rules.h"
 
 namespace events::scheduling {
 namespace {

@@ -8,7 +8,7 @@
 #include "common/util/status_macros.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/event_rules.h"
-#include "services/scheduling/domain/text_rules.h"
+#include "common/util/text_rules.h"
 
 namespace events::scheduling {
 

@@ -17,6 +17,11 @@ class IdGenerator;
 
 namespace events::scheduling {
 
+// A viewer_org that sees every organisation's full view: other services of the platform
+// (API keys with the "service" role), e.g. registration showing a confirmed attendee the
+// join link.
+inline constexpr char kAnyOrganisation[] = "*";
+
 struct SchedulerOptions {
   int default_page_size = 25;
   int max_page_size = 100;

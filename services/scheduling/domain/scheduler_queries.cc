@@ -13,13 +13,17 @@ using events::v1::Event;
 
 namespace {
 
+// True when the viewer sees the organisation's own (full) view of the event.
+bool SeesFullView(const Event& event, const std::string& viewer_org) {
+  return viewer_org == kAnyOrganisation || (!viewer_org.empty() && event.org_id() == viewer_org);
+}
+
 bool VisibleTo(const Event& event, const std::string& viewer_org) {
-  return (!viewer_org.empty() && event.org_id() == viewer_org) ||
-         event.status() != events::v1::EVENT_STATUS_DRAFT;
+  return SeesFullView(event, viewer_org) || event.status() != events::v1::EVENT_STATUS_DRAFT;
 }
 
 Event ViewFor(Event event, const std::string& viewer_org) {
-  if (!viewer_org.empty() && event.org_id() == viewer_org) return event;
+  if (SeesFullView(event, viewer_org)) return event;
   return PublicView(std::move(event));
 }
 

@@ -9,7 +9,7 @@
 #include "services/scheduling/domain/event_rules.h"
 #include "services/scheduling/domain/recurrence.h"
 #include "services/scheduling/domain/scheduler.h"
-#include "services/scheduling/domain/text_rules.h"
+#include "common/util/text_rules.h"
 
 namespace events::scheduling {
 

@@ -56,13 +56,14 @@ absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
 
 // The organisation whose private view the caller may see: "" for the public (no key).
 // A key that is sent must be valid; organisers and integration keys with events:read see
-// their own organisation's drafts and join links.
+// their own organisation's drafts and join links; the platform's own services see all.
 absl::StatusOr<std::string> Viewer(const events::auth::Authenticator& auth,
                                    const grpc::ServerContext& ctx) {
   auto header = events::auth::AuthorizationOf(ctx);
   if (!header.has_value()) return std::string();
   absl::StatusOr<Caller> caller = auth.Authenticate(header);
   if (!caller.ok()) return caller.status();
+  if (caller->HasRole(Role::kService)) return std::string(kAnyOrganisation);
   if (events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope).ok()) {
     return caller->org_id;
   }

@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace events::scheduling {
+namespace events {
 
 // Checks a text field: valid UTF-8, no control characters (newlines and tabs allowed only
 // when multiline), and between min_chars and max_chars characters after trimming.
@@ -21,4 +21,4 @@ absl::Status CheckEmail(absl::string_view value, absl::string_view field);
 // An https URL of at most 2048 characters with a host and no spaces.
 absl::Status CheckHttpsUrl(absl::string_view value, absl::string_view field);
 
-}  // namespace events::scheduling
+}  // namespace events

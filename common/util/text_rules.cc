@@ -1,11 +1,11 @@
-#include "services/scheduling/domain/text_rules.h"
+#include "common/util/text_rules.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
-namespace events::scheduling {
+namespace events {
 namespace {
 
 // Counts code points; false when the bytes are not valid UTF-8.
@@ -95,4 +95,4 @@ absl::Status CheckHttpsUrl(absl::string_view value, absl::string_view field) {
   return absl::OkStatus();
 }
 
-}  // namespace events::scheduling
+}  // namespace events
