@@ -4,8 +4,9 @@
 #
 # One function per service, demo_<service>, run in service order for each service that
 # is running. To show a new service, add its function at the end of this file: it gets
-# EVENTCTL (the eventctl binary) and, exported, EVENTS_SCHEDULING_ADDR and EVENTS_API_KEY
-# (the demo organisation's organiser key), and returns non-zero when a step fails.
+# EVENTCTL (the eventctl binary) and, exported, EVENTS_SCHEDULING_ADDR,
+# EVENTS_REGISTRATION_ADDR and EVENTS_API_KEY (the demo organisation's organiser key), and
+# returns non-zero when a step fails.
 # Values one demo makes for a later one (the demo event's id, say) are left in DEMO_*
 # variables.
 
@@ -17,6 +18,8 @@ demo_show() {
       out+=" $arg"
     elif [[ "$arg" != *"'"* ]]; then
       out+=" '$arg'"
+    elif [[ "$arg" != *[\"\$\`\\!]* ]]; then
+      out+=" \"$arg\""
     else
       out+=" $(printf '%q' "$arg")"
     fi
@@ -43,11 +46,12 @@ demo_capture() {
 
 # demo_ensure_org REDIS_URL ENV_FILE: makes sure a demo organisation and its organiser key
 # exist, and exports EVENTS_ORG_ID and EVENTS_API_KEY. The first run bootstraps it and keeps
-# `eventctl admin bootstrap --format env` output in ENV_FILE; later runs reuse that file
-# while the key still works (it lives in Redis, so it goes when .data/redis is deleted).
+# `eventctl admin bootstrap --format env` output in ENV_FILE (other lines there, such as
+# scripts/run's EVENTS_SERVICE_KEY, are kept); later runs reuse it while the key still
+# works (it lives in Redis, so it goes when .data/redis is deleted).
 demo_ensure_org() {
   local redis_url="$1" env_file="$2" out
-  if [[ -s "$env_file" ]]; then
+  if [[ -n "$(env_file_get "$env_file" EVENTS_API_KEY)" ]]; then
     demo_load_env "$env_file" &&
       "$EVENTCTL" list >/dev/null 2>&1 && {
       info "reusing the demo organisation $EVENTS_ORG_ID (key in ${env_file#"$EVENTS_ROOT"/})"
@@ -58,16 +62,15 @@ demo_ensure_org() {
   info "creating the demo organisation and its first organiser key (eventctl admin bootstrap)"
   out="$("$EVENTCTL" admin bootstrap --org-name "Demo Community Health Network" \
     --redis-url "$redis_url" --format env)" || return 1
-  if ! grep -qE '^EVENTS_ORG_ID=.+' <<<"$out" || ! grep -qE '^EVENTS_API_KEY=.+' <<<"$out"; then
+  local org_id key
+  org_id="$(sed -n 's/^EVENTS_ORG_ID=//p' <<<"$out")"
+  key="$(sed -n 's/^EVENTS_API_KEY=//p' <<<"$out")"
+  if [[ -z "$org_id" || -z "$key" ]]; then
     warn "eventctl admin bootstrap printed something unexpected:"
     printf '%s\n' "$out" >&2
     return 1
   fi
-  (
-    umask 077 # the file holds a secret key
-    printf '%s\n' "$out" >"$env_file.tmp"
-  )
-  mv -f "$env_file.tmp" "$env_file"
+  env_file_put "$env_file" EVENTS_ORG_ID "$org_id" EVENTS_API_KEY "$key"
   demo_load_env "$env_file"
   note "organisation $EVENTS_ORG_ID; its key is kept in ${env_file#"$EVENTS_ROOT"/}"
 }
@@ -110,6 +113,99 @@ demo_scheduling() {
     --reason "Moved by a day so more of the co-production group can take part" || return 1
   demo_step list --upcoming || return 1
   demo_step ics "$DEMO_EVENT_ID" || return 1
+}
+
+# demo_heading TEXT: a heading before a group of steps.
+demo_heading() {
+  printf '\n%s\n' "$(bold "## $*")"
+}
+
+# demo_brief ARGS...: shows and runs one eventctl command, but prints only the first line of
+# its output (for commands whose full answer an earlier step already showed).
+demo_brief() {
+  local out
+  demo_show "$@"
+  out="$("$EVENTCTL" "$@")" || return 1
+  printf '%s\n' "${out%%$'\n'*}"
+}
+
+# demo_register VAR full|brief ARGS...: shows and runs `eventctl register ARGS`, prints its
+# output (all of it, or only the first line, which says where the person stands) and keeps
+# the person's registration token in the variable named VAR.
+demo_register() {
+  local var="$1" mode="$2" out token
+  shift 2
+  demo_show register "$@"
+  out="$("$EVENTCTL" register "$@")" || return 1
+  token="$(sed -n 's/^  Token: *//p' <<<"$out")"
+  if [[ -z "$token" ]]; then
+    warn "eventctl register printed no token line:"
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+  if [[ "$mode" == full ]]; then
+    printf '%s\n' "$out"
+  else
+    printf '%s\n' "${out%%$'\n'*}"
+  fi
+  printf -v "$var" '%s' "$token"
+}
+
+# demo_registration: five people register for an online event with three places; one
+# brings a companion, two wait; a cancellation gives the first person waiting a place; the
+# organiser lists, exports and marks attendance.
+demo_registration() {
+  # The tokens of Tom, Grace and Dafydd go to `other`: the demo needs only Aisha's and Priya's.
+  # shellcheck disable=SC2034
+  local day event aisha priya other
+  day="$(date -d '+4 days' +%F)"
+
+  demo_heading "An online event with 3 places, 4 days ahead, with live captions"
+  demo_capture event create \
+    --title "Carers' breaks: an evening conversation" \
+    --description "Carers and people who plan short breaks talk about what helps." \
+    --start "${day}T18:00" --end "${day}T19:00" --zone Europe/London \
+    --format online --capacity 3 --join-link "https://meet.example.org/carers-breaks" \
+    --provision live_captions:always -q || return 1
+  if [[ -z "$event" || "$event" == *[[:space:]]* ]]; then
+    warn "eventctl create -q should print only the new event's id, but printed: $event"
+    return 1
+  fi
+  demo_brief publish "$event" || return 1
+
+  demo_heading "One question on the registration form"
+  demo_step registrations configure "$event" \
+    --question "heard_from:single-choice:How did you hear about this event?:a friend|a charity|my GP|online" ||
+    return 1
+
+  demo_heading "Five people register (no account needed); Tom's companion needs a place too"
+  demo_register aisha full "$event" --name "Aisha Khan" --email aisha.khan@example.org \
+    --participation lived-experience --answer "heard_from=a charity" --marketing || return 1
+  demo_register other brief "$event" --name "Tom Reilly" --email tom.reilly@example.org \
+    --participation carer --companion --answer "heard_from=a friend" || return 1
+  demo_register priya brief "$event" --name "Priya Sharma" --email priya.sharma@example.org \
+    --participation professional --organisation "Riverside Community NHS Trust" || return 1
+  demo_register other brief "$event" --name "Grace Okafor" --email grace.okafor@example.org \
+    --participation student --answer "heard_from=online" || return 1
+  demo_register other brief "$event" --name "Dafydd Evans" --email dafydd.evans@example.org \
+    --participation lived-experience --answer "heard_from=my GP" || return 1
+
+  demo_heading "All 3 places are taken; 3 people wait, in the order they registered"
+  demo_step registrations capacity "$event" || return 1
+  demo_step registrations list "$event" || return 1
+
+  demo_heading "Aisha cancels with her token; Priya, first in line, gets the place"
+  demo_brief my cancel --token "$aisha" || return 1
+  demo_step my show --token "$priya" || return 1
+  demo_step registrations list "$event" || return 1
+
+  demo_heading "The organiser's export (CSV)"
+  demo_step registrations export "$event" || return 1
+
+  demo_heading "After the event: who attended"
+  demo_step registrations attend "$event" --email tom.reilly@example.org || return 1
+  # shellcheck disable=SC2034  # for demos of later services
+  DEMO_REGISTRATION_EVENT_ID="$event"
 }
 
 # demo_all: runs demo_<service> for each running service that has one, in service order.

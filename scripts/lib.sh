@@ -146,6 +146,46 @@ service_index() {
 # service_binary NAME: where the build puts the server binary of service NAME.
 service_binary() { printf '%s' "$EVENTS_BUILD_DIR/services/$1/$1_server"; }
 
+# env_file_get FILE NAME: prints the value of the line NAME=value in FILE (read as data, not
+# run as shell code), or nothing when FILE or the line is missing.
+env_file_get() {
+  [[ -r "$1" ]] || return 0
+  local line
+  while IFS= read -r line; do
+    if [[ "$line" == "$2="* ]]; then
+      printf '%s' "${line#*=}"
+      return 0
+    fi
+  done <"$1"
+}
+
+# env_file_put FILE NAME VALUE [NAME VALUE...]: sets NAME=VALUE lines in FILE, keeping its
+# other lines. The file is readable only by its owner (it holds secrets) and replaced at once.
+env_file_put() {
+  local file="$1" line name keep i
+  shift
+  local names=()
+  for ((i = 1; i <= $#; i += 2)); do names+=("${!i}"); done
+  (
+    umask 077
+    : >"$file.tmp"
+    if [[ -r "$file" ]]; then
+      while IFS= read -r line; do
+        keep=1
+        for name in "${names[@]}"; do
+          [[ "$line" == "$name="* ]] && keep=0
+        done
+        if ((keep)); then printf '%s\n' "$line" >>"$file.tmp"; fi
+      done <"$file"
+    fi
+    while (($# >= 2)); do
+      printf '%s=%s\n' "$1" "$2" >>"$file.tmp"
+      shift 2
+    done
+  )
+  mv -f "$file.tmp" "$file"
+}
+
 # --- The local stack that scripts/run starts and scripts/stop stops -------------------------
 
 # Set to 1 by stop_services and stop_redis when they found something to stop.

@@ -1,10 +1,16 @@
-// eventctl admin bootstrap: the first organisation and key on a new installation. Talks to
-// Redis directly, so it is for whoever runs the installation, not for organisers.
+// eventctl admin bootstrap (the first organisation and key on a new installation),
+// admin service-key (a key for one service to call another) and admin check-key (is this key
+// still valid?). They talk to Redis directly, so they are for whoever runs the installation,
+// not for organisers.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "absl/strings/ascii.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
@@ -28,19 +34,118 @@ std::string EnvOr(const char* name, const char* fallback) {
   return v != nullptr && *v ? v : fallback;
 }
 
-int Bootstrap(const BootstrapOptions& o) {
-  auto options = redis::ParseRedisUrl(o.redis_url);
+struct ServiceKeyOptions {
+  std::string name;
+  std::string redis_url;
+  std::string key_prefix;
+  std::string format = "text";
+};
+
+// What an admin command needs to write keys straight into Redis.
+class KeyStoreAccess {
+ public:
+  KeyStoreAccess(const redis::RedisOptions& options, const std::string& key_prefix)
+      : redis_(options), keys_(key_prefix, 16), store_(redis_, keys_), ids_(clock_) {}
+
+  auth::KeyStore& store() { return store_; }
+  const IdGenerator& ids() const { return ids_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  redis::RedisClient redis_;
+  bus::Keyspace keys_;
+  auth::RedisKeyStore store_;
+  SystemClock clock_;
+  IdGenerator ids_;
+};
+
+// Parses --redis-url; prints the problem and returns nullptr when it is malformed.
+std::unique_ptr<KeyStoreAccess> OpenKeyStore(const std::string& url, const std::string& prefix) {
+  auto options = redis::ParseRedisUrl(url);
   if (!options.ok()) {
     std::fprintf(stderr, "eventctl: --redis-url: %s\n",
                  std::string(options.status().message()).c_str());
+    return nullptr;
+  }
+  return std::make_unique<KeyStoreAccess>(*options, prefix);
+}
+
+int ServiceKey(const ServiceKeyOptions& o) {
+  auto access = OpenKeyStore(o.redis_url, o.key_prefix);
+  if (access == nullptr) return 2;
+  // A service key belongs to no organisation: it lets one service read what another holds
+  // for any organisation (registration reading events from scheduling, say).
+  auto issued = auth::IssueKey(access->store(), access->ids(), access->clock(), /*org_id=*/"",
+                               {auth::Role::kService}, {}, o.name);
+  if (!issued.ok()) {
+    std::fprintf(stderr, "eventctl: could not make the service key: %s\n",
+                 std::string(issued.status().message()).c_str());
+    return 1;
+  }
+  if (o.format == "env") {
+    std::printf("EVENTS_SERVICE_KEY=%s\n", issued->plaintext.c_str());
+    return 0;
+  }
+  std::printf(
+      "Service key \"%s\" made (id %s, role: service).\n"
+      "It is shown only this once, and only a hash of it is stored. It can read every\n"
+      "organisation's events, so keep it secret:\n\n"
+      "  %s\n\n"
+      "Give it to the service that calls another, e.g. registration:\n"
+      "  EVENTS_SERVICE_KEY=%s\n",
+      o.name.c_str(), issued->record.key_id.c_str(), issued->plaintext.c_str(),
+      issued->plaintext.c_str());
+  return 0;
+}
+
+struct CheckKeyOptions {
+  std::string role;
+  std::string redis_url;
+  std::string key_prefix;
+};
+
+// Reads a key from standard input (so that it never shows in a process list) and says
+// whether it is known, not revoked and, with --role, has that role. 0: valid; 1: not.
+int CheckKey(const CheckKeyOptions& o) {
+  std::optional<auth::Role> role;
+  if (!o.role.empty()) {
+    auto parsed = auth::ParseRole(o.role);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "eventctl: --role: %s\n",
+                   std::string(parsed.status().message()).c_str());
+      return 2;
+    }
+    role = *parsed;
+  }
+  std::string key;
+  std::getline(std::cin, key);
+  key = std::string(absl::StripAsciiWhitespace(key));
+  if (key.empty()) {
+    std::fprintf(stderr, "eventctl: no key on standard input (e.g. printf '%%s' \"$KEY\" | ...)\n");
     return 2;
   }
-  redis::RedisClient redis(*options);
-  bus::Keyspace keys(o.key_prefix, 16);
-  auth::RedisKeyStore store(redis, keys);
-  SystemClock clock;
-  IdGenerator ids(clock);
-  auto boot = auth::BootstrapOrganisation(store, ids, clock, o.org_name);
+  auto access = OpenKeyStore(o.redis_url, o.key_prefix);
+  if (access == nullptr) return 2;
+  auth::Authenticator authenticator(access->store());
+  auto caller = authenticator.Authenticate("Bearer " + key);
+  if (!caller.ok()) {
+    std::fprintf(stderr, "eventctl: %s\n", std::string(caller.status().message()).c_str());
+    return 1;
+  }
+  if (role.has_value() && !caller->HasRole(*role)) {
+    std::fprintf(stderr, "eventctl: key %s does not have the %s role\n", caller->key_id.c_str(),
+                 std::string(auth::RoleName(*role)).c_str());
+    return 1;
+  }
+  std::printf("key %s is valid\n", caller->key_id.c_str());
+  return 0;
+}
+
+int Bootstrap(const BootstrapOptions& o) {
+  auto access = OpenKeyStore(o.redis_url, o.key_prefix);
+  if (access == nullptr) return 2;
+  auto boot =
+      auth::BootstrapOrganisation(access->store(), access->ids(), access->clock(), o.org_name);
   if (!boot.ok()) {
     std::fprintf(stderr, "eventctl: could not create the organisation: %s\n",
                  std::string(boot.status().message()).c_str());
@@ -79,6 +184,31 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "env"}))
       ->capture_default_str();
   b->callback([o, &exit_code] { exit_code = Bootstrap(*o); });
+
+  auto k = std::make_shared<ServiceKeyOptions>();
+  k->redis_url = o->redis_url;
+  k->key_prefix = o->key_prefix;
+  CLI::App* s = admin->add_subcommand(
+      "service-key", "Make an API key with the service role, for one service to call another");
+  s->add_option("--name", k->name, "What the key is for, e.g. registration")->required();
+  s->add_option("--redis-url", k->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+      ->capture_default_str();
+  s->add_option("--key-prefix", k->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
+  s->add_option("--format", k->format, "text, or env for an EVENTS_SERVICE_KEY=... line")
+      ->check(CLI::IsMember({"text", "env"}))
+      ->capture_default_str();
+  s->callback([k, &exit_code] { exit_code = ServiceKey(*k); });
+
+  auto ck = std::make_shared<CheckKeyOptions>();
+  ck->redis_url = o->redis_url;
+  ck->key_prefix = o->key_prefix;
+  CLI::App* c = admin->add_subcommand(
+      "check-key", "Read an API key from standard input; exit 0 if it is valid (and has --role)");
+  c->add_option("--role", ck->role, "organiser, access_coordinator, integration or service");
+  c->add_option("--redis-url", ck->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+      ->capture_default_str();
+  c->add_option("--key-prefix", ck->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
+  c->callback([ck, &exit_code] { exit_code = CheckKey(*ck); });
 }
 
 }  // namespace events::eventctl

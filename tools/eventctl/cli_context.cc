@@ -8,8 +8,12 @@
 
 namespace events::eventctl {
 
-std::shared_ptr<grpc::Channel> CliContext::Channel() const {
-  return grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+const std::string& CliContext::Address(Target target) const {
+  return target == Target::kRegistration ? registration_server : server;
+}
+
+std::shared_ptr<grpc::Channel> CliContext::Channel(Target target) const {
+  return grpc::CreateChannel(Address(target), grpc::InsecureChannelCredentials());
 }
 
 void CliContext::Prepare(grpc::ClientContext& context) const {
@@ -17,14 +21,18 @@ void CliContext::Prepare(grpc::ClientContext& context) const {
   if (!key.empty()) context.AddMetadata("authorization", "Bearer " + key);
 }
 
-int CliContext::Fail(const grpc::Status& status, const std::string& doing) const {
+int CliContext::Fail(const grpc::Status& status, const std::string& doing, Target target) const {
+  const bool registration = target == Target::kRegistration;
   std::string hint;
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      hint = "Is the service running at " + server +
-             "? Start everything with ./scripts/run, or point --server (EVENTS_SCHEDULING_ADDR) "
-             "at it.";
+      hint = "Is the " + std::string(registration ? "registration" : "scheduling") +
+             " service running at " + Address(target) +
+             "? Start everything with ./scripts/run, or point " +
+             (registration ? "--registration-server (EVENTS_REGISTRATION_ADDR)"
+                           : "--server (EVENTS_SCHEDULING_ADDR)") +
+             " at it.";
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       hint = key.empty() ? "No API key given: pass --key or set EVENTS_API_KEY (make the first "
@@ -33,6 +41,9 @@ int CliContext::Fail(const grpc::Status& status, const std::string& doing) const
       break;
     case grpc::StatusCode::ABORTED:
       hint = "Someone changed it at the same time: run the command again.";
+      break;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      hint = "Too many requests in a short time: wait a minute and try again.";
       break;
     default:
       break;
@@ -54,6 +65,9 @@ CliContext ContextFromEnvironment() {
   CliContext ctx;
   if (const char* addr = std::getenv("EVENTS_SCHEDULING_ADDR"); addr != nullptr && *addr) {
     ctx.server = addr;
+  }
+  if (const char* addr = std::getenv("EVENTS_REGISTRATION_ADDR"); addr != nullptr && *addr) {
+    ctx.registration_server = addr;
   }
   if (const char* key = std::getenv("EVENTS_API_KEY"); key != nullptr) ctx.key = key;
   return ctx;

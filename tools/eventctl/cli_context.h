@@ -11,20 +11,29 @@ class Status;
 
 namespace events::eventctl {
 
-// What every command shares: where the service is, the API key, and how long to wait.
+// Which service a command talks to.
+enum class Target { kScheduling, kRegistration };
+
+// What every command shares: where the services are, the API key, and how long to wait.
 struct CliContext {
   std::string server = "localhost:50051";
+  std::string registration_server = "localhost:50052";
   std::string key;
   int timeout_seconds = 10;
 
-  std::shared_ptr<grpc::Channel> Channel() const;
+  // The address of `target` (server or registration_server).
+  const std::string& Address(Target target = Target::kScheduling) const;
+  std::shared_ptr<grpc::Channel> Channel(Target target = Target::kScheduling) const;
   // Sets the deadline and, when a key is set, "authorization: Bearer <key>".
   void Prepare(grpc::ClientContext& context) const;
   // Prints what went wrong and what to do about it to stderr; returns the exit code (1).
-  int Fail(const grpc::Status& status, const std::string& doing) const;
+  // The hints name the address, option and variable of `target`.
+  int Fail(const grpc::Status& status, const std::string& doing,
+           Target target = Target::kScheduling) const;
 };
 
-// Reads EVENTS_SCHEDULING_ADDR and EVENTS_API_KEY into the defaults.
+// Reads EVENTS_SCHEDULING_ADDR, EVENTS_REGISTRATION_ADDR and EVENTS_API_KEY into the
+// defaults.
 CliContext ContextFromEnvironment();
 
 }  // namespace events::eventctl

@@ -11,6 +11,8 @@ struct CliContext;
 // Each adds its subcommands to `app`. A command's callback runs after parsing, with `ctx`
 // filled from the global options, and leaves its process exit code in `exit_code`.
 void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
+// register, resend-link, my ... (attendees) and registrations ... (organisers).
+void AddRegistrationCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 void AddAdminCommands(CLI::App& app, int& exit_code);
 void AddProbeCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 

@@ -44,3 +44,27 @@ TEST(SecretsTest, RandomTokensDifferAndHashesAreStable) {
 
 }  // namespace
 }  // namespace events
+
+#include "common/util/aead.h"
+
+namespace events {
+namespace {
+
+TEST(AeadTest, SealsAndOpensAndRefusesTampering) {
+  std::string key = Sha256Raw("a long client secret");
+  auto sealed = Seal(key, "rg_X.secret-token");
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->find("secret-token"), std::string::npos);
+  auto opened = Open(key, *sealed);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "rg_X.secret-token");
+  EXPECT_NE(*Seal(key, "rg_X.secret-token"), *sealed);  // a fresh nonce each time
+  std::string tampered = *sealed;
+  tampered[14] ^= 1;
+  EXPECT_EQ(Open(key, tampered).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(Open(Sha256Raw("another"), *sealed).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(Open(key, "short").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace events

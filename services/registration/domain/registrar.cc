@@ -1,0 +1,350 @@
+#include "services/registration/domain/registrar.h"
+
+#include <openssl/crypto.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/bus/keyspace.h"
+#include "common/time/local_time.h"
+#include "common/util/aead.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "common/util/status_macros.h"
+#include "common/util/text_rules.h"
+#include "services/registration/rules/registration_rules.h"
+
+namespace events::registration {
+
+using events::v1::Registration;
+using events::v1::RegistrationStatus;
+
+namespace {
+
+constexpr int kMaxAttempts = 3;
+
+absl::Status EventIdError(const std::string& event_id) {
+  if (IsWellFormedId(event_id, "ev")) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("event_id \"", event_id.substr(0, 64),
+                                                 "\" is not an event id (they look like ev_01J...)"));
+}
+
+std::string WhenText(const std::string& unix_ms) {
+  int64_t ms = 0;
+  (void)absl::SimpleAtoi(unix_ms, &ms);
+  return time::FormatRfc3339(ms, "UTC");
+}
+
+std::string StatusWord(absl::string_view event_status) {
+  if (event_status == "EVENT_STATUS_DRAFT") return "not published yet";
+  if (event_status == "EVENT_STATUS_CANCELLED") return "cancelled";
+  if (event_status == "EVENT_STATUS_COMPLETED") return "over";
+  return "not open";
+}
+
+std::string TokenKey(const std::string& idempotency_key) {
+  return Sha256Raw(absl::StrCat("events-idempotency:", idempotency_key));
+}
+
+}  // namespace
+
+bool IsRegistrationId(absl::string_view id) {
+  if (id.size() < 6 || id.size() > 80 || id.substr(0, 3) != "rg_") return false;
+  const size_t dash = id.find('-');
+  if (dash == absl::string_view::npos || dash < 4 || id.size() - dash - 1 != 26) return false;
+  for (char c : id.substr(3)) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+  }
+  return true;
+}
+
+std::string ClientAddress(absl::string_view peer) {
+  const size_t colon = peer.find(':');
+  absl::string_view rest = colon == absl::string_view::npos ? peer : peer.substr(colon + 1);
+  if (!rest.empty() && rest[0] == '[') {  // ipv6:[::1]:5000
+    const size_t close = rest.find(']');
+    return std::string(rest.substr(1, close == absl::string_view::npos ? rest.size() : close - 1));
+  }
+  const size_t port = rest.rfind(':');
+  return std::string(port == absl::string_view::npos ? rest : rest.substr(0, port));
+}
+
+Registrar::Registrar(RegistrationStore& store, EventDirectory& directory, const Clock& clock,
+                     const IdGenerator& ids, RegistrarOptions options)
+    : store_(store), directory_(directory), clock_(clock), ids_(ids), options_(options) {}
+
+absl::StatusOr<EventFacts> Registrar::Facts(const std::string& event_id) {
+  EVENTS_RETURN_IF_ERROR(EventIdError(event_id));
+  EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> stored, store_.GetFacts(event_id));
+  if (stored.has_value()) return *stored;
+  absl::StatusOr<EventFacts> fetched = directory_.Fetch(event_id);
+  if (absl::IsNotFound(fetched.status())) {
+    return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+  }
+  if (!fetched.ok()) return fetched.status();
+  EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
+  return fetched;
+}
+
+absl::StatusOr<EventFacts> Registrar::OwnedFacts(const std::string& org_id,
+                                                 const std::string& event_id) {
+  absl::StatusOr<EventFacts> facts = Facts(event_id);
+  if ((facts.ok() && facts->org_id != org_id) || absl::IsNotFound(facts.status())) {
+    return absl::NotFoundError(absl::StrCat("event ", event_id, " not found in your organisation"));
+  }
+  return facts;
+}
+
+absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::string& event_id,
+                                                                     bool refresh) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!refresh) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = settings_cache_.find(event_id);
+    if (it != settings_cache_.end() && now - it->second.fetched < options_.settings_cache_ttl) {
+      return it->second.settings;
+    }
+  }
+  EVENTS_ASSIGN_OR_RETURN(StoredSettings stored, store_.GetSettings(event_id));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (settings_cache_.size() > 10000) settings_cache_.clear();  // bounded memory
+  settings_cache_[event_id] = {stored.settings, now};
+  return stored.settings;
+}
+
+absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest& request,
+                                               const std::string& client_address) {
+  EVENTS_RETURN_IF_ERROR(EventIdError(request.event_id()));
+  bool refresh = false;
+  bool fetched_facts = false;
+  for (int attempt = 1;; ++attempt) {
+    EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings,
+                            Settings(request.event_id(), refresh));
+    EVENTS_RETURN_IF_ERROR(ValidateRegisterRequest(request, settings));
+
+    const int64_t now = clock_.NowUnixMs();
+    NewRegistration reg;
+    Registration& r = reg.registration;
+    const std::string core(bus::PartitionKeyOf(request.event_id()));
+    r.set_id(absl::StrCat("rg_", core, "-", ids_.New("x").substr(2)));
+    r.set_event_id(request.event_id());
+    r.set_name(std::string(absl::StripAsciiWhitespace(request.name())));
+    r.set_email(std::string(absl::StripAsciiWhitespace(request.email())));
+    r.set_organisation(request.organisation());
+    r.set_participation(request.participation());
+    *r.mutable_answers() = request.answers();
+    r.set_companion(request.companion());
+    r.set_pool(PoolOf(request));
+    r.set_created_unix_ms(now);
+    const std::string token = absl::StrCat(r.id(), ".", RandomToken(32));
+    reg.email_normalised = NormaliseEmail(request.email());
+    reg.token_hash = Sha256Hex(token);
+    reg.places = request.companion() ? 2 : 1;
+    reg.marketing_opt_in = request.marketing_opt_in();
+    reg.settings_version = settings.version();
+    if (!request.idempotency_key().empty()) {
+      reg.idempotency_hash = Sha256Hex(request.idempotency_key());
+      reg.fingerprint = RequestFingerprint(request);
+      EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token, Seal(TokenKey(request.idempotency_key()), token));
+    }
+    reg.client_address = client_address;
+    reg.limit_per_address_per_minute = options_.limit_per_address_per_minute;
+    reg.limit_per_event_per_second = options_.limit_per_event_per_second;
+
+    EVENTS_ASSIGN_OR_RETURN(RegisterResult result, store_.Register(reg, now));
+    switch (result.outcome) {
+      case RegisterOutcome::kCreated:
+        r.set_status(result.status);
+        r.set_sequence(result.sequence);
+        r.set_waitlist_position(result.waitlist_position);
+        r.set_marketing_opt_in(request.marketing_opt_in());
+        r.set_version(1);
+        r.set_updated_unix_ms(now);
+        return Registered{r, token};
+      case RegisterOutcome::kReplay:
+        return Replay(result, request.idempotency_key());
+      case RegisterOutcome::kRateLimitedAddress:
+        return absl::ResourceExhaustedError(
+            "too many registrations from your address for this event; wait a minute and try "
+            "again");
+      case RegisterOutcome::kRateLimitedEvent:
+        return absl::ResourceExhaustedError(
+            "this event is taking more registrations than it can handle this second; try again "
+            "in a few seconds");
+      case RegisterOutcome::kIdempotencyMismatch:
+        return absl::InvalidArgumentError(
+            "idempotency_key was already used for a different request; use a new key for a new "
+            "request");
+      case RegisterOutcome::kNoFacts: {
+        if (fetched_facts || attempt >= kMaxAttempts) {
+          return absl::UnavailableError("the event's details are not available yet; try again");
+        }
+        fetched_facts = true;
+        EVENTS_RETURN_IF_ERROR(Facts(request.event_id()).status());
+        continue;
+      }
+      case RegisterOutcome::kNotPublished:
+      case RegisterOutcome::kNotOpen:
+      case RegisterOutcome::kClosed:
+        // The projection may trail scheduling by a moment (e.g. just after publishing):
+        // before refusing, ask scheduling itself once.
+        if (!fetched_facts && attempt < kMaxAttempts) {
+          fetched_facts = true;
+          EVENTS_ASSIGN_OR_RETURN(bool newer, RefreshFacts(request.event_id()));
+          if (newer) continue;
+        }
+        return Refusal(result, request.event_id());
+      case RegisterOutcome::kSettingsChanged:
+        if (attempt >= kMaxAttempts) {
+          return absl::AbortedError("the event's registration form changed; try again");
+        }
+        refresh = true;
+        continue;
+      case RegisterOutcome::kDuplicate:
+        return absl::AlreadyExistsError(
+            "this e-mail address is already registered for this event; to get your link "
+            "again, use ResendLink with the same address");
+    }
+  }
+}
+
+absl::StatusOr<bool> Registrar::RefreshFacts(const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> stored, store_.GetFacts(event_id));
+  absl::StatusOr<EventFacts> fetched = directory_.Fetch(event_id);
+  if (!fetched.ok()) return false;  // keep the projection's answer
+  if (stored.has_value() && stored->version >= fetched->version) return false;
+  EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
+  return true;
+}
+
+absl::Status Registrar::Refusal(const RegisterResult& result, const std::string& event_id) {
+  switch (result.outcome) {
+    case RegisterOutcome::kNotPublished:
+      return absl::FailedPreconditionError(absl::StrCat(
+          "event ", event_id, " is not taking registrations: it is ", StatusWord(result.detail)));
+    case RegisterOutcome::kNotOpen:
+      return absl::FailedPreconditionError(absl::StrCat("registration for event ", event_id,
+                                                        " opens at ", WhenText(result.detail)));
+    default:
+      return absl::FailedPreconditionError(absl::StrCat("registration for event ", event_id,
+                                                        " closed at ", WhenText(result.detail)));
+  }
+}
+
+absl::StatusOr<Registered> Registrar::Replay(const RegisterResult& result,
+                                             const std::string& idempotency_key) {
+  EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, store_.Get(result.replay_id));
+  EVENTS_ASSIGN_OR_RETURN(std::string token,
+                          Open(TokenKey(idempotency_key), result.replay_encrypted_token));
+  // The original answer: the status and position it had when it was made.
+  stored.registration.set_status(result.status);
+  stored.registration.set_waitlist_position(result.waitlist_position);
+  return Registered{stored.registration, token};
+}
+
+absl::Status Registrar::ResendLink(const std::string& event_id, const std::string& email) {
+  EVENTS_RETURN_IF_ERROR(EventIdError(event_id));
+  EVENTS_RETURN_IF_ERROR(CheckEmail(email, "email"));
+  return store_.ResendLink(event_id, NormaliseEmail(email), clock_.NowUnixMs());
+}
+
+absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, Facts(event_id));
+  if (facts.status == events::v1::EVENT_STATUS_DRAFT) {
+    return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
+  }
+  return Settings(event_id, false);
+}
+
+absl::StatusOr<StoredRegistration> Registrar::ByToken(const std::string& token) {
+  const size_t dot = token.find('.');
+  if (token.empty()) return absl::InvalidArgumentError("registration_token is required");
+  if (dot == std::string::npos || !IsRegistrationId(absl::string_view(token).substr(0, dot)) ||
+      token.size() > 200) {
+    return absl::InvalidArgumentError(
+        "registration_token is not a registration token; use the token you were given when "
+        "you registered");
+  }
+  absl::StatusOr<StoredRegistration> stored = store_.Get(token.substr(0, dot));
+  const std::string hash = Sha256Hex(token);
+  if ((stored.ok() && (stored->token_hash.size() != hash.size() ||
+                       CRYPTO_memcmp(stored->token_hash.data(), hash.data(), hash.size()) != 0)) ||
+      absl::IsNotFound(stored.status())) {
+    return absl::NotFoundError("no registration matches this token");
+  }
+  return stored;
+}
+
+absl::StatusOr<Registration> Registrar::GetMine(const std::string& token) {
+  EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
+  Registration& r = stored.registration;
+  if (r.status() == events::v1::REGISTRATION_STATUS_CONFIRMED) {
+    absl::StatusOr<std::string> link = directory_.JoinLink(r.event_id());
+    // Without scheduling the attendee still sees their registration; the link comes back
+    // when scheduling does.
+    if (link.ok()) r.set_join_link(*link);
+  }
+  return r;
+}
+
+absl::StatusOr<Registration> Registrar::Changed(const std::string& event_id,
+                                                const std::string& registration_id,
+                                                ChangeAction action, const std::string& token_hash,
+                                                const std::string& new_data,
+                                                std::optional<bool> marketing) {
+  EVENTS_ASSIGN_OR_RETURN(ChangeResult result,
+                          store_.Change(event_id, registration_id, action, token_hash, new_data,
+                                        marketing, clock_.NowUnixMs()));
+  if (result.outcome == ChangeResult::Outcome::kNotFound) {
+    return absl::NotFoundError(
+        absl::StrCat("registration ", registration_id, " not found for event ", event_id));
+  }
+  if (result.outcome == ChangeResult::Outcome::kWrongStatus) {
+    std::string status = events::v1::RegistrationStatus_Name(result.status);
+    absl::AsciiStrToLower(&status);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "registration ", registration_id, " is ", status.substr(strlen("registration_status_")),
+        ", which does not allow that"));
+  }
+  EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, store_.Get(registration_id));
+  return stored.registration;
+}
+
+absl::StatusOr<Registration> Registrar::UpdateMine(
+    const events::v1::UpdateMyRegistrationRequest& request) {
+  EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(request.registration_token()));
+  std::string data;
+  if (!request.name().empty()) {
+    EVENTS_RETURN_IF_ERROR(CheckText(request.name(), "name", 1, 200));
+    Registration copy;
+    // Re-serialise from the stored proto without the fields the store keeps itself.
+    copy = stored.registration;
+    copy.set_name(std::string(absl::StripAsciiWhitespace(request.name())));
+    copy.clear_status();
+    copy.clear_sequence();
+    copy.clear_attended();
+    copy.clear_marketing_opt_in();
+    copy.clear_version();
+    copy.clear_updated_unix_ms();
+    copy.clear_waitlist_position();
+    copy.clear_join_link();
+    data = copy.SerializeAsString();
+  } else if (!request.update_marketing_opt_in()) {
+    return absl::InvalidArgumentError(
+        "nothing to change: give a name, or update_marketing_opt_in with marketing_opt_in");
+  }
+  std::optional<bool> marketing;
+  if (request.update_marketing_opt_in()) marketing = request.marketing_opt_in();
+  const Registration& r = stored.registration;
+  return Changed(r.event_id(), r.id(), ChangeAction::kUpdate, stored.token_hash, data, marketing);
+}
+
+absl::StatusOr<Registration> Registrar::CancelMine(const std::string& token) {
+  EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
+  const Registration& r = stored.registration;
+  return Changed(r.event_id(), r.id(), ChangeAction::kCancel, stored.token_hash, "",
+                 std::nullopt);
+}
+
+}  // namespace events::registration

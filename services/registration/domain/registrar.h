@@ -1,0 +1,131 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "events/v1/registration.pb.h"
+#include "services/registration/facts/event_facts.h"
+#include "services/registration/store/registration_store.h"
+
+namespace events {
+class Clock;
+class IdGenerator;
+}  // namespace events
+
+namespace events::registration {
+
+struct RegistrarOptions {
+  // Registrations per client address per event per minute; 0 turns the limit off.
+  int limit_per_address_per_minute = 30;
+  // Registrations per event per second, across all replicas; 0 turns the limit off.
+  int limit_per_event_per_second = 300;
+  // How long a replica trusts its copy of an event's settings. Register checks the version
+  // in Redis anyway, so a stale copy costs a retry, never a wrong answer.
+  std::chrono::milliseconds settings_cache_ttl{2000};
+  int default_page_size = 25;
+  int max_page_size = 100;
+  int max_attendance_marks = 5000;
+};
+
+struct Registered {
+  events::v1::Registration registration;
+  std::string token;
+};
+
+// The registration rules: who gets a place, who waits, who decides. Knows no gRPC or Redis.
+// `org_id` is the authenticated organiser's organisation; it must own the event.
+//
+// Errors: INVALID_ARGUMENT (bad input, naming the field), NOT_FOUND (unknown event or
+// registration, another organisation's event, a token that matches nothing),
+// ALREADY_EXISTS (the e-mail is registered), FAILED_PRECONDITION (the event is not open, a
+// change the status does not allow), RESOURCE_EXHAUSTED (rate limits), ABORTED (a stale
+// settings version), UNAVAILABLE (Redis or scheduling unreachable). Thread-safe.
+class Registrar {
+ public:
+  Registrar(RegistrationStore& store, EventDirectory& directory, const Clock& clock,
+            const IdGenerator& ids, RegistrarOptions options);
+
+  absl::StatusOr<Registered> Register(const events::v1::RegisterRequest& request,
+                                      const std::string& client_address);
+  absl::Status ResendLink(const std::string& event_id, const std::string& email);
+  absl::StatusOr<events::v1::RegistrationSettings> Form(const std::string& event_id);
+
+  absl::StatusOr<events::v1::Registration> GetMine(const std::string& token);
+  absl::StatusOr<events::v1::Registration> UpdateMine(
+      const events::v1::UpdateMyRegistrationRequest& request);
+  absl::StatusOr<events::v1::Registration> CancelMine(const std::string& token);
+
+  absl::StatusOr<events::v1::RegistrationSettings> Configure(
+      const std::string& org_id, const events::v1::RegistrationSettings& settings,
+      int64_t expected_version);
+  absl::StatusOr<events::v1::ListRegistrationsResponse> List(
+      const std::string& org_id, const events::v1::ListRegistrationsRequest& request);
+  absl::StatusOr<events::v1::CapacitySummary> Capacity(const std::string& org_id,
+                                                       const std::string& event_id);
+  // `authorization` is the organiser's own header, passed on to scheduling.
+  absl::StatusOr<events::v1::CapacitySummary> ChangeCapacity(const std::string& org_id,
+                                                             const std::string& event_id,
+                                                             int32_t capacity,
+                                                             const std::string& authorization);
+  absl::StatusOr<events::v1::Registration> Decide(const std::string& org_id,
+                                                  const std::string& event_id,
+                                                  const std::string& registration_id,
+                                                  bool approve);
+  absl::StatusOr<events::v1::Registration> CancelByOrganiser(const std::string& org_id,
+                                                             const std::string& event_id,
+                                                             const std::string& registration_id);
+  absl::StatusOr<events::v1::MarkAttendanceResponse> MarkAttendance(
+      const std::string& org_id, const events::v1::MarkAttendanceRequest& request);
+  absl::StatusOr<events::v1::MarkAttendanceResponse> ImportAttendance(
+      const std::string& org_id, const std::string& event_id, const std::string& csv);
+  absl::StatusOr<events::v1::ExportFile> Export(const std::string& org_id,
+                                                const std::string& event_id);
+
+ private:
+  // The event's facts from the projection, fetched from scheduling when missing.
+  absl::StatusOr<EventFacts> Facts(const std::string& event_id);
+  // NOT_FOUND unless `org_id` owns the event.
+  absl::StatusOr<EventFacts> OwnedFacts(const std::string& org_id, const std::string& event_id);
+  absl::StatusOr<events::v1::RegistrationSettings> Settings(const std::string& event_id,
+                                                            bool refresh);
+  // The registration a token opens, or NOT_FOUND.
+  absl::StatusOr<StoredRegistration> ByToken(const std::string& token);
+  absl::StatusOr<events::v1::Registration> Changed(const std::string& event_id,
+                                                   const std::string& registration_id,
+                                                   ChangeAction action,
+                                                   const std::string& token_hash,
+                                                   const std::string& new_data,
+                                                   std::optional<bool> marketing);
+  // Re-reads the facts from scheduling; true when they were newer than the projection's.
+  absl::StatusOr<bool> RefreshFacts(const std::string& event_id);
+  // FAILED_PRECONDITION saying why the event takes no registrations now.
+  static absl::Status Refusal(const RegisterResult& result, const std::string& event_id);
+  absl::StatusOr<Registered> Replay(const RegisterResult& result,
+                                    const std::string& idempotency_key);
+
+  RegistrationStore& store_;
+  EventDirectory& directory_;
+  const Clock& clock_;
+  const IdGenerator& ids_;
+  RegistrarOptions options_;
+
+  struct CachedSettings {
+    events::v1::RegistrationSettings settings;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, CachedSettings> settings_cache_;  // guarded by cache_mu_
+};
+
+// "rg_<event core>-<26 characters>": in the event's Redis partition.
+bool IsRegistrationId(absl::string_view id);
+// The address part of a gRPC peer ("ipv4:10.0.0.1:5000" -> "10.0.0.1").
+std::string ClientAddress(absl::string_view peer);
+
+}  // namespace events::registration

@@ -1,0 +1,137 @@
+#include "services/registration/facts/facts_projector.h"
+
+#include <prometheus/counter.h>
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "common/bus/event_bus.h"
+#include "events/v1/domain_events.pb.h"
+#include "services/registration/facts/event_facts.h"
+
+namespace events::registration {
+namespace {
+
+constexpr char kEventTypePrefix[] = "event.";
+
+// The payload this projector reads; other event.* payloads (e.g. event.reminder_due's
+// EventReminderDue) carry no facts.
+const std::string& EventChangedType() {
+  static const std::string* const type =
+      new std::string(events::v1::EventChanged::descriptor()->full_name());
+  return *type;
+}
+
+}  // namespace
+
+FactsProjector::FactsProjector(events::bus::Consumer& consumer, FactsWriter& writer,
+                               Options options, Counters counters)
+    : consumer_(consumer), writer_(writer), options_(options), counters_(counters) {}
+
+FactsProjector::~FactsProjector() { Stop(); }
+
+void FactsProjector::Count(prometheus::Counter* counter) {
+  if (counter != nullptr) counter->Increment();
+}
+
+absl::StatusOr<int> FactsProjector::RunOnce() {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
+  if (!deliveries.ok()) {
+    Count(counters_.errors);
+    return deliveries.status();
+  }
+  int acked = 0;
+  for (const events::bus::Delivery& delivery : *deliveries) {
+    absl::StatusOr<Outcome> outcome = Handle(delivery);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == Outcome::kAcked) ++acked;
+  }
+  return acked;
+}
+
+absl::StatusOr<FactsProjector::Outcome> FactsProjector::Handle(
+    const events::bus::Delivery& delivery) {
+  prometheus::Counter* acked_as = counters_.applied;
+  const events::v1::DomainEvent& event = delivery.event;
+  if (!delivery.parse_error.empty()) {
+    // It will never parse: acking keeps it from coming back until it is dead-lettered.
+    spdlog::error("facts projector: dropping unreadable stream entry {} in partition {}: {}",
+                  delivery.stream_id, delivery.partition, delivery.parse_error);
+    acked_as = counters_.invalid;
+  } else if (!absl::StartsWith(event.type(), kEventTypePrefix) ||
+             event.data_type() != EventChangedType()) {
+    acked_as = counters_.ignored;
+  } else {
+    events::v1::EventChanged change;
+    if (!change.ParseFromString(event.data()) || change.event_id().empty()) {
+      spdlog::error(
+          "facts projector: dropping {} {} (stream entry {}): its EventChanged payload does not "
+          "parse or has no event_id",
+          event.type(), event.id(), delivery.stream_id);
+      acked_as = counters_.invalid;
+    } else {
+      absl::Status written = writer_.UpsertFacts(FactsFromChange(change));
+      if (!written.ok()) {
+        Count(counters_.errors);
+        spdlog::warn(
+            "facts projector: could not store the facts of event {} version {} from {} "
+            "(delivery {}), left pending for a retry: {}",
+            change.event_id(), change.version(), event.id(), delivery.delivery_count,
+            written.ToString());
+        // Redis is down: the rest of the batch would fail the same way.
+        if (absl::IsUnavailable(written)) return written;
+        return Outcome::kLeftPending;
+      }
+    }
+  }
+  absl::Status ack = consumer_.Ack(delivery);
+  if (!ack.ok()) {
+    // The side effect is done and idempotent; the entry comes back and is written again.
+    Count(counters_.errors);
+    spdlog::warn("facts projector: could not ack stream entry {} in partition {}: {}",
+                 delivery.stream_id, delivery.partition, ack.ToString());
+    return ack;
+  }
+  Count(acked_as);
+  return Outcome::kAcked;
+}
+
+void FactsProjector::Start() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void FactsProjector::Stop() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void FactsProjector::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    absl::StatusOr<int> acked = RunOnce();
+    if (!acked.ok()) {
+      spdlog::warn("facts projector: poll failed, will retry: {}", acked.status().ToString());
+    }
+    lock.lock();
+    // More may be waiting after a productive poll; otherwise pace the polling.
+    if (acked.ok() && *acked > 0) continue;
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace events::registration

@@ -1,0 +1,132 @@
+// registration_server: reads configuration, builds the objects, serves until SIGTERM.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/event_bus.h"
+#include "common/bus/keyspace.h"
+#include "common/config/env_reader.h"
+#include "common/config/service_config.h"
+#include "common/log/logging.h"
+#include "common/redis/redis_client.h"
+#include "common/server/service_runner.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "services/registration/domain/registrar.h"
+#include "services/registration/facts/facts_projector.h"
+#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/server/registration_service.h"
+#include "services/registration/store/redis_registration_store.h"
+
+namespace {
+
+struct RegistrationConfig {
+  events::config::ServiceConfig common;
+  std::string scheduling_addr;
+  std::string service_key;
+  int scheduling_deadline_ms = 2000;
+  bool facts_projector = true;
+  events::registration::RegistrarOptions registrar;
+};
+
+RegistrationConfig ReadConfig(events::config::EnvReader& env) {
+  RegistrationConfig c;
+  c.common = events::config::ReadServiceConfig(env, "registration", 50052, 9102);
+  c.scheduling_addr = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
+  c.service_key = env.RequiredString("EVENTS_SERVICE_KEY");
+  c.scheduling_deadline_ms =
+      static_cast<int>(env.Int("REGISTRATION_SCHEDULING_DEADLINE_MS", 2000, 50, 60000));
+  c.facts_projector = env.Bool("REGISTRATION_FACTS_PROJECTOR", true);
+  c.registrar.limit_per_address_per_minute =
+      static_cast<int>(env.Int("REGISTRATION_RATE_PER_ADDRESS", 30, 0, 1000000));
+  c.registrar.limit_per_event_per_second =
+      static_cast<int>(env.Int("REGISTRATION_RATE_PER_EVENT", 300, 0, 1000000));
+  return c;
+}
+
+std::string ConsumerName() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+int main() {
+  events::config::EnvReader env;
+  RegistrationConfig config = ReadConfig(env);
+  if (absl::Status s = env.Finish(); !s.ok()) {
+    std::fprintf(stderr,
+                 "registration: cannot start: %s\n(EVENTS_SERVICE_KEY is an API key with the "
+                 "service role: make one with `eventctl admin service-key --name registration`)\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
+  if (absl::Status s = events::logging::InitLogging(
+          {"registration", config.common.log_format, config.common.log_level});
+      !s.ok()) {
+    std::fprintf(stderr, "registration: cannot start: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  auto redis_options = events::redis::ParseRedisUrl(config.common.redis_url);
+  if (!redis_options.ok()) {
+    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}",
+                     std::string(redis_options.status().message()));
+    return 2;
+  }
+  redis_options->pool_size = config.common.redis_pool_size;
+  redis_options->command_timeout = std::chrono::milliseconds(config.common.redis_timeout_ms);
+
+  events::redis::RedisClient redis(*redis_options);
+  if (absl::Status ping = redis.Ping(); !ping.ok()) {
+    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is",
+                 std::string(ping.message()));
+  }
+  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
+  events::SystemClock clock;
+  events::IdGenerator ids(clock);
+  events::auth::RedisKeyStore key_store(redis, keys);
+  events::auth::Authenticator auth(key_store);
+  events::registration::RedisRegistrationStore store(redis, keys, {});
+  events::registration::GrpcEventDirectory directory(
+      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
+      config.service_key, std::chrono::milliseconds(config.scheduling_deadline_ms),
+      config.scheduling_addr);
+  events::registration::Registrar registrar(store, directory, clock, ids, config.registrar);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::registration::RegistrationMetrics metrics(*registry);
+  events::registration::RegistrationServiceImpl service(registrar, auth, metrics);
+
+  events::bus::Consumer consumer(redis, keys, {"registration-facts", ConsumerName()});
+  events::registration::FactsProjector projector(consumer, store);
+
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  runner.AddService(&service);
+  absl::StatusOr<int> port = runner.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", std::string(port.status().message()));
+    return 1;
+  }
+  if (config.facts_projector) {
+    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
+      spdlog::warn("could not create the facts consumer group yet ({}); will retry",
+                   std::string(s.message()));
+    }
+    projector.Start();
+  }
+  spdlog::info("registration is serving on port {} (scheduling at {})", *port,
+               config.scheduling_addr);
+  runner.WaitForShutdown();
+  projector.Stop();
+  runner.Shutdown();
+  spdlog::info("registration stopped");
+  return 0;
+}

@@ -1,0 +1,199 @@
+#include "services/registration/server/registration_service.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/grpc_auth.h"
+#include "common/rpc/status.h"
+#include "services/registration/domain/registrar.h"
+
+namespace events::registration {
+
+using events::auth::Caller;
+using events::auth::Role;
+using events::rpc::ToGrpcStatus;
+
+namespace {
+
+constexpr char kReadScope[] = "registrations:read";
+constexpr size_t kMaxCsvBytes = 2 << 20;
+
+template <typename T>
+grpc::Status Reply(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+// An organiser of some organisation (or, for reads, an integration key with the scope).
+absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
+                                 const grpc::ServerContext& ctx, bool read) {
+  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
+  if (!caller.ok()) return caller;
+  absl::Status allowed = read ? events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope)
+                              : events::auth::RequireRole(*caller, Role::kOrganiser);
+  if (!allowed.ok()) return allowed;
+  return caller;
+}
+
+}  // namespace
+
+RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
+    : registrations(prometheus::BuildCounter()
+                        .Name("events_registrations_total")
+                        .Help("Registrations answered, by outcome")
+                        .Register(registry)),
+      confirmed(registrations.Add({{"outcome", "confirmed"}})),
+      waitlisted(registrations.Add({{"outcome", "waitlisted"}})),
+      pending(registrations.Add({{"outcome", "pending_approval"}})) {}
+
+RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
+                                                 const events::auth::Authenticator& auth,
+                                                 RegistrationMetrics& metrics)
+    : registrar_(registrar), auth_(auth), metrics_(metrics) {}
+
+grpc::Status RegistrationServiceImpl::Register(grpc::ServerContext* ctx,
+                                               const events::v1::RegisterRequest* req,
+                                               events::v1::RegisterResponse* resp) {
+  auto registered = registrar_.Register(*req, ClientAddress(ctx->peer()));
+  if (!registered.ok()) return ToGrpcStatus(registered.status());
+  switch (registered->registration.status()) {
+    case events::v1::REGISTRATION_STATUS_CONFIRMED:
+      metrics_.confirmed.Increment();
+      break;
+    case events::v1::REGISTRATION_STATUS_WAITLISTED:
+      metrics_.waitlisted.Increment();
+      break;
+    default:
+      metrics_.pending.Increment();
+      break;
+  }
+  *resp->mutable_registration() = std::move(registered->registration);
+  resp->set_registration_token(std::move(registered->token));
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistrationServiceImpl::ResendLink(grpc::ServerContext*,
+                                                 const events::v1::ResendLinkRequest* req,
+                                                 events::v1::ResendLinkResponse*) {
+  return ToGrpcStatus(registrar_.ResendLink(req->event_id(), req->email()));
+}
+
+grpc::Status RegistrationServiceImpl::GetRegistrationForm(
+    grpc::ServerContext*, const events::v1::GetRegistrationFormRequest* req,
+    events::v1::RegistrationSettings* resp) {
+  return Reply(registrar_.Form(req->event_id()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::GetMyRegistration(
+    grpc::ServerContext*, const events::v1::GetMyRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  return Reply(registrar_.GetMine(req->registration_token()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::UpdateMyRegistration(
+    grpc::ServerContext*, const events::v1::UpdateMyRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  return Reply(registrar_.UpdateMine(*req), resp);
+}
+
+grpc::Status RegistrationServiceImpl::CancelMyRegistration(
+    grpc::ServerContext*, const events::v1::CancelMyRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  return Reply(registrar_.CancelMine(req->registration_token()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::ConfigureRegistration(
+    grpc::ServerContext* ctx, const events::v1::ConfigureRegistrationRequest* req,
+    events::v1::RegistrationSettings* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.Configure(caller->org_id, req->settings(), req->expected_version()),
+               resp);
+}
+
+grpc::Status RegistrationServiceImpl::ListRegistrations(
+    grpc::ServerContext* ctx, const events::v1::ListRegistrationsRequest* req,
+    events::v1::ListRegistrationsResponse* resp) {
+  auto caller = Organiser(auth_, *ctx, true);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.List(caller->org_id, *req), resp);
+}
+
+grpc::Status RegistrationServiceImpl::GetCapacity(grpc::ServerContext* ctx,
+                                                  const events::v1::GetCapacityRequest* req,
+                                                  events::v1::CapacitySummary* resp) {
+  auto caller = Organiser(auth_, *ctx, true);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.Capacity(caller->org_id, req->event_id()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::ChangeCapacity(grpc::ServerContext* ctx,
+                                                     const events::v1::ChangeCapacityRequest* req,
+                                                     events::v1::CapacitySummary* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  std::string authorization(events::auth::AuthorizationOf(*ctx).value_or(""));
+  return Reply(registrar_.ChangeCapacity(caller->org_id, req->event_id(), req->capacity(),
+                                         authorization),
+               resp);
+}
+
+grpc::Status RegistrationServiceImpl::ApproveRegistration(
+    grpc::ServerContext* ctx, const events::v1::DecideRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), true),
+               resp);
+}
+
+grpc::Status RegistrationServiceImpl::RejectRegistration(
+    grpc::ServerContext* ctx, const events::v1::DecideRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), false),
+               resp);
+}
+
+grpc::Status RegistrationServiceImpl::CancelRegistration(
+    grpc::ServerContext* ctx, const events::v1::CancelRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(
+      registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id()),
+      resp);
+}
+
+grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,
+                                                     const events::v1::MarkAttendanceRequest* req,
+                                                     events::v1::MarkAttendanceResponse* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.MarkAttendance(caller->org_id, *req), resp);
+}
+
+grpc::Status RegistrationServiceImpl::ImportAttendance(
+    grpc::ServerContext* ctx, const events::v1::ImportAttendanceRequest* req,
+    events::v1::MarkAttendanceResponse* resp) {
+  auto caller = Organiser(auth_, *ctx, false);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (req->csv().size() > kMaxCsvBytes) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "csv must be at most 2 MB");
+  }
+  return Reply(registrar_.ImportAttendance(caller->org_id, req->event_id(), req->csv()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::ExportRegistrations(
+    grpc::ServerContext* ctx, const events::v1::ExportRegistrationsRequest* req,
+    events::v1::ExportFile* resp) {
+  auto caller = Organiser(auth_, *ctx, true);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.Export(caller->org_id, req->event_id()), resp);
+}
+
+}  // namespace events::registration

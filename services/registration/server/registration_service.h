@@ -1,0 +1,88 @@
+#pragma once
+
+#include "events/v1/registration.grpc.pb.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace events::auth {
+class Authenticator;
+}
+
+namespace events::registration {
+
+class Registrar;
+
+// Every metric the registration service adds to the shared gRPC ones.
+struct RegistrationMetrics {
+  explicit RegistrationMetrics(prometheus::Registry& registry);
+  // events_registrations_total{outcome="confirmed|waitlisted|pending_approval"}
+  prometheus::Family<prometheus::Counter>& registrations;
+  prometheus::Counter& confirmed;
+  prometheus::Counter& waitlisted;
+  prometheus::Counter& pending;
+};
+
+// The gRPC face of Registrar: checks the caller, calls the domain, maps the status.
+class RegistrationServiceImpl final : public events::v1::RegistrationService::Service {
+ public:
+  RegistrationServiceImpl(Registrar& registrar, const events::auth::Authenticator& auth,
+                          RegistrationMetrics& metrics);
+
+  grpc::Status Register(grpc::ServerContext* ctx, const events::v1::RegisterRequest* req,
+                        events::v1::RegisterResponse* resp) override;
+  grpc::Status ResendLink(grpc::ServerContext* ctx, const events::v1::ResendLinkRequest* req,
+                          events::v1::ResendLinkResponse* resp) override;
+  grpc::Status GetRegistrationForm(grpc::ServerContext* ctx,
+                                   const events::v1::GetRegistrationFormRequest* req,
+                                   events::v1::RegistrationSettings* resp) override;
+  grpc::Status GetMyRegistration(grpc::ServerContext* ctx,
+                                 const events::v1::GetMyRegistrationRequest* req,
+                                 events::v1::Registration* resp) override;
+  grpc::Status UpdateMyRegistration(grpc::ServerContext* ctx,
+                                    const events::v1::UpdateMyRegistrationRequest* req,
+                                    events::v1::Registration* resp) override;
+  grpc::Status CancelMyRegistration(grpc::ServerContext* ctx,
+                                    const events::v1::CancelMyRegistrationRequest* req,
+                                    events::v1::Registration* resp) override;
+  grpc::Status ConfigureRegistration(grpc::ServerContext* ctx,
+                                     const events::v1::ConfigureRegistrationRequest* req,
+                                     events::v1::RegistrationSettings* resp) override;
+  grpc::Status ListRegistrations(grpc::ServerContext* ctx,
+                                 const events::v1::ListRegistrationsRequest* req,
+                                 events::v1::ListRegistrationsResponse* resp) override;
+  grpc::Status GetCapacity(grpc::ServerContext* ctx, const events::v1::GetCapacityRequest* req,
+                           events::v1::CapacitySummary* resp) override;
+  grpc::Status ChangeCapacity(grpc::ServerContext* ctx,
+                              const events::v1::ChangeCapacityRequest* req,
+                              events::v1::CapacitySummary* resp) override;
+  grpc::Status ApproveRegistration(grpc::ServerContext* ctx,
+                                   const events::v1::DecideRegistrationRequest* req,
+                                   events::v1::Registration* resp) override;
+  grpc::Status RejectRegistration(grpc::ServerContext* ctx,
+                                  const events::v1::DecideRegistrationRequest* req,
+                                  events::v1::Registration* resp) override;
+  grpc::Status CancelRegistration(grpc::ServerContext* ctx,
+                                  const events::v1::CancelRegistrationRequest* req,
+                                  events::v1::Registration* resp) override;
+  grpc::Status MarkAttendance(grpc::ServerContext* ctx,
+                              const events::v1::MarkAttendanceRequest* req,
+                              events::v1::MarkAttendanceResponse* resp) override;
+  grpc::Status ImportAttendance(grpc::ServerContext* ctx,
+                                const events::v1::ImportAttendanceRequest* req,
+                                events::v1::MarkAttendanceResponse* resp) override;
+  grpc::Status ExportRegistrations(grpc::ServerContext* ctx,
+                                   const events::v1::ExportRegistrationsRequest* req,
+                                   events::v1::ExportFile* resp) override;
+
+ private:
+  Registrar& registrar_;
+  const events::auth::Authenticator& auth_;
+  RegistrationMetrics& metrics_;
+};
+
+}  // namespace events::registration

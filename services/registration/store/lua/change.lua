@@ -1,0 +1,67 @@
+-- One change to one registration, then promotion of whoever waits for a freed place.
+-- ARGV: 1 B  2 R  3 stream  4 maxlen  5 now  6 event id  7 registration id
+--       8 action: cancel | approve | reject | update | attend
+--       9 token hash ("" when an organiser acts; otherwise it must match)
+--       10 for update: new data ("" keeps it); for attend: "1" or "0"
+--       11 for update: marketing "1"/"0" ("" keeps it)
+-- Returns {"ok", promoted} or {"not_found"} or {"wrong_status", status}.
+init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+local id, action, token = ARGV[7], ARGV[8], ARGV[9]
+local r = reg_key(id)
+local f = redis.call('HMGET', r, 'status', 'token', 'pool', 'seq', 'email', 'event')
+if not f[1] or f[6] ~= ctx.event then return {'not_found'} end
+if token ~= '' and f[2] ~= token then return {'not_found'} end
+local status, pool, seq = tonumber(f[1]), f[3], tonumber(f[4])
+
+if action == 'cancel' then
+  if status == 4 or status == 5 then return {'wrong_status', status} end
+  if status == 1 then free_seat(id) end
+  if status == 2 then redis.call('ZREM', ctx.B .. 'wait:' .. pool, id) end
+  set_status(id, status, 4, seq)
+  -- The e-mail may register again.
+  redis.call('HDEL', ctx.B .. 'emails', f[5])
+  emit('cancelled', id, status)
+  return {'ok', promote()}
+end
+
+if action == 'approve' or action == 'reject' then
+  if status ~= 3 then return {'wrong_status', status} end
+  if action == 'reject' then
+    set_status(id, 3, 5, seq)
+    emit('rejected', id, 3)
+    return {'ok', 0}
+  end
+  local places = tonumber(redis.call('HGET', r, 'places'))
+  local seat = find_seat(pool, places, true)
+  if seat then
+    take_seat(id, seat, places)
+    set_status(id, 3, 1, seq)
+  else
+    -- Approved but full: they join the back of their pool's waiting list.
+    local new_seq = redis.call('HINCRBY', ctx.B .. 'counts', 'seq', 1)
+    redis.call('ZADD', ctx.B .. 'wait:' .. pool, new_seq, id)
+    redis.call('HSET', r, 'seq', new_seq)
+    set_status(id, 3, 2, new_seq)
+  end
+  emit('approved', id, 3)
+  return {'ok', 0}
+end
+
+if action == 'update' then
+  if status == 4 or status == 5 then return {'wrong_status', status} end
+  if ARGV[10] ~= '' then redis.call('HSET', r, 'data', ARGV[10]) end
+  if ARGV[11] ~= '' then redis.call('HSET', r, 'marketing', ARGV[11]) end
+  redis.call('HSET', r, 'updated', ctx.now)
+  redis.call('HINCRBY', r, 'version', 1)
+  emit('updated', id, status)
+  return {'ok', 0}
+end
+
+if action == 'attend' then
+  if status ~= 1 then return {'wrong_status', status} end
+  redis.call('HSET', r, 'attended', ARGV[10], 'updated', ctx.now)
+  redis.call('HINCRBY', r, 'version', 1)
+  emit('attended', id, status)
+  return {'ok', 0}
+end
+return redis.error_reply('change.lua: unknown action ' .. action)

@@ -1,0 +1,190 @@
+-- Shared by every registration script: it is pasted in front of each one.
+--
+-- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the event's
+-- prefix B = "{p<N>}:rg:<event id>:" and the registration prefix R = "{p<N>}:rg:r:" in ARGV
+-- and derive the per-pool and per-status keys from them (same slot, so Redis Cluster
+-- accepts them). Layout:
+--   B.."facts"      hash  the event facts projected from scheduling
+--   B.."settings"   hash  version, approval, companions, pools ("id:places,..."), data
+--   B.."counts"     hash  seq (registration counter), taken:<seat pool>, n:<status>
+--   B.."emails"     hash  normalised e-mail -> registration id
+--   B.."all"        zset  registration ids by seq; B.."st:<status>", B.."pool:<pool>" likewise
+--   B.."wait:<pool>" zset the waiting list of a pool, by seq (first come, first served)
+--   R..<id>         hash  data (Registration proto, without the fields below), status, pool,
+--                         seat, places, seq, email, token, attended, marketing, version, ...
+-- Statuses are the RegistrationStatus numbers: 1 confirmed, 2 waitlisted, 3 pending
+-- approval, 4 cancelled, 5 rejected.
+
+local ctx = {}
+
+local function init_ctx(b, r, stream, maxlen, now, event_id)
+  ctx.B = b
+  ctx.R = r
+  ctx.stream = stream
+  ctx.maxlen = maxlen
+  ctx.now = now
+  ctx.event = event_id
+  ctx.org = redis.call('HGET', b .. 'facts', 'org') or ''
+end
+
+-- Protobuf wire format, enough for RegistrationChanged: strings and non-negative integers.
+local function pb_varint(n)
+  local out = {}
+  repeat
+    local byte = n % 128
+    n = math.floor(n / 128)
+    if n > 0 then byte = byte + 128 end
+    out[#out + 1] = string.char(byte)
+  until n == 0
+  return table.concat(out)
+end
+local function pb_str(field, s)
+  if s == nil or s == false or s == '' then return '' end
+  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
+end
+local function pb_int(field, n)
+  n = tonumber(n) or 0
+  if n <= 0 then return '' end
+  return pb_varint(field * 8) .. pb_varint(n)
+end
+
+local function reg_key(id) return ctx.R .. id end
+
+-- Appends registration.<kind> for registration `id` as it now is (transactional outbox).
+local function emit(kind, id, previous_status)
+  local f = redis.call('HMGET', reg_key(id), 'status', 'pool', 'places', 'seq', 'attended',
+                       'marketing', 'version')
+  local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org) .. pb_int(4, f[1]) ..
+               pb_int(5, previous_status) .. pb_str(6, f[2]) .. pb_int(7, f[3]) ..
+               pb_int(8, f[4]) .. pb_int(9, f[5]) .. pb_int(10, f[6]) .. pb_int(11, f[7])
+  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
+             'id', id .. ':' .. kind .. ':' .. (f[7] or '0'), 'type', 'registration.' .. kind,
+             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
+             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+end
+
+local function count(field)
+  return tonumber(redis.call('HGET', ctx.B .. 'counts', field) or '0')
+end
+
+-- The reserved pools: places by id, their order, and the total held back.
+local function load_pools()
+  local spec = redis.call('HGET', ctx.B .. 'settings', 'pools') or ''
+  local places, order, total = {}, {}, 0
+  for id, n in string.gmatch(spec, '([%w_]+):(%d+)') do
+    places[id] = tonumber(n)
+    order[#order + 1] = id
+    total = total + tonumber(n)
+  end
+  return places, order, total
+end
+
+local function general_places(total_reserved)
+  local capacity = tonumber(redis.call('HGET', ctx.B .. 'facts', 'capacity') or '0')
+  local general = capacity - total_reserved
+  if general < 0 then return 0 end
+  return general
+end
+
+local function anyone_waiting(pool)
+  return redis.call('ZCARD', ctx.B .. 'wait:' .. pool) > 0
+end
+
+-- Where `places` places for someone of `pool` can be had now: the pool's own reserved
+-- places first, then the general ones. A newcomer never jumps a queue: a place goes to
+-- them only when nobody who could take it is waiting. nil when there is none.
+local function find_seat(pool, places, newcomer)
+  local reserved, order, total = load_pools()
+  if reserved[pool] and count('taken:' .. pool) + places <= reserved[pool] and
+      not (newcomer and anyone_waiting(pool)) then
+    return pool
+  end
+  if count('taken:general') + places <= general_places(total) then
+    if newcomer then
+      if anyone_waiting('general') then return nil end
+      for _, p in ipairs(order) do
+        if anyone_waiting(p) then return nil end
+      end
+    end
+    return 'general'
+  end
+  return nil
+end
+
+local function set_status(id, from, to, seq)
+  redis.call('ZREM', ctx.B .. 'st:' .. from, id)
+  redis.call('ZADD', ctx.B .. 'st:' .. to, seq, id)
+  redis.call('HINCRBY', ctx.B .. 'counts', 'n:' .. from, -1)
+  redis.call('HINCRBY', ctx.B .. 'counts', 'n:' .. to, 1)
+  redis.call('HSET', reg_key(id), 'status', to, 'updated', ctx.now)
+  redis.call('HINCRBY', reg_key(id), 'version', 1)
+end
+
+local function take_seat(id, seat, places)
+  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. seat, places)
+  redis.call('HSET', reg_key(id), 'seat', seat)
+end
+
+local function free_seat(id)
+  local f = redis.call('HMGET', reg_key(id), 'seat', 'places')
+  if f[1] and f[1] ~= '' then
+    redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. f[1], -tonumber(f[2]))
+    redis.call('HSET', reg_key(id), 'seat', '')
+  end
+end
+
+local function promote_one(id, pool, seat)
+  local f = redis.call('HMGET', reg_key(id), 'places', 'seq')
+  redis.call('ZREM', ctx.B .. 'wait:' .. pool, id)
+  take_seat(id, seat, tonumber(f[1]))
+  set_status(id, 2, 1, tonumber(f[2]))
+  emit('promoted', id, 2)
+end
+
+-- Gives free places to the people waiting for them, first come first served: reserved
+-- places to the head of their pool's list, general places to whoever has waited longest of
+-- all. Strict order: when the person first in line needs two places and one is free,
+-- nobody behind them jumps ahead. Returns how many were promoted.
+local function promote()
+  local reserved, order, total = load_pools()
+  local promoted = 0
+  local progressed = true
+  while progressed do
+    progressed = false
+    for _, p in ipairs(order) do
+      while true do
+        local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0)[1]
+        if not head then break end
+        local places = tonumber(redis.call('HGET', reg_key(head), 'places'))
+        if count('taken:' .. p) + places > reserved[p] then break end
+        promote_one(head, p, p)
+        promoted = promoted + 1
+        progressed = true
+      end
+    end
+    local best, best_seq, best_pool = nil, nil, nil
+    local pools = {'general'}
+    for _, p in ipairs(order) do pools[#pools + 1] = p end
+    for _, p in ipairs(pools) do
+      local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0, 'WITHSCORES')
+      if head[1] and (best_seq == nil or tonumber(head[2]) < best_seq) then
+        best, best_seq, best_pool = head[1], tonumber(head[2]), p
+      end
+    end
+    if best then
+      local places = tonumber(redis.call('HGET', reg_key(best), 'places'))
+      if count('taken:general') + places <= general_places(total) then
+        promote_one(best, best_pool, 'general')
+        promoted = promoted + 1
+        progressed = true
+      end
+    end
+  end
+  return promoted
+end
+
+local function waitlist_position(id, pool)
+  local rank = redis.call('ZRANK', ctx.B .. 'wait:' .. pool, id)
+  if rank then return rank + 1 end
+  return 0
+end

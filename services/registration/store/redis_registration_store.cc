@@ -1,0 +1,415 @@
+#include "services/registration/store/redis_registration_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace events::registration {
+
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake.
+extern const char* const kLuaCommon;
+extern const char* const kLuaRegister;
+extern const char* const kLuaChange;
+extern const char* const kLuaEvent;
+
+namespace {
+
+using events::v1::Registration;
+using events::v1::RegistrationStatus;
+
+const redis::LuaScript& Script(const char* name, const char* body) {
+  // One per script for the process; LuaScript is immutable and thread-safe.
+  static auto* scripts = new std::vector<std::unique_ptr<redis::LuaScript>>();
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  for (const auto& s : *scripts) {
+    if (s->name() == name) return *s;
+  }
+  scripts->push_back(std::make_unique<redis::LuaScript>(name, absl::StrCat(kLuaCommon, body)));
+  return *scripts->back();
+}
+
+const redis::LuaScript& ChangeScript() { return Script("registration_change", kLuaChange); }
+const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
+
+std::string Reply0(const redisReply& r) {
+  return redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";
+}
+std::string ReplyAt(const redisReply& r, size_t i) {
+  return redis::ArraySize(r) > i ? redis::AsString(redis::ArrayAt(r, i)) : "";
+}
+int64_t IntAt(const redisReply& r, size_t i) {
+  return redis::ArraySize(r) > i ? redis::AsInt(redis::ArrayAt(r, i)) : 0;
+}
+
+absl::Status Unexpected(absl::string_view script, absl::string_view what) {
+  return absl::InternalError(absl::StrCat("unexpected reply from ", script, ": ", what));
+}
+
+// The stored registration: the proto plus the fields the scripts keep up to date.
+absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
+  StoredRegistration out;
+  std::string data;
+  for (size_t i = 0; i + 1 < redis::ArraySize(hash); i += 2) {
+    std::string field = redis::AsString(redis::ArrayAt(hash, i));
+    std::string value = redis::AsString(redis::ArrayAt(hash, i + 1));
+    int64_t n = 0;
+    (void)absl::SimpleAtoi(value, &n);
+    Registration& r = out.registration;
+    if (field == "data") {
+      data = value;
+    } else if (field == "status") {
+      r.set_status(static_cast<RegistrationStatus>(n));
+    } else if (field == "pool") {
+      r.set_pool(value);
+    } else if (field == "seat") {
+      out.seat = value;
+    } else if (field == "seq") {
+      r.set_sequence(n);
+    } else if (field == "token") {
+      out.token_hash = value;
+    } else if (field == "attended") {
+      r.set_attended(n == 1);
+    } else if (field == "marketing") {
+      r.set_marketing_opt_in(n == 1);
+    } else if (field == "version") {
+      r.set_version(n);
+    } else if (field == "updated") {
+      r.set_updated_unix_ms(n);
+    }
+  }
+  Registration overlay = out.registration;
+  if (!out.registration.ParseFromString(data)) {
+    return absl::DataLossError("a stored registration cannot be read");
+  }
+  out.registration.set_status(overlay.status());
+  out.registration.set_pool(overlay.pool());
+  out.registration.set_sequence(overlay.sequence());
+  out.registration.set_attended(overlay.attended());
+  out.registration.set_marketing_opt_in(overlay.marketing_opt_in());
+  out.registration.set_version(overlay.version());
+  out.registration.set_updated_unix_ms(overlay.updated_unix_ms());
+  return out;
+}
+
+}  // namespace
+
+const redis::LuaScript& RedisRegistrationStore::RegisterScript() {
+  return Script("registration_register", kLuaRegister);
+}
+
+RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis,
+                                               const bus::Keyspace& keys, Options options)
+    : redis_(redis), keys_(keys), options_(options) {}
+
+std::string RedisRegistrationStore::EventPrefix(const std::string& event_id) const {
+  return absl::StrCat(keys_.PrefixFor(event_id), "rg:", event_id, ":");
+}
+
+std::string RedisRegistrationStore::RegistrationPrefix(const std::string& any_id) const {
+  return absl::StrCat(keys_.PrefixFor(any_id), "rg:r:");
+}
+
+std::vector<std::string> RedisRegistrationStore::ScriptArgs(const std::string& event_id,
+                                                            int64_t now_ms) const {
+  return {EventPrefix(event_id),
+          RegistrationPrefix(event_id),
+          keys_.Stream(keys_.PartitionOf(event_id)),
+          absl::StrCat(options_.stream_maxlen),
+          absl::StrCat(now_ms),
+          event_id};
+}
+
+absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistration& reg,
+                                                                int64_t now_ms) {
+  const Registration& r = reg.registration;
+  std::vector<std::string> args = ScriptArgs(r.event_id(), now_ms);
+  args.insert(args.end(),
+              {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash, r.pool(),
+               absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
+               absl::StrCat(reg.settings_version), reg.idempotency_hash, reg.fingerprint,
+               reg.encrypted_token, reg.client_address,
+               absl::StrCat(reg.limit_per_address_per_minute),
+               absl::StrCat(reg.limit_per_event_per_second)});
+  auto reply = redis_.Eval(RegisterScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  const redisReply& x = **reply;
+  const std::string kind = Reply0(x);
+  RegisterResult out;
+  if (kind == "ok") {
+    out.outcome = RegisterOutcome::kCreated;
+    out.status = static_cast<RegistrationStatus>(IntAt(x, 1));
+    out.sequence = IntAt(x, 2);
+    out.waitlist_position = static_cast<int32_t>(IntAt(x, 3));
+  } else if (kind == "replay") {
+    out.outcome = RegisterOutcome::kReplay;
+    out.replay_id = ReplyAt(x, 1);
+    out.status = static_cast<RegistrationStatus>(IntAt(x, 2));
+    out.waitlist_position = static_cast<int32_t>(IntAt(x, 3));
+    out.replay_encrypted_token = ReplyAt(x, 4);
+  } else if (kind == "rate") {
+    out.outcome = ReplyAt(x, 1) == "address" ? RegisterOutcome::kRateLimitedAddress
+                                             : RegisterOutcome::kRateLimitedEvent;
+  } else if (kind == "idem_mismatch") {
+    out.outcome = RegisterOutcome::kIdempotencyMismatch;
+  } else if (kind == "no_facts") {
+    out.outcome = RegisterOutcome::kNoFacts;
+  } else if (kind == "not_published") {
+    out.outcome = RegisterOutcome::kNotPublished;
+    out.detail = ReplyAt(x, 1);
+  } else if (kind == "not_open") {
+    out.outcome = RegisterOutcome::kNotOpen;
+    out.detail = ReplyAt(x, 1);
+  } else if (kind == "closed") {
+    out.outcome = RegisterOutcome::kClosed;
+    out.detail = ReplyAt(x, 1);
+  } else if (kind == "settings_changed") {
+    out.outcome = RegisterOutcome::kSettingsChanged;
+    out.detail = ReplyAt(x, 1);
+  } else if (kind == "duplicate") {
+    out.outcome = RegisterOutcome::kDuplicate;
+  } else {
+    return Unexpected("the register script", kind);
+  }
+  return out;
+}
+
+absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
+    const std::string& event_id, const std::string& registration_id, ChangeAction action,
+    const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing,
+    int64_t now_ms) {
+  std::vector<std::string> args = ScriptArgs(event_id, now_ms);
+  std::string name, arg10 = new_data;
+  switch (action) {
+    case ChangeAction::kCancel:
+      name = "cancel";
+      break;
+    case ChangeAction::kApprove:
+      name = "approve";
+      break;
+    case ChangeAction::kReject:
+      name = "reject";
+      break;
+    case ChangeAction::kUpdate:
+      name = "update";
+      break;
+    case ChangeAction::kAttend:
+    case ChangeAction::kUnattend:
+      name = "attend";
+      arg10 = action == ChangeAction::kAttend ? "1" : "0";
+      break;
+  }
+  args.insert(args.end(), {registration_id, name, token_hash, arg10,
+                           marketing.has_value() ? (*marketing ? "1" : "0") : ""});
+  auto reply = redis_.Eval(ChangeScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  const std::string kind = Reply0(**reply);
+  ChangeResult out;
+  if (kind == "ok") {
+    out.promoted = static_cast<int>(IntAt(**reply, 1));
+  } else if (kind == "not_found") {
+    out.outcome = ChangeResult::Outcome::kNotFound;
+  } else if (kind == "wrong_status") {
+    out.outcome = ChangeResult::Outcome::kWrongStatus;
+    out.status = static_cast<RegistrationStatus>(IntAt(**reply, 1));
+  } else {
+    return Unexpected("the change script", kind);
+  }
+  return out;
+}
+
+absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
+  std::vector<std::string> args = ScriptArgs(f.event_id, 0);
+  args.insert(args.end(),
+              {"facts", f.org_id, events::v1::EventStatus_Name(f.status), absl::StrCat(f.version),
+               absl::StrCat(f.start_unix_ms), absl::StrCat(f.end_unix_ms),
+               absl::StrCat(f.registration_opens_unix_ms),
+               absl::StrCat(f.registration_closes_unix_ms), absl::StrCat(f.capacity)});
+  auto reply = redis_.Eval(EventScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  const std::string kind = Reply0(**reply);
+  if (kind != "ok" && kind != "stale") return Unexpected("the facts script", kind);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<EventFacts>> RedisRegistrationStore::GetFacts(
+    const std::string& event_id) {
+  auto reply = redis_.Command({"HMGET", EventPrefix(event_id) + "facts", "org", "status",
+                               "version", "start", "end", "opens", "closes", "capacity"});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (redis::ArraySize(r) != 8 || redis::IsNil(redis::ArrayAt(r, 1))) {
+    return std::optional<EventFacts>();
+  }
+  EventFacts f;
+  f.event_id = event_id;
+  f.org_id = ReplyAt(r, 0);
+  events::v1::EventStatus status;
+  if (events::v1::EventStatus_Parse(ReplyAt(r, 1), &status)) f.status = status;
+  f.version = IntAt(r, 2);
+  f.start_unix_ms = IntAt(r, 3);
+  f.end_unix_ms = IntAt(r, 4);
+  f.registration_opens_unix_ms = IntAt(r, 5);
+  f.registration_closes_unix_ms = IntAt(r, 6);
+  f.capacity = static_cast<int32_t>(IntAt(r, 7));
+  return std::optional<EventFacts>(f);
+}
+
+absl::StatusOr<StoredSettings> RedisRegistrationStore::GetSettings(const std::string& event_id) {
+  auto reply = redis_.Command({"HMGET", EventPrefix(event_id) + "settings", "version", "data"});
+  if (!reply.ok()) return reply.status();
+  StoredSettings out;
+  out.settings.set_event_id(event_id);
+  if (!redis::IsNil(redis::ArrayAt(**reply, 1)) &&
+      !out.settings.ParseFromString(ReplyAt(**reply, 1))) {
+    return absl::DataLossError(absl::StrCat("stored settings of ", event_id, " cannot be read"));
+  }
+  out.settings.set_version(IntAt(**reply, 0));
+  return out;
+}
+
+absl::StatusOr<int64_t> RedisRegistrationStore::PutSettings(
+    const events::v1::RegistrationSettings& s, int64_t expected_version, int64_t now_ms) {
+  std::vector<std::string> pools;
+  for (const auto& p : s.pools()) pools.push_back(absl::StrCat(p.id(), ":", p.places()));
+  events::v1::RegistrationSettings data = s;
+  data.clear_version();
+  std::vector<std::string> args = ScriptArgs(s.event_id(), now_ms);
+  args.insert(args.end(), {"settings", absl::StrCat(expected_version),
+                           s.requires_approval() ? "1" : "0", s.companions_disabled() ? "0" : "1",
+                           absl::StrJoin(pools, ","), data.SerializeAsString()});
+  auto reply = redis_.Eval(EventScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  const std::string kind = Reply0(**reply);
+  if (kind == "conflict") {
+    return absl::AbortedError(absl::StrCat("the registration settings of ", s.event_id(),
+                                           " are at version ", IntAt(**reply, 1), ", not ",
+                                           expected_version, "; fetch them again and retry"));
+  }
+  if (kind != "ok") return Unexpected("the settings script", kind);
+  return IntAt(**reply, 1);
+}
+
+absl::Status RedisRegistrationStore::ResendLink(const std::string& event_id,
+                                                const std::string& email_normalised,
+                                                int64_t now_ms) {
+  std::vector<std::string> args = ScriptArgs(event_id, now_ms);
+  args.insert(args.end(), {"resend", email_normalised});
+  auto reply = redis_.Eval(EventScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  if (Reply0(**reply) != "ok") return Unexpected("the resend script", Reply0(**reply));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredRegistration> RedisRegistrationStore::Get(const std::string& id) {
+  auto reply = redis_.Command({"HGETALL", RegistrationPrefix(id) + id});
+  if (!reply.ok()) return reply.status();
+  if (redis::ArraySize(**reply) == 0) {
+    return absl::NotFoundError(absl::StrCat("registration ", id, " not found"));
+  }
+  auto parsed = Parse(**reply);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->registration.status() == events::v1::REGISTRATION_STATUS_WAITLISTED) {
+    auto rank = redis_.Command({"ZRANK",
+                                EventPrefix(parsed->registration.event_id()) + "wait:" +
+                                    parsed->registration.pool(),
+                                id});
+    if (!rank.ok()) return rank.status();
+    if (!redis::IsNil(**rank)) {
+      parsed->registration.set_waitlist_position(static_cast<int32_t>(redis::AsInt(**rank) + 1));
+    }
+  }
+  return parsed;
+}
+
+absl::StatusOr<std::string> RedisRegistrationStore::FindByEmail(
+    const std::string& event_id, const std::string& email_normalised) {
+  auto reply = redis_.Command({"HGET", EventPrefix(event_id) + "emails", email_normalised});
+  if (!reply.ok()) return reply.status();
+  return redis::AsString(**reply);
+}
+
+absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string& event_id,
+                                                              RegistrationStatus status,
+                                                              const std::string& pool,
+                                                              int64_t after_sequence, int limit) {
+  const std::string b = EventPrefix(event_id);
+  // Read from the narrowest index; filter by the other criterion while loading.
+  std::string index = !pool.empty() ? b + "pool:" + pool
+                      : status != events::v1::REGISTRATION_STATUS_UNSPECIFIED
+                          ? absl::StrCat(b, "st:", static_cast<int>(status))
+                          : b + "all";
+  RegistrationPage page;
+  int64_t after = after_sequence;
+  // Filtering may drop entries, so read in chunks until the page is full or the index ends.
+  while (static_cast<int>(page.registrations.size()) <= limit) {
+    auto ids = redis_.Command({"ZRANGE", index, absl::StrCat("(", after), "+inf", "BYSCORE",
+                               "LIMIT", "0", absl::StrCat(limit + 1), "WITHSCORES"});
+    if (!ids.ok()) return ids.status();
+    const size_t n = redis::ArraySize(**ids) / 2;
+    if (n == 0) break;
+    std::vector<std::vector<std::string>> gets;
+    for (size_t i = 0; i < n; ++i) {
+      gets.push_back({"HGETALL", RegistrationPrefix(event_id) +
+                                     redis::AsString(redis::ArrayAt(**ids, 2 * i))});
+    }
+    auto loaded = redis_.Pipeline(gets);
+    if (!loaded.ok()) return loaded.status();
+    for (size_t i = 0; i < n; ++i) {
+      after = redis::AsInt(redis::ArrayAt(**ids, 2 * i + 1));
+      auto reg = Parse(*(*loaded)[i]);
+      if (!reg.ok()) continue;
+      if (status != events::v1::REGISTRATION_STATUS_UNSPECIFIED &&
+          reg->registration.status() != status) {
+        continue;
+      }
+      if (static_cast<int>(page.registrations.size()) == limit) {
+        page.next_after_sequence = page.registrations.back().sequence();
+        return page;
+      }
+      page.registrations.push_back(std::move(reg->registration));
+    }
+    if (n < static_cast<size_t>(limit + 1)) break;
+  }
+  return page;
+}
+
+absl::StatusOr<EventCounts> RedisRegistrationStore::Counts(const std::string& event_id,
+                                                          const std::vector<std::string>& pools) {
+  const std::string b = EventPrefix(event_id);
+  std::vector<std::vector<std::string>> commands = {{"HGETALL", b + "counts"},
+                                                    {"ZCARD", b + "wait:general"}};
+  for (const std::string& p : pools) commands.push_back({"ZCARD", b + "wait:" + p});
+  auto replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  EventCounts c;
+  c.waiting_by_pool.emplace_back("general", redis::AsInt(*(*replies)[1]));
+  for (size_t i = 0; i < pools.size(); ++i) {
+    c.waiting_by_pool.emplace_back(pools[i], redis::AsInt(*(*replies)[i + 2]));
+  }
+  const auto& reply = (*replies)[0];
+  for (size_t i = 0; i + 1 < redis::ArraySize(*reply); i += 2) {
+    std::string field = redis::AsString(redis::ArrayAt(*reply, i));
+    int64_t n = redis::AsInt(redis::ArrayAt(*reply, i + 1));
+    if (field == "taken:general") {
+      c.taken_general = n;
+    } else if (field.rfind("taken:", 0) == 0) {
+      c.taken_by_pool.emplace_back(field.substr(6), n);
+    } else if (field == "n:1") {
+      c.confirmed = n;
+    } else if (field == "n:2") {
+      c.waitlisted = n;
+    } else if (field == "n:3") {
+      c.pending = n;
+    } else if (field == "n:4") {
+      c.cancelled = n;
+    } else if (field == "n:5") {
+      c.rejected = n;
+    }
+  }
+  return c;
+}
+
+}  // namespace events::registration

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "services/registration/store/registration_store.h"
+
+namespace events::registration {
+
+// RegistrationStore on Redis; the data layout is described in lua/common.lua.
+class RedisRegistrationStore final : public RegistrationStore {
+ public:
+  struct Options {
+    int64_t stream_maxlen = 1000000;
+  };
+  RedisRegistrationStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
+                         Options options);
+
+  absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) override;
+  absl::StatusOr<ChangeResult> Change(const std::string& event_id,
+                                      const std::string& registration_id, ChangeAction action,
+                                      const std::string& token_hash, const std::string& new_data,
+                                      std::optional<bool> marketing, int64_t now_ms) override;
+  absl::Status UpsertFacts(const EventFacts& facts) override;
+  absl::StatusOr<std::optional<EventFacts>> GetFacts(const std::string& event_id) override;
+  absl::StatusOr<StoredSettings> GetSettings(const std::string& event_id) override;
+  absl::StatusOr<int64_t> PutSettings(const events::v1::RegistrationSettings& settings,
+                                      int64_t expected_version, int64_t now_ms) override;
+  absl::Status ResendLink(const std::string& event_id, const std::string& email_normalised,
+                          int64_t now_ms) override;
+  absl::StatusOr<StoredRegistration> Get(const std::string& registration_id) override;
+  absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
+                                          const std::string& email_normalised) override;
+  absl::StatusOr<RegistrationPage> List(const std::string& event_id,
+                                        events::v1::RegistrationStatus status,
+                                        const std::string& pool, int64_t after_sequence,
+                                        int limit) override;
+  absl::StatusOr<EventCounts> Counts(const std::string& event_id,
+                                     const std::vector<std::string>& pools) override;
+
+  // The register script and an argument line for it, for redis-benchmark (scripts/bench).
+  static const events::redis::LuaScript& RegisterScript();
+  // "{p<N>}:rg:<event id>:" and "{p<N>}:rg:r:".
+  std::string EventPrefix(const std::string& event_id) const;
+  std::string RegistrationPrefix(const std::string& any_id) const;
+  // The ARGV every script starts with.
+  std::vector<std::string> ScriptArgs(const std::string& event_id, int64_t now_ms) const;
+
+ private:
+  events::redis::RedisClient& redis_;
+  const events::bus::Keyspace& keys_;
+  Options options_;
+};
+
+}  // namespace events::registration

@@ -1,0 +1,138 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "events/v1/registration.pb.h"
+#include "services/registration/facts/event_facts.h"
+
+namespace events::registration {
+
+// A registration about to be made, checked and prepared by the domain.
+struct NewRegistration {
+  // id, event_id, name, email, organisation, participation, answers, companion, pool and
+  // created time; status and counters are the store's.
+  events::v1::Registration registration;
+  std::string email_normalised;
+  std::string token_hash;
+  int places = 1;
+  bool marketing_opt_in = false;
+  // The settings version the request was validated against; a mismatch refuses it.
+  int64_t settings_version = 0;
+  // Idempotency: the hash of the client's key ("" for none), the request's fingerprint, and
+  // the token encrypted under the key (so a replay can return it without storing it plain).
+  std::string idempotency_hash;
+  std::string fingerprint;
+  std::string encrypted_token;
+  // Rate limits, checked in the same atomic step ("" / 0: off).
+  std::string client_address;
+  int limit_per_address_per_minute = 0;
+  int limit_per_event_per_second = 0;
+};
+
+enum class RegisterOutcome {
+  kCreated,
+  kReplay,
+  kRateLimitedAddress,
+  kRateLimitedEvent,
+  kIdempotencyMismatch,
+  kNoFacts,
+  kNotPublished,
+  kNotOpen,
+  kClosed,
+  kSettingsChanged,
+  kDuplicate,
+};
+
+struct RegisterResult {
+  RegisterOutcome outcome = RegisterOutcome::kCreated;
+  events::v1::RegistrationStatus status = events::v1::REGISTRATION_STATUS_UNSPECIFIED;
+  int64_t sequence = 0;
+  int32_t waitlist_position = 0;
+  // kReplay: the original registration and its encrypted token.
+  std::string replay_id;
+  std::string replay_encrypted_token;
+  // kNotPublished: the event status name; kNotOpen/kClosed: the instant (ms);
+  // kSettingsChanged: the current version.
+  std::string detail;
+};
+
+enum class ChangeAction { kCancel, kApprove, kReject, kUpdate, kAttend, kUnattend };
+
+struct ChangeResult {
+  enum class Outcome { kDone, kNotFound, kWrongStatus } outcome = Outcome::kDone;
+  events::v1::RegistrationStatus status = events::v1::REGISTRATION_STATUS_UNSPECIFIED;
+  int promoted = 0;
+};
+
+struct StoredRegistration {
+  events::v1::Registration registration;
+  std::string token_hash;
+  // Where the place is counted: a pool id, "general", or "" when there is none.
+  std::string seat;
+};
+
+struct StoredSettings {
+  events::v1::RegistrationSettings settings;  // defaults with version 0 when never set
+};
+
+struct EventCounts {
+  int64_t taken_general = 0;
+  std::vector<std::pair<std::string, int64_t>> taken_by_pool;
+  std::vector<std::pair<std::string, int64_t>> waiting_by_pool;
+  int64_t confirmed = 0, waitlisted = 0, pending = 0, cancelled = 0, rejected = 0;
+};
+
+struct RegistrationPage {
+  std::vector<events::v1::Registration> registrations;
+  // The sequence to continue after; 0 when there are no more.
+  int64_t next_after_sequence = 0;
+};
+
+// Registrations, their places and waiting lists, and the projected event facts.
+//
+// Every change is one Lua script that also appends its domain events. Thread-safe, and
+// safe with any number of processes. Errors: UNAVAILABLE when Redis is down.
+class RegistrationStore : public FactsWriter {
+ public:
+  virtual absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) = 0;
+
+  // Applies one change to a registration of `event_id`. token_hash "" means an organiser
+  // acts; otherwise it must be the registration's. For kUpdate: new_data ("" keeps) and
+  // marketing (nullopt keeps).
+  virtual absl::StatusOr<ChangeResult> Change(const std::string& event_id,
+                                              const std::string& registration_id,
+                                              ChangeAction action, const std::string& token_hash,
+                                              const std::string& new_data,
+                                              std::optional<bool> marketing, int64_t now_ms) = 0;
+
+  // nullopt when the event has no projected facts yet.
+  virtual absl::StatusOr<std::optional<EventFacts>> GetFacts(const std::string& event_id) = 0;
+  virtual absl::StatusOr<StoredSettings> GetSettings(const std::string& event_id) = 0;
+  // Stores settings; ABORTED when expected_version is not 0 and not the stored version.
+  // Returns the new version.
+  virtual absl::StatusOr<int64_t> PutSettings(const events::v1::RegistrationSettings& settings,
+                                              int64_t expected_version, int64_t now_ms) = 0;
+  // Emits registration.link_requested when the e-mail is registered; says nothing either way.
+  virtual absl::Status ResendLink(const std::string& event_id, const std::string& email_normalised,
+                                  int64_t now_ms) = 0;
+
+  // NOT_FOUND when unknown.
+  virtual absl::StatusOr<StoredRegistration> Get(const std::string& registration_id) = 0;
+  // "" when no registration of the event has this e-mail.
+  virtual absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
+                                                  const std::string& email_normalised) = 0;
+  // By sequence, after `after_sequence`; status UNSPECIFIED and pool "" mean all.
+  virtual absl::StatusOr<RegistrationPage> List(const std::string& event_id,
+                                                events::v1::RegistrationStatus status,
+                                                const std::string& pool, int64_t after_sequence,
+                                                int limit) = 0;
+  // Counts of the event, with the waiting list of "general" and of each pool listed.
+  virtual absl::StatusOr<EventCounts> Counts(const std::string& event_id,
+                                             const std::vector<std::string>& pools) = 0;
+};
+
+}  // namespace events::registration

@@ -1,0 +1,406 @@
+// Registrar on a real Redis (EVENTS_TEST_REDIS_URL): the rules as attendees and organisers
+// meet them, through the Lua scripts that enforce them.
+#include "services/registration/domain/registrar.h"
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/registration/registration_test_support.h"
+
+namespace events::registration {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::kNow;
+using testing::OpenEvent;
+using testing::Person;
+
+constexpr char kOrg[] = "org_riverside";
+
+class RegistrarTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = events::testing::TestRedisOptions();
+    ASSERT_FALSE(HasFailure());
+    redis_ = std::make_unique<redis::RedisClient>(options_);
+    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
+    store_ = std::make_unique<RedisRegistrationStore>(*redis_, *keys_,
+                                                      RedisRegistrationStore::Options{});
+    RegistrarOptions options;
+    options.limit_per_address_per_minute = 0;
+    options.limit_per_event_per_second = 0;
+    registrar_ = std::make_unique<Registrar>(*store_, directory_, clock_, ids_, options);
+    event_ = ids_.New("ev");
+    directory_.Put(OpenEvent(event_, 3));
+  }
+
+  Registered MustRegister(events::v1::RegisterRequest r) {
+    auto result = registrar_->Register(r, "10.0.0.1");
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(Registered{});
+  }
+  void Configure(const std::function<void(events::v1::RegistrationSettings&)>& change) {
+    events::v1::RegistrationSettings s;
+    s.set_event_id(event_);
+    change(s);
+    auto configured = registrar_->Configure(kOrg, s, 0);
+    ASSERT_TRUE(configured.ok()) << configured.status();
+  }
+  // Domain events of the event's partition stream, by type.
+  std::vector<std::string> StreamTypes() {
+    auto reply = redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(event_)), "-", "+"});
+    std::vector<std::string> types;
+    if (!reply.ok()) return types;
+    for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+      const redisReply& fields = redis::ArrayAt(redis::ArrayAt(**reply, i), 1);
+      for (size_t f = 0; f + 1 < redis::ArraySize(fields); f += 2) {
+        if (redis::AsString(redis::ArrayAt(fields, f)) == "type") {
+          types.push_back(redis::AsString(redis::ArrayAt(fields, f + 1)));
+        }
+      }
+    }
+    return types;
+  }
+
+  redis::RedisOptions options_;
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<RedisRegistrationStore> store_;
+  testing::FakeEventDirectory directory_;
+  FakeClock clock_{kNow};
+  IdGenerator ids_{clock_};
+  std::unique_ptr<Registrar> registrar_;
+  std::string event_;
+};
+
+TEST_F(RegistrarTest, PlacesThenWaitingListThenPromotionOnCancel) {
+  std::vector<Registered> people;
+  for (int i = 1; i <= 5; ++i) people.push_back(MustRegister(Person(event_, i)));
+  EXPECT_EQ(people[2].registration.status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(people[3].registration.status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+  EXPECT_EQ(people[3].registration.waitlist_position(), 1);
+  EXPECT_EQ(people[4].registration.waitlist_position(), 2);
+  EXPECT_EQ(people[4].registration.sequence(), 5);
+
+  auto cancelled = registrar_->CancelMine(people[1].token);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->status(), events::v1::REGISTRATION_STATUS_CANCELLED);
+  auto promoted = registrar_->GetMine(people[3].token);
+  ASSERT_TRUE(promoted.ok());
+  EXPECT_EQ(promoted->status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(promoted->join_link(), "https://meet.example.org/room");  // confirmed: the link
+  auto still = registrar_->GetMine(people[4].token);
+  EXPECT_EQ(still->waitlist_position(), 1);
+  EXPECT_TRUE(still->join_link().empty());  // waiting: no link
+  EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.promoted"));
+  EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.cancelled"));
+  // Cancelling twice is refused; the e-mail may register again.
+  EXPECT_EQ(registrar_->CancelMine(people[1].token).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto again = registrar_->Register(Person(event_, 2), "10.0.0.1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->registration.status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+}
+
+TEST_F(RegistrarTest, ACompanionTakesTwoPlacesAndWaitsInOrder) {
+  auto carer = Person(event_, 1);
+  carer.set_companion(true);
+  EXPECT_EQ(MustRegister(carer).registration.status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  auto second = Person(event_, 2);
+  second.set_companion(true);
+  EXPECT_EQ(MustRegister(second).registration.status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+  // One place is free, but a newcomer does not jump the person waiting for two.
+  EXPECT_EQ(MustRegister(Person(event_, 3)).registration.status(),
+            events::v1::REGISTRATION_STATUS_WAITLISTED);
+  auto capacity = registrar_->Capacity(kOrg, event_);
+  ASSERT_TRUE(capacity.ok());
+  EXPECT_EQ(capacity->confirmed_places(), 2);
+  EXPECT_EQ(capacity->waitlisted(), 2);
+}
+
+TEST_F(RegistrarTest, ReservedPoolsHoldPlacesOthersCannotTake) {
+  directory_.Put(OpenEvent(event_, 4));
+  Configure([](auto& s) {
+    auto* pool = s.add_pools();
+    pool->set_id("lived_experience");
+    pool->set_name("People with lived experience");
+    pool->set_places(2);
+  });
+  for (int i = 1; i <= 3; ++i) {
+    auto r = MustRegister(Person(event_, i));
+    EXPECT_EQ(r.registration.status(), i <= 2 ? events::v1::REGISTRATION_STATUS_CONFIRMED
+                                              : events::v1::REGISTRATION_STATUS_WAITLISTED)
+        << i;
+  }
+  for (int i = 4; i <= 6; ++i) {
+    auto req = Person(event_, i);
+    req.set_pool("lived_experience");
+    auto r = MustRegister(req);
+    EXPECT_EQ(r.registration.pool(), "lived_experience");
+    // Two reserved places; the third waits in the pool (general is full, with a queue).
+    EXPECT_EQ(r.registration.status(), i <= 5 ? events::v1::REGISTRATION_STATUS_CONFIRMED
+                                              : events::v1::REGISTRATION_STATUS_WAITLISTED)
+        << i;
+  }
+  auto capacity = registrar_->Capacity(kOrg, event_);
+  ASSERT_TRUE(capacity.ok());
+  ASSERT_EQ(capacity->pools_size(), 2);
+  EXPECT_EQ(capacity->pools(0).pool(), "general");
+  EXPECT_EQ(capacity->pools(0).taken(), 2);
+  EXPECT_EQ(capacity->pools(1).taken(), 2);
+  EXPECT_EQ(capacity->pools(1).waitlisted(), 1);
+  auto unknown = Person(event_, 9);
+  unknown.set_pool("vip");
+  EXPECT_EQ(registrar_->Register(unknown, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistrarTest, ACapacityRiseTakesEffectAtOnceAndPromotes) {
+  for (int i = 1; i <= 5; ++i) MustRegister(Person(event_, i));
+  auto summary = registrar_->ChangeCapacity(kOrg, event_, 4, "Bearer evk_organiser");
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->capacity(), 4);
+  EXPECT_EQ(summary->confirmed_places(), 4);
+  EXPECT_EQ(summary->waitlisted(), 1);
+  EXPECT_EQ(registrar_->ChangeCapacity(kOrg, event_, 0, "Bearer x").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registrar_->ChangeCapacity("org_other", event_, 10, "Bearer x").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistrarTest, ApprovalsRespectCapacity) {
+  directory_.Put(OpenEvent(event_, 2));
+  Configure([](auto& s) { s.set_requires_approval(true); });
+  std::vector<Registered> people;
+  for (int i = 1; i <= 4; ++i) {
+    people.push_back(MustRegister(Person(event_, i)));
+    EXPECT_EQ(people.back().registration.status(),
+              events::v1::REGISTRATION_STATUS_PENDING_APPROVAL);
+  }
+  std::vector<events::v1::RegistrationStatus> decided;
+  for (int i = 0; i < 3; ++i) {
+    auto r = registrar_->Decide(kOrg, event_, people[i].registration.id(), true);
+    ASSERT_TRUE(r.ok()) << r.status();
+    decided.push_back(r->status());
+  }
+  EXPECT_THAT(decided, ::testing::ElementsAre(events::v1::REGISTRATION_STATUS_CONFIRMED,
+                                              events::v1::REGISTRATION_STATUS_CONFIRMED,
+                                              events::v1::REGISTRATION_STATUS_WAITLISTED));
+  auto rejected = registrar_->Decide(kOrg, event_, people[3].registration.id(), false);
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->status(), events::v1::REGISTRATION_STATUS_REJECTED);
+  auto twice = registrar_->Decide(kOrg, event_, people[0].registration.id(), true);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(twice.status().message()), HasSubstr("confirmed"));
+  EXPECT_EQ(registrar_->Decide("org_other", event_, people[0].registration.id(), true)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.approved"));
+  EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.rejected"));
+}
+
+TEST_F(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
+  auto request = Person(event_, 1);
+  request.set_idempotency_key("0b7d2f1e-6a4c-4c1e-9d2b-2f5f3e8a9c10");
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::vector<Registered> answers;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&] {
+      auto r = registrar_->Register(request, "10.0.0.1");
+      std::lock_guard<std::mutex> lock(mu);
+      if (r.ok()) answers.push_back(*r);
+      else ADD_FAILURE() << r.status();
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(answers.size(), 10u);
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.registration.id(), answers[0].registration.id());
+    EXPECT_EQ(a.token, answers[0].token);
+    EXPECT_EQ(a.registration.status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  }
+  auto capacity = registrar_->Capacity(kOrg, event_);
+  EXPECT_EQ(capacity->confirmed_places(), 1);
+  // The same key with a different request is refused; the token is not stored in plain.
+  auto different = request;
+  different.set_name("Someone Else");
+  auto refused = registrar_->Register(different, "10.0.0.1");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("idempotency_key"));
+  auto dump = redis_->Command({"KEYS", keys_->prefix() + "*idem*"});
+  ASSERT_EQ(redis::ArraySize(**dump), 1u);
+  auto record = redis_->Command({"HGETALL", redis::AsString(redis::ArrayAt(**dump, 0))});
+  for (size_t i = 0; i < redis::ArraySize(**record); ++i) {
+    EXPECT_EQ(redis::AsString(redis::ArrayAt(**record, i)).find(answers[0].token),
+              std::string::npos);
+  }
+  auto ttl = redis_->Command({"PTTL", redis::AsString(redis::ArrayAt(**dump, 0))});
+  EXPECT_GT(redis::AsInt(**ttl), 23 * 3600 * 1000LL);
+}
+
+TEST_F(RegistrarTest, ASecondRegistrationWithTheSameEmailRevealsNothing) {
+  MustRegister(Person(event_, 1));
+  auto again = Person(event_, 1);
+  again.set_email("  PERSON1@Example.ORG ");
+  again.set_name("Impostor");
+  auto refused = registrar_->Register(again, "10.0.0.2");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("ResendLink"));
+  ASSERT_TRUE(registrar_->ResendLink(event_, "person1@example.org").ok());
+  ASSERT_TRUE(registrar_->ResendLink(event_, "nobody@example.org").ok());  // same answer
+  int requested = 0;
+  for (const auto& t : StreamTypes()) requested += t == "registration.link_requested";
+  EXPECT_EQ(requested, 1);
+}
+
+TEST_F(RegistrarTest, EventsOutsideTheirWindowAreRefused) {
+  EventFacts draft = OpenEvent(event_, 10);
+  draft.status = events::v1::EVENT_STATUS_DRAFT;
+  directory_.Put(draft);
+  auto r = registrar_->Register(Person(event_, 1), "");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("not published"));
+
+  std::string later = ids_.New("ev");
+  EventFacts future = OpenEvent(later, 10);
+  future.registration_opens_unix_ms = kNow + 86400000;
+  directory_.Put(future);
+  EXPECT_THAT(std::string(registrar_->Register(Person(later, 1), "").status().message()),
+              HasSubstr("opens at"));
+
+  std::string past = ids_.New("ev");
+  EventFacts closed = OpenEvent(past, 10);
+  closed.registration_closes_unix_ms = kNow - 10;
+  directory_.Put(closed);
+  EXPECT_THAT(std::string(registrar_->Register(Person(past, 1), "").status().message()),
+              HasSubstr("closed at"));
+
+  std::string cancelled_id = ids_.New("ev");
+  EventFacts cancelled = OpenEvent(cancelled_id, 10);
+  cancelled.status = events::v1::EVENT_STATUS_CANCELLED;
+  directory_.Put(cancelled);
+  EXPECT_THAT(std::string(registrar_->Register(Person(cancelled_id, 1), "").status().message()),
+              HasSubstr("cancelled"));
+
+  EXPECT_EQ(registrar_->Register(Person(ids_.New("ev"), 1), "").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(registrar_->Register(Person("not-an-id", 1), "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistrarTest, RateLimitsHoldPerAddressAndPerEvent) {
+  RegistrarOptions options;
+  options.limit_per_address_per_minute = 3;
+  options.limit_per_event_per_second = 0;
+  Registrar limited(*store_, directory_, clock_, ids_, options);
+  for (int i = 1; i <= 3; ++i) ASSERT_TRUE(limited.Register(Person(event_, i), "10.9.9.9").ok());
+  auto r = limited.Register(Person(event_, 4), "10.9.9.9");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("your address"));
+  EXPECT_TRUE(limited.Register(Person(event_, 5), "10.9.9.10").ok());  // another address
+
+  options.limit_per_address_per_minute = 0;
+  options.limit_per_event_per_second = 2;
+  Registrar per_event(*store_, directory_, clock_, ids_, options);
+  std::string other = ids_.New("ev");
+  directory_.Put(OpenEvent(other, 10));
+  ASSERT_TRUE(per_event.Register(Person(other, 1), "a").ok());
+  ASSERT_TRUE(per_event.Register(Person(other, 2), "b").ok());
+  EXPECT_EQ(per_event.Register(Person(other, 3), "c").status().code(),
+            absl::StatusCode::kResourceExhausted);
+  clock_.Advance(1000);  // the next second
+  EXPECT_TRUE(per_event.Register(Person(other, 3), "c").ok());
+}
+
+TEST_F(RegistrarTest, BadInputIsRefusedNamingTheField) {
+  auto r = Person(event_, 1);
+  r.set_email("not-an-email");
+  EXPECT_THAT(std::string(registrar_->Register(r, "").status().message()), HasSubstr("email"));
+  r = Person(event_, 1);
+  r.set_name("");
+  EXPECT_THAT(std::string(registrar_->Register(r, "").status().message()), HasSubstr("name"));
+  r = Person(event_, 1);
+  r.set_idempotency_key("short");
+  EXPECT_THAT(std::string(registrar_->Register(r, "").status().message()),
+              HasSubstr("idempotency_key"));
+  EXPECT_EQ(registrar_->GetMine("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registrar_->GetMine("garbage").status().code(), absl::StatusCode::kInvalidArgument);
+  auto real = MustRegister(Person(event_, 2));
+  std::string forged = real.token.substr(0, real.token.find('.') + 1) + "forged";
+  EXPECT_EQ(registrar_->GetMine(forged).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(registrar_->CancelMine(forged).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistrarTest, AttendeesChangeTheirNameAndConsent) {
+  auto person = MustRegister(Person(event_, 1));
+  events::v1::UpdateMyRegistrationRequest update;
+  update.set_registration_token(person.token);
+  update.set_name("Sam Taylor");
+  update.set_update_marketing_opt_in(true);
+  update.set_marketing_opt_in(true);
+  auto updated = registrar_->UpdateMine(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->name(), "Sam Taylor");
+  EXPECT_TRUE(updated->marketing_opt_in());
+  EXPECT_EQ(updated->status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(updated->version(), 2);
+}
+
+TEST_F(RegistrarTest, AttendanceFromIdsEmailsAndCsvThenExport) {
+  directory_.Put(OpenEvent(event_, 10));
+  auto a = MustRegister(Person(event_, 1));
+  MustRegister(Person(event_, 2));
+  MustRegister(Person(event_, 3));
+  events::v1::MarkAttendanceRequest mark;
+  mark.set_event_id(event_);
+  mark.set_attended(true);
+  mark.add_registration_ids(a.registration.id());
+  mark.add_emails("PERSON2@example.org");
+  mark.add_emails("stranger@example.org");
+  auto marked = registrar_->MarkAttendance(kOrg, mark);
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_EQ(marked->marked(), 2);
+  ASSERT_EQ(marked->not_found_size(), 1);
+  EXPECT_EQ(marked->not_found(0), "stranger@example.org");
+
+  auto imported = registrar_->ImportAttendance(
+      kOrg, event_, "Name,Email,Minutes\r\nP3,person3@example.org,55\r\nX,x@example.org,3\r\n");
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->marked(), 1);
+  EXPECT_EQ(registrar_->ImportAttendance(kOrg, event_, "Name\r\nA\r\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto csv = registrar_->Export(kOrg, event_);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_THAT(csv->content(), HasSubstr("person3@example.org"));
+  EXPECT_EQ(std::count(csv->content().begin(), csv->content().end(), '\n'), 4);
+  EXPECT_EQ(registrar_->Export("org_other", event_).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistrarTest, ListingPagesByStatusAndPool) {
+  directory_.Put(OpenEvent(event_, 5));
+  for (int i = 1; i <= 12; ++i) MustRegister(Person(event_, i));
+  events::v1::ListRegistrationsRequest list;
+  list.set_event_id(event_);
+  list.set_status(events::v1::REGISTRATION_STATUS_WAITLISTED);
+  list.mutable_page()->set_page_size(3);
+  std::vector<int> positions;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = registrar_->List(kOrg, list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& r : page->registrations()) positions.push_back(r.waitlist_position());
+    if (page->next_page_token().empty()) break;
+    list.mutable_page()->set_page_token(page->next_page_token());
+  }
+  EXPECT_EQ(positions, (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+  list.mutable_page()->set_page_token("nonsense");
+  EXPECT_EQ(registrar_->List(kOrg, list).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace events::registration

@@ -1,0 +1,108 @@
+// loadgen: a load generator for the platform's gRPC services (Register) and the bare gRPC
+// baseline (EchoService). Closed loop (--mode concurrency) or open loop (--mode rate); see
+// docs/benchmarks.md.
+#include <grpcpp/channel.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tools/loadgen/echo_calls.h"
+#include "tools/loadgen/load_options.h"
+#include "tools/loadgen/load_runner.h"
+#include "tools/loadgen/register_calls.h"
+#include "tools/loadgen/report.h"
+
+namespace {
+
+using events::loadgen::LoadOptions;
+
+// Waits until every channel has connected; false after `seconds`.
+bool WaitConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels, int seconds) {
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(seconds);
+  for (const auto& channel : channels) {
+    if (!channel->WaitForConnected(deadline)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LoadOptions options;
+  CLI::App app{
+      "loadgen: drives a gRPC service with a fixed number of calls in flight (closed loop) or "
+      "at a fixed rate (open loop), and reports throughput and latency percentiles."};
+  const std::map<std::string, events::loadgen::Target> targets{
+      {"register", events::loadgen::Target::kRegister}, {"echo", events::loadgen::Target::kEcho}};
+  const std::map<std::string, events::loadgen::Mode> modes{
+      {"concurrency", events::loadgen::Mode::kConcurrency}, {"rate", events::loadgen::Mode::kRate}};
+  app.add_option("--target", options.target,
+                 "register: RegistrationService.Register; echo: the EchoService baseline")
+      ->required()
+      ->transform(CLI::CheckedTransformer(targets, CLI::ignore_case));
+  app.add_option("--server", options.server, "host:port")->required();
+  app.add_option("--event-id", options.event_id, "The event to register for (register)");
+  app.add_option("--mode", options.mode,
+                 "concurrency: keep N calls in flight; rate: start R calls per second")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->capture_default_str();
+  app.add_option("--concurrency", options.concurrency, "Calls in flight (concurrency mode)")
+      ->capture_default_str();
+  app.add_option("--rate", options.rate, "Calls started per second (rate mode)");
+  app.add_option("--duration", options.duration_seconds,
+                 "Seconds measured after the warm-up (0: until --requests are made)")
+      ->capture_default_str();
+  app.add_option("--warmup", options.warmup_seconds, "Seconds of calls not measured first")
+      ->capture_default_str();
+  app.add_option("--requests", options.requests,
+                 "Stop after this many calls, warm-up included (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--email-prefix", options.email_prefix,
+                 "Register e-mails are PREFIX-<run id>-<n>@bench.example.org")
+      ->capture_default_str();
+  app.add_option("--channels", options.channels, "Separate connections to the server")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads, "Completion-queue threads")->capture_default_str();
+  app.add_option("--timeout-ms", options.timeout_ms, "Deadline of each call")
+      ->capture_default_str();
+  app.add_option("--max-in-flight", options.max_in_flight,
+                 "Rate mode: the most calls in flight (the schedule waits beyond it)")
+      ->capture_default_str();
+  app.add_flag("--json", options.json,
+               "Print one line of JSON on stdout (the summary goes to stderr)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (absl::Status s = events::loadgen::ValidateOptions(options); !s.ok()) {
+    std::fprintf(stderr, "loadgen: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  const auto channels = events::loadgen::MakeChannels(options.server, options.channels);
+  if (!WaitConnected(channels, 10)) {
+    std::fprintf(stderr, "loadgen: cannot connect to %s within 10 s; is the server running?\n",
+                 options.server.c_str());
+    return 1;
+  }
+  std::unique_ptr<events::loadgen::CallFactory> factory;
+  if (options.target == events::loadgen::Target::kRegister) {
+    factory = std::make_unique<events::loadgen::RegisterCalls>(
+        channels, options.event_id, options.email_prefix, events::loadgen::NewRunId());
+  } else {
+    factory = std::make_unique<events::loadgen::EchoCalls>(channels);
+  }
+  events::loadgen::LoadRunner runner(options, *factory);
+  const events::loadgen::LoadResult result = runner.Run();
+
+  const std::string summary = events::loadgen::FormatSummary(options, result);
+  if (options.json) {
+    std::fputs(summary.c_str(), stderr);
+    std::printf("%s\n", events::loadgen::FormatJson(options, result).c_str());
+  } else {
+    std::fputs(summary.c_str(), stdout);
+  }
+  // Exit 1 only when nothing at all succeeded: a run with some errors still reports them.
+  return result.calls > 0 && result.total_errors() == result.calls ? 1 : 0;
+}
