@@ -1,0 +1,156 @@
+// The registration service through real gRPC on a real Redis: who may call what, and what
+// an attendee sees.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/server/service_runner.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/registration/server/registration_service.h"
+#include "tests/registration/registration_test_support.h"
+
+namespace events::registration {
+namespace {
+
+using ::testing::HasSubstr;
+using events::v1::RegistrationService;
+
+class RegistrationGrpcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_ = events::testing::TestRedisOptions();
+    ASSERT_FALSE(HasFailure());
+    redis_ = std::make_unique<redis::RedisClient>(options_);
+    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
+    key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
+    auth_ = std::make_unique<auth::Authenticator>(*key_store_);
+    store_ = std::make_unique<RedisRegistrationStore>(*redis_, *keys_,
+                                                      RedisRegistrationStore::Options{});
+    RegistrarOptions options;
+    options.limit_per_address_per_minute = 0;
+    options.limit_per_event_per_second = 0;
+    registrar_ = std::make_unique<Registrar>(*store_, directory_, clock_, ids_, options);
+    registry_ = std::make_shared<prometheus::Registry>();
+    metrics_ = std::make_unique<RegistrationMetrics>(*registry_);
+    service_ = std::make_unique<RegistrationServiceImpl>(*registrar_, *auth_, *metrics_);
+    server::ServerOptions server_options;
+    server_options.service_name = "registration";
+    server_options.listen_host = "127.0.0.1";
+    runner_ = std::make_unique<server::ServiceRunner>(server_options, registry_);
+    runner_->AddService(service_.get());
+    auto port = runner_->Start();
+    ASSERT_TRUE(port.ok()) << port.status();
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = RegistrationService::NewStub(channel_);
+
+    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
+    ASSERT_TRUE(boot.ok());
+    key_ = boot->key.plaintext;
+    auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Elsewhere Trust");
+    ASSERT_TRUE(other.ok());
+    other_key_ = other->key.plaintext;
+    event_ = ids_.New("ev");
+    directory_.Put(testing::OpenEvent(event_, 1, boot->org.id));
+  }
+  void TearDown() override {
+    stub_.reset();
+    channel_.reset();
+    if (runner_) runner_->Shutdown();
+  }
+  std::unique_ptr<grpc::ClientContext> Call(const std::string& key = "") {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!key.empty()) ctx->AddMetadata("authorization", "Bearer " + key);
+    return ctx;
+  }
+
+  redis::RedisOptions options_;
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<auth::RedisKeyStore> key_store_;
+  std::unique_ptr<auth::Authenticator> auth_;
+  std::unique_ptr<RedisRegistrationStore> store_;
+  testing::FakeEventDirectory directory_;
+  FakeClock clock_{testing::kNow};
+  IdGenerator ids_{clock_};
+  std::unique_ptr<Registrar> registrar_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<RegistrationMetrics> metrics_;
+  std::unique_ptr<RegistrationServiceImpl> service_;
+  std::unique_ptr<server::ServiceRunner> runner_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<RegistrationService::Stub> stub_;
+  std::string key_, other_key_, event_;
+};
+
+TEST_F(RegistrationGrpcTest, AttendeesNeedNoKeyAndOrganisersNeedTheirOwn) {
+  events::v1::RegisterResponse first, second;
+  ASSERT_TRUE(stub_->Register(Call().get(), testing::Person(event_, 1), &first).ok());
+  EXPECT_EQ(first.registration().status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_FALSE(first.registration_token().empty());
+  ASSERT_TRUE(stub_->Register(Call().get(), testing::Person(event_, 2), &second).ok());
+  EXPECT_EQ(second.registration().status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+  EXPECT_EQ(metrics_->confirmed.Value(), 1);
+  EXPECT_EQ(metrics_->waitlisted.Value(), 1);
+
+  events::v1::GetMyRegistrationRequest mine;
+  mine.set_registration_token(first.registration_token());
+  events::v1::Registration seen;
+  ASSERT_TRUE(stub_->GetMyRegistration(Call().get(), mine, &seen).ok());
+  EXPECT_EQ(seen.join_link(), "https://meet.example.org/room");
+
+  events::v1::ListRegistrationsRequest list;
+  list.set_event_id(event_);
+  events::v1::ListRegistrationsResponse listed;
+  grpc::Status no_key = stub_->ListRegistrations(Call().get(), list, &listed);
+  EXPECT_EQ(no_key.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status other = stub_->ListRegistrations(Call(other_key_).get(), list, &listed);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(stub_->ListRegistrations(Call(key_).get(), list, &listed).ok());
+  EXPECT_EQ(listed.registrations_size(), 2);
+
+  events::v1::DecideRegistrationRequest decide;
+  decide.set_event_id(event_);
+  decide.set_registration_id(second.registration().id());
+  events::v1::Registration out;
+  grpc::Status not_pending = stub_->ApproveRegistration(Call(key_).get(), decide, &out);
+  EXPECT_EQ(not_pending.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(not_pending.error_message(), HasSubstr("waitlisted"));
+
+  events::v1::RegisterResponse dup;
+  auto again = testing::Person(event_, 1);
+  grpc::Status exists = stub_->Register(Call().get(), again, &dup);
+  EXPECT_EQ(exists.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_TRUE(dup.registration_token().empty());
+}
+
+TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {
+  directory_.Put(testing::OpenEvent(event_, 5, directory_.Fetch(event_)->org_id));
+  events::v1::RegisterResponse r;
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(stub_->Register(Call().get(), testing::Person(event_, i), &r).ok());
+  }
+  events::v1::ImportAttendanceRequest import;
+  import.set_event_id(event_);
+  import.set_csv("email\nperson1@example.org\nperson3@example.org\n");
+  events::v1::MarkAttendanceResponse marked;
+  ASSERT_TRUE(stub_->ImportAttendance(Call(key_).get(), import, &marked).ok());
+  EXPECT_EQ(marked.marked(), 2);
+  import.set_csv(std::string(3 << 20, 'x'));
+  EXPECT_EQ(stub_->ImportAttendance(Call(key_).get(), import, &marked).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  events::v1::ExportRegistrationsRequest exp;
+  exp.set_event_id(event_);
+  events::v1::ExportFile file;
+  ASSERT_TRUE(stub_->ExportRegistrations(Call(key_).get(), exp, &file).ok());
+  EXPECT_THAT(file.content(), HasSubstr("person2@example.org"));
+  EXPECT_EQ(file.content_type(), "text/csv; charset=utf-8");
+}
+
+}  // namespace
+}  // namespace events::registration
