@@ -232,4 +232,30 @@ absl::Status Consumer::Ack(const Delivery& delivery) {
   return reply.ok() ? absl::OkStatus() : reply.status();
 }
 
+absl::Status Consumer::AckAll(const std::vector<const Delivery*>& deliveries) {
+  std::vector<std::vector<std::string>> commands(keys_.partitions());
+  for (const Delivery* d : deliveries) {
+    if (d->partition < 0 || d->partition >= keys_.partitions()) {
+      return absl::InvalidArgumentError(absl::StrCat("delivery partition ", d->partition,
+                                                     " is outside 0..", keys_.partitions() - 1));
+    }
+    std::vector<std::string>& xack = commands[d->partition];
+    if (xack.empty()) xack = {"XACK", keys_.Stream(d->partition), options_.group};
+    xack.push_back(d->stream_id);
+  }
+  std::vector<std::vector<std::string>> batch;
+  for (auto& c : commands) {
+    if (!c.empty()) batch.push_back(std::move(c));
+  }
+  if (batch.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<ReplyPtr>> replies = redis_.Pipeline(batch);
+  if (!replies.ok()) return replies.status();
+  for (const ReplyPtr& r : *replies) {
+    if (events::redis::IsError(*r)) {
+      return absl::InternalError(absl::StrCat("XACK failed: ", AsString(*r)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace events::bus

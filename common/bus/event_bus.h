@@ -82,6 +82,9 @@ class Consumer {
 
   // XACK after the side effect is done.
   absl::Status Ack(const Delivery& delivery);
+  // XACK of many deliveries: one XACK per partition, in one round trip.
+  absl::Status AckAll(const std::vector<const Delivery*>& deliveries);
+  int batch_size() const { return options_.batch_size; }
 
  private:
   // The group on one partition stream; BUSYGROUP (already there) is success.

@@ -43,6 +43,8 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
 // Reading replies without touching hiredis types at every call site.
 bool IsNil(const redisReply& r);
+// An error reply (e.g. WRONGTYPE); AsString gives its message.
+bool IsError(const redisReply& r);
 bool IsArray(const redisReply& r);
 size_t ArraySize(const redisReply& r);
 const redisReply& ArrayAt(const redisReply& r, size_t i);

@@ -28,6 +28,8 @@ void ReplyDeleter::operator()(redisReply* reply) const {
   if (reply != nullptr) freeReplyObject(reply);
 }
 
+bool IsError(const redisReply& r) { return r.type == REDIS_REPLY_ERROR; }
+
 bool IsNil(const redisReply& r) { return r.type == REDIS_REPLY_NIL; }
 
 bool IsArray(const redisReply& r) { return r.type == REDIS_REPLY_ARRAY; }

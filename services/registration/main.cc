@@ -105,7 +105,11 @@ int main() {
   events::registration::RegistrationMetrics metrics(*registry);
   events::registration::RegistrationServiceImpl service(registrar, auth, metrics);
 
-  events::bus::Consumer consumer(redis, keys, {"registration-facts", ConsumerName()});
+  events::bus::ConsumerOptions consumer_options;
+  consumer_options.group = "registration-facts";
+  consumer_options.consumer = ConsumerName();
+  consumer_options.batch_size = 2000;
+  events::bus::Consumer consumer(redis, keys, consumer_options);
   events::registration::FactsProjector projector(consumer, store);
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);

@@ -170,6 +170,7 @@ TEST(ReportTest, JsonHasTheFlatFields) {
   EXPECT_THAT(json, HasSubstr("\"p50_us\":50,"));
   EXPECT_THAT(json, HasSubstr("\"max_us\":100,"));
   EXPECT_THAT(json, HasSubstr("\"confirmed\":7,\"waitlisted\":3"));
+  EXPECT_THAT(json, HasSubstr("\"client_cpu_seconds\":"));
   EXPECT_THAT(json, HasSubstr("\"errors_by_code\":{}"));
   EXPECT_EQ(json.find('\n'), std::string::npos);
   EXPECT_THAT(FormatSummary(options, r), HasSubstr("confirmed 7, waitlisted 3"));

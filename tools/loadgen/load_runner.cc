@@ -3,6 +3,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +19,16 @@ namespace events::loadgen {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// User plus system CPU time of this process so far.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 int64_t Micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
@@ -74,6 +85,7 @@ class LoadRunner::State {
   }
 
   LoadResult Run() {
+    const double cpu_before = ProcessCpuSeconds();
     start_ = Clock::now();
     measure_start_ = start_ + Seconds(options_.warmup_seconds);
     measure_end_ = options_.duration_seconds > 0
@@ -97,7 +109,9 @@ class LoadRunner::State {
     }
     for (auto& queue : queues_) queue->Shutdown();
     for (auto& thread : threads) thread.join();
-    return Merge();
+    LoadResult result = Merge();
+    result.client_cpu_seconds = ProcessCpuSeconds() - cpu_before;
+    return result;
   }
 
  private:

@@ -32,6 +32,9 @@ struct LoadResult {
   std::map<std::string, int64_t> errors;
   // Rate mode: how far behind its schedule the sender fell at worst, in microseconds.
   int64_t max_send_lag_us = 0;
+  // CPU time (user + system) this process used during the run, warm-up included: what
+  // the client itself took from the machine.
+  double client_cpu_seconds = 0;
 
   int64_t answer(Answer a) const { return answers[static_cast<int>(a)]; }
   int64_t total_errors() const;

@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -36,19 +35,17 @@ int main(int argc, char** argv) {
   CLI::App app{
       "loadgen: drives a gRPC service with a fixed number of calls in flight (closed loop) or "
       "at a fixed rate (open loop), and reports throughput and latency percentiles."};
-  const std::map<std::string, events::loadgen::Target> targets{
-      {"register", events::loadgen::Target::kRegister}, {"echo", events::loadgen::Target::kEcho}};
-  const std::map<std::string, events::loadgen::Mode> modes{
-      {"concurrency", events::loadgen::Mode::kConcurrency}, {"rate", events::loadgen::Mode::kRate}};
-  app.add_option("--target", options.target,
+  std::string target = "echo";
+  std::string mode = "concurrency";
+  app.add_option("--target", target,
                  "register: RegistrationService.Register; echo: the EchoService baseline")
       ->required()
-      ->transform(CLI::CheckedTransformer(targets, CLI::ignore_case));
+      ->check(CLI::IsMember({"register", "echo"}));
   app.add_option("--server", options.server, "host:port")->required();
   app.add_option("--event-id", options.event_id, "The event to register for (register)");
-  app.add_option("--mode", options.mode,
+  app.add_option("--mode", mode,
                  "concurrency: keep N calls in flight; rate: start R calls per second")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case))
+      ->check(CLI::IsMember({"concurrency", "rate"}))
       ->capture_default_str();
   app.add_option("--concurrency", options.concurrency, "Calls in flight (concurrency mode)")
       ->capture_default_str();
@@ -75,6 +72,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", options.json,
                "Print one line of JSON on stdout (the summary goes to stderr)");
   CLI11_PARSE(app, argc, argv);
+  options.target =
+      target == "register" ? events::loadgen::Target::kRegister : events::loadgen::Target::kEcho;
+  options.mode =
+      mode == "rate" ? events::loadgen::Mode::kRate : events::loadgen::Mode::kConcurrency;
 
   if (absl::Status s = events::loadgen::ValidateOptions(options); !s.ok()) {
     std::fprintf(stderr, "loadgen: %s\n", std::string(s.message()).c_str());

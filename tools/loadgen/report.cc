@@ -39,6 +39,9 @@ std::string FormatSummary(const LoadOptions& options, const LoadResult& r) {
       Millis(r.latency.max()));
   absl::StrAppendFormat(&out, " (mean %.3f ms; from the %s start)\n", r.latency.Mean() / 1000.0,
                         options.mode == Mode::kConcurrency ? "actual" : "scheduled");
+  absl::StrAppendFormat(
+      &out, "  client     %.2f s of CPU, %.1f us per call\n", r.client_cpu_seconds,
+      r.calls > 0 ? r.client_cpu_seconds * 1e6 / static_cast<double>(r.calls) : 0.0);
   if (options.mode == Mode::kRate) {
     absl::StrAppendFormat(&out, "  sender     at worst %s ms behind its schedule\n",
                           Millis(r.max_send_lag_us));
@@ -60,7 +63,7 @@ std::string FormatJson(const LoadOptions& options, const LoadResult& r) {
       "\"measured_seconds\":%.3f,\"ok_per_second\":%.1f,\"p50_us\":%d,\"p90_us\":%d,"
       "\"p99_us\":%d,\"p999_us\":%d,\"max_us\":%d,\"mean_us\":%.1f,\"confirmed\":%d,"
       "\"waitlisted\":%d,\"pending_approval\":%d,\"other_status\":%d,\"max_send_lag_us\":%d,"
-      "\"errors_by_code\":{%s}}",
+      "\"client_cpu_seconds\":%.3f,\"errors_by_code\":{%s}}",
       TargetName(options.target), ModeName(options.mode),
       options.mode == Mode::kConcurrency ? options.concurrency : 0,
       options.mode == Mode::kRate ? options.rate : 0.0, r.calls, r.warmup_calls, r.measured_ok,
@@ -69,7 +72,7 @@ std::string FormatJson(const LoadOptions& options, const LoadResult& r) {
       r.latency.ValueAtQuantile(0.99), r.latency.ValueAtQuantile(0.999), r.latency.max(),
       r.latency.Mean(), r.answer(Answer::kConfirmed), r.answer(Answer::kWaitlisted),
       r.answer(Answer::kPendingApproval), r.answer(Answer::kOtherStatus), r.max_send_lag_us,
-      ErrorList(r, ",", true));
+      r.client_cpu_seconds, ErrorList(r, ",", true));
 }
 
 }  // namespace events::loadgen

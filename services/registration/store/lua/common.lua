@@ -17,14 +17,15 @@
 
 local ctx = {}
 
-local function init_ctx(b, r, stream, maxlen, now, event_id)
+-- `org` may be given when the caller has read it already; otherwise it is read.
+local function init_ctx(b, r, stream, maxlen, now, event_id, org)
   ctx.B = b
   ctx.R = r
   ctx.stream = stream
   ctx.maxlen = maxlen
   ctx.now = now
   ctx.event = event_id
-  ctx.org = redis.call('HGET', b .. 'facts', 'org') or ''
+  ctx.org = org or redis.call('HGET', b .. 'facts', 'org') or ''
 end
 
 -- Protobuf wire format, enough for RegistrationChanged: strings and non-negative integers.
@@ -50,26 +51,32 @@ end
 
 local function reg_key(id) return ctx.R .. id end
 
--- Appends registration.<kind> for registration `id` as it now is (transactional outbox).
+-- Appends registration.<kind> for registration `id` with these values (transactional
+-- outbox). Values are passed as strings where they are at hand, to spare a read back.
+local function emit_values(kind, id, status, previous_status, pool, places, seq, attended,
+                           marketing, version)
+  local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org) .. pb_int(4, status) ..
+               pb_int(5, previous_status) .. pb_str(6, pool) .. pb_int(7, places) ..
+               pb_int(8, seq) .. pb_int(9, attended) .. pb_int(10, marketing) .. pb_int(11, version)
+  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
+             'id', id .. ':' .. kind .. ':' .. version, 'type', 'registration.' .. kind,
+             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
+             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+end
+
+-- Appends registration.<kind> for registration `id` as it now is.
 local function emit(kind, id, previous_status)
   local f = redis.call('HMGET', reg_key(id), 'status', 'pool', 'places', 'seq', 'attended',
                        'marketing', 'version')
-  local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org) .. pb_int(4, f[1]) ..
-               pb_int(5, previous_status) .. pb_str(6, f[2]) .. pb_int(7, f[3]) ..
-               pb_int(8, f[4]) .. pb_int(9, f[5]) .. pb_int(10, f[6]) .. pb_int(11, f[7])
-  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
-             'id', id .. ':' .. kind .. ':' .. (f[7] or '0'), 'type', 'registration.' .. kind,
-             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
-             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+  emit_values(kind, id, f[1], previous_status, f[2], f[3], f[4], f[5], f[6], f[7] or '0')
 end
 
 local function count(field)
   return tonumber(redis.call('HGET', ctx.B .. 'counts', field) or '0')
 end
 
--- The reserved pools: places by id, their order, and the total held back.
-local function load_pools()
-  local spec = redis.call('HGET', ctx.B .. 'settings', 'pools') or ''
+-- The reserved pools of a settings "pools" field: places by id, their order, the total.
+local function parse_pools(spec)
   local places, order, total = {}, {}, 0
   for id, n in string.gmatch(spec, '([%w_]+):(%d+)') do
     places[id] = tonumber(n)
@@ -77,6 +84,10 @@ local function load_pools()
     total = total + tonumber(n)
   end
   return places, order, total
+end
+
+local function load_pools()
+  return parse_pools(redis.call('HGET', ctx.B .. 'settings', 'pools') or '')
 end
 
 local function general_places(total_reserved)

@@ -11,14 +11,14 @@
 --   {"rate", "address"|"event"}, {"idem_mismatch"}, {"replay", id, status, pos, enc token},
 --   {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
 --   {"settings_changed", version}, {"duplicate"}
-init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 local now = tonumber(ARGV[5])
 local id, email, pool = ARGV[7], ARGV[9], ARGV[11]
 local places = tonumber(ARGV[12])
+local b = ARGV[1]
 
 local idem = ''
 if ARGV[15] ~= '' then
-  idem = ctx.B .. 'idem:' .. ARGV[15]
+  idem = b .. 'idem:' .. ARGV[15]
   local rec = redis.call('HMGET', idem, 'fp', 'id', 'status', 'pos', 'token')
   if rec[1] then
     if rec[1] ~= ARGV[16] then return {'idem_mismatch'} end
@@ -26,56 +26,75 @@ if ARGV[15] ~= '' then
   end
 end
 
-local facts = redis.call('HMGET', ctx.B .. 'facts', 'status', 'opens', 'closes')
+-- Everything this script needs of the event, in two reads.
+local facts = redis.call('HMGET', b .. 'facts', 'status', 'opens', 'closes', 'capacity', 'org')
 if not facts[1] then return {'no_facts'} end
 if facts[1] ~= 'EVENT_STATUS_PUBLISHED' then return {'not_published', facts[1]} end
 if now < tonumber(facts[2]) then return {'not_open', facts[2]} end
 if now >= tonumber(facts[3]) then return {'closed', facts[3]} end
-
-local settings_version = redis.call('HGET', ctx.B .. 'settings', 'version') or '0'
-if settings_version ~= ARGV[14] then return {'settings_changed', settings_version} end
+local settings = redis.call('HMGET', b .. 'settings', 'version', 'approval', 'pools')
+if (settings[1] or '0') ~= ARGV[14] then return {'settings_changed', settings[1] or '0'} end
+init_ctx(b, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], facts[5] or '')
 
 -- Counted only for requests that could register (not replays, retries or closed events).
 local per_address, per_event = tonumber(ARGV[19]), tonumber(ARGV[20])
 if ARGV[18] ~= '' and per_address > 0 then
-  local key = ctx.B .. 'rl:a:' .. ARGV[18] .. ':' .. math.floor(now / 60000)
+  local key = b .. 'rl:a:' .. ARGV[18] .. ':' .. math.floor(now / 60000)
   local n = redis.call('INCR', key)
   if n == 1 then redis.call('PEXPIRE', key, 120000) end
   if n > per_address then return {'rate', 'address'} end
 end
 if per_event > 0 then
-  local key = ctx.B .. 'rl:e:' .. math.floor(now / 1000)
+  local key = b .. 'rl:e:' .. math.floor(now / 1000)
   local n = redis.call('INCR', key)
   if n == 1 then redis.call('PEXPIRE', key, 5000) end
   if n > per_event then return {'rate', 'event'} end
 end
 
-if redis.call('HSETNX', ctx.B .. 'emails', email, id) == 0 then return {'duplicate'} end
+if redis.call('HSETNX', b .. 'emails', email, id) == 0 then return {'duplicate'} end
 
-local seq = redis.call('HINCRBY', ctx.B .. 'counts', 'seq', 1)
-local status, seat = 3, ''
-if redis.call('HGET', ctx.B .. 'settings', 'approval') ~= '1' then
-  seat = find_seat(pool, places, true)
-  if seat then status = 1 else status = 2; seat = '' end
+local seq = redis.call('HINCRBY', b .. 'counts', 'seq', 1)
+local status, seat = 3, nil
+if settings[2] ~= '1' then
+  -- A newcomer's place: their pool's own, then a general one, and only when nobody who
+  -- could take it is waiting (the same rule as find_seat in common.lua, with what is read).
+  local reserved, order, total = parse_pools(settings[3] or '')
+  local taken = redis.call('HMGET', b .. 'counts', 'taken:general', 'taken:' .. pool)
+  if reserved[pool] and tonumber(taken[2] or '0') + places <= reserved[pool] and
+      redis.call('ZCARD', b .. 'wait:' .. pool) == 0 then
+    seat = pool
+  else
+    local general = math.max(0, tonumber(facts[4] or '0') - total)
+    if tonumber(taken[1] or '0') + places <= general then
+      local waiting = redis.call('ZCARD', b .. 'wait:general')
+      for _, p in ipairs(order) do
+        if waiting > 0 then break end
+        waiting = redis.call('ZCARD', b .. 'wait:' .. p)
+      end
+      if waiting == 0 then seat = 'general' end
+    end
+  end
+  if seat then status = 1 else status = 2 end
 end
-local r = reg_key(id)
-redis.call('HSET', r, 'data', ARGV[8], 'status', status, 'pool', pool, 'seat', '',
-           'places', places, 'seq', seq, 'email', email, 'token', ARGV[10], 'attended', 0,
-           'marketing', ARGV[13], 'version', 1, 'created', now, 'updated', now, 'event', ctx.event)
-if status == 1 then take_seat(id, seat, places) end
-if status == 2 then redis.call('ZADD', ctx.B .. 'wait:' .. pool, seq, id) end
-redis.call('ZADD', ctx.B .. 'all', seq, id)
-redis.call('ZADD', ctx.B .. 'st:' .. status, seq, id)
-redis.call('ZADD', ctx.B .. 'pool:' .. pool, seq, id)
-redis.call('HINCRBY', ctx.B .. 'counts', 'n:' .. status, 1)
 
-emit('created', id, 0)
-if status == 1 then emit('confirmed', id, 0)
-elseif status == 2 then emit('waitlisted', id, 0)
-else emit('pending_approval', id, 0) end
+local seq_text = tostring(seq)
+redis.call('HSET', reg_key(id), 'data', ARGV[8], 'status', status, 'pool', pool, 'seat',
+           seat or '', 'places', ARGV[12], 'seq', seq_text, 'email', email, 'token', ARGV[10],
+           'attended', '0', 'marketing', ARGV[13], 'version', '1', 'created', ARGV[5], 'updated',
+           ARGV[5], 'event', ARGV[6])
+if seat then redis.call('HINCRBY', b .. 'counts', 'taken:' .. seat, places) end
+if status == 2 then redis.call('ZADD', b .. 'wait:' .. pool, seq_text, id) end
+redis.call('ZADD', b .. 'all', seq_text, id)
+redis.call('ZADD', b .. 'st:' .. status, seq_text, id)
+redis.call('ZADD', b .. 'pool:' .. pool, seq_text, id)
+redis.call('HINCRBY', b .. 'counts', 'n:' .. status, 1)
+
+local kinds = {'confirmed', 'waitlisted', 'pending_approval'}
+emit_values('created', id, status, 0, pool, places, seq, 0, ARGV[13], 1)
+emit_values(kinds[status], id, status, 0, pool, places, seq, 0, ARGV[13], 1)
 
 local position = 0
-if status == 2 then position = waitlist_position(id, pool) end
+if status == 2 then position = redis.call('ZRANK', b .. 'wait:' .. pool, id) + 1 end
 if idem ~= '' then
   redis.call('HSET', idem, 'fp', ARGV[16], 'id', id, 'status', status, 'pos', position,
              'token', ARGV[17])
