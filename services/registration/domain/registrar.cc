@@ -181,7 +181,13 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
           return absl::UnavailableError("the event's details are not available yet; try again");
         }
         fetched_facts = true;
-        EVENTS_RETURN_IF_ERROR(Facts(request.event_id()).status());
+        // Straight from scheduling: the projection may have been written meanwhile, older.
+        absl::StatusOr<EventFacts> fetched = directory_.Fetch(request.event_id());
+        if (absl::IsNotFound(fetched.status())) {
+          return absl::NotFoundError(absl::StrCat("event ", request.event_id(), " not found"));
+        }
+        if (!fetched.ok()) return fetched.status();
+        EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
         continue;
       }
       case RegisterOutcome::kNotPublished:
@@ -189,10 +195,11 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
       case RegisterOutcome::kClosed:
         // The projection may trail scheduling by a moment (e.g. just after publishing):
         // before refusing, ask scheduling itself once.
+        // Another request may have refreshed them meanwhile, so try once more either way.
         if (!fetched_facts && attempt < kMaxAttempts) {
           fetched_facts = true;
-          EVENTS_ASSIGN_OR_RETURN(bool newer, RefreshFacts(request.event_id()));
-          if (newer) continue;
+          EVENTS_RETURN_IF_ERROR(RefreshFacts(request.event_id()));
+          continue;
         }
         return Refusal(result, request.event_id());
       case RegisterOutcome::kSettingsChanged:
@@ -209,13 +216,11 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
   }
 }
 
-absl::StatusOr<bool> Registrar::RefreshFacts(const std::string& event_id) {
-  EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> stored, store_.GetFacts(event_id));
+absl::Status Registrar::RefreshFacts(const std::string& event_id) {
   absl::StatusOr<EventFacts> fetched = directory_.Fetch(event_id);
-  if (!fetched.ok()) return false;  // keep the projection's answer
-  if (stored.has_value() && stored->version >= fetched->version) return false;
-  EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
-  return true;
+  if (!fetched.ok()) return absl::OkStatus();  // keep the projection's answer
+  // Stored unless the projection has as new or newer already.
+  return store_.UpsertFacts(*fetched);
 }
 
 absl::Status Registrar::Refusal(const RegisterResult& result, const std::string& event_id) {

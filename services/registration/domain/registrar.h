@@ -102,8 +102,9 @@ class Registrar {
                                                    const std::string& token_hash,
                                                    const std::string& new_data,
                                                    std::optional<bool> marketing);
-  // Re-reads the facts from scheduling; true when they were newer than the projection's.
-  absl::StatusOr<bool> RefreshFacts(const std::string& event_id);
+  // Re-reads the facts from scheduling into the projection (unless it has newer ones); a
+  // scheduling that cannot be reached leaves the projection as it is.
+  absl::Status RefreshFacts(const std::string& event_id);
   // FAILED_PRECONDITION saying why the event takes no registrations now.
   static absl::Status Refusal(const RegisterResult& result, const std::string& event_id);
   absl::StatusOr<Registered> Replay(const RegisterResult& result,
