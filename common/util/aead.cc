@@ -40,8 +40,8 @@ absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaint
       EVP_EncryptUpdate(ctx.get(), o + kNonce, &len, U(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), o + kNonce + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag,
-                          o + kNonce + plaintext.size()) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()) !=
+          1) {
     return absl::InternalError("AES-256-GCM encryption failed");
   }
   return out;

@@ -2,10 +2,7 @@
 #include <grpcpp/grpcpp.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstring>
 #include <memory>
 
 #include "common/auth/authenticator.h"
@@ -14,9 +11,9 @@
 #include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/log/logging.h"
 #include "common/redis/redis_client.h"
 #include "common/server/service_runner.h"
+#include "common/server/service_start.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "services/registration/domain/registrar.h"
@@ -51,44 +48,18 @@ RegistrationConfig ReadConfig(events::config::EnvReader& env) {
   return c;
 }
 
-std::string ConsumerName() {
-  char host[256] = {0};
-  gethostname(host, sizeof(host) - 1);
-  return std::string(host) + "-" + std::to_string(getpid());
-}
-
 }  // namespace
 
 int main() {
   events::config::EnvReader env;
   RegistrationConfig config = ReadConfig(env);
-  if (absl::Status s = env.Finish(); !s.ok()) {
-    std::fprintf(stderr,
-                 "registration: cannot start: %s\n(EVENTS_SERVICE_KEY is an API key with the "
-                 "service role: make one with `eventctl admin service-key --name registration`)\n",
-                 std::string(s.message()).c_str());
-    return 2;
-  }
-  if (absl::Status s = events::logging::InitLogging(
-          {"registration", config.common.log_format, config.common.log_level});
-      !s.ok()) {
-    std::fprintf(stderr, "registration: cannot start: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
-  auto redis_options = events::redis::ParseRedisUrl(config.common.redis_url);
-  if (!redis_options.ok()) {
-    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}",
-                     std::string(redis_options.status().message()));
-    return 2;
-  }
-  redis_options->pool_size = config.common.redis_pool_size;
-  redis_options->command_timeout = std::chrono::milliseconds(config.common.redis_timeout_ms);
-
+  absl::StatusOr<events::redis::RedisOptions> redis_options = events::server::StartService(
+      env, config.common,
+      "EVENTS_SERVICE_KEY is an API key with the service role: make one with `eventctl admin "
+      "service-key --name registration`");
+  if (!redis_options.ok()) return 2;
   events::redis::RedisClient redis(*redis_options);
-  if (absl::Status ping = redis.Ping(); !ping.ok()) {
-    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is",
-                 std::string(ping.message()));
-  }
+  events::server::WarnIfRedisIsDown(redis);
   events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
   events::SystemClock clock;
   events::IdGenerator ids(clock);
@@ -107,7 +78,7 @@ int main() {
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "registration-facts";
-  consumer_options.consumer = ConsumerName();
+  consumer_options.consumer = events::server::ProcessName();
   consumer_options.batch_size = 2000;
   events::bus::Consumer consumer(redis, keys, consumer_options);
   events::registration::FactsProjector projector(consumer, store);

@@ -2,7 +2,6 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
 #include <memory>
 
 #include "common/auth/authenticator.h"
@@ -10,9 +9,9 @@
 #include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/log/logging.h"
 #include "common/redis/redis_client.h"
 #include "common/server/service_runner.h"
+#include "common/server/service_start.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "services/scheduling/domain/scheduler.h"
@@ -44,32 +43,11 @@ SchedulingConfig ReadConfig(events::config::EnvReader& env) {
 int main() {
   events::config::EnvReader env;
   SchedulingConfig config = ReadConfig(env);
-  if (absl::Status s = env.Finish(); !s.ok()) {
-    std::fprintf(stderr, "scheduling: cannot start: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
-  if (absl::Status s = events::logging::InitLogging(
-          {"scheduling", config.common.log_format, config.common.log_level});
-      !s.ok()) {
-    std::fprintf(stderr, "scheduling: cannot start: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
   absl::StatusOr<events::redis::RedisOptions> redis_options =
-      events::redis::ParseRedisUrl(config.common.redis_url);
-  if (!redis_options.ok()) {
-    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}",
-                     std::string(redis_options.status().message()));
-    return 2;
-  }
-  redis_options->pool_size = config.common.redis_pool_size;
-  redis_options->command_timeout = std::chrono::milliseconds(config.common.redis_timeout_ms);
-
+      events::server::StartService(env, config.common);
+  if (!redis_options.ok()) return 2;
   events::redis::RedisClient redis(*redis_options);
-  if (absl::Status ping = redis.Ping(); !ping.ok()) {
-    // Not fatal: calls answer UNAVAILABLE until Redis is back, and the pool reconnects.
-    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is",
-                 std::string(ping.message()));
-  }
+  events::server::WarnIfRedisIsDown(redis);
   events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
   events::SystemClock clock;
   events::IdGenerator ids(clock);

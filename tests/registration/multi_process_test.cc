@@ -73,13 +73,18 @@ class MultiProcessTest : public ::testing::Test {
     const std::string redis_url = std::getenv("EVENTS_TEST_REDIS_URL");
     for (int i = 0; i < kProcesses; ++i) {
       const int port = FreePort();
-      std::vector<std::string> env = {
-          "EVENTS_GRPC_PORT=" + std::to_string(port), "EVENTS_METRICS_PORT=0",
-          "EVENTS_LISTEN_HOST=127.0.0.1", "EVENTS_REDIS_URL=" + redis_url,
-          "EVENTS_REDIS_KEY_PREFIX=" + prefix_, "EVENTS_SERVICE_KEY=evk_unused_in_this_test",
-          "EVENTS_SCHEDULING_ADDR=127.0.0.1:1", "REGISTRATION_FACTS_PROJECTOR=false",
-          "REGISTRATION_RATE_PER_ADDRESS=0", "REGISTRATION_RATE_PER_EVENT=0",
-          "EVENTS_LOG_LEVEL=warn", "EVENTS_REDIS_POOL_SIZE=16"};
+      std::vector<std::string> env = {"EVENTS_GRPC_PORT=" + std::to_string(port),
+                                      "EVENTS_METRICS_PORT=0",
+                                      "EVENTS_LISTEN_HOST=127.0.0.1",
+                                      "EVENTS_REDIS_URL=" + redis_url,
+                                      "EVENTS_REDIS_KEY_PREFIX=" + prefix_,
+                                      "EVENTS_SERVICE_KEY=evk_unused_in_this_test",
+                                      "EVENTS_SCHEDULING_ADDR=127.0.0.1:1",
+                                      "REGISTRATION_FACTS_PROJECTOR=false",
+                                      "REGISTRATION_RATE_PER_ADDRESS=0",
+                                      "REGISTRATION_RATE_PER_EVENT=0",
+                                      "EVENTS_LOG_LEVEL=warn",
+                                      "EVENTS_REDIS_POOL_SIZE=16"};
       std::vector<char*> envp;
       for (auto& e : env) envp.push_back(e.data());
       envp.push_back(nullptr);

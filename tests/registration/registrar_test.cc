@@ -154,8 +154,7 @@ TEST_F(RegistrarTest, ReservedPoolsHoldPlacesOthersCannotTake) {
   EXPECT_EQ(capacity->pools(1).waitlisted(), 1);
   auto unknown = Person(event_, 9);
   unknown.set_pool("vip");
-  EXPECT_EQ(registrar_->Register(unknown, "").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registrar_->Register(unknown, "").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RegistrarTest, ACapacityRiseTakesEffectAtOnceAndPromotes) {
@@ -195,10 +194,9 @@ TEST_F(RegistrarTest, ApprovalsRespectCapacity) {
   auto twice = registrar_->Decide(kOrg, event_, people[0].registration.id(), true);
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(twice.status().message()), HasSubstr("confirmed"));
-  EXPECT_EQ(registrar_->Decide("org_other", event_, people[0].registration.id(), true)
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      registrar_->Decide("org_other", event_, people[0].registration.id(), true).status().code(),
+      absl::StatusCode::kNotFound);
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.approved"));
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.rejected"));
 }
@@ -213,8 +211,10 @@ TEST_F(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
     threads.emplace_back([&] {
       auto r = registrar_->Register(request, "10.0.0.1");
       std::lock_guard<std::mutex> lock(mu);
-      if (r.ok()) answers.push_back(*r);
-      else ADD_FAILURE() << r.status();
+      if (r.ok())
+        answers.push_back(*r);
+      else
+        ADD_FAILURE() << r.status();
     });
   }
   for (auto& t : threads) t.join();

@@ -16,8 +16,8 @@
 namespace events::registration {
 namespace {
 
-using ::testing::HasSubstr;
 using events::v1::RegistrationService;
+using ::testing::HasSubstr;
 
 class RegistrationGrpcTest : public ::testing::Test {
  protected:

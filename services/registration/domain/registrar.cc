@@ -26,8 +26,8 @@ constexpr int kMaxAttempts = 3;
 
 absl::Status EventIdError(const std::string& event_id) {
   if (IsWellFormedId(event_id, "ev")) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("event_id \"", event_id.substr(0, 64),
-                                                 "\" is not an event id (they look like ev_01J...)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
 }
 
 std::string WhenText(const std::string& unix_ms) {
@@ -146,7 +146,8 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
     if (!request.idempotency_key().empty()) {
       reg.idempotency_hash = Sha256Hex(request.idempotency_key());
       reg.fingerprint = RequestFingerprint(request);
-      EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token, Seal(TokenKey(request.idempotency_key()), token));
+      EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token,
+                              Seal(TokenKey(request.idempotency_key()), token));
     }
     reg.client_address = client_address;
     reg.limit_per_address_per_minute = options_.limit_per_address_per_minute;
@@ -229,8 +230,8 @@ absl::Status Registrar::Refusal(const RegisterResult& result, const std::string&
       return absl::FailedPreconditionError(absl::StrCat(
           "event ", event_id, " is not taking registrations: it is ", StatusWord(result.detail)));
     case RegisterOutcome::kNotOpen:
-      return absl::FailedPreconditionError(absl::StrCat("registration for event ", event_id,
-                                                        " opens at ", WhenText(result.detail)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("registration for event ", event_id, " opens at ", WhenText(result.detail)));
     default:
       return absl::FailedPreconditionError(absl::StrCat("registration for event ", event_id,
                                                         " closed at ", WhenText(result.detail)));
@@ -308,9 +309,9 @@ absl::StatusOr<Registration> Registrar::Changed(const std::string& event_id,
   if (result.outcome == ChangeResult::Outcome::kWrongStatus) {
     std::string status = events::v1::RegistrationStatus_Name(result.status);
     absl::AsciiStrToLower(&status);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "registration ", registration_id, " is ", status.substr(strlen("registration_status_")),
-        ", which does not allow that"));
+    return absl::FailedPreconditionError(absl::StrCat("registration ", registration_id, " is ",
+                                                      status.substr(strlen("registration_status_")),
+                                                      ", which does not allow that"));
   }
   EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, store_.Get(registration_id));
   return stored.registration;
@@ -348,8 +349,7 @@ absl::StatusOr<Registration> Registrar::UpdateMine(
 absl::StatusOr<Registration> Registrar::CancelMine(const std::string& token) {
   EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
   const Registration& r = stored.registration;
-  return Changed(r.event_id(), r.id(), ChangeAction::kCancel, stored.token_hash, "",
-                 std::nullopt);
+  return Changed(r.event_id(), r.id(), ChangeAction::kCancel, stored.token_hash, "", std::nullopt);
 }
 
 }  // namespace events::registration

@@ -75,15 +75,15 @@ class Registrar {
                                                              const std::string& authorization);
   absl::StatusOr<events::v1::Registration> Decide(const std::string& org_id,
                                                   const std::string& event_id,
-                                                  const std::string& registration_id,
-                                                  bool approve);
+                                                  const std::string& registration_id, bool approve);
   absl::StatusOr<events::v1::Registration> CancelByOrganiser(const std::string& org_id,
                                                              const std::string& event_id,
                                                              const std::string& registration_id);
   absl::StatusOr<events::v1::MarkAttendanceResponse> MarkAttendance(
       const std::string& org_id, const events::v1::MarkAttendanceRequest& request);
-  absl::StatusOr<events::v1::MarkAttendanceResponse> ImportAttendance(
-      const std::string& org_id, const std::string& event_id, const std::string& csv);
+  absl::StatusOr<events::v1::MarkAttendanceResponse> ImportAttendance(const std::string& org_id,
+                                                                      const std::string& event_id,
+                                                                      const std::string& csv);
   absl::StatusOr<events::v1::ExportFile> Export(const std::string& org_id,
                                                 const std::string& event_id);
 
@@ -96,12 +96,9 @@ class Registrar {
                                                             bool refresh);
   // The registration a token opens, or NOT_FOUND.
   absl::StatusOr<StoredRegistration> ByToken(const std::string& token);
-  absl::StatusOr<events::v1::Registration> Changed(const std::string& event_id,
-                                                   const std::string& registration_id,
-                                                   ChangeAction action,
-                                                   const std::string& token_hash,
-                                                   const std::string& new_data,
-                                                   std::optional<bool> marketing);
+  absl::StatusOr<events::v1::Registration> Changed(
+      const std::string& event_id, const std::string& registration_id, ChangeAction action,
+      const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing);
   // Re-reads the facts from scheduling into the projection (unless it has newer ones); a
   // scheduling that cannot be reached leaves the projection as it is.
   absl::Status RefreshFacts(const std::string& event_id);

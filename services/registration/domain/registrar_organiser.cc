@@ -37,8 +37,8 @@ int64_t Waiting(const EventCounts& c, const std::string& pool) {
 
 absl::Status RegistrationIdError(const std::string& id) {
   if (IsRegistrationId(id)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("registration_id \"", id.substr(0, 64),
-                                                 "\" is not a registration id (rg_...)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("registration_id \"", id.substr(0, 64), "\" is not a registration id (rg_...)"));
 }
 
 }  // namespace
@@ -82,10 +82,9 @@ absl::StatusOr<events::v1::ListRegistrationsResponse> Registrar::List(
           "next_page_token or leave it empty");
     }
   }
-  EVENTS_ASSIGN_OR_RETURN(
-      RegistrationPage page,
-      store_.List(request.event_id(), request.status(), request.pool(), after,
-                  size == 0 ? options_.default_page_size : size));
+  EVENTS_ASSIGN_OR_RETURN(RegistrationPage page,
+                          store_.List(request.event_id(), request.status(), request.pool(), after,
+                                      size == 0 ? options_.default_page_size : size));
   events::v1::ListRegistrationsResponse out;
   for (auto& r : page.registrations) {
     if (r.status() == events::v1::REGISTRATION_STATUS_WAITLISTED) {
@@ -96,7 +95,8 @@ absl::StatusOr<events::v1::ListRegistrationsResponse> Registrar::List(
     *out.add_registrations() = std::move(r);
   }
   if (page.next_after_sequence != 0) {
-    out.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat("seq:", page.next_after_sequence)));
+    out.set_next_page_token(
+        absl::WebSafeBase64Escape(absl::StrCat("seq:", page.next_after_sequence)));
   }
   return out;
 }
@@ -143,9 +143,9 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::ChangeCapacity(
     return absl::InvalidArgumentError("capacity must be between 1 and 100000");
   }
   if (capacity < reserved) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "capacity ", capacity, " is less than the ", reserved,
-        " places held in reserved pools; shrink the pools first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("capacity ", capacity, " is less than the ", reserved,
+                     " places held in reserved pools; shrink the pools first"));
   }
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts,
                           directory_.SetCapacity(event_id, capacity, authorization));
@@ -159,8 +159,8 @@ absl::StatusOr<Registration> Registrar::Decide(const std::string& org_id,
                                                const std::string& registration_id, bool approve) {
   EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, event_id).status());
   EVENTS_RETURN_IF_ERROR(RegistrationIdError(registration_id));
-  return Changed(event_id, registration_id, approve ? ChangeAction::kApprove : ChangeAction::kReject,
-                 "", "", std::nullopt);
+  return Changed(event_id, registration_id,
+                 approve ? ChangeAction::kApprove : ChangeAction::kReject, "", "", std::nullopt);
 }
 
 absl::StatusOr<Registration> Registrar::CancelByOrganiser(const std::string& org_id,
@@ -199,9 +199,9 @@ absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
   }
   const ChangeAction action = request.attended() ? ChangeAction::kAttend : ChangeAction::kUnattend;
   for (const auto& [id, given] : targets) {
-    EVENTS_ASSIGN_OR_RETURN(ChangeResult result,
-                            store_.Change(request.event_id(), id, action, "", "", std::nullopt,
-                                          clock_.NowUnixMs()));
+    EVENTS_ASSIGN_OR_RETURN(
+        ChangeResult result,
+        store_.Change(request.event_id(), id, action, "", "", std::nullopt, clock_.NowUnixMs()));
     if (result.outcome == ChangeResult::Outcome::kDone) {
       out.set_marked(out.marked() + 1);
     } else {
@@ -231,9 +231,9 @@ absl::StatusOr<events::v1::ExportFile> Registrar::Export(const std::string& org_
   std::vector<Registration> all;
   int64_t after = 0;
   do {
-    EVENTS_ASSIGN_OR_RETURN(RegistrationPage page,
-                            store_.List(event_id, events::v1::REGISTRATION_STATUS_UNSPECIFIED, "",
-                                        after, 500));
+    EVENTS_ASSIGN_OR_RETURN(
+        RegistrationPage page,
+        store_.List(event_id, events::v1::REGISTRATION_STATUS_UNSPECIFIED, "", after, 500));
     for (auto& r : page.registrations) all.push_back(std::move(r));
     after = page.next_after_sequence;
   } while (after != 0);

@@ -32,8 +32,9 @@ absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
                                  const grpc::ServerContext& ctx, bool read) {
   absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
   if (!caller.ok()) return caller;
-  absl::Status allowed = read ? events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope)
-                              : events::auth::RequireRole(*caller, Role::kOrganiser);
+  absl::Status allowed = read
+                             ? events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope)
+                             : events::auth::RequireRole(*caller, Role::kOrganiser);
   if (!allowed.ok()) return allowed;
   return caller;
 }
@@ -136,9 +137,9 @@ grpc::Status RegistrationServiceImpl::ChangeCapacity(grpc::ServerContext* ctx,
   auto caller = Organiser(auth_, *ctx, false);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::string authorization(events::auth::AuthorizationOf(*ctx).value_or(""));
-  return Reply(registrar_.ChangeCapacity(caller->org_id, req->event_id(), req->capacity(),
-                                         authorization),
-               resp);
+  return Reply(
+      registrar_.ChangeCapacity(caller->org_id, req->event_id(), req->capacity(), authorization),
+      resp);
 }
 
 grpc::Status RegistrationServiceImpl::ApproveRegistration(
@@ -165,8 +166,7 @@ grpc::Status RegistrationServiceImpl::CancelRegistration(
   auto caller = Organiser(auth_, *ctx, false);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(
-      registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id()),
-      resp);
+      registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id()), resp);
 }
 
 grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,

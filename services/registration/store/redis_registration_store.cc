@@ -100,8 +100,8 @@ const redis::LuaScript& RedisRegistrationStore::RegisterScript() {
   return Script("registration_register", kLuaRegister);
 }
 
-RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis,
-                                               const bus::Keyspace& keys, Options options)
+RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const bus::Keyspace& keys,
+                                               Options options)
     : redis_(redis), keys_(keys), options_(options) {}
 
 std::string RedisRegistrationStore::EventPrefix(const std::string& event_id) const {
@@ -126,13 +126,12 @@ absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistr
                                                                 int64_t now_ms) {
   const Registration& r = reg.registration;
   std::vector<std::string> args = ScriptArgs(r.event_id(), now_ms);
-  args.insert(args.end(),
-              {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash, r.pool(),
-               absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
-               absl::StrCat(reg.settings_version), reg.idempotency_hash, reg.fingerprint,
-               reg.encrypted_token, reg.client_address,
-               absl::StrCat(reg.limit_per_address_per_minute),
-               absl::StrCat(reg.limit_per_event_per_second)});
+  args.insert(args.end(), {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash,
+                           r.pool(), absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
+                           absl::StrCat(reg.settings_version), reg.idempotency_hash,
+                           reg.fingerprint, reg.encrypted_token, reg.client_address,
+                           absl::StrCat(reg.limit_per_address_per_minute),
+                           absl::StrCat(reg.limit_per_event_per_second)});
   auto reply = redis_.Eval(RegisterScript(), {}, args);
   if (!reply.ok()) return reply.status();
   const redisReply& x = **reply;
@@ -222,11 +221,10 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
 
 absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
   std::vector<std::string> args = ScriptArgs(f.event_id, 0);
-  args.insert(args.end(),
-              {"facts", f.org_id, events::v1::EventStatus_Name(f.status), absl::StrCat(f.version),
-               absl::StrCat(f.start_unix_ms), absl::StrCat(f.end_unix_ms),
-               absl::StrCat(f.registration_opens_unix_ms),
-               absl::StrCat(f.registration_closes_unix_ms), absl::StrCat(f.capacity)});
+  args.insert(args.end(), {"facts", f.org_id, events::v1::EventStatus_Name(f.status),
+                           absl::StrCat(f.version), absl::StrCat(f.start_unix_ms),
+                           absl::StrCat(f.end_unix_ms), absl::StrCat(f.registration_opens_unix_ms),
+                           absl::StrCat(f.registration_closes_unix_ms), absl::StrCat(f.capacity)});
   auto reply = redis_.Eval(EventScript(), {}, args);
   if (!reply.ok()) return reply.status();
   const std::string kind = Reply0(**reply);
@@ -236,8 +234,8 @@ absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
 
 absl::StatusOr<std::optional<EventFacts>> RedisRegistrationStore::GetFacts(
     const std::string& event_id) {
-  auto reply = redis_.Command({"HMGET", EventPrefix(event_id) + "facts", "org", "status",
-                               "version", "start", "end", "opens", "closes", "capacity"});
+  auto reply = redis_.Command({"HMGET", EventPrefix(event_id) + "facts", "org", "status", "version",
+                               "start", "end", "opens", "closes", "capacity"});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   if (redis::ArraySize(r) != 8 || redis::IsNil(redis::ArrayAt(r, 1))) {
@@ -312,10 +310,9 @@ absl::StatusOr<StoredRegistration> RedisRegistrationStore::Get(const std::string
   auto parsed = Parse(**reply);
   if (!parsed.ok()) return parsed.status();
   if (parsed->registration.status() == events::v1::REGISTRATION_STATUS_WAITLISTED) {
-    auto rank = redis_.Command({"ZRANK",
-                                EventPrefix(parsed->registration.event_id()) + "wait:" +
-                                    parsed->registration.pool(),
-                                id});
+    auto rank = redis_.Command(
+        {"ZRANK",
+         EventPrefix(parsed->registration.event_id()) + "wait:" + parsed->registration.pool(), id});
     if (!rank.ok()) return rank.status();
     if (!redis::IsNil(**rank)) {
       parsed->registration.set_waitlist_position(static_cast<int32_t>(redis::AsInt(**rank) + 1));
@@ -377,7 +374,7 @@ absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string&
 }
 
 absl::StatusOr<EventCounts> RedisRegistrationStore::Counts(const std::string& event_id,
-                                                          const std::vector<std::string>& pools) {
+                                                           const std::vector<std::string>& pools) {
   const std::string b = EventPrefix(event_id);
   std::vector<std::vector<std::string>> commands = {{"HGETALL", b + "counts"},
                                                     {"ZCARD", b + "wait:general"}};

@@ -6,9 +6,9 @@
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "common/util/status_macros.h"
+#include "common/util/text_rules.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/event_rules.h"
-#include "common/util/text_rules.h"
 
 namespace events::scheduling {
 

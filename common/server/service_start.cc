@@ -1,0 +1,50 @@
+#include "common/server/service_start.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "common/log/logging.h"
+
+namespace events::server {
+
+absl::StatusOr<redis::RedisOptions> StartService(const config::EnvReader& env,
+                                                 const config::ServiceConfig& config,
+                                                 absl::string_view hint) {
+  const std::string name = config.service_name;
+  if (absl::Status s = env.Finish(); !s.ok()) {
+    std::fprintf(stderr, "%s: cannot start: %s\n", name.c_str(), std::string(s.message()).c_str());
+    if (!hint.empty()) std::fprintf(stderr, "(%s)\n", std::string(hint).c_str());
+    return absl::FailedPreconditionError("bad configuration");
+  }
+  if (absl::Status s = logging::InitLogging({name, config.log_format, config.log_level});
+      !s.ok()) {
+    std::fprintf(stderr, "%s: cannot start: %s\n", name.c_str(), std::string(s.message()).c_str());
+    return absl::FailedPreconditionError("logging");
+  }
+  absl::StatusOr<redis::RedisOptions> options = redis::ParseRedisUrl(config.redis_url);
+  if (!options.ok()) {
+    spdlog::critical("cannot start: EVENTS_REDIS_URL: {}", std::string(options.status().message()));
+    return absl::FailedPreconditionError("EVENTS_REDIS_URL");
+  }
+  options->pool_size = config.redis_pool_size;
+  options->command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  return options;
+}
+
+void WarnIfRedisIsDown(redis::RedisClient& redis) {
+  if (absl::Status ping = redis.Ping(); !ping.ok()) {
+    spdlog::warn("Redis is not reachable yet ({}); calls will fail until it is",
+                 std::string(ping.message()));
+  }
+}
+
+std::string ProcessName() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace events::server
