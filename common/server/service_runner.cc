@@ -114,6 +114,7 @@ absl::Status ServiceRunner::StartGrpc() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(metrics::MakeObservabilityInterceptorFactory(registry_));
   creators.push_back(watch_canceller_->MakeInterceptorFactory());
+  creators.push_back(in_flight_->MakeInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
   auto names = std::make_shared<std::vector<std::string>>();
@@ -173,7 +174,18 @@ void ServiceRunner::Shutdown() {
   }
   spdlog::info("closing the gRPC listener; in-flight calls have {} ms to finish",
                options_.drain_timeout.count());
-  server_->Shutdown(std::chrono::system_clock::now() + options_.drain_timeout);
+  // Wait for the calls in flight, not for the whole drain timeout: once none is left, a
+  // shutdown with no grace closes idle client connections at once, which gRPC would
+  // otherwise wait on until the deadline.
+  const auto drain_end = std::chrono::steady_clock::now() + options_.drain_timeout;
+  while (in_flight_->count() > 0 && std::chrono::steady_clock::now() < drain_end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (const int64_t left = in_flight_->count(); left > 0) {
+    spdlog::warn("{} call(s) still in flight after {} ms; cancelling them", left,
+                 options_.drain_timeout.count());
+  }
+  server_->Shutdown(std::chrono::system_clock::now());
   server_->Wait();
   spdlog::info("gRPC server stopped");
   if (exposer_ != nullptr) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/config/service_config.h"
 #include "common/server/health_watch_canceller.h"
+#include "common/server/in_flight.h"
 #include "common/server/shutdown_signal.h"
 
 namespace events::server {
@@ -90,6 +91,7 @@ class ServiceRunner {
   std::vector<std::string> service_names_;
   const std::shared_ptr<HealthWatchCanceller> watch_canceller_ =
       std::make_shared<HealthWatchCanceller>();
+  const std::shared_ptr<InFlightCalls> in_flight_ = std::make_shared<InFlightCalls>();
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

@@ -100,7 +100,6 @@ class MultiProcessTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    stubs_.clear();  // close the connections first: a server drains open ones
     for (pid_t pid : pids_) kill(pid, SIGTERM);
     for (pid_t pid : pids_) {
       int status = 0;
