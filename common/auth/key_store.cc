@@ -56,15 +56,19 @@ absl::StatusOr<ApiKeyRecord> RedisKeyStore::FindByHash(const std::string& key_ha
 }
 
 absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyRecord& record) {
-  auto replies = redis_.Pipeline({
+  std::vector<std::vector<std::string>> commands = {
       {"MULTI"},
       {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
        record.org_id, "roles", JoinRoles(record.roles), "scopes", absl::StrJoin(record.scopes, ","),
        "name", record.name, "created", absl::StrCat(record.created_unix_ms), "revoked",
-       record.revoked ? "1" : "0"},
-      {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id},
-      {"EXEC"},
-  });
+       record.revoked ? "1" : "0"}};
+  // Service keys belong to no organisation, so there is no organisation to list them under.
+  if (!record.org_id.empty()) {
+    commands.push_back(
+        {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id});
+  }
+  commands.push_back({"EXEC"});
+  auto replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
   const redisReply& exec = *replies->back();
   if (!redis::IsArray(exec)) {
