@@ -339,6 +339,7 @@ absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string&
                           ? absl::StrCat(b, "st:", static_cast<int>(status))
                           : b + "all";
   RegistrationPage page;
+  if (limit <= 0) return page;
   int64_t after = after_sequence;
   // Filtering may drop entries, so read in chunks until the page is full or the index ends.
   while (static_cast<int>(page.registrations.size()) <= limit) {
