@@ -806,23 +806,7 @@ absl::StatusOr<EventCounts> FakeRegistrationStore::Counts(const std::string& eve
   };
   c.waiting_by_pool.emplace_back("general", waiting("general"));
   for (const std::string& p : pools) c.waiting_by_pool.emplace_back(p, waiting(p));
-  for (const auto& [field, n] : ev.counts) {
-    if (field == "taken:general") {
-      c.taken_general = n;
-    } else if (field.rfind("taken:", 0) == 0) {
-      c.taken_by_pool.emplace_back(field.substr(6), n);
-    } else if (field == "n:1") {
-      c.confirmed = n;
-    } else if (field == "n:2") {
-      c.waitlisted = n;
-    } else if (field == "n:3") {
-      c.pending = n;
-    } else if (field == "n:4") {
-      c.cancelled = n;
-    } else if (field == "n:5") {
-      c.rejected = n;
-    }
-  }
+  for (const auto& [field, n] : ev.counts) AddCountsField(field, n, c);
   return c;
 }
 

@@ -390,22 +390,7 @@ absl::StatusOr<EventCounts> RedisRegistrationStore::Counts(const std::string& ev
   const auto& reply = (*replies)[0];
   for (size_t i = 0; i + 1 < redis::ArraySize(*reply); i += 2) {
     std::string field = redis::AsString(redis::ArrayAt(*reply, i));
-    int64_t n = redis::AsInt(redis::ArrayAt(*reply, i + 1));
-    if (field == "taken:general") {
-      c.taken_general = n;
-    } else if (field.rfind("taken:", 0) == 0) {
-      c.taken_by_pool.emplace_back(field.substr(6), n);
-    } else if (field == "n:1") {
-      c.confirmed = n;
-    } else if (field == "n:2") {
-      c.waitlisted = n;
-    } else if (field == "n:3") {
-      c.pending = n;
-    } else if (field == "n:4") {
-      c.cancelled = n;
-    } else if (field == "n:5") {
-      c.rejected = n;
-    }
+    AddCountsField(field, redis::AsInt(redis::ArrayAt(*reply, i + 1)), c);
   }
   return c;
 }

@@ -86,6 +86,10 @@ struct EventCounts {
   int64_t confirmed = 0, waitlisted = 0, pending = 0, cancelled = 0, rejected = 0;
 };
 
+// Adds one field of an event's "counts" hash (see lua/common.lua) to `counts`: taken:<seat>
+// and n:<status>; other fields (seq) are ignored.
+void AddCountsField(const std::string& field, int64_t value, EventCounts& counts);
+
 struct RegistrationPage {
   std::vector<events::v1::Registration> registrations;
   // The sequence to continue after; 0 when there are no more.
