@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/registration/rules/csv.h"
 #include "services/registration/store/fake_registration_store.h"
 #include "tests/registration/registration_test_support.h"
 
@@ -431,6 +432,20 @@ TEST_P(RegistrarTest, ListingPagesByStatusAndPool) {
     list.mutable_page()->set_page_token(page->next_page_token());
   }
   EXPECT_EQ(positions, (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+  // The export shows the same positions.
+  auto csv = registrar_->Export(kOrg, event_);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  auto rows = ParseCsv(csv->content());
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  const auto& header = (*rows)[0];
+  const size_t status_col = std::find(header.begin(), header.end(), "status") - header.begin();
+  const size_t position_col =
+      std::find(header.begin(), header.end(), "waitlist_position") - header.begin();
+  std::vector<std::string> exported;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    if ((*rows)[i][status_col] == "waitlisted") exported.push_back((*rows)[i][position_col]);
+  }
+  EXPECT_EQ(exported, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
   list.mutable_page()->set_page_token("nonsense");
   EXPECT_EQ(registrar_->List(kOrg, list).status().code(), absl::StatusCode::kInvalidArgument);
 }

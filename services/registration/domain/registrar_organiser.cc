@@ -1,4 +1,7 @@
 // The organisers' side of Registrar: settings, lists, capacity, decisions, attendance.
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -237,6 +240,16 @@ absl::StatusOr<events::v1::ExportFile> Registrar::Export(const std::string& org_
     for (auto& r : page.registrations) all.push_back(std::move(r));
     after = page.next_after_sequence;
   } while (after != 0);
+  // Waiting-list positions, as the lists hold them: by sequence within each pool.
+  std::vector<Registration*> waiting;
+  for (auto& r : all) {
+    if (r.status() == events::v1::REGISTRATION_STATUS_WAITLISTED) waiting.push_back(&r);
+  }
+  std::sort(waiting.begin(), waiting.end(), [](const Registration* a, const Registration* b) {
+    return a->sequence() < b->sequence();
+  });
+  std::map<std::string, int32_t> next_position;
+  for (Registration* r : waiting) r->set_waitlist_position(++next_position[r->pool()]);
   events::v1::ExportFile file;
   file.set_filename(absl::StrCat(event_id, "-registrations.csv"));
   file.set_content_type("text/csv; charset=utf-8");
