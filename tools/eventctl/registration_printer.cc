@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "services/registration/rules/csv.h"
 
 namespace events::eventctl {
 namespace {
@@ -74,37 +76,15 @@ std::string UtcTime(int64_t unix_ms) {
 }  // namespace
 
 std::string RegistrationStatusWord(RegistrationStatus status) {
-  switch (status) {
-    case events::v1::REGISTRATION_STATUS_CONFIRMED:
-      return "confirmed";
-    case events::v1::REGISTRATION_STATUS_WAITLISTED:
-      return "waitlisted";
-    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
-      return "pending";
-    case events::v1::REGISTRATION_STATUS_CANCELLED:
-      return "cancelled";
-    case events::v1::REGISTRATION_STATUS_REJECTED:
-      return "rejected";
-    default:
-      return "unknown";
-  }
+  // The export's words, shortened where the command line's --status uses a shorter one.
+  std::string word = registration::RegistrationStatusWord(status);
+  if (status == events::v1::REGISTRATION_STATUS_PENDING_APPROVAL) return "pending";
+  return word.empty() ? "unknown" : word;
 }
 
 std::string ParticipationWord(Participation participation) {
-  switch (participation) {
-    case events::v1::PARTICIPATION_LIVED_EXPERIENCE:
-      return "lived-experience";
-    case events::v1::PARTICIPATION_CARER:
-      return "carer";
-    case events::v1::PARTICIPATION_PROFESSIONAL:
-      return "professional";
-    case events::v1::PARTICIPATION_STUDENT:
-      return "student";
-    case events::v1::PARTICIPATION_OTHER:
-      return "other";
-    default:
-      return "";
-  }
+  // The command line's words: the export's with '-' for '_' (--participation lived-experience).
+  return absl::StrReplaceAll(registration::ParticipationWord(participation), {{"_", "-"}});
 }
 
 std::string DescribeRegisterOutcome(const events::v1::RegisterResponse& response) {

@@ -128,40 +128,6 @@ void AppendRow(const std::vector<std::string>& fields, std::string* out) {
   out->append("\r\n");
 }
 
-std::string StatusWord(events::v1::RegistrationStatus status) {
-  switch (status) {
-    case events::v1::REGISTRATION_STATUS_CONFIRMED:
-      return "confirmed";
-    case events::v1::REGISTRATION_STATUS_WAITLISTED:
-      return "waitlisted";
-    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
-      return "pending_approval";
-    case events::v1::REGISTRATION_STATUS_CANCELLED:
-      return "cancelled";
-    case events::v1::REGISTRATION_STATUS_REJECTED:
-      return "rejected";
-    default:
-      return "";
-  }
-}
-
-std::string ParticipationWord(events::v1::Participation participation) {
-  switch (participation) {
-    case events::v1::PARTICIPATION_LIVED_EXPERIENCE:
-      return "lived_experience";
-    case events::v1::PARTICIPATION_CARER:
-      return "carer";
-    case events::v1::PARTICIPATION_PROFESSIONAL:
-      return "professional";
-    case events::v1::PARTICIPATION_STUDENT:
-      return "student";
-    case events::v1::PARTICIPATION_OTHER:
-      return "other";
-    default:
-      return "";
-  }
-}
-
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 // RFC 3339 in UTC to the second, e.g. 2026-03-10T10:00:00Z; empty when unknown (0).
@@ -246,7 +212,7 @@ std::string RegistrationsCsv(const std::vector<events::v1::Registration>& regs,
   std::vector<std::string> row;
   for (const auto& r : regs) {
     row = {r.id(),
-           StatusWord(r.status()),
+           RegistrationStatusWord(r.status()),
            r.name(),
            r.email(),
            r.organisation(),
@@ -266,6 +232,40 @@ std::string RegistrationsCsv(const std::vector<events::v1::Registration>& regs,
     AppendRow(row, &out);
   }
   return out;
+}
+
+std::string RegistrationStatusWord(events::v1::RegistrationStatus status) {
+  switch (status) {
+    case events::v1::REGISTRATION_STATUS_CONFIRMED:
+      return "confirmed";
+    case events::v1::REGISTRATION_STATUS_WAITLISTED:
+      return "waitlisted";
+    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
+      return "pending_approval";
+    case events::v1::REGISTRATION_STATUS_CANCELLED:
+      return "cancelled";
+    case events::v1::REGISTRATION_STATUS_REJECTED:
+      return "rejected";
+    default:
+      return "";
+  }
+}
+
+std::string ParticipationWord(events::v1::Participation participation) {
+  switch (participation) {
+    case events::v1::PARTICIPATION_LIVED_EXPERIENCE:
+      return "lived_experience";
+    case events::v1::PARTICIPATION_CARER:
+      return "carer";
+    case events::v1::PARTICIPATION_PROFESSIONAL:
+      return "professional";
+    case events::v1::PARTICIPATION_STUDENT:
+      return "student";
+    case events::v1::PARTICIPATION_OTHER:
+      return "other";
+    default:
+      return "";
+  }
 }
 
 }  // namespace events::registration

@@ -39,6 +39,12 @@ absl::StatusOr<std::vector<std::string>> EmailsFromAttendanceCsv(absl::string_vi
 // choices joined with "; ". Fields are quoted when needed, lines end with CRLF, and a field
 // that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
 // leading apostrophe.
+// The words exports use: "confirmed", "waitlisted", "pending_approval", "cancelled",
+// "rejected" ("" for UNSPECIFIED); "lived_experience", "carer", "professional", "student",
+// "other" ("" for UNSPECIFIED).
+std::string RegistrationStatusWord(events::v1::RegistrationStatus status);
+std::string ParticipationWord(events::v1::Participation participation);
+
 std::string RegistrationsCsv(const std::vector<events::v1::Registration>& regs,
                              const events::v1::RegistrationSettings& settings);
 
