@@ -19,8 +19,7 @@ absl::StatusOr<redis::RedisOptions> StartService(const config::EnvReader& env,
     if (!hint.empty()) std::fprintf(stderr, "(%s)\n", std::string(hint).c_str());
     return absl::FailedPreconditionError("bad configuration");
   }
-  if (absl::Status s = logging::InitLogging({name, config.log_format, config.log_level});
-      !s.ok()) {
+  if (absl::Status s = logging::InitLogging({name, config.log_format, config.log_level}); !s.ok()) {
     std::fprintf(stderr, "%s: cannot start: %s\n", name.c_str(), std::string(s.message()).c_str());
     return absl::FailedPreconditionError("logging");
   }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/util/clock.h"
 
@@ -77,6 +78,12 @@ bool IsWellFormedId(absl::string_view id, absl::string_view prefix) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+absl::Status ValidateEventId(absl::string_view event_id) {
+  if (IsWellFormedId(event_id, "ev")) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
 }
 
 }  // namespace events

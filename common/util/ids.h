@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace events {
@@ -33,5 +34,8 @@ std::string Sha256Hex(absl::string_view input);
 // True when id is prefix + "_" + 26 Crockford base32 characters, optionally followed by
 // "-" and 1 to 4 digits (a series occurrence). Used to validate ids from requests.
 bool IsWellFormedId(absl::string_view id, absl::string_view prefix);
+
+// OK for a well-formed event id; otherwise INVALID_ARGUMENT naming the field "event_id".
+absl::Status ValidateEventId(absl::string_view event_id);
 
 }  // namespace events

@@ -24,12 +24,6 @@ namespace {
 
 constexpr int kMaxAttempts = 3;
 
-absl::Status EventIdError(const std::string& event_id) {
-  if (IsWellFormedId(event_id, "ev")) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
-}
-
 std::string WhenText(const std::string& unix_ms) {
   int64_t ms = 0;
   (void)absl::SimpleAtoi(unix_ms, &ms);
@@ -75,14 +69,19 @@ Registrar::Registrar(RegistrationStore& store, EventDirectory& directory, const 
     : store_(store), directory_(directory), clock_(clock), ids_(ids), options_(options) {}
 
 absl::StatusOr<EventFacts> Registrar::Facts(const std::string& event_id) {
-  EVENTS_RETURN_IF_ERROR(EventIdError(event_id));
+  EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
   EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> stored, store_.GetFacts(event_id));
   if (stored.has_value()) return *stored;
+  return FetchFacts(event_id);
+}
+
+absl::StatusOr<EventFacts> Registrar::FetchFacts(const std::string& event_id) {
   absl::StatusOr<EventFacts> fetched = directory_.Fetch(event_id);
   if (absl::IsNotFound(fetched.status())) {
     return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
   }
   if (!fetched.ok()) return fetched.status();
+  // Stored unless the projection has as new or newer already.
   EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
   return fetched;
 }
@@ -115,7 +114,7 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::
 
 absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest& request,
                                                const std::string& client_address) {
-  EVENTS_RETURN_IF_ERROR(EventIdError(request.event_id()));
+  EVENTS_RETURN_IF_ERROR(ValidateEventId(request.event_id()));
   bool refresh = false;
   bool fetched_facts = false;
   for (int attempt = 1;; ++attempt) {
@@ -183,12 +182,7 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
         }
         fetched_facts = true;
         // Straight from scheduling: the projection may have been written meanwhile, older.
-        absl::StatusOr<EventFacts> fetched = directory_.Fetch(request.event_id());
-        if (absl::IsNotFound(fetched.status())) {
-          return absl::NotFoundError(absl::StrCat("event ", request.event_id(), " not found"));
-        }
-        if (!fetched.ok()) return fetched.status();
-        EVENTS_RETURN_IF_ERROR(store_.UpsertFacts(*fetched));
+        EVENTS_RETURN_IF_ERROR(FetchFacts(request.event_id()).status());
         continue;
       }
       case RegisterOutcome::kNotPublished:
@@ -220,7 +214,6 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
 absl::Status Registrar::RefreshFacts(const std::string& event_id) {
   absl::StatusOr<EventFacts> fetched = directory_.Fetch(event_id);
   if (!fetched.ok()) return absl::OkStatus();  // keep the projection's answer
-  // Stored unless the projection has as new or newer already.
   return store_.UpsertFacts(*fetched);
 }
 
@@ -250,7 +243,7 @@ absl::StatusOr<Registered> Registrar::Replay(const RegisterResult& result,
 }
 
 absl::Status Registrar::ResendLink(const std::string& event_id, const std::string& email) {
-  EVENTS_RETURN_IF_ERROR(EventIdError(event_id));
+  EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
   EVENTS_RETURN_IF_ERROR(CheckEmail(email, "email"));
   return store_.ResendLink(event_id, NormaliseEmail(email), clock_.NowUnixMs());
 }

@@ -99,6 +99,9 @@ class Registrar {
   absl::StatusOr<events::v1::Registration> Changed(
       const std::string& event_id, const std::string& registration_id, ChangeAction action,
       const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing);
+  // Asks scheduling and writes the answer into the projection (unless it has newer).
+  // NOT_FOUND when scheduling has no such event.
+  absl::StatusOr<EventFacts> FetchFacts(const std::string& event_id);
   // Re-reads the facts from scheduling into the projection (unless it has newer ones); a
   // scheduling that cannot be reached leaves the projection as it is.
   absl::Status RefreshFacts(const std::string& event_id);

@@ -13,19 +13,13 @@ namespace events::registration {
 
 using events::auth::Caller;
 using events::auth::Role;
+using events::rpc::Reply;
 using events::rpc::ToGrpcStatus;
 
 namespace {
 
 constexpr char kReadScope[] = "registrations:read";
 constexpr size_t kMaxCsvBytes = 2 << 20;
-
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
 
 // An organiser of some organisation (or, for reads, an integration key with the scope).
 absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,

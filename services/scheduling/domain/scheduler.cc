@@ -36,6 +36,16 @@ std::vector<events::v1::AgendaSession> AgendaOf(const Event& event) {
 
 }  // namespace
 
+void MarkPublished(Event& event, int64_t now_unix_ms) {
+  event.set_published_unix_ms(now_unix_ms);
+  if (event.registration_opens_unix_ms() == 0) event.set_registration_opens_unix_ms(now_unix_ms);
+}
+
+void MarkCancelled(Event& event, const std::string& reason) {
+  event.set_cancellation_reason(reason);
+  event.set_sequence(event.sequence() + 1);
+}
+
 void SetResolvedTimes(Event& event, int64_t start_unix_ms, int64_t end_unix_ms,
                       int64_t opens_unix_ms, int64_t closes_unix_ms) {
   const std::string& zone = event.details().time_zone();
@@ -73,10 +83,7 @@ absl::StatusOr<Event> Scheduler::Create(const std::string& org_id, const EventDe
 }
 
 absl::StatusOr<Event> Scheduler::LoadOwned(const std::string& org_id, const std::string& event_id) {
-  if (!IsWellFormedId(event_id, "ev")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
-  }
+  EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
   absl::StatusOr<Event> event = store_.Get(event_id);
   // Another organisation's event is reported exactly like a missing one.
   if (event.ok() && event->org_id() != org_id) {
@@ -193,9 +200,7 @@ absl::StatusOr<Event> Scheduler::Publish(const std::string& org_id, const std::s
                         "cannot publish event ", event_id, ": its start (", next.start_rfc3339(),
                         ") has passed; change its time with UpdateEvent first"));
                   }
-                  next.set_published_unix_ms(now);
-                  if (next.registration_opens_unix_ms() == 0)
-                    next.set_registration_opens_unix_ms(now);
+                  MarkPublished(next, now);
                   return absl::OkStatus();
                 });
 }
@@ -270,8 +275,7 @@ absl::StatusOr<Event> Scheduler::Cancel(const std::string& org_id, const std::st
   EVENTS_RETURN_IF_ERROR(CheckText(reason, "reason", 0, kMaxReasonChars, true));
   return Mutate(org_id, event_id, expected_version, Action::kCancel, reason,
                 [&](Event& next, EventWrite&) -> absl::Status {
-                  next.set_cancellation_reason(reason);
-                  next.set_sequence(next.sequence() + 1);
+                  MarkCancelled(next, reason);
                   return absl::OkStatus();
                 });
 }

@@ -119,6 +119,11 @@ class Scheduler {
   SchedulerOptions options_;
 };
 
+// What publishing and cancelling change on an event besides its status; shared by single
+// events and whole series.
+void MarkPublished(events::v1::Event& event, int64_t now_unix_ms);
+void MarkCancelled(events::v1::Event& event, const std::string& reason);
+
 // Sets the resolved instants and RFC 3339 strings of an event from its details.
 void SetResolvedTimes(events::v1::Event& event, int64_t start_unix_ms, int64_t end_unix_ms,
                       int64_t opens_unix_ms, int64_t closes_unix_ms);

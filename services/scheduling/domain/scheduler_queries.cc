@@ -39,10 +39,7 @@ absl::StatusOr<int> Scheduler::PageSize(const events::v1::PageRequest& page) con
 }
 
 absl::StatusOr<Event> Scheduler::Get(const std::string& viewer_org, const std::string& event_id) {
-  if (!IsWellFormedId(event_id, "ev")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
-  }
+  EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
   absl::StatusOr<Event> event = store_.Get(event_id);
   if (event.ok() && !VisibleTo(*event, viewer_org)) {
     return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));

@@ -124,11 +124,9 @@ absl::StatusOr<Series> Scheduler::MutateSeries(const std::string& org_id,
       Event next = current;
       next.set_status(StatusAfter(current.status(), action));
       if (action == Action::kPublish) {
-        next.set_published_unix_ms(now);
-        if (next.registration_opens_unix_ms() == 0) next.set_registration_opens_unix_ms(now);
+        MarkPublished(next, now);
       } else {
-        next.set_cancellation_reason(reason);
-        next.set_sequence(next.sequence() + 1);
+        MarkCancelled(next, reason);
       }
       next.set_version(current.version() + 1);
       next.set_updated_unix_ms(now);

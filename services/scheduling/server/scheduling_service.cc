@@ -19,14 +19,13 @@ namespace {
 
 constexpr absl::string_view kReadScope = "events:read";
 
-// Copies a domain result into the response, or maps its error.
+// rpc::Reply, counting a success.
 template <typename T>
 grpc::Status Reply(absl::StatusOr<T> result, T* response,
                    prometheus::Counter* on_success = nullptr) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  if (on_success != nullptr) on_success->Increment();
-  return grpc::Status::OK;
+  grpc::Status status = events::rpc::Reply(std::move(result), response);
+  if (status.ok() && on_success != nullptr) on_success->Increment();
+  return status;
 }
 
 grpc::Status ReplyPage(absl::StatusOr<EventPage> page, events::v1::ListEventsResponse* response) {
