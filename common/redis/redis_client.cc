@@ -83,6 +83,53 @@ absl::StatusOr<ReplyPtr> RedisClient::Command(const std::vector<std::string>& ar
   return reply;
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
+    const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(arg_lists.size());
+  for (const std::vector<std::string>& args : arg_lists) {
+    std::vector<std::string>& argv = commands.emplace_back();
+    argv.reserve(3 + args.size());
+    argv.insert(argv.end(), {"EVALSHA", script.sha1(), "0"});
+    argv.insert(argv.end(), args.begin(), args.end());
+  }
+  std::vector<absl::StatusOr<ReplyPtr>> out;
+  if (commands.empty()) return out;
+
+  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run(commands);
+  if (!replies.ok()) return replies.status();
+
+  // Calls refused with NOSCRIPT did not run: load the script and run just those again.
+  std::vector<size_t> refused;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    if (IsErrorReply((*replies)[i], "NOSCRIPT")) refused.push_back(i);
+  }
+  if (!refused.empty()) {
+    std::vector<std::vector<std::string>> again = {{"SCRIPT", "LOAD", script.source()}};
+    for (size_t i : refused) again.push_back(commands[i]);
+    absl::StatusOr<std::vector<ReplyPtr>> retried = (*lease)->Run(again);
+    if (!retried.ok()) return retried.status();
+    if ((*retried)[0]->type == REDIS_REPLY_ERROR) {
+      return absl::InternalError(absl::StrCat("Could not load Lua script ", script.name(), ": ",
+                                              AsString(*(*retried)[0])));
+    }
+    for (size_t k = 0; k < refused.size(); ++k) {
+      (*replies)[refused[k]] = std::move((*retried)[k + 1]);
+    }
+  }
+  out.reserve(replies->size());
+  for (ReplyPtr& reply : *replies) {
+    if (reply->type == REDIS_REPLY_ERROR) {
+      out.emplace_back(ErrorReplyStatus(*reply, options_));
+    } else {
+      out.emplace_back(std::move(reply));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<ReplyPtr>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   if (commands.empty()) return std::vector<ReplyPtr>();

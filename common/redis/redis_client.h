@@ -96,6 +96,13 @@ class RedisClient {
   absl::StatusOr<ReplyPtr> Eval(const LuaScript& script, const std::vector<std::string>& keys,
                                 const std::vector<std::string>& args);
 
+  // The same script with each of `arg_lists`, pipelined: one round trip on one connection,
+  // each EVALSHA still atomic on its own and run in the given order. One result per list:
+  // the reply, or the status of its error reply. NOSCRIPT is handled as Eval does (one load,
+  // then the refused calls again). A failed round trip fails all (some may have run).
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
+      const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists);
+
   // PING; OK when Redis answers.
   absl::Status Ping();
 

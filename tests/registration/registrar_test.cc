@@ -5,9 +5,11 @@
 #include "services/registration/domain/registrar.h"
 
 #include <atomic>
+#include <future>
 #include <set>
 #include <thread>
 
+#include "common/util/thread_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/registration/rules/csv.h"
@@ -275,6 +277,95 @@ TEST_P(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
   }
   auto ttl = redis_->Command({"PTTL", redis::AsString(redis::ArrayAt(**dump, 0))});
   EXPECT_GT(redis::AsInt(**ttl), 23 * 3600 * 1000LL);
+}
+
+// RegisterAsync, the path the gRPC server takes, gives the answers Register gives: the usual
+// call through the store's queue (on Redis, pipelined on its sender threads), and the rare
+// ones (settings not cached yet, a replay, a closed event) on the slow threads.
+TEST_P(RegistrarTest, RegisterAsyncAnswersAsRegisterDoes) {
+  ThreadPool slow(2);
+  auto register_async = [&](const events::v1::RegisterRequest& r) {
+    std::promise<absl::StatusOr<Registered>> answer;
+    registrar_->RegisterAsync(r, "10.0.0.1", slow,
+                              [&answer](absl::StatusOr<Registered> a) { answer.set_value(a); });
+    return answer.get_future().get();
+  };
+  // The first call finds no cached settings: the blocking path, on a slow thread.
+  auto first = register_async(Person(event_, 0));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->registration.status(), events::v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(first->registration.sequence(), 1);
+
+  // Many at once from many threads: 2 places left, then a waiting list in server order.
+  constexpr int kPeople = 40;
+  std::vector<std::promise<absl::StatusOr<Registered>>> answers(kPeople);
+  std::vector<events::v1::RegisterRequest> requests;
+  for (int i = 1; i <= kPeople; ++i) requests.push_back(Person(event_, i));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kPeople; i += 4) {
+        registrar_->RegisterAsync(
+            requests[i], "10.0.0.1", slow,
+            [&answers, i](absl::StatusOr<Registered> a) { answers[i].set_value(std::move(a)); });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  int confirmed = 0;
+  std::set<int> positions;
+  std::set<std::string> tokens;
+  for (auto& a : answers) {
+    absl::StatusOr<Registered> r = a.get_future().get();
+    ASSERT_TRUE(r.ok()) << r.status();
+    tokens.insert(r->token);
+    if (r->registration.status() == events::v1::REGISTRATION_STATUS_CONFIRMED) {
+      ++confirmed;
+    } else {
+      EXPECT_EQ(r->registration.status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+      // Position n for the n-th on the list: sequence 4 is first (three places in all).
+      EXPECT_EQ(r->registration.waitlist_position(), r->registration.sequence() - 3);
+      positions.insert(r->registration.waitlist_position());
+    }
+    auto mine = registrar_->GetMine(r->token);
+    ASSERT_TRUE(mine.ok()) << mine.status();
+    EXPECT_EQ(mine->id(), r->registration.id());
+  }
+  EXPECT_EQ(confirmed, 2);
+  EXPECT_EQ(positions.size(), static_cast<size_t>(kPeople - 2));
+  EXPECT_EQ(tokens.size(), static_cast<size_t>(kPeople));
+
+  // Refusals come back as Register's.
+  auto again = Person(event_, 3);
+  again.set_email("PERSON3@example.org");
+  EXPECT_EQ(register_async(again).status().code(), absl::StatusCode::kAlreadyExists);
+  auto bad = Person(event_, 99);
+  bad.set_email("not an address");
+  auto refused = register_async(bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("email"));
+  EXPECT_EQ(register_async(Person("not-an-id", 1)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // A replay answers with the original registration and token.
+  auto keyed = Person(event_, 100);
+  keyed.set_idempotency_key("5e0c1a9b-8f7d-4e2a-b3c6-d1e0f9a8b7c6");
+  auto original = register_async(keyed);
+  ASSERT_TRUE(original.ok()) << original.status();
+  auto replayed = register_async(keyed);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->registration.id(), original->registration.id());
+  EXPECT_EQ(replayed->token, original->token);
+
+  // An event that closed since its settings were cached: refused, not registered.
+  EventFacts closed = OpenEvent(event_, 3);
+  closed.registration_closes_unix_ms = kNow - 10;
+  closed.version += 1;
+  directory_.Put(closed);
+  ASSERT_TRUE(store_->UpsertFacts(closed).ok());
+  auto late = register_async(Person(event_, 200));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(late.status().message()), HasSubstr("closed at"));
 }
 
 TEST_P(RegistrarTest, ASecondRegistrationWithTheSameEmailRevealsNothing) {

@@ -2,6 +2,9 @@
 
 #include <openssl/crypto.h>
 
+#include <memory>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -13,6 +16,7 @@
 #include "common/util/ids.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
+#include "common/util/thread_pool.h"
 #include "services/registration/rules/registration_rules.h"
 
 namespace events::registration {
@@ -95,6 +99,17 @@ absl::StatusOr<EventFacts> Registrar::OwnedFacts(const std::string& org_id,
   return facts;
 }
 
+std::optional<events::v1::RegistrationSettings> Registrar::FreshSettings(
+    const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = settings_cache_.find(event_id);
+  if (it == settings_cache_.end() ||
+      std::chrono::steady_clock::now() - it->second.fetched >= options_.settings_cache_ttl) {
+    return std::nullopt;
+  }
+  return it->second.settings;
+}
+
 absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::string& event_id,
                                                                      bool refresh) {
   const auto now = std::chrono::steady_clock::now();
@@ -112,6 +127,77 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::
   return stored.settings;
 }
 
+absl::StatusOr<Registrar::Prepared> Registrar::Prepare(
+    const events::v1::RegisterRequest& request, const events::v1::RegistrationSettings& settings,
+    const std::string& client_address) {
+  EVENTS_RETURN_IF_ERROR(ValidateRegisterRequest(request, settings));
+  Prepared p;
+  p.now = clock_.NowUnixMs();
+  NewRegistration& reg = p.reg;
+  Registration& r = reg.registration;
+  const std::string core(bus::PartitionKeyOf(request.event_id()));
+  r.set_id(absl::StrCat("rg_", core, "-", ids_.New("x").substr(2)));
+  r.set_event_id(request.event_id());
+  r.set_name(std::string(absl::StripAsciiWhitespace(request.name())));
+  r.set_email(std::string(absl::StripAsciiWhitespace(request.email())));
+  r.set_organisation(request.organisation());
+  r.set_participation(request.participation());
+  *r.mutable_answers() = request.answers();
+  r.set_companion(request.companion());
+  r.set_pool(PoolOf(request));
+  r.set_created_unix_ms(p.now);
+  p.token = absl::StrCat(r.id(), ".", RandomToken(32));
+  reg.email_normalised = NormaliseEmail(request.email());
+  reg.token_hash = Sha256Hex(p.token);
+  reg.places = request.companion() ? 2 : 1;
+  reg.marketing_opt_in = request.marketing_opt_in();
+  reg.settings_version = settings.version();
+  if (!request.idempotency_key().empty()) {
+    reg.idempotency_hash = Sha256Hex(request.idempotency_key());
+    reg.fingerprint = RequestFingerprint(request);
+    EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token,
+                            Seal(TokenKey(request.idempotency_key()), p.token));
+  }
+  reg.client_address = client_address;
+  reg.limit_per_address_per_minute = options_.limit_per_address_per_minute;
+  reg.limit_per_event_per_second = options_.limit_per_event_per_second;
+  return p;
+}
+
+Registered Registrar::Created(Prepared prepared, const RegisterResult& result) {
+  Registration& r = prepared.reg.registration;
+  r.set_status(result.status);
+  r.set_sequence(result.sequence);
+  r.set_waitlist_position(result.waitlist_position);
+  r.set_marketing_opt_in(prepared.reg.marketing_opt_in);
+  r.set_version(1);
+  r.set_updated_unix_ms(prepared.now);
+  return Registered{std::move(r), std::move(prepared.token)};
+}
+
+std::optional<absl::Status> Registrar::FinalRefusal(RegisterOutcome outcome) {
+  switch (outcome) {
+    case RegisterOutcome::kRateLimitedAddress:
+      return absl::ResourceExhaustedError(
+          "too many registrations from your address for this event; wait a minute and try "
+          "again");
+    case RegisterOutcome::kRateLimitedEvent:
+      return absl::ResourceExhaustedError(
+          "this event is taking more registrations than it can handle this second; try again "
+          "in a few seconds");
+    case RegisterOutcome::kIdempotencyMismatch:
+      return absl::InvalidArgumentError(
+          "idempotency_key was already used for a different request; use a new key for a new "
+          "request");
+    case RegisterOutcome::kDuplicate:
+      return absl::AlreadyExistsError(
+          "this e-mail address is already registered for this event; to get your link "
+          "again, use ResendLink with the same address");
+    default:
+      return std::nullopt;
+  }
+}
+
 absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest& request,
                                                const std::string& client_address) {
   EVENTS_RETURN_IF_ERROR(ValidateEventId(request.event_id()));
@@ -120,62 +206,14 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
   for (int attempt = 1;; ++attempt) {
     EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings,
                             Settings(request.event_id(), refresh));
-    EVENTS_RETURN_IF_ERROR(ValidateRegisterRequest(request, settings));
-
-    const int64_t now = clock_.NowUnixMs();
-    NewRegistration reg;
-    Registration& r = reg.registration;
-    const std::string core(bus::PartitionKeyOf(request.event_id()));
-    r.set_id(absl::StrCat("rg_", core, "-", ids_.New("x").substr(2)));
-    r.set_event_id(request.event_id());
-    r.set_name(std::string(absl::StripAsciiWhitespace(request.name())));
-    r.set_email(std::string(absl::StripAsciiWhitespace(request.email())));
-    r.set_organisation(request.organisation());
-    r.set_participation(request.participation());
-    *r.mutable_answers() = request.answers();
-    r.set_companion(request.companion());
-    r.set_pool(PoolOf(request));
-    r.set_created_unix_ms(now);
-    const std::string token = absl::StrCat(r.id(), ".", RandomToken(32));
-    reg.email_normalised = NormaliseEmail(request.email());
-    reg.token_hash = Sha256Hex(token);
-    reg.places = request.companion() ? 2 : 1;
-    reg.marketing_opt_in = request.marketing_opt_in();
-    reg.settings_version = settings.version();
-    if (!request.idempotency_key().empty()) {
-      reg.idempotency_hash = Sha256Hex(request.idempotency_key());
-      reg.fingerprint = RequestFingerprint(request);
-      EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token,
-                              Seal(TokenKey(request.idempotency_key()), token));
-    }
-    reg.client_address = client_address;
-    reg.limit_per_address_per_minute = options_.limit_per_address_per_minute;
-    reg.limit_per_event_per_second = options_.limit_per_event_per_second;
-
-    EVENTS_ASSIGN_OR_RETURN(RegisterResult result, store_.Register(reg, now));
+    EVENTS_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, settings, client_address));
+    EVENTS_ASSIGN_OR_RETURN(RegisterResult result, store_.Register(prepared.reg, prepared.now));
+    if (std::optional<absl::Status> refused = FinalRefusal(result.outcome)) return *refused;
     switch (result.outcome) {
       case RegisterOutcome::kCreated:
-        r.set_status(result.status);
-        r.set_sequence(result.sequence);
-        r.set_waitlist_position(result.waitlist_position);
-        r.set_marketing_opt_in(request.marketing_opt_in());
-        r.set_version(1);
-        r.set_updated_unix_ms(now);
-        return Registered{r, token};
+        return Created(std::move(prepared), result);
       case RegisterOutcome::kReplay:
         return Replay(result, request.idempotency_key());
-      case RegisterOutcome::kRateLimitedAddress:
-        return absl::ResourceExhaustedError(
-            "too many registrations from your address for this event; wait a minute and try "
-            "again");
-      case RegisterOutcome::kRateLimitedEvent:
-        return absl::ResourceExhaustedError(
-            "this event is taking more registrations than it can handle this second; try again "
-            "in a few seconds");
-      case RegisterOutcome::kIdempotencyMismatch:
-        return absl::InvalidArgumentError(
-            "idempotency_key was already used for a different request; use a new key for a new "
-            "request");
       case RegisterOutcome::kNoFacts: {
         if (fetched_facts || attempt >= kMaxAttempts) {
           return absl::UnavailableError("the event's details are not available yet; try again");
@@ -203,12 +241,49 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
         }
         refresh = true;
         continue;
-      case RegisterOutcome::kDuplicate:
-        return absl::AlreadyExistsError(
-            "this e-mail address is already registered for this event; to get your link "
-            "again, use ResendLink with the same address");
+      default:
+        return absl::InternalError("unexpected outcome from the registration store");
     }
   }
+}
+
+void Registrar::RegisterAsync(const events::v1::RegisterRequest& request,
+                              const std::string& client_address, ThreadPool& slow,
+                              RegisterDone done) {
+  // Anything but the usual path runs the blocking Register on `slow`; `request` stays
+  // valid until `done` has run, so it can be read there.
+  auto blocking = [this, &request, client_address, &slow, done]() {
+    slow.Post([this, &request, client_address, done] { done(Register(request, client_address)); });
+  };
+  if (absl::Status s = ValidateEventId(request.event_id()); !s.ok()) return done(s);
+  std::optional<events::v1::RegistrationSettings> settings = FreshSettings(request.event_id());
+  if (!settings.has_value()) return blocking();
+  absl::StatusOr<Prepared> prepared = Prepare(request, *settings, client_address);
+  if (!prepared.ok()) return done(prepared.status());
+
+  auto shared = std::make_shared<Prepared>(*std::move(prepared));
+  const NewRegistration& reg = shared->reg;
+  store_.RegisterAsync(
+      reg, shared->now,
+      [this, shared, &request, blocking, &slow, done](absl::StatusOr<RegisterResult> result) {
+        if (!result.ok()) return done(result.status());
+        if (std::optional<absl::Status> refused = FinalRefusal(result->outcome)) {
+          return done(*refused);
+        }
+        switch (result->outcome) {
+          case RegisterOutcome::kCreated:
+            return done(Created(std::move(*shared), *result));
+          case RegisterOutcome::kReplay:
+            // Reads the original registration: a round trip, so not on the store's thread.
+            return slow.Post([this, result = *result, &request, done] {
+              done(Replay(result, request.idempotency_key()));
+            });
+          default:
+            // Facts or settings to refresh first (nothing was written): the blocking path
+            // knows how, and these are rare.
+            return blocking();
+        }
+      });
 }
 
 absl::Status Registrar::RefreshFacts(const std::string& event_id) {

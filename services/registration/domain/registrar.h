@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,7 @@
 namespace events {
 class Clock;
 class IdGenerator;
+class ThreadPool;
 }  // namespace events
 
 namespace events::registration {
@@ -53,6 +55,14 @@ class Registrar {
 
   absl::StatusOr<Registered> Register(const events::v1::RegisterRequest& request,
                                       const std::string& client_address);
+  using RegisterDone = std::function<void(absl::StatusOr<Registered>)>;
+  // Register without holding the calling thread while Redis works: the usual call (settings
+  // cached, event open) goes through RegistrationStore::RegisterAsync and `done` runs on
+  // the store's thread; anything else (a replay, facts or settings to fetch) runs the
+  // blocking Register on a `slow` thread. `done` runs exactly once, possibly before this
+  // returns; `request` and `slow` must stay valid until it has run.
+  void RegisterAsync(const events::v1::RegisterRequest& request, const std::string& client_address,
+                     ThreadPool& slow, RegisterDone done);
   absl::Status ResendLink(const std::string& event_id, const std::string& email);
   absl::StatusOr<events::v1::RegistrationSettings> Form(const std::string& event_id);
 
@@ -94,6 +104,22 @@ class Registrar {
   absl::StatusOr<EventFacts> OwnedFacts(const std::string& org_id, const std::string& event_id);
   absl::StatusOr<events::v1::RegistrationSettings> Settings(const std::string& event_id,
                                                             bool refresh);
+  // The cached settings while fresh, without going to Redis.
+  std::optional<events::v1::RegistrationSettings> FreshSettings(const std::string& event_id);
+
+  // A registration ready for the store: checked against `settings`, with its id and token.
+  struct Prepared {
+    NewRegistration reg;
+    std::string token;
+    int64_t now = 0;
+  };
+  absl::StatusOr<Prepared> Prepare(const events::v1::RegisterRequest& request,
+                                   const events::v1::RegistrationSettings& settings,
+                                   const std::string& client_address);
+  // The answer for a registration the store created.
+  static Registered Created(Prepared prepared, const RegisterResult& result);
+  // The error for outcomes that end the call whatever is retried; nullopt for the others.
+  static std::optional<absl::Status> FinalRefusal(RegisterOutcome outcome);
   // The registration a token opens, or NOT_FOUND.
   absl::StatusOr<StoredRegistration> ByToken(const std::string& token);
   absl::StatusOr<events::v1::Registration> Changed(

@@ -46,28 +46,34 @@ RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
 
 RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
                                                  const events::auth::Authenticator& auth,
-                                                 RegistrationMetrics& metrics)
-    : registrar_(registrar), auth_(auth), metrics_(metrics) {}
+                                                 RegistrationMetrics& metrics, int slow_threads)
+    : registrar_(registrar), auth_(auth), metrics_(metrics), slow_(slow_threads) {}
 
-grpc::Status RegistrationServiceImpl::Register(grpc::ServerContext* ctx,
-                                               const events::v1::RegisterRequest* req,
-                                               events::v1::RegisterResponse* resp) {
-  auto registered = registrar_.Register(*req, ClientAddress(ctx->peer()));
-  if (!registered.ok()) return ToGrpcStatus(registered.status());
-  switch (registered->registration.status()) {
-    case events::v1::REGISTRATION_STATUS_CONFIRMED:
-      metrics_.confirmed.Increment();
-      break;
-    case events::v1::REGISTRATION_STATUS_WAITLISTED:
-      metrics_.waitlisted.Increment();
-      break;
-    default:
-      metrics_.pending.Increment();
-      break;
-  }
-  *resp->mutable_registration() = std::move(registered->registration);
-  resp->set_registration_token(std::move(registered->token));
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServerContext* ctx,
+                                                            const events::v1::RegisterRequest* req,
+                                                            events::v1::RegisterResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  // `req` and `resp` live until Finish; `done` runs once, on whichever thread answers.
+  registrar_.RegisterAsync(*req, ClientAddress(ctx->peer()), slow_,
+                           [this, reactor, resp](absl::StatusOr<Registered> registered) {
+                             if (!registered.ok())
+                               return reactor->Finish(ToGrpcStatus(registered.status()));
+                             switch (registered->registration.status()) {
+                               case events::v1::REGISTRATION_STATUS_CONFIRMED:
+                                 metrics_.confirmed.Increment();
+                                 break;
+                               case events::v1::REGISTRATION_STATUS_WAITLISTED:
+                                 metrics_.waitlisted.Increment();
+                                 break;
+                               default:
+                                 metrics_.pending.Increment();
+                                 break;
+                             }
+                             *resp->mutable_registration() = std::move(registered->registration);
+                             resp->set_registration_token(std::move(registered->token));
+                             reactor->Finish(grpc::Status::OK);
+                           });
+  return reactor;
 }
 
 grpc::Status RegistrationServiceImpl::ResendLink(grpc::ServerContext*,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/util/thread_pool.h"
 #include "events/v1/registration.grpc.pb.h"
 
 namespace prometheus {
@@ -28,13 +29,22 @@ struct RegistrationMetrics {
 };
 
 // The gRPC face of Registrar: checks the caller, calls the domain, maps the status.
-class RegistrationServiceImpl final : public events::v1::RegistrationService::Service {
+//
+// Register, the call that takes the bursts, uses gRPC's callback API: it queues the
+// registration for Redis and returns its thread at once, and the answer goes out when
+// Redis has answered (Registrar::RegisterAsync). Every other method is synchronous.
+class RegistrationServiceImpl final
+    : public events::v1::RegistrationService::WithCallbackMethod_Register<
+          events::v1::RegistrationService::Service> {
  public:
+  // `slow_threads`: threads for Register's rare blocking paths (fetching an event's facts,
+  // an idempotent replay).
   RegistrationServiceImpl(Registrar& registrar, const events::auth::Authenticator& auth,
-                          RegistrationMetrics& metrics);
+                          RegistrationMetrics& metrics, int slow_threads = 8);
 
-  grpc::Status Register(grpc::ServerContext* ctx, const events::v1::RegisterRequest* req,
-                        events::v1::RegisterResponse* resp) override;
+  grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* ctx,
+                                     const events::v1::RegisterRequest* req,
+                                     events::v1::RegisterResponse* resp) override;
   grpc::Status ResendLink(grpc::ServerContext* ctx, const events::v1::ResendLinkRequest* req,
                           events::v1::ResendLinkResponse* resp) override;
   grpc::Status GetRegistrationForm(grpc::ServerContext* ctx,
@@ -83,6 +93,7 @@ class RegistrationServiceImpl final : public events::v1::RegistrationService::Se
   Registrar& registrar_;
   const events::auth::Authenticator& auth_;
   RegistrationMetrics& metrics_;
+  events::ThreadPool slow_;
 };
 
 }  // namespace events::registration

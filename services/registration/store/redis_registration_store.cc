@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "events/v1/domain_events.pb.h"
 
 namespace events::registration {
 
@@ -94,45 +95,21 @@ absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
   return out;
 }
 
-}  // namespace
-
-const redis::LuaScript& RedisRegistrationStore::RegisterScript() {
-  return Script("registration_register", kLuaRegister);
+// What the register script's domain events say that is known before it runs; it appends
+// the organisation, status and sequence.
+std::string RegisteredEventBase(const NewRegistration& reg) {
+  events::v1::RegistrationChanged base;
+  base.set_registration_id(reg.registration.id());
+  base.set_event_id(reg.registration.event_id());
+  base.set_pool(reg.registration.pool());
+  base.set_places(reg.places);
+  base.set_marketing_opt_in(reg.marketing_opt_in);
+  base.set_version(1);
+  return base.SerializeAsString();
 }
 
-RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const bus::Keyspace& keys,
-                                               Options options)
-    : redis_(redis), keys_(keys), options_(options) {}
-
-std::string RedisRegistrationStore::EventPrefix(const std::string& event_id) const {
-  return absl::StrCat(keys_.PrefixFor(event_id), "rg:", event_id, ":");
-}
-
-std::string RedisRegistrationStore::RegistrationPrefix(const std::string& any_id) const {
-  return absl::StrCat(keys_.PrefixFor(any_id), "rg:r:");
-}
-
-std::vector<std::string> RedisRegistrationStore::ScriptArgs(const std::string& event_id,
-                                                            int64_t now_ms) const {
-  return {EventPrefix(event_id),
-          RegistrationPrefix(event_id),
-          keys_.Stream(keys_.PartitionOf(event_id)),
-          absl::StrCat(options_.stream_maxlen),
-          absl::StrCat(now_ms),
-          event_id};
-}
-
-absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistration& reg,
-                                                                int64_t now_ms) {
-  const Registration& r = reg.registration;
-  std::vector<std::string> args = ScriptArgs(r.event_id(), now_ms);
-  args.insert(args.end(), {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash,
-                           r.pool(), absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
-                           absl::StrCat(reg.settings_version), reg.idempotency_hash,
-                           reg.fingerprint, reg.encrypted_token, reg.client_address,
-                           absl::StrCat(reg.limit_per_address_per_minute),
-                           absl::StrCat(reg.limit_per_event_per_second)});
-  auto reply = redis_.Eval(RegisterScript(), {}, args);
+// The register script's answer (ARGV and replies documented in lua/register.lua).
+absl::StatusOr<RegisterResult> ParseRegisterReply(absl::StatusOr<redis::ReplyPtr> reply) {
   if (!reply.ok()) return reply.status();
   const redisReply& x = **reply;
   const std::string kind = Reply0(x);
@@ -173,6 +150,69 @@ absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistr
     return Unexpected("the register script", kind);
   }
   return out;
+}
+
+}  // namespace
+
+const redis::LuaScript& RedisRegistrationStore::RegisterScript() {
+  return Script("registration_register", kLuaRegister);
+}
+
+RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const bus::Keyspace& keys,
+                                               Options options)
+    : redis_(redis), keys_(keys), options_(options) {
+  if (options_.register_senders > 0) {
+    register_queue_ = std::make_unique<redis::EvalQueue>(
+        redis_, RegisterScript(), redis::EvalQueue::Options{options_.register_senders});
+  }
+}
+
+std::string RedisRegistrationStore::EventPrefix(const std::string& event_id) const {
+  return absl::StrCat(keys_.PrefixFor(event_id), "rg:", event_id, ":");
+}
+
+std::string RedisRegistrationStore::RegistrationPrefix(const std::string& any_id) const {
+  return absl::StrCat(keys_.PrefixFor(any_id), "rg:r:");
+}
+
+std::vector<std::string> RedisRegistrationStore::ScriptArgs(const std::string& event_id,
+                                                            int64_t now_ms) const {
+  return {EventPrefix(event_id),
+          RegistrationPrefix(event_id),
+          keys_.Stream(keys_.PartitionOf(event_id)),
+          absl::StrCat(options_.stream_maxlen),
+          absl::StrCat(now_ms),
+          event_id};
+}
+
+std::vector<std::string> RedisRegistrationStore::RegisterArgs(const NewRegistration& reg,
+                                                              int64_t now_ms) const {
+  const Registration& r = reg.registration;
+  std::vector<std::string> args = ScriptArgs(r.event_id(), now_ms);
+  args.insert(args.end(), {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash,
+                           r.pool(), absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
+                           absl::StrCat(reg.settings_version), reg.idempotency_hash,
+                           reg.fingerprint, reg.encrypted_token, reg.client_address,
+                           absl::StrCat(reg.limit_per_address_per_minute),
+                           absl::StrCat(reg.limit_per_event_per_second), RegisteredEventBase(reg)});
+  return args;
+}
+
+absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistration& reg,
+                                                                int64_t now_ms) {
+  return ParseRegisterReply(redis_.Eval(RegisterScript(), {}, RegisterArgs(reg, now_ms)));
+}
+
+void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t now_ms,
+                                           RegisterDone done) {
+  if (register_queue_ == nullptr) {
+    done(Register(reg, now_ms));
+    return;
+  }
+  register_queue_->Eval(RegisterArgs(reg, now_ms),
+                        [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
+                          done(ParseRegisterReply(std::move(reply)));
+                        });
 }
 
 absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+
 #include "common/bus/keyspace.h"
+#include "common/redis/eval_queue.h"
 #include "common/redis/redis_client.h"
 #include "services/registration/store/registration_store.h"
 
@@ -11,11 +14,16 @@ class RedisRegistrationStore final : public RegistrationStore {
  public:
   struct Options {
     int64_t stream_maxlen = 1000000;
+    // Threads sending RegisterAsync's pipelines to Redis; 0 makes RegisterAsync call Register.
+    int register_senders = 2;
   };
   RedisRegistrationStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
                          Options options);
 
   absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) override;
+  // Queued and pipelined with other registrations (redis::EvalQueue); `done` runs on a
+  // sender thread.
+  void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) override;
   absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                       const std::string& registration_id, ChangeAction action,
                                       const std::string& token_hash, const std::string& new_data,
@@ -46,9 +54,12 @@ class RedisRegistrationStore final : public RegistrationStore {
   std::vector<std::string> ScriptArgs(const std::string& event_id, int64_t now_ms) const;
 
  private:
+  std::vector<std::string> RegisterArgs(const NewRegistration& reg, int64_t now_ms) const;
+
   events::redis::RedisClient& redis_;
   const events::bus::Keyspace& keys_;
   Options options_;
+  std::unique_ptr<events::redis::EvalQueue> register_queue_;  // null when register_senders is 0
 };
 
 }  // namespace events::registration

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,14 @@ struct RegistrationPage {
 class RegistrationStore : public FactsWriter {
  public:
   virtual absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) = 0;
+
+  using RegisterDone = std::function<void(absl::StatusOr<RegisterResult>)>;
+  // Register, answering through `done` instead of returning. A store that can, answers from
+  // another thread without blocking the caller's (the Redis store with a queue); this one
+  // calls Register and `done` on the caller's thread. `done` must not block.
+  virtual void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) {
+    done(Register(reg, now_ms));
+  }
 
   // Applies one change to a registration of `event_id`. token_hash "" means an organiser
   // acts; otherwise it must be the registration's. For kUpdate: new_data ("" keeps) and

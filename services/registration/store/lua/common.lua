@@ -30,6 +30,7 @@ end
 
 -- Protobuf wire format, enough for RegistrationChanged: strings and non-negative integers.
 local function pb_varint(n)
+  if n < 128 then return string.char(n) end
   local out = {}
   repeat
     local byte = n % 128
@@ -51,6 +52,15 @@ end
 
 local function reg_key(id) return ctx.R .. id end
 
+-- Appends registration.<kind> for registration `id`, with `data` the RegistrationChanged
+-- bytes (transactional outbox).
+local function emit_data(kind, id, version, data)
+  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
+             'id', id .. ':' .. kind .. ':' .. version, 'type', 'registration.' .. kind,
+             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
+             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+end
+
 -- Appends registration.<kind> for registration `id` with these values (transactional
 -- outbox). Values are passed as strings where they are at hand, to spare a read back.
 local function emit_values(kind, id, status, previous_status, pool, places, seq, attended,
@@ -58,10 +68,7 @@ local function emit_values(kind, id, status, previous_status, pool, places, seq,
   local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org) .. pb_int(4, status) ..
                pb_int(5, previous_status) .. pb_str(6, pool) .. pb_int(7, places) ..
                pb_int(8, seq) .. pb_int(9, attended) .. pb_int(10, marketing) .. pb_int(11, version)
-  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
-             'id', id .. ':' .. kind .. ':' .. version, 'type', 'registration.' .. kind,
-             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
-             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+  emit_data(kind, id, version, data)
 end
 
 -- Appends registration.<kind> for registration `id` as it now is.

@@ -7,6 +7,8 @@
 --        15 idempotency key hash ("" none)  16 request fingerprint  17 encrypted token
 --        18 client address ("" none)  19 limit per address per minute (0 off)
 --        20 limit per event per second (0 off)
+--        21 the RegistrationChanged bytes known before the script (all but org, status and
+--           seq, which it appends: protobuf reads concatenated messages as one)
 -- Returns {"ok", status, seq, waitlist position} or a refusal:
 --   {"rate", "address"|"event"}, {"idem_mismatch"}, {"replay", id, status, pos, enc token},
 --   {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
@@ -90,8 +92,9 @@ redis.call('ZADD', b .. 'pool:' .. pool, seq_text, id)
 redis.call('HINCRBY', b .. 'counts', 'n:' .. status, 1)
 
 local kinds = {'confirmed', 'waitlisted', 'pending_approval'}
-emit_values('created', id, status, 0, pool, places, seq, 0, ARGV[13], 1)
-emit_values(kinds[status], id, status, 0, pool, places, seq, 0, ARGV[13], 1)
+local data = ARGV[21] .. pb_str(3, ctx.org) .. pb_int(4, status) .. pb_int(8, seq)
+emit_data('created', id, 1, data)
+emit_data(kinds[status], id, 1, data)
 
 local position = 0
 if status == 2 then position = redis.call('ZRANK', b .. 'wait:' .. pool, id) + 1 end

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/redis/redis_client.h"
+
+namespace events::redis {
+
+// Runs one Lua script for many callers without blocking them: a caller queues its
+// arguments and a callback, and returns at once. A few sender threads take what has
+// queued, send it as one pipeline (RedisClient::EvalMany) and answer each callback on the
+// sender thread. Under load, the calls that arrive while a pipeline is out travel together
+// in the next one, so Redis and this process pay one round trip for many calls (and no
+// thread per call waits for Redis). Each EVALSHA is still atomic on its own, in queue order
+// per sender.
+//
+// Callbacks must be quick and must not block (hand longer work to another thread). The
+// destructor runs everything already queued, then stops; Eval after that answers
+// UNAVAILABLE. Thread-safe.
+class EvalQueue {
+ public:
+  using Done = std::function<void(absl::StatusOr<ReplyPtr>)>;
+  struct Options {
+    // Threads sending pipelines, each on a pooled connection while a pipeline is out.
+    int senders = 2;
+    // The most calls in one pipeline.
+    size_t max_batch = 128;
+  };
+
+  // `redis` and `script` must outlive the queue.
+  EvalQueue(RedisClient& redis, const LuaScript& script, Options options);
+  ~EvalQueue();
+  EvalQueue(const EvalQueue&) = delete;
+  EvalQueue& operator=(const EvalQueue&) = delete;
+
+  // Queues EVALSHA with no KEYS and `args` as ARGV; `done` gets the reply, or the status of
+  // an error reply, or the failure of the round trip (which may have run the script).
+  void Eval(std::vector<std::string> args, Done done);
+
+ private:
+  struct Call {
+    std::vector<std::string> args;
+    Done done;
+  };
+  void Send();
+
+  RedisClient& redis_;
+  const LuaScript& script_;
+  const Options options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Call> queue_;  // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  std::vector<std::thread> senders_;
+};
+
+}  // namespace events::redis
