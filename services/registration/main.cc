@@ -30,6 +30,8 @@ struct RegistrationConfig {
   std::string service_key;
   int scheduling_deadline_ms = 2000;
   bool facts_projector = true;
+  int redis_senders = 2;
+  int slow_threads = 4;
   events::registration::RegistrarOptions registrar;
 };
 
@@ -41,6 +43,8 @@ RegistrationConfig ReadConfig(events::config::EnvReader& env) {
   c.scheduling_deadline_ms =
       static_cast<int>(env.Int("REGISTRATION_SCHEDULING_DEADLINE_MS", 2000, 50, 60000));
   c.facts_projector = env.Bool("REGISTRATION_FACTS_PROJECTOR", true);
+  c.redis_senders = static_cast<int>(env.Int("REGISTRATION_REDIS_SENDERS", 2, 0, 16));
+  c.slow_threads = static_cast<int>(env.Int("REGISTRATION_SLOW_THREADS", 4, 1, 64));
   c.registrar.limit_per_address_per_minute =
       static_cast<int>(env.Int("REGISTRATION_RATE_PER_ADDRESS", 30, 0, 1000000));
   c.registrar.limit_per_event_per_second =
@@ -65,7 +69,9 @@ int main() {
   events::IdGenerator ids(clock);
   events::auth::RedisKeyStore key_store(redis, keys);
   events::auth::Authenticator auth(key_store);
-  events::registration::RedisRegistrationStore store(redis, keys, {});
+  events::registration::RedisRegistrationStore::Options store_options;
+  store_options.register_senders = config.redis_senders;
+  events::registration::RedisRegistrationStore store(redis, keys, store_options);
   events::registration::GrpcEventDirectory directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
       config.service_key, std::chrono::milliseconds(config.scheduling_deadline_ms),
@@ -74,7 +80,8 @@ int main() {
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::registration::RegistrationMetrics metrics(*registry);
-  events::registration::RegistrationServiceImpl service(registrar, auth, metrics);
+  events::registration::RegistrationServiceImpl service(registrar, auth, metrics,
+                                                        config.slow_threads);
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "registration-facts";

@@ -40,7 +40,7 @@ class RegistrationServiceImpl final
   // `slow_threads`: threads for Register's rare blocking paths (fetching an event's facts,
   // an idempotent replay).
   RegistrationServiceImpl(Registrar& registrar, const events::auth::Authenticator& auth,
-                          RegistrationMetrics& metrics, int slow_threads = 8);
+                          RegistrationMetrics& metrics, int slow_threads = 4);
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* ctx,
                                      const events::v1::RegisterRequest* req,

@@ -11,6 +11,15 @@ grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* /*context*/, const EchoR
   return grpc::Status::OK;
 }
 
+grpc::ServerUnaryReactor* CallbackEchoServiceImpl::Echo(grpc::CallbackServerContext* context,
+                                                        const EchoRequest* request,
+                                                        EchoResponse* response) {
+  response->set_message(request->message());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
 grpc::Status EchoServiceImpl::Slow(grpc::ServerContext* /*context*/, const SlowRequest* request,
                                    EchoResponse* response) {
   // A plain sleep, not cancellable: tests rely on the call finishing on its own during a drain.

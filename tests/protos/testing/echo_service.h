@@ -16,4 +16,12 @@ class EchoServiceImpl : public EchoService::Service {
                     EchoResponse* response) override;
 };
 
+// The same, with Echo served through gRPC's callback API (as RegistrationService serves
+// Register) and the other methods synchronous: the baseline of the same kind of server.
+class CallbackEchoServiceImpl : public EchoService::WithCallbackMethod_Echo<EchoServiceImpl> {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context, const EchoRequest* request,
+                                 EchoResponse* response) override;
+};
+
 }  // namespace events::testing
