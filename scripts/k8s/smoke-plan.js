@@ -1,0 +1,163 @@
+// Turns a rendered overlay into what scripts/k8s-smoke needs to start each workload on this
+// machine exactly as the manifests declare it. Two modes:
+//
+//   node smoke-plan.js ports RENDERED.yaml
+//     prints the ports the Deployments declare, one "NAME PORT" a line.
+//   node smoke-plan.js plan RENDERED.yaml OUT_DIR BUILD_DIR REDIS_PORT [PORT=LOCAL_PORT...]
+//     writes, for each Deployment NAME (listed in OUT_DIR/deployments) and for redis:
+//       OUT_DIR/NAME/argv     command and args, NUL-separated; the image's /usr/local/bin/X
+//                             becomes the build's binary X (BUILD_DIR/services/*/X or
+//                             BUILD_DIR/tools/*/X); each volume mount is a folder under
+//                             OUT_DIR/NAME/mnt/ (ConfigMap volumes with their files), and
+//                             mount paths in args and in those files point there
+//       OUT_DIR/NAME/env      the environment, NUL-separated NAME=value (ConfigMaps resolved)
+//       OUT_DIR/NAME/secrets  "ENV SECRET KEY" lines: values the caller makes up
+//       OUT_DIR/NAME/notes    "ENV=declared -> local" for each value that was mapped
+//       OUT_DIR/NAME/meta     "key value" lines: grpc_port, metrics_port, metrics_path,
+//                             grace_seconds, startup_seconds
+//     Addresses of the manifests' Services in env values (redis:6379, scheduling:50051,
+//     also NAME.NAMESPACE[.svc[.cluster.local]]) become 127.0.0.1 and the local port: the
+//     Redis Service goes to REDIS_PORT, a service's port to its declared one, or to
+//     LOCAL_PORT when PORT=LOCAL_PORT says so (the caller remaps ports that are busy here;
+//     EVENTS_*_PORT variables holding that port are changed with it).
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { loadObjects, podSpecOf, find, selects, portNamed, containerEnv } = require('./manifests');
+
+function fail(message) {
+  console.error(`smoke-plan: ${message}`);
+  process.exit(1);
+}
+
+// localBinary(buildDir, imagePath): where the build put the binary the image has at imagePath.
+function localBinary(buildDir, imagePath) {
+  const name = path.basename(imagePath);
+  if (path.dirname(imagePath) !== '/usr/local/bin') fail(`${imagePath}: only binaries in /usr/local/bin (where the Dockerfile installs them) can be mapped to the build`);
+  for (const group of ['services', 'tools']) {
+    const root = path.join(buildDir, group);
+    for (const dir of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+      const candidate = path.join(root, dir, name);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+  }
+  fail(`${name} is not built in ${buildDir} (build it: make -C ${buildDir} ${name})`);
+}
+
+function deploymentsOf(objects) {
+  return objects.filter((o) => o.kind === 'Deployment');
+}
+
+// addressMap(objects, redisPort, remap): [regex, replacement] for each Service port.
+function addressMap(objects, redisPort, remap) {
+  const map = [];
+  for (const svc of objects.filter((o) => o.kind === 'Service' && o.spec.selector)) {
+    const workload = objects.find((o) => podSpecOf(o) && selects(svc.spec.selector, o.spec.template.metadata.labels));
+    if (!workload) continue;
+    for (const port of svc.spec.ports || []) {
+      let local;
+      if (svc.metadata.name === 'redis') {
+        local = redisPort;
+      } else {
+        const c = podSpecOf(workload).containers[0];
+        const target = typeof port.targetPort === 'string' ? portNamed(c, port.targetPort) : port.targetPort || port.port;
+        local = remap.get(String(target)) || target;
+      }
+      const host = svc.metadata.name.replace(/[.]/g, '\\.');
+      map.push([new RegExp(`(^|[/@,=\\s])${host}(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?:${port.port}(?![0-9])`, 'g'), `$1127.0.0.1:${local}`]);
+    }
+  }
+  return map;
+}
+
+// writeWorkload(...): the files for one container of workload obj (see the header).
+function writeWorkload(objects, obj, dir, buildDir, map, remap) {
+  const pod = podSpecOf(obj);
+  const c = pod.containers[0];
+  fs.mkdirSync(dir, { recursive: true });
+
+  // Every volume mount becomes a folder dir/mnt/<mountPath>: ConfigMap volumes with their
+  // files, others (emptyDir, the PersistentVolumeClaim) empty. Mount paths in args and in
+  // those files point there instead (redis.conf's "dir /data", say).
+  const mounts = (c.volumeMounts || []).map((m) => [m.mountPath, path.join(dir, 'mnt', m.mountPath)])
+    .sort((a, b) => b[0].length - a[0].length);
+  const mapPaths = (text) => {
+    for (const [from, to] of mounts) text = text.replace(new RegExp(`(^|[\\s="'])${from.replace(/[.]/g, '\\.')}(?=[/\\s"']|$)`, 'gm'), `$1${to}`);
+    return text;
+  };
+  for (const m of c.volumeMounts || []) {
+    const local = path.join(dir, 'mnt', m.mountPath);
+    fs.mkdirSync(local, { recursive: true });
+    const volume = (pod.volumes || []).find((v) => v.name === m.name);
+    if (!volume || !volume.configMap) continue;
+    const cm = find(objects, 'ConfigMap', volume.configMap.name);
+    if (!cm) fail(`${obj.metadata.name}: ConfigMap ${volume.configMap.name} is not in the manifests`);
+    for (const [file, content] of Object.entries(cm.data || {})) fs.writeFileSync(path.join(local, file), mapPaths(content));
+  }
+
+  const command = c.command || [];
+  if (command.length === 0) fail(`${obj.metadata.name}: no command (the smoke test needs it to know which binary runs)`);
+  const program = command[0].startsWith('/') ? localBinary(buildDir, command[0]) : command[0];
+  const argv = [program].concat(command.slice(1), c.args || []).map((a, i) => (i === 0 ? a : mapPaths(a)));
+  fs.writeFileSync(path.join(dir, 'argv'), argv.map((a) => `${a}\0`).join(''));
+
+  const env = [];
+  const secrets = [];
+  const notes = [];
+  const grpc = portNamed(c, 'grpc');
+  const metrics = portNamed(c, 'metrics');
+  for (const [name, value] of containerEnv(objects, c)) {
+    if (value && value.missing) fail(`${obj.metadata.name}: env ${name}: ${value.missing}`);
+    if (value && value.secret) {
+      if (!value.key) fail(`${obj.metadata.name}: envFrom secretRef ${value.secret} is not supported here; use secretKeyRef`);
+      secrets.push(`${name} ${value.secret} ${value.key}`);
+      continue;
+    }
+    let v = value;
+    if (/^EVENTS_.*PORT$/.test(name) && remap.has(v)) v = remap.get(v);
+    for (const [re, to] of map) v = v.replace(re, to);
+    if (v !== value) notes.push(`${name}=${value} -> ${v}`);
+    env.push(`${name}=${v}\0`);
+  }
+  fs.writeFileSync(path.join(dir, 'notes'), notes.map((n) => `${n}\n`).join(''));
+  fs.writeFileSync(path.join(dir, 'env'), env.join(''));
+  fs.writeFileSync(path.join(dir, 'secrets'), secrets.map((s) => `${s}\n`).join(''));
+
+  const startup = c.startupProbe || {};
+  const meta = {
+    grpc_port: grpc === undefined ? '' : remap.get(String(grpc)) || grpc,
+    metrics_port: metrics === undefined ? '' : remap.get(String(metrics)) || metrics,
+    metrics_path: (obj.spec.template.metadata.annotations || {})['prometheus.io/path'] || '/metrics',
+    grace_seconds: pod.terminationGracePeriodSeconds === undefined ? 30 : pod.terminationGracePeriodSeconds,
+    // How long the kubelet gives it to start: startupProbe period x failures (defaults 10 x 3).
+    startup_seconds: (startup.periodSeconds || 10) * (startup.failureThreshold || 3) + (startup.initialDelaySeconds || 0),
+  };
+  fs.writeFileSync(path.join(dir, 'meta'), Object.entries(meta).map(([k, v]) => `${k} ${v}\n`).join(''));
+}
+
+function main(args) {
+  const [mode, file] = args;
+  const objects = loadObjects(file);
+  if (mode === 'ports') {
+    for (const d of deploymentsOf(objects)) {
+      for (const p of podSpecOf(d).containers[0].ports || []) console.log(`${d.metadata.name} ${p.containerPort}`);
+    }
+    return;
+  }
+  if (mode !== 'plan' || args.length < 5) fail('usage: smoke-plan.js ports FILE | plan FILE OUT_DIR BUILD_DIR REDIS_PORT [PORT=LOCAL_PORT...]');
+  const [, , outDir, buildDir, redisPort, ...remaps] = args;
+  const remap = new Map(remaps.map((r) => r.split('=')));
+  const map = addressMap(objects, redisPort, remap);
+  const redis = find(objects, 'StatefulSet', 'redis');
+  if (!redis) fail('no StatefulSet redis in the manifests');
+  writeWorkload(objects, redis, path.join(outDir, 'redis'), buildDir, map, remap);
+  const names = [];
+  for (const d of deploymentsOf(objects)) {
+    writeWorkload(objects, d, path.join(outDir, d.metadata.name), buildDir, map, remap);
+    names.push(d.metadata.name);
+  }
+  fs.writeFileSync(path.join(outDir, 'deployments'), names.map((n) => `${n}\n`).join(''));
+}
+
+main(process.argv.slice(2));
