@@ -5,7 +5,8 @@
 # One function per service, demo_<service>, run in service order for each service that
 # is running. To show a new service, add its function at the end of this file: it gets
 # EVENTCTL (the eventctl binary) and, exported, EVENTS_SCHEDULING_ADDR,
-# EVENTS_REGISTRATION_ADDR and EVENTS_API_KEY (the demo organisation's organiser key), and
+# EVENTS_REGISTRATION_ADDR, EVENTS_ACCESSIBILITY_ADDR, EVENTS_REDIS_URL (for eventctl admin)
+# and EVENTS_API_KEY (the demo organisation's key: organiser and access_coordinator), and
 # returns non-zero when a step fails.
 # Values one demo makes for a later one (the demo event's id, say) are left in DEMO_*
 # variables.
@@ -221,4 +222,66 @@ demo_all() {
       }
     fi
   done
+}
+
+# demo_accessibility: an attendee of the demo webinar asks for a BSL interpreter; an
+# organiser without the access_coordinator role sees only counts; the coordinator books an
+# interpreter for the whole webinar, which fulfils the request; the attendee sees it
+# fulfilled; the coordinator's read of the details is in the audit log.
+demo_accessibility() {
+  local event="${DEMO_EVENT_ID:-}" jordan out shown provision organiser_key env_file
+  if [[ -z "$event" ]]; then
+    warn "the accessibility demo needs the scheduling demo's event"
+    return 1
+  fi
+  env_file="$EVENTS_RUN_DIR/demo.env"
+
+  demo_heading "Jordan registers for the webinar and asks for a BSL interpreter"
+  demo_register jordan brief "$event" --name "Jordan Lee" --email jordan.lee@example.org \
+    --participation lived-experience || return 1
+  demo_step access request submit --token "$jordan" --need bsl_interpreter \
+    --details "BSL is my first language; an interpreter on screen for the whole webinar, please" \
+    --consent || return 1
+
+  demo_heading "An organiser without the access_coordinator role sees counts, never details"
+  organiser_key="$(env_file_get "$env_file" DEMO_ORGANISER_KEY)"
+  if [[ -z "$organiser_key" ]] ||
+    ! printf '%s\n' "$organiser_key" | "$EVENTCTL" admin check-key --role organiser >/dev/null 2>&1; then
+    out="$("$EVENTCTL" admin org-key --org-id "$EVENTS_ORG_ID" --role organiser \
+      --name "demo organiser (no access_coordinator role)" --format env)" || return 1
+    organiser_key="${out#EVENTS_API_KEY=}"
+    env_file_put "$env_file" DEMO_ORGANISER_KEY "$organiser_key"
+  fi
+  EVENTS_API_KEY="$organiser_key" demo_step access counts "$event" || return 1
+  demo_show access requests list "$event"
+  if EVENTS_API_KEY="$organiser_key" "$EVENTCTL" access requests list "$event"; then
+    warn "an organiser without the access_coordinator role could list requests"
+    return 1
+  fi
+
+  demo_heading "The access coordinator books an interpreter; it fulfils every BSL request"
+  demo_step access requests list "$event" || return 1
+  demo_show access provisions add "$event" --need bsl_interpreter \
+    --description "BSL interpreter booked for the whole webinar"
+  out="$("$EVENTCTL" access provisions add "$event" --need bsl_interpreter \
+    --description "BSL interpreter booked for the whole webinar")" || return 1
+  printf '%s\n' "$out"
+  provision="$(grep -o 'pv_[0-9A-Z]*-[0-9A-Z]*' <<<"$out" | head -n1)"
+  [[ -n "$provision" ]] || {
+    warn "eventctl access provisions add printed no provision id"
+    return 1
+  }
+  demo_step access provisions fulfil "$provision" || return 1
+
+  demo_heading "Jordan sees the request fulfilled"
+  demo_capture shown access request show --token "$jordan" || return 1
+  [[ "$shown" == *": fulfilled"* ]] || {
+    warn "the request is not fulfilled"
+    return 1
+  }
+
+  demo_heading "The coordinator reads the details; the read is audited"
+  demo_step access requests show "$(grep -o 'ar_[0-9A-Z]*-[0-9A-Z]*' <<<"$shown" | head -n1)" ||
+    return 1
+  demo_step access audit --limit 5 || return 1
 }

@@ -30,6 +30,15 @@ std::string Sha256Raw(absl::string_view input) {
 }
 
 absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext) {
+  return Seal(key, plaintext, absl::string_view());
+}
+
+absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed) {
+  return Open(key, sealed, absl::string_view());
+}
+
+absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext,
+                                 absl::string_view associated_data) {
   if (key.size() != 32) return absl::InvalidArgumentError("AES-256-GCM needs a 32-byte key");
   std::string out(kNonce + plaintext.size() + kTag, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
@@ -37,6 +46,9 @@ absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaint
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), o) != 1 ||
+      (!associated_data.empty() &&
+       EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                         static_cast<int>(associated_data.size())) != 1) ||
       EVP_EncryptUpdate(ctx.get(), o + kNonce, &len, U(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), o + kNonce + len, &len) != 1 ||
@@ -47,7 +59,8 @@ absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaint
   return out;
 }
 
-absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed) {
+absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed,
+                                 absl::string_view associated_data) {
   if (key.size() != 32) return absl::InvalidArgumentError("AES-256-GCM needs a 32-byte key");
   if (sealed.size() < kNonce + kTag) {
     return absl::InvalidArgumentError("sealed data is too short to be AES-256-GCM output");
@@ -58,6 +71,9 @@ absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed
   int len = 0;
   std::string tag(sealed.substr(kNonce + n));
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), U(sealed)) != 1 ||
+      (!associated_data.empty() &&
+       EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                         static_cast<int>(associated_data.size())) != 1) ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                         U(sealed) + kNonce, static_cast<int>(n)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1) {

@@ -14,6 +14,15 @@ namespace events {
 absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext);
 absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed);
 
+// As above, with associated data: authenticated but not encrypted or stored. Open fails with
+// DATA_LOSS unless given the same associated data, which binds a ciphertext to, say, the id
+// of the record it belongs to (a sealed value copied to another record does not open).
+// Empty associated data is the same as none.
+absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext,
+                                 absl::string_view associated_data);
+absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed,
+                                 absl::string_view associated_data);
+
 // The 32 raw bytes of SHA-256(input): a key derived from a high-entropy secret.
 std::string Sha256Raw(absl::string_view input);
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "common/auth/authenticator.h"
@@ -95,6 +96,49 @@ int ServiceKey(const ServiceKeyOptions& o) {
       "  EVENTS_SERVICE_KEY=%s\n",
       o.name.c_str(), issued->record.key_id.c_str(), issued->plaintext.c_str(),
       issued->plaintext.c_str());
+  return 0;
+}
+
+struct OrgKeyOptions {
+  std::string org_id;
+  std::vector<std::string> roles;
+  std::string name;
+  std::string redis_url;
+  std::string key_prefix;
+  std::string format = "text";
+};
+
+// A further key for an organisation, with the roles given: e.g. an organiser who must not
+// read accessibility details, or a coordinator who only handles requests.
+int OrgKey(const OrgKeyOptions& o) {
+  std::vector<auth::Role> roles;
+  for (const std::string& name : o.roles) {
+    auto role = auth::ParseRole(name);
+    if (!role.ok() || *role == auth::Role::kService) {
+      std::fprintf(stderr,
+                   "eventctl: --role must be organiser, access_coordinator or integration, "
+                   "not \"%s\" (service keys: eventctl admin service-key)\n",
+                   name.c_str());
+      return 2;
+    }
+    roles.push_back(*role);
+  }
+  auto access = OpenKeyStore(o.redis_url, o.key_prefix);
+  if (access == nullptr) return 2;
+  auto issued =
+      auth::IssueKey(access->store(), access->ids(), access->clock(), o.org_id, roles, {}, o.name);
+  if (!issued.ok()) {
+    std::fprintf(stderr, "eventctl: could not make the key: %s\n",
+                 std::string(issued.status().message()).c_str());
+    return 1;
+  }
+  if (o.format == "env") {
+    std::printf("EVENTS_API_KEY=%s\n", issued->plaintext.c_str());
+    return 0;
+  }
+  std::printf("Key \"%s\" made for organisation %s (id %s). It is shown only this once:\n\n  %s\n",
+              o.name.c_str(), o.org_id.c_str(), issued->record.key_id.c_str(),
+              issued->plaintext.c_str());
   return 0;
 }
 
@@ -198,6 +242,23 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "env"}))
       ->capture_default_str();
   s->callback([k, &exit_code] { exit_code = ServiceKey(*k); });
+
+  auto ok = std::make_shared<OrgKeyOptions>();
+  ok->redis_url = o->redis_url;
+  ok->key_prefix = o->key_prefix;
+  CLI::App* g = admin->add_subcommand(
+      "org-key", "Make a further API key for an organisation, with the roles given");
+  g->add_option("--org-id", ok->org_id, "The organisation (EVENTS_ORG_ID)")->required();
+  g->add_option("--role", ok->roles, "organiser, access_coordinator or integration (repeat)")
+      ->required();
+  g->add_option("--name", ok->name, "What or whom the key is for")->required();
+  g->add_option("--redis-url", ok->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+      ->capture_default_str();
+  g->add_option("--key-prefix", ok->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
+  g->add_option("--format", ok->format, "text, or env for an EVENTS_API_KEY=... line")
+      ->check(CLI::IsMember({"text", "env"}))
+      ->capture_default_str();
+  g->callback([ok, &exit_code] { exit_code = OrgKey(*ok); });
 
   auto ck = std::make_shared<CheckKeyOptions>();
   ck->redis_url = o->redis_url;

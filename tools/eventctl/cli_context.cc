@@ -9,7 +9,14 @@
 namespace events::eventctl {
 
 const std::string& CliContext::Address(Target target) const {
-  return target == Target::kRegistration ? registration_server : server;
+  switch (target) {
+    case Target::kRegistration:
+      return registration_server;
+    case Target::kAccessibility:
+      return accessibility_server;
+    default:
+      return server;
+  }
 }
 
 std::shared_ptr<grpc::Channel> CliContext::Channel(Target target) const {
@@ -22,17 +29,19 @@ void CliContext::Prepare(grpc::ClientContext& context) const {
 }
 
 int CliContext::Fail(const grpc::Status& status, const std::string& doing, Target target) const {
-  const bool registration = target == Target::kRegistration;
+  const char* service = target == Target::kRegistration    ? "registration"
+                        : target == Target::kAccessibility ? "accessibility"
+                                                           : "scheduling";
+  const char* option =
+      target == Target::kRegistration    ? "--registration-server (EVENTS_REGISTRATION_ADDR)"
+      : target == Target::kAccessibility ? "--accessibility-server (EVENTS_ACCESSIBILITY_ADDR)"
+                                         : "--server (EVENTS_SCHEDULING_ADDR)";
   std::string hint;
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      hint = "Is the " + std::string(registration ? "registration" : "scheduling") +
-             " service running at " + Address(target) +
-             "? Start everything with ./scripts/run, or point " +
-             (registration ? "--registration-server (EVENTS_REGISTRATION_ADDR)"
-                           : "--server (EVENTS_SCHEDULING_ADDR)") +
-             " at it.";
+      hint = "Is the " + std::string(service) + " service running at " + Address(target) +
+             "? Start everything with ./scripts/run, or point " + option + " at it.";
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       hint = key.empty() ? "No API key given: pass --key or set EVENTS_API_KEY (make the first "
@@ -68,6 +77,9 @@ CliContext ContextFromEnvironment() {
   }
   if (const char* addr = std::getenv("EVENTS_REGISTRATION_ADDR"); addr != nullptr && *addr) {
     ctx.registration_server = addr;
+  }
+  if (const char* addr = std::getenv("EVENTS_ACCESSIBILITY_ADDR"); addr != nullptr && *addr) {
+    ctx.accessibility_server = addr;
   }
   if (const char* key = std::getenv("EVENTS_API_KEY"); key != nullptr) ctx.key = key;
   return ctx;

@@ -13,6 +13,8 @@ struct CliContext;
 void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 // register, resend-link, my ... (attendees) and registrations ... (organisers).
 void AddRegistrationCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
+// access ...: attendees' requests (with their token) and the coordinators' views.
+void AddAccessibilityCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 void AddAdminCommands(CLI::App& app, int& exit_code);
 void AddProbeCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   app.add_option("--registration-server", ctx.registration_server,
                  "Registration service address (EVENTS_REGISTRATION_ADDR)")
       ->capture_default_str();
+  app.add_option("--accessibility-server", ctx.accessibility_server,
+                 "Accessibility service address (EVENTS_ACCESSIBILITY_ADDR)")
+      ->capture_default_str();
   app.add_option("--key", ctx.key, "API key (EVENTS_API_KEY)");
   app.add_option("--timeout", ctx.timeout_seconds, "Seconds to wait for an answer")
       ->capture_default_str();
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   events::eventctl::AddEventCommands(app, ctx, exit_code);
   events::eventctl::AddRegistrationCommands(app, ctx, exit_code);
+  events::eventctl::AddAccessibilityCommands(app, ctx, exit_code);
   events::eventctl::AddAdminCommands(app, exit_code);
   events::eventctl::AddProbeCommands(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,81 @@
+#include "services/accessibility/directory/grpc_directories.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/rpc/status.h"
+
+namespace events::accessibility {
+
+absl::Status UpstreamFailure(const grpc::Status& status, const char* service, const char* method,
+                             const std::string& address, const char* variable,
+                             std::chrono::milliseconds deadline) {
+  const grpc::StatusCode code = status.error_code();
+  if (code != grpc::StatusCode::UNAVAILABLE && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return events::rpc::FromGrpcStatus(status);
+  }
+  const std::string what = code == grpc::StatusCode::UNAVAILABLE
+                               ? absl::StrCat(service, " could not be reached at ", address)
+                               : absl::StrCat(service, " at ", address, " did not answer within ",
+                                              deadline.count(), " ms");
+  return absl::Status(static_cast<absl::StatusCode>(code),
+                      absl::StrCat(what, " (", method, ": ", status.error_message(), "); is ",
+                                   service, " running? set ", variable, " to its host:port"));
+}
+
+GrpcEventDirectory::GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel,
+                                       std::string service_key, std::chrono::milliseconds deadline,
+                                       std::string address)
+    : stub_(events::v1::SchedulingService::NewStub(std::move(channel))),
+      authorization_(absl::StrCat("Bearer ", service_key)),
+      deadline_(deadline),
+      address_(std::move(address)) {}
+
+absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id) {
+  events::v1::GetEventRequest request;
+  request.set_event_id(event_id);
+  events::v1::Event event;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  context.AddMetadata("authorization", authorization_);
+  grpc::Status status = stub_->GetEvent(&context, request, &event);
+  if (!status.ok()) {
+    return UpstreamFailure(status, "scheduling", "GetEvent", address_, "EVENTS_SCHEDULING_ADDR",
+                           deadline_);
+  }
+  EventFacts f;
+  f.event_id = event.id();
+  f.org_id = event.org_id();
+  f.status = event.status();
+  f.version = event.version();
+  f.start_unix_ms = event.start_unix_ms();
+  f.end_unix_ms = event.end_unix_ms();
+  f.time_zone = event.details().time_zone();
+  return f;
+}
+
+GrpcRegistrationDirectory::GrpcRegistrationDirectory(std::shared_ptr<grpc::Channel> channel,
+                                                     std::chrono::milliseconds deadline,
+                                                     std::string address)
+    : stub_(events::v1::RegistrationService::NewStub(std::move(channel))),
+      deadline_(deadline),
+      address_(std::move(address)) {}
+
+absl::StatusOr<Attendee> GrpcRegistrationDirectory::Verify(const std::string& token) {
+  events::v1::GetMyRegistrationRequest request;
+  request.set_registration_token(token);
+  events::v1::Registration registration;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  grpc::Status status = stub_->GetMyRegistration(&context, request, &registration);
+  if (!status.ok()) {
+    return UpstreamFailure(status, "registration", "GetMyRegistration", address_,
+                           "EVENTS_REGISTRATION_ADDR", deadline_);
+  }
+  // Only what identifies the registration is kept: name and e-mail are not ours to hold.
+  return Attendee{registration.id(), registration.event_id(), registration.status()};
+}
+
+}  // namespace events::accessibility

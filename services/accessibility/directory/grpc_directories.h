@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "events/v1/registration.grpc.pb.h"
+#include "events/v1/scheduling.grpc.pb.h"
+#include "services/accessibility/directory/directories.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace events::accessibility {
+
+// EventDirectory over SchedulingService.GetEvent, called with the service key (the
+// `service` role sees every organisation's events). Every call has `deadline`. Errors are
+// scheduling's, except that transport failures name the address and EVENTS_SCHEDULING_ADDR.
+class GrpcEventDirectory final : public EventDirectory {
+ public:
+  GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_key,
+                     std::chrono::milliseconds deadline, std::string address);
+  absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override;
+
+ private:
+  const std::unique_ptr<events::v1::SchedulingService::Stub> stub_;
+  const std::string authorization_;
+  const std::chrono::milliseconds deadline_;
+  const std::string address_;
+};
+
+// RegistrationDirectory over RegistrationService.GetMyRegistration (a public call: the
+// token is the credential). Errors as above, naming EVENTS_REGISTRATION_ADDR.
+class GrpcRegistrationDirectory final : public RegistrationDirectory {
+ public:
+  GrpcRegistrationDirectory(std::shared_ptr<grpc::Channel> channel,
+                            std::chrono::milliseconds deadline, std::string address);
+  absl::StatusOr<Attendee> Verify(const std::string& registration_token) override;
+
+ private:
+  const std::unique_ptr<events::v1::RegistrationService::Stub> stub_;
+  const std::chrono::milliseconds deadline_;
+  const std::string address_;
+};
+
+// An upstream call's failure: the status unchanged, except UNAVAILABLE and
+// DEADLINE_EXCEEDED, which say which service at which address and the variable to set.
+absl::Status UpstreamFailure(const grpc::Status& status, const char* service, const char* method,
+                             const std::string& address, const char* variable,
+                             std::chrono::milliseconds deadline);
+
+}  // namespace events::accessibility

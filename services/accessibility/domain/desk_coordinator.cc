@@ -1,0 +1,326 @@
+// AccessDesk: the access coordinators' and organisers' calls.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "common/util/status_macros.h"
+#include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/rules/request_rules.h"
+#include "services/accessibility/rules/workflow.h"
+
+namespace events::accessibility {
+
+using events::v1::AccessibilityRequest;
+using events::v1::RequestStatus;
+
+namespace {
+
+constexpr int kDefaultPage = 25;
+constexpr int kMaxPage = 100;
+
+absl::StatusOr<int> PageSize(const events::v1::PageRequest& page) {
+  if (page.page_size() < 0 || page.page_size() > kMaxPage) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page.page_size must be between 0 (the default, ", kDefaultPage, ") and ", kMaxPage));
+  }
+  return page.page_size() == 0 ? kDefaultPage : page.page_size();
+}
+
+// Offset paging over a list read whole: the token is the position to continue from.
+absl::StatusOr<size_t> PageStart(const events::v1::PageRequest& page) {
+  size_t start = 0;
+  if (!page.page_token().empty() && !absl::SimpleAtoi(page.page_token(), &start)) {
+    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  }
+  return start;
+}
+
+bool AsksFor(const AccessibilityRequest& r, const std::string& need) {
+  for (const auto& n : r.needs()) {
+    if (n.need() == need) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::List(
+    const Staff& staff, const events::v1::ListRequestsRequest& r) {
+  if (!events::v1::RequestStatus_IsValid(r.status())) {
+    return absl::InvalidArgumentError("status is not a known request status");
+  }
+  EVENTS_ASSIGN_OR_RETURN(int size, PageSize(r.page()));
+  EVENTS_ASSIGN_OR_RETURN(size_t start, PageStart(r.page()));
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnEvent(staff.org_id, r.event_id()));
+  EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListRequests(facts.event_id));
+  events::v1::ListRequestsResponse out;
+  size_t matched = 0;
+  for (const StoredRequest& s : all) {
+    if (r.status() != events::v1::REQUEST_STATUS_UNSPECIFIED && s.request.status() != r.status()) {
+      continue;
+    }
+    if (matched++ < start) continue;
+    if (out.requests_size() == size) {
+      out.set_next_page_token(absl::StrCat(start + size));
+      break;
+    }
+    EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(s, false));
+  }
+  return out;
+}
+
+absl::StatusOr<AccessibilityRequest> AccessDesk::Read(const Staff& staff,
+                                                      const std::string& request_id,
+                                                      const std::string& rpc) {
+  EVENTS_ASSIGN_OR_RETURN(StoredRequest stored, OwnRequest(staff.org_id, request_id));
+  events::v1::AuditEntry entry;
+  entry.set_at_unix_ms(clock_.NowUnixMs());
+  entry.set_actor(staff.key_id);
+  entry.set_request_id(request_id);
+  entry.set_event_id(stored.request.event_id());
+  entry.set_rpc(rpc);
+  // No audit entry, no details.
+  EVENTS_RETURN_IF_ERROR(store_.AppendAudit(staff.org_id, entry));
+  return View(stored, true);
+}
+
+absl::StatusOr<AccessibilityRequest> AccessDesk::Transition(
+    const Staff& staff, const events::v1::TransitionRequestRequest& request) {
+  EVENTS_RETURN_IF_ERROR(ValidateTransition(request));
+  absl::Status last;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    EVENTS_ASSIGN_OR_RETURN(StoredRequest stored, OwnRequest(staff.org_id, request.request_id()));
+    if (request.expected_version() != 0 && request.expected_version() != stored.request.version()) {
+      return absl::AbortedError(absl::StrCat(
+          "request ", request.request_id(), " is at version ", stored.request.version(), ", not ",
+          request.expected_version(), "; read it again and retry"));
+    }
+    EVENTS_RETURN_IF_ERROR(CoordinatorMayMove(stored.request.status(), request.to()));
+    RequestWrite w = Move(stored, request.to(), staff.key_id);
+    if (!IsOpen(request.to())) {
+      w.at_risk_due_ms = 0;
+    } else if (!IsOpen(stored.request.status())) {
+      w.at_risk_due_ms = RiskDue(stored.request);
+    }
+    if (request.to() == events::v1::REQUEST_STATUS_UNFULFILLABLE) {
+      // The reason and the offer are about the person's needs: sealed with the details.
+      events::v1::RequestDetails details;
+      if (!stored.sealed.key_id.empty()) {
+        EVENTS_ASSIGN_OR_RETURN(details, cipher_.Open(stored.sealed, stored.request.id()));
+      }
+      details.set_unfulfillable_reason(request.reason());
+      details.set_offered_instead(request.offered_instead());
+      EVENTS_ASSIGN_OR_RETURN(w.after.sealed, cipher_.Seal(details, stored.request.id()));
+    }
+    Batch batch;
+    batch.event_id = stored.request.event_id();
+    batch.requests.push_back(w);
+    last = store_.Apply(batch, clock_.NowUnixMs());
+    if (last.ok()) {
+      EVENTS_ASSIGN_OR_RETURN(StoredRequest now, store_.GetRequest(stored.request.id()));
+      // No details in the answer: reading them is GetRequest's, and audited.
+      return View(now, false);
+    }
+    if (!absl::IsAborted(last) || request.expected_version() != 0) return last;
+  }
+  return last;
+}
+
+absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::AtRisk(
+    const Staff& staff, const events::v1::PageRequest& page) {
+  EVENTS_ASSIGN_OR_RETURN(int size, PageSize(page));
+  EVENTS_ASSIGN_OR_RETURN(size_t start, PageStart(page));
+  EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListAtRisk(staff.org_id));
+  events::v1::ListRequestsResponse out;
+  for (size_t i = start; i < all.size(); ++i) {
+    if (out.requests_size() == size) {
+      out.set_next_page_token(absl::StrCat(i));
+      break;
+    }
+    EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(all[i], false));
+  }
+  return out;
+}
+
+absl::StatusOr<events::v1::Provision> AccessDesk::AddProvision(
+    const Staff& staff, const events::v1::AddProvisionRequest& r) {
+  EVENTS_RETURN_IF_ERROR(ValidateProvision(r));
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnEvent(staff.org_id, r.event_id()));
+  const int64_t now = clock_.NowUnixMs();
+  ProvisionWrite w;
+  w.after.org_id = staff.org_id;
+  events::v1::Provision& p = w.after.provision;
+  p.set_id(ChildId("pv", facts.event_id, ids_.New("pv")));
+  p.set_event_id(facts.event_id);
+  p.set_need(r.need());
+  p.set_description(r.description());
+  p.set_status(events::v1::PROVISION_STATUS_BOOKED);
+  p.set_created_unix_ms(now);
+  p.set_updated_unix_ms(now);
+  p.set_version(1);
+  w.event_kind = "provision_booked";
+  Batch batch;
+  batch.event_id = facts.event_id;
+  batch.facts = facts;
+  batch.purge_due_ms = PurgeDue(facts);
+  batch.provisions.push_back(w);
+  EVENTS_RETURN_IF_ERROR(store_.Apply(batch, now));
+  return p;
+}
+
+absl::StatusOr<events::v1::ListProvisionsResponse> AccessDesk::Provisions(
+    const Staff& staff, const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnEvent(staff.org_id, event_id));
+  EVENTS_ASSIGN_OR_RETURN(std::vector<StoredProvision> all, store_.ListProvisions(facts.event_id));
+  events::v1::ListProvisionsResponse out;
+  for (StoredProvision& p : all) *out.add_provisions() = std::move(p.provision);
+  return out;
+}
+
+absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
+    const Staff& staff, const events::v1::FulfilWithProvisionRequest& request) {
+  EVENTS_RETURN_IF_ERROR(ValidateChildId(request.provision_id(), "pv", "provision_id"));
+  if (request.request_ids_size() > kMaxRequestsPerProvision) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_ids may list at most ", kMaxRequestsPerProvision, " requests"));
+  }
+  for (int i = 0; i < request.request_ids_size(); ++i) {
+    EVENTS_RETURN_IF_ERROR(
+        ValidateChildId(request.request_ids(i), "ar", absl::StrCat("request_ids[", i, "]")));
+  }
+  absl::Status last;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    absl::StatusOr<StoredProvision> found = store_.GetProvision(request.provision_id());
+    if (found.ok() && found->org_id != staff.org_id) {
+      found = absl::NotFoundError(absl::StrCat("provision ", request.provision_id(), " not found"));
+    }
+    if (!found.ok()) return found.status();
+    const events::v1::Provision& p = found->provision;
+    EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListRequests(p.event_id()));
+    EVENTS_ASSIGN_OR_RETURN(std::vector<StoredProvision> provisions,
+                            store_.ListProvisions(p.event_id()));
+    std::map<std::string, std::string> need_of;  // booked provision id -> need
+    for (const StoredProvision& other : provisions) {
+      if (other.provision.status() == events::v1::PROVISION_STATUS_BOOKED ||
+          other.provision.id() == p.id()) {
+        need_of[other.provision.id()] = other.provision.need();
+      }
+    }
+    std::set<std::string> wanted(request.request_ids().begin(), request.request_ids().end());
+    Batch batch;
+    batch.event_id = p.event_id();
+    std::set<std::string> met;
+    std::map<std::string, bool> deleted;  // request id -> details deleted
+    for (const StoredRequest& s : all) {
+      if (request.request_ids().empty()) {
+        // Every open request of the event that asks for the provision's need.
+        if (!AsksFor(s.request, p.need()) || !IsOpen(s.request.status())) continue;
+      } else {
+        if (wanted.erase(s.request.id()) == 0) continue;
+        if (!AsksFor(s.request, p.need())) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("request ", s.request.id(), " does not ask for ", p.need()));
+        }
+        if (!IsOpen(s.request.status())) {
+          return absl::FailedPreconditionError(absl::StrCat("request ", s.request.id(), " is ",
+                                                            StatusWords(s.request.status()),
+                                                            ", so a provision cannot fulfil it"));
+        }
+      }
+      // Fulfilled once every need is met by a booked provision; until then, in progress.
+      std::set<std::string> covered = {p.need()};
+      for (const std::string& id : s.request.provision_ids()) {
+        if (need_of.count(id) > 0) covered.insert(need_of[id]);
+      }
+      bool all_met = true;
+      for (const auto& n : s.request.needs()) all_met = all_met && covered.count(n.need()) > 0;
+      const RequestStatus to =
+          all_met ? events::v1::REQUEST_STATUS_FULFILLED : events::v1::REQUEST_STATUS_IN_PROGRESS;
+      RequestWrite w = Move(s, to, staff.key_id);
+      if (s.request.status() == to) {
+        w.transition.reset();
+        w.event_kind.clear();
+      }
+      auto& ids = *w.after.request.mutable_provision_ids();
+      if (std::find(ids.begin(), ids.end(), p.id()) == ids.end())
+        w.after.request.add_provision_ids(p.id());
+      if (all_met) w.at_risk_due_ms = 0;
+      batch.requests.push_back(w);
+      met.insert(s.request.id());
+      deleted[s.request.id()] = s.sealed.key_id.empty();
+    }
+    if (!wanted.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("request ", *wanted.begin(), " is not a request of event ", p.event_id()));
+    }
+    ProvisionWrite pw;
+    pw.after = *found;
+    pw.expected_version = p.version();
+    pw.after.provision.set_version(p.version() + 1);
+    pw.after.provision.set_updated_unix_ms(clock_.NowUnixMs());
+    if (p.status() != events::v1::PROVISION_STATUS_BOOKED) {
+      pw.after.provision.set_status(events::v1::PROVISION_STATUS_BOOKED);
+      pw.event_kind = "provision_booked";
+    }
+    for (const std::string& id : met) {
+      auto& ids = *pw.after.provision.mutable_request_ids();
+      if (std::find(ids.begin(), ids.end(), id) == ids.end())
+        pw.after.provision.add_request_ids(id);
+    }
+    batch.provisions.push_back(pw);
+    last = store_.Apply(batch, clock_.NowUnixMs());
+    if (last.ok()) {
+      events::v1::FulfilWithProvisionResponse out;
+      *out.mutable_provision() = pw.after.provision;
+      for (const RequestWrite& w : batch.requests) {
+        AccessibilityRequest* r = out.add_requests();
+        EVENTS_ASSIGN_OR_RETURN(*r, View(w.after, false));
+        r->set_details_deleted(deleted[w.after.request.id()]);
+      }
+      return out;
+    }
+    if (!absl::IsAborted(last)) return last;
+  }
+  return last;
+}
+
+absl::StatusOr<events::v1::ListAuditLogResponse> AccessDesk::Audit(
+    const Staff& staff, const events::v1::PageRequest& page) {
+  EVENTS_ASSIGN_OR_RETURN(int size, PageSize(page));
+  if (page.page_token().size() > 64) {
+    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  }
+  EVENTS_ASSIGN_OR_RETURN(AuditPage got, store_.ListAudit(staff.org_id, page.page_token(), size));
+  events::v1::ListAuditLogResponse out;
+  for (auto& e : got.entries) *out.add_entries() = std::move(e);
+  out.set_next_page_token(got.next_token);
+  return out;
+}
+
+absl::StatusOr<events::v1::RequestCounts> AccessDesk::Counts(const Staff& staff,
+                                                             const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnEvent(staff.org_id, event_id));
+  EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListRequests(facts.event_id));
+  std::map<std::pair<std::string, int>, int> by_need;
+  events::v1::RequestCounts out;
+  out.set_event_id(facts.event_id);
+  for (const StoredRequest& s : all) {
+    out.set_requests(out.requests() + 1);
+    if (s.request.late()) out.set_late(out.late() + 1);
+    if (s.request.at_risk()) out.set_at_risk(out.at_risk() + 1);
+    for (const auto& n : s.request.needs()) ++by_need[{n.need(), s.request.status()}];
+  }
+  for (const auto& [key, count] : by_need) {
+    events::v1::NeedCount* c = out.add_counts();
+    c->set_need(key.first);
+    c->set_status(static_cast<RequestStatus>(key.second));
+    c->set_count(count);
+  }
+  return out;
+}
+
+}  // namespace events::accessibility

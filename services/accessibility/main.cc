@@ -1,0 +1,148 @@
+// accessibility_server: reads configuration, builds the objects, serves until SIGTERM.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/event_bus.h"
+#include "common/bus/keyspace.h"
+#include "common/config/env_reader.h"
+#include "common/config/service_config.h"
+#include "common/redis/redis_client.h"
+#include "common/server/service_runner.h"
+#include "common/server/service_start.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "services/accessibility/directory/grpc_directories.h"
+#include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/domain/detail_cipher.h"
+#include "services/accessibility/server/accessibility_service.h"
+#include "services/accessibility/store/redis_accessibility_store.h"
+#include "services/accessibility/worker/job_worker.h"
+#include "services/accessibility/worker/schedule_listener.h"
+
+namespace {
+
+struct AccessibilityConfig {
+  events::config::ServiceConfig common;
+  std::string scheduling_addr;
+  std::string registration_addr;
+  std::string service_key;
+  int upstream_deadline_ms = 2000;
+  events::accessibility::CipherKey key;
+  std::vector<events::accessibility::CipherKey> previous_keys;
+  events::accessibility::DeskOptions desk;
+  bool workers = true;
+};
+
+AccessibilityConfig ReadConfig(events::config::EnvReader& env) {
+  using events::accessibility::DetailCipher;
+  AccessibilityConfig c;
+  c.common = events::config::ReadServiceConfig(env, "accessibility", 50053, 9103);
+  c.scheduling_addr = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
+  c.registration_addr = env.String("EVENTS_REGISTRATION_ADDR", "127.0.0.1:50052");
+  c.service_key = env.RequiredString("EVENTS_SERVICE_KEY");
+  c.upstream_deadline_ms =
+      static_cast<int>(env.Int("ACCESSIBILITY_UPSTREAM_DEADLINE_MS", 2000, 50, 60000));
+  c.desk.retention_days =
+      static_cast<int>(env.Int("ACCESSIBILITY_RETENTION_DAYS", 30, 0, 3650, "a number of days"));
+  c.desk.at_risk_window_ms =
+      env.Int("ACCESSIBILITY_AT_RISK_HOURS", 48, 0, 24 * 365, "a number of hours") * 3600 * 1000;
+  c.workers = env.Bool("ACCESSIBILITY_WORKERS", true);
+
+  const std::string key = env.RequiredString("ACCESSIBILITY_ENCRYPTION_KEY");
+  c.key.id = env.String("ACCESSIBILITY_ENCRYPTION_KEY_ID", "k1");
+  if (!DetailCipher::IsValidKeyId(c.key.id)) {
+    env.AddProblem(
+        "ACCESSIBILITY_ENCRYPTION_KEY_ID must be 1 to 32 of A-Z a-z 0-9 _ . - (e.g. k1)");
+  }
+  if (!key.empty()) {
+    auto parsed = DetailCipher::ParseKey(key, "ACCESSIBILITY_ENCRYPTION_KEY");
+    if (parsed.ok()) {
+      c.key.key = *parsed;
+    } else {
+      env.AddProblem(std::string(parsed.status().message()));
+    }
+  }
+  auto previous = DetailCipher::ParseKeyList(env.String("ACCESSIBILITY_PREVIOUS_KEYS", ""),
+                                             "ACCESSIBILITY_PREVIOUS_KEYS");
+  if (previous.ok()) {
+    c.previous_keys = *previous;
+  } else {
+    env.AddProblem(std::string(previous.status().message()));
+  }
+  return c;
+}
+
+}  // namespace
+
+int main() {
+  events::config::EnvReader env;
+  AccessibilityConfig config = ReadConfig(env);
+  absl::StatusOr<events::redis::RedisOptions> redis_options = events::server::StartService(
+      env, config.common,
+      "EVENTS_SERVICE_KEY is an API key with the service role (eventctl admin service-key --name "
+      "accessibility); ACCESSIBILITY_ENCRYPTION_KEY is 32 random bytes (openssl rand -base64 "
+      "32), kept apart from the data");
+  if (!redis_options.ok()) return 2;
+  events::redis::RedisClient redis(*redis_options);
+  events::server::WarnIfRedisIsDown(redis);
+  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
+  events::SystemClock clock;
+  events::IdGenerator ids(clock);
+  events::auth::RedisKeyStore key_store(redis, keys);
+  events::auth::Authenticator auth(key_store);
+  events::accessibility::RedisAccessibilityStore store(redis, keys, {});
+  const std::chrono::milliseconds deadline(config.upstream_deadline_ms);
+  events::accessibility::GrpcEventDirectory event_directory(
+      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
+      config.service_key, deadline, config.scheduling_addr);
+  events::accessibility::GrpcRegistrationDirectory registration_directory(
+      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()), deadline,
+      config.registration_addr);
+  events::accessibility::DetailCipher cipher(config.key, config.previous_keys);
+  events::accessibility::AccessDesk desk(store, event_directory, registration_directory, cipher,
+                                         clock, ids, config.desk);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::accessibility::AccessibilityMetrics metrics(*registry);
+  events::accessibility::AccessibilityServiceImpl service(desk, auth, metrics);
+
+  events::bus::ConsumerOptions consumer_options;
+  consumer_options.group = "accessibility";
+  consumer_options.consumer = events::server::ProcessName();
+  consumer_options.batch_size = 500;
+  events::bus::Consumer consumer(redis, keys, consumer_options);
+  events::accessibility::ScheduleListener listener(consumer, desk);
+  events::accessibility::JobWorker jobs(desk);
+
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  runner.AddService(&service);
+  absl::StatusOr<int> port = runner.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", std::string(port.status().message()));
+    return 1;
+  }
+  if (config.workers) {
+    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
+      spdlog::warn("could not create the accessibility consumer group yet ({}); will retry",
+                   std::string(s.message()));
+    }
+    listener.Start();
+    jobs.Start();
+  }
+  spdlog::info(
+      "accessibility is serving on port {} (scheduling at {}, registration at {}, key id {}, "
+      "retention {} days)",
+      *port, config.scheduling_addr, config.registration_addr, config.key.id,
+      config.desk.retention_days);
+  runner.WaitForShutdown();
+  jobs.Stop();
+  listener.Stop();
+  runner.Shutdown();
+  spdlog::info("accessibility stopped");
+  return 0;
+}

@@ -1,0 +1,154 @@
+#include "services/accessibility/rules/request_rules.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/bus/keyspace.h"
+#include "common/util/ids.h"
+#include "common/util/text_rules.h"
+#include "services/accessibility/rules/catalogue.h"
+
+namespace events::accessibility {
+namespace {
+
+absl::Status Text(absl::string_view value, absl::string_view field, size_t max) {
+  return CheckText(value, field, 0, max, /*multiline=*/true);
+}
+
+bool IsCrockford(absl::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidateToken(const std::string& token) {
+  if (token.empty()) return absl::InvalidArgumentError("registration_token is required");
+  if (token.size() > kMaxToken || token.find('.') == std::string::npos) {
+    return absl::InvalidArgumentError(
+        "registration_token is not a registration token; use the token you were given when "
+        "you registered");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateNeeds(const google::protobuf::RepeatedPtrField<std::string>& needs,
+                           const events::v1::RequestDetails& details) {
+  if (needs.empty()) return absl::InvalidArgumentError("needs must name at least one need");
+  const int max = static_cast<int>(DefaultNeeds().size());
+  if (needs.size() > max) {
+    return absl::InvalidArgumentError(absl::StrCat("needs may name at most ", max, " needs"));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < needs.size(); ++i) {
+    const std::string& n = needs.Get(i);
+    if (FindNeed(n) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "needs[", i, "] \"", n.substr(0, 64), "\" is not in the catalogue (see GetCatalogue)"));
+    }
+    if (!seen.insert(n).second) {
+      return absl::InvalidArgumentError(absl::StrCat("needs[", i, "] repeats \"", n, "\""));
+    }
+  }
+  if (seen.count(kOtherNeed) > 0 && details.other_need().empty()) {
+    return absl::InvalidArgumentError("details.other_need is required with the need \"other\"");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAttendeeDetails(const events::v1::RequestDetails& d) {
+  if (absl::Status s = Text(d.details(), "details.details", kMaxDetails); !s.ok()) return s;
+  if (absl::Status s = Text(d.other_need(), "details.other_need", kMaxOtherNeed); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Text(d.contact_value(), "details.contact_value", kMaxContactValue);
+      !s.ok()) {
+    return s;
+  }
+  if (!events::v1::ContactMethod_IsValid(d.contact_method())) {
+    return absl::InvalidArgumentError("details.contact_method is not a known contact method");
+  }
+  const bool needs_value = d.contact_method() == events::v1::CONTACT_METHOD_EMAIL ||
+                           d.contact_method() == events::v1::CONTACT_METHOD_PHONE ||
+                           d.contact_method() == events::v1::CONTACT_METHOD_TEXT_MESSAGE;
+  if (needs_value && d.contact_value().empty()) {
+    return absl::InvalidArgumentError(
+        "details.contact_value is required with that contact_method (the address or number)");
+  }
+  if (d.contact_method() == events::v1::CONTACT_METHOD_EMAIL) {
+    if (absl::Status s = CheckEmail(d.contact_value(), "details.contact_value"); !s.ok()) return s;
+  }
+  if (!d.unfulfillable_reason().empty() || !d.offered_instead().empty()) {
+    return absl::InvalidArgumentError(
+        "details.unfulfillable_reason and details.offered_instead are set by coordinators; "
+        "leave them empty");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTransition(const events::v1::TransitionRequestRequest& r) {
+  if (absl::Status s = ValidateChildId(r.request_id(), "ar", "request_id"); !s.ok()) return s;
+  if (absl::Status s = Text(r.reason(), "reason", kMaxReason); !s.ok()) return s;
+  if (absl::Status s = Text(r.offered_instead(), "offered_instead", kMaxReason); !s.ok()) {
+    return s;
+  }
+  if (r.to() != events::v1::REQUEST_STATUS_ACKNOWLEDGED &&
+      r.to() != events::v1::REQUEST_STATUS_IN_PROGRESS &&
+      r.to() != events::v1::REQUEST_STATUS_FULFILLED &&
+      r.to() != events::v1::REQUEST_STATUS_UNFULFILLABLE) {
+    return absl::InvalidArgumentError(
+        "to must be ACKNOWLEDGED, IN_PROGRESS, FULFILLED or UNFULFILLABLE");
+  }
+  if (r.expected_version() < 0) {
+    return absl::InvalidArgumentError("expected_version must not be negative");
+  }
+  if (r.to() == events::v1::REQUEST_STATUS_UNFULFILLABLE && r.reason().empty()) {
+    return absl::InvalidArgumentError("reason is required when a request cannot be fulfilled");
+  }
+  if (r.to() != events::v1::REQUEST_STATUS_UNFULFILLABLE &&
+      (!r.reason().empty() || !r.offered_instead().empty())) {
+    return absl::InvalidArgumentError(
+        "reason and offered_instead are only for UNFULFILLABLE; leave them empty");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProvision(const events::v1::AddProvisionRequest& r) {
+  if (absl::Status s = ValidateEventId(r.event_id()); !s.ok()) return s;
+  if (r.need().empty()) return absl::InvalidArgumentError("need is required");
+  if (FindNeed(r.need()) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("need \"", r.need().substr(0, 64), "\" is not in the catalogue"));
+  }
+  if (r.description().empty()) return absl::InvalidArgumentError("description is required");
+  return Text(r.description(), "description", kMaxProvisionDescription);
+}
+
+absl::Status ValidateChildId(absl::string_view id, absl::string_view prefix,
+                             absl::string_view field) {
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  const std::string head = absl::StrCat(prefix, "_");
+  const size_t dash = id.find('-');
+  const bool ok = absl::StartsWith(id, head) && dash == head.size() + 26 &&
+                  id.size() == dash + 1 + 26 && IsCrockford(id.substr(head.size(), 26)) &&
+                  IsCrockford(id.substr(dash + 1));
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is not a well-formed id (", prefix, "_... as returned by the API)"));
+  }
+  return absl::OkStatus();
+}
+
+std::string ChildId(absl::string_view prefix, absl::string_view event_id,
+                    absl::string_view fresh_id) {
+  const std::string_view core =
+      events::bus::PartitionKeyOf(std::string_view(event_id.data(), event_id.size()));
+  const size_t us = fresh_id.find('_');
+  return absl::StrCat(prefix, "_", absl::string_view(core.data(), core.size()), "-",
+                      fresh_id.substr(us + 1));
+}
+
+}  // namespace events::accessibility

@@ -1,0 +1,371 @@
+#include "services/accessibility/store/redis_accessibility_store.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::accessibility {
+
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake.
+extern const char* const kLuaCommon;
+extern const char* const kLuaApply;
+extern const char* const kLuaFire;
+
+namespace {
+
+using Fields = std::map<std::string, std::string>;
+
+const redis::LuaScript& ApplyScript() {
+  static const auto* script =
+      new redis::LuaScript("accessibility_apply", absl::StrCat(kLuaCommon, kLuaApply));
+  return *script;
+}
+const redis::LuaScript& FireScript() {
+  static const auto* script =
+      new redis::LuaScript("accessibility_fire", absl::StrCat(kLuaCommon, kLuaFire));
+  return *script;
+}
+
+Fields ToFields(const redisReply& r) {
+  Fields out;
+  for (size_t i = 0; i + 1 < redis::ArraySize(r); i += 2) {
+    out[redis::AsString(redis::ArrayAt(r, i))] = redis::AsString(redis::ArrayAt(r, i + 1));
+  }
+  return out;
+}
+
+int64_t Int(const Fields& f, const std::string& name) {
+  auto it = f.find(name);
+  int64_t n = 0;
+  if (it != f.end()) (void)absl::SimpleAtoi(it->second, &n);
+  return n;
+}
+
+std::string Str(const Fields& f, const std::string& name) {
+  auto it = f.find(name);
+  return it == f.end() ? "" : it->second;
+}
+
+absl::StatusOr<StoredRequest> ParseRequest(const Fields& f) {
+  StoredRequest out;
+  if (!out.request.ParseFromString(Str(f, "data"))) {
+    return absl::DataLossError("a stored accessibility request cannot be read");
+  }
+  events::v1::AccessibilityRequest& r = out.request;
+  r.set_status(static_cast<events::v1::RequestStatus>(Int(f, "status")));
+  r.set_version(Int(f, "version"));
+  r.set_at_risk(Int(f, "at_risk") == 1);
+  r.set_registration_id(Str(f, "reg"));
+  r.set_updated_unix_ms(Int(f, "updated"));
+  out.org_id = Str(f, "org");
+  out.sealed.key_id = Str(f, "key_id");
+  out.sealed.ciphertext = Str(f, "sealed");
+  r.set_details_deleted(out.sealed.key_id.empty());
+  return out;
+}
+
+absl::StatusOr<StoredProvision> ParseProvision(const Fields& f) {
+  StoredProvision out;
+  if (!out.provision.ParseFromString(Str(f, "data"))) {
+    return absl::DataLossError("a stored provision cannot be read");
+  }
+  out.provision.set_status(static_cast<events::v1::ProvisionStatus>(Int(f, "status")));
+  out.provision.set_version(Int(f, "version"));
+  out.provision.set_updated_unix_ms(Int(f, "updated"));
+  out.org_id = Str(f, "org");
+  return out;
+}
+
+absl::Status Unexpected(absl::string_view what) {
+  return absl::InternalError(absl::StrCat("unexpected reply from the accessibility ", what));
+}
+
+}  // namespace
+
+RedisAccessibilityStore::RedisAccessibilityStore(redis::RedisClient& redis,
+                                                 const bus::Keyspace& keys, Options options)
+    : redis_(redis), keys_(keys), options_(options) {}
+
+std::string RedisAccessibilityStore::PartitionPrefix(const std::string& any_id) const {
+  return absl::StrCat(keys_.PrefixFor(any_id), "acc:");
+}
+
+absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
+  std::vector<std::string> args = {PartitionPrefix(b.event_id),
+                                   keys_.Stream(keys_.PartitionOf(b.event_id)),
+                                   absl::StrCat(options_.stream_maxlen),
+                                   absl::StrCat(now_ms),
+                                   b.event_id,
+                                   absl::StrCat(b.purge_due_ms)};
+  if (b.facts.has_value()) {
+    const EventFacts& f = *b.facts;
+    args.insert(args.end(),
+                {"1", absl::StrCat(f.version), f.org_id, absl::StrCat(static_cast<int>(f.status)),
+                 absl::StrCat(f.start_unix_ms), absl::StrCat(f.end_unix_ms), f.time_zone});
+  } else {
+    args.insert(args.end(), {"0", "", "", "", "", "", ""});
+  }
+  args.push_back(absl::StrCat(b.requests.size()));
+  for (const RequestWrite& w : b.requests) {
+    events::v1::AccessibilityRequest data = w.after.request;
+    data.clear_details();
+    data.clear_history();
+    data.clear_status();
+    data.clear_version();
+    data.clear_at_risk();
+    data.clear_details_deleted();
+    const std::string risk =
+        w.at_risk_due_ms.has_value() ? absl::StrCat(*w.at_risk_due_ms) : std::string();
+    args.insert(
+        args.end(),
+        {w.after.request.id(), absl::StrCat(w.expected_version), w.after.request.registration_id(),
+         w.unlink_registration ? "1" : "0", w.event_kind,
+         absl::StrCat(static_cast<int>(w.previous_status)), risk, w.delete_details ? "1" : "0",
+         w.transition.has_value() ? w.transition->SerializeAsString() : std::string(),
+         data.SerializeAsString(), absl::StrCat(static_cast<int>(w.after.request.status())),
+         absl::StrCat(w.after.request.version()), w.after.org_id,
+         w.after.request.late() ? "1" : "0", absl::StrCat(w.after.request.deadline_unix_ms()),
+         w.after.sealed.key_id, w.after.sealed.ciphertext});
+  }
+  args.push_back(absl::StrCat(b.provisions.size()));
+  for (const ProvisionWrite& w : b.provisions) {
+    events::v1::Provision data = w.after.provision;
+    data.clear_status();
+    data.clear_version();
+    args.insert(args.end(), {w.after.provision.id(), absl::StrCat(w.expected_version), w.event_kind,
+                             data.SerializeAsString(),
+                             absl::StrCat(static_cast<int>(w.after.provision.status())),
+                             absl::StrCat(w.after.provision.version()), w.after.org_id});
+  }
+  auto reply = redis_.Eval(ApplyScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  const std::string kind =
+      redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : std::string();
+  if (kind == "ok") return absl::OkStatus();
+  if (kind == "conflict" && redis::ArraySize(r) == 3) {
+    return absl::AbortedError(absl::StrCat(
+        redis::AsString(redis::ArrayAt(r, 1)), " was changed at the same time (now at version ",
+        redis::AsString(redis::ArrayAt(r, 2)), "); read it again and retry"));
+  }
+  if (kind == "exists" && redis::ArraySize(r) == 2) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("this registration already has accessibility request ",
+                     redis::AsString(redis::ArrayAt(r, 1)), "; change it instead"));
+  }
+  return Unexpected("apply script");
+}
+
+absl::StatusOr<std::optional<EventFacts>> RedisAccessibilityStore::GetFacts(
+    const std::string& event_id) {
+  auto reply = redis_.Command(
+      {"HGETALL", absl::StrCat(PartitionPrefix(event_id), "e:", event_id, ":facts")});
+  if (!reply.ok()) return reply.status();
+  Fields f = ToFields(**reply);
+  if (f.empty()) return std::optional<EventFacts>();
+  EventFacts facts;
+  facts.event_id = event_id;
+  facts.org_id = Str(f, "org");
+  facts.status = static_cast<events::v1::EventStatus>(Int(f, "status"));
+  facts.version = Int(f, "version");
+  facts.start_unix_ms = Int(f, "start");
+  facts.end_unix_ms = Int(f, "end");
+  facts.time_zone = Str(f, "zone");
+  return std::optional<EventFacts>(facts);
+}
+
+absl::StatusOr<StoredRequest> RedisAccessibilityStore::GetRequest(const std::string& id) {
+  const std::string key = absl::StrCat(PartitionPrefix(id), "r:", id);
+  auto replies = redis_.Pipeline({{"HGETALL", key}, {"LRANGE", key + ":log", "0", "-1"}});
+  if (!replies.ok()) return replies.status();
+  Fields f = ToFields(*(*replies)[0]);
+  if (f.empty())
+    return absl::NotFoundError(absl::StrCat("accessibility request ", id, " not found"));
+  absl::StatusOr<StoredRequest> out = ParseRequest(f);
+  if (!out.ok()) return out.status();
+  const redisReply& log = *(*replies)[1];
+  for (size_t i = 0; i < redis::ArraySize(log); ++i) {
+    (void)out->request.add_history()->ParseFromString(redis::AsString(redis::ArrayAt(log, i)));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RedisAccessibilityStore::FindByRegistration(
+    const std::string& event_id, const std::string& registration_id) {
+  auto reply = redis_.Command(
+      {"HGET", absl::StrCat(PartitionPrefix(event_id), "e:", event_id, ":byreg"), registration_id});
+  if (!reply.ok()) return reply.status();
+  return redis::AsString(**reply);
+}
+
+absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::LoadRequests(
+    const std::string& prefix, const std::vector<std::string>& ids) {
+  std::vector<StoredRequest> out;
+  if (ids.empty()) return out;
+  std::vector<std::vector<std::string>> gets;
+  for (const std::string& id : ids) gets.push_back({"HGETALL", absl::StrCat(prefix, "r:", id)});
+  auto loaded = redis_.Pipeline(gets);
+  if (!loaded.ok()) return loaded.status();
+  for (const auto& reply : *loaded) {
+    Fields f = ToFields(*reply);
+    if (f.empty()) continue;
+    absl::StatusOr<StoredRequest> r = ParseRequest(f);
+    if (r.ok()) out.push_back(*std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::ListRequests(
+    const std::string& event_id) {
+  const std::string prefix = PartitionPrefix(event_id);
+  auto ids =
+      redis_.Command({"ZRANGE", absl::StrCat(prefix, "e:", event_id, ":requests"), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> list;
+  for (size_t i = 0; i < redis::ArraySize(**ids); ++i) {
+    list.push_back(redis::AsString(redis::ArrayAt(**ids, i)));
+  }
+  return LoadRequests(prefix, list);
+}
+
+absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::ListAtRisk(
+    const std::string& org_id) {
+  std::vector<std::vector<std::string>> reads;
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    reads.push_back(
+        {"ZRANGE", absl::StrCat(keys_.PartitionPrefix(p), "acc:atrisk:", org_id), "0", "-1"});
+  }
+  auto replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  std::vector<StoredRequest> out;
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    std::vector<std::string> ids;
+    const redisReply& r = *(*replies)[p];
+    for (size_t i = 0; i < redis::ArraySize(r); ++i) {
+      ids.push_back(redis::AsString(redis::ArrayAt(r, i)));
+    }
+    auto loaded = LoadRequests(absl::StrCat(keys_.PartitionPrefix(p), "acc:"), ids);
+    if (!loaded.ok()) return loaded.status();
+    for (StoredRequest& s : *loaded) out.push_back(std::move(s));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const StoredRequest& a, const StoredRequest& b) {
+    return a.request.deadline_unix_ms() < b.request.deadline_unix_ms();
+  });
+  return out;
+}
+
+absl::StatusOr<StoredProvision> RedisAccessibilityStore::GetProvision(const std::string& id) {
+  auto reply = redis_.Command({"HGETALL", absl::StrCat(PartitionPrefix(id), "p:", id)});
+  if (!reply.ok()) return reply.status();
+  Fields f = ToFields(**reply);
+  if (f.empty()) return absl::NotFoundError(absl::StrCat("provision ", id, " not found"));
+  return ParseProvision(f);
+}
+
+absl::StatusOr<std::vector<StoredProvision>> RedisAccessibilityStore::ListProvisions(
+    const std::string& event_id) {
+  const std::string prefix = PartitionPrefix(event_id);
+  auto ids =
+      redis_.Command({"ZRANGE", absl::StrCat(prefix, "e:", event_id, ":provisions"), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> gets;
+  for (size_t i = 0; i < redis::ArraySize(**ids); ++i) {
+    gets.push_back(
+        {"HGETALL", absl::StrCat(prefix, "p:", redis::AsString(redis::ArrayAt(**ids, i)))});
+  }
+  std::vector<StoredProvision> out;
+  if (gets.empty()) return out;
+  auto loaded = redis_.Pipeline(gets);
+  if (!loaded.ok()) return loaded.status();
+  for (const auto& reply : *loaded) {
+    Fields f = ToFields(*reply);
+    if (f.empty()) continue;
+    auto p = ParseProvision(f);
+    if (p.ok()) out.push_back(*std::move(p));
+  }
+  return out;
+}
+
+absl::StatusOr<LeadTimes> RedisAccessibilityStore::GetLeadTimes(const std::string& org_id) {
+  auto reply =
+      redis_.Command({"HGETALL", keys_.Global(absl::StrCat("acc:org:", org_id, ":leadtimes"))});
+  if (!reply.ok()) return reply.status();
+  LeadTimes out;
+  for (const auto& [need, days] : ToFields(**reply)) {
+    int n = 0;
+    if (absl::SimpleAtoi(days, &n)) out[need] = n;
+  }
+  return out;
+}
+
+absl::Status RedisAccessibilityStore::SetLeadTime(const std::string& org_id,
+                                                  const std::string& need, int days) {
+  auto reply = redis_.Command({"HSET", keys_.Global(absl::StrCat("acc:org:", org_id, ":leadtimes")),
+                               need, absl::StrCat(days)});
+  return reply.status();
+}
+
+absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
+                                                  const events::v1::AuditEntry& e) {
+  auto reply = redis_.Command({"XADD", keys_.Global(absl::StrCat("acc:org:", org_id, ":audit")),
+                               "MAXLEN", "~", absl::StrCat(options_.audit_maxlen), "*", "at",
+                               absl::StrCat(e.at_unix_ms()), "actor", e.actor(), "request",
+                               e.request_id(), "event", e.event_id(), "rpc", e.rpc()});
+  return reply.status();
+}
+
+absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& org_id,
+                                                             const std::string& page_token,
+                                                             int limit) {
+  // A token is a stream entry id, "<ms>-<seq>".
+  const size_t dash = page_token.find('-');
+  uint64_t ms = 0, seq = 0;
+  if (!page_token.empty() &&
+      (dash == std::string::npos || !absl::SimpleAtoi(page_token.substr(0, dash), &ms) ||
+       !absl::SimpleAtoi(page_token.substr(dash + 1), &seq))) {
+    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  }
+  const std::string end = page_token.empty() ? "+" : absl::StrCat("(", page_token);
+  auto reply =
+      redis_.Command({"XREVRANGE", keys_.Global(absl::StrCat("acc:org:", org_id, ":audit")), end,
+                      "-", "COUNT", absl::StrCat(limit + 1)});
+  if (!reply.ok()) return reply.status();
+  AuditPage page;
+  const redisReply& r = **reply;
+  for (size_t i = 0; i < redis::ArraySize(r); ++i) {
+    const redisReply& entry = redis::ArrayAt(r, i);
+    if (static_cast<int>(page.entries.size()) == limit) {
+      page.next_token = redis::AsString(redis::ArrayAt(redis::ArrayAt(r, i - 1), 0));
+      break;
+    }
+    Fields f = ToFields(redis::ArrayAt(entry, 1));
+    events::v1::AuditEntry e;
+    e.set_at_unix_ms(Int(f, "at"));
+    e.set_actor(Str(f, "actor"));
+    e.set_request_id(Str(f, "request"));
+    e.set_event_id(Str(f, "event"));
+    e.set_rpc(Str(f, "rpc"));
+    page.entries.push_back(std::move(e));
+  }
+  return page;
+}
+
+absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int64_t now_ms, int limit) {
+  int fired = 0;
+  // One script per partition: each is atomic on its own and touches one hash tag.
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    auto reply = redis_.Eval(
+        FireScript(), {},
+        {absl::StrCat(keys_.PartitionPrefix(p), "acc:"), keys_.Stream(p),
+         absl::StrCat(options_.stream_maxlen), absl::StrCat(now_ms), absl::StrCat(limit)});
+    if (!reply.ok()) return reply.status();
+    fired += static_cast<int>(redis::AsInt(**reply));
+  }
+  return fired;
+}
+
+}  // namespace events::accessibility

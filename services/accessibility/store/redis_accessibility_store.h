@@ -1,0 +1,50 @@
+#pragma once
+
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "services/accessibility/store/accessibility_store.h"
+
+namespace events::accessibility {
+
+// AccessibilityStore on Redis; the data layout is described in lua/common.lua. The lead
+// times (hash "acc:org:<org>:leadtimes") and the audit log (stream "acc:org:<org>:audit")
+// are per organisation, outside the partitions.
+class RedisAccessibilityStore final : public AccessibilityStore {
+ public:
+  struct Options {
+    int64_t stream_maxlen = 1000000;
+    // Audit entries kept per organisation (approximately).
+    int64_t audit_maxlen = 1000000;
+  };
+  RedisAccessibilityStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
+                          Options options);
+
+  absl::Status Apply(const Batch& batch, int64_t now_ms) override;
+  absl::StatusOr<std::optional<EventFacts>> GetFacts(const std::string& event_id) override;
+  absl::StatusOr<StoredRequest> GetRequest(const std::string& request_id) override;
+  absl::StatusOr<std::string> FindByRegistration(const std::string& event_id,
+                                                 const std::string& registration_id) override;
+  absl::StatusOr<std::vector<StoredRequest>> ListRequests(const std::string& event_id) override;
+  absl::StatusOr<std::vector<StoredRequest>> ListAtRisk(const std::string& org_id) override;
+  absl::StatusOr<StoredProvision> GetProvision(const std::string& provision_id) override;
+  absl::StatusOr<std::vector<StoredProvision>> ListProvisions(const std::string& event_id) override;
+  absl::StatusOr<LeadTimes> GetLeadTimes(const std::string& org_id) override;
+  absl::Status SetLeadTime(const std::string& org_id, const std::string& need, int days) override;
+  absl::Status AppendAudit(const std::string& org_id, const events::v1::AuditEntry& entry) override;
+  absl::StatusOr<AuditPage> ListAudit(const std::string& org_id, const std::string& page_token,
+                                      int limit) override;
+  absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) override;
+
+  // "<prefix>{p<N>}:acc:" for any id of an event (the event's, a request's, a provision's).
+  std::string PartitionPrefix(const std::string& any_id) const;
+
+ private:
+  absl::StatusOr<std::vector<StoredRequest>> LoadRequests(const std::string& prefix,
+                                                          const std::vector<std::string>& ids);
+
+  events::redis::RedisClient& redis_;
+  const events::bus::Keyspace& keys_;
+  Options options_;
+};
+
+}  // namespace events::accessibility

@@ -1,0 +1,100 @@
+#include "services/accessibility/worker/schedule_listener.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "common/bus/event_bus.h"
+#include "events/v1/domain_events.pb.h"
+#include "services/accessibility/domain/access_desk.h"
+
+namespace events::accessibility {
+
+ScheduleListener::ScheduleListener(events::bus::Consumer& consumer, AccessDesk& desk,
+                                   ScheduleListenerOptions options)
+    : consumer_(consumer), desk_(desk), options_(options) {}
+
+ScheduleListener::~ScheduleListener() { Stop(); }
+
+absl::StatusOr<int> ScheduleListener::RunOnce() {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
+  if (!deliveries.ok()) return deliveries.status();
+  std::vector<const events::bus::Delivery*> done;
+  absl::Status stopped;
+  for (const events::bus::Delivery& delivery : *deliveries) {
+    absl::StatusOr<bool> handled = Handle(delivery);
+    if (!handled.ok()) {
+      stopped = handled.status();
+      break;
+    }
+    if (*handled) done.push_back(&delivery);
+  }
+  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) return ack;
+  if (!stopped.ok()) return stopped;
+  return static_cast<int>(done.size());
+}
+
+absl::StatusOr<bool> ScheduleListener::Handle(const events::bus::Delivery& delivery) {
+  const events::v1::DomainEvent& event = delivery.event;
+  if (!delivery.parse_error.empty()) {
+    spdlog::error("accessibility: dropping unreadable stream entry {} in partition {}: {}",
+                  delivery.stream_id, delivery.partition, delivery.parse_error);
+    return true;
+  }
+  if (!absl::StartsWith(event.type(), "event.") ||
+      event.data_type() != events::v1::EventChanged::descriptor()->full_name()) {
+    return true;
+  }
+  events::v1::EventChanged change;
+  if (!change.ParseFromString(event.data()) || change.event_id().empty()) {
+    spdlog::error("accessibility: dropping {} {}: its EventChanged payload does not parse",
+                  event.type(), event.id());
+    return true;
+  }
+  absl::Status s = desk_.OnEventChanged(event.type(), change);
+  if (s.ok()) return true;
+  spdlog::warn("accessibility: could not follow {} of event {} (delivery {}), left pending: {}",
+               event.type(), change.event_id(), delivery.delivery_count, s.ToString());
+  if (absl::IsUnavailable(s)) return s;
+  return false;
+}
+
+void ScheduleListener::Start() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ScheduleListener::Stop() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ScheduleListener::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    absl::StatusOr<int> acked = RunOnce();
+    if (!acked.ok()) {
+      spdlog::warn("accessibility schedule listener: poll failed, will retry: {}",
+                   acked.status().ToString());
+    }
+    lock.lock();
+    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace events::accessibility

@@ -1,0 +1,456 @@
+// AccessDesk over a store: on FakeAccessibilityStore (ACCESS_DESK_TEST_FAKE, label unit) and
+// on RedisAccessibilityStore against a real redis-server (label redis).
+#include "services/accessibility/domain/access_desk.h"
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "common/bus/event_bus.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/accessibility/store/fake_accessibility_store.h"
+#include "tests/accessibility/accessibility_test_support.h"
+#ifndef ACCESS_DESK_TEST_FAKE
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "common/testing/redis_for_test.h"
+#include "services/accessibility/store/redis_accessibility_store.h"
+#endif
+
+namespace events::accessibility {
+namespace {
+
+using events::v1::AccessibilityRequest;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using namespace testing;  // NOLINT: the test support constants
+
+class AccessDeskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifdef ACCESS_DESK_TEST_FAKE
+    fake_ = std::make_unique<FakeAccessibilityStore>();
+    store_ = fake_.get();
+#else
+    redis::RedisOptions options = events::testing::TestRedisOptions();
+    ASSERT_FALSE(HasFailure());
+    redis_ = std::make_unique<redis::RedisClient>(options);
+    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
+    redis_store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
+                                                             RedisAccessibilityStore::Options{});
+    store_ = redis_store_.get();
+#endif
+    event_ = ids_.New("ev");
+    events_.Put(Webinar(event_, "org_riverside"));
+    desk_ = std::make_unique<AccessDesk>(*store_, events_, registrations_, cipher_, clock_, ids_);
+  }
+
+  // The domain events appended so far for the test's event, oldest first.
+  std::vector<events::v1::DomainEvent> Events() {
+#ifdef ACCESS_DESK_TEST_FAKE
+    return fake_->Events();
+#else
+    std::vector<events::v1::DomainEvent> out;
+    auto reply = redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(event_)), "-", "+"});
+    EXPECT_TRUE(reply.ok());
+    if (!reply.ok()) return out;
+    for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+      const redisReply& fields = redis::ArrayAt(redis::ArrayAt(**reply, i), 1);
+      std::vector<std::pair<std::string, std::string> > pairs;
+      for (size_t j = 0; j + 1 < redis::ArraySize(fields); j += 2) {
+        pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, j)),
+                           redis::AsString(redis::ArrayAt(fields, j + 1)));
+      }
+      auto e = bus::FromStreamFields(pairs);
+      EXPECT_TRUE(e.ok());
+      if (e.ok()) out.push_back(*e);
+    }
+    return out;
+#endif
+  }
+  std::vector<std::string> EventTypes() {
+    std::vector<std::string> out;
+    for (const auto& e : Events()) out.push_back(e.type());
+    return out;
+  }
+
+  AccessibilityRequest MustSubmit(const std::string& token, std::vector<std::string> needs,
+                                  const std::string& details = "Please book a BSL interpreter") {
+    events::v1::SubmitRequestRequest r;
+    r.set_registration_token(token);
+    for (const auto& n : needs) r.add_needs(n);
+    r.mutable_details()->set_details(details);
+    r.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
+    r.set_consent(true);
+    auto out = desk_->Submit(r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : AccessibilityRequest();
+  }
+  absl::StatusOr<AccessibilityRequest> Move(const std::string& id, events::v1::RequestStatus to,
+                                            const std::string& reason = "") {
+    events::v1::TransitionRequestRequest t;
+    t.set_request_id(id);
+    t.set_to(to);
+    t.set_reason(reason);
+    return desk_->Transition(coordinator_, t);
+  }
+  events::v1::Provision MustBook(const std::string& need) {
+    events::v1::AddProvisionRequest p;
+    p.set_event_id(event_);
+    p.set_need(need);
+    p.set_description("BSL interpreter booked for the whole webinar");
+    auto out = desk_->AddProvision(coordinator_, p);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : events::v1::Provision();
+  }
+
+#ifdef ACCESS_DESK_TEST_FAKE
+  std::unique_ptr<FakeAccessibilityStore> fake_;
+#else
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<RedisAccessibilityStore> redis_store_;
+#endif
+  AccessibilityStore* store_ = nullptr;
+  FakeEventDirectory events_;
+  FakeRegistrationDirectory registrations_;
+  DetailCipher cipher_{{"k1", std::string(32, 'k')}};
+  FakeClock clock_{kNow};
+  IdGenerator ids_{clock_};
+  std::unique_ptr<AccessDesk> desk_;
+  std::string event_;
+  Staff coordinator_{"org_riverside", "key_coord"};
+};
+
+TEST_F(AccessDeskTest, SubmitsWithDeadlinesFromTheEventsZone) {
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter", "quiet_space"});
+  EXPECT_EQ(r.status(), events::v1::REQUEST_STATUS_SUBMITTED);
+  ASSERT_EQ(r.needs_size(), 2);
+  // 14 days before 10:00 BST is 10:00 GMT: one hour more than 14 x 24 hours.
+  EXPECT_EQ(r.needs(0).deadline_unix_ms(), kStart - 14 * kDay + kHour);
+  EXPECT_EQ(r.deadline_unix_ms(), r.needs(0).deadline_unix_ms());
+  EXPECT_FALSE(r.late());
+  EXPECT_FALSE(r.consent_wording().empty());
+  EXPECT_EQ(r.consent_unix_ms(), kNow);
+
+  auto mine = desk_->GetMine(token);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_EQ(mine->details().details(), "Please book a BSL interpreter");
+  EXPECT_EQ(mine->history_size(), 1);
+  EXPECT_EQ(mine->history(0).actor(), "attendee");
+
+  events::v1::SubmitRequestRequest again;
+  again.set_registration_token(token);
+  again.add_needs("large_print");
+  again.set_consent(true);
+  EXPECT_EQ(desk_->Submit(again).status().code(), absl::StatusCode::kAlreadyExists);
+  again.set_consent(false);
+  EXPECT_THAT(desk_->Submit(again).status().message(), HasSubstr("consent"));
+  EXPECT_THAT(EventTypes(), ElementsAre("accessibility.request_submitted"));
+}
+
+TEST_F(AccessDeskTest, ARequestAfterItsDeadlineIsAcceptedAndMarkedLate) {
+  clock_.Set(kStart - 5 * kDay);
+  AccessibilityRequest r =
+      MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  EXPECT_TRUE(r.late());
+  EXPECT_TRUE(r.needs(0).late());
+  EXPECT_FALSE(r.needs(1).late());
+}
+
+TEST_F(AccessDeskTest, TheWorkflowAllowsForwardMovesAndRefusesOthers) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_IN_PROGRESS).ok());
+  absl::Status back = Move(r.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).status();
+  EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(back.message(), HasSubstr("from in progress to acknowledged"));
+  auto done = Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->status(), events::v1::REQUEST_STATUS_FULFILLED);
+  EXPECT_TRUE(done->details().details().empty());
+  EXPECT_EQ(Move(r.id(), events::v1::REQUEST_STATUS_UNFULFILLABLE, "x").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  auto read = desk_->Read(coordinator_, r.id(), "GetRequest");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->history_size(), 4);
+  EXPECT_EQ(read->history(3).from(), events::v1::REQUEST_STATUS_IN_PROGRESS);
+  EXPECT_EQ(read->history(3).to(), events::v1::REQUEST_STATUS_FULFILLED);
+  EXPECT_EQ(read->history(3).actor(), "key_coord");
+  EXPECT_THAT(EventTypes(),
+              ElementsAre("accessibility.request_submitted", "accessibility.request_acknowledged",
+                          "accessibility.request_in_progress", "accessibility.request_fulfilled"));
+}
+
+TEST_F(AccessDeskTest, CannotBeFulfilledKeepsTheReasonWithTheDetails) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"lipspeaker"});
+  ASSERT_TRUE(
+      Move(r.id(), events::v1::REQUEST_STATUS_UNFULFILLABLE, "No lipspeaker is free that day")
+          .ok());
+  auto read = desk_->Read(coordinator_, r.id(), "GetRequest");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->details().unfulfillable_reason(), "No lipspeaker is free that day");
+  EXPECT_EQ(read->details().details(), "Please book a BSL interpreter");
+  EXPECT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_IN_PROGRESS).ok());
+}
+
+TEST_F(AccessDeskTest, AtRiskIsRaisedByTheInjectedClock) {
+  AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest met = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(Move(met.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
+  ASSERT_EQ(*desk_->FireDueJobs(100), 0);
+  EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
+
+  // 48 hours before the deadline.
+  clock_.Set(open.deadline_unix_ms() - 48 * kHour);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 1);
+  auto at_risk = desk_->AtRisk(coordinator_, {});
+  ASSERT_TRUE(at_risk.ok()) << at_risk.status();
+  ASSERT_EQ(at_risk->requests_size(), 1);
+  EXPECT_EQ(at_risk->requests(0).id(), open.id());
+  EXPECT_TRUE(at_risk->requests(0).at_risk());
+  EXPECT_TRUE(at_risk->requests(0).details().details().empty());
+  EXPECT_EQ(EventTypes().back(), "accessibility.request_at_risk");
+  EXPECT_EQ(desk_->AtRisk({"org_other", "k"}, {})->requests_size(), 0);
+
+  // Met in time: no longer at risk.
+  ASSERT_TRUE(Move(open.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
+  EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
+}
+
+TEST_F(AccessDeskTest, OneProvisionFulfilsSeveralRequests) {
+  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest c =
+      MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "large_print"});
+  AccessibilityRequest other = MustSubmit(registrations_.Register(event_), {"quiet_space"});
+  events::v1::Provision p = MustBook("bsl_interpreter");
+  EXPECT_EQ(p.status(), events::v1::PROVISION_STATUS_BOOKED);
+
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(p.id());
+  auto done = desk_->Fulfil(coordinator_, f);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->provision().request_ids_size(), 3);
+  ASSERT_EQ(done->requests_size(), 3);
+  EXPECT_EQ(desk_->Read(coordinator_, a.id(), "t")->status(), events::v1::REQUEST_STATUS_FULFILLED);
+  EXPECT_EQ(desk_->Read(coordinator_, b.id(), "t")->status(), events::v1::REQUEST_STATUS_FULFILLED);
+  // Large print is not met yet.
+  EXPECT_EQ(desk_->Read(coordinator_, c.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_IN_PROGRESS);
+  EXPECT_EQ(desk_->Read(coordinator_, other.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_SUBMITTED);
+
+  // Naming a request that does not ask for the need is refused.
+  f.add_request_ids(other.id());
+  EXPECT_THAT(desk_->Fulfil(coordinator_, f).status().message(), HasSubstr("does not ask for"));
+  auto list = desk_->Provisions(coordinator_, event_);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->provisions_size(), 1);
+  EXPECT_EQ(list->provisions(0).request_ids_size(), 3);
+}
+
+TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
+  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  events::v1::Provision p = MustBook("bsl_interpreter");
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(p.id());
+  ASSERT_TRUE(desk_->Fulfil(coordinator_, f).ok());
+
+  events::v1::EventChanged change;
+  change.set_event_id(event_);
+  change.set_org_id("org_riverside");
+  change.set_status(events::v1::EVENT_STATUS_PUBLISHED);
+  change.set_version(3);
+  change.set_start_unix_ms(kStart + 7 * kDay);
+  change.set_end_unix_ms(kStart + 7 * kDay + 90 * 60000);
+  change.set_time_zone("Europe/London");
+  ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", change).ok());
+
+  auto provisions = desk_->Provisions(coordinator_, event_);
+  ASSERT_TRUE(provisions.ok());
+  EXPECT_EQ(provisions->provisions(0).status(), events::v1::PROVISION_STATUS_NEEDS_RECONFIRMATION);
+  auto read = desk_->Read(coordinator_, a.id(), "GetRequest");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->status(), events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(read->history().rbegin()->actor(), "system");
+  // The deadline follows the new start: 10:00 on 29 March, the day the clocks went forward,
+  // so 7 days less an hour after the old one (10:00 GMT on 22 March).
+  EXPECT_EQ(read->deadline_unix_ms(), a.deadline_unix_ms() + 7 * kDay - kHour);
+  EXPECT_EQ(read->details().details(), "Please book a BSL interpreter");
+  auto types = EventTypes();
+  EXPECT_NE(std::find(types.begin(), types.end(), "accessibility.provision_needs_reconfirmation"),
+            types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), "accessibility.request_needs_reconfirmation"),
+            types.end());
+  // Redelivered: nothing more happens.
+  const size_t before = types.size();
+  ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", change).ok());
+  EXPECT_EQ(EventTypes().size(), before);
+
+  // The coordinator confirms the booking again.
+  auto again = desk_->Fulfil(coordinator_, f);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->provision().status(), events::v1::PROVISION_STATUS_BOOKED);
+  EXPECT_EQ(desk_->GetMine(registrations_.Register(event_)).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
+  MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(Move(b.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  auto counts = desk_->Counts({"org_riverside", "key_org"}, event_);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->requests(), 2);
+  ASSERT_EQ(counts->counts_size(), 3);
+  EXPECT_EQ(counts->counts(0).need(), "bsl_interpreter");
+  EXPECT_EQ(counts->counts(0).status(), events::v1::REQUEST_STATUS_SUBMITTED);
+  EXPECT_EQ(counts->counts(0).count(), 1);
+
+  Staff stranger{"org_other", "key_x"};
+  EXPECT_EQ(desk_->Counts(stranger, event_).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Read(stranger, b.id(), "GetRequest").status().code(),
+            absl::StatusCode::kNotFound);
+  events::v1::ListRequestsRequest list;
+  list.set_event_id(event_);
+  EXPECT_EQ(desk_->List(stranger, list).status().code(), absl::StatusCode::kNotFound);
+  auto listed = desk_->List(coordinator_, list);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->requests_size(), 2);
+  EXPECT_TRUE(listed->requests(0).details().details().empty());
+}
+
+TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest").ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(desk_->Read({"org_riverside", "key_other"}, r.id(), "GetRequest").ok());
+  events::v1::PageRequest page;
+  page.set_page_size(1);
+  auto first = desk_->Audit(coordinator_, page);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->entries_size(), 1);
+  EXPECT_EQ(first->entries(0).actor(), "key_other");
+  EXPECT_EQ(first->entries(0).request_id(), r.id());
+  EXPECT_EQ(first->entries(0).rpc(), "GetRequest");
+  EXPECT_EQ(first->entries(0).at_unix_ms(), kNow + 1000);
+  page.set_page_token(first->next_page_token());
+  auto second = desk_->Audit(coordinator_, page);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->entries_size(), 1);
+  EXPECT_EQ(second->entries(0).actor(), "key_coord");
+  EXPECT_TRUE(second->next_page_token().empty());
+  EXPECT_EQ(desk_->Audit({"org_other", "k"}, {})->entries_size(), 0);
+}
+
+TEST_F(AccessDeskTest, WithdrawalAndErasureDeleteTheDetailsAtOnce) {
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
+  auto withdrawn = desk_->WithdrawMine(token);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->status(), events::v1::REQUEST_STATUS_WITHDRAWN);
+  EXPECT_TRUE(withdrawn->details_deleted());
+  auto read = desk_->Read(coordinator_, r.id(), "GetRequest");
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read->details_deleted());
+  EXPECT_TRUE(read->details().details().empty());
+  EXPECT_EQ(desk_->WithdrawMine(token).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(desk_->EraseMine(token).ok());
+  EXPECT_EQ(desk_->GetMine(token).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest")->registration_id().empty());
+  // A new request may follow.
+  MustSubmit(token, {"large_print"});
+  // Domain events never carry needs or details.
+  for (const auto& e : Events()) {
+    EXPECT_FALSE(absl::StrContains(e.data(), "bsl_interpreter")) << e.type();
+    EXPECT_FALSE(absl::StrContains(e.data(), "Please book")) << e.type();
+  }
+}
+
+TEST_F(AccessDeskTest, DetailsAreDeletedAfterTheRetentionTime) {
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
+  clock_.Set(kStart + 90 * 60000 + 30 * kDay - 1);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 0);
+  EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
+  clock_.Advance(1);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 1);
+  auto mine = desk_->GetMine(token);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->details_deleted());
+  EXPECT_EQ(mine->status(), events::v1::REQUEST_STATUS_FULFILLED);
+}
+
+TEST_F(AccessDeskTest, UpdatingGoesBackToSubmitted) {
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
+  events::v1::UpdateMyRequestRequest u;
+  u.set_registration_token(token);
+  u.add_needs("bsl_interpreter");
+  u.add_needs("large_print");
+  u.mutable_details()->set_details("And large print, please");
+  auto updated = desk_->UpdateMine(u);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->status(), events::v1::REQUEST_STATUS_SUBMITTED);
+  EXPECT_EQ(updated->needs_size(), 2);
+  EXPECT_EQ(updated->details().details(), "And large print, please");
+  EXPECT_EQ(EventTypes().back(), "accessibility.request_updated");
+}
+
+TEST_F(AccessDeskTest, AStaleWriteChangesNothing) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  auto stored = store_->GetRequest(r.id());
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  // A write based on the version read before the move is refused, and so is the whole batch.
+  RequestWrite w;
+  w.after = *stored;
+  w.after.request.set_status(events::v1::REQUEST_STATUS_FULFILLED);
+  w.after.request.set_version(stored->request.version() + 1);
+  w.expected_version = stored->request.version();
+  ProvisionWrite p;
+  p.after.org_id = "org_riverside";
+  p.after.provision.set_id("pv_x");
+  p.after.provision.set_event_id(event_);
+  p.after.provision.set_version(1);
+  Batch batch;
+  batch.event_id = event_;
+  batch.provisions.push_back(p);
+  batch.requests.push_back(w);
+  EXPECT_EQ(store_->Apply(batch, kNow).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->GetRequest(r.id())->request.status(), events::v1::REQUEST_STATUS_ACKNOWLEDGED);
+  EXPECT_EQ(desk_->Provisions(coordinator_, event_)->provisions_size(), 0);
+  events::v1::TransitionRequestRequest t;
+  t.set_request_id(r.id());
+  t.set_to(events::v1::REQUEST_STATUS_IN_PROGRESS);
+  t.set_expected_version(1);
+  EXPECT_EQ(desk_->Transition(coordinator_, t).status().code(), absl::StatusCode::kAborted);
+}
+
+TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
+  AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  events::v1::EventChanged change;
+  change.set_event_id(event_);
+  change.set_org_id("org_riverside");
+  change.set_status(events::v1::EVENT_STATUS_CANCELLED);
+  change.set_version(3);
+  change.set_start_unix_ms(kStart);
+  change.set_end_unix_ms(kStart + 90 * 60000);
+  ASSERT_TRUE(desk_->OnEventChanged("event.cancelled", change).ok());
+  clock_.Set(open.deadline_unix_ms());
+  EXPECT_EQ(*desk_->FireDueJobs(100), 0);
+  EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
+  // An event nobody asked anything for is ignored.
+  change.set_event_id(ids_.New("ev"));
+  EXPECT_TRUE(desk_->OnEventChanged("event.cancelled", change).ok());
+}
+
+}  // namespace
+}  // namespace events::accessibility

@@ -1,0 +1,293 @@
+// The accessibility service through real gRPC, with real scheduling and registration services
+// in this process, on the test Redis: who may call what, and a reschedule reaching requests
+// through scheduling's domain events.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "common/bus/event_bus.h"
+#include "events/v1/accessibility.grpc.pb.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/accessibility/directory/grpc_directories.h"
+#include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/server/accessibility_service.h"
+#include "services/accessibility/store/redis_accessibility_store.h"
+#include "services/accessibility/worker/schedule_listener.h"
+#include "services/registration/domain/registrar.h"
+#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/server/registration_service.h"
+#include "services/registration/store/redis_registration_store.h"
+#include "tests/registration/facts/in_process_scheduling.h"
+
+namespace events::accessibility {
+namespace {
+
+using events::v1::AccessibilityService;
+using ::testing::HasSubstr;
+
+class AccessibilityGrpcTest : public events::registration::testing::InProcessSchedulingTest {
+ protected:
+  void SetUp() override {
+    InProcessSchedulingTest::SetUp();
+    ASSERT_FALSE(HasFailure());
+    // Registration, calling scheduling.
+    reg_store_ = std::make_unique<registration::RedisRegistrationStore>(
+        *redis_, *keys_, registration::RedisRegistrationStore::Options{});
+    reg_directory_ = std::make_unique<registration::GrpcEventDirectory>(
+        channel_, service_key_, std::chrono::seconds(5), address_);
+    registration::RegistrarOptions reg_options;
+    reg_options.limit_per_address_per_minute = 0;
+    reg_options.limit_per_event_per_second = 0;
+    registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
+                                                           ids_, reg_options);
+    reg_registry_ = std::make_shared<prometheus::Registry>();
+    reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
+    reg_service_ =
+        std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
+    reg_runner_ = Start("registration", reg_service_.get(), reg_registry_, reg_address_);
+    ASSERT_FALSE(HasFailure());
+    reg_stub_ = events::v1::RegistrationService::NewStub(
+        grpc::CreateChannel(reg_address_, grpc::InsecureChannelCredentials()));
+
+    // Accessibility, calling both.
+    acc_store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
+                                                           RedisAccessibilityStore::Options{});
+    events_ = std::make_unique<GrpcEventDirectory>(channel_, service_key_, std::chrono::seconds(5),
+                                                   address_);
+    registrations_ = std::make_unique<GrpcRegistrationDirectory>(
+        grpc::CreateChannel(reg_address_, grpc::InsecureChannelCredentials()),
+        std::chrono::seconds(5), reg_address_);
+    desk_ =
+        std::make_unique<AccessDesk>(*acc_store_, *events_, *registrations_, cipher_, clock_, ids_);
+    acc_registry_ = std::make_shared<prometheus::Registry>();
+    acc_metrics_ = std::make_unique<AccessibilityMetrics>(*acc_registry_);
+    acc_service_ = std::make_unique<AccessibilityServiceImpl>(*desk_, *auth_, *acc_metrics_);
+    std::string acc_address;
+    acc_runner_ = Start("accessibility", acc_service_.get(), acc_registry_, acc_address);
+    ASSERT_FALSE(HasFailure());
+    stub_ = AccessibilityService::NewStub(
+        grpc::CreateChannel(acc_address, grpc::InsecureChannelCredentials()));
+
+    // The bootstrap key (organiser_key_) has both roles; this one is an organiser only.
+    auto organiser = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kOrganiser}, {},
+                                    "organiser only");
+    ASSERT_TRUE(organiser.ok());
+    organiser_only_key_ = organiser->plaintext;
+    event_ = MustCreate().id();
+    MustPublish(event_);
+  }
+  void TearDown() override {
+    if (acc_runner_) acc_runner_->Shutdown();
+    if (reg_runner_) reg_runner_->Shutdown();
+    InProcessSchedulingTest::TearDown();
+  }
+
+  std::unique_ptr<server::ServiceRunner> Start(const std::string& name, grpc::Service* service,
+                                               std::shared_ptr<prometheus::Registry> registry,
+                                               std::string& address) {
+    server::ServerOptions options;
+    options.service_name = name;
+    options.listen_host = "127.0.0.1";
+    auto runner = std::make_unique<server::ServiceRunner>(options, registry);
+    runner->AddService(service);
+    absl::StatusOr<int> port = runner->Start();
+    EXPECT_TRUE(port.ok()) << port.status();
+    address = "127.0.0.1:" + std::to_string(port.ok() ? *port : 0);
+    return runner;
+  }
+
+  std::string MustRegister(const std::string& email) {
+    events::v1::RegisterRequest r;
+    r.set_event_id(event_);
+    r.set_name("Sam Patel");
+    r.set_email(email);
+    events::v1::RegisterResponse resp;
+    grpc::Status s = reg_stub_->Register(Call("").get(), r, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.registration_token();
+  }
+
+  events::v1::AccessibilityRequest MustSubmit(const std::string& token) {
+    events::v1::SubmitRequestRequest r;
+    r.set_registration_token(token);
+    r.add_needs("bsl_interpreter");
+    r.mutable_details()->set_details("BSL is my first language");
+    r.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
+    r.set_consent(true);
+    events::v1::AccessibilityRequest out;
+    grpc::Status s = stub_->SubmitRequest(Call("").get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
+  std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
+  std::unique_ptr<registration::Registrar> registrar_;
+  std::shared_ptr<prometheus::Registry> reg_registry_;
+  std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
+  std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
+  std::unique_ptr<server::ServiceRunner> reg_runner_;
+  std::string reg_address_;
+  std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
+
+  std::unique_ptr<RedisAccessibilityStore> acc_store_;
+  std::unique_ptr<GrpcEventDirectory> events_;
+  std::unique_ptr<GrpcRegistrationDirectory> registrations_;
+  DetailCipher cipher_{{"k1", std::string(32, 'k')}};
+  std::unique_ptr<AccessDesk> desk_;
+  std::shared_ptr<prometheus::Registry> acc_registry_;
+  std::unique_ptr<AccessibilityMetrics> acc_metrics_;
+  std::unique_ptr<AccessibilityServiceImpl> acc_service_;
+  std::unique_ptr<server::ServiceRunner> acc_runner_;
+  std::unique_ptr<AccessibilityService::Stub> stub_;
+  std::string organiser_only_key_, event_;
+};
+
+TEST_F(AccessibilityGrpcTest, OrganisersSeeCountsButNeverDetails) {
+  const std::string token = MustRegister("sam@example.org");
+  events::v1::AccessibilityRequest submitted = MustSubmit(token);
+  EXPECT_EQ(submitted.status(), events::v1::REQUEST_STATUS_SUBMITTED);
+  EXPECT_EQ(acc_metrics_->submitted.Value(), 1);
+
+  events::v1::GetMyRequestRequest mine;
+  mine.set_registration_token(token);
+  events::v1::AccessibilityRequest seen;
+  ASSERT_TRUE(stub_->GetMyRequest(Call("").get(), mine, &seen).ok());
+  EXPECT_EQ(seen.details().details(), "BSL is my first language");
+
+  events::v1::GetRequestCountsRequest counts_req;
+  counts_req.set_event_id(event_);
+  events::v1::RequestCounts counts;
+  ASSERT_TRUE(stub_->GetRequestCounts(Call(organiser_only_key_).get(), counts_req, &counts).ok());
+  EXPECT_EQ(counts.requests(), 1);
+  ASSERT_EQ(counts.counts_size(), 1);
+  EXPECT_EQ(counts.counts(0).need(), "bsl_interpreter");
+
+  events::v1::GetRequestRequest get;
+  get.set_request_id(submitted.id());
+  events::v1::AccessibilityRequest details;
+  grpc::Status denied = stub_->GetRequest(Call(organiser_only_key_).get(), get, &details);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(denied.error_message(), HasSubstr("access_coordinator"));
+  events::v1::ListRequestsRequest list;
+  list.set_event_id(event_);
+  events::v1::ListRequestsResponse listed;
+  EXPECT_EQ(stub_->ListRequests(Call(organiser_only_key_).get(), list, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->GetRequest(Call("").get(), get, &details).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->GetRequest(Call(other_key_).get(), get, &details).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetRequestCounts(Call(other_key_).get(), counts_req, &counts).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // The coordinator reads them, and the read is in the audit log.
+  ASSERT_TRUE(stub_->GetRequest(Call(organiser_key_).get(), get, &details).ok());
+  EXPECT_EQ(details.details().details(), "BSL is my first language");
+  events::v1::ListAuditLogResponse audit;
+  ASSERT_TRUE(stub_->ListAuditLog(Call(organiser_key_).get(), {}, &audit).ok());
+  ASSERT_EQ(audit.entries_size(), 1);
+  EXPECT_EQ(audit.entries(0).request_id(), submitted.id());
+  EXPECT_EQ(audit.entries(0).rpc(), "GetRequest");
+  EXPECT_EQ(stub_->ListAuditLog(Call(organiser_only_key_).get(), {}, &audit).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AccessibilityGrpcTest, BadInputNamesTheField) {
+  events::v1::SubmitRequestRequest r;
+  events::v1::AccessibilityRequest out;
+  grpc::Status s = stub_->SubmitRequest(Call("").get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("registration_token"));
+  const std::string token = MustRegister("alex@example.org");
+  // A real registration with the wrong secret.
+  r.set_registration_token(token.substr(0, token.find('.')) + ".not-the-secret");
+  r.add_needs("bsl_interpreter");
+  r.set_consent(true);
+  s = stub_->SubmitRequest(Call("").get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
+  r.set_registration_token(token);
+  r.set_needs(0, "teleporter");
+  s = stub_->SubmitRequest(Call("").get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("needs[0]"));
+
+  events::v1::TransitionRequestRequest t;
+  t.set_request_id("nope");
+  s = stub_->TransitionRequest(Call(organiser_key_).get(), t, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+  events::v1::Catalogue catalogue;
+  events::v1::GetCatalogueRequest by_event;
+  by_event.set_event_id(event_);
+  ASSERT_TRUE(stub_->GetCatalogue(Call("").get(), by_event, &catalogue).ok());
+  EXPECT_EQ(catalogue.needs_size(), 18);
+  events::v1::SetLeadTimeRequest lead;
+  lead.set_need("bsl_interpreter");
+  lead.set_lead_time_days(400);
+  s = stub_->SetLeadTime(Call(organiser_key_).get(), lead, &catalogue);
+  EXPECT_THAT(s.error_message(), HasSubstr("lead_time_days"));
+}
+
+TEST_F(AccessibilityGrpcTest, AProvisionFulfilsAndARescheduleAsksForReconfirmation) {
+  // Read from the end of the streams, like a consumer group created before this test.
+  bus::ConsumerOptions options;
+  options.group = "accessibility";
+  options.consumer = "test";
+  bus::Consumer consumer(*redis_, *keys_, options);
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
+  ScheduleListener listener(consumer, *desk_);
+
+  const std::string token = MustRegister("sam@example.org");
+  events::v1::AccessibilityRequest submitted = MustSubmit(token);
+  events::v1::AddProvisionRequest add;
+  add.set_event_id(event_);
+  add.set_need("bsl_interpreter");
+  add.set_description("BSL interpreter booked for the whole webinar");
+  events::v1::Provision provision;
+  ASSERT_TRUE(stub_->AddProvision(Call(organiser_key_).get(), add, &provision).ok());
+  events::v1::FulfilWithProvisionRequest fulfil;
+  fulfil.set_provision_id(provision.id());
+  events::v1::FulfilWithProvisionResponse fulfilled;
+  grpc::Status s = stub_->FulfilWithProvision(Call(organiser_key_).get(), fulfil, &fulfilled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(fulfilled.requests_size(), 1);
+  EXPECT_EQ(fulfilled.requests(0).status(), events::v1::REQUEST_STATUS_FULFILLED);
+
+  events::v1::RescheduleEventRequest move;
+  move.set_event_id(event_);
+  const std::string year = registration::testing::FutureWebinar().start().value().substr(0, 4);
+  move.mutable_new_start()->set_value(year + "-03-17T10:00");
+  move.mutable_new_end()->set_value(year + "-03-17T11:30");
+  move.set_reason("The speaker is ill");
+  events::v1::Event moved;
+  s = InProcessSchedulingTest::stub_->RescheduleEvent(Call(organiser_key_).get(), move, &moved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  events::v1::GetMyRequestRequest mine;
+  mine.set_registration_token(token);
+  events::v1::AccessibilityRequest seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    ASSERT_TRUE(listener.RunOnce().ok());
+    ASSERT_TRUE(stub_->GetMyRequest(Call("").get(), mine, &seen).ok());
+    if (seen.status() == events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen.status(), events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(seen.deadline_unix_ms(), submitted.deadline_unix_ms() + 7 * 86400000LL);
+  events::v1::ListProvisionsRequest list;
+  list.set_event_id(event_);
+  events::v1::ListProvisionsResponse provisions;
+  ASSERT_TRUE(stub_->ListProvisions(Call(organiser_key_).get(), list, &provisions).ok());
+  EXPECT_EQ(provisions.provisions(0).status(), events::v1::PROVISION_STATUS_NEEDS_RECONFIRMATION);
+}
+
+}  // namespace
+}  // namespace events::accessibility

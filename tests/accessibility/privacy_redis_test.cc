@@ -1,0 +1,215 @@
+// Privacy at rest, checked on the real Redis: details are never stored in plain text, and
+// after erasure or the retention time their ciphertext is gone too, both from the keys
+// (scanned) and from a fresh RDB dump (searched).
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "common/testing/redis_for_test.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "gtest/gtest.h"
+#include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/store/redis_accessibility_store.h"
+#include "tests/accessibility/accessibility_test_support.h"
+
+namespace events::accessibility {
+namespace {
+
+using namespace testing;  // NOLINT: the test support constants
+
+class PrivacyRedisTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis::RedisOptions options = events::testing::TestRedisOptions();
+    ASSERT_FALSE(HasFailure());
+    redis_ = std::make_unique<redis::RedisClient>(options);
+    prefix_ = events::testing::UniqueKeyPrefix();
+    keys_ = std::make_unique<bus::Keyspace>(prefix_, 16);
+    store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
+                                                       RedisAccessibilityStore::Options{});
+    event_ = ids_.New("ev");
+    events_.Put(Webinar(event_, "org_riverside"));
+    desk_ = std::make_unique<AccessDesk>(*store_, events_, registrations_, cipher_, clock_, ids_);
+    // A detail string no other test writes.
+    secret_ = absl::StrCat("uses a wheelchair and needs ", RandomToken(12));
+  }
+
+  std::string Submit(const std::string& token) {
+    events::v1::SubmitRequestRequest r;
+    r.set_registration_token(token);
+    r.add_needs("step_free_access");
+    r.mutable_details()->set_details(secret_);
+    r.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_PHONE);
+    r.mutable_details()->set_contact_value("07700 900123");
+    r.set_consent(true);
+    auto out = desk_->Submit(r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? out->id() : "";
+  }
+
+  // Every key name and value under the test's prefix, as one string.
+  std::string EverythingStored() {
+    std::string all;
+    std::string cursor = "0";
+    do {
+      auto page = redis_->Command({"SCAN", cursor, "MATCH", prefix_ + "*", "COUNT", "1000"});
+      EXPECT_TRUE(page.ok());
+      if (!page.ok()) return all;
+      cursor = redis::AsString(redis::ArrayAt(**page, 0));
+      const redisReply& names = redis::ArrayAt(**page, 1);
+      for (size_t i = 0; i < redis::ArraySize(names); ++i) {
+        const std::string key = redis::AsString(redis::ArrayAt(names, i));
+        all += key;
+        auto type = redis_->Command({"TYPE", key});
+        EXPECT_TRUE(type.ok());
+        if (!type.ok()) continue;
+        const std::string t = redis::AsString(**type);
+        std::vector<std::string> read =
+            t == "hash"     ? std::vector<std::string>{"HGETALL", key}
+            : t == "list"   ? std::vector<std::string>{"LRANGE", key, "0", "-1"}
+            : t == "zset"   ? std::vector<std::string>{"ZRANGE", key, "0", "-1"}
+            : t == "set"    ? std::vector<std::string>{"SMEMBERS", key}
+            : t == "stream" ? std::vector<std::string>{"XRANGE", key, "-", "+"}
+                            : std::vector<std::string>{"GET", key};
+        auto value = redis_->Command(read);
+        EXPECT_TRUE(value.ok());
+        if (!value.ok()) continue;
+        Flatten(**value, all);
+      }
+    } while (cursor != "0");
+    return all;
+  }
+  static void Flatten(const redisReply& r, std::string& out) {
+    if (redis::IsArray(r)) {
+      for (size_t i = 0; i < redis::ArraySize(r); ++i) Flatten(redis::ArrayAt(r, i), out);
+    } else {
+      out += redis::AsString(r);
+    }
+  }
+
+  // True when any 8 consecutive bytes of `needle` occur in `haystack`. An RDB file may
+  // compress a small hash as a whole (LZF), which splits long values into literal runs of
+  // up to 32 bytes, so whole values cannot be searched for; 8-byte windows survive, and a
+  // random 8 bytes turn up elsewhere by chance about never.
+  static bool AnyWindowIn(const std::string& haystack, const std::string& needle) {
+    for (size_t i = 0; i + 8 <= needle.size(); ++i) {
+      if (haystack.find(needle.substr(i, 8)) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  // SAVE, then the RDB file's bytes; nullopt (with the reason) when the test Redis does not
+  // allow it.
+  std::optional<std::string> FreshRdb(std::string& why) {
+    auto saved = redis_->Command({"SAVE"});
+    auto dir = redis_->Command({"CONFIG", "GET", "dir"});
+    auto file = redis_->Command({"CONFIG", "GET", "dbfilename"});
+    if (!saved.ok() || !dir.ok() || !file.ok() || redis::ArraySize(**dir) != 2 ||
+        redis::ArraySize(**file) != 2) {
+      why = "the test Redis refuses SAVE or CONFIG GET";
+      return std::nullopt;
+    }
+    const std::string path = redis::AsString(redis::ArrayAt(**dir, 1)) + "/" +
+                             redis::AsString(redis::ArrayAt(**file, 1));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      why = "the RDB file " + path + " cannot be read from here (another machine?)";
+      return std::nullopt;
+    }
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  std::string Ciphertext(const std::string& request_id) {
+    auto reply = redis_->Command(
+        {"HGET", store_->PartitionPrefix(request_id) + "r:" + request_id, "sealed"});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? redis::AsString(**reply) : "";
+  }
+
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::string prefix_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<RedisAccessibilityStore> store_;
+  FakeEventDirectory events_;
+  FakeRegistrationDirectory registrations_;
+  DetailCipher cipher_{{"k1", std::string(32, 'k')}};
+  FakeClock clock_{kNow};
+  IdGenerator ids_{clock_};
+  std::unique_ptr<AccessDesk> desk_;
+  std::string event_, secret_;
+};
+
+TEST_F(PrivacyRedisTest, DetailsAreNeverStoredInPlainText) {
+  const std::string id = Submit(registrations_.Register(event_));
+  const std::string stored = EverythingStored();
+  EXPECT_FALSE(stored.empty());
+  EXPECT_FALSE(absl::StrContains(stored, secret_));
+  EXPECT_FALSE(absl::StrContains(stored, "07700 900123"));
+  const std::string sealed = Ciphertext(id);
+  EXPECT_GT(sealed.size(), secret_.size());
+  EXPECT_TRUE(absl::StrContains(stored, sealed));
+  auto key_id = redis_->Command({"HGET", store_->PartitionPrefix(id) + "r:" + id, "key_id"});
+  ASSERT_TRUE(key_id.ok());
+  EXPECT_EQ(redis::AsString(**key_id), "k1");
+}
+
+TEST_F(PrivacyRedisTest, ErasureRemovesTheDetailsFromKeysAndFromTheRdbDump) {
+  const std::string token = registrations_.Register(event_);
+  const std::string id = Submit(token);
+  const std::string sealed = Ciphertext(id);
+  ASSERT_FALSE(sealed.empty());
+  // The search works: a plain marker and the ciphertext are in a fresh dump.
+  const std::string marker = prefix_ + "marker";
+  ASSERT_TRUE(redis_->Command({"SET", marker, "plain-" + secret_}).ok());
+  std::string why;
+  std::optional<std::string> before = FreshRdb(why);
+  if (!before.has_value()) GTEST_SKIP() << why;
+  EXPECT_TRUE(absl::StrContains(*before, "plain-" + secret_));
+  EXPECT_TRUE(AnyWindowIn(*before, sealed));
+  ASSERT_TRUE(redis_->Command({"DEL", marker}).ok());
+
+  ASSERT_TRUE(desk_->EraseMine(token).ok());
+  EXPECT_TRUE(Ciphertext(id).empty());
+  const std::string stored = EverythingStored();
+  EXPECT_FALSE(absl::StrContains(stored, sealed));
+  EXPECT_FALSE(absl::StrContains(stored, secret_));
+  std::optional<std::string> after = FreshRdb(why);
+  ASSERT_TRUE(after.has_value()) << why;
+  EXPECT_FALSE(AnyWindowIn(*after, sealed));
+  EXPECT_FALSE(absl::StrContains(*after, secret_));
+}
+
+TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
+  const std::string first = Submit(registrations_.Register(event_));
+  const std::string second = Submit(registrations_.Register(event_));
+  const std::string sealed_first = Ciphertext(first), sealed_second = Ciphertext(second);
+  clock_.Set(kStart + 90 * 60000 + 30 * kDay);
+  auto fired = desk_->FireDueJobs(100);
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  EXPECT_GE(*fired, 1);
+  EXPECT_TRUE(Ciphertext(first).empty());
+  EXPECT_TRUE(Ciphertext(second).empty());
+  const std::string stored = EverythingStored();
+  EXPECT_FALSE(absl::StrContains(stored, sealed_first));
+  EXPECT_FALSE(absl::StrContains(stored, sealed_second));
+  std::string why;
+  std::optional<std::string> rdb = FreshRdb(why);
+  if (!rdb.has_value()) GTEST_SKIP() << why;
+  EXPECT_FALSE(AnyWindowIn(*rdb, sealed_first));
+  EXPECT_FALSE(AnyWindowIn(*rdb, sealed_second));
+  EXPECT_FALSE(absl::StrContains(*rdb, secret_));
+  // Statuses and counts stay for the coordinators' history.
+  auto counts = desk_->Counts({"org_riverside", "k"}, event_);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->requests(), 2);
+}
+
+}  // namespace
+}  // namespace events::accessibility
