@@ -3,6 +3,7 @@
 #include "services/accessibility/domain/access_desk.h"
 
 #include <memory>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "common/bus/event_bus.h"
@@ -10,6 +11,7 @@
 #include "common/util/ids.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/accessibility/rules/request_rules.h"
 #include "services/accessibility/store/fake_accessibility_store.h"
 #include "tests/accessibility/accessibility_test_support.h"
 #ifndef ACCESS_DESK_TEST_FAKE
@@ -25,6 +27,7 @@ namespace {
 using events::v1::AccessibilityRequest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
 using namespace testing;  // NOLINT: the test support constants
 
 class AccessDeskTest : public ::testing::Test {
@@ -145,6 +148,7 @@ TEST_F(AccessDeskTest, SubmitsWithDeadlinesFromTheEventsZone) {
   events::v1::SubmitRequestRequest again;
   again.set_registration_token(token);
   again.add_needs("large_print");
+  again.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
   again.set_consent(true);
   EXPECT_EQ(desk_->Submit(again).status().code(), absl::StatusCode::kAlreadyExists);
   again.set_consent(false);
@@ -255,7 +259,8 @@ TEST_F(AccessDeskTest, OneProvisionFulfilsSeveralRequests) {
 }
 
 TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
-  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest a = MustSubmit(token, {"bsl_interpreter"});
   events::v1::Provision p = MustBook("bsl_interpreter");
   events::v1::FulfilWithProvisionRequest f;
   f.set_provision_id(p.id());
@@ -287,6 +292,8 @@ TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
             types.end());
   EXPECT_NE(std::find(types.begin(), types.end(), "accessibility.request_needs_reconfirmation"),
             types.end());
+  // The attendee sees it too.
+  EXPECT_EQ(desk_->GetMine(token)->status(), events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
   // Redelivered: nothing more happens.
   const size_t before = types.size();
   ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", change).ok());
@@ -296,8 +303,12 @@ TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
   auto again = desk_->Fulfil(coordinator_, f);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->provision().status(), events::v1::PROVISION_STATUS_BOOKED);
-  EXPECT_EQ(desk_->GetMine(registrations_.Register(event_)).status().code(),
-            absl::StatusCode::kNotFound);
+  auto mine = desk_->GetMine(token);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_EQ(mine->status(), events::v1::REQUEST_STATUS_FULFILLED);
+  ASSERT_GE(mine->history_size(), 2);
+  EXPECT_EQ(mine->history(mine->history_size() - 2).to(),
+            events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
 }
 
 TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
@@ -365,10 +376,22 @@ TEST_F(AccessDeskTest, WithdrawalAndErasureDeleteTheDetailsAtOnce) {
   EXPECT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest")->registration_id().empty());
   // A new request may follow.
   MustSubmit(token, {"large_print"});
-  // Domain events never carry needs or details.
-  for (const auto& e : Events()) {
-    EXPECT_FALSE(absl::StrContains(e.data(), "bsl_interpreter")) << e.type();
-    EXPECT_FALSE(absl::StrContains(e.data(), "Please book")) << e.type();
+  // Domain events carry ids, statuses, flags and times only: every payload decodes as
+  // AccessibilityRequestChanged with no field but those, and no unknown ones.
+  const std::set<std::string> allowed = {"request_id", "event_id",         "registration_id",
+                                         "org_id",     "status",           "previous_status",
+                                         "late",       "deadline_unix_ms", "version"};
+  std::vector<events::v1::DomainEvent> events = Events();
+  ASSERT_FALSE(events.empty());
+  for (const auto& e : events) {
+    ASSERT_EQ(e.data_type(), "events.v1.AccessibilityRequestChanged") << e.type();
+    events::v1::AccessibilityRequestChanged data;
+    ASSERT_TRUE(data.ParseFromString(e.data())) << e.type();
+    std::vector<const google::protobuf::FieldDescriptor*> set;
+    data.GetReflection()->ListFields(data, &set);
+    for (const auto* field : set) EXPECT_EQ(allowed.count(field->name()), 1u) << field->name();
+    EXPECT_TRUE(data.GetReflection()->GetUnknownFields(data).empty()) << e.type();
+    EXPECT_EQ(data.request_id(), e.subject());
   }
 }
 
@@ -396,6 +419,7 @@ TEST_F(AccessDeskTest, UpdatingGoesBackToSubmitted) {
   u.add_needs("bsl_interpreter");
   u.add_needs("large_print");
   u.mutable_details()->set_details("And large print, please");
+  u.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
   auto updated = desk_->UpdateMine(u);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->status(), events::v1::REQUEST_STATUS_SUBMITTED);
@@ -422,6 +446,7 @@ TEST_F(AccessDeskTest, AStaleWriteChangesNothing) {
   p.after.provision.set_version(1);
   Batch batch;
   batch.event_id = event_;
+  batch.retention_ms = 30 * kDay;
   batch.provisions.push_back(p);
   batch.requests.push_back(w);
   EXPECT_EQ(store_->Apply(batch, kNow).code(), absl::StatusCode::kAborted);
@@ -435,7 +460,14 @@ TEST_F(AccessDeskTest, AStaleWriteChangesNothing) {
 }
 
 TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
-  AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest met = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"large_print"});
+  events::v1::Provision p = MustBook("bsl_interpreter");
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(p.id());
+  ASSERT_TRUE(desk_->Fulfil(coordinator_, f).ok());
+  ASSERT_EQ(desk_->Read(coordinator_, met.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_FULFILLED);
   events::v1::EventChanged change;
   change.set_event_id(event_);
   change.set_org_id("org_riverside");
@@ -444,12 +476,291 @@ TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
   change.set_start_unix_ms(kStart);
   change.set_end_unix_ms(kStart + 90 * 60000);
   ASSERT_TRUE(desk_->OnEventChanged("event.cancelled", change).ok());
+  EXPECT_EQ(desk_->Read(coordinator_, met.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(desk_->Provisions(coordinator_, event_)->provisions(0).status(),
+            events::v1::PROVISION_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(desk_->Read(coordinator_, open.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_SUBMITTED);
   clock_.Set(open.deadline_unix_ms());
   EXPECT_EQ(*desk_->FireDueJobs(100), 0);
   EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
   // An event nobody asked anything for is ignored.
   change.set_event_id(ids_.New("ev"));
   EXPECT_TRUE(desk_->OnEventChanged("event.cancelled", change).ok());
+}
+
+// --- Retention cannot be undone (H1, H2) ---------------------------------------------------
+
+constexpr int64_t kEnd = kStart + 90 * 60000;
+constexpr int64_t kPurgeAt = kEnd + 30 * kDay;
+
+events::v1::UpdateMyRequestRequest Update(const std::string& token,
+                                          std::vector<std::string> needs) {
+  events::v1::UpdateMyRequestRequest u;
+  u.set_registration_token(token);
+  for (const auto& n : needs) u.add_needs(n);
+  u.mutable_details()->set_details("Changed my mind");
+  u.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
+  return u;
+}
+
+TEST_F(AccessDeskTest, AttendeesCannotChangeARequestOnceTheEventHasEnded) {
+  const std::string token = registrations_.Register(event_);
+  MustSubmit(token, {"bsl_interpreter"});
+  clock_.Set(kPurgeAt);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  ASSERT_TRUE(desk_->GetMine(token)->details_deleted());
+  absl::Status s = desk_->UpdateMine(Update(token, {"bsl_interpreter"})).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("has ended"));
+  EXPECT_TRUE(desk_->GetMine(token)->details_deleted());
+}
+
+TEST_F(AccessDeskTest, WritingDetailsAfterThePurgeReArmsIt) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  clock_.Set(kPurgeAt);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  // Any write of details (here straight to the store) puts the purge job back.
+  auto stored = store_->GetRequest(r.id());
+  ASSERT_TRUE(stored.ok());
+  RequestWrite w;
+  w.after = *stored;
+  w.after.request.clear_history();
+  w.after.request.set_version(stored->request.version() + 1);
+  w.expected_version = stored->request.version();
+  events::v1::RequestDetails details;
+  details.set_details("written late");
+  w.after.sealed = *cipher_.Seal(details, r.id());
+  Batch batch;
+  batch.event_id = event_;
+  batch.requests.push_back(w);
+  // Refused without the retention time.
+  EXPECT_EQ(store_->Apply(batch, kPurgeAt).code(), absl::StatusCode::kInvalidArgument);
+  batch.retention_ms = 30 * kDay;
+  ASSERT_TRUE(store_->Apply(batch, kPurgeAt).ok());
+  EXPECT_FALSE(store_->GetRequest(r.id())->sealed.key_id.empty());
+  // Due at the event's end plus retention, which has passed: it fires at once.
+  EXPECT_EQ(*desk_->FireDueJobs(100), 1);
+  EXPECT_TRUE(store_->GetRequest(r.id())->sealed.key_id.empty());
+}
+
+TEST_F(AccessDeskTest, NoReasonIsRecordedOnceTheDetailsWereDeleted) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  clock_.Set(kPurgeAt);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  absl::Status s =
+      Move(r.id(), events::v1::REQUEST_STATUS_UNFULFILLABLE, "No interpreter was free").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("retention"));
+  auto read = desk_->Read(coordinator_, r.id(), "GetRequest");
+  ASSERT_TRUE(read.ok());
+  EXPECT_TRUE(read->details_deleted());
+  EXPECT_EQ(read->status(), events::v1::REQUEST_STATUS_ACKNOWLEDGED);
+  // Moves that write no details are still allowed.
+  EXPECT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
+  EXPECT_EQ(*desk_->FireDueJobs(100), 0);
+}
+
+// --- Reschedules are never lost (H3) -------------------------------------------------------
+
+events::v1::EventChanged Moved(const std::string& event, int64_t version, int64_t by_ms) {
+  events::v1::EventChanged change;
+  change.set_event_id(event);
+  change.set_org_id("org_riverside");
+  change.set_status(events::v1::EVENT_STATUS_PUBLISHED);
+  change.set_version(version);
+  change.set_start_unix_ms(kStart + by_ms);
+  change.set_end_unix_ms(kEnd + by_ms);
+  change.set_time_zone("Europe/London");
+  return change;
+}
+
+TEST_F(AccessDeskTest, ASubmissionBetweenARescheduleAndItsHandlingStillAsksForReconfirmation) {
+  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  events::v1::Provision p = MustBook("bsl_interpreter");
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(p.id());
+  ASSERT_TRUE(desk_->Fulfil(coordinator_, f).ok());
+  // Scheduling moves the event a week later; the listener has not handled it yet.
+  const events::v1::EventChanged change = Moved(event_, 3, 7 * kDay);
+  EventFacts later = Webinar(event_, "org_riverside");
+  later.version = 3;
+  later.start_unix_ms = change.start_unix_ms();
+  later.end_unix_ms = change.end_unix_ms();
+  events_.Put(later);
+  AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+
+  ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", change).ok());
+  EXPECT_EQ(desk_->Read(coordinator_, a.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(desk_->Provisions(coordinator_, event_)->provisions(0).status(),
+            events::v1::PROVISION_STATUS_NEEDS_RECONFIRMATION);
+  // Both deadlines follow the new start.
+  const int64_t deadline = a.deadline_unix_ms() + 7 * kDay - kHour;
+  EXPECT_EQ(desk_->Read(coordinator_, a.id(), "t")->deadline_unix_ms(), deadline);
+  EXPECT_EQ(desk_->Read(coordinator_, b.id(), "t")->deadline_unix_ms(), deadline);
+}
+
+TEST_F(AccessDeskTest, ARescheduleOvertakenByALaterChangeIsNotLost) {
+  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  events::v1::Provision p = MustBook("bsl_interpreter");
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(p.id());
+  ASSERT_TRUE(desk_->Fulfil(coordinator_, f).ok());
+  // event.rescheduled (version 3) failed and stays pending; event.updated (version 4, with
+  // the new times) is handled first.
+  ASSERT_TRUE(desk_->OnEventChanged("event.updated", Moved(event_, 4, 7 * kDay)).ok());
+  EXPECT_EQ(desk_->Read(coordinator_, a.id(), "t")->status(),
+            events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
+  EXPECT_EQ(desk_->Provisions(coordinator_, event_)->provisions(0).status(),
+            events::v1::PROVISION_STATUS_NEEDS_RECONFIRMATION);
+  const size_t before = Events().size();
+  ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", Moved(event_, 3, 7 * kDay)).ok());
+  EXPECT_EQ(Events().size(), before);
+  // A change that moves nothing only refreshes the facts.
+  ASSERT_TRUE(desk_->OnEventChanged("event.updated", Moved(event_, 5, 7 * kDay)).ok());
+  EXPECT_EQ(Events().size(), before);
+}
+
+TEST_F(AccessDeskTest, BatchesExpectTheFactsAndRequestsTheyWereComputedFrom) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  auto stored = store_->GetRequest(r.id());
+  ASSERT_TRUE(stored.ok());
+  RequestWrite w;
+  w.after = *stored;
+  w.after.request.clear_history();
+  w.after.sealed = SealedDetails{};
+  w.after.request.set_version(stored->request.version() + 1);
+  w.after.request.set_deadline_unix_ms(1);
+  w.expected_version = stored->request.version();
+  Batch batch;
+  batch.event_id = event_;
+  batch.requests.push_back(w);
+  batch.expected_facts_version = 1;  // stored: 2
+  EXPECT_EQ(store_->Apply(batch, kNow).code(), absl::StatusCode::kAborted);
+  batch.expected_facts_version = 2;
+  batch.expected_request_count = 2;  // stored: 1
+  EXPECT_EQ(store_->Apply(batch, kNow).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->GetRequest(r.id())->request.deadline_unix_ms(), r.deadline_unix_ms());
+  batch.expected_request_count = 1;
+  EXPECT_TRUE(store_->Apply(batch, kNow).ok());
+  // Submissions store facts only while none are stored: scheduling's newer answer does not
+  // overwrite them (only the listener advances them).
+  EventFacts later = Webinar(event_, "org_riverside");
+  later.version = 9;
+  later.start_unix_ms += kDay;
+  events_.Put(later);
+  MustSubmit(registrations_.Register(event_), {"quiet_space"});
+  EXPECT_EQ((*store_->GetFacts(event_))->version, 2);
+}
+
+// --- Erasure (H4) ----------------------------------------------------------------------------
+
+TEST_F(AccessDeskTest, ErasureUnlinksEveryRequestOfTheRegistration) {
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest first = MustSubmit(token, {"bsl_interpreter"});
+  ASSERT_TRUE(desk_->WithdrawMine(token).ok());
+  AccessibilityRequest second = MustSubmit(token, {"large_print"});
+  ASSERT_FALSE(first.registration_id().empty());
+  ASSERT_TRUE(desk_->EraseMine(token).ok());
+  for (const std::string& id : {first.id(), second.id()}) {
+    auto read = desk_->Read(coordinator_, id, "GetRequest");
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_TRUE(read->registration_id().empty()) << id;
+    EXPECT_TRUE(read->details_deleted()) << id;
+  }
+  EXPECT_EQ(desk_->GetMine(token).status().code(), absl::StatusCode::kNotFound);
+  // Another registration's request is untouched.
+  const std::string other = registrations_.Register(event_);
+  AccessibilityRequest kept = MustSubmit(other, {"quiet_space"});
+  EXPECT_FALSE(desk_->Read(coordinator_, kept.id(), "t")->registration_id().empty());
+}
+
+// --- Changes go through Submit's checks (M6) -------------------------------------------------
+
+TEST_F(AccessDeskTest, AChangeKeepsTheLateFlagsOfUnchangedNeeds) {
+  clock_.Set(kStart - 5 * kDay);
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter", "quiet_space"});
+  ASSERT_TRUE(r.needs(0).late());
+  ASSERT_FALSE(r.needs(1).late());
+  // Past quiet_space's deadline (3 days before) now, but it was asked for in time.
+  clock_.Set(kStart - 2 * kDay);
+  auto updated = desk_->UpdateMine(Update(token, {"quiet_space", "large_print"}));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  ASSERT_EQ(updated->needs_size(), 2);
+  EXPECT_FALSE(updated->needs(0).late());
+  EXPECT_TRUE(updated->needs(1).late());
+  EXPECT_TRUE(updated->late());
+  auto only_in_time = desk_->UpdateMine(Update(token, {"quiet_space"}));
+  ASSERT_TRUE(only_in_time.ok());
+  EXPECT_FALSE(only_in_time->late());
+}
+
+TEST_F(AccessDeskTest, AChangeIsRefusedForACancelledRegistrationOrAnUnpublishedEvent) {
+  const std::string token = registrations_.Register(event_);
+  MustSubmit(token, {"bsl_interpreter"});
+  EventFacts cancelled = Webinar(event_, "org_riverside");
+  cancelled.status = events::v1::EVENT_STATUS_CANCELLED;
+  events_.Put(cancelled);
+  absl::Status s = desk_->UpdateMine(Update(token, {"large_print"})).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("not open for requests"));
+  events_.Put(Webinar(event_, "org_riverside"));
+  registrations_.SetStatus(token, events::v1::REGISTRATION_STATUS_CANCELLED);
+  s = desk_->UpdateMine(Update(token, {"large_print"})).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("cancelled"));
+  EXPECT_EQ(desk_->GetMine(token)->needs(0).need(), "bsl_interpreter");
+}
+
+// --- Listings are audited (M4) ---------------------------------------------------------------
+
+TEST_F(AccessDeskTest, ListingsOfRequestsAreAudited) {
+  AccessibilityRequest a = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  auto newest = [&]() {
+    auto page = desk_->Audit(coordinator_, {});
+    EXPECT_TRUE(page.ok());
+    return page.ok() && page->entries_size() > 0 ? page->entries(0) : events::v1::AuditEntry();
+  };
+  events::v1::ListRequestsRequest list;
+  list.set_event_id(event_);
+  ASSERT_TRUE(desk_->List(coordinator_, list).ok());
+  events::v1::AuditEntry e = newest();
+  EXPECT_EQ(e.rpc(), "ListRequests");
+  EXPECT_EQ(e.actor(), "key_coord");
+  EXPECT_EQ(e.event_id(), event_);
+  EXPECT_THAT(e.request_ids(), UnorderedElementsAre(a.id(), b.id()));
+
+  clock_.Set(a.deadline_unix_ms() - 48 * kHour);
+  ASSERT_EQ(*desk_->FireDueJobs(100), 2);
+  ASSERT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 2);
+  e = newest();
+  EXPECT_EQ(e.rpc(), "ListAtRisk");
+  EXPECT_EQ(e.request_ids_size(), 2);
+
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(MustBook("bsl_interpreter").id());
+  f.add_request_ids(b.id());
+  ASSERT_TRUE(desk_->Fulfil(coordinator_, f).ok());
+  e = newest();
+  EXPECT_EQ(e.rpc(), "FulfilWithProvision");
+  EXPECT_THAT(e.request_ids(), ElementsAre(b.id()));
+  EXPECT_EQ(desk_->Audit(coordinator_, {})->entries_size(), 3);
+}
+
+TEST_F(AccessDeskTest, FulfilmentOfEveryMatchingRequestKeepsToTheLimit) {
+  for (int i = 0; i <= kMaxRequestsPerProvision; ++i) {
+    MustSubmit(registrations_.Register(event_), {"quiet_space"});
+  }
+  events::v1::FulfilWithProvisionRequest f;
+  f.set_provision_id(MustBook("quiet_space").id());
+  absl::Status s = desk_->Fulfil(coordinator_, f).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("request_ids"));
 }
 
 }  // namespace

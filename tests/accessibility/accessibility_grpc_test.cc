@@ -209,6 +209,7 @@ TEST_F(AccessibilityGrpcTest, BadInputNamesTheField) {
   // A real registration with the wrong secret.
   r.set_registration_token(token.substr(0, token.find('.')) + ".not-the-secret");
   r.add_needs("bsl_interpreter");
+  r.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
   r.set_consent(true);
   s = stub_->SubmitRequest(Call("").get(), r, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << s.error_message();
@@ -232,6 +233,7 @@ TEST_F(AccessibilityGrpcTest, BadInputNamesTheField) {
   lead.set_need("bsl_interpreter");
   lead.set_lead_time_days(400);
   s = stub_->SetLeadTime(Call(organiser_key_).get(), lead, &catalogue);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("lead_time_days"));
 }
 

@@ -47,6 +47,11 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
         Attendee{absl::StrCat("rg_reg", n), event_id, events::v1::REGISTRATION_STATUS_CONFIRMED};
     return token;
   }
+  // Registration changed the registration's status (cancelled, rejected...).
+  void SetStatus(const std::string& token, events::v1::RegistrationStatus status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    tokens_[token].status = status;
+  }
   absl::StatusOr<Attendee> Verify(const std::string& token) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = tokens_.find(token);

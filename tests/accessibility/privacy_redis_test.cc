@@ -54,8 +54,9 @@ class PrivacyRedisTest : public ::testing::Test {
     return out.ok() ? out->id() : "";
   }
 
-  // Every key name and value under the test's prefix, as one string.
-  std::string EverythingStored() {
+  // Every key name and value under the test's prefix, as one string (streams left out when
+  // `with_streams` is false).
+  std::string EverythingStored(bool with_streams = true) {
     std::string all;
     std::string cursor = "0";
     do {
@@ -66,11 +67,12 @@ class PrivacyRedisTest : public ::testing::Test {
       const redisReply& names = redis::ArrayAt(**page, 1);
       for (size_t i = 0; i < redis::ArraySize(names); ++i) {
         const std::string key = redis::AsString(redis::ArrayAt(names, i));
-        all += key;
         auto type = redis_->Command({"TYPE", key});
         EXPECT_TRUE(type.ok());
         if (!type.ok()) continue;
         const std::string t = redis::AsString(**type);
+        if (t == "stream" && !with_streams) continue;
+        all += key;
         std::vector<std::string> read =
             t == "hash"     ? std::vector<std::string>{"HGETALL", key}
             : t == "list"   ? std::vector<std::string>{"LRANGE", key, "0", "-1"}
@@ -209,6 +211,25 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   auto counts = desk_->Counts({"org_riverside", "k"}, event_);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->requests(), 2);
+}
+
+TEST_F(PrivacyRedisTest, ErasureLeavesTheRegistrationIdOnlyInStreamEntries) {
+  const std::string token = registrations_.Register(event_);
+  const std::string registration = registrations_.Verify(token)->registration_id;
+  // A withdrawn request, then a new one, of the same registration.
+  Submit(token);
+  ASSERT_TRUE(desk_->WithdrawMine(token).ok());
+  Submit(token);
+  // Another attendee's request keeps its link.
+  const std::string other = registrations_.Register(event_);
+  Submit(other);
+  ASSERT_TRUE(absl::StrContains(EverythingStored(false), registration));
+
+  ASSERT_TRUE(desk_->EraseMine(token).ok());
+  const std::string stored = EverythingStored(false);
+  EXPECT_FALSE(absl::StrContains(stored, registration));
+  EXPECT_FALSE(absl::StrContains(stored, secret_));
+  EXPECT_TRUE(absl::StrContains(stored, registrations_.Verify(other)->registration_id));
 }
 
 }  // namespace

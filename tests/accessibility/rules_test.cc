@@ -119,6 +119,17 @@ TEST(RequestRulesTest, NamesTheFieldAndTheRule) {
   d.set_details("ok");
   d.set_unfulfillable_reason("sneaky");
   EXPECT_THAT(ValidateAttendeeDetails(d).message(), HasSubstr("coordinators"));
+  d.clear_unfulfillable_reason();
+  // Padding does not slip past the limit: the raw input is capped before trimming.
+  d.set_details("ok" + std::string(4 * 2000, ' '));
+  EXPECT_EQ(ValidateAttendeeDetails(d).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateAttendeeDetails(d).message(), HasSubstr("details.details"));
+  d.set_details("ok" + std::string(100, ' '));
+  EXPECT_TRUE(ValidateAttendeeDetails(d).ok());
+  // How to be contacted must be said.
+  d.set_contact_method(events::v1::CONTACT_METHOD_UNSPECIFIED);
+  EXPECT_EQ(ValidateAttendeeDetails(d).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateAttendeeDetails(d).message(), HasSubstr("details.contact_method"));
 
   events::v1::TransitionRequestRequest t;
   EXPECT_THAT(ValidateTransition(t).message(), HasSubstr("request_id is required"));

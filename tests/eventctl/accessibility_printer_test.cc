@@ -74,6 +74,11 @@ TEST(AccessibilityPrinterTest, TablesCountsAndAudit) {
   e.set_at_unix_ms(1774173600000);
   EXPECT_THAT(AuditTable({e}), HasSubstr("2026-03-22T10:00Z"));
   EXPECT_EQ(AuditTable({}), "No reads of request details yet.\n");
+  events::v1::AuditEntry listing;
+  listing.set_rpc("ListRequests");
+  listing.add_request_ids("ar_1");
+  listing.add_request_ids("ar_2");
+  EXPECT_THAT(AuditTable({listing}), HasSubstr("ar_1, ar_2"));
 
   events::v1::Provision p;
   p.set_id("pv_1");

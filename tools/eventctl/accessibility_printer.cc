@@ -203,8 +203,10 @@ std::string AuditTable(const std::vector<events::v1::AuditEntry>& entries) {
   std::string out =
       absl::StrFormat("%-17s %-30s %-12s %s\n", "WHEN", "WHO (KEY ID)", "CALL", "REQUEST");
   for (const auto& e : entries) {
-    absl::StrAppend(&out, absl::StrFormat("%-17s %-30s %-12s %s\n", When(e.at_unix_ms()), e.actor(),
-                                          e.rpc(), e.request_id()));
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "%-17s %-30s %-12s %s\n", When(e.at_unix_ms()), e.actor(), e.rpc(),
+                  e.request_ids().empty() ? e.request_id() : absl::StrJoin(e.request_ids(), ", ")));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "services/accessibility/domain/access_desk.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
@@ -134,6 +135,43 @@ int64_t AccessDesk::PurgeDue(const EventFacts& facts) const {
   return std::max(facts.end_unix_ms, clock_.NowUnixMs()) + options_.retention_days * kDayMs;
 }
 
+int64_t AccessDesk::RetentionMs() const { return options_.retention_days * kDayMs; }
+
+absl::Status AccessDesk::OpenForRequests(const EventFacts& facts) const {
+  if (facts.status != events::v1::EVENT_STATUS_PUBLISHED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("event ", facts.event_id, " is not open for requests (it is ",
+                     events::v1::EventStatus_Name(facts.status), ")"));
+  }
+  if (facts.end_unix_ms <= clock_.NowUnixMs()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event ", facts.event_id, " has ended, so its requests can no longer be made or changed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AccessDesk::RegistrationActive(const Attendee& attendee) {
+  if (attendee.status == events::v1::REGISTRATION_STATUS_CANCELLED ||
+      attendee.status == events::v1::REGISTRATION_STATUS_REJECTED) {
+    return absl::FailedPreconditionError(
+        "the registration is cancelled or rejected, so it cannot have accessibility requests");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AccessDesk::AuditListing(const Staff& staff, const std::string& event_id,
+                                      const std::string& rpc,
+                                      const std::vector<std::string>& request_ids) {
+  if (request_ids.empty()) return absl::OkStatus();
+  events::v1::AuditEntry entry;
+  entry.set_at_unix_ms(clock_.NowUnixMs());
+  entry.set_actor(staff.key_id);
+  entry.set_event_id(event_id);
+  entry.set_rpc(rpc);
+  for (const std::string& id : request_ids) entry.add_request_ids(id);
+  return store_.AppendAudit(staff.org_id, entry);
+}
+
 int64_t AccessDesk::RiskDue(const AccessibilityRequest& request) const {
   return AtRiskDue(request.deadline_unix_ms(), options_.at_risk_window_ms, clock_.NowUnixMs());
 }
@@ -177,29 +215,17 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Submit(
         "agreement to the catalogue's consent_wording");
   }
   EVENTS_ASSIGN_OR_RETURN(Attendee attendee, registrations_.Verify(request.registration_token()));
-  if (attendee.status == events::v1::REGISTRATION_STATUS_CANCELLED ||
-      attendee.status == events::v1::REGISTRATION_STATUS_REJECTED) {
-    return absl::FailedPreconditionError(
-        "the registration is cancelled or rejected, so it cannot have accessibility requests");
-  }
-  // Always scheduling's own answer: the start time decides every deadline.
-  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, events_.Fetch(attendee.event_id));
+  EVENTS_RETURN_IF_ERROR(RegistrationActive(attendee));
+  // Scheduling's own answer decides whether the event takes requests.
+  EVENTS_ASSIGN_OR_RETURN(EventFacts fresh, events_.Fetch(attendee.event_id));
+  EVENTS_RETURN_IF_ERROR(OpenForRequests(fresh));
   const int64_t now = clock_.NowUnixMs();
-  if (facts.status != events::v1::EVENT_STATUS_PUBLISHED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("event ", facts.event_id, " is not open for requests (it is ",
-                     events::v1::EventStatus_Name(facts.status), ")"));
-  }
-  if (facts.end_unix_ms <= now) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("event ", facts.event_id, " has ended, so it takes no more requests"));
-  }
 
   StoredRequest stored;
-  stored.org_id = facts.org_id;
+  stored.org_id = fresh.org_id;
   AccessibilityRequest& r = stored.request;
-  r.set_id(ChildId("ar", facts.event_id, ids_.New("ar")));
-  r.set_event_id(facts.event_id);
+  r.set_id(ChildId("ar", fresh.event_id, ids_.New("ar")));
+  r.set_event_id(fresh.event_id);
   r.set_registration_id(attendee.registration_id);
   r.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
   r.set_version(1);
@@ -207,28 +233,43 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Submit(
   r.set_consent_wording(kConsentWording);
   r.set_created_unix_ms(now);
   r.set_updated_unix_ms(now);
-  EVENTS_RETURN_IF_ERROR(Prepare(stored, facts, request.needs(), request.details()));
-
-  RequestWrite w;
-  w.after = stored;
-  w.expected_version = 0;
   events::v1::RequestTransition t;
   t.set_to(events::v1::REQUEST_STATUS_SUBMITTED);
   t.set_actor("attendee");
   t.set_at_unix_ms(now);
-  w.transition = t;
-  w.event_kind = "request_submitted";
-  w.at_risk_due_ms = RiskDue(r);
-  Batch batch;
-  batch.event_id = facts.event_id;
-  batch.facts = facts;
-  batch.purge_due_ms = PurgeDue(facts);
-  batch.requests.push_back(w);
-  EVENTS_RETURN_IF_ERROR(store_.Apply(batch, now));
-  *r.add_history() = t;
-  AccessibilityRequest out = r;
-  *out.mutable_details() = request.details();
-  return out;
+
+  absl::Status last;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    // Deadlines follow the stored facts when there are: only the schedule listener advances
+    // them, and it recomputes every request's deadlines when it does. The first request
+    // stores scheduling's facts. Either way the batch expects the facts it used.
+    EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> known, store_.GetFacts(fresh.event_id));
+    const EventFacts& facts = known.has_value() ? *known : fresh;
+    EVENTS_RETURN_IF_ERROR(Prepare(stored, facts, request.needs(), request.details()));
+    RequestWrite w;
+    w.after = stored;
+    w.expected_version = 0;
+    w.transition = t;
+    w.event_kind = "request_submitted";
+    w.at_risk_due_ms = RiskDue(r);
+    Batch batch;
+    batch.event_id = fresh.event_id;
+    if (!known.has_value()) batch.facts = fresh;
+    batch.facts_write = FactsWrite::kIfNone;
+    batch.expected_facts_version = known.has_value() ? known->version : 0;
+    batch.purge_due_ms = PurgeDue(facts);
+    batch.retention_ms = RetentionMs();
+    batch.requests.push_back(w);
+    last = store_.Apply(batch, now);
+    if (last.ok()) {
+      *r.add_history() = t;
+      AccessibilityRequest out = r;
+      *out.mutable_details() = request.details();
+      return out;
+    }
+    if (!absl::IsAborted(last)) return last;
+  }
+  return last;
 }
 
 absl::StatusOr<AccessDesk::Mine> AccessDesk::FindMine(const std::string& token) {
@@ -258,18 +299,37 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::UpdateMine(
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     EVENTS_ASSIGN_OR_RETURN(Mine mine, FindMine(request.registration_token()));
     EVENTS_RETURN_IF_ERROR(AttendeeMayChange(mine.stored.request.status(), "changed"));
-    EVENTS_ASSIGN_OR_RETURN(EventFacts facts, Facts(mine.stored.request.event_id()));
+    // Submit's checks: a change is a new request in all but its id.
+    EVENTS_RETURN_IF_ERROR(RegistrationActive(mine.attendee));
+    EVENTS_ASSIGN_OR_RETURN(EventFacts fresh, events_.Fetch(mine.stored.request.event_id()));
+    EVENTS_RETURN_IF_ERROR(OpenForRequests(fresh));
+    EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> known, store_.GetFacts(fresh.event_id));
+    const EventFacts& facts = known.has_value() ? *known : fresh;
     RequestWrite w = Move(mine.stored, events::v1::REQUEST_STATUS_SUBMITTED, "attendee");
     w.event_kind = "request_updated";
     // Changed needs are looked at afresh: nothing booked so far is assumed to meet them.
     w.after.request.clear_provision_ids();
     EVENTS_RETURN_IF_ERROR(Prepare(w.after, facts, request.needs(), request.details()));
+    // A need asked for before keeps the late flag it had then: lateness compares with when
+    // the need was first asked for, not with this change.
+    std::map<std::string, bool> was_late;
+    for (const auto& n : mine.stored.request.needs()) was_late[n.need()] = n.late();
+    bool late = false;
+    for (events::v1::RequestedNeed& n : *w.after.request.mutable_needs()) {
+      auto it = was_late.find(n.need());
+      if (it != was_late.end()) n.set_late(it->second);
+      late = late || n.late();
+    }
+    w.after.request.set_late(late);
     w.at_risk_due_ms = RiskDue(w.after.request);
     if (mine.stored.request.status() == events::v1::REQUEST_STATUS_SUBMITTED) {
       w.transition.reset();
     }
     Batch batch;
     batch.event_id = facts.event_id;
+    if (!known.has_value()) batch.facts = fresh;
+    batch.expected_facts_version = known.has_value() ? known->version : 0;
+    batch.retention_ms = RetentionMs();
     batch.requests.push_back(w);
     last = store_.Apply(batch, clock_.NowUnixMs());
     if (last.ok()) {
@@ -301,6 +361,7 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Withdraw(const std::string& tok
     if (erase) w.after.request.clear_registration_id();
     Batch batch;
     batch.event_id = mine.stored.request.event_id();
+    batch.retention_ms = RetentionMs();
     batch.requests.push_back(w);
     last = store_.Apply(batch, clock_.NowUnixMs());
     if (last.ok()) {

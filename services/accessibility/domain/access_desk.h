@@ -68,6 +68,9 @@ class AccessDesk {
   absl::StatusOr<events::v1::AccessibilityRequest> EraseMine(const std::string& token);
 
   // --- Access coordinators
+  // List, AtRisk and Fulfil return needs tied to registration ids: each appends one audit
+  // entry listing the request ids it returns before answering, and answers nothing (Fulfil:
+  // after its change) if it cannot.
   absl::StatusOr<events::v1::ListRequestsResponse> List(const Staff& staff,
                                                         const events::v1::ListRequestsRequest& r);
   // With the details; appends an audit entry (naming `rpc`) before anything is returned, and
@@ -94,9 +97,11 @@ class AccessDesk {
   // --- Scheduling's events
   // event.rescheduled or event.cancelled: provisions of the event go back to "needs
   // re-confirmation", fulfilled requests too (each emits an event the requester is notified
-  // of), and deadlines, at-risk jobs and the retention job follow the new time. Other event
-  // types only refresh the stored facts. Idempotent: a change at a version already seen
-  // does nothing. OK without effect for events nobody asked anything for.
+  // of), and deadlines, at-risk jobs and the retention job follow the new time. So does any
+  // other change (event.updated...) whose start, end, zone or cancelled status differs from
+  // the stored facts: a reschedule overtaken by a later change is not lost. Other changes
+  // only refresh the stored facts. Idempotent: a change at a version already seen does
+  // nothing. OK without effect for events nobody asked anything for.
   absl::Status OnEventChanged(const std::string& type, const events::v1::EventChanged& change);
 
   // Fires due at-risk and retention jobs at the clock's now; returns how many fired.
@@ -127,6 +132,17 @@ class AccessDesk {
                        const events::v1::RequestDetails& details);
   // When details are deleted: the event's end plus the retention time.
   int64_t PurgeDue(const EventFacts& facts) const;
+  // The retention time in milliseconds (Batch::retention_ms).
+  int64_t RetentionMs() const;
+  // OK when scheduling's `facts` take requests (published, not ended); FAILED_PRECONDITION
+  // saying why otherwise.
+  absl::Status OpenForRequests(const EventFacts& facts) const;
+  // The registration may still have requests: FAILED_PRECONDITION when cancelled or rejected.
+  static absl::Status RegistrationActive(const Attendee& attendee);
+  // Appends one audit entry naming every request id a listing call returns (nothing when it
+  // returns none). Its error means the answer must not be given.
+  absl::Status AuditListing(const Staff& staff, const std::string& event_id, const std::string& rpc,
+                            const std::vector<std::string>& request_ids);
   // At-risk job time for an open request.
   int64_t RiskDue(const events::v1::AccessibilityRequest& request) const;
   absl::StatusOr<events::v1::AccessibilityRequest> Withdraw(const std::string& token, bool erase);

@@ -70,6 +70,10 @@ absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::List(
     }
     EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(s, false));
   }
+  // Needs tied to registration ids: no audit entry, no answer.
+  std::vector<std::string> ids;
+  for (const AccessibilityRequest& listed : out.requests()) ids.push_back(listed.id());
+  EVENTS_RETURN_IF_ERROR(AuditListing(staff, facts.event_id, "ListRequests", ids));
   return out;
 }
 
@@ -107,17 +111,25 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Transition(
       w.at_risk_due_ms = RiskDue(stored.request);
     }
     if (request.to() == events::v1::REQUEST_STATUS_UNFULFILLABLE) {
-      // The reason and the offer are about the person's needs: sealed with the details.
-      events::v1::RequestDetails details;
-      if (!stored.sealed.key_id.empty()) {
-        EVENTS_ASSIGN_OR_RETURN(details, cipher_.Open(stored.sealed, stored.request.id()));
+      // The reason and the offer are about the person's needs: sealed with the details. Once
+      // the details are deleted (retention) or the retention time is over, nothing more is
+      // written with them: the record would outlive the retention it was promised.
+      EVENTS_ASSIGN_OR_RETURN(EventFacts facts, Facts(stored.request.event_id()));
+      if (stored.sealed.key_id.empty() || facts.end_unix_ms + RetentionMs() <= clock_.NowUnixMs()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "request ", stored.request.id(),
+            " is past its retention time (its details were deleted ", options_.retention_days,
+            " days after the event ended), so a reason and offer can no longer be recorded"));
       }
+      events::v1::RequestDetails details;
+      EVENTS_ASSIGN_OR_RETURN(details, cipher_.Open(stored.sealed, stored.request.id()));
       details.set_unfulfillable_reason(request.reason());
       details.set_offered_instead(request.offered_instead());
       EVENTS_ASSIGN_OR_RETURN(w.after.sealed, cipher_.Seal(details, stored.request.id()));
     }
     Batch batch;
     batch.event_id = stored.request.event_id();
+    batch.retention_ms = RetentionMs();
     batch.requests.push_back(w);
     last = store_.Apply(batch, clock_.NowUnixMs());
     if (last.ok()) {
@@ -143,6 +155,9 @@ absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::AtRisk(
     }
     EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(all[i], false));
   }
+  std::vector<std::string> ids;
+  for (const AccessibilityRequest& listed : out.requests()) ids.push_back(listed.id());
+  EVENTS_RETURN_IF_ERROR(AuditListing(staff, "", "ListAtRisk", ids));
   return out;
 }
 
@@ -167,6 +182,7 @@ absl::StatusOr<events::v1::Provision> AccessDesk::AddProvision(
   batch.event_id = facts.event_id;
   batch.facts = facts;
   batch.purge_due_ms = PurgeDue(facts);
+  batch.retention_ms = RetentionMs();
   batch.provisions.push_back(w);
   EVENTS_RETURN_IF_ERROR(store_.Apply(batch, now));
   return p;
@@ -253,6 +269,11 @@ absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
       met.insert(s.request.id());
       deleted[s.request.id()] = s.sealed.key_id.empty();
     }
+    if (static_cast<int>(batch.requests.size()) > kMaxRequestsPerProvision) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "more than ", kMaxRequestsPerProvision, " open requests ask for ", p.need(),
+          "; list them in request_ids, at most ", kMaxRequestsPerProvision, " per call"));
+    }
     if (!wanted.empty()) {
       return absl::NotFoundError(
           absl::StrCat("request ", *wanted.begin(), " is not a request of event ", p.event_id()));
@@ -272,15 +293,20 @@ absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
         pw.after.provision.add_request_ids(id);
     }
     batch.provisions.push_back(pw);
+    batch.retention_ms = RetentionMs();
     last = store_.Apply(batch, clock_.NowUnixMs());
     if (last.ok()) {
       events::v1::FulfilWithProvisionResponse out;
       *out.mutable_provision() = pw.after.provision;
+      std::vector<std::string> ids;
       for (const RequestWrite& w : batch.requests) {
         AccessibilityRequest* r = out.add_requests();
         EVENTS_ASSIGN_OR_RETURN(*r, View(w.after, false));
         r->set_details_deleted(deleted[w.after.request.id()]);
+        ids.push_back(w.after.request.id());
       }
+      // The change is made; the answer (needs tied to registrations) needs its audit entry.
+      EVENTS_RETURN_IF_ERROR(AuditListing(staff, p.event_id(), "FulfilWithProvision", ids));
       return out;
     }
     if (!absl::IsAborted(last)) return last;

@@ -10,23 +10,52 @@ namespace events::accessibility {
 
 absl::Status AccessDesk::OnEventChanged(const std::string& type,
                                         const events::v1::EventChanged& change) {
-  const bool rescheduled = type == "event.rescheduled";
-  const bool cancelled = type == "event.cancelled";
   absl::Status last;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     EVENTS_ASSIGN_OR_RETURN(std::optional<EventFacts> stored, store_.GetFacts(change.event_id()));
-    // Nobody asked anything for this event, or this change is known already.
-    if (!stored.has_value() || stored->version >= change.version()) return absl::OkStatus();
+    if (!stored.has_value()) {
+      // Nobody asked anything for this event yet. Its facts are kept all the same, so that a
+      // first request racing this change (it read scheduling before the change) is refused
+      // by its expected facts version and recomputed, instead of storing older facts after
+      // the change was taken as handled.
+      if (change.org_id().empty() || change.time_zone().empty()) return absl::OkStatus();
+      Batch first;
+      first.event_id = change.event_id();
+      first.facts = EventFacts{change.event_id(), change.org_id(),        change.status(),
+                               change.version(),  change.start_unix_ms(), change.end_unix_ms(),
+                               change.time_zone()};
+      first.facts_write = FactsWrite::kIfNewer;
+      first.expected_facts_version = 0;
+      last = store_.Apply(first, clock_.NowUnixMs());
+      if (!absl::IsAborted(last)) return last;
+      continue;
+    }
+    // This change is known already.
+    if (stored->version >= change.version()) return absl::OkStatus();
     EventFacts facts = *stored;
     facts.status = change.status();
     facts.version = change.version();
     facts.start_unix_ms = change.start_unix_ms();
     facts.end_unix_ms = change.end_unix_ms();
     if (!change.time_zone().empty()) facts.time_zone = change.time_zone();
+    // Decided by what changed against the stored facts, not only by the type: a reschedule
+    // left pending and overtaken by a later change (event.updated) still has its effect
+    // here, since only this listener advances the stored facts.
+    const bool moved = facts.start_unix_ms != stored->start_unix_ms ||
+                       facts.end_unix_ms != stored->end_unix_ms ||
+                       facts.time_zone != stored->time_zone;
+    const bool cancelled =
+        type == "event.cancelled" || (facts.status == events::v1::EVENT_STATUS_CANCELLED &&
+                                      stored->status != events::v1::EVENT_STATUS_CANCELLED);
+    const bool rescheduled = type == "event.rescheduled" || moved;
 
     Batch batch;
     batch.event_id = facts.event_id;
     batch.facts = facts;
+    batch.facts_write = FactsWrite::kIfNewer;
+    // Deadlines and jobs below come from these facts and this list of requests.
+    batch.expected_facts_version = stored->version;
+    batch.retention_ms = RetentionMs();
     if (rescheduled || cancelled) {
       batch.purge_due_ms = PurgeDue(facts);
       EVENTS_ASSIGN_OR_RETURN(std::vector<StoredProvision> provisions,
@@ -44,6 +73,7 @@ absl::Status AccessDesk::OnEventChanged(const std::string& type,
       EVENTS_ASSIGN_OR_RETURN(LeadTimes lead_times, store_.GetLeadTimes(facts.org_id));
       EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> requests,
                               store_.ListRequests(facts.event_id));
+      batch.expected_request_count = static_cast<int64_t>(requests.size());
       for (const StoredRequest& s : requests) {
         const events::v1::RequestStatus status = s.request.status();
         if (status == events::v1::REQUEST_STATUS_WITHDRAWN) continue;

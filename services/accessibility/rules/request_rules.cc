@@ -13,6 +13,12 @@ namespace events::accessibility {
 namespace {
 
 absl::Status Text(absl::string_view value, absl::string_view field, size_t max) {
+  // CheckText counts characters after trimming, so padding would pass unbounded: the raw
+  // input is capped first (4 bytes per character is the most UTF-8 needs).
+  if (value.size() > kRawBytesPerChar * max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " must be at most ", kRawBytesPerChar * max, " bytes as sent (spaces included)"));
+  }
   return CheckText(value, field, 0, max, /*multiline=*/true);
 }
 
@@ -70,6 +76,10 @@ absl::Status ValidateAttendeeDetails(const events::v1::RequestDetails& d) {
   }
   if (!events::v1::ContactMethod_IsValid(d.contact_method())) {
     return absl::InvalidArgumentError("details.contact_method is not a known contact method");
+  }
+  if (d.contact_method() == events::v1::CONTACT_METHOD_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "details.contact_method is required (EMAIL, PHONE, TEXT_MESSAGE or REGISTRATION_EMAIL)");
   }
   const bool needs_value = d.contact_method() == events::v1::CONTACT_METHOD_EMAIL ||
                            d.contact_method() == events::v1::CONTACT_METHOD_PHONE ||

@@ -17,6 +17,9 @@ inline constexpr size_t kMaxReason = 1000;
 inline constexpr size_t kMaxProvisionDescription = 500;
 inline constexpr size_t kMaxToken = 200;
 inline constexpr int kMaxRequestsPerProvision = 500;
+// Free text is refused before trimming when longer than this many bytes per character
+// allowed, so whitespace padding cannot make it unbounded.
+inline constexpr size_t kRawBytesPerChar = 4;
 
 // Each INVALID_ARGUMENT names the field and the rule.
 absl::Status ValidateToken(const std::string& token);

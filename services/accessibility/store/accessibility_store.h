@@ -42,7 +42,8 @@ struct RequestWrite {
   std::optional<int64_t> at_risk_due_ms;
   // Deletes the encrypted details (after.sealed is ignored).
   bool delete_details = false;
-  // Forgets the registration (erasure): the request no longer says whose it was.
+  // Forgets the registration (erasure): this request and every earlier request of the same
+  // registration no longer say whose they were, and lose their details.
   bool unlink_registration = false;
 };
 
@@ -52,14 +53,34 @@ struct ProvisionWrite {
   std::string event_kind;  // "provision_booked"...; "" for none
 };
 
+// How Batch::facts are stored.
+enum class FactsWrite {
+  // Only when the event has no stored facts yet (a first request or provision). Once facts
+  // are stored, only scheduling's changes (the schedule listener) advance them, so that a
+  // change is never taken as "seen" before its consequences were applied.
+  kIfNone,
+  // Unless the stored facts are as new or newer (the schedule listener).
+  kIfNewer,
+};
+
 // Changes to one event's requests and provisions, applied atomically with their domain
 // events (transactional outbox), or not at all.
 struct Batch {
   std::string event_id;
-  // Stored unless the stored facts are as new or newer.
   std::optional<EventFacts> facts;
+  FactsWrite facts_write = FactsWrite::kIfNone;
+  // Set by batches whose deadlines or jobs were computed from stored facts: ABORTED unless
+  // the stored facts are at this version (0: none stored).
+  std::optional<int64_t> expected_facts_version;
+  // ABORTED unless the event has exactly this many requests (the schedule listener, so a
+  // request submitted meanwhile is not left with the old deadlines).
+  std::optional<int64_t> expected_request_count;
   // > 0: (re)schedules the deletion of every request's details of the event.
   int64_t purge_due_ms = 0;
+  // The retention time. Required (> 0) when the batch writes details: the store then
+  // re-arms the event's purge job at the stored event end plus this (unless purge_due_ms
+  // is set), so no details written at any time escape retention. INVALID_ARGUMENT without.
+  int64_t retention_ms = 0;
   std::vector<RequestWrite> requests;
   std::vector<ProvisionWrite> provisions;
 };
@@ -77,8 +98,9 @@ class AccessibilityStore {
  public:
   virtual ~AccessibilityStore() = default;
 
-  // ABORTED (nothing written) when a request or provision is not at its expected version;
-  // ALREADY_EXISTS when a new request's registration already has one that is not withdrawn.
+  // ABORTED (nothing written) when a request or provision is not at its expected version,
+  // or the event's facts or request count are not as expected; ALREADY_EXISTS when a new request's
+  // registration already has one that is not withdrawn.
   virtual absl::Status Apply(const Batch& batch, int64_t now_ms) = 0;
 
   // nullopt when no request was ever made for the event.

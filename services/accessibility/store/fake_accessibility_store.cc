@@ -18,6 +18,31 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
     }
     return absl::OkStatus();
   };
+  auto stored_facts = facts_.find(b.event_id);
+  if (b.expected_facts_version.has_value()) {
+    const int64_t stored = stored_facts == facts_.end() ? 0 : stored_facts->second.version;
+    if (stored != *b.expected_facts_version) {
+      return absl::AbortedError(absl::StrCat("the facts of event ", b.event_id,
+                                             " were changed at the same time (now at version ",
+                                             stored, "); read it again and retry"));
+    }
+  }
+  if (b.expected_request_count.has_value()) {
+    const int64_t count = static_cast<int64_t>(event_requests_[b.event_id].size());
+    if (count != *b.expected_request_count) {
+      return absl::AbortedError(absl::StrCat("the request list of event ", b.event_id,
+                                             " was changed at the same time (now at version ",
+                                             count, "); read it again and retry"));
+    }
+  }
+  bool writes_details = false;
+  for (const RequestWrite& w : b.requests) {
+    writes_details = writes_details || (!w.delete_details && !w.after.sealed.key_id.empty());
+  }
+  if (writes_details && b.retention_ms <= 0) {
+    return absl::InvalidArgumentError(
+        "a batch that writes details must carry the retention time (Batch::retention_ms)");
+  }
   for (const RequestWrite& w : b.requests) {
     const std::string& id = w.after.request.id();
     auto it = requests_.find(id);
@@ -49,8 +74,10 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
     }
   }
   if (b.facts.has_value()) {
-    auto it = facts_.find(b.event_id);
-    if (it == facts_.end() || it->second.version < b.facts->version) facts_[b.event_id] = *b.facts;
+    if (stored_facts == facts_.end() || (b.facts_write == FactsWrite::kIfNewer &&
+                                         stored_facts->second.version < b.facts->version)) {
+      facts_[b.event_id] = *b.facts;
+    }
   }
   for (const RequestWrite& w : b.requests) {
     const std::string& id = w.after.request.id();
@@ -62,6 +89,7 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
       next.request.set_created_unix_ms(now_ms);
       if (!next.request.registration_id().empty()) {
         by_registration_[b.event_id][next.request.registration_id()] = id;
+        registration_requests_[b.event_id][next.request.registration_id()].insert(id);
       }
     } else {
       *next.request.mutable_history() = it->second.request.history();
@@ -69,9 +97,20 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
       next.request.set_created_unix_ms(it->second.request.created_unix_ms());
       if (w.delete_details || next.sealed.key_id.empty()) next.sealed = it->second.sealed;
       if (w.unlink_registration) {
-        auto& links = by_registration_[b.event_id];
-        for (auto l = links.begin(); l != links.end();) {
-          l = l->second == id ? links.erase(l) : std::next(l);
+        // Every request the registration ever had forgets it and loses its details.
+        for (const std::string& reg :
+             {it->second.request.registration_id(), next.request.registration_id()}) {
+          if (reg.empty()) continue;
+          for (const std::string& other : registration_requests_[b.event_id][reg]) {
+            if (other == id) continue;
+            StoredRequest& o = requests_[other];
+            o.request.clear_registration_id();
+            o.sealed = SealedDetails{};
+            o.request.set_details_deleted(true);
+            o.request.set_version(o.request.version() + 1);
+          }
+          registration_requests_[b.event_id].erase(reg);
+          by_registration_[b.event_id].erase(reg);
         }
       }
     }
@@ -113,7 +152,12 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
       events_.push_back(e);
     }
   }
-  if (b.purge_due_ms > 0) jobs_["purge:" + b.event_id] = b.purge_due_ms;
+  int64_t purge = b.purge_due_ms;
+  if (purge <= 0 && writes_details) {
+    auto f = facts_.find(b.event_id);
+    purge = (f == facts_.end() ? now_ms : f->second.end_unix_ms) + b.retention_ms;
+  }
+  if (purge > 0) jobs_["purge:" + b.event_id] = purge;
   return absl::OkStatus();
 }
 

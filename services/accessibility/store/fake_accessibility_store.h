@@ -45,6 +45,8 @@ class FakeAccessibilityStore final : public AccessibilityStore {
   std::map<std::string, StoredRequest> requests_;
   std::map<std::string, std::vector<std::string>> event_requests_;  // in creation order
   std::map<std::string, std::map<std::string, std::string>> by_registration_;
+  // event -> registration -> every request id it ever had
+  std::map<std::string, std::map<std::string, std::set<std::string>>> registration_requests_;
   std::map<std::string, StoredProvision> provisions_;
   std::map<std::string, std::vector<std::string>> event_provisions_;
   std::map<std::string, LeadTimes> lead_times_;

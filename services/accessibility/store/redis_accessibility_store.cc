@@ -7,6 +7,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace events::accessibility {
 
@@ -104,11 +106,17 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   if (b.facts.has_value()) {
     const EventFacts& f = *b.facts;
     args.insert(args.end(),
-                {"1", absl::StrCat(f.version), f.org_id, absl::StrCat(static_cast<int>(f.status)),
-                 absl::StrCat(f.start_unix_ms), absl::StrCat(f.end_unix_ms), f.time_zone});
+                {b.facts_write == FactsWrite::kIfNone ? "1" : "2", absl::StrCat(f.version),
+                 f.org_id, absl::StrCat(static_cast<int>(f.status)), absl::StrCat(f.start_unix_ms),
+                 absl::StrCat(f.end_unix_ms), f.time_zone});
   } else {
     args.insert(args.end(), {"0", "", "", "", "", "", ""});
   }
+  args.push_back(b.expected_facts_version.has_value() ? absl::StrCat(*b.expected_facts_version)
+                                                      : std::string());
+  args.push_back(b.expected_request_count.has_value() ? absl::StrCat(*b.expected_request_count)
+                                                      : std::string());
+  args.push_back(absl::StrCat(b.retention_ms));
   args.push_back(absl::StrCat(b.requests.size()));
   for (const RequestWrite& w : b.requests) {
     events::v1::AccessibilityRequest data = w.after.request;
@@ -118,6 +126,8 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
     data.clear_version();
     data.clear_at_risk();
     data.clear_details_deleted();
+    // Kept in the "reg" field only, so erasure can forget it without decoding `data`.
+    data.clear_registration_id();
     const std::string risk =
         w.at_risk_due_ms.has_value() ? absl::StrCat(*w.at_risk_due_ms) : std::string();
     args.insert(
@@ -156,6 +166,10 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
     return absl::AlreadyExistsError(
         absl::StrCat("this registration already has accessibility request ",
                      redis::AsString(redis::ArrayAt(r, 1)), "; change it instead"));
+  }
+  if (kind == "no_retention") {
+    return absl::InvalidArgumentError(
+        "a batch that writes details must carry the retention time (Batch::retention_ms)");
   }
   return Unexpected("apply script");
 }
@@ -314,7 +328,8 @@ absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
   auto reply = redis_.Command({"XADD", keys_.Global(absl::StrCat("acc:org:", org_id, ":audit")),
                                "MAXLEN", "~", absl::StrCat(options_.audit_maxlen), "*", "at",
                                absl::StrCat(e.at_unix_ms()), "actor", e.actor(), "request",
-                               e.request_id(), "event", e.event_id(), "rpc", e.rpc()});
+                               e.request_id(), "event", e.event_id(), "rpc", e.rpc(), "requests",
+                               absl::StrJoin(e.request_ids(), ",")});
   return reply.status();
 }
 
@@ -349,6 +364,9 @@ absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& 
     e.set_request_id(Str(f, "request"));
     e.set_event_id(Str(f, "event"));
     e.set_rpc(Str(f, "rpc"));
+    for (absl::string_view id : absl::StrSplit(Str(f, "requests"), ',', absl::SkipEmpty())) {
+      e.add_request_ids(std::string(id));
+    }
     page.entries.push_back(std::move(e));
   }
   return page;

@@ -5,10 +5,13 @@
 -- Redis Cluster accepts them). Layout:
 --   P.."e:"..<event>..":facts"      hash  org, status, version, start, end, zone
 --   P.."e:"..<event>..":requests"   zset  request ids by creation time
---   P.."e:"..<event>..":byreg"      hash  registration id -> request id
+--   P.."e:"..<event>..":byreg"      hash  registration id -> request id (the newest)
+--   P.."e:"..<event>..":reg:"..<reg> set   every request id the registration ever had (so
+--                                         erasure unlinks them all)
 --   P.."e:"..<event>..":provisions" zset  provision ids by creation time
 --   P.."r:"..<id>                   hash  data (AccessibilityRequest without status,
---                                         version, details, history), status, version, org,
+--                                         version, details, history, registration id),
+--                                         status, version, org,
 --                                         event, reg, late, deadline, at_risk, created,
 --                                         key_id + sealed (the encrypted details)
 --   P.."r:"..<id>..":log"           list  RequestTransition messages, oldest first
@@ -95,3 +98,5 @@ end
 local function delete_details(id)
   redis.call('HDEL', req_key(id), 'key_id', 'sealed')
 end
+
+local function reg_set_key(event, reg) return ctx.P .. 'e:' .. event .. ':reg:' .. reg end
