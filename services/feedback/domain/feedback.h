@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "events/v1/feedback.pb.h"
+#include "services/feedback/clients/directories.h"
+#include "services/feedback/store/feedback_store.h"
+
+namespace events {
+class Clock;
+class IdGenerator;
+}  // namespace events
+
+namespace events::feedback {
+
+// Feedback's settings (at namespace scope so that `= {}` works as a default argument).
+struct FeedbackOptions {
+  // How long a survey stays open when it sets no window_days of its own.
+  int window_days = 14;
+  // Breakdowns of fewer people than this are suppressed in reports and trends.
+  int32_t min_group = 5;
+  // OpenSurveyNow works only when true (development and the demo).
+  bool allow_manual_open = false;
+};
+
+// The feedback service's rules, over a store and the two peer services. Knows no gRPC or
+// Redis types. Thread-safe (holds no mutable state of its own).
+//
+// Every method validates its input (INVALID_ARGUMENT naming the field and the rule). Calls
+// with an organisation check that the event is theirs: another organisation's event is
+// NOT_FOUND, as is an unknown one. UNAVAILABLE when the store or a peer cannot be reached.
+class Feedback {
+ public:
+  Feedback(FeedbackStore& store, EventDirectory& events, RegistrationDirectory& registrations,
+           const Clock& clock, const IdGenerator& ids, FeedbackOptions options = {});
+
+  absl::StatusOr<events::v1::Survey> GetSurvey(const std::string& org_id,
+                                               const std::string& event_id);
+  // FAILED_PRECONDITION when the survey has opened and the change is not wording only;
+  // ABORTED when expected_version is stale.
+  absl::StatusOr<events::v1::Survey> UpdateSurvey(const std::string& org_id,
+                                                  const events::v1::UpdateSurveyRequest& request);
+  absl::StatusOr<events::v1::MySurvey> GetMine(const std::string& token);
+  // FAILED_PRECONDITION when the survey is not open (saying when it opens or closed), the
+  // registration may not answer, or an anonymous survey was answered already.
+  absl::StatusOr<events::v1::SubmitResponseResponse> Submit(
+      const events::v1::SubmitResponseRequest& request);
+  absl::StatusOr<events::v1::FeedbackReport> Report(const std::string& org_id,
+                                                    const std::string& event_id);
+  absl::StatusOr<events::v1::FeedbackExport> Export(
+      const std::string& org_id, const events::v1::ExportFeedbackRequest& request);
+  absl::StatusOr<events::v1::FeedbackTrends> Trends(const std::string& org_id,
+                                                    const events::v1::GetTrendsRequest& request);
+  // PERMISSION_DENIED unless allow_manual_open; FAILED_PRECONDITION unless scheduled.
+  absl::StatusOr<events::v1::Survey> OpenNow(const std::string& org_id,
+                                             const std::string& event_id);
+
+  int64_t default_window_ms() const;
+
+ private:
+  // The stored survey, fetching the event's facts from scheduling when they are not known
+  // yet. org_id "" skips the organisation check (attendee calls).
+  absl::StatusOr<SurveyRecord> Load(const std::string& org_id, const std::string& event_id);
+  // The definition in force: the organiser's, or the default template.
+  static events::v1::SurveyDefinition DefinitionOf(const SurveyRecord& record);
+  events::v1::Survey View(const std::string& event_id, const SurveyRecord& record) const;
+  // The attendee's registration and their event's survey.
+  struct Attendee {
+    AttendeeRegistration registration;
+    SurveyRecord record;
+  };
+  absl::StatusOr<Attendee> LoadAttendee(const std::string& token);
+  absl::StatusOr<events::v1::FeedbackReport> BuildReportFor(const std::string& event_id,
+                                                            const SurveyRecord& record);
+
+  FeedbackStore& store_;
+  EventDirectory& events_;
+  RegistrationDirectory& registrations_;
+  const Clock& clock_;
+  const IdGenerator& ids_;
+  const FeedbackOptions options_;
+};
+
+// The hash that marks a registration as having answered an anonymous survey: SHA-256 of the
+// event and registration ids. It says who answered (to someone holding the registration ids),
+// never which response is theirs.
+std::string UsedHash(const std::string& event_id, const std::string& registration_id);
+
+}  // namespace events::feedback

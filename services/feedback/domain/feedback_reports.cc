@@ -1,0 +1,122 @@
+// Feedback's reading side: reports, exports and trends, all from aggregates.
+#include <google/protobuf/util/json_util.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/clock.h"
+#include "common/util/status_macros.h"
+#include "services/feedback/domain/feedback.h"
+#include "services/feedback/rules/aggregates.h"
+#include "services/feedback/rules/export_csv.h"
+
+namespace events::feedback {
+namespace {
+
+// events.v1.RequestStatus numbers (accessibility.proto), kept here so that feedback does not
+// depend on the accessibility service's API beyond its domain events.
+constexpr int kRequestFulfilled = 4;
+constexpr int kRequestUnfulfillable = 5;
+constexpr int kRequestWithdrawn = 6;
+
+absl::Status CheckMonth(const std::string& month, const char* field) {
+  if (month.empty()) return absl::OkStatus();
+  const bool shape = month.size() == 7 && month[4] == '-';
+  bool digits = shape;
+  for (size_t i = 0; shape && i < month.size(); ++i) {
+    if (i != 4 && (month[i] < '0' || month[i] > '9')) digits = false;
+  }
+  if (!digits || month.substr(5) < "01" || month.substr(5) > "12") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must be YYYY-MM (got \"", month, "\")"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(const std::string& event_id,
+                                                                    const SurveyRecord& record) {
+  ReportInputs in;
+  in.definition = DefinitionOf(record);
+  in.min_group = options_.min_group;
+  EVENTS_ASSIGN_OR_RETURN(ReportData data, store_.ReadReport(event_id, in.definition));
+  in.aggregates = std::move(data.aggregates);
+  in.texts = std::move(data.texts);
+  in.eligible = data.eligible;
+  for (const auto& [status, count] : data.requests_by_status) {
+    if (status == kRequestFulfilled) {
+      in.requests_fulfilled += count;
+    } else if (status == kRequestUnfulfillable) {
+      in.requests_unfulfilled += count;
+    } else if (status != kRequestWithdrawn) {
+      in.requests_pending += count;
+    }
+  }
+  events::v1::FeedbackReport report = BuildReport(in);
+  report.set_event_id(event_id);
+  report.set_org_id(record.facts.org_id);
+  report.set_state(View(event_id, record).state());
+  report.set_generated_unix_ms(clock_.NowUnixMs());
+  return report;
+}
+
+absl::StatusOr<events::v1::FeedbackReport> Feedback::Report(const std::string& org_id,
+                                                            const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, Load(org_id, event_id));
+  return BuildReportFor(event_id, record);
+}
+
+absl::StatusOr<events::v1::FeedbackExport> Feedback::Export(
+    const std::string& org_id, const events::v1::ExportFeedbackRequest& request) {
+  if (request.format() != events::v1::EXPORT_FORMAT_RESPONSES_CSV &&
+      request.format() != events::v1::EXPORT_FORMAT_REPORT_JSON) {
+    return absl::InvalidArgumentError("format: must be RESPONSES_CSV or REPORT_JSON");
+  }
+  EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, Load(org_id, request.event_id()));
+  events::v1::FeedbackExport out;
+  if (request.format() == events::v1::EXPORT_FORMAT_REPORT_JSON) {
+    EVENTS_ASSIGN_OR_RETURN(events::v1::FeedbackReport report,
+                            BuildReportFor(request.event_id(), record));
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = true;
+    if (!google::protobuf::util::MessageToJsonString(report, &json, options).ok()) {
+      return absl::InternalError("could not write the report as JSON");
+    }
+    out.set_filename(absl::StrCat("feedback-report-", request.event_id(), ".json"));
+    out.set_content_type("application/json");
+    out.set_content(json);
+    out.set_rows(report.response_count());
+    return out;
+  }
+  EVENTS_ASSIGN_OR_RETURN(std::vector<ExportRow> rows, store_.ReadResponses(request.event_id()));
+  const int64_t count = static_cast<int64_t>(rows.size());
+  EVENTS_ASSIGN_OR_RETURN(std::string csv,
+                          ResponsesCsv(DefinitionOf(record), std::move(rows), options_.min_group));
+  out.set_rows(count);
+  out.set_filename(absl::StrCat("feedback-responses-", request.event_id(), ".csv"));
+  out.set_content_type("text/csv; charset=utf-8");
+  out.set_content(std::move(csv));
+  return out;
+}
+
+absl::StatusOr<events::v1::FeedbackTrends> Feedback::Trends(
+    const std::string& org_id, const events::v1::GetTrendsRequest& request) {
+  EVENTS_RETURN_IF_ERROR(CheckMonth(request.from_month(), "from_month"));
+  EVENTS_RETURN_IF_ERROR(CheckMonth(request.to_month(), "to_month"));
+  if (!request.from_month().empty() && !request.to_month().empty() &&
+      request.from_month() > request.to_month()) {
+    return absl::InvalidArgumentError("from_month: must not be after to_month");
+  }
+  EVENTS_ASSIGN_OR_RETURN(auto fields, store_.ReadTrends(org_id));
+  events::v1::FeedbackTrends trends =
+      BuildTrends(fields, request.from_month(), request.to_month(), options_.min_group);
+  trends.set_org_id(org_id);
+  return trends;
+}
+
+}  // namespace events::feedback

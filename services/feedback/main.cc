@@ -1,0 +1,124 @@
+// feedback_server: reads configuration, builds the objects, serves until SIGTERM.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/event_bus.h"
+#include "common/bus/keyspace.h"
+#include "common/config/env_reader.h"
+#include "common/config/service_config.h"
+#include "common/redis/redis_client.h"
+#include "common/server/service_runner.h"
+#include "common/server/service_start.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/domain/feedback.h"
+#include "services/feedback/server/feedback_metrics.h"
+#include "services/feedback/server/feedback_service.h"
+#include "services/feedback/store/redis_feedback_store.h"
+#include "services/feedback/worker/feedback_projector.h"
+#include "services/feedback/worker/window_worker.h"
+
+namespace {
+
+struct FeedbackConfig {
+  events::config::ServiceConfig common;
+  std::string scheduling_addr;
+  std::string registration_addr;
+  std::string service_key;
+  int peer_deadline_ms = 2000;
+  bool projector = true;
+  bool window_worker = true;
+  events::feedback::FeedbackOptions feedback;
+};
+
+FeedbackConfig ReadConfig(events::config::EnvReader& env) {
+  FeedbackConfig c;
+  c.common = events::config::ReadServiceConfig(env, "feedback", 50054, 9104);
+  c.scheduling_addr = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
+  c.registration_addr = env.String("EVENTS_REGISTRATION_ADDR", "127.0.0.1:50052");
+  c.service_key = env.RequiredString("EVENTS_SERVICE_KEY");
+  c.peer_deadline_ms = static_cast<int>(env.Int("FEEDBACK_PEER_DEADLINE_MS", 2000, 50, 60000));
+  c.projector = env.Bool("FEEDBACK_PROJECTOR", true);
+  c.window_worker = env.Bool("FEEDBACK_WINDOW_WORKER", true);
+  c.feedback.window_days = static_cast<int>(env.Int("FEEDBACK_WINDOW_DAYS", 14, 1, 90));
+  c.feedback.min_group = static_cast<int32_t>(env.Int("FEEDBACK_MIN_GROUP", 5, 3, 1000));
+  c.feedback.allow_manual_open = env.Bool("FEEDBACK_ALLOW_MANUAL_OPEN", false);
+  return c;
+}
+
+}  // namespace
+
+int main() {
+  events::config::EnvReader env;
+  FeedbackConfig config = ReadConfig(env);
+  absl::StatusOr<events::redis::RedisOptions> redis_options = events::server::StartService(
+      env, config.common,
+      "EVENTS_SERVICE_KEY is an API key with the service role: make one with `eventctl admin "
+      "service-key --name feedback`");
+  if (!redis_options.ok()) return 2;
+  events::redis::RedisClient redis(*redis_options);
+  events::server::WarnIfRedisIsDown(redis);
+  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
+  events::SystemClock clock;
+  events::IdGenerator ids(clock);
+  events::auth::RedisKeyStore key_store(redis, keys);
+  events::auth::Authenticator auth(key_store);
+  events::feedback::RedisFeedbackStore store(redis, keys, {});
+  const std::chrono::milliseconds deadline(config.peer_deadline_ms);
+  events::feedback::GrpcEventDirectory event_directory(
+      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
+      config.service_key, {config.scheduling_addr, "EVENTS_SCHEDULING_ADDR", deadline});
+  events::feedback::GrpcRegistrationDirectory registration_directory(
+      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
+      {config.registration_addr, "EVENTS_REGISTRATION_ADDR", deadline});
+  events::feedback::Feedback feedback(store, event_directory, registration_directory, clock, ids,
+                                      config.feedback);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::feedback::FeedbackMetrics metrics(*registry);
+  events::feedback::FeedbackServiceImpl service(feedback, auth, metrics);
+
+  events::bus::ConsumerOptions consumer_options;
+  consumer_options.group = "feedback";
+  consumer_options.consumer = events::server::ProcessName();
+  consumer_options.batch_size = 1000;
+  events::bus::Consumer consumer(redis, keys, consumer_options);
+  events::feedback::FeedbackProjectorOptions projector_options;
+  projector_options.default_window_ms = feedback.default_window_ms();
+  events::feedback::FeedbackProjector projector(
+      consumer, store, projector_options,
+      {&metrics.projected_applied, &metrics.projected_ignored, &metrics.projected_invalid,
+       &metrics.projected_errors});
+  events::feedback::WindowWorker window_worker(store, clock, {},
+                                               {&metrics.window_fired, &metrics.window_errors});
+
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  runner.AddService(&service);
+  absl::StatusOr<int> port = runner.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", std::string(port.status().message()));
+    return 1;
+  }
+  if (config.projector) {
+    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
+      spdlog::warn("could not create the feedback consumer group yet ({}); will retry",
+                   std::string(s.message()));
+    }
+    projector.Start();
+  }
+  if (config.window_worker) window_worker.Start();
+  spdlog::info("feedback is serving on port {} (scheduling at {}, registration at {})", *port,
+               config.scheduling_addr, config.registration_addr);
+  runner.WaitForShutdown();
+  window_worker.Stop();
+  projector.Stop();
+  runner.Shutdown();
+  spdlog::info("feedback stopped");
+  return 0;
+}

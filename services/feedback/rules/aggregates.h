@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "events/v1/feedback.pb.h"
+
+// How one response counts in the aggregates a report is read from, and how a report and
+// the trends are computed from those aggregates. Pure; thread-safe.
+//
+// Event aggregates (a Redis hash per event), field -> count:
+//   n                       responses
+//   q:<question>:n          people who answered the question
+//   q:<question>:v:<value>  rating and 0-10 histograms
+//   q:<question>:c:<choice> choice counts
+//   q:<question>:cm         comments given with a choice
+//   x:<outcome>:n, x:<outcome>:<choice>
+//                           the access-needs-met answer by accessibility outcome (added by
+//                           the store, which reads the outcome when the response arrives)
+// Organisation trends (a hash per organisation and partition), for key K = "m:<YYYY-MM>"
+// (month of the event's end, in its time zone) and K = "s:<series id>":
+//   K:n, K:r:<1-5> (the OVERALL rating), K:s:<0-10> (the RECOMMEND scale)
+namespace events::feedback {
+
+struct FieldDelta {
+  std::string field;
+  int64_t delta = 0;
+  bool operator==(const FieldDelta& o) const { return field == o.field && delta == o.delta; }
+};
+
+struct Contribution {
+  std::vector<FieldDelta> event;  // event aggregates
+  std::vector<FieldDelta> trend;  // organisation trends
+  // Question id -> free text (answers and comments, already redacted).
+  std::vector<std::pair<std::string, std::string>> texts;
+  // The choice given to the ACCESS_NEEDS_MET question, "" when not answered.
+  std::string access_choice;
+};
+
+// The contribution of validated answers (ValidateAnswers). `month` is "YYYY-MM"; `series_id`
+// may be empty (then no series fields).
+Contribution ContributionOf(const events::v1::SurveyDefinition& definition,
+                            const std::vector<events::v1::FeedbackAnswer>& answers,
+                            const std::string& month, const std::string& series_id);
+
+// Everything a report is computed from.
+struct ReportInputs {
+  events::v1::SurveyDefinition definition;
+  std::map<std::string, int64_t> aggregates;
+  std::map<std::string, std::vector<std::string>> texts;  // question id -> texts
+  int64_t eligible = 0;
+  int64_t requests_fulfilled = 0;
+  int64_t requests_unfulfilled = 0;
+  int64_t requests_pending = 0;
+  int32_t min_group = 5;
+};
+
+// The report: per question answered count, mean, median, distribution, NPS, choice counts and
+// texts; the access breakdown by outcome. A question (or breakdown row) answered by fewer than
+// min_group people shows only its count and is marked suppressed; free text is shown only
+// when at least min_group people gave text to that question. notes say what was withheld.
+// Event id, org, state and time are left for the caller.
+events::v1::FeedbackReport BuildReport(const ReportInputs& in);
+
+// The trends from the merged organisation hash: months ascending (within the optional
+// inclusive bounds, "" for none), series by id; mean rating and NPS only where at least
+// min_group answered.
+events::v1::FeedbackTrends BuildTrends(const std::map<std::string, int64_t>& fields,
+                                       const std::string& from_month, const std::string& to_month,
+                                       int32_t min_group);
+
+// The outcomes of the access breakdown, in report order.
+const std::vector<std::string>& AccessOutcomes();
+
+}  // namespace events::feedback

@@ -1,0 +1,154 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "events/v1/feedback.pb.h"
+#include "services/feedback/rules/aggregates.h"
+#include "services/feedback/rules/export_csv.h"
+
+namespace events::feedback {
+
+// What feedback needs to know about an event, from scheduling.
+struct EventFacts {
+  std::string event_id;
+  std::string org_id;
+  std::string series_id;
+  int status = 0;  // events.v1.EventStatus
+  int64_t end_unix_ms = 0;
+  std::string time_zone;
+  std::string month;  // "YYYY-MM" of the end, in the event's time zone
+  int64_t version = 0;
+};
+
+// An event's survey as stored.
+struct SurveyRecord {
+  bool has_facts = false;
+  EventFacts facts;
+  // False while the default template is in use (then definition is empty).
+  bool custom = false;
+  events::v1::SurveyDefinition definition;
+  int64_t version = 0;
+  events::v1::SurveyState state = events::v1::SURVEY_STATE_SCHEDULED;
+  int64_t opens_unix_ms = 0;
+  int64_t closes_unix_ms = 0;
+  int64_t responses = 0;
+  int64_t invited = 0;
+  // How many of the event's registrations are marked attended (0: attendance not tracked).
+  int64_t attended = 0;
+};
+
+// One response to store, prepared by the domain.
+struct Submission {
+  std::string event_id;
+  std::string org_id;
+  bool anonymous = false;
+  // Named: the registration id; anonymous: a random id.
+  std::string response_id;
+  // Anonymous: the hash that marks the registration as having answered.
+  std::string used_hash;
+  std::string registration_id;
+  int registration_status = 0;  // events.v1.RegistrationStatus
+  bool attended = false;
+  std::vector<events::v1::FeedbackAnswer> answers;
+  Contribution contribution;
+  int64_t survey_version = 0;
+  int64_t now_unix_ms = 0;
+  std::string envelope_id;  // the domain event's id (named surveys only)
+  // The event's contribution reaches the organisation's trends only once it has this many
+  // responses (then all at once), so trends cannot be differenced against a small event.
+  int32_t trend_min_group = 5;
+};
+
+enum class SubmitOutcome {
+  kStored,
+  kReplaced,
+  kNotOpen,  // detail: opens (ms, 0 when unknown)
+  kClosed,   // detail: closes (ms)
+  kCancelled,
+  kChanged,      // the survey changed since it was read: read again
+  kNotEligible,  // detail: the registration status
+  kNotAttended,
+  kAlreadyAnswered,
+};
+
+struct SubmitResult {
+  SubmitOutcome outcome = SubmitOutcome::kStored;
+  int64_t detail = 0;
+};
+
+// Everything a report reads: the aggregates, never the responses.
+struct ReportData {
+  std::map<std::string, int64_t> aggregates;
+  std::map<std::string, std::vector<std::string>> texts;
+  // Registrations that would be (or were) invited.
+  int64_t eligible = 0;
+  std::map<int, int64_t> requests_by_status;  // events.v1.RequestStatus -> count
+};
+
+enum class SaveOutcome { kSaved, kVersionMismatch, kAlreadyOpen };
+struct SaveResult {
+  SaveOutcome outcome = SaveOutcome::kSaved;
+  int64_t version = 0;  // the new version, or the current one on a mismatch
+};
+
+// Where surveys, responses and aggregates live. Each mutating call is atomic on its own.
+// Errors: UNAVAILABLE when the store cannot be reached (a retry may work), INTERNAL for
+// unexpected replies. Implementations are thread-safe.
+class FeedbackStore {
+ public:
+  virtual ~FeedbackStore() = default;
+
+  // The survey of an event; NOT_FOUND when nothing at all is known about it.
+  virtual absl::StatusOr<SurveyRecord> Get(const std::string& event_id) = 0;
+  // Keeps the facts if newer than those stored and (re)schedules the survey window while it
+  // has not opened (cancelled events: never opens). default_window_ms applies when the
+  // survey has no window_days of its own.
+  virtual absl::Status UpsertFacts(const EventFacts& facts, int64_t default_window_ms) = 0;
+  // Replaces the definition (expected_version 0: no check). kAlreadyOpen when `structural`
+  // and the survey is no longer scheduled.
+  virtual absl::StatusOr<SaveResult> SaveDefinition(const std::string& event_id,
+                                                    const events::v1::SurveyDefinition& definition,
+                                                    int64_t expected_version, bool structural,
+                                                    int64_t default_window_ms) = 0;
+  // Projections of other services' events; the newest version wins, so redelivery and
+  // reordering are harmless. A registration that becomes eligible while the survey is open
+  // (changed_unix_ms before it closes) is invited then, once.
+  virtual absl::Status ApplyRegistration(const std::string& event_id,
+                                         const std::string& registration_id, int status,
+                                         bool attended, int64_t version,
+                                         int64_t changed_unix_ms) = 0;
+  virtual absl::Status ApplyAccessRequest(const std::string& event_id,
+                                          const std::string& request_id,
+                                          const std::string& registration_id, int status,
+                                          int64_t version) = 0;
+  // Stores a response and its aggregates; for named surveys emits
+  // feedback.response_submitted (without the registration id), for anonymous ones nothing.
+  virtual absl::StatusOr<SubmitResult> Submit(const Submission& submission) = 0;
+  // A named response by registration id; nullopt when there is none.
+  virtual absl::StatusOr<std::optional<std::vector<events::v1::FeedbackAnswer>>> GetResponse(
+      const std::string& event_id, const std::string& registration_id) = 0;
+  // Whether the anonymous-survey hash is in the event's "used" set.
+  virtual absl::StatusOr<bool> HasAnswered(const std::string& event_id,
+                                           const std::string& used_hash) = 0;
+  virtual absl::StatusOr<ReportData> ReadReport(const std::string& event_id,
+                                                const events::v1::SurveyDefinition& definition) = 0;
+  // Every stored response (for the export), without ids.
+  virtual absl::StatusOr<std::vector<ExportRow>> ReadResponses(const std::string& event_id) = 0;
+  // The organisation's trend fields, summed over every partition.
+  virtual absl::StatusOr<std::map<std::string, int64_t>> ReadTrends(const std::string& org_id) = 0;
+  // Opens and closes the surveys due at now_unix_ms (at most `batch` jobs per partition).
+  // Returns how many opened or closed.
+  virtual absl::StatusOr<int> FireDue(int64_t now_unix_ms, int batch) = 0;
+  // Opens a scheduled survey now. Returns the invitations sent; FAILED_PRECONDITION naming
+  // the state when it is not scheduled.
+  virtual absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
+                                      int64_t default_window_ms) = 0;
+};
+
+}  // namespace events::feedback

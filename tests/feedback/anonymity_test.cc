@@ -1,0 +1,177 @@
+// Anonymous surveys: one response per registration, and nothing in Redis links a response
+// to the person who gave it.
+#include <set>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/feedback/rules/survey_rules.h"
+#include "tests/feedback/feedback_test_support.h"
+
+namespace events::feedback {
+namespace {
+
+using testing::Choice;
+using ::testing::HasSubstr;
+using testing::kHour;
+using testing::kNow;
+using testing::Number;
+using testing::Text;
+
+class AnonymityTest : public testing::FeedbackTest {
+ protected:
+  // Every string stored under the test's prefix, with the key it is in: key names, hash
+  // fields and values, set and zset members and string values. Streams are left to
+  // StreamEvents, which decodes them.
+  std::vector<std::pair<std::string, std::string>> Everything() {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string cursor = "0";
+    do {
+      auto scan = redis_->Command({"SCAN", cursor, "MATCH", prefix_ + "*", "COUNT", "1000"});
+      EXPECT_TRUE(scan.ok());
+      if (!scan.ok()) return out;
+      cursor = redis::AsString(redis::ArrayAt(**scan, 0));
+      const auto& names = redis::ArrayAt(**scan, 1);
+      for (size_t i = 0; i < redis::ArraySize(names); ++i) {
+        const std::string key = redis::AsString(redis::ArrayAt(names, i));
+        out.emplace_back(key, key);
+        const std::string type = redis::AsString(**redis_->Command({"TYPE", key}));
+        std::vector<std::string> read;
+        if (type == "hash") read = {"HGETALL", key};
+        if (type == "set") read = {"SMEMBERS", key};
+        if (type == "zset") read = {"ZRANGE", key, "0", "-1"};
+        if (type == "string") read = {"GET", key};
+        if (type == "stream") continue;
+        auto reply = redis_->Command(read);
+        EXPECT_TRUE(reply.ok());
+        Flatten(key, **reply, out);
+      }
+    } while (cursor != "0");
+    return out;
+  }
+  void Flatten(const std::string& key, const redisReply& r,
+               std::vector<std::pair<std::string, std::string>>& out) {
+    if (redis::IsArray(r)) {
+      for (size_t i = 0; i < redis::ArraySize(r); ++i) Flatten(key, redis::ArrayAt(r, i), out);
+    } else {
+      out.emplace_back(key, redis::AsString(r));
+    }
+  }
+};
+
+TEST_F(AnonymityTest, NoStoredLinkFromAResponseToThePerson) {
+  events::v1::UpdateSurveyRequest req;
+  req.set_event_id(event_);
+  *req.mutable_definition() = DefaultSurvey();
+  req.mutable_definition()->set_anonymous(true);
+  ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 3; ++i) tokens.push_back(Register(event_));
+  ASSERT_TRUE(store_->ApplyAccessRequest(event_, "ar_1", registration_of_[tokens[0]], 4, 1).ok());
+  OpenAt(kNow + kHour);
+  // The clock moves between answers, so a time-ordered id or timestamp would show it.
+  std::vector<int64_t> submitted_at;
+  for (const std::string& token : tokens) {
+    clock_.Advance(7 * 60 * 1000 + 123);
+    submitted_at.push_back(clock_.NowUnixMs());
+    auto done = Answer(token, {Number("overall", 4), Choice("access_needs_met", "yes", "fine"),
+                               Text("mattered_most", "Being heard")});
+    ASSERT_TRUE(done.ok()) << done.status();
+    EXPECT_TRUE(done->anonymous());
+    EXPECT_FALSE(done->replaced());
+  }
+  // One response per registration; no edits.
+  auto again = Answer(tokens[0], {Number("overall", 1)});
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(again.status().message(), HasSubstr("anonymous"));
+  auto mine = feedback_->GetMine(tokens[0]);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->responded());
+  EXPECT_FALSE(mine->can_submit());
+  EXPECT_EQ(mine->answers_size(), 0);
+  EXPECT_EQ(Aggregates(event_).at("n"), 3);
+  EXPECT_EQ(Aggregates(event_).at("x:fulfilled:yes"), 1);
+
+  // Registration ids appear only in the projections feedback keeps from registration and
+  // accessibility and in the invitations; tokens nowhere.
+  const std::string e = store_->EventPrefix(event_);
+  const std::set<std::string> allowed = {e + "r", e + "inv", e + "ar"};
+  std::set<std::string> ids;
+  for (const auto& [token, id] : registration_of_) ids.insert(id);
+  int seen_in_projections = 0;
+  const auto everything = Everything();
+  EXPECT_GT(everything.size(), 20u);
+  for (const auto& [key, value] : everything) {
+    for (const auto& [token, id] : registration_of_) {
+      EXPECT_EQ(value.find(token), std::string::npos) << key;
+      if (value.find(id) == std::string::npos) continue;
+      ++seen_in_projections;
+      const bool projection = allowed.count(key) > 0 || key.rfind(e + "a:", 0) == 0;
+      EXPECT_TRUE(projection) << "registration id " << id << " stored in " << key;
+    }
+  }
+  // The scan does see ids where they belong (the projection of registrations).
+  EXPECT_GE(seen_in_projections, 3);
+
+  // The stream, entry by entry: registration ids only in invitations (one per person, sent
+  // when the survey opened), and no event at all for an anonymous response (its entry id and
+  // time would date it to the millisecond).
+  auto stream = redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(event_)), "-", "+"});
+  ASSERT_TRUE(stream.ok());
+  int invitations = 0;
+  for (size_t i = 0; i < redis::ArraySize(**stream); ++i) {
+    const auto& fields = redis::ArrayAt(redis::ArrayAt(**stream, i), 1);
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (size_t f = 0; f + 1 < redis::ArraySize(fields); f += 2) {
+      pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, f)),
+                         redis::AsString(redis::ArrayAt(fields, f + 1)));
+    }
+    auto entry = bus::FromStreamFields(pairs);
+    ASSERT_TRUE(entry.ok()) << entry.status();
+    EXPECT_NE(entry->type(), "feedback.response_submitted");
+    const std::string everything = entry->SerializeAsString();
+    for (const auto& [token, id] : registration_of_) {
+      EXPECT_EQ(everything.find(token), std::string::npos) << entry->type();
+      if (everything.find(id) == std::string::npos) continue;
+      EXPECT_EQ(entry->type(), "feedback.invitation_due") << "registration id in " << entry->type();
+      events::v1::FeedbackInvitationDue due;
+      ASSERT_TRUE(due.ParseFromString(entry->data()));
+      EXPECT_EQ(due.registration_id(), id);
+      ++invitations;
+    }
+  }
+  EXPECT_EQ(invitations, 3);
+
+  // Response ids carry no time: not an IdGenerator id, and not holding the time part an id
+  // made at any submission time would have; no stored string holds a submission time.
+  std::set<std::string> response_ids;
+  for (const char* key : {"resp", "at", "t:mattered_most", "t:access_needs_met"}) {
+    auto fields = redis_->Command({"HKEYS", e + key});
+    ASSERT_TRUE(fields.ok());
+    for (size_t i = 0; i < redis::ArraySize(**fields); ++i) {
+      response_ids.insert(redis::AsString(redis::ArrayAt(**fields, i)));
+    }
+  }
+  EXPECT_EQ(response_ids.size(), 3u);
+  for (const std::string& id : response_ids) {
+    EXPECT_FALSE(IsWellFormedId(id, "fr")) << id;
+    for (int64_t at : submitted_at) {
+      FakeClock then(at);
+      const std::string time_part = IdGenerator(then).New("x").substr(2, 10);
+      EXPECT_EQ(id.find(time_part), std::string::npos) << id << " holds the time " << at;
+    }
+  }
+  for (const auto& [key, value] : everything) {
+    for (int64_t at : submitted_at) {
+      EXPECT_EQ(value.find(std::to_string(at)), std::string::npos) << key;
+    }
+  }
+  // Submission times are kept to the day only.
+  auto at = redis_->Command({"HVALS", e + "at"});
+  ASSERT_TRUE(at.ok());
+  for (size_t i = 0; i < redis::ArraySize(**at); ++i) {
+    EXPECT_EQ(std::stoll(redis::AsString(redis::ArrayAt(**at, i))) % testing::kDay, 0);
+  }
+}
+
+}  // namespace
+}  // namespace events::feedback

@@ -1,0 +1,220 @@
+// Feedback through real gRPC with real scheduling and registration services in this process,
+// on the test Redis: who may call what, token verification over gRPC, and the whole loop
+// from registering to a report.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "common/bus/event_bus.h"
+#include "events/v1/feedback.grpc.pb.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/domain/feedback.h"
+#include "services/feedback/server/feedback_metrics.h"
+#include "services/feedback/server/feedback_service.h"
+#include "services/feedback/store/redis_feedback_store.h"
+#include "services/feedback/worker/feedback_projector.h"
+#include "services/registration/domain/registrar.h"
+#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/server/registration_service.h"
+#include "services/registration/store/redis_registration_store.h"
+#include "tests/registration/facts/in_process_scheduling.h"
+
+namespace events::feedback {
+namespace {
+
+using events::v1::FeedbackService;
+using ::testing::HasSubstr;
+
+// Starts a service on port 0 and returns a channel to it.
+std::shared_ptr<grpc::Channel> Serve(std::unique_ptr<server::ServiceRunner>& runner,
+                                     const char* name, grpc::Service* service,
+                                     std::shared_ptr<prometheus::Registry> registry) {
+  server::ServerOptions options;
+  options.service_name = name;
+  options.listen_host = "127.0.0.1";
+  runner = std::make_unique<server::ServiceRunner>(options, registry);
+  runner->AddService(service);
+  absl::StatusOr<int> port = runner->Start();
+  EXPECT_TRUE(port.ok()) << port.status();
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port.value_or(0)),
+                             grpc::InsecureChannelCredentials());
+}
+
+class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
+ protected:
+  void SetUp() override {
+    InProcessSchedulingTest::SetUp();
+    ASSERT_FALSE(HasFailure());
+    // Registration, asking scheduling over gRPC.
+    reg_store_ = std::make_unique<registration::RedisRegistrationStore>(
+        *redis_, *keys_, registration::RedisRegistrationStore::Options{});
+    reg_directory_ = std::make_unique<registration::GrpcEventDirectory>(
+        channel_, service_key_, std::chrono::milliseconds(5000), address_);
+    registration::RegistrarOptions reg_options;
+    reg_options.limit_per_address_per_minute = 0;
+    reg_options.limit_per_event_per_second = 0;
+    registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
+                                                           ids_, reg_options);
+    reg_registry_ = std::make_shared<prometheus::Registry>();
+    reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
+    reg_service_ =
+        std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
+    auto reg_channel = Serve(reg_runner_, "registration", reg_service_.get(), reg_registry_);
+    reg_stub_ = events::v1::RegistrationService::NewStub(reg_channel);
+
+    // Feedback, asking both over gRPC.
+    fb_store_ =
+        std::make_unique<RedisFeedbackStore>(*redis_, *keys_, RedisFeedbackStore::Options{});
+    events_dir_ = std::make_unique<GrpcEventDirectory>(
+        channel_, service_key_,
+        PeerOptions{address_, "EVENTS_SCHEDULING_ADDR", std::chrono::milliseconds(5000)});
+    regs_dir_ = std::make_unique<GrpcRegistrationDirectory>(
+        reg_channel,
+        PeerOptions{"registration", "EVENTS_REGISTRATION_ADDR", std::chrono::milliseconds(5000)});
+    FeedbackOptions options;
+    options.allow_manual_open = true;
+    options.min_group = 2;
+    feedback_ =
+        std::make_unique<Feedback>(*fb_store_, *events_dir_, *regs_dir_, clock_, ids_, options);
+    fb_registry_ = std::make_shared<prometheus::Registry>();
+    fb_metrics_ = std::make_unique<FeedbackMetrics>(*fb_registry_);
+    fb_service_ = std::make_unique<FeedbackServiceImpl>(*feedback_, *auth_, *fb_metrics_);
+    fb_stub_ =
+        FeedbackService::NewStub(Serve(fb_runner_, "feedback", fb_service_.get(), fb_registry_));
+  }
+  void TearDown() override {
+    if (fb_runner_) fb_runner_->Shutdown();
+    if (reg_runner_) reg_runner_->Shutdown();
+    InProcessSchedulingTest::TearDown();
+  }
+
+  std::string MustRegister(const std::string& event_id, int n) {
+    events::v1::RegisterRequest req;
+    req.set_event_id(event_id);
+    req.set_name("Person " + std::to_string(n));
+    req.set_email("person" + std::to_string(n) + "@example.org");
+    events::v1::RegisterResponse resp;
+    grpc::Status s = reg_stub_->Register(Call("").get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.registration_token();
+  }
+
+  grpc::Status Submit(const std::string& token, int overall, int recommend) {
+    events::v1::SubmitResponseRequest req;
+    req.set_registration_token(token);
+    auto* a = req.add_answers();
+    a->set_question_id("overall");
+    a->set_number(overall);
+    auto* b = req.add_answers();
+    b->set_question_id("recommend");
+    b->set_number(recommend);
+    events::v1::SubmitResponseResponse resp;
+    return fb_stub_->SubmitResponse(Call("").get(), req, &resp);
+  }
+
+  std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
+  std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
+  std::unique_ptr<registration::Registrar> registrar_;
+  std::shared_ptr<prometheus::Registry> reg_registry_;
+  std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
+  std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
+  std::unique_ptr<server::ServiceRunner> reg_runner_;
+  std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
+  std::unique_ptr<RedisFeedbackStore> fb_store_;
+  std::unique_ptr<GrpcEventDirectory> events_dir_;
+  std::unique_ptr<GrpcRegistrationDirectory> regs_dir_;
+  std::unique_ptr<Feedback> feedback_;
+  std::shared_ptr<prometheus::Registry> fb_registry_;
+  std::unique_ptr<FeedbackMetrics> fb_metrics_;
+  std::unique_ptr<FeedbackServiceImpl> fb_service_;
+  std::unique_ptr<server::ServiceRunner> fb_runner_;
+  std::unique_ptr<FeedbackService::Stub> fb_stub_;
+};
+
+TEST_F(FeedbackGrpcTest, FromRegistrationToReport) {
+  const events::v1::Event event = MustCreate();
+  MustPublish(event.id());
+  const std::string ann = MustRegister(event.id(), 1);
+  const std::string bob = MustRegister(event.id(), 2);
+
+  // Organisers only, and only their own events.
+  events::v1::GetSurveyRequest get;
+  get.set_event_id(event.id());
+  events::v1::Survey survey;
+  EXPECT_EQ(fb_stub_->GetSurvey(Call("").get(), get, &survey).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(fb_stub_->GetSurvey(Call(other_key_).get(), get, &survey).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  grpc::Status got = fb_stub_->GetSurvey(Call(organiser_key_).get(), get, &survey);
+  ASSERT_TRUE(got.ok()) << got.error_message();
+  EXPECT_EQ(survey.state(), events::v1::SURVEY_STATE_SCHEDULED);
+  EXPECT_EQ(survey.opens_unix_ms(), event.end_unix_ms());
+
+  // Before it opens, the attendee is told when it will.
+  grpc::Status early = Submit(ann, 5, 10);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(early.error_message(), HasSubstr("opens"));
+  EXPECT_EQ(Submit("rg_nope.bad", 5, 10).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Registration's domain events reach feedback through the projector.
+  bus::ConsumerOptions consumer_options;
+  consumer_options.group = "feedback";
+  consumer_options.consumer = "test";
+  bus::Consumer consumer(*redis_, *keys_, consumer_options);
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
+  FeedbackProjector projector(consumer, *fb_store_);
+  ASSERT_TRUE(projector.RunOnce().ok());
+
+  events::v1::OpenSurveyNowRequest open;
+  open.set_event_id(event.id());
+  ASSERT_TRUE(fb_stub_->OpenSurveyNow(Call(organiser_key_).get(), open, &survey).ok());
+  EXPECT_EQ(survey.state(), events::v1::SURVEY_STATE_OPEN);
+  EXPECT_EQ(fb_store_->Get(event.id())->invited, 2);
+
+  ASSERT_TRUE(Submit(ann, 5, 10).ok());
+  ASSERT_TRUE(Submit(bob, 3, 4).ok());
+  ASSERT_TRUE(Submit(bob, 4, 6).ok());
+  EXPECT_EQ(fb_metrics_->first.Value(), 2);
+  EXPECT_EQ(fb_metrics_->edited.Value(), 1);
+
+  events::v1::GetMySurveyRequest mine_req;
+  mine_req.set_registration_token(bob);
+  events::v1::MySurvey mine;
+  ASSERT_TRUE(fb_stub_->GetMySurvey(Call("").get(), mine_req, &mine).ok());
+  EXPECT_TRUE(mine.responded());
+  EXPECT_EQ(mine.answers(0).number(), 4);
+
+  // Reports: the organiser, or an integration key with feedback:read.
+  auto reader = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
+                               {"feedback:read"}, "reports");
+  auto other_scope = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
+                                    {"events:read"}, "calendar");
+  ASSERT_TRUE(reader.ok() && other_scope.ok());
+  events::v1::GetReportRequest report_req;
+  report_req.set_event_id(event.id());
+  events::v1::FeedbackReport report;
+  EXPECT_EQ(
+      fb_stub_->GetReport(Call(other_scope->plaintext).get(), report_req, &report).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status read = fb_stub_->GetReport(Call(reader->plaintext).get(), report_req, &report);
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(report.response_count(), 2);
+  EXPECT_EQ(report.eligible_count(), 2);
+  EXPECT_DOUBLE_EQ(report.questions(0).mean(), 4.5);
+  // One promoter (10), one detractor (6): 0.
+  EXPECT_DOUBLE_EQ(report.questions(3).nps().score(), 0.0);
+
+  // Attendees cannot edit surveys.
+  events::v1::UpdateSurveyRequest update;
+  update.set_event_id(event.id());
+  EXPECT_EQ(fb_stub_->UpdateSurvey(Call(reader->plaintext).get(), update, &survey).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(fb_stub_->UpdateSurvey(Call(organiser_key_).get(), update, &survey).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace events::feedback

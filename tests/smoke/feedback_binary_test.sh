@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Starts the real feedback_server binary the way an operator would (environment only): a
+# missing service key stops it with a message saying what to set; with one it reports
+# SERVING, lists its API by reflection, answers an organiser's calls (a malformed event id is
+# INVALID_ARGUMENT; an unknown one needs scheduling, which is not running here, so the answer
+# names EVENTS_SCHEDULING_ADDR), exposes its metrics and exits cleanly on SIGTERM.
+# Usage: feedback_binary_test.sh <feedback_server> <eventctl>; needs EVENTS_TEST_REDIS_URL.
+set -euo pipefail
+server_bin=$1
+eventctl=$2
+: "${EVENTS_TEST_REDIS_URL:?EVENTS_TEST_REDIS_URL is not set: run ./scripts/test}"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+fail() { echo "FAIL: $*" >&2; [ -f "$log" ] && tail -20 "$log" >&2; exit 1; }
+
+work=$(mktemp -d)
+log=$work/feedback.log
+grpc_port=$(free_port)
+metrics_port=$(free_port)
+prefix="smoke:$$:$RANDOM:"
+pid=""
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+export EVENTS_REDIS_URL=$EVENTS_TEST_REDIS_URL EVENTS_REDIS_KEY_PREFIX=$prefix
+export EVENTS_GRPC_PORT=$grpc_port EVENTS_METRICS_PORT=$metrics_port EVENTS_LISTEN_HOST=127.0.0.1
+
+status=0
+env -u EVENTS_SERVICE_KEY "$server_bin" >"$log" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "without EVENTS_SERVICE_KEY the exit status was $status, not 2"
+grep -q "EVENTS_SERVICE_KEY" "$log" || fail "the message does not name EVENTS_SERVICE_KEY"
+status=0
+FEEDBACK_MIN_GROUP=0 EVENTS_SERVICE_KEY=evk_x "$server_bin" >"$log" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "FEEDBACK_MIN_GROUP=0 was accepted (exit status $status)"
+grep -q "FEEDBACK_MIN_GROUP" "$log" || fail "the message does not name FEEDBACK_MIN_GROUP"
+
+EVENTS_SERVICE_KEY=evk_not_checked_at_start EVENTS_SCHEDULING_ADDR=127.0.0.1:1 \
+  FEEDBACK_PEER_DEADLINE_MS=300 "$server_bin" >"$log" 2>&1 &
+pid=$!
+addr=127.0.0.1:$grpc_port
+"$eventctl" health --server "$addr" --wait 20 >/dev/null || fail "feedback never became SERVING"
+"$eventctl" health --server "$addr" --service events.v1.FeedbackService >/dev/null ||
+  fail "events.v1.FeedbackService is not SERVING"
+"$eventctl" reflect --server "$addr" | grep -qx 'events.v1.FeedbackService' ||
+  fail "reflection does not list events.v1.FeedbackService"
+
+eval "$("$eventctl" admin bootstrap --org-name "Smoke Test Org" --format env)"
+[ -n "${EVENTS_API_KEY:-}" ] || fail "bootstrap printed no key"
+if "$eventctl" --key "$EVENTS_API_KEY" feedback --feedback-server "$addr" report ev_01J9ABCDEFGHJKMNPQRSTVWXYZ \
+  2>"$work/err"; then
+  fail "a report of an event nobody knows worked"
+fi
+grep -q "EVENTS_SCHEDULING_ADDR" "$work/err" || fail "no helpful message: $(cat "$work/err")"
+if "$eventctl" --key "$EVENTS_API_KEY" feedback --feedback-server "$addr" report nope 2>"$work/err"; then
+  fail "a malformed event id was accepted"
+fi
+grep -q "event_id" "$work/err" || fail "the message does not name event_id: $(cat "$work/err")"
+
+metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics") || fail "no /metrics"
+grep -q 'events_feedback_responses_total' <<<"$metrics" || fail "/metrics has no feedback counters"
+grep -q 'grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetReport"' \
+  <<<"$metrics" || fail "/metrics has no INVALID_ARGUMENT counter for GetReport"
+
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
+grep -q "feedback stopped" "$log" || fail "did not log its stop"
+redis-cli -u "$EVENTS_TEST_REDIS_URL" --scan --pattern "${prefix}*" | xargs -r redis-cli -u "$EVENTS_TEST_REDIS_URL" del >/dev/null
+echo "feedback_server smoke test: 1 passed, 0 failed"
