@@ -15,8 +15,10 @@ std::string MessageOf(const char* url, UrlPolicy policy = {}) {
 }
 
 TEST(UrlPolicyTest, PublicHttpsUrlsAreTakenApart) {
+  UrlPolicy any_port;
+  any_port.allow_any_port = true;
   absl::StatusOr<WebhookUrl> url =
-      CheckWebhookUrl("https://Hooks.Example.org:8443/in/events?source=events#x", "url", {});
+      CheckWebhookUrl("https://Hooks.Example.org:8443/in/events?source=events#x", "url", any_port);
   ASSERT_TRUE(url.ok()) << url.status();
   EXPECT_EQ(url->scheme, "https");
   EXPECT_EQ(url->host, "hooks.example.org");
@@ -45,6 +47,47 @@ TEST(UrlPolicyTest, PlainHttpIsRefusedExceptToLoopbackWithTheDevelopmentFlag) {
   EXPECT_TRUE(CheckWebhookUrl("http://[::1]:9000/hook", "url", dev).ok());
   EXPECT_EQ(CodeOf("http://hooks.example.org/", dev), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeOf("http://10.0.0.5/", dev), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(UrlPolicyTest, HttpsIsOnPort443UnlessAnyPortIsAllowed) {
+  EXPECT_TRUE(CheckWebhookUrl("https://hooks.example.org:443/in", "url", {}).ok());
+  for (const char* url : {"https://hooks.example.org:8443/in", "https://hooks.example.org:25/",
+                          "https://93.184.216.34:6379/"}) {
+    EXPECT_EQ(CodeOf(url), absl::StatusCode::kInvalidArgument) << url;
+    EXPECT_TRUE(absl::StrContains(MessageOf(url), "port 443")) << MessageOf(url);
+  }
+  UrlPolicy any_port;
+  any_port.allow_any_port = true;
+  EXPECT_TRUE(CheckWebhookUrl("https://hooks.example.org:8443/in", "url", any_port).ok());
+  UrlPolicy dev;
+  dev.allow_http_loopback = true;
+  EXPECT_TRUE(CheckWebhookUrl("http://localhost:9000/hook", "url", dev).ok());
+}
+
+TEST(UrlPolicyTest, LoopbackAddressesOnlyForPlainHttpToALoopbackHost) {
+  UrlPolicy dev;
+  dev.allow_http_loopback = true;
+  dev.allow_any_port = true;
+  auto allowed = [&](const char* url, const char* ip) {
+    absl::StatusOr<WebhookUrl> checked = CheckWebhookUrl(url, "url", dev);
+    return checked.ok() && IsAddressAllowed(ip, *checked, dev);
+  };
+  EXPECT_TRUE(allowed("http://localhost:9000/", "127.0.0.1"));
+  EXPECT_TRUE(allowed("http://hooks.localhost:9000/", "127.0.0.2"));
+  EXPECT_TRUE(allowed("http://127.0.0.1:9000/", "127.0.0.1"));
+  EXPECT_TRUE(allowed("https://hooks.example.org/", "93.184.216.34"));
+  // A public name resolving to loopback, or https to a loopback host: refused.
+  EXPECT_FALSE(allowed("https://hooks.example.org/", "127.0.0.1"));
+  EXPECT_FALSE(allowed("https://hooks.example.org:8443/", "::1"));
+  EXPECT_FALSE(allowed("https://localhost/", "127.0.0.1"));
+  EXPECT_FALSE(allowed("http://localhost:9000/", "10.0.0.1"));
+  UrlPolicy prod;
+  absl::StatusOr<WebhookUrl> url = CheckWebhookUrl("https://hooks.example.org/", "url", prod);
+  ASSERT_TRUE(url.ok());
+  EXPECT_FALSE(IsAddressAllowed("127.0.0.1", *url, prod));
+  UrlPolicy inside;
+  inside.allow_private = true;
+  EXPECT_TRUE(IsAddressAllowed("10.0.0.1", *url, inside));
 }
 
 TEST(UrlPolicyTest, PrivateAndReservedAddressesAreRefused) {

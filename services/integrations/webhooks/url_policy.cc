@@ -131,6 +131,21 @@ bool IsLoopbackAddress(absl::string_view ip) {
   return std::memcmp(v6.s6_addr, kMapped, 12) == 0 && v6.s6_addr[12] == 127;
 }
 
+namespace {
+
+bool IsLoopbackHost(const std::string& host) {
+  return IsLoopbackAddress(host) || IsLoopbackName(host);
+}
+
+}  // namespace
+
+bool IsAddressAllowed(absl::string_view ip, const WebhookUrl& url, const UrlPolicy& policy) {
+  if (IsPublicAddress(ip)) return true;
+  if (policy.allow_private) return true;
+  return IsLoopbackAddress(ip) && policy.allow_http_loopback && url.scheme == "http" &&
+         IsLoopbackHost(url.host);
+}
+
 absl::StatusOr<WebhookUrl> CheckWebhookUrl(absl::string_view url, absl::string_view field,
                                            const UrlPolicy& policy) {
   if (url.empty()) return Bad(field, "is required");
@@ -197,7 +212,12 @@ absl::StatusOr<WebhookUrl> CheckWebhookUrl(absl::string_view url, absl::string_v
                "must use https (plain http is allowed only to a loopback host, with "
                "INTEGRATIONS_ALLOW_HTTP_LOOPBACK=true, for development)");
   }
-  const bool loopback_allowed = loopback && policy.allow_http_loopback;
+  if (out.scheme == "https" && out.port != 443 && !policy.allow_any_port) {
+    return Bad(field,
+               "must use port 443 for https (INTEGRATIONS_ALLOW_ANY_PORT=true allows other "
+               "ports)");
+  }
+  const bool loopback_allowed = loopback && policy.allow_http_loopback && out.scheme == "http";
   if (!policy.allow_private && !loopback_allowed &&
       ((is_ip && !IsPublicAddress(out.host)) || (!is_ip && loopback))) {
     return Bad(field,

@@ -1,0 +1,44 @@
+#include "services/integrations/contacts/contacts_csv.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+
+namespace events::integrations {
+
+std::string CsvCell(const std::string& text) {
+  std::string cell = text;
+  // Spreadsheets skip leading spaces before reading a formula, so the guard looks past them.
+  const size_t first = cell.find_first_not_of(' ');
+  if (first != std::string::npos &&
+      (cell[first] == '=' || cell[first] == '+' || cell[first] == '-' || cell[first] == '@' ||
+       cell[first] == '\t' || cell[first] == '\r')) {
+    cell.insert(0, "'");
+  }
+  // ';' too: spreadsheets in many locales read it as the separator.
+  if (cell.find_first_of(",;\"\r\n") != std::string::npos) {
+    return absl::StrCat("\"", absl::StrReplaceAll(cell, {{"\"", "\"\""}}), "\"");
+  }
+  return cell;
+}
+
+std::string ContactsCsv(const std::vector<events::v1::MailingContact>& contacts) {
+  std::string out = "email,first_name,last_name,tags\r\n";
+  for (const events::v1::MailingContact& c : contacts) {
+    if (!c.subscribed()) continue;
+    absl::StrAppend(&out, CsvCell(c.email()), ",", CsvCell(c.first_name()), ",",
+                    CsvCell(c.last_name()), ",", CsvCell(absl::StrJoin(c.tags(), ", ")), "\r\n");
+  }
+  return out;
+}
+
+std::pair<std::string, std::string> SplitName(const std::string& name) {
+  absl::string_view n = absl::StripAsciiWhitespace(name);
+  size_t space = n.find(' ');
+  if (space == absl::string_view::npos) return {std::string(n), ""};
+  return {std::string(n.substr(0, space)),
+          std::string(absl::StripAsciiWhitespace(n.substr(space + 1)))};
+}
+
+}  // namespace events::integrations

@@ -1,0 +1,196 @@
+#include "services/integrations/delivery/dispatcher.h"
+
+#include <prometheus/counter.h>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/clock.h"
+#include "services/integrations/delivery/webhook_sender.h"
+#include "services/integrations/store/integrations_store.h"
+#include "services/integrations/webhooks/retry_schedule.h"
+#include "services/integrations/webhooks/secret_box.h"
+#include "services/integrations/webhooks/signature.h"
+
+namespace events::integrations {
+namespace {
+
+void Count(prometheus::Counter* counter) {
+  if (counter != nullptr) counter->Increment();
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(IntegrationsStore& store, const SecretBox& secrets, WebhookSender& sender,
+                       const Clock& clock, DispatcherOptions options, DispatcherCounters counters,
+                       std::function<double()> jitter)
+    : store_(store),
+      secrets_(secrets),
+      sender_(sender),
+      clock_(clock),
+      options_(options),
+      counters_(counters),
+      jitter_(std::move(jitter)),
+      pool_(options.threads) {
+  if (!jitter_) {
+    auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+    jitter_ = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+  }
+}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+absl::StatusOr<int> Dispatcher::RunOnce() {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  absl::StatusOr<std::vector<ClaimedDelivery>> claimed =
+      store_.Claim(clock_.NowUnixMs(), options_.lease.count(), options_.batch);
+  if (!claimed.ok()) {
+    Count(counters_.errors);
+    return claimed.status();
+  }
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  size_t done = 0;
+  for (const ClaimedDelivery& d : *claimed) {
+    pool_.Post([this, &d, &done_mu, &done_cv, &done] {
+      Try(d);
+      std::lock_guard<std::mutex> lock(done_mu);
+      ++done;
+      done_cv.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(done_mu);
+  done_cv.wait(lock, [&] { return done == claimed->size(); });
+  return static_cast<int>(claimed->size());
+}
+
+void Dispatcher::Try(const ClaimedDelivery& d) {
+  if (clock_.NowUnixMs() + options_.try_time.count() > d.claimed_unix_ms + options_.lease.count()) {
+    spdlog::debug("webhook delivery {}: its lease is nearly over, left for the next claim",
+                  d.delivery_id);
+    return;
+  }
+  TryResult result;
+  absl::StatusOr<StoredWebhook> webhook = store_.GetWebhook(d.org_id, d.webhook_id);
+  if (absl::IsNotFound(webhook.status())) {
+    result.outcome = TryOutcome::kDropped;
+    result.error = "the webhook was deleted";
+  } else if (!webhook.ok()) {
+    // Redis trouble: the lease expires and the try is made later.
+    Count(counters_.errors);
+    spdlog::warn("webhook delivery {}: cannot read its webhook: {}", d.delivery_id,
+                 webhook.status().ToString());
+    return;
+  } else if (!webhook->webhook.enabled()) {
+    result.outcome = TryOutcome::kDead;
+    result.error = absl::StrCat("the webhook is disabled (", webhook->webhook.disabled_reason(),
+                                "): replay it once enabled");
+  } else {
+    absl::StatusOr<std::string> secret =
+        secrets_.Open(webhook->sealed_secret, webhook->secret_key_id, d.webhook_id);
+    WebhookRequest request;
+    SendResult sent;
+    if (!secret.ok()) {
+      sent.error = absl::StrCat("cannot open the webhook secret: ", secret.status().message());
+    } else {
+      request.url = webhook->webhook.url();
+      request.message_id = d.message_id;
+      request.timestamp_seconds = clock_.NowUnixMs() / 1000;
+      request.body = d.body;
+      absl::StatusOr<std::string> signature =
+          SignWebhook(*secret, request.message_id, request.timestamp_seconds, request.body);
+      if (!signature.ok()) {
+        sent.error = std::string(signature.status().message());
+      } else {
+        request.signature = *signature;
+        sent = sender_.Send(request);
+      }
+    }
+    result.http_status = sent.http_status;
+    result.error = sent.error;
+    if (sent.http_status >= 200 && sent.http_status <= 299) {
+      result.outcome = TryOutcome::kDelivered;
+      result.error.clear();
+    } else if (sent.http_status == 410) {
+      result.outcome = TryOutcome::kGone;
+    } else {
+      double jitter;
+      {
+        std::lock_guard<std::mutex> lock(jitter_mu_);
+        jitter = jitter_();
+      }
+      std::optional<int64_t> delay = RetrySchedule::DelayMsAfter(d.attempt, jitter);
+      if (delay.has_value()) {
+        result.outcome = TryOutcome::kRetry;
+        result.next_due_ms = clock_.NowUnixMs() + static_cast<int64_t>(static_cast<double>(*delay) *
+                                                                       options_.retry_scale);
+      } else {
+        result.outcome = TryOutcome::kDead;
+      }
+    }
+  }
+  result.now_ms = clock_.NowUnixMs();
+  absl::StatusOr<bool> recorded = store_.Record(d, result);
+  if (!recorded.ok()) {
+    Count(counters_.errors);
+    spdlog::warn("webhook delivery {}: cannot record try {}: {}", d.delivery_id, d.attempt,
+                 recorded.status().ToString());
+    return;
+  }
+  switch (result.outcome) {
+    case TryOutcome::kDelivered:
+      Count(counters_.delivered);
+      break;
+    case TryOutcome::kGone:
+      Count(counters_.gone);
+      spdlog::warn("webhook {} answered 410 Gone: disabled", d.webhook_id);
+      break;
+    case TryOutcome::kRetry:
+      Count(counters_.failed);
+      break;
+    case TryOutcome::kDead:
+      Count(counters_.dead);
+      spdlog::warn("webhook delivery {} dead-lettered after {} tries: {}", d.delivery_id, d.attempt,
+                   result.error);
+      break;
+    case TryOutcome::kDropped:
+      break;
+  }
+}
+
+void Dispatcher::Start() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Dispatcher::Stop() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    absl::StatusOr<int> tried = RunOnce();
+    if (!tried.ok()) {
+      spdlog::warn("webhook dispatcher: poll failed, will retry: {}", tried.status().ToString());
+    }
+    lock.lock();
+    if (tried.ok() && *tried > 0) continue;
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace events::integrations

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "common/util/thread_pool.h"
+
+namespace prometheus {
+class Counter;
+}
+namespace events {
+class Clock;
+}
+
+namespace events::integrations {
+
+class IntegrationsStore;
+class SecretBox;
+class WebhookSender;
+struct ClaimedDelivery;
+
+struct DispatcherOptions {
+  std::chrono::milliseconds poll_interval{500};
+  // How long a claimed try is ours: longer than the HTTP timeout, so a slow receiver is not
+  // tried twice at once; a crashed dispatcher's claims come back after it.
+  std::chrono::milliseconds lease{60000};
+  // The longest one try may take (the HTTP timeout). A claimed try that could not finish
+  // before its lease ends (it waited too long for a thread) is left for the next claim
+  // rather than risk two processes sending it at once.
+  std::chrono::milliseconds try_time{10000};
+  // Deliveries claimed per partition per poll.
+  int batch = 20;
+  // Tries in flight at once.
+  int threads = 8;
+  // Multiplies every retry delay. 1 in production; test-only values (e.g. 0.001) make the
+  // three-day schedule run in seconds (INTEGRATIONS_RETRY_SCALE).
+  double retry_scale = 1.0;
+};
+struct DispatcherCounters {
+  prometheus::Counter* delivered = nullptr;  // 2xx; may be null
+  prometheus::Counter* failed = nullptr;     // tries that will be retried; may be null
+  prometheus::Counter* dead = nullptr;       // dead-lettered after the last try; may be null
+  prometheus::Counter* gone = nullptr;       // 410: endpoint disabled; may be null
+  prometheus::Counter* errors = nullptr;     // Redis errors; may be null
+};
+
+// Sends due webhook deliveries: claims them with a lease (so several replicas never send the
+// same try at once), signs them (Standard Webhooks: webhook-id is the domain event's id, the
+// same on every try; webhook-timestamp is this try's time), posts them, and records the
+// outcome: 2xx delivered; 410 delivered-gone and the endpoint disabled; anything else a
+// retry after RetrySchedule's delay, or after the last try the dead-letter list.
+class Dispatcher {
+ public:
+  // `jitter` returns numbers in [0, 1); null means a random source.
+  Dispatcher(IntegrationsStore& store, const SecretBox& secrets, WebhookSender& sender,
+             const Clock& clock, DispatcherOptions options, DispatcherCounters counters,
+             std::function<double()> jitter);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Claims what is due and makes those tries, returning when all are recorded. Returns how
+  // many tries were made. UNAVAILABLE when Redis cannot be reached. Serialised.
+  absl::StatusOr<int> RunOnce();
+  void Start();
+  // Stops and joins (tries in flight finish first); idempotent.
+  void Stop();
+
+ private:
+  void Try(const ClaimedDelivery& delivery);
+  void Loop();
+
+  IntegrationsStore& store_;
+  const SecretBox& secrets_;
+  WebhookSender& sender_;
+  const Clock& clock_;
+  const DispatcherOptions options_;
+  const DispatcherCounters counters_;
+  std::function<double()> jitter_;
+  std::mutex jitter_mu_;
+  events::ThreadPool pool_;
+  std::mutex run_mu_;
+  std::mutex lifecycle_mu_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
+}  // namespace events::integrations

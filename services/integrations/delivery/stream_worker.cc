@@ -1,0 +1,137 @@
+#include "services/integrations/delivery/stream_worker.h"
+
+#include <prometheus/counter.h>
+#include <spdlog/spdlog.h>
+
+#include <utility>
+#include <vector>
+
+#include "common/bus/event_bus.h"
+
+namespace events::integrations {
+namespace {
+
+// Far beyond any outage: at one reclaim per claim_idle (30 s) this is about 1,000 years.
+constexpr int kNeverDeadLetter = 1 << 30;
+
+void Count(prometheus::Counter* counter) {
+  if (counter != nullptr) counter->Increment();
+}
+
+}  // namespace
+
+events::bus::ConsumerOptions WorkerConsumerOptions(std::string group, std::string consumer,
+                                                   std::chrono::milliseconds claim_idle) {
+  events::bus::ConsumerOptions options;
+  options.group = std::move(group);
+  options.consumer = std::move(consumer);
+  options.batch_size = 500;
+  options.claim_idle = claim_idle;
+  options.max_deliveries = kNeverDeadLetter;
+  return options;
+}
+
+bool IsPermanentError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+      return true;
+    default:
+      return false;
+  }
+}
+
+StreamWorker::StreamWorker(std::string name, events::bus::Consumer& consumer, Handler handle,
+                           StreamWorkerOptions options, prometheus::Counter* errors)
+    : name_(std::move(name)),
+      consumer_(consumer),
+      handle_(std::move(handle)),
+      options_(options),
+      errors_(errors) {}
+
+StreamWorker::~StreamWorker() { Stop(); }
+
+absl::StatusOr<int> StreamWorker::RunOnce() {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
+  if (!deliveries.ok()) {
+    Count(errors_);
+    return deliveries.status();
+  }
+  std::vector<const events::bus::Delivery*> done;
+  absl::Status first_failure;
+  for (const events::bus::Delivery& delivery : *deliveries) {
+    if (!delivery.parse_error.empty()) {
+      Count(errors_);
+      spdlog::error("{}: dead-lettering unreadable stream entry {} of partition {}: {}", name_,
+                    delivery.stream_id, delivery.partition, delivery.parse_error);
+      done.push_back(&delivery);
+      continue;
+    }
+    absl::Status handled = handle_(delivery);
+    if (handled.ok()) {
+      done.push_back(&delivery);
+      continue;
+    }
+    Count(errors_);
+    if (IsPermanentError(handled)) {
+      spdlog::error("{}: dead-lettering {} (stream entry {} of partition {}): {}", name_,
+                    delivery.event.id(), delivery.stream_id, delivery.partition,
+                    handled.ToString());
+      done.push_back(&delivery);
+      continue;
+    }
+    spdlog::warn("{}: {} (stream entry {}, handed out {} times) left pending for a retry: {}",
+                 name_, delivery.event.id(), delivery.stream_id, delivery.delivery_count,
+                 handled.ToString());
+    if (first_failure.ok()) first_failure = handled;
+    if (absl::IsUnavailable(handled) || absl::IsDeadlineExceeded(handled)) break;
+  }
+  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) {
+    Count(errors_);
+    return ack;
+  }
+  if (!first_failure.ok()) return first_failure;
+  return static_cast<int>(done.size());
+}
+
+void StreamWorker::Start() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void StreamWorker::Stop() {
+  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StreamWorker::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    absl::StatusOr<int> acked = RunOnce();
+    if (!acked.ok()) {
+      spdlog::warn("{}: poll ended early, will retry: {}", name_, acked.status().ToString());
+    }
+    lock.lock();
+    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace events::integrations

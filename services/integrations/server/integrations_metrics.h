@@ -1,0 +1,36 @@
+#pragma once
+
+#include "services/integrations/delivery/dispatcher.h"
+#include "services/integrations/delivery/event_intake.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace events::integrations {
+
+// Every metric the integrations service adds to the shared gRPC ones.
+struct IntegrationsMetrics {
+  explicit IntegrationsMetrics(prometheus::Registry& registry);
+  // events_webhook_tries_total{outcome="delivered|failed|dead|gone"}
+  prometheus::Family<prometheus::Counter>& tries;
+  prometheus::Counter& delivered;
+  prometheus::Counter& failed;
+  prometheus::Counter& dead;
+  prometheus::Counter& gone;
+  // events_webhook_deliveries_created_total
+  prometheus::Counter& created;
+  // events_integrations_errors_total{stage="intake|contacts|dispatch"}
+  prometheus::Family<prometheus::Counter>& errors;
+  prometheus::Counter& intake_errors;
+  prometheus::Counter& dispatch_errors;
+  prometheus::Counter& contacts_errors;
+
+  DispatcherCounters DispatcherCountersOf();
+  EventIntakeCounters IntakeCountersOf();
+};
+
+}  // namespace events::integrations

@@ -1,0 +1,307 @@
+// eventctl keys ..., webhooks ... and contacts ...: the calls of
+// events.v1.IntegrationsService (organisers, or integration keys with the right scope).
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+#include "events/v1/integrations.grpc.pb.h"
+#include "tools/eventctl/cli_context.h"
+#include "tools/eventctl/commands.h"
+#include "tools/eventctl/integrations_printer.h"
+
+namespace events::eventctl {
+namespace {
+
+using events::v1::IntegrationsService;
+
+// Where the integrations service is: --integrations-server, else EVENTS_INTEGRATIONS_ADDR.
+struct IntegrationsTarget {
+  std::string address;
+};
+
+template <typename Request, typename Response, typename Method>
+grpc::Status Call(const CliContext& ctx, const IntegrationsTarget& target, Method method,
+                  const Request& req, Response* resp) {
+  auto stub = IntegrationsService::NewStub(
+      grpc::CreateChannel(target.address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext call;
+  ctx.Prepare(call);
+  return ((*stub).*method)(&call, req, resp);
+}
+
+int Fail(const CliContext& ctx, const IntegrationsTarget& target, const grpc::Status& status,
+         const std::string& doing) {
+  const grpc::StatusCode code = status.error_code();
+  if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    std::fprintf(stderr,
+                 "eventctl: could not %s: %s\n  Is the integrations service running at %s? "
+                 "Start everything with ./scripts/run, or point --integrations-server "
+                 "(EVENTS_INTEGRATIONS_ADDR) at it.\n",
+                 doing.c_str(), status.error_message().c_str(), target.address.c_str());
+    return 1;
+  }
+  return ctx.Fail(status, doing);
+}
+
+// Runs a call and prints its answer with `print`; the exit code.
+template <typename Request, typename Response, typename Method, typename Print>
+int Run(const CliContext& ctx, const IntegrationsTarget& t, Method method, const Request& req,
+        const std::string& doing, Print print) {
+  Response resp;
+  grpc::Status s = Call(ctx, t, method, req, &resp);
+  if (!s.ok()) return Fail(ctx, t, s, doing);
+  std::fputs(print(resp).c_str(), stdout);
+  return 0;
+}
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v ? v : fallback;
+}
+
+template <typename T>
+std::vector<T> Vec(const google::protobuf::RepeatedPtrField<T>& field) {
+  return {field.begin(), field.end()};
+}
+
+void AddKeys(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
+             int& exit_code) {
+  CLI::App* keys = app.add_subcommand("keys", "API keys for integrations (organisers)");
+  keys->require_subcommand(1);
+  keys->add_option("--integrations-server", t->address,
+                   "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
+      ->capture_default_str();
+
+  auto create = std::make_shared<events::v1::CreateApiKeyRequest>();
+  auto scopes = std::make_shared<std::vector<std::string>>();
+  CLI::App* c = keys->add_subcommand("create", "Make an integration key (shown once)");
+  c->add_option("--name", *create->mutable_name(), "What it is for, e.g. \"Mailchimp sync\"")
+      ->required();
+  c->add_option("--scope", *scopes,
+                "events:read, registrations:read, contacts:read, contacts:write, "
+                "webhooks:manage, feedback:read, accessibility:counts (repeat for more)")
+      ->required();
+  c->callback([&ctx, t, create, scopes, &exit_code] {
+    for (const auto& s : *scopes) create->add_scopes(s);
+    exit_code = Run<events::v1::CreateApiKeyRequest, events::v1::CreateApiKeyResponse>(
+        ctx, *t, &IntegrationsService::Stub::CreateApiKey, *create, "create the key",
+        [](const auto& r) { return DescribeNewKey(r); });
+  });
+
+  keys->add_subcommand("list", "List the organisation's integration keys")
+      ->callback([&ctx, t, &exit_code] {
+        exit_code = Run<events::v1::ListApiKeysRequest, events::v1::ListApiKeysResponse>(
+            ctx, *t, &IntegrationsService::Stub::ListApiKeys, {}, "list keys",
+            [](const auto& r) { return KeyTable(Vec(r.keys())); });
+      });
+
+  auto revoke = std::make_shared<events::v1::RevokeApiKeyRequest>();
+  CLI::App* r = keys->add_subcommand("revoke", "Revoke a key: it stops working at once");
+  r->add_option("KEY_ID", *revoke->mutable_key_id())->required();
+  r->callback([&ctx, t, revoke, &exit_code] {
+    exit_code = Run<events::v1::RevokeApiKeyRequest, events::v1::ApiKey>(
+        ctx, *t, &IntegrationsService::Stub::RevokeApiKey, *revoke, "revoke the key",
+        [](const auto& k) { return KeyTable({k}); });
+  });
+}
+
+void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
+                 int& exit_code) {
+  CLI::App* wh = app.add_subcommand("webhooks", "Signed webhooks to mailing tools and scripts");
+  wh->require_subcommand(1);
+  wh->add_option("--integrations-server", t->address,
+                 "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
+      ->capture_default_str();
+
+  auto add = std::make_shared<events::v1::CreateWebhookRequest>();
+  auto types = std::make_shared<std::vector<std::string>>();
+  CLI::App* a = wh->add_subcommand("add", "Subscribe an HTTPS endpoint (prints its secret once)");
+  a->add_option("URL", *add->mutable_url())->required();
+  a->add_option("--type", *types,
+                "Event type or prefix, e.g. registration.* or event.reminder_due (repeat)")
+      ->required();
+  a->add_option("--description", *add->mutable_description());
+  a->callback([&ctx, t, add, types, &exit_code] {
+    for (const auto& type : *types) add->add_event_types(type);
+    exit_code = Run<events::v1::CreateWebhookRequest, events::v1::WebhookWithSecret>(
+        ctx, *t, &IntegrationsService::Stub::CreateWebhook, *add, "add the webhook",
+        [](const auto& r) { return DescribeNewWebhook(r); });
+  });
+
+  wh->add_subcommand("list", "List webhooks")->callback([&ctx, t, &exit_code] {
+    exit_code = Run<events::v1::ListWebhooksRequest, events::v1::ListWebhooksResponse>(
+        ctx, *t, &IntegrationsService::Stub::ListWebhooks, {}, "list webhooks",
+        [](const auto& r) { return WebhookTable(Vec(r.webhooks())); });
+  });
+
+  for (bool enable : {true, false}) {
+    auto update = std::make_shared<events::v1::UpdateWebhookRequest>();
+    CLI::App* e = wh->add_subcommand(enable ? "enable" : "disable",
+                                     enable ? "Deliver again (after a 410, say)"
+                                            : "Stop delivering; failed deliveries dead-letter");
+    e->add_option("WEBHOOK_ID", *update->mutable_webhook_id())->required();
+    e->callback([&ctx, t, update, enable, &exit_code] {
+      update->set_update_enabled(true);
+      update->set_enabled(enable);
+      exit_code = Run<events::v1::UpdateWebhookRequest, events::v1::Webhook>(
+          ctx, *t, &IntegrationsService::Stub::UpdateWebhook, *update, "change the webhook",
+          [](const auto& w) { return WebhookTable({w}); });
+    });
+  }
+
+  auto rotate = std::make_shared<events::v1::RotateWebhookSecretRequest>();
+  CLI::App* rs = wh->add_subcommand("rotate-secret", "A new signing secret (printed once)");
+  rs->add_option("WEBHOOK_ID", *rotate->mutable_webhook_id())->required();
+  rs->callback([&ctx, t, rotate, &exit_code] {
+    exit_code = Run<events::v1::RotateWebhookSecretRequest, events::v1::WebhookWithSecret>(
+        ctx, *t, &IntegrationsService::Stub::RotateWebhookSecret, *rotate, "rotate the secret",
+        [](const auto& r) { return DescribeNewWebhook(r); });
+  });
+
+  auto test = std::make_shared<events::v1::TestWebhookRequest>();
+  CLI::App* te = wh->add_subcommand("test", "Send a signed webhook.test delivery");
+  te->add_option("WEBHOOK_ID", *test->mutable_webhook_id())->required();
+  te->callback([&ctx, t, test, &exit_code] {
+    exit_code = Run<events::v1::TestWebhookRequest, events::v1::TestWebhookResponse>(
+        ctx, *t, &IntegrationsService::Stub::TestWebhook, *test, "send a test", [](const auto& r) {
+          return "Queued webhook.test with webhook-id " + r.message_id() +
+                 "; see it with: eventctl webhooks deliveries WEBHOOK_ID\n";
+        });
+  });
+
+  auto deliveries = std::make_shared<events::v1::ListDeliveriesRequest>();
+  CLI::App* d = wh->add_subcommand("deliveries", "The delivery log of a webhook, newest first");
+  d->add_option("WEBHOOK_ID", *deliveries->mutable_webhook_id())->required();
+  d->add_option("--limit", [deliveries](const std::vector<std::string>& v) {
+    deliveries->set_limit(std::stoi(v.at(0)));
+    return true;
+  });
+  d->callback([&ctx, t, deliveries, &exit_code] {
+    exit_code = Run<events::v1::ListDeliveriesRequest, events::v1::ListDeliveriesResponse>(
+        ctx, *t, &IntegrationsService::Stub::ListDeliveries, *deliveries, "list deliveries",
+        [](const auto& r) { return DeliveryTable(Vec(r.attempts())); });
+  });
+
+  auto dead = std::make_shared<events::v1::ListDeadLettersRequest>();
+  CLI::App* dl = wh->add_subcommand("dead-letters", "Deliveries that failed every try");
+  dl->add_option("--page-token", *dead->mutable_page_token());
+  dl->callback([&ctx, t, dead, &exit_code] {
+    exit_code = Run<events::v1::ListDeadLettersRequest, events::v1::ListDeadLettersResponse>(
+        ctx, *t, &IntegrationsService::Stub::ListDeadLetters, *dead, "list dead letters",
+        [](const auto& r) {
+          std::string out = DeadLetterTable(Vec(r.dead_letters()));
+          if (!r.next_page_token().empty()) {
+            out += "More: --page-token " + r.next_page_token() + "\n";
+          }
+          return out;
+        });
+  });
+
+  auto replay = std::make_shared<events::v1::ReplayDeadLettersRequest>();
+  auto all = std::make_shared<bool>(false);
+  CLI::App* rp = wh->add_subcommand("replay", "Try dead letters again (same webhook-id)");
+  rp->add_option("DELIVERY_ID", *replay->mutable_delivery_id());
+  rp->add_flag("--all", *all, "Every dead letter of the organisation");
+  rp->callback([&ctx, t, replay, all, &exit_code] {
+    if (replay->delivery_id().empty() && !*all) {
+      std::fprintf(stderr, "eventctl: give a DELIVERY_ID (from webhooks dead-letters) or --all\n");
+      exit_code = 2;
+      return;
+    }
+    replay->set_all(*all);
+    exit_code = Run<events::v1::ReplayDeadLettersRequest, events::v1::ReplayDeadLettersResponse>(
+        ctx, *t, &IntegrationsService::Stub::ReplayDeadLetters, *replay, "replay",
+        [](const auto& r) { return "Replayed " + std::to_string(r.replayed()) + ".\n"; });
+  });
+
+  auto remove = std::make_shared<events::v1::DeleteWebhookRequest>();
+  CLI::App* rm = wh->add_subcommand("remove", "Delete a webhook (pending deliveries are dropped)");
+  rm->add_option("WEBHOOK_ID", *remove->mutable_webhook_id())->required();
+  rm->callback([&ctx, t, remove, &exit_code] {
+    exit_code = Run<events::v1::DeleteWebhookRequest, events::v1::DeleteWebhookResponse>(
+        ctx, *t, &IntegrationsService::Stub::DeleteWebhook, *remove, "remove the webhook",
+        [](const auto&) { return std::string("Removed.\n"); });
+  });
+}
+
+void AddContacts(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
+                 int& exit_code) {
+  CLI::App* contacts =
+      app.add_subcommand("contacts", "Registrants who opted in to marketing (mailing tools)");
+  contacts->require_subcommand(1);
+  contacts
+      ->add_option("--integrations-server", t->address,
+                   "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
+      ->capture_default_str();
+
+  auto exp = std::make_shared<events::v1::ExportContactsRequest>();
+  auto output = std::make_shared<std::string>();
+  CLI::App* e = contacts->add_subcommand("export", "CSV: email,first_name,last_name,tags");
+  e->add_option("--event-id", *exp->mutable_event_id(), "Only this event's contacts");
+  e->add_option("--output,-o", *output, "Write to this file instead of standard output");
+  e->callback([&ctx, t, exp, output, &exit_code] {
+    events::v1::ContactsExport file;
+    grpc::Status s = Call(ctx, *t, &IntegrationsService::Stub::ExportContacts, *exp, &file);
+    if (!s.ok()) {
+      exit_code = Fail(ctx, *t, s, "export contacts");
+      return;
+    }
+    if (output->empty()) {
+      std::fwrite(file.content().data(), 1, file.content().size(), stdout);
+    } else {
+      std::ofstream out(*output, std::ios::binary);
+      out << file.content();
+      if (!out) {
+        std::fprintf(stderr, "eventctl: could not write %s\n", output->c_str());
+        exit_code = 1;
+        return;
+      }
+      std::fprintf(stderr, "Wrote %d contacts to %s\n", file.rows(), output->c_str());
+    }
+  });
+
+  auto feed = std::make_shared<events::v1::ListContactsRequest>();
+  CLI::App* f = contacts->add_subcommand("feed", "Changes after a cursor (incremental sync)");
+  f->add_option("--after", [feed](const std::vector<std::string>& v) {
+    feed->set_after_cursor(std::stoll(v.at(0)));
+    return true;
+  });
+  f->add_option("--event-id", *feed->mutable_event_id());
+  f->callback([&ctx, t, feed, &exit_code] {
+    exit_code = Run<events::v1::ListContactsRequest, events::v1::ListContactsResponse>(
+        ctx, *t, &IntegrationsService::Stub::ListContacts, *feed, "read the contacts feed",
+        [](const auto& r) {
+          return ContactTable(Vec(r.contacts())) + "Next: --after " +
+                 std::to_string(r.next_cursor()) + "\n";
+        });
+  });
+
+  auto unsub = std::make_shared<events::v1::UnsubscribeRequest>();
+  CLI::App* u = contacts->add_subcommand(
+      "unsubscribe", "Withdraw marketing consent for an e-mail across the organisation");
+  u->add_option("EMAIL", *unsub->mutable_email())->required();
+  u->add_option("--source", *unsub->mutable_source(), "Where it came from, e.g. mailchimp");
+  u->callback([&ctx, t, unsub, &exit_code] {
+    exit_code = Run<events::v1::UnsubscribeRequest, events::v1::UnsubscribeResponse>(
+        ctx, *t, &IntegrationsService::Stub::Unsubscribe, *unsub, "unsubscribe", [](const auto& r) {
+          return "Unsubscribed: consent withdrawn on " + std::to_string(r.registrations_changed()) +
+                 " registration(s).\n";
+        });
+  });
+}
+
+}  // namespace
+
+void AddIntegrationsCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
+  auto target = std::make_shared<IntegrationsTarget>();
+  target->address = EnvOr("EVENTS_INTEGRATIONS_ADDR", "localhost:50055");
+  AddKeys(app, ctx, target, exit_code);
+  AddWebhooks(app, ctx, target, exit_code);
+  AddContacts(app, ctx, target, exit_code);
+}
+
+}  // namespace events::eventctl

@@ -1,0 +1,113 @@
+#include "tools/eventctl/integrations_printer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+
+namespace events::eventctl {
+namespace {
+
+std::string When(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
+}  // namespace
+
+std::string DeliveryStateWord(events::v1::DeliveryState state) {
+  switch (state) {
+    case events::v1::DELIVERY_STATE_PENDING:
+      return "pending";
+    case events::v1::DELIVERY_STATE_DELIVERED:
+      return "delivered";
+    case events::v1::DELIVERY_STATE_GONE:
+      return "gone";
+    case events::v1::DELIVERY_STATE_DEAD:
+      return "dead";
+    case events::v1::DELIVERY_STATE_DROPPED:
+      return "dropped";
+    default:
+      return "unknown";
+  }
+}
+
+std::string DescribeNewKey(const events::v1::CreateApiKeyResponse& made) {
+  return absl::StrCat("Key ", made.key().key_id(), " (", made.key().name(), ") with scopes ",
+                      absl::StrJoin(made.key().scopes(), ", "), ":\n\n  ", made.api_key(),
+                      "\n\nThis is the only time the key is shown: store it in the integration's "
+                      "secret settings now.\n");
+}
+
+std::string KeyTable(const std::vector<events::v1::ApiKey>& keys) {
+  if (keys.empty()) return "No integration keys.\n";
+  std::string out;
+  for (const auto& k : keys) {
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("%-32s %-8s %-20s %s  %s\n", k.key_id(), k.revoked() ? "revoked" : "active",
+                        k.name(), When(k.created_unix_ms()), absl::StrJoin(k.scopes(), ",")));
+  }
+  return out;
+}
+
+std::string DescribeNewWebhook(const events::v1::WebhookWithSecret& made) {
+  return absl::StrCat("Webhook ", made.webhook().id(), " -> ", made.webhook().url(), "\n",
+                      "Event types: ", absl::StrJoin(made.webhook().event_types(), ", "), "\n",
+                      "Signing secret (shown only now; verify webhook-signature with it):\n\n  ",
+                      made.secret(), "\n");
+}
+
+std::string WebhookTable(const std::vector<events::v1::Webhook>& webhooks) {
+  if (webhooks.empty()) return "No webhooks.\n";
+  std::string out;
+  for (const auto& w : webhooks) {
+    absl::StrAppend(
+        &out, absl::StrFormat("%-31s %-8s %-30s %s\n", w.id(), w.enabled() ? "enabled" : "disabled",
+                              absl::StrJoin(w.event_types(), ","), w.url()));
+    if (!w.enabled() && !w.disabled_reason().empty()) {
+      absl::StrAppend(&out, "    disabled: ", w.disabled_reason(), "\n");
+    }
+  }
+  return out;
+}
+
+std::string DeliveryTable(const std::vector<events::v1::DeliveryAttempt>& attempts) {
+  if (attempts.empty()) return "No deliveries yet.\n";
+  std::string out;
+  for (const auto& a : attempts) {
+    const std::string result =
+        a.http_status() > 0 ? absl::StrCat("HTTP ", a.http_status()) : a.error();
+    absl::StrAppend(&out, absl::StrFormat("%s  %-9s try %-2d %-28s %s %s\n", When(a.time_unix_ms()),
+                                          DeliveryStateWord(a.state()), a.attempt(), a.event_type(),
+                                          a.message_id(), result));
+  }
+  return out;
+}
+
+std::string DeadLetterTable(const std::vector<events::v1::DeadLetter>& dead) {
+  if (dead.empty()) return "No dead letters.\n";
+  std::string out;
+  for (const auto& d : dead) {
+    const std::string last =
+        d.last_http_status() > 0 ? absl::StrCat("HTTP ", d.last_http_status()) : d.last_error();
+    absl::StrAppend(&out,
+                    absl::StrFormat("%s  %s  %s, %d tries, last: %s\n", d.delivery_id(),
+                                    When(d.dead_unix_ms()), d.event_type(), d.attempts(), last));
+  }
+  return out;
+}
+
+std::string ContactTable(const std::vector<events::v1::MailingContact>& contacts) {
+  if (contacts.empty()) return "No changes.\n";
+  std::string out;
+  for (const auto& c : contacts) {
+    absl::StrAppend(
+        &out, absl::StrFormat("%6d %-10s %-32s %s %s  %s\n", c.cursor(),
+                              c.subscribed() ? "subscribed" : "left", c.email(), c.first_name(),
+                              c.last_name(), absl::StrJoin(c.tags(), ",")));
+  }
+  return out;
+}
+
+}  // namespace events::eventctl
