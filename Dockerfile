@@ -42,13 +42,13 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 # --- Stage 2: run ----------------------------------------------------------------------------
 FROM debian:12-slim
 # The shared libraries the binaries link (ldd, mapped to packages with dpkg -S on Debian 12),
-# the time zone database (events keep IANA zones) and CA certificates (TLS to webhooks, Redis).
+# the time zone database (events keep IANA zones), libcurl (webhooks) and CA certificates (TLS to webhooks).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 \
       libhiredis0.14 libspdlog1.10 libfmt9 \
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 \
-      libdate-tz3 libssl3 zlib1g \
+      libdate-tz3 libssl3 zlib1g libcurl4 \
       ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 

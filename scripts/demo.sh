@@ -5,7 +5,9 @@
 # One function per service, demo_<service>, run in service order for each service that
 # is running. To show a new service, add its function at the end of this file: it gets
 # EVENTCTL (the eventctl binary) and, exported, EVENTS_SCHEDULING_ADDR,
-# EVENTS_REGISTRATION_ADDR, EVENTS_ACCESSIBILITY_ADDR, EVENTS_REDIS_URL (for eventctl admin)
+# EVENTS_REGISTRATION_ADDR, EVENTS_ACCESSIBILITY_ADDR, EVENTS_FEEDBACK_ADDR,
+# EVENTS_INTEGRATIONS_ADDR, EVENTS_REDIS_URL
+# (for eventctl admin)
 # and EVENTS_API_KEY (the demo organisation's key: organiser and access_coordinator), and
 # returns non-zero when a step fails.
 # Values one demo makes for a later one (the demo event's id, say) are left in DEMO_*
@@ -284,4 +286,141 @@ demo_accessibility() {
   demo_step access requests show "$(grep -o 'ar_[0-9A-Z]*-[0-9A-Z]*' <<<"$shown" | head -n1)" ||
     return 1
   demo_step access audit --limit 5 || return 1
+}
+
+# demo_feedback: after an online event, six attendees answer the survey (one changes their
+# answers); the organiser reads the report (small groups withheld, contact details redacted),
+# exports the anonymised responses and sees the organisation's trends. The event is days
+# ahead, so the survey is opened by hand (eventctl feedback open-now: scripts/run sets
+# FEEDBACK_ALLOW_MANUAL_OPEN=true; in production it opens when the event ends).
+demo_feedback() {
+  local day event i answer_token
+  local -a tokens=()
+  local -a names=("Amira Haddad" "Ben Carter" "Chloe Nwosu" "Dev Patel" "Erin Walsh" "Femi Adeyemi")
+  day="$(date -d '+5 days' +%F)"
+
+  demo_heading "An online webinar; six people register"
+  demo_capture event create \
+    --title "Co-producing care plans: what we learnt" \
+    --description "People who use services and the staff who plan with them share what worked." \
+    --start "${day}T14:00" --end "${day}T15:30" --zone Europe/London \
+    --format online --capacity 20 --join-link "https://meet.example.org/co-production" -q ||
+    return 1
+  demo_brief publish "$event" || return 1
+  for i in "${!names[@]}"; do
+    demo_register answer_token brief "$event" --name "${names[$i]}" \
+      --email "$(tr 'A-Z ' 'a-z.' <<<"${names[$i]}")@example.org" || return 1
+    tokens+=("$answer_token")
+  done
+
+  demo_heading "The survey every event gets (plain-language wording shown)"
+  demo_step feedback survey show "$event" --easy-read || return 1
+
+  demo_heading "The event is over: the survey opens and each registration is invited once"
+  # The registrations reach feedback as domain events: wait (up to 5 s) until its projector
+  # has seen all six, so that each is invited.
+  for i in {1..20}; do
+    [[ "$("$EVENTCTL" feedback report "$event" 2>/dev/null)" == *" of ${#names[@]} invited"* ]] &&
+      break
+    sleep 0.25
+  done
+  demo_brief feedback open-now "$event" || return 1
+
+  demo_heading "Attendees answer with their registration token"
+  demo_step feedback respond --token "${tokens[0]}" --answer overall=5 --answer recommend=10 \
+    --answer access_needs_met=yes --answer "mattered_most=Being listened to. Call me on 07700 900123" ||
+    return 1
+  demo_brief feedback respond --token "${tokens[1]}" --answer overall=4 --answer recommend=9 \
+    --answer access_needs_met=partly --comment "access_needs_met=The slides came late" \
+    --answer "mattered_most=Hearing from people with lived experience" || return 1
+  demo_brief feedback respond --token "${tokens[2]}" --answer overall=3 --answer recommend=6 \
+    --answer "mattered_most=Clear captions; write to chloe@example.org" || return 1
+  demo_brief feedback respond --token "${tokens[3]}" --answer overall=5 --answer recommend=8 \
+    --answer help_shape=yes --answer "mattered_most=Practical examples" || return 1
+  demo_brief feedback respond --token "${tokens[4]}" --answer overall=2 --answer recommend=3 \
+    --answer "mattered_most=More time for questions" || return 1
+  demo_brief feedback respond --token "${tokens[5]}" --answer overall=4 --answer recommend=9 \
+    --answer help_shape=yes --answer "mattered_most=Small group discussion" || return 1
+
+  demo_heading "Erin changes her answers: the new ones replace the old"
+  demo_step feedback respond --token "${tokens[4]}" --answer overall=3 --answer recommend=7 \
+    --answer "mattered_most=More time for questions, but good overall" || return 1
+
+  demo_heading "The organiser's report"
+  demo_step feedback report "$event" || return 1
+
+  demo_heading "The responses as CSV (no names, tokens or registration ids)"
+  demo_step feedback export "$event" || return 1
+
+  demo_heading "The organisation's feedback over time"
+  demo_step feedback trends || return 1
+}
+
+# demo_integrations: a local receiver (scripts/webhook-receiver, which checks signatures on
+# its own) is subscribed to registrations and tests; a test webhook and a new registration
+# (registration.created and .confirmed) reach it signed; the organiser reads the delivery log and the consented contacts (CSV).
+# Plain http to 127.0.0.1 is allowed because scripts/run sets INTEGRATIONS_ALLOW_HTTP_LOOPBACK.
+demo_integrations() {
+  local dir="$EVENTS_RUN_DIR" receiver_pid port out secret hook event i
+  event="${DEMO_EVENT_ID:-}"
+  rm -f "$dir/receiver.port" "$dir/receiver.secret" "$dir/receiver.out"
+  python3 "$EVENTS_ROOT/scripts/webhook-receiver" --port 0 --port-file "$dir/receiver.port" \
+    --secret-file "$dir/receiver.secret" --count 3 >"$dir/receiver.out" 2>&1 &
+  receiver_pid=$!
+  for i in $(seq 50); do
+    [[ -s "$dir/receiver.port" ]] && break
+    sleep 0.1
+  done
+  port="$(cat "$dir/receiver.port" 2>/dev/null)"
+  [[ -n "$port" ]] || {
+    warn "the webhook receiver did not start"
+    kill "$receiver_pid" 2>/dev/null
+    return 1
+  }
+
+  demo_heading "A mailing tool's endpoint subscribes to registrations (signed webhooks)"
+  demo_show webhooks add "http://127.0.0.1:$port/hooks" --type 'registration.*' \
+    --type webhook.test --description "demo receiver"
+  out="$("$EVENTCTL" webhooks add "http://127.0.0.1:$port/hooks" --type 'registration.*' \
+    --type webhook.test --description "demo receiver")" || {
+    kill "$receiver_pid" 2>/dev/null
+    return 1
+  }
+  printf '%s\n' "$out"
+  hook="$(sed -n 's/^Webhook \(wh_[A-Z0-9]*\) .*/\1/p' <<<"$out")"
+  secret="$(sed -n 's/^  \(whsec_.*\)$/\1/p' <<<"$out")"
+  printf '%s\n' "$secret" >"$dir/receiver.secret"
+  demo_step webhooks test "$hook" || {
+    kill "$receiver_pid" 2>/dev/null
+    return 1
+  }
+  if [[ -n "$event" ]]; then
+    demo_heading "Someone registers and agrees to hear from the organiser"
+    demo_show register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing
+    "$EVENTCTL" register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing |
+      head -n 1
+  fi
+  for i in $(seq 100); do
+    (($(grep -c '^received' "$dir/receiver.out" 2>/dev/null || true) >= 3)) && break
+    [[ -z "$event" ]] && (($(grep -c '^received' "$dir/receiver.out" || true) >= 1)) && break
+    sleep 0.1
+  done
+  kill "$receiver_pid" 2>/dev/null
+  wait "$receiver_pid" 2>/dev/null
+  demo_heading "What the receiver got (it checked each signature itself)"
+  cat "$dir/receiver.out"
+  grep -q 'signature verified' "$dir/receiver.out" || {
+    warn "the receiver got no correctly signed webhook"
+    return 1
+  }
+  demo_step webhooks deliveries "$hook" || return 1
+  if [[ -n "$event" ]]; then
+    demo_heading "Consented contacts for a mailing tool (CSV)"
+    for i in $(seq 50); do
+      "$EVENTCTL" contacts export 2>/dev/null | grep -q sam.lee && break
+      sleep 0.1
+    done
+    demo_step contacts export || return 1
+  fi
+  "$EVENTCTL" webhooks remove "$hook" >/dev/null
 }

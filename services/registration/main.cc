@@ -12,6 +12,7 @@
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
 #include "common/redis/redis_client.h"
+#include "common/rpc/client_address.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
 #include "common/util/clock.h"
@@ -32,6 +33,7 @@ struct RegistrationConfig {
   bool facts_projector = true;
   int redis_senders = 2;
   int slow_threads = 4;
+  std::string trusted_proxies;
   events::registration::RegistrarOptions registrar;
 };
 
@@ -45,6 +47,7 @@ RegistrationConfig ReadConfig(events::config::EnvReader& env) {
   c.facts_projector = env.Bool("REGISTRATION_FACTS_PROJECTOR", true);
   c.redis_senders = static_cast<int>(env.Int("REGISTRATION_REDIS_SENDERS", 2, 0, 16));
   c.slow_threads = static_cast<int>(env.Int("REGISTRATION_SLOW_THREADS", 4, 1, 64));
+  c.trusted_proxies = env.String("REGISTRATION_TRUSTED_PROXIES", "");
   c.registrar.limit_per_address_per_minute =
       static_cast<int>(env.Int("REGISTRATION_RATE_PER_ADDRESS", 30, 0, 1000000));
   c.registrar.limit_per_event_per_second =
@@ -62,6 +65,12 @@ int main() {
       "EVENTS_SERVICE_KEY is an API key with the service role: make one with `eventctl admin "
       "service-key --name registration`");
   if (!redis_options.ok()) return 2;
+  absl::StatusOr<events::rpc::TrustedProxies> trusted_proxies =
+      events::rpc::TrustedProxies::Parse(config.trusted_proxies, "REGISTRATION_TRUSTED_PROXIES");
+  if (!trusted_proxies.ok()) {
+    spdlog::critical("cannot start: {}", std::string(trusted_proxies.status().message()));
+    return 2;
+  }
   events::redis::RedisClient redis(*redis_options);
   events::server::WarnIfRedisIsDown(redis);
   events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
@@ -81,7 +90,7 @@ int main() {
   auto registry = std::make_shared<prometheus::Registry>();
   events::registration::RegistrationMetrics metrics(*registry);
   events::registration::RegistrationServiceImpl service(registrar, auth, metrics,
-                                                        config.slow_threads);
+                                                        config.slow_threads, *trusted_proxies);
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "registration-facts";

@@ -129,6 +129,57 @@ TEST_F(RegistrationGrpcTest, AttendeesNeedNoKeyAndOrganisersNeedTheirOwn) {
   EXPECT_TRUE(dup.registration_token().empty());
 }
 
+// Behind a trusted proxy, the per-address limit counts the address the proxy forwarded;
+// from anyone else, x-forwarded-for is ignored.
+TEST_F(RegistrationGrpcTest, ThePerAddressLimitCountsForwardedAddressesOnlyFromTrustedProxies) {
+  directory_.Put(testing::OpenEvent(event_, 50, directory_.Fetch(event_)->org_id));
+  RegistrarOptions limited;
+  limited.limit_per_address_per_minute = 2;
+  limited.limit_per_event_per_second = 0;
+  Registrar registrar(*store_, directory_, clock_, ids_, limited);
+  auto start = [&](const char* trusted_spec, std::unique_ptr<RegistrationServiceImpl>& service,
+                   std::unique_ptr<server::ServiceRunner>& runner) {
+    auto trusted = rpc::TrustedProxies::Parse(trusted_spec, "REGISTRATION_TRUSTED_PROXIES");
+    EXPECT_TRUE(trusted.ok()) << trusted.status();
+    service = std::make_unique<RegistrationServiceImpl>(registrar, *auth_, *metrics_, 2, *trusted);
+    server::ServerOptions options;
+    options.listen_host = "127.0.0.1";
+    runner = std::make_unique<server::ServiceRunner>(options, registry_);
+    runner->AddService(service.get());
+    auto port = runner->Start();
+    EXPECT_TRUE(port.ok()) << port.status();
+    return RegistrationService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(port.value_or(0)), grpc::InsecureChannelCredentials()));
+  };
+  int person = 100;
+  auto register_from = [&](RegistrationService::Stub& stub, const std::string& forwarded) {
+    auto ctx = Call();
+    if (!forwarded.empty()) ctx->AddMetadata("x-forwarded-for", forwarded);
+    events::v1::RegisterResponse out;
+    return stub.Register(ctx.get(), testing::Person(event_, ++person), &out).error_code();
+  };
+
+  std::unique_ptr<RegistrationServiceImpl> proxied_service, direct_service;
+  std::unique_ptr<server::ServiceRunner> proxied_runner, direct_runner;
+  auto proxied = start("127.0.0.0/8", proxied_service, proxied_runner);
+  EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::OK);
+  EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::OK);
+  EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Another attendee behind the same proxy has a limit of their own; a client cannot pick
+  // its address by sending the header itself (the proxy's append is what counts).
+  EXPECT_EQ(register_from(*proxied, "198.51.100.2"), grpc::StatusCode::OK);
+  EXPECT_EQ(register_from(*proxied, "198.51.100.9, 198.51.100.1"),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // Not trusted: the header is ignored and the peer (127.0.0.1) is the client.
+  auto direct = start("10.0.0.0/8", direct_service, direct_runner);
+  EXPECT_EQ(register_from(*direct, "203.0.113.1"), grpc::StatusCode::OK);
+  EXPECT_EQ(register_from(*direct, "203.0.113.2"), grpc::StatusCode::OK);
+  EXPECT_EQ(register_from(*direct, "203.0.113.3"), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  proxied_runner->Shutdown();
+  direct_runner->Shutdown();
+}
+
 TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {
   directory_.Put(testing::OpenEvent(event_, 5, directory_.Fetch(event_)->org_id));
   events::v1::RegisterResponse r;

@@ -15,6 +15,10 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 void AddRegistrationCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 // access ...: attendees' requests (with their token) and the coordinators' views.
 void AddAccessibilityCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
+// feedback ...: surveys, reports, exports and trends (organisers); answers (attendees).
+void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
+// keys ..., webhooks ..., contacts ...: integration keys, webhooks and contact sync.
+void AddIntegrationsCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 void AddAdminCommands(CLI::App& app, int& exit_code);
 void AddProbeCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 

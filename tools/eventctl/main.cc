@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   events::eventctl::AddEventCommands(app, ctx, exit_code);
   events::eventctl::AddRegistrationCommands(app, ctx, exit_code);
   events::eventctl::AddAccessibilityCommands(app, ctx, exit_code);
+  events::eventctl::AddFeedbackCommands(app, ctx, exit_code);
+  events::eventctl::AddIntegrationsCommands(app, ctx, exit_code);
   events::eventctl::AddAdminCommands(app, exit_code);
   events::eventctl::AddProbeCommands(app, ctx, exit_code);
   CLI11_PARSE(app, argc, argv);

@@ -57,17 +57,6 @@ bool IsRegistrationId(absl::string_view id) {
   return true;
 }
 
-std::string ClientAddress(absl::string_view peer) {
-  const size_t colon = peer.find(':');
-  absl::string_view rest = colon == absl::string_view::npos ? peer : peer.substr(colon + 1);
-  if (!rest.empty() && rest[0] == '[') {  // ipv6:[::1]:5000
-    const size_t close = rest.find(']');
-    return std::string(rest.substr(1, close == absl::string_view::npos ? rest.size() : close - 1));
-  }
-  const size_t port = rest.rfind(':');
-  return std::string(port == absl::string_view::npos ? rest : rest.substr(0, port));
-}
-
 Registrar::Registrar(RegistrationStore& store, EventDirectory& directory, const Clock& clock,
                      const IdGenerator& ids, RegistrarOptions options)
     : store_(store), directory_(directory), clock_(clock), ids_(ids), options_(options) {}

@@ -97,6 +97,13 @@ class Registrar {
   absl::StatusOr<events::v1::ExportFile> Export(const std::string& org_id,
                                                 const std::string& event_id);
 
+  // For the platform's own services (integrations' contact sync): one registration with
+  // its name, e-mail and consent, and withdrawing its marketing consent (an unsubscribe;
+  // emits registration.updated). INVALID_ARGUMENT for a malformed id, NOT_FOUND for an
+  // unknown one, FAILED_PRECONDITION for a cancelled or rejected registration.
+  absl::StatusOr<events::v1::Registration> Lookup(const std::string& registration_id);
+  absl::StatusOr<events::v1::Registration> WithdrawMarketing(const std::string& registration_id);
+
  private:
   // The event's facts from the projection, fetched from scheduling when missing.
   absl::StatusOr<EventFacts> Facts(const std::string& event_id);
@@ -152,7 +159,5 @@ class Registrar {
 
 // "rg_<event core>-<26 characters>": in the event's Redis partition.
 bool IsRegistrationId(absl::string_view id);
-// The address part of a gRPC peer ("ipv4:10.0.0.1:5000" -> "10.0.0.1").
-std::string ClientAddress(absl::string_view peer);
 
 }  // namespace events::registration

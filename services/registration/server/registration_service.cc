@@ -33,6 +33,14 @@ absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
   return caller;
 }
 
+// The platform's own services: contact details and consent changes of any organisation.
+absl::Status PlatformService(const events::auth::Authenticator& auth,
+                             const grpc::ServerContext& ctx) {
+  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
+  if (!caller.ok()) return caller.status();
+  return events::auth::RequireRole(*caller, Role::kService);
+}
+
 }  // namespace
 
 RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
@@ -46,15 +54,29 @@ RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
 
 RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
                                                  const events::auth::Authenticator& auth,
-                                                 RegistrationMetrics& metrics, int slow_threads)
-    : registrar_(registrar), auth_(auth), metrics_(metrics), slow_(slow_threads) {}
+                                                 RegistrationMetrics& metrics, int slow_threads,
+                                                 events::rpc::TrustedProxies trusted_proxies)
+    : registrar_(registrar),
+      auth_(auth),
+      metrics_(metrics),
+      slow_(slow_threads),
+      trusted_proxies_(std::move(trusted_proxies)) {}
 
 grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServerContext* ctx,
                                                             const events::v1::RegisterRequest* req,
                                                             events::v1::RegisterResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   // `req` and `resp` live until Finish; `done` runs once, on whichever thread answers.
-  registrar_.RegisterAsync(*req, ClientAddress(ctx->peer()), slow_,
+  std::string forwarded_for;
+  if (!trusted_proxies_.empty()) {
+    auto header = ctx->client_metadata().find("x-forwarded-for");
+    if (header != ctx->client_metadata().end()) {
+      forwarded_for.assign(header->second.data(), header->second.size());
+    }
+  }
+  const std::string client =
+      events::rpc::ClientAddress(ctx->peer(), forwarded_for, trusted_proxies_);
+  registrar_.RegisterAsync(*req, client, slow_,
                            [this, reactor, resp](absl::StatusOr<Registered> registered) {
                              if (!registered.ok())
                                return reactor->Finish(ToGrpcStatus(registered.status()));
@@ -194,6 +216,20 @@ grpc::Status RegistrationServiceImpl::ExportRegistrations(
   auto caller = Organiser(auth_, *ctx, true);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Export(caller->org_id, req->event_id()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::LookupRegistration(
+    grpc::ServerContext* ctx, const events::v1::LookupRegistrationRequest* req,
+    events::v1::Registration* resp) {
+  if (absl::Status s = PlatformService(auth_, *ctx); !s.ok()) return ToGrpcStatus(s);
+  return Reply(registrar_.Lookup(req->registration_id()), resp);
+}
+
+grpc::Status RegistrationServiceImpl::WithdrawMarketingConsent(
+    grpc::ServerContext* ctx, const events::v1::WithdrawMarketingConsentRequest* req,
+    events::v1::Registration* resp) {
+  if (absl::Status s = PlatformService(auth_, *ctx); !s.ok()) return ToGrpcStatus(s);
+  return Reply(registrar_.WithdrawMarketing(req->registration_id()), resp);
 }
 
 }  // namespace events::registration

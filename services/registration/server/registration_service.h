@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/rpc/client_address.h"
 #include "common/util/thread_pool.h"
 #include "events/v1/registration.grpc.pb.h"
 
@@ -38,9 +39,11 @@ class RegistrationServiceImpl final
           events::v1::RegistrationService::Service> {
  public:
   // `slow_threads`: threads for Register's rare blocking paths (fetching an event's facts,
-  // an idempotent replay).
+  // an idempotent replay). `trusted_proxies`: peers whose x-forwarded-for header says who
+  // the client is (for the per-address rate limit).
   RegistrationServiceImpl(Registrar& registrar, const events::auth::Authenticator& auth,
-                          RegistrationMetrics& metrics, int slow_threads = 4);
+                          RegistrationMetrics& metrics, int slow_threads = 4,
+                          events::rpc::TrustedProxies trusted_proxies = {});
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* ctx,
                                      const events::v1::RegisterRequest* req,
@@ -88,12 +91,20 @@ class RegistrationServiceImpl final
   grpc::Status ExportRegistrations(grpc::ServerContext* ctx,
                                    const events::v1::ExportRegistrationsRequest* req,
                                    events::v1::ExportFile* resp) override;
+  // The "service" role only (integrations' contact sync).
+  grpc::Status LookupRegistration(grpc::ServerContext* ctx,
+                                  const events::v1::LookupRegistrationRequest* req,
+                                  events::v1::Registration* resp) override;
+  grpc::Status WithdrawMarketingConsent(grpc::ServerContext* ctx,
+                                        const events::v1::WithdrawMarketingConsentRequest* req,
+                                        events::v1::Registration* resp) override;
 
  private:
   Registrar& registrar_;
   const events::auth::Authenticator& auth_;
   RegistrationMetrics& metrics_;
   events::ThreadPool slow_;
+  const events::rpc::TrustedProxies trusted_proxies_;
 };
 
 }  // namespace events::registration
