@@ -9,10 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/redis/lua_library.h"
 
 namespace events::accessibility {
 
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake.
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake; each script is redis::kLuaProtobuf,
+// kLuaCommon, then its own body.
 extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
@@ -22,13 +24,13 @@ namespace {
 using Fields = std::map<std::string, std::string>;
 
 const redis::LuaScript& ApplyScript() {
-  static const auto* script =
-      new redis::LuaScript("accessibility_apply", absl::StrCat(kLuaCommon, kLuaApply));
+  static const auto* script = new redis::LuaScript(
+      "accessibility_apply", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaApply));
   return *script;
 }
 const redis::LuaScript& FireScript() {
-  static const auto* script =
-      new redis::LuaScript("accessibility_fire", absl::StrCat(kLuaCommon, kLuaFire));
+  static const auto* script = new redis::LuaScript(
+      "accessibility_fire", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaFire));
   return *script;
 }
 

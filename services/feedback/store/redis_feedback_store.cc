@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/redis/lua_library.h"
 #include "common/redis/redis_client.h"
 
 namespace events::feedback {
@@ -27,7 +28,7 @@ using events::redis::AsString;
 using events::redis::ReplyPtr;
 
 redis::LuaScript MakeScript(const char* name, const char* body) {
-  return redis::LuaScript(name, absl::StrCat(kLuaCommon, body));
+  return redis::LuaScript(name, absl::StrCat(redis::kLuaProtobuf, kLuaCommon, body));
 }
 // One per script for the process; LuaScript is immutable and thread-safe.
 const redis::LuaScript& FactsScript() {

@@ -5,11 +5,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/redis/lua_library.h"
 #include "events/v1/domain_events.pb.h"
 
 namespace events::registration {
 
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake.
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake; each script is redis::kLuaProtobuf,
+// kLuaCommon, then its own body.
 extern const char* const kLuaCommon;
 extern const char* const kLuaRegister;
 extern const char* const kLuaChange;
@@ -28,7 +30,8 @@ const redis::LuaScript& Script(const char* name, const char* body) {
   for (const auto& s : *scripts) {
     if (s->name() == name) return *s;
   }
-  scripts->push_back(std::make_unique<redis::LuaScript>(name, absl::StrCat(kLuaCommon, body)));
+  scripts->push_back(std::make_unique<redis::LuaScript>(
+      name, absl::StrCat(redis::kLuaProtobuf, kLuaCommon, body)));
   return *scripts->back();
 }
 

@@ -1,4 +1,5 @@
--- Shared by every accessibility script: it is pasted in front of each one.
+-- Shared by every accessibility script: it is pasted in front of each one, after
+-- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
 --
 -- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the partition's
 -- prefix P = "<prefix>{p<N>}:acc:" in ARGV and derive every key from it (same slot, so
@@ -31,36 +32,13 @@ local function init_ctx(p, stream, maxlen, now)
   ctx.now = now
 end
 
--- Protobuf wire format, enough for the payloads: strings and non-negative integers.
-local function pb_varint(n)
-  local out = {}
-  repeat
-    local byte = n % 128
-    n = math.floor(n / 128)
-    if n > 0 then byte = byte + 128 end
-    out[#out + 1] = string.char(byte)
-  until n == 0
-  return table.concat(out)
-end
-local function pb_str(field, s)
-  if s == nil or s == false or s == '' then return '' end
-  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
-end
-local function pb_int(field, n)
-  n = tonumber(n) or 0
-  if n <= 0 then return '' end
-  return pb_varint(field * 8) .. pb_varint(n)
-end
-
 local function req_key(id) return ctx.P .. 'r:' .. id end
 local function prov_key(id) return ctx.P .. 'p:' .. id end
 local function event_key(event, what) return ctx.P .. 'e:' .. event .. ':' .. what end
 
 local function xadd(id, kind, subject, org, data_type, data)
-  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
-             'id', id, 'type', 'accessibility.' .. kind, 'source', 'accessibility',
-             'time', ctx.now, 'subject', subject, 'org', org,
-             'data_type', data_type, 'data', data)
+  emit_event(ctx.stream, ctx.maxlen, id, 'accessibility.' .. kind, 'accessibility', ctx.now,
+             subject, org, data_type, data)
 end
 
 -- Appends accessibility.<kind> for request `id` as it now is (AccessibilityRequestChanged:

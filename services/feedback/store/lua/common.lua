@@ -1,4 +1,5 @@
--- Shared by every feedback script: it is pasted in front of each one.
+-- Shared by every feedback script: it is pasted in front of each one, after
+-- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
 --
 -- Keys of an event share the hash tag of its partition. Scripts get E = "<prefix>{p<N>}:fb:<event id>:"
 -- and derive the event's keys from it (same slot, so Redis Cluster accepts them):
@@ -25,32 +26,10 @@
 
 local DAY_MS = 86400000
 
--- Protobuf wire format: strings, non-negative integers and bools.
-local function pb_varint(n)
-  local out = {}
-  repeat
-    local byte = n % 128
-    n = math.floor(n / 128)
-    if n > 0 then byte = byte + 128 end
-    out[#out + 1] = string.char(byte)
-  until n == 0
-  return table.concat(out)
-end
-local function pb_str(field, s)
-  if s == nil or s == false or s == '' then return '' end
-  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
-end
-local function pb_int(field, n)
-  n = tonumber(n) or 0
-  if n <= 0 then return '' end
-  return pb_varint(field * 8) .. pb_varint(n)
-end
-
 -- Appends one domain event to the partition stream (transactional outbox).
 local function emit(stream, maxlen, id, kind, now, subject, org, data_type, data)
-  redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'id', id, 'type', 'feedback.' .. kind,
-             'source', 'feedback', 'time', now, 'subject', subject, 'org', org or '',
-             'data_type', 'events.v1.' .. data_type, 'data', data)
+  emit_event(stream, maxlen, id, 'feedback.' .. kind, 'feedback', now, subject, org or '',
+             'events.v1.' .. data_type, data)
 end
 
 local function survey_changed(E, event_id, invitations)

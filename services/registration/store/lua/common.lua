@@ -1,4 +1,5 @@
--- Shared by every registration script: it is pasted in front of each one.
+-- Shared by every registration script: it is pasted in front of each one, after
+-- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
 --
 -- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the event's
 -- prefix B = "{p<N>}:rg:<event id>:" and the registration prefix R = "{p<N>}:rg:r:" in ARGV
@@ -28,37 +29,13 @@ local function init_ctx(b, r, stream, maxlen, now, event_id, org)
   ctx.org = org or redis.call('HGET', b .. 'facts', 'org') or ''
 end
 
--- Protobuf wire format, enough for RegistrationChanged: strings and non-negative integers.
-local function pb_varint(n)
-  if n < 128 then return string.char(n) end
-  local out = {}
-  repeat
-    local byte = n % 128
-    n = math.floor(n / 128)
-    if n > 0 then byte = byte + 128 end
-    out[#out + 1] = string.char(byte)
-  until n == 0
-  return table.concat(out)
-end
-local function pb_str(field, s)
-  if s == nil or s == false or s == '' then return '' end
-  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
-end
-local function pb_int(field, n)
-  n = tonumber(n) or 0
-  if n <= 0 then return '' end
-  return pb_varint(field * 8) .. pb_varint(n)
-end
-
 local function reg_key(id) return ctx.R .. id end
 
 -- Appends registration.<kind> for registration `id`, with `data` the RegistrationChanged
 -- bytes (transactional outbox).
 local function emit_data(kind, id, version, data)
-  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
-             'id', id .. ':' .. kind .. ':' .. version, 'type', 'registration.' .. kind,
-             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
-             'data_type', 'events.v1.RegistrationChanged', 'data', data)
+  emit_event(ctx.stream, ctx.maxlen, id .. ':' .. kind .. ':' .. version, 'registration.' .. kind,
+             'registration', ctx.now, id, ctx.org, 'events.v1.RegistrationChanged', data)
 end
 
 -- Appends registration.<kind> for registration `id` with these values (transactional

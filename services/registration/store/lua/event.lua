@@ -34,10 +34,9 @@ if action == 'resend' then
   local id = redis.call('HGET', ctx.B .. 'emails', ARGV[8])
   if not id then return {'ok', 0} end
   local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org)
-  redis.call('XADD', ctx.stream, 'MAXLEN', '~', ctx.maxlen, '*',
-             'id', id .. ':link_requested:' .. ctx.now, 'type', 'registration.link_requested',
-             'source', 'registration', 'time', ctx.now, 'subject', id, 'org', ctx.org,
-             'data_type', 'events.v1.RegistrationLinkRequested', 'data', data)
+  emit_event(ctx.stream, ctx.maxlen, id .. ':link_requested:' .. ctx.now,
+             'registration.link_requested', 'registration', ctx.now, id, ctx.org,
+             'events.v1.RegistrationLinkRequested', data)
   return {'ok', 1}
 end
 return redis.error_reply('event.lua: unknown action ' .. action)

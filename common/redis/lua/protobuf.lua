@@ -1,0 +1,32 @@
+-- Shared by the services' Lua scripts: pasted in front of each script, before the service's
+-- own common.lua (see common/redis/lua_library.h). Pure functions, plus the one stream append.
+
+-- Protobuf wire format, enough for the payloads: strings and non-negative integers.
+local function pb_varint(n)
+  if n < 128 then return string.char(n) end
+  local out = {}
+  repeat
+    local byte = n % 128
+    n = math.floor(n / 128)
+    if n > 0 then byte = byte + 128 end
+    out[#out + 1] = string.char(byte)
+  until n == 0
+  return table.concat(out)
+end
+local function pb_str(field, s)
+  if s == nil or s == false or s == '' then return '' end
+  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
+end
+local function pb_int(field, n)
+  n = tonumber(n) or 0
+  if n <= 0 then return '' end
+  return pb_varint(field * 8) .. pb_varint(n)
+end
+
+-- Appends one domain event to the partition stream (transactional outbox), with the
+-- envelope fields every consumer reads.
+local function emit_event(stream, maxlen, id, type, source, time, subject, org, data_type, data)
+  redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'id', id, 'type', type,
+             'source', source, 'time', time, 'subject', subject, 'org', org,
+             'data_type', data_type, 'data', data)
+end
