@@ -4,9 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -20,25 +18,12 @@ namespace {
 
 using events::v1::AccessibilityService;
 
-// Attendee calls go out without the API key: the token in the request is the credential.
-enum class Access { kPublic, kKey };
-
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(const CliContext& ctx, Access access, Method method, const Request& req,
+// Attendee calls go out without the API key (Credential::kNone): the token in the request
+// is the credential.
+template <typename Method, typename Request, typename Response>
+grpc::Status Call(const CliContext& ctx, Credential credential, Method method, const Request& req,
                   Response* resp) {
-  auto stub = AccessibilityService::NewStub(ctx.Channel(Target::kAccessibility));
-  grpc::ClientContext call;
-  if (access == Access::kKey) {
-    ctx.Prepare(call);
-  } else {
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds));
-  }
-  return ((*stub).*method)(&call, req, resp);
-}
-
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
-  return 2;
+  return ctx.Call(Target::kAccessibility, credential, method, req, resp);
 }
 
 int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& doing) {
@@ -48,11 +33,6 @@ int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& d
 int Print(const std::string& text) {
   std::printf("%s", text.c_str());
   return 0;
-}
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? v : fallback;
 }
 
 // --- Attendees -----------------------------------------------------------------------------
@@ -87,29 +67,31 @@ int MyRequest(const CliContext& ctx, const std::string& what, const MyOptions& o
       for (const auto& n : o.needs) req.add_needs(n);
       *req.mutable_details() = *details;
       req.set_consent(true);
-      status = Call(ctx, Access::kPublic, &AccessibilityService::Stub::SubmitRequest, req, &out);
+      status = Call(ctx, Credential::kNone, &AccessibilityService::Stub::SubmitRequest, req, &out);
       headline = "Your request is with the organiser's access coordinators.";
     } else {
       events::v1::UpdateMyRequestRequest req;
       req.set_registration_token(o.token);
       for (const auto& n : o.needs) req.add_needs(n);
       *req.mutable_details() = *details;
-      status = Call(ctx, Access::kPublic, &AccessibilityService::Stub::UpdateMyRequest, req, &out);
+      status =
+          Call(ctx, Credential::kNone, &AccessibilityService::Stub::UpdateMyRequest, req, &out);
       headline = "Your request is changed; the coordinators will look at it again.";
     }
   } else if (what == "show") {
     events::v1::GetMyRequestRequest req;
     req.set_registration_token(o.token);
-    status = Call(ctx, Access::kPublic, &AccessibilityService::Stub::GetMyRequest, req, &out);
+    status = Call(ctx, Credential::kNone, &AccessibilityService::Stub::GetMyRequest, req, &out);
   } else if (what == "withdraw") {
     events::v1::WithdrawMyRequestRequest req;
     req.set_registration_token(o.token);
-    status = Call(ctx, Access::kPublic, &AccessibilityService::Stub::WithdrawMyRequest, req, &out);
+    status =
+        Call(ctx, Credential::kNone, &AccessibilityService::Stub::WithdrawMyRequest, req, &out);
     headline = "Your request is withdrawn and its details are deleted.";
   } else {
     events::v1::EraseMyRequestRequest req;
     req.set_registration_token(o.token);
-    status = Call(ctx, Access::kPublic, &AccessibilityService::Stub::EraseMyRequest, req, &out);
+    status = Call(ctx, Credential::kNone, &AccessibilityService::Stub::EraseMyRequest, req, &out);
     headline = "Your request is erased: its details are deleted and it no longer names you.";
   }
   if (!status.ok()) return Fail(ctx, status, what + " your accessibility request");
@@ -156,7 +138,7 @@ int Catalogue(const CliContext& ctx, const std::string& event_id) {
   events::v1::GetCatalogueRequest req;
   req.set_event_id(event_id);
   events::v1::Catalogue out;
-  grpc::Status status = Call(ctx, event_id.empty() ? Access::kKey : Access::kPublic,
+  grpc::Status status = Call(ctx, event_id.empty() ? Credential::kKey : Credential::kNone,
                              &AccessibilityService::Stub::GetCatalogue, req, &out);
   if (!status.ok()) return Fail(ctx, status, "get the catalogue");
   return Print(DescribeCatalogue(out));
@@ -168,7 +150,7 @@ int SetLeadTime(const CliContext& ctx, const std::string& need, int days) {
   req.set_lead_time_days(days);
   events::v1::Catalogue out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::SetLeadTime, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::SetLeadTime, req, &out);
   if (!status.ok()) return Fail(ctx, status, "set the lead time");
   return Print(DescribeCatalogue(out));
 }
@@ -184,7 +166,7 @@ int ListRequests(const CliContext& ctx, const std::string& event_id, const std::
   do {
     events::v1::ListRequestsResponse page;
     grpc::Status status =
-        Call(ctx, Access::kKey, &AccessibilityService::Stub::ListRequests, req, &page);
+        Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListRequests, req, &page);
     if (!status.ok()) return Fail(ctx, status, "list accessibility requests");
     all.insert(all.end(), page.requests().begin(), page.requests().end());
     req.mutable_page()->set_page_token(page.next_page_token());
@@ -196,7 +178,8 @@ int ShowRequest(const CliContext& ctx, const std::string& id) {
   events::v1::GetRequestRequest req;
   req.set_request_id(id);
   events::v1::AccessibilityRequest out;
-  grpc::Status status = Call(ctx, Access::kKey, &AccessibilityService::Stub::GetRequest, req, &out);
+  grpc::Status status =
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::GetRequest, req, &out);
   if (!status.ok()) return Fail(ctx, status, "read the request");
   std::printf("(This read of health and disability details is recorded in the audit log.)\n");
   return Print(DescribeRequest(out));
@@ -209,7 +192,7 @@ int AtRisk(const CliContext& ctx) {
   do {
     events::v1::ListRequestsResponse page;
     grpc::Status status =
-        Call(ctx, Access::kKey, &AccessibilityService::Stub::ListAtRisk, req, &page);
+        Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListAtRisk, req, &page);
     if (!status.ok()) return Fail(ctx, status, "list requests at risk");
     all.insert(all.end(), page.requests().begin(), page.requests().end());
     req.mutable_page()->set_page_token(page.next_page_token());
@@ -232,7 +215,7 @@ int Transition(const CliContext& ctx, const TransitionOptions& o) {
   req.set_offered_instead(o.offered);
   events::v1::AccessibilityRequest out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::TransitionRequest, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::TransitionRequest, req, &out);
   if (!status.ok()) return Fail(ctx, status, "move the request");
   return Print(DescribeRequest(out));
 }
@@ -249,7 +232,7 @@ int AddProvision(const CliContext& ctx, const ProvisionOptions& o) {
   req.set_description(o.description);
   events::v1::Provision out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::AddProvision, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::AddProvision, req, &out);
   if (!status.ok()) return Fail(ctx, status, "book the provision");
   return Print(ProvisionTable({out}));
 }
@@ -259,7 +242,7 @@ int ListProvisions(const CliContext& ctx, const std::string& event_id) {
   req.set_event_id(event_id);
   events::v1::ListProvisionsResponse out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::ListProvisions, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListProvisions, req, &out);
   if (!status.ok()) return Fail(ctx, status, "list provisions");
   return Print(ProvisionTable({out.provisions().begin(), out.provisions().end()}));
 }
@@ -270,7 +253,7 @@ int Fulfil(const CliContext& ctx, const ProvisionOptions& o) {
   for (const auto& id : o.request_ids) req.add_request_ids(id);
   events::v1::FulfilWithProvisionResponse out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::FulfilWithProvision, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::FulfilWithProvision, req, &out);
   if (!status.ok()) return Fail(ctx, status, "fulfil requests with the provision");
   std::printf("%s\n", ProvisionTable({out.provision()}).c_str());
   return Print(RequestTable({out.requests().begin(), out.requests().end()}));
@@ -281,7 +264,7 @@ int Audit(const CliContext& ctx, int limit) {
   req.mutable_page()->set_page_size(limit);
   events::v1::ListAuditLogResponse out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::ListAuditLog, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListAuditLog, req, &out);
   if (!status.ok()) return Fail(ctx, status, "read the audit log");
   return Print(AuditTable({out.entries().begin(), out.entries().end()}));
 }
@@ -291,7 +274,7 @@ int Counts(const CliContext& ctx, const std::string& event_id) {
   req.set_event_id(event_id);
   events::v1::RequestCounts out;
   grpc::Status status =
-      Call(ctx, Access::kKey, &AccessibilityService::Stub::GetRequestCounts, req, &out);
+      Call(ctx, Credential::kKey, &AccessibilityService::Stub::GetRequestCounts, req, &out);
   if (!status.ok()) return Fail(ctx, status, "count accessibility requests");
   return Print(DescribeCounts(out));
 }

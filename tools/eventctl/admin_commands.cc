@@ -4,7 +4,6 @@
 // not for organisers.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,6 +17,7 @@
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 
 namespace events::eventctl {
@@ -29,11 +29,6 @@ struct BootstrapOptions {
   std::string key_prefix;
   std::string format = "text";
 };
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? v : fallback;
-}
 
 struct ServiceKeyOptions {
   std::string name;

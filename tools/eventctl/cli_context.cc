@@ -14,6 +14,10 @@ const std::string& CliContext::Address(Target target) const {
       return registration_server;
     case Target::kAccessibility:
       return accessibility_server;
+    case Target::kFeedback:
+      return feedback_server;
+    case Target::kIntegrations:
+      return integrations_server;
     default:
       return server;
   }
@@ -23,19 +27,39 @@ std::shared_ptr<grpc::Channel> CliContext::Channel(Target target) const {
   return grpc::CreateChannel(Address(target), grpc::InsecureChannelCredentials());
 }
 
-void CliContext::Prepare(grpc::ClientContext& context) const {
+void CliContext::Prepare(grpc::ClientContext& context, Credential credential) const {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds));
-  if (!key.empty()) context.AddMetadata("authorization", "Bearer " + key);
+  if (credential == Credential::kKey && !key.empty()) {
+    context.AddMetadata("authorization", "Bearer " + key);
+  }
 }
 
+namespace {
+
+struct Naming {
+  const char* service;
+  const char* option;
+};
+
+Naming NamingOf(Target target) {
+  switch (target) {
+    case Target::kRegistration:
+      return {"registration", "--registration-server (EVENTS_REGISTRATION_ADDR)"};
+    case Target::kAccessibility:
+      return {"accessibility", "--accessibility-server (EVENTS_ACCESSIBILITY_ADDR)"};
+    case Target::kFeedback:
+      return {"feedback", "--feedback-server (EVENTS_FEEDBACK_ADDR)"};
+    case Target::kIntegrations:
+      return {"integrations", "--integrations-server (EVENTS_INTEGRATIONS_ADDR)"};
+    default:
+      return {"scheduling", "--server (EVENTS_SCHEDULING_ADDR)"};
+  }
+}
+
+}  // namespace
+
 int CliContext::Fail(const grpc::Status& status, const std::string& doing, Target target) const {
-  const char* service = target == Target::kRegistration    ? "registration"
-                        : target == Target::kAccessibility ? "accessibility"
-                                                           : "scheduling";
-  const char* option =
-      target == Target::kRegistration    ? "--registration-server (EVENTS_REGISTRATION_ADDR)"
-      : target == Target::kAccessibility ? "--accessibility-server (EVENTS_ACCESSIBILITY_ADDR)"
-                                         : "--server (EVENTS_SCHEDULING_ADDR)";
+  const auto [service, option] = NamingOf(target);
   std::string hint;
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
@@ -72,17 +96,23 @@ int CliContext::Fail(const grpc::Status& status, const std::string& doing, Targe
 
 CliContext ContextFromEnvironment() {
   CliContext ctx;
-  if (const char* addr = std::getenv("EVENTS_SCHEDULING_ADDR"); addr != nullptr && *addr) {
-    ctx.server = addr;
-  }
-  if (const char* addr = std::getenv("EVENTS_REGISTRATION_ADDR"); addr != nullptr && *addr) {
-    ctx.registration_server = addr;
-  }
-  if (const char* addr = std::getenv("EVENTS_ACCESSIBILITY_ADDR"); addr != nullptr && *addr) {
-    ctx.accessibility_server = addr;
-  }
+  ctx.server = EnvOr("EVENTS_SCHEDULING_ADDR", ctx.server.c_str());
+  ctx.registration_server = EnvOr("EVENTS_REGISTRATION_ADDR", ctx.registration_server.c_str());
+  ctx.accessibility_server = EnvOr("EVENTS_ACCESSIBILITY_ADDR", ctx.accessibility_server.c_str());
+  ctx.feedback_server = EnvOr("EVENTS_FEEDBACK_ADDR", ctx.feedback_server.c_str());
+  ctx.integrations_server = EnvOr("EVENTS_INTEGRATIONS_ADDR", ctx.integrations_server.c_str());
   if (const char* key = std::getenv("EVENTS_API_KEY"); key != nullptr) ctx.key = key;
   return ctx;
+}
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v ? v : fallback;
+}
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
+  return 2;
 }
 
 }  // namespace events::eventctl

@@ -26,11 +26,6 @@ struct CreateOptions {
   bool quiet = false;
 };
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
-  return 2;
-}
-
 int Create(const CliContext& ctx, const CreateOptions& o) {
   events::v1::CreateEventRequest req;
   auto* d = req.mutable_details();

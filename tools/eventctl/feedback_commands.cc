@@ -4,9 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -23,45 +21,16 @@ namespace {
 
 using events::v1::FeedbackService;
 
-// Where the feedback service is: --feedback-server, else EVENTS_FEEDBACK_ADDR.
-struct FeedbackTarget {
-  std::string address;
-};
-
-// Attendee calls go out without the API key: the token in the request is the credential.
-enum class Access { kPublic, kKey };
-
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(const CliContext& ctx, const FeedbackTarget& target, Access access, Method method,
-                  const Request& req, Response* resp) {
-  auto stub = FeedbackService::NewStub(
-      grpc::CreateChannel(target.address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext call;
-  if (access == Access::kKey) {
-    ctx.Prepare(call);
-  } else {
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds));
-  }
-  return ((*stub).*method)(&call, req, resp);
+// Attendee calls go out without the API key (Credential::kNone): the token in the request
+// is the credential.
+template <typename Method, typename Request, typename Response>
+grpc::Status Call(const CliContext& ctx, Credential credential, Method method, const Request& req,
+                  Response* resp) {
+  return ctx.Call(Target::kFeedback, credential, method, req, resp);
 }
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
-  return 2;
-}
-
-int Fail(const CliContext& ctx, const FeedbackTarget& target, const grpc::Status& status,
-         const std::string& doing) {
-  const grpc::StatusCode code = status.error_code();
-  if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    std::fprintf(stderr,
-                 "eventctl: could not %s: %s\n  Is the feedback service running at %s? Start "
-                 "everything with ./scripts/run, or point --feedback-server "
-                 "(EVENTS_FEEDBACK_ADDR) at it.\n",
-                 doing.c_str(), status.error_message().c_str(), target.address.c_str());
-    return 1;
-  }
-  return ctx.Fail(status, doing);
+int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& doing) {
+  return ctx.Fail(status, doing, Target::kFeedback);
 }
 
 std::string Json(const google::protobuf::Message& message) {
@@ -73,11 +42,6 @@ std::string Json(const google::protobuf::Message& message) {
   return out;
 }
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? v : fallback;
-}
-
 // --- Organisers: surveys --------------------------------------------------------------------
 
 struct EditOptions {
@@ -86,25 +50,23 @@ struct EditOptions {
   std::optional<int> window_days;
 };
 
-int ShowSurvey(const CliContext& ctx, const FeedbackTarget& t, const std::string& event_id,
-               bool json, bool easy_read) {
+int ShowSurvey(const CliContext& ctx, const std::string& event_id, bool json, bool easy_read) {
   events::v1::GetSurveyRequest req;
   req.set_event_id(event_id);
   events::v1::Survey survey;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::GetSurvey, req, &survey);
-  if (!s.ok()) return Fail(ctx, t, s, "read the survey");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetSurvey, req, &survey);
+  if (!s.ok()) return Fail(ctx, s, "read the survey");
   std::printf("%s",
               json ? (Json(survey) + "\n").c_str() : DescribeSurvey(survey, easy_read).c_str());
   return 0;
 }
 
-int EditSurvey(const CliContext& ctx, const FeedbackTarget& t, const std::string& event_id,
-               const EditOptions& o) {
+int EditSurvey(const CliContext& ctx, const std::string& event_id, const EditOptions& o) {
   events::v1::GetSurveyRequest get;
   get.set_event_id(event_id);
   events::v1::Survey current;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::GetSurvey, get, &current);
-  if (!s.ok()) return Fail(ctx, t, s, "read the survey");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetSurvey, get, &current);
+  if (!s.ok()) return Fail(ctx, s, "read the survey");
   events::v1::UpdateSurveyRequest req;
   req.set_event_id(event_id);
   req.set_expected_version(current.version());
@@ -125,36 +87,36 @@ int EditSurvey(const CliContext& ctx, const FeedbackTarget& t, const std::string
   if (o.anonymous.has_value()) req.mutable_definition()->set_anonymous(*o.anonymous);
   if (o.window_days.has_value()) req.mutable_definition()->set_window_days(*o.window_days);
   events::v1::Survey saved;
-  s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::UpdateSurvey, req, &saved);
-  if (!s.ok()) return Fail(ctx, t, s, "change the survey");
+  s = Call(ctx, Credential::kKey, &FeedbackService::Stub::UpdateSurvey, req, &saved);
+  if (!s.ok()) return Fail(ctx, s, "change the survey");
   std::printf("%s", DescribeSurvey(saved).c_str());
   return 0;
 }
 
-int OpenNow(const CliContext& ctx, const FeedbackTarget& t, const std::string& event_id) {
+int OpenNow(const CliContext& ctx, const std::string& event_id) {
   events::v1::OpenSurveyNowRequest req;
   req.set_event_id(event_id);
   events::v1::Survey survey;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::OpenSurveyNow, req, &survey);
-  if (!s.ok()) return Fail(ctx, t, s, "open the survey");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::OpenSurveyNow, req, &survey);
+  if (!s.ok()) return Fail(ctx, s, "open the survey");
   std::printf("%s", DescribeSurvey(survey).c_str());
   return 0;
 }
 
 // --- Organisers and integrations: reports ----------------------------------------------------
 
-int Report(const CliContext& ctx, const FeedbackTarget& t, const std::string& event_id, bool json) {
+int Report(const CliContext& ctx, const std::string& event_id, bool json) {
   events::v1::GetReportRequest req;
   req.set_event_id(event_id);
   events::v1::FeedbackReport report;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::GetReport, req, &report);
-  if (!s.ok()) return Fail(ctx, t, s, "read the report");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetReport, req, &report);
+  if (!s.ok()) return Fail(ctx, s, "read the report");
   std::printf("%s", json ? (Json(report) + "\n").c_str() : DescribeReport(report).c_str());
   return 0;
 }
 
-int Export(const CliContext& ctx, const FeedbackTarget& t, const std::string& event_id,
-           const std::string& format, const std::string& output) {
+int Export(const CliContext& ctx, const std::string& event_id, const std::string& format,
+           const std::string& output) {
   events::v1::ExportFeedbackRequest req;
   req.set_event_id(event_id);
   if (format == "csv") {
@@ -165,8 +127,8 @@ int Export(const CliContext& ctx, const FeedbackTarget& t, const std::string& ev
     return UsageError("--format must be csv (the responses) or json (the report)");
   }
   events::v1::FeedbackExport file;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::ExportFeedback, req, &file);
-  if (!s.ok()) return Fail(ctx, t, s, "export the feedback");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::ExportFeedback, req, &file);
+  if (!s.ok()) return Fail(ctx, s, "export the feedback");
   if (output.empty() || output == "-") {
     std::fwrite(file.content().data(), 1, file.content().size(), stdout);
     return 0;
@@ -179,45 +141,42 @@ int Export(const CliContext& ctx, const FeedbackTarget& t, const std::string& ev
   return 0;
 }
 
-int Trends(const CliContext& ctx, const FeedbackTarget& t, const std::string& from,
-           const std::string& to, bool json) {
+int Trends(const CliContext& ctx, const std::string& from, const std::string& to, bool json) {
   events::v1::GetTrendsRequest req;
   req.set_from_month(from);
   req.set_to_month(to);
   events::v1::FeedbackTrends trends;
-  grpc::Status s = Call(ctx, t, Access::kKey, &FeedbackService::Stub::GetTrends, req, &trends);
-  if (!s.ok()) return Fail(ctx, t, s, "read the trends");
+  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetTrends, req, &trends);
+  if (!s.ok()) return Fail(ctx, s, "read the trends");
   std::printf("%s", json ? (Json(trends) + "\n").c_str() : TrendsTable(trends).c_str());
   return 0;
 }
 
 // --- Attendees ------------------------------------------------------------------------------
 
-int Mine(const CliContext& ctx, const FeedbackTarget& t, const std::string& token,
-         events::v1::MySurvey* out) {
+int Mine(const CliContext& ctx, const std::string& token, events::v1::MySurvey* out) {
   if (token.empty()) {
     return UsageError("no registration token: pass --token or set EVENTS_REGISTRATION_TOKEN");
   }
   events::v1::GetMySurveyRequest req;
   req.set_registration_token(token);
-  grpc::Status s = Call(ctx, t, Access::kPublic, &FeedbackService::Stub::GetMySurvey, req, out);
-  if (!s.ok()) return Fail(ctx, t, s, "read the survey");
+  grpc::Status s = Call(ctx, Credential::kNone, &FeedbackService::Stub::GetMySurvey, req, out);
+  if (!s.ok()) return Fail(ctx, s, "read the survey");
   return 0;
 }
 
-int Respond(const CliContext& ctx, const FeedbackTarget& t, const std::string& token,
+int Respond(const CliContext& ctx, const std::string& token,
             const std::vector<std::string>& answers, const std::vector<std::string>& comments) {
   events::v1::MySurvey mine;
-  if (int rc = Mine(ctx, t, token, &mine); rc != 0) return rc;
+  if (int rc = Mine(ctx, token, &mine); rc != 0) return rc;
   auto parsed = ParseAnswers(mine.survey().definition(), answers, comments);
   if (!parsed.ok()) return UsageError(std::string(parsed.status().message()));
   events::v1::SubmitResponseRequest req;
   req.set_registration_token(token);
   for (const auto& a : *parsed) *req.add_answers() = a;
   events::v1::SubmitResponseResponse resp;
-  grpc::Status s =
-      Call(ctx, t, Access::kPublic, &FeedbackService::Stub::SubmitResponse, req, &resp);
-  if (!s.ok()) return Fail(ctx, t, s, "send the answers");
+  grpc::Status s = Call(ctx, Credential::kNone, &FeedbackService::Stub::SubmitResponse, req, &resp);
+  if (!s.ok()) return Fail(ctx, s, "send the answers");
   std::printf("Thank you: your answers are %s%s.\n", resp.replaced() ? "updated" : "in",
               resp.anonymous() ? " (anonymous: they cannot be changed or linked to you)" : "");
   return 0;
@@ -226,13 +185,8 @@ int Respond(const CliContext& ctx, const FeedbackTarget& t, const std::string& t
 }  // namespace
 
 void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
-  auto target = std::make_shared<FeedbackTarget>();
-  target->address = EnvOr("EVENTS_FEEDBACK_ADDR", "localhost:50054");
   CLI::App* fb = app.add_subcommand("feedback", "Surveys after events, reports and trends");
   fb->require_subcommand(1);
-  fb->add_option("--feedback-server", target->address,
-                 "Feedback service address (EVENTS_FEEDBACK_ADDR)")
-      ->capture_default_str();
 
   CLI::App* survey = fb->add_subcommand("survey", "An event's survey (organisers)");
   survey->require_subcommand(1);
@@ -243,8 +197,8 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   show->add_option("EVENT_ID", *event_id)->required();
   show->add_flag("--json", *json, "As JSON (a starting point for survey edit --file)");
   show->add_flag("--easy-read", *easy_read, "Show the plain-language wording");
-  show->callback([&ctx, target, event_id, json, easy_read, &exit_code] {
-    exit_code = ShowSurvey(ctx, *target, *event_id, *json, *easy_read);
+  show->callback([&ctx, event_id, json, easy_read, &exit_code] {
+    exit_code = ShowSurvey(ctx, *event_id, *json, *easy_read);
   });
 
   auto edit = std::make_shared<EditOptions>();
@@ -254,22 +208,19 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   edit_cmd->add_option("--file", edit->file, "SurveyDefinition as JSON");
   edit_cmd->add_option("--anonymous", edit->anonymous, "true: keep no link to people");
   edit_cmd->add_option("--window-days", edit->window_days, "Days open after the event, 1-90");
-  edit_cmd->callback([&ctx, target, event_id, edit, &exit_code] {
-    exit_code = EditSurvey(ctx, *target, *event_id, *edit);
-  });
+  edit_cmd->callback(
+      [&ctx, event_id, edit, &exit_code] { exit_code = EditSurvey(ctx, *event_id, *edit); });
 
   CLI::App* open = fb->add_subcommand(
       "open-now", "Open the survey now (development only: FEEDBACK_ALLOW_MANUAL_OPEN)");
   open->add_option("EVENT_ID", *event_id)->required();
-  open->callback(
-      [&ctx, target, event_id, &exit_code] { exit_code = OpenNow(ctx, *target, *event_id); });
+  open->callback([&ctx, event_id, &exit_code] { exit_code = OpenNow(ctx, *event_id); });
 
   CLI::App* report = fb->add_subcommand("report", "The event's feedback report");
   report->add_option("EVENT_ID", *event_id)->required();
   report->add_flag("--json", *json, "As JSON");
-  report->callback([&ctx, target, event_id, json, &exit_code] {
-    exit_code = Report(ctx, *target, *event_id, *json);
-  });
+  report->callback(
+      [&ctx, event_id, json, &exit_code] { exit_code = Report(ctx, *event_id, *json); });
 
   auto format = std::make_shared<std::string>("csv");
   auto output = std::make_shared<std::string>();
@@ -278,8 +229,8 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   exp->add_option("EVENT_ID", *event_id)->required();
   exp->add_option("--format", *format, "csv or json")->capture_default_str();
   exp->add_option("--output,-o", *output, "File to write (default: standard output)");
-  exp->callback([&ctx, target, event_id, format, output, &exit_code] {
-    exit_code = Export(ctx, *target, *event_id, *format, *output);
+  exp->callback([&ctx, event_id, format, output, &exit_code] {
+    exit_code = Export(ctx, *event_id, *format, *output);
   });
 
   auto from = std::make_shared<std::string>();
@@ -288,17 +239,16 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   trends->add_option("--from", *from, "First month, YYYY-MM");
   trends->add_option("--to", *to, "Last month, YYYY-MM");
   trends->add_flag("--json", *json, "As JSON");
-  trends->callback([&ctx, target, from, to, json, &exit_code] {
-    exit_code = Trends(ctx, *target, *from, *to, *json);
-  });
+  trends->callback(
+      [&ctx, from, to, json, &exit_code] { exit_code = Trends(ctx, *from, *to, *json); });
 
   auto token = std::make_shared<std::string>(EnvOr("EVENTS_REGISTRATION_TOKEN", ""));
   CLI::App* mine = fb->add_subcommand("mine", "Attendees: the survey and your answers");
   mine->add_option("--token", *token, "Your registration token (EVENTS_REGISTRATION_TOKEN)");
   mine->add_flag("--easy-read", *easy_read, "Plain-language wording");
-  mine->callback([&ctx, target, token, easy_read, &exit_code] {
+  mine->callback([&ctx, token, easy_read, &exit_code] {
     events::v1::MySurvey survey;
-    exit_code = Mine(ctx, *target, *token, &survey);
+    exit_code = Mine(ctx, *token, &survey);
     if (exit_code != 0) return;
     std::printf("%s", DescribeSurvey(survey.survey(), *easy_read).c_str());
     std::printf("\n%s\n", survey.responded() ? "You have answered." : "You have not answered yet.");
@@ -314,8 +264,8 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   respond->add_option("--token", *token, "Your registration token (EVENTS_REGISTRATION_TOKEN)");
   respond->add_option("--answer", *answers, "QUESTION=VALUE (repeat)");
   respond->add_option("--comment", *comments, "QUESTION=TEXT for a choice question (repeat)");
-  respond->callback([&ctx, target, token, answers, comments, &exit_code] {
-    exit_code = Respond(ctx, *target, *token, *answers, *comments);
+  respond->callback([&ctx, token, answers, comments, &exit_code] {
+    exit_code = Respond(ctx, *token, *answers, *comments);
   });
 }
 

@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 
@@ -18,49 +17,24 @@ namespace {
 
 using events::v1::IntegrationsService;
 
-// Where the integrations service is: --integrations-server, else EVENTS_INTEGRATIONS_ADDR.
-struct IntegrationsTarget {
-  std::string address;
-};
-
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(const CliContext& ctx, const IntegrationsTarget& target, Method method,
-                  const Request& req, Response* resp) {
-  auto stub = IntegrationsService::NewStub(
-      grpc::CreateChannel(target.address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext call;
-  ctx.Prepare(call);
-  return ((*stub).*method)(&call, req, resp);
+template <typename Method, typename Request, typename Response>
+grpc::Status Call(const CliContext& ctx, Method method, const Request& req, Response* resp) {
+  return ctx.Call(Target::kIntegrations, Credential::kKey, method, req, resp);
 }
 
-int Fail(const CliContext& ctx, const IntegrationsTarget& target, const grpc::Status& status,
-         const std::string& doing) {
-  const grpc::StatusCode code = status.error_code();
-  if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    std::fprintf(stderr,
-                 "eventctl: could not %s: %s\n  Is the integrations service running at %s? "
-                 "Start everything with ./scripts/run, or point --integrations-server "
-                 "(EVENTS_INTEGRATIONS_ADDR) at it.\n",
-                 doing.c_str(), status.error_message().c_str(), target.address.c_str());
-    return 1;
-  }
-  return ctx.Fail(status, doing);
+int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& doing) {
+  return ctx.Fail(status, doing, Target::kIntegrations);
 }
 
 // Runs a call and prints its answer with `print`; the exit code.
 template <typename Request, typename Response, typename Method, typename Print>
-int Run(const CliContext& ctx, const IntegrationsTarget& t, Method method, const Request& req,
-        const std::string& doing, Print print) {
+int Run(const CliContext& ctx, Method method, const Request& req, const std::string& doing,
+        Print print) {
   Response resp;
-  grpc::Status s = Call(ctx, t, method, req, &resp);
-  if (!s.ok()) return Fail(ctx, t, s, doing);
+  grpc::Status s = Call(ctx, method, req, &resp);
+  if (!s.ok()) return Fail(ctx, s, doing);
   std::fputs(print(resp).c_str(), stdout);
   return 0;
-}
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? v : fallback;
 }
 
 template <typename T>
@@ -68,13 +42,9 @@ std::vector<T> Vec(const google::protobuf::RepeatedPtrField<T>& field) {
   return {field.begin(), field.end()};
 }
 
-void AddKeys(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
-             int& exit_code) {
+void AddKeys(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* keys = app.add_subcommand("keys", "API keys for integrations (organisers)");
   keys->require_subcommand(1);
-  keys->add_option("--integrations-server", t->address,
-                   "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
-      ->capture_default_str();
 
   auto create = std::make_shared<events::v1::CreateApiKeyRequest>();
   auto scopes = std::make_shared<std::vector<std::string>>();
@@ -85,37 +55,33 @@ void AddKeys(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsT
                 "events:read, registrations:read, contacts:read, contacts:write, "
                 "webhooks:manage, feedback:read, accessibility:counts (repeat for more)")
       ->required();
-  c->callback([&ctx, t, create, scopes, &exit_code] {
+  c->callback([&ctx, create, scopes, &exit_code] {
     for (const auto& s : *scopes) create->add_scopes(s);
     exit_code = Run<events::v1::CreateApiKeyRequest, events::v1::CreateApiKeyResponse>(
-        ctx, *t, &IntegrationsService::Stub::CreateApiKey, *create, "create the key",
+        ctx, &IntegrationsService::Stub::CreateApiKey, *create, "create the key",
         [](const auto& r) { return DescribeNewKey(r); });
   });
 
   keys->add_subcommand("list", "List the organisation's integration keys")
-      ->callback([&ctx, t, &exit_code] {
+      ->callback([&ctx, &exit_code] {
         exit_code = Run<events::v1::ListApiKeysRequest, events::v1::ListApiKeysResponse>(
-            ctx, *t, &IntegrationsService::Stub::ListApiKeys, {}, "list keys",
+            ctx, &IntegrationsService::Stub::ListApiKeys, {}, "list keys",
             [](const auto& r) { return KeyTable(Vec(r.keys())); });
       });
 
   auto revoke = std::make_shared<events::v1::RevokeApiKeyRequest>();
   CLI::App* r = keys->add_subcommand("revoke", "Revoke a key: it stops working at once");
   r->add_option("KEY_ID", *revoke->mutable_key_id())->required();
-  r->callback([&ctx, t, revoke, &exit_code] {
+  r->callback([&ctx, revoke, &exit_code] {
     exit_code = Run<events::v1::RevokeApiKeyRequest, events::v1::ApiKey>(
-        ctx, *t, &IntegrationsService::Stub::RevokeApiKey, *revoke, "revoke the key",
+        ctx, &IntegrationsService::Stub::RevokeApiKey, *revoke, "revoke the key",
         [](const auto& k) { return KeyTable({k}); });
   });
 }
 
-void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
-                 int& exit_code) {
+void AddWebhooks(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* wh = app.add_subcommand("webhooks", "Signed webhooks to mailing tools and scripts");
   wh->require_subcommand(1);
-  wh->add_option("--integrations-server", t->address,
-                 "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
-      ->capture_default_str();
 
   auto add = std::make_shared<events::v1::CreateWebhookRequest>();
   auto types = std::make_shared<std::vector<std::string>>();
@@ -125,16 +91,16 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
                 "Event type or prefix, e.g. registration.* or event.reminder_due (repeat)")
       ->required();
   a->add_option("--description", *add->mutable_description());
-  a->callback([&ctx, t, add, types, &exit_code] {
+  a->callback([&ctx, add, types, &exit_code] {
     for (const auto& type : *types) add->add_event_types(type);
     exit_code = Run<events::v1::CreateWebhookRequest, events::v1::WebhookWithSecret>(
-        ctx, *t, &IntegrationsService::Stub::CreateWebhook, *add, "add the webhook",
+        ctx, &IntegrationsService::Stub::CreateWebhook, *add, "add the webhook",
         [](const auto& r) { return DescribeNewWebhook(r); });
   });
 
-  wh->add_subcommand("list", "List webhooks")->callback([&ctx, t, &exit_code] {
+  wh->add_subcommand("list", "List webhooks")->callback([&ctx, &exit_code] {
     exit_code = Run<events::v1::ListWebhooksRequest, events::v1::ListWebhooksResponse>(
-        ctx, *t, &IntegrationsService::Stub::ListWebhooks, {}, "list webhooks",
+        ctx, &IntegrationsService::Stub::ListWebhooks, {}, "list webhooks",
         [](const auto& r) { return WebhookTable(Vec(r.webhooks())); });
   });
 
@@ -144,11 +110,11 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
                                      enable ? "Deliver again (after a 410, say)"
                                             : "Stop delivering; failed deliveries dead-letter");
     e->add_option("WEBHOOK_ID", *update->mutable_webhook_id())->required();
-    e->callback([&ctx, t, update, enable, &exit_code] {
+    e->callback([&ctx, update, enable, &exit_code] {
       update->set_update_enabled(true);
       update->set_enabled(enable);
       exit_code = Run<events::v1::UpdateWebhookRequest, events::v1::Webhook>(
-          ctx, *t, &IntegrationsService::Stub::UpdateWebhook, *update, "change the webhook",
+          ctx, &IntegrationsService::Stub::UpdateWebhook, *update, "change the webhook",
           [](const auto& w) { return WebhookTable({w}); });
     });
   }
@@ -156,18 +122,18 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
   auto rotate = std::make_shared<events::v1::RotateWebhookSecretRequest>();
   CLI::App* rs = wh->add_subcommand("rotate-secret", "A new signing secret (printed once)");
   rs->add_option("WEBHOOK_ID", *rotate->mutable_webhook_id())->required();
-  rs->callback([&ctx, t, rotate, &exit_code] {
+  rs->callback([&ctx, rotate, &exit_code] {
     exit_code = Run<events::v1::RotateWebhookSecretRequest, events::v1::WebhookWithSecret>(
-        ctx, *t, &IntegrationsService::Stub::RotateWebhookSecret, *rotate, "rotate the secret",
+        ctx, &IntegrationsService::Stub::RotateWebhookSecret, *rotate, "rotate the secret",
         [](const auto& r) { return DescribeNewWebhook(r); });
   });
 
   auto test = std::make_shared<events::v1::TestWebhookRequest>();
   CLI::App* te = wh->add_subcommand("test", "Send a signed webhook.test delivery");
   te->add_option("WEBHOOK_ID", *test->mutable_webhook_id())->required();
-  te->callback([&ctx, t, test, &exit_code] {
+  te->callback([&ctx, test, &exit_code] {
     exit_code = Run<events::v1::TestWebhookRequest, events::v1::TestWebhookResponse>(
-        ctx, *t, &IntegrationsService::Stub::TestWebhook, *test, "send a test", [](const auto& r) {
+        ctx, &IntegrationsService::Stub::TestWebhook, *test, "send a test", [](const auto& r) {
           return "Queued webhook.test with webhook-id " + r.message_id() +
                  "; see it with: eventctl webhooks deliveries WEBHOOK_ID\n";
         });
@@ -180,18 +146,18 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
     deliveries->set_limit(std::stoi(v.at(0)));
     return true;
   });
-  d->callback([&ctx, t, deliveries, &exit_code] {
+  d->callback([&ctx, deliveries, &exit_code] {
     exit_code = Run<events::v1::ListDeliveriesRequest, events::v1::ListDeliveriesResponse>(
-        ctx, *t, &IntegrationsService::Stub::ListDeliveries, *deliveries, "list deliveries",
+        ctx, &IntegrationsService::Stub::ListDeliveries, *deliveries, "list deliveries",
         [](const auto& r) { return DeliveryTable(Vec(r.attempts())); });
   });
 
   auto dead = std::make_shared<events::v1::ListDeadLettersRequest>();
   CLI::App* dl = wh->add_subcommand("dead-letters", "Deliveries that failed every try");
   dl->add_option("--page-token", *dead->mutable_page_token());
-  dl->callback([&ctx, t, dead, &exit_code] {
+  dl->callback([&ctx, dead, &exit_code] {
     exit_code = Run<events::v1::ListDeadLettersRequest, events::v1::ListDeadLettersResponse>(
-        ctx, *t, &IntegrationsService::Stub::ListDeadLetters, *dead, "list dead letters",
+        ctx, &IntegrationsService::Stub::ListDeadLetters, *dead, "list dead letters",
         [](const auto& r) {
           std::string out = DeadLetterTable(Vec(r.dead_letters()));
           if (!r.next_page_token().empty()) {
@@ -206,7 +172,7 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
   CLI::App* rp = wh->add_subcommand("replay", "Try dead letters again (same webhook-id)");
   rp->add_option("DELIVERY_ID", *replay->mutable_delivery_id());
   rp->add_flag("--all", *all, "Every dead letter of the organisation");
-  rp->callback([&ctx, t, replay, all, &exit_code] {
+  rp->callback([&ctx, replay, all, &exit_code] {
     if (replay->delivery_id().empty() && !*all) {
       std::fprintf(stderr, "eventctl: give a DELIVERY_ID (from webhooks dead-letters) or --all\n");
       exit_code = 2;
@@ -214,40 +180,35 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
     }
     replay->set_all(*all);
     exit_code = Run<events::v1::ReplayDeadLettersRequest, events::v1::ReplayDeadLettersResponse>(
-        ctx, *t, &IntegrationsService::Stub::ReplayDeadLetters, *replay, "replay",
+        ctx, &IntegrationsService::Stub::ReplayDeadLetters, *replay, "replay",
         [](const auto& r) { return "Replayed " + std::to_string(r.replayed()) + ".\n"; });
   });
 
   auto remove = std::make_shared<events::v1::DeleteWebhookRequest>();
   CLI::App* rm = wh->add_subcommand("remove", "Delete a webhook (pending deliveries are dropped)");
   rm->add_option("WEBHOOK_ID", *remove->mutable_webhook_id())->required();
-  rm->callback([&ctx, t, remove, &exit_code] {
+  rm->callback([&ctx, remove, &exit_code] {
     exit_code = Run<events::v1::DeleteWebhookRequest, events::v1::DeleteWebhookResponse>(
-        ctx, *t, &IntegrationsService::Stub::DeleteWebhook, *remove, "remove the webhook",
+        ctx, &IntegrationsService::Stub::DeleteWebhook, *remove, "remove the webhook",
         [](const auto&) { return std::string("Removed.\n"); });
   });
 }
 
-void AddContacts(CLI::App& app, const CliContext& ctx, std::shared_ptr<IntegrationsTarget> t,
-                 int& exit_code) {
+void AddContacts(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* contacts =
       app.add_subcommand("contacts", "Registrants who opted in to marketing (mailing tools)");
   contacts->require_subcommand(1);
-  contacts
-      ->add_option("--integrations-server", t->address,
-                   "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
-      ->capture_default_str();
 
   auto exp = std::make_shared<events::v1::ExportContactsRequest>();
   auto output = std::make_shared<std::string>();
   CLI::App* e = contacts->add_subcommand("export", "CSV: email,first_name,last_name,tags");
   e->add_option("--event-id", *exp->mutable_event_id(), "Only this event's contacts");
   e->add_option("--output,-o", *output, "Write to this file instead of standard output");
-  e->callback([&ctx, t, exp, output, &exit_code] {
+  e->callback([&ctx, exp, output, &exit_code] {
     events::v1::ContactsExport file;
-    grpc::Status s = Call(ctx, *t, &IntegrationsService::Stub::ExportContacts, *exp, &file);
+    grpc::Status s = Call(ctx, &IntegrationsService::Stub::ExportContacts, *exp, &file);
     if (!s.ok()) {
-      exit_code = Fail(ctx, *t, s, "export contacts");
+      exit_code = Fail(ctx, s, "export contacts");
       return;
     }
     if (output->empty()) {
@@ -271,9 +232,9 @@ void AddContacts(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
     return true;
   });
   f->add_option("--event-id", *feed->mutable_event_id());
-  f->callback([&ctx, t, feed, &exit_code] {
+  f->callback([&ctx, feed, &exit_code] {
     exit_code = Run<events::v1::ListContactsRequest, events::v1::ListContactsResponse>(
-        ctx, *t, &IntegrationsService::Stub::ListContacts, *feed, "read the contacts feed",
+        ctx, &IntegrationsService::Stub::ListContacts, *feed, "read the contacts feed",
         [](const auto& r) {
           return ContactTable(Vec(r.contacts())) + "Next: --after " +
                  std::to_string(r.next_cursor()) + "\n";
@@ -285,9 +246,9 @@ void AddContacts(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
       "unsubscribe", "Withdraw marketing consent for an e-mail across the organisation");
   u->add_option("EMAIL", *unsub->mutable_email())->required();
   u->add_option("--source", *unsub->mutable_source(), "Where it came from, e.g. mailchimp");
-  u->callback([&ctx, t, unsub, &exit_code] {
+  u->callback([&ctx, unsub, &exit_code] {
     exit_code = Run<events::v1::UnsubscribeRequest, events::v1::UnsubscribeResponse>(
-        ctx, *t, &IntegrationsService::Stub::Unsubscribe, *unsub, "unsubscribe", [](const auto& r) {
+        ctx, &IntegrationsService::Stub::Unsubscribe, *unsub, "unsubscribe", [](const auto& r) {
           return "Unsubscribed: consent withdrawn on " + std::to_string(r.registrations_changed()) +
                  " registration(s).\n";
         });
@@ -297,11 +258,9 @@ void AddContacts(CLI::App& app, const CliContext& ctx, std::shared_ptr<Integrati
 }  // namespace
 
 void AddIntegrationsCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
-  auto target = std::make_shared<IntegrationsTarget>();
-  target->address = EnvOr("EVENTS_INTEGRATIONS_ADDR", "localhost:50055");
-  AddKeys(app, ctx, target, exit_code);
-  AddWebhooks(app, ctx, target, exit_code);
-  AddContacts(app, ctx, target, exit_code);
+  AddKeys(app, ctx, exit_code);
+  AddWebhooks(app, ctx, exit_code);
+  AddContacts(app, ctx, exit_code);
 }
 
 }  // namespace events::eventctl

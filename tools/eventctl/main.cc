@@ -21,6 +21,12 @@ int main(int argc, char** argv) {
   app.add_option("--accessibility-server", ctx.accessibility_server,
                  "Accessibility service address (EVENTS_ACCESSIBILITY_ADDR)")
       ->capture_default_str();
+  app.add_option("--feedback-server", ctx.feedback_server,
+                 "Feedback service address (EVENTS_FEEDBACK_ADDR)")
+      ->capture_default_str();
+  app.add_option("--integrations-server", ctx.integrations_server,
+                 "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
+      ->capture_default_str();
   app.add_option("--key", ctx.key, "API key (EVENTS_API_KEY)");
   app.add_option("--timeout", ctx.timeout_seconds, "Seconds to wait for an answer")
       ->capture_default_str();

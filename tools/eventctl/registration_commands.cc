@@ -7,9 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -24,27 +22,13 @@ namespace {
 
 using events::v1::RegistrationService;
 
-// Attendee calls go out without the organiser's API key: they are public, or carry the
-// registration token in the request.
-enum class Access { kPublic, kOrganiser };
-
-// Runs one unary call on the registration service.
-template <typename Request, typename Response, typename Method>
-grpc::Status Call(const CliContext& ctx, Access access, Method method, const Request& req,
+// Runs one unary call on the registration service. Attendee calls go out without the
+// organiser's API key (Credential::kNone): they are public, or carry the registration token
+// in the request.
+template <typename Method, typename Request, typename Response>
+grpc::Status Call(const CliContext& ctx, Credential credential, Method method, const Request& req,
                   Response* resp) {
-  auto stub = RegistrationService::NewStub(ctx.Channel(Target::kRegistration));
-  grpc::ClientContext call;
-  if (access == Access::kOrganiser) {
-    ctx.Prepare(call);
-  } else {
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds));
-  }
-  return ((*stub).*method)(&call, req, resp);
-}
-
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
-  return 2;
+  return ctx.Call(Target::kRegistration, credential, method, req, resp);
 }
 
 int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& doing) {
@@ -63,11 +47,6 @@ int FailWithToken(const CliContext& ctx, const grpc::Status& status, const std::
     return 1;
   }
   return Fail(ctx, status, doing);
-}
-
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v ? v : fallback;
 }
 
 // --- Attendees -----------------------------------------------------------------------------
@@ -96,7 +75,7 @@ int Register(const CliContext& ctx, const RegisterOptions& o) {
     events::v1::GetRegistrationFormRequest form_req;
     form_req.set_event_id(o.event_id);
     events::v1::RegistrationSettings form;
-    grpc::Status status = Call(ctx, Access::kPublic,
+    grpc::Status status = Call(ctx, Credential::kNone,
                                &RegistrationService::Stub::GetRegistrationForm, form_req, &form);
     if (!status.ok()) return Fail(ctx, status, "get the registration form");
     auto answers = BuildAnswers(o.answers, form);
@@ -105,7 +84,7 @@ int Register(const CliContext& ctx, const RegisterOptions& o) {
   }
   events::v1::RegisterResponse resp;
   grpc::Status status =
-      Call(ctx, Access::kPublic, &RegistrationService::Stub::Register, req, &resp);
+      Call(ctx, Credential::kNone, &RegistrationService::Stub::Register, req, &resp);
   if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
     std::fprintf(stderr,
                  "eventctl: this e-mail is already registered for %s, so there is nothing more "
@@ -129,7 +108,7 @@ int ResendLink(const CliContext& ctx, const std::string& event_id, const std::st
   req.set_email(email);
   events::v1::ResendLinkResponse resp;
   grpc::Status status =
-      Call(ctx, Access::kPublic, &RegistrationService::Stub::ResendLink, req, &resp);
+      Call(ctx, Credential::kNone, &RegistrationService::Stub::ResendLink, req, &resp);
   if (!status.ok()) return Fail(ctx, status, "ask for the link again");
   // The service reveals nothing about who is registered, and neither does this.
   std::printf("If %s is registered for %s, a new link is on its way to that address.\n",
@@ -152,12 +131,12 @@ int MyCall(const CliContext& ctx, const std::string& token, const std::string& w
   if (what == "show") {
     events::v1::GetMyRegistrationRequest req;
     req.set_registration_token(token);
-    status = Call(ctx, Access::kPublic, &RegistrationService::Stub::GetMyRegistration, req, &reg);
+    status = Call(ctx, Credential::kNone, &RegistrationService::Stub::GetMyRegistration, req, &reg);
   } else if (what == "cancel") {
     events::v1::CancelMyRegistrationRequest req;
     req.set_registration_token(token);
     status =
-        Call(ctx, Access::kPublic, &RegistrationService::Stub::CancelMyRegistration, req, &reg);
+        Call(ctx, Credential::kNone, &RegistrationService::Stub::CancelMyRegistration, req, &reg);
     headline = "Your registration is cancelled. Thank you for letting the organisers know.";
   } else {
     events::v1::UpdateMyRegistrationRequest req;
@@ -173,7 +152,7 @@ int MyCall(const CliContext& ctx, const std::string& token, const std::string& w
       return UsageError("nothing to change: give --name and/or --marketing yes|no");
     }
     status =
-        Call(ctx, Access::kPublic, &RegistrationService::Stub::UpdateMyRegistration, req, &reg);
+        Call(ctx, Credential::kNone, &RegistrationService::Stub::UpdateMyRegistration, req, &reg);
     headline = "Your registration is updated.";
   }
   if (!status.ok()) return FailWithToken(ctx, status, what + " your registration");
@@ -252,7 +231,7 @@ int List(const CliContext& ctx, const std::string& event_id, const std::string& 
     req.mutable_page()->set_page_token(page_token);
     events::v1::ListRegistrationsResponse resp;
     grpc::Status status =
-        Call(ctx, Access::kOrganiser, &RegistrationService::Stub::ListRegistrations, req, &resp);
+        Call(ctx, Credential::kKey, &RegistrationService::Stub::ListRegistrations, req, &resp);
     if (!status.ok()) return Fail(ctx, status, "list registrations");
     all.insert(all.end(), resp.registrations().begin(), resp.registrations().end());
     page_token = resp.next_page_token();
@@ -270,12 +249,11 @@ int Capacity(const CliContext& ctx, const std::string& event_id, bool set, int p
     events::v1::ChangeCapacityRequest req;
     req.set_event_id(event_id);
     req.set_capacity(places);
-    status =
-        Call(ctx, Access::kOrganiser, &RegistrationService::Stub::ChangeCapacity, req, &summary);
+    status = Call(ctx, Credential::kKey, &RegistrationService::Stub::ChangeCapacity, req, &summary);
   } else {
     events::v1::GetCapacityRequest req;
     req.set_event_id(event_id);
-    status = Call(ctx, Access::kOrganiser, &RegistrationService::Stub::GetCapacity, req, &summary);
+    status = Call(ctx, Credential::kKey, &RegistrationService::Stub::GetCapacity, req, &summary);
   }
   if (!status.ok()) return Fail(ctx, status, set ? "change the capacity" : "get the capacity");
   if (set) std::printf("Capacity changed; anyone who now fits was moved off the waiting list.\n\n");
@@ -296,8 +274,7 @@ int Decide(const CliContext& ctx, const std::string& what, const DecideOptions& 
     req.set_event_id(o.event_id);
     req.set_registration_id(o.registration_id);
     req.set_reason(o.reason);
-    status =
-        Call(ctx, Access::kOrganiser, &RegistrationService::Stub::CancelRegistration, req, &reg);
+    status = Call(ctx, Credential::kKey, &RegistrationService::Stub::CancelRegistration, req, &reg);
     headline = "Cancelled. If the place was confirmed, the next person waiting gets it.";
   } else {
     events::v1::DecideRegistrationRequest req;
@@ -305,11 +282,11 @@ int Decide(const CliContext& ctx, const std::string& what, const DecideOptions& 
     req.set_registration_id(o.registration_id);
     if (what == "approve") {
       status =
-          Call(ctx, Access::kOrganiser, &RegistrationService::Stub::ApproveRegistration, req, &reg);
+          Call(ctx, Credential::kKey, &RegistrationService::Stub::ApproveRegistration, req, &reg);
       headline = "Approved.";
     } else {
       status =
-          Call(ctx, Access::kOrganiser, &RegistrationService::Stub::RejectRegistration, req, &reg);
+          Call(ctx, Credential::kKey, &RegistrationService::Stub::RejectRegistration, req, &reg);
       headline = "Rejected.";
     }
   }
@@ -335,8 +312,7 @@ int Attend(const CliContext& ctx, const AttendOptions& o) {
     events::v1::ImportAttendanceRequest req;
     req.set_event_id(o.event_id);
     req.set_csv(text.str());
-    status =
-        Call(ctx, Access::kOrganiser, &RegistrationService::Stub::ImportAttendance, req, &resp);
+    status = Call(ctx, Credential::kKey, &RegistrationService::Stub::ImportAttendance, req, &resp);
   } else {
     if (o.ids.empty() && o.emails.empty()) {
       return UsageError("say who: give --id, --email or --csv");
@@ -346,7 +322,7 @@ int Attend(const CliContext& ctx, const AttendOptions& o) {
     for (const auto& id : o.ids) req.add_registration_ids(id);
     for (const auto& e : o.emails) req.add_emails(e);
     req.set_attended(!o.absent);
-    status = Call(ctx, Access::kOrganiser, &RegistrationService::Stub::MarkAttendance, req, &resp);
+    status = Call(ctx, Credential::kKey, &RegistrationService::Stub::MarkAttendance, req, &resp);
   }
   if (!status.ok()) return Fail(ctx, status, "mark attendance");
   std::printf("%s", DescribeAttendance(resp, !o.absent).c_str());
@@ -358,7 +334,7 @@ int Export(const CliContext& ctx, const std::string& event_id, const std::string
   req.set_event_id(event_id);
   events::v1::ExportFile file;
   grpc::Status status =
-      Call(ctx, Access::kOrganiser, &RegistrationService::Stub::ExportRegistrations, req, &file);
+      Call(ctx, Credential::kKey, &RegistrationService::Stub::ExportRegistrations, req, &file);
   if (!status.ok()) return Fail(ctx, status, "export registrations");
   if (out_path.empty()) {
     std::fwrite(file.content().data(), 1, file.content().size(), stdout);
@@ -408,7 +384,7 @@ int Configure(const CliContext& ctx, const ConfigureOptions& o) {
   }
   req.set_expected_version(o.expected_version);
   events::v1::RegistrationSettings settings;
-  grpc::Status status = Call(ctx, Access::kOrganiser,
+  grpc::Status status = Call(ctx, Credential::kKey,
                              &RegistrationService::Stub::ConfigureRegistration, req, &settings);
   if (!status.ok()) return Fail(ctx, status, "configure registration");
   std::printf("Registration configured.\n\n%s", DescribeSettings(settings).c_str());
@@ -420,7 +396,7 @@ int Form(const CliContext& ctx, const std::string& event_id) {
   req.set_event_id(event_id);
   events::v1::RegistrationSettings settings;
   grpc::Status status =
-      Call(ctx, Access::kPublic, &RegistrationService::Stub::GetRegistrationForm, req, &settings);
+      Call(ctx, Credential::kNone, &RegistrationService::Stub::GetRegistrationForm, req, &settings);
   if (!status.ok()) return Fail(ctx, status, "get the registration form");
   std::printf("%s", DescribeSettings(settings).c_str());
   return 0;

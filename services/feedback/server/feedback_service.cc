@@ -11,7 +11,6 @@
 namespace events::feedback {
 
 using events::auth::Caller;
-using events::auth::Role;
 using events::rpc::Reply;
 using events::rpc::ToGrpcStatus;
 
@@ -22,12 +21,9 @@ constexpr char kReadScope[] = "feedback:read";
 // An organiser of some organisation (or, for reads, an integration key with the scope).
 absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
                                  const grpc::ServerContext& ctx, bool read) {
-  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
+  absl::StatusOr<Caller> caller =
+      events::auth::AuthenticateOrganiser(auth, ctx, read ? kReadScope : "");
   if (!caller.ok()) return caller;
-  absl::Status allowed = read
-                             ? events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope)
-                             : events::auth::RequireRole(*caller, Role::kOrganiser);
-  if (!allowed.ok()) return allowed;
   // Organisation calls are scoped by the key's organisation; a key of none sees nothing.
   if (caller->org_id.empty()) {
     return absl::PermissionDeniedError("this call needs a key that belongs to an organisation");

@@ -8,7 +8,6 @@
 namespace events::integrations {
 
 using events::auth::Caller;
-using events::auth::Role;
 using events::rpc::Reply;
 using events::rpc::ToGrpcStatus;
 
@@ -18,22 +17,12 @@ constexpr char kWebhooksScope[] = "webhooks:manage";
 constexpr char kContactsReadScope[] = "contacts:read";
 constexpr char kContactsWriteScope[] = "contacts:write";
 
-// The caller, if it is an organiser (or, when `scope` is given, an integration key with it).
-absl::StatusOr<Caller> Allowed(const events::auth::Authenticator& auth,
-                               const grpc::ServerContext& ctx, absl::string_view scope) {
-  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
-  if (!caller.ok()) return caller;
-  absl::Status allowed = events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, scope);
-  if (!allowed.ok()) return allowed;
-  return caller;
-}
-
 }  // namespace
 
 grpc::Status IntegrationsServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
                                                    const events::v1::CreateApiKeyRequest* req,
                                                    events::v1::CreateApiKeyResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, "");
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.CreateApiKey(caller->org_id, *req), resp);
 }
@@ -41,7 +30,7 @@ grpc::Status IntegrationsServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
                                                   const events::v1::ListApiKeysRequest*,
                                                   events::v1::ListApiKeysResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, "");
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ListApiKeys(caller->org_id), resp);
 }
@@ -49,7 +38,7 @@ grpc::Status IntegrationsServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
                                                    const events::v1::RevokeApiKeyRequest* req,
                                                    events::v1::ApiKey* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, "");
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.RevokeApiKey(caller->org_id, req->key_id()), resp);
 }
@@ -57,7 +46,7 @@ grpc::Status IntegrationsServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::CreateWebhook(grpc::ServerContext* ctx,
                                                     const events::v1::CreateWebhookRequest* req,
                                                     events::v1::WebhookWithSecret* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.CreateWebhook(caller->org_id, *req), resp);
 }
@@ -65,7 +54,7 @@ grpc::Status IntegrationsServiceImpl::CreateWebhook(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ListWebhooks(grpc::ServerContext* ctx,
                                                    const events::v1::ListWebhooksRequest*,
                                                    events::v1::ListWebhooksResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ListWebhooks(caller->org_id), resp);
 }
@@ -73,7 +62,7 @@ grpc::Status IntegrationsServiceImpl::ListWebhooks(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::UpdateWebhook(grpc::ServerContext* ctx,
                                                     const events::v1::UpdateWebhookRequest* req,
                                                     events::v1::Webhook* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.UpdateWebhook(caller->org_id, *req), resp);
 }
@@ -81,7 +70,7 @@ grpc::Status IntegrationsServiceImpl::UpdateWebhook(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::RotateWebhookSecret(
     grpc::ServerContext* ctx, const events::v1::RotateWebhookSecretRequest* req,
     events::v1::WebhookWithSecret* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.RotateSecret(caller->org_id, req->webhook_id()), resp);
 }
@@ -89,7 +78,7 @@ grpc::Status IntegrationsServiceImpl::RotateWebhookSecret(
 grpc::Status IntegrationsServiceImpl::DeleteWebhook(grpc::ServerContext* ctx,
                                                     const events::v1::DeleteWebhookRequest* req,
                                                     events::v1::DeleteWebhookResponse*) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ToGrpcStatus(integrations_.DeleteWebhook(caller->org_id, req->webhook_id()));
 }
@@ -97,7 +86,7 @@ grpc::Status IntegrationsServiceImpl::DeleteWebhook(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::TestWebhook(grpc::ServerContext* ctx,
                                                   const events::v1::TestWebhookRequest* req,
                                                   events::v1::TestWebhookResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.TestWebhook(caller->org_id, req->webhook_id()), resp);
 }
@@ -105,7 +94,7 @@ grpc::Status IntegrationsServiceImpl::TestWebhook(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ListDeliveries(grpc::ServerContext* ctx,
                                                      const events::v1::ListDeliveriesRequest* req,
                                                      events::v1::ListDeliveriesResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ListDeliveries(caller->org_id, *req), resp);
 }
@@ -113,7 +102,7 @@ grpc::Status IntegrationsServiceImpl::ListDeliveries(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ListDeadLetters(grpc::ServerContext* ctx,
                                                       const events::v1::ListDeadLettersRequest* req,
                                                       events::v1::ListDeadLettersResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ListDeadLetters(caller->org_id, *req), resp);
 }
@@ -121,7 +110,7 @@ grpc::Status IntegrationsServiceImpl::ListDeadLetters(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ReplayDeadLetters(
     grpc::ServerContext* ctx, const events::v1::ReplayDeadLettersRequest* req,
     events::v1::ReplayDeadLettersResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kWebhooksScope);
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kWebhooksScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.Replay(caller->org_id, *req), resp);
 }
@@ -129,7 +118,8 @@ grpc::Status IntegrationsServiceImpl::ReplayDeadLetters(
 grpc::Status IntegrationsServiceImpl::ListContacts(grpc::ServerContext* ctx,
                                                    const events::v1::ListContactsRequest* req,
                                                    events::v1::ListContactsResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kContactsReadScope);
+  absl::StatusOr<Caller> caller =
+      events::auth::AuthenticateOrganiser(auth_, *ctx, kContactsReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ListContacts(caller->org_id, *req), resp);
 }
@@ -137,7 +127,8 @@ grpc::Status IntegrationsServiceImpl::ListContacts(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::ExportContacts(grpc::ServerContext* ctx,
                                                      const events::v1::ExportContactsRequest* req,
                                                      events::v1::ContactsExport* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kContactsReadScope);
+  absl::StatusOr<Caller> caller =
+      events::auth::AuthenticateOrganiser(auth_, *ctx, kContactsReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.ExportContacts(caller->org_id, req->event_id()), resp);
 }
@@ -145,7 +136,8 @@ grpc::Status IntegrationsServiceImpl::ExportContacts(grpc::ServerContext* ctx,
 grpc::Status IntegrationsServiceImpl::Unsubscribe(grpc::ServerContext* ctx,
                                                   const events::v1::UnsubscribeRequest* req,
                                                   events::v1::UnsubscribeResponse* resp) {
-  absl::StatusOr<Caller> caller = Allowed(auth_, *ctx, kContactsWriteScope);
+  absl::StatusOr<Caller> caller =
+      events::auth::AuthenticateOrganiser(auth_, *ctx, kContactsWriteScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(integrations_.Unsubscribe(caller->org_id, *req), resp);
 }

@@ -21,18 +21,6 @@ namespace {
 constexpr char kReadScope[] = "registrations:read";
 constexpr size_t kMaxCsvBytes = 2 << 20;
 
-// An organiser of some organisation (or, for reads, an integration key with the scope).
-absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
-                                 const grpc::ServerContext& ctx, bool read) {
-  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
-  if (!caller.ok()) return caller;
-  absl::Status allowed = read
-                             ? events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope)
-                             : events::auth::RequireRole(*caller, Role::kOrganiser);
-  if (!allowed.ok()) return allowed;
-  return caller;
-}
-
 // The platform's own services: contact details and consent changes of any organisation.
 absl::Status PlatformService(const events::auth::Authenticator& auth,
                              const grpc::ServerContext& ctx) {
@@ -131,7 +119,7 @@ grpc::Status RegistrationServiceImpl::CancelMyRegistration(
 grpc::Status RegistrationServiceImpl::ConfigureRegistration(
     grpc::ServerContext* ctx, const events::v1::ConfigureRegistrationRequest* req,
     events::v1::RegistrationSettings* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Configure(caller->org_id, req->settings(), req->expected_version()),
                resp);
@@ -140,7 +128,7 @@ grpc::Status RegistrationServiceImpl::ConfigureRegistration(
 grpc::Status RegistrationServiceImpl::ListRegistrations(
     grpc::ServerContext* ctx, const events::v1::ListRegistrationsRequest* req,
     events::v1::ListRegistrationsResponse* resp) {
-  auto caller = Organiser(auth_, *ctx, true);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.List(caller->org_id, *req), resp);
 }
@@ -148,7 +136,7 @@ grpc::Status RegistrationServiceImpl::ListRegistrations(
 grpc::Status RegistrationServiceImpl::GetCapacity(grpc::ServerContext* ctx,
                                                   const events::v1::GetCapacityRequest* req,
                                                   events::v1::CapacitySummary* resp) {
-  auto caller = Organiser(auth_, *ctx, true);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Capacity(caller->org_id, req->event_id()), resp);
 }
@@ -156,7 +144,7 @@ grpc::Status RegistrationServiceImpl::GetCapacity(grpc::ServerContext* ctx,
 grpc::Status RegistrationServiceImpl::ChangeCapacity(grpc::ServerContext* ctx,
                                                      const events::v1::ChangeCapacityRequest* req,
                                                      events::v1::CapacitySummary* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::string authorization(events::auth::AuthorizationOf(*ctx).value_or(""));
   return Reply(
@@ -167,7 +155,7 @@ grpc::Status RegistrationServiceImpl::ChangeCapacity(grpc::ServerContext* ctx,
 grpc::Status RegistrationServiceImpl::ApproveRegistration(
     grpc::ServerContext* ctx, const events::v1::DecideRegistrationRequest* req,
     events::v1::Registration* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), true),
                resp);
@@ -176,7 +164,7 @@ grpc::Status RegistrationServiceImpl::ApproveRegistration(
 grpc::Status RegistrationServiceImpl::RejectRegistration(
     grpc::ServerContext* ctx, const events::v1::DecideRegistrationRequest* req,
     events::v1::Registration* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), false),
                resp);
@@ -185,7 +173,7 @@ grpc::Status RegistrationServiceImpl::RejectRegistration(
 grpc::Status RegistrationServiceImpl::CancelRegistration(
     grpc::ServerContext* ctx, const events::v1::CancelRegistrationRequest* req,
     events::v1::Registration* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(
       registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id()), resp);
@@ -194,7 +182,7 @@ grpc::Status RegistrationServiceImpl::CancelRegistration(
 grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,
                                                      const events::v1::MarkAttendanceRequest* req,
                                                      events::v1::MarkAttendanceResponse* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.MarkAttendance(caller->org_id, *req), resp);
 }
@@ -202,7 +190,7 @@ grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,
 grpc::Status RegistrationServiceImpl::ImportAttendance(
     grpc::ServerContext* ctx, const events::v1::ImportAttendanceRequest* req,
     events::v1::MarkAttendanceResponse* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (req->csv().size() > kMaxCsvBytes) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "csv must be at most 2 MB");
@@ -213,7 +201,7 @@ grpc::Status RegistrationServiceImpl::ImportAttendance(
 grpc::Status RegistrationServiceImpl::ExportRegistrations(
     grpc::ServerContext* ctx, const events::v1::ExportRegistrationsRequest* req,
     events::v1::ExportFile* resp) {
-  auto caller = Organiser(auth_, *ctx, true);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(registrar_.Export(caller->org_id, req->event_id()), resp);
 }

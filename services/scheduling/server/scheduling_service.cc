@@ -44,15 +44,6 @@ SchedulingServiceImpl::SchedulingServiceImpl(Scheduler& scheduler,
 
 namespace {
 
-// An organiser of some organisation: the only callers who change events.
-absl::StatusOr<Caller> Organiser(const events::auth::Authenticator& auth,
-                                 const grpc::ServerContext& ctx) {
-  absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
-  if (!caller.ok()) return caller;
-  if (absl::Status s = events::auth::RequireRole(*caller, Role::kOrganiser); !s.ok()) return s;
-  return caller;
-}
-
 // The organisation whose private view the caller may see: "" for the public (no key).
 // A key that is sent must be valid; organisers and integration keys with events:read see
 // their own organisation's drafts and join links; the platform's own services see all.
@@ -74,7 +65,7 @@ absl::StatusOr<std::string> Viewer(const events::auth::Authenticator& auth,
 grpc::Status SchedulingServiceImpl::CreateEvent(grpc::ServerContext* ctx,
                                                 const events::v1::CreateEventRequest* req,
                                                 events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.Create(caller->org_id, req->details()), resp, &metrics_.created);
 }
@@ -82,7 +73,7 @@ grpc::Status SchedulingServiceImpl::CreateEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::UpdateEvent(grpc::ServerContext* ctx,
                                                 const events::v1::UpdateEventRequest* req,
                                                 events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(
       scheduler_.Update(caller->org_id, req->event_id(), req->expected_version(), req->details()),
@@ -92,7 +83,7 @@ grpc::Status SchedulingServiceImpl::UpdateEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::PublishEvent(grpc::ServerContext* ctx,
                                                  const events::v1::PublishEventRequest* req,
                                                  events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.Publish(caller->org_id, req->event_id(), req->expected_version()), resp,
                &metrics_.published);
@@ -101,7 +92,7 @@ grpc::Status SchedulingServiceImpl::PublishEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::RescheduleEvent(grpc::ServerContext* ctx,
                                                     const events::v1::RescheduleEventRequest* req,
                                                     events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(
       scheduler_.Reschedule(caller->org_id, req->event_id(), req->expected_version(),
@@ -112,7 +103,7 @@ grpc::Status SchedulingServiceImpl::RescheduleEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::CancelEvent(grpc::ServerContext* ctx,
                                                 const events::v1::CancelEventRequest* req,
                                                 events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(
       scheduler_.Cancel(caller->org_id, req->event_id(), req->expected_version(), req->reason()),
@@ -122,7 +113,7 @@ grpc::Status SchedulingServiceImpl::CancelEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::CompleteEvent(grpc::ServerContext* ctx,
                                                   const events::v1::CompleteEventRequest* req,
                                                   events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.Complete(caller->org_id, req->event_id(), req->expected_version()), resp,
                &metrics_.completed);
@@ -131,7 +122,7 @@ grpc::Status SchedulingServiceImpl::CompleteEvent(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::SetAgenda(grpc::ServerContext* ctx,
                                               const events::v1::SetAgendaRequest* req,
                                               events::v1::Event* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.SetAgenda(caller->org_id, req->event_id(), req->expected_version(),
                                     {req->sessions().begin(), req->sessions().end()}),
@@ -156,19 +147,15 @@ grpc::Status SchedulingServiceImpl::ListUpcomingEvents(
 grpc::Status SchedulingServiceImpl::ListOrganisationEvents(
     grpc::ServerContext* ctx, const events::v1::ListOrganisationEventsRequest* req,
     events::v1::ListEventsResponse* resp) {
-  absl::StatusOr<Caller> caller = auth_.Authenticate(events::auth::AuthorizationOf(*ctx));
+  absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kReadScope);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = events::auth::RequireAnyRole(*caller, {Role::kOrganiser}, kReadScope);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
   return ReplyPage(scheduler_.ListOrganisation(caller->org_id, req->status(), req->page()), resp);
 }
 
 grpc::Status SchedulingServiceImpl::CreateSeries(grpc::ServerContext* ctx,
                                                  const events::v1::CreateSeriesRequest* req,
                                                  events::v1::Series* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.CreateSeries(caller->org_id, req->template_(), req->rule()), resp);
 }
@@ -184,7 +171,7 @@ grpc::Status SchedulingServiceImpl::GetSeries(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::PublishSeries(grpc::ServerContext* ctx,
                                                   const events::v1::PublishSeriesRequest* req,
                                                   events::v1::Series* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.PublishSeries(caller->org_id, req->series_id()), resp);
 }
@@ -192,7 +179,7 @@ grpc::Status SchedulingServiceImpl::PublishSeries(grpc::ServerContext* ctx,
 grpc::Status SchedulingServiceImpl::CancelSeries(grpc::ServerContext* ctx,
                                                  const events::v1::CancelSeriesRequest* req,
                                                  events::v1::Series* resp) {
-  auto caller = Organiser(auth_, *ctx);
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(scheduler_.CancelSeries(caller->org_id, req->series_id(), req->reason()), resp);
 }
