@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/util/thread_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -230,6 +231,27 @@ TEST_P(RegistrarTest, ApprovalsRespectCapacity) {
       absl::StatusCode::kNotFound);
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.approved"));
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.rejected"));
+
+  // Approved onto the waiting list, person 3 moved to the back of the server order: pages
+  // of one, unfiltered and by pool, still list everyone exactly once, in that order.
+  for (const char* pool : {"", "general"}) {
+    events::v1::ListRegistrationsRequest list;
+    list.set_event_id(event_);
+    list.set_pool(pool);
+    list.mutable_page()->set_page_size(1);
+    std::vector<std::string> seen;
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = registrar_->List(kOrg, list);
+      ASSERT_TRUE(page.ok()) << page.status();
+      for (const auto& r : page->registrations()) seen.push_back(r.id());
+      if (page->next_page_token().empty()) break;
+      list.mutable_page()->set_page_token(page->next_page_token());
+    }
+    EXPECT_THAT(seen,
+                ::testing::ElementsAre(people[0].registration.id(), people[1].registration.id(),
+                                       people[3].registration.id(), people[2].registration.id()))
+        << "pool '" << pool << "'";
+  }
 }
 
 TEST_P(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
@@ -539,6 +561,65 @@ TEST_P(RegistrarTest, ListingPagesByStatusAndPool) {
   EXPECT_EQ(exported, (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
   list.mutable_page()->set_page_token("nonsense");
   EXPECT_EQ(registrar_->List(kOrg, list).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(RegistrarTest, ListedWaitlistedRegistrationsCarryTheirPositionsPerPool) {
+  directory_.Put(OpenEvent(event_, 2));
+  Configure([](auto& s) {
+    auto* pool = s.add_pools();
+    pool->set_id("lived_experience");
+    pool->set_name("People with lived experience");
+    pool->set_places(1);
+  });
+  // One general place and one reserved; then the two waiting lists fill in turn.
+  std::vector<Registered> people;
+  for (int i = 1; i <= 9; ++i) {
+    auto req = Person(event_, i);
+    if (i % 2 == 0) req.set_pool("lived_experience");
+    people.push_back(MustRegister(req));
+  }
+  ASSERT_EQ(people[2].registration.status(), events::v1::REGISTRATION_STATUS_WAITLISTED);
+  // general: 3, 5, 7, 9 wait; lived_experience: 4, 6, 8.
+  ASSERT_TRUE(registrar_->CancelMine(people[4].token).ok());  // person 5, general's second
+  auto listed = [&](events::v1::RegistrationStatus status, const std::string& pool) {
+    events::v1::ListRegistrationsRequest list;
+    list.set_event_id(event_);
+    list.set_status(status);
+    list.set_pool(pool);
+    list.mutable_page()->set_page_size(2);
+    std::vector<std::string> out;
+    for (int guard = 0; guard < 10; ++guard) {
+      auto page = registrar_->List(kOrg, list);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& r : page->registrations()) {
+        out.push_back(absl::StrCat(r.name(), " ", r.pool(), " ", r.waitlist_position()));
+      }
+      if (page->next_page_token().empty()) break;
+      list.mutable_page()->set_page_token(page->next_page_token());
+    }
+    return out;
+  };
+  EXPECT_EQ(listed(events::v1::REGISTRATION_STATUS_WAITLISTED, ""),
+            (std::vector<std::string>{"Person 3 general 1", "Person 4 lived_experience 1",
+                                      "Person 6 lived_experience 2", "Person 7 general 2",
+                                      "Person 8 lived_experience 3", "Person 9 general 3"}));
+  EXPECT_EQ(
+      listed(events::v1::REGISTRATION_STATUS_UNSPECIFIED, "lived_experience"),
+      (std::vector<std::string>{"Person 2 lived_experience 0", "Person 4 lived_experience 1",
+                                "Person 6 lived_experience 2", "Person 8 lived_experience 3"}));
+  // Confirmed and cancelled registrations have none.
+  EXPECT_EQ(
+      listed(events::v1::REGISTRATION_STATUS_UNSPECIFIED, "general"),
+      (std::vector<std::string>{"Person 1 general 0", "Person 3 general 1", "Person 5 general 0",
+                                "Person 7 general 2", "Person 9 general 3"}));
+  // The same positions as Get gives each registration.
+  for (auto [i, position] :
+       std::vector<std::pair<int, int>>{{3, 1}, {4, 1}, {6, 2}, {7, 2}, {8, 3}, {9, 3}}) {
+    auto stored = store_->Get(people[i - 1].registration.id());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    EXPECT_EQ(stored->registration.waitlist_position(), position) << i;
+  }
 }
 
 #ifdef REGISTRAR_TEST_FAKE

@@ -615,6 +615,8 @@ absl::StatusOr<ChangeResult> FakeRegistrationStore::Change(
         // Approved but full: they join the back of their pool's waiting list.
         const int64_t new_seq = s.Incr("seq", 1);
         s.Set("wait:" + pool).Add(id, new_seq);
+        s.Set("all").Add(id, new_seq);
+        s.Set("pool:" + pool).Add(id, new_seq);
         row.seq = new_seq;
         s.SetStatus(id, kPending, kWaitlisted, new_seq);
       }
@@ -786,9 +788,17 @@ absl::StatusOr<RegistrationPage> FakeRegistrationStore::List(const std::string& 
     }
     if (static_cast<int>(page.registrations.size()) == limit) {
       page.next_after_sequence = page.registrations.back().sequence();
-      return page;
+      break;
     }
     page.registrations.push_back(std::move(reg->registration));
+  }
+  // Waiting-list positions, as Get reads them: the rank in "wait:<pool>".
+  for (Registration& r : page.registrations) {
+    if (r.status() != events::v1::REGISTRATION_STATUS_WAITLISTED) continue;
+    auto wait = ev->second.sets.find("wait:" + r.pool());
+    if (wait == ev->second.sets.end()) continue;
+    std::optional<int64_t> rank = wait->second.Rank(r.id());
+    if (rank) r.set_waitlist_position(static_cast<int32_t>(*rank + 1));
   }
   return page;
 }

@@ -408,11 +408,29 @@ absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string&
       }
       if (static_cast<int>(page.registrations.size()) == limit) {
         page.next_after_sequence = page.registrations.back().sequence();
-        return page;
+        break;
       }
       page.registrations.push_back(std::move(reg->registration));
     }
-    if (n < static_cast<size_t>(limit + 1)) break;
+    if (page.next_after_sequence != 0 || n < static_cast<size_t>(limit + 1)) break;
+  }
+  // Waiting-list positions, as Get reads them: the rank in B.."wait:<pool>", in one round
+  // trip for the page's waitlisted rows.
+  std::vector<Registration*> waiting;
+  std::vector<std::vector<std::string>> ranks;
+  for (Registration& r : page.registrations) {
+    if (r.status() != events::v1::REGISTRATION_STATUS_WAITLISTED) continue;
+    waiting.push_back(&r);
+    ranks.push_back({"ZRANK", b + "wait:" + r.pool(), r.id()});
+  }
+  if (ranks.empty()) return page;
+  auto replies = redis_.Pipeline(ranks);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < waiting.size() && i < replies->size(); ++i) {
+    const redisReply& rank = *(*replies)[i];
+    if (!redis::IsNil(rank) && !redis::IsError(rank)) {
+      waiting[i]->set_waitlist_position(static_cast<int32_t>(redis::AsInt(rank) + 1));
+    }
   }
   return page;
 }

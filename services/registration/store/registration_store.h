@@ -138,7 +138,8 @@ class RegistrationStore : public FactsWriter {
   // "" when no registration of the event has this e-mail.
   virtual absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
                                                   const std::string& email_normalised) = 0;
-  // By sequence, after `after_sequence`; status UNSPECIFIED and pool "" mean all.
+  // By sequence, after `after_sequence`; status UNSPECIFIED and pool "" mean all. Waitlisted
+  // registrations carry their waiting-list positions, as Get gives them.
   virtual absl::StatusOr<RegistrationPage> List(const std::string& event_id,
                                                 events::v1::RegistrationStatus status,
                                                 const std::string& pool, int64_t after_sequence,

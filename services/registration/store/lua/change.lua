@@ -38,8 +38,12 @@ if action == 'approve' or action == 'reject' then
     set_status(id, 3, 1, seq)
   else
     -- Approved but full: they join the back of their pool's waiting list.
+    -- Every index moves to the new place in server order, so that listing pages (whose
+    -- next-page token is the last row's seq) neither skip nor repeat anyone.
     local new_seq = redis.call('HINCRBY', ctx.B .. 'counts', 'seq', 1)
     redis.call('ZADD', ctx.B .. 'wait:' .. pool, new_seq, id)
+    redis.call('ZADD', ctx.B .. 'all', new_seq, id)
+    redis.call('ZADD', ctx.B .. 'pool:' .. pool, new_seq, id)
     redis.call('HSET', r, 'seq', new_seq)
     set_status(id, 3, 2, new_seq)
   end
