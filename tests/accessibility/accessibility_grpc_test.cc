@@ -199,6 +199,107 @@ TEST_F(AccessibilityGrpcTest, OrganisersSeeCountsButNeverDetails) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AccessibilityGrpcTest, AnIntegrationKeyWithTheCountsScopeGetsCountsAndNothingElse) {
+  MustSubmit(MustRegister("sam@example.org"));
+  auto counts_key = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
+                                   {"accessibility:counts"}, "dashboard");
+  ASSERT_TRUE(counts_key.ok()) << counts_key.status();
+  auto other_scopes =
+      auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
+                     {"events:read", "registrations:read", "feedback:read"}, "no counts scope");
+  ASSERT_TRUE(other_scopes.ok()) << other_scopes.status();
+  const std::string key = counts_key->plaintext;
+
+  // Counts for its own organisation's event.
+  events::v1::GetRequestCountsRequest counts_req;
+  counts_req.set_event_id(event_);
+  events::v1::RequestCounts counts;
+  grpc::Status s = stub_->GetRequestCounts(Call(key).get(), counts_req, &counts);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(counts.event_id(), event_);
+  EXPECT_EQ(counts.requests(), 1);
+  ASSERT_EQ(counts.counts_size(), 1);
+  EXPECT_EQ(counts.counts(0).need(), "bsl_interpreter");
+  EXPECT_EQ(counts.counts(0).status(), events::v1::REQUEST_STATUS_SUBMITTED);
+  EXPECT_EQ(counts.counts(0).count(), 1);
+
+  // Another organisation's event is not found, as for its organisers.
+  events::v1::SchedulingService::Stub& scheduling = *InProcessSchedulingTest::stub_;
+  events::v1::CreateEventRequest create;
+  *create.mutable_details() = registration::testing::FutureWebinar();
+  events::v1::Event elsewhere;
+  ASSERT_TRUE(scheduling.CreateEvent(Call(other_key_).get(), create, &elsewhere).ok());
+  events::v1::PublishEventRequest publish;
+  publish.set_event_id(elsewhere.id());
+  ASSERT_TRUE(scheduling.PublishEvent(Call(other_key_).get(), publish, &elsewhere).ok());
+  events::v1::GetRequestCountsRequest theirs;
+  theirs.set_event_id(elsewhere.id());
+  EXPECT_EQ(stub_->GetRequestCounts(Call(key).get(), theirs, &counts).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(stub_->GetRequestCounts(Call(other_key_).get(), theirs, &counts).ok());
+
+  // Without the scope: refused, naming the roles and the scope.
+  s = stub_->GetRequestCounts(Call(other_scopes->plaintext).get(), counts_req, &counts);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("accessibility:counts"));
+
+  // Every other keyed call refuses it, naming the role needed.
+  auto expect_denied = [](const grpc::Status& status, const std::string& rpc,
+                          const std::string& role) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << rpc;
+    EXPECT_THAT(status.error_message(), HasSubstr(role)) << rpc;
+    EXPECT_THAT(status.error_message(), ::testing::Not(HasSubstr("scope"))) << rpc;
+  };
+  events::v1::AccessibilityRequest request;
+  events::v1::ListRequestsResponse listed;
+  events::v1::Catalogue catalogue;
+  {
+    events::v1::ListRequestsRequest r;
+    r.set_event_id(event_);
+    expect_denied(stub_->ListRequests(Call(key).get(), r, &listed), "ListRequests",
+                  "access_coordinator");
+  }
+  {
+    events::v1::GetRequestRequest r;
+    r.set_request_id("ar_01J0000000000000000000000");
+    expect_denied(stub_->GetRequest(Call(key).get(), r, &request), "GetRequest",
+                  "access_coordinator");
+  }
+  {
+    events::v1::TransitionRequestRequest r;
+    expect_denied(stub_->TransitionRequest(Call(key).get(), r, &request), "TransitionRequest",
+                  "access_coordinator");
+  }
+  expect_denied(stub_->ListAtRisk(Call(key).get(), {}, &listed), "ListAtRisk",
+                "access_coordinator");
+  {
+    events::v1::Provision provision;
+    expect_denied(stub_->AddProvision(Call(key).get(), {}, &provision), "AddProvision",
+                  "access_coordinator");
+    events::v1::ListProvisionsResponse provisions;
+    expect_denied(stub_->ListProvisions(Call(key).get(), {}, &provisions), "ListProvisions",
+                  "access_coordinator");
+    events::v1::FulfilWithProvisionResponse fulfilled;
+    expect_denied(stub_->FulfilWithProvision(Call(key).get(), {}, &fulfilled),
+                  "FulfilWithProvision", "access_coordinator");
+  }
+  events::v1::ListAuditLogResponse audit;
+  expect_denied(stub_->ListAuditLog(Call(key).get(), {}, &audit), "ListAuditLog",
+                "access_coordinator");
+  {
+    events::v1::SetLeadTimeRequest r;
+    r.set_need("bsl_interpreter");
+    r.set_lead_time_days(14);
+    expect_denied(stub_->SetLeadTime(Call(key).get(), r, &catalogue), "SetLeadTime", "organiser");
+  }
+  expect_denied(stub_->GetCatalogue(Call(key).get(), {}, &catalogue), "GetCatalogue (own)",
+                "organiser");
+
+  // Counts are not a read of anyone's details: nothing in the audit log.
+  ASSERT_TRUE(stub_->ListAuditLog(Call(organiser_key_).get(), {}, &audit).ok());
+  EXPECT_EQ(audit.entries_size(), 0);
+}
+
 TEST_F(AccessibilityGrpcTest, BadInputNamesTheField) {
   events::v1::SubmitRequestRequest r;
   events::v1::AccessibilityRequest out;

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/grpc_auth.h"
 #include "common/rpc/status.h"
@@ -20,13 +21,20 @@ using events::rpc::ToGrpcStatus;
 
 namespace {
 
-// A caller with one of `roles`, as the desk's Staff.
+// The only scope an integration key may use here: GetRequestCounts (no names, no details).
+constexpr absl::string_view kCountsScope = "accessibility:counts";
+
+// A caller with one of `roles` (or, when `integration_scope` is given, an integration key
+// with that scope), as the desk's Staff. Every call but GetRequestCounts passes no scope, so
+// integration keys are refused with PERMISSION_DENIED naming the role needed.
 absl::StatusOr<Staff> StaffWith(const events::auth::Authenticator& auth,
-                                const grpc::ServerContext& ctx, const std::vector<Role>& roles) {
+                                const grpc::ServerContext& ctx, const std::vector<Role>& roles,
+                                absl::string_view integration_scope = {}) {
   absl::StatusOr<Caller> caller = auth.Authenticate(events::auth::AuthorizationOf(ctx));
   if (!caller.ok()) return caller.status();
-  absl::Status allowed = roles.size() == 1 ? events::auth::RequireRole(*caller, roles[0])
-                                           : events::auth::RequireAnyRole(*caller, roles);
+  absl::Status allowed = roles.size() == 1 && integration_scope.empty()
+                             ? events::auth::RequireRole(*caller, roles[0])
+                             : events::auth::RequireAnyRole(*caller, roles, integration_scope);
   if (!allowed.ok()) return allowed;
   return Staff{caller->org_id, caller->key_id};
 }
@@ -39,6 +47,13 @@ absl::StatusOr<Staff> Coordinator(const events::auth::Authenticator& auth,
 absl::StatusOr<Staff> OrganiserOrCoordinator(const events::auth::Authenticator& auth,
                                              const grpc::ServerContext& ctx) {
   return StaffWith(auth, ctx, {Role::kOrganiser, Role::kAccessCoordinator});
+}
+
+// GetRequestCounts: an organiser, an access coordinator, or an integration key with the
+// accessibility:counts scope (its organisation's events only, as for the others).
+absl::StatusOr<Staff> CountsReader(const events::auth::Authenticator& auth,
+                                   const grpc::ServerContext& ctx) {
+  return StaffWith(auth, ctx, {Role::kOrganiser, Role::kAccessCoordinator}, kCountsScope);
 }
 
 }  // namespace
@@ -187,7 +202,7 @@ grpc::Status AccessibilityServiceImpl::ListAuditLog(grpc::ServerContext* ctx,
 grpc::Status AccessibilityServiceImpl::GetRequestCounts(
     grpc::ServerContext* ctx, const events::v1::GetRequestCountsRequest* req,
     events::v1::RequestCounts* resp) {
-  auto staff = OrganiserOrCoordinator(auth_, *ctx);
+  auto staff = CountsReader(auth_, *ctx);
   if (!staff.ok()) return ToGrpcStatus(staff.status());
   return Reply(desk_.Counts(*staff, req->event_id()), resp);
 }

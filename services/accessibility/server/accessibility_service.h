@@ -29,7 +29,8 @@ struct AccessibilityMetrics {
 // The gRPC face of AccessDesk: authenticates, checks the role, calls the desk, maps the
 // status. Attendee calls need no key (the registration token is the credential);
 // access_coordinator for details, the workflow, provisions, at-risk and audit; organiser or
-// access_coordinator for counts and lead times. Thread-safe.
+// access_coordinator for counts and lead times; integration keys only for counts, with the
+// accessibility:counts scope. Thread-safe.
 class AccessibilityServiceImpl final : public events::v1::AccessibilityService::Service {
  public:
   AccessibilityServiceImpl(AccessDesk& desk, const events::auth::Authenticator& auth,
