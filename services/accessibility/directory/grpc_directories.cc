@@ -5,25 +5,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/status.h"
+#include "common/rpc/peer_call.h"
 
 namespace events::accessibility {
-
-absl::Status UpstreamFailure(const grpc::Status& status, const char* service, const char* method,
-                             const std::string& address, const char* variable,
-                             std::chrono::milliseconds deadline) {
-  const grpc::StatusCode code = status.error_code();
-  if (code != grpc::StatusCode::UNAVAILABLE && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return events::rpc::FromGrpcStatus(status);
-  }
-  const std::string what = code == grpc::StatusCode::UNAVAILABLE
-                               ? absl::StrCat(service, " could not be reached at ", address)
-                               : absl::StrCat(service, " at ", address, " did not answer within ",
-                                              deadline.count(), " ms");
-  return absl::Status(static_cast<absl::StatusCode>(code),
-                      absl::StrCat(what, " (", method, ": ", status.error_message(), "); is ",
-                                   service, " running? set ", variable, " to its host:port"));
-}
 
 GrpcEventDirectory::GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel,
                                        std::string service_key, std::chrono::milliseconds deadline,
@@ -42,8 +26,8 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id
   context.AddMetadata("authorization", authorization_);
   grpc::Status status = stub_->GetEvent(&context, request, &event);
   if (!status.ok()) {
-    return UpstreamFailure(status, "scheduling", "GetEvent", address_, "EVENTS_SCHEDULING_ADDR",
-                           deadline_);
+    return events::rpc::PeerCallFailed(
+        status, {"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_}, "GetEvent");
   }
   EventFacts f;
   f.event_id = event.id();
@@ -71,8 +55,9 @@ absl::StatusOr<Attendee> GrpcRegistrationDirectory::Verify(const std::string& to
   context.set_deadline(std::chrono::system_clock::now() + deadline_);
   grpc::Status status = stub_->GetMyRegistration(&context, request, &registration);
   if (!status.ok()) {
-    return UpstreamFailure(status, "registration", "GetMyRegistration", address_,
-                           "EVENTS_REGISTRATION_ADDR", deadline_);
+    return events::rpc::PeerCallFailed(
+        status, {"registration", address_, "EVENTS_REGISTRATION_ADDR", deadline_},
+        "GetMyRegistration");
   }
   // Only what identifies the registration is kept: name and e-mail are not ours to hold.
   return Attendee{registration.id(), registration.event_id(), registration.status()};

@@ -44,10 +44,4 @@ class GrpcRegistrationDirectory final : public RegistrationDirectory {
   const std::string address_;
 };
 
-// An upstream call's failure: the status unchanged, except UNAVAILABLE and
-// DEADLINE_EXCEEDED, which say which service at which address and the variable to set.
-absl::Status UpstreamFailure(const grpc::Status& status, const char* service, const char* method,
-                             const std::string& address, const char* variable,
-                             std::chrono::milliseconds deadline);
-
 }  // namespace events::accessibility

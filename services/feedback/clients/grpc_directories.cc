@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/rpc/peer_call.h"
 #include "common/rpc/status.h"
 #include "common/time/local_time.h"
 
@@ -22,10 +23,11 @@ absl::Status Failed(const grpc::Status& status, const char* peer_name, const cha
                     const PeerOptions& peer, const char* credential) {
   const grpc::StatusCode code = status.error_code();
   if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    // Always UNAVAILABLE here, the deadline included: the peer's trouble, not the caller's.
     return absl::UnavailableError(
-        absl::StrCat(peer_name, " at ", peer.address, " did not answer ", method, " within ",
-                     peer.deadline.count(), " ms (", status.error_message(), "); is ", peer_name,
-                     " running? set ", peer.variable, " to its host:port"));
+        events::rpc::PeerCallFailed(status, {peer_name, peer.address, peer.variable, peer.deadline},
+                                    method)
+            .message());
   }
   if (code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED) {
     const std::string what = *credential != '\0'

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/rpc/status.h"
+#include "common/rpc/peer_call.h"
 
 namespace events::registration {
 
@@ -24,19 +24,8 @@ void GrpcEventDirectory::Prepare(grpc::ClientContext& context,
 }
 
 absl::Status GrpcEventDirectory::Failed(const grpc::Status& status, const char* method) const {
-  const grpc::StatusCode code = status.error_code();
-  if (code != grpc::StatusCode::UNAVAILABLE && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return events::rpc::FromGrpcStatus(status);
-  }
-  const std::string where = address_.empty() ? "the configured address" : address_;
-  const std::string what = code == grpc::StatusCode::UNAVAILABLE
-                               ? absl::StrCat("scheduling could not be reached at ", where)
-                               : absl::StrCat("scheduling at ", where, " did not answer within ",
-                                              deadline_.count(), " ms");
-  return absl::Status(
-      static_cast<absl::StatusCode>(code),
-      absl::StrCat(what, " (", method, ": ", status.error_message(), "); is scheduling running at ",
-                   where, "? set EVENTS_SCHEDULING_ADDR to its host:port"));
+  return events::rpc::PeerCallFailed(
+      status, {"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_}, method);
 }
 
 absl::StatusOr<events::v1::Event> GrpcEventDirectory::Get(const std::string& event_id,
