@@ -1,11 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace events::accessibility {
 
@@ -35,14 +33,12 @@ class JobWorker {
   void Stop();
 
  private:
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   AccessDesk& desk_;
   const JobWorkerOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::accessibility

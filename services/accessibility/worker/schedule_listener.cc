@@ -14,7 +14,10 @@ namespace events::accessibility {
 
 ScheduleListener::ScheduleListener(events::bus::Consumer& consumer, AccessDesk& desk,
                                    ScheduleListenerOptions options)
-    : consumer_(consumer), desk_(desk), options_(options) {}
+    : consumer_(consumer),
+      desk_(desk),
+      options_(options),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 ScheduleListener::~ScheduleListener() { Stop(); }
 
@@ -62,39 +65,17 @@ absl::StatusOr<bool> ScheduleListener::Handle(const events::bus::Delivery& deliv
   return false;
 }
 
-void ScheduleListener::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+void ScheduleListener::Start() { loop_.Start(); }
 
-void ScheduleListener::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void ScheduleListener::Stop() { loop_.Stop(); }
 
-void ScheduleListener::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> acked = RunOnce();
-    if (!acked.ok()) {
-      spdlog::warn("accessibility schedule listener: poll failed, will retry: {}",
-                   acked.status().ToString());
-    }
-    lock.lock();
-    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool ScheduleListener::PollOnce() {
+  absl::StatusOr<int> acked = RunOnce();
+  if (!acked.ok()) {
+    spdlog::warn("accessibility schedule listener: poll failed, will retry: {}",
+                 acked.status().ToString());
   }
+  return acked.ok() && *acked >= consumer_.batch_size();
 }
 
 }  // namespace events::accessibility

@@ -1,11 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace events::bus {
 class Consumer;
@@ -46,17 +45,14 @@ class ScheduleListener {
  private:
   // True when the delivery is done with (handled, ignored or unreadable).
   absl::StatusOr<bool> Handle(const events::bus::Delivery& delivery);
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   events::bus::Consumer& consumer_;
   AccessDesk& desk_;
   const ScheduleListenerOptions options_;
   std::mutex run_mu_;
-  std::mutex lifecycle_mu_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::accessibility

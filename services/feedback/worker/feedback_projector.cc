@@ -30,7 +30,11 @@ bool Is(const events::v1::DomainEvent& event, const char* type_prefix) {
 FeedbackProjector::FeedbackProjector(events::bus::Consumer& consumer, FeedbackStore& store,
                                      FeedbackProjectorOptions options,
                                      FeedbackProjectorCounters counters)
-    : consumer_(consumer), store_(store), options_(options), counters_(counters) {}
+    : consumer_(consumer),
+      store_(store),
+      options_(options),
+      counters_(counters),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 FeedbackProjector::~FeedbackProjector() { Stop(); }
 
@@ -115,38 +119,16 @@ absl::StatusOr<int> FeedbackProjector::RunOnce() {
   return static_cast<int>(done.size());
 }
 
-void FeedbackProjector::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+void FeedbackProjector::Start() { loop_.Start(); }
 
-void FeedbackProjector::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void FeedbackProjector::Stop() { loop_.Stop(); }
 
-void FeedbackProjector::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> acked = RunOnce();
-    if (!acked.ok()) {
-      spdlog::warn("feedback projector: poll failed, will retry: {}", acked.status().ToString());
-    }
-    lock.lock();
-    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool FeedbackProjector::PollOnce() {
+  absl::StatusOr<int> acked = RunOnce();
+  if (!acked.ok()) {
+    spdlog::warn("feedback projector: poll failed, will retry: {}", acked.status().ToString());
   }
+  return acked.ok() && *acked >= consumer_.batch_size();
 }
 
 }  // namespace events::feedback

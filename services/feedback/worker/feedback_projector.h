@@ -1,12 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace prometheus {
 class Counter;
@@ -62,18 +61,15 @@ class FeedbackProjector {
   // OK when the delivery may be acked (applied, ignored or unreadable); otherwise the write's
   // error, and the delivery stays pending.
   absl::Status Handle(const events::bus::Delivery& delivery);
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   events::bus::Consumer& consumer_;
   FeedbackStore& store_;
   const FeedbackProjectorOptions options_;
   const FeedbackProjectorCounters counters_;
-  std::mutex run_mu_;        // serialises RunOnce: bus::Consumer is not thread-safe
-  std::mutex lifecycle_mu_;  // serialises Start and Stop
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  std::mutex run_mu_;   // serialises RunOnce: bus::Consumer is not thread-safe
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::feedback

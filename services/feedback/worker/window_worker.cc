@@ -10,7 +10,11 @@ namespace events::feedback {
 
 WindowWorker::WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorkerOptions options,
                            WindowWorkerCounters counters)
-    : store_(store), clock_(clock), options_(options), counters_(counters) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      counters_(counters),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 WindowWorker::~WindowWorker() { Stop(); }
 
@@ -24,36 +28,19 @@ absl::StatusOr<int> WindowWorker::RunOnce() {
   return fired;
 }
 
-void WindowWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
-}
+void WindowWorker::Start() { loop_.Start(); }
 
-void WindowWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void WindowWorker::Stop() { loop_.Stop(); }
 
-void WindowWorker::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> fired = RunOnce();
-    if (!fired.ok()) {
-      spdlog::warn("survey window worker could not fire due jobs, will retry: {}",
-                   fired.status().ToString());
-    } else if (*fired > 0) {
-      spdlog::info("survey window worker opened or closed {} survey(s)", *fired);
-    }
-    lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool WindowWorker::PollOnce() {
+  absl::StatusOr<int> fired = RunOnce();
+  if (!fired.ok()) {
+    spdlog::warn("survey window worker could not fire due jobs, will retry: {}",
+                 fired.status().ToString());
+  } else if (*fired > 0) {
+    spdlog::info("survey window worker opened or closed {} survey(s)", *fired);
   }
+  return false;
 }
 
 }  // namespace events::feedback

@@ -1,11 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace prometheus {
 class Counter;
@@ -49,16 +47,14 @@ class WindowWorker {
   void Stop();
 
  private:
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   FeedbackStore& store_;
   const Clock& clock_;
   const WindowWorkerOptions options_;
   const WindowWorkerCounters counters_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;     // guarded by mu_ for Start; joined by Stop
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::feedback

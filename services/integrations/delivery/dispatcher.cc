@@ -32,7 +32,8 @@ Dispatcher::Dispatcher(IntegrationsStore& store, const SecretBox& secrets, Webho
       options_(options),
       counters_(counters),
       jitter_(std::move(jitter)),
-      pool_(options.threads) {
+      pool_(options.threads),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {
   if (!jitter_) {
     auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
     jitter_ = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
@@ -159,38 +160,16 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
   }
 }
 
-void Dispatcher::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+void Dispatcher::Start() { loop_.Start(); }
 
-void Dispatcher::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Dispatcher::Stop() { loop_.Stop(); }
 
-void Dispatcher::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> tried = RunOnce();
-    if (!tried.ok()) {
-      spdlog::warn("webhook dispatcher: poll failed, will retry: {}", tried.status().ToString());
-    }
-    lock.lock();
-    if (tried.ok() && *tried > 0) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool Dispatcher::PollOnce() {
+  absl::StatusOr<int> tried = RunOnce();
+  if (!tried.ok()) {
+    spdlog::warn("webhook dispatcher: poll failed, will retry: {}", tried.status().ToString());
   }
+  return tried.ok() && *tried > 0;
 }
 
 }  // namespace events::integrations

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 #include "common/util/thread_pool.h"
 
 namespace prometheus {
@@ -72,7 +71,8 @@ class Dispatcher {
 
  private:
   void Try(const ClaimedDelivery& delivery);
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   IntegrationsStore& store_;
   const SecretBox& secrets_;
@@ -84,11 +84,7 @@ class Dispatcher {
   std::mutex jitter_mu_;
   events::ThreadPool pool_;
   std::mutex run_mu_;
-  std::mutex lifecycle_mu_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::integrations

@@ -52,7 +52,8 @@ StreamWorker::StreamWorker(std::string name, events::bus::Consumer& consumer, Ha
       consumer_(consumer),
       handle_(std::move(handle)),
       options_(options),
-      errors_(errors) {}
+      errors_(errors),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 StreamWorker::~StreamWorker() { Stop(); }
 
@@ -100,38 +101,16 @@ absl::StatusOr<int> StreamWorker::RunOnce() {
   return static_cast<int>(done.size());
 }
 
-void StreamWorker::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+void StreamWorker::Start() { loop_.Start(); }
 
-void StreamWorker::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void StreamWorker::Stop() { loop_.Stop(); }
 
-void StreamWorker::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> acked = RunOnce();
-    if (!acked.ok()) {
-      spdlog::warn("{}: poll ended early, will retry: {}", name_, acked.status().ToString());
-    }
-    lock.lock();
-    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool StreamWorker::PollOnce() {
+  absl::StatusOr<int> acked = RunOnce();
+  if (!acked.ok()) {
+    spdlog::warn("{}: poll ended early, will retry: {}", name_, acked.status().ToString());
   }
+  return acked.ok() && *acked >= consumer_.batch_size();
 }
 
 }  // namespace events::integrations

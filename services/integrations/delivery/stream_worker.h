@@ -1,14 +1,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace prometheus {
 class Counter;
@@ -64,7 +63,8 @@ class StreamWorker {
   void Stop();
 
  private:
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   const std::string name_;
   events::bus::Consumer& consumer_;
@@ -72,11 +72,7 @@ class StreamWorker {
   const StreamWorkerOptions options_;
   prometheus::Counter* const errors_;
   std::mutex run_mu_;
-  std::mutex lifecycle_mu_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::integrations

@@ -28,7 +28,11 @@ const std::string& EventChangedType() {
 
 FactsProjector::FactsProjector(events::bus::Consumer& consumer, FactsWriter& writer,
                                Options options, Counters counters)
-    : consumer_(consumer), writer_(writer), options_(options), counters_(counters) {}
+    : consumer_(consumer),
+      writer_(writer),
+      options_(options),
+      counters_(counters),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 FactsProjector::~FactsProjector() { Stop(); }
 
@@ -105,40 +109,18 @@ absl::StatusOr<FactsProjector::Outcome> FactsProjector::Handle(
   return Outcome::kAcked;
 }
 
-void FactsProjector::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
-}
+void FactsProjector::Start() { loop_.Start(); }
 
-void FactsProjector::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void FactsProjector::Stop() { loop_.Stop(); }
 
-void FactsProjector::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> acked = RunOnce();
-    if (!acked.ok()) {
-      spdlog::warn("facts projector: poll failed, will retry: {}", acked.status().ToString());
-    }
-    lock.lock();
-    // More is waiting after a full poll; otherwise pace the polling, so that a busy stream
-    // is read in large batches rather than one entry at a time.
-    if (acked.ok() && *acked >= consumer_.batch_size()) continue;
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool FactsProjector::PollOnce() {
+  absl::StatusOr<int> acked = RunOnce();
+  if (!acked.ok()) {
+    spdlog::warn("facts projector: poll failed, will retry: {}", acked.status().ToString());
   }
+  // More is waiting after a full poll; otherwise pace the polling, so that a busy stream
+  // is read in large batches rather than one entry at a time.
+  return acked.ok() && *acked >= consumer_.batch_size();
 }
 
 }  // namespace events::registration

@@ -1,11 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace prometheus {
 class Counter;
@@ -70,19 +69,16 @@ class FactsProjector {
   // What became of one delivery.
   enum class Outcome { kAcked, kLeftPending };
   absl::StatusOr<Outcome> Handle(const events::bus::Delivery& delivery);
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
   static void Count(prometheus::Counter* counter);
 
   events::bus::Consumer& consumer_;
   FactsWriter& writer_;
   const Options options_;
   const Counters counters_;
-  std::mutex run_mu_;        // serialises RunOnce: bus::Consumer is not thread-safe
-  std::mutex lifecycle_mu_;  // serialises Start and Stop; held while joining
-  std::thread thread_;       // guarded by lifecycle_mu_
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  std::mutex run_mu_;   // serialises RunOnce: bus::Consumer is not thread-safe
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::registration

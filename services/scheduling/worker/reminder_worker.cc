@@ -10,7 +10,11 @@ namespace events::scheduling {
 
 ReminderWorker::ReminderWorker(EventStore& store, const Clock& clock, Options options,
                                Counters counters)
-    : store_(store), clock_(clock), options_(options), counters_(counters) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      counters_(counters),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
 
 ReminderWorker::~ReminderWorker() { Stop(); }
 
@@ -24,36 +28,19 @@ absl::StatusOr<int> ReminderWorker::RunOnce() {
   return fired;
 }
 
-void ReminderWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
-}
+void ReminderWorker::Start() { loop_.Start(); }
 
-void ReminderWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void ReminderWorker::Stop() { loop_.Stop(); }
 
-void ReminderWorker::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    absl::StatusOr<int> fired = RunOnce();
-    if (!fired.ok()) {
-      spdlog::warn("reminder worker could not fire due reminders, will retry: {}",
-                   fired.status().ToString());
-    } else if (*fired > 0) {
-      spdlog::info("reminder worker fired {} reminder(s)", *fired);
-    }
-    lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+bool ReminderWorker::PollOnce() {
+  absl::StatusOr<int> fired = RunOnce();
+  if (!fired.ok()) {
+    spdlog::warn("reminder worker could not fire due reminders, will retry: {}",
+                 fired.status().ToString());
+  } else if (*fired > 0) {
+    spdlog::info("reminder worker fired {} reminder(s)", *fired);
   }
+  return false;
 }
 
 }  // namespace events::scheduling

@@ -1,11 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
 
 namespace prometheus {
 class Counter;
@@ -46,16 +44,14 @@ class ReminderWorker {
   void Stop();
 
  private:
-  void Loop();
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
 
   EventStore& store_;
   const Clock& clock_;
   Options options_;
   Counters counters_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PollingThread loop_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::scheduling
