@@ -26,8 +26,9 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id
   context.AddMetadata("authorization", authorization_);
   grpc::Status status = stub_->GetEvent(&context, request, &event);
   if (!status.ok()) {
-    return events::rpc::PeerCallFailed(
-        status, {"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_}, "GetEvent");
+    events::rpc::Peer peer{"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_};
+    peer.credential = "accessibility's service key (EVENTS_SERVICE_KEY)";
+    return events::rpc::PeerCallFailed(status, peer, "GetEvent");
   }
   EventFacts f;
   f.event_id = event.id();

@@ -7,37 +7,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/rpc/peer_call.h"
-#include "common/rpc/status.h"
 #include "common/time/local_time.h"
 
 namespace events::feedback {
 namespace {
 
-// A failed call, never blamed on feedback's caller: transport trouble and deadlines are
-// UNAVAILABLE (a retry may work), with where the peer was expected and what to set; the
-// peer refusing feedback itself (UNAUTHENTICATED, PERMISSION_DENIED) is INTERNAL with a
-// message for the operator, since the caller can do nothing about it; other statuses (such
-// as NOT_FOUND for an unknown token or event) are the peer's answer and pass through.
+// A failed call to `peer_name` (common/rpc/peer_call.h: never blamed on feedback's caller).
 // `credential` names what feedback presents to the peer ("" for nothing).
 absl::Status Failed(const grpc::Status& status, const char* peer_name, const char* method,
                     const PeerOptions& peer, const char* credential) {
-  const grpc::StatusCode code = status.error_code();
-  if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    // Always UNAVAILABLE here, the deadline included: the peer's trouble, not the caller's.
-    return absl::UnavailableError(
-        events::rpc::PeerCallFailed(status, {peer_name, peer.address, peer.variable, peer.deadline},
-                                    method)
-            .message());
-  }
-  if (code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED) {
-    const std::string what = *credential != '\0'
-                                 ? absl::StrCat("feedback's ", credential, " was refused by ")
-                                 : std::string("feedback's call was refused by ");
-    return absl::InternalError(absl::StrCat(
-        what, peer_name, " at ", peer.address, " (", method, ": ", status.error_message(),
-        "); this is a configuration problem of the service, not of the request"));
-  }
-  return events::rpc::FromGrpcStatus(status);
+  events::rpc::Peer p{peer_name, peer.address, peer.variable, peer.deadline};
+  if (*credential != '\0') p.credential = absl::StrCat("feedback's ", credential);
+  return events::rpc::PeerCallFailed(status, p, method);
 }
 
 }  // namespace

@@ -23,20 +23,24 @@ void GrpcEventDirectory::Prepare(grpc::ClientContext& context,
   context.AddMetadata("authorization", authorization);
 }
 
-absl::Status GrpcEventDirectory::Failed(const grpc::Status& status, const char* method) const {
-  return events::rpc::PeerCallFailed(
-      status, {"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_}, method);
+absl::Status GrpcEventDirectory::Failed(const grpc::Status& status, const char* method,
+                                        bool forwarded) const {
+  events::rpc::Peer peer{"scheduling", address_, "EVENTS_SCHEDULING_ADDR", deadline_};
+  peer.credential = "registration's service key (EVENTS_SERVICE_KEY)";
+  peer.forwards_callers_credentials = forwarded;
+  return events::rpc::PeerCallFailed(status, peer, method);
 }
 
 absl::StatusOr<events::v1::Event> GrpcEventDirectory::Get(const std::string& event_id,
-                                                          const std::string& authorization) {
+                                                          const std::string& authorization,
+                                                          bool forwarded) {
   events::v1::GetEventRequest request;
   request.set_event_id(event_id);
   events::v1::Event event;
   grpc::ClientContext context;
   Prepare(context, authorization);
   grpc::Status status = stub_->GetEvent(&context, request, &event);
-  if (!status.ok()) return Failed(status, "GetEvent");
+  if (!status.ok()) return Failed(status, "GetEvent", forwarded);
   return event;
 }
 
@@ -48,7 +52,7 @@ absl::StatusOr<events::v1::Event> GrpcEventDirectory::GetAsService(const std::st
         "no service key for calls to scheduling: issue a key with the service role and give "
         "it to the registration service");
   }
-  return Get(event_id, service_authorization_);
+  return Get(event_id, service_authorization_, /*forwarded=*/false);
 }
 
 absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id) {
@@ -74,7 +78,7 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::SetCapacity(const std::string& ev
   for (int attempt = 0; attempt <= kMaxRetries; ++attempt) {
     // Read with the organiser's own header: they see their full view (join link, contact),
     // so the update below writes back exactly what is there, with only the capacity changed.
-    absl::StatusOr<events::v1::Event> current = Get(event_id, authorization);
+    absl::StatusOr<events::v1::Event> current = Get(event_id, authorization, /*forwarded=*/true);
     if (!current.ok()) return current.status();
 
     events::v1::UpdateEventRequest request;
@@ -87,7 +91,7 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::SetCapacity(const std::string& ev
     Prepare(context, authorization);
     grpc::Status status = stub_->UpdateEvent(&context, request, &updated);
     if (status.ok()) return FactsFromEvent(updated);
-    last = Failed(status, "UpdateEvent");
+    last = Failed(status, "UpdateEvent", /*forwarded=*/true);
     if (!absl::IsAborted(last)) return last;
   }
   return last;

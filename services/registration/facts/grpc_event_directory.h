@@ -20,10 +20,11 @@ namespace events::registration {
 // included); SetCapacity passes on the organiser's own "authorization" header, so scheduling
 // decides what they may change. Every call has `deadline`. Thread-safe (the stub is).
 //
-// Errors: scheduling's status, code and message unchanged (common/rpc/status.h), except
-// UNAVAILABLE and DEADLINE_EXCEEDED, whose message names the address and the variable to
-// set; FAILED_PRECONDITION when no service key was given; UNAUTHENTICATED from SetCapacity
-// when the authorization to forward is empty.
+// Errors (common/rpc/peer_call.h): scheduling unreachable or too slow is UNAVAILABLE, naming
+// the address and the variable to set; scheduling refusing the service key is INTERNAL;
+// other statuses, and refusals of the organiser's forwarded key, pass through unchanged;
+// FAILED_PRECONDITION when no service key was given; UNAUTHENTICATED from SetCapacity when
+// the authorization to forward is empty.
 class GrpcEventDirectory final : public EventDirectory {
  public:
   // `address` is only used in messages ("is scheduling running at <address>?"); leave it
@@ -42,14 +43,16 @@ class GrpcEventDirectory final : public EventDirectory {
   static constexpr int kMaxRetries = 3;
 
  private:
-  // GetEvent with the given authorization header value.
+  // GetEvent with the given authorization header value: the service key, or the caller's
+  // own (`forwarded`).
   absl::StatusOr<events::v1::Event> Get(const std::string& event_id,
-                                        const std::string& authorization);
+                                        const std::string& authorization, bool forwarded);
   absl::StatusOr<events::v1::Event> GetAsService(const std::string& event_id);
   // Prepares a call: the deadline and the authorization header.
   void Prepare(grpc::ClientContext& context, const std::string& authorization) const;
-  // Maps a failed call, adding where scheduling was expected for transport errors.
-  absl::Status Failed(const grpc::Status& status, const char* method) const;
+  // Maps a failed call (rpc::PeerCallFailed): a refusal of the service key is INTERNAL, a
+  // refusal of the organiser's `forwarded` key passes through.
+  absl::Status Failed(const grpc::Status& status, const char* method, bool forwarded) const;
 
   const std::unique_ptr<events::v1::SchedulingService::Stub> stub_;
   const std::string service_authorization_;  // "Bearer <service key>", or "" if none

@@ -19,11 +19,12 @@ TEST(PeerCallTest, UnreachableSaysWhereAndWhatToSet) {
             "host:port");
 }
 
-TEST(PeerCallTest, ADeadlineKeepsItsCodeAndSaysHowLongItWaited) {
+TEST(PeerCallTest, ADeadlineIsUnavailableAndSaysHowLongItWaited) {
   absl::Status s =
       PeerCallFailed(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"),
                      kScheduling, "UpdateEvent");
-  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
+  // The peer was too slow; the caller's own deadline did not pass, and a retry may work.
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(absl::StrContains(s.message(), "did not answer within 2000 ms (UpdateEvent:"));
   EXPECT_TRUE(absl::StrContains(s.message(), "EVENTS_SCHEDULING_ADDR"));
 }
@@ -34,6 +35,34 @@ TEST(PeerCallTest, ThePeersOwnAnswersPassThrough) {
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "event ev_1 not found");
   EXPECT_TRUE(PeerCallFailed(grpc::Status::OK, kScheduling, "GetEvent").ok());
+}
+
+TEST(PeerCallTest, ARefusedServiceKeyIsInternalAndNamesTheKey) {
+  Peer peer = kScheduling;
+  peer.credential = "registration's service key (EVENTS_SERVICE_KEY)";
+  for (grpc::StatusCode code :
+       {grpc::StatusCode::UNAUTHENTICATED, grpc::StatusCode::PERMISSION_DENIED}) {
+    absl::Status s = PeerCallFailed(grpc::Status(code, "unknown key"), peer, "GetEvent");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
+    EXPECT_EQ(s.message(),
+              "registration's service key (EVENTS_SERVICE_KEY) was refused by scheduling at "
+              "10.0.0.5:50051 (GetEvent: unknown key); this is a configuration problem of the "
+              "service, not of the request");
+  }
+  peer.credential = "";
+  EXPECT_TRUE(absl::StartsWith(
+      PeerCallFailed(grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "no"), peer, "GetEvent")
+          .message(),
+      "the call was refused by scheduling"));
+}
+
+TEST(PeerCallTest, ARefusalOfTheCallersOwnForwardedKeyPassesThrough) {
+  Peer peer = kScheduling;
+  peer.forwards_callers_credentials = true;
+  absl::Status s = PeerCallFailed(
+      grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not your event"), peer, "UpdateEvent");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "not your event");
 }
 
 TEST(PeerCallTest, AnUnsetAddressIsCalledTheConfiguredOne) {

@@ -41,6 +41,7 @@ class FakeScheduling final : public events::v1::SchedulingService::Service {
                         events::v1::Event* resp) override {
     std::unique_lock<std::mutex> lock(mu_);
     Record(*ctx, "GetEvent");
+    if (refuse_ != grpc::StatusCode::OK) return grpc::Status(refuse_, "key not accepted");
     if (hang_) {
       released_.wait_for(lock, std::chrono::seconds(10), [this] { return !hang_; });
     }
@@ -55,6 +56,7 @@ class FakeScheduling final : public events::v1::SchedulingService::Service {
                            events::v1::Event* resp) override {
     std::lock_guard<std::mutex> lock(mu_);
     Record(*ctx, "UpdateEvent");
+    if (refuse_ != grpc::StatusCode::OK) return grpc::Status(refuse_, "key not accepted");
     expected_versions_.push_back(req->expected_version());
     if (concurrent_changes_ > 0) {
       // Someone else changed it between our read and our write.
@@ -73,6 +75,11 @@ class FakeScheduling final : public events::v1::SchedulingService::Service {
   void ConcurrentChanges(int n) {
     std::lock_guard<std::mutex> lock(mu_);
     concurrent_changes_ = n;
+  }
+  // Every call is answered with `code` (as scheduling does for a key it does not accept).
+  void Refuse(grpc::StatusCode code) {
+    std::lock_guard<std::mutex> lock(mu_);
+    refuse_ = code;
   }
   void Hang(bool on) {
     {
@@ -118,6 +125,7 @@ class FakeScheduling final : public events::v1::SchedulingService::Service {
   std::condition_variable released_;
   events::v1::Event event_;
   int concurrent_changes_ = 0;
+  grpc::StatusCode refuse_ = grpc::StatusCode::OK;
   bool hang_ = false;
   std::vector<std::string> calls_;
   std::vector<std::string> authorizations_;
@@ -226,13 +234,37 @@ TEST_F(GrpcEventDirectoryUnitTest, SetCapacityNeedsTheOrganiserHeader) {
   EXPECT_TRUE(fake_.calls().empty());
 }
 
-TEST_F(GrpcEventDirectoryUnitTest, ASlowSchedulingIsDeadlineExceededWithAHint) {
+TEST_F(GrpcEventDirectoryUnitTest, SchedulingRefusingTheServiceKeyIsInternalNotTheCallersFault) {
+  fake_.Refuse(grpc::StatusCode::UNAUTHENTICATED);
+  auto directory = Directory("evk_service");
+  absl::StatusOr<EventFacts> facts = directory->Fetch(kEventId);
+  EXPECT_EQ(facts.status().code(), absl::StatusCode::kInternal) << facts.status();
+  EXPECT_THAT(facts.status().message(),
+              HasSubstr("registration's service key (EVENTS_SERVICE_KEY) was refused by "
+                        "scheduling at " +
+                        address_ + " (GetEvent: key not accepted)"));
+  EXPECT_THAT(facts.status().message(), HasSubstr("configuration problem of the service"));
+
+  fake_.Refuse(grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(directory->JoinLink(kEventId).status().code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(GrpcEventDirectoryUnitTest, SchedulingRefusingTheOrganisersKeyIsTheOrganisersAnswer) {
+  fake_.Refuse(grpc::StatusCode::PERMISSION_DENIED);
+  auto directory = Directory("evk_service");
+  absl::StatusOr<EventFacts> facts = directory->SetCapacity(kEventId, 60, "Bearer evk_other_org");
+  EXPECT_EQ(facts.status().code(), absl::StatusCode::kPermissionDenied) << facts.status();
+  EXPECT_EQ(facts.status().message(), "key not accepted");
+}
+
+TEST_F(GrpcEventDirectoryUnitTest, ASlowSchedulingIsUnavailableWithAHint) {
   fake_.Hang(true);
   auto directory = Directory("evk_service", std::chrono::milliseconds(200));
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<EventFacts> facts = directory->Fetch(kEventId);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
-  EXPECT_EQ(facts.status().code(), absl::StatusCode::kDeadlineExceeded) << facts.status();
+  // UNAVAILABLE, not DEADLINE_EXCEEDED: the caller's own deadline has not passed.
+  EXPECT_EQ(facts.status().code(), absl::StatusCode::kUnavailable) << facts.status();
   EXPECT_THAT(facts.status().message(), HasSubstr(address_));
   EXPECT_THAT(facts.status().message(), HasSubstr("200 ms"));
   EXPECT_THAT(facts.status().message(), HasSubstr("EVENTS_SCHEDULING_ADDR"));
