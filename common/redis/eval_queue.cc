@@ -1,7 +1,11 @@
 #include "common/redis/eval_queue.h"
 
+#include <hiredis/hiredis.h>
+
 #include <algorithm>
 #include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace events::redis {
 
@@ -36,10 +40,8 @@ void EvalQueue::Eval(std::vector<std::string> args, Done done) {
 void EvalQueue::Send() {
   const size_t max_batch = std::max<size_t>(1, options_.max_batch);
   std::vector<Call> batch;
-  std::vector<std::vector<std::string>> arg_lists;
   for (;;) {
     batch.clear();
-    arg_lists.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -49,16 +51,94 @@ void EvalQueue::Send() {
         queue_.pop_front();
       }
     }
-    arg_lists.reserve(batch.size());
-    for (Call& call : batch) arg_lists.push_back(std::move(call.args));
-    absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-        redis_.EvalMany(script_, arg_lists);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!replies.ok()) {
-        batch[i].done(replies.status());
-      } else {
-        batch[i].done(std::move((*replies)[i]));
+    if (options_.shared_args > 0) {
+      RunGrouped(batch);
+    } else {
+      Run(batch);
+    }
+  }
+}
+
+void EvalQueue::Run(std::vector<Call>& batch) {
+  std::vector<std::vector<std::string>> arg_lists;
+  arg_lists.reserve(batch.size());
+  for (Call& call : batch) arg_lists.push_back(std::move(call.args));
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
+      redis_.EvalMany(script_, arg_lists);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!replies.ok()) {
+      batch[i].done(replies.status());
+    } else {
+      batch[i].done(std::move((*replies)[i]));
+    }
+  }
+}
+
+void EvalQueue::RunGrouped(std::vector<Call>& batch) {
+  const size_t shared = options_.shared_args;
+  const size_t max_group = std::max<size_t>(1, options_.max_group);
+  // Each group: the calls (indexes into batch, in queue order); the arguments of a call that
+  // has fewer than `shared` arguments, or a different number than its group's first, start a
+  // group of their own.
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const std::vector<std::string>& args = batch[i].args;
+    bool placed = false;
+    for (std::vector<size_t>& group : groups) {
+      const std::vector<std::string>& first = batch[group.front()].args;
+      if (group.size() < max_group && args.size() >= shared && first.size() == args.size() &&
+          std::equal(args.begin(), args.begin() + shared, first.begin())) {
+        group.push_back(i);
+        placed = true;
+        break;
       }
+    }
+    if (!placed) groups.push_back({i});
+  }
+
+  std::vector<std::vector<std::string>> arg_lists;
+  arg_lists.reserve(groups.size());
+  for (const std::vector<size_t>& group : groups) {
+    std::vector<std::string>& first = batch[group.front()].args;
+    const size_t own = first.size() >= shared ? first.size() - shared : 0;
+    std::vector<std::string> args;
+    args.reserve(shared + 1 + own * group.size());
+    const size_t n_shared = std::min(shared, first.size());
+    for (size_t k = 0; k < n_shared; ++k) args.push_back(std::move(first[k]));
+    args.push_back(std::to_string(group.size()));
+    for (size_t i : group) {
+      std::vector<std::string>& call = batch[i].args;
+      for (size_t k = n_shared; k < call.size(); ++k) args.push_back(std::move(call[k]));
+    }
+    arg_lists.push_back(std::move(args));
+  }
+
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
+      redis_.EvalMany(script_, arg_lists);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const std::vector<size_t>& group = groups[g];
+    absl::Status failed;
+    if (!replies.ok()) {
+      failed = replies.status();
+    } else if (!(*replies)[g].ok()) {
+      failed = (*replies)[g].status();
+    } else if ((*(*replies)[g])->type != REDIS_REPLY_ARRAY ||
+               (*(*replies)[g])->elements != group.size()) {
+      failed = absl::InternalError(absl::StrCat("the script ", script_.name(), " answered ",
+                                                group.size(),
+                                                " grouped calls with something else than an "
+                                                "array of as many replies"));
+    }
+    if (!failed.ok()) {
+      for (size_t i : group) batch[i].done(failed);
+      continue;
+    }
+    redisReply* all = (*replies)[g]->get();
+    for (size_t k = 0; k < group.size(); ++k) {
+      // Each caller owns its element; the array frees the elements left (none).
+      ReplyPtr own(all->element[k]);
+      all->element[k] = nullptr;
+      batch[group[k]].done(std::move(own));
     }
   }
 }

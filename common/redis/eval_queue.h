@@ -21,6 +21,14 @@ namespace events::redis {
 // thread per call waits for Redis). Each EVALSHA is still atomic on its own, in queue order
 // per sender.
 //
+// Grouping (Options::shared_args > 0): calls whose first `shared_args` arguments are equal
+// (say, the keys of one event) and that are queued together travel as ONE EVALSHA, so the
+// script runs once for the group: ARGV is the shared arguments, then the number of calls N,
+// then each call's own arguments in queue order (every call of a group has as many). The
+// script must answer an array of N replies, the i-th for the i-th call; each caller gets
+// its own. A script error, or a reply that is not such an array, fails every call of the
+// group (the script may have run for some of them, as with any failed round trip).
+//
 // Callbacks must be quick and must not block (hand longer work to another thread). The
 // destructor runs everything already queued, then stops; Eval after that answers
 // UNAVAILABLE. Thread-safe.
@@ -32,6 +40,11 @@ class EvalQueue {
     int senders = 2;
     // The most calls in one pipeline.
     size_t max_batch = 128;
+    // 0: every call is its own EVALSHA. Otherwise calls that share their first
+    // `shared_args` arguments are grouped into one (see above).
+    size_t shared_args = 0;
+    // The most calls in one group.
+    size_t max_group = 64;
   };
 
   // `redis` and `script` must outlive the queue.
@@ -50,6 +63,10 @@ class EvalQueue {
     Done done;
   };
   void Send();
+  // Sends `batch` as one pipeline and answers every call.
+  void Run(std::vector<Call>& batch);
+  // The same, one EVALSHA per group of calls with the same shared arguments.
+  void RunGrouped(std::vector<Call>& batch);
 
   RedisClient& redis_;
   const LuaScript& script_;

@@ -1,6 +1,7 @@
 #include "services/registration/store/redis_registration_store.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -111,10 +112,9 @@ std::string RegisteredEventBase(const NewRegistration& reg) {
   return base.SerializeAsString();
 }
 
-// The register script's answer (ARGV and replies documented in lua/register.lua).
-absl::StatusOr<RegisterResult> ParseRegisterReply(absl::StatusOr<redis::ReplyPtr> reply) {
-  if (!reply.ok()) return reply.status();
-  const redisReply& x = **reply;
+// The register script's answer for one registration (ARGV and replies documented in
+// lua/register.lua).
+absl::StatusOr<RegisterResult> ParseRegisterReply(const redisReply& x) {
   const std::string kind = Reply0(x);
   RegisterResult out;
   if (kind == "ok") {
@@ -165,8 +165,10 @@ RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const 
                                                Options options)
     : redis_(redis), keys_(keys), options_(options) {
   if (options_.register_senders > 0) {
-    register_queue_ = std::make_unique<redis::EvalQueue>(
-        redis_, RegisterScript(), redis::EvalQueue::Options{options_.register_senders});
+    redis::EvalQueue::Options queue;
+    queue.senders = options_.register_senders;
+    queue.shared_args = kRegisterSharedArgs;
+    register_queue_ = std::make_unique<redis::EvalQueue>(redis_, RegisterScript(), queue);
   }
 }
 
@@ -191,19 +193,55 @@ std::vector<std::string> RedisRegistrationStore::ScriptArgs(const std::string& e
 std::vector<std::string> RedisRegistrationStore::RegisterArgs(const NewRegistration& reg,
                                                               int64_t now_ms) const {
   const Registration& r = reg.registration;
-  std::vector<std::string> args = ScriptArgs(r.event_id(), now_ms);
-  args.insert(args.end(), {r.id(), r.SerializeAsString(), reg.email_normalised, reg.token_hash,
-                           r.pool(), absl::StrCat(reg.places), reg.marketing_opt_in ? "1" : "0",
-                           absl::StrCat(reg.settings_version), reg.idempotency_hash,
-                           reg.fingerprint, reg.encrypted_token, reg.client_address,
-                           absl::StrCat(reg.limit_per_address_per_minute),
+  const std::string& event_id = r.event_id();
+  // The event's arguments (kRegisterSharedArgs), then the registration's own.
+  std::vector<std::string> args = {EventPrefix(event_id), RegistrationPrefix(event_id),
+                                   keys_.Stream(keys_.PartitionOf(event_id)),
+                                   absl::StrCat(options_.stream_maxlen), event_id};
+  args.insert(args.end(), {absl::StrCat(now_ms), r.id(), r.SerializeAsString(),
+                           reg.email_normalised, reg.token_hash, r.pool(), absl::StrCat(reg.places),
+                           reg.marketing_opt_in ? "1" : "0", absl::StrCat(reg.settings_version),
+                           reg.idempotency_hash, reg.fingerprint, reg.encrypted_token,
+                           reg.client_address, absl::StrCat(reg.limit_per_address_per_minute),
                            absl::StrCat(reg.limit_per_event_per_second), RegisteredEventBase(reg)});
   return args;
 }
 
 absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistration& reg,
                                                                 int64_t now_ms) {
-  return ParseRegisterReply(redis_.Eval(RegisterScript(), {}, RegisterArgs(reg, now_ms)));
+  absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> group = RegisterGroup({reg}, now_ms);
+  if (!group.ok()) return group.status();
+  return std::move(group->front());
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RedisRegistrationStore::RegisterGroup(
+    const std::vector<NewRegistration>& regs, int64_t now_ms) {
+  std::vector<absl::StatusOr<RegisterResult>> out;
+  if (regs.empty()) return out;
+  // The shared arguments once, the count, then each registration's own (lua/register.lua).
+  std::vector<std::string> args;
+  for (size_t i = 0; i < regs.size(); ++i) {
+    std::vector<std::string> own = RegisterArgs(regs[i], now_ms);
+    if (i == 0) {
+      args.assign(own.begin(), own.begin() + kRegisterSharedArgs);
+      args.push_back(absl::StrCat(regs.size()));
+    } else if (!std::equal(args.begin(), args.begin() + kRegisterSharedArgs, own.begin())) {
+      return absl::InvalidArgumentError(
+          "RegisterGroup: every registration of a group must be for the same event");
+    }
+    args.insert(args.end(), std::make_move_iterator(own.begin() + kRegisterSharedArgs),
+                std::make_move_iterator(own.end()));
+  }
+  absl::StatusOr<redis::ReplyPtr> reply = redis_.Eval(RegisterScript(), {}, args);
+  if (!reply.ok()) return reply.status();
+  if (redis::ArraySize(**reply) != regs.size()) {
+    return Unexpected("the register script", "not one reply per registration");
+  }
+  out.reserve(regs.size());
+  for (size_t i = 0; i < regs.size(); ++i) {
+    out.push_back(ParseRegisterReply(redis::ArrayAt(**reply, i)));
+  }
+  return out;
 }
 
 void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t now_ms,
@@ -214,7 +252,11 @@ void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t n
   }
   register_queue_->Eval(RegisterArgs(reg, now_ms),
                         [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
-                          done(ParseRegisterReply(std::move(reply)));
+                          if (!reply.ok()) {
+                            done(reply.status());
+                          } else {
+                            done(ParseRegisterReply(**reply));
+                          }
                         });
 }
 

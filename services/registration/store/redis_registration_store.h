@@ -20,9 +20,17 @@ class RedisRegistrationStore final : public RegistrationStore {
   RedisRegistrationStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
                          Options options);
 
+  // A group of one (RegisterGroup).
   absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) override;
-  // Queued and pipelined with other registrations (redis::EvalQueue); `done` runs on a
-  // sender thread.
+  // Registers `regs`, all for one event, in one call of the register script, in order:
+  // what RegisterAsync does with the registrations for one event that are queued together.
+  // One answer per registration, in the same order; each is what Register would have
+  // answered at that point. INVALID_ARGUMENT when they are not all for one event.
+  absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RegisterGroup(
+      const std::vector<NewRegistration>& regs, int64_t now_ms);
+  // Queued and pipelined with other registrations (redis::EvalQueue); the ones for one
+  // event that are queued together run as one register script call, in queue order. `done`
+  // runs on a sender thread.
   void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) override;
   absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                       const std::string& registration_id, ChangeAction action,
@@ -54,6 +62,9 @@ class RedisRegistrationStore final : public RegistrationStore {
   std::vector<std::string> ScriptArgs(const std::string& event_id, int64_t now_ms) const;
 
  private:
+  // The register script's arguments shared by every registration of an event (B, R,
+  // stream, maxlen, event id); RegisterArgs puts them first, then the registration's own.
+  static constexpr size_t kRegisterSharedArgs = 5;
   std::vector<std::string> RegisterArgs(const NewRegistration& reg, int64_t now_ms) const;
 
   events::redis::RedisClient& redis_;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -113,6 +114,96 @@ TEST_F(EvalQueueTest, ManyCallersEachGetTheirOwnAnswerOnce) {
   std::vector<std::string> list = List();
   EXPECT_EQ(std::set<std::string>(list.begin(), list.end()).size(),
             static_cast<size_t>(kThreads * kPerThread));
+}
+
+// Grouped calls: ARGV[1] the group's list, ARGV[2] N, then each call's value. Appends the
+// values in order and answers each call {its value, N, the list's length after it}; a value
+// "fail" fails the whole group before anything is written, "odd" answers a bare number.
+const LuaScript& GroupScript() {
+  static const LuaScript* script = new LuaScript("test_group", R"lua(
+local n = tonumber(ARGV[2])
+for i = 1, n do
+  if ARGV[2 + i] == 'fail' then return redis.error_reply('ERR_REFUSED a group of ' .. n) end
+  if ARGV[2 + i] == 'odd' then return 7 end
+end
+local out = {}
+for i = 1, n do
+  out[i] = {ARGV[2 + i], n, redis.call('RPUSH', ARGV[1], ARGV[2 + i])}
+end
+return out
+)lua");
+  return *script;
+}
+
+TEST_F(EvalQueueTest, CallsQueuedTogetherRunAsOneScriptPerGroupInQueueOrder) {
+  const std::string other = list_ + "-other", bad = list_ + "-bad", odd = list_ + "-odd";
+  struct Answer {
+    std::string value;
+    int64_t n = 0, length = 0;
+    absl::Status status;
+  };
+  std::mutex mu;
+  std::map<std::string, Answer> answers;
+  auto record = [&](const std::string& key) {
+    return [&, key](absl::StatusOr<ReplyPtr> reply) {
+      Answer a;
+      if (reply.ok()) {
+        a.value = AsString(ArrayAt(**reply, 0));
+        a.n = AsInt(ArrayAt(**reply, 1));
+        a.length = AsInt(ArrayAt(**reply, 2));
+      } else {
+        a.status = reply.status();
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      answers[key] = a;
+    };
+  };
+  {
+    EvalQueue::Options options;
+    options.senders = 1;
+    options.shared_args = 1;
+    EvalQueue queue(*redis_, GroupScript(), options);
+    // The one sender is held inside the first call's callback while the rest queue up, so
+    // they all leave in its next pipeline.
+    std::promise<void> inside, release;
+    std::shared_future<void> released = release.get_future().share();
+    queue.Eval({list_, "first"}, [&](absl::StatusOr<ReplyPtr> reply) {
+      record("first")(std::move(reply));
+      inside.set_value();
+      released.wait();
+    });
+    inside.get_future().wait();
+    queue.Eval({list_, "a"}, record("a"));
+    queue.Eval({other, "x"}, record("x"));
+    queue.Eval({list_, "b"}, record("b"));
+    queue.Eval({bad, "ok"}, record("bad-ok"));
+    queue.Eval({bad, "fail"}, record("bad-fail"));
+    queue.Eval({odd, "odd"}, record("odd"));
+    queue.Eval({list_, "c"}, record("c"));
+    release.set_value();
+  }  // the destructor answers everything queued
+  ASSERT_EQ(answers.size(), 8u);
+  EXPECT_EQ(answers["first"].n, 1);
+  // One script for a, b, c, in queue order, each with its own answer.
+  for (const char* v : {"a", "b", "c"}) {
+    ASSERT_TRUE(answers[v].status.ok()) << v << ": " << answers[v].status;
+    EXPECT_EQ(answers[v].value, v);
+    EXPECT_EQ(answers[v].n, 3) << v;
+  }
+  EXPECT_EQ(answers["a"].length, 2);
+  EXPECT_EQ(answers["c"].length, 4);
+  EXPECT_EQ(List(), (std::vector<std::string>{"first", "a", "b", "c"}));
+  EXPECT_EQ(answers["x"].n, 1);
+  EXPECT_EQ(answers["x"].length, 1);
+  // A failing script fails every call of its group, and only those.
+  EXPECT_EQ(answers["bad-ok"].status.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(answers["bad-fail"].status.message().find("ERR_REFUSED a group of 2"),
+            absl::string_view::npos)
+      << answers["bad-fail"].status;
+  // A reply that is not one answer per call fails the group with a message saying so.
+  EXPECT_EQ(answers["odd"].status.code(), absl::StatusCode::kInternal);
+  EXPECT_NE(answers["odd"].status.message().find("array"), absl::string_view::npos)
+      << answers["odd"].status;
 }
 
 TEST_F(EvalQueueTest, UnreachableRedisAnswersUnavailable) {
