@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/bus/event_bus.h"
+#include "common/testing/grpc_service_harness.h"
 #include "events/v1/accessibility.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -46,14 +47,12 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
     reg_options.limit_per_event_per_second = 0;
     registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
                                                            ids_, reg_options);
-    reg_registry_ = std::make_shared<prometheus::Registry>();
     reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
     reg_service_ =
         std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
-    reg_runner_ = Start("registration", reg_service_.get(), reg_registry_, reg_address_);
-    ASSERT_FALSE(HasFailure());
-    reg_stub_ = events::v1::RegistrationService::NewStub(
-        grpc::CreateChannel(reg_address_, grpc::InsecureChannelCredentials()));
+    absl::Status reg_started = reg_server_.Start("registration", {reg_service_.get()});
+    ASSERT_TRUE(reg_started.ok()) << reg_started;
+    reg_stub_ = events::v1::RegistrationService::NewStub(reg_server_.Channel());
 
     // Accessibility, calling both.
     acc_store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
@@ -61,18 +60,15 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
     events_ = std::make_unique<GrpcEventDirectory>(channel_, service_key_, std::chrono::seconds(5),
                                                    address_);
     registrations_ = std::make_unique<GrpcRegistrationDirectory>(
-        grpc::CreateChannel(reg_address_, grpc::InsecureChannelCredentials()),
-        std::chrono::seconds(5), reg_address_);
+        grpc::CreateChannel(reg_server_.address(), grpc::InsecureChannelCredentials()),
+        std::chrono::seconds(5), reg_server_.address());
     desk_ =
         std::make_unique<AccessDesk>(*acc_store_, *events_, *registrations_, cipher_, clock_, ids_);
-    acc_registry_ = std::make_shared<prometheus::Registry>();
     acc_metrics_ = std::make_unique<AccessibilityMetrics>(*acc_registry_);
     acc_service_ = std::make_unique<AccessibilityServiceImpl>(*desk_, *auth_, *acc_metrics_);
-    std::string acc_address;
-    acc_runner_ = Start("accessibility", acc_service_.get(), acc_registry_, acc_address);
-    ASSERT_FALSE(HasFailure());
-    stub_ = AccessibilityService::NewStub(
-        grpc::CreateChannel(acc_address, grpc::InsecureChannelCredentials()));
+    absl::Status acc_started = acc_server_.Start("accessibility", {acc_service_.get()});
+    ASSERT_TRUE(acc_started.ok()) << acc_started;
+    stub_ = AccessibilityService::NewStub(acc_server_.Channel());
 
     // The bootstrap key (organiser_key_) has both roles; this one is an organiser only.
     auto organiser = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kOrganiser}, {},
@@ -83,23 +79,9 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
     MustPublish(event_);
   }
   void TearDown() override {
-    if (acc_runner_) acc_runner_->Shutdown();
-    if (reg_runner_) reg_runner_->Shutdown();
+    acc_server_.Shutdown();
+    reg_server_.Shutdown();
     InProcessSchedulingTest::TearDown();
-  }
-
-  std::unique_ptr<server::ServiceRunner> Start(const std::string& name, grpc::Service* service,
-                                               std::shared_ptr<prometheus::Registry> registry,
-                                               std::string& address) {
-    server::ServerOptions options;
-    options.service_name = name;
-    options.listen_host = "127.0.0.1";
-    auto runner = std::make_unique<server::ServiceRunner>(options, registry);
-    runner->AddService(service);
-    absl::StatusOr<int> port = runner->Start();
-    EXPECT_TRUE(port.ok()) << port.status();
-    address = "127.0.0.1:" + std::to_string(port.ok() ? *port : 0);
-    return runner;
   }
 
   std::string MustRegister(const std::string& email) {
@@ -129,11 +111,10 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
   std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
   std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
   std::unique_ptr<registration::Registrar> registrar_;
-  std::shared_ptr<prometheus::Registry> reg_registry_;
+  std::shared_ptr<prometheus::Registry> reg_registry_ = std::make_shared<prometheus::Registry>();
   std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
   std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
-  std::unique_ptr<server::ServiceRunner> reg_runner_;
-  std::string reg_address_;
+  events::testing::TestServer reg_server_{reg_registry_};
   std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
 
   std::unique_ptr<RedisAccessibilityStore> acc_store_;
@@ -141,10 +122,10 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
   std::unique_ptr<GrpcRegistrationDirectory> registrations_;
   DetailCipher cipher_{{"k1", std::string(32, 'k')}};
   std::unique_ptr<AccessDesk> desk_;
-  std::shared_ptr<prometheus::Registry> acc_registry_;
+  std::shared_ptr<prometheus::Registry> acc_registry_ = std::make_shared<prometheus::Registry>();
   std::unique_ptr<AccessibilityMetrics> acc_metrics_;
   std::unique_ptr<AccessibilityServiceImpl> acc_service_;
-  std::unique_ptr<server::ServiceRunner> acc_runner_;
+  events::testing::TestServer acc_server_{acc_registry_};
   std::unique_ptr<AccessibilityService::Stub> stub_;
   std::string organiser_only_key_, event_;
 };

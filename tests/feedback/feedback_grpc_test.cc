@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 
 #include "common/bus/event_bus.h"
+#include "common/testing/grpc_service_harness.h"
 #include "events/v1/feedback.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -28,21 +29,6 @@ namespace {
 using events::v1::FeedbackService;
 using ::testing::HasSubstr;
 
-// Starts a service on port 0 and returns a channel to it.
-std::shared_ptr<grpc::Channel> Serve(std::unique_ptr<server::ServiceRunner>& runner,
-                                     const char* name, grpc::Service* service,
-                                     std::shared_ptr<prometheus::Registry> registry) {
-  server::ServerOptions options;
-  options.service_name = name;
-  options.listen_host = "127.0.0.1";
-  runner = std::make_unique<server::ServiceRunner>(options, registry);
-  runner->AddService(service);
-  absl::StatusOr<int> port = runner->Start();
-  EXPECT_TRUE(port.ok()) << port.status();
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(port.value_or(0)),
-                             grpc::InsecureChannelCredentials());
-}
-
 class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
  protected:
   void SetUp() override {
@@ -58,12 +44,12 @@ class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
     reg_options.limit_per_event_per_second = 0;
     registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
                                                            ids_, reg_options);
-    reg_registry_ = std::make_shared<prometheus::Registry>();
     reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
     reg_service_ =
         std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
-    auto reg_channel = Serve(reg_runner_, "registration", reg_service_.get(), reg_registry_);
-    reg_stub_ = events::v1::RegistrationService::NewStub(reg_channel);
+    absl::Status reg_started = reg_server_.Start("registration", {reg_service_.get()});
+    EXPECT_TRUE(reg_started.ok()) << reg_started;
+    reg_stub_ = events::v1::RegistrationService::NewStub(reg_server_.Channel());
 
     // Feedback, asking both over gRPC.
     fb_store_ =
@@ -72,22 +58,22 @@ class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
         channel_, service_key_,
         PeerOptions{address_, "EVENTS_SCHEDULING_ADDR", std::chrono::milliseconds(5000)});
     regs_dir_ = std::make_unique<GrpcRegistrationDirectory>(
-        reg_channel,
+        reg_server_.Channel(),
         PeerOptions{"registration", "EVENTS_REGISTRATION_ADDR", std::chrono::milliseconds(5000)});
     FeedbackOptions options;
     options.allow_manual_open = true;
     options.min_group = 2;
     feedback_ =
         std::make_unique<Feedback>(*fb_store_, *events_dir_, *regs_dir_, clock_, ids_, options);
-    fb_registry_ = std::make_shared<prometheus::Registry>();
     fb_metrics_ = std::make_unique<FeedbackMetrics>(*fb_registry_);
     fb_service_ = std::make_unique<FeedbackServiceImpl>(*feedback_, *auth_, *fb_metrics_);
-    fb_stub_ =
-        FeedbackService::NewStub(Serve(fb_runner_, "feedback", fb_service_.get(), fb_registry_));
+    absl::Status fb_started = fb_server_.Start("feedback", {fb_service_.get()});
+    EXPECT_TRUE(fb_started.ok()) << fb_started;
+    fb_stub_ = FeedbackService::NewStub(fb_server_.Channel());
   }
   void TearDown() override {
-    if (fb_runner_) fb_runner_->Shutdown();
-    if (reg_runner_) reg_runner_->Shutdown();
+    fb_server_.Shutdown();
+    reg_server_.Shutdown();
     InProcessSchedulingTest::TearDown();
   }
 
@@ -118,19 +104,19 @@ class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
   std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
   std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
   std::unique_ptr<registration::Registrar> registrar_;
-  std::shared_ptr<prometheus::Registry> reg_registry_;
+  std::shared_ptr<prometheus::Registry> reg_registry_ = std::make_shared<prometheus::Registry>();
   std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
   std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
-  std::unique_ptr<server::ServiceRunner> reg_runner_;
+  events::testing::TestServer reg_server_{reg_registry_};
   std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
   std::unique_ptr<RedisFeedbackStore> fb_store_;
   std::unique_ptr<GrpcEventDirectory> events_dir_;
   std::unique_ptr<GrpcRegistrationDirectory> regs_dir_;
   std::unique_ptr<Feedback> feedback_;
-  std::shared_ptr<prometheus::Registry> fb_registry_;
+  std::shared_ptr<prometheus::Registry> fb_registry_ = std::make_shared<prometheus::Registry>();
   std::unique_ptr<FeedbackMetrics> fb_metrics_;
   std::unique_ptr<FeedbackServiceImpl> fb_service_;
-  std::unique_ptr<server::ServiceRunner> fb_runner_;
+  events::testing::TestServer fb_server_{fb_registry_};
   std::unique_ptr<FeedbackService::Stub> fb_stub_;
 };
 

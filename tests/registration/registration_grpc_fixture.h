@@ -6,7 +6,7 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
-#include "common/server/service_runner.h"
+#include "common/testing/grpc_service_harness.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/registration/server/registration_service.h"
@@ -19,68 +19,54 @@ using events::v1::RegistrationService;
 class RegistrationGrpcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    options_ = events::testing::TestRedisOptions();
-    ASSERT_FALSE(HasFailure());
-    redis_ = std::make_unique<redis::RedisClient>(options_);
-    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
-    key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
-    auth_ = std::make_unique<auth::Authenticator>(*key_store_);
+    absl::Status connected = harness_.Connect();
+    ASSERT_TRUE(connected.ok()) << connected;
+    redis_ = &harness_.redis();
+    keys_ = &harness_.keys();
+    key_store_ = &harness_.key_store();
+    auth_ = &harness_.auth();
     store_ = std::make_unique<RedisRegistrationStore>(*redis_, *keys_,
                                                       RedisRegistrationStore::Options{});
     RegistrarOptions options;
     options.limit_per_address_per_minute = 0;
     options.limit_per_event_per_second = 0;
     registrar_ = std::make_unique<Registrar>(*store_, directory_, clock_, ids_, options);
-    registry_ = std::make_shared<prometheus::Registry>();
-    metrics_ = std::make_unique<RegistrationMetrics>(*registry_);
+    metrics_ = std::make_unique<RegistrationMetrics>(*harness_.registry());
     service_ = std::make_unique<RegistrationServiceImpl>(*registrar_, *auth_, *metrics_);
-    server::ServerOptions server_options;
-    server_options.service_name = "registration";
-    server_options.listen_host = "127.0.0.1";
-    runner_ = std::make_unique<server::ServiceRunner>(server_options, registry_);
-    runner_->AddService(service_.get());
-    auto port = runner_->Start();
-    ASSERT_TRUE(port.ok()) << port.status();
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = RegistrationService::NewStub(channel_);
+    absl::Status started = harness_.Start("registration", {service_.get()});
+    ASSERT_TRUE(started.ok()) << started;
+    stub_ = RegistrationService::NewStub(harness_.Channel());
 
-    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
+    auto boot = harness_.Bootstrap("Riverside Forum");
     ASSERT_TRUE(boot.ok());
-    key_ = boot->key.plaintext;
-    auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Elsewhere Trust");
+    key_ = boot->key;
+    auto other = harness_.Bootstrap("Elsewhere Trust");
     ASSERT_TRUE(other.ok());
-    other_key_ = other->key.plaintext;
+    other_key_ = other->key;
     event_ = ids_.New("ev");
-    directory_.Put(testing::OpenEvent(event_, 1, boot->org.id));
+    directory_.Put(testing::OpenEvent(event_, 1, boot->org_id));
   }
   void TearDown() override {
     stub_.reset();
-    channel_.reset();
-    if (runner_) runner_->Shutdown();
+    harness_.Shutdown();
   }
   std::unique_ptr<grpc::ClientContext> Call(const std::string& key = "") {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!key.empty()) ctx->AddMetadata("authorization", "Bearer " + key);
-    return ctx;
+    return harness_.Call(key);
   }
 
-  redis::RedisOptions options_;
-  std::unique_ptr<redis::RedisClient> redis_;
-  std::unique_ptr<bus::Keyspace> keys_;
-  std::unique_ptr<auth::RedisKeyStore> key_store_;
-  std::unique_ptr<auth::Authenticator> auth_;
-  std::unique_ptr<RedisRegistrationStore> store_;
   testing::FakeEventDirectory directory_;
   FakeClock clock_{testing::kNow};
   IdGenerator ids_{clock_};
+  events::testing::GrpcServiceHarness harness_{clock_, ids_};
+  // Owned by harness_; set by SetUp.
+  redis::RedisClient* redis_ = nullptr;
+  bus::Keyspace* keys_ = nullptr;
+  auth::RedisKeyStore* key_store_ = nullptr;
+  auth::Authenticator* auth_ = nullptr;
+  std::unique_ptr<RedisRegistrationStore> store_;
   std::unique_ptr<Registrar> registrar_;
-  std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<RegistrationMetrics> metrics_;
   std::unique_ptr<RegistrationServiceImpl> service_;
-  std::unique_ptr<server::ServiceRunner> runner_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<RegistrationService::Stub> stub_;
   std::string key_, other_key_, event_;
 };

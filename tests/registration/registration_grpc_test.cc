@@ -6,7 +6,7 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
-#include "common/server/service_runner.h"
+#include "common/testing/grpc_service_harness.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -69,18 +69,13 @@ TEST_F(RegistrationGrpcTest, ThePerAddressLimitCountsForwardedAddressesOnlyFromT
   limited.limit_per_event_per_second = 0;
   Registrar registrar(*store_, directory_, clock_, ids_, limited);
   auto start = [&](const char* trusted_spec, std::unique_ptr<RegistrationServiceImpl>& service,
-                   std::unique_ptr<server::ServiceRunner>& runner) {
+                   events::testing::TestServer& server) {
     auto trusted = rpc::TrustedProxies::Parse(trusted_spec, "REGISTRATION_TRUSTED_PROXIES");
     EXPECT_TRUE(trusted.ok()) << trusted.status();
     service = std::make_unique<RegistrationServiceImpl>(registrar, *auth_, *metrics_, 2, *trusted);
-    server::ServerOptions options;
-    options.listen_host = "127.0.0.1";
-    runner = std::make_unique<server::ServiceRunner>(options, registry_);
-    runner->AddService(service.get());
-    auto port = runner->Start();
-    EXPECT_TRUE(port.ok()) << port.status();
-    return RegistrationService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(port.value_or(0)), grpc::InsecureChannelCredentials()));
+    absl::Status started = server.Start("", {service.get()});
+    EXPECT_TRUE(started.ok()) << started;
+    return RegistrationService::NewStub(server.Channel());
   };
   int person = 100;
   auto register_from = [&](RegistrationService::Stub& stub, const std::string& forwarded) {
@@ -91,8 +86,9 @@ TEST_F(RegistrationGrpcTest, ThePerAddressLimitCountsForwardedAddressesOnlyFromT
   };
 
   std::unique_ptr<RegistrationServiceImpl> proxied_service, direct_service;
-  std::unique_ptr<server::ServiceRunner> proxied_runner, direct_runner;
-  auto proxied = start("127.0.0.0/8", proxied_service, proxied_runner);
+  events::testing::TestServer proxied_server(harness_.registry());
+  events::testing::TestServer direct_server(harness_.registry());
+  auto proxied = start("127.0.0.0/8", proxied_service, proxied_server);
   EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::OK);
   EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::OK);
   EXPECT_EQ(register_from(*proxied, "198.51.100.1"), grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -103,12 +99,12 @@ TEST_F(RegistrationGrpcTest, ThePerAddressLimitCountsForwardedAddressesOnlyFromT
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 
   // Not trusted: the header is ignored and the peer (127.0.0.1) is the client.
-  auto direct = start("10.0.0.0/8", direct_service, direct_runner);
+  auto direct = start("10.0.0.0/8", direct_service, direct_server);
   EXPECT_EQ(register_from(*direct, "203.0.113.1"), grpc::StatusCode::OK);
   EXPECT_EQ(register_from(*direct, "203.0.113.2"), grpc::StatusCode::OK);
   EXPECT_EQ(register_from(*direct, "203.0.113.3"), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  proxied_runner->Shutdown();
-  direct_runner->Shutdown();
+  proxied_server.Shutdown();
+  direct_server.Shutdown();
 }
 
 TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {

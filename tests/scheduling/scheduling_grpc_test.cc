@@ -8,8 +8,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
-#include "common/server/service_runner.h"
-#include "common/testing/redis_for_test.h"
+#include "common/testing/grpc_service_harness.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "events/v1/scheduling.grpc.pb.h"
@@ -34,45 +33,28 @@ using testing::Webinar;
 class SchedulingGrpcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    options_ = events::testing::TestRedisOptions();
-    ASSERT_FALSE(HasFailure());
-    redis_ = std::make_unique<redis::RedisClient>(options_);
-    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
-    key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
-    auth_ = std::make_unique<auth::Authenticator>(*key_store_);
-    store_ = std::make_unique<RedisEventStore>(*redis_, *keys_, RedisEventStore::Options{});
+    absl::Status connected = harness_.Connect();
+    ASSERT_TRUE(connected.ok()) << connected;
+    store_ = std::make_unique<RedisEventStore>(harness_.redis(), harness_.keys(),
+                                               RedisEventStore::Options{});
     scheduler_ = std::make_unique<Scheduler>(*store_, clock_, ids_);
-    registry_ = std::make_shared<prometheus::Registry>();
-    metrics_ = std::make_unique<SchedulingMetrics>(*registry_);
-    service_ = std::make_unique<SchedulingServiceImpl>(*scheduler_, *auth_, *metrics_);
-    server::ServerOptions server_options;
-    server_options.service_name = "scheduling";
-    server_options.listen_host = "127.0.0.1";
-    runner_ = std::make_unique<server::ServiceRunner>(server_options, registry_);
-    runner_->AddService(service_.get());
-    auto port = runner_->Start();
-    ASSERT_TRUE(port.ok()) << port.status();
-    stub_ = SchedulingService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
-                                                           grpc::InsecureChannelCredentials()));
+    metrics_ = std::make_unique<SchedulingMetrics>(*harness_.registry());
+    service_ = std::make_unique<SchedulingServiceImpl>(*scheduler_, harness_.auth(), *metrics_);
+    absl::Status started = harness_.Start("scheduling", {service_.get()});
+    ASSERT_TRUE(started.ok()) << started;
+    stub_ = SchedulingService::NewStub(harness_.Channel());
 
-    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
+    auto boot = harness_.Bootstrap("Riverside Forum");
     ASSERT_TRUE(boot.ok()) << boot.status();
-    org_ = boot->org.id;
-    key_ = boot->key.plaintext;
-    auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Elsewhere Trust");
+    org_ = boot->org_id;
+    key_ = boot->key;
+    auto other = harness_.Bootstrap("Elsewhere Trust");
     ASSERT_TRUE(other.ok());
-    other_key_ = other->key.plaintext;
+    other_key_ = other->key;
   }
-  void TearDown() override {
-    if (runner_) runner_->Shutdown();
-  }
+  void TearDown() override { harness_.Shutdown(); }
 
-  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!key.empty()) ctx->AddMetadata("authorization", "Bearer " + key);
-    return ctx;
-  }
+  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) { return harness_.Call(key); }
   events::v1::Event MustCreate(const events::v1::EventDetails& d = Webinar()) {
     events::v1::CreateEventRequest req;
     *req.mutable_details() = d;
@@ -82,19 +64,13 @@ class SchedulingGrpcTest : public ::testing::Test {
     return e;
   }
 
-  redis::RedisOptions options_;
-  std::unique_ptr<redis::RedisClient> redis_;
-  std::unique_ptr<bus::Keyspace> keys_;
-  std::unique_ptr<auth::RedisKeyStore> key_store_;
-  std::unique_ptr<auth::Authenticator> auth_;
-  std::unique_ptr<RedisEventStore> store_;
   FakeClock clock_{kNow};
   IdGenerator ids_{clock_};
+  events::testing::GrpcServiceHarness harness_{clock_, ids_};
+  std::unique_ptr<RedisEventStore> store_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<SchedulingMetrics> metrics_;
   std::unique_ptr<SchedulingServiceImpl> service_;
-  std::unique_ptr<server::ServiceRunner> runner_;
   std::unique_ptr<SchedulingService::Stub> stub_;
   std::string org_, key_, other_key_;
 };
@@ -120,7 +96,7 @@ TEST_F(SchedulingGrpcTest, CreateToCancelEmitsDomainEventsInOrder) {
   EXPECT_EQ(out.status(), events::v1::EVENT_STATUS_CANCELLED);
 
   // Read the partition streams as a real consumer group would.
-  bus::Consumer consumer(*redis_, *keys_, {"test-group", "test-consumer"});
+  bus::Consumer consumer(harness_.redis(), harness_.keys(), {"test-group", "test-consumer"});
   ASSERT_TRUE(consumer.EnsureGroups().ok());
   auto deliveries = consumer.Poll();
   ASSERT_TRUE(deliveries.ok()) << deliveries.status();
@@ -208,7 +184,7 @@ TEST_F(SchedulingGrpcTest, CallersAreCheckedOnEveryChange) {
   EXPECT_THAT(empty.error_message(), HasSubstr("event_id"));
 
   // An integration key may read its organisation's events, never change them.
-  auto reader = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
+  auto reader = auth::IssueKey(harness_.key_store(), ids_, clock_, org_, {auth::Role::kIntegration},
                                {"events:read"}, "mailing tool");
   ASSERT_TRUE(reader.ok());
   events::v1::CreateEventRequest create;

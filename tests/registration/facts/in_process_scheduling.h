@@ -15,8 +15,7 @@
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
-#include "common/server/service_runner.h"
-#include "common/testing/redis_for_test.h"
+#include "common/testing/grpc_service_harness.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "events/v1/scheduling.grpc.pb.h"
@@ -45,51 +44,38 @@ inline events::v1::EventDetails FutureWebinar() {
 class InProcessSchedulingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    redis::RedisOptions options = events::testing::TestRedisOptions();
-    ASSERT_FALSE(HasFailure());
-    redis_ = std::make_unique<redis::RedisClient>(options);
-    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
-    key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
-    auth_ = std::make_unique<auth::Authenticator>(*key_store_);
+    absl::Status connected = harness_.Connect();
+    ASSERT_TRUE(connected.ok()) << connected;
+    redis_ = &harness_.redis();
+    keys_ = &harness_.keys();
+    key_store_ = &harness_.key_store();
+    auth_ = &harness_.auth();
     store_ = std::make_unique<scheduling::RedisEventStore>(*redis_, *keys_,
                                                            scheduling::RedisEventStore::Options{});
     scheduler_ = std::make_unique<scheduling::Scheduler>(*store_, clock_, ids_);
-    registry_ = std::make_shared<prometheus::Registry>();
-    metrics_ = std::make_unique<scheduling::SchedulingMetrics>(*registry_);
+    metrics_ = std::make_unique<scheduling::SchedulingMetrics>(*harness_.registry());
     service_ = std::make_unique<scheduling::SchedulingServiceImpl>(*scheduler_, *auth_, *metrics_);
-    server::ServerOptions server_options;
-    server_options.service_name = "scheduling";
-    server_options.listen_host = "127.0.0.1";
-    runner_ = std::make_unique<server::ServiceRunner>(server_options, registry_);
-    runner_->AddService(service_.get());
-    absl::StatusOr<int> port = runner_->Start();
-    ASSERT_TRUE(port.ok()) << port.status();
-    address_ = "127.0.0.1:" + std::to_string(*port);
-    channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+    absl::Status started = harness_.Start("scheduling", {service_.get()});
+    ASSERT_TRUE(started.ok()) << started;
+    address_ = harness_.address();
+    channel_ = harness_.Channel();
     stub_ = events::v1::SchedulingService::NewStub(channel_);
 
-    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
+    auto boot = harness_.Bootstrap("Riverside Forum");
     ASSERT_TRUE(boot.ok()) << boot.status();
-    org_ = boot->org.id;
-    organiser_key_ = boot->key.plaintext;
-    auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Elsewhere Trust");
+    org_ = boot->org_id;
+    organiser_key_ = boot->key;
+    auto other = harness_.Bootstrap("Elsewhere Trust");
     ASSERT_TRUE(other.ok()) << other.status();
-    other_key_ = other->key.plaintext;
+    other_key_ = other->key;
     auto service =
         auth::IssueKey(*key_store_, ids_, clock_, "", {auth::Role::kService}, {}, "registration");
     ASSERT_TRUE(service.ok()) << service.status();
     service_key_ = service->plaintext;
   }
-  void TearDown() override {
-    if (runner_) runner_->Shutdown();
-  }
+  void TearDown() override { harness_.Shutdown(); }
 
-  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!key.empty()) ctx->AddMetadata("authorization", "Bearer " + key);
-    return ctx;
-  }
+  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) { return harness_.Call(key); }
   events::v1::Event MustCreate(const events::v1::EventDetails& details = FutureWebinar()) {
     events::v1::CreateEventRequest req;
     *req.mutable_details() = details;
@@ -116,19 +102,19 @@ class InProcessSchedulingTest : public ::testing::Test {
     return e;
   }
 
-  std::unique_ptr<redis::RedisClient> redis_;
-  std::unique_ptr<bus::Keyspace> keys_;
-  std::unique_ptr<auth::RedisKeyStore> key_store_;
-  std::unique_ptr<auth::Authenticator> auth_;
-  std::unique_ptr<scheduling::RedisEventStore> store_;
   // Real time: the scheduler refuses to publish events whose start has passed.
   SystemClock clock_;
   IdGenerator ids_{clock_};
+  events::testing::GrpcServiceHarness harness_{clock_, ids_};
+  // Owned by harness_; set by SetUp.
+  redis::RedisClient* redis_ = nullptr;
+  bus::Keyspace* keys_ = nullptr;
+  auth::RedisKeyStore* key_store_ = nullptr;
+  auth::Authenticator* auth_ = nullptr;
+  std::unique_ptr<scheduling::RedisEventStore> store_;
   std::unique_ptr<scheduling::Scheduler> scheduler_;
-  std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<scheduling::SchedulingMetrics> metrics_;
   std::unique_ptr<scheduling::SchedulingServiceImpl> service_;
-  std::unique_ptr<server::ServiceRunner> runner_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<events::v1::SchedulingService::Stub> stub_;
