@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "tools/loadgen/echo_calls.h"
 #include "tools/loadgen/load_options.h"
 #include "tools/loadgen/load_runner.h"
@@ -31,6 +32,10 @@ bool WaitConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As in every server (common/server/service_runner.cc): Debian's Abseil keeps a lock graph
+  // for every absl::Mutex, which gRPC takes many of per call; the client shares the CPUs
+  // with the servers it measures, so it should not spend them on a development aid.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   LoadOptions options;
   CLI::App app{
       "loadgen: drives a gRPC service with a fixed number of calls in flight (closed loop) or "
