@@ -285,11 +285,54 @@ TEST_F(ContactsTest, UnsubscribeCountsOnlyConsentsItChanged) {
   req.set_email("ada@example.org");
   auto done = integrations_->Unsubscribe("org_a", req);
   ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_EQ(done->registrations_changed(), 1);
+  // The open one and the cancelled one, whose consent the organiser's export still shows.
+  EXPECT_EQ(done->registrations_changed(), 2);
   EXPECT_FALSE(registrations_.Get(open.id()).marketing_opt_in());
-  EXPECT_EQ(registrations_.withdrawn(), 1);
-  // Registration keeps a cancelled registration as it is (documented).
-  EXPECT_TRUE(registrations_.Get(cancelled.id()).marketing_opt_in());
+  EXPECT_FALSE(registrations_.Get(cancelled.id()).marketing_opt_in());
+  EXPECT_EQ(registrations_.withdrawn(), 2);
+}
+
+TEST_F(ContactsTest, UnsubscribeReachesRegistrationsThatLeftTheListBefore) {
+  auto cancelled = Register("org_a", event_a_, "ada@example.org", "Ada Lovelace", true);
+  auto rejected = Register("org_a", event_b_, "ada@example.org", "Ada Lovelace", true);
+  auto withdrawn = Register("org_a", ids_.New("ev"), "ada@example.org", "Ada Lovelace", true);
+  auto other = Register("org_a", event_a_, "bob@example.org", "Bob Smith", true);
+  // Cancelled and rejected with their consent still given, and one that withdrew it: the
+  // projection has seen all three, so the contact has no registration left.
+  cancelled.set_status(events::v1::REGISTRATION_STATUS_CANCELLED);
+  rejected.set_status(events::v1::REGISTRATION_STATUS_REJECTED);
+  withdrawn.set_marketing_opt_in(false);
+  for (auto* r : {&cancelled, &rejected, &withdrawn}) {
+    r->set_version(1);
+    registrations_.Put(*r);
+    ASSERT_TRUE(projector_->Apply(Changed("registration.updated", *r)).ok());
+  }
+  for (const auto& c : Feed("org_a")) {
+    EXPECT_EQ(c.subscribed(), c.email() == "bob@example.org") << c.email();
+  }
+
+  events::v1::UnsubscribeRequest req;
+  req.set_email("ada@example.org");
+  auto done = integrations_->Unsubscribe("org_a", req);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->registrations_changed(), 2);
+  EXPECT_FALSE(registrations_.Get(cancelled.id()).marketing_opt_in());
+  EXPECT_FALSE(registrations_.Get(rejected.id()).marketing_opt_in());
+  EXPECT_EQ(registrations_.withdrawn(), 2);  // not the one already withdrawn
+  EXPECT_TRUE(registrations_.Get(other.id()).marketing_opt_in());
+  // Done once: the next unsubscribe finds nothing left to withdraw.
+  auto again = integrations_->Unsubscribe("org_a", req);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->registrations_changed(), 0);
+
+  // Opting in again on a registration takes it off the "left" ones (it is a contact again,
+  // until the suppression withdraws it at once).
+  auto back = registrations_.Get(withdrawn.id());
+  back.set_marketing_opt_in(true);
+  back.set_version(2);
+  registrations_.Put(back);
+  ASSERT_TRUE(projector_->Apply(Changed("registration.updated", back)).ok());
+  EXPECT_FALSE(registrations_.Get(withdrawn.id()).marketing_opt_in());
 }
 
 TEST_F(ContactsTest, UnsubscribeChecksItsInput) {

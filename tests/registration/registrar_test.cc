@@ -498,6 +498,49 @@ TEST_P(RegistrarTest, AttendeesChangeTheirNameAndConsent) {
   EXPECT_EQ(updated->version(), 2);
 }
 
+// An unsubscribe must reach a registration that was cancelled or rejected too (the
+// organiser's export still shows its consent): withdrawing consent is the one change a
+// closed registration takes.
+TEST_P(RegistrarTest, ConsentCanBeWithdrawnFromACancelledRegistrationAndNothingElseChanged) {
+  auto request = Person(event_, 1);
+  request.set_marketing_opt_in(true);
+  auto person = MustRegister(request);
+  ASSERT_TRUE(registrar_->CancelMine(person.token).ok());
+  const auto events_before = StreamTypes().size();
+
+  // The attendee's own change of name, or an opt-in, is refused as before.
+  events::v1::UpdateMyRegistrationRequest rename;
+  rename.set_registration_token(person.token);
+  rename.set_name("Sam Taylor");
+  EXPECT_EQ(registrar_->UpdateMine(rename).status().code(), absl::StatusCode::kFailedPrecondition);
+  events::v1::UpdateMyRegistrationRequest opt_in;
+  opt_in.set_registration_token(person.token);
+  opt_in.set_update_marketing_opt_in(true);
+  opt_in.set_marketing_opt_in(true);
+  EXPECT_EQ(registrar_->UpdateMine(opt_in).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // Withdrawn by the service call integrations makes for an unsubscribe.
+  auto withdrawn = registrar_->WithdrawMarketing(person.registration.id());
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_FALSE(withdrawn->marketing_opt_in());
+  EXPECT_EQ(withdrawn->status(), events::v1::REGISTRATION_STATUS_CANCELLED);
+  EXPECT_EQ(withdrawn->version(), 3);  // registered, cancelled, withdrawn
+  auto types = StreamTypes();
+  ASSERT_EQ(types.size(), events_before + 1);
+  EXPECT_EQ(types.back(), "registration.updated");
+  auto looked_up = registrar_->Lookup(person.registration.id());
+  ASSERT_TRUE(looked_up.ok()) << looked_up.status();
+  EXPECT_FALSE(looked_up->marketing_opt_in());
+  EXPECT_EQ(looked_up->name(), "Person 1");
+
+  // The attendee may withdraw it themselves too (here: already withdrawn, still fine).
+  events::v1::UpdateMyRegistrationRequest opt_out;
+  opt_out.set_registration_token(person.token);
+  opt_out.set_update_marketing_opt_in(true);
+  opt_out.set_marketing_opt_in(false);
+  EXPECT_TRUE(registrar_->UpdateMine(opt_out).ok());
+}
+
 TEST_P(RegistrarTest, AttendanceFromIdsEmailsAndCsvThenExport) {
   directory_.Put(OpenEvent(event_, 10));
   auto a = MustRegister(Person(event_, 1));

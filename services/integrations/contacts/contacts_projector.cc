@@ -76,9 +76,10 @@ absl::Status ContactsProjector::Apply(const events::v1::DomainEvent& event) {
       registrations_.WithdrawMarketing(c.registration_id);
   if (absl::IsNotFound(withdrawn.status())) return absl::OkStatus();
   if (absl::IsFailedPrecondition(withdrawn.status())) {
-    // Cancelled or rejected meanwhile: registration keeps those as they are.
-    spdlog::info("contacts: {} of a suppressed address is closed; consent left as it is",
-                 c.registration_id);
+    // Registration refused the change (a version that keeps closed registrations as they
+    // are): nothing this projection can do about it.
+    spdlog::warn("contacts: registration refused to withdraw the consent of {} ({})",
+                 c.registration_id, std::string(withdrawn.status().message()));
     return absl::OkStatus();
   }
   if (!withdrawn.ok()) return Retryable(withdrawn.status());

@@ -95,13 +95,9 @@ absl::StatusOr<events::v1::UnsubscribeResponse> Integrations::Unsubscribe(
     // Looked up first, so that only a consent that was there counts as changed.
     absl::StatusOr<events::v1::Registration> current = registrations_.Lookup(reg);
     if (absl::IsNotFound(current.status())) continue;
-    if (current.ok() && (!current->marketing_opt_in() ||
-                         current->status() == events::v1::REGISTRATION_STATUS_CANCELLED ||
-                         current->status() == events::v1::REGISTRATION_STATUS_REJECTED)) {
-      // Nothing to withdraw, or closed: registration keeps cancelled and rejected
-      // registrations as they are (they are off the list here all the same).
-      continue;
-    }
+    // Nothing to withdraw. Cancelled and rejected registrations are withdrawn too: they are
+    // off the list here, but the organiser's export still shows their consent.
+    if (current.ok() && !current->marketing_opt_in()) continue;
     absl::StatusOr<events::v1::Registration> r =
         current.ok() ? registrations_.WithdrawMarketing(reg) : current;
     if (absl::IsNotFound(r.status()) || absl::IsFailedPrecondition(r.status())) continue;

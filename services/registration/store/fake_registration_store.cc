@@ -624,7 +624,11 @@ absl::StatusOr<ChangeResult> FakeRegistrationStore::Change(
       return out;
     }
     case ChangeAction::kUpdate:
-      if (status == kCancelled || status == kRejected) return wrong_status();
+      // Closed registrations change no more, but consent can always be withdrawn.
+      if ((status == kCancelled || status == kRejected) &&
+          (!new_data.empty() || marketing != std::optional<bool>(false))) {
+        return wrong_status();
+      }
       if (!new_data.empty()) row.data = new_data;
       if (marketing.has_value()) row.marketing = *marketing;
       row.updated = now;

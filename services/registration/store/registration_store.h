@@ -115,7 +115,8 @@ class RegistrationStore : public FactsWriter {
 
   // Applies one change to a registration of `event_id`. token_hash "" means an organiser
   // acts; otherwise it must be the registration's. For kUpdate: new_data ("" keeps) and
-  // marketing (nullopt keeps).
+  // marketing (nullopt keeps); a cancelled or rejected registration takes only a withdrawal
+  // of consent (no new_data, marketing false), anything else is kWrongStatus.
   virtual absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                               const std::string& registration_id,
                                               ChangeAction action, const std::string& token_hash,

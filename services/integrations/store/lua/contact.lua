@@ -2,7 +2,9 @@
 -- ARGV: 1 B ("<prefix>int:{<org>}:")  2 action: upsert | remove  3 registration id
 --       4 version  5 e-mail sha256 (upsert)  6 e-mail  7 first name  8 last name  9 event id
 -- Keys under B: creg (hash registration -> "version|email hash"), c:<h> (hash email, first,
--- last, cursor), c:<h>:regs (hash registration -> event id), cfeed (zset hash -> cursor),
+-- last, cursor), c:<h>:regs (hash registration -> event id), c:<h>:left (the same, for
+-- registrations that left the contact: cancelled, rejected or consent withdrawn; an
+-- unsubscribe withdraws what consent they may still hold), cfeed (zset hash -> cursor),
 -- cseq (counter), suppressed (set of e-mail hashes).
 -- Returns 'ok', 'stale' (an older version), 'suppressed' or 'none'. An upsert of a suppressed
 -- address answers 'suppressed' even when stale, so the caller's consent withdrawal, if it
@@ -29,7 +31,9 @@ if action == 'upsert' then
   local h = ARGV[5]
   if prev_hash ~= '' and prev_hash ~= h then
     if redis.call('HDEL', B .. 'c:' .. prev_hash .. ':regs', reg) == 1 then touch(prev_hash) end
+    redis.call('HSET', B .. 'c:' .. prev_hash .. ':left', reg, ARGV[9])
   end
+  redis.call('HDEL', B .. 'c:' .. h .. ':left', reg)
   redis.call('HSET', B .. 'creg', reg, version .. '|' .. h)
   if redis.call('SISMEMBER', B .. 'suppressed', h) == 1 then return 'suppressed' end
   redis.call('HSET', B .. 'c:' .. h, 'email', ARGV[6], 'first', ARGV[7], 'last', ARGV[8])
@@ -40,4 +44,5 @@ end
 redis.call('HSET', B .. 'creg', reg, version .. '|' .. prev_hash)
 if prev_hash == '' then return 'none' end
 if redis.call('HDEL', B .. 'c:' .. prev_hash .. ':regs', reg) == 1 then touch(prev_hash) end
+redis.call('HSET', B .. 'c:' .. prev_hash .. ':left', reg, ARGV[9])
 return 'ok'

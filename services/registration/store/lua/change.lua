@@ -52,7 +52,11 @@ if action == 'approve' or action == 'reject' then
 end
 
 if action == 'update' then
-  if status == 4 or status == 5 then return {'wrong_status', status} end
+  -- A cancelled or rejected registration changes no more, except that consent to marketing
+  -- can always be withdrawn: an unsubscribe must reach every copy of the address's consent.
+  if (status == 4 or status == 5) and (ARGV[10] ~= '' or ARGV[11] ~= '0') then
+    return {'wrong_status', status}
+  end
   if ARGV[10] ~= '' then redis.call('HSET', r, 'data', ARGV[10]) end
   if ARGV[11] ~= '' then redis.call('HSET', r, 'marketing', ARGV[11]) end
   redis.call('HSET', r, 'updated', ctx.now)
