@@ -12,7 +12,6 @@
 #include "common/bus/event_bus.h"
 #include "common/testing/grpc_service_harness.h"
 #include "events/v1/accessibility.grpc.pb.h"
-#include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/directory/grpc_directories.h"
@@ -20,11 +19,7 @@
 #include "services/accessibility/server/accessibility_service.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
 #include "services/accessibility/worker/schedule_listener.h"
-#include "services/registration/domain/registrar.h"
-#include "services/registration/facts/grpc_event_directory.h"
-#include "services/registration/server/registration_service.h"
-#include "services/registration/store/redis_registration_store.h"
-#include "tests/registration/facts/in_process_scheduling.h"
+#include "tests/registration/facts/in_process_registration.h"
 
 namespace events::accessibility {
 namespace {
@@ -32,28 +27,11 @@ namespace {
 using events::v1::AccessibilityService;
 using ::testing::HasSubstr;
 
-class AccessibilityGrpcTest : public events::registration::testing::InProcessSchedulingTest {
+class AccessibilityGrpcTest : public events::registration::testing::InProcessRegistrationTest {
  protected:
   void SetUp() override {
-    InProcessSchedulingTest::SetUp();
+    InProcessRegistrationTest::SetUp();
     ASSERT_FALSE(HasFailure());
-    // Registration, calling scheduling.
-    reg_store_ = std::make_unique<registration::RedisRegistrationStore>(
-        *redis_, *keys_, registration::RedisRegistrationStore::Options{});
-    reg_directory_ = std::make_unique<registration::GrpcEventDirectory>(
-        channel_, service_key_, std::chrono::seconds(5), address_);
-    registration::RegistrarOptions reg_options;
-    reg_options.limit_per_address_per_minute = 0;
-    reg_options.limit_per_event_per_second = 0;
-    registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
-                                                           ids_, reg_options);
-    reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
-    reg_service_ =
-        std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
-    absl::Status reg_started = reg_server_.Start("registration", {reg_service_.get()});
-    ASSERT_TRUE(reg_started.ok()) << reg_started;
-    reg_stub_ = events::v1::RegistrationService::NewStub(reg_server_.Channel());
-
     // Accessibility, calling both.
     acc_store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
                                                            RedisAccessibilityStore::Options{});
@@ -80,8 +58,7 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
   }
   void TearDown() override {
     acc_server_.Shutdown();
-    reg_server_.Shutdown();
-    InProcessSchedulingTest::TearDown();
+    InProcessRegistrationTest::TearDown();
   }
 
   std::string MustRegister(const std::string& email) {
@@ -107,15 +84,6 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessSch
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
-
-  std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
-  std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
-  std::unique_ptr<registration::Registrar> registrar_;
-  std::shared_ptr<prometheus::Registry> reg_registry_ = std::make_shared<prometheus::Registry>();
-  std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
-  std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
-  events::testing::TestServer reg_server_{reg_registry_};
-  std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
 
   std::unique_ptr<RedisAccessibilityStore> acc_store_;
   std::unique_ptr<GrpcEventDirectory> events_;

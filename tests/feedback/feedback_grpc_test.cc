@@ -8,7 +8,6 @@
 #include "common/bus/event_bus.h"
 #include "common/testing/grpc_service_harness.h"
 #include "events/v1/feedback.grpc.pb.h"
-#include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/clients/grpc_directories.h"
@@ -17,11 +16,7 @@
 #include "services/feedback/server/feedback_service.h"
 #include "services/feedback/store/redis_feedback_store.h"
 #include "services/feedback/worker/feedback_projector.h"
-#include "services/registration/domain/registrar.h"
-#include "services/registration/facts/grpc_event_directory.h"
-#include "services/registration/server/registration_service.h"
-#include "services/registration/store/redis_registration_store.h"
-#include "tests/registration/facts/in_process_scheduling.h"
+#include "tests/registration/facts/in_process_registration.h"
 
 namespace events::feedback {
 namespace {
@@ -29,28 +24,11 @@ namespace {
 using events::v1::FeedbackService;
 using ::testing::HasSubstr;
 
-class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
+class FeedbackGrpcTest : public registration::testing::InProcessRegistrationTest {
  protected:
   void SetUp() override {
-    InProcessSchedulingTest::SetUp();
+    InProcessRegistrationTest::SetUp();
     ASSERT_FALSE(HasFailure());
-    // Registration, asking scheduling over gRPC.
-    reg_store_ = std::make_unique<registration::RedisRegistrationStore>(
-        *redis_, *keys_, registration::RedisRegistrationStore::Options{});
-    reg_directory_ = std::make_unique<registration::GrpcEventDirectory>(
-        channel_, service_key_, std::chrono::milliseconds(5000), address_);
-    registration::RegistrarOptions reg_options;
-    reg_options.limit_per_address_per_minute = 0;
-    reg_options.limit_per_event_per_second = 0;
-    registrar_ = std::make_unique<registration::Registrar>(*reg_store_, *reg_directory_, clock_,
-                                                           ids_, reg_options);
-    reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*reg_registry_);
-    reg_service_ =
-        std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_, *reg_metrics_);
-    absl::Status reg_started = reg_server_.Start("registration", {reg_service_.get()});
-    EXPECT_TRUE(reg_started.ok()) << reg_started;
-    reg_stub_ = events::v1::RegistrationService::NewStub(reg_server_.Channel());
-
     // Feedback, asking both over gRPC.
     fb_store_ =
         std::make_unique<RedisFeedbackStore>(*redis_, *keys_, RedisFeedbackStore::Options{});
@@ -73,8 +51,7 @@ class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
   }
   void TearDown() override {
     fb_server_.Shutdown();
-    reg_server_.Shutdown();
-    InProcessSchedulingTest::TearDown();
+    InProcessRegistrationTest::TearDown();
   }
 
   std::string MustRegister(const std::string& event_id, int n) {
@@ -101,14 +78,6 @@ class FeedbackGrpcTest : public registration::testing::InProcessSchedulingTest {
     return fb_stub_->SubmitResponse(Call("").get(), req, &resp);
   }
 
-  std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
-  std::unique_ptr<registration::GrpcEventDirectory> reg_directory_;
-  std::unique_ptr<registration::Registrar> registrar_;
-  std::shared_ptr<prometheus::Registry> reg_registry_ = std::make_shared<prometheus::Registry>();
-  std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
-  std::unique_ptr<registration::RegistrationServiceImpl> reg_service_;
-  events::testing::TestServer reg_server_{reg_registry_};
-  std::unique_ptr<events::v1::RegistrationService::Stub> reg_stub_;
   std::unique_ptr<RedisFeedbackStore> fb_store_;
   std::unique_ptr<GrpcEventDirectory> events_dir_;
   std::unique_ptr<GrpcRegistrationDirectory> regs_dir_;
