@@ -4,18 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
-#include "common/auth/authenticator.h"
-#include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
-#include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/redis/redis_client.h"
+#include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "common/util/clock.h"
-#include "common/util/ids.h"
 #include "services/accessibility/directory/grpc_directories.h"
 #include "services/accessibility/domain/access_desk.h"
 #include "services/accessibility/domain/detail_cipher.h"
@@ -88,14 +84,8 @@ int main() {
       "accessibility); ACCESSIBILITY_ENCRYPTION_KEY is 32 random bytes (openssl rand -base64 "
       "32), kept apart from the data");
   if (!redis_options.ok()) return 2;
-  events::redis::RedisClient redis(*redis_options);
-  events::server::WarnIfRedisIsDown(redis);
-  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
-  events::SystemClock clock;
-  events::IdGenerator ids(clock);
-  events::auth::RedisKeyStore key_store(redis, keys);
-  events::auth::Authenticator auth(key_store);
-  events::accessibility::RedisAccessibilityStore store(redis, keys, {});
+  events::server::ServiceCore core(*redis_options, config.common);
+  events::accessibility::RedisAccessibilityStore store(core.redis, core.keys, {});
   const std::chrono::milliseconds deadline(config.upstream_deadline_ms);
   events::accessibility::GrpcEventDirectory event_directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
@@ -105,32 +95,26 @@ int main() {
       config.registration_addr);
   events::accessibility::DetailCipher cipher(config.key, config.previous_keys);
   events::accessibility::AccessDesk desk(store, event_directory, registration_directory, cipher,
-                                         clock, ids, config.desk);
+                                         core.clock, core.ids, config.desk);
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::accessibility::AccessibilityMetrics metrics(*registry);
-  events::accessibility::AccessibilityServiceImpl service(desk, auth, metrics);
+  events::accessibility::AccessibilityServiceImpl service(desk, core.auth, metrics);
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "accessibility";
   consumer_options.consumer = events::server::ProcessName();
   consumer_options.batch_size = 500;
-  events::bus::Consumer consumer(redis, keys, consumer_options);
+  events::bus::Consumer consumer(core.redis, core.keys, consumer_options);
   events::accessibility::ScheduleListener listener(consumer, desk);
   events::accessibility::JobWorker jobs(desk);
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
-  absl::StatusOr<int> port = runner.Start();
-  if (!port.ok()) {
-    spdlog::critical("cannot start: {}", std::string(port.status().message()));
-    return 1;
-  }
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
   if (config.workers) {
-    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
-      spdlog::warn("could not create the accessibility consumer group yet ({}); will retry",
-                   std::string(s.message()));
-    }
+    events::server::EnsureGroupsOrWarn(consumer, "the accessibility consumer group");
     listener.Start();
     jobs.Start();
   }

@@ -4,18 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
-#include "common/auth/authenticator.h"
-#include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
-#include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/redis/redis_client.h"
+#include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "common/util/clock.h"
-#include "common/util/ids.h"
 #include "services/feedback/clients/grpc_directories.h"
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/server/feedback_metrics.h"
@@ -62,14 +58,8 @@ int main() {
       "EVENTS_SERVICE_KEY is an API key with the service role: make one with `eventctl admin "
       "service-key --name feedback`");
   if (!redis_options.ok()) return 2;
-  events::redis::RedisClient redis(*redis_options);
-  events::server::WarnIfRedisIsDown(redis);
-  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
-  events::SystemClock clock;
-  events::IdGenerator ids(clock);
-  events::auth::RedisKeyStore key_store(redis, keys);
-  events::auth::Authenticator auth(key_store);
-  events::feedback::RedisFeedbackStore store(redis, keys, {});
+  events::server::ServiceCore core(*redis_options, config.common);
+  events::feedback::RedisFeedbackStore store(core.redis, core.keys, {});
   const std::chrono::milliseconds deadline(config.peer_deadline_ms);
   events::feedback::GrpcEventDirectory event_directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
@@ -77,39 +67,33 @@ int main() {
   events::feedback::GrpcRegistrationDirectory registration_directory(
       grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
       {config.registration_addr, "EVENTS_REGISTRATION_ADDR", deadline});
-  events::feedback::Feedback feedback(store, event_directory, registration_directory, clock, ids,
-                                      config.feedback);
+  events::feedback::Feedback feedback(store, event_directory, registration_directory, core.clock,
+                                      core.ids, config.feedback);
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::feedback::FeedbackMetrics metrics(*registry);
-  events::feedback::FeedbackServiceImpl service(feedback, auth, metrics);
+  events::feedback::FeedbackServiceImpl service(feedback, core.auth, metrics);
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "feedback";
   consumer_options.consumer = events::server::ProcessName();
   consumer_options.batch_size = 1000;
-  events::bus::Consumer consumer(redis, keys, consumer_options);
+  events::bus::Consumer consumer(core.redis, core.keys, consumer_options);
   events::feedback::FeedbackProjectorOptions projector_options;
   projector_options.default_window_ms = feedback.default_window_ms();
   events::feedback::FeedbackProjector projector(
       consumer, store, projector_options,
       {&metrics.projected_applied, &metrics.projected_ignored, &metrics.projected_invalid,
        &metrics.projected_errors});
-  events::feedback::WindowWorker window_worker(store, clock, {},
+  events::feedback::WindowWorker window_worker(store, core.clock, {},
                                                {&metrics.window_fired, &metrics.window_errors});
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
-  absl::StatusOr<int> port = runner.Start();
-  if (!port.ok()) {
-    spdlog::critical("cannot start: {}", std::string(port.status().message()));
-    return 1;
-  }
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
   if (config.projector) {
-    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
-      spdlog::warn("could not create the feedback consumer group yet ({}); will retry",
-                   std::string(s.message()));
-    }
+    events::server::EnsureGroupsOrWarn(consumer, "the feedback consumer group");
     projector.Start();
   }
   if (config.window_worker) window_worker.Start();

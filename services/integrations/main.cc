@@ -6,17 +6,12 @@
 #include <memory>
 #include <optional>
 
-#include "common/auth/authenticator.h"
-#include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
-#include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/redis/redis_client.h"
+#include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "common/util/clock.h"
-#include "common/util/ids.h"
 #include "services/integrations/contacts/contacts_projector.h"
 #include "services/integrations/contacts/registration_directory.h"
 #include "services/integrations/delivery/dispatcher.h"
@@ -93,27 +88,23 @@ int main() {
       "EVENTS_SERVICE_KEY is an API key with the service role (`eventctl admin service-key "
       "--name integrations`); INTEGRATIONS_ENCRYPTION_KEY is `openssl rand -base64 32`");
   if (!redis_options.ok() || !secrets.has_value()) return 2;
-  events::redis::RedisClient redis(*redis_options);
-  events::server::WarnIfRedisIsDown(redis);
-  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
-  events::SystemClock clock;
-  events::IdGenerator ids(clock);
-  events::auth::RedisKeyStore key_store(redis, keys);
-  events::auth::Authenticator auth(key_store);
+  events::server::ServiceCore core(*redis_options, config.common);
   events::integrations::RedisIntegrationsStore store(
-      redis, keys, events::integrations::RedisIntegrationsStore::Options{});
+      core.redis, core.keys, events::integrations::RedisIntegrationsStore::Options{});
   events::integrations::GrpcRegistrationDirectory registrations(
       grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
       config.service_key, std::chrono::milliseconds(config.registration_deadline_ms));
   events::integrations::Integrations integrations(
-      store, key_store, registrations, *secrets, keys, clock, ids, config.policy,
-      [&redis, &keys](const events::v1::DomainEvent& event) {
-        return events::bus::Publish(redis, keys, keys.PartitionOf(event.org_id()), event).status();
+      store, core.key_store, registrations, *secrets, core.keys, core.clock, core.ids,
+      config.policy, [&core](const events::v1::DomainEvent& event) {
+        return events::bus::Publish(core.redis, core.keys, core.keys.PartitionOf(event.org_id()),
+                                    event)
+            .status();
       });
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::integrations::IntegrationsMetrics metrics(*registry);
-  events::integrations::IntegrationsServiceImpl service(integrations, auth);
+  events::integrations::IntegrationsServiceImpl service(integrations, core.auth);
 
   events::integrations::CurlGlobalInit();
   events::integrations::CurlSenderOptions sender_options;
@@ -126,25 +117,26 @@ int main() {
   dispatcher_options.try_time = std::chrono::milliseconds(config.http_timeout_ms);
   dispatcher_options.threads = config.dispatch_threads;
   dispatcher_options.retry_scale = 1.0 / config.retry_divisor;
-  events::integrations::Dispatcher dispatcher(store, *secrets, sender, clock, dispatcher_options,
-                                              metrics.DispatcherCountersOf(), nullptr);
+  events::integrations::Dispatcher dispatcher(store, *secrets, sender, core.clock,
+                                              dispatcher_options, metrics.DispatcherCountersOf(),
+                                              nullptr);
 
   // Webhook intake and the contacts projection read the streams in groups of their own, so a
   // registration outage holds back only the contacts.
   events::bus::Consumer consumer(
-      redis, keys,
+      core.redis, core.keys,
       events::integrations::WorkerConsumerOptions(events::integrations::kWebhookGroup,
                                                   events::server::ProcessName(),
                                                   std::chrono::milliseconds(config.claim_idle_ms)));
   events::bus::Consumer contacts_consumer(
-      redis, keys,
+      core.redis, core.keys,
       events::integrations::WorkerConsumerOptions(events::integrations::kContactsGroup,
                                                   events::server::ProcessName(),
                                                   std::chrono::milliseconds(config.claim_idle_ms)));
   events::integrations::ContactsProjector contacts(store, registrations);
   events::integrations::EventIntakeOptions intake_options;
   intake_options.poll_interval = std::chrono::milliseconds(config.poll_ms);
-  events::integrations::EventIntake intake(consumer, store, clock, intake_options,
+  events::integrations::EventIntake intake(consumer, store, core.clock, intake_options,
                                            metrics.IntakeCountersOf());
   events::integrations::StreamWorker contacts_worker(
       "integrations contacts", contacts_consumer,
@@ -154,18 +146,12 @@ int main() {
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
-  absl::StatusOr<int> port = runner.Start();
-  if (!port.ok()) {
-    spdlog::critical("cannot start: {}", std::string(port.status().message()));
-    return 1;
-  }
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
   if (config.workers) {
-    for (events::bus::Consumer* c : {&consumer, &contacts_consumer}) {
-      if (absl::Status s = c->EnsureGroups(); !s.ok()) {
-        spdlog::warn("could not create the integrations consumer groups yet ({}); will retry",
-                     std::string(s.message()));
-      }
-    }
+    events::server::EnsureGroupsOrWarn(consumer, "the integrations webhook consumer group");
+    events::server::EnsureGroupsOrWarn(contacts_consumer,
+                                       "the integrations contacts consumer group");
     intake.Start();
     contacts_worker.Start();
     dispatcher.Start();

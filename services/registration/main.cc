@@ -4,19 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
-#include "common/auth/authenticator.h"
-#include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
-#include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/redis/redis_client.h"
 #include "common/rpc/client_address.h"
+#include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "common/util/clock.h"
-#include "common/util/ids.h"
 #include "services/registration/domain/registrar.h"
 #include "services/registration/facts/facts_projector.h"
 #include "services/registration/facts/grpc_event_directory.h"
@@ -71,46 +67,35 @@ int main() {
     spdlog::critical("cannot start: {}", std::string(trusted_proxies.status().message()));
     return 2;
   }
-  events::redis::RedisClient redis(*redis_options);
-  events::server::WarnIfRedisIsDown(redis);
-  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
-  events::SystemClock clock;
-  events::IdGenerator ids(clock);
-  events::auth::RedisKeyStore key_store(redis, keys);
-  events::auth::Authenticator auth(key_store);
+  events::server::ServiceCore core(*redis_options, config.common);
   events::registration::RedisRegistrationStore::Options store_options;
   store_options.register_senders = config.redis_senders;
-  events::registration::RedisRegistrationStore store(redis, keys, store_options);
+  events::registration::RedisRegistrationStore store(core.redis, core.keys, store_options);
   events::registration::GrpcEventDirectory directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
       config.service_key, std::chrono::milliseconds(config.scheduling_deadline_ms),
       config.scheduling_addr);
-  events::registration::Registrar registrar(store, directory, clock, ids, config.registrar);
+  events::registration::Registrar registrar(store, directory, core.clock, core.ids,
+                                            config.registrar);
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::registration::RegistrationMetrics metrics(*registry);
-  events::registration::RegistrationServiceImpl service(registrar, auth, metrics,
+  events::registration::RegistrationServiceImpl service(registrar, core.auth, metrics,
                                                         config.slow_threads, *trusted_proxies);
 
   events::bus::ConsumerOptions consumer_options;
   consumer_options.group = "registration-facts";
   consumer_options.consumer = events::server::ProcessName();
   consumer_options.batch_size = 2000;
-  events::bus::Consumer consumer(redis, keys, consumer_options);
+  events::bus::Consumer consumer(core.redis, core.keys, consumer_options);
   events::registration::FactsProjector projector(consumer, store);
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
-  absl::StatusOr<int> port = runner.Start();
-  if (!port.ok()) {
-    spdlog::critical("cannot start: {}", std::string(port.status().message()));
-    return 1;
-  }
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
   if (config.facts_projector) {
-    if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
-      spdlog::warn("could not create the facts consumer group yet ({}); will retry",
-                   std::string(s.message()));
-    }
+    events::server::EnsureGroupsOrWarn(consumer, "the facts consumer group");
     projector.Start();
   }
   spdlog::info("registration is serving on port {} (scheduling at {})", *port,

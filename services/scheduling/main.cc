@@ -3,17 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
-#include "common/auth/authenticator.h"
-#include "common/auth/key_store.h"
-#include "common/bus/keyspace.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
-#include "common/redis/redis_client.h"
+#include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "common/util/clock.h"
-#include "common/util/ids.h"
 #include "services/scheduling/domain/scheduler.h"
 #include "services/scheduling/server/scheduling_metrics.h"
 #include "services/scheduling/server/scheduling_service.h"
@@ -46,32 +42,23 @@ int main() {
   absl::StatusOr<events::redis::RedisOptions> redis_options =
       events::server::StartService(env, config.common);
   if (!redis_options.ok()) return 2;
-  events::redis::RedisClient redis(*redis_options);
-  events::server::WarnIfRedisIsDown(redis);
-  events::bus::Keyspace keys(config.common.key_prefix, config.common.partitions);
-  events::SystemClock clock;
-  events::IdGenerator ids(clock);
-  events::auth::RedisKeyStore key_store(redis, keys);
-  events::auth::Authenticator auth(key_store);
-  events::scheduling::RedisEventStore store(redis, keys, {});
+  events::server::ServiceCore core(*redis_options, config.common);
+  events::scheduling::RedisEventStore store(core.redis, core.keys, {});
   events::scheduling::SchedulerOptions scheduler_options;
   scheduler_options.uid_domain = config.calendar_uid_domain;
-  events::scheduling::Scheduler scheduler(store, clock, ids, scheduler_options);
+  events::scheduling::Scheduler scheduler(store, core.clock, core.ids, scheduler_options);
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::scheduling::SchedulingMetrics metrics(*registry);
-  events::scheduling::SchedulingServiceImpl service(scheduler, auth, metrics);
+  events::scheduling::SchedulingServiceImpl service(scheduler, core.auth, metrics);
   events::scheduling::ReminderWorker worker(
-      store, clock, {std::chrono::milliseconds(config.reminder_poll_ms), 100},
+      store, core.clock, {std::chrono::milliseconds(config.reminder_poll_ms), 100},
       {&metrics.reminders_fired, &metrics.reminder_errors});
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
-  absl::StatusOr<int> port = runner.Start();
-  if (!port.ok()) {
-    spdlog::critical("cannot start: {}", std::string(port.status().message()));
-    return 1;
-  }
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
   if (config.reminder_worker) worker.Start();
   spdlog::info("scheduling is serving on port {} (metrics on {})", *port, runner.metrics_port());
   runner.WaitForShutdown();

@@ -1,0 +1,39 @@
+#include "common/server/service_core.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "common/bus/event_bus.h"
+#include "common/server/service_runner.h"
+#include "common/server/service_start.h"
+
+namespace events::server {
+
+ServiceCore::ServiceCore(const redis::RedisOptions& redis_options,
+                         const config::ServiceConfig& config)
+    : redis(redis_options),
+      keys(config.key_prefix, config.partitions),
+      ids(clock),
+      key_store(redis, keys),
+      auth(key_store) {
+  WarnIfRedisIsDown(redis);
+}
+
+std::optional<int> StartServing(ServiceRunner& runner) {
+  absl::StatusOr<int> port = runner.Start();
+  if (!port.ok()) {
+    spdlog::critical("cannot start: {}", std::string(port.status().message()));
+    return std::nullopt;
+  }
+  return *port;
+}
+
+void EnsureGroupsOrWarn(bus::Consumer& consumer, absl::string_view what) {
+  if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
+    spdlog::warn("could not create {} yet ({}); will retry", std::string(what),
+                 std::string(s.message()));
+  }
+}
+
+}  // namespace events::server

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+
+#include "absl/strings/string_view.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/keyspace.h"
+#include "common/config/service_config.h"
+#include "common/redis/redis_client.h"
+#include "common/util/clock.h"
+#include "common/util/ids.h"
+
+namespace events::bus {
+class Consumer;
+}  // namespace events::bus
+
+namespace events::server {
+
+class ServiceRunner;
+
+// What every service binary builds first, once StartService (service_start.h) has read its
+// configuration: the Redis client (warning when Redis does not answer yet), the keyspace,
+// the clock, ids, and API-key authentication on Redis. Members are built in this order and
+// later ones refer to earlier ones, so it is neither copied nor moved.
+struct ServiceCore {
+  ServiceCore(const redis::RedisOptions& redis_options, const config::ServiceConfig& config);
+  ServiceCore(const ServiceCore&) = delete;
+  ServiceCore& operator=(const ServiceCore&) = delete;
+
+  redis::RedisClient redis;
+  bus::Keyspace keys;
+  SystemClock clock;
+  IdGenerator ids;
+  auth::RedisKeyStore key_store;
+  auth::Authenticator auth;
+};
+
+// Starts `runner`: its gRPC port, or nullopt after logging why it could not start (the
+// binary then exits with code 1).
+std::optional<int> StartServing(ServiceRunner& runner);
+
+// Creates `consumer`'s consumer groups now, so that its streams are read from their start
+// even before the first poll. When Redis does not answer yet, logs a warning naming `what`
+// (e.g. "the facts consumer group"); the consumer creates them when it polls.
+void EnsureGroupsOrWarn(bus::Consumer& consumer, absl::string_view what);
+
+}  // namespace events::server
