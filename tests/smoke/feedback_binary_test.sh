@@ -8,22 +8,9 @@
 set -euo pipefail
 server_bin=$1
 eventctl=$2
-: "${EVENTS_TEST_REDIS_URL:?EVENTS_TEST_REDIS_URL is not set: run ./scripts/test}"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fail() { echo "FAIL: $*" >&2; [ -f "$log" ] && tail -20 "$log" >&2; exit 1; }
-
-work=$(mktemp -d)
-log=$work/feedback.log
-grpc_port=$(free_port)
-metrics_port=$(free_port)
-prefix="smoke:$$:$RANDOM:"
-pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-export EVENTS_REDIS_URL=$EVENTS_TEST_REDIS_URL EVENTS_REDIS_KEY_PREFIX=$prefix
-export EVENTS_GRPC_PORT=$grpc_port EVENTS_METRICS_PORT=$metrics_port EVENTS_LISTEN_HOST=127.0.0.1
+# shellcheck source=tests/smoke/smoke_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/smoke_lib.sh"
+smoke_init feedback
 
 status=0
 env -u EVENTS_SERVICE_KEY "$server_bin" >"$log" 2>&1 || status=$?
@@ -37,12 +24,7 @@ grep -q "FEEDBACK_MIN_GROUP" "$log" || fail "the message does not name FEEDBACK_
 EVENTS_SERVICE_KEY=evk_not_checked_at_start EVENTS_SCHEDULING_ADDR=127.0.0.1:1 \
   FEEDBACK_PEER_DEADLINE_MS=300 "$server_bin" >"$log" 2>&1 &
 pid=$!
-addr=127.0.0.1:$grpc_port
-"$eventctl" health --server "$addr" --wait 20 >/dev/null || fail "feedback never became SERVING"
-"$eventctl" health --server "$addr" --service events.v1.FeedbackService >/dev/null ||
-  fail "events.v1.FeedbackService is not SERVING"
-"$eventctl" reflect --server "$addr" | grep -qx 'events.v1.FeedbackService' ||
-  fail "reflection does not list events.v1.FeedbackService"
+expect_serving feedback events.v1.FeedbackService
 
 eval "$("$eventctl" admin bootstrap --org-name "Smoke Test Org" --format env)"
 [ -n "${EVENTS_API_KEY:-}" ] || fail "bootstrap printed no key"
@@ -61,11 +43,7 @@ grep -q 'events_feedback_responses_total' <<<"$metrics" || fail "/metrics has no
 grep -q 'grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetReport"' \
   <<<"$metrics" || fail "/metrics has no INVALID_ARGUMENT counter for GetReport"
 
-kill -TERM "$pid"
-status=0
-wait "$pid" || status=$?
-pid=""
-[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
+stop_server
 grep -q "feedback stopped" "$log" || fail "did not log its stop"
-redis-cli -u "$EVENTS_TEST_REDIS_URL" --scan --pattern "${prefix}*" | xargs -r redis-cli -u "$EVENTS_TEST_REDIS_URL" del >/dev/null
+drop_keys
 echo "feedback_server smoke test: 1 passed, 0 failed"

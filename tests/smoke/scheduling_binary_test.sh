@@ -6,31 +6,12 @@
 set -euo pipefail
 server_bin=$1
 eventctl=$2
-: "${EVENTS_TEST_REDIS_URL:?EVENTS_TEST_REDIS_URL is not set: run ./scripts/test}"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fail() { echo "FAIL: $*" >&2; [ -f "$log" ] && tail -20 "$log" >&2; exit 1; }
-
-work=$(mktemp -d)
-log=$work/scheduling.log
-grpc_port=$(free_port)
-metrics_port=$(free_port)
-prefix="smoke:$$:$RANDOM:"
-pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-export EVENTS_REDIS_URL=$EVENTS_TEST_REDIS_URL EVENTS_REDIS_KEY_PREFIX=$prefix
-EVENTS_GRPC_PORT=$grpc_port EVENTS_METRICS_PORT=$metrics_port EVENTS_LISTEN_HOST=127.0.0.1 \
-  "$server_bin" >"$log" 2>&1 &
+# shellcheck source=tests/smoke/smoke_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/smoke_lib.sh"
+smoke_init scheduling
+"$server_bin" >"$log" 2>&1 &
 pid=$!
-
-addr=127.0.0.1:$grpc_port
-"$eventctl" health --server "$addr" --wait 20 >/dev/null || fail "scheduling never became SERVING"
-"$eventctl" health --server "$addr" --service events.v1.SchedulingService >/dev/null ||
-  fail "events.v1.SchedulingService is not SERVING"
-"$eventctl" reflect --server "$addr" | grep -qx 'events.v1.SchedulingService' ||
-  fail "reflection does not list events.v1.SchedulingService"
+expect_serving scheduling events.v1.SchedulingService
 
 eval "$("$eventctl" admin bootstrap --org-name "Smoke Test Org" --format env)"
 [ -n "${EVENTS_API_KEY:-}" ] || fail "bootstrap printed no key"
@@ -48,11 +29,7 @@ grep -q 'grpc_server_handled_total{grpc_code="OK",grpc_method="CreateEvent"' <<<
 grep -q 'grpc_server_handled_total{grpc_code="UNAUTHENTICATED",grpc_method="PublishEvent"' <<<"$metrics" ||
   fail "/metrics has no UNAUTHENTICATED counter"
 
-kill -TERM "$pid"
-status=0
-wait "$pid" || status=$?
-pid=""
-[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
+stop_server
 grep -q "NOT_SERVING" "$log" || fail "did not report NOT_SERVING before stopping"
-redis-cli -u "$EVENTS_TEST_REDIS_URL" --scan --pattern "${prefix}*" | xargs -r redis-cli -u "$EVENTS_TEST_REDIS_URL" del >/dev/null
+drop_keys
 echo "scheduling_server smoke test: 1 passed, 0 failed"
