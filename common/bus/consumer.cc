@@ -258,4 +258,26 @@ absl::Status Consumer::AckAll(const std::vector<const Delivery*>& deliveries) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<PollResult> PollAndAck(
+    Consumer& consumer, const std::function<absl::StatusOr<Handled>(const Delivery&)>& handle) {
+  absl::StatusOr<std::vector<Delivery>> deliveries = consumer.Poll();
+  if (!deliveries.ok()) return deliveries.status();
+  std::vector<const Delivery*> done;
+  PollResult result;
+  for (const Delivery& delivery : *deliveries) {
+    absl::StatusOr<Handled> handled = handle(delivery);
+    if (!handled.ok()) {
+      result.stopped = handled.status();
+      break;
+    }
+    if (*handled == Handled::kAck) done.push_back(&delivery);
+  }
+  if (absl::Status ack = consumer.AckAll(done); !ack.ok()) {
+    return absl::Status(ack.code(), absl::StrCat("could not ack ", done.size(),
+                                                 " stream entries: ", ack.message()));
+  }
+  result.acked = static_cast<int>(done.size());
+  return result;
+}
+
 }  // namespace events::bus

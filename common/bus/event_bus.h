@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,5 +104,24 @@ class Consumer {
   // Where the next Poll starts, rotating so a busy partition cannot starve the others.
   int next_partition_ = 0;
 };
+
+// What a projection made of one entry: done (acknowledge it), or left pending for the group
+// to hand out again later.
+enum class Handled { kAck, kLeavePending };
+
+// One batch of a projection: what was acknowledged, and the error that ended it early.
+struct PollResult {
+  int acked = 0;
+  absl::Status stopped;
+};
+
+// One poll of `consumer`: hands the entries to `handle` in order and acknowledges those it
+// says to, in one round trip per partition. An error from `handle` (a dependency is down, so
+// the rest would fail the same way) ends the batch: the entries after it stay pending, and
+// the error comes back in PollResult::stopped, after the acknowledgements. The status is
+// the poll's or the acknowledgement's failure (side effects done are idempotent; those
+// entries come back).
+absl::StatusOr<PollResult> PollAndAck(
+    Consumer& consumer, const std::function<absl::StatusOr<Handled>(const Delivery&)>& handle);
 
 }  // namespace events::bus

@@ -23,46 +23,37 @@ ScheduleListener::~ScheduleListener() { Stop(); }
 
 absl::StatusOr<int> ScheduleListener::RunOnce() {
   std::lock_guard<std::mutex> run_lock(run_mu_);
-  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
-  if (!deliveries.ok()) return deliveries.status();
-  std::vector<const events::bus::Delivery*> done;
-  absl::Status stopped;
-  for (const events::bus::Delivery& delivery : *deliveries) {
-    absl::StatusOr<bool> handled = Handle(delivery);
-    if (!handled.ok()) {
-      stopped = handled.status();
-      break;
-    }
-    if (*handled) done.push_back(&delivery);
-  }
-  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) return ack;
-  if (!stopped.ok()) return stopped;
-  return static_cast<int>(done.size());
+  absl::StatusOr<events::bus::PollResult> polled = events::bus::PollAndAck(
+      consumer_, [this](const events::bus::Delivery& d) { return Handle(d); });
+  if (!polled.ok()) return polled.status();
+  if (!polled->stopped.ok()) return polled->stopped;
+  return polled->acked;
 }
 
-absl::StatusOr<bool> ScheduleListener::Handle(const events::bus::Delivery& delivery) {
+absl::StatusOr<events::bus::Handled> ScheduleListener::Handle(
+    const events::bus::Delivery& delivery) {
   const events::v1::DomainEvent& event = delivery.event;
   if (!delivery.parse_error.empty()) {
     spdlog::error("accessibility: dropping unreadable stream entry {} in partition {}: {}",
                   delivery.stream_id, delivery.partition, delivery.parse_error);
-    return true;
+    return events::bus::Handled::kAck;
   }
   if (!absl::StartsWith(event.type(), "event.") ||
       event.data_type() != events::v1::EventChanged::descriptor()->full_name()) {
-    return true;
+    return events::bus::Handled::kAck;
   }
   events::v1::EventChanged change;
   if (!change.ParseFromString(event.data()) || change.event_id().empty()) {
     spdlog::error("accessibility: dropping {} {}: its EventChanged payload does not parse",
                   event.type(), event.id());
-    return true;
+    return events::bus::Handled::kAck;
   }
   absl::Status s = desk_.OnEventChanged(event.type(), change);
-  if (s.ok()) return true;
+  if (s.ok()) return events::bus::Handled::kAck;
   spdlog::warn("accessibility: could not follow {} of event {} (delivery {}), left pending: {}",
                event.type(), change.event_id(), delivery.delivery_count, s.ToString());
   if (absl::IsUnavailable(s)) return s;
-  return false;
+  return events::bus::Handled::kLeavePending;
 }
 
 void ScheduleListener::Start() { loop_.Start(); }

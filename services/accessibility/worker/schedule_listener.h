@@ -9,6 +9,7 @@
 namespace events::bus {
 class Consumer;
 struct Delivery;
+enum class Handled;
 }  // namespace events::bus
 
 namespace events::accessibility {
@@ -44,7 +45,7 @@ class ScheduleListener {
 
  private:
   // True when the delivery is done with (handled, ignored or unreadable).
-  absl::StatusOr<bool> Handle(const events::bus::Delivery& delivery);
+  absl::StatusOr<events::bus::Handled> Handle(const events::bus::Delivery& delivery);
   // One poll for loop_: true when more is waiting.
   bool PollOnce();
 

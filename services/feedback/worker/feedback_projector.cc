@@ -94,29 +94,21 @@ absl::Status FeedbackProjector::Handle(const events::bus::Delivery& delivery) {
 
 absl::StatusOr<int> FeedbackProjector::RunOnce() {
   std::lock_guard<std::mutex> run_lock(run_mu_);
-  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
-  if (!deliveries.ok()) {
+  absl::StatusOr<events::bus::PollResult> polled = events::bus::PollAndAck(
+      consumer_,
+      [this](const events::bus::Delivery& delivery) -> absl::StatusOr<events::bus::Handled> {
+        absl::Status handled = Handle(delivery);
+        if (handled.ok()) return events::bus::Handled::kAck;
+        // Redis is down: the rest of the batch would fail the same way.
+        if (absl::IsUnavailable(handled)) return handled;
+        return events::bus::Handled::kLeavePending;
+      });
+  if (!polled.ok()) {
     Count(counters_.errors);
-    return deliveries.status();
+    return polled.status();
   }
-  std::vector<const events::bus::Delivery*> done;
-  absl::Status stopped;
-  for (const events::bus::Delivery& delivery : *deliveries) {
-    absl::Status handled = Handle(delivery);
-    if (handled.ok()) {
-      done.push_back(&delivery);
-    } else if (absl::IsUnavailable(handled)) {
-      // Redis is down: the rest of the batch would fail the same way.
-      stopped = handled;
-      break;
-    }
-  }
-  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) {
-    Count(counters_.errors);
-    return ack;
-  }
-  if (!stopped.ok()) return stopped;
-  return static_cast<int>(done.size());
+  if (!polled->stopped.ok()) return polled->stopped;
+  return polled->acked;
 }
 
 void FeedbackProjector::Start() { loop_.Start(); }

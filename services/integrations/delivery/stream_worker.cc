@@ -59,46 +59,41 @@ StreamWorker::~StreamWorker() { Stop(); }
 
 absl::StatusOr<int> StreamWorker::RunOnce() {
   std::lock_guard<std::mutex> run_lock(run_mu_);
-  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
-  if (!deliveries.ok()) {
-    Count(errors_);
-    return deliveries.status();
-  }
-  std::vector<const events::bus::Delivery*> done;
   absl::Status first_failure;
-  for (const events::bus::Delivery& delivery : *deliveries) {
-    if (!delivery.parse_error.empty()) {
-      Count(errors_);
-      spdlog::error("{}: dead-lettering unreadable stream entry {} of partition {}: {}", name_,
-                    delivery.stream_id, delivery.partition, delivery.parse_error);
-      done.push_back(&delivery);
-      continue;
-    }
-    absl::Status handled = handle_(delivery);
-    if (handled.ok()) {
-      done.push_back(&delivery);
-      continue;
-    }
+  absl::StatusOr<events::bus::PollResult> polled = events::bus::PollAndAck(
+      consumer_,
+      [&](const events::bus::Delivery& delivery) -> absl::StatusOr<events::bus::Handled> {
+        if (!delivery.parse_error.empty()) {
+          Count(errors_);
+          spdlog::error("{}: dead-lettering unreadable stream entry {} of partition {}: {}", name_,
+                        delivery.stream_id, delivery.partition, delivery.parse_error);
+          return events::bus::Handled::kAck;
+        }
+        absl::Status handled = handle_(delivery);
+        if (handled.ok()) return events::bus::Handled::kAck;
+        Count(errors_);
+        if (IsPermanentError(handled)) {
+          spdlog::error("{}: dead-lettering {} (stream entry {} of partition {}): {}", name_,
+                        delivery.event.id(), delivery.stream_id, delivery.partition,
+                        handled.ToString());
+          return events::bus::Handled::kAck;
+        }
+        spdlog::warn("{}: {} (stream entry {}, handed out {} times) left pending for a retry: {}",
+                     name_, delivery.event.id(), delivery.stream_id, delivery.delivery_count,
+                     handled.ToString());
+        if (first_failure.ok()) first_failure = handled;
+        // A dependency is down: the rest of the batch would wait it out once per entry.
+        if (absl::IsUnavailable(handled) || absl::IsDeadlineExceeded(handled)) {
+          return first_failure;
+        }
+        return events::bus::Handled::kLeavePending;
+      });
+  if (!polled.ok()) {
     Count(errors_);
-    if (IsPermanentError(handled)) {
-      spdlog::error("{}: dead-lettering {} (stream entry {} of partition {}): {}", name_,
-                    delivery.event.id(), delivery.stream_id, delivery.partition,
-                    handled.ToString());
-      done.push_back(&delivery);
-      continue;
-    }
-    spdlog::warn("{}: {} (stream entry {}, handed out {} times) left pending for a retry: {}",
-                 name_, delivery.event.id(), delivery.stream_id, delivery.delivery_count,
-                 handled.ToString());
-    if (first_failure.ok()) first_failure = handled;
-    if (absl::IsUnavailable(handled) || absl::IsDeadlineExceeded(handled)) break;
-  }
-  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) {
-    Count(errors_);
-    return ack;
+    return polled.status();
   }
   if (!first_failure.ok()) return first_failure;
-  return static_cast<int>(done.size());
+  return polled->acked;
 }
 
 void StreamWorker::Start() { loop_.Start(); }

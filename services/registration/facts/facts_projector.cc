@@ -42,36 +42,19 @@ void FactsProjector::Count(prometheus::Counter* counter) {
 
 absl::StatusOr<int> FactsProjector::RunOnce() {
   std::lock_guard<std::mutex> run_lock(run_mu_);
-  absl::StatusOr<std::vector<events::bus::Delivery>> deliveries = consumer_.Poll();
-  if (!deliveries.ok()) {
-    Count(counters_.errors);
-    return deliveries.status();
-  }
   // Most entries are other services' events: acking them in one XACK per partition keeps
   // the projection's cost per registration small.
-  std::vector<const events::bus::Delivery*> done;
-  absl::Status stopped;
-  for (const events::bus::Delivery& delivery : *deliveries) {
-    absl::StatusOr<Outcome> outcome = Handle(delivery);
-    if (!outcome.ok()) {
-      stopped = outcome.status();
-      break;
-    }
-    if (*outcome == Outcome::kAcked) done.push_back(&delivery);
-  }
-  if (absl::Status ack = consumer_.AckAll(done); !ack.ok()) {
-    // The side effects are done and idempotent; the entries come back and are written again.
+  absl::StatusOr<events::bus::PollResult> polled = events::bus::PollAndAck(
+      consumer_, [this](const events::bus::Delivery& d) { return Handle(d); });
+  if (!polled.ok()) {
     Count(counters_.errors);
-    spdlog::warn("facts projector: could not ack {} stream entries: {}", done.size(),
-                 ack.ToString());
-    return ack;
+    return polled.status();
   }
-  if (!stopped.ok()) return stopped;
-  return static_cast<int>(done.size());
+  if (!polled->stopped.ok()) return polled->stopped;
+  return polled->acked;
 }
 
-absl::StatusOr<FactsProjector::Outcome> FactsProjector::Handle(
-    const events::bus::Delivery& delivery) {
+absl::StatusOr<events::bus::Handled> FactsProjector::Handle(const events::bus::Delivery& delivery) {
   prometheus::Counter* acked_as = counters_.applied;
   const events::v1::DomainEvent& event = delivery.event;
   if (!delivery.parse_error.empty()) {
@@ -101,12 +84,12 @@ absl::StatusOr<FactsProjector::Outcome> FactsProjector::Handle(
             written.ToString());
         // Redis is down: the rest of the batch would fail the same way.
         if (absl::IsUnavailable(written)) return written;
-        return Outcome::kLeftPending;
+        return events::bus::Handled::kLeavePending;
       }
     }
   }
   Count(acked_as);
-  return Outcome::kAcked;
+  return events::bus::Handled::kAck;
 }
 
 void FactsProjector::Start() { loop_.Start(); }

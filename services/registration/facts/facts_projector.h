@@ -13,6 +13,7 @@ class Counter;
 namespace events::bus {
 class Consumer;
 struct Delivery;
+enum class Handled;
 }  // namespace events::bus
 
 namespace events::registration {
@@ -66,9 +67,8 @@ class FactsProjector {
   void Stop();
 
  private:
-  // What became of one delivery.
-  enum class Outcome { kAcked, kLeftPending };
-  absl::StatusOr<Outcome> Handle(const events::bus::Delivery& delivery);
+  // What became of one delivery; an error ends the batch (bus::PollAndAck).
+  absl::StatusOr<events::bus::Handled> Handle(const events::bus::Delivery& delivery);
   // One poll for loop_: true when more is waiting.
   bool PollOnce();
   static void Count(prometheus::Counter* counter);

@@ -170,6 +170,39 @@ TEST_F(EventBusTest, AckRemovesFromPending) {
   EXPECT_EQ(consumer.Ack(bad).code(), absl::StatusCode::kInvalidArgument);
 }
 
+// PollAndAck, the loop every projection runs: acks what the handler says to, leaves the rest
+// pending, and stops at the handler's first error, acking what came before it.
+TEST_F(EventBusTest, PollAndAckAcksWhatWasDoneAndStopsAtAnError) {
+  Consumer consumer(*redis_, keys_, Options("c1"));
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
+  // One subject: one partition, in order.
+  for (int i = 0; i < 5; ++i) PublishOrDie(MakeEvent("ev_LOOP", i));
+  const int partition = keys_.PartitionOf("ev_LOOP");
+
+  std::vector<std::string> seen;
+  absl::StatusOr<PollResult> polled =
+      PollAndAck(consumer, [&](const Delivery& d) -> absl::StatusOr<Handled> {
+        seen.push_back(d.event.id());
+        if (seen.size() == 2) return Handled::kLeavePending;
+        if (seen.size() == 4) return absl::UnavailableError("redis went away");
+        return Handled::kAck;
+      });
+  ASSERT_TRUE(polled.ok()) << polled.status();
+  EXPECT_EQ(polled->acked, 2);  // the first and the third
+  EXPECT_EQ(polled->stopped.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(seen.size(), 4u);  // the fifth was never handed to the handler
+  // The second, the fourth and the fifth are still pending.
+  EXPECT_EQ(Pending(partition), 3);
+
+  // Nothing new to read (the pending ones come back only after claim_idle): nothing acked.
+  absl::StatusOr<PollResult> again = PollAndAck(
+      consumer, [](const Delivery&) -> absl::StatusOr<Handled> { return Handled::kAck; });
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->acked, 0);
+  EXPECT_TRUE(again->stopped.ok());
+  EXPECT_EQ(Pending(partition), 3);
+}
+
 TEST_F(EventBusTest, SecondConsumerClaimsAnEntryStuckOnTheFirst) {
   Consumer first(*redis_, keys_, Options("first"));  // claim_idle: one minute
   ConsumerOptions quick = Options("second");
