@@ -276,25 +276,22 @@ class Script {
 
   bool AnyoneWaiting(const std::string& pool) const { return Card("wait:" + pool) > 0; }
 
-  // find_seat: the pool's own reserved places first, then the general ones; a newcomer
-  // never jumps a queue. nullopt when there is none.
-  std::optional<std::string> FindSeat(const std::string& pool, int64_t places, bool newcomer) {
+  // find_seat: for someone who joins now (a newcomer, or an approval), the pool's own
+  // reserved places first, then the general ones, never jumping a queue. nullopt when there
+  // is none.
+  std::optional<std::string> FindSeat(const std::string& pool, int64_t places) {
     const Pools pools = LoadPools();
     auto reserved = pools.places.find(pool);
     if (reserved != pools.places.end() && Count("taken:" + pool) + places <= reserved->second &&
-        !(newcomer && AnyoneWaiting(pool))) {
+        !AnyoneWaiting(pool)) {
       return pool;
     }
-    if (Count("taken:general") + places <= GeneralPlaces(pools.total)) {
-      if (newcomer) {
-        if (AnyoneWaiting("general")) return std::nullopt;
-        for (const std::string& p : pools.order) {
-          if (AnyoneWaiting(p)) return std::nullopt;
-        }
-      }
-      return std::string("general");
+    if (Count("taken:general") + places > GeneralPlaces(pools.total)) return std::nullopt;
+    if (AnyoneWaiting("general")) return std::nullopt;
+    for (const std::string& p : pools.order) {
+      if (AnyoneWaiting(p)) return std::nullopt;
     }
-    return std::nullopt;
+    return std::string("general");
   }
 
   void SetStatus(const std::string& id, int from, int to, int64_t seq) {
@@ -518,7 +515,7 @@ absl::StatusOr<RegisterResult> FakeRegistrationStore::Register(const NewRegistra
   int status = kPending;
   std::optional<std::string> seat;
   if (!(ev.settings && ev.settings->approval)) {
-    seat = s.FindSeat(pool, places, /*newcomer=*/true);
+    seat = s.FindSeat(pool, places);
     status = seat ? kConfirmed : kWaitlisted;
   }
 
@@ -607,7 +604,7 @@ absl::StatusOr<ChangeResult> FakeRegistrationStore::Change(
     case ChangeAction::kApprove: {
       if (status != kPending) return wrong_status();
       const int64_t places = row.places;
-      std::optional<std::string> seat = s.FindSeat(pool, places, /*newcomer=*/true);
+      std::optional<std::string> seat = s.FindSeat(pool, places);
       if (seat) {
         s.TakeSeat(id, *seat, places);
         s.SetStatus(id, kPending, kConfirmed, seq);

@@ -32,7 +32,7 @@ if action == 'approve' or action == 'reject' then
     return {'ok', 0}
   end
   local places = tonumber(redis.call('HGET', r, 'places'))
-  local seat = find_seat(pool, places, true)
+  local seat = find_seat(pool, places, event_view())
   if seat then
     take_seat(id, seat, places)
     set_status(id, 3, 1, seq)

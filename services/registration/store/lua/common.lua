@@ -81,29 +81,36 @@ local function general_places(total_reserved)
   return general
 end
 
-local function anyone_waiting(pool)
-  return redis.call('ZCARD', ctx.B .. 'wait:' .. pool) > 0
+-- What find_seat needs of an event: its reserved pools (places by id, and their order), its
+-- general places, and functions for the places taken in a seat pool and the number waiting
+-- in a pool. event_view reads them from Redis as asked; the register script passes a view
+-- of its own that reads each once for a whole group and keeps it up to date.
+local function event_view()
+  local reserved, order, total = load_pools()
+  return {
+    reserved = reserved,
+    order = order,
+    general = general_places(total),
+    taken = function(pool) return count('taken:' .. pool) end,
+    waiting = function(pool) return redis.call('ZCARD', ctx.B .. 'wait:' .. pool) end,
+  }
 end
 
--- Where `places` places for someone of `pool` can be had now: the pool's own reserved
--- places first, then the general ones. A newcomer never jumps a queue: a place goes to
--- them only when nobody who could take it is waiting. nil when there is none.
-local function find_seat(pool, places, newcomer)
-  local reserved, order, total = load_pools()
-  if reserved[pool] and count('taken:' .. pool) + places <= reserved[pool] and
-      not (newcomer and anyone_waiting(pool)) then
+-- Where `places` places for someone of `pool` who joins now (a newcomer, or an approval)
+-- can be had: the pool's own reserved places first, then the general ones, and never by
+-- jumping a queue: a place goes to them only when nobody who could take it is waiting.
+-- nil when there is none.
+local function find_seat(pool, places, view)
+  if view.reserved[pool] and view.taken(pool) + places <= view.reserved[pool] and
+      view.waiting(pool) == 0 then
     return pool
   end
-  if count('taken:general') + places <= general_places(total) then
-    if newcomer then
-      if anyone_waiting('general') then return nil end
-      for _, p in ipairs(order) do
-        if anyone_waiting(p) then return nil end
-      end
-    end
-    return 'general'
+  if view.taken('general') + places > view.general then return nil end
+  if view.waiting('general') > 0 then return nil end
+  for _, p in ipairs(view.order) do
+    if view.waiting(p) > 0 then return nil end
   end
-  return nil
+  return 'general'
 end
 
 local function set_status(id, from, to, seq)

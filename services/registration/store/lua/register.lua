@@ -42,6 +42,9 @@ local function waiting_in(pool)
   if waiting[pool] == nil then waiting[pool] = redis.call('ZCARD', b .. 'wait:' .. pool) end
   return waiting[pool]
 end
+-- The event as find_seat (common.lua) sees it, from what this call has read and changed.
+local view = {reserved = reserved, order = order, general = general, taken = taken_of,
+              waiting = waiting_in}
 local per_status = {0, 0, 0}
 -- Index entries to add, as ZADD arguments (score, member, ...) by key.
 local adds, add_order = {}, {}
@@ -109,18 +112,7 @@ local function register_one(a)
   seq = seq + 1
   local status, seat = 3, nil
   if settings[2] ~= '1' then
-    -- A newcomer's place: their pool's own, then a general one, and only when nobody who
-    -- could take it is waiting (the same rule as find_seat in common.lua).
-    if reserved[pool] and taken_of(pool) + places <= reserved[pool] and waiting_in(pool) == 0 then
-      seat = pool
-    elseif taken_of('general') + places <= general then
-      local w = waiting_in('general')
-      for _, p in ipairs(order) do
-        if w > 0 then break end
-        w = waiting_in(p)
-      end
-      if w == 0 then seat = 'general' end
-    end
+    seat = find_seat(pool, places, view)
     if seat then status = 1 else status = 2 end
   end
 
