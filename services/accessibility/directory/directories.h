@@ -31,8 +31,8 @@ struct Attendee {
 class EventDirectory {
  public:
   virtual ~EventDirectory() = default;
-  // The event's facts (drafts included). NOT_FOUND for an unknown event; UNAVAILABLE or
-  // DEADLINE_EXCEEDED when scheduling does not answer.
+  // The event's facts (drafts included). NOT_FOUND for an unknown event; UNAVAILABLE when
+  // scheduling does not answer in time.
   virtual absl::StatusOr<EventFacts> Fetch(const std::string& event_id) = 0;
 };
 

@@ -22,8 +22,9 @@ struct PeerOptions {
 };
 
 // EventDirectory over SchedulingService.GetEvent with the service key (the `service` role
-// sees every organisation's events). Errors: scheduling's, unchanged, except UNAVAILABLE and
-// DEADLINE_EXCEEDED, whose message names the address and the variable to set.
+// sees every organisation's events). Errors as rpc::PeerCallFailed (common/rpc/peer_call.h):
+// scheduling's own answers pass through; unreachable or too slow is UNAVAILABLE, naming the
+// address and the variable to set; a refused service key is INTERNAL.
 class GrpcEventDirectory final : public EventDirectory {
  public:
   GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_key,

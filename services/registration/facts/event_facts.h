@@ -47,7 +47,7 @@ class EventDirectory {
  public:
   virtual ~EventDirectory() = default;
   // The event's facts. NOT_FOUND when scheduling has no such (visible) event; UNAVAILABLE
-  // or DEADLINE_EXCEEDED when scheduling cannot be reached in time.
+  // when scheduling cannot be reached in time.
   virtual absl::StatusOr<EventFacts> Fetch(const std::string& event_id) = 0;
   // The join link of an event (needs the service key); "" when it has none.
   virtual absl::StatusOr<std::string> JoinLink(const std::string& event_id) = 0;
