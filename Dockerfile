@@ -19,7 +19,7 @@ RUN apt-get update \
       build-essential cmake pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libhiredis-dev libspdlog-dev prometheus-cpp-dev libhowardhinnant-date-dev \
-      libssl-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev \
+      libssl-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev libboost-dev \
       tzdata \
  && rm -rf /var/lib/apt/lists/*
 

@@ -50,7 +50,22 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
   c.redis_pool_size = static_cast<int>(env.Int("EVENTS_REDIS_POOL_SIZE", 8, 1, 1024));
   c.redis_timeout_ms =
       static_cast<int>(env.Int("EVENTS_REDIS_TIMEOUT_MS", 2000, 1, kMaxMillis, kMillis));
+  c.max_request_bytes =
+      static_cast<int>(env.Int("EVENTS_MAX_REQUEST_BYTES", DefaultMaxRequestBytes(c.service_name),
+                               1024, 64 << 20, "a number of bytes"));
+  c.grpc_memory_bytes = env.Int("EVENTS_GRPC_MEMORY_BYTES", 64 << 20, 4 << 20, int64_t{16} << 30,
+                                "a number of bytes");
+  c.grpc_max_threads = static_cast<int>(env.Int("EVENTS_GRPC_MAX_THREADS", 8, 2, 4096));
   return c;
+}
+
+int DefaultMaxRequestBytes(const std::string& service_name) {
+  // Measured (tests/smoke/memory_test.sh): a 256 KiB request of empty agenda sessions costs
+  // scheduling about 13 MB while it is parsed. Every service's largest valid request fits:
+  // registration's attendance CSV is capped at 240 KiB (registration/rules/csv.h) and
+  // scheduling's agendas at what fits (docs/scheduling.md).
+  (void)service_name;
+  return 256 * 1024;
 }
 
 std::string RedactedRedisUrl(const std::string& url) {

@@ -26,7 +26,20 @@ struct ServiceConfig {
   int drain_timeout_ms = 10000;
   int redis_pool_size = 8;
   int redis_timeout_ms = 2000;
+  // The largest request message the gRPC server accepts; larger ones get RESOURCE_EXHAUSTED
+  // before they are parsed. Defaults per service (DefaultMaxRequestBytes).
+  int max_request_bytes = 256 * 1024;
+  // Memory gRPC may use for its own buffers (reading and writing messages) before it
+  // refuses new work; and the threads it may run handlers on.
+  int64_t grpc_memory_bytes = 64 << 20;
+  int grpc_max_threads = 8;
 };
+
+// The limit on one request of `service_name`: what its largest valid request needs, and no
+// more, because a hostile request (hundreds of thousands of tiny fields, which protobuf
+// parses into objects up to 75 times their size) must not cost more memory than a pod has.
+// 256 KiB for every service today.
+int DefaultMaxRequestBytes(const std::string& service_name);
 
 // Reads the shared settings; problems are recorded in `env` (call env.Finish() after reading
 // the service's own variables too, so every mistake is reported at once).

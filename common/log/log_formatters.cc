@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/log/json_escape.h"
+#include "common/log/log_fields.h"
 
 namespace events::logging {
 namespace {
@@ -74,8 +75,26 @@ class JsonFormatter final : public spdlog::formatter {
     line.append("\",\"service\":\"");
     line.append(escaped_service_);
     line.append("\",\"msg\":\"");
-    AppendJsonEscaped(Payload(msg), line);
-    line.append("\"}\n");
+    const ActiveFields* fields = CurrentLogFields();
+    std::string_view payload = Payload(msg);
+    if (fields != nullptr && fields->message_size <= payload.size()) {
+      AppendJsonEscaped(payload.substr(0, fields->message_size), line);
+      line.append("\"");
+      for (const LogField& field : *fields->fields) {
+        line.append(",\"").append(field.key).append("\":");
+        if (field.number) {
+          line.append(field.value);
+        } else {
+          line.append("\"");
+          AppendJsonEscaped(field.value, line);
+          line.append("\"");
+        }
+      }
+      line.append("}\n");
+    } else {
+      AppendJsonEscaped(payload, line);
+      line.append("\"}\n");
+    }
     Append(dest, line);
   }
 

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log_formatters.h"
+#include "common/log/protobuf_log.h"
 
 namespace events::logging {
 namespace {
@@ -71,6 +72,7 @@ absl::Status InitLogging(const LogOptions& options) {
   }
   grpc_logger.store(logger.get(), std::memory_order_release);
   gpr_set_log_function(&LogFromGrpc);
+  RouteProtobufLogs();
   return absl::OkStatus();
 }
 

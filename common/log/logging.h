@@ -13,10 +13,10 @@ struct LogOptions {
 };
 
 // Replaces spdlog's default logger with one writing `options.format` lines to stderr (flushed
-// per line, so nothing is lost when a container is killed), and routes gRPC's own log output
-// through it so every line on stderr has the same shape. INVALID_ARGUMENT naming the option
-// if format or level is unknown; the previous logger is kept then.
-// Call from main before starting threads that log; calling again replaces the logger.
+// per line, so nothing is lost when a container is killed), and routes gRPC's and protobuf's own
+// log output through it so every line on stderr has the same shape. INVALID_ARGUMENT naming the
+// option if format or level is unknown; the previous logger is kept then. Call from main before
+// starting threads that log; calling again replaces the logger.
 absl::Status InitLogging(const LogOptions& options);
 
 }  // namespace events::logging

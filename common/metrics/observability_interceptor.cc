@@ -7,6 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_format.h"
+#include "common/log/log_fields.h"
+#include "common/log/protobuf_log.h"
 #include "common/log/request_id.h"
 #include "common/metrics/grpc_metrics.h"
 #include "common/metrics/method_metrics.h"
@@ -46,13 +49,41 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
         !request_id_.empty()) {
       methods->GetSendInitialMetadata()->emplace(logging::kRequestIdKey, request_id_);
     }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // gRPC hands on a null message when the request's bytes did not parse, and would then
+      // answer INTERNAL with no message (UNIMPLEMENTED for callback methods): both say the
+      // server is at fault when the client sent something that is not the request.
+      // (A stream's reads also end with a null message, when the client half-closes; only a
+      // call with exactly one request message is judged here.)
+      std::string problem = logging::TakeParseProblem();
+      const auto type = info_->type();
+      const bool single_request = type == grpc::experimental::ServerRpcInfo::Type::UNARY ||
+                                  type == grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING;
+      if (single_request && methods->GetRecvMessage() == nullptr) {
+        undecodable_ = true;
+        parse_problem_ = std::move(problem);
+      }
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (undecodable_) methods->ModifySendStatus(UndecodableStatus());
       Finish(methods->GetSendStatus().error_code(), /*context_alive=*/true);
     }
     methods->Proceed();
   }
 
  private:
+  grpc::Status UndecodableStatus() const {
+    std::string message = "the request is not a valid protobuf message of the type ";
+    message += info_->method() ? info_->method() : "this method";
+    message += " takes";
+    if (!parse_problem_.empty()) {
+      message += ": " + parse_problem_;
+    } else {
+      message += " (check that the client uses the same .proto files as the server)";
+    }
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+  }
+
   void Finish(grpc::StatusCode code, bool context_alive) {
     finished_ = true;
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
@@ -63,10 +94,13 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
     const auto level =
         metrics_.service() == kHealthService ? spdlog::level::debug : spdlog::level::info;
     if (!spdlog::should_log(level)) return;
-    spdlog::log(level, "rpc method={} code={} duration_ms={:.3f} request_id={} peer={}",
-                info_->method() ? info_->method() : "unknown", GrpcCodeName(code),
-                elapsed.count() * 1000.0, request_id_.empty() ? "-" : request_id_,
-                context_alive ? info_->server_context()->peer() : std::string("-"));
+    logging::LogWithFields(
+        level, "call",
+        {{"rpc", info_->method() ? info_->method() : "unknown"},
+         {"code", std::string(GrpcCodeName(code))},
+         {"duration_ms", absl::StrFormat("%.3f", elapsed.count() * 1000.0), /*number=*/true},
+         {"request_id", request_id_.empty() ? "-" : request_id_},
+         {"peer", context_alive ? info_->server_context()->peer() : std::string("-")}});
   }
 
   grpc::experimental::ServerRpcInfo* info_;
@@ -78,6 +112,8 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
   // Must live as long as the call: the call's client metadata refers to it.
   std::string generated_request_id_;
   bool finished_ = false;
+  bool undecodable_ = false;
+  std::string parse_problem_;
 };
 
 class ObservabilityInterceptorFactory final

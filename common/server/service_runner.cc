@@ -1,5 +1,6 @@
 #include "common/server/service_runner.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/metrics/grpc_metrics.h"
+#include "common/metrics/metrics_http_server.h"
 #include "common/server/health_watch_canceller.h"
 #include "common/server/service_names.h"
 
@@ -51,6 +53,9 @@ ServerOptions ServerOptionsFrom(const config::ServiceConfig& config) {
   options.metrics_port = config.metrics_port == 0 ? -1 : config.metrics_port;
   options.shutdown_grace = std::chrono::milliseconds(config.shutdown_grace_ms);
   options.drain_timeout = std::chrono::milliseconds(config.drain_timeout_ms);
+  options.max_receive_message_bytes = config.max_request_bytes;
+  options.grpc_memory_bytes = config.grpc_memory_bytes;
+  options.grpc_max_threads = config.grpc_max_threads;
   options.handle_signals = true;
   return options;
 }
@@ -88,18 +93,19 @@ absl::StatusOr<int> ServiceRunner::Start() {
 absl::Status ServiceRunner::StartMetrics() {
   if (options_.metrics_port < 0) return absl::OkStatus();
   const std::string address = HostPort(options_.listen_host, options_.metrics_port);
-  // prometheus-cpp reports a failed bind by throwing; nothing past this function throws.
-  try {
-    exposer_ = std::make_unique<prometheus::Exposer>(address);
-  } catch (const std::exception& e) {
+  metrics::MetricsHttpOptions http;
+  http.host = options_.listen_host;
+  http.port = options_.metrics_port;
+  absl::StatusOr<std::unique_ptr<metrics::MetricsHttpServer>> server =
+      metrics::MetricsHttpServer::Start(http, registry_);
+  if (!server.ok()) {
     return absl::UnavailableError(absl::StrCat(
-        "cannot serve metrics on ", address, " (", e.what(),
+        "cannot serve metrics on ", address, " (", server.status().message(),
         "); is another process using the port? Set EVENTS_METRICS_PORT to a free port, or 0 "
         "to turn metrics off"));
   }
-  exposer_->RegisterCollectable(registry_);
-  const std::vector<int> ports = exposer_->GetListeningPorts();
-  metrics_port_ = ports.empty() ? options_.metrics_port : ports.front();
+  exposer_ = *std::move(server);
+  metrics_port_ = exposer_->port();
   spdlog::info("metrics on http://{}/metrics", HostPort(options_.listen_host, metrics_port_));
   return absl::OkStatus();
 }
@@ -115,6 +121,13 @@ absl::Status ServiceRunner::StartGrpc() {
   // silently take half the traffic; a taken port must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
+  // Bounds on what many concurrent calls can take together: memory for gRPC's buffers and
+  // threads for handlers, per server; calls at once, per connection. Past them gRPC holds
+  // back reads or refuses calls instead of growing without limit.
+  resource_quota_.Resize(static_cast<size_t>(options_.grpc_memory_bytes));
+  resource_quota_.SetMaxThreads(options_.grpc_max_threads);
+  builder.SetResourceQuota(resource_quota_);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
   for (grpc::Service* service : services_) builder.RegisterService(service);
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
@@ -169,8 +182,9 @@ void ServiceRunner::Shutdown() {
   server_->GetHealthCheckService()->Shutdown();
   spdlog::info("health set to NOT_SERVING");
   if (options_.shutdown_grace.count() > 0) {
-    // Load balancers and Kubernetes need a moment to see NOT_SERVING and stop sending calls
-    // here; closing the listener before that would fail calls that could have gone elsewhere.
+    // Kubernetes removes a terminating pod from its Service's endpoints at the same time as
+    // it sends SIGTERM, and the change takes a moment to reach every node: a listener closed
+    // at once would refuse calls that are still being routed here. Locally the grace is 0.
     spdlog::info("waiting {} ms before closing the gRPC listener", options_.shutdown_grace.count());
     std::this_thread::sleep_for(options_.shutdown_grace);
   }
@@ -178,26 +192,54 @@ void ServiceRunner::Shutdown() {
   if (const int watches = watch_canceller_->CancelAll(); watches > 0) {
     spdlog::info("ended {} health watch stream(s)", watches);
   }
-  spdlog::info("closing the gRPC listener; in-flight calls have {} ms to finish",
-               options_.drain_timeout.count());
-  // Wait for the calls in flight, not for the whole drain timeout: once none is left, a
-  // shutdown with no grace closes idle client connections at once, which gRPC would
-  // otherwise wait on until the deadline.
-  const auto drain_end = std::chrono::steady_clock::now() + options_.drain_timeout;
-  while (in_flight_->count() > 0 && std::chrono::steady_clock::now() < drain_end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (const int64_t left = in_flight_->count(); left > 0) {
-    spdlog::warn("{} call(s) still in flight after {} ms; cancelling them", left,
-                 options_.drain_timeout.count());
-  }
-  server_->Shutdown(std::chrono::system_clock::now());
-  server_->Wait();
-  spdlog::info("gRPC server stopped");
+  DrainAndStop();
   if (exposer_ != nullptr) {
     exposer_.reset();
     spdlog::info("metrics endpoint stopped");
   }
+}
+
+void ServiceRunner::DrainAndStop() {
+  const auto drain_end = std::chrono::steady_clock::now() + options_.drain_timeout;
+  // Closing the listener and refusing new calls must happen now, while the calls in flight
+  // run on. gRPC's own Shutdown(deadline) would do both but then also waits, up to the
+  // deadline, for clients to close their idle connections; so the core server is told to
+  // shut down here, the in-flight count is watched, and once it is zero (or the drain time
+  // is over) the remaining calls and connections are cut. The core allows the second
+  // shutdown request that Server::Shutdown makes below.
+  // A core completion queue: the C++ one would take the tag for one of its own.
+  grpc_completion_queue* shutdown_queue = grpc_completion_queue_create_for_next(nullptr);
+  int shutdown_tag = 0;
+  grpc_server_shutdown_and_notify(server_->c_server(), shutdown_queue, &shutdown_tag);
+  spdlog::info("gRPC listener closed, new calls refused; {} call(s) in flight have {} ms to finish",
+               in_flight_->count(), options_.drain_timeout.count());
+  while (in_flight_->count() > 0 && std::chrono::steady_clock::now() < drain_end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (const int64_t left = in_flight_->count(); left > 0) {
+    spdlog::warn("{} call(s) still in flight after the drain timeout of {} ms; cancelling them",
+                 left, options_.drain_timeout.count());
+  } else {
+    spdlog::info("no call in flight; closing the remaining client connections");
+  }
+  grpc_server_cancel_all_calls(server_->c_server());
+  server_->Shutdown(std::chrono::system_clock::now());
+  server_->Wait();
+  // The server has shut down, so the notification is already queued.
+  grpc_completion_queue_shutdown(shutdown_queue);
+  while (grpc_completion_queue_next(shutdown_queue, gpr_inf_future(GPR_CLOCK_REALTIME), nullptr)
+             .type != GRPC_QUEUE_SHUTDOWN) {
+  }
+  grpc_completion_queue_destroy(shutdown_queue);
+  spdlog::info("gRPC server stopped");
+}
+
+void ServeUntilShutdown(ServiceRunner& runner,
+                        const std::vector<std::function<void()>>& stop_workers) {
+  runner.WaitForShutdown();
+  runner.Shutdown();
+  if (!stop_workers.empty()) spdlog::info("stopping {} background worker(s)", stop_workers.size());
+  for (const std::function<void()>& stop : stop_workers) stop();
 }
 
 }  // namespace events::server

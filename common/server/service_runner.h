@@ -1,10 +1,11 @@
 #pragma once
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
-#include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/service_config.h"
+#include "common/metrics/metrics_http_server.h"
 #include "common/server/health_watch_canceller.h"
 #include "common/server/in_flight.h"
 #include "common/server/shutdown_signal.h"
@@ -23,11 +25,18 @@ struct ServerOptions {
   std::string listen_host = "0.0.0.0";
   int grpc_port = 0;      // 0: pick a free port (tests)
   int metrics_port = -1;  // -1: no metrics endpoint; 0: pick a free port
-  // Time between reporting NOT_SERVING and closing the listener.
+  // Time between reporting NOT_SERVING and closing the listener (for load balancers, such as
+  // Kubernetes endpoints, to stop routing calls here).
   std::chrono::milliseconds shutdown_grace{0};
   // How long in-flight calls may run once the listener is closed; then they are cancelled.
   std::chrono::milliseconds drain_timeout{10000};
-  int max_receive_message_bytes = 4 << 20;
+  // Requests larger than this get RESOURCE_EXHAUSTED before they are parsed.
+  int max_receive_message_bytes = 256 * 1024;
+  // gRPC's resource quota: memory for its buffers, and threads for handlers (sync API).
+  int64_t grpc_memory_bytes = 64 << 20;
+  int grpc_max_threads = 8;
+  // Calls one client connection may have open at once.
+  int max_concurrent_streams = 64;
   // Start() installs SIGTERM/SIGINT handlers that wake WaitForShutdown. Off by default so
   // tests running several servers leave signals alone; ServerOptionsFrom turns it on.
   bool handle_signals = false;
@@ -68,9 +77,11 @@ class ServiceRunner {
   // Wakes WaitForShutdown. Async-signal-safe; does not stop anything by itself.
   void RequestShutdown();
 
-  // Health NOT_SERVING for all, wait shutdown_grace, stop accepting calls and give in-flight
-  // ones drain_timeout to finish, stop the metrics endpoint. Logs each step. Idempotent:
-  // later or concurrent calls return once the first has finished.
+  // Health NOT_SERVING for all, wait shutdown_grace (0 by default), then close the listener
+  // and refuse new calls at once while in-flight ones get up to drain_timeout to finish
+  // (then they are cancelled), and stop the metrics endpoint. Returns as soon as the last
+  // call has finished. Logs each step. Idempotent: later or concurrent calls return once the
+  // first has finished.
   void Shutdown();
 
   // Bound ports; 0 before Start and, for metrics, when disabled.
@@ -83,6 +94,8 @@ class ServiceRunner {
   absl::Status StartMetrics();
   absl::Status StartGrpc();
   void MarkServing();
+  // The part of Shutdown after the grace: refuse new calls, drain, stop.
+  void DrainAndStop();
 
   const ServerOptions options_;
   const std::shared_ptr<prometheus::Registry> registry_;
@@ -92,7 +105,8 @@ class ServiceRunner {
   const std::shared_ptr<HealthWatchCanceller> watch_canceller_ =
       std::make_shared<HealthWatchCanceller>();
   const std::shared_ptr<InFlightCalls> in_flight_ = std::make_shared<InFlightCalls>();
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<metrics::MetricsHttpServer> exposer_;
+  grpc::ResourceQuota resource_quota_{"events-server"};
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
@@ -100,5 +114,13 @@ class ServiceRunner {
   std::mutex shutdown_mu_;
   bool shut_down_ = false;  // guarded by shutdown_mu_
 };
+
+// The end of every service's main: blocks until SIGTERM/SIGINT (or RequestShutdown), shuts
+// `runner` down (NOT_SERVING and new calls refused at once, in-flight calls drained), and
+// only then runs `stop_workers` in order. Background workers (pollers, webhook delivery)
+// may take a while to stop; stopping them first would keep the server reporting SERVING
+// and accepting calls all that time.
+void ServeUntilShutdown(ServiceRunner& runner,
+                        const std::vector<std::function<void()>>& stop_workers);
 
 }  // namespace events::server

@@ -30,6 +30,8 @@ absl::Status TestServer::Start(const std::string& service_name,
   server::ServerOptions options;
   options.service_name = service_name;
   options.listen_host = "127.0.0.1";
+  // The same request size limit as the service's binary.
+  options.max_receive_message_bytes = config::DefaultMaxRequestBytes(service_name);
   runner_ = std::make_unique<server::ServiceRunner>(options, registry_);
   for (grpc::Service* service : services) runner_->AddService(service);
   absl::StatusOr<int> port = runner_->Start();

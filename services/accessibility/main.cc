@@ -123,10 +123,7 @@ int main() {
       "retention {} days)",
       *port, config.scheduling_addr, config.registration_addr, config.key.id,
       config.desk.retention_days);
-  runner.WaitForShutdown();
-  jobs.Stop();
-  listener.Stop();
-  runner.Shutdown();
+  events::server::ServeUntilShutdown(runner, {[&] { jobs.Stop(); }, [&] { listener.Stop(); }});
   spdlog::info("accessibility stopped");
   return 0;
 }

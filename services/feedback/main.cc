@@ -99,10 +99,8 @@ int main() {
   if (config.window_worker) window_worker.Start();
   spdlog::info("feedback is serving on port {} (scheduling at {}, registration at {})", *port,
                config.scheduling_addr, config.registration_addr);
-  runner.WaitForShutdown();
-  window_worker.Stop();
-  projector.Stop();
-  runner.Shutdown();
+  events::server::ServeUntilShutdown(runner,
+                                     {[&] { window_worker.Stop(); }, [&] { projector.Stop(); }});
   spdlog::info("feedback stopped");
   return 0;
 }

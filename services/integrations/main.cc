@@ -158,11 +158,10 @@ int main() {
   }
   spdlog::info("integrations is serving on port {} (registration at {}, http loopback {})", *port,
                config.registration_addr, config.policy.allow_http_loopback ? "allowed" : "refused");
-  runner.WaitForShutdown();
-  intake.Stop();
-  contacts_worker.Stop();
-  dispatcher.Stop();
-  runner.Shutdown();
+  // The dispatcher finishes the webhook try in progress: at most INTEGRATIONS_HTTP_TIMEOUT_MS.
+  events::server::ServeUntilShutdown(
+      runner,
+      {[&] { intake.Stop(); }, [&] { contacts_worker.Stop(); }, [&] { dispatcher.Stop(); }});
   spdlog::info("integrations stopped");
   return 0;
 }

@@ -100,9 +100,7 @@ int main() {
   }
   spdlog::info("registration is serving on port {} (scheduling at {})", *port,
                config.scheduling_addr);
-  runner.WaitForShutdown();
-  projector.Stop();
-  runner.Shutdown();
+  events::server::ServeUntilShutdown(runner, {[&] { projector.Stop(); }});
   spdlog::info("registration stopped");
   return 0;
 }

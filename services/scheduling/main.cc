@@ -61,9 +61,7 @@ int main() {
   if (!port) return 1;
   if (config.reminder_worker) worker.Start();
   spdlog::info("scheduling is serving on port {} (metrics on {})", *port, runner.metrics_port());
-  runner.WaitForShutdown();
-  worker.Stop();
-  runner.Shutdown();
+  events::server::ServeUntilShutdown(runner, {[&] { worker.Stop(); }});
   spdlog::info("scheduling stopped");
   return 0;
 }

@@ -37,16 +37,28 @@ TEST(ServiceConfigTest, Defaults) {
   EXPECT_EQ(c.drain_timeout_ms, 10000);
   EXPECT_EQ(c.redis_pool_size, 8);
   EXPECT_EQ(c.redis_timeout_ms, 2000);
+  EXPECT_EQ(c.max_request_bytes, 256 * 1024);
+  EXPECT_EQ(c.grpc_memory_bytes, 64 << 20);
+  EXPECT_EQ(c.grpc_max_threads, 8);
+}
+
+TEST(ServiceConfigTest, RequestSizeLimitIsTheSameSmallOneForEveryService) {
+  for (const char* service :
+       {"scheduling", "registration", "accessibility", "feedback", "integrations"}) {
+    EXPECT_EQ(DefaultMaxRequestBytes(service), 256 * 1024) << service;
+  }
 }
 
 TEST(ServiceConfigTest, ReadsEveryVariable) {
   std::map<std::string, std::string> vars = {
-      {"EVENTS_LISTEN_HOST", "127.0.0.1"},  {"EVENTS_GRPC_PORT", "6000"},
-      {"EVENTS_METRICS_PORT", "0"},         {"EVENTS_REDIS_URL", "redis://:pw@redis:6380/2"},
-      {"EVENTS_PARTITIONS", "64"},          {"EVENTS_REDIS_KEY_PREFIX", "test1:"},
-      {"EVENTS_LOG_FORMAT", "text"},        {"EVENTS_LOG_LEVEL", "debug"},
-      {"EVENTS_SHUTDOWN_GRACE_MS", "5000"}, {"EVENTS_DRAIN_TIMEOUT_MS", "20000"},
-      {"EVENTS_REDIS_POOL_SIZE", "4"},      {"EVENTS_REDIS_TIMEOUT_MS", "500"},
+      {"EVENTS_LISTEN_HOST", "127.0.0.1"},   {"EVENTS_GRPC_PORT", "6000"},
+      {"EVENTS_METRICS_PORT", "0"},          {"EVENTS_REDIS_URL", "redis://:pw@redis:6380/2"},
+      {"EVENTS_PARTITIONS", "64"},           {"EVENTS_REDIS_KEY_PREFIX", "test1:"},
+      {"EVENTS_LOG_FORMAT", "text"},         {"EVENTS_LOG_LEVEL", "debug"},
+      {"EVENTS_SHUTDOWN_GRACE_MS", "5000"},  {"EVENTS_DRAIN_TIMEOUT_MS", "20000"},
+      {"EVENTS_REDIS_POOL_SIZE", "4"},       {"EVENTS_REDIS_TIMEOUT_MS", "500"},
+      {"EVENTS_MAX_REQUEST_BYTES", "65536"}, {"EVENTS_GRPC_MEMORY_BYTES", "33554432"},
+      {"EVENTS_GRPC_MAX_THREADS", "8"},
   };
   EnvReader env = ReaderOver(vars);
   ServiceConfig c = ReadServiceConfig(env, "registration", 50052, 9092);
@@ -63,6 +75,9 @@ TEST(ServiceConfigTest, ReadsEveryVariable) {
   EXPECT_EQ(c.drain_timeout_ms, 20000);
   EXPECT_EQ(c.redis_pool_size, 4);
   EXPECT_EQ(c.redis_timeout_ms, 500);
+  EXPECT_EQ(c.max_request_bytes, 65536);
+  EXPECT_EQ(c.grpc_memory_bytes, 32 << 20);
+  EXPECT_EQ(c.grpc_max_threads, 8);
 }
 
 TEST(ServiceConfigTest, ReportsEveryProblemAtOnce) {

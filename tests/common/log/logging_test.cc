@@ -1,24 +1,30 @@
 #include "common/log/logging.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "common/log/log_fields.h"
 #include "common/log/log_formatters.h"
+#include "common/log/protobuf_log.h"
 #include "json_check.h"
 
 namespace events::logging {
 namespace {
 
 using ::events::logging::testing::ParseFlatJsonObject;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // 2026-11-26T20:00:00.123Z
 spdlog::log_clock::time_point FixedTime() {
@@ -109,6 +115,52 @@ TEST(InitLoggingTest, WritesJsonLinesToStderrAtTheConfiguredLevel) {
   EXPECT_EQ((*fields)["service"], "feedback");
   EXPECT_EQ((*fields)["level"], "info");
   EXPECT_EQ(spdlog::default_logger()->name(), "feedback");
+}
+
+TEST(InitLoggingTest, FieldsAreJsonMembersOfTheirOwn) {
+  const std::string out = CaptureStderr([] {
+    ASSERT_TRUE(InitLogging({"registration", "json", "info"}).ok());
+    LogWithFields(spdlog::level::info, "call",
+                  {{"rpc", "/events.v1.X/Y"},
+                   {"code", "OK"},
+                   {"duration_ms", "1.500", /*number=*/true},
+                   {"request_id", "a\"b\n"}});
+    LogWithFields(spdlog::level::debug, "hidden", {{"rpc", "/x"}});
+  });
+  EXPECT_THAT(out, ::testing::EndsWith(
+                       "\"service\":\"registration\",\"msg\":\"call\",\"rpc\":\"/events.v1.X/Y\","
+                       "\"code\":\"OK\",\"duration_ms\":1.500,\"request_id\":\"a\\\"b\\n\"}\n"));
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+  // A plain line logged afterwards on the same thread has no fields.
+  const std::string plain = CaptureStderr([] { spdlog::info("plain"); });
+  EXPECT_THAT(plain, ::testing::EndsWith("\"msg\":\"plain\"}\n"));
+}
+
+TEST(InitLoggingTest, TextFormatShowsFieldsAsKeyValues) {
+  const std::string out = CaptureStderr([] {
+    ASSERT_TRUE(InitLogging({"registration", "text", "info"}).ok());
+    LogWithFields(spdlog::level::info, "call", {{"rpc", "/x.Y/Z"}, {"code", "OK"}});
+  });
+  EXPECT_THAT(out, ::testing::EndsWith("INFO registration: call rpc=/x.Y/Z code=OK\n"));
+}
+
+TEST(InitLoggingTest, ProtobufParseProblemsAreJsonAndKeptForTheCaller) {
+  std::string problem;
+  const std::string out = CaptureStderr([&] {
+    ASSERT_TRUE(InitLogging({"registration", "json", "debug"}).ok());
+    google::protobuf::StringValue value;
+    // Field 1 (a string) holding bytes that are not UTF-8.
+    EXPECT_FALSE(value.ParseFromString(std::string("\x0a\x02\xff\xfe", 4)));
+    problem = TakeParseProblem();
+  });
+  EXPECT_THAT(problem, HasSubstr("google.protobuf.StringValue.value"));
+  EXPECT_THAT(problem, HasSubstr("UTF-8"));
+  EXPECT_EQ(TakeParseProblem(), "");  // taken once
+  EXPECT_THAT(out, Not(HasSubstr("[libprotobuf")));
+  auto fields = ParseFlatJsonObject(out);
+  ASSERT_TRUE(fields.has_value()) << out;
+  EXPECT_EQ((*fields)["level"], "debug");
+  EXPECT_THAT((*fields)["msg"], HasSubstr("protobuf: String field"));
 }
 
 }  // namespace

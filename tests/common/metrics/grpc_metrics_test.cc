@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -9,10 +10,12 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "common/log/protobuf_log.h"
 #include "common/log/request_id.h"
 #include "registry_reader.h"
 #include "testing/echo_service.h"
@@ -26,6 +29,7 @@ using ::events::testing::EchoService;
 using ::events::testing::FailRequest;
 using ::events::testing::MetricValue;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kService[] = "events.testing.EchoService";
 
@@ -161,12 +165,92 @@ TEST_F(GrpcMetricsTest, WritesOneAccessLogLinePerCall) {
   ASSERT_TRUE(Echo("hi", &response, &context).ok());
   Fail(grpc::StatusCode::UNAVAILABLE);
   const std::string log = log_.str();
-  EXPECT_THAT(log, HasSubstr("info rpc method=/events.testing.EchoService/Echo code=OK "
+  EXPECT_THAT(log, HasSubstr("info call rpc=/events.testing.EchoService/Echo code=OK "
                              "duration_ms="));
   EXPECT_THAT(log, HasSubstr("request_id=log-me peer=ipv4:127.0.0.1:"));
-  EXPECT_THAT(log, HasSubstr("method=/events.testing.EchoService/Fail code=UNAVAILABLE"));
+  EXPECT_THAT(log, HasSubstr("rpc=/events.testing.EchoService/Fail code=UNAVAILABLE"));
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
 }
+
+// The same echo through gRPC's callback API, which registration's Register uses.
+class CallbackEcho : public EchoService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context, const EchoRequest* request,
+                                 EchoResponse* response) override {
+    response->set_message(request->message());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+// Sends `bytes` as the request of EchoService/Echo, whatever they are.
+grpc::Status SendRawEcho(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/events.testing.EchoService/Echo", grpc::StubOptions(), &request,
+                 &response, [&done](grpc::Status status) { done.set_value(status); });
+  return done.get_future().get();
+}
+
+class UndecodableRequestTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(UndecodableRequestTest, IsInvalidArgumentNamingTheProblem) {
+  logging::RouteProtobufLogs();
+  std::ostringstream log;
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  logger->set_pattern("%l %v");
+  spdlog::set_default_logger(logger);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::testing::EchoServiceImpl sync_service;
+  CallbackEcho callback_service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  if (GetParam()) {
+    builder.RegisterService(&callback_service);
+  } else {
+    builder.RegisterService(&sync_service);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(MakeObservabilityInterceptorFactory(registry));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+
+  // Field 1 (a string) holding bytes that are not UTF-8.
+  grpc::Status utf8 = SendRawEcho(channel, std::string("\x0a\x02\xff\xfe", 4));
+  EXPECT_EQ(utf8.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(utf8.error_message(), HasSubstr("/events.testing.EchoService/Echo"));
+  EXPECT_THAT(utf8.error_message(), HasSubstr("events.testing.EchoRequest.message"));
+  EXPECT_THAT(utf8.error_message(), HasSubstr("UTF-8"));
+  // Not protobuf at all (a field number 0 is never valid).
+  grpc::Status garbage = SendRawEcho(channel, std::string("\x00\x01\x02garbage", 10));
+  EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(garbage.error_message(), HasSubstr("not a valid protobuf message"));
+  // A good request still works, and the access log counts what the client got.
+  EXPECT_TRUE(SendRawEcho(channel, std::string("\x0a\x02hi", 4)).ok());
+  EXPECT_EQ(MetricValue(*registry, "grpc_server_handled_total",
+                        {{"grpc_method", "Echo"}, {"grpc_code", "INVALID_ARGUMENT"}}),
+            2);
+  EXPECT_THAT(log.str(), Not(HasSubstr("[libprotobuf")));
+  server->Shutdown();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("default"));
+}
+
+INSTANTIATE_TEST_SUITE_P(SyncAndCallbackApis, UndecodableRequestTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Callback" : "Sync";
+                         });
 
 TEST(GrpcCodeNameTest, NamesEveryCode) {
   EXPECT_EQ(GrpcCodeName(grpc::StatusCode::OK), "OK");

@@ -4,9 +4,12 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
 #include <memory>
@@ -128,6 +131,60 @@ TEST_F(ServiceRunnerTest, MetricsEndpointServesCallCounts) {
   EXPECT_THAT(response, HasSubstr("grpc_server_handling_seconds_bucket"));
 }
 
+// Connects to 127.0.0.1:`port` and sends nothing, as a stalled or idle client would.
+int OpenIdleConnection(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST_F(ServiceRunnerTest, MetricsAnswerWhileHundredsOfIdleConnectionsAreOpen) {
+  ServerOptions options = TestOptions();
+  options.metrics_port = 0;
+  auto channel = StartRunner(options);
+  ASSERT_NE(channel, nullptr);
+  std::vector<int> idle;
+  for (int i = 0; i < 500; ++i) {
+    const int fd = OpenIdleConnection(runner_->metrics_port());
+    ASSERT_GE(fd, 0) << "connection " << i;
+    idle.push_back(fd);
+  }
+  const int port = runner_->metrics_port();
+  auto scrape =
+      std::async(std::launch::async, [port] { return events::testing::HttpGet(port, "/metrics"); });
+  // prometheus-cpp's exposer (two threads, each held by one idle connection for 30 s) made
+  // this wait half a minute.
+  ASSERT_EQ(scrape.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const std::string response = scrape.get();
+  EXPECT_THAT(response, HasSubstr("200 OK"));
+  EXPECT_THAT(response, HasSubstr("text/plain; version=0.0.4"));
+  EXPECT_THAT(events::testing::HttpGet(port, "/other"), HasSubstr("404 Not Found"));
+  for (int fd : idle) close(fd);
+}
+
+TEST_F(ServiceRunnerTest, RequestsOverTheSizeLimitAreRefusedBeforeParsing) {
+  ServerOptions options = TestOptions();
+  options.max_receive_message_bytes = 1024;
+  auto channel = StartRunner(options);
+  ASSERT_NE(channel, nullptr);
+  grpc::ClientContext context;
+  EchoRequest request;
+  request.set_message(std::string(2000, 'x'));
+  EchoResponse response;
+  grpc::Status status = EchoService::NewStub(channel)->Echo(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  request.set_message(std::string(900, 'x'));
+  grpc::ClientContext small;
+  EXPECT_TRUE(EchoService::NewStub(channel)->Echo(&small, request, &response).ok());
+}
+
 TEST_F(ServiceRunnerTest, MetricsOffByDefault) {
   auto channel = StartRunner(TestOptions());
   ASSERT_NE(channel, nullptr);
@@ -139,8 +196,8 @@ TEST_F(ServiceRunnerTest, HealthChecksLogAtDebugAndCallsAtInfo) {
   ASSERT_NE(channel, nullptr);
   ASSERT_EQ(Health(channel, ""), kHealthServing);
   ASSERT_TRUE(CallEcho(channel).ok());
-  EXPECT_THAT(log_.str(), HasSubstr("debug rpc method=/grpc.health.v1.Health/Check code=OK"));
-  EXPECT_THAT(log_.str(), HasSubstr("info rpc method=/events.testing.EchoService/Echo code=OK"));
+  EXPECT_THAT(log_.str(), HasSubstr("debug call rpc=/grpc.health.v1.Health/Check code=OK"));
+  EXPECT_THAT(log_.str(), HasSubstr("info call rpc=/events.testing.EchoService/Echo code=OK"));
 }
 
 TEST_F(ServiceRunnerTest, ShutdownReportsNotServingThenDrainsInFlightCalls) {
@@ -182,6 +239,64 @@ TEST_F(ServiceRunnerTest, ShutdownReportsNotServingThenDrainsInFlightCalls) {
   EXPECT_EQ(MetricValue(*registry_, "grpc_server_handled_total",
                         {{"grpc_method", "Slow"}, {"grpc_code", "OK"}}),
             1);
+}
+
+TEST_F(ServiceRunnerTest, ShutdownRefusesNewCallsAtOnceWhileInFlightCallsFinish) {
+  ServerOptions options = TestOptions();
+  options.drain_timeout = std::chrono::milliseconds(20000);
+  auto channel = StartRunner(options);
+  ASSERT_NE(channel, nullptr);
+  auto slow = std::async(std::launch::async, [channel] {
+    grpc::ClientContext context;
+    SlowRequest request;
+    request.set_message("late");
+    request.set_delay_ms(1500);
+    EchoResponse response;
+    grpc::Status status = EchoService::NewStub(channel)->Slow(&context, request, &response);
+    return status.ok() ? response.message() : "failed: " + status.error_message();
+  });
+  ASSERT_TRUE(Eventually([&] {
+    return MetricValue(*registry_, "grpc_server_started_total", {{"grpc_method", "Slow"}}) == 1;
+  }));
+  const auto start = std::chrono::steady_clock::now();
+  auto shutdown = std::async(std::launch::async, [this] { runner_->Shutdown(); });
+  ASSERT_TRUE(
+      Eventually([&] { return log_.str().find("gRPC listener closed") != std::string::npos; }));
+  // A new client, and the old one, are refused while the slow call still runs.
+  auto fresh = grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_->grpc_port()),
+                                   grpc::InsecureChannelCredentials());
+  EXPECT_FALSE(CallEcho(fresh).ok());
+  EXPECT_FALSE(CallEcho(channel).ok());
+  EXPECT_EQ(slow.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  EXPECT_EQ(MetricValue(*registry_, "grpc_server_handled_total",
+                        {{"grpc_method", "Echo"}, {"grpc_code", "OK"}}),
+            0);
+  // The call in flight finishes normally, and shutdown returns right after it, not after
+  // the 20 s drain timeout.
+  EXPECT_EQ(slow.get(), "late");
+  shutdown.get();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  EXPECT_THAT(log_.str(), HasSubstr("no call in flight"));
+}
+
+TEST_F(ServiceRunnerTest, ServeUntilShutdownStopsWorkersOnlyOnceTheServerIsDown) {
+  auto channel = StartRunner(TestOptions());
+  ASSERT_NE(channel, nullptr);
+  std::vector<std::string> seen;
+  auto serve = std::async(std::launch::async, [&] {
+    ServeUntilShutdown(*runner_,
+                       {[&] { seen.push_back("first:" + std::to_string(Health(channel, ""))); },
+                        [&] { seen.push_back("second"); }});
+  });
+  EXPECT_TRUE(CallEcho(channel).ok());
+  runner_->RequestShutdown();
+  ASSERT_EQ(serve.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  // By the time the first worker is stopped, the server no longer answers at all (health
+  // included), and the workers stop in the order given.
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[0], "first:" + std::to_string(kHealthServing));
+  EXPECT_EQ(seen[1], "second");
+  EXPECT_THAT(log_.str(), HasSubstr("stopping 2 background worker(s)"));
 }
 
 TEST_F(ServiceRunnerTest, OpenHealthWatchDoesNotHoldUpShutdown) {
@@ -276,6 +391,8 @@ TEST(ServerOptionsFromTest, MapsConfig) {
   EXPECT_EQ(options.shutdown_grace, std::chrono::milliseconds(5000));
   EXPECT_EQ(options.drain_timeout, std::chrono::milliseconds(15000));
   EXPECT_TRUE(options.handle_signals);
+  EXPECT_EQ(options.max_receive_message_bytes, config.max_request_bytes);
+  EXPECT_EQ(options.grpc_max_threads, config.grpc_max_threads);
   config.metrics_port = 9092;
   EXPECT_EQ(ServerOptionsFrom(config).metrics_port, 9092);
 }

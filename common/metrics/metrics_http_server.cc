@@ -1,0 +1,201 @@
+#include "common/metrics/metrics_http_server.h"
+
+#include <prometheus/text_serializer.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace events::metrics {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr size_t kMaxRequestBytes = 8 * 1024;
+
+// What the server and its sessions share; a session may outlive the server's other parts
+// while the io_context destroys its pending handlers.
+struct SharedState {
+  MetricsHttpOptions options;
+  std::weak_ptr<prometheus::Collectable> collectable;
+  std::atomic<int> open{0};
+};
+
+// One connection: reads requests one at a time (keep-alive), answers each, closes on error,
+// timeout or "Connection: close". Owned by the shared_ptrs its pending handlers hold.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<SharedState> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    state_->open.fetch_add(1);
+  }
+  ~Session() { state_->open.fetch_sub(1); }
+
+  void Read() {
+    parser_.emplace();
+    parser_->header_limit(kMaxRequestBytes);
+    parser_->body_limit(kMaxRequestBytes);
+    stream_.expires_after(state_->options.idle_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, size_t) { self->OnRead(error); });
+  }
+
+ private:
+  void OnRead(beast::error_code error) {
+    if (error) {
+      Close();
+      return;
+    }
+    const http::request<http::string_body>& request = parser_->get();
+    auto response = std::make_shared<http::response<http::string_body>>();
+    response->version(request.version());
+    response->keep_alive(request.keep_alive());
+    response->set(http::field::server, "events-metrics");
+    const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
+    const beast::string_view target = request.target();
+    const beast::string_view path = target.substr(0, target.find('?'));
+    if (path != "/metrics") {
+      Plain(*response, http::status::not_found, "not found: metrics are at /metrics\n");
+    } else if (!get) {
+      Plain(*response, http::status::method_not_allowed, "use GET\n");
+      response->set(http::field::allow, "GET, HEAD");
+    } else {
+      response->result(http::status::ok);
+      response->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      response->body() = Serialize();
+    }
+    response->prepare_payload();
+    if (request.method() == http::verb::head) response->body().clear();
+    stream_.expires_after(state_->options.idle_timeout);
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code write_error, size_t) {
+                        if (write_error || !response->keep_alive()) {
+                          self->Close();
+                        } else {
+                          self->Read();
+                        }
+                      });
+  }
+
+  static void Plain(http::response<http::string_body>& response, http::status status,
+                    std::string body) {
+    response.result(status);
+    response.set(http::field::content_type, "text/plain; charset=utf-8");
+    response.body() = std::move(body);
+  }
+
+  std::string Serialize() const {
+    std::shared_ptr<prometheus::Collectable> collectable = state_->collectable.lock();
+    if (collectable == nullptr) return "";
+    std::ostringstream out;
+    prometheus::TextSerializer().Serialize(out, collectable->Collect());
+    return out.str();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const std::shared_ptr<SharedState> state_;
+};
+
+}  // namespace
+
+class MetricsHttpServer::Impl {
+ public:
+  Impl(MetricsHttpOptions options, std::weak_ptr<prometheus::Collectable> collectable)
+      : state_(std::make_shared<SharedState>()), acceptor_(io_) {
+    state_->options = std::move(options);
+    state_->collectable = std::move(collectable);
+  }
+
+  // Once the thread is joined, the acceptor and then the io_context (with every session's
+  // pending handler, and so every session) are destroyed on this thread.
+  ~Impl() {
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  absl::Status Bind() {
+    beast::error_code error;
+    const MetricsHttpOptions& options = state_->options;
+    tcp::endpoint endpoint;
+    const asio::ip::address address = asio::ip::make_address(options.host, error);
+    if (!error) {
+      endpoint = tcp::endpoint(address, static_cast<uint16_t>(options.port));
+    } else {
+      // A host name, as EVENTS_LISTEN_HOST allows: its first address.
+      tcp::resolver resolver(io_);
+      const auto found = resolver.resolve(options.host, std::to_string(options.port), error);
+      if (error || found.empty()) {
+        return absl::UnavailableError(absl::StrCat("cannot resolve ", options.host));
+      }
+      endpoint = found.begin()->endpoint();
+    }
+    acceptor_.open(endpoint.protocol(), error);
+    if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor_.bind(endpoint, error);
+    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+    if (error) return absl::UnavailableError(error.message());
+    port_ = acceptor_.local_endpoint().port();
+    Accept();
+    thread_ = std::thread([this] { io_.run(); });
+    return absl::OkStatus();
+  }
+
+  int port() const { return port_; }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
+      if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (!error) {
+        if (state_->open.load() >= state_->options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          std::make_shared<Session>(std::move(socket), state_)->Read();
+        }
+      }
+      Accept();
+    });
+  }
+
+  const std::shared_ptr<SharedState> state_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
+    const MetricsHttpOptions& options, std::weak_ptr<prometheus::Collectable> collectable) {
+  auto impl = std::make_unique<Impl>(options, std::move(collectable));
+  if (absl::Status status = impl->Bind(); !status.ok()) return status;
+  return std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer(std::move(impl)));
+}
+
+MetricsHttpServer::MetricsHttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MetricsHttpServer::~MetricsHttpServer() = default;
+int MetricsHttpServer::port() const { return impl_->port(); }
+
+}  // namespace events::metrics
