@@ -1,6 +1,7 @@
 #include "services/scheduling/domain/event_rules.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -9,6 +10,7 @@
 #include "common/time/local_time.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
+#include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
 namespace {
@@ -29,6 +31,18 @@ absl::StatusOr<int64_t> ResolveLocal(const events::v1::LocalDateTime& value,
   auto local = time::ParseLocalDateTime(value.value(), field);
   if (!local.ok()) return local.status();
   return time::ToUnixMs(*local, zone, field);
+}
+
+// A copy of the join link in any text of `message` would publish it (the public view replaces
+// it, but the organiser should learn that the text they wrote is not what the public sees).
+absl::Status RefuseJoinLinkCopy(const google::protobuf::Message& message, const std::string& link,
+                                absl::string_view prefix) {
+  std::optional<std::string> field = FindJoinLinkCopy(message, link);
+  if (!field.has_value()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      prefix, *field,
+      " contains the event's join link; the link is sent only to registered attendees, so "
+      "leave it out of text anyone can read"));
 }
 
 bool IsNeedCode(absl::string_view code) {
@@ -199,6 +213,7 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
           absl::StrCat(F(prefix, "join_link"), " is only for online or hybrid events"));
     }
     EVENTS_RETURN_IF_ERROR(CheckHttpsUrl(d.join_link(), F(prefix, "join_link")));
+    EVENTS_RETURN_IF_ERROR(RefuseJoinLinkCopy(d, d.join_link(), absl::StrCat(prefix, ".")));
   }
   EVENTS_RETURN_IF_ERROR(ValidateVenue(d, prefix));
   EVENTS_RETURN_IF_ERROR(ValidateAccessibility(d.accessibility(), prefix));
@@ -260,6 +275,8 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
                          "SPEAKER_ROLE_LIVED_EXPERIENCE_CO_FACILITATOR"));
       }
     }
+    EVENTS_RETURN_IF_ERROR(
+        RefuseJoinLinkCopy(s, event.details().join_link(), absl::StrCat(field, ".")));
     s.set_start_unix_ms(*start);
     s.set_end_unix_ms(*end);
     out.push_back(std::move(s));
@@ -268,6 +285,16 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
     return a.start_unix_ms() < b.start_unix_ms();
   });
   return out;
+}
+
+absl::Status ValidateReason(const std::string& reason, const events::v1::Event& event) {
+  EVENTS_RETURN_IF_ERROR(CheckText(reason, "reason", 0, kMaxReasonChars, true));
+  if (ContainsJoinLink(reason, event.details().join_link())) {
+    return absl::InvalidArgumentError(
+        "reason contains the event's join link; the reason is shown to everyone, so leave the "
+        "link out");
+  }
+  return absl::OkStatus();
 }
 
 std::vector<int> ReminderMinutes(const events::v1::ReminderPolicy& policy) {

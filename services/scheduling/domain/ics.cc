@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "common/time/local_time.h"
+#include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
 namespace {
@@ -23,9 +23,6 @@ using events::v1::Event;
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr int64_t kYearMs = int64_t{366} * 24 * 3600 * 1000;
-// Shorter strings cannot be a real https link, and scrubbing them would mangle ordinary text.
-constexpr size_t kMinScrubbedLinkLength = 8;
-constexpr absl::string_view kJoinLinkPlaceholder = "(join link sent to registered attendees)";
 
 // First instant and last end of the events in one zone: the span its VTIMEZONE must cover.
 struct ZoneSpan {
@@ -94,32 +91,25 @@ std::string_view StatusText(events::v1::EventStatus status) {
   }
 }
 
+// Writes content lines. It sees only public views (RenderCalendar makes them), so it has no
+// join link to hide.
 class Writer {
  public:
-  explicit Writer(std::string_view join_link) : join_link_(join_link) {}
-
   // A property whose value is already in its final form (dates, numbers, URIs).
   void Raw(std::string_view name, std::string_view value) {
     out_ += FoldIcsLine(absl::StrCat(Sv(name), ":", Sv(value)));
   }
 
-  // A TEXT property: the join link is scrubbed, then the value escaped. Empty values are
-  // left out, as an empty SUMMARY or LOCATION only clutters the calendar entry.
+  // A TEXT property, escaped. Empty values are left out, as an empty LOCATION only clutters
+  // the calendar entry.
   void Text(std::string_view name, std::string_view value) {
     if (value.empty()) return;
-    Raw(name, EscapeIcsText(Scrub(value)));
+    Raw(name, EscapeIcsText(value));
   }
 
-  std::string Scrub(std::string_view value) const {
-    if (join_link_.size() < kMinScrubbedLinkLength) return std::string(value);
-    return absl::StrReplaceAll(Sv(value), {{Sv(join_link_), kJoinLinkPlaceholder}});
-  }
-
-  void SetJoinLink(std::string_view join_link) { join_link_ = join_link; }
   std::string Take() { return std::move(out_); }
 
  private:
-  std::string_view join_link_;
   std::string out_;
 };
 
@@ -199,7 +189,6 @@ std::string Location(const events::v1::EventDetails& d) {
 
 void WriteEvent(const Event& e, const IcsOptions& options, Writer& w) {
   const events::v1::EventDetails& d = e.details();
-  w.SetJoinLink(d.join_link());
   w.Raw("BEGIN", "VEVENT");
   w.Raw("UID", EscapeIcsText(absl::StrCat(e.id(), "@", options.uid_domain)));
   w.Raw("DTSTAMP", time::FormatIcsUtc(options.now_unix_ms));
@@ -213,7 +202,7 @@ void WriteEvent(const Event& e, const IcsOptions& options, Writer& w) {
   const events::v1::Contact& contact = d.organiser_contact();
   std::string email = UriValue(contact.email());
   if (!email.empty()) {
-    std::string cn = ParamValue(w.Scrub(contact.name()));
+    std::string cn = ParamValue(contact.name());
     w.Raw(cn.empty() ? "ORGANIZER" : absl::StrCat("ORGANIZER;CN=", cn), "mailto:" + email);
   }
   std::string_view status = StatusText(e.status());
@@ -221,7 +210,6 @@ void WriteEvent(const Event& e, const IcsOptions& options, Writer& w) {
   if (e.created_unix_ms() > 0) w.Raw("CREATED", time::FormatIcsUtc(e.created_unix_ms()));
   if (e.updated_unix_ms() > 0) w.Raw("LAST-MODIFIED", time::FormatIcsUtc(e.updated_unix_ms()));
   w.Raw("END", "VEVENT");
-  w.SetJoinLink("");
 }
 
 }  // namespace
@@ -279,7 +267,18 @@ std::string FoldIcsLine(std::string_view line) {
   return out;
 }
 
-std::string RenderCalendar(const std::vector<Event>& events, const IcsOptions& options) {
+std::string RenderCalendar(const std::vector<Event>& full_events, const IcsOptions& options) {
+  // Calendar files are public and get forwarded: whatever view the caller passes, only public
+  // views are written, and the calendar's name loses every event's link too.
+  std::vector<std::string> links;
+  std::vector<Event> events;
+  events.reserve(full_events.size());
+  for (const Event& e : full_events) {
+    links.push_back(e.details().join_link());
+    events.push_back(PublicEventView(e));
+  }
+  const std::string calendar_name = ScrubJoinLinks(options.calendar_name, links);
+
   // Sorted by zone name so the same events always render to the same bytes.
   std::map<std::string, ZoneSpan> zones;
   bool all_cancelled = !events.empty();
@@ -295,14 +294,14 @@ std::string RenderCalendar(const std::vector<Event>& events, const IcsOptions& o
     }
   }
 
-  Writer w("");
+  Writer w;
   w.Raw("BEGIN", "VCALENDAR");
   w.Raw("VERSION", "2.0");
   w.Text("PRODID", options.product_id);
   w.Raw("CALSCALE", "GREGORIAN");
   w.Raw("METHOD", all_cancelled ? "CANCEL" : "PUBLISH");
-  w.Text("NAME", options.calendar_name);
-  w.Text("X-WR-CALNAME", options.calendar_name);
+  w.Text("NAME", calendar_name);
+  w.Text("X-WR-CALNAME", calendar_name);
   for (const auto& [zone, span] : zones) WriteTimeZone(zone, span, w);
   for (const Event& e : events) WriteEvent(e, options, w);
   w.Raw("END", "VCALENDAR");

@@ -28,8 +28,10 @@ struct IcsOptions {
 // PUBLISH otherwise.
 //
 // Never contains an event's join link, even when the caller passes the organiser's full view:
-// calendar files are public and get forwarded. Occurrences of the link inside text fields are
-// replaced too. An event whose zone is empty or unknown gets UTC times ("...Z") instead.
+// calendar files are public and get forwarded, so every event is written through
+// PublicEventView (public_view.h), which replaces copies of the link in every text field, and
+// the calendar name loses every event's link. An event whose zone is empty or unknown gets UTC
+// times ("...Z") instead.
 // Pure function; thread-safe.
 std::string RenderCalendar(const std::vector<events::v1::Event>& events, const IcsOptions& options);
 

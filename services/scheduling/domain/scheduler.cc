@@ -216,6 +216,7 @@ absl::StatusOr<Event> Scheduler::Reschedule(const std::string& org_id, const std
   return Mutate(
       org_id, event_id, expected_version, Action::kReschedule, reason,
       [&](Event& next, EventWrite&) -> absl::Status {
+        EVENTS_RETURN_IF_ERROR(ValidateReason(reason, next));
         const std::string zone = new_zone.empty() ? next.details().time_zone() : new_zone;
         EVENTS_RETURN_IF_ERROR(time::ValidateTimeZone(zone, "time_zone"));
         if (new_start.value().empty()) return absl::InvalidArgumentError("new_start is required");
@@ -275,6 +276,7 @@ absl::StatusOr<Event> Scheduler::Cancel(const std::string& org_id, const std::st
   EVENTS_RETURN_IF_ERROR(CheckText(reason, "reason", 0, kMaxReasonChars, true));
   return Mutate(org_id, event_id, expected_version, Action::kCancel, reason,
                 [&](Event& next, EventWrite&) -> absl::Status {
+                  EVENTS_RETURN_IF_ERROR(ValidateReason(reason, next));
                   MarkCancelled(next, reason);
                   return absl::OkStatus();
                 });

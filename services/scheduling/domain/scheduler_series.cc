@@ -8,6 +8,7 @@
 #include "common/util/text_rules.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/event_rules.h"
+#include "services/scheduling/domain/public_view.h"
 #include "services/scheduling/domain/recurrence.h"
 #include "services/scheduling/domain/scheduler.h"
 
@@ -96,10 +97,8 @@ absl::StatusOr<Series> Scheduler::GetSeries(const std::string& viewer_org,
   if (owned.ok() || !absl::IsNotFound(owned.status())) return owned;
   // The public sees a series through its visible (non-draft) occurrences only.
   EVENTS_ASSIGN_OR_RETURN(Series series, store_.GetSeries(series_id));
-  Series view = series;
+  Series view = PublicSeriesView(series);
   view.clear_event_ids();
-  view.mutable_template_()->clear_join_link();
-  view.mutable_template_()->clear_reminders();
   for (const std::string& id : series.event_ids()) {
     absl::StatusOr<Event> event = Get(viewer_org, id);
     if (event.ok()) view.add_event_ids(id);
@@ -120,6 +119,7 @@ absl::StatusOr<Series> Scheduler::MutateSeries(const std::string& org_id,
     for (const std::string& id : series.event_ids()) {
       EVENTS_ASSIGN_OR_RETURN(Event current, store_.Get(id));
       if (!CheckTransition(current.status(), action, id).ok()) continue;
+      if (action == Action::kCancel) EVENTS_RETURN_IF_ERROR(ValidateReason(reason, current));
       if (action == Action::kPublish && current.start_unix_ms() <= now) continue;
       Event next = current;
       next.set_status(StatusAfter(current.status(), action));
