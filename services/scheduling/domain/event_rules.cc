@@ -148,7 +148,8 @@ absl::Status ValidateReminders(const events::v1::ReminderPolicy& r, absl::string
 }  // namespace
 
 absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::string_view prefix,
-                                              int64_t now_unix_ms) {
+                                              int64_t now_unix_ms,
+                                              const events::v1::Event* current) {
   EVENTS_RETURN_IF_ERROR(CheckText(d.title(), F(prefix, "title"), 1, kMaxTitleChars));
   EVENTS_RETURN_IF_ERROR(
       CheckText(d.description(), F(prefix, "description"), 0, kMaxDescriptionChars, true));
@@ -168,6 +169,12 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
   if (!end.ok()) return end.status();
   t.start_unix_ms = *start;
   t.end_unix_ms = *end;
+  if (current != nullptr && current->details().time_zone() == d.time_zone() &&
+      current->details().start().value() == d.start().value() &&
+      current->details().end().value() == d.end().value()) {
+    t.start_unix_ms = current->start_unix_ms();
+    t.end_unix_ms = current->end_unix_ms();
+  }
   if (t.end_unix_ms <= t.start_unix_ms) {
     return absl::InvalidArgumentError(
         absl::StrCat(F(prefix, "end"), " must be after ", F(prefix, "start")));

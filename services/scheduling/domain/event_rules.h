@@ -39,8 +39,14 @@ struct ResolvedTimes {
 // copy of the join link (public_view.h says what counts) is refused. `prefix` names
 // the message in errors ("details", "template"). The start must be after now_unix_ms.
 // INVALID_ARGUMENT naming the first field that breaks a rule, and the rule.
+//
+// `current`: the stored event being updated, or nullptr. When the new details keep its zone,
+// start and end text, its stored start and end instants are kept rather than resolved again:
+// a series occurrence may end at the second pass of a repeated (fall-back) wall time, which
+// its local text alone would read as the first pass.
 absl::StatusOr<ResolvedTimes> ValidateDetails(const events::v1::EventDetails& details,
-                                              absl::string_view prefix, int64_t now_unix_ms);
+                                              absl::string_view prefix, int64_t now_unix_ms,
+                                              const events::v1::Event* current = nullptr);
 
 // Checks an agenda against its event and returns it with ids assigned (from `new_id` when
 // empty), instants resolved and sessions sorted by start. Sessions must lie inside

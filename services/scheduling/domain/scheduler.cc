@@ -172,7 +172,8 @@ absl::StatusOr<Event> Scheduler::Update(const std::string& org_id, const std::st
               "details.start, details.end and details.time_zone of a published event change with "
               "RescheduleEvent, which tells everyone registered");
         }
-        EVENTS_ASSIGN_OR_RETURN(ResolvedTimes times, ValidateDetails(details, "details", now));
+        EVENTS_ASSIGN_OR_RETURN(ResolvedTimes times,
+                                ValidateDetails(details, "details", now, &next));
         *next.mutable_details() = details;
         int64_t opens = times.registration_opens_unix_ms;
         if (opens == 0 && next.status() == events::v1::EVENT_STATUS_PUBLISHED) {

@@ -21,7 +21,7 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
                                                const events::v1::EventDetails& first,
                                                const events::v1::RecurrenceRule& rule) {
   const int64_t now = clock_.NowUnixMs();
-  EVENTS_RETURN_IF_ERROR(ValidateDetails(first, "template", now).status());
+  EVENTS_ASSIGN_OR_RETURN(ResolvedTimes first_times, ValidateDetails(first, "template", now));
   if (!first.registration_opens().value().empty() || !first.registration_closes().value().empty()) {
     return absl::InvalidArgumentError(
         "template.registration_opens and template.registration_closes must be empty for a "
@@ -30,9 +30,10 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
   const std::string& zone = first.time_zone();
   EVENTS_ASSIGN_OR_RETURN(time::LocalDateTime start,
                           time::ParseLocalDateTime(first.start().value(), "template.start"));
-  EVENTS_ASSIGN_OR_RETURN(time::LocalDateTime end,
-                          time::ParseLocalDateTime(first.end().value(), "template.end"));
-  const int64_t duration = time::MinutesBetween(start, end);
+  // Every occurrence lasts exactly as long as the first (RFC 5545 3.8.5.3: a DTEND gives the
+  // "exact duration" of each instance). Resolving each end's wall time on its own would let an
+  // occurrence whose start moved out of a spring-forward gap end at or before its start.
+  const int64_t duration_ms = first_times.end_unix_ms - first_times.start_unix_ms;
   EVENTS_ASSIGN_OR_RETURN(std::vector<time::LocalDateTime> occurrences,
                           ExpandRecurrence(rule, start, options_.max_series_occurrences));
 
@@ -48,8 +49,7 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
   for (size_t i = 0; i < occurrences.size(); ++i) {
     // A wall time that falls in a spring-forward gap moves forward by the gap (RFC 5545).
     EVENTS_ASSIGN_OR_RETURN(int64_t start_ms, time::ToUnixMsShiftingGaps(occurrences[i], zone));
-    EVENTS_ASSIGN_OR_RETURN(int64_t end_ms, time::ToUnixMsShiftingGaps(
-                                                time::AddMinutes(occurrences[i], duration), zone));
+    const int64_t end_ms = start_ms + duration_ms;
     Event event;
     event.set_id(absl::StrFormat("ev_%s-%03d", core, i + 1));
     event.set_org_id(org_id);
