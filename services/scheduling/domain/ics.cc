@@ -142,8 +142,11 @@ void WriteTimeZone(std::string_view zone, const ZoneSpan& span, Writer& w) {
   w.Raw("END", "VTIMEZONE");
 }
 
+// Local time with TZID, so calendar programs show the organiser's wall time. A wall time the
+// zone shows twice (a fall-back overlap) is written in UTC instead: RFC 5545 reads it as the
+// first pass, but common calendar libraries read it as the second, an hour apart.
 void WriteTime(std::string_view name, int64_t unix_ms, const Event& e, Writer& w) {
-  if (!HasZone(e)) {
+  if (!HasZone(e) || time::IsRepeatedWallTime(unix_ms, e.details().time_zone())) {
     w.Raw(name, time::FormatIcsUtc(unix_ms));
     return;
   }
@@ -177,6 +180,11 @@ std::string Description(const Event& e) {
   return absl::StrJoin(blocks, "\n\n");
 }
 
+std::string OrganizerFallback(const IcsOptions& options) {
+  if (!options.organizer_fallback_email.empty()) return options.organizer_fallback_email;
+  return absl::StrCat("noreply@", Sv(options.uid_domain));
+}
+
 std::string Location(const events::v1::EventDetails& d) {
   if (d.format() == events::v1::EVENT_FORMAT_ONLINE) return "Online";
   std::vector<absl::string_view> parts;
@@ -194,17 +202,26 @@ void WriteEvent(const Event& e, const IcsOptions& options, Writer& w) {
   w.Raw("DTSTAMP", time::FormatIcsUtc(options.now_unix_ms));
   w.Raw("SEQUENCE", absl::StrCat(e.sequence()));
   WriteTime("DTSTART", e.start_unix_ms(), e, w);
-  // RFC 5545 requires DTEND after DTSTART; without one the event is treated as instantaneous.
-  if (HasEnd(e)) WriteTime("DTEND", e.end_unix_ms(), e, w);
-  w.Text("SUMMARY", d.title());
+  // RFC 5545 requires DTEND after DTSTART. An event without a positive length (none is
+  // accepted any more, but older data may hold one) says so with DURATION rather than leaving
+  // the length for each calendar program to guess.
+  if (HasEnd(e)) {
+    WriteTime("DTEND", e.end_unix_ms(), e, w);
+  } else {
+    w.Raw("DURATION", "PT0S");
+  }
+  // RFC 5546 PUBLISH requires SUMMARY, even empty.
+  w.Raw("SUMMARY", EscapeIcsText(d.title()));
   w.Text("DESCRIPTION", Description(e));
   w.Text("LOCATION", Location(d));
+  // RFC 5546 requires ORGANIZER in PUBLISH and CANCEL. Without an organiser e-mail the
+  // configured no-reply address stands in, the same in every file, so a later CANCEL matches
+  // the entry the PUBLISH made.
   const events::v1::Contact& contact = d.organiser_contact();
   std::string email = UriValue(contact.email());
-  if (!email.empty()) {
-    std::string cn = ParamValue(contact.name());
-    w.Raw(cn.empty() ? "ORGANIZER" : absl::StrCat("ORGANIZER;CN=", cn), "mailto:" + email);
-  }
+  if (email.empty()) email = UriValue(OrganizerFallback(options));
+  std::string cn = ParamValue(contact.name());
+  w.Raw(cn.empty() ? "ORGANIZER" : absl::StrCat("ORGANIZER;CN=", cn), "mailto:" + email);
   std::string_view status = StatusText(e.status());
   if (!status.empty()) w.Raw("STATUS", status);
   if (e.created_unix_ms() > 0) w.Raw("CREATED", time::FormatIcsUtc(e.created_unix_ms()));
@@ -281,9 +298,11 @@ std::string RenderCalendar(const std::vector<Event>& full_events, const IcsOptio
 
   // Sorted by zone name so the same events always render to the same bytes.
   std::map<std::string, ZoneSpan> zones;
-  bool all_cancelled = !events.empty();
+  // RFC 5546 CANCEL: every component has the same UID, so only a file of one cancelled event
+  // is a CANCEL; several cancelled events (a series) are a PUBLISH with STATUS:CANCELLED each.
+  const bool cancel =
+      events.size() == 1 && events[0].status() == events::v1::EVENT_STATUS_CANCELLED;
   for (const Event& e : events) {
-    if (e.status() != events::v1::EVENT_STATUS_CANCELLED) all_cancelled = false;
     if (!HasZone(e)) continue;
     int64_t last = HasEnd(e) ? e.end_unix_ms() : e.start_unix_ms();
     auto [it, inserted] =
@@ -299,7 +318,7 @@ std::string RenderCalendar(const std::vector<Event>& full_events, const IcsOptio
   w.Raw("VERSION", "2.0");
   w.Text("PRODID", options.product_id);
   w.Raw("CALSCALE", "GREGORIAN");
-  w.Raw("METHOD", all_cancelled ? "CANCEL" : "PUBLISH");
+  w.Raw("METHOD", cancel ? "CANCEL" : "PUBLISH");
   w.Text("NAME", calendar_name);
   w.Text("X-WR-CALNAME", calendar_name);
   for (const auto& [zone, span] : zones) WriteTimeZone(zone, span, w);
