@@ -99,6 +99,11 @@ absl::StatusOr<int64_t> ToUnixMsShiftingGaps(const LocalDateTime& local, std::st
 // `zone` must already be validated; an unknown zone is treated as UTC rather than failing.
 LocalDateTime FromUnixMs(int64_t unix_ms, std::string_view zone);
 
+// True when the wall time clocks in `zone` show at this instant is shown twice (it falls in a
+// fall-back overlap, on either pass), so the local time alone does not name the instant.
+// False for an unknown zone.
+bool IsRepeatedWallTime(int64_t unix_ms, std::string_view zone);
+
 // RFC 3339 with the zone's offset at that instant: "2026-03-30T10:00:00+01:00". UTC is written
 // "+00:00", never "Z", so every value has the same shape. Unknown zones are treated as UTC.
 std::string FormatRfc3339(int64_t unix_ms, std::string_view zone);

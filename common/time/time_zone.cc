@@ -154,6 +154,18 @@ LocalDateTime FromUnixMs(int64_t unix_ms, std::string_view zone) {
   return internal::FromLocalSeconds(date::local_seconds{at.time_since_epoch() + offset});
 }
 
+bool IsRepeatedWallTime(int64_t unix_ms, std::string_view zone_name) {
+  const date::time_zone* zone = FindZone(zone_name);
+  if (zone == nullptr) return false;
+  date::sys_seconds at = ToSysSeconds(unix_ms);
+  try {
+    date::local_seconds wall{at.time_since_epoch() + zone->get_info(at).offset};
+    return zone->get_info(wall).result == date::local_info::ambiguous;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::string FormatRfc3339(int64_t unix_ms, std::string_view zone) {
   date::sys_seconds at = ToSysSeconds(unix_ms);
   // RFC 3339 offsets have no seconds; drop them (only pre-1900 local mean times have any) and

@@ -217,6 +217,23 @@ TEST_F(SchedulerTest, UpdateChangesDetailsButNotAPublishedEventsTime) {
   EXPECT_EQ(LastChange().capacity(), 300);
 }
 
+// Scheduling knows neither pools nor registrations, so any capacity in 1..100,000 is taken
+// and announced; registration holds its invariant for whatever capacity arrives
+// (docs/scheduling.md, "Capacity").
+TEST_F(SchedulerTest, LoweringCapacityOfAPublishedEventIsAcceptedAndAnnounced) {
+  auto e = MustCreate();
+  ASSERT_TRUE(scheduler_.Publish(kOrg, e.id(), 0).ok());
+  auto d = Webinar();
+  d.set_capacity(1);
+  auto lowered = scheduler_.Update(kOrg, e.id(), 0, d);
+  ASSERT_TRUE(lowered.ok()) << lowered.status();
+  EXPECT_EQ(store_.Emitted().back().type(), "event.updated");
+  EXPECT_EQ(LastChange().capacity(), 1);
+  d.set_capacity(0);
+  EXPECT_THAT(std::string(scheduler_.Update(kOrg, e.id(), 0, d).status().message()),
+              HasSubstr("details.capacity must be between 1 and 100000"));
+}
+
 TEST_F(SchedulerTest, StaleExpectedVersionIsAborted) {
   auto e = MustCreate();
   ASSERT_TRUE(scheduler_.Publish(kOrg, e.id(), 1).ok());

@@ -105,6 +105,70 @@ TEST_F(SeriesTest, SeriesCalendarHasOneEventPerOccurrence) {
   EXPECT_EQ(vevents, 4);
 }
 
+// Occurrences that meet a clock change keep the first one's exact length (RFC 5545): a start
+// in a spring-forward gap moves forward by the gap and the end moves with it, and one in a
+// fall-back overlap is the first pass of the repeated time.
+TEST_F(SeriesTest, OccurrencesAtAClockChangeKeepTheirDuration) {
+  struct Case {
+    const char* name;
+    const char* zone;
+    const char* first_start;
+    const char* first_end;
+    int change_index;           // 0-based occurrence that meets the change
+    int64_t change_start_unix;  // its start, seconds
+    const char* change_local_start;
+  } cases[] = {
+      // Clocks go forward 01:00 -> 02:00: 01:30 does not exist and becomes 02:30 BST.
+      {"London gap, one hour", "Europe/London", "2027-03-14T01:30", "2027-03-14T02:30", 2,
+       1806197400, "2027-03-28T02:30"},
+      {"London gap, 45 minutes", "Europe/London", "2027-03-14T01:30", "2027-03-14T02:15", 2,
+       1806197400, "2027-03-28T02:30"},
+      // Clocks go forward 00:00 -> 01:00 on 2027-09-05.
+      {"Santiago gap", "America/Santiago", "2027-08-22T00:30", "2027-08-22T01:30", 2, 1820118600,
+       "2027-09-05T01:30"},
+      // Clocks go back 02:00 -> 01:00: 01:15 happens twice; the first (BST) is meant.
+      {"London overlap", "Europe/London", "2027-10-17T01:15", "2027-10-17T02:15", 2, 1824941700,
+       "2027-10-31T01:15"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto d = Webinar();
+    d.set_time_zone(c.zone);
+    d.mutable_start()->set_value(c.first_start);
+    d.mutable_end()->set_value(c.first_end);
+    auto series = scheduler_.CreateSeries(kOrg, d, Weekly(4));
+    ASSERT_TRUE(series.ok()) << series.status();
+    auto first = scheduler_.Get(kOrg, series->event_ids(0));
+    ASSERT_TRUE(first.ok());
+    const int64_t duration = first->end_unix_ms() - first->start_unix_ms();
+    ASSERT_GT(duration, 0);
+    for (int i = 0; i < series->event_ids_size(); ++i) {
+      auto e = scheduler_.Get(kOrg, series->event_ids(i));
+      ASSERT_TRUE(e.ok());
+      EXPECT_EQ(e->end_unix_ms() - e->start_unix_ms(), duration) << "occurrence " << i + 1;
+    }
+    auto changed = scheduler_.Get(kOrg, series->event_ids(c.change_index));
+    ASSERT_TRUE(changed.ok());
+    EXPECT_EQ(changed->start_unix_ms(), c.change_start_unix * 1000);
+    EXPECT_EQ(changed->details().start().value(), c.change_local_start);
+
+    // Editing the occurrence later keeps its instants, even where its end text is a repeated
+    // wall time, and its calendar entry has a real length.
+    auto details = changed->details();
+    details.set_title("Renamed occurrence");
+    auto updated = scheduler_.Update(kOrg, changed->id(), 0, details);
+    ASSERT_TRUE(updated.ok()) << updated.status();
+    EXPECT_EQ(updated->start_unix_ms(), changed->start_unix_ms());
+    EXPECT_EQ(updated->end_unix_ms(), changed->end_unix_ms());
+    auto ics = scheduler_.EventCalendar(kOrg, changed->id());
+    ASSERT_TRUE(ics.ok()) << ics.status();
+    auto cal = ParseIcs(ics->content());
+    ASSERT_TRUE(cal.ok()) << cal.status();
+    ASSERT_EQ(cal->Children("VEVENT").size(), 1u);
+    EXPECT_NE(cal->Children("VEVENT")[0]->FindProperty("DTEND"), nullptr);
+  }
+}
+
 TEST_F(SeriesTest, BadRulesAndTemplatesAreRefused) {
   auto rule = Weekly();
   rule.set_count(0);

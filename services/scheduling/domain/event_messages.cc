@@ -4,6 +4,7 @@
 #include "absl/strings/string_view.h"
 #include "common/util/ids.h"
 #include "services/scheduling/domain/event_rules.h"
+#include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
 
@@ -27,7 +28,8 @@ events::v1::DomainEvent MakeEventChanged(absl::string_view type, const Event& ev
   data.set_registration_closes_unix_ms(event.registration_closes_unix_ms());
   data.set_series_id(event.series_id());
   data.set_previous_start_unix_ms(previous_start_unix_ms);
-  data.set_reason(std::string(reason));
+  data.set_reason(ScrubJoinLinks(std::string_view(reason.data(), reason.size()),
+                                 {event.details().join_link()}));
 
   DomainEvent out;
   out.set_id(ids.New("de"));
@@ -68,12 +70,6 @@ std::vector<DelayedJob> ReminderJobs(const Event& event, int64_t now_unix_ms) {
     jobs.push_back(std::move(job));
   }
   return jobs;
-}
-
-Event PublicView(Event event) {
-  event.mutable_details()->clear_join_link();
-  event.mutable_details()->clear_reminders();
-  return event;
 }
 
 }  // namespace events::scheduling

@@ -26,7 +26,8 @@ inline constexpr absl::string_view kEventCompleted = "event.completed";
 inline constexpr absl::string_view kEventReminderDue = "event.reminder_due";
 inline constexpr absl::string_view kSource = "scheduling";
 
-// An EventChanged domain event about `event` as it now is.
+// An EventChanged domain event about `event` as it now is. Integrations forward these to
+// webhooks, so `reason` (free text) loses every copy of the event's join link.
 events::v1::DomainEvent MakeEventChanged(absl::string_view type, const events::v1::Event& event,
                                          const IdGenerator& ids, int64_t now_unix_ms,
                                          int64_t previous_start_unix_ms = 0,
@@ -35,8 +36,5 @@ events::v1::DomainEvent MakeEventChanged(absl::string_view type, const events::v
 // The reminder jobs of a published event: one per reminder offset whose time is still
 // ahead of now. Job ids carry the event's sequence, so a reschedule makes new ones.
 std::vector<DelayedJob> ReminderJobs(const events::v1::Event& event, int64_t now_unix_ms);
-
-// The event as anyone may see it: without the join link and reminder settings.
-events::v1::Event PublicView(events::v1::Event event);
 
 }  // namespace events::scheduling

@@ -1,6 +1,7 @@
 #include "services/scheduling/domain/event_rules.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -9,6 +10,7 @@
 #include "common/time/local_time.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
+#include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
 namespace {
@@ -29,6 +31,18 @@ absl::StatusOr<int64_t> ResolveLocal(const events::v1::LocalDateTime& value,
   auto local = time::ParseLocalDateTime(value.value(), field);
   if (!local.ok()) return local.status();
   return time::ToUnixMs(*local, zone, field);
+}
+
+// A copy of the join link in any text of `message` would publish it (the public view replaces
+// it, but the organiser should learn that the text they wrote is not what the public sees).
+absl::Status RefuseJoinLinkCopy(const google::protobuf::Message& message, const std::string& link,
+                                absl::string_view prefix) {
+  std::optional<std::string> field = FindJoinLinkCopy(message, link);
+  if (!field.has_value()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      prefix, *field,
+      " contains the event's join link; the link is sent only to registered attendees, so "
+      "leave it out of text anyone can read"));
 }
 
 bool IsNeedCode(absl::string_view code) {
@@ -134,7 +148,8 @@ absl::Status ValidateReminders(const events::v1::ReminderPolicy& r, absl::string
 }  // namespace
 
 absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::string_view prefix,
-                                              int64_t now_unix_ms) {
+                                              int64_t now_unix_ms,
+                                              const events::v1::Event* current) {
   EVENTS_RETURN_IF_ERROR(CheckText(d.title(), F(prefix, "title"), 1, kMaxTitleChars));
   EVENTS_RETURN_IF_ERROR(
       CheckText(d.description(), F(prefix, "description"), 0, kMaxDescriptionChars, true));
@@ -154,6 +169,12 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
   if (!end.ok()) return end.status();
   t.start_unix_ms = *start;
   t.end_unix_ms = *end;
+  if (current != nullptr && current->details().time_zone() == d.time_zone() &&
+      current->details().start().value() == d.start().value() &&
+      current->details().end().value() == d.end().value()) {
+    t.start_unix_ms = current->start_unix_ms();
+    t.end_unix_ms = current->end_unix_ms();
+  }
   if (t.end_unix_ms <= t.start_unix_ms) {
     return absl::InvalidArgumentError(
         absl::StrCat(F(prefix, "end"), " must be after ", F(prefix, "start")));
@@ -199,6 +220,7 @@ absl::StatusOr<ResolvedTimes> ValidateDetails(const EventDetails& d, absl::strin
           absl::StrCat(F(prefix, "join_link"), " is only for online or hybrid events"));
     }
     EVENTS_RETURN_IF_ERROR(CheckHttpsUrl(d.join_link(), F(prefix, "join_link")));
+    EVENTS_RETURN_IF_ERROR(RefuseJoinLinkCopy(d, d.join_link(), absl::StrCat(prefix, ".")));
   }
   EVENTS_RETURN_IF_ERROR(ValidateVenue(d, prefix));
   EVENTS_RETURN_IF_ERROR(ValidateAccessibility(d.accessibility(), prefix));
@@ -260,6 +282,8 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
                          "SPEAKER_ROLE_LIVED_EXPERIENCE_CO_FACILITATOR"));
       }
     }
+    EVENTS_RETURN_IF_ERROR(
+        RefuseJoinLinkCopy(s, event.details().join_link(), absl::StrCat(field, ".")));
     s.set_start_unix_ms(*start);
     s.set_end_unix_ms(*end);
     out.push_back(std::move(s));
@@ -268,6 +292,16 @@ absl::StatusOr<std::vector<events::v1::AgendaSession>> ValidateAgenda(
     return a.start_unix_ms() < b.start_unix_ms();
   });
   return out;
+}
+
+absl::Status ValidateReason(const std::string& reason, const events::v1::Event& event) {
+  EVENTS_RETURN_IF_ERROR(CheckText(reason, "reason", 0, kMaxReasonChars, true));
+  if (ContainsJoinLink(reason, event.details().join_link())) {
+    return absl::InvalidArgumentError(
+        "reason contains the event's join link; the reason is shown to everyone, so leave the "
+        "link out");
+  }
+  return absl::OkStatus();
 }
 
 std::vector<int> ReminderMinutes(const events::v1::ReminderPolicy& policy) {

@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "common/time/local_time.h"
+#include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
 namespace {
@@ -23,9 +23,6 @@ using events::v1::Event;
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr int64_t kYearMs = int64_t{366} * 24 * 3600 * 1000;
-// Shorter strings cannot be a real https link, and scrubbing them would mangle ordinary text.
-constexpr size_t kMinScrubbedLinkLength = 8;
-constexpr absl::string_view kJoinLinkPlaceholder = "(join link sent to registered attendees)";
 
 // First instant and last end of the events in one zone: the span its VTIMEZONE must cover.
 struct ZoneSpan {
@@ -94,32 +91,25 @@ std::string_view StatusText(events::v1::EventStatus status) {
   }
 }
 
+// Writes content lines. It sees only public views (RenderCalendar makes them), so it has no
+// join link to hide.
 class Writer {
  public:
-  explicit Writer(std::string_view join_link) : join_link_(join_link) {}
-
   // A property whose value is already in its final form (dates, numbers, URIs).
   void Raw(std::string_view name, std::string_view value) {
     out_ += FoldIcsLine(absl::StrCat(Sv(name), ":", Sv(value)));
   }
 
-  // A TEXT property: the join link is scrubbed, then the value escaped. Empty values are
-  // left out, as an empty SUMMARY or LOCATION only clutters the calendar entry.
+  // A TEXT property, escaped. Empty values are left out, as an empty LOCATION only clutters
+  // the calendar entry.
   void Text(std::string_view name, std::string_view value) {
     if (value.empty()) return;
-    Raw(name, EscapeIcsText(Scrub(value)));
+    Raw(name, EscapeIcsText(value));
   }
 
-  std::string Scrub(std::string_view value) const {
-    if (join_link_.size() < kMinScrubbedLinkLength) return std::string(value);
-    return absl::StrReplaceAll(Sv(value), {{Sv(join_link_), kJoinLinkPlaceholder}});
-  }
-
-  void SetJoinLink(std::string_view join_link) { join_link_ = join_link; }
   std::string Take() { return std::move(out_); }
 
  private:
-  std::string_view join_link_;
   std::string out_;
 };
 
@@ -152,8 +142,11 @@ void WriteTimeZone(std::string_view zone, const ZoneSpan& span, Writer& w) {
   w.Raw("END", "VTIMEZONE");
 }
 
+// Local time with TZID, so calendar programs show the organiser's wall time. A wall time the
+// zone shows twice (a fall-back overlap) is written in UTC instead: RFC 5545 reads it as the
+// first pass, but common calendar libraries read it as the second, an hour apart.
 void WriteTime(std::string_view name, int64_t unix_ms, const Event& e, Writer& w) {
-  if (!HasZone(e)) {
+  if (!HasZone(e) || time::IsRepeatedWallTime(unix_ms, e.details().time_zone())) {
     w.Raw(name, time::FormatIcsUtc(unix_ms));
     return;
   }
@@ -187,6 +180,11 @@ std::string Description(const Event& e) {
   return absl::StrJoin(blocks, "\n\n");
 }
 
+std::string OrganizerFallback(const IcsOptions& options) {
+  if (!options.organizer_fallback_email.empty()) return options.organizer_fallback_email;
+  return absl::StrCat("noreply@", Sv(options.uid_domain));
+}
+
 std::string Location(const events::v1::EventDetails& d) {
   if (d.format() == events::v1::EVENT_FORMAT_ONLINE) return "Online";
   std::vector<absl::string_view> parts;
@@ -199,29 +197,36 @@ std::string Location(const events::v1::EventDetails& d) {
 
 void WriteEvent(const Event& e, const IcsOptions& options, Writer& w) {
   const events::v1::EventDetails& d = e.details();
-  w.SetJoinLink(d.join_link());
   w.Raw("BEGIN", "VEVENT");
   w.Raw("UID", EscapeIcsText(absl::StrCat(e.id(), "@", options.uid_domain)));
   w.Raw("DTSTAMP", time::FormatIcsUtc(options.now_unix_ms));
   w.Raw("SEQUENCE", absl::StrCat(e.sequence()));
   WriteTime("DTSTART", e.start_unix_ms(), e, w);
-  // RFC 5545 requires DTEND after DTSTART; without one the event is treated as instantaneous.
-  if (HasEnd(e)) WriteTime("DTEND", e.end_unix_ms(), e, w);
-  w.Text("SUMMARY", d.title());
+  // RFC 5545 requires DTEND after DTSTART. An event without a positive length (none is
+  // accepted any more, but older data may hold one) says so with DURATION rather than leaving
+  // the length for each calendar program to guess.
+  if (HasEnd(e)) {
+    WriteTime("DTEND", e.end_unix_ms(), e, w);
+  } else {
+    w.Raw("DURATION", "PT0S");
+  }
+  // RFC 5546 PUBLISH requires SUMMARY, even empty.
+  w.Raw("SUMMARY", EscapeIcsText(d.title()));
   w.Text("DESCRIPTION", Description(e));
   w.Text("LOCATION", Location(d));
+  // RFC 5546 requires ORGANIZER in PUBLISH and CANCEL. Without an organiser e-mail the
+  // configured no-reply address stands in, the same in every file, so a later CANCEL matches
+  // the entry the PUBLISH made.
   const events::v1::Contact& contact = d.organiser_contact();
   std::string email = UriValue(contact.email());
-  if (!email.empty()) {
-    std::string cn = ParamValue(w.Scrub(contact.name()));
-    w.Raw(cn.empty() ? "ORGANIZER" : absl::StrCat("ORGANIZER;CN=", cn), "mailto:" + email);
-  }
+  if (email.empty()) email = UriValue(OrganizerFallback(options));
+  std::string cn = ParamValue(contact.name());
+  w.Raw(cn.empty() ? "ORGANIZER" : absl::StrCat("ORGANIZER;CN=", cn), "mailto:" + email);
   std::string_view status = StatusText(e.status());
   if (!status.empty()) w.Raw("STATUS", status);
   if (e.created_unix_ms() > 0) w.Raw("CREATED", time::FormatIcsUtc(e.created_unix_ms()));
   if (e.updated_unix_ms() > 0) w.Raw("LAST-MODIFIED", time::FormatIcsUtc(e.updated_unix_ms()));
   w.Raw("END", "VEVENT");
-  w.SetJoinLink("");
 }
 
 }  // namespace
@@ -279,12 +284,25 @@ std::string FoldIcsLine(std::string_view line) {
   return out;
 }
 
-std::string RenderCalendar(const std::vector<Event>& events, const IcsOptions& options) {
+std::string RenderCalendar(const std::vector<Event>& full_events, const IcsOptions& options) {
+  // Calendar files are public and get forwarded: whatever view the caller passes, only public
+  // views are written, and the calendar's name loses every event's link too.
+  std::vector<std::string> links;
+  std::vector<Event> events;
+  events.reserve(full_events.size());
+  for (const Event& e : full_events) {
+    links.push_back(e.details().join_link());
+    events.push_back(PublicEventView(e));
+  }
+  const std::string calendar_name = ScrubJoinLinks(options.calendar_name, links);
+
   // Sorted by zone name so the same events always render to the same bytes.
   std::map<std::string, ZoneSpan> zones;
-  bool all_cancelled = !events.empty();
+  // RFC 5546 CANCEL: every component has the same UID, so only a file of one cancelled event
+  // is a CANCEL; several cancelled events (a series) are a PUBLISH with STATUS:CANCELLED each.
+  const bool cancel =
+      events.size() == 1 && events[0].status() == events::v1::EVENT_STATUS_CANCELLED;
   for (const Event& e : events) {
-    if (e.status() != events::v1::EVENT_STATUS_CANCELLED) all_cancelled = false;
     if (!HasZone(e)) continue;
     int64_t last = HasEnd(e) ? e.end_unix_ms() : e.start_unix_ms();
     auto [it, inserted] =
@@ -295,14 +313,14 @@ std::string RenderCalendar(const std::vector<Event>& events, const IcsOptions& o
     }
   }
 
-  Writer w("");
+  Writer w;
   w.Raw("BEGIN", "VCALENDAR");
   w.Raw("VERSION", "2.0");
   w.Text("PRODID", options.product_id);
   w.Raw("CALSCALE", "GREGORIAN");
-  w.Raw("METHOD", all_cancelled ? "CANCEL" : "PUBLISH");
-  w.Text("NAME", options.calendar_name);
-  w.Text("X-WR-CALNAME", options.calendar_name);
+  w.Raw("METHOD", cancel ? "CANCEL" : "PUBLISH");
+  w.Text("NAME", calendar_name);
+  w.Text("X-WR-CALNAME", calendar_name);
   for (const auto& [zone, span] : zones) WriteTimeZone(zone, span, w);
   for (const Event& e : events) WriteEvent(e, options, w);
   w.Raw("END", "VCALENDAR");

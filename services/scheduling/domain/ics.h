@@ -21,15 +21,23 @@ struct IcsOptions {
   int64_t now_unix_ms = 0;
   // Shown by calendar programs as the calendar's name (NAME and X-WR-CALNAME); empty: none.
   std::string calendar_name;
+  // ORGANIZER of events without an organiser e-mail; empty: "noreply@<uid_domain>".
+  std::string organizer_fallback_email;
 };
 
 // One VCALENDAR holding one VEVENT per event, and one VTIMEZONE per distinct zone of the
-// events. METHOD is CANCEL when there is at least one event and every event is cancelled,
-// PUBLISH otherwise.
+// events. METHOD is CANCEL for a file of exactly one cancelled event (RFC 5546 CANCEL allows
+// one UID per message), PUBLISH otherwise (cancelled events then carry STATUS:CANCELLED).
+// Every VEVENT has what RFC 5546 requires of both methods: UID, DTSTAMP, SEQUENCE, DTSTART,
+// DTEND (or DURATION:PT0S for an event without a positive length), SUMMARY and ORGANIZER.
+// Times are local with TZID, except a wall time the zone shows twice (a fall-back overlap),
+// which is written in UTC so no reader can take the wrong pass.
 //
 // Never contains an event's join link, even when the caller passes the organiser's full view:
-// calendar files are public and get forwarded. Occurrences of the link inside text fields are
-// replaced too. An event whose zone is empty or unknown gets UTC times ("...Z") instead.
+// calendar files are public and get forwarded, so every event is written through
+// PublicEventView (public_view.h), which replaces copies of the link in every text field, and
+// the calendar name loses every event's link. An event whose zone is empty or unknown gets UTC
+// times ("...Z") instead.
 // Pure function; thread-safe.
 std::string RenderCalendar(const std::vector<events::v1::Event>& events, const IcsOptions& options);
 

@@ -172,7 +172,8 @@ absl::StatusOr<Event> Scheduler::Update(const std::string& org_id, const std::st
               "details.start, details.end and details.time_zone of a published event change with "
               "RescheduleEvent, which tells everyone registered");
         }
-        EVENTS_ASSIGN_OR_RETURN(ResolvedTimes times, ValidateDetails(details, "details", now));
+        EVENTS_ASSIGN_OR_RETURN(ResolvedTimes times,
+                                ValidateDetails(details, "details", now, &next));
         *next.mutable_details() = details;
         int64_t opens = times.registration_opens_unix_ms;
         if (opens == 0 && next.status() == events::v1::EVENT_STATUS_PUBLISHED) {
@@ -216,6 +217,7 @@ absl::StatusOr<Event> Scheduler::Reschedule(const std::string& org_id, const std
   return Mutate(
       org_id, event_id, expected_version, Action::kReschedule, reason,
       [&](Event& next, EventWrite&) -> absl::Status {
+        EVENTS_RETURN_IF_ERROR(ValidateReason(reason, next));
         const std::string zone = new_zone.empty() ? next.details().time_zone() : new_zone;
         EVENTS_RETURN_IF_ERROR(time::ValidateTimeZone(zone, "time_zone"));
         if (new_start.value().empty()) return absl::InvalidArgumentError("new_start is required");
@@ -275,6 +277,7 @@ absl::StatusOr<Event> Scheduler::Cancel(const std::string& org_id, const std::st
   EVENTS_RETURN_IF_ERROR(CheckText(reason, "reason", 0, kMaxReasonChars, true));
   return Mutate(org_id, event_id, expected_version, Action::kCancel, reason,
                 [&](Event& next, EventWrite&) -> absl::Status {
+                  EVENTS_RETURN_IF_ERROR(ValidateReason(reason, next));
                   MarkCancelled(next, reason);
                   return absl::OkStatus();
                 });

@@ -5,6 +5,7 @@
 #include "common/util/status_macros.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/ics.h"
+#include "services/scheduling/domain/public_view.h"
 #include "services/scheduling/domain/scheduler.h"
 
 namespace events::scheduling {
@@ -24,7 +25,7 @@ bool VisibleTo(const Event& event, const std::string& viewer_org) {
 
 Event ViewFor(Event event, const std::string& viewer_org) {
   if (SeesFullView(event, viewer_org)) return event;
-  return PublicView(std::move(event));
+  return PublicEventView(std::move(event));
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ absl::StatusOr<EventPage> Scheduler::ListUpcoming(int64_t from_unix_ms, int64_t 
   }
   EVENTS_ASSIGN_OR_RETURN(EventPage result,
                           store_.ListUpcoming(from_unix_ms, to_unix_ms, page.page_token(), size));
-  for (Event& e : result.events) e = PublicView(std::move(e));
+  for (Event& e : result.events) e = PublicEventView(std::move(e));
   return result;
 }
 
@@ -78,8 +79,10 @@ absl::StatusOr<EventPage> Scheduler::ListOrganisation(const std::string& org_id,
 absl::StatusOr<events::v1::CalendarFile> Scheduler::EventCalendar(const std::string& viewer_org,
                                                                   const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(Event event, Get(viewer_org, event_id));
-  std::string name = event.details().title();
-  return MakeCalendarFile(absl::StrCat(event_id, ".ics"), name, {PublicView(std::move(event))});
+  // The file is public whoever asks for it: the organiser's copy gets forwarded too.
+  Event view = PublicEventView(std::move(event));
+  std::string name = view.details().title();
+  return MakeCalendarFile(absl::StrCat(event_id, ".ics"), std::move(name), {std::move(view)});
 }
 
 absl::StatusOr<events::v1::CalendarFile> Scheduler::SeriesCalendar(const std::string& viewer_org,
@@ -88,9 +91,10 @@ absl::StatusOr<events::v1::CalendarFile> Scheduler::SeriesCalendar(const std::st
   std::vector<Event> events;
   for (const std::string& id : series.event_ids()) {
     EVENTS_ASSIGN_OR_RETURN(Event event, Get(viewer_org, id));
-    events.push_back(PublicView(std::move(event)));
+    events.push_back(PublicEventView(std::move(event)));
   }
-  return MakeCalendarFile(absl::StrCat(series_id, ".ics"), series.template_().title(), events);
+  std::string name = PublicSeriesView(std::move(series)).template_().title();
+  return MakeCalendarFile(absl::StrCat(series_id, ".ics"), std::move(name), events);
 }
 
 events::v1::CalendarFile Scheduler::MakeCalendarFile(std::string filename, std::string name,

@@ -8,6 +8,7 @@
 #include "common/util/text_rules.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/event_rules.h"
+#include "services/scheduling/domain/public_view.h"
 #include "services/scheduling/domain/recurrence.h"
 #include "services/scheduling/domain/scheduler.h"
 
@@ -20,7 +21,7 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
                                                const events::v1::EventDetails& first,
                                                const events::v1::RecurrenceRule& rule) {
   const int64_t now = clock_.NowUnixMs();
-  EVENTS_RETURN_IF_ERROR(ValidateDetails(first, "template", now).status());
+  EVENTS_ASSIGN_OR_RETURN(ResolvedTimes first_times, ValidateDetails(first, "template", now));
   if (!first.registration_opens().value().empty() || !first.registration_closes().value().empty()) {
     return absl::InvalidArgumentError(
         "template.registration_opens and template.registration_closes must be empty for a "
@@ -29,9 +30,10 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
   const std::string& zone = first.time_zone();
   EVENTS_ASSIGN_OR_RETURN(time::LocalDateTime start,
                           time::ParseLocalDateTime(first.start().value(), "template.start"));
-  EVENTS_ASSIGN_OR_RETURN(time::LocalDateTime end,
-                          time::ParseLocalDateTime(first.end().value(), "template.end"));
-  const int64_t duration = time::MinutesBetween(start, end);
+  // Every occurrence lasts exactly as long as the first (RFC 5545 3.8.5.3: a DTEND gives the
+  // "exact duration" of each instance). Resolving each end's wall time on its own would let an
+  // occurrence whose start moved out of a spring-forward gap end at or before its start.
+  const int64_t duration_ms = first_times.end_unix_ms - first_times.start_unix_ms;
   EVENTS_ASSIGN_OR_RETURN(std::vector<time::LocalDateTime> occurrences,
                           ExpandRecurrence(rule, start, options_.max_series_occurrences));
 
@@ -47,8 +49,7 @@ absl::StatusOr<Series> Scheduler::CreateSeries(const std::string& org_id,
   for (size_t i = 0; i < occurrences.size(); ++i) {
     // A wall time that falls in a spring-forward gap moves forward by the gap (RFC 5545).
     EVENTS_ASSIGN_OR_RETURN(int64_t start_ms, time::ToUnixMsShiftingGaps(occurrences[i], zone));
-    EVENTS_ASSIGN_OR_RETURN(int64_t end_ms, time::ToUnixMsShiftingGaps(
-                                                time::AddMinutes(occurrences[i], duration), zone));
+    const int64_t end_ms = start_ms + duration_ms;
     Event event;
     event.set_id(absl::StrFormat("ev_%s-%03d", core, i + 1));
     event.set_org_id(org_id);
@@ -96,10 +97,8 @@ absl::StatusOr<Series> Scheduler::GetSeries(const std::string& viewer_org,
   if (owned.ok() || !absl::IsNotFound(owned.status())) return owned;
   // The public sees a series through its visible (non-draft) occurrences only.
   EVENTS_ASSIGN_OR_RETURN(Series series, store_.GetSeries(series_id));
-  Series view = series;
+  Series view = PublicSeriesView(series);
   view.clear_event_ids();
-  view.mutable_template_()->clear_join_link();
-  view.mutable_template_()->clear_reminders();
   for (const std::string& id : series.event_ids()) {
     absl::StatusOr<Event> event = Get(viewer_org, id);
     if (event.ok()) view.add_event_ids(id);
@@ -120,6 +119,7 @@ absl::StatusOr<Series> Scheduler::MutateSeries(const std::string& org_id,
     for (const std::string& id : series.event_ids()) {
       EVENTS_ASSIGN_OR_RETURN(Event current, store_.Get(id));
       if (!CheckTransition(current.status(), action, id).ok()) continue;
+      if (action == Action::kCancel) EVENTS_RETURN_IF_ERROR(ValidateReason(reason, current));
       if (action == Action::kPublish && current.start_unix_ms() <= now) continue;
       Event next = current;
       next.set_status(StatusAfter(current.status(), action));

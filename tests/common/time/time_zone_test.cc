@@ -112,6 +112,19 @@ TEST(LondonFallBackTest, TimesAroundTheOverlap) {
   EXPECT_EQ(FromUnixMs(Utc(2026, 10, 25, 1, 30), "Europe/London"), Ldt(2026, 10, 25, 1, 30));
 }
 
+TEST(LondonFallBackTest, RepeatedWallTimesAreRecognisedOnBothPasses) {
+  // 2026-10-25: 01:00-02:00 happens at 00:00-01:00Z (BST) and again at 01:00-02:00Z (GMT).
+  EXPECT_TRUE(IsRepeatedWallTime(Utc(2026, 10, 25, 0, 30), "Europe/London"));  // first pass
+  EXPECT_TRUE(IsRepeatedWallTime(Utc(2026, 10, 25, 1, 30), "Europe/London"));  // second pass
+  EXPECT_TRUE(IsRepeatedWallTime(Utc(2026, 10, 25, 0, 0), "Europe/London"));   // 01:00 BST
+  EXPECT_FALSE(IsRepeatedWallTime(Utc(2026, 10, 25, 2, 0), "Europe/London"));  // 02:00 GMT
+  EXPECT_FALSE(IsRepeatedWallTime(Utc(2026, 10, 24, 23, 59), "Europe/London"));
+  EXPECT_FALSE(IsRepeatedWallTime(Utc(2026, 3, 29, 1, 30), "Europe/London"));  // after a gap
+  EXPECT_TRUE(IsRepeatedWallTime(Utc(2026, 11, 1, 5, 30), "America/New_York"));
+  EXPECT_FALSE(IsRepeatedWallTime(Utc(2026, 10, 25, 0, 30), "Asia/Kolkata"));
+  EXPECT_FALSE(IsRepeatedWallTime(Utc(2026, 10, 25, 0, 30), "Mars/Base"));
+}
+
 TEST(NewYorkTest, SpringForwardGap) {
   auto r = ToUnixMs(Ldt(2026, 3, 8, 2, 30), "America/New_York", "new_start");
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);

@@ -325,20 +325,105 @@ TEST(IcsRenderTest, OrganizerWithCommonNameAndQuotingWhenNeeded) {
   IcsComponent cal = MustParse(RenderCalendar({e}, Options()));
   EXPECT_EQ(*OnlyEvent(cal).FindPropertyName("ORGANIZER"), "ORGANIZER;CN=\"Jones, Sam SJ\"");
   EXPECT_EQ(Prop(OnlyEvent(cal), "ORGANIZER"), "mailto:sam@example.org");
+  // RFC 5546 requires an ORGANIZER: without an e-mail the no-reply address stands in.
   e.mutable_details()->clear_organiser_contact();
-  EXPECT_EQ(OnlyEvent(MustParse(RenderCalendar({e}, Options()))).FindProperty("ORGANIZER"),
-            nullptr);
+  const IcsComponent fallback = OnlyEvent(MustParse(RenderCalendar({e}, Options())));
+  EXPECT_EQ(*fallback.FindPropertyName("ORGANIZER"), "ORGANIZER");
+  EXPECT_EQ(Prop(fallback, "ORGANIZER"), "mailto:noreply@events.invalid");
+  IcsOptions own = Options();
+  own.organizer_fallback_email = "events@riverside.example";
+  EXPECT_EQ(Prop(OnlyEvent(MustParse(RenderCalendar({e}, own))), "ORGANIZER"),
+            "mailto:events@riverside.example");
 }
 
 TEST(IcsRenderTest, UnknownZoneFallsBackToUtcTimes) {
   Event e = LondonEvent();
   e.mutable_details()->set_time_zone("");
-  e.set_end_unix_ms(e.start_unix_ms());  // no length: DTEND left out
+  e.set_end_unix_ms(e.start_unix_ms());  // no length: DURATION says so instead of DTEND
   IcsComponent cal = MustParse(RenderCalendar({e}, Options()));
   EXPECT_TRUE(cal.Children("VTIMEZONE").empty());
   EXPECT_EQ(*OnlyEvent(cal).FindPropertyName("DTSTART"), "DTSTART");
   EXPECT_EQ(Prop(OnlyEvent(cal), "DTSTART"), "20260330T090000Z");
   EXPECT_EQ(OnlyEvent(cal).FindProperty("DTEND"), nullptr);
+  EXPECT_EQ(Prop(OnlyEvent(cal), "DURATION"), "PT0S");
+}
+
+// What RFC 5546 requires of every VEVENT in a PUBLISH or CANCEL message.
+void ExpectRequiredProperties(const IcsComponent& cal) {
+  ASSERT_NE(cal.FindProperty("METHOD"), nullptr);
+  const std::string method = *cal.FindProperty("METHOD");
+  auto events = cal.Children("VEVENT");
+  ASSERT_FALSE(events.empty());
+  for (const IcsComponent* ev : events) {
+    for (const char* name : {"UID", "DTSTAMP", "DTSTART", "SEQUENCE", "ORGANIZER", "SUMMARY"}) {
+      EXPECT_NE(ev->FindProperty(name), nullptr) << method << " without " << name;
+    }
+    EXPECT_TRUE(ev->FindProperty("DTEND") != nullptr || ev->FindProperty("DURATION") != nullptr)
+        << method << " without DTEND or DURATION";
+    EXPECT_THAT(Prop(*ev, "ORGANIZER"), ::testing::StartsWith("mailto:"));
+    if (method == "CANCEL") {
+      EXPECT_EQ(Prop(*ev, "STATUS"), "CANCELLED");
+      EXPECT_EQ(Prop(*ev, "UID"), Prop(*events[0], "UID")) << "CANCEL holds one UID";
+    }
+  }
+}
+
+TEST(IcsMethodTest, EveryMethodCarriesWhatRfc5546Requires) {
+  Event published = LondonEvent();
+  published.mutable_details()->clear_organiser_contact();  // the CANCEL bug: no ORGANIZER
+  published.mutable_details()->set_title("");
+  Event cancelled = published;
+  cancelled.set_id("evt_456");
+  cancelled.set_status(events::v1::EVENT_STATUS_CANCELLED);
+
+  IcsComponent one_cancelled = MustParse(RenderCalendar({cancelled}, Options()));
+  EXPECT_EQ(Prop(one_cancelled, "METHOD"), "CANCEL");
+  ExpectRequiredProperties(one_cancelled);
+
+  IcsComponent one_published = MustParse(RenderCalendar({published}, Options()));
+  EXPECT_EQ(Prop(one_published, "METHOD"), "PUBLISH");
+  ExpectRequiredProperties(one_published);
+
+  // A cancelled series: several UIDs cannot be one CANCEL, so it is a PUBLISH of cancelled
+  // entries.
+  Event cancelled_too = cancelled;
+  cancelled_too.set_id("evt_789");
+  IcsComponent series = MustParse(RenderCalendar({cancelled, cancelled_too}, Options()));
+  EXPECT_EQ(Prop(series, "METHOD"), "PUBLISH");
+  ExpectRequiredProperties(series);
+  for (const IcsComponent* ev : series.Children("VEVENT")) {
+    EXPECT_EQ(Prop(*ev, "STATUS"), "CANCELLED");
+  }
+  ExpectRequiredProperties(MustParse(RenderCalendar({published, cancelled}, Options())));
+}
+
+TEST(IcsTimeTest, RepeatedWallTimesAreWrittenInUtc) {
+  struct Case {
+    const char* name;
+    int64_t start;
+    int64_t end;
+    const char* dtstart;  // the full property as written: name;params:value
+    const char* dtend;
+  } cases[] = {
+      // London 2026-10-25: 01:00-02:00 happens twice (00:00-01:00Z BST, 01:00-02:00Z GMT).
+      {"starts on the first pass", Utc(2026, 10, 25, 0, 15), Utc(2026, 10, 25, 2, 30),
+       "DTSTART:20261025T001500Z", "DTEND;TZID=Europe/London:20261025T023000"},
+      {"ends on the second pass", Utc(2026, 10, 24, 23, 30), Utc(2026, 10, 25, 1, 15),
+       "DTSTART;TZID=Europe/London:20261025T003000", "DTEND:20261025T011500Z"},
+      {"both in the overlap", Utc(2026, 10, 25, 0, 15), Utc(2026, 10, 25, 1, 15),
+       "DTSTART:20261025T001500Z", "DTEND:20261025T011500Z"},
+      {"an ordinary day", Utc(2026, 10, 26, 10, 0), Utc(2026, 10, 26, 11, 0),
+       "DTSTART;TZID=Europe/London:20261026T100000", "DTEND;TZID=Europe/London:20261026T110000"},
+  };
+  for (const Case& c : cases) {
+    Event e = LondonEvent();
+    e.set_start_unix_ms(c.start);
+    e.set_end_unix_ms(c.end);
+    std::string text = RenderCalendar({e}, Options());
+    EXPECT_THAT(text, HasSubstr(absl::StrCat(c.dtstart, "\r\n"))) << c.name;
+    EXPECT_THAT(text, HasSubstr(absl::StrCat(c.dtend, "\r\n"))) << c.name;
+    ExpectRequiredProperties(MustParse(text));
+  }
 }
 
 TEST(IcsRenderTest, WeeklySeriesStaysAtTenLocalAcrossDstChange) {
