@@ -1,6 +1,7 @@
 // Webhook bodies, event-type filters, secrets at rest and the contacts CSV: pure code.
 #include "services/integrations/webhooks/payload.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/integrations/contacts/contacts_csv.h"
@@ -111,6 +112,39 @@ TEST(EventTypesTest, BadPatternsAreRefusedNamingTheField) {
     EXPECT_FALSE(ValidateEventTypes({bad}, "event_types").ok()) << bad;
   }
   EXPECT_FALSE(ValidateEventTypes(std::vector<std::string>(51, "a"), "event_types").ok());
+}
+
+// A pattern that can never match any of the platform's event types is a typo: refused
+// naming the field, with the closest valid pattern when there is one.
+TEST(WebhookEventTypesTest, UnknownTypesAndPatternsAreRefusedWithTheClosestName) {
+  const std::pair<const char*, const char*> typos[] = {
+      {"registratoin.*", "registration.*"},
+      {"registration.creatd", "registration.created"},
+      {"registrations.*", "registration.*"},
+      {"event.reminder", "event.reminder_due"},
+      {"acessibility.*", "accessibility.*"},
+      {"feedback.invitation_sent", "feedback.invitation_due"},
+      {"webhook.tset", "webhook.test"},
+  };
+  for (const auto& [typo, meant] : typos) {
+    const absl::Status s = ValidateEventTypes({"event.*", typo}, "event_types");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << typo;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("event_types")) << typo;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(absl::StrCat("did you mean \"", meant, "\"")))
+        << typo << ": " << s;
+  }
+  for (const char* unknown :
+       {"nothing.*", "accessibility.request_submitted.*", "contact.created", "a"}) {
+    EXPECT_EQ(ValidateEventTypes({unknown}, "event_types").code(),
+              absl::StatusCode::kInvalidArgument)
+        << unknown;
+  }
+  for (const char* known :
+       {"*", "event.*", "registration.*", "accessibility.*", "feedback.*", "contact.*", "webhook.*",
+        "registration.promoted", "accessibility.request_at_risk", "contact.unsubscribed",
+        "webhook.test", "feedback.response_submitted"}) {
+    EXPECT_TRUE(ValidateEventTypes({known}, "event_types").ok()) << known;
+  }
 }
 
 TEST(SecretBoxTest, SealsBoundToTheWebhookAndTheKey) {
