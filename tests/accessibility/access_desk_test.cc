@@ -61,7 +61,7 @@ class AccessDeskTest : public ::testing::Test {
     if (!reply.ok()) return out;
     for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
       const redisReply& fields = redis::ArrayAt(redis::ArrayAt(**reply, i), 1);
-      std::vector<std::pair<std::string, std::string> > pairs;
+      std::vector<std::pair<std::string, std::string>> pairs;
       for (size_t j = 0; j + 1 < redis::ArraySize(fields); j += 2) {
         pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, j)),
                            redis::AsString(redis::ArrayAt(fields, j + 1)));
@@ -357,6 +357,38 @@ TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
   EXPECT_EQ(second->entries(0).actor(), "key_coord");
   EXPECT_TRUE(second->next_page_token().empty());
   EXPECT_EQ(desk_->Audit({"org_other", "k"}, {})->entries_size(), 0);
+}
+
+// A page token this service did not give is INVALID_ARGUMENT naming page.page_token, on every
+// paged call, before the store (and Redis) sees it: 0-0 used to reach XREVRANGE and come
+// back INTERNAL with Redis's own text.
+TEST_F(AccessDeskTest, AnyBadPageTokenIsInvalidArgumentNamingIt) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest").ok());
+  for (const char* token : {"0-0", "-", "1-", "-1", "1-2-3", " 1-0", "1-0 ", "+1-0", "1-+0", "abc",
+                            "0x10", "18446744073709551616-0", "1-18446744073709551616", "(1-0", "+",
+                            "99999999999", "1\n0", "\xff"}) {
+    events::v1::PageRequest page;
+    page.set_page_token(token);
+    const absl::Status audit = desk_->Audit(coordinator_, page).status();
+    EXPECT_EQ(audit.code(), absl::StatusCode::kInvalidArgument) << token << ": " << audit;
+    EXPECT_THAT(audit.message(), HasSubstr("page.page_token")) << token;
+    if (absl::StrContains(token, "-")) continue;  // offsets: only the digit-free ones below
+    events::v1::ListRequestsRequest list;
+    list.set_event_id(event_);
+    *list.mutable_page() = page;
+    const absl::Status listed = desk_->List(coordinator_, list).status();
+    EXPECT_EQ(listed.code(), absl::StatusCode::kInvalidArgument) << token << ": " << listed;
+    EXPECT_THAT(listed.message(), HasSubstr("page.page_token")) << token;
+    const absl::Status at_risk = desk_->AtRisk(coordinator_, page).status();
+    EXPECT_EQ(at_risk.code(), absl::StatusCode::kInvalidArgument) << token << ": " << at_risk;
+  }
+  for (const char* token : {"-1", " 1", "1 ", "+1", "1-0"}) {
+    events::v1::PageRequest page;
+    page.set_page_token(token);
+    EXPECT_EQ(desk_->AtRisk(coordinator_, page).status().code(), absl::StatusCode::kInvalidArgument)
+        << token;
+  }
 }
 
 TEST_F(AccessDeskTest, WithdrawalAndErasureDeleteTheDetailsAtOnce) {

@@ -284,8 +284,12 @@ absl::StatusOr<AuditPage> FakeAccessibilityStore::ListAudit(const std::string& o
   const auto& all = audit_[org_id];
   // Tokens are positions from the end (the newest is 0).
   size_t from = 0;
-  if (!page_token.empty() && !absl::SimpleAtoi(page_token, &from)) {
-    return absl::InvalidArgumentError("page_token is not one this service gave");
+  const bool digits =
+      page_token.size() <= 9 && std::all_of(page_token.begin(), page_token.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
+  if (!page_token.empty() && (!digits || !absl::SimpleAtoi(page_token, &from))) {
+    return absl::InvalidArgumentError(
+        "page.page_token is not one this service gave (pass next_page_token as given)");
   }
   AuditPage page;
   for (size_t i = from; i < all.size(); ++i) {

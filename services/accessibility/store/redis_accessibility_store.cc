@@ -88,6 +88,25 @@ absl::Status Unexpected(absl::string_view what) {
   return absl::InternalError(absl::StrCat("unexpected reply from the accessibility ", what));
 }
 
+// A ListAudit token is the id of the last entry of the previous page, "<ms>-<seq>" as Redis
+// gave it: two runs of 1 to 20 decimal digits that fit 64 bits. Checked before Redis sees it
+// (Redis answers a malformed id with an error of its own), and 0-0 is refused too: no entry
+// has it, and Redis cannot end a range before it.
+bool IsAuditToken(const std::string& token) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(token, '-');
+  if (parts.size() != 2) return false;
+  uint64_t numbers[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const absl::string_view part = parts[i];
+    if (part.empty() || part.size() > 20) return false;
+    for (char c : part) {
+      if (c < '0' || c > '9') return false;
+    }
+    if (!absl::SimpleAtoi(part, &numbers[i])) return false;
+  }
+  return numbers[0] != 0 || numbers[1] != 0;
+}
+
 }  // namespace
 
 RedisAccessibilityStore::RedisAccessibilityStore(redis::RedisClient& redis,
@@ -338,13 +357,9 @@ absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
 absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& org_id,
                                                              const std::string& page_token,
                                                              int limit) {
-  // A token is a stream entry id, "<ms>-<seq>".
-  const size_t dash = page_token.find('-');
-  uint64_t ms = 0, seq = 0;
-  if (!page_token.empty() &&
-      (dash == std::string::npos || !absl::SimpleAtoi(page_token.substr(0, dash), &ms) ||
-       !absl::SimpleAtoi(page_token.substr(dash + 1), &seq))) {
-    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  if (!page_token.empty() && !IsAuditToken(page_token)) {
+    return absl::InvalidArgumentError(
+        "page.page_token is not one this service gave (pass next_page_token as given)");
   }
   const std::string end = page_token.empty() ? "+" : absl::StrCat("(", page_token);
   auto reply =
