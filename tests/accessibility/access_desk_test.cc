@@ -442,6 +442,33 @@ TEST_F(AccessDeskTest, DetailsAreDeletedAfterTheRetentionTime) {
   EXPECT_EQ(mine->status(), events::v1::REQUEST_STATUS_FULFILLED);
 }
 
+// ACCESSIBILITY_RETENTION_DAYS=0 is allowed: details go as soon as the event ends.
+TEST_F(AccessDeskTest, ZeroRetentionDaysPurgesAsSoonAsTheEventEnds) {
+  DeskOptions options;
+  options.retention_days = 0;
+  desk_ = std::make_unique<AccessDesk>(*store_, events_, registrations_, cipher_, clock_, ids_,
+                                       options);
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"quiet_space"});
+  ASSERT_FALSE(r.id().empty());
+  events::v1::UpdateMyRequestRequest u;
+  u.set_registration_token(token);
+  u.add_needs("quiet_space");
+  u.add_needs("regular_breaks");
+  u.mutable_details()->set_details("changed");
+  u.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
+  ASSERT_TRUE(desk_->UpdateMine(u).ok());
+  const int64_t end = kStart + 90 * 60000;
+  clock_.Set(end - 1);
+  desk_->FireDueJobs(100);
+  EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
+  clock_.Set(end);
+  desk_->FireDueJobs(100);
+  auto mine = desk_->GetMine(token);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->details_deleted());
+}
+
 TEST_F(AccessDeskTest, UpdatingGoesBackToSubmitted) {
   const std::string token = registrations_.Register(event_);
   AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
@@ -567,8 +594,10 @@ TEST_F(AccessDeskTest, WritingDetailsAfterThePurgeReArmsIt) {
   Batch batch;
   batch.event_id = event_;
   batch.requests.push_back(w);
-  // Refused without the retention time.
-  EXPECT_EQ(store_->Apply(batch, kPurgeAt).code(), absl::StatusCode::kInvalidArgument);
+  // Refused without the retention time (a bug of the caller, not bad input).
+  const absl::Status no_retention = store_->Apply(batch, kPurgeAt);
+  EXPECT_EQ(no_retention.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(no_retention.message(), HasSubstr("ACCESSIBILITY_RETENTION_DAYS"));
   batch.retention_ms = 30 * kDay;
   ASSERT_TRUE(store_->Apply(batch, kPurgeAt).ok());
   EXPECT_FALSE(store_->GetRequest(r.id())->sealed.key_id.empty());

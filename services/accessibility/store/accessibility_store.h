@@ -77,13 +77,21 @@ struct Batch {
   std::optional<int64_t> expected_request_count;
   // > 0: (re)schedules the deletion of every request's details of the event.
   int64_t purge_due_ms = 0;
-  // The retention time. Required (> 0) when the batch writes details: the store then
-  // re-arms the event's purge job at the stored event end plus this (unless purge_due_ms
-  // is set), so no details written at any time escape retention. INVALID_ARGUMENT without.
-  int64_t retention_ms = 0;
+  // The retention time (0: details go as soon as the event ends). Required when the batch
+  // writes details: the store then re-arms the event's purge job at the stored event end
+  // plus this (unless purge_due_ms is set), so no details written at any time escape
+  // retention. INTERNAL without (NoRetention(): a bug of the caller, not bad input).
+  std::optional<int64_t> retention_ms;
   std::vector<RequestWrite> requests;
   std::vector<ProvisionWrite> provisions;
 };
+
+// What a store answers for a batch that writes details without Batch::retention_ms.
+inline absl::Status NoRetention() {
+  return absl::InternalError(
+      "a batch that writes details carries no retention time (a bug: the desk sets it from "
+      "ACCESSIBILITY_RETENTION_DAYS)");
+}
 
 struct AuditPage {
   std::vector<events::v1::AuditEntry> entries;

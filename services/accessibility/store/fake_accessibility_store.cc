@@ -39,9 +39,8 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   for (const RequestWrite& w : b.requests) {
     writes_details = writes_details || (!w.delete_details && !w.after.sealed.key_id.empty());
   }
-  if (writes_details && b.retention_ms <= 0) {
-    return absl::InvalidArgumentError(
-        "a batch that writes details must carry the retention time (Batch::retention_ms)");
+  if (writes_details && !b.retention_ms.has_value()) {
+    return NoRetention();
   }
   for (const RequestWrite& w : b.requests) {
     const std::string& id = w.after.request.id();
@@ -155,7 +154,7 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   int64_t purge = b.purge_due_ms;
   if (purge <= 0 && writes_details) {
     auto f = facts_.find(b.event_id);
-    purge = (f == facts_.end() ? now_ms : f->second.end_unix_ms) + b.retention_ms;
+    purge = (f == facts_.end() ? now_ms : f->second.end_unix_ms) + *b.retention_ms;
   }
   if (purge > 0) jobs_["purge:" + b.event_id] = purge;
   return absl::OkStatus();

@@ -137,7 +137,7 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
                                                       : std::string());
   args.push_back(b.expected_request_count.has_value() ? absl::StrCat(*b.expected_request_count)
                                                       : std::string());
-  args.push_back(absl::StrCat(b.retention_ms));
+  args.push_back(b.retention_ms.has_value() ? absl::StrCat(*b.retention_ms) : std::string());
   args.push_back(absl::StrCat(b.requests.size()));
   for (const RequestWrite& w : b.requests) {
     events::v1::AccessibilityRequest data = w.after.request;
@@ -189,8 +189,7 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
                      redis::AsString(redis::ArrayAt(r, 1)), "; change it instead"));
   }
   if (kind == "no_retention") {
-    return absl::InvalidArgumentError(
-        "a batch that writes details must carry the retention time (Batch::retention_ms)");
+    return NoRetention();
   }
   return Unexpected("apply script");
 }
