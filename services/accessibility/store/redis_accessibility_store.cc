@@ -18,6 +18,7 @@ namespace events::accessibility {
 extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
+extern const char* const kLuaAudit;
 
 namespace {
 
@@ -26,6 +27,10 @@ using Fields = std::map<std::string, std::string>;
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
       "accessibility_apply", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaApply));
+  return *script;
+}
+const redis::LuaScript& AuditScript() {
+  static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
   return *script;
 }
 const redis::LuaScript& FireScript() {
@@ -345,12 +350,25 @@ absl::Status RedisAccessibilityStore::SetLeadTime(const std::string& org_id,
 
 absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
                                                   const events::v1::AuditEntry& e) {
-  auto reply = redis_.Command({"XADD", keys_.Global(absl::StrCat("acc:org:", org_id, ":audit")),
-                               "MAXLEN", "~", absl::StrCat(options_.audit_maxlen), "*", "at",
-                               absl::StrCat(e.at_unix_ms()), "actor", e.actor(), "request",
-                               e.request_id(), "event", e.event_id(), "rpc", e.rpc(), "requests",
-                               absl::StrJoin(e.request_ids(), ",")});
-  return reply.status();
+  auto reply =
+      redis_.Eval(AuditScript(), {keys_.Global(absl::StrCat("acc:org:", org_id, ":audit"))},
+                  {absl::StrCat(options_.audit_max_entries), "at", absl::StrCat(e.at_unix_ms()),
+                   "actor", e.actor(), "request", e.request_id(), "event", e.event_id(), "rpc",
+                   e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  const std::string kind =
+      redis::ArraySize(r) == 2 ? redis::AsString(redis::ArrayAt(r, 0)) : std::string();
+  if (kind == "ok") return absl::OkStatus();
+  if (kind == "full") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the audit log of organisation ", org_id, " is full (",
+                     redis::AsString(redis::ArrayAt(r, 1)),
+                     " entries, ACCESSIBILITY_AUDIT_MAX_ENTRIES=", options_.audit_max_entries,
+                     "): nothing is read without an audit entry; archive and trim the log (see "
+                     "docs/accessibility.md, Audit) or raise the setting"));
+  }
+  return Unexpected("audit script");
 }
 
 absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& org_id,

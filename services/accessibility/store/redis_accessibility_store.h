@@ -13,8 +13,10 @@ class RedisAccessibilityStore final : public AccessibilityStore {
  public:
   struct Options {
     int64_t stream_maxlen = 1000000;
-    // Audit entries kept per organisation (approximately).
-    int64_t audit_maxlen = 1000000;
+    // The most entries an organisation's audit log holds (ACCESSIBILITY_AUDIT_MAX_ENTRIES).
+    // Nothing is ever trimmed: at the maximum, AppendAudit is refused (so is every read it
+    // would record) until an operator archives and trims the log.
+    int64_t audit_max_entries = 10000000;
   };
   RedisAccessibilityStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
                           Options options);
