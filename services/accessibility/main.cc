@@ -50,6 +50,8 @@ AccessibilityConfig ReadConfig(events::config::EnvReader& env) {
       env.Int("ACCESSIBILITY_AT_RISK_HOURS", 48, 0, 24 * 365, "a number of hours") * 3600 * 1000;
   c.store.audit_max_entries =
       env.Int("ACCESSIBILITY_AUDIT_MAX_ENTRIES", 10000000, 1000, 1000000000, "a number of entries");
+  c.desk.min_group =
+      static_cast<int>(env.Int("ACCESSIBILITY_MIN_GROUP", 5, 3, 1000, "a number of requests"));
   c.workers = env.Bool("ACCESSIBILITY_WORKERS", true);
 
   const std::string key = env.RequiredString("ACCESSIBILITY_ENCRYPTION_KEY");

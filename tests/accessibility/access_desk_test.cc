@@ -2,6 +2,7 @@
 // on RedisAccessibilityStore against a real redis-server (label redis).
 #include "services/accessibility/domain/access_desk.h"
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -312,16 +313,22 @@ TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
 }
 
 TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
-  MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  for (int i = 0; i < 5; ++i) {
+    MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  }
   AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(Move(b.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
   auto counts = desk_->Counts({"org_riverside", "key_org"}, event_);
   ASSERT_TRUE(counts.ok()) << counts.status();
-  EXPECT_EQ(counts->requests(), 2);
-  ASSERT_EQ(counts->counts_size(), 3);
+  // The five alike are published; the sixth (a group of one) is not yet.
+  EXPECT_EQ(counts->requests(), 5);
+  EXPECT_EQ(counts->min_group(), 5);
+  EXPECT_EQ(counts->published_unix_ms(), kNow);
+  ASSERT_EQ(counts->counts_size(), 2);
   EXPECT_EQ(counts->counts(0).need(), "bsl_interpreter");
   EXPECT_EQ(counts->counts(0).status(), events::v1::REQUEST_STATUS_SUBMITTED);
-  EXPECT_EQ(counts->counts(0).count(), 1);
+  EXPECT_EQ(counts->counts(0).count(), 5);
+  EXPECT_FALSE(counts->counts(0).withheld());
 
   Staff stranger{"org_other", "key_x"};
   EXPECT_EQ(desk_->Counts(stranger, event_).status().code(), absl::StatusCode::kNotFound);
@@ -332,8 +339,76 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
   EXPECT_EQ(desk_->List(stranger, list).status().code(), absl::StatusCode::kNotFound);
   auto listed = desk_->List(coordinator_, list);
   ASSERT_TRUE(listed.ok());
-  EXPECT_EQ(listed->requests_size(), 2);
+  EXPECT_EQ(listed->requests_size(), 6);
   EXPECT_TRUE(listed->requests(0).details().details().empty());
+}
+
+// The attack of issue 12: an organiser reads GetRequestCounts right after each
+// accessibility.request_submitted webhook (with the registration.created just before it
+// naming the person) and takes the difference. No read may tell one submission's needs.
+TEST_F(AccessDeskTest, CountsReadAfterEachSubmissionTieNoNeedsToASubmitter) {
+  const Staff organiser{"org_riverside", "key_org"};
+  const std::vector<std::vector<std::string>> asked = {{"bsl_interpreter"},
+                                                       {"deafblind_interpreter"},
+                                                       {"live_captions", "quiet_space"},
+                                                       {"easy_read"},
+                                                       {"bsl_interpreter", "large_print"},
+                                                       {"step_free_access", "live_captions"},
+                                                       {"carer_place", "live_captions"},
+                                                       {"hearing_loop", "live_captions"},
+                                                       {"regular_breaks", "live_captions"},
+                                                       {"bsl_interpreter"},
+                                                       {"lipspeaker"},
+                                                       {"live_captions"},
+                                                       {"bsl_interpreter"}};
+  auto first = desk_->Counts(organiser, event_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  events::v1::RequestCounts previous = *first;
+  std::vector<std::string> ids;
+  int changes_seen = 0;
+  for (const auto& needs : asked) {
+    ids.push_back(MustSubmit(registrations_.Register(event_), needs).id());
+    auto now = desk_->Counts(organiser, event_);
+    ASSERT_TRUE(now.ok()) << now.status();
+    const int newly_shown = now->requests() - previous.requests();
+    if (newly_shown == 0) {
+      // Nothing moved: the read says nothing about the submission just made.
+      EXPECT_EQ(now->SerializeAsString(), previous.SerializeAsString());
+    } else {
+      // A change is the sum of at least min_group submissions.
+      EXPECT_GE(newly_shown, 5);
+      ++changes_seen;
+    }
+    for (const auto& c : now->counts()) {
+      // No count small enough to single anyone out is ever shown.
+      EXPECT_TRUE(c.withheld() ? c.count() == 0 : c.count() >= 5) << c.ShortDebugString();
+    }
+    previous = *now;
+  }
+  EXPECT_EQ(changes_seen, 2);
+  EXPECT_EQ(previous.requests(), 10);
+  // Of the ten published, five asked for live captions (shown), three for a BSL
+  // interpreter and one for a deafblind interpreter (withheld, not shown as 3 or 1).
+  std::map<std::string, events::v1::NeedCount> by_need;
+  for (const auto& c : previous.counts()) by_need[c.need()] = c;
+  EXPECT_EQ(by_need["live_captions"].count(), 5);
+  EXPECT_TRUE(by_need["bsl_interpreter"].withheld());
+  EXPECT_EQ(by_need["bsl_interpreter"].count(), 0);
+  EXPECT_TRUE(by_need["deafblind_interpreter"].withheld());
+  EXPECT_TRUE(previous.late_withheld());  // the deafblind request came after its deadline
+  EXPECT_EQ(previous.late(), 0);
+
+  // A coordinator's moves are published the same way: one acknowledgement shows nothing,
+  // five do.
+  ASSERT_TRUE(Move(ids[0], events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  EXPECT_EQ(desk_->Counts(organiser, event_)->SerializeAsString(), previous.SerializeAsString());
+  for (int i = 1; i < 5; ++i) {
+    ASSERT_TRUE(Move(ids[i], events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  }
+  auto moved = desk_->Counts(organiser, event_);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_NE(moved->SerializeAsString(), previous.SerializeAsString());
+  EXPECT_EQ(moved->requests(), 10);
 }
 
 TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {

@@ -207,10 +207,13 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   EXPECT_FALSE(AnyWindowIn(*rdb, sealed_first));
   EXPECT_FALSE(AnyWindowIn(*rdb, sealed_second));
   EXPECT_FALSE(absl::StrContains(*rdb, secret_));
-  // Statuses and counts stay for the coordinators' history.
-  auto counts = desk_->Counts({"org_riverside", "k"}, event_);
-  ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->requests(), 2);
+  // Statuses and needs stay for the coordinators' history (and the counts).
+  events::v1::ListRequestsRequest list;
+  list.set_event_id(event_);
+  auto listed = desk_->List({"org_riverside", "k"}, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->requests_size(), 2);
+  EXPECT_EQ(listed->requests(0).needs(0).need(), "step_free_access");
 }
 
 TEST_F(PrivacyRedisTest, ErasureLeavesTheRegistrationIdOnlyInStreamEntries) {

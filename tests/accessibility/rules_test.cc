@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/rules/catalogue.h"
+#include "services/accessibility/rules/count_publication.h"
 #include "services/accessibility/rules/deadlines.h"
 #include "services/accessibility/rules/request_rules.h"
 #include "services/accessibility/rules/workflow.h"
@@ -250,6 +251,53 @@ TEST(RequestRulesTest, UnknownNeedsSuggestTheClosestCode) {
   google::protobuf::RepeatedPtrField<std::string> needs;
   *needs.Add() = "teleport";
   EXPECT_THAT(ValidateNeeds(needs, {}).message(), ::testing::Not(HasSubstr("did you mean")));
+}
+
+// Changes are published by kind (from status to status), each kind only in a group of at
+// least the minimum; a kind short of it waits without holding back the others.
+TEST(CountPublicationTest, AdoptsOnlyGroupsOfTheMinimumSizeByKindOfChange) {
+  const auto request = [](RequestStatus status, std::vector<std::string> needs) {
+    events::v1::AccessibilityRequest r;
+    r.set_status(status);
+    for (const auto& n : needs) r.add_needs()->set_need(n);
+    return FingerprintOf(r);
+  };
+  Fingerprints live;
+  for (int i = 0; i < 3; ++i) {
+    live[absl::StrCat("a", i)] = request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"});
+  }
+  Fingerprints published;
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published, live);
+  // Two acknowledged (short of 3) and three new: only the new ones move.
+  live["a0"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  live["a1"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  for (int i = 0; i < 3; ++i) {
+    live[absl::StrCat("b", i)] = request(events::v1::REQUEST_STATUS_SUBMITTED, {"quiet_space"});
+  }
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published["a0"], request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"}));
+  EXPECT_EQ(published.count("b2"), 1u);
+  events::v1::RequestCounts counts = CountsOf(published, 3);
+  EXPECT_EQ(counts.requests(), 6);
+  ASSERT_EQ(counts.counts_size(), 2);
+  EXPECT_EQ(counts.counts(0).need(), "easy_read");
+  EXPECT_EQ(counts.counts(0).count(), 3);
+  // A third acknowledgement completes the group; the counts of 2 and 1 are withheld.
+  live["a2"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published, live);
+  live["b0"] = request(events::v1::REQUEST_STATUS_WITHDRAWN, {"quiet_space"});
+  EXPECT_EQ(AdoptChanges(live, 3, published), 0);
+  counts = CountsOf(published, 3);
+  EXPECT_EQ(counts.counts(0).count(), 3);  // easy_read, acknowledged
+  EXPECT_EQ(counts.counts(1).count(), 3);  // quiet_space, submitted
+  Fingerprints small = {{"x", request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"})}};
+  counts = CountsOf(small, 3);
+  EXPECT_EQ(counts.requests(), 0);
+  ASSERT_EQ(counts.counts_size(), 1);
+  EXPECT_TRUE(counts.counts(0).withheld());
+  EXPECT_EQ(counts.counts(0).count(), 0);
 }
 
 TEST(RequestRulesTest, ChildIdsShareTheEventsPartitionKey) {

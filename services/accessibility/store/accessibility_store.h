@@ -11,6 +11,7 @@
 #include "services/accessibility/directory/directories.h"
 #include "services/accessibility/domain/detail_cipher.h"
 #include "services/accessibility/rules/catalogue.h"
+#include "services/accessibility/rules/count_publication.h"
 
 namespace events::accessibility {
 
@@ -93,6 +94,13 @@ inline absl::Status NoRetention() {
       "ACCESSIBILITY_RETENTION_DAYS)");
 }
 
+// What GetRequestCounts last published for an event (rules/count_publication.h).
+struct PublishedCounts {
+  int64_t version = 0;  // 0: nothing published yet
+  int64_t published_unix_ms = 0;
+  Fingerprints requests;
+};
+
 struct AuditPage {
   std::vector<events::v1::AuditEntry> entries;
   std::string next_token;  // "" at the end
@@ -139,6 +147,11 @@ class AccessibilityStore {
   // Fires the jobs due at `now_ms` (at most `limit` per partition): an at-risk job marks its
   // request at risk and emits accessibility.request_at_risk if it is still open; a purge job
   // deletes the details of every request of its event. Returns how many fired.
+  // The event's published counts (version 0 and nothing when none were published).
+  virtual absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) = 0;
+  // Replaces them with `next` when the stored version is still next.version - 1, so that
+  // publications form one history; ABORTED when another publication came first.
+  virtual absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) = 0;
   virtual absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) = 0;
 };
 

@@ -335,4 +335,23 @@ std::vector<events::v1::DomainEvent> FakeAccessibilityStore::Events() const {
   return events_;
 }
 
+absl::StatusOr<PublishedCounts> FakeAccessibilityStore::GetPublishedCounts(
+    const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = published_counts_.find(event_id);
+  return it == published_counts_.end() ? PublishedCounts{} : it->second;
+}
+
+absl::Status FakeAccessibilityStore::PublishCounts(const std::string& event_id,
+                                                   const PublishedCounts& next) {
+  std::lock_guard<std::mutex> lock(mu_);
+  PublishedCounts& stored = published_counts_[event_id];
+  if (stored.version != next.version - 1) {
+    return absl::AbortedError(
+        absl::StrCat("the counts of event ", event_id, " were published at the same time"));
+  }
+  stored = next;
+  return absl::OkStatus();
+}
+
 }  // namespace events::accessibility

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,6 +20,7 @@ extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
 extern const char* const kLuaAudit;
+extern const char* const kLuaCounts;
 
 namespace {
 
@@ -31,6 +33,10 @@ const redis::LuaScript& ApplyScript() {
 }
 const redis::LuaScript& AuditScript() {
   static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
+  return *script;
+}
+const redis::LuaScript& CountsScript() {
+  static const auto* script = new redis::LuaScript("accessibility_counts", kLuaCounts);
   return *script;
 }
 const redis::LuaScript& FireScript() {
@@ -404,6 +410,46 @@ absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& 
     page.entries.push_back(std::move(e));
   }
   return page;
+}
+
+std::string RedisAccessibilityStore::CountsKey(const std::string& event_id) const {
+  return absl::StrCat(PartitionPrefix(event_id), "e:", event_id, ":counts");
+}
+
+absl::StatusOr<PublishedCounts> RedisAccessibilityStore::GetPublishedCounts(
+    const std::string& event_id) {
+  auto reply = redis_.Command({"HGETALL", CountsKey(event_id)});
+  if (!reply.ok()) return reply.status();
+  PublishedCounts out;
+  for (const auto& [field, value] : ToFields(**reply)) {
+    if (field == "v") {
+      (void)absl::SimpleAtoi(value, &out.version);
+    } else if (field == "at") {
+      (void)absl::SimpleAtoi(value, &out.published_unix_ms);
+    } else if (absl::StartsWith(field, "r:")) {
+      out.requests[field.substr(2)] = value;
+    }
+  }
+  return out;
+}
+
+absl::Status RedisAccessibilityStore::PublishCounts(const std::string& event_id,
+                                                    const PublishedCounts& next) {
+  std::vector<std::string> args = {absl::StrCat(next.version - 1), absl::StrCat(next.version),
+                                   absl::StrCat(next.published_unix_ms)};
+  for (const auto& [id, fingerprint] : next.requests) {
+    args.push_back(absl::StrCat("r:", id));
+    args.push_back(fingerprint);
+  }
+  auto reply = redis_.Eval(CountsScript(), {CountsKey(event_id)}, args);
+  if (!reply.ok()) return reply.status();
+  const std::string kind = redis::AsString(**reply);
+  if (kind == "ok") return absl::OkStatus();
+  if (kind == "conflict") {
+    return absl::AbortedError(
+        absl::StrCat("the counts of event ", event_id, " were published at the same time"));
+  }
+  return Unexpected("counts script");
 }
 
 absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int64_t now_ms, int limit) {
