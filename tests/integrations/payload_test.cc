@@ -71,6 +71,20 @@ TEST(WebhookBodyTest, AccessibilityEventsNeverSayWhichRegistrantAskedForSupport)
   EXPECT_THAT(body, Not(HasSubstr("rg_who_asked")));
 }
 
+// The deadline (start minus the earliest need's lead time) and the late flag would narrow
+// down the needs of the person whose registration.created came just before.
+TEST(WebhookBodyTest, AccessibilityEventsCarryNoDeadlineOrLateFlagThatHintAtTheNeeds) {
+  events::v1::AccessibilityRequestChanged change;
+  change.set_request_id("ar_1");
+  change.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  change.set_late(true);
+  change.set_deadline_unix_ms(1773655200000);  // 21 days before: a deafblind interpreter
+  const std::string body = WebhookBody(Event("accessibility.request_submitted", change));
+  EXPECT_THAT(body, HasSubstr("\"request_id\":\"ar_1\""));
+  EXPECT_THAT(body, Not(HasSubstr("1773655200000")));
+  EXPECT_THAT(body, HasSubstr("\"late\":false"));
+}
+
 TEST(WebhookBodyTest, PayloadsOffTheAllowListAreLeftOut) {
   events::v1::DomainEvent e;
   e.set_id("de_2");
