@@ -31,6 +31,7 @@ struct AccessibilityConfig {
   events::accessibility::CipherKey key;
   std::vector<events::accessibility::CipherKey> previous_keys;
   events::accessibility::DeskOptions desk;
+  events::accessibility::RedisAccessibilityStore::Options store;
   bool workers = true;
 };
 
@@ -47,6 +48,10 @@ AccessibilityConfig ReadConfig(events::config::EnvReader& env) {
       static_cast<int>(env.Int("ACCESSIBILITY_RETENTION_DAYS", 30, 0, 3650, "a number of days"));
   c.desk.at_risk_window_ms =
       env.Int("ACCESSIBILITY_AT_RISK_HOURS", 48, 0, 24 * 365, "a number of hours") * 3600 * 1000;
+  c.store.audit_max_entries =
+      env.Int("ACCESSIBILITY_AUDIT_MAX_ENTRIES", 10000000, 1000, 1000000000, "a number of entries");
+  c.desk.min_group =
+      static_cast<int>(env.Int("ACCESSIBILITY_MIN_GROUP", 5, 3, 1000, "a number of requests"));
   c.workers = env.Bool("ACCESSIBILITY_WORKERS", true);
 
   const std::string key = env.RequiredString("ACCESSIBILITY_ENCRYPTION_KEY");
@@ -85,7 +90,7 @@ int main() {
       "32), kept apart from the data");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
-  events::accessibility::RedisAccessibilityStore store(core.redis, core.keys, {});
+  events::accessibility::RedisAccessibilityStore store(core.redis, core.keys, config.store);
   const std::chrono::milliseconds deadline(config.upstream_deadline_ms);
   events::accessibility::GrpcEventDirectory event_directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),

@@ -2,6 +2,7 @@
 // on RedisAccessibilityStore against a real redis-server (label redis).
 #include "services/accessibility/domain/access_desk.h"
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -61,7 +62,7 @@ class AccessDeskTest : public ::testing::Test {
     if (!reply.ok()) return out;
     for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
       const redisReply& fields = redis::ArrayAt(redis::ArrayAt(**reply, i), 1);
-      std::vector<std::pair<std::string, std::string> > pairs;
+      std::vector<std::pair<std::string, std::string>> pairs;
       for (size_t j = 0; j + 1 < redis::ArraySize(fields); j += 2) {
         pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, j)),
                            redis::AsString(redis::ArrayAt(fields, j + 1)));
@@ -312,16 +313,22 @@ TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
 }
 
 TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
-  MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  for (int i = 0; i < 5; ++i) {
+    MustSubmit(registrations_.Register(event_), {"bsl_interpreter", "quiet_space"});
+  }
   AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(Move(b.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
   auto counts = desk_->Counts({"org_riverside", "key_org"}, event_);
   ASSERT_TRUE(counts.ok()) << counts.status();
-  EXPECT_EQ(counts->requests(), 2);
-  ASSERT_EQ(counts->counts_size(), 3);
+  // The five alike are published; the sixth (a group of one) is not yet.
+  EXPECT_EQ(counts->requests(), 5);
+  EXPECT_EQ(counts->min_group(), 5);
+  EXPECT_EQ(counts->published_unix_ms(), kNow);
+  ASSERT_EQ(counts->counts_size(), 2);
   EXPECT_EQ(counts->counts(0).need(), "bsl_interpreter");
   EXPECT_EQ(counts->counts(0).status(), events::v1::REQUEST_STATUS_SUBMITTED);
-  EXPECT_EQ(counts->counts(0).count(), 1);
+  EXPECT_EQ(counts->counts(0).count(), 5);
+  EXPECT_FALSE(counts->counts(0).withheld());
 
   Staff stranger{"org_other", "key_x"};
   EXPECT_EQ(desk_->Counts(stranger, event_).status().code(), absl::StatusCode::kNotFound);
@@ -332,8 +339,76 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
   EXPECT_EQ(desk_->List(stranger, list).status().code(), absl::StatusCode::kNotFound);
   auto listed = desk_->List(coordinator_, list);
   ASSERT_TRUE(listed.ok());
-  EXPECT_EQ(listed->requests_size(), 2);
+  EXPECT_EQ(listed->requests_size(), 6);
   EXPECT_TRUE(listed->requests(0).details().details().empty());
+}
+
+// The attack of issue 12: an organiser reads GetRequestCounts right after each
+// accessibility.request_submitted webhook (with the registration.created just before it
+// naming the person) and takes the difference. No read may tell one submission's needs.
+TEST_F(AccessDeskTest, CountsReadAfterEachSubmissionTieNoNeedsToASubmitter) {
+  const Staff organiser{"org_riverside", "key_org"};
+  const std::vector<std::vector<std::string>> asked = {{"bsl_interpreter"},
+                                                       {"deafblind_interpreter"},
+                                                       {"live_captions", "quiet_space"},
+                                                       {"easy_read"},
+                                                       {"bsl_interpreter", "large_print"},
+                                                       {"step_free_access", "live_captions"},
+                                                       {"carer_place", "live_captions"},
+                                                       {"hearing_loop", "live_captions"},
+                                                       {"regular_breaks", "live_captions"},
+                                                       {"bsl_interpreter"},
+                                                       {"lipspeaker"},
+                                                       {"live_captions"},
+                                                       {"bsl_interpreter"}};
+  auto first = desk_->Counts(organiser, event_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  events::v1::RequestCounts previous = *first;
+  std::vector<std::string> ids;
+  int changes_seen = 0;
+  for (const auto& needs : asked) {
+    ids.push_back(MustSubmit(registrations_.Register(event_), needs).id());
+    auto now = desk_->Counts(organiser, event_);
+    ASSERT_TRUE(now.ok()) << now.status();
+    const int newly_shown = now->requests() - previous.requests();
+    if (newly_shown == 0) {
+      // Nothing moved: the read says nothing about the submission just made.
+      EXPECT_EQ(now->SerializeAsString(), previous.SerializeAsString());
+    } else {
+      // A change is the sum of at least min_group submissions.
+      EXPECT_GE(newly_shown, 5);
+      ++changes_seen;
+    }
+    for (const auto& c : now->counts()) {
+      // No count small enough to single anyone out is ever shown.
+      EXPECT_TRUE(c.withheld() ? c.count() == 0 : c.count() >= 5) << c.ShortDebugString();
+    }
+    previous = *now;
+  }
+  EXPECT_EQ(changes_seen, 2);
+  EXPECT_EQ(previous.requests(), 10);
+  // Of the ten published, five asked for live captions (shown), three for a BSL
+  // interpreter and one for a deafblind interpreter (withheld, not shown as 3 or 1).
+  std::map<std::string, events::v1::NeedCount> by_need;
+  for (const auto& c : previous.counts()) by_need[c.need()] = c;
+  EXPECT_EQ(by_need["live_captions"].count(), 5);
+  EXPECT_TRUE(by_need["bsl_interpreter"].withheld());
+  EXPECT_EQ(by_need["bsl_interpreter"].count(), 0);
+  EXPECT_TRUE(by_need["deafblind_interpreter"].withheld());
+  EXPECT_TRUE(previous.late_withheld());  // the deafblind request came after its deadline
+  EXPECT_EQ(previous.late(), 0);
+
+  // A coordinator's moves are published the same way: one acknowledgement shows nothing,
+  // five do.
+  ASSERT_TRUE(Move(ids[0], events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  EXPECT_EQ(desk_->Counts(organiser, event_)->SerializeAsString(), previous.SerializeAsString());
+  for (int i = 1; i < 5; ++i) {
+    ASSERT_TRUE(Move(ids[i], events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
+  }
+  auto moved = desk_->Counts(organiser, event_);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_NE(moved->SerializeAsString(), previous.SerializeAsString());
+  EXPECT_EQ(moved->requests(), 10);
 }
 
 TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
@@ -357,6 +432,38 @@ TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
   EXPECT_EQ(second->entries(0).actor(), "key_coord");
   EXPECT_TRUE(second->next_page_token().empty());
   EXPECT_EQ(desk_->Audit({"org_other", "k"}, {})->entries_size(), 0);
+}
+
+// A page token this service did not give is INVALID_ARGUMENT naming page.page_token, on every
+// paged call, before the store (and Redis) sees it: 0-0 used to reach XREVRANGE and come
+// back INTERNAL with Redis's own text.
+TEST_F(AccessDeskTest, AnyBadPageTokenIsInvalidArgumentNamingIt) {
+  AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  ASSERT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest").ok());
+  for (const char* token : {"0-0", "-", "1-", "-1", "1-2-3", " 1-0", "1-0 ", "+1-0", "1-+0", "abc",
+                            "0x10", "18446744073709551616-0", "1-18446744073709551616", "(1-0", "+",
+                            "99999999999", "1\n0", "\xff"}) {
+    events::v1::PageRequest page;
+    page.set_page_token(token);
+    const absl::Status audit = desk_->Audit(coordinator_, page).status();
+    EXPECT_EQ(audit.code(), absl::StatusCode::kInvalidArgument) << token << ": " << audit;
+    EXPECT_THAT(audit.message(), HasSubstr("page.page_token")) << token;
+    if (absl::StrContains(token, "-")) continue;  // offsets: only the digit-free ones below
+    events::v1::ListRequestsRequest list;
+    list.set_event_id(event_);
+    *list.mutable_page() = page;
+    const absl::Status listed = desk_->List(coordinator_, list).status();
+    EXPECT_EQ(listed.code(), absl::StatusCode::kInvalidArgument) << token << ": " << listed;
+    EXPECT_THAT(listed.message(), HasSubstr("page.page_token")) << token;
+    const absl::Status at_risk = desk_->AtRisk(coordinator_, page).status();
+    EXPECT_EQ(at_risk.code(), absl::StatusCode::kInvalidArgument) << token << ": " << at_risk;
+  }
+  for (const char* token : {"-1", " 1", "1 ", "+1", "1-0"}) {
+    events::v1::PageRequest page;
+    page.set_page_token(token);
+    EXPECT_EQ(desk_->AtRisk(coordinator_, page).status().code(), absl::StatusCode::kInvalidArgument)
+        << token;
+  }
 }
 
 TEST_F(AccessDeskTest, WithdrawalAndErasureDeleteTheDetailsAtOnce) {
@@ -408,6 +515,33 @@ TEST_F(AccessDeskTest, DetailsAreDeletedAfterTheRetentionTime) {
   ASSERT_TRUE(mine.ok());
   EXPECT_TRUE(mine->details_deleted());
   EXPECT_EQ(mine->status(), events::v1::REQUEST_STATUS_FULFILLED);
+}
+
+// ACCESSIBILITY_RETENTION_DAYS=0 is allowed: details go as soon as the event ends.
+TEST_F(AccessDeskTest, ZeroRetentionDaysPurgesAsSoonAsTheEventEnds) {
+  DeskOptions options;
+  options.retention_days = 0;
+  desk_ = std::make_unique<AccessDesk>(*store_, events_, registrations_, cipher_, clock_, ids_,
+                                       options);
+  const std::string token = registrations_.Register(event_);
+  AccessibilityRequest r = MustSubmit(token, {"quiet_space"});
+  ASSERT_FALSE(r.id().empty());
+  events::v1::UpdateMyRequestRequest u;
+  u.set_registration_token(token);
+  u.add_needs("quiet_space");
+  u.add_needs("regular_breaks");
+  u.mutable_details()->set_details("changed");
+  u.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
+  ASSERT_TRUE(desk_->UpdateMine(u).ok());
+  const int64_t end = kStart + 90 * 60000;
+  clock_.Set(end - 1);
+  desk_->FireDueJobs(100);
+  EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
+  clock_.Set(end);
+  desk_->FireDueJobs(100);
+  auto mine = desk_->GetMine(token);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_TRUE(mine->details_deleted());
 }
 
 TEST_F(AccessDeskTest, UpdatingGoesBackToSubmitted) {
@@ -535,8 +669,10 @@ TEST_F(AccessDeskTest, WritingDetailsAfterThePurgeReArmsIt) {
   Batch batch;
   batch.event_id = event_;
   batch.requests.push_back(w);
-  // Refused without the retention time.
-  EXPECT_EQ(store_->Apply(batch, kPurgeAt).code(), absl::StatusCode::kInvalidArgument);
+  // Refused without the retention time (a bug of the caller, not bad input).
+  const absl::Status no_retention = store_->Apply(batch, kPurgeAt);
+  EXPECT_EQ(no_retention.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(no_retention.message(), HasSubstr("ACCESSIBILITY_RETENTION_DAYS"));
   batch.retention_ms = 30 * kDay;
   ASSERT_TRUE(store_->Apply(batch, kPurgeAt).ok());
   EXPECT_FALSE(store_->GetRequest(r.id())->sealed.key_id.empty());

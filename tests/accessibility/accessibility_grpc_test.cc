@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
 #include "common/testing/grpc_service_harness.h"
 #include "events/v1/accessibility.grpc.pb.h"
@@ -84,6 +85,11 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessReg
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
+  // Four more registrants asking for the same: counts are shown from five alike
+  // (ACCESSIBILITY_MIN_GROUP's default).
+  void SubmitFourMore() {
+    for (int i = 0; i < 4; ++i) MustSubmit(MustRegister(absl::StrCat("person", i, "@example.org")));
+  }
 
   std::unique_ptr<RedisAccessibilityStore> acc_store_;
   std::unique_ptr<GrpcEventDirectory> events_;
@@ -114,7 +120,11 @@ TEST_F(AccessibilityGrpcTest, OrganisersSeeCountsButNeverDetails) {
   counts_req.set_event_id(event_);
   events::v1::RequestCounts counts;
   ASSERT_TRUE(stub_->GetRequestCounts(Call(organiser_only_key_).get(), counts_req, &counts).ok());
-  EXPECT_EQ(counts.requests(), 1);
+  EXPECT_EQ(counts.requests(), 0);  // one request alone is not shown
+  EXPECT_EQ(counts.min_group(), 5);
+  SubmitFourMore();
+  ASSERT_TRUE(stub_->GetRequestCounts(Call(organiser_only_key_).get(), counts_req, &counts).ok());
+  EXPECT_EQ(counts.requests(), 5);
   ASSERT_EQ(counts.counts_size(), 1);
   EXPECT_EQ(counts.counts(0).need(), "bsl_interpreter");
 
@@ -150,6 +160,7 @@ TEST_F(AccessibilityGrpcTest, OrganisersSeeCountsButNeverDetails) {
 
 TEST_F(AccessibilityGrpcTest, AnIntegrationKeyWithTheCountsScopeGetsCountsAndNothingElse) {
   MustSubmit(MustRegister("sam@example.org"));
+  SubmitFourMore();
   auto counts_key = auth::IssueKey(*key_store_, ids_, clock_, org_, {auth::Role::kIntegration},
                                    {"accessibility:counts"}, "dashboard");
   ASSERT_TRUE(counts_key.ok()) << counts_key.status();
@@ -166,11 +177,11 @@ TEST_F(AccessibilityGrpcTest, AnIntegrationKeyWithTheCountsScopeGetsCountsAndNot
   grpc::Status s = stub_->GetRequestCounts(Call(key).get(), counts_req, &counts);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(counts.event_id(), event_);
-  EXPECT_EQ(counts.requests(), 1);
+  EXPECT_EQ(counts.requests(), 5);
   ASSERT_EQ(counts.counts_size(), 1);
   EXPECT_EQ(counts.counts(0).need(), "bsl_interpreter");
   EXPECT_EQ(counts.counts(0).status(), events::v1::REQUEST_STATUS_SUBMITTED);
-  EXPECT_EQ(counts.counts(0).count(), 1);
+  EXPECT_EQ(counts.counts(0).count(), 5);
 
   // Another organisation's event is not found, as for its organisers.
   events::v1::SchedulingService::Stub& scheduling = *InProcessSchedulingTest::stub_;

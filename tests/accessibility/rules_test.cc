@@ -1,7 +1,9 @@
 // The pure rules: catalogue, deadlines in the event's time zone, the workflow, validation.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/rules/catalogue.h"
+#include "services/accessibility/rules/count_publication.h"
 #include "services/accessibility/rules/deadlines.h"
 #include "services/accessibility/rules/request_rules.h"
 #include "services/accessibility/rules/workflow.h"
@@ -141,6 +143,161 @@ TEST(RequestRulesTest, NamesTheFieldAndTheRule) {
   t.set_reason("No interpreter free that day");
   EXPECT_TRUE(ValidateTransition(t).ok());
   EXPECT_THAT(ValidateToken("").message(), HasSubstr("registration_token is required"));
+}
+
+// Free text a coordinator or attendee must fill in says something: spaces and invisible
+// characters alone are refused, naming the field.
+TEST(RequestRulesTest, BlankReasonsOffersAndDescriptionsAreRefused) {
+  const std::string blanks[] = {
+      " ", "   \t  ", "\n\n", "\u00a0", "\u2003\u2009", "\u200b\u200d", "\u3000 \ufeff", "\u2028"};
+  for (const std::string& blank : blanks) {
+    events::v1::TransitionRequestRequest t;
+    t.set_request_id("ar_01JDQ3V4N7X8K2M9P0R5T6W8Y1-01JDQ3V4N7X8K2M9P0R5T6W8Y2");
+    t.set_to(events::v1::REQUEST_STATUS_UNFULFILLABLE);
+    t.set_reason(blank);
+    EXPECT_EQ(ValidateTransition(t).code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(ValidateTransition(t).message(), HasSubstr("reason")) << blank;
+    t.set_reason("No interpreter free that day");
+    t.set_offered_instead(blank);
+    EXPECT_THAT(ValidateTransition(t).message(), HasSubstr("offered_instead")) << blank;
+    t.set_offered_instead("Live captions instead");
+    EXPECT_TRUE(ValidateTransition(t).ok());
+
+    events::v1::AddProvisionRequest p;
+    p.set_event_id("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1");
+    p.set_need("bsl_interpreter");
+    p.set_description(blank);
+    EXPECT_THAT(ValidateProvision(p).message(), HasSubstr("description")) << blank;
+
+    google::protobuf::RepeatedPtrField<std::string> needs;
+    *needs.Add() = "other";
+    events::v1::RequestDetails d;
+    d.set_other_need(blank);
+    EXPECT_THAT(ValidateNeeds(needs, d).message(), HasSubstr("details.other_need")) << blank;
+  }
+}
+
+struct ContactCase {
+  events::v1::ContactMethod method;
+  const char* value;
+  bool ok;
+};
+
+// Phone and text-message numbers are numbers; REGISTRATION_EMAIL takes no value (refused,
+// not silently dropped, so the attendee is not led to think it was kept).
+TEST(RequestRulesTest, ContactValuesFollowTheContactMethod) {
+  using events::v1::CONTACT_METHOD_EMAIL;
+  using events::v1::CONTACT_METHOD_PHONE;
+  using events::v1::CONTACT_METHOD_REGISTRATION_EMAIL;
+  using events::v1::CONTACT_METHOD_TEXT_MESSAGE;
+  const ContactCase cases[] = {
+      {CONTACT_METHOD_PHONE, "07700 900123", true},
+      {CONTACT_METHOD_PHONE, "+44 7700 900123", true},
+      {CONTACT_METHOD_PHONE, "+44 (0)20 7946 0958", true},
+      {CONTACT_METHOD_PHONE, "020-7946-0958", true},
+      {CONTACT_METHOD_PHONE, "+1.415.555.2671", true},
+      {CONTACT_METHOD_TEXT_MESSAGE, "07700900123", true},
+      {CONTACT_METHOD_PHONE, "ring my bell", false},
+      {CONTACT_METHOD_PHONE, "07700\n900123", false},
+      {CONTACT_METHOD_PHONE, "07700 900123\nask for Sam", false},
+      {CONTACT_METHOD_PHONE, "07700 900123 ext 4", false},
+      {CONTACT_METHOD_PHONE, "44+7700900123", false},
+      {CONTACT_METHOD_PHONE, "12345", false},
+      {CONTACT_METHOD_PHONE, "12345678901234567", false},
+      {CONTACT_METHOD_PHONE, "   ", false},
+      {CONTACT_METHOD_TEXT_MESSAGE, "text me", false},
+      {CONTACT_METHOD_EMAIL, "sam@example.org", true},
+      {CONTACT_METHOD_EMAIL, "sam@example.org\nBcc: x@y.z", false},
+      {CONTACT_METHOD_REGISTRATION_EMAIL, "", true},
+      {CONTACT_METHOD_REGISTRATION_EMAIL, "sam@example.org", false},
+      {CONTACT_METHOD_REGISTRATION_EMAIL, "07700 900123", false},
+  };
+  for (const ContactCase& c : cases) {
+    events::v1::RequestDetails d;
+    d.set_contact_method(c.method);
+    d.set_contact_value(c.value);
+    const absl::Status s = ValidateAttendeeDetails(d);
+    EXPECT_EQ(s.ok(), c.ok) << c.method << " \"" << c.value << "\": " << s;
+    if (!c.ok) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(s.message(), HasSubstr("details.contact_value")) << c.value;
+    }
+  }
+}
+
+// An unknown need is refused naming the field, with the closest catalogue code.
+TEST(RequestRulesTest, UnknownNeedsSuggestTheClosestCode) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"bsl", "bsl_interpreter"},
+      {"live_caption", "live_captions"},
+      {"quite_space", "quiet_space"},
+      {"Easy_Read", "easy_read"},
+  };
+  for (const auto& [given, meant] : cases) {
+    google::protobuf::RepeatedPtrField<std::string> needs;
+    *needs.Add() = given;
+    const absl::Status s = ValidateNeeds(needs, {});
+    EXPECT_THAT(s.message(), HasSubstr("needs[0]")) << given;
+    EXPECT_THAT(s.message(), HasSubstr(absl::StrCat("did you mean \"", meant, "\"")))
+        << given << ": " << s;
+    events::v1::AddProvisionRequest p;
+    p.set_event_id("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1");
+    p.set_need(given);
+    p.set_description("Interpreter booked");
+    EXPECT_THAT(ValidateProvision(p).message(),
+                HasSubstr(absl::StrCat("did you mean \"", meant, "\"")))
+        << given;
+  }
+  google::protobuf::RepeatedPtrField<std::string> needs;
+  *needs.Add() = "teleport";
+  EXPECT_THAT(ValidateNeeds(needs, {}).message(), ::testing::Not(HasSubstr("did you mean")));
+}
+
+// Changes are published by kind (from status to status), each kind only in a group of at
+// least the minimum; a kind short of it waits without holding back the others.
+TEST(CountPublicationTest, AdoptsOnlyGroupsOfTheMinimumSizeByKindOfChange) {
+  const auto request = [](RequestStatus status, std::vector<std::string> needs) {
+    events::v1::AccessibilityRequest r;
+    r.set_status(status);
+    for (const auto& n : needs) r.add_needs()->set_need(n);
+    return FingerprintOf(r);
+  };
+  Fingerprints live;
+  for (int i = 0; i < 3; ++i) {
+    live[absl::StrCat("a", i)] = request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"});
+  }
+  Fingerprints published;
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published, live);
+  // Two acknowledged (short of 3) and three new: only the new ones move.
+  live["a0"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  live["a1"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  for (int i = 0; i < 3; ++i) {
+    live[absl::StrCat("b", i)] = request(events::v1::REQUEST_STATUS_SUBMITTED, {"quiet_space"});
+  }
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published["a0"], request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"}));
+  EXPECT_EQ(published.count("b2"), 1u);
+  events::v1::RequestCounts counts = CountsOf(published, 3);
+  EXPECT_EQ(counts.requests(), 6);
+  ASSERT_EQ(counts.counts_size(), 2);
+  EXPECT_EQ(counts.counts(0).need(), "easy_read");
+  EXPECT_EQ(counts.counts(0).count(), 3);
+  // A third acknowledgement completes the group; the counts of 2 and 1 are withheld.
+  live["a2"] = request(events::v1::REQUEST_STATUS_ACKNOWLEDGED, {"easy_read"});
+  EXPECT_EQ(AdoptChanges(live, 3, published), 3);
+  EXPECT_EQ(published, live);
+  live["b0"] = request(events::v1::REQUEST_STATUS_WITHDRAWN, {"quiet_space"});
+  EXPECT_EQ(AdoptChanges(live, 3, published), 0);
+  counts = CountsOf(published, 3);
+  EXPECT_EQ(counts.counts(0).count(), 3);  // easy_read, acknowledged
+  EXPECT_EQ(counts.counts(1).count(), 3);  // quiet_space, submitted
+  Fingerprints small = {{"x", request(events::v1::REQUEST_STATUS_SUBMITTED, {"easy_read"})}};
+  counts = CountsOf(small, 3);
+  EXPECT_EQ(counts.requests(), 0);
+  ASSERT_EQ(counts.counts_size(), 1);
+  EXPECT_TRUE(counts.counts(0).withheld());
+  EXPECT_EQ(counts.counts(0).count(), 0);
 }
 
 TEST(RequestRulesTest, ChildIdsShareTheEventsPartitionKey) {

@@ -66,6 +66,11 @@ TEST(AccessibilityPrinterTest, TablesCountsAndAudit) {
   EXPECT_THAT(counts, HasSubstr("ev_1: 3 (1 late, 0 at risk)"));
   EXPECT_THAT(counts, HasSubstr("bsl_interpreter"));
   EXPECT_THAT(counts, HasSubstr("submitted"));
+  // A count the server withheld (below its minimum group) is not printed as 0.
+  c.set_min_group(5);
+  n->set_count(0);
+  n->set_withheld(true);
+  EXPECT_THAT(DescribeCounts(c), HasSubstr("fewer than 5"));
 
   events::v1::AuditEntry e;
   e.set_actor("key_coord");

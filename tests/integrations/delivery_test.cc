@@ -345,6 +345,20 @@ TEST_F(DeliveryTest, ReplayAllAndPagesOfDeadLetters) {
   ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() == 36; }, [&] { Step(); }));
 }
 
+TEST_F(DeliveryTest, ABadDeadLetterPageTokenIsInvalidArgumentNamingIt) {
+  for (const char* token : {"-1", "+1", " 1", "1 ", "abc", "0-0", "9223372036854775807",
+                            "9223372036854775808", "1e3", "0x10"}) {
+    events::v1::ListDeadLettersRequest list;
+    list.set_page_token(token);
+    const absl::Status s = integrations_->ListDeadLetters("org_a", list).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << token << ": " << s;
+    EXPECT_TRUE(absl::StrContains(s.message(), "page_token")) << s;
+  }
+  events::v1::ListDeadLettersRequest list;
+  list.set_page_token("3");
+  EXPECT_TRUE(integrations_->ListDeadLetters("org_a", list).ok());
+}
+
 TEST_F(DeliveryTest, OnlyMatchingTypesOfTheSameOrganisation) {
   Subscribe("org_a", {"registration.*"});
   Publish("org_a", "event.reminder_due", Reminder());

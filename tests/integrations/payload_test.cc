@@ -1,6 +1,7 @@
 // Webhook bodies, event-type filters, secrets at rest and the contacts CSV: pure code.
 #include "services/integrations/webhooks/payload.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/integrations/contacts/contacts_csv.h"
@@ -70,6 +71,20 @@ TEST(WebhookBodyTest, AccessibilityEventsNeverSayWhichRegistrantAskedForSupport)
   EXPECT_THAT(body, Not(HasSubstr("rg_who_asked")));
 }
 
+// The deadline (start minus the earliest need's lead time) and the late flag would narrow
+// down the needs of the person whose registration.created came just before.
+TEST(WebhookBodyTest, AccessibilityEventsCarryNoDeadlineOrLateFlagThatHintAtTheNeeds) {
+  events::v1::AccessibilityRequestChanged change;
+  change.set_request_id("ar_1");
+  change.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  change.set_late(true);
+  change.set_deadline_unix_ms(1773655200000);  // 21 days before: a deafblind interpreter
+  const std::string body = WebhookBody(Event("accessibility.request_submitted", change));
+  EXPECT_THAT(body, HasSubstr("\"request_id\":\"ar_1\""));
+  EXPECT_THAT(body, Not(HasSubstr("1773655200000")));
+  EXPECT_THAT(body, HasSubstr("\"late\":false"));
+}
+
 TEST(WebhookBodyTest, PayloadsOffTheAllowListAreLeftOut) {
   events::v1::DomainEvent e;
   e.set_id("de_2");
@@ -111,6 +126,39 @@ TEST(EventTypesTest, BadPatternsAreRefusedNamingTheField) {
     EXPECT_FALSE(ValidateEventTypes({bad}, "event_types").ok()) << bad;
   }
   EXPECT_FALSE(ValidateEventTypes(std::vector<std::string>(51, "a"), "event_types").ok());
+}
+
+// A pattern that can never match any of the platform's event types is a typo: refused
+// naming the field, with the closest valid pattern when there is one.
+TEST(WebhookEventTypesTest, UnknownTypesAndPatternsAreRefusedWithTheClosestName) {
+  const std::pair<const char*, const char*> typos[] = {
+      {"registratoin.*", "registration.*"},
+      {"registration.creatd", "registration.created"},
+      {"registrations.*", "registration.*"},
+      {"event.reminder", "event.reminder_due"},
+      {"acessibility.*", "accessibility.*"},
+      {"feedback.invitation_sent", "feedback.invitation_due"},
+      {"webhook.tset", "webhook.test"},
+  };
+  for (const auto& [typo, meant] : typos) {
+    const absl::Status s = ValidateEventTypes({"event.*", typo}, "event_types");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << typo;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("event_types")) << typo;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(absl::StrCat("did you mean \"", meant, "\"")))
+        << typo << ": " << s;
+  }
+  for (const char* unknown :
+       {"nothing.*", "accessibility.request_submitted.*", "contact.created", "a"}) {
+    EXPECT_EQ(ValidateEventTypes({unknown}, "event_types").code(),
+              absl::StatusCode::kInvalidArgument)
+        << unknown;
+  }
+  for (const char* known :
+       {"*", "event.*", "registration.*", "accessibility.*", "feedback.*", "contact.*", "webhook.*",
+        "registration.promoted", "accessibility.request_at_risk", "contact.unsubscribed",
+        "webhook.test", "feedback.response_submitted"}) {
+    EXPECT_TRUE(ValidateEventTypes({known}, "event_types").ok()) << known;
+  }
 }
 
 TEST(SecretBoxTest, SealsBoundToTheWebhookAndTheKey) {

@@ -166,6 +166,11 @@ TEST(EventRulesTest, AccessibilityOfferIsChecked) {
   ExpectInvalid(
       With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("BSL!"); }),
       {"details.accessibility.provisions[0].need", "lower_snake_case"});
+  // `eventctl events create --provision bsl:on-request`: well formed, but no need is "bsl".
+  ExpectInvalid(
+      With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("bsl"); }),
+      {"details.accessibility.provisions[0].need", "not in the accessibility catalogue",
+       "did you mean \"bsl_interpreter\""});
   ExpectInvalid(With([](auto& d) {
                   d.mutable_accessibility()->mutable_provisions(1)->set_need("live_captions");
                 }),

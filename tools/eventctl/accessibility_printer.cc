@@ -160,13 +160,20 @@ std::string RequestTable(const std::vector<events::v1::AccessibilityRequest>& re
 }
 
 std::string DescribeCounts(const events::v1::RequestCounts& c) {
+  // Counts below the minimum group are withheld by the server (docs/accessibility.md).
+  const std::string few = absl::StrCat("fewer than ", c.min_group());
+  const auto shown = [&few](int count, bool withheld) {
+    return withheld ? few : absl::StrCat(count);
+  };
   std::string out = absl::StrCat("Accessibility requests for ", c.event_id(), ": ", c.requests(),
-                                 " (", c.late(), " late, ", c.at_risk(), " at risk)\n");
+                                 " (", shown(c.late(), c.late_withheld()), " late, ",
+                                 shown(c.at_risk(), c.at_risk_withheld()), " at risk)\n");
   if (c.counts().empty()) return out;
   absl::StrAppend(&out, absl::StrFormat("  %-26s %-20s %s\n", "NEED", "STATUS", "COUNT"));
   for (const auto& n : c.counts()) {
-    absl::StrAppend(&out, absl::StrFormat("  %-26s %-20s %d\n", n.need(),
-                                          RequestStatusWord(n.status()), n.count()));
+    absl::StrAppend(&out,
+                    absl::StrFormat("  %-26s %-20s %s\n", n.need(), RequestStatusWord(n.status()),
+                                    shown(n.count(), n.withheld())));
   }
   return out;
 }

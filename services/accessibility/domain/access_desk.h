@@ -26,6 +26,9 @@ struct DeskOptions {
   int64_t at_risk_window_ms = 48LL * 3600 * 1000;
   // Attempts when a change races another (ABORTED from the store).
   int max_attempts = 4;
+  // The smallest group GetRequestCounts shows or publishes a change of
+  // (ACCESSIBILITY_MIN_GROUP; rules/count_publication.h).
+  int min_group = 5;
 };
 
 // Who is asking, for coordinator and organiser calls (already authenticated and authorised

@@ -9,6 +9,7 @@
 #include "common/util/ids.h"
 #include "common/util/status_macros.h"
 #include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/rules/count_publication.h"
 #include "services/accessibility/rules/request_rules.h"
 #include "services/accessibility/rules/workflow.h"
 
@@ -30,11 +31,17 @@ absl::StatusOr<int> PageSize(const events::v1::PageRequest& page) {
   return page.page_size() == 0 ? kDefaultPage : page.page_size();
 }
 
-// Offset paging over a list read whole: the token is the position to continue from.
+// Offset paging over a list read whole: the token is the position to continue from, as
+// this service gives it (1 to 9 decimal digits; no sign, spaces or anything else).
 absl::StatusOr<size_t> PageStart(const events::v1::PageRequest& page) {
+  const std::string& token = page.page_token();
   size_t start = 0;
-  if (!page.page_token().empty() && !absl::SimpleAtoi(page.page_token(), &start)) {
-    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  if (token.empty()) return start;
+  const bool digits = token.size() <= 9 && std::all_of(token.begin(), token.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || !absl::SimpleAtoi(token, &start)) {
+    return absl::InvalidArgumentError(
+        "page.page_token is not one this service gave (pass next_page_token as given)");
   }
   return start;
 }
@@ -317,9 +324,6 @@ absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
 absl::StatusOr<events::v1::ListAuditLogResponse> AccessDesk::Audit(
     const Staff& staff, const events::v1::PageRequest& page) {
   EVENTS_ASSIGN_OR_RETURN(int size, PageSize(page));
-  if (page.page_token().size() > 64) {
-    return absl::InvalidArgumentError("page.page_token is not one this service gave");
-  }
   EVENTS_ASSIGN_OR_RETURN(AuditPage got, store_.ListAudit(staff.org_id, page.page_token(), size));
   events::v1::ListAuditLogResponse out;
   for (auto& e : got.entries) *out.add_entries() = std::move(e);
@@ -330,22 +334,30 @@ absl::StatusOr<events::v1::ListAuditLogResponse> AccessDesk::Audit(
 absl::StatusOr<events::v1::RequestCounts> AccessDesk::Counts(const Staff& staff,
                                                              const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnEvent(staff.org_id, event_id));
-  EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListRequests(facts.event_id));
-  std::map<std::pair<std::string, int>, int> by_need;
-  events::v1::RequestCounts out;
+  // Counts come from the published state, which takes in changes only in groups of at
+  // least min_group (rules/count_publication.h); a reader that finds such groups publishes
+  // them, and a publication raced by another is read again.
+  PublishedCounts published;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    EVENTS_ASSIGN_OR_RETURN(published, store_.GetPublishedCounts(facts.event_id));
+    EVENTS_ASSIGN_OR_RETURN(std::vector<StoredRequest> all, store_.ListRequests(facts.event_id));
+    Fingerprints live;
+    for (const StoredRequest& s : all) live[s.request.id()] = FingerprintOf(s.request);
+    PublishedCounts next = published;
+    if (AdoptChanges(live, options_.min_group, next.requests) == 0) break;
+    next.version = published.version + 1;
+    next.published_unix_ms = clock_.NowUnixMs();
+    const absl::Status put = store_.PublishCounts(facts.event_id, next);
+    if (put.ok()) {
+      published = std::move(next);
+      break;
+    }
+    if (!absl::IsAborted(put)) return put;
+  }
+  // After max_attempts races the last state read is shown: a published one all the same.
+  events::v1::RequestCounts out = CountsOf(published.requests, options_.min_group);
   out.set_event_id(facts.event_id);
-  for (const StoredRequest& s : all) {
-    out.set_requests(out.requests() + 1);
-    if (s.request.late()) out.set_late(out.late() + 1);
-    if (s.request.at_risk()) out.set_at_risk(out.at_risk() + 1);
-    for (const auto& n : s.request.needs()) ++by_need[{n.need(), s.request.status()}];
-  }
-  for (const auto& [key, count] : by_need) {
-    events::v1::NeedCount* c = out.add_counts();
-    c->set_need(key.first);
-    c->set_status(static_cast<RequestStatus>(key.second));
-    c->set_count(count);
-  }
+  out.set_published_unix_ms(published.published_unix_ms);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "services/accessibility/directory/directories.h"
 #include "services/accessibility/domain/detail_cipher.h"
 #include "services/accessibility/rules/catalogue.h"
+#include "services/accessibility/rules/count_publication.h"
 
 namespace events::accessibility {
 
@@ -77,12 +78,27 @@ struct Batch {
   std::optional<int64_t> expected_request_count;
   // > 0: (re)schedules the deletion of every request's details of the event.
   int64_t purge_due_ms = 0;
-  // The retention time. Required (> 0) when the batch writes details: the store then
-  // re-arms the event's purge job at the stored event end plus this (unless purge_due_ms
-  // is set), so no details written at any time escape retention. INVALID_ARGUMENT without.
-  int64_t retention_ms = 0;
+  // The retention time (0: details go as soon as the event ends). Required when the batch
+  // writes details: the store then re-arms the event's purge job at the stored event end
+  // plus this (unless purge_due_ms is set), so no details written at any time escape
+  // retention. INTERNAL without (NoRetention(): a bug of the caller, not bad input).
+  std::optional<int64_t> retention_ms;
   std::vector<RequestWrite> requests;
   std::vector<ProvisionWrite> provisions;
+};
+
+// What a store answers for a batch that writes details without Batch::retention_ms.
+inline absl::Status NoRetention() {
+  return absl::InternalError(
+      "a batch that writes details carries no retention time (a bug: the desk sets it from "
+      "ACCESSIBILITY_RETENTION_DAYS)");
+}
+
+// What GetRequestCounts last published for an event (rules/count_publication.h).
+struct PublishedCounts {
+  int64_t version = 0;  // 0: nothing published yet
+  int64_t published_unix_ms = 0;
+  Fingerprints requests;
 };
 
 struct AuditPage {
@@ -131,6 +147,11 @@ class AccessibilityStore {
   // Fires the jobs due at `now_ms` (at most `limit` per partition): an at-risk job marks its
   // request at risk and emits accessibility.request_at_risk if it is still open; a purge job
   // deletes the details of every request of its event. Returns how many fired.
+  // The event's published counts (version 0 and nothing when none were published).
+  virtual absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) = 0;
+  // Replaces them with `next` when the stored version is still next.version - 1, so that
+  // publications form one history; ABORTED when another publication came first.
+  virtual absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) = 0;
   virtual absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) = 0;
 };
 

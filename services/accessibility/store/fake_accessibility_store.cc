@@ -39,9 +39,8 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   for (const RequestWrite& w : b.requests) {
     writes_details = writes_details || (!w.delete_details && !w.after.sealed.key_id.empty());
   }
-  if (writes_details && b.retention_ms <= 0) {
-    return absl::InvalidArgumentError(
-        "a batch that writes details must carry the retention time (Batch::retention_ms)");
+  if (writes_details && !b.retention_ms.has_value()) {
+    return NoRetention();
   }
   for (const RequestWrite& w : b.requests) {
     const std::string& id = w.after.request.id();
@@ -155,7 +154,7 @@ absl::Status FakeAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   int64_t purge = b.purge_due_ms;
   if (purge <= 0 && writes_details) {
     auto f = facts_.find(b.event_id);
-    purge = (f == facts_.end() ? now_ms : f->second.end_unix_ms) + b.retention_ms;
+    purge = (f == facts_.end() ? now_ms : f->second.end_unix_ms) + *b.retention_ms;
   }
   if (purge > 0) jobs_["purge:" + b.event_id] = purge;
   return absl::OkStatus();
@@ -284,8 +283,12 @@ absl::StatusOr<AuditPage> FakeAccessibilityStore::ListAudit(const std::string& o
   const auto& all = audit_[org_id];
   // Tokens are positions from the end (the newest is 0).
   size_t from = 0;
-  if (!page_token.empty() && !absl::SimpleAtoi(page_token, &from)) {
-    return absl::InvalidArgumentError("page_token is not one this service gave");
+  const bool digits =
+      page_token.size() <= 9 && std::all_of(page_token.begin(), page_token.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
+  if (!page_token.empty() && (!digits || !absl::SimpleAtoi(page_token, &from))) {
+    return absl::InvalidArgumentError(
+        "page.page_token is not one this service gave (pass next_page_token as given)");
   }
   AuditPage page;
   for (size_t i = from; i < all.size(); ++i) {
@@ -330,6 +333,25 @@ absl::StatusOr<int> FakeAccessibilityStore::FireDueJobs(int64_t now_ms, int limi
 std::vector<events::v1::DomainEvent> FakeAccessibilityStore::Events() const {
   std::lock_guard<std::mutex> lock(mu_);
   return events_;
+}
+
+absl::StatusOr<PublishedCounts> FakeAccessibilityStore::GetPublishedCounts(
+    const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = published_counts_.find(event_id);
+  return it == published_counts_.end() ? PublishedCounts{} : it->second;
+}
+
+absl::Status FakeAccessibilityStore::PublishCounts(const std::string& event_id,
+                                                   const PublishedCounts& next) {
+  std::lock_guard<std::mutex> lock(mu_);
+  PublishedCounts& stored = published_counts_[event_id];
+  if (stored.version != next.version - 1) {
+    return absl::AbortedError(
+        absl::StrCat("the counts of event ", event_id, " were published at the same time"));
+  }
+  stored = next;
+  return absl::OkStatus();
 }
 
 }  // namespace events::accessibility

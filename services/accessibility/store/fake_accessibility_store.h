@@ -30,6 +30,8 @@ class FakeAccessibilityStore final : public AccessibilityStore {
   absl::Status AppendAudit(const std::string& org_id, const events::v1::AuditEntry& entry) override;
   absl::StatusOr<AuditPage> ListAudit(const std::string& org_id, const std::string& page_token,
                                       int limit) override;
+  absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) override;
+  absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) override;
   absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) override;
 
   // The domain events appended so far, oldest first.
@@ -51,7 +53,9 @@ class FakeAccessibilityStore final : public AccessibilityStore {
   std::map<std::string, std::vector<std::string>> event_provisions_;
   std::map<std::string, LeadTimes> lead_times_;
   std::map<std::string, std::vector<events::v1::AuditEntry>> audit_;
-  std::map<std::string, int64_t> jobs_;  // "risk:<id>" / "purge:<event>" -> due
+  std::map<std::string, int64_t> jobs_;
+  std::map<std::string, PublishedCounts>
+      published_counts_;  // by event  // "risk:<id>" / "purge:<event>" -> due
   std::vector<events::v1::DomainEvent> events_;
 };
 

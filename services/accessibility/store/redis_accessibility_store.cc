@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,6 +19,8 @@ namespace events::accessibility {
 extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
+extern const char* const kLuaAudit;
+extern const char* const kLuaCounts;
 
 namespace {
 
@@ -26,6 +29,14 @@ using Fields = std::map<std::string, std::string>;
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
       "accessibility_apply", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaApply));
+  return *script;
+}
+const redis::LuaScript& AuditScript() {
+  static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
+  return *script;
+}
+const redis::LuaScript& CountsScript() {
+  static const auto* script = new redis::LuaScript("accessibility_counts", kLuaCounts);
   return *script;
 }
 const redis::LuaScript& FireScript() {
@@ -88,6 +99,25 @@ absl::Status Unexpected(absl::string_view what) {
   return absl::InternalError(absl::StrCat("unexpected reply from the accessibility ", what));
 }
 
+// A ListAudit token is the id of the last entry of the previous page, "<ms>-<seq>" as Redis
+// gave it: two runs of 1 to 20 decimal digits that fit 64 bits. Checked before Redis sees it
+// (Redis answers a malformed id with an error of its own), and 0-0 is refused too: no entry
+// has it, and Redis cannot end a range before it.
+bool IsAuditToken(const std::string& token) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(token, '-');
+  if (parts.size() != 2) return false;
+  uint64_t numbers[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const absl::string_view part = parts[i];
+    if (part.empty() || part.size() > 20) return false;
+    for (char c : part) {
+      if (c < '0' || c > '9') return false;
+    }
+    if (!absl::SimpleAtoi(part, &numbers[i])) return false;
+  }
+  return numbers[0] != 0 || numbers[1] != 0;
+}
+
 }  // namespace
 
 RedisAccessibilityStore::RedisAccessibilityStore(redis::RedisClient& redis,
@@ -118,7 +148,7 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
                                                       : std::string());
   args.push_back(b.expected_request_count.has_value() ? absl::StrCat(*b.expected_request_count)
                                                       : std::string());
-  args.push_back(absl::StrCat(b.retention_ms));
+  args.push_back(b.retention_ms.has_value() ? absl::StrCat(*b.retention_ms) : std::string());
   args.push_back(absl::StrCat(b.requests.size()));
   for (const RequestWrite& w : b.requests) {
     events::v1::AccessibilityRequest data = w.after.request;
@@ -170,8 +200,7 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
                      redis::AsString(redis::ArrayAt(r, 1)), "; change it instead"));
   }
   if (kind == "no_retention") {
-    return absl::InvalidArgumentError(
-        "a batch that writes details must carry the retention time (Batch::retention_ms)");
+    return NoRetention();
   }
   return Unexpected("apply script");
 }
@@ -327,24 +356,33 @@ absl::Status RedisAccessibilityStore::SetLeadTime(const std::string& org_id,
 
 absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
                                                   const events::v1::AuditEntry& e) {
-  auto reply = redis_.Command({"XADD", keys_.Global(absl::StrCat("acc:org:", org_id, ":audit")),
-                               "MAXLEN", "~", absl::StrCat(options_.audit_maxlen), "*", "at",
-                               absl::StrCat(e.at_unix_ms()), "actor", e.actor(), "request",
-                               e.request_id(), "event", e.event_id(), "rpc", e.rpc(), "requests",
-                               absl::StrJoin(e.request_ids(), ",")});
-  return reply.status();
+  auto reply =
+      redis_.Eval(AuditScript(), {keys_.Global(absl::StrCat("acc:org:", org_id, ":audit"))},
+                  {absl::StrCat(options_.audit_max_entries), "at", absl::StrCat(e.at_unix_ms()),
+                   "actor", e.actor(), "request", e.request_id(), "event", e.event_id(), "rpc",
+                   e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  const std::string kind =
+      redis::ArraySize(r) == 2 ? redis::AsString(redis::ArrayAt(r, 0)) : std::string();
+  if (kind == "ok") return absl::OkStatus();
+  if (kind == "full") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the audit log of organisation ", org_id, " is full (",
+                     redis::AsString(redis::ArrayAt(r, 1)),
+                     " entries, ACCESSIBILITY_AUDIT_MAX_ENTRIES=", options_.audit_max_entries,
+                     "): nothing is read without an audit entry; archive and trim the log (see "
+                     "docs/accessibility.md, Audit) or raise the setting"));
+  }
+  return Unexpected("audit script");
 }
 
 absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& org_id,
                                                              const std::string& page_token,
                                                              int limit) {
-  // A token is a stream entry id, "<ms>-<seq>".
-  const size_t dash = page_token.find('-');
-  uint64_t ms = 0, seq = 0;
-  if (!page_token.empty() &&
-      (dash == std::string::npos || !absl::SimpleAtoi(page_token.substr(0, dash), &ms) ||
-       !absl::SimpleAtoi(page_token.substr(dash + 1), &seq))) {
-    return absl::InvalidArgumentError("page.page_token is not one this service gave");
+  if (!page_token.empty() && !IsAuditToken(page_token)) {
+    return absl::InvalidArgumentError(
+        "page.page_token is not one this service gave (pass next_page_token as given)");
   }
   const std::string end = page_token.empty() ? "+" : absl::StrCat("(", page_token);
   auto reply =
@@ -372,6 +410,46 @@ absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& 
     page.entries.push_back(std::move(e));
   }
   return page;
+}
+
+std::string RedisAccessibilityStore::CountsKey(const std::string& event_id) const {
+  return absl::StrCat(PartitionPrefix(event_id), "e:", event_id, ":counts");
+}
+
+absl::StatusOr<PublishedCounts> RedisAccessibilityStore::GetPublishedCounts(
+    const std::string& event_id) {
+  auto reply = redis_.Command({"HGETALL", CountsKey(event_id)});
+  if (!reply.ok()) return reply.status();
+  PublishedCounts out;
+  for (const auto& [field, value] : ToFields(**reply)) {
+    if (field == "v") {
+      (void)absl::SimpleAtoi(value, &out.version);
+    } else if (field == "at") {
+      (void)absl::SimpleAtoi(value, &out.published_unix_ms);
+    } else if (absl::StartsWith(field, "r:")) {
+      out.requests[field.substr(2)] = value;
+    }
+  }
+  return out;
+}
+
+absl::Status RedisAccessibilityStore::PublishCounts(const std::string& event_id,
+                                                    const PublishedCounts& next) {
+  std::vector<std::string> args = {absl::StrCat(next.version - 1), absl::StrCat(next.version),
+                                   absl::StrCat(next.published_unix_ms)};
+  for (const auto& [id, fingerprint] : next.requests) {
+    args.push_back(absl::StrCat("r:", id));
+    args.push_back(fingerprint);
+  }
+  auto reply = redis_.Eval(CountsScript(), {CountsKey(event_id)}, args);
+  if (!reply.ok()) return reply.status();
+  const std::string kind = redis::AsString(**reply);
+  if (kind == "ok") return absl::OkStatus();
+  if (kind == "conflict") {
+    return absl::AbortedError(
+        absl::StrCat("the counts of event ", event_id, " were published at the same time"));
+  }
+  return Unexpected("counts script");
 }
 
 absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int64_t now_ms, int limit) {

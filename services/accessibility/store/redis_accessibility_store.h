@@ -13,8 +13,10 @@ class RedisAccessibilityStore final : public AccessibilityStore {
  public:
   struct Options {
     int64_t stream_maxlen = 1000000;
-    // Audit entries kept per organisation (approximately).
-    int64_t audit_maxlen = 1000000;
+    // The most entries an organisation's audit log holds (ACCESSIBILITY_AUDIT_MAX_ENTRIES).
+    // Nothing is ever trimmed: at the maximum, AppendAudit is refused (so is every read it
+    // would record) until an operator archives and trims the log.
+    int64_t audit_max_entries = 10000000;
   };
   RedisAccessibilityStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
                           Options options);
@@ -33,12 +35,17 @@ class RedisAccessibilityStore final : public AccessibilityStore {
   absl::Status AppendAudit(const std::string& org_id, const events::v1::AuditEntry& entry) override;
   absl::StatusOr<AuditPage> ListAudit(const std::string& org_id, const std::string& page_token,
                                       int limit) override;
+  absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) override;
+  absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) override;
   absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) override;
 
   // "<prefix>{p<N>}:acc:" for any id of an event (the event's, a request's, a provision's).
   std::string PartitionPrefix(const std::string& any_id) const;
 
  private:
+  // "<prefix>{p<N>}:acc:e:<event>:counts": hash v (version), at (published ms), and
+  // r:<request id> -> fingerprint (rules/count_publication.h) per published request.
+  std::string CountsKey(const std::string& event_id) const;
   absl::StatusOr<std::vector<StoredRequest>> LoadRequests(const std::string& prefix,
                                                           const std::vector<std::string>& ids);
 

@@ -154,11 +154,8 @@ absl::StatusOr<events::v1::ListDeliveriesResponse> Integrations::ListDeliveries(
 
 absl::StatusOr<events::v1::ListDeadLettersResponse> Integrations::ListDeadLetters(
     const std::string& org_id, const events::v1::ListDeadLettersRequest& request) {
-  int64_t offset = 0;
-  if (!request.page_token().empty() &&
-      (!absl::SimpleAtoi(request.page_token(), &offset) || offset < 0)) {
-    return absl::InvalidArgumentError("page_token is not one this call returned");
-  }
+  EVENTS_ASSIGN_OR_RETURN(int64_t offset,
+                          internal::OffsetToken(request.page_token(), "page_token"));
   EVENTS_ASSIGN_OR_RETURN(
       auto page, store_.ListDeadLetters(org_id, offset,
                                         PageSize(request.page_size(), kDefaultPage, kMaxPage)));

@@ -30,13 +30,19 @@ constexpr absl::string_view kAllowed[] = {
 
 // Fields kept inside the platform even though their payload may leave: which registrant
 // asked for access support is health information tied to a person, so accessibility's
-// events reach webhooks with the request's id and status, never the registration.
+// events reach webhooks with the request's id and status, never the registration. Nor the
+// deadline or the late flag: a deadline is the event's start minus the earliest need's lead
+// time, and lead times differ by need (21 days: a deafblind interpreter or another sign
+// language), so with the submission's time next to the registration.created before it they
+// would tell an organiser what the person asked for (docs/accessibility.md, Counts).
 struct Withheld {
   absl::string_view type;
   absl::string_view field;
 };
 constexpr Withheld kWithheld[] = {
     {"events.v1.AccessibilityRequestChanged", "registration_id"},
+    {"events.v1.AccessibilityRequestChanged", "deadline_unix_ms"},
+    {"events.v1.AccessibilityRequestChanged", "late"},
 };
 
 std::string DataJson(const events::v1::DomainEvent& event) {

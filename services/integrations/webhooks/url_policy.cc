@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 
-#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -11,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/integrations/webhooks/special_addresses.h"
 
 namespace events::integrations {
 
@@ -20,69 +20,6 @@ constexpr size_t kMaxUrlLength = 2048;
 
 absl::Status Bad(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, " ", rule));
-}
-
-struct V4Range {
-  uint32_t base;
-  int bits;
-};
-
-constexpr uint32_t V4(int a, int b, int c, int d) {
-  return (static_cast<uint32_t>(a) << 24) | (static_cast<uint32_t>(b) << 16) |
-         (static_cast<uint32_t>(c) << 8) | static_cast<uint32_t>(d);
-}
-
-// Not public: RFC 6890 special-purpose ranges, multicast and reserved.
-constexpr std::array<V4Range, 15> kPrivateV4 = {{
-    {V4(0, 0, 0, 0), 8},        // "this network"
-    {V4(10, 0, 0, 0), 8},       // private
-    {V4(100, 64, 0, 0), 10},    // shared address space (carrier NAT)
-    {V4(127, 0, 0, 0), 8},      // loopback
-    {V4(169, 254, 0, 0), 16},   // link-local (cloud metadata lives here)
-    {V4(172, 16, 0, 0), 12},    // private
-    {V4(192, 0, 0, 0), 24},     // IETF protocol assignments
-    {V4(192, 0, 2, 0), 24},     // documentation
-    {V4(192, 88, 99, 0), 24},   // 6to4 relay anycast
-    {V4(192, 168, 0, 0), 16},   // private
-    {V4(198, 18, 0, 0), 15},    // benchmarking
-    {V4(198, 51, 100, 0), 24},  // documentation
-    {V4(203, 0, 113, 0), 24},   // documentation
-    {V4(224, 0, 0, 0), 4},      // multicast
-    {V4(240, 0, 0, 0), 4},      // reserved, broadcast
-}};
-
-bool InRange(uint32_t ip, const V4Range& r) {
-  const uint32_t mask = r.bits == 0 ? 0 : ~uint32_t{0} << (32 - r.bits);
-  return (ip & mask) == (r.base & mask);
-}
-
-bool IsPublicV4(uint32_t ip) {
-  for (const V4Range& r : kPrivateV4) {
-    if (InRange(ip, r)) return false;
-  }
-  return true;
-}
-
-uint32_t V4At(const unsigned char* bytes) { return V4(bytes[0], bytes[1], bytes[2], bytes[3]); }
-
-bool IsPublicV6(const in6_addr& a) {
-  const unsigned char* b = a.s6_addr;
-  static const unsigned char kZero[16] = {0};
-  if (std::memcmp(b, kZero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return false;  // :: ::1
-  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d): the IPv4 address decides.
-  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  static const unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kNat64, 12) == 0) {
-    return IsPublicV4(V4At(b + 12));
-  }
-  if ((b[0] & 0xfe) == 0xfc) return false;                  // fc00::/7 unique local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;  // fe80::/10 link-local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;  // fec0::/10 site-local (old)
-  if (b[0] == 0xff) return false;                           // multicast
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // docs
-  if (b[0] == 0x20 && b[1] == 0x02) return false;  // 6to4: may wrap any IPv4 address
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return false;  // Teredo
-  return true;
 }
 
 // A host name that resolvers would read as an IPv4 address although it is not in dotted
@@ -113,9 +50,9 @@ bool IsLoopbackName(absl::string_view host) {
 bool IsPublicAddress(absl::string_view ip) {
   const std::string text(ip);
   in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return IsPublicV4(ntohl(v4.s_addr));
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return IsGloballyReachableV4(ntohl(v4.s_addr));
   in6_addr v6{};
-  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return IsPublicV6(v6);
+  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return IsGloballyReachableV6(v6);
   return false;
 }
 

@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/time/local_time.h"
+#include "common/util/closest_name.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
+#include "services/accessibility/rules/catalogue.h"
 #include "services/scheduling/domain/public_view.h"
 
 namespace events::scheduling {
@@ -87,6 +89,15 @@ absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
       return absl::InvalidArgumentError(absl::StrCat(
           field, ".need \"", p.need(),
           "\" is not a need code: lower_snake_case, 2 to 48 characters, e.g. bsl_interpreter"));
+    }
+    // The codes are accessibility's catalogue: an offer of a need nobody can ask for (a typo
+    // such as "bsl") would be shown to attendees and matched by nothing.
+    if (events::accessibility::FindNeed(p.need()) == nullptr) {
+      std::vector<std::string> codes;
+      for (const auto& n : events::accessibility::DefaultNeeds()) codes.push_back(n.code);
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".need \"", p.need(), "\" is not in the accessibility catalogue",
+          DidYouMean(p.need(), codes), " (AccessibilityService.GetCatalogue lists the codes)"));
     }
     if (!seen.insert(p.need()).second) {
       return absl::InvalidArgumentError(

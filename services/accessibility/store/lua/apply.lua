@@ -6,7 +6,8 @@
 --         8 version 9 org 10 status 11 start 12 end 13 zone
 --       14 expected facts version ("": unchecked, "0": none stored)
 --       15 expected request count of the event ("": unchecked)
---       16 retention ms (required > 0 when a ciphertext is written)
+--       16 retention ms (required when a ciphertext is written; "": not given, "0": purge
+--          as soon as the event ends)
 --       17 request count, then per request 17 values:
 --          id, expected version (0: new), registration id, unlink "1", event kind, previous
 --          status, at-risk due ("": keep, "0": remove, ms: set), delete details "1",
@@ -56,7 +57,7 @@ for i = 0, nreq - 1 do
   local a = HEAD + 1 + i * R
   if ARGV[a + 7] ~= '1' and ARGV[a + 15] ~= '' then writes_details = true end
 end
-if writes_details and (tonumber(ARGV[16]) or 0) <= 0 then return {'no_retention'} end
+if writes_details and tonumber(ARGV[16]) == nil then return {'no_retention'} end
 for i = 0, nreq - 1 do
   local a = HEAD + 1 + i * R
   local refused = check(req_key(ARGV[a]), ARGV[a], ARGV[a + 1])

@@ -10,6 +10,8 @@
 --   P.."e:"..<event>..":reg:"..<reg> set   every request id the registration ever had (so
 --                                         erasure unlinks them all)
 --   P.."e:"..<event>..":provisions" zset  provision ids by creation time
+--   P.."e:"..<event>..":counts"     hash  the counts as last published (counts.lua): v, at,
+--                                         r:<request id> -> status|late|at_risk|needs
 --   P.."r:"..<id>                   hash  data (AccessibilityRequest without status,
 --                                         version, details, history, registration id),
 --                                         status, version, org,

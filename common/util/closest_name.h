@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace events {
+
+// The entry of `valid` a person most likely meant by `given`, for "did you mean" in an
+// error message: an entry that `given` begins (at least 2 characters, "bsl" for
+// "bsl_interpreter"), else the nearest by edit distance (a swap of two neighbouring
+// characters counts once, "registratoin" for "registration") if it is within a third of
+// the length. "" when nothing is close. Case is ignored. Thread-safe (pure).
+std::string ClosestName(absl::string_view given, const std::vector<std::string>& valid);
+
+// ` (did you mean "x"?)` for the closest name, or "" when there is none: to append to an
+// INVALID_ARGUMENT message.
+std::string DidYouMean(absl::string_view given, const std::vector<std::string>& valid);
+
+}  // namespace events
