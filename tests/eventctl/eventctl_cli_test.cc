@@ -133,6 +133,7 @@ TEST(EventctlCliTest, UnknownCommandsAndOptionsGetADidYouMean) {
   Outcome command = Eventctl({"registratons", "list", "ev_1"});
   EXPECT_EQ(command.exit_code, 2);
   EXPECT_THAT(command.err, HasSubstr("registratons: did you mean registrations?"));
+  EXPECT_THAT(command.err, HasSubstr("See: eventctl --help"));
 
   Outcome sub = Eventctl({"registrations", "lsit", "ev_1"});
   EXPECT_EQ(sub.exit_code, 2);

@@ -35,7 +35,7 @@ int ReportParseError(const CLI::App& app, const CLI::ParseError& error) {
     message = "a command is needed after \"" + CommandPath(deepest) + "\": one of " + names;
   }
   std::fprintf(stderr, "eventctl: %s\n%s", message.c_str(), DidYouMean(app).c_str());
-  std::fprintf(stderr, "  See: %s --help\n", CommandPath(deepest).c_str());
+  std::fprintf(stderr, "  See: %s --help\n", CommandPath(HelpCommand(app)).c_str());
   return kExitUsage;
 }
 

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -90,19 +91,33 @@ std::vector<std::string> LongOptionNames(const CLI::App& command) {
   return names;
 }
 
-// The subcommand `word` was most likely meant to be: one of the deepest command's, else of
-// the commands above it ("eventctl registratons list": "list" is a command of eventctl too,
-// so CLI11 took it, and "registratons" is left over at the top).
-std::optional<std::string> ClosestCommand(const CLI::App& deepest, const std::string& word) {
+// The subcommand `word` was most likely meant to be, and the command it belongs to: one of
+// the deepest command's, else of the commands above it ("eventctl registratons list":
+// "list" is a command of eventctl too, so CLI11 took it, and "registratons" is left over at
+// the top).
+std::optional<std::pair<std::string, const CLI::App*>> ClosestCommand(const CLI::App& deepest,
+                                                                      const std::string& word) {
   for (const CLI::App* command = &deepest; command != nullptr; command = command->get_parent()) {
     if (auto match = ClosestMatch(word, SubcommandNames(*command)); match.has_value()) {
-      return match;
+      return std::make_pair(*match, command);
     }
   }
   return std::nullopt;
 }
 
 }  // namespace
+
+const CLI::App& HelpCommand(const CLI::App& app) {
+  const CLI::App& deepest = DeepestCommand(app);
+  const CLI::App* help = &deepest;
+  for (const CLI::App* command = &deepest; command != nullptr; command = command->get_parent()) {
+    for (const std::string& arg : command->remaining()) {
+      if (absl::StartsWith(arg, "-")) continue;
+      if (auto match = ClosestCommand(deepest, arg); match.has_value()) help = match->second;
+    }
+  }
+  return *help;
+}
 
 std::string DidYouMean(const CLI::App& app) {
   const CLI::App& deepest = DeepestCommand(app);
@@ -116,7 +131,9 @@ std::string DidYouMean(const CLI::App& app) {
         word = arg.substr(0, arg.find('='));
         match = ClosestMatch(word, options);
       } else if (!absl::StartsWith(arg, "-")) {
-        match = ClosestCommand(deepest, word);
+        if (auto command = ClosestCommand(deepest, word); command.has_value()) {
+          match = command->first;
+        }
       }
       if (match.has_value()) absl::StrAppend(&out, "  ", word, ": did you mean ", *match, "?\n");
     }

@@ -30,6 +30,11 @@ std::optional<std::string> ClosestMatch(absl::string_view word,
 // parse.
 std::string DidYouMean(const CLI::App& app);
 
+// The command whose --help to point at after a failed parse: the deepest recognised, or the
+// one above it whose subcommand a left-over word was most likely meant to be ("eventctl
+// registratons list": eventctl, not "eventctl list").
+const CLI::App& HelpCommand(const CLI::App& app);
+
 // The deepest command of `app` (the root) recognised in the last parse, e.g. "registrations
 // list" in "eventctl registrations list EV --limt 3"; `app` itself when none was.
 const CLI::App& DeepestCommand(const CLI::App& app);
