@@ -113,10 +113,12 @@ absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerat
   }
   Bootstrap out;
   out.org = Organisation{ids.New("org"), std::string(name), clock.NowUnixMs()};
+  // Claimed with kAllow too when it is free, so that a later bootstrap of the name without
+  // kAllow is refused.
+  const std::string name_key = OrganisationNameKey(name);
+  absl::StatusOr<std::string> holder = store.ClaimOrganisationName(name_key, out.org.id, "");
+  if (!holder.ok()) return holder.status();
   if (same_name == SameName::kRefuse) {
-    const std::string name_key = OrganisationNameKey(name);
-    absl::StatusOr<std::string> holder = store.ClaimOrganisationName(name_key, out.org.id, "");
-    if (!holder.ok()) return holder.status();
     if (*holder != out.org.id) {
       absl::StatusOr<Organisation> existing = store.GetOrganisation(*holder);
       if (existing.ok()) {

@@ -68,7 +68,8 @@ std::string OrganisationNameKey(absl::string_view name);
 // With SameName::kRefuse, ALREADY_EXISTS (naming the organisation's id) when an
 // organisation of the same name (OrganisationNameKey) was bootstrapped before: running the
 // command twice must not make two organisations. Organisations made before names were
-// recorded are not known by name.
+// recorded are not known by name. With SameName::kAllow the organisation still takes the
+// name when no other has it.
 absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerator& ids,
                                                 const Clock& clock, absl::string_view org_name,
                                                 SameName same_name = SameName::kRefuse);

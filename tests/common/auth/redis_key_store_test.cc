@@ -96,6 +96,22 @@ TEST(AuthOrganisationNameTest, ANameClaimedForAnOrganisationNeverMadeIsTakenOver
             absl::StatusCode::kAlreadyExists);
 }
 
+// The demo bootstraps with kAllow; a bootstrap of the same name afterwards, without it,
+// must still be refused.
+TEST(AuthOrganisationNameTest, AnOrganisationMadeWithAllowStillTakesAFreeName) {
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bus::Keyspace keys(events::testing::UniqueKeyPrefix(), 16);
+  RedisKeyStore store(redis, keys);
+  FakeClock clock(1'780'000'000'000);
+  IdGenerator ids(clock);
+  auto allowed = BootstrapOrganisation(store, ids, clock, "Demo Network", SameName::kAllow);
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  auto again = BootstrapOrganisation(store, ids, clock, "Demo Network");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(allowed->org.id), absl::string_view::npos);
+}
+
 TEST(AuthOrganisationNameTest, NameKeyFoldsCaseAndWhiteSpaceOnly) {
   EXPECT_EQ(OrganisationNameKey("  Riverside \t Carers  "), "riverside carers");
   EXPECT_NE(OrganisationNameKey("Riverside Carers"), OrganisationNameKey("Riverside-Carers"));
