@@ -63,7 +63,9 @@ demo_ensure_org() {
     warn "the key in ${env_file#"$EVENTS_ROOT"/} no longer works (was .data/redis deleted?); making a new demo organisation"
   fi
   info "creating the demo organisation and its first organiser key (eventctl admin bootstrap)"
-  out="$("$EVENTCTL" admin bootstrap --org-name "Demo Community Health Network" \
+  # --allow-same-name: when the env file is lost but Redis is not, the old organisation's
+  # key went with the file, so the demo makes a new one rather than stopping.
+  out="$("$EVENTCTL" admin bootstrap --org-name "Demo Community Health Network" --allow-same-name \
     --redis-url "$redis_url" --format env)" || return 1
   local org_id key
   org_id="$(sed -n 's/^EVENTS_ORG_ID=//p' <<<"$out")"
@@ -104,7 +106,7 @@ demo_scheduling() {
     --title "Living well with long-term conditions: a co-produced learning webinar" \
     --description "Shared learning from people living with long-term conditions, carers and practitioners, planned and run together." \
     --start "${day}T10:00" --end "${day}T11:30" --zone Europe/London \
-    --format online --capacity 250 --join-link "https://meet.example.org/living-well" \
+    --mode online --capacity 250 --join-link "https://meet.example.org/living-well" \
     --provision live_captions:always --provision bsl_interpreter:on-request -q || return 1
   if [[ -z "$DEMO_EVENT_ID" || "$DEMO_EVENT_ID" == *[[:space:]]* ]]; then
     warn "eventctl create -q should print only the new event's id, but printed: $DEMO_EVENT_ID"
@@ -168,7 +170,7 @@ demo_registration() {
     --title "Carers' breaks: an evening conversation" \
     --description "Carers and people who plan short breaks talk about what helps." \
     --start "${day}T18:00" --end "${day}T19:00" --zone Europe/London \
-    --format online --capacity 3 --join-link "https://meet.example.org/carers-breaks" \
+    --mode online --capacity 3 --join-link "https://meet.example.org/carers-breaks" \
     --provision live_captions:always -q || return 1
   if [[ -z "$event" || "$event" == *[[:space:]]* ]]; then
     warn "eventctl create -q should print only the new event's id, but printed: $event"
@@ -304,7 +306,7 @@ demo_feedback() {
     --title "Co-producing care plans: what we learnt" \
     --description "People who use services and the staff who plan with them share what worked." \
     --start "${day}T14:00" --end "${day}T15:30" --zone Europe/London \
-    --format online --capacity 20 --join-link "https://meet.example.org/co-production" -q ||
+    --mode online --capacity 20 --join-link "https://meet.example.org/co-production" -q ||
     return 1
   demo_brief publish "$event" || return 1
   for i in "${!names[@]}"; do

@@ -88,8 +88,21 @@ absl::StatusOr<IssuedKey> IssueKey(KeyStore& store, const IdGenerator& ids, cons
   return issued;
 }
 
+std::string OrganisationNameKey(absl::string_view name) {
+  std::string key;
+  for (char c : absl::StripAsciiWhitespace(name)) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      if (!key.empty() && key.back() != ' ') key += ' ';
+    } else {
+      key += absl::ascii_tolower(static_cast<unsigned char>(c));
+    }
+  }
+  return key;
+}
+
 absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerator& ids,
-                                                const Clock& clock, absl::string_view org_name) {
+                                                const Clock& clock, absl::string_view org_name,
+                                                SameName same_name) {
   absl::string_view name = absl::StripAsciiWhitespace(org_name);
   if (name.empty()) {
     return absl::InvalidArgumentError("org_name is required, e.g. \"Riverside Carers Forum\"");
@@ -100,6 +113,31 @@ absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerat
   }
   Bootstrap out;
   out.org = Organisation{ids.New("org"), std::string(name), clock.NowUnixMs()};
+  // Claimed with kAllow too when it is free, so that a later bootstrap of the name without
+  // kAllow is refused.
+  const std::string name_key = OrganisationNameKey(name);
+  absl::StatusOr<std::string> holder = store.ClaimOrganisationName(name_key, out.org.id, "");
+  if (!holder.ok()) return holder.status();
+  if (same_name == SameName::kRefuse) {
+    if (*holder != out.org.id) {
+      absl::StatusOr<Organisation> existing = store.GetOrganisation(*holder);
+      if (existing.ok()) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "an organisation named \"", existing->name, "\" already exists (", existing->id,
+            "); make a further key for it with: eventctl admin org-key --org-id ", existing->id,
+            " --role organiser --name ..., or add --allow-same-name to make another one"));
+      }
+      if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+      // The name was claimed by a bootstrap that stopped before creating its organisation:
+      // take it over, unless another bootstrap just did.
+      holder = store.ClaimOrganisationName(name_key, out.org.id, *holder);
+      if (!holder.ok()) return holder.status();
+      if (*holder != out.org.id) {
+        return absl::AbortedError(absl::StrCat("another bootstrap of \"", name,
+                                               "\" ran at the same time; run the command again"));
+      }
+    }
+  }
   if (absl::Status s = store.CreateOrganisation(out.org); !s.ok()) return s;
   absl::StatusOr<IssuedKey> key =
       IssueKey(store, ids, clock, out.org.id, {Role::kOrganiser, Role::kAccessCoordinator}, {},

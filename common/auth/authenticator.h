@@ -55,9 +55,23 @@ struct Bootstrap {
   IssuedKey key;
 };
 
+// Whether BootstrapOrganisation may make a second organisation with a name already taken.
+enum class SameName { kRefuse, kAllow };
+
+// The form in which two organisation names are compared: ASCII case folded, surrounding
+// white space dropped and inner runs of white space made one space ("Riverside  carers
+// forum" and "Riverside Carers Forum" are the same name).
+std::string OrganisationNameKey(absl::string_view name);
+
 // The first step on a new installation: an organisation and its first key, with the
 // organiser and access_coordinator roles. INVALID_ARGUMENT for an empty or over-long name.
+// With SameName::kRefuse, ALREADY_EXISTS (naming the organisation's id) when an
+// organisation of the same name (OrganisationNameKey) was bootstrapped before: running the
+// command twice must not make two organisations. Organisations made before names were
+// recorded are not known by name. With SameName::kAllow the organisation still takes the
+// name when no other has it.
 absl::StatusOr<Bootstrap> BootstrapOrganisation(KeyStore& store, const IdGenerator& ids,
-                                                const Clock& clock, absl::string_view org_name);
+                                                const Clock& clock, absl::string_view org_name,
+                                                SameName same_name = SameName::kRefuse);
 
 }  // namespace events::auth

@@ -100,6 +100,23 @@ absl::StatusOr<Organisation> RedisKeyStore::GetOrganisation(const std::string& o
                       redis::AsInt(redis::ArrayAt(r, 1))};
 }
 
+absl::StatusOr<std::string> RedisKeyStore::ClaimOrganisationName(const std::string& name_key,
+                                                                 const std::string& org_id,
+                                                                 const std::string& replacing) {
+  // One key, so one step: two bootstraps of one name at once cannot both win.
+  static const redis::LuaScript script("auth_claim_org_name", R"lua(
+local holder = redis.call('HGET', KEYS[1], ARGV[1])
+if not holder or (ARGV[3] ~= '' and holder == ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return ARGV[2]
+end
+return holder
+)lua");
+  auto reply = redis_.Eval(script, {keys_.Global("org-names")}, {name_key, org_id, replacing});
+  if (!reply.ok()) return reply.status();
+  return redis::AsString(**reply);
+}
+
 absl::StatusOr<ApiKeyRecord> FakeKeyStore::FindByHash(const std::string& key_hash) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = keys_.find(key_hash);
@@ -127,6 +144,15 @@ absl::StatusOr<Organisation> FakeKeyStore::GetOrganisation(const std::string& or
   if (it == orgs_.end()) {
     return absl::NotFoundError(absl::StrCat("organisation ", org_id, " not found"));
   }
+  return it->second;
+}
+
+absl::StatusOr<std::string> FakeKeyStore::ClaimOrganisationName(const std::string& name_key,
+                                                                const std::string& org_id,
+                                                                const std::string& replacing) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, claimed] = org_names_.emplace(name_key, org_id);
+  if (!claimed && !replacing.empty() && it->second == replacing) it->second = org_id;
   return it->second;
 }
 

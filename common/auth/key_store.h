@@ -31,10 +31,18 @@ class KeyStore {
   virtual absl::Status CreateOrganisation(const Organisation& org) = 0;
   // NOT_FOUND when unknown. Thread-safe.
   virtual absl::StatusOr<Organisation> GetOrganisation(const std::string& org_id) = 0;
+  // Gives the organisation name whose comparison form is `name_key` (see
+  // OrganisationNameKey) to `org_id`, in one atomic step, when no organisation holds it or
+  // when `replacing` (non-empty) holds it; returns the id holding it afterwards: `org_id`
+  // when it was given, else the holder's. Thread-safe.
+  virtual absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
+                                                            const std::string& org_id,
+                                                            const std::string& replacing) = 0;
 };
 
-// Keys "<prefix>auth:key:<sha256>" (hash), "<prefix>org:<id>" (hash) and
-// "<prefix>org:<id>:keys" (set of key ids). Global keys: not partitioned by event.
+// Keys "<prefix>auth:key:<sha256>" (hash), "<prefix>org:<id>" (hash),
+// "<prefix>org:<id>:keys" (set of key ids) and "<prefix>org-names" (hash: name key -> org
+// id). Global keys: not partitioned by event.
 class RedisKeyStore final : public KeyStore {
  public:
   RedisKeyStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys);
@@ -42,6 +50,9 @@ class RedisKeyStore final : public KeyStore {
   absl::Status PutKey(const std::string& key_hash, const ApiKeyRecord& record) override;
   absl::Status CreateOrganisation(const Organisation& org) override;
   absl::StatusOr<Organisation> GetOrganisation(const std::string& org_id) override;
+  absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
+                                                    const std::string& org_id,
+                                                    const std::string& replacing) override;
 
  private:
   events::redis::RedisClient& redis_;
@@ -55,11 +66,15 @@ class FakeKeyStore final : public KeyStore {
   absl::Status PutKey(const std::string& key_hash, const ApiKeyRecord& record) override;
   absl::Status CreateOrganisation(const Organisation& org) override;
   absl::StatusOr<Organisation> GetOrganisation(const std::string& org_id) override;
+  absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
+                                                    const std::string& org_id,
+                                                    const std::string& replacing) override;
 
  private:
   std::mutex mu_;
   std::map<std::string, ApiKeyRecord> keys_;
   std::map<std::string, Organisation> orgs_;
+  std::map<std::string, std::string> org_names_;
 };
 
 }  // namespace events::auth

@@ -35,7 +35,7 @@ TEST(AccessibilityPrinterTest, DescribesARequestWithAndWithoutDetails) {
   std::string text = DescribeRequest(r);
   EXPECT_THAT(text, HasSubstr(": fulfilled (asked after a deadline)"));
   EXPECT_THAT(text, HasSubstr("bsl_interpreter"));
-  EXPECT_THAT(text, HasSubstr("due 2026-03-22T10:00Z  late"));
+  EXPECT_THAT(text, HasSubstr("due 2026-03-22 10:00 UTC  late"));
   EXPECT_THAT(text, HasSubstr("submitted -> fulfilled by key_1"));
   EXPECT_THAT(text, Not(HasSubstr("Details:")));
   r.mutable_details()->set_details("BSL is my first language");
@@ -45,6 +45,20 @@ TEST(AccessibilityPrinterTest, DescribesARequestWithAndWithoutDetails) {
   EXPECT_THAT(text, HasSubstr("the e-mail on the registration"));
   r.set_details_deleted(true);
   EXPECT_THAT(DescribeRequest(r), HasSubstr("Details:      deleted"));
+}
+
+// Deadlines were shown in UTC whatever the event's zone; the event's own times are in its
+// zone, so a coordinator compared times an hour or more apart.
+TEST(AccessibilityPrinterTest, DeadlinesAreShownInTheEventsZone) {
+  const std::string text = DescribeRequest(Request(), "America/New_York");
+  EXPECT_THAT(text, HasSubstr("due 2026-03-22 06:00 America/New_York  late"));
+  EXPECT_THAT(text, HasSubstr("2026-03-22 06:00 America/New_York  submitted -> fulfilled"));
+  EXPECT_THAT(text, Not(HasSubstr("UTC")));
+  const std::string table =
+      RequestTable({Request()}, {{"ev_01KAAAAAAAAAAAAAAAAAAAAAAA", "America/New_York"}});
+  EXPECT_THAT(table, HasSubstr("2026-03-22 06:00 America/New_York"));
+  // An event whose zone could not be had: UTC, and said so.
+  EXPECT_THAT(RequestTable({Request()}, {}), HasSubstr("2026-03-22 10:00 UTC"));
 }
 
 TEST(AccessibilityPrinterTest, TablesCountsAndAudit) {

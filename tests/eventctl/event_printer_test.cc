@@ -35,8 +35,9 @@ TEST(EventPrinterTest, DescribesWhenInTheEventsZone) {
 }
 
 TEST(EventPrinterTest, ParsesCommandLineWords) {
-  EXPECT_EQ(ParseFormat("in-person").value(), events::v1::EVENT_FORMAT_IN_PERSON);
-  EXPECT_EQ(ParseFormat("zoom").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParseMode("zoom").status().message(), HasSubstr("--mode"));
+  EXPECT_EQ(ParseMode("in-person").value(), events::v1::EVENT_FORMAT_IN_PERSON);
+  EXPECT_EQ(ParseMode("zoom").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseStatus("cancelled").value(), events::v1::EVENT_STATUS_CANCELLED);
   EXPECT_EQ(ParseStatus("all").value(), events::v1::EVENT_STATUS_UNSPECIFIED);
   EXPECT_FALSE(ParseStatus("gone").ok());
@@ -45,6 +46,21 @@ TEST(EventPrinterTest, ParsesCommandLineWords) {
   EXPECT_EQ(p->need(), "bsl_interpreter");
   EXPECT_EQ(p->availability(), events::v1::PROVISION_AVAILABILITY_ON_REQUEST);
   EXPECT_FALSE(ParseProvision("bsl_interpreter").ok());
+}
+
+// A need the catalogue does not have was sent as it was, and the event then offered
+// something no attendee can ask for.
+TEST(EventPrinterTest, RefusesProvisionsOfUnknownNeedsWithTheClosestCode) {
+  auto abbreviated = ParseProvision("bsl:on-request");
+  EXPECT_EQ(abbreviated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(abbreviated.status().message(), HasSubstr("did you mean bsl_interpreter?"));
+  auto misspelt = ParseProvision("live_captoins:always");
+  EXPECT_THAT(misspelt.status().message(), HasSubstr("did you mean live_captions?"));
+  auto unknown = ParseProvision("juggling:always");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("\"juggling\" is not a need code"));
+  EXPECT_THAT(std::string(unknown.status().message()), ::testing::Not(HasSubstr("did you mean")));
+  EXPECT_TRUE(CheckNeedCode("other", "--need").ok());
 }
 
 }  // namespace

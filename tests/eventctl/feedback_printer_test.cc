@@ -73,6 +73,18 @@ TEST(FeedbackPrinterTest, DescribesSurveysInEitherWording) {
   EXPECT_THAT(DescribeSurvey(s, true), HasSubstr("1. How good was it?"));
 }
 
+// The window of a London event was shown in UTC while its start was shown in London time.
+TEST(FeedbackPrinterTest, SurveyWindowIsShownInTheEventsZone) {
+  events::v1::Survey s;
+  s.set_event_id("ev_1");
+  s.set_state(events::v1::SURVEY_STATE_SCHEDULED);
+  s.set_opens_unix_ms(1783072800000);   // 2026-07-03T10:00Z
+  s.set_closes_unix_ms(1783677600000);  // 2026-07-10T10:00Z
+  const std::string text = DescribeSurvey(s, false, "Europe/London");
+  EXPECT_THAT(text, HasSubstr("opens  2026-07-03 11:00 Europe/London"));
+  EXPECT_THAT(text, HasSubstr("closes 2026-07-10 11:00 Europe/London"));
+}
+
 TEST(FeedbackPrinterTest, ReportShowsWhatIsThereAndSaysWhatIsWithheld) {
   events::v1::FeedbackReport r;
   r.set_event_id("ev_1");

@@ -68,5 +68,19 @@ TEST(IntegrationsPrinterTest, TablesSayWhatHappened) {
   EXPECT_THAT(ContactTable({c}), HasSubstr("subscribed"));
 }
 
+// "registratoin.*" was sent as it was and matched nothing, silently.
+TEST(IntegrationsPrinterTest, WebhookTypesOfUnknownFamiliesAreRefusedWithTheClosest) {
+  EXPECT_TRUE(CheckWebhookTypes({"*", "registration.*", "event.reminder_due"}).ok());
+  absl::Status typo = CheckWebhookTypes({"event.*", "registratoin.*"});
+  EXPECT_EQ(typo.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(typo.message(), HasSubstr("\"registratoin.*\" is not an event type"));
+  EXPECT_THAT(typo.message(), HasSubstr("did you mean registration.*?"));
+  EXPECT_THAT(CheckWebhookTypes({"feedbak.response_submitted"}).message(),
+              HasSubstr("did you mean feedback.response_submitted?"));
+  EXPECT_THAT(CheckWebhookTypes({"registration"}).message(),
+              HasSubstr("did you mean registration.*?"));
+  EXPECT_THAT(CheckWebhookTypes({"zzz.*"}).message(), HasSubstr("use \"*\" or one of event.*"));
+}
+
 }  // namespace
 }  // namespace events::eventctl

@@ -12,6 +12,9 @@
 #include "tools/eventctl/accessibility_printer.h"
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
+#include "tools/eventctl/event_printer.h"
+#include "tools/eventctl/output.h"
+#include "tools/eventctl/zones.h"
 
 namespace events::eventctl {
 namespace {
@@ -32,7 +35,14 @@ int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& d
 
 int Print(const std::string& text) {
   std::printf("%s", text.c_str());
-  return 0;
+  return kExitOk;
+}
+
+// The pages of a listing as one answer, for --format json.
+events::v1::ListRequestsResponse Joined(const std::vector<events::v1::AccessibilityRequest>& all) {
+  events::v1::ListRequestsResponse joined;
+  for (const auto& r : all) *joined.add_requests() = r;
+  return joined;
 }
 
 // --- Attendees -----------------------------------------------------------------------------
@@ -42,6 +52,7 @@ struct MyOptions {
   std::vector<std::string> needs;
   std::string details, other, contact;
   bool consent = false;
+  std::string format = kTextFormat;
 };
 
 int MyRequest(const CliContext& ctx, const std::string& what, const MyOptions& o) {
@@ -52,6 +63,11 @@ int MyRequest(const CliContext& ctx, const std::string& what, const MyOptions& o
   grpc::Status status;
   std::string headline;
   if (what == "submit" || what == "update") {
+    for (const auto& need : o.needs) {
+      if (absl::Status known = CheckNeedCode(need, "--need"); !known.ok()) {
+        return UsageError(std::string(known.message()));
+      }
+    }
     auto details = ParseContact(o.contact);
     if (!details.ok()) return UsageError(std::string(details.status().message()));
     details->set_details(o.details);
@@ -95,8 +111,9 @@ int MyRequest(const CliContext& ctx, const std::string& what, const MyOptions& o
     headline = "Your request is erased: its details are deleted and it no longer names you.";
   }
   if (!status.ok()) return Fail(ctx, status, what + " your accessibility request");
+  if (o.format == kJsonFormat) return Emit(o.format, out, "");
   if (!headline.empty()) std::printf("%s\n\n", headline.c_str());
-  return Print(DescribeRequest(out));
+  return Print(DescribeRequest(out, LookUpEventZone(ctx, out.event_id())));
 }
 
 void AddAttendeeCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
@@ -128,23 +145,27 @@ void AddAttendeeCommands(CLI::App* access, const CliContext& ctx, int& exit_code
       c->add_flag("--consent", o->consent,
                   "You agree that the access coordinators may hold these details");
     }
+    if (w == "show") AddFormatOption(c, o->format);
     c->callback([&ctx, &exit_code, o, w] { exit_code = MyRequest(ctx, w, *o); });
   }
 }
 
 // --- Coordinators and organisers -----------------------------------------------------------
 
-int Catalogue(const CliContext& ctx, const std::string& event_id) {
+int Catalogue(const CliContext& ctx, const std::string& event_id, const std::string& format) {
   events::v1::GetCatalogueRequest req;
   req.set_event_id(event_id);
   events::v1::Catalogue out;
   grpc::Status status = Call(ctx, event_id.empty() ? Credential::kKey : Credential::kNone,
                              &AccessibilityService::Stub::GetCatalogue, req, &out);
   if (!status.ok()) return Fail(ctx, status, "get the catalogue");
-  return Print(DescribeCatalogue(out));
+  return Emit(format, out, DescribeCatalogue(out));
 }
 
 int SetLeadTime(const CliContext& ctx, const std::string& need, int days) {
+  if (absl::Status known = CheckNeedCode(need, "need"); !known.ok()) {
+    return UsageError(std::string(known.message()));
+  }
   events::v1::SetLeadTimeRequest req;
   req.set_need(need);
   req.set_lead_time_days(days);
@@ -155,7 +176,8 @@ int SetLeadTime(const CliContext& ctx, const std::string& need, int days) {
   return Print(DescribeCatalogue(out));
 }
 
-int ListRequests(const CliContext& ctx, const std::string& event_id, const std::string& word) {
+int ListRequests(const CliContext& ctx, const std::string& event_id, const std::string& word,
+                 const std::string& format) {
   auto status_filter = ParseRequestStatus(word);
   if (!status_filter.ok()) return UsageError(std::string(status_filter.status().message()));
   std::vector<events::v1::AccessibilityRequest> all;
@@ -171,21 +193,23 @@ int ListRequests(const CliContext& ctx, const std::string& event_id, const std::
     all.insert(all.end(), page.requests().begin(), page.requests().end());
     req.mutable_page()->set_page_token(page.next_page_token());
   } while (!req.page().page_token().empty());
-  return Print(RequestTable(all));
+  if (format == kJsonFormat) return Emit(format, Joined(all), "");
+  return Print(RequestTable(all, {{event_id, LookUpEventZone(ctx, event_id)}}));
 }
 
-int ShowRequest(const CliContext& ctx, const std::string& id) {
+int ShowRequest(const CliContext& ctx, const std::string& id, const std::string& format) {
   events::v1::GetRequestRequest req;
   req.set_request_id(id);
   events::v1::AccessibilityRequest out;
   grpc::Status status =
       Call(ctx, Credential::kKey, &AccessibilityService::Stub::GetRequest, req, &out);
   if (!status.ok()) return Fail(ctx, status, "read the request");
+  if (format == kJsonFormat) return Emit(format, out, "");
   std::printf("(This read of health and disability details is recorded in the audit log.)\n");
-  return Print(DescribeRequest(out));
+  return Print(DescribeRequest(out, LookUpEventZone(ctx, out.event_id())));
 }
 
-int AtRisk(const CliContext& ctx) {
+int AtRisk(const CliContext& ctx, const std::string& format) {
   std::vector<events::v1::AccessibilityRequest> all;
   events::v1::ListAtRiskRequest req;
   req.mutable_page()->set_page_size(100);
@@ -197,8 +221,13 @@ int AtRisk(const CliContext& ctx) {
     all.insert(all.end(), page.requests().begin(), page.requests().end());
     req.mutable_page()->set_page_token(page.next_page_token());
   } while (!req.page().page_token().empty());
+  if (format == kJsonFormat) return Emit(format, Joined(all), "");
   if (all.empty()) return Print("Nothing is at risk.\n");
-  return Print(RequestTable(all));
+  EventZones zones;
+  for (const auto& r : all) {
+    if (zones.count(r.event_id()) == 0) zones[r.event_id()] = LookUpEventZone(ctx, r.event_id());
+  }
+  return Print(RequestTable(all, zones));
 }
 
 struct TransitionOptions {
@@ -226,6 +255,9 @@ struct ProvisionOptions {
 };
 
 int AddProvision(const CliContext& ctx, const ProvisionOptions& o) {
+  if (absl::Status known = CheckNeedCode(o.need, "--need"); !known.ok()) {
+    return UsageError(std::string(known.message()));
+  }
   events::v1::AddProvisionRequest req;
   req.set_event_id(o.event_id);
   req.set_need(o.need);
@@ -237,14 +269,14 @@ int AddProvision(const CliContext& ctx, const ProvisionOptions& o) {
   return Print(ProvisionTable({out}));
 }
 
-int ListProvisions(const CliContext& ctx, const std::string& event_id) {
+int ListProvisions(const CliContext& ctx, const std::string& event_id, const std::string& format) {
   events::v1::ListProvisionsRequest req;
   req.set_event_id(event_id);
   events::v1::ListProvisionsResponse out;
   grpc::Status status =
       Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListProvisions, req, &out);
   if (!status.ok()) return Fail(ctx, status, "list provisions");
-  return Print(ProvisionTable({out.provisions().begin(), out.provisions().end()}));
+  return Emit(format, out, ProvisionTable({out.provisions().begin(), out.provisions().end()}));
 }
 
 int Fulfil(const CliContext& ctx, const ProvisionOptions& o) {
@@ -259,24 +291,24 @@ int Fulfil(const CliContext& ctx, const ProvisionOptions& o) {
   return Print(RequestTable({out.requests().begin(), out.requests().end()}));
 }
 
-int Audit(const CliContext& ctx, int limit) {
+int Audit(const CliContext& ctx, int limit, const std::string& format) {
   events::v1::ListAuditLogRequest req;
   req.mutable_page()->set_page_size(limit);
   events::v1::ListAuditLogResponse out;
   grpc::Status status =
       Call(ctx, Credential::kKey, &AccessibilityService::Stub::ListAuditLog, req, &out);
   if (!status.ok()) return Fail(ctx, status, "read the audit log");
-  return Print(AuditTable({out.entries().begin(), out.entries().end()}));
+  return Emit(format, out, AuditTable({out.entries().begin(), out.entries().end()}));
 }
 
-int Counts(const CliContext& ctx, const std::string& event_id) {
+int Counts(const CliContext& ctx, const std::string& event_id, const std::string& format) {
   events::v1::GetRequestCountsRequest req;
   req.set_event_id(event_id);
   events::v1::RequestCounts out;
   grpc::Status status =
       Call(ctx, Credential::kKey, &AccessibilityService::Stub::GetRequestCounts, req, &out);
   if (!status.ok()) return Fail(ctx, status, "count accessibility requests");
-  return Print(DescribeCounts(out));
+  return Emit(format, out, DescribeCounts(out));
 }
 
 void AddStaffCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
@@ -287,7 +319,11 @@ void AddStaffCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
                                        "Needs and lead times (your organisation's, or "
                                        "an event's with --event and no key)");
   show->add_option("--event", *cat_event, "An event id: its organisation's catalogue");
-  show->callback([&ctx, &exit_code, cat_event] { exit_code = Catalogue(ctx, *cat_event); });
+  auto cat_format = std::make_shared<std::string>();
+  AddFormatOption(show, *cat_format);
+  show->callback([&ctx, &exit_code, cat_event, cat_format] {
+    exit_code = Catalogue(ctx, *cat_event, *cat_format);
+  });
   auto lead_need = std::make_shared<std::string>();
   auto lead_days = std::make_shared<int>(0);
   CLI::App* lead =
@@ -308,16 +344,23 @@ void AddStaffCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
                 "submitted, acknowledged, in-progress, fulfilled, "
                 "cannot-fulfil, withdrawn, needs-reconfirmation or all")
       ->capture_default_str();
-  l->callback([&ctx, &exit_code, list_event, list_status] {
-    exit_code = ListRequests(ctx, *list_event, *list_status);
+  auto staff_format = std::make_shared<std::string>();
+  AddFormatOption(l, *staff_format);
+  l->callback([&ctx, &exit_code, list_event, list_status, staff_format] {
+    exit_code = ListRequests(ctx, *list_event, *list_status, *staff_format);
   });
   auto show_id = std::make_shared<std::string>();
   CLI::App* s = reqs->add_subcommand("show", "One request with its details (audited)");
   s->add_option("request_id", *show_id, "Request id")->required();
-  s->callback([&ctx, &exit_code, show_id] { exit_code = ShowRequest(ctx, *show_id); });
+  AddFormatOption(s, *staff_format);
+  s->callback([&ctx, &exit_code, show_id, staff_format] {
+    exit_code = ShowRequest(ctx, *show_id, *staff_format);
+  });
 
-  access->add_subcommand("at-risk", "Requests not met as their deadline nears, across events")
-      ->callback([&ctx, &exit_code] { exit_code = AtRisk(ctx); });
+  CLI::App* risk =
+      access->add_subcommand("at-risk", "Requests not met as their deadline nears, across events");
+  AddFormatOption(risk, *staff_format);
+  risk->callback([&ctx, &exit_code, staff_format] { exit_code = AtRisk(ctx, *staff_format); });
 
   auto t = std::make_shared<TransitionOptions>();
   CLI::App* tr = access->add_subcommand("transition", "Move a request along the workflow");
@@ -338,7 +381,10 @@ void AddStaffCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
   auto pl_event = std::make_shared<std::string>();
   CLI::App* pl = prov->add_subcommand("list", "An event's provisions");
   pl->add_option("event_id", *pl_event, "Event id")->required();
-  pl->callback([&ctx, &exit_code, pl_event] { exit_code = ListProvisions(ctx, *pl_event); });
+  AddFormatOption(pl, *staff_format);
+  pl->callback([&ctx, &exit_code, pl_event, staff_format] {
+    exit_code = ListProvisions(ctx, *pl_event, *staff_format);
+  });
   CLI::App* f = prov->add_subcommand(
       "fulfil", "Fulfil requests with a provision (all open ones for its need, or --request)");
   f->add_option("provision_id", p->provision_id, "Provision id")->required();
@@ -348,12 +394,18 @@ void AddStaffCommands(CLI::App* access, const CliContext& ctx, int& exit_code) {
   auto audit_limit = std::make_shared<int>(25);
   CLI::App* a = access->add_subcommand("audit", "Who read which request's details, newest first");
   a->add_option("--limit", *audit_limit, "At most this many (1-100)")->capture_default_str();
-  a->callback([&ctx, &exit_code, audit_limit] { exit_code = Audit(ctx, *audit_limit); });
+  AddFormatOption(a, *staff_format);
+  a->callback([&ctx, &exit_code, audit_limit, staff_format] {
+    exit_code = Audit(ctx, *audit_limit, *staff_format);
+  });
 
   auto counts_event = std::make_shared<std::string>();
   CLI::App* c = access->add_subcommand("counts", "Organisers: requests per need and status");
   c->add_option("event_id", *counts_event, "Event id")->required();
-  c->callback([&ctx, &exit_code, counts_event] { exit_code = Counts(ctx, *counts_event); });
+  AddFormatOption(c, *staff_format);
+  c->callback([&ctx, &exit_code, counts_event, staff_format] {
+    exit_code = Counts(ctx, *counts_event, *staff_format);
+  });
 }
 
 }  // namespace

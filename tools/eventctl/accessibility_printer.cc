@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time/local_time.h"
+#include "tools/eventctl/zones.h"
 
 namespace events::eventctl {
 namespace {
@@ -25,7 +26,7 @@ constexpr StatusName kStatuses[] = {
     {events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION, "needs-reconfirmation"},
 };
 
-// UTC, to the minute: deadlines are instants; the event's own zone is in its calendar.
+// UTC, to the minute, for the audit log: it spans events and their zones.
 std::string When(int64_t unix_ms) {
   if (unix_ms == 0) return "-";
   return events::time::FormatRfc3339(unix_ms, "UTC").substr(0, 16) + "Z";
@@ -101,7 +102,7 @@ absl::StatusOr<events::v1::RequestDetails> ParseContact(absl::string_view spec) 
       spec, "\""));
 }
 
-std::string DescribeRequest(const events::v1::AccessibilityRequest& r) {
+std::string DescribeRequest(const events::v1::AccessibilityRequest& r, const std::string& zone) {
   std::string out =
       absl::StrCat("Accessibility request ", r.id(), ": ", RequestStatusWord(r.status()));
   if (r.late()) absl::StrAppend(&out, " (asked after a deadline)");
@@ -112,8 +113,9 @@ std::string DescribeRequest(const events::v1::AccessibilityRequest& r) {
   }
   absl::StrAppend(&out, "  Needs:\n");
   for (const auto& n : r.needs()) {
-    absl::StrAppend(&out, absl::StrFormat("    %-26s due %s%s\n", n.need(),
-                                          When(n.deadline_unix_ms()), n.late() ? "  late" : ""));
+    absl::StrAppend(
+        &out, absl::StrFormat("    %-26s due %s%s\n", n.need(),
+                              FormatInZone(n.deadline_unix_ms(), zone), n.late() ? "  late" : ""));
   }
   const events::v1::RequestDetails& d = r.details();
   if (r.details_deleted()) {
@@ -135,7 +137,7 @@ std::string DescribeRequest(const events::v1::AccessibilityRequest& r) {
   if (!r.history().empty()) {
     absl::StrAppend(&out, "  History:\n");
     for (const auto& t : r.history()) {
-      absl::StrAppend(&out, "    ", When(t.at_unix_ms()), "  ",
+      absl::StrAppend(&out, "    ", FormatInZone(t.at_unix_ms(), zone), "  ",
                       t.from() == events::v1::REQUEST_STATUS_UNSPECIFIED
                           ? std::string("")
                           : RequestStatusWord(t.from()) + " -> ",
@@ -145,16 +147,19 @@ std::string DescribeRequest(const events::v1::AccessibilityRequest& r) {
   return out;
 }
 
-std::string RequestTable(const std::vector<events::v1::AccessibilityRequest>& requests) {
+std::string RequestTable(const std::vector<events::v1::AccessibilityRequest>& requests,
+                         const EventZones& zones) {
   if (requests.empty()) return "No accessibility requests.\n";
   std::string out =
-      absl::StrFormat("%-58s %-20s %-9s %-17s %s\n", "ID", "STATUS", "FLAGS", "DEADLINE", "NEEDS");
+      absl::StrFormat("%-58s %-20s %-9s %-34s %s\n", "ID", "STATUS", "FLAGS", "DEADLINE", "NEEDS");
   for (const auto& r : requests) {
     std::string flags = r.late() ? "late" : "";
     if (r.at_risk()) flags += flags.empty() ? "at-risk" : ",risk";
     absl::StrAppend(
-        &out, absl::StrFormat("%-58s %-20s %-9s %-17s %s\n", r.id(), RequestStatusWord(r.status()),
-                              flags.empty() ? "-" : flags, When(r.deadline_unix_ms()), Needs(r)));
+        &out,
+        absl::StrFormat("%-58s %-20s %-9s %-34s %s\n", r.id(), RequestStatusWord(r.status()),
+                        flags.empty() ? "-" : flags,
+                        FormatInZone(r.deadline_unix_ms(), ZoneOf(zones, r.event_id())), Needs(r)));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
+#include "common/config/service_config.h"
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
@@ -23,8 +24,30 @@
 namespace events::eventctl {
 namespace {
 
+// The Redis that ./scripts/run starts (REDIS_PORT, 6380, so that it never clashes with a Redis
+// on 6379): what a new user following the README has. Elsewhere set EVENTS_REDIS_URL (the
+// eventctl pod of deploy/k8s does).
+constexpr char kDefaultRedisUrl[] = "redis://127.0.0.1:6380/0";
+
+// Prints "could not <doing>: <why>" (and, when Redis did not answer, where it was looked
+// for); returns kExitUnreachable when Redis could not be reached, else kExitFailed.
+int AdminFail(const std::string& doing, const absl::Status& status, const std::string& url) {
+  std::fprintf(stderr, "eventctl: could not %s: %s\n", doing.c_str(),
+               std::string(status.message()).c_str());
+  if (status.code() != absl::StatusCode::kUnavailable &&
+      status.code() != absl::StatusCode::kDeadlineExceeded) {
+    return kExitFailed;
+  }
+  std::fprintf(stderr,
+               "  Is Redis running at %s? ./scripts/run starts one there by default; elsewhere "
+               "pass --redis-url or set EVENTS_REDIS_URL.\n",
+               config::RedactedRedisUrl(url).c_str());
+  return kExitUnreachable;
+}
+
 struct BootstrapOptions {
   std::string org_name;
+  bool allow_same_name = false;
   std::string redis_url;
   std::string key_prefix;
   std::string format = "text";
@@ -68,15 +91,13 @@ std::unique_ptr<KeyStoreAccess> OpenKeyStore(const std::string& url, const std::
 
 int ServiceKey(const ServiceKeyOptions& o) {
   auto access = OpenKeyStore(o.redis_url, o.key_prefix);
-  if (access == nullptr) return 2;
+  if (access == nullptr) return kExitUsage;
   // A service key belongs to no organisation: it lets one service read what another holds
   // for any organisation (registration reading events from scheduling, say).
   auto issued = auth::IssueKey(access->store(), access->ids(), access->clock(), /*org_id=*/"",
                                {auth::Role::kService}, {}, o.name);
   if (!issued.ok()) {
-    std::fprintf(stderr, "eventctl: could not make the service key: %s\n",
-                 std::string(issued.status().message()).c_str());
-    return 1;
+    return AdminFail("make the service key", issued.status(), o.redis_url);
   }
   if (o.format == "env") {
     std::printf("EVENTS_SERVICE_KEY=%s\n", issued->plaintext.c_str());
@@ -114,18 +135,16 @@ int OrgKey(const OrgKeyOptions& o) {
                    "eventctl: --role must be organiser, access_coordinator or integration, "
                    "not \"%s\" (service keys: eventctl admin service-key)\n",
                    name.c_str());
-      return 2;
+      return kExitUsage;
     }
     roles.push_back(*role);
   }
   auto access = OpenKeyStore(o.redis_url, o.key_prefix);
-  if (access == nullptr) return 2;
+  if (access == nullptr) return kExitUsage;
   auto issued =
       auth::IssueKey(access->store(), access->ids(), access->clock(), o.org_id, roles, {}, o.name);
   if (!issued.ok()) {
-    std::fprintf(stderr, "eventctl: could not make the key: %s\n",
-                 std::string(issued.status().message()).c_str());
-    return 1;
+    return AdminFail("make the key", issued.status(), o.redis_url);
   }
   if (o.format == "env") {
     std::printf("EVENTS_API_KEY=%s\n", issued->plaintext.c_str());
@@ -152,7 +171,7 @@ int CheckKey(const CheckKeyOptions& o) {
     if (!parsed.ok()) {
       std::fprintf(stderr, "eventctl: --role: %s\n",
                    std::string(parsed.status().message()).c_str());
-      return 2;
+      return kExitUsage;
     }
     role = *parsed;
   }
@@ -161,20 +180,23 @@ int CheckKey(const CheckKeyOptions& o) {
   key = std::string(absl::StripAsciiWhitespace(key));
   if (key.empty()) {
     std::fprintf(stderr, "eventctl: no key on standard input (e.g. printf '%%s' \"$KEY\" | ...)\n");
-    return 2;
+    return kExitUsage;
   }
   auto access = OpenKeyStore(o.redis_url, o.key_prefix);
-  if (access == nullptr) return 2;
+  if (access == nullptr) return kExitUsage;
   auth::Authenticator authenticator(access->store());
   auto caller = authenticator.Authenticate("Bearer " + key);
   if (!caller.ok()) {
+    if (caller.status().code() == absl::StatusCode::kUnavailable) {
+      return AdminFail("check the key", caller.status(), o.redis_url);
+    }
     std::fprintf(stderr, "eventctl: %s\n", std::string(caller.status().message()).c_str());
-    return 1;
+    return kExitFailed;
   }
   if (role.has_value() && !caller->HasRole(*role)) {
     std::fprintf(stderr, "eventctl: key %s does not have the %s role\n", caller->key_id.c_str(),
                  std::string(auth::RoleName(*role)).c_str());
-    return 1;
+    return kExitFailed;
   }
   std::printf("key %s is valid\n", caller->key_id.c_str());
   return 0;
@@ -182,13 +204,12 @@ int CheckKey(const CheckKeyOptions& o) {
 
 int Bootstrap(const BootstrapOptions& o) {
   auto access = OpenKeyStore(o.redis_url, o.key_prefix);
-  if (access == nullptr) return 2;
-  auto boot =
-      auth::BootstrapOrganisation(access->store(), access->ids(), access->clock(), o.org_name);
+  if (access == nullptr) return kExitUsage;
+  auto boot = auth::BootstrapOrganisation(
+      access->store(), access->ids(), access->clock(), o.org_name,
+      o.allow_same_name ? auth::SameName::kAllow : auth::SameName::kRefuse);
   if (!boot.ok()) {
-    std::fprintf(stderr, "eventctl: could not create the organisation: %s\n",
-                 std::string(boot.status().message()).c_str());
-    return 1;
+    return AdminFail("create the organisation", boot.status(), o.redis_url);
   }
   if (o.format == "env") {
     std::printf("EVENTS_ORG_ID=%s\nEVENTS_API_KEY=%s\n", boot->org.id.c_str(),
@@ -211,12 +232,15 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   CLI::App* admin = app.add_subcommand("admin", "Installation tasks (talk to Redis directly)");
   admin->require_subcommand(1);
   auto o = std::make_shared<BootstrapOptions>();
-  o->redis_url = EnvOr("EVENTS_REDIS_URL", "redis://127.0.0.1:6379/0");
+  o->redis_url = EnvOr("EVENTS_REDIS_URL", kDefaultRedisUrl);
   o->key_prefix = EnvOr("EVENTS_REDIS_KEY_PREFIX", "");
   CLI::App* b =
       admin->add_subcommand("bootstrap", "Create an organisation and its first organiser API key");
   b->add_option("--org-name", o->org_name, "The organisation's name")->required();
-  b->add_option("--redis-url", o->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+  b->add_flag("--allow-same-name", o->allow_same_name,
+              "Make it even if an organisation of this name exists (refused otherwise)");
+  b->add_option("--redis-url", o->redis_url,
+                "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();
   b->add_option("--key-prefix", o->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
   b->add_option("--format", o->format, "text, or env for KEY=value lines")
@@ -230,7 +254,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   CLI::App* s = admin->add_subcommand(
       "service-key", "Make an API key with the service role, for one service to call another");
   s->add_option("--name", k->name, "What the key is for, e.g. registration")->required();
-  s->add_option("--redis-url", k->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+  s->add_option("--redis-url", k->redis_url,
+                "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();
   s->add_option("--key-prefix", k->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
   s->add_option("--format", k->format, "text, or env for an EVENTS_SERVICE_KEY=... line")
@@ -247,7 +272,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   g->add_option("--role", ok->roles, "organiser, access_coordinator or integration (repeat)")
       ->required();
   g->add_option("--name", ok->name, "What or whom the key is for")->required();
-  g->add_option("--redis-url", ok->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+  g->add_option("--redis-url", ok->redis_url,
+                "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();
   g->add_option("--key-prefix", ok->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
   g->add_option("--format", ok->format, "text, or env for an EVENTS_API_KEY=... line")
@@ -261,7 +287,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   CLI::App* c = admin->add_subcommand(
       "check-key", "Read an API key from standard input; exit 0 if it is valid (and has --role)");
   c->add_option("--role", ck->role, "organiser, access_coordinator, integration or service");
-  c->add_option("--redis-url", ck->redis_url, "Redis (default: EVENTS_REDIS_URL)")
+  c->add_option("--redis-url", ck->redis_url,
+                "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();
   c->add_option("--key-prefix", ck->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
   c->callback([ck, &exit_code] { exit_code = CheckKey(*ck); });

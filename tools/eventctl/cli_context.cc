@@ -91,7 +91,19 @@ int CliContext::Fail(const grpc::Status& status, const std::string& doing, Targe
     std::fprintf(stderr, "eventctl: %s\n", status.error_message().c_str());
   }
   if (!hint.empty()) std::fprintf(stderr, "  %s\n", hint.c_str());
-  return 1;
+  return ExitCodeFor(status);
+}
+
+int ExitCodeFor(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::OK:
+      return kExitOk;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return kExitUnreachable;
+    default:
+      return kExitFailed;
+  }
 }
 
 CliContext ContextFromEnvironment() {
@@ -112,7 +124,12 @@ std::string EnvOr(const char* name, const char* fallback) {
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "eventctl: %s\n", message.c_str());
-  return 2;
+  return kExitUsage;
+}
+
+int LocalError(const std::string& message) {
+  std::fprintf(stderr, "eventctl: %s\n", message.c_str());
+  return kExitFailed;
 }
 
 }  // namespace events::eventctl

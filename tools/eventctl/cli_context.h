@@ -7,6 +7,26 @@
 
 namespace events::eventctl {
 
+// eventctl's exit codes, one convention for every command (shown in --help and in
+// docs/eventctl.md). Scripts can tell "try again later" (3) from "the service said no" (1)
+// from "the command line is wrong" (2).
+inline constexpr int kExitOk = 0;
+// The service refused or failed the request (a validation error, not found, permission
+// denied, a full event...), or a local file could not be read or written.
+inline constexpr int kExitFailed = 1;
+// The command line is wrong: unknown command or option, a missing or malformed value.
+// Nothing was sent.
+inline constexpr int kExitUsage = 2;
+// No answer: the service could not be reached or did not answer in time (UNAVAILABLE,
+// DEADLINE_EXCEEDED). What happened to a change is unknown; retrying is safe for reads and
+// for requests that carry an idempotency key.
+inline constexpr int kExitUnreachable = 3;
+
+// The exit-code paragraph of eventctl --help.
+inline constexpr char kExitCodeHelp[] =
+    "Exit codes: 0 done; 1 the service refused or failed the request; 2 usage error "
+    "(nothing was sent); 3 no answer from the service (not running, unreachable or too slow).";
+
 // Which service a command talks to.
 enum class Target { kScheduling, kRegistration, kAccessibility, kFeedback, kIntegrations };
 
@@ -42,8 +62,9 @@ struct CliContext {
     Prepare(call, credential);
     return (stub.*method)(&call, req, resp);
   }
-  // Prints what went wrong and what to do about it to stderr; returns the exit code (1).
-  // The hints name the address, option and variable of `target`.
+  // Prints what went wrong and what to do about it to stderr; returns the exit code:
+  // kExitUnreachable for UNAVAILABLE and DEADLINE_EXCEEDED, else kExitFailed. The hints name
+  // the address, option and variable of `target`.
   int Fail(const grpc::Status& status, const std::string& doing,
            Target target = Target::kScheduling) const;
 };
@@ -57,5 +78,11 @@ std::string EnvOr(const char* name, const char* fallback);
 
 // Prints "eventctl: <message>" to stderr; returns the exit code of a usage error (2).
 int UsageError(const std::string& message);
+// Prints "eventctl: <message>" to stderr; returns kExitFailed (a local file could not be
+// read or written, say).
+int LocalError(const std::string& message);
+
+// The exit code for a gRPC status: kExitOk, kExitUnreachable or kExitFailed.
+int ExitCodeFor(const grpc::Status& status);
 
 }  // namespace events::eventctl

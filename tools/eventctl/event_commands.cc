@@ -10,6 +10,7 @@
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 #include "tools/eventctl/event_printer.h"
+#include "tools/eventctl/output.h"
 
 namespace events::eventctl {
 namespace {
@@ -17,13 +18,14 @@ namespace {
 using events::v1::SchedulingService;
 
 struct CreateOptions {
-  std::string title, description, start, end, zone = "Europe/London", format = "online";
+  std::string title, description, start, end, zone = "Europe/London", mode = "online";
   int capacity = 0;
   std::string join_link, venue_name, venue_address, venue_access;
   std::vector<std::string> provisions;
   int request_deadline_days = 0;
   std::string contact_name, contact_email;
   bool quiet = false;
+  std::string output_format = kTextFormat;
 };
 
 int Create(const CliContext& ctx, const CreateOptions& o) {
@@ -31,9 +33,9 @@ int Create(const CliContext& ctx, const CreateOptions& o) {
   auto* d = req.mutable_details();
   d->set_title(o.title);
   d->set_description(o.description);
-  auto format = ParseFormat(o.format);
-  if (!format.ok()) return UsageError(std::string(format.status().message()));
-  d->set_format(*format);
+  auto mode = ParseMode(o.mode);
+  if (!mode.ok()) return UsageError(std::string(mode.status().message()));
+  d->set_format(*mode);
   d->set_time_zone(o.zone);
   d->mutable_start()->set_value(o.start);
   d->mutable_end()->set_value(o.end);
@@ -59,6 +61,8 @@ int Create(const CliContext& ctx, const CreateOptions& o) {
   if (!status.ok()) return ctx.Fail(status, "create the event");
   if (o.quiet) {
     std::printf("%s\n", event.id().c_str());
+  } else if (o.output_format == kJsonFormat) {
+    return Emit(o.output_format, event, "");
   } else {
     std::printf("Created a draft. Publish it with: eventctl publish %s\n\n%s", event.id().c_str(),
                 DescribeEvent(event).c_str());
@@ -69,19 +73,21 @@ int Create(const CliContext& ctx, const CreateOptions& o) {
 // Runs one call that returns an Event and prints it.
 template <typename Request, typename Method>
 int EventCall(const CliContext& ctx, const Request& req, Method method, const std::string& doing,
-              const std::string& headline) {
+              const std::string& headline, const std::string& format) {
   auto stub = SchedulingService::NewStub(ctx.Channel());
   grpc::ClientContext call;
   ctx.Prepare(call);
   events::v1::Event event;
   grpc::Status status = ((*stub).*method)(&call, req, &event);
   if (!status.ok()) return ctx.Fail(status, doing);
+  if (format == kJsonFormat) return Emit(format, event, "");
   if (!headline.empty()) std::printf("%s\n\n", headline.c_str());
   std::printf("%s", DescribeEvent(event).c_str());
-  return 0;
+  return kExitOk;
 }
 
-int List(const CliContext& ctx, const std::string& status_word, bool upcoming, int limit) {
+int List(const CliContext& ctx, const std::string& status_word, bool upcoming, int limit,
+         const std::string& format) {
   auto stub = SchedulingService::NewStub(ctx.Channel());
   events::v1::ListEventsResponse resp;
   grpc::ClientContext call;
@@ -100,6 +106,7 @@ int List(const CliContext& ctx, const std::string& status_word, bool upcoming, i
     status = stub->ListOrganisationEvents(&call, req, &resp);
   }
   if (!status.ok()) return ctx.Fail(status, "list events");
+  if (format == kJsonFormat) return Emit(format, resp, "");
   std::printf("%s", EventTable({resp.events().begin(), resp.events().end()}).c_str());
   if (!resp.next_page_token().empty()) {
     std::printf("(more events than shown: raise --limit, up to 100)\n");
@@ -129,7 +136,7 @@ int Ics(const CliContext& ctx, const std::string& id, const std::string& out_pat
   }
   std::ofstream out(out_path, std::ios::binary);
   out << file.content();
-  if (!out) return UsageError("could not write " + out_path);
+  if (!out) return LocalError("could not write " + out_path);
   std::printf("Wrote %s (%zu bytes); open it with any calendar program.\n", out_path.c_str(),
               file.content().size());
   return 0;
@@ -145,7 +152,8 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   c->add_option("--start", create->start, "Local start, e.g. 2026-12-10T10:00")->required();
   c->add_option("--end", create->end, "Local end, e.g. 2026-12-10T11:30")->required();
   c->add_option("--zone", create->zone, "IANA time zone")->capture_default_str();
-  c->add_option("--format", create->format, "online, in-person or hybrid")->capture_default_str();
+  c->add_option("--mode", create->mode, "How people take part: online, in-person or hybrid")
+      ->capture_default_str();
   c->add_option("--capacity", create->capacity, "Number of places")->required();
   c->add_option("--join-link", create->join_link, "https link to the webinar room");
   c->add_option("--venue-name", create->venue_name, "Venue (in person, hybrid)");
@@ -158,6 +166,7 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   c->add_option("--contact-name", create->contact_name, "Organiser contact name");
   c->add_option("--contact-email", create->contact_email, "Organiser contact e-mail");
   c->add_flag("-q,--quiet", create->quiet, "Print only the new event's id");
+  AddFormatOption(c, create->output_format);
   c->callback([&ctx, &exit_code, create] { exit_code = Create(ctx, *create); });
 
   auto id = std::make_shared<std::string>();
@@ -165,12 +174,14 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* p = app.add_subcommand("publish", "Publish a draft: it appears publicly and opens");
   p->add_option("event_id", *id, "Event id")->required();
   p->add_option("--expected-version", *version, "Refuse if the event changed since then");
-  p->callback([&ctx, &exit_code, id, version] {
+  auto p_format = std::make_shared<std::string>();
+  AddFormatOption(p, *p_format);
+  p->callback([&ctx, &exit_code, id, version, p_format] {
     events::v1::PublishEventRequest req;
     req.set_event_id(*id);
     req.set_expected_version(*version);
     exit_code = EventCall(ctx, req, &SchedulingService::Stub::PublishEvent, "publish " + *id,
-                          "Published. Reminders are scheduled.");
+                          "Published. Reminders are scheduled.", *p_format);
   });
 
   auto resched = std::make_shared<events::v1::RescheduleEventRequest>();
@@ -181,21 +192,26 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   r->add_option("--end", *rs_end, "New local end")->required();
   r->add_option("--zone", *resched->mutable_time_zone(), "New zone (default: unchanged)");
   r->add_option("--reason", *resched->mutable_reason(), "Told to everyone registered");
-  r->callback([&ctx, &exit_code, resched, rs_start, rs_end] {
+  auto r_format = std::make_shared<std::string>();
+  AddFormatOption(r, *r_format);
+  r->callback([&ctx, &exit_code, resched, rs_start, rs_end, r_format] {
     resched->mutable_new_start()->set_value(*rs_start);
     resched->mutable_new_end()->set_value(*rs_end);
     exit_code = EventCall(ctx, *resched, &SchedulingService::Stub::RescheduleEvent,
                           "reschedule " + resched->event_id(),
-                          "Rescheduled. Reminders moved; calendars get a new SEQUENCE.");
+                          "Rescheduled. Reminders moved; calendars get a new SEQUENCE.", *r_format);
   });
 
   auto cancel = std::make_shared<events::v1::CancelEventRequest>();
   CLI::App* x = app.add_subcommand("cancel", "Cancel an event");
   x->add_option("event_id", *cancel->mutable_event_id(), "Event id")->required();
   x->add_option("--reason", *cancel->mutable_reason(), "Told to everyone registered");
-  x->callback([&ctx, &exit_code, cancel] {
-    exit_code = EventCall(ctx, *cancel, &SchedulingService::Stub::CancelEvent,
-                          "cancel " + cancel->event_id(), "Cancelled. Reminders removed.");
+  auto x_format = std::make_shared<std::string>();
+  AddFormatOption(x, *x_format);
+  x->callback([&ctx, &exit_code, cancel, x_format] {
+    exit_code =
+        EventCall(ctx, *cancel, &SchedulingService::Stub::CancelEvent,
+                  "cancel " + cancel->event_id(), "Cancelled. Reminders removed.", *x_format);
   });
 
   auto list_status = std::make_shared<std::string>("all");
@@ -206,17 +222,22 @@ void AddEventCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
       ->capture_default_str();
   l->add_flag("--upcoming", *upcoming, "Public list of upcoming published events");
   l->add_option("--limit", *limit, "At most this many (1-100)")->capture_default_str();
-  l->callback([&ctx, &exit_code, list_status, upcoming, limit] {
-    exit_code = List(ctx, *list_status, *upcoming, *limit);
+  auto l_format = std::make_shared<std::string>();
+  AddFormatOption(l, *l_format);
+  l->callback([&ctx, &exit_code, list_status, upcoming, limit, l_format] {
+    exit_code = List(ctx, *list_status, *upcoming, *limit, *l_format);
   });
 
   auto show_id = std::make_shared<std::string>();
   CLI::App* s = app.add_subcommand("show", "Show one event");
   s->add_option("event_id", *show_id, "Event id")->required();
-  s->callback([&ctx, &exit_code, show_id] {
+  auto s_format = std::make_shared<std::string>();
+  AddFormatOption(s, *s_format);
+  s->callback([&ctx, &exit_code, show_id, s_format] {
     events::v1::GetEventRequest req;
     req.set_event_id(*show_id);
-    exit_code = EventCall(ctx, req, &SchedulingService::Stub::GetEvent, "show " + *show_id, "");
+    exit_code =
+        EventCall(ctx, req, &SchedulingService::Stub::GetEvent, "show " + *show_id, "", *s_format);
   });
 
   auto ics_id = std::make_shared<std::string>(), ics_out = std::make_shared<std::string>();

@@ -5,7 +5,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/time/local_time.h"
+#include "services/accessibility/rules/catalogue.h"
 #include "services/scheduling/domain/lifecycle.h"
+#include "tools/eventctl/suggest.h"
 
 namespace events::eventctl {
 namespace {
@@ -105,7 +107,7 @@ std::string EventTable(const std::vector<events::v1::Event>& events) {
   return out;
 }
 
-absl::StatusOr<events::v1::EventFormat> ParseFormat(absl::string_view word) {
+absl::StatusOr<events::v1::EventFormat> ParseMode(absl::string_view word) {
   std::string w = absl::AsciiStrToLower(word);
   if (w == "online") return events::v1::EVENT_FORMAT_ONLINE;
   if (w == "in-person" || w == "in_person" || w == "inperson") {
@@ -113,7 +115,7 @@ absl::StatusOr<events::v1::EventFormat> ParseFormat(absl::string_view word) {
   }
   if (w == "hybrid") return events::v1::EVENT_FORMAT_HYBRID;
   return absl::InvalidArgumentError(
-      absl::StrCat("--format \"", word, "\" is not one of online, in-person, hybrid"));
+      absl::StrCat("--mode \"", word, "\" is not one of online, in-person, hybrid"));
 }
 
 absl::StatusOr<events::v1::EventStatus> ParseStatus(absl::string_view word) {
@@ -132,6 +134,10 @@ absl::StatusOr<events::v1::OfferedProvision> ParseProvision(absl::string_view sp
   events::v1::OfferedProvision p;
   absl::string_view when = colon == absl::string_view::npos ? "" : spec.substr(colon + 1);
   p.set_need(std::string(spec.substr(0, colon)));
+  if (absl::Status need = CheckNeedCode(p.need(), absl::StrCat("--provision \"", spec, "\""));
+      !need.ok()) {
+    return need;
+  }
   if (when == "always") {
     p.set_availability(events::v1::PROVISION_AVAILABILITY_ALWAYS);
   } else if (when == "on-request" || when == "on_request" || when == "request") {
@@ -142,6 +148,17 @@ absl::StatusOr<events::v1::OfferedProvision> ParseProvision(absl::string_view sp
                      "\" should be NEED:always or NEED:on-request, e.g. live_captions:always"));
   }
   return p;
+}
+
+absl::Status CheckNeedCode(absl::string_view need, absl::string_view field) {
+  if (accessibility::FindNeed(need) != nullptr) return absl::OkStatus();
+  std::vector<std::string> codes;
+  for (const accessibility::NeedInfo& n : accessibility::DefaultNeeds()) codes.push_back(n.code);
+  std::optional<std::string> close = ClosestMatch(need, codes);
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": \"", need, "\" is not a need code",
+                   close.has_value() ? absl::StrCat("; did you mean ", *close, "?") : std::string(),
+                   " (eventctl access catalogue show lists them)"));
 }
 
 }  // namespace events::eventctl

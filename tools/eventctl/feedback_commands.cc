@@ -15,6 +15,8 @@
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 #include "tools/eventctl/feedback_printer.h"
+#include "tools/eventctl/output.h"
+#include "tools/eventctl/zones.h"
 
 namespace events::eventctl {
 namespace {
@@ -33,15 +35,6 @@ int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& d
   return ctx.Fail(status, doing, Target::kFeedback);
 }
 
-std::string Json(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return out;
-}
-
 // --- Organisers: surveys --------------------------------------------------------------------
 
 struct EditOptions {
@@ -50,15 +43,16 @@ struct EditOptions {
   std::optional<int> window_days;
 };
 
-int ShowSurvey(const CliContext& ctx, const std::string& event_id, bool json, bool easy_read) {
+int ShowSurvey(const CliContext& ctx, const std::string& event_id, const std::string& format,
+               bool easy_read) {
   events::v1::GetSurveyRequest req;
   req.set_event_id(event_id);
   events::v1::Survey survey;
   grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetSurvey, req, &survey);
   if (!s.ok()) return Fail(ctx, s, "read the survey");
-  std::printf("%s",
-              json ? (Json(survey) + "\n").c_str() : DescribeSurvey(survey, easy_read).c_str());
-  return 0;
+  if (format == kJsonFormat) return Emit(format, survey, "");
+  return Emit(format, survey,
+              DescribeSurvey(survey, easy_read, LookUpEventZone(ctx, survey.event_id())));
 }
 
 int EditSurvey(const CliContext& ctx, const std::string& event_id, const EditOptions& o) {
@@ -73,7 +67,7 @@ int EditSurvey(const CliContext& ctx, const std::string& event_id, const EditOpt
   *req.mutable_definition() = current.definition();
   if (!o.file.empty()) {
     std::ifstream in(o.file);
-    if (!in) return UsageError("cannot read " + o.file);
+    if (!in) return LocalError("cannot read " + o.file);
     std::stringstream text;
     text << in.rdbuf();
     events::v1::SurveyDefinition definition;
@@ -89,8 +83,8 @@ int EditSurvey(const CliContext& ctx, const std::string& event_id, const EditOpt
   events::v1::Survey saved;
   s = Call(ctx, Credential::kKey, &FeedbackService::Stub::UpdateSurvey, req, &saved);
   if (!s.ok()) return Fail(ctx, s, "change the survey");
-  std::printf("%s", DescribeSurvey(saved).c_str());
-  return 0;
+  std::printf("%s", DescribeSurvey(saved, false, LookUpEventZone(ctx, saved.event_id())).c_str());
+  return kExitOk;
 }
 
 int OpenNow(const CliContext& ctx, const std::string& event_id) {
@@ -99,20 +93,19 @@ int OpenNow(const CliContext& ctx, const std::string& event_id) {
   events::v1::Survey survey;
   grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::OpenSurveyNow, req, &survey);
   if (!s.ok()) return Fail(ctx, s, "open the survey");
-  std::printf("%s", DescribeSurvey(survey).c_str());
-  return 0;
+  std::printf("%s", DescribeSurvey(survey, false, LookUpEventZone(ctx, survey.event_id())).c_str());
+  return kExitOk;
 }
 
 // --- Organisers and integrations: reports ----------------------------------------------------
 
-int Report(const CliContext& ctx, const std::string& event_id, bool json) {
+int Report(const CliContext& ctx, const std::string& event_id, const std::string& format) {
   events::v1::GetReportRequest req;
   req.set_event_id(event_id);
   events::v1::FeedbackReport report;
   grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetReport, req, &report);
   if (!s.ok()) return Fail(ctx, s, "read the report");
-  std::printf("%s", json ? (Json(report) + "\n").c_str() : DescribeReport(report).c_str());
-  return 0;
+  return Emit(format, report, DescribeReport(report));
 }
 
 int Export(const CliContext& ctx, const std::string& event_id, const std::string& format,
@@ -135,21 +128,21 @@ int Export(const CliContext& ctx, const std::string& event_id, const std::string
   }
   std::ofstream out(output, std::ios::binary);
   out << file.content();
-  if (!out) return UsageError("cannot write " + output);
+  if (!out) return LocalError("cannot write " + output);
   std::fprintf(stderr, "wrote %s (%lld rows)\n", output.c_str(),
                static_cast<long long>(file.rows()));
   return 0;
 }
 
-int Trends(const CliContext& ctx, const std::string& from, const std::string& to, bool json) {
+int Trends(const CliContext& ctx, const std::string& from, const std::string& to,
+           const std::string& format) {
   events::v1::GetTrendsRequest req;
   req.set_from_month(from);
   req.set_to_month(to);
   events::v1::FeedbackTrends trends;
   grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetTrends, req, &trends);
   if (!s.ok()) return Fail(ctx, s, "read the trends");
-  std::printf("%s", json ? (Json(trends) + "\n").c_str() : TrendsTable(trends).c_str());
-  return 0;
+  return Emit(format, trends, TrendsTable(trends));
 }
 
 // --- Attendees ------------------------------------------------------------------------------
@@ -191,14 +184,16 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* survey = fb->add_subcommand("survey", "An event's survey (organisers)");
   survey->require_subcommand(1);
   auto event_id = std::make_shared<std::string>();
-  auto json = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>();
   auto easy_read = std::make_shared<bool>(false);
   CLI::App* show = survey->add_subcommand("show", "Show the survey and its window");
   show->add_option("EVENT_ID", *event_id)->required();
-  show->add_flag("--json", *json, "As JSON (a starting point for survey edit --file)");
+  AddFormatOption(show, *format)
+      ->description("text, or json (a starting point for survey edit --file)");
+  AddJsonAlias(show, *format);
   show->add_flag("--easy-read", *easy_read, "Show the plain-language wording");
-  show->callback([&ctx, event_id, json, easy_read, &exit_code] {
-    exit_code = ShowSurvey(ctx, *event_id, *json, *easy_read);
+  show->callback([&ctx, event_id, format, easy_read, &exit_code] {
+    exit_code = ShowSurvey(ctx, *event_id, *format, *easy_read);
   });
 
   auto edit = std::make_shared<EditOptions>();
@@ -218,19 +213,22 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
 
   CLI::App* report = fb->add_subcommand("report", "The event's feedback report");
   report->add_option("EVENT_ID", *event_id)->required();
-  report->add_flag("--json", *json, "As JSON");
+  AddFormatOption(report, *format);
+  AddJsonAlias(report, *format);
   report->callback(
-      [&ctx, event_id, json, &exit_code] { exit_code = Report(ctx, *event_id, *json); });
+      [&ctx, event_id, format, &exit_code] { exit_code = Report(ctx, *event_id, *format); });
 
-  auto format = std::make_shared<std::string>("csv");
+  auto file_format = std::make_shared<std::string>("csv");
   auto output = std::make_shared<std::string>();
   CLI::App* exp =
       fb->add_subcommand("export", "Responses as CSV (anonymised) or the report as JSON");
   exp->add_option("EVENT_ID", *event_id)->required();
-  exp->add_option("--format", *format, "csv or json")->capture_default_str();
+  exp->add_option("--format", *file_format,
+                  "What to write: csv (the responses) or json (the report)")
+      ->capture_default_str();
   exp->add_option("--output,-o", *output, "File to write (default: standard output)");
-  exp->callback([&ctx, event_id, format, output, &exit_code] {
-    exit_code = Export(ctx, *event_id, *format, *output);
+  exp->callback([&ctx, event_id, file_format, output, &exit_code] {
+    exit_code = Export(ctx, *event_id, *file_format, *output);
   });
 
   auto from = std::make_shared<std::string>();
@@ -238,19 +236,27 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   CLI::App* trends = fb->add_subcommand("trends", "Your organisation's feedback over time");
   trends->add_option("--from", *from, "First month, YYYY-MM");
   trends->add_option("--to", *to, "Last month, YYYY-MM");
-  trends->add_flag("--json", *json, "As JSON");
+  AddFormatOption(trends, *format);
+  AddJsonAlias(trends, *format);
   trends->callback(
-      [&ctx, from, to, json, &exit_code] { exit_code = Trends(ctx, *from, *to, *json); });
+      [&ctx, from, to, format, &exit_code] { exit_code = Trends(ctx, *from, *to, *format); });
 
   auto token = std::make_shared<std::string>(EnvOr("EVENTS_REGISTRATION_TOKEN", ""));
   CLI::App* mine = fb->add_subcommand("mine", "Attendees: the survey and your answers");
   mine->add_option("--token", *token, "Your registration token (EVENTS_REGISTRATION_TOKEN)");
   mine->add_flag("--easy-read", *easy_read, "Plain-language wording");
-  mine->callback([&ctx, token, easy_read, &exit_code] {
+  AddFormatOption(mine, *format);
+  mine->callback([&ctx, token, easy_read, format, &exit_code] {
     events::v1::MySurvey survey;
     exit_code = Mine(ctx, *token, &survey);
     if (exit_code != 0) return;
-    std::printf("%s", DescribeSurvey(survey.survey(), *easy_read).c_str());
+    if (*format == kJsonFormat) {
+      exit_code = Emit(*format, survey, "");
+      return;
+    }
+    std::printf("%s", DescribeSurvey(survey.survey(), *easy_read,
+                                     LookUpEventZone(ctx, survey.survey().event_id()))
+                          .c_str());
     std::printf("\n%s\n", survey.responded() ? "You have answered." : "You have not answered yet.");
     for (const auto& a : survey.answers()) std::printf("  %s\n", a.ShortDebugString().c_str());
   });

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "tools/eventctl/zones.h"
 
 namespace events::eventctl {
 namespace {
@@ -38,9 +39,10 @@ std::string Bar(int64_t count, int64_t total) {
   return " " + std::string(static_cast<size_t>((count * 20 + total / 2) / total), '#');
 }
 
-std::string Date(int64_t unix_ms) {
+// In the event's zone, as its start and end are shown.
+std::string Date(int64_t unix_ms, const std::string& zone) {
   if (unix_ms <= 0) return "(not known yet)";
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+  return FormatInZone(unix_ms, zone);
 }
 
 }  // namespace
@@ -60,13 +62,13 @@ std::string SurveyStateWord(events::v1::SurveyState state) {
   }
 }
 
-std::string DescribeSurvey(const events::v1::Survey& s, bool easy_read) {
+std::string DescribeSurvey(const events::v1::Survey& s, bool easy_read, const std::string& zone) {
   const events::v1::SurveyDefinition& d = s.definition();
   std::string out = absl::StrCat("Survey for ", s.event_id(), ": ", SurveyStateWord(s.state()),
                                  s.is_default() ? " (default template)" : "",
                                  d.anonymous() ? ", anonymous" : "", "\n");
-  absl::StrAppend(&out, "  opens  ", Date(s.opens_unix_ms()), "\n  closes ",
-                  Date(s.closes_unix_ms()), "\n");
+  absl::StrAppend(&out, "  opens  ", Date(s.opens_unix_ms(), zone), "\n  closes ",
+                  Date(s.closes_unix_ms(), zone), "\n");
   if (s.response_count() > 0) absl::StrAppend(&out, "  responses ", s.response_count(), "\n");
   if (s.version() > 0) absl::StrAppend(&out, "  version ", s.version(), "\n");
   int n = 0;

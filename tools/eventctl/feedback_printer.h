@@ -12,8 +12,10 @@ namespace events::eventctl {
 std::string SurveyStateWord(events::v1::SurveyState state);
 
 // The survey: state and window, then each question with its type, choices and limits.
-// easy_read shows the plain-language wording where there is one.
-std::string DescribeSurvey(const events::v1::Survey& survey, bool easy_read = false);
+// easy_read shows the plain-language wording where there is one. The window in `zone`, the
+// event's time zone (UTC when empty).
+std::string DescribeSurvey(const events::v1::Survey& survey, bool easy_read = false,
+                           const std::string& zone = "");
 
 // Answers from the command line, against the survey: each `answers` item is
 // "QUESTION=VALUE" (a number, a choice id, choice ids joined by ',' for multiple choice, or

@@ -11,6 +11,7 @@
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 #include "tools/eventctl/integrations_printer.h"
+#include "tools/eventctl/output.h"
 
 namespace events::eventctl {
 namespace {
@@ -26,15 +27,15 @@ int Fail(const CliContext& ctx, const grpc::Status& status, const std::string& d
   return ctx.Fail(status, doing, Target::kIntegrations);
 }
 
-// Runs a call and prints its answer with `print`; the exit code.
+// Runs a call and prints its answer with `print`, or as JSON when `format` is "json"; the
+// exit code.
 template <typename Request, typename Response, typename Method, typename Print>
 int Run(const CliContext& ctx, Method method, const Request& req, const std::string& doing,
-        Print print) {
+        Print print, const std::string& format = kTextFormat) {
   Response resp;
   grpc::Status s = Call(ctx, method, req, &resp);
   if (!s.ok()) return Fail(ctx, s, doing);
-  std::fputs(print(resp).c_str(), stdout);
-  return 0;
+  return Emit(format, resp, print(resp));
 }
 
 template <typename T>
@@ -62,12 +63,14 @@ void AddKeys(CLI::App& app, const CliContext& ctx, int& exit_code) {
         [](const auto& r) { return DescribeNewKey(r); });
   });
 
-  keys->add_subcommand("list", "List the organisation's integration keys")
-      ->callback([&ctx, &exit_code] {
-        exit_code = Run<events::v1::ListApiKeysRequest, events::v1::ListApiKeysResponse>(
-            ctx, &IntegrationsService::Stub::ListApiKeys, {}, "list keys",
-            [](const auto& r) { return KeyTable(Vec(r.keys())); });
-      });
+  auto keys_format = std::make_shared<std::string>();
+  CLI::App* l = keys->add_subcommand("list", "List the organisation's integration keys");
+  AddFormatOption(l, *keys_format);
+  l->callback([&ctx, keys_format, &exit_code] {
+    exit_code = Run<events::v1::ListApiKeysRequest, events::v1::ListApiKeysResponse>(
+        ctx, &IntegrationsService::Stub::ListApiKeys, {}, "list keys",
+        [](const auto& r) { return KeyTable(Vec(r.keys())); }, *keys_format);
+  });
 
   auto revoke = std::make_shared<events::v1::RevokeApiKeyRequest>();
   CLI::App* r = keys->add_subcommand("revoke", "Revoke a key: it stops working at once");
@@ -92,16 +95,23 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, int& exit_code) {
       ->required();
   a->add_option("--description", *add->mutable_description());
   a->callback([&ctx, add, types, &exit_code] {
+    if (absl::Status checked = CheckWebhookTypes(*types); !checked.ok()) {
+      exit_code = UsageError(std::string(checked.message()));
+      return;
+    }
     for (const auto& type : *types) add->add_event_types(type);
     exit_code = Run<events::v1::CreateWebhookRequest, events::v1::WebhookWithSecret>(
         ctx, &IntegrationsService::Stub::CreateWebhook, *add, "add the webhook",
         [](const auto& r) { return DescribeNewWebhook(r); });
   });
 
-  wh->add_subcommand("list", "List webhooks")->callback([&ctx, &exit_code] {
+  auto list_format = std::make_shared<std::string>();
+  CLI::App* wl = wh->add_subcommand("list", "List webhooks");
+  AddFormatOption(wl, *list_format);
+  wl->callback([&ctx, list_format, &exit_code] {
     exit_code = Run<events::v1::ListWebhooksRequest, events::v1::ListWebhooksResponse>(
         ctx, &IntegrationsService::Stub::ListWebhooks, {}, "list webhooks",
-        [](const auto& r) { return WebhookTable(Vec(r.webhooks())); });
+        [](const auto& r) { return WebhookTable(Vec(r.webhooks())); }, *list_format);
   });
 
   for (bool enable : {true, false}) {
@@ -142,20 +152,23 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, int& exit_code) {
   auto deliveries = std::make_shared<events::v1::ListDeliveriesRequest>();
   CLI::App* d = wh->add_subcommand("deliveries", "The delivery log of a webhook, newest first");
   d->add_option("WEBHOOK_ID", *deliveries->mutable_webhook_id())->required();
-  d->add_option("--limit", [deliveries](const std::vector<std::string>& v) {
-    deliveries->set_limit(std::stoi(v.at(0)));
-    return true;
-  });
-  d->callback([&ctx, deliveries, &exit_code] {
+  auto limit = std::make_shared<int>(0);
+  d->add_option("--limit", *limit, "At most this many");
+  auto deliveries_format = std::make_shared<std::string>();
+  AddFormatOption(d, *deliveries_format);
+  d->callback([&ctx, deliveries, limit, deliveries_format, &exit_code] {
+    deliveries->set_limit(*limit);
     exit_code = Run<events::v1::ListDeliveriesRequest, events::v1::ListDeliveriesResponse>(
         ctx, &IntegrationsService::Stub::ListDeliveries, *deliveries, "list deliveries",
-        [](const auto& r) { return DeliveryTable(Vec(r.attempts())); });
+        [](const auto& r) { return DeliveryTable(Vec(r.attempts())); }, *deliveries_format);
   });
 
   auto dead = std::make_shared<events::v1::ListDeadLettersRequest>();
   CLI::App* dl = wh->add_subcommand("dead-letters", "Deliveries that failed every try");
   dl->add_option("--page-token", *dead->mutable_page_token());
-  dl->callback([&ctx, dead, &exit_code] {
+  auto dead_format = std::make_shared<std::string>();
+  AddFormatOption(dl, *dead_format);
+  dl->callback([&ctx, dead, dead_format, &exit_code] {
     exit_code = Run<events::v1::ListDeadLettersRequest, events::v1::ListDeadLettersResponse>(
         ctx, &IntegrationsService::Stub::ListDeadLetters, *dead, "list dead letters",
         [](const auto& r) {
@@ -164,7 +177,8 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, int& exit_code) {
             out += "More: --page-token " + r.next_page_token() + "\n";
           }
           return out;
-        });
+        },
+        *dead_format);
   });
 
   auto replay = std::make_shared<events::v1::ReplayDeadLettersRequest>();
@@ -174,8 +188,7 @@ void AddWebhooks(CLI::App& app, const CliContext& ctx, int& exit_code) {
   rp->add_flag("--all", *all, "Every dead letter of the organisation");
   rp->callback([&ctx, replay, all, &exit_code] {
     if (replay->delivery_id().empty() && !*all) {
-      std::fprintf(stderr, "eventctl: give a DELIVERY_ID (from webhooks dead-letters) or --all\n");
-      exit_code = 2;
+      exit_code = UsageError("give a DELIVERY_ID (from webhooks dead-letters) or --all");
       return;
     }
     replay->set_all(*all);
@@ -217,8 +230,7 @@ void AddContacts(CLI::App& app, const CliContext& ctx, int& exit_code) {
       std::ofstream out(*output, std::ios::binary);
       out << file.content();
       if (!out) {
-        std::fprintf(stderr, "eventctl: could not write %s\n", output->c_str());
-        exit_code = 1;
+        exit_code = LocalError("could not write " + *output);
         return;
       }
       std::fprintf(stderr, "Wrote %d contacts to %s\n", file.rows(), output->c_str());
@@ -227,18 +239,20 @@ void AddContacts(CLI::App& app, const CliContext& ctx, int& exit_code) {
 
   auto feed = std::make_shared<events::v1::ListContactsRequest>();
   CLI::App* f = contacts->add_subcommand("feed", "Changes after a cursor (incremental sync)");
-  f->add_option("--after", [feed](const std::vector<std::string>& v) {
-    feed->set_after_cursor(std::stoll(v.at(0)));
-    return true;
-  });
+  auto after = std::make_shared<int64_t>(0);
+  f->add_option("--after", *after, "The cursor printed by the previous feed (default: start)");
   f->add_option("--event-id", *feed->mutable_event_id());
-  f->callback([&ctx, feed, &exit_code] {
+  auto feed_format = std::make_shared<std::string>();
+  AddFormatOption(f, *feed_format);
+  f->callback([&ctx, feed, after, feed_format, &exit_code] {
+    feed->set_after_cursor(*after);
     exit_code = Run<events::v1::ListContactsRequest, events::v1::ListContactsResponse>(
         ctx, &IntegrationsService::Stub::ListContacts, *feed, "read the contacts feed",
         [](const auto& r) {
           return ContactTable(Vec(r.contacts())) + "Next: --after " +
                  std::to_string(r.next_cursor()) + "\n";
-        });
+        },
+        *feed_format);
   });
 
   auto unsub = std::make_shared<events::v1::UnsubscribeRequest>();

@@ -1,9 +1,13 @@
 #include "tools/eventctl/integrations_printer.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "tools/eventctl/suggest.h"
 
 namespace events::eventctl {
 namespace {
@@ -108,6 +112,33 @@ std::string ContactTable(const std::vector<events::v1::MailingContact>& contacts
                               c.last_name(), absl::StrJoin(c.tags(), ",")));
   }
   return out;
+}
+
+absl::Status CheckWebhookTypes(const std::vector<std::string>& types) {
+  // The services that publish domain events (docs/integrations.md).
+  static const std::vector<std::string> kFamilies = {"event",    "registration", "accessibility",
+                                                     "feedback", "contact",      "webhook"};
+  for (const std::string& type : types) {
+    if (type == "*") continue;
+    const std::string family = type.substr(0, type.find('.'));
+    if (type.find('.') != std::string::npos &&
+        std::find(kFamilies.begin(), kFamilies.end(), family) != kFamilies.end()) {
+      continue;
+    }
+    const bool known = std::find(kFamilies.begin(), kFamilies.end(), family) != kFamilies.end();
+    // "registration" alone: the family is right, the ".*" is missing.
+    std::optional<std::string> close = known ? family : ClosestMatch(family, kFamilies);
+    std::string message = absl::StrCat("--type \"", type, "\" is not an event type");
+    if (close.has_value()) {
+      absl::StrAppend(&message, "; did you mean ", *close,
+                      type.find('.') == std::string::npos ? ".*" : type.substr(family.size()), "?");
+    } else {
+      absl::StrAppend(&message, ": use \"*\" or one of ", absl::StrJoin(kFamilies, ".*, "),
+                      ".* (or an exact type such as registration.created)");
+    }
+    return absl::InvalidArgumentError(message);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace events::eventctl

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "events/v1/integrations.pb.h"
 
 namespace events::eventctl {
@@ -25,5 +26,11 @@ std::string DeadLetterTable(const std::vector<events::v1::DeadLetter>& dead);
 std::string ContactTable(const std::vector<events::v1::MailingContact>& contacts);
 // "delivered", "pending", "gone", "dead", "dropped".
 std::string DeliveryStateWord(events::v1::DeliveryState state);
+
+// OK when every --type is "*" or starts with a known family (event, registration,
+// accessibility, feedback, contact, webhook) followed by "."; else INVALID_ARGUMENT naming
+// the type and the closest family ("registratoin.*": did you mean registration.*?). The
+// service checks the rest of the pattern.
+absl::Status CheckWebhookTypes(const std::vector<std::string>& types);
 
 }  // namespace events::eventctl

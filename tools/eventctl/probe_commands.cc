@@ -49,11 +49,11 @@ int Health(const CliContext& ctx, const HealthOptions& o) {
   if (!last.ok()) {
     std::fprintf(stderr, "eventctl: %s is not answering health checks: %s\n", ctx.server.c_str(),
                  last.error_message().c_str());
-  } else {
-    std::fprintf(stderr, "eventctl: %s%s%s: %s\n", ctx.server.c_str(), o.service.empty() ? "" : " ",
-                 o.service.c_str(), HealthCheckResponse::ServingStatus_Name(last_status).c_str());
+    return ExitCodeFor(last);
   }
-  return 1;
+  std::fprintf(stderr, "eventctl: %s%s%s: %s\n", ctx.server.c_str(), o.service.empty() ? "" : " ",
+               o.service.c_str(), HealthCheckResponse::ServingStatus_Name(last_status).c_str());
+  return kExitFailed;
 }
 
 int Reflect(const CliContext& ctx) {
@@ -72,7 +72,7 @@ int Reflect(const CliContext& ctx) {
   if (resp.has_error_response()) {
     std::fprintf(stderr, "eventctl: reflection error: %s\n",
                  resp.error_response().error_message().c_str());
-    return 1;
+    return kExitFailed;
   }
   for (const auto& s : resp.list_services_response().service()) {
     std::printf("%s\n", s.name().c_str());
@@ -84,7 +84,9 @@ int Reflect(const CliContext& ctx) {
 
 void AddProbeCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   auto o = std::make_shared<HealthOptions>();
-  CLI::App* h = app.add_subcommand("health", "Ask a service's gRPC health check (exit 0: SERVING)");
+  CLI::App* h = app.add_subcommand(
+      "health",
+      "Ask a service's gRPC health check (exit 0: SERVING, 1: not serving, 3: no answer)");
   h->add_option("--service", o->service, "A service name; empty means the whole server");
   h->add_option("--wait", o->wait_seconds, "Keep asking for up to this many seconds");
   h->callback([&ctx, &exit_code, o] { exit_code = Health(ctx, *o); });

@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 
 #include "events/v1/registration.grpc.pb.h"
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
+#include "tools/eventctl/output.h"
 #include "tools/eventctl/registration_printer.h"
 
 namespace events::eventctl {
@@ -44,7 +46,7 @@ int FailWithToken(const CliContext& ctx, const grpc::Status& status, const std::
                  "shown once, when you registered. Lost it? Ask for your link again with:\n"
                  "  eventctl resend-link EVENT_ID --email YOUR_EMAIL\n",
                  status.error_message().c_str());
-    return 1;
+    return kExitFailed;
   }
   return Fail(ctx, status, doing);
 }
@@ -55,7 +57,41 @@ struct RegisterOptions {
   std::string event_id, name, email, organisation, participation, pool, idempotency_key;
   bool marketing = false, companion = false, quiet = false;
   std::vector<std::string> answers;
+  std::string format = kTextFormat;
 };
+
+// 32 random hex digits: a Register retried with it is answered with the first outcome
+// instead of registering twice (docs/registration.md).
+std::string NewIdempotencyKey() {
+  std::random_device random;  // the kernel's random source
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string key = "cli-";
+  for (int i = 0; i < 32; ++i) key += "0123456789abcdef"[digit(random)];
+  return key;
+}
+
+// After a Register that did not clearly succeed or fail: whether the attendee is registered
+// is unknown, and the same key makes a retry safe.
+void TellHowToRetry(const RegisterOptions& o, const std::string& key, const grpc::Status& status) {
+  const bool unknown = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                       status.error_code() == grpc::StatusCode::CANCELLED ||
+                       status.error_code() == grpc::StatusCode::UNKNOWN ||
+                       status.error_code() == grpc::StatusCode::INTERNAL;
+  if (unknown) {
+    std::fprintf(stderr,
+                 "  The outcome is unknown: you may or may not be registered. Retry with the same "
+                 "idempotency key,\n  which never registers you twice and gives you the first "
+                 "answer if there was one:\n");
+  } else if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+             status.error_code() == grpc::StatusCode::ABORTED) {
+    std::fprintf(stderr, "  Nothing was registered. To retry, use the same idempotency key:\n");
+  } else {
+    return;
+  }
+  std::fprintf(stderr, "  eventctl register %s --name ... --email %s --idempotency-key %s\n",
+               o.event_id.c_str(), o.email.c_str(), key.c_str());
+}
 
 int Register(const CliContext& ctx, const RegisterOptions& o) {
   events::v1::RegisterRequest req;
@@ -69,7 +105,9 @@ int Register(const CliContext& ctx, const RegisterOptions& o) {
   req.set_marketing_opt_in(o.marketing);
   req.set_companion(o.companion);
   req.set_pool(o.pool);
-  req.set_idempotency_key(o.idempotency_key);
+  // Always sent, so that a retry after "no answer" can never register the attendee twice.
+  const std::string key = o.idempotency_key.empty() ? NewIdempotencyKey() : o.idempotency_key;
+  req.set_idempotency_key(key);
   if (!o.answers.empty()) {
     // The form says each question's type, which decides how a VALUE is sent.
     events::v1::GetRegistrationFormRequest form_req;
@@ -91,15 +129,18 @@ int Register(const CliContext& ctx, const RegisterOptions& o) {
                  "to do.\n  Lost your link? Ask for it again with: eventctl resend-link %s "
                  "--email %s\n",
                  o.event_id.c_str(), o.event_id.c_str(), o.email.c_str());
-    return 1;
+    return kExitFailed;
   }
-  if (!status.ok()) return Fail(ctx, status, "register");
+  if (!status.ok()) {
+    const int code = Fail(ctx, status, "register");
+    TellHowToRetry(o, key, status);
+    return code;
+  }
   if (o.quiet) {
     std::printf("%s\n", resp.registration_token().c_str());
-  } else {
-    std::printf("%s", DescribeRegisterOutcome(resp).c_str());
+    return kExitOk;
   }
-  return 0;
+  return Emit(o.format, resp, DescribeRegisterOutcome(resp));
 }
 
 int ResendLink(const CliContext& ctx, const std::string& event_id, const std::string& email) {
@@ -121,7 +162,7 @@ struct MyUpdateOptions {
 };
 
 int MyCall(const CliContext& ctx, const std::string& token, const std::string& what,
-           const MyUpdateOptions* update) {
+           const MyUpdateOptions* update, const std::string& format) {
   if (token.empty()) {
     return UsageError("no registration token: pass --token or set EVENTS_REGISTRATION_TOKEN");
   }
@@ -156,9 +197,10 @@ int MyCall(const CliContext& ctx, const std::string& token, const std::string& w
     headline = "Your registration is updated.";
   }
   if (!status.ok()) return FailWithToken(ctx, status, what + " your registration");
+  if (format == kJsonFormat) return Emit(format, reg, "");
   if (!headline.empty()) std::printf("%s\n\n", headline.c_str());
   std::printf("%s", DescribeRegistration(reg).c_str());
-  return 0;
+  return kExitOk;
 }
 
 void AddAttendeeCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
@@ -178,8 +220,10 @@ void AddAttendeeCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
                 "QUESTION_ID=VALUE (repeatable); choices as a|b, yes-no as yes or no")
       ->allow_extra_args(false);
   r->add_option("--idempotency-key", reg->idempotency_key,
-                "Send the same key to safely retry without registering twice");
+                "Retry a registration safely: the key printed when the outcome was unknown "
+                "(default: a new random key)");
   r->add_flag("-q,--quiet", reg->quiet, "Print only the registration token");
+  AddFormatOption(r, reg->format);
   r->callback([&ctx, &exit_code, reg] { exit_code = Register(ctx, *reg); });
 
   auto rl_event = std::make_shared<std::string>(), rl_email = std::make_shared<std::string>();
@@ -195,6 +239,7 @@ void AddAttendeeCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   my->require_subcommand(1);
   auto token = std::make_shared<std::string>(EnvOr("EVENTS_REGISTRATION_TOKEN", ""));
   auto update = std::make_shared<MyUpdateOptions>();
+  auto my_format = std::make_shared<std::string>();
   for (const char* what : {"show", "cancel", "update"}) {
     const std::string w = what;
     CLI::App* c = my->add_subcommand(
@@ -207,15 +252,17 @@ void AddAttendeeCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
       c->add_option("--name", update->name, "Your new name");
       c->add_option("--marketing", update->marketing, "yes or no: hear about other events");
     }
-    c->callback(
-        [&ctx, &exit_code, token, update, w] { exit_code = MyCall(ctx, *token, w, update.get()); });
+    AddFormatOption(c, *my_format);
+    c->callback([&ctx, &exit_code, token, update, w, my_format] {
+      exit_code = MyCall(ctx, *token, w, update.get(), *my_format);
+    });
   }
 }
 
 // --- Organisers ----------------------------------------------------------------------------
 
 int List(const CliContext& ctx, const std::string& event_id, const std::string& status_word,
-         const std::string& pool, int limit) {
+         const std::string& pool, int limit, const std::string& format) {
   auto status_filter = ParseRegistrationStatus(status_word);
   if (!status_filter.ok()) return UsageError(std::string(status_filter.status().message()));
   if (limit < 1) return UsageError("--limit must be at least 1");
@@ -237,12 +284,20 @@ int List(const CliContext& ctx, const std::string& event_id, const std::string& 
     page_token = resp.next_page_token();
     more = !page_token.empty();
   } while (more && static_cast<int>(all.size()) < limit);
+  if (format == kJsonFormat) {
+    // The pages as one answer; next_page_token says there were more than --limit.
+    events::v1::ListRegistrationsResponse joined;
+    for (auto& r : all) *joined.add_registrations() = std::move(r);
+    joined.set_next_page_token(page_token);
+    return Emit(format, joined, "");
+  }
   std::printf("%s", RegistrationTable(all).c_str());
   if (more) std::printf("(more registrations than shown: raise --limit)\n");
   return 0;
 }
 
-int Capacity(const CliContext& ctx, const std::string& event_id, bool set, int places) {
+int Capacity(const CliContext& ctx, const std::string& event_id, bool set, int places,
+             const std::string& format) {
   events::v1::CapacitySummary summary;
   grpc::Status status;
   if (set) {
@@ -256,6 +311,7 @@ int Capacity(const CliContext& ctx, const std::string& event_id, bool set, int p
     status = Call(ctx, Credential::kKey, &RegistrationService::Stub::GetCapacity, req, &summary);
   }
   if (!status.ok()) return Fail(ctx, status, set ? "change the capacity" : "get the capacity");
+  if (format == kJsonFormat) return Emit(format, summary, "");
   if (set) std::printf("Capacity changed; anyone who now fits was moved off the waiting list.\n\n");
   std::printf("%s", DescribeCapacity(summary).c_str());
   return 0;
@@ -306,7 +362,7 @@ int Attend(const CliContext& ctx, const AttendOptions& o) {
   grpc::Status status;
   if (!o.csv_path.empty()) {
     std::ifstream in(o.csv_path, std::ios::binary);
-    if (!in) return UsageError("could not read " + o.csv_path);
+    if (!in) return LocalError("could not read " + o.csv_path);
     std::ostringstream text;
     text << in.rdbuf();
     events::v1::ImportAttendanceRequest req;
@@ -342,17 +398,17 @@ int Export(const CliContext& ctx, const std::string& event_id, const std::string
   }
   // Personal data: readable only by its owner (a new file; an existing one keeps its mode).
   int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return UsageError("could not write " + out_path);
+  if (fd < 0) return LocalError("could not write " + out_path);
   size_t done = 0;
   while (done < file.content().size()) {
     ssize_t n = ::write(fd, file.content().data() + done, file.content().size() - done);
     if (n <= 0) {
       ::close(fd);
-      return UsageError("could not write " + out_path);
+      return LocalError("could not write " + out_path);
     }
     done += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) return UsageError("could not write " + out_path);
+  if (::close(fd) != 0) return LocalError("could not write " + out_path);
   const auto rows = std::count(file.content().begin(), file.content().end(), '\n');
   std::printf("Wrote %s (%ld lines with the header). It holds personal data: keep it safe.\n",
               out_path.c_str(), static_cast<long>(rows));
@@ -391,15 +447,14 @@ int Configure(const CliContext& ctx, const ConfigureOptions& o) {
   return 0;
 }
 
-int Form(const CliContext& ctx, const std::string& event_id) {
+int Form(const CliContext& ctx, const std::string& event_id, const std::string& format) {
   events::v1::GetRegistrationFormRequest req;
   req.set_event_id(event_id);
   events::v1::RegistrationSettings settings;
   grpc::Status status =
       Call(ctx, Credential::kNone, &RegistrationService::Stub::GetRegistrationForm, req, &settings);
   if (!status.ok()) return Fail(ctx, status, "get the registration form");
-  std::printf("%s", DescribeSettings(settings).c_str());
-  return 0;
+  return Emit(format, settings, DescribeSettings(settings));
 }
 
 void AddOrganiserCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
@@ -410,6 +465,7 @@ void AddOrganiserCommands(CLI::App& app, const CliContext& ctx, int& exit_code) 
   struct ListOptions {
     std::string event_id, status = "all", pool;
     int limit = 100;
+    std::string format = kTextFormat;
   };
   auto lo = std::make_shared<ListOptions>();
   CLI::App* l = regs->add_subcommand("list", "List an event's registrations");
@@ -419,8 +475,9 @@ void AddOrganiserCommands(CLI::App& app, const CliContext& ctx, int& exit_code) 
       ->capture_default_str();
   l->add_option("--pool", lo->pool, "Only this reserved pool (general: the rest)");
   l->add_option("--limit", lo->limit, "At most this many")->capture_default_str();
+  AddFormatOption(l, lo->format);
   l->callback([&ctx, &exit_code, lo] {
-    exit_code = List(ctx, lo->event_id, lo->status, lo->pool, lo->limit);
+    exit_code = List(ctx, lo->event_id, lo->status, lo->pool, lo->limit, lo->format);
   });
 
   auto cap_event = std::make_shared<std::string>();
@@ -429,8 +486,10 @@ void AddOrganiserCommands(CLI::App& app, const CliContext& ctx, int& exit_code) 
   c->add_option("event_id", *cap_event, "Event id")->required();
   CLI::Option* set = c->add_option("--set", *cap_places,
                                    "New number of places (a rise promotes from the waiting list)");
-  c->callback([&ctx, &exit_code, cap_event, cap_places, set] {
-    exit_code = Capacity(ctx, *cap_event, set->count() > 0, *cap_places);
+  auto cap_format = std::make_shared<std::string>();
+  AddFormatOption(c, *cap_format);
+  c->callback([&ctx, &exit_code, cap_event, cap_places, set, cap_format] {
+    exit_code = Capacity(ctx, *cap_event, set->count() > 0, *cap_places, *cap_format);
   });
 
   for (const char* what : {"approve", "reject", "cancel"}) {
@@ -492,7 +551,11 @@ void AddOrganiserCommands(CLI::App& app, const CliContext& ctx, int& exit_code) 
   auto form_event = std::make_shared<std::string>();
   CLI::App* f = regs->add_subcommand("form", "Show an event's registration form (public)");
   f->add_option("event_id", *form_event, "Event id")->required();
-  f->callback([&ctx, &exit_code, form_event] { exit_code = Form(ctx, *form_event); });
+  auto form_format = std::make_shared<std::string>();
+  AddFormatOption(f, *form_format);
+  f->callback([&ctx, &exit_code, form_event, form_format] {
+    exit_code = Form(ctx, *form_event, *form_format);
+  });
 }
 
 }  // namespace

@@ -46,6 +46,77 @@ TEST(RedisKeyStoreTest, BootstrapThenAuthenticateAgainstRealRedis) {
   EXPECT_EQ(store.GetOrganisation("org_nope").status().code(), absl::StatusCode::kNotFound);
 }
 
+// Bootstrapping a name twice used to make a second organisation silently: a re-run of a
+// setup script split one organisation's events over two.
+TEST(AuthOrganisationNameTest, ASecondBootstrapOfTheSameNameIsRefusedUnlessAllowed) {
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bus::Keyspace keys(events::testing::UniqueKeyPrefix(), 16);
+  RedisKeyStore store(redis, keys);
+  FakeClock clock(1'780'000'000'000);
+  IdGenerator ids(clock);
+
+  auto first = BootstrapOrganisation(store, ids, clock, "Riverside Carers Forum");
+  ASSERT_TRUE(first.ok()) << first.status();
+  for (const char* same : {"Riverside Carers Forum", "  riverside  CARERS\tforum "}) {
+    auto again = BootstrapOrganisation(store, ids, clock, same);
+    EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists) << same;
+    EXPECT_NE(again.status().message().find(first->org.id), absl::string_view::npos)
+        << again.status();
+    EXPECT_NE(again.status().message().find("--allow-same-name"), absl::string_view::npos);
+  }
+  auto other = BootstrapOrganisation(store, ids, clock, "Riverside Carers Forum North");
+  ASSERT_TRUE(other.ok()) << other.status();
+
+  auto twin = BootstrapOrganisation(store, ids, clock, "Riverside Carers Forum", SameName::kAllow);
+  ASSERT_TRUE(twin.ok()) << twin.status();
+  EXPECT_NE(twin->org.id, first->org.id);
+  // The name still leads to the first organisation.
+  auto holder = store.ClaimOrganisationName(OrganisationNameKey("Riverside Carers Forum"),
+                                            "org_someone_else", "");
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  EXPECT_EQ(*holder, first->org.id);
+}
+
+// A bootstrap that claimed the name and then stopped (Redis went away) must not lock the
+// name for ever.
+TEST(AuthOrganisationNameTest, ANameClaimedForAnOrganisationNeverMadeIsTakenOver) {
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bus::Keyspace keys(events::testing::UniqueKeyPrefix(), 16);
+  RedisKeyStore store(redis, keys);
+  FakeClock clock(1'780'000'000'000);
+  IdGenerator ids(clock);
+  auto stale = store.ClaimOrganisationName(OrganisationNameKey("Elsewhere Trust"), "org_gone", "");
+  ASSERT_TRUE(stale.ok()) << stale.status();
+
+  auto boot = BootstrapOrganisation(store, ids, clock, "Elsewhere Trust");
+  ASSERT_TRUE(boot.ok()) << boot.status();
+  EXPECT_EQ(BootstrapOrganisation(store, ids, clock, "Elsewhere Trust").status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+// The demo bootstraps with kAllow; a bootstrap of the same name afterwards, without it,
+// must still be refused.
+TEST(AuthOrganisationNameTest, AnOrganisationMadeWithAllowStillTakesAFreeName) {
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bus::Keyspace keys(events::testing::UniqueKeyPrefix(), 16);
+  RedisKeyStore store(redis, keys);
+  FakeClock clock(1'780'000'000'000);
+  IdGenerator ids(clock);
+  auto allowed = BootstrapOrganisation(store, ids, clock, "Demo Network", SameName::kAllow);
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  auto again = BootstrapOrganisation(store, ids, clock, "Demo Network");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(allowed->org.id), absl::string_view::npos);
+}
+
+TEST(AuthOrganisationNameTest, NameKeyFoldsCaseAndWhiteSpaceOnly) {
+  EXPECT_EQ(OrganisationNameKey("  Riverside \t Carers  "), "riverside carers");
+  EXPECT_NE(OrganisationNameKey("Riverside Carers"), OrganisationNameKey("Riverside-Carers"));
+}
+
 TEST(RedisKeyStoreTest, UnreachableRedisIsUnavailableNotUnauthenticated) {
   redis::RedisOptions options;
   options.port = 1;  // nothing listens there

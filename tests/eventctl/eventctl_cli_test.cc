@@ -1,0 +1,363 @@
+// Runs the eventctl binary as a user would: exit codes, --version, "did you mean", --format
+// json and event-zone times (against small in-process fakes of the services), the
+// idempotency key of register, and admin bootstrap against the test Redis.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/testing/redis_for_test.h"
+#include "events/v1/feedback.grpc.pb.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "events/v1/scheduling.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace events::eventctl {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs eventctl with `args` (and `env`, "NAME=value" words, in a clean environment apart
+// from PATH and HOME), capturing both streams and the exit code.
+Outcome Eventctl(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  char err_path[] = "/tmp/eventctl_cli_test_XXXXXX";
+  const int fd = mkstemp(err_path);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  std::string command = "env -i PATH=/usr/bin:/bin";
+  for (const std::string& e : env) command += " " + Quote(e);
+  command += " " + Quote(EVENTCTL_BINARY);
+  for (const std::string& a : args) command += " " + Quote(a);
+  command += " 2>" + Quote(err_path);
+  Outcome run;
+  FILE* pipe = popen(command.c_str(), "r");
+  EXPECT_NE(pipe, nullptr);
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_path);
+  std::stringstream text;
+  text << err.rdbuf();
+  run.err = text.str();
+  std::remove(err_path);
+  return run;
+}
+
+// Nothing listens on port 1: a service that is down.
+const std::vector<std::string> kNoServices = {"--server",
+                                              "127.0.0.1:1",
+                                              "--registration-server",
+                                              "127.0.0.1:1",
+                                              "--feedback-server",
+                                              "127.0.0.1:1",
+                                              "--integrations-server",
+                                              "127.0.0.1:1",
+                                              "--timeout",
+                                              "5"};
+
+std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+TEST(EventctlCliTest, VersionAndHelpExitZeroAndHelpDocumentsTheExitCodes) {
+  Outcome version = Eventctl({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("eventctl 0."));
+  EXPECT_THAT(version.out, HasSubstr("events.v1"));
+  Outcome help = Eventctl({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Exit codes: 0 done; 1 the service refused"));
+  EXPECT_THAT(help.out, HasSubstr("2 usage error"));
+  EXPECT_THAT(help.out, HasSubstr("3 no answer"));
+  Outcome sub_help = Eventctl({"registrations", "list", "--help"});
+  EXPECT_EQ(sub_help.exit_code, 0);
+  EXPECT_THAT(sub_help.out, HasSubstr("--format"));
+}
+
+// CLI11's own errors exited 106 (a required option or command missing) and 109 (an unknown
+// argument) while eventctl's exited 2.
+TEST(EventctlCliTest, EveryUsageErrorExitsTwo) {
+  Outcome none = Eventctl({});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_THAT(none.err, HasSubstr("a command is needed after \"eventctl\""));
+  EXPECT_THAT(none.err, HasSubstr("registrations"));
+
+  Outcome missing = Eventctl(With({"create", "--title", "x"}, kNoServices));
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("--start"));
+
+  Outcome extra = Eventctl(With({"show", "ev_1", "surplus"}, kNoServices));
+  EXPECT_EQ(extra.exit_code, 2) << extra.err;
+
+  Outcome bad_value = Eventctl(With({"list", "--limit", "lots"}, kNoServices));
+  EXPECT_EQ(bad_value.exit_code, 2) << bad_value.err;
+
+  Outcome bad_format = Eventctl(With({"list", "--format", "yaml"}, kNoServices));
+  EXPECT_EQ(bad_format.exit_code, 2) << bad_format.err;
+  EXPECT_THAT(bad_format.err, HasSubstr("text or json"));
+
+  Outcome needs_sub = Eventctl({"registrations"});
+  EXPECT_EQ(needs_sub.exit_code, 2) << needs_sub.err;
+  EXPECT_THAT(needs_sub.err, HasSubstr("one of list, capacity"));
+}
+
+TEST(EventctlCliTest, UnknownCommandsAndOptionsGetADidYouMean) {
+  Outcome command = Eventctl({"registratons", "list", "ev_1"});
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_THAT(command.err, HasSubstr("registratons: did you mean registrations?"));
+  EXPECT_THAT(command.err, HasSubstr("See: eventctl --help"));
+
+  Outcome sub = Eventctl({"registrations", "lsit", "ev_1"});
+  EXPECT_EQ(sub.exit_code, 2);
+  EXPECT_THAT(sub.err, HasSubstr("lsit: did you mean list?"));
+  EXPECT_THAT(sub.err, HasSubstr("See: eventctl registrations --help"));
+
+  Outcome option = Eventctl(With({"registrations", "list", "ev_1", "--limt", "3"}, kNoServices));
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_THAT(option.err, HasSubstr("--limt: did you mean --limit?"));
+
+  Outcome global = Eventctl({"health", "--sever=127.0.0.1:1"});
+  EXPECT_EQ(global.exit_code, 2);
+  EXPECT_THAT(global.err, HasSubstr("--sever: did you mean --server?"));
+
+  Outcome nothing_close = Eventctl({"frobnicate"});
+  EXPECT_EQ(nothing_close.exit_code, 2);
+  EXPECT_THAT(nothing_close.err, Not(HasSubstr("did you mean")));
+}
+
+// Typos in values were sent as they were; now they stop before anything is sent (exit 2,
+// where a send to the absent service would have exited 3).
+TEST(EventctlCliTest, TyposInValuesAreRefusedBeforeSendingWithADidYouMean) {
+  const std::vector<std::string> create = {"create",           "--title",          "Carers' break",
+                                           "--start",          "2027-01-10T10:00", "--end",
+                                           "2027-01-10T11:00", "--capacity",       "10"};
+  Outcome provision = Eventctl(With(With(create, {"--provision", "bsl:on-request"}), kNoServices));
+  EXPECT_EQ(provision.exit_code, 2) << provision.err;
+  EXPECT_THAT(provision.err, HasSubstr("did you mean bsl_interpreter?"));
+
+  Outcome old_format = Eventctl(With(With(create, {"--format", "online"}), kNoServices));
+  EXPECT_EQ(old_format.exit_code, 2) << old_format.err;
+  EXPECT_THAT(old_format.err, HasSubstr("--mode online"));
+
+  Outcome webhook = Eventctl(With(
+      {"webhooks", "add", "https://hooks.example.org/x", "--type", "registratoin.*"}, kNoServices));
+  EXPECT_EQ(webhook.exit_code, 2) << webhook.err;
+  EXPECT_THAT(webhook.err, HasSubstr("did you mean registration.*?"));
+}
+
+TEST(EventctlCliTest, NoAnswerFromAServiceExitsThree) {
+  Outcome show = Eventctl(With({"show", "ev_1"}, kNoServices));
+  EXPECT_EQ(show.exit_code, 3) << show.err;
+  EXPECT_THAT(show.err, HasSubstr("Is the scheduling service running at 127.0.0.1:1?"));
+  Outcome health = Eventctl(With({"health"}, kNoServices));
+  EXPECT_EQ(health.exit_code, 3) << health.err;
+}
+
+// A fake of the parts of the services these tests call.
+class FakeScheduling final : public events::v1::SchedulingService::Service {
+ public:
+  grpc::Status GetEvent(grpc::ServerContext*, const events::v1::GetEventRequest* req,
+                        events::v1::Event* event) override {
+    if (req->event_id() != "ev_london") return {grpc::StatusCode::NOT_FOUND, "no such event"};
+    event->set_id("ev_london");
+    event->set_status(events::v1::EVENT_STATUS_PUBLISHED);
+    event->mutable_details()->set_title("Living well");
+    event->mutable_details()->set_time_zone("Europe/London");
+    event->set_start_unix_ms(1783069200000);  // 2026-07-03T09:00Z = 10:00 BST
+    event->set_end_unix_ms(1783069200000 + 3600000);
+    return grpc::Status::OK;
+  }
+};
+
+class FakeFeedback final : public events::v1::FeedbackService::Service {
+ public:
+  grpc::Status GetSurvey(grpc::ServerContext*, const events::v1::GetSurveyRequest* req,
+                         events::v1::Survey* survey) override {
+    survey->set_event_id(req->event_id());
+    survey->set_state(events::v1::SURVEY_STATE_SCHEDULED);
+    survey->set_opens_unix_ms(1783072800000);   // 2026-07-03T10:00Z = 11:00 BST
+    survey->set_closes_unix_ms(1783677600000);  // 2026-07-10T10:00Z = 11:00 BST
+    return grpc::Status::OK;
+  }
+};
+
+// Answers every Register with UNAVAILABLE (as a registration service behind a hung Redis
+// does), remembering the idempotency keys it was sent.
+class FakeRegistration final : public events::v1::RegistrationService::Service {
+ public:
+  grpc::Status Register(grpc::ServerContext*, const events::v1::RegisterRequest* req,
+                        events::v1::RegisterResponse*) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_.push_back(req->idempotency_key());
+    return {grpc::StatusCode::UNAVAILABLE, "the store did not answer in time"};
+  }
+  std::vector<std::string> keys() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return keys_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> keys_;
+};
+
+class EventctlCliServedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&scheduling_);
+    builder.RegisterService(&feedback_);
+    builder.RegisterService(&registration_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    ASSERT_GT(port_, 0);
+    address_ = "127.0.0.1:" + std::to_string(port_);
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown();
+  }
+  std::vector<std::string> Servers() const {
+    return {"--server",  address_, "--registration-server", address_, "--feedback-server", address_,
+            "--timeout", "5"};
+  }
+
+  FakeScheduling scheduling_;
+  FakeFeedback feedback_;
+  FakeRegistration registration_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string address_;
+};
+
+TEST_F(EventctlCliServedTest, FormatJsonPrintsTheMessageAsJson) {
+  Outcome json = Eventctl(With({"show", "ev_london", "--format", "json"}, Servers()));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  events::v1::Event event;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &event).ok()) << json.out;
+  EXPECT_EQ(event.id(), "ev_london");
+  EXPECT_EQ(event.details().time_zone(), "Europe/London");
+
+  Outcome text = Eventctl(With({"show", "ev_london"}, Servers()));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("Fri 3 Jul 2026, 10:00-11:00 Europe/London"));
+
+  Outcome survey =
+      Eventctl(With({"feedback", "survey", "show", "ev_london", "--format", "json"}, Servers()));
+  ASSERT_EQ(survey.exit_code, 0) << survey.err;
+  events::v1::Survey parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(survey.out, &parsed).ok()) << survey.out;
+  EXPECT_EQ(parsed.closes_unix_ms(), 1783677600000);
+}
+
+TEST_F(EventctlCliServedTest, NotFoundExitsOne) {
+  Outcome missing = Eventctl(With({"show", "ev_elsewhere"}, Servers()));
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("no such event"));
+}
+
+// The survey window of a London event was shown in UTC, an hour off its start time.
+TEST_F(EventctlCliServedTest, SurveyWindowIsShownInTheEventsZone) {
+  Outcome survey = Eventctl(With({"feedback", "survey", "show", "ev_london"}, Servers()));
+  ASSERT_EQ(survey.exit_code, 0) << survey.err;
+  EXPECT_THAT(survey.out, HasSubstr("opens  2026-07-03 11:00 Europe/London"));
+  EXPECT_THAT(survey.out, HasSubstr("closes 2026-07-10 11:00 Europe/London"));
+  EXPECT_THAT(survey.out, Not(HasSubstr("UTC")));
+}
+
+// Register went out without an idempotency key unless one was given, so after "no answer"
+// a retry could register the attendee twice.
+TEST_F(EventctlCliServedTest, RegisterAlwaysSendsAnIdempotencyKeyAndPrintsItWhenUnsure) {
+  Outcome first = Eventctl(
+      With({"register", "ev_london", "--name", "Sam", "--email", "sam@example.org"}, Servers()));
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  ASSERT_EQ(registration_.keys().size(), 1u);
+  const std::string sent = registration_.keys()[0];
+  EXPECT_GE(sent.size(), 16u);
+  EXPECT_THAT(first.err,
+              AllOf(HasSubstr("The outcome is unknown"), HasSubstr("--idempotency-key " + sent)));
+
+  // The retry the message suggests sends that key again.
+  Outcome retry = Eventctl(With({"register", "ev_london", "--name", "Sam", "--email",
+                                 "sam@example.org", "--idempotency-key", sent},
+                                Servers()));
+  EXPECT_EQ(retry.exit_code, 3);
+  ASSERT_EQ(registration_.keys().size(), 2u);
+  EXPECT_EQ(registration_.keys()[1], sent);
+
+  // Each new registration gets its own key.
+  (void)Eventctl(
+      With({"register", "ev_london", "--name", "Kim", "--email", "kim@example.org"}, Servers()));
+  ASSERT_EQ(registration_.keys().size(), 3u);
+  EXPECT_NE(registration_.keys()[2], sent);
+}
+
+// The admin commands looked for Redis on 6379 while ./scripts/run starts it on 6380.
+TEST(EventctlCliTest, AdminCommandsDefaultToTheRedisOfScriptsRun) {
+  Outcome help = Eventctl({"admin", "bootstrap", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("redis://127.0.0.1:6380/0"));
+  Outcome down = Eventctl(
+      {"admin", "bootstrap", "--org-name", "Riverside", "--redis-url", "redis://127.0.0.1:1/0"});
+  EXPECT_EQ(down.exit_code, 3) << down.err;
+  EXPECT_THAT(down.err, HasSubstr("Is Redis running at redis://127.0.0.1:1/0?"));
+}
+
+// Bootstrapping a name twice made two organisations without a word.
+TEST(EventctlCliTest, BootstrappingAnOrganisationNameTwiceIsRefusedUnlessAllowed) {
+  const char* url = std::getenv("EVENTS_TEST_REDIS_URL");
+  (void)events::testing::TestRedisOptions();  // fails the test, saying what to set
+  ASSERT_FALSE(HasFailure());
+  const std::vector<std::string> where = {"--redis-url", url, "--key-prefix",
+                                          events::testing::UniqueKeyPrefix()};
+  Outcome first = Eventctl(With(
+      {"admin", "bootstrap", "--org-name", "Riverside Carers Forum", "--format", "env"}, where));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("EVENTS_ORG_ID=org_"));
+  const std::string org_id =
+      first.out.substr(first.out.find("org_"), first.out.find('\n') - first.out.find("org_"));
+
+  Outcome again =
+      Eventctl(With({"admin", "bootstrap", "--org-name", "riverside carers forum"}, where));
+  EXPECT_EQ(again.exit_code, 1) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("already exists (" + org_id + ")"));
+  EXPECT_THAT(again.err, HasSubstr("--allow-same-name"));
+  EXPECT_EQ(again.out, "");
+
+  Outcome allowed = Eventctl(With({"admin", "bootstrap", "--org-name", "Riverside Carers Forum",
+                                   "--allow-same-name", "--format", "env"},
+                                  where));
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_THAT(allowed.out, AllOf(HasSubstr("EVENTS_ORG_ID=org_"), Not(HasSubstr(org_id))));
+}
+
+}  // namespace
+}  // namespace events::eventctl

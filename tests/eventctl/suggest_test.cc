@@ -1,0 +1,44 @@
+#include "tools/eventctl/suggest.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace events::eventctl {
+namespace {
+
+TEST(EventctlSuggestTest, EditDistanceCountsSwapsOfNeighboursAsOne) {
+  EXPECT_EQ(EditDistance("list", "list"), 0u);
+  EXPECT_EQ(EditDistance("lsit", "list"), 1u);  // swap
+  EXPECT_EQ(EditDistance("lis", "list"), 1u);   // deletion
+  EXPECT_EQ(EditDistance("lust", "list"), 1u);  // substitution
+  EXPECT_EQ(EditDistance("LIST", "list"), 0u);  // case
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
+TEST(EventctlSuggestTest, SuggestsTheClosestCandidateWithinAThirdOfTheWord) {
+  const std::vector<std::string> commands = {"registrations", "register", "resend-link", "list",
+                                             "show"};
+  EXPECT_EQ(ClosestMatch("registratons", commands), "registrations");
+  EXPECT_EQ(ClosestMatch("regsiter", commands), "register");
+  EXPECT_EQ(ClosestMatch("lsit", commands), "list");
+  EXPECT_EQ(ClosestMatch("shwo", commands), "show");
+  // Too far from everything: no guess rather than a wrong one.
+  EXPECT_EQ(ClosestMatch("frobnicate", commands), std::nullopt);
+  EXPECT_EQ(ClosestMatch("x", commands), std::nullopt);
+  // A word that is a candidate needs no suggestion.
+  EXPECT_EQ(ClosestMatch("list", commands), std::nullopt);
+}
+
+TEST(EventctlSuggestTest, SuggestsTheOnlyCandidateAWordAbbreviates) {
+  const std::vector<std::string> needs = {"bsl_interpreter", "live_captions", "large_print",
+                                          "lipspeaker"};
+  EXPECT_EQ(ClosestMatch("bsl", needs), "bsl_interpreter");
+  // "l" starts three of them: too ambiguous to guess.
+  EXPECT_EQ(ClosestMatch("l", needs), std::nullopt);
+  EXPECT_EQ(ClosestMatch("li", needs), std::nullopt);
+  EXPECT_EQ(ClosestMatch("live", needs), "live_captions");
+}
+
+}  // namespace
+}  // namespace events::eventctl

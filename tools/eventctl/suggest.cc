@@ -1,0 +1,144 @@
+#include "tools/eventctl/suggest.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::eventctl {
+
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  const std::string x = absl::AsciiStrToLower(std::string(a)),
+                    y = absl::AsciiStrToLower(std::string(b));
+  // d[i][j]: the distance between the first i characters of x and the first j of y.
+  std::vector<std::vector<size_t>> d(x.size() + 1, std::vector<size_t>(y.size() + 1, 0));
+  for (size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= x.size(); ++i) {
+    for (size_t j = 1; j <= y.size(); ++j) {
+      const size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      // "registratoin": two neighbours swapped is one slip of the fingers, not two.
+      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[x.size()][y.size()];
+}
+
+std::optional<std::string> ClosestMatch(absl::string_view word,
+                                        const std::vector<std::string>& candidates) {
+  if (word.empty()) return std::nullopt;
+  for (const std::string& c : candidates) {
+    if (c == word) return std::nullopt;
+  }
+  // A third of the word: "lst" is not close to "at-risk", "regsitrations" is close to
+  // "registrations".
+  const size_t limit = std::clamp<size_t>(word.size() / 3, 1, 3);
+  std::optional<std::string> best;
+  size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    const size_t distance = EditDistance(word, c);
+    if (distance < best_distance) {
+      best = c;
+      best_distance = distance;
+    }
+  }
+  if (best.has_value()) return best;
+  // An abbreviation: suggest the candidate it starts, when only one does.
+  if (word.size() < 2) return std::nullopt;
+  for (const std::string& c : candidates) {
+    if (absl::StartsWithIgnoreCase(c, std::string(word))) {
+      if (best.has_value()) return std::nullopt;
+      best = c;
+    }
+  }
+  return best;
+}
+
+const CLI::App& DeepestCommand(const CLI::App& app) {
+  const CLI::App* current = &app;
+  while (true) {
+    const std::vector<CLI::App*> chosen = current->get_subcommands();
+    if (chosen.empty()) return *current;
+    current = chosen.front();
+  }
+}
+
+namespace {
+
+std::vector<std::string> SubcommandNames(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : command.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+// The long names of the options of `command` and of the commands above it (global options
+// such as --server may come after the command).
+std::vector<std::string> LongOptionNames(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::App* app = &command; app != nullptr; app = app->get_parent()) {
+    for (const CLI::Option* option : app->get_options()) {
+      for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+// The subcommand `word` was most likely meant to be, and the command it belongs to: one of
+// the deepest command's, else of the commands above it ("eventctl registratons list":
+// "list" is a command of eventctl too, so CLI11 took it, and "registratons" is left over at
+// the top).
+std::optional<std::pair<std::string, const CLI::App*>> ClosestCommand(const CLI::App& deepest,
+                                                                      const std::string& word) {
+  for (const CLI::App* command = &deepest; command != nullptr; command = command->get_parent()) {
+    if (auto match = ClosestMatch(word, SubcommandNames(*command)); match.has_value()) {
+      return std::make_pair(*match, command);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const CLI::App& HelpCommand(const CLI::App& app) {
+  const CLI::App& deepest = DeepestCommand(app);
+  const CLI::App* help = &deepest;
+  for (const CLI::App* command = &deepest; command != nullptr; command = command->get_parent()) {
+    for (const std::string& arg : command->remaining()) {
+      if (absl::StartsWith(arg, "-")) continue;
+      if (auto match = ClosestCommand(deepest, arg); match.has_value()) help = match->second;
+    }
+  }
+  return *help;
+}
+
+std::string DidYouMean(const CLI::App& app) {
+  const CLI::App& deepest = DeepestCommand(app);
+  const std::vector<std::string> options = LongOptionNames(deepest);
+  std::string out;
+  for (const CLI::App* command = &deepest; command != nullptr; command = command->get_parent()) {
+    for (const std::string& arg : command->remaining()) {
+      std::optional<std::string> match;
+      std::string word = arg;
+      if (absl::StartsWith(arg, "--")) {
+        word = arg.substr(0, arg.find('='));
+        match = ClosestMatch(word, options);
+      } else if (!absl::StartsWith(arg, "-")) {
+        if (auto command = ClosestCommand(deepest, word); command.has_value()) {
+          match = command->first;
+        }
+      }
+      if (match.has_value()) absl::StrAppend(&out, "  ", word, ": did you mean ", *match, "?\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace events::eventctl
