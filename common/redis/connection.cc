@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <string>
@@ -52,10 +53,22 @@ std::string Endpoint(const RedisOptions& options) {
   return absl::StrCat(options.host, ":", options.port);
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions& options) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions& options,
+                                                             Deadline deadline) {
   const std::string endpoint = Endpoint(options);
-  redisContext* context = redisConnectWithTimeout(options.host.c_str(), options.port,
-                                                  ToTimeval(options.connect_timeout));
+  std::chrono::milliseconds connect_timeout = options.connect_timeout;
+  if (deadline != kNoDeadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("the caller's deadline passed before a connection to Redis at ", endpoint,
+                       " was opened; nothing was sent"));
+    }
+    connect_timeout = std::min(connect_timeout, left);
+  }
+  redisContext* context =
+      redisConnectWithTimeout(options.host.c_str(), options.port, ToTimeval(connect_timeout));
   if (context == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("Could not allocate a connection to Redis at ", endpoint));
@@ -96,7 +109,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
 
   std::vector<std::vector<std::string>> commands;
   for (const SetupStep& step : steps) commands.push_back(step.argv);
-  absl::StatusOr<std::vector<ReplyPtr>> replies = connection->Run(commands);
+  absl::StatusOr<std::vector<ReplyPtr>> replies = connection->Run(commands, deadline);
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < steps.size(); ++i) {
     const redisReply& reply = *(*replies)[i];
@@ -116,16 +129,40 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
 Connection::Connection(redisContext* context, const RedisOptions& options)
     : context_(context),
       endpoint_(Endpoint(options)),
-      command_timeout_ms_(options.command_timeout.count()) {}
+      command_timeout_ms_(options.command_timeout.count()),
+      timeout_ms_(command_timeout_ms_) {}
+
+bool Connection::UseTimeout(int64_t ms) {
+  if (ms == timeout_ms_) return true;
+  if (redisSetTimeout(context_, ToTimeval(std::chrono::milliseconds(ms))) != REDIS_OK) {
+    return false;
+  }
+  timeout_ms_ = ms;
+  return true;
+}
 
 Connection::~Connection() { redisFree(context_); }
 
 absl::StatusOr<std::vector<ReplyPtr>> Connection::Run(
-    const std::vector<std::vector<std::string>>& commands) {
+    const std::vector<std::vector<std::string>>& commands, Deadline deadline) {
   if (broken_) {
     return absl::UnavailableError(
         absl::StrCat("The connection to Redis at ", endpoint_, " is already broken"));
   }
+  // The caller's deadline bounds the wait for the replies; the configured timeout otherwise.
+  int64_t timeout_ms = command_timeout_ms_;
+  if (deadline != kNoDeadline) {
+    const int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count();
+    if (left <= 0) {
+      return absl::UnavailableError(absl::StrCat("the caller's deadline passed before ",
+                                                 Describe(commands), " was sent to Redis at ",
+                                                 endpoint_, "; nothing was sent"));
+    }
+    timeout_ms = std::min(timeout_ms, left);
+  }
+  if (!UseTimeout(timeout_ms)) return IoError(commands);
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   for (const std::vector<std::string>& command : commands) {
@@ -165,7 +202,7 @@ absl::Status Connection::IoError(const std::vector<std::vector<std::string>>& co
   if (context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK ||
                                         absl::StrContains(why, "temporarily unavailable"))) {
     return absl::UnavailableError(absl::StrCat(
-        "Redis at ", endpoint_, " did not answer ", what, " within ", command_timeout_ms_,
+        "Redis at ", endpoint_, " did not answer ", what, " within ", timeout_ms_,
         "ms; it may be overloaded or blocked by a slow command (see SLOWLOG). The connection "
         "was dropped; the next call reconnects"));
   }

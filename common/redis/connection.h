@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,10 +20,15 @@ std::string Endpoint(const RedisOptions& options);
 // as the answer to the next command; the pool then drops it.
 class Connection {
  public:
-  // Connects, sets the command timeout, then AUTH, SELECT and CLIENT SETNAME as configured.
-  // UNAVAILABLE when Redis cannot be reached; FAILED_PRECONDITION when it refuses the
-  // password or the db (retrying will not help until the configuration changes).
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const RedisOptions& options);
+  using Deadline = std::chrono::steady_clock::time_point;
+  static constexpr Deadline kNoDeadline = Deadline::max();
+
+  // Connects, sets the command timeout, then AUTH, SELECT and CLIENT SETNAME as configured,
+  // giving up at `deadline` if that comes before the timeouts. UNAVAILABLE when Redis
+  // cannot be reached; FAILED_PRECONDITION when it refuses the password or the db
+  // (retrying will not help until the configuration changes).
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const RedisOptions& options,
+                                                          Deadline deadline = kNoDeadline);
 
   ~Connection();
   Connection(const Connection&) = delete;
@@ -30,7 +36,10 @@ class Connection {
 
   // Sends every command in one write, then reads one reply per command, in order. Error
   // replies are returned as replies. UNAVAILABLE on I/O error or timeout (then broken()).
-  absl::StatusOr<std::vector<ReplyPtr>> Run(const std::vector<std::vector<std::string>>& commands);
+  // With a deadline sooner than the command timeout, waits only until then; a deadline
+  // already passed sends nothing (UNAVAILABLE, and the connection stays usable).
+  absl::StatusOr<std::vector<ReplyPtr>> Run(const std::vector<std::vector<std::string>>& commands,
+                                            Deadline deadline = kNoDeadline);
 
   bool broken() const { return broken_; }
 
@@ -44,10 +53,13 @@ class Connection {
   Connection(redisContext* context, const RedisOptions& options);
 
   absl::Status IoError(const std::vector<std::vector<std::string>>& commands);
+  // Sets the socket timeouts to `ms` unless they are that already.
+  bool UseTimeout(int64_t ms);
 
   redisContext* context_;
   std::string endpoint_;
-  int64_t command_timeout_ms_;
+  int64_t command_timeout_ms_;  // the configured timeout
+  int64_t timeout_ms_;          // the one set on the socket now
   bool broken_ = false;
 };
 

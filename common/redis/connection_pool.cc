@@ -19,9 +19,10 @@ ConnectionPool::ConnectionPool(RedisOptions options) : options_(std::move(option
 
 ConnectionPool::~ConnectionPool() = default;
 
-absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadline caller) {
   const int capacity = std::max(1, options_.pool_size);
-  const auto deadline = std::chrono::steady_clock::now() + options_.pool_wait_timeout;
+  const auto deadline =
+      std::min(caller, std::chrono::steady_clock::now() + options_.pool_wait_timeout);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     while (!idle_.empty()) {
@@ -37,7 +38,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     if (open_ < capacity) {
       ++open_;  // Holds the slot while connecting, so others wait instead of over-opening.
       lock.unlock();
-      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_);
+      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_, caller);
       if (!opened.ok()) {
         lock.lock();
         --open_;
@@ -49,6 +50,11 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     }
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= capacity) {
+      if (deadline == caller) {
+        return absl::UnavailableError(absl::StrCat("the caller's deadline passed while all ",
+                                                   capacity, " connections to ", Endpoint(options_),
+                                                   " were busy; nothing was sent"));
+      }
       return absl::UnavailableError(
           absl::StrCat("no free Redis connection after ", options_.pool_wait_timeout.count(),
                        "ms: all ", capacity, " connections to ", Endpoint(options_),

@@ -44,9 +44,9 @@ class ConnectionPool {
   ~ConnectionPool();
 
   // A live connection: an idle one, or a new one while fewer than pool_size are open.
-  // UNAVAILABLE when none frees up within pool_wait_timeout, or when connecting fails
-  // (then the message is Connection::Open's).
-  absl::StatusOr<Lease> Acquire();
+  // UNAVAILABLE when none frees up within pool_wait_timeout or before `deadline`, whichever
+  // comes first, or when connecting fails (then the message is Connection::Open's).
+  absl::StatusOr<Lease> Acquire(Connection::Deadline deadline = Connection::kNoDeadline);
 
  private:
   void Release(std::unique_ptr<Connection> connection);

@@ -14,6 +14,7 @@ EvalQueue::EvalQueue(RedisClient& redis, const LuaScript& script, Options option
   const int senders = std::max(1, options_.senders);
   senders_.reserve(senders);
   for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { Send(); });
+  reaper_ = std::thread([this] { Reap(); });
 }
 
 EvalQueue::~EvalQueue() {
@@ -22,35 +23,104 @@ EvalQueue::~EvalQueue() {
     stopping_ = true;
   }
   wake_.notify_all();
+  reap_.notify_all();
   for (std::thread& t : senders_) t.join();
+  reaper_.join();
 }
 
-void EvalQueue::Eval(std::vector<std::string> args, Done done) {
+void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline) {
+  const Deadline now = std::chrono::steady_clock::now();
+  absl::Status refused;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(Call{std::move(args), std::move(done)});
+    if (stopping_) {
+      refused = absl::UnavailableError("the service is stopping; try again");
+    } else if (deadline <= now) {
+      refused = absl::UnavailableError(absl::StrCat("the caller's deadline had passed before ",
+                                                    script_.name(),
+                                                    " was queued; nothing was "
+                                                    "sent to Redis"));
+    } else if (queue_.size() >= std::max<size_t>(1, options_.max_queued)) {
+      refused = absl::ResourceExhaustedError(
+          absl::StrCat(queue_.size(), " calls of ", script_.name(),
+                       " are already waiting for Redis; nothing was sent. Try again in a moment"));
+    } else {
+      Deadline give_up = kNoDeadline;
+      if (deadline != kNoDeadline) {
+        give_up = deadline - std::min<std::chrono::steady_clock::duration>(options_.answer_margin,
+                                                                           (deadline - now) / 4);
+      }
+      queue_.push_back(Call{std::move(args), std::move(done), deadline, give_up});
       wake_.notify_one();
+      if (give_up < reaper_wakes_) reap_.notify_one();
       return;
     }
   }
-  done(absl::UnavailableError("the service is stopping; try again"));
+  done(refused);
+}
+
+void EvalQueue::TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* out) {
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if ((by_deadline ? it->deadline : it->give_up) <= now) {
+      out->push_back(std::move(*it));
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void EvalQueue::Refuse(std::vector<Call>& calls, const absl::Status& status) {
+  for (Call& call : calls) call.done(status);
+  calls.clear();
+}
+
+void EvalQueue::Reap() {
+  std::vector<Call> expired;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    const Deadline now = std::chrono::steady_clock::now();
+    TakeExpired(now, /*by_deadline=*/false, &expired);
+    if (!expired.empty()) {
+      lock.unlock();
+      Refuse(expired, absl::UnavailableError(absl::StrCat(
+                          "Redis did not take this ", script_.name(),
+                          " call before the caller's deadline; it was not sent, nothing was "
+                          "written. Try again")));
+      lock.lock();
+      continue;
+    }
+    reaper_wakes_ = kNoDeadline;
+    for (const Call& call : queue_) reaper_wakes_ = std::min(reaper_wakes_, call.give_up);
+    if (reaper_wakes_ == kNoDeadline) {
+      reap_.wait(lock);
+    } else {
+      reap_.wait_until(lock, reaper_wakes_);
+    }
+  }
 }
 
 void EvalQueue::Send() {
   const size_t max_batch = std::max<size_t>(1, options_.max_batch);
   std::vector<Call> batch;
+  std::vector<Call> expired;
   for (;;) {
     batch.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to run
+      // Never send a call whose caller has given up: it would write after the answer.
+      TakeExpired(std::chrono::steady_clock::now(), /*by_deadline=*/true, &expired);
       while (!queue_.empty() && batch.size() < max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
+    Refuse(expired, absl::UnavailableError(absl::StrCat(
+                        "the caller's deadline passed before this ", script_.name(),
+                        " call could be sent to Redis; nothing was written. Try again")));
+    if (batch.empty()) continue;
     if (options_.shared_args > 0) {
       RunGrouped(batch);
     } else {
@@ -59,12 +129,18 @@ void EvalQueue::Send() {
   }
 }
 
+EvalQueue::Deadline EvalQueue::LatestDeadline(const std::vector<Call>& batch) {
+  Deadline latest = batch.empty() ? kNoDeadline : batch.front().give_up;
+  for (const Call& call : batch) latest = std::max(latest, call.give_up);
+  return latest;
+}
+
 void EvalQueue::Run(std::vector<Call>& batch) {
   std::vector<std::vector<std::string>> arg_lists;
   arg_lists.reserve(batch.size());
   for (Call& call : batch) arg_lists.push_back(std::move(call.args));
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(script_, arg_lists);
+      redis_.EvalMany(script_, arg_lists, LatestDeadline(batch));
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!replies.ok()) {
       batch[i].done(replies.status());
@@ -113,8 +189,11 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
     arg_lists.push_back(std::move(args));
   }
 
+  // Waits for Redis until the latest caller's give-up time. A script that is given its
+  // callers' deadlines may refuse those that have passed by the time it runs (registration's
+  // register script does), for a Redis that was frozen while the calls were out.
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(script_, arg_lists);
+      redis_.EvalMany(script_, arg_lists, LatestDeadline(batch));
   for (size_t g = 0; g < groups.size(); ++g) {
     const std::vector<size_t>& group = groups[g];
     absl::Status failed;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -29,6 +30,14 @@ namespace events::redis {
 // its own. A script error, or a reply that is not such an array, fails every call of the
 // group (the script may have run for some of them, as with any failed round trip).
 //
+// Deadlines and load shedding: a call may carry its caller's deadline. It is never sent
+// once that has passed (so a call whose caller gave up starts no write); while it waits in
+// the queue it is answered UNAVAILABLE shortly before its deadline (Options::answer_margin)
+// if no sender has taken it, so the caller hears back in time even when Redis hangs; and a
+// pipeline out waits for Redis no longer than the latest of its calls' give-up times. The
+// queue holds at most Options::max_queued calls: beyond that Eval answers
+// RESOURCE_EXHAUSTED at once. Calls answered so were never sent: nothing was written.
+//
 // Callbacks must be quick and must not block (hand longer work to another thread). The
 // destructor runs everything already queued, then stops; Eval after that answers
 // UNAVAILABLE. Thread-safe.
@@ -45,7 +54,14 @@ class EvalQueue {
     size_t shared_args = 0;
     // The most calls in one group.
     size_t max_group = 64;
+    // The most calls waiting to be sent; more are refused with RESOURCE_EXHAUSTED.
+    size_t max_queued = 4096;
+    // How long before its deadline a call still waiting is answered UNAVAILABLE (at most a
+    // quarter of the time it had when queued), so the answer reaches the caller in time.
+    std::chrono::milliseconds answer_margin{20};
   };
+  using Deadline = std::chrono::steady_clock::time_point;
+  static constexpr Deadline kNoDeadline = Deadline::max();
 
   // `redis` and `script` must outlive the queue.
   EvalQueue(RedisClient& redis, const LuaScript& script, Options options);
@@ -54,15 +70,28 @@ class EvalQueue {
   EvalQueue& operator=(const EvalQueue&) = delete;
 
   // Queues EVALSHA with no KEYS and `args` as ARGV; `done` gets the reply, or the status of
-  // an error reply, or the failure of the round trip (which may have run the script).
-  void Eval(std::vector<std::string> args, Done done);
+  // an error reply, or the failure of the round trip (which may have run the script), or
+  // UNAVAILABLE / RESOURCE_EXHAUSTED for a call never sent (see above).
+  void Eval(std::vector<std::string> args, Done done, Deadline deadline = kNoDeadline);
 
  private:
   struct Call {
     std::vector<std::string> args;
     Done done;
+    Deadline deadline = kNoDeadline;
+    // When a waiting call is answered instead of sent: the deadline less the margin.
+    Deadline give_up = kNoDeadline;
   };
   void Send();
+  // Answers the queued calls whose give_up has come; runs on reaper_.
+  void Reap();
+  // Moves the calls of queue_ whose deadline (by_deadline) or give_up time has come by
+  // `now` to `out`; mu_ held.
+  void TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* out);
+  // The latest give_up time of the calls in `batch` (kNoDeadline if one has none).
+  static Deadline LatestDeadline(const std::vector<Call>& batch);
+  // Answers calls that were never sent.
+  static void Refuse(std::vector<Call>& calls, const absl::Status& status);
   // Sends `batch` as one pipeline and answers every call.
   void Run(std::vector<Call>& batch);
   // The same, one EVALSHA per group of calls with the same shared arguments.
@@ -73,9 +102,12 @@ class EvalQueue {
   const Options options_;
   std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Call> queue_;  // guarded by mu_
-  bool stopping_ = false;   // guarded by mu_
+  std::condition_variable reap_;         // wakes reaper_ when a call gives up sooner than it sleeps
+  std::deque<Call> queue_;               // guarded by mu_
+  bool stopping_ = false;                // guarded by mu_
+  Deadline reaper_wakes_ = kNoDeadline;  // guarded by mu_
   std::vector<std::thread> senders_;
+  std::thread reaper_;
 };
 
 }  // namespace events::redis

@@ -85,6 +85,12 @@ absl::StatusOr<ReplyPtr> RedisClient::Command(const std::vector<std::string>& ar
 
 absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
     const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists) {
+  return EvalMany(script, arg_lists, internal::Connection::kNoDeadline);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
+    const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists,
+    std::chrono::steady_clock::time_point deadline) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(arg_lists.size());
   for (const std::vector<std::string>& args : arg_lists) {
@@ -96,9 +102,9 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   std::vector<absl::StatusOr<ReplyPtr>> out;
   if (commands.empty()) return out;
 
-  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
+  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire(deadline);
   if (!lease.ok()) return lease.status();
-  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run(commands);
+  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run(commands, deadline);
   if (!replies.ok()) return replies.status();
 
   // Calls refused with NOSCRIPT did not run: load the script and run just those again.
@@ -109,7 +115,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   if (!refused.empty()) {
     std::vector<std::vector<std::string>> again = {{"SCRIPT", "LOAD", script.source()}};
     for (size_t i : refused) again.push_back(commands[i]);
-    absl::StatusOr<std::vector<ReplyPtr>> retried = (*lease)->Run(again);
+    absl::StatusOr<std::vector<ReplyPtr>> retried = (*lease)->Run(again, deadline);
     if (!retried.ok()) return retried.status();
     if ((*retried)[0]->type == REDIS_REPLY_ERROR) {
       return absl::InternalError(absl::StrCat("Could not load Lua script ", script.name(), ": ",

@@ -102,6 +102,12 @@ class RedisClient {
   // then the refused calls again). A failed round trip fails all (some may have run).
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
       const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists);
+  // The same, given up (UNAVAILABLE) at `deadline` if that comes first: waiting for a
+  // connection, connecting, and waiting for the replies. A deadline already passed sends
+  // nothing; one that passes while the calls are out leaves their outcome unknown.
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
+      const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists,
+      std::chrono::steady_clock::time_point deadline);
 
   // PING; OK when Redis answers.
   absl::Status Ping();

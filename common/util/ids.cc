@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/util/clock.h"
+#include "common/util/text_rules.h"
 
 namespace events {
 namespace {
@@ -82,8 +83,8 @@ bool IsWellFormedId(absl::string_view id, absl::string_view prefix) {
 
 absl::Status ValidateEventId(absl::string_view event_id) {
   if (IsWellFormedId(event_id, "ev")) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "event_id \"", event_id.substr(0, 64), "\" is not an event id (they look like ev_01J...)"));
+  return absl::InvalidArgumentError(absl::StrCat("event_id ", QuoteForMessage(event_id),
+                                                 " is not an event id (they look like ev_01J...)"));
 }
 
 }  // namespace events

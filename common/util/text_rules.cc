@@ -8,44 +8,168 @@
 namespace events {
 namespace {
 
-// Counts code points; false when the bytes are not valid UTF-8.
-bool CountUtf8(absl::string_view s, size_t* chars) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += len;
-    ++n;
+// One code point decoded from UTF-8: its value and its length in bytes (0: not UTF-8).
+struct CodePoint {
+  char32_t value = 0;
+  size_t length = 0;
+};
+
+CodePoint Decode(absl::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xE  ? 3
+                     : (c >> 3) == 0x1E ? 4
+                                        : 0;
+  if (len == 0 || i + len > s.size()) return {};
+  char32_t v = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) return {};
+    v = (v << 6) | (b & 0x3F);
   }
-  *chars = n;
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (v < kMin[len] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return {};
+  return {v, len};
+}
+
+void Encode(char32_t v, std::string* out) {
+  if (v < 0x80) {
+    out->push_back(static_cast<char>(v));
+  } else if (v < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (v >> 6)));
+    out->push_back(static_cast<char>(0x80 | (v & 0x3F)));
+  } else if (v < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (v >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((v >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (v & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (v >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((v >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((v >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (v & 0x3F)));
+  }
+}
+
+bool IsUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const CodePoint cp = Decode(s, i);
+    if (cp.length == 0) return false;
+    i += cp.length;
+  }
   return true;
+}
+
+// C0, DEL and C1 (which holds U+0085 NEXT LINE).
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+bool IsLineSeparator(char32_t c) { return c == 0x2028 || c == 0x2029; }
+
+// Unicode White_Space.
+bool IsSpace(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || IsLineSeparator(c) || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+// Characters that show nothing: format characters (zero-width spaces and joiners, bidi
+// controls, the byte-order mark), fillers and variation selectors.
+bool IsInvisible(char32_t c) {
+  return c == 0xAD || c == 0x34F || c == 0x61C || c == 0x115F || c == 0x1160 || c == 0x17B4 ||
+         c == 0x17B5 || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0x3164 ||
+         (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0 ||
+         (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
+}
+
+// Unicode simple lower-case mapping for the alphabets e-mail addresses are written in.
+char32_t SimpleLower(char32_t c) {
+  auto even_upper = [c](char32_t from, char32_t to) { return c >= from && c <= to && c % 2 == 0; };
+  auto odd_upper = [c](char32_t from, char32_t to) { return c >= from && c <= to && c % 2 == 1; };
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0xC0) return c;
+  if (c <= 0xDE && c != 0xD7) return c + 32;  // Latin-1: À..Þ
+  if (c == 0x130) return 'i';                 // İ
+  if (even_upper(0x100, 0x137) || odd_upper(0x139, 0x148) || even_upper(0x14A, 0x177) ||
+      odd_upper(0x179, 0x17E)) {
+    return c + 1;  // Latin Extended-A
+  }
+  if (c == 0x178) return 0xFF;  // Ÿ
+  if (c == 0x386) return 0x3AC;
+  if (c >= 0x388 && c <= 0x38A) return c + 37;
+  if (c == 0x38C) return 0x3CC;
+  if (c == 0x38E || c == 0x38F) return c + 63;
+  if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB)) return c + 32;  // Greek
+  if (c >= 0x400 && c <= 0x40F) return c + 80;                                  // Cyrillic Ѐ..Џ
+  if (c >= 0x410 && c <= 0x42F) return c + 32;                                  // А..Я
+  if (even_upper(0x460, 0x481) || even_upper(0x48A, 0x4BF) || odd_upper(0x4C1, 0x4CE) ||
+      even_upper(0x4D0, 0x52F)) {
+    return c + 1;
+  }
+  if (c == 0x4C0) return 0x4CF;
+  if (c >= 0x531 && c <= 0x556) return c + 48;                                 // Armenian
+  if (even_upper(0x1E00, 0x1E95) || even_upper(0x1EA0, 0x1EFF)) return c + 1;  // Vietnamese...
+  if (c >= 0xFF21 && c <= 0xFF3A) return c + 32;                               // fullwidth Ａ..Ｚ
+  return c;
+}
+
+// `s` without leading and trailing code points for which `drop` is true (valid UTF-8).
+template <typename Drop>
+absl::string_view Trim(absl::string_view s, Drop drop) {
+  size_t begin = 0;
+  while (begin < s.size()) {
+    const CodePoint cp = Decode(s, begin);
+    if (cp.length == 0 || !drop(cp.value)) break;
+    begin += cp.length;
+  }
+  size_t end = begin;
+  for (size_t i = begin; i < s.size();) {
+    const CodePoint cp = Decode(s, i);
+    if (cp.length == 0) return s.substr(begin);
+    i += cp.length;
+    if (!drop(cp.value)) end = i;
+  }
+  return s.substr(begin, end - begin);
+}
+
+size_t CountCodePoints(absl::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) {
+    const CodePoint cp = Decode(s, i);
+    i += cp.length == 0 ? 1 : cp.length;
+  }
+  return n;
 }
 
 }  // namespace
 
 absl::Status CheckText(absl::string_view value, absl::string_view field, size_t min_chars,
                        size_t max_chars, bool multiline) {
-  absl::string_view trimmed = absl::StripAsciiWhitespace(value);
-  size_t chars = 0;
-  if (!CountUtf8(value, &chars)) {
+  if (!IsUtf8(value)) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8 text"));
   }
-  for (char c : value) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || u == 0x7F) {
+  bool visible = false;
+  for (size_t i = 0; i < value.size();) {
+    const CodePoint cp = Decode(value, i);
+    i += cp.length;
+    const char32_t c = cp.value;
+    const bool allowed_break =
+        multiline && (c == '\n' || c == '\t' || c == '\r' || IsLineSeparator(c));
+    if ((IsControl(c) || IsLineSeparator(c)) && !allowed_break) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, multiline ? " must not contain control characters"
                                         : " must be one line without control characters"));
     }
+    if (!IsSpace(c) && !IsInvisible(c)) visible = true;
   }
-  if (trimmed.empty() && min_chars > 0) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  const absl::string_view trimmed = Trim(value, IsSpace);
+  if (!visible && min_chars > 0) {
+    return absl::InvalidArgumentError(
+        trimmed.empty() ? absl::StrCat(field, " is required")
+                        : absl::StrCat(field, " is required: it has no visible characters"));
   }
-  CountUtf8(trimmed, &chars);
+  const size_t chars = CountCodePoints(trimmed);
   if (chars < min_chars) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " must be at least ", min_chars, " characters"));
@@ -60,24 +184,79 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
 absl::Status CheckEmail(absl::string_view value, absl::string_view field) {
   size_t at = value.find('@');
   bool ok = value.size() <= 254 && at != absl::string_view::npos && at > 0 &&
-            value.find('@', at + 1) == absl::string_view::npos;
+            value.find('@', at + 1) == absl::string_view::npos && IsUtf8(value);
   if (ok) {
     absl::string_view domain = value.substr(at + 1);
     size_t dot = domain.find('.');
     ok = dot != absl::string_view::npos && dot > 0 && dot + 1 < domain.size() &&
          domain.back() != '.';
   }
-  for (char c : value) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) ||
-        static_cast<unsigned char>(c) < 0x20) {
-      ok = false;
-    }
+  for (size_t i = 0; ok && i < value.size();) {
+    const CodePoint cp = Decode(value, i);
+    i += cp.length;
+    if (IsControl(cp.value) || IsSpace(cp.value) || IsInvisible(cp.value)) ok = false;
   }
   if (!ok) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is not a valid e-mail address, e.g. name@example.org"));
   }
   return absl::OkStatus();
+}
+
+std::string NormaliseEmailAddress(absl::string_view email) {
+  const absl::string_view trimmed =
+      Trim(email, [](char32_t c) { return IsSpace(c) || IsInvisible(c); });
+  std::string out;
+  out.reserve(trimmed.size());
+  for (size_t i = 0; i < trimmed.size();) {
+    const CodePoint cp = Decode(trimmed, i);
+    if (cp.length == 0) {  // not UTF-8: kept as it is (CheckEmail refuses it)
+      out.push_back(absl::ascii_tolower(static_cast<unsigned char>(trimmed[i])));
+      ++i;
+      continue;
+    }
+    Encode(SimpleLower(cp.value), &out);
+    i += cp.length;
+  }
+  return out;
+}
+
+std::string QuoteForMessage(absl::string_view value, size_t max_bytes) {
+  std::string out = "\"";
+  size_t i = 0;
+  while (i < value.size() && i < max_bytes) {
+    const CodePoint cp = Decode(value, i);
+    if (cp.length == 0) {
+      out.push_back('?');
+      ++i;
+      continue;
+    }
+    const char32_t c = cp.value;
+    if (IsControl(c) || (IsSpace(c) && c != ' ') || IsInvisible(c)) {
+      out.push_back('?');
+    } else {
+      out.append(value.data() + i, cp.length);
+    }
+    i += cp.length;
+  }
+  if (i < value.size()) out += "...";
+  out += "\"";
+  return out;
+}
+
+bool StartsLikeAFormula(absl::string_view value) {
+  if (!value.empty() && (value[0] == '\t' || value[0] == '\r')) return true;
+  for (size_t i = 0; i < value.size();) {
+    const CodePoint cp = Decode(value, i);
+    if (cp.length == 0) return false;
+    const char32_t c = cp.value;
+    if (!IsSpace(c) && !IsInvisible(c)) {
+      return c == '=' || c == '+' || c == '-' || c == '@' || c == 0xFF1D || c == 0xFF0B ||
+             c == 0xFF0D || c == 0xFF20;
+    }
+    i += cp.length;
+  }
+  return false;
 }
 
 absl::Status CheckHttpsUrl(absl::string_view value, absl::string_view field) {

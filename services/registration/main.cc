@@ -48,6 +48,10 @@ RegistrationConfig ReadConfig(events::config::EnvReader& env) {
       static_cast<int>(env.Int("REGISTRATION_RATE_PER_ADDRESS", 30, 0, 1000000));
   c.registrar.limit_per_event_per_second =
       static_cast<int>(env.Int("REGISTRATION_RATE_PER_EVENT", 300, 0, 1000000));
+  c.registrar.resend.per_registration_per_hour =
+      static_cast<int>(env.Int("REGISTRATION_RESEND_PER_ADDRESS", 3, 0, 1000));
+  c.registrar.resend.per_event_per_hour =
+      static_cast<int>(env.Int("REGISTRATION_RESEND_PER_EVENT", 500, 0, 1000000));
   return c;
 }
 

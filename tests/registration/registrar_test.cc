@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -232,8 +233,8 @@ TEST_P(RegistrarTest, ApprovalsRespectCapacity) {
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.approved"));
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.rejected"));
 
-  // Approved onto the waiting list, person 3 moved to the back of the server order: pages
-  // of one, unfiltered and by pool, still list everyone exactly once, in that order.
+  // Approved onto the waiting list, person 3 moved to the back of the queue, but listings
+  // keep creation order: pages of one, unfiltered and by pool, list everyone exactly once.
   for (const char* pool : {"", "general"}) {
     events::v1::ListRegistrationsRequest list;
     list.set_event_id(event_);
@@ -249,9 +250,52 @@ TEST_P(RegistrarTest, ApprovalsRespectCapacity) {
     }
     EXPECT_THAT(seen,
                 ::testing::ElementsAre(people[0].registration.id(), people[1].registration.id(),
-                                       people[3].registration.id(), people[2].registration.id()))
+                                       people[2].registration.id(), people[3].registration.id()))
         << "pool '" << pool << "'";
   }
+}
+
+TEST_P(RegistrarTest, ListingAndExportNeitherSkipNorRepeatWhileApprovalsRun) {
+  // 20 places, 120 waiting for approval: most approvals move someone to the back of a queue.
+  directory_.Put(OpenEvent(event_, 20));
+  Configure([](auto& s) { s.set_requires_approval(true); });
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 120; ++i) ids.push_back(MustRegister(Person(event_, i)).registration.id());
+  const std::set<std::string> everyone(ids.begin(), ids.end());
+  std::vector<std::string> order = ids;
+  std::mt19937 random(12);
+  std::shuffle(order.begin(), order.end(), random);
+  std::atomic<bool> approving{true};
+  std::thread approver([&] {
+    for (const std::string& id : order) {
+      auto decided = registrar_->Decide(kOrg, event_, id, true);
+      EXPECT_TRUE(decided.ok()) << decided.status();
+    }
+    approving = false;
+  });
+  int listings = 0;
+  while (approving || listings < 2) {
+    events::v1::ListRegistrationsRequest list;
+    list.set_event_id(event_);
+    list.mutable_page()->set_page_size(7);
+    std::multiset<std::string> seen;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = registrar_->List(kOrg, list);
+      ASSERT_TRUE(page.ok()) << page.status();
+      for (const auto& r : page->registrations()) seen.insert(r.id());
+      if (page->next_page_token().empty()) break;
+      list.mutable_page()->set_page_token(page->next_page_token());
+    }
+    EXPECT_EQ(seen.size(), everyone.size()) << "listing " << listings;
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), everyone) << "listing " << listings;
+    auto csv = registrar_->Export(kOrg, event_);
+    ASSERT_TRUE(csv.ok()) << csv.status();
+    auto rows = ParseCsv(csv->content());
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    EXPECT_EQ(rows->size(), everyone.size() + 1) << "export " << listings;  // and the header
+    ++listings;
+  }
+  approver.join();
 }
 
 TEST_P(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
@@ -299,6 +343,71 @@ TEST_P(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
   }
   auto ttl = redis_->Command({"PTTL", redis::AsString(redis::ArrayAt(**dump, 0))});
   EXPECT_GT(redis::AsInt(**ttl), 23 * 3600 * 1000LL);
+}
+
+TEST_P(RegistrarTest, ARetryIsAnsweredFromTheStoreAfterTheFormGainsARequiredQuestion) {
+  ThreadPool slow(2);
+  auto register_async = [&](const events::v1::RegisterRequest& r) {
+    std::promise<absl::StatusOr<Registered>> answer;
+    registrar_->RegisterAsync(r, "10.0.0.1", slow,
+                              [&answer](absl::StatusOr<Registered> a) { answer.set_value(a); });
+    return answer.get_future().get();
+  };
+  auto request = Person(event_, 1);
+  request.set_idempotency_key("retry-after-form-change-0001");
+  const Registered original = MustRegister(request);
+  Configure([](auto& s) {
+    auto* q = s.add_questions();
+    q->set_id("access_needs");
+    q->set_text("What do you need to take part?");
+    q->set_type(events::v1::QUESTION_TYPE_TEXT);
+    q->set_required(true);
+  });
+  // The same request with the same key: the stored answer, on both paths.
+  for (int path = 0; path < 2; ++path) {
+    auto retried = path == 0 ? registrar_->Register(request, "10.0.0.1") : register_async(request);
+    ASSERT_TRUE(retried.ok()) << retried.status() << " path " << path;
+    EXPECT_EQ(retried->registration.id(), original.registration.id());
+    EXPECT_EQ(retried->token, original.token);
+  }
+  // A different request with that key is still refused as one; a new one meets the form.
+  auto different = request;
+  different.set_name("Someone Else");
+  auto refused = registrar_->Register(different, "10.0.0.1");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("idempotency_key"));
+  auto fresh = Person(event_, 2);
+  fresh.set_idempotency_key("retry-after-form-change-0002");
+  auto unanswered = registrar_->Register(fresh, "10.0.0.1");
+  EXPECT_EQ(unanswered.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unanswered.status().message()), HasSubstr("access_needs"));
+}
+
+TEST_P(RegistrarTest, AnIdempotencyKeyUsedForOneEventIsRefusedForAnother) {
+  ThreadPool slow(2);
+  const std::string other = ids_.New("ev");
+  directory_.Put(OpenEvent(other, 3));
+  auto request = Person(event_, 1);
+  request.set_idempotency_key("one-key-one-request-0001");
+  const Registered first = MustRegister(request);
+  auto elsewhere = request;
+  elsewhere.set_event_id(other);
+  auto refused = registrar_->Register(elsewhere, "10.0.0.1");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("another event"));
+  std::promise<absl::StatusOr<Registered>> answer;
+  registrar_->RegisterAsync(elsewhere, "10.0.0.1", slow,
+                            [&answer](absl::StatusOr<Registered> a) { answer.set_value(a); });
+  EXPECT_EQ(answer.get_future().get().status().code(), absl::StatusCode::kInvalidArgument);
+  // Nothing was made for the other event; the first is still answered as before.
+  events::v1::ListRegistrationsRequest list;
+  list.set_event_id(other);
+  auto listed = registrar_->List(kOrg, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->registrations_size(), 0);
+  auto again = registrar_->Register(request, "10.0.0.1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->registration.id(), first.registration.id());
 }
 
 // RegisterAsync, the path the gRPC server takes, gives the answers Register gives: the usual
@@ -403,6 +512,58 @@ TEST_P(RegistrarTest, ASecondRegistrationWithTheSameEmailRevealsNothing) {
   int requested = 0;
   for (const auto& t : StreamTypes()) requested += t == "registration.link_requested";
   EXPECT_EQ(requested, 1);
+}
+
+TEST_P(RegistrarTest, AddressesAreOneWhateverTheirCaseAndResendLinkTakesWhatRegisterTakes) {
+  auto jose = Person(event_, 1);
+  jose.set_email(" josé@example.org");
+  MustRegister(jose);
+  auto upper = Person(event_, 2);
+  upper.set_email("JOSÉ@EXAMPLE.ORG");
+  EXPECT_EQ(registrar_->Register(upper, "10.0.0.2").status().code(),
+            absl::StatusCode::kAlreadyExists);
+  // The same normalisation for ResendLink: a leading space, any case.
+  ASSERT_TRUE(registrar_->ResendLink(event_, " josé@example.org").ok());
+  ASSERT_TRUE(registrar_->ResendLink(event_, "JOSÉ@example.org ").ok());
+  int requested = 0;
+  for (const auto& t : StreamTypes()) requested += t == "registration.link_requested";
+  EXPECT_EQ(requested, 2);
+  EXPECT_EQ(registrar_
+                ->ResendLink(event_,
+                             "ann\x7f"
+                             "@example.org")
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registrar_->ResendLink(event_, "  ").code(), absl::StatusCode::kInvalidArgument);
+  // An id with a line break is named without it.
+  absl::Status bad_id = registrar_->ResendLink("ev_\nforged line", "ann@example.org");
+  EXPECT_EQ(bad_id.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_id.message().find('\n'), std::string::npos) << bad_id;
+}
+
+TEST_P(RegistrarTest, ResendLinkSendsAFewLinksAnHourPerAddressAndPerEventAndAnswersTheSame) {
+  RegistrarOptions options;
+  options.resend.per_registration_per_hour = 3;
+  options.resend.per_event_per_hour = 5;
+  Registrar registrar(*store_, directory_, clock_, ids_, options);
+  for (int i = 1; i <= 3; ++i) MustRegister(Person(event_, i));
+  auto link_requests = [&] {
+    int n = 0;
+    for (const auto& t : StreamTypes()) n += t == "registration.link_requested";
+    return n;
+  };
+  // A flood for one address: every call answers OK, three links go out.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(registrar.ResendLink(event_, "person1@example.org").ok());
+    ASSERT_TRUE(registrar.ResendLink(event_, "nobody@example.org").ok());
+  }
+  EXPECT_EQ(link_requests(), 3);
+  // Other addresses have their own three, until the event's five are used.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(registrar.ResendLink(event_, "person2@example.org").ok());
+    ASSERT_TRUE(registrar.ResendLink(event_, "person3@example.org").ok());
+  }
+  EXPECT_EQ(link_requests(), 5);
 }
 
 TEST_P(RegistrarTest, EventsOutsideTheirWindowAreRefused) {

@@ -31,7 +31,12 @@ class FakeEventDirectory final : public EventDirectory {
     if (it == events_.end()) return absl::NotFoundError("event " + event_id + " not found");
     return it->second;
   }
-  absl::StatusOr<std::string> JoinLink(const std::string&) override {
+  absl::StatusOr<std::string> JoinLink(const std::string& event_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = events_.find(event_id);
+    if (it != events_.end() && it->second.status == events::v1::EVENT_STATUS_CANCELLED) {
+      return std::string();
+    }
     return std::string("https://meet.example.org/room");
   }
   absl::StatusOr<EventFacts> SetCapacity(const std::string& event_id, int32_t capacity,

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -39,6 +40,14 @@ std::string StatusWord(absl::string_view event_status) {
   if (event_status == "EVENT_STATUS_CANCELLED") return "cancelled";
   if (event_status == "EVENT_STATUS_COMPLETED") return "over";
   return "not open";
+}
+
+// A deadline as the store takes it: unix ms, 0 for none.
+int64_t UnixMs(Registrar::Deadline deadline) {
+  if (deadline == Registrar::kNoDeadline) return 0;
+  return std::max<int64_t>(
+      1,
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline.time_since_epoch()).count());
 }
 
 std::string TokenKey(const std::string& idempotency_key) {
@@ -118,7 +127,7 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::
 
 absl::StatusOr<Registrar::Prepared> Registrar::Prepare(
     const events::v1::RegisterRequest& request, const events::v1::RegistrationSettings& settings,
-    const std::string& client_address) {
+    const std::string& client_address, Deadline deadline) {
   EVENTS_RETURN_IF_ERROR(ValidateRegisterRequest(request, settings));
   Prepared p;
   p.now = clock_.NowUnixMs();
@@ -147,6 +156,7 @@ absl::StatusOr<Registrar::Prepared> Registrar::Prepare(
     EVENTS_ASSIGN_OR_RETURN(reg.encrypted_token,
                             Seal(TokenKey(request.idempotency_key()), p.token));
   }
+  reg.deadline_unix_ms = UnixMs(deadline);
   reg.client_address = client_address;
   reg.limit_per_address_per_minute = options_.limit_per_address_per_minute;
   reg.limit_per_event_per_second = options_.limit_per_event_per_second;
@@ -166,6 +176,10 @@ Registered Registrar::Created(Prepared prepared, const RegisterResult& result) {
 
 std::optional<absl::Status> Registrar::FinalRefusal(RegisterOutcome outcome) {
   switch (outcome) {
+    case RegisterOutcome::kExpired:
+      return absl::DeadlineExceededError(
+          "the deadline passed before Redis could take this registration; it was not made. "
+          "Try again");
     case RegisterOutcome::kRateLimitedAddress:
       return absl::ResourceExhaustedError(
           "too many registrations from your address for this event; wait a minute and try "
@@ -187,15 +201,51 @@ std::optional<absl::Status> Registrar::FinalRefusal(RegisterOutcome outcome) {
   }
 }
 
+absl::Status Registrar::KeyClaimedFor(const std::string& event_id, const std::string& claimed) {
+  if (claimed == event_id) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      "idempotency_key was already used for a request for another event; use a new key for "
+      "a new request");
+}
+
+absl::Status Registrar::StoredAnswerOr(const events::v1::RegisterRequest& request,
+                                       absl::Status refused, absl::StatusOr<Registered>* answer) {
+  // A retry of a request made before the form (or a rule) changed: the stored answer wins
+  // over checks the original passed. Only input refusals, and only with a usable key.
+  const std::string& key = request.idempotency_key();
+  if (!absl::IsInvalidArgument(refused) || key.empty() || !IsIdempotencyKey(key)) return refused;
+  absl::StatusOr<std::optional<RegisterResult>> stored =
+      store_.StoredAnswer(request.event_id(), Sha256Hex(key), RequestFingerprint(request));
+  if (!stored.ok() || !stored->has_value()) return refused;
+  if ((*stored)->outcome != RegisterOutcome::kReplay) {
+    return *FinalRefusal(RegisterOutcome::kIdempotencyMismatch);
+  }
+  *answer = Replay(**stored, key);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest& request,
-                                               const std::string& client_address) {
+                                               const std::string& client_address,
+                                               Deadline deadline) {
   EVENTS_RETURN_IF_ERROR(ValidateEventId(request.event_id()));
+  const std::string& key = request.idempotency_key();
+  if (!key.empty() && IsIdempotencyKey(key)) {
+    EVENTS_ASSIGN_OR_RETURN(std::string claimed,
+                            store_.ClaimIdempotencyKey(Sha256Hex(key), request.event_id()));
+    EVENTS_RETURN_IF_ERROR(KeyClaimedFor(request.event_id(), claimed));
+  }
   bool refresh = false;
   bool fetched_facts = false;
   for (int attempt = 1;; ++attempt) {
     EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings,
                             Settings(request.event_id(), refresh));
-    EVENTS_ASSIGN_OR_RETURN(Prepared prepared, Prepare(request, settings, client_address));
+    absl::StatusOr<Prepared> prepared_or = Prepare(request, settings, client_address, deadline);
+    if (!prepared_or.ok()) {
+      absl::StatusOr<Registered> replayed;
+      EVENTS_RETURN_IF_ERROR(StoredAnswerOr(request, prepared_or.status(), &replayed));
+      return replayed;
+    }
+    Prepared prepared = *std::move(prepared_or);
     EVENTS_ASSIGN_OR_RETURN(RegisterResult result, store_.Register(prepared.reg, prepared.now));
     if (std::optional<absl::Status> refused = FinalRefusal(result.outcome)) return *refused;
     switch (result.outcome) {
@@ -236,43 +286,89 @@ absl::StatusOr<Registered> Registrar::Register(const events::v1::RegisterRequest
   }
 }
 
+void Registrar::PostSlow(ThreadPool& slow, Deadline deadline, const RegisterDone& done,
+                         std::function<void()> task) {
+  if (slow_waiting_.fetch_add(1) >= options_.max_slow_waiting) {
+    --slow_waiting_;
+    return done(absl::ResourceExhaustedError(
+        "too many registrations are waiting for the service's slow path; nothing was written. "
+        "Try again in a moment"));
+  }
+  slow.Post([this, deadline, done, task = std::move(task)] {
+    --slow_waiting_;
+    if (deadline != kNoDeadline && std::chrono::system_clock::now() >= deadline) {
+      return done(absl::UnavailableError(
+          "the deadline passed while this registration waited; nothing was written. Try "
+          "again"));
+    }
+    task();
+  });
+}
+
 void Registrar::RegisterAsync(const events::v1::RegisterRequest& request,
                               const std::string& client_address, ThreadPool& slow,
-                              RegisterDone done) {
+                              RegisterDone done, Deadline deadline) {
+  if (absl::Status s = ValidateEventId(request.event_id()); !s.ok()) return done(s);
+  const std::string& key = request.idempotency_key();
+  if (key.empty() || !IsIdempotencyKey(key)) {
+    return RegisterClaimed(request, client_address, slow, std::move(done), deadline);
+  }
+  // The key first (its own queue, no thread waits), then the registration.
+  store_.ClaimIdempotencyKeyAsync(
+      Sha256Hex(key), request.event_id(), UnixMs(deadline),
+      [this, &request, client_address, &slow, done, deadline](absl::StatusOr<std::string> claimed) {
+        if (!claimed.ok()) return done(claimed.status());
+        if (absl::Status s = KeyClaimedFor(request.event_id(), *claimed); !s.ok()) return done(s);
+        RegisterClaimed(request, client_address, slow, done, deadline);
+      });
+}
+
+void Registrar::RegisterClaimed(const events::v1::RegisterRequest& request,
+                                const std::string& client_address, ThreadPool& slow,
+                                RegisterDone done, Deadline deadline) {
   // Anything but the usual path runs the blocking Register on `slow`; `request` stays
   // valid until `done` has run, so it can be read there.
-  auto blocking = [this, &request, client_address, &slow, done]() {
-    slow.Post([this, &request, client_address, done] { done(Register(request, client_address)); });
+  auto blocking = [this, &request, client_address, &slow, done, deadline]() {
+    PostSlow(slow, deadline, done, [this, &request, client_address, done, deadline] {
+      done(Register(request, client_address, deadline));
+    });
   };
-  if (absl::Status s = ValidateEventId(request.event_id()); !s.ok()) return done(s);
   std::optional<events::v1::RegistrationSettings> settings = FreshSettings(request.event_id());
   if (!settings.has_value()) return blocking();
-  absl::StatusOr<Prepared> prepared = Prepare(request, *settings, client_address);
-  if (!prepared.ok()) return done(prepared.status());
+  absl::StatusOr<Prepared> prepared = Prepare(request, *settings, client_address, deadline);
+  if (!prepared.ok()) {
+    // A retry may have a stored answer that wins (StoredAnswerOr): a round trip, so there.
+    if (!request.idempotency_key().empty() && absl::IsInvalidArgument(prepared.status())) {
+      return blocking();
+    }
+    return done(prepared.status());
+  }
 
   auto shared = std::make_shared<Prepared>(*std::move(prepared));
   const NewRegistration& reg = shared->reg;
-  store_.RegisterAsync(
-      reg, shared->now,
-      [this, shared, &request, blocking, &slow, done](absl::StatusOr<RegisterResult> result) {
-        if (!result.ok()) return done(result.status());
-        if (std::optional<absl::Status> refused = FinalRefusal(result->outcome)) {
-          return done(*refused);
-        }
-        switch (result->outcome) {
-          case RegisterOutcome::kCreated:
-            return done(Created(std::move(*shared), *result));
-          case RegisterOutcome::kReplay:
-            // Reads the original registration: a round trip, so not on the store's thread.
-            return slow.Post([this, result = *result, &request, done] {
-              done(Replay(result, request.idempotency_key()));
-            });
-          default:
-            // Facts or settings to refresh first (nothing was written): the blocking path
-            // knows how, and these are rare.
-            return blocking();
-        }
-      });
+  store_.RegisterAsync(reg, shared->now,
+                       [this, shared, &request, blocking, &slow, done,
+                        deadline](absl::StatusOr<RegisterResult> result) {
+                         if (!result.ok()) return done(result.status());
+                         if (std::optional<absl::Status> refused = FinalRefusal(result->outcome)) {
+                           return done(*refused);
+                         }
+                         switch (result->outcome) {
+                           case RegisterOutcome::kCreated:
+                             return done(Created(std::move(*shared), *result));
+                           case RegisterOutcome::kReplay:
+                             // Reads the original registration: a round trip, so not on the store's
+                             // thread.
+                             return PostSlow(slow, deadline, done,
+                                             [this, result = *result, &request, done] {
+                                               done(Replay(result, request.idempotency_key()));
+                                             });
+                           default:
+                             // Facts or settings to refresh first (nothing was written): the
+                             // blocking path knows how, and these are rare.
+                             return blocking();
+                         }
+                       });
 }
 
 absl::Status Registrar::RefreshFacts(const std::string& event_id) {
@@ -308,8 +404,11 @@ absl::StatusOr<Registered> Registrar::Replay(const RegisterResult& result,
 
 absl::Status Registrar::ResendLink(const std::string& event_id, const std::string& email) {
   EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
-  EVENTS_RETURN_IF_ERROR(CheckEmail(email, "email"));
-  return store_.ResendLink(event_id, NormaliseEmail(email), clock_.NowUnixMs());
+  // The form Register checks and stores, so both accept the same input.
+  const std::string normalised = NormaliseEmail(email);
+  if (normalised.empty()) return absl::InvalidArgumentError("email is required");
+  EVENTS_RETURN_IF_ERROR(CheckEmail(normalised, "email"));
+  return store_.ResendLink(event_id, normalised, clock_.NowUnixMs(), options_.resend);
 }
 
 absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::string& event_id) {
@@ -343,6 +442,8 @@ absl::StatusOr<Registration> Registrar::GetMine(const std::string& token) {
   EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
   Registration& r = stored.registration;
   if (r.status() == events::v1::REGISTRATION_STATUS_CONFIRMED) {
+    // Asked of scheduling each time, never of the projection: a cancelled event's link is
+    // gone the moment CancelEvent returns.
     absl::StatusOr<std::string> link = directory_.JoinLink(r.event_id());
     // Without scheduling the attendee still sees their registration; the link comes back
     // when scheduling does.
@@ -362,6 +463,10 @@ absl::StatusOr<Registration> Registrar::Changed(const std::string& event_id,
   if (result.outcome == ChangeResult::Outcome::kNotFound) {
     return absl::NotFoundError(
         absl::StrCat("registration ", registration_id, " not found for event ", event_id));
+  }
+  if (result.outcome == ChangeResult::Outcome::kEventEnded) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event ", event_id, " is cancelled or over: nobody can be confirmed any more"));
   }
   if (result.outcome == ChangeResult::Outcome::kWrongStatus) {
     std::string status = events::v1::RegistrationStatus_Name(result.status);

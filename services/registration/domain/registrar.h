@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -33,6 +34,11 @@ struct RegistrarOptions {
   int default_page_size = 25;
   int max_page_size = 100;
   int max_attendance_marks = 5000;
+  // Registers waiting for a slow thread (RegisterAsync's rare paths); more are refused with
+  // RESOURCE_EXHAUSTED rather than queued behind a Redis or scheduling that hangs.
+  int max_slow_waiting = 256;
+  // ResendLink: links sent per registration per hour, and per event per hour (0: off).
+  RegistrationStore::ResendLimits resend;
 };
 
 struct Registered {
@@ -53,8 +59,17 @@ class Registrar {
   Registrar(RegistrationStore& store, EventDirectory& directory, const Clock& clock,
             const IdGenerator& ids, RegistrarOptions options);
 
+  // The caller's deadline, honoured end to end: no registration is written once it has
+  // passed (the store checks it against Redis's clock in the same atomic step), and the
+  // answer comes before it: UNAVAILABLE when Redis did not answer in time (the outcome may
+  // be unknown: retry with the same idempotency key), RESOURCE_EXHAUSTED when too many
+  // calls wait already, DEADLINE_EXCEEDED when the store refused it unwritten.
+  using Deadline = std::chrono::system_clock::time_point;
+  static constexpr Deadline kNoDeadline = Deadline::max();
+
   absl::StatusOr<Registered> Register(const events::v1::RegisterRequest& request,
-                                      const std::string& client_address);
+                                      const std::string& client_address,
+                                      Deadline deadline = kNoDeadline);
   using RegisterDone = std::function<void(absl::StatusOr<Registered>)>;
   // Register without holding the calling thread while Redis works: the usual call (settings
   // cached, event open) goes through RegistrationStore::RegisterAsync and `done` runs on
@@ -62,7 +77,7 @@ class Registrar {
   // blocking Register on a `slow` thread. `done` runs exactly once, possibly before this
   // returns; `request` and `slow` must stay valid until it has run.
   void RegisterAsync(const events::v1::RegisterRequest& request, const std::string& client_address,
-                     ThreadPool& slow, RegisterDone done);
+                     ThreadPool& slow, RegisterDone done, Deadline deadline = kNoDeadline);
   absl::Status ResendLink(const std::string& event_id, const std::string& email);
   absl::StatusOr<events::v1::RegistrationSettings> Form(const std::string& event_id);
 
@@ -122,9 +137,24 @@ class Registrar {
   };
   absl::StatusOr<Prepared> Prepare(const events::v1::RegisterRequest& request,
                                    const events::v1::RegistrationSettings& settings,
-                                   const std::string& client_address);
+                                   const std::string& client_address, Deadline deadline);
   // The answer for a registration the store created.
   static Registered Created(Prepared prepared, const RegisterResult& result);
+  // RegisterAsync once the idempotency key (if any) is claimed for the event.
+  void RegisterClaimed(const events::v1::RegisterRequest& request,
+                       const std::string& client_address, ThreadPool& slow, RegisterDone done,
+                       Deadline deadline);
+  // Runs `task` on `slow` unless max_slow_waiting tasks wait already (then `done` gets
+  // RESOURCE_EXHAUSTED) or `deadline` has passed when its turn comes (UNAVAILABLE).
+  void PostSlow(ThreadPool& slow, Deadline deadline, const RegisterDone& done,
+                std::function<void()> task);
+  // INVALID_ARGUMENT unless the idempotency key is `claimed` for `event_id`.
+  static absl::Status KeyClaimedFor(const std::string& event_id, const std::string& claimed);
+  // For a request refused as `refused` before reaching the store: when it is an input
+  // refusal and the key's record is there, the stored answer (OK and `answer` set: a replay)
+  // or the mismatch refusal; otherwise `refused`.
+  absl::Status StoredAnswerOr(const events::v1::RegisterRequest& request, absl::Status refused,
+                              absl::StatusOr<Registered>* answer);
   // The error for outcomes that end the call whatever is retried; nullopt for the others.
   static std::optional<absl::Status> FinalRefusal(RegisterOutcome outcome);
   // The registration a token opens, or NOT_FOUND.
@@ -153,6 +183,7 @@ class Registrar {
     events::v1::RegistrationSettings settings;
     std::chrono::steady_clock::time_point fetched;
   };
+  std::atomic<int> slow_waiting_{0};
   std::mutex cache_mu_;
   std::map<std::string, CachedSettings> settings_cache_;  // guarded by cache_mu_
 };

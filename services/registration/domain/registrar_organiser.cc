@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
 #include "common/util/status_macros.h"
+#include "common/util/text_rules.h"
 #include "services/registration/domain/registrar.h"
 #include "services/registration/rules/csv.h"
 #include "services/registration/rules/registration_rules.h"
@@ -41,7 +42,7 @@ int64_t Waiting(const EventCounts& c, const std::string& pool) {
 absl::Status RegistrationIdError(const std::string& id) {
   if (IsRegistrationId(id)) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat("registration_id \"", id.substr(0, 64), "\" is not a registration id (rg_...)"));
+      absl::StrCat("registration_id ", QuoteForMessage(id), " is not a registration id (rg_...)"));
 }
 
 }  // namespace

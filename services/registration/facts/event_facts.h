@@ -49,7 +49,8 @@ class EventDirectory {
   // The event's facts. NOT_FOUND when scheduling has no such (visible) event; UNAVAILABLE
   // when scheduling cannot be reached in time.
   virtual absl::StatusOr<EventFacts> Fetch(const std::string& event_id) = 0;
-  // The join link of an event (needs the service key); "" when it has none.
+  // The join link of an event (needs the service key), as scheduling has it now; "" when it
+  // has none or is cancelled.
   virtual absl::StatusOr<std::string> JoinLink(const std::string& event_id) = 0;
   // Changes the event's capacity in scheduling on behalf of an organiser, passing on their
   // "authorization" header, and returns the facts as they now are. Scheduling's own errors

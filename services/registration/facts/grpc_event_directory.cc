@@ -64,6 +64,7 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id
 absl::StatusOr<std::string> GrpcEventDirectory::JoinLink(const std::string& event_id) {
   absl::StatusOr<events::v1::Event> event = GetAsService(event_id);
   if (!event.ok()) return event.status();
+  if (event->status() == events::v1::EVENT_STATUS_CANCELLED) return std::string();
   return event->details().join_link();
 }
 

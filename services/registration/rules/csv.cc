@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/util/status_macros.h"
+#include "common/util/text_rules.h"
 #include "services/registration/rules/registration_rules.h"
 
 namespace events::registration {
@@ -100,10 +101,10 @@ absl::Status NoEmailColumn() {
 // One field as CSV: guarded against formula injection, then quoted when it must be.
 void AppendField(absl::string_view value, std::string* out) {
   std::string v;
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
-                         value[0] == '\t' || value[0] == '\r')) {
-    // Spreadsheets run such cells as formulas (=HYPERLINK(...) exfiltrates data); the
-    // apostrophe makes them text and is hidden by the spreadsheet.
+  if (StartsLikeAFormula(value)) {
+    // Spreadsheets run such cells as formulas (=HYPERLINK(...) exfiltrates data), also
+    // after leading spaces (" =1+1"); the apostrophe makes them text and is hidden by the
+    // spreadsheet.
     v = absl::StrCat("'", value);
   } else {
     v = std::string(value);

@@ -25,38 +25,14 @@ absl::Status Invalid(const Args&... args) {
   return absl::InvalidArgumentError(absl::StrCat(args...));
 }
 
-// A value from the request quoted in an error message: at most about 60 bytes (cut on a
-// UTF-8 boundary) and with control characters replaced, so messages stay short and one line.
-std::string Shown(absl::string_view value) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "\"";
-  size_t end = value.size();
-  if (end > kMaxShown) {
-    end = kMaxShown;
-    while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
-  }
-  for (size_t i = 0; i < end; ++i) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    out.push_back(c < 0x20 || c == 0x7F ? '?' : value[i]);
-  }
-  if (end < value.size()) out += "...";
-  out += "\"";
-  return out;
-}
+// A value from the request quoted in an error message: one line, short (text_rules.h).
+std::string Shown(absl::string_view value) { return QuoteForMessage(value); }
 
 // lower_snake_case, 2 to 48 characters, starting with a letter.
 bool IsSnakeId(absl::string_view id) {
   if (id.size() < 2 || id.size() > 48 || !absl::ascii_islower(id[0])) return false;
   for (char c : id) {
     if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_')) return false;
-  }
-  return true;
-}
-
-bool IsIdempotencyKey(absl::string_view key) {
-  if (key.size() < kMinIdempotencyKeyChars || key.size() > kMaxIdempotencyKeyChars) return false;
-  for (char c : key) {
-    if (!(absl::ascii_isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-')) return false;
   }
   return true;
 }
@@ -277,9 +253,7 @@ absl::Status ValidateQuestions(const events::v1::RegistrationSettings& s) {
 
 }  // namespace
 
-std::string NormaliseEmail(absl::string_view email) {
-  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
-}
+std::string NormaliseEmail(absl::string_view email) { return NormaliseEmailAddress(email); }
 
 absl::Status ValidateRegisterRequest(const events::v1::RegisterRequest& req,
                                      const events::v1::RegistrationSettings& settings) {
@@ -327,6 +301,14 @@ std::string RequestFingerprint(const events::v1::RegisterRequest& req) {
     canonical.SerializeToCodedStream(&out);
   }  // The stream flushes into `bytes` when destroyed.
   return Sha256Hex(bytes);
+}
+
+bool IsIdempotencyKey(absl::string_view key) {
+  if (key.size() < kMinIdempotencyKeyChars || key.size() > kMaxIdempotencyKeyChars) return false;
+  for (char c : key) {
+    if (!(absl::ascii_isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-')) return false;
+  }
+  return true;
 }
 
 std::string PoolOf(const events::v1::RegisterRequest& req) {

@@ -31,9 +31,11 @@ inline constexpr int32_t kDefaultTextAnswerChars = 500;
 inline constexpr absl::string_view kGeneralPool = "general";
 
 // The form in which e-mail addresses are stored, compared and hashed: trimmed and
-// ASCII-lower-cased as a whole. RFC 5321 lets the local part be case-sensitive, but no real
-// mailbox provider treats it so, and one person registering twice as "Ann@x.org" and
-// "ann@x.org" is the failure that matters. Non-ASCII bytes are left as they are.
+// lower-cased as a whole (NormaliseEmailAddress in common/util/text_rules.h, which folds
+// non-ASCII letters too: "JOSÉ@x.org" is "josé@x.org"). RFC 5321 lets the local part be
+// case-sensitive, but no real mailbox provider treats it so, and one person registering
+// twice as "Ann@x.org" and "ann@x.org" is the failure that matters. Register and
+// ResendLink both check this form, so they accept the same input.
 std::string NormaliseEmail(absl::string_view email);
 
 // Checks an attendee's registration against the event's settings (which must already have
@@ -54,6 +56,10 @@ absl::Status ValidateSettings(const events::v1::RegistrationSettings& s, int32_t
 // the same key can be told apart from a different request reusing the key. Answers are
 // compared in the order given.
 std::string RequestFingerprint(const events::v1::RegisterRequest& req);
+
+// Whether `key` is a well-formed idempotency key (kMinIdempotencyKeyChars to
+// kMaxIdempotencyKeyChars of A-Z a-z 0-9 _ . : -).
+bool IsIdempotencyKey(absl::string_view key);
 
 // The pool the request asks for: its pool, or kGeneralPool when empty.
 std::string PoolOf(const events::v1::RegisterRequest& req);

@@ -64,25 +64,31 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   }
   const std::string client =
       events::rpc::ClientAddress(ctx->peer(), forwarded_for, trusted_proxies_);
-  registrar_.RegisterAsync(*req, client, slow_,
-                           [this, reactor, resp](absl::StatusOr<Registered> registered) {
-                             if (!registered.ok())
-                               return reactor->Finish(ToGrpcStatus(registered.status()));
-                             switch (registered->registration.status()) {
-                               case events::v1::REGISTRATION_STATUS_CONFIRMED:
-                                 metrics_.confirmed.Increment();
-                                 break;
-                               case events::v1::REGISTRATION_STATUS_WAITLISTED:
-                                 metrics_.waitlisted.Increment();
-                                 break;
-                               default:
-                                 metrics_.pending.Increment();
-                                 break;
-                             }
-                             *resp->mutable_registration() = std::move(registered->registration);
-                             resp->set_registration_token(std::move(registered->token));
-                             reactor->Finish(grpc::Status::OK);
-                           });
+  // The caller's deadline goes all the way to the script (none when it set none).
+  Registrar::Deadline deadline = ctx->deadline();
+  if (deadline > std::chrono::system_clock::now() + std::chrono::hours(24)) {
+    deadline = Registrar::kNoDeadline;
+  }
+  registrar_.RegisterAsync(
+      *req, client, slow_,
+      [this, reactor, resp](absl::StatusOr<Registered> registered) {
+        if (!registered.ok()) return reactor->Finish(ToGrpcStatus(registered.status()));
+        switch (registered->registration.status()) {
+          case events::v1::REGISTRATION_STATUS_CONFIRMED:
+            metrics_.confirmed.Increment();
+            break;
+          case events::v1::REGISTRATION_STATUS_WAITLISTED:
+            metrics_.waitlisted.Increment();
+            break;
+          default:
+            metrics_.pending.Increment();
+            break;
+        }
+        *resp->mutable_registration() = std::move(registered->registration);
+        resp->set_registration_token(std::move(registered->token));
+        reactor->Finish(grpc::Status::OK);
+      },
+      deadline);
   return reactor;
 }
 

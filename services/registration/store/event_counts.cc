@@ -20,4 +20,10 @@ void AddCountsField(const std::string& field, int64_t value, EventCounts& c) {
   }
 }
 
+bool ListedAs(const events::v1::Registration& r, events::v1::RegistrationStatus status,
+              const std::string& pool) {
+  return (status == events::v1::REGISTRATION_STATUS_UNSPECIFIED || r.status() == status) &&
+         (pool.empty() || r.pool() == pool);
+}
+
 }  // namespace events::registration

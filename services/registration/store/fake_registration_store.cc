@@ -128,7 +128,7 @@ struct EventState {
   // "all", "st:<status>", "pool:<pool>", "wait:<pool>".
   std::map<std::string, SortedSet> sets;
   std::map<std::string, IdempotencyRecord> idempotency;
-  // "a:<address>:<minute>", "e:<second>".
+  // "a:<address>:<minute>", "e:<second>", "resend:<id>", "resend".
   std::map<std::string, Window> rate;
 };
 
@@ -329,7 +329,14 @@ class Script {
 
   // promote(): reserved places to the heads of their pools' lists, general places to whoever
   // has waited longest of all, in strict order. Returns how many were promoted.
+  // common.lua's event_ended, on the projection (the fake has no scheduling record).
+  bool EventEnded() {
+    const std::optional<FactsRow>& f = ev().facts;
+    return f && (f->status == "EVENT_STATUS_CANCELLED" || f->status == "EVENT_STATUS_COMPLETED");
+  }
+
   int Promote() {
+    if (EventEnded()) return 0;
     const Pools pools = LoadPools();
     int promoted = 0;
     bool progressed = true;
@@ -420,6 +427,8 @@ struct FakeRegistrationStore::State {
   std::map<std::string, RegistrationRow> rows;
   // The stream, never trimmed.
   std::vector<DomainEvent> emitted;
+  // claim.lua's keys: idempotency key hash -> event id (kept for the fake's life).
+  std::map<std::string, std::string> claims;
 
   Script Run(const std::string& event_id, int64_t now) {
     EventState& ev = events[event_id];
@@ -429,6 +438,32 @@ struct FakeRegistrationStore::State {
 
 FakeRegistrationStore::FakeRegistrationStore() : state_(std::make_unique<State>()) {}
 FakeRegistrationStore::~FakeRegistrationStore() = default;
+
+// claim.lua.
+absl::StatusOr<std::string> FakeRegistrationStore::ClaimIdempotencyKey(
+    const std::string& idempotency_hash, const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_->claims.emplace(idempotency_hash, event_id).first->second;
+}
+
+absl::StatusOr<std::optional<RegisterResult>> FakeRegistrationStore::StoredAnswer(
+    const std::string& event_id, const std::string& idempotency_hash,
+    const std::string& fingerprint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto ev = state_->events.find(event_id);
+  if (ev == state_->events.end()) return std::optional<RegisterResult>();
+  auto it = ev->second.idempotency.find(idempotency_hash);
+  if (it == ev->second.idempotency.end()) return std::optional<RegisterResult>();
+  const IdempotencyRecord& rec = it->second;
+  RegisterResult out;
+  out.outcome = rec.fingerprint == fingerprint ? RegisterOutcome::kReplay
+                                               : RegisterOutcome::kIdempotencyMismatch;
+  out.replay_id = rec.id;
+  out.status = static_cast<RegistrationStatus>(rec.status);
+  out.waitlist_position = static_cast<int32_t>(rec.position);
+  out.replay_encrypted_token = rec.encrypted_token;
+  return std::optional<RegisterResult>(out);
+}
 
 // register.lua.
 absl::StatusOr<RegisterResult> FakeRegistrationStore::Register(const NewRegistration& reg,
@@ -603,17 +638,20 @@ absl::StatusOr<ChangeResult> FakeRegistrationStore::Change(
       return out;
     case ChangeAction::kApprove: {
       if (status != kPending) return wrong_status();
+      if (s.EventEnded()) {
+        out.outcome = ChangeResult::Outcome::kEventEnded;
+        return out;
+      }
       const int64_t places = row.places;
       std::optional<std::string> seat = s.FindSeat(pool, places);
       if (seat) {
         s.TakeSeat(id, *seat, places);
         s.SetStatus(id, kPending, kConfirmed, seq);
       } else {
-        // Approved but full: they join the back of their pool's waiting list.
+        // Approved but full: they join the back of their pool's waiting list ("all" keeps
+        // its creation order, as in change.lua).
         const int64_t new_seq = s.Incr("seq", 1);
         s.Set("wait:" + pool).Add(id, new_seq);
-        s.Set("all").Add(id, new_seq);
-        s.Set("pool:" + pool).Add(id, new_seq);
         row.seq = new_seq;
         s.SetStatus(id, kPending, kWaitlisted, new_seq);
       }
@@ -721,11 +759,23 @@ absl::StatusOr<int64_t> FakeRegistrationStore::PutSettings(
 
 // event.lua, action "resend".
 absl::Status FakeRegistrationStore::ResendLink(const std::string& event_id,
-                                               const std::string& email_normalised, int64_t now) {
+                                               const std::string& email_normalised, int64_t now,
+                                               const ResendLimits& limits) {
   std::lock_guard<std::mutex> lock(mu_);
   Script s = state_->Run(event_id, now);
   auto it = s.ev().emails.find(email_normalised);
-  if (it != s.ev().emails.end()) s.EmitLinkRequested(it->second);
+  if (it == s.ev().emails.end()) return absl::OkStatus();
+  // A window of an hour from the first request, as event.lua's PEXPIRE.
+  auto within = [&](const std::string& key, int limit) {
+    if (limit <= 0) return true;
+    Window& w = s.ev().rate[key];
+    if (w.n > 0 && w.expires_ms <= now) w = Window{};
+    if (++w.n == 1) w.expires_ms = now + 3600000;
+    return w.n <= limit;
+  };
+  if (!within("resend:" + it->second, limits.per_registration_per_hour)) return absl::OkStatus();
+  if (!within("resend", limits.per_event_per_hour)) return absl::OkStatus();
+  s.EmitLinkRequested(it->second);
   return absl::OkStatus();
 }
 
@@ -769,30 +819,24 @@ absl::StatusOr<RegistrationPage> FakeRegistrationStore::List(const std::string& 
   if (limit <= 0) return page;
   auto ev = state_->events.find(event_id);
   if (ev == state_->events.end()) return page;
-  // The same index as the Redis store: the narrowest, filtered by status while loading;
-  // ordered by the index's score, which is the sequence the registration had when indexed.
-  const std::string index = !pool.empty() ? "pool:" + pool
-                            : status != events::v1::REGISTRATION_STATUS_UNSPECIFIED
-                                ? absl::StrCat("st:", static_cast<int>(status))
-                                : "all";
-  auto set = ev->second.sets.find(index);
+  // As the Redis store: over "all", in creation order, filtering status and pool as read.
+  auto set = ev->second.sets.find("all");
   if (set == ev->second.sets.end()) return page;
   const auto& entries = set->second.entries();
+  bool more = false;
   for (auto it = entries.upper_bound({after_sequence, std::string()}); it != entries.end(); ++it) {
     if (it->first <= after_sequence) continue;
     auto row = state_->rows.find(it->second);
     auto reg = ToStored(row == state_->rows.end() ? nullptr : &row->second);
-    if (!reg.ok()) continue;
-    if (status != events::v1::REGISTRATION_STATUS_UNSPECIFIED &&
-        reg->registration.status() != status) {
-      continue;
-    }
+    if (!reg.ok() || !ListedAs(reg->registration, status, pool)) continue;
     if (static_cast<int>(page.registrations.size()) == limit) {
-      page.next_after_sequence = page.registrations.back().sequence();
+      more = true;
       break;
     }
     page.registrations.push_back(std::move(reg->registration));
+    page.next_after_sequence = it->first;
   }
+  if (!more) page.next_after_sequence = 0;
   // Waiting-list positions, as Get reads them: the rank in "wait:<pool>".
   for (Registration& r : page.registrations) {
     if (r.status() != events::v1::REGISTRATION_STATUS_WAITLISTED) continue;

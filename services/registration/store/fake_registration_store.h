@@ -24,6 +24,11 @@ class FakeRegistrationStore final : public RegistrationStore {
   FakeRegistrationStore& operator=(const FakeRegistrationStore&) = delete;
 
   absl::StatusOr<RegisterResult> Register(const NewRegistration& reg, int64_t now_ms) override;
+  absl::StatusOr<std::string> ClaimIdempotencyKey(const std::string& idempotency_hash,
+                                                  const std::string& event_id) override;
+  absl::StatusOr<std::optional<RegisterResult>> StoredAnswer(
+      const std::string& event_id, const std::string& idempotency_hash,
+      const std::string& fingerprint) override;
   absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                       const std::string& registration_id, ChangeAction action,
                                       const std::string& token_hash, const std::string& new_data,
@@ -34,7 +39,7 @@ class FakeRegistrationStore final : public RegistrationStore {
   absl::StatusOr<int64_t> PutSettings(const events::v1::RegistrationSettings& settings,
                                       int64_t expected_version, int64_t now_ms) override;
   absl::Status ResendLink(const std::string& event_id, const std::string& email_normalised,
-                          int64_t now_ms) override;
+                          int64_t now_ms, const ResendLimits& limits) override;
   absl::StatusOr<StoredRegistration> Get(const std::string& registration_id) override;
   absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
                                           const std::string& email_normalised) override;

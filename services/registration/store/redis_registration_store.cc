@@ -17,6 +17,7 @@ extern const char* const kLuaCommon;
 extern const char* const kLuaRegister;
 extern const char* const kLuaChange;
 extern const char* const kLuaEvent;
+extern const char* const kLuaClaim;
 
 namespace {
 
@@ -38,6 +39,9 @@ const redis::LuaScript& Script(const char* name, const char* body) {
 
 const redis::LuaScript& ChangeScript() { return Script("registration_change", kLuaChange); }
 const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
+const redis::LuaScript& ClaimScript() { return Script("registration_claim", kLuaClaim); }
+
+constexpr int64_t kIdempotencyKeyMs = 24 * 3600 * 1000;  // as the register script's records
 
 std::string Reply0(const redisReply& r) {
   return redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";
@@ -128,6 +132,8 @@ absl::StatusOr<RegisterResult> ParseRegisterReply(const redisReply& x) {
     out.status = static_cast<RegistrationStatus>(IntAt(x, 2));
     out.waitlist_position = static_cast<int32_t>(IntAt(x, 3));
     out.replay_encrypted_token = ReplyAt(x, 4);
+  } else if (kind == "expired") {
+    out.outcome = RegisterOutcome::kExpired;
   } else if (kind == "rate") {
     out.outcome = ReplyAt(x, 1) == "address" ? RegisterOutcome::kRateLimitedAddress
                                              : RegisterOutcome::kRateLimitedEvent;
@@ -169,6 +175,9 @@ RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const 
     queue.senders = options_.register_senders;
     queue.shared_args = kRegisterSharedArgs;
     register_queue_ = std::make_unique<redis::EvalQueue>(redis_, RegisterScript(), queue);
+    redis::EvalQueue::Options claims;
+    claims.senders = 1;
+    claim_queue_ = std::make_unique<redis::EvalQueue>(redis_, ClaimScript(), claims);
   }
 }
 
@@ -203,7 +212,8 @@ std::vector<std::string> RedisRegistrationStore::RegisterArgs(const NewRegistrat
                            reg.marketing_opt_in ? "1" : "0", absl::StrCat(reg.settings_version),
                            reg.idempotency_hash, reg.fingerprint, reg.encrypted_token,
                            reg.client_address, absl::StrCat(reg.limit_per_address_per_minute),
-                           absl::StrCat(reg.limit_per_event_per_second), RegisteredEventBase(reg)});
+                           absl::StrCat(reg.limit_per_event_per_second), RegisteredEventBase(reg),
+                           absl::StrCat(reg.deadline_unix_ms)});
   return args;
 }
 
@@ -232,8 +242,20 @@ absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RedisRegistrationSto
     args.insert(args.end(), std::make_move_iterator(own.begin() + kRegisterSharedArgs),
                 std::make_move_iterator(own.end()));
   }
-  absl::StatusOr<redis::ReplyPtr> reply = redis_.Eval(RegisterScript(), {}, args);
-  if (!reply.ok()) return reply.status();
+  // The latest of the callers' deadlines bounds the wait; the script refuses the ones past.
+  int64_t latest = 0;
+  for (const NewRegistration& reg : regs) {
+    if (reg.deadline_unix_ms <= 0) {
+      latest = 0;  // one without a deadline: no bound
+      break;
+    }
+    latest = std::max(latest, reg.deadline_unix_ms);
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<redis::ReplyPtr>>> replies =
+      redis_.EvalMany(RegisterScript(), {args}, QueueDeadline(latest));
+  if (!replies.ok()) return replies.status();
+  if (!replies->front().ok()) return replies->front().status();
+  absl::StatusOr<redis::ReplyPtr>& reply = replies->front();
   if (redis::ArraySize(**reply) != regs.size()) {
     return Unexpected("the register script", "not one reply per registration");
   }
@@ -250,14 +272,78 @@ void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t n
     done(Register(reg, now_ms));
     return;
   }
-  register_queue_->Eval(RegisterArgs(reg, now_ms),
-                        [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
-                          if (!reply.ok()) {
-                            done(reply.status());
-                          } else {
-                            done(ParseRegisterReply(**reply));
-                          }
-                        });
+  register_queue_->Eval(
+      RegisterArgs(reg, now_ms),
+      [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
+        if (!reply.ok()) {
+          done(reply.status());
+        } else {
+          done(ParseRegisterReply(**reply));
+        }
+      },
+      QueueDeadline(reg.deadline_unix_ms));
+}
+
+std::vector<std::string> RedisRegistrationStore::ClaimArgs(const std::string& idempotency_hash,
+                                                           const std::string& event_id) const {
+  return {absl::StrCat(keys_.PrefixFor(idempotency_hash), "rg:ikey:", idempotency_hash), event_id,
+          absl::StrCat(kIdempotencyKeyMs)};
+}
+
+absl::StatusOr<std::string> RedisRegistrationStore::ClaimIdempotencyKey(
+    const std::string& idempotency_hash, const std::string& event_id) {
+  auto reply = redis_.Eval(ClaimScript(), {}, ClaimArgs(idempotency_hash, event_id));
+  if (!reply.ok()) return reply.status();
+  return redis::AsString(**reply);
+}
+
+void RedisRegistrationStore::ClaimIdempotencyKeyAsync(const std::string& idempotency_hash,
+                                                      const std::string& event_id,
+                                                      int64_t deadline_unix_ms, ClaimDone done) {
+  if (claim_queue_ == nullptr) {
+    done(ClaimIdempotencyKey(idempotency_hash, event_id));
+    return;
+  }
+  claim_queue_->Eval(
+      ClaimArgs(idempotency_hash, event_id),
+      [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
+        if (!reply.ok()) return done(reply.status());
+        done(redis::AsString(**reply));
+      },
+      QueueDeadline(deadline_unix_ms));
+}
+
+absl::StatusOr<std::optional<RegisterResult>> RedisRegistrationStore::StoredAnswer(
+    const std::string& event_id, const std::string& idempotency_hash,
+    const std::string& fingerprint) {
+  // The record register.lua writes: B.."idem:<hash>".
+  auto reply = redis_.Command({"HMGET", EventPrefix(event_id) + "idem:" + idempotency_hash, "fp",
+                               "id", "status", "pos", "token"});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (redis::ArraySize(r) != 5 || redis::IsNil(redis::ArrayAt(r, 0))) {
+    return std::optional<RegisterResult>();
+  }
+  RegisterResult out;
+  if (ReplyAt(r, 0) != fingerprint) {
+    out.outcome = RegisterOutcome::kIdempotencyMismatch;
+    return std::optional<RegisterResult>(out);
+  }
+  out.outcome = RegisterOutcome::kReplay;
+  out.replay_id = ReplyAt(r, 1);
+  out.status = static_cast<RegistrationStatus>(IntAt(r, 2));
+  out.waitlist_position = static_cast<int32_t>(IntAt(r, 3));
+  out.replay_encrypted_token = ReplyAt(r, 4);
+  return std::optional<RegisterResult>(out);
+}
+
+redis::EvalQueue::Deadline RedisRegistrationStore::QueueDeadline(int64_t deadline_unix_ms) {
+  if (deadline_unix_ms <= 0) return redis::EvalQueue::kNoDeadline;
+  // The same instant on the steady clock, which the queue's waits use.
+  const auto left = std::chrono::milliseconds(deadline_unix_ms) -
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch());
+  return std::chrono::steady_clock::now() + left;
 }
 
 absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
@@ -295,6 +381,8 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
     out.promoted = static_cast<int>(IntAt(**reply, 1));
   } else if (kind == "not_found") {
     out.outcome = ChangeResult::Outcome::kNotFound;
+  } else if (kind == "event_ended") {
+    out.outcome = ChangeResult::Outcome::kEventEnded;
   } else if (kind == "wrong_status") {
     out.outcome = ChangeResult::Outcome::kWrongStatus;
     out.status = static_cast<RegistrationStatus>(IntAt(**reply, 1));
@@ -376,10 +464,12 @@ absl::StatusOr<int64_t> RedisRegistrationStore::PutSettings(
 }
 
 absl::Status RedisRegistrationStore::ResendLink(const std::string& event_id,
-                                                const std::string& email_normalised,
-                                                int64_t now_ms) {
+                                                const std::string& email_normalised, int64_t now_ms,
+                                                const ResendLimits& limits) {
   std::vector<std::string> args = ScriptArgs(event_id, now_ms);
-  args.insert(args.end(), {"resend", email_normalised});
+  args.insert(args.end(),
+              {"resend", email_normalised, absl::StrCat(limits.per_registration_per_hour),
+               absl::StrCat(limits.per_event_per_hour)});
   auto reply = redis_.Eval(EventScript(), {}, args);
   if (!reply.ok()) return reply.status();
   if (Reply0(**reply) != "ok") return Unexpected("the resend script", Reply0(**reply));
@@ -418,18 +508,18 @@ absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string&
                                                               const std::string& pool,
                                                               int64_t after_sequence, int limit) {
   const std::string b = EventPrefix(event_id);
-  // Read from the narrowest index; filter by the other criterion while loading.
-  std::string index = !pool.empty() ? b + "pool:" + pool
-                      : status != events::v1::REGISTRATION_STATUS_UNSPECIFIED
-                          ? absl::StrCat(b, "st:", static_cast<int>(status))
-                          : b + "all";
   RegistrationPage page;
   if (limit <= 0) return page;
+  // Over B.."all", whose order (creation) never changes, filtering as rows are read: an
+  // index by status or by queue place would move a registration past the cursor as it
+  // changes (lua/common.lua). A filter may drop rows, so it reads bigger chunks.
+  const bool filtered = status != events::v1::REGISTRATION_STATUS_UNSPECIFIED || !pool.empty();
+  const int chunk = filtered ? std::max(limit + 1, 200) : limit + 1;
   int64_t after = after_sequence;
-  // Filtering may drop entries, so read in chunks until the page is full or the index ends.
-  while (static_cast<int>(page.registrations.size()) <= limit) {
-    auto ids = redis_.Command({"ZRANGE", index, absl::StrCat("(", after), "+inf", "BYSCORE",
-                               "LIMIT", "0", absl::StrCat(limit + 1), "WITHSCORES"});
+  bool more = false;
+  while (!more) {
+    auto ids = redis_.Command({"ZRANGE", b + "all", absl::StrCat("(", after), "+inf", "BYSCORE",
+                               "LIMIT", "0", absl::StrCat(chunk), "WITHSCORES"});
     if (!ids.ok()) return ids.status();
     const size_t n = redis::ArraySize(**ids) / 2;
     if (n == 0) break;
@@ -441,21 +531,22 @@ absl::StatusOr<RegistrationPage> RedisRegistrationStore::List(const std::string&
     auto loaded = redis_.Pipeline(gets);
     if (!loaded.ok()) return loaded.status();
     for (size_t i = 0; i < n; ++i) {
-      after = redis::AsInt(redis::ArrayAt(**ids, 2 * i + 1));
       auto reg = Parse(*(*loaded)[i]);
-      if (!reg.ok()) continue;
-      if (status != events::v1::REGISTRATION_STATUS_UNSPECIFIED &&
-          reg->registration.status() != status) {
+      if (!reg.ok() || !ListedAs(reg->registration, status, pool)) {
+        after = redis::AsInt(redis::ArrayAt(**ids, 2 * i + 1));
         continue;
       }
       if (static_cast<int>(page.registrations.size()) == limit) {
-        page.next_after_sequence = page.registrations.back().sequence();
+        more = true;
         break;
       }
+      after = redis::AsInt(redis::ArrayAt(**ids, 2 * i + 1));
       page.registrations.push_back(std::move(reg->registration));
+      page.next_after_sequence = after;
     }
-    if (page.next_after_sequence != 0 || n < static_cast<size_t>(limit + 1)) break;
+    if (n < static_cast<size_t>(chunk)) break;
   }
+  if (!more) page.next_after_sequence = 0;
   // Waiting-list positions, as Get reads them: the rank in B.."wait:<pool>", in one round
   // trip for the page's waitlisted rows.
   std::vector<Registration*> waiting;

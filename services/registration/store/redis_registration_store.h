@@ -32,6 +32,14 @@ class RedisRegistrationStore final : public RegistrationStore {
   // event that are queued together run as one register script call, in queue order. `done`
   // runs on a sender thread.
   void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) override;
+  // Queued and pipelined like RegisterAsync, on a queue of its own.
+  void ClaimIdempotencyKeyAsync(const std::string& idempotency_hash, const std::string& event_id,
+                                int64_t deadline_unix_ms, ClaimDone done) override;
+  absl::StatusOr<std::string> ClaimIdempotencyKey(const std::string& idempotency_hash,
+                                                  const std::string& event_id) override;
+  absl::StatusOr<std::optional<RegisterResult>> StoredAnswer(
+      const std::string& event_id, const std::string& idempotency_hash,
+      const std::string& fingerprint) override;
   absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                       const std::string& registration_id, ChangeAction action,
                                       const std::string& token_hash, const std::string& new_data,
@@ -42,7 +50,7 @@ class RedisRegistrationStore final : public RegistrationStore {
   absl::StatusOr<int64_t> PutSettings(const events::v1::RegistrationSettings& settings,
                                       int64_t expected_version, int64_t now_ms) override;
   absl::Status ResendLink(const std::string& event_id, const std::string& email_normalised,
-                          int64_t now_ms) override;
+                          int64_t now_ms, const ResendLimits& limits) override;
   absl::StatusOr<StoredRegistration> Get(const std::string& registration_id) override;
   absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
                                           const std::string& email_normalised) override;
@@ -65,12 +73,18 @@ class RedisRegistrationStore final : public RegistrationStore {
   // The register script's arguments shared by every registration of an event (B, R,
   // stream, maxlen, event id); RegisterArgs puts them first, then the registration's own.
   static constexpr size_t kRegisterSharedArgs = 5;
+  // A NewRegistration's deadline as the queue's (kNoDeadline for 0 or less).
+  static events::redis::EvalQueue::Deadline QueueDeadline(int64_t deadline_unix_ms);
   std::vector<std::string> RegisterArgs(const NewRegistration& reg, int64_t now_ms) const;
 
   events::redis::RedisClient& redis_;
   const events::bus::Keyspace& keys_;
   Options options_;
+  std::vector<std::string> ClaimArgs(const std::string& idempotency_hash,
+                                     const std::string& event_id) const;
+
   std::unique_ptr<events::redis::EvalQueue> register_queue_;  // null when register_senders is 0
+  std::unique_ptr<events::redis::EvalQueue> claim_queue_;     // likewise
 };
 
 }  // namespace events::registration

@@ -28,6 +28,9 @@ struct NewRegistration {
   std::string idempotency_hash;
   std::string fingerprint;
   std::string encrypted_token;
+  // The caller's deadline (unix ms, 0: none): the register script refuses the registration
+  // unwritten (kExpired) once Redis's clock has passed it, and a queued one is never sent.
+  int64_t deadline_unix_ms = 0;
   // Rate limits, checked in the same atomic step ("" / 0: off).
   std::string client_address;
   int limit_per_address_per_minute = 0;
@@ -36,6 +39,7 @@ struct NewRegistration {
 
 enum class RegisterOutcome {
   kCreated,
+  kExpired,
   kReplay,
   kRateLimitedAddress,
   kRateLimitedEvent,
@@ -64,7 +68,8 @@ struct RegisterResult {
 enum class ChangeAction { kCancel, kApprove, kReject, kUpdate, kAttend, kUnattend };
 
 struct ChangeResult {
-  enum class Outcome { kDone, kNotFound, kWrongStatus } outcome = Outcome::kDone;
+  // kEventEnded: an approval for an event that is cancelled or over (nobody is confirmed).
+  enum class Outcome { kDone, kNotFound, kWrongStatus, kEventEnded } outcome = Outcome::kDone;
   events::v1::RegistrationStatus status = events::v1::REGISTRATION_STATUS_UNSPECIFIED;
   int promoted = 0;
 };
@@ -93,9 +98,13 @@ void AddCountsField(const std::string& field, int64_t value, EventCounts& counts
 
 struct RegistrationPage {
   std::vector<events::v1::Registration> registrations;
-  // The sequence to continue after; 0 when there are no more.
+  // Where to continue: the creation sequence of the last row; 0 when there are no more.
   int64_t next_after_sequence = 0;
 };
+
+// Whether a listing filtered by `status` (UNSPECIFIED: any) and `pool` ("": any) shows `r`.
+bool ListedAs(const events::v1::Registration& r, events::v1::RegistrationStatus status,
+              const std::string& pool);
 
 // Registrations, their places and waiting lists, and the projected event facts.
 //
@@ -112,6 +121,27 @@ class RegistrationStore : public FactsWriter {
   virtual void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) {
     done(Register(reg, now_ms));
   }
+
+  // Idempotency keys belong to one request, whatever its event: ties the key (its hash) to
+  // `event_id` for 24 hours unless it is tied to another event already, and returns the
+  // event it is tied to (`event_id` when it was free or already this event's). Atomic.
+  // UNAVAILABLE when Redis is down.
+  virtual absl::StatusOr<std::string> ClaimIdempotencyKey(const std::string& idempotency_hash,
+                                                          const std::string& event_id) = 0;
+  using ClaimDone = std::function<void(absl::StatusOr<std::string>)>;
+  // ClaimIdempotencyKey, answering through `done` (as RegisterAsync does), given up
+  // (UNAVAILABLE) at the caller's deadline (unix ms, 0: none). `done` must not block.
+  virtual void ClaimIdempotencyKeyAsync(const std::string& idempotency_hash,
+                                        const std::string& event_id, int64_t deadline_unix_ms,
+                                        ClaimDone done) {
+    done(ClaimIdempotencyKey(idempotency_hash, event_id));
+  }
+  // The answer the register script would give a request with this key before anything
+  // else: kReplay (the record's fingerprint is `fingerprint`) or kIdempotencyMismatch;
+  // nullopt when the event has no record of the key.
+  virtual absl::StatusOr<std::optional<RegisterResult>> StoredAnswer(
+      const std::string& event_id, const std::string& idempotency_hash,
+      const std::string& fingerprint) = 0;
 
   // Applies one change to a registration of `event_id`. token_hash "" means an organiser
   // acts; otherwise it must be the registration's. For kUpdate: new_data ("" keeps) and
@@ -130,17 +160,26 @@ class RegistrationStore : public FactsWriter {
   // Returns the new version.
   virtual absl::StatusOr<int64_t> PutSettings(const events::v1::RegistrationSettings& settings,
                                               int64_t expected_version, int64_t now_ms) = 0;
-  // Emits registration.link_requested when the e-mail is registered; says nothing either way.
+  // Emits registration.link_requested when the e-mail is registered and neither limit
+  // (per registration per hour, per event per hour; 0: off) is reached, counting the
+  // request in the same atomic step. Says nothing either way: OK, or UNAVAILABLE.
+  struct ResendLimits {
+    int per_registration_per_hour = 3;
+    int per_event_per_hour = 500;
+  };
   virtual absl::Status ResendLink(const std::string& event_id, const std::string& email_normalised,
-                                  int64_t now_ms) = 0;
+                                  int64_t now_ms, const ResendLimits& limits) = 0;
 
   // NOT_FOUND when unknown.
   virtual absl::StatusOr<StoredRegistration> Get(const std::string& registration_id) = 0;
   // "" when no registration of the event has this e-mail.
   virtual absl::StatusOr<std::string> FindByEmail(const std::string& event_id,
                                                   const std::string& email_normalised) = 0;
-  // By sequence, after `after_sequence`; status UNSPECIFIED and pool "" mean all. Waitlisted
-  // registrations carry their waiting-list positions, as Get gives them.
+  // In creation order (an order that never changes, so a registration that changes status
+  // or queue place during a listing is neither skipped nor repeated), after the creation
+  // sequence `after_sequence`; status UNSPECIFIED and pool "" mean all, and are checked as
+  // each row is read. Waitlisted registrations carry their waiting-list positions, as Get
+  // gives them.
   virtual absl::StatusOr<RegistrationPage> List(const std::string& event_id,
                                                 events::v1::RegistrationStatus status,
                                                 const std::string& pool, int64_t after_sequence,

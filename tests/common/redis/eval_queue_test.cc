@@ -2,9 +2,14 @@
 
 #include "common/redis/eval_queue.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <map>
 #include <mutex>
@@ -218,6 +223,87 @@ TEST_F(EvalQueueTest, UnreachableRedisAnswersUnavailable) {
              [&](absl::StatusOr<ReplyPtr> reply) { answer.set_value(reply.status()); });
   absl::Status status = answer.get_future().get();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+}
+
+TEST_F(EvalQueueTest, ACallWhoseDeadlineHasPassedIsNeverSent) {
+  EvalQueue::Options options;
+  options.senders = 1;
+  EvalQueue queue(*redis_, AppendScript(), options);
+  std::promise<absl::StatusOr<ReplyPtr>> answer;
+  queue.Eval(
+      {list_, "late"}, [&](absl::StatusOr<ReplyPtr> r) { answer.set_value(std::move(r)); },
+      std::chrono::steady_clock::now() - std::chrono::milliseconds(1));
+  EXPECT_EQ(answer.get_future().get().status().code(), absl::StatusCode::kUnavailable);
+  std::promise<absl::StatusOr<ReplyPtr>> in_time;
+  queue.Eval(
+      {list_, "in time"}, [&](absl::StatusOr<ReplyPtr> r) { in_time.set_value(std::move(r)); },
+      std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  EXPECT_TRUE(in_time.get_future().get().ok());
+  EXPECT_EQ(List(), std::vector<std::string>{"in time"});
+}
+
+// A "Redis" that accepts connections and never answers: how a frozen one looks from here.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd_, 64) != 0) {
+      return;
+    }
+    socklen_t len = sizeof(addr);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;  // the kernel completes connections from its backlog; nobody reads them
+};
+
+TEST_F(EvalQueueTest, AgainstARedisThatNeverAnswersCallsComeBackBeforeTheirDeadlines) {
+  SilentServer silent;
+  ASSERT_NE(silent.port(), 0);
+  RedisOptions options;
+  options.port = silent.port();  // 2 s command timeout, as configured by default
+  RedisClient hung(options);
+  EvalQueue::Options queue_options;
+  queue_options.senders = 1;
+  queue_options.max_batch = 1;
+  queue_options.max_queued = 4;
+  EvalQueue queue(hung, AppendScript(), queue_options);
+
+  constexpr int kCalls = 10;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  std::vector<std::promise<absl::StatusOr<ReplyPtr>>> answers(kCalls);
+  std::vector<std::chrono::steady_clock::time_point> answered(kCalls);
+  for (int i = 0; i < kCalls; ++i) {
+    queue.Eval(
+        {list_, absl::StrCat(i)},
+        [&, i](absl::StatusOr<ReplyPtr> r) {
+          answered[i] = std::chrono::steady_clock::now();
+          answers[i].set_value(std::move(r));
+        },
+        deadline);
+  }
+  int exhausted = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    absl::StatusOr<ReplyPtr> r = answers[i].get_future().get();
+    ASSERT_FALSE(r.ok()) << i;
+    if (absl::IsResourceExhausted(r.status())) {
+      ++exhausted;
+    } else {
+      EXPECT_TRUE(absl::IsUnavailable(r.status())) << i << ": " << r.status();
+    }
+    // Before the deadline (with room for a busy test machine), not after the 2 s timeout.
+    EXPECT_LE(answered[i], deadline + std::chrono::milliseconds(100)) << i << ": " << r.status();
+  }
+  // One out, four waiting: the rest refused at once.
+  EXPECT_GE(exhausted, kCalls - 1 - 4);
 }
 
 }  // namespace

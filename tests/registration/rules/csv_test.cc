@@ -200,6 +200,16 @@ TEST(RegistrationsCsvTest, QuotesGuardsFormulasAndParsesBack) {
   EXPECT_EQ(row[4], "'+44 Group, \"Ltd\"");
   EXPECT_EQ(row[12], "'-1 step\nthen\ttabs, and \"quotes\"");
 
+  // After leading spaces or invisible characters a spreadsheet still reads a formula.
+  for (const std::string& formula :
+       {std::string(" =1+1"), std::string("  @SUM(A1)"), std::string("\u00a0+1"),
+        std::string("\u200b-1"), std::string("\n=1")}) {
+    r.set_name(formula);
+    rows = ParseCsv(RegistrationsCsv({r}, ExportSettings()));
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    EXPECT_EQ((*rows)[1][2], "'" + formula);
+  }
+
   // Tab and CR at the start are guarded too; a formula character later on is harmless.
   r.set_name("\tTab");
   r.set_organisation("\r=1");

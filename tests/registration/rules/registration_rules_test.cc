@@ -84,7 +84,10 @@ RegisterRequest Request() {
 TEST(NormaliseEmailTest, TrimsAndLowerCasesTheWholeAddress) {
   EXPECT_EQ(NormaliseEmail("  Ann.Example@Example.ORG \r\n"), "ann.example@example.org");
   EXPECT_EQ(NormaliseEmail(""), "");
-  EXPECT_EQ(NormaliseEmail("Zoë@Example.org"), "zoë@example.org");  // non-ASCII untouched
+  EXPECT_EQ(NormaliseEmail("Zoë@Example.org"), "zoë@example.org");
+  // Beyond ASCII too: one person, one address, however it is typed.
+  EXPECT_EQ(NormaliseEmail("JOSÉ@Example.org"), NormaliseEmail("josé@example.org"));
+  EXPECT_EQ(NormaliseEmail("\u00a0ann@example.org\u3000"), "ann@example.org");
 }
 
 TEST(ValidateRegisterRequestTest, AcceptsFullAndMinimalRequests) {
@@ -115,6 +118,23 @@ TEST(ValidateRegisterRequestTest, RefusesBadPersonalFields) {
       {[](RegisterRequest* r) { r->set_name("   "); }, "name is required"},
       {[](RegisterRequest* r) { r->set_name(std::string(201, 'a')); }, "name must be at most 200"},
       {[](RegisterRequest* r) { r->set_name("Ann\nExample"); }, "name must be one line"},
+      {[](RegisterRequest* r) { r->set_name("Ann\u2028Example"); }, "name must be one line"},
+      {[](RegisterRequest* r) {
+         r->set_name(
+             "Ann\xc2\x85"
+             "Example");
+       },
+       "name must be one line"},
+      {[](RegisterRequest* r) { r->set_name("\u200b\u200c\u200d"); },
+       "name is required: it has no visible characters"},
+      {[](RegisterRequest* r) { r->set_name("\ufeff\u2060"); }, "no visible characters"},
+      {[](RegisterRequest* r) {
+         r->set_email(
+             "ann\x7f"
+             "@example.org");
+       },
+       "email is not a valid"},
+      {[](RegisterRequest* r) { r->set_email("ann\u200b@example.org"); }, "email is not a valid"},
       {[](RegisterRequest* r) { r->set_email(" "); }, "email is required"},
       {[](RegisterRequest* r) { r->set_email("ann.example.org"); }, "email is not a valid"},
       {[](RegisterRequest* r) { r->set_email("ann@@example.org"); }, "email is not a valid"},
@@ -130,6 +150,16 @@ TEST(ValidateRegisterRequestTest, RefusesBadPersonalFields) {
   }
   RegisterRequest r = Request();
   r.set_name(std::string(200, 'a'));
+  // Messages that quote the input never carry its control characters or line breaks.
+  for (const std::string& bad : {std::string("x\ny"), std::string("x\r\u2028y\xc2\x85")}) {
+    RegisterRequest quoted = Request();
+    quoted.set_pool(bad);
+    absl::Status refused = ValidateRegisterRequest(quoted, s);
+    ASSERT_FALSE(refused.ok());
+    for (char c : refused.message()) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << refused;
+    EXPECT_EQ(refused.message().find("\u2028"), std::string::npos) << refused;
+    EXPECT_EQ(refused.message().find("\xc2\x85"), std::string::npos) << refused;
+  }
   r.set_organisation("");
   r.set_participation(events::v1::PARTICIPATION_UNSPECIFIED);
   EXPECT_TRUE(ValidateRegisterRequest(r, s).ok());

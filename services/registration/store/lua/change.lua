@@ -4,7 +4,8 @@
 --       9 token hash ("" when an organiser acts; otherwise it must match)
 --       10 for update: new data ("" keeps it); for attend: "1" or "0"
 --       11 for update: marketing "1"/"0" ("" keeps it)
--- Returns {"ok", promoted} or {"not_found"} or {"wrong_status", status}.
+-- Returns {"ok", promoted} or {"not_found"} or {"wrong_status", status}, or for approve
+-- {"event_ended"} when the event is cancelled or over (common.lua, event_ended).
 init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 local id, action, token = ARGV[7], ARGV[8], ARGV[9]
 local r = reg_key(id)
@@ -31,19 +32,18 @@ if action == 'approve' or action == 'reject' then
     emit('rejected', id, 3)
     return {'ok', 0}
   end
+  if event_ended() then return {'event_ended'} end
   local places = tonumber(redis.call('HGET', r, 'places'))
   local seat = find_seat(pool, places, event_view())
   if seat then
     take_seat(id, seat, places)
     set_status(id, 3, 1, seq)
   else
-    -- Approved but full: they join the back of their pool's waiting list.
-    -- Every index moves to the new place in server order, so that listing pages (whose
-    -- next-page token is the last row's seq) neither skip nor repeat anyone.
+    -- Approved but full: they join the back of their pool's waiting list, with a new
+    -- sequence for their place in the queue. B.."all" keeps its creation order: listings
+    -- page over it, so a registration that moves never skips or repeats in a listing.
     local new_seq = redis.call('HINCRBY', ctx.B .. 'counts', 'seq', 1)
     redis.call('ZADD', ctx.B .. 'wait:' .. pool, new_seq, id)
-    redis.call('ZADD', ctx.B .. 'all', new_seq, id)
-    redis.call('ZADD', ctx.B .. 'pool:' .. pool, new_seq, id)
     redis.call('HSET', r, 'seq', new_seq)
     set_status(id, 3, 2, new_seq)
   end

@@ -9,8 +9,11 @@
 --   B.."settings"   hash  version, approval, companions, pools ("id:places,..."), data
 --   B.."counts"     hash  seq (registration counter), taken:<seat pool>, n:<status>
 --   B.."emails"     hash  normalised e-mail -> registration id
---   B.."all"        zset  registration ids by seq; B.."st:<status>", B.."pool:<pool>" likewise
+--   B.."all"        zset  registration ids by the seq they were created with; never reordered,
+--                         so listings page over it (filtering status and pool as they read)
+--   B.."pool:<pool>" zset likewise; B.."st:<status>" zset by the registration's current seq
 --   B.."wait:<pool>" zset the waiting list of a pool, by seq (first come, first served)
+--   B.."rl:..."     strings  rate-limit counters (register.lua; resend in event.lua)
 --   R..<id>         hash  data (Registration proto, without the fields below), status, pool,
 --                         seat, places, seq, email, token, attended, marketing, version, ...
 -- Statuses are the RegistrationStatus numbers: 1 confirmed, 2 waitlisted, 3 pending
@@ -30,6 +33,23 @@ local function init_ctx(b, r, stream, maxlen, now, event_id, org)
 end
 
 local function reg_key(id) return ctx.R .. id end
+
+-- The status scheduling itself holds for the event, or nil when its record is not in this
+-- Redis. Scheduling's event hash "{p<N>}:event:<id>" has the event's hash tag, so a script
+-- reads it in the same atomic step as its own change: the one place registration reads
+-- scheduling's data (read-only, one field), because the projection trails CancelEvent by a
+-- moment, and nothing may be confirmed once CancelEvent has returned (docs/registration.md).
+local function scheduling_status()
+  local partition = string.sub(ctx.B, 1, #ctx.B - #('rg:' .. ctx.event .. ':'))
+  return redis.call('HGET', partition .. 'event:' .. ctx.event, 'status') or nil
+end
+
+-- Whether the event is over or called off, by scheduling's record or the projection: then
+-- nobody is confirmed any more (no approval, no promotion).
+local function event_ended()
+  local status = scheduling_status() or redis.call('HGET', ctx.B .. 'facts', 'status')
+  return status == 'EVENT_STATUS_CANCELLED' or status == 'EVENT_STATUS_COMPLETED'
+end
 
 -- Appends registration.<kind> for registration `id`, with `data` the RegistrationChanged
 -- bytes (transactional outbox).
@@ -148,6 +168,7 @@ end
 -- all. Strict order: when the person first in line needs two places and one is free,
 -- nobody behind them jumps ahead. Returns how many were promoted.
 local function promote()
+  if event_ended() then return 0 end
   local reserved, order, total = load_pools()
   local promoted = 0
   local progressed = true

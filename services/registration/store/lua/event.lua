@@ -4,8 +4,10 @@
 --              capacity rise frees places). Returns {"ok", promoted} or {"stale"}.
 --   settings:  8 expected version (0: any)  9 approval  10 companions  11 pools spec  12 data
 --              Returns {"ok", new version, promoted} or {"conflict", version}.
---   resend:    8 e-mail (normalised). Emits registration.link_requested when registered.
---              Returns {"ok", found 0/1}.
+--   resend:    8 e-mail (normalised)  9 at most this many per registration per hour (0: off)
+--              10 at most this many per event per hour (0: off). Emits
+--              registration.link_requested when registered and within both limits.
+--              Returns {"ok", emitted 0/1}; the caller answers the same either way.
 init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 local action = ARGV[7]
 
@@ -33,6 +35,16 @@ end
 if action == 'resend' then
   local id = redis.call('HGET', ctx.B .. 'emails', ARGV[8])
   if not id then return {'ok', 0} end
+  -- Counted only for registered addresses (so a stranger's guesses create no keys), in a
+  -- window that starts with the first request; keyed by registration id, not the address.
+  local function within(key, limit)
+    if limit <= 0 then return true end
+    local n = redis.call('INCR', key)
+    if n == 1 then redis.call('PEXPIRE', key, 3600000) end
+    return n <= limit
+  end
+  if not within(ctx.B .. 'rl:resend:' .. id, tonumber(ARGV[9])) then return {'ok', 0} end
+  if not within(ctx.B .. 'rl:resend', tonumber(ARGV[10])) then return {'ok', 0} end
   local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org)
   emit_event(ctx.stream, ctx.maxlen, id .. ':link_requested:' .. ctx.now,
              'registration.link_requested', 'registration', ctx.now, id, ctx.org,

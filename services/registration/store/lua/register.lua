@@ -5,7 +5,7 @@
 -- so the event's facts, settings and counts are read and written once for the group. Each
 -- registration sees the ones before it exactly as if it had run in a script of its own.
 -- KEYS: none used directly (see common.lua); every key is derived from ARGV[1..2].
--- ARGV:  1 B  2 R  3 stream  4 maxlen  5 event id  6 N, then 16 per registration from 7:
+-- ARGV:  1 B  2 R  3 stream  4 maxlen  5 event id  6 N, then 17 per registration from 7:
 --        +0 now  +1 registration id  +2 data  +3 e-mail (normalised)  +4 token hash  +5 pool
 --        +6 places (1 or 2)  +7 marketing (0/1)  +8 settings version the request was checked
 --        against  +9 idempotency key hash ("" none)  +10 request fingerprint
@@ -13,18 +13,26 @@
 --        +13 limit per address per minute (0 off)  +14 limit per event per second (0 off)
 --        +15 the RegistrationChanged bytes known before the script (all but org, status and
 --            seq, which it appends: protobuf reads concatenated messages as one)
+--        +16 the caller's deadline (unix ms, "0" none): past it by Redis's clock, the
+--            registration is refused unwritten (Redis was frozen or slow meanwhile)
 -- Returns an array of N replies, each {"ok", status, seq, waitlist position} or a refusal:
---   {"rate", "address"|"event"}, {"idem_mismatch"}, {"replay", id, status, pos, enc token},
---   {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
+--   {"expired"}, {"rate", "address"|"event"}, {"idem_mismatch"},
+--   {"replay", id, status, pos, enc token}, {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
 --   {"settings_changed", version}, {"duplicate"}
 local b = ARGV[1]
 local n = tonumber(ARGV[6])
-local PER = 16
+local PER = 17
+-- Redis's clock, for the callers' deadlines.
+local clock = redis.call('TIME')
+local redis_now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
 -- Everything this script needs of the event, in two reads.
 local facts = redis.call('HMGET', b .. 'facts', 'status', 'opens', 'closes', 'capacity', 'org')
 local settings = redis.call('HMGET', b .. 'settings', 'version', 'approval', 'pools')
 init_ctx(b, ARGV[2], ARGV[3], ARGV[4], '0', ARGV[5], facts[5] or '')
+-- Scheduling's own status wins over a projection that still says published (common.lua).
+local live = scheduling_status()
+if facts[1] and live and live ~= 'EVENT_STATUS_PUBLISHED' then facts[1] = live end
 local reserved, order, total = parse_pools(settings[3] or '')
 local general = math.max(0, tonumber(facts[4] or '0') - total)
 
@@ -75,6 +83,8 @@ end
 local kinds = {'confirmed', 'waitlisted', 'pending_approval'}
 
 local function register_one(a)
+  local deadline = tonumber(ARGV[a + 16])
+  if deadline > 0 and redis_now >= deadline then return {'expired'} end
   local now = tonumber(ARGV[a])
   local id, email, pool = ARGV[a + 1], ARGV[a + 3], ARGV[a + 5]
   local places = tonumber(ARGV[a + 6])
