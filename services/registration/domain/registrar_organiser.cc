@@ -106,23 +106,30 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::Capacity(const std::strin
   events::v1::CapacitySummary out;
   out.set_event_id(event_id);
   out.set_capacity(facts.capacity);
-  int64_t reserved = 0, taken = counts.taken_general;
+  // Every place held, in whatever seat pool the store counts it (not only today's pools).
+  int64_t taken = counts.taken_general;
+  for (const auto& [id, n] : counts.taken_by_pool) taken += n;
+  // The places each pool can hold (lua/common.lua, effective_pools): pools keep theirs in
+  // order while the capacity lasts, so that pools and general places add up to it.
+  int64_t left = facts.capacity;
+  std::vector<int64_t> places;
   for (const auto& p : settings.pools()) {
-    reserved += p.places();
-    taken += Taken(counts, p.id());
+    places.push_back(std::clamp<int64_t>(p.places(), 0, std::max<int64_t>(0, left)));
+    left -= places.back();
   }
   out.set_confirmed_places(static_cast<int32_t>(taken));
   out.set_waitlisted(static_cast<int32_t>(counts.waitlisted));
   out.set_pending_approval(static_cast<int32_t>(counts.pending));
   auto* general = out.add_pools();
   general->set_pool("general");
-  general->set_places(static_cast<int32_t>(std::max<int64_t>(0, facts.capacity - reserved)));
+  general->set_places(static_cast<int32_t>(std::max<int64_t>(0, left)));
   general->set_taken(static_cast<int32_t>(counts.taken_general));
   general->set_waitlisted(static_cast<int32_t>(Waiting(counts, "general")));
-  for (const auto& p : settings.pools()) {
+  for (int i = 0; i < settings.pools_size(); ++i) {
+    const auto& p = settings.pools(i);
     auto* pool = out.add_pools();
     pool->set_pool(p.id());
-    pool->set_places(p.places());
+    pool->set_places(static_cast<int32_t>(places[i]));
     pool->set_taken(static_cast<int32_t>(Taken(counts, p.id())));
     pool->set_waitlisted(static_cast<int32_t>(Waiting(counts, p.id())));
   }

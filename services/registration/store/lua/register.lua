@@ -25,8 +25,9 @@ local PER = 16
 local facts = redis.call('HMGET', b .. 'facts', 'status', 'opens', 'closes', 'capacity', 'org')
 local settings = redis.call('HMGET', b .. 'settings', 'version', 'approval', 'pools')
 init_ctx(b, ARGV[2], ARGV[3], ARGV[4], '0', ARGV[5], facts[5] or '')
-local reserved, order, total = parse_pools(settings[3] or '')
-local general = math.max(0, tonumber(facts[4] or '0') - total)
+local capacity = tonumber(facts[4] or '0')
+local reserved, order = parse_pools(settings[3] or '')
+local places_of, general = effective_pools(reserved, order, capacity)
 
 -- The event's counts, read when first needed and written back once at the end.
 local seq = nil
@@ -37,14 +38,19 @@ local function taken_of(pool)
   end
   return taken[pool]
 end
+local held = nil
+local function held_now()
+  if held == nil then held = held_places() end
+  return held
+end
 local waiting = {}
 local function waiting_in(pool)
   if waiting[pool] == nil then waiting[pool] = redis.call('ZCARD', b .. 'wait:' .. pool) end
   return waiting[pool]
 end
 -- The event as find_seat (common.lua) sees it, from what this call has read and changed.
-local view = {reserved = reserved, order = order, general = general, taken = taken_of,
-              waiting = waiting_in}
+local view = {reserved = places_of, order = order, general = general, capacity = capacity,
+              taken = taken_of, held = held_now, waiting = waiting_in}
 local per_status = {0, 0, 0}
 -- Index entries to add, as ZADD arguments (score, member, ...) by key.
 local adds, add_order = {}, {}
@@ -124,6 +130,7 @@ local function register_one(a)
   if seat then
     taken[seat] = taken_of(seat) + places
     taken_dirty[seat] = true
+    held = held_now() + places
   end
   local position = 0
   if status == 2 then
