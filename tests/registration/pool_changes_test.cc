@@ -1,6 +1,6 @@
 // What happens to places and waiting lists when an event's pools or capacity change, on a
-// real Redis (EVENTS_TEST_REDIS_URL): the cases outside testing found (issue 12, item 1),
-// each as it was reported. The rules are in docs/registration.md ("When the capacity or
+// real Redis (EVENTS_TEST_REDIS_URL): the cases outside testing found (issue 12, items 1
+// and 7), each as it was reported. The rules are in docs/registration.md ("When the capacity or
 // the pools change").
 #include <gtest/gtest.h>
 
@@ -17,6 +17,7 @@ namespace {
 
 using events::v1::REGISTRATION_STATUS_CONFIRMED;
 using events::v1::REGISTRATION_STATUS_WAITLISTED;
+using testing::kNow;
 using testing::kOrg;
 
 constexpr char kPool[] = "lived_experience";
@@ -192,6 +193,37 @@ TEST_F(PoolChangesTest, ACapacityCutKeepsPlacesHeldAndGivesNoneUntilBelowIt) {
   EXPECT_EQ(Mine(12).status(), REGISTRATION_STATUS_CONFIRMED);
   EXPECT_EQ(Mine(14).status(), REGISTRATION_STATUS_CONFIRMED);
   EXPECT_EQ(Mine(11).status(), REGISTRATION_STATUS_WAITLISTED);
+}
+
+// Item 7: a promotion is a promotion whatever caused it, with its time.
+TEST_F(PoolChangesTest, PromotionsByACapacityRiseAreDomainEventsWithTheirTime) {
+  const std::string event = NewEvent(1);
+  for (int n = 1; n <= 4; ++n) people_[n] = MustRegister(event, n, "");
+  auto promoted_at = [&](int n) -> std::string {
+    for (const auto& e : StreamEntries(event)) {
+      if (e.at("type") == "registration.promoted" &&
+          e.at("subject") == people_[n].registration.id()) {
+        return e.at("time");
+      }
+    }
+    return "(no registration.promoted)";
+  };
+
+  clock_.Set(kNow + 5000);
+  ASSERT_TRUE(registrar_->ChangeCapacity(kOrg, event, 2, "Bearer organiser").ok());
+  EXPECT_EQ(Mine(2).status(), REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(promoted_at(2), std::to_string(kNow + 5000));  // was 0
+
+  clock_.Set(kNow + 6000);
+  SchedulingSetsCapacity(event, 3);
+  EXPECT_EQ(promoted_at(3), std::to_string(kNow + 6000));
+
+  clock_.Set(kNow + 7000);
+  ASSERT_TRUE(registrar_->ChangeCapacity(kOrg, event, 5, "Bearer organiser").ok());
+  EXPECT_EQ(promoted_at(4), std::to_string(kNow + 7000));
+  for (const auto& e : StreamEntries(event)) {
+    EXPECT_NE(e.at("time"), "0") << e.at("type") << " " << e.at("subject");
+  }
 }
 
 }  // namespace

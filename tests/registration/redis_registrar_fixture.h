@@ -45,6 +45,7 @@ class RedisRegistrarTest : public ::testing::Test {
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
     RedisRegistrationStore::Options store_options;
     store_options.register_senders = 0;
+    store_options.clock = &clock_;
     store_ = std::make_unique<RedisRegistrationStore>(*redis_, *keys_, store_options);
     RegistrarOptions options;
     options.limit_per_address_per_minute = 0;

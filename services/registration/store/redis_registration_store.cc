@@ -305,7 +305,9 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
 }
 
 absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
-  std::vector<std::string> args = ScriptArgs(f.event_id, 0);
+  static const SystemClock system_clock;
+  const Clock& clock = options_.clock != nullptr ? *options_.clock : system_clock;
+  std::vector<std::string> args = ScriptArgs(f.event_id, clock.NowUnixMs());
   args.insert(args.end(), {"facts", f.org_id, events::v1::EventStatus_Name(f.status),
                            absl::StrCat(f.version), absl::StrCat(f.start_unix_ms),
                            absl::StrCat(f.end_unix_ms), absl::StrCat(f.registration_opens_unix_ms),
