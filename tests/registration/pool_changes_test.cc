@@ -1,7 +1,7 @@
 // What happens to places and waiting lists when an event's pools or capacity change, on a
-// real Redis (EVENTS_TEST_REDIS_URL): the cases outside testing found (issue 12, items 1
-// and 7), each as it was reported. The rules are in docs/registration.md ("When the capacity or
-// the pools change").
+// real Redis (EVENTS_TEST_REDIS_URL): the cases outside testing found (issue 12, items 1, 7
+// and 21), each as it was reported. The rules are in docs/registration.md ("When the
+// capacity or the pools change").
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -160,6 +160,7 @@ TEST_F(PoolChangesTest, RenamingAPoolMakesItsHoldersGeneralAndOverbooksNobody) {
         << n;
   }
   EXPECT_EQ(Held(event), 10);
+  EXPECT_EQ(Mine(7).pool(), "general");  // the place they hold is a general one now
 }
 
 TEST_F(PoolChangesTest, SchedulingCuttingCapacityBelowAPoolCutsThePool) {
@@ -224,6 +225,33 @@ TEST_F(PoolChangesTest, PromotionsByACapacityRiseAreDomainEventsWithTheirTime) {
   for (const auto& e : StreamEntries(event)) {
     EXPECT_NE(e.at("time"), "0") << e.at("type") << " " << e.at("subject");
   }
+}
+
+// Item 21: Registration.pool is the pool the place is in.
+TEST_F(PoolChangesTest, APoolMemberHoldingAGeneralPlaceShowsTheGeneralPool) {
+  const std::string event = NewEvent(3);
+  ASSERT_TRUE(Configure(event, {{kPool, 1}}).ok());
+  people_[1] = MustRegister(event, 1, kPool);
+  people_[2] = MustRegister(event, 2, kPool);  // the pool is full: a general place
+  people_[3] = MustRegister(event, 3, "");
+  people_[4] = MustRegister(event, 4, kPool);  // everything is full: waits for the pool
+  EXPECT_EQ(people_[1].registration.pool(), kPool);
+  EXPECT_EQ(people_[2].registration.status(), REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(people_[2].registration.pool(), "general");
+  EXPECT_EQ(Mine(2).pool(), "general");
+  EXPECT_EQ(Mine(1).pool(), kPool);
+  EXPECT_EQ(people_[4].registration.status(), REGISTRATION_STATUS_WAITLISTED);
+  EXPECT_EQ(Mine(4).pool(), kPool);
+  events::v1::ListRegistrationsRequest list;
+  list.set_event_id(event);
+  auto listed = registrar_->List(kOrg, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->registrations_size(), 4);
+  EXPECT_EQ(listed->registrations(1).pool(), "general");
+  // Promoted into the pool's place, the waiting member shows the pool.
+  Cancel(1);
+  EXPECT_EQ(Mine(4).status(), REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(Mine(4).pool(), kPool);
 }
 
 }  // namespace

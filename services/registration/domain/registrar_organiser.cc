@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/local_time.h"
 #include "common/util/clock.h"
 #include "common/util/status_macros.h"
 #include "services/registration/domain/registrar.h"
@@ -16,6 +17,9 @@ namespace events::registration {
 using events::v1::Registration;
 
 namespace {
+
+// How long before an event's start attendance can be marked (check-in opens).
+constexpr int64_t kCheckInBeforeStartMs = 30 * 60 * 1000;
 
 std::vector<std::string> PoolIds(const events::v1::RegistrationSettings& s) {
   std::vector<std::string> ids;
@@ -177,7 +181,16 @@ absl::StatusOr<Registration> Registrar::CancelByOrganiser(const std::string& org
 
 absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
     const std::string& org_id, const events::v1::MarkAttendanceRequest& request) {
-  EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, request.event_id()).status());
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnedFacts(org_id, request.event_id()));
+  // Nobody has attended an event that has not begun; check-in opens a little before the
+  // start, as people arrive early (docs/registration.md, "Attendance").
+  const int64_t check_in_opens = facts.start_unix_ms - kCheckInBeforeStartMs;
+  if (clock_.NowUnixMs() < check_in_opens) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "attendance of event ", request.event_id(), " can be marked from ",
+        kCheckInBeforeStartMs / 60000, " minutes before it starts, at ",
+        time::FormatRfc3339(check_in_opens, facts.time_zone.empty() ? "UTC" : facts.time_zone)));
+  }
   const int total = request.registration_ids_size() + request.emails_size();
   if (total == 0) {
     return absl::InvalidArgumentError("give registration_ids or emails to mark");

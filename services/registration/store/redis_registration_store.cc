@@ -90,7 +90,9 @@ absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
     return absl::DataLossError("a stored registration cannot be read");
   }
   out.registration.set_status(overlay.status());
-  out.registration.set_pool(overlay.pool());
+  // The pool the place is in (proto): where it is counted once held; until then (and
+  // after it is given up) the pool asked for, whose waiting list they are on.
+  out.registration.set_pool(out.seat.empty() ? overlay.pool() : out.seat);
   out.registration.set_sequence(overlay.sequence());
   out.registration.set_attended(overlay.attended());
   out.registration.set_marketing_opt_in(overlay.marketing_opt_in());
@@ -122,6 +124,7 @@ absl::StatusOr<RegisterResult> ParseRegisterReply(const redisReply& x) {
     out.status = static_cast<RegistrationStatus>(IntAt(x, 1));
     out.sequence = IntAt(x, 2);
     out.waitlist_position = static_cast<int32_t>(IntAt(x, 3));
+    out.seat = ReplyAt(x, 4);
   } else if (kind == "replay") {
     out.outcome = RegisterOutcome::kReplay;
     out.replay_id = ReplyAt(x, 1);

@@ -13,7 +13,8 @@
 --        +13 limit per address per minute (0 off)  +14 limit per event per second (0 off)
 --        +15 the RegistrationChanged bytes known before the script (all but org, status and
 --            seq, which it appends: protobuf reads concatenated messages as one)
--- Returns an array of N replies, each {"ok", status, seq, waitlist position} or a refusal:
+-- Returns an array of N replies, each {"ok", status, seq, waitlist position, seat pool (""
+-- when no place)} or a refusal:
 --   {"rate", "address"|"event"}, {"idem_mismatch"}, {"replay", id, status, pos, enc token},
 --   {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
 --   {"settings_changed", version}, {"duplicate"}
@@ -154,7 +155,7 @@ local function register_one(a)
                'token', ARGV[a + 11])
     redis.call('PEXPIRE', idem, 86400000)
   end
-  return {'ok', status, seq, position}
+  return {'ok', status, seq, position, seat or ''}
 end
 
 local replies = {}
