@@ -74,6 +74,7 @@ int main() {
   events::server::ServiceCore core(*redis_options, config.common);
   events::registration::RedisRegistrationStore::Options store_options;
   store_options.register_senders = config.redis_senders;
+  store_options.clock = &core.clock;
   events::registration::RedisRegistrationStore store(core.redis, core.keys, store_options);
   events::registration::GrpcEventDirectory directory(
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),

@@ -713,6 +713,13 @@ TEST_P(RegistrarTest, AttendanceFromIdsEmailsAndCsvThenExport) {
   mark.add_registration_ids(a.registration.id());
   mark.add_emails("PERSON2@example.org");
   mark.add_emails("stranger@example.org");
+  // Not before check-in opens, 30 minutes before the start.
+  const int64_t start = OpenEvent(event_, 10).start_unix_ms;
+  clock_.Set(start - 30 * 60000 - 1);
+  auto early = registrar_->MarkAttendance(kOrg, mark);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition) << early.status();
+  EXPECT_THAT(early.status().message(), HasSubstr("30 minutes before it starts"));
+  clock_.Set(start - 30 * 60000);
   auto marked = registrar_->MarkAttendance(kOrg, mark);
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(marked->marked(), 2);

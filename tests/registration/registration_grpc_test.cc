@@ -117,6 +117,10 @@ TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {
   import.set_event_id(event_);
   import.set_csv("email\nperson1@example.org\nperson3@example.org\n");
   events::v1::MarkAttendanceResponse marked;
+  // Before the event has begun nobody has attended.
+  EXPECT_EQ(stub_->ImportAttendance(Call(key_).get(), import, &marked).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  clock_.Set(testing::OpenEvent(event_, 5).start_unix_ms);
   ASSERT_TRUE(stub_->ImportAttendance(Call(key_).get(), import, &marked).ok());
   EXPECT_EQ(marked.marked(), 2);
   import.set_csv(std::string(3 << 20, 'x'));

@@ -168,6 +168,8 @@ Registered Registrar::Created(Prepared prepared, const RegisterResult& result) {
   r.set_status(result.status);
   r.set_sequence(result.sequence);
   r.set_waitlist_position(result.waitlist_position);
+  // The pool the place is in: a reserved pool's member may hold a general place.
+  if (!result.seat.empty()) r.set_pool(result.seat);
   r.set_marketing_opt_in(prepared.reg.marketing_opt_in);
   r.set_version(1);
   r.set_updated_unix_ms(prepared.now);

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/time/local_time.h"
 #include "common/util/clock.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
@@ -17,6 +18,9 @@ namespace events::registration {
 using events::v1::Registration;
 
 namespace {
+
+// How long before an event's start attendance can be marked (check-in opens).
+constexpr int64_t kCheckInBeforeStartMs = 30 * 60 * 1000;
 
 std::vector<std::string> PoolIds(const events::v1::RegistrationSettings& s) {
   std::vector<std::string> ids;
@@ -107,23 +111,30 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::Capacity(const std::strin
   events::v1::CapacitySummary out;
   out.set_event_id(event_id);
   out.set_capacity(facts.capacity);
-  int64_t reserved = 0, taken = counts.taken_general;
+  // Every place held, in whatever seat pool the store counts it (not only today's pools).
+  int64_t taken = counts.taken_general;
+  for (const auto& [id, n] : counts.taken_by_pool) taken += n;
+  // The places each pool can hold (lua/common.lua, effective_pools): pools keep theirs in
+  // order while the capacity lasts, so that pools and general places add up to it.
+  int64_t left = facts.capacity;
+  std::vector<int64_t> places;
   for (const auto& p : settings.pools()) {
-    reserved += p.places();
-    taken += Taken(counts, p.id());
+    places.push_back(std::clamp<int64_t>(p.places(), 0, std::max<int64_t>(0, left)));
+    left -= places.back();
   }
   out.set_confirmed_places(static_cast<int32_t>(taken));
   out.set_waitlisted(static_cast<int32_t>(counts.waitlisted));
   out.set_pending_approval(static_cast<int32_t>(counts.pending));
   auto* general = out.add_pools();
   general->set_pool("general");
-  general->set_places(static_cast<int32_t>(std::max<int64_t>(0, facts.capacity - reserved)));
+  general->set_places(static_cast<int32_t>(std::max<int64_t>(0, left)));
   general->set_taken(static_cast<int32_t>(counts.taken_general));
   general->set_waitlisted(static_cast<int32_t>(Waiting(counts, "general")));
-  for (const auto& p : settings.pools()) {
+  for (int i = 0; i < settings.pools_size(); ++i) {
+    const auto& p = settings.pools(i);
     auto* pool = out.add_pools();
     pool->set_pool(p.id());
-    pool->set_places(p.places());
+    pool->set_places(static_cast<int32_t>(places[i]));
     pool->set_taken(static_cast<int32_t>(Taken(counts, p.id())));
     pool->set_waitlisted(static_cast<int32_t>(Waiting(counts, p.id())));
   }
@@ -171,7 +182,16 @@ absl::StatusOr<Registration> Registrar::CancelByOrganiser(const std::string& org
 
 absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
     const std::string& org_id, const events::v1::MarkAttendanceRequest& request) {
-  EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, request.event_id()).status());
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnedFacts(org_id, request.event_id()));
+  // Nobody has attended an event that has not begun; check-in opens a little before the
+  // start, as people arrive early (docs/registration.md, "Attendance").
+  const int64_t check_in_opens = facts.start_unix_ms - kCheckInBeforeStartMs;
+  if (clock_.NowUnixMs() < check_in_opens) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "attendance of event ", request.event_id(), " can be marked from ",
+        kCheckInBeforeStartMs / 60000, " minutes before it starts, at ",
+        time::FormatRfc3339(check_in_opens, facts.time_zone.empty() ? "UTC" : facts.time_zone)));
+  }
   const int total = request.registration_ids_size() + request.emails_size();
   if (total == 0) {
     return absl::InvalidArgumentError("give registration_ids or emails to mark");

@@ -94,7 +94,9 @@ absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
     return absl::DataLossError("a stored registration cannot be read");
   }
   out.registration.set_status(overlay.status());
-  out.registration.set_pool(overlay.pool());
+  // The pool the place is in (proto): where it is counted once held; until then (and
+  // after it is given up) the pool asked for, whose waiting list they are on.
+  out.registration.set_pool(out.seat.empty() ? overlay.pool() : out.seat);
   out.registration.set_sequence(overlay.sequence());
   out.registration.set_attended(overlay.attended());
   out.registration.set_marketing_opt_in(overlay.marketing_opt_in());
@@ -126,6 +128,7 @@ absl::StatusOr<RegisterResult> ParseRegisterReply(const redisReply& x) {
     out.status = static_cast<RegistrationStatus>(IntAt(x, 1));
     out.sequence = IntAt(x, 2);
     out.waitlist_position = static_cast<int32_t>(IntAt(x, 3));
+    out.seat = ReplyAt(x, 4);
   } else if (kind == "replay") {
     out.outcome = RegisterOutcome::kReplay;
     out.replay_id = ReplyAt(x, 1);
@@ -393,7 +396,9 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
 }
 
 absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
-  std::vector<std::string> args = ScriptArgs(f.event_id, 0);
+  static const SystemClock system_clock;
+  const Clock& clock = options_.clock != nullptr ? *options_.clock : system_clock;
+  std::vector<std::string> args = ScriptArgs(f.event_id, clock.NowUnixMs());
   args.insert(args.end(), {"facts", f.org_id, events::v1::EventStatus_Name(f.status),
                            absl::StrCat(f.version), absl::StrCat(f.start_unix_ms),
                            absl::StrCat(f.end_unix_ms), absl::StrCat(f.registration_opens_unix_ms),

@@ -5,6 +5,7 @@
 #include "common/bus/keyspace.h"
 #include "common/redis/eval_queue.h"
 #include "common/redis/redis_client.h"
+#include "common/util/clock.h"
 #include "services/registration/store/registration_store.h"
 
 namespace events::registration {
@@ -16,6 +17,9 @@ class RedisRegistrationStore final : public RegistrationStore {
     int64_t stream_maxlen = 1000000;
     // Threads sending RegisterAsync's pipelines to Redis; 0 makes RegisterAsync call Register.
     int register_senders = 2;
+    // The time of what UpsertFacts changes and emits (people a capacity rise promotes); the
+    // system clock when null. Not owned.
+    const events::Clock* clock = nullptr;
   };
   RedisRegistrationStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys,
                          Options options);

@@ -57,6 +57,9 @@ struct RegisterResult {
   events::v1::RegistrationStatus status = events::v1::REGISTRATION_STATUS_UNSPECIFIED;
   int64_t sequence = 0;
   int32_t waitlist_position = 0;
+  // kCreated and confirmed: the pool the place is in ("general" or a reserved pool); ""
+  // otherwise, or when the store does not say.
+  std::string seat;
   // kReplay: the original registration and its encrypted token.
   std::string replay_id;
   std::string replay_encrypted_token;

@@ -34,7 +34,16 @@ if action == 'approve' or action == 'reject' then
   end
   if event_ended() then return {'event_ended'} end
   local places = tonumber(redis.call('HGET', r, 'places'))
-  local seat = find_seat(pool, places, event_view())
+  local view = event_view()
+  if pool ~= 'general' and not view.reserved[pool] then
+    -- Their pool was removed while they waited for a decision: they are general now, as
+    -- the people who were waiting for it became (common.lua, reconcile).
+    redis.call('ZREM', ctx.B .. 'pool:' .. pool, id)
+    redis.call('ZADD', ctx.B .. 'pool:general', seq, id)
+    redis.call('HSET', r, 'pool', 'general')
+    pool = 'general'
+  end
+  local seat = find_seat(pool, places, view)
   if seat then
     take_seat(id, seat, places)
     set_status(id, 3, 1, seq)

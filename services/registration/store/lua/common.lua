@@ -94,24 +94,51 @@ local function load_pools()
   return parse_pools(redis.call('HGET', ctx.B .. 'settings', 'pools') or '')
 end
 
-local function general_places(total_reserved)
-  local capacity = tonumber(redis.call('HGET', ctx.B .. 'facts', 'capacity') or '0')
-  local general = capacity - total_reserved
-  if general < 0 then return 0 end
-  return general
+local function capacity_of()
+  return tonumber(redis.call('HGET', ctx.B .. 'facts', 'capacity') or '0')
 end
 
--- What find_seat needs of an event: its reserved pools (places by id, and their order), its
--- general places, and functions for the places taken in a seat pool and the number waiting
--- in a pool. event_view reads them from Redis as asked; the register script passes a view
--- of its own that reads each once for a whole group and keeps it up to date.
+-- The places each reserved pool can hold, and the general places left after them. Pools
+-- keep their places in the order they were configured while the capacity lasts: when
+-- scheduling lowers the capacity below what the pools reserve, the last pools are cut to
+-- what is left (down to 0), so that pools and general places never add up to more than the
+-- capacity.
+local function effective_pools(reserved, order, capacity)
+  local places, left = {}, capacity
+  for _, p in ipairs(order) do
+    places[p] = math.max(0, math.min(reserved[p], left))
+    left = left - places[p]
+  end
+  return places, math.max(0, left)
+end
+
+-- The places held by confirmed registrations, in every seat pool: what is compared with
+-- the capacity (held places above it block every new place until enough are freed).
+local function held_places()
+  local f = redis.call('HGETALL', ctx.B .. 'counts')
+  local held = 0
+  for i = 1, #f, 2 do
+    if string.sub(f[i], 1, 6) == 'taken:' then held = held + tonumber(f[i + 1]) end
+  end
+  return held
+end
+
+-- What find_seat needs of an event: its reserved pools (places each can hold, and their
+-- order), its general places, its capacity, and functions for the places taken in a seat
+-- pool, the places held in all, and the number waiting in a pool. event_view reads them
+-- from Redis as asked; the register script passes a view of its own that reads each once
+-- for a whole group and keeps it up to date.
 local function event_view()
-  local reserved, order, total = load_pools()
+  local reserved, order = load_pools()
+  local capacity = capacity_of()
+  local places, general = effective_pools(reserved, order, capacity)
   return {
-    reserved = reserved,
+    reserved = places,
     order = order,
-    general = general_places(total),
+    general = general,
+    capacity = capacity,
     taken = function(pool) return count('taken:' .. pool) end,
+    held = held_places,
     waiting = function(pool) return redis.call('ZCARD', ctx.B .. 'wait:' .. pool) end,
   }
 end
@@ -119,8 +146,11 @@ end
 -- Where `places` places for someone of `pool` who joins now (a newcomer, or an approval)
 -- can be had: the pool's own reserved places first, then the general ones, and never by
 -- jumping a queue: a place goes to them only when nobody who could take it is waiting.
+-- Never beyond the capacity, whatever a pool's count says (places held above it after a
+-- capacity or pool change are not taken away, and block new places until freed).
 -- nil when there is none.
 local function find_seat(pool, places, view)
+  if view.held() + places > view.capacity then return nil end
   if view.reserved[pool] and view.taken(pool) + places <= view.reserved[pool] and
       view.waiting(pool) == 0 then
     return pool
@@ -166,28 +196,32 @@ end
 -- Gives free places to the people waiting for them, first come first served: reserved
 -- places to the head of their pool's list, general places to whoever has waited longest of
 -- all. Strict order: when the person first in line needs two places and one is free,
--- nobody behind them jumps ahead. Returns how many were promoted.
+-- nobody behind them jumps ahead. Nobody is promoted beyond the capacity. Returns how many
+-- were promoted.
 local function promote()
   if event_ended() then return 0 end
-  local reserved, order, total = load_pools()
+  local view = event_view()
+  local held = view.held()
   local promoted = 0
   local progressed = true
   while progressed do
     progressed = false
-    for _, p in ipairs(order) do
+    for _, p in ipairs(view.order) do
       while true do
         local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0)[1]
         if not head then break end
         local places = tonumber(redis.call('HGET', reg_key(head), 'places'))
-        if count('taken:' .. p) + places > reserved[p] then break end
+        if count('taken:' .. p) + places > view.reserved[p] then break end
+        if held + places > view.capacity then break end
         promote_one(head, p, p)
+        held = held + places
         promoted = promoted + 1
         progressed = true
       end
     end
     local best, best_seq, best_pool = nil, nil, nil
     local pools = {'general'}
-    for _, p in ipairs(order) do pools[#pools + 1] = p end
+    for _, p in ipairs(view.order) do pools[#pools + 1] = p end
     for _, p in ipairs(pools) do
       local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0, 'WITHSCORES')
       if head[1] and (best_seq == nil or tonumber(head[2]) < best_seq) then
@@ -196,14 +230,68 @@ local function promote()
     end
     if best then
       local places = tonumber(redis.call('HGET', reg_key(best), 'places'))
-      if count('taken:general') + places <= general_places(total) then
+      if count('taken:general') + places <= view.general and held + places <= view.capacity then
         promote_one(best, best_pool, 'general')
+        held = held + places
         promoted = promoted + 1
         progressed = true
       end
     end
   end
   return promoted
+end
+
+-- Moves a registration's place from seat pool `from` to the general places; it stays held.
+local function reseat_general(id, from, places)
+  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. from, -places)
+  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:general', places)
+  redis.call('HSET', reg_key(id), 'seat', 'general')
+end
+
+-- Puts places and waiting lists in line with the event's pools and capacity after either
+-- changed, before anyone is promoted. Places already held are never taken away:
+--  * the holders of a pool that no longer exists (removed, or renamed) hold general places;
+--  * a pool holding more than it can now (shrunk, or cut by a lower capacity) keeps its
+--    earliest holders; the latest ones hold general places instead;
+--  * the people waiting for a pool in `removed` join the general waiting list, each keeping
+--    their place in the order (every list is ordered by sequence), and become general
+--    registrants (their pool is "general").
+local function reconcile(removed)
+  local reserved, order = load_pools()
+  local places = effective_pools(reserved, order, capacity_of())
+  local f = redis.call('HGETALL', ctx.B .. 'counts')
+  for i = 1, #f, 2 do
+    local seat = string.match(f[i], '^taken:(.+)$')
+    if seat and seat ~= 'general' then
+      local over = tonumber(f[i + 1]) - (places[seat] or 0)
+      if over > 0 then
+        -- Only someone who asked for a pool holds its places: its index has them all.
+        local ids = redis.call('ZREVRANGE', ctx.B .. 'pool:' .. seat, 0, -1)
+        for _, id in ipairs(ids) do
+          if over <= 0 then break end
+          local r = redis.call('HMGET', reg_key(id), 'status', 'seat', 'places')
+          if r[1] == '1' and r[2] == seat then
+            reseat_general(id, seat, tonumber(r[3]))
+            over = over - tonumber(r[3])
+          end
+        end
+      end
+      if not places[seat] and count('taken:' .. seat) == 0 then
+        redis.call('HDEL', ctx.B .. 'counts', 'taken:' .. seat)
+      end
+    end
+  end
+  for _, pool in ipairs(removed) do
+    local waiting = redis.call('ZRANGE', ctx.B .. 'wait:' .. pool, 0, -1, 'WITHSCORES')
+    for i = 1, #waiting, 2 do
+      local id, seq = waiting[i], waiting[i + 1]
+      redis.call('ZADD', ctx.B .. 'wait:general', seq, id)
+      redis.call('ZREM', ctx.B .. 'pool:' .. pool, id)
+      redis.call('ZADD', ctx.B .. 'pool:general', seq, id)
+      redis.call('HSET', reg_key(id), 'pool', 'general')
+    end
+    redis.call('DEL', ctx.B .. 'wait:' .. pool)
+  end
 end
 
 local function waitlist_position(id, pool)

@@ -1,9 +1,12 @@
 -- Event-level changes. ARGV: 1 B  2 R  3 stream  4 maxlen  5 now  6 event id  7 action, then:
 --   facts:     8 org  9 status  10 version  11 start  12 end  13 opens  14 closes  15 capacity
---              Stored unless the stored version is as new or newer; then promotes (a
---              capacity rise frees places). Returns {"ok", promoted} or {"stale"}.
+--              Stored unless the stored version is as new or newer; then puts places in
+--              line with the capacity and promotes (a capacity rise frees places).
+--              Returns {"ok", promoted} or {"stale"}.
 --   settings:  8 expected version (0: any)  9 approval  10 companions  11 pools spec  12 data
---              Returns {"ok", new version, promoted} or {"conflict", version}.
+--              Puts places and waiting lists in line with the new pools (common.lua,
+--              reconcile), then promotes. Returns {"ok", new version, promoted} or
+--              {"conflict", version}.
 --   resend:    8 e-mail (normalised)  9 at most this many per registration per hour (0: off)
 --              10 at most this many per event per hour (0: off). Emits
 --              registration.link_requested when registered and within both limits.
@@ -19,6 +22,7 @@ if action == 'facts' then
              ARGV[11], 'end', ARGV[12], 'opens', ARGV[13], 'closes', ARGV[14], 'capacity',
              ARGV[15])
   ctx.org = ARGV[8]
+  reconcile({})
   return {'ok', promote()}
 end
 
@@ -27,8 +31,16 @@ if action == 'settings' then
   local version = tonumber(redis.call('HGET', key, 'version') or '0')
   local expected = tonumber(ARGV[8])
   if expected ~= 0 and expected ~= version then return {'conflict', version} end
+  local before = load_pools()
+  local after = parse_pools(ARGV[11])
+  local removed = {}
+  for id, _ in pairs(before) do
+    if not after[id] then removed[#removed + 1] = id end
+  end
+  table.sort(removed)
   redis.call('HSET', key, 'version', version + 1, 'approval', ARGV[9], 'companions', ARGV[10],
              'pools', ARGV[11], 'data', ARGV[12])
+  reconcile(removed)
   return {'ok', version + 1, promote()}
 end
 

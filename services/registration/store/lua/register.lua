@@ -15,7 +15,8 @@
 --            seq, which it appends: protobuf reads concatenated messages as one)
 --        +16 the caller's deadline (unix ms, "0" none): past it by Redis's clock, the
 --            registration is refused unwritten (Redis was frozen or slow meanwhile)
--- Returns an array of N replies, each {"ok", status, seq, waitlist position} or a refusal:
+-- Returns an array of N replies, each {"ok", status, seq, waitlist position, seat pool (""
+-- when no place)} or a refusal:
 --   {"expired"}, {"rate", "address"|"event"}, {"idem_mismatch"},
 --   {"replay", id, status, pos, enc token}, {"no_facts"}, {"not_published", status}, {"not_open", opens}, {"closed", closes},
 --   {"settings_changed", version}, {"duplicate"}
@@ -33,8 +34,9 @@ init_ctx(b, ARGV[2], ARGV[3], ARGV[4], '0', ARGV[5], facts[5] or '')
 -- Scheduling's own status wins over a projection that still says published (common.lua).
 local live = scheduling_status()
 if facts[1] and live and live ~= 'EVENT_STATUS_PUBLISHED' then facts[1] = live end
-local reserved, order, total = parse_pools(settings[3] or '')
-local general = math.max(0, tonumber(facts[4] or '0') - total)
+local capacity = tonumber(facts[4] or '0')
+local reserved, order = parse_pools(settings[3] or '')
+local places_of, general = effective_pools(reserved, order, capacity)
 
 -- The event's counts, read when first needed and written back once at the end.
 local seq = nil
@@ -45,14 +47,19 @@ local function taken_of(pool)
   end
   return taken[pool]
 end
+local held = nil
+local function held_now()
+  if held == nil then held = held_places() end
+  return held
+end
 local waiting = {}
 local function waiting_in(pool)
   if waiting[pool] == nil then waiting[pool] = redis.call('ZCARD', b .. 'wait:' .. pool) end
   return waiting[pool]
 end
 -- The event as find_seat (common.lua) sees it, from what this call has read and changed.
-local view = {reserved = reserved, order = order, general = general, taken = taken_of,
-              waiting = waiting_in}
+local view = {reserved = places_of, order = order, general = general, capacity = capacity,
+              taken = taken_of, held = held_now, waiting = waiting_in}
 local per_status = {0, 0, 0}
 -- Index entries to add, as ZADD arguments (score, member, ...) by key.
 local adds, add_order = {}, {}
@@ -134,6 +141,7 @@ local function register_one(a)
   if seat then
     taken[seat] = taken_of(seat) + places
     taken_dirty[seat] = true
+    held = held_now() + places
   end
   local position = 0
   if status == 2 then
@@ -157,7 +165,7 @@ local function register_one(a)
                'token', ARGV[a + 11])
     redis.call('PEXPIRE', idem, 86400000)
   end
-  return {'ok', status, seq, position}
+  return {'ok', status, seq, position, seat or ''}
 end
 
 local replies = {}
