@@ -319,6 +319,20 @@ TEST_F(DeliveryTest, AfterTheLastTryADeadLetterThatAReplayDelivers) {
   EXPECT_TRUE(absl::IsNotFound(integrations_->Replay("org_a", replay).status()));
 }
 
+TEST_F(DeliveryTest, PageSizesBeyondTheLimitAreRefusedNotCut) {
+  // Integrations used to cut a page of 1,000 to 100 silently, unlike every other service.
+  events::v1::ListDeadLettersRequest dead;
+  dead.set_page_size(1000);
+  absl::Status status = integrations_->ListDeadLetters("org_a", dead).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("page_size must be between 1 and 100"));
+  events::v1::ListContactsRequest contacts;
+  contacts.set_page_size(-1);
+  status = integrations_->ListContacts("org_a", contacts).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("page_size"));
+}
+
 TEST_F(DeliveryTest, ReplayAllAndPagesOfDeadLetters) {
   Subscribe("org_a", {"event.reminder_due"});
   receiver_.Program(std::vector<int>(33, 500));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "services/accessibility/domain/access_desk.h"
 #include "services/accessibility/rules/count_publication.h"
@@ -24,11 +25,7 @@ constexpr int kDefaultPage = 25;
 constexpr int kMaxPage = 100;
 
 absl::StatusOr<int> PageSize(const events::v1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPage) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page.page_size must be between 0 (the default, ", kDefaultPage, ") and ", kMaxPage));
-  }
-  return page.page_size() == 0 ? kDefaultPage : page.page_size();
+  return events::PageSize(page.page_size(), {kDefaultPage, kMaxPage});
 }
 
 // Offset paging over a list read whole: the token is the position to continue from, as

@@ -13,10 +13,6 @@
 
 namespace events::integrations::internal {
 
-inline int PageSize(int asked, int fallback, int most) {
-  if (asked <= 0) return fallback;
-  return std::min(asked, most);
-}
 
 // An offset page token as this service hands them out: 1 to 12 decimal digits, nothing else
 // (no sign, no spaces), so no token can overflow the arithmetic the store does with it.

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "services/integrations/contacts/contacts_csv.h"
 #include "services/integrations/contacts/contacts_projector.h"
@@ -15,7 +16,6 @@
 namespace events::integrations {
 
 using internal::CheckText;
-using internal::PageSize;
 
 namespace {
 
@@ -32,9 +32,9 @@ absl::StatusOr<events::v1::ListContactsResponse> Integrations::ListContacts(
   }
   if (!request.event_id().empty()) EVENTS_RETURN_IF_ERROR(ValidateEventId(request.event_id()));
   EVENTS_ASSIGN_OR_RETURN(
-      ContactsPage page,
-      store_.Contacts(org_id, request.after_cursor(),
-                      PageSize(request.page_size(), kDefaultContactsPage, kMaxContactsPage)));
+      const int size,
+      events::PageSize(request.page_size(), {kDefaultContactsPage, kMaxContactsPage}, "page_size"));
+  EVENTS_ASSIGN_OR_RETURN(ContactsPage page, store_.Contacts(org_id, request.after_cursor(), size));
   events::v1::ListContactsResponse out;
   const std::string tag = absl::StrCat("event:", request.event_id());
   for (auto& c : page.contacts) {

@@ -7,6 +7,7 @@
 #include "common/bus/keyspace.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "services/integrations/domain/input_rules.h"
 #include "services/integrations/domain/integrations.h"
@@ -19,7 +20,6 @@
 namespace events::integrations {
 
 using internal::CheckText;
-using internal::PageSize;
 
 namespace {
 
@@ -144,9 +144,10 @@ absl::StatusOr<events::v1::ListDeliveriesResponse> Integrations::ListDeliveries(
     const std::string& org_id, const events::v1::ListDeliveriesRequest& request) {
   EVENTS_RETURN_IF_ERROR(CheckWebhookId(request.webhook_id()));
   EVENTS_RETURN_IF_ERROR(store_.GetWebhook(org_id, request.webhook_id()).status());
+  EVENTS_ASSIGN_OR_RETURN(const int limit,
+                          events::PageSize(request.limit(), {kDefaultPage, kMaxPage}, "limit"));
   EVENTS_ASSIGN_OR_RETURN(std::vector<events::v1::DeliveryAttempt> attempts,
-                          store_.ListLog(org_id, request.webhook_id(),
-                                         PageSize(request.limit(), kDefaultPage, kMaxPage)));
+                          store_.ListLog(org_id, request.webhook_id(), limit));
   events::v1::ListDeliveriesResponse out;
   for (auto& a : attempts) *out.add_attempts() = std::move(a);
   return out;
@@ -157,8 +158,8 @@ absl::StatusOr<events::v1::ListDeadLettersResponse> Integrations::ListDeadLetter
   EVENTS_ASSIGN_OR_RETURN(int64_t offset,
                           internal::OffsetToken(request.page_token(), "page_token"));
   EVENTS_ASSIGN_OR_RETURN(
-      auto page, store_.ListDeadLetters(org_id, offset,
-                                        PageSize(request.page_size(), kDefaultPage, kMaxPage)));
+      const int size, events::PageSize(request.page_size(), {kDefaultPage, kMaxPage}, "page_size"));
+  EVENTS_ASSIGN_OR_RETURN(auto page, store_.ListDeadLetters(org_id, offset, size));
   events::v1::ListDeadLettersResponse out;
   for (auto& d : page.first) *out.add_dead_letters() = std::move(d);
   if (page.second > 0) out.set_next_page_token(absl::StrCat(page.second));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/time/local_time.h"
 #include "common/util/clock.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
 #include "services/registration/domain/registrar.h"
@@ -71,12 +72,9 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Configure(
 absl::StatusOr<events::v1::ListRegistrationsResponse> Registrar::List(
     const std::string& org_id, const events::v1::ListRegistrationsRequest& request) {
   EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, request.event_id()).status());
-  const int size = request.page().page_size();
-  if (size < 0 || size > options_.max_page_size) {
-    return absl::InvalidArgumentError(absl::StrCat("page.page_size must be between 1 and ",
-                                                   options_.max_page_size, " (or 0 for ",
-                                                   options_.default_page_size, ")"));
-  }
+  EVENTS_ASSIGN_OR_RETURN(const int size,
+                          events::PageSize(request.page().page_size(),
+                                           {options_.default_page_size, options_.max_page_size}));
   if (!events::v1::RegistrationStatus_IsValid(request.status())) {
     return absl::InvalidArgumentError("status is not a registration status");
   }
@@ -90,9 +88,8 @@ absl::StatusOr<events::v1::ListRegistrationsResponse> Registrar::List(
           "next_page_token or leave it empty");
     }
   }
-  EVENTS_ASSIGN_OR_RETURN(RegistrationPage page,
-                          store_.List(request.event_id(), request.status(), request.pool(), after,
-                                      size == 0 ? options_.default_page_size : size));
+  EVENTS_ASSIGN_OR_RETURN(RegistrationPage page, store_.List(request.event_id(), request.status(),
+                                                             request.pool(), after, size));
   events::v1::ListRegistrationsResponse out;
   // The store gives waitlisted registrations their positions, as Get does.
   for (auto& r : page.registrations) *out.add_registrations() = std::move(r);

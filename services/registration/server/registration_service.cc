@@ -19,7 +19,6 @@ using events::rpc::ToGrpcStatus;
 namespace {
 
 constexpr char kReadScope[] = "registrations:read";
-constexpr size_t kMaxCsvBytes = 2 << 20;
 
 // The platform's own services: contact details and consent changes of any organisation.
 absl::Status PlatformService(const events::auth::Authenticator& auth,
@@ -198,9 +197,6 @@ grpc::Status RegistrationServiceImpl::ImportAttendance(
     events::v1::MarkAttendanceResponse* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (req->csv().size() > kMaxCsvBytes) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "csv must be at most 2 MB");
-  }
   return Reply(registrar_.ImportAttendance(caller->org_id, req->event_id(), req->csv()), resp);
 }
 

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "services/scheduling/domain/event_messages.h"
 #include "services/scheduling/domain/ics.h"
@@ -31,12 +32,7 @@ Event ViewFor(Event event, const std::string& viewer_org) {
 }  // namespace
 
 absl::StatusOr<int> Scheduler::PageSize(const events::v1::PageRequest& page) const {
-  if (page.page_size() < 0 || page.page_size() > options_.max_page_size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page.page_size must be between 1 and ", options_.max_page_size,
-                     " (or 0 for the default of ", options_.default_page_size, ")"));
-  }
-  return page.page_size() == 0 ? options_.default_page_size : page.page_size();
+  return events::PageSize(page.page_size(), {options_.default_page_size, options_.max_page_size});
 }
 
 absl::StatusOr<Event> Scheduler::Get(const std::string& viewer_org, const std::string& event_id) {

@@ -108,7 +108,7 @@ TEST(EmailsFromAttendanceCsvTest, SizeAndRowLimits) {
   big.push_back('n');
   emails = EmailsFromAttendanceCsv(big);
   EXPECT_EQ(emails.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Message(emails.status()), HasSubstr("at most 2 MB"));
+  EXPECT_THAT(Message(emails.status()), HasSubstr("at most 240 KiB"));
 }
 
 events::v1::RegistrationSettings ExportSettings() {
