@@ -8,11 +8,12 @@
 set -euo pipefail
 scheduling_bin=$1
 registration_bin=$2
+# shellcheck disable=SC2034  # read by smoke_lib.sh's expect_serving
 eventctl=$3
 memcheck=$4
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tests/smoke/smoke_lib.sh
-source "$root/tests/smoke/smoke_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/smoke_lib.sh"
 smoke_init memory
 
 # limit_mib SERVICE: the memory limit of SERVICE's container in deploy/k8s/base, in MiB.
