@@ -35,18 +35,25 @@ constexpr size_t kMaxCompared = 128;
 std::string ClosestName(absl::string_view given, const std::vector<std::string>& valid) {
   if (given.empty() || given.size() > kMaxCompared) return "";
   const std::string g = absl::AsciiStrToLower(given);
-  if (g.size() >= 2) {
-    for (const std::string& v : valid) {
-      if (absl::StartsWith(absl::AsciiStrToLower(v), g)) return v;
-    }
-  }
+  // Within a third of the word (at least 1): "lst" is not close to "at-risk",
+  // "regsitrations" is close to "registrations". Ties go to the earlier entry.
+  const size_t limit = std::max<size_t>(g.size() / 3, 1);
   std::string best;
-  size_t best_distance = std::max<size_t>(1, g.size() / 3) + 1;
+  size_t best_distance = limit + 1;
   for (const std::string& v : valid) {
     if (v.size() > kMaxCompared) continue;
+    if (v == given) return "";  // it is valid
     const size_t d = Distance(g, absl::AsciiStrToLower(v));
     if (d < best_distance) {
       best_distance = d;
+      best = v;
+    }
+  }
+  if (!best.empty() || g.size() < 2) return best;
+  // An abbreviation: the entry it begins, when only one does ("bsl" for "bsl_interpreter").
+  for (const std::string& v : valid) {
+    if (absl::StartsWith(absl::AsciiStrToLower(v), g)) {
+      if (!best.empty()) return "";
       best = v;
     }
   }

@@ -8,10 +8,11 @@
 namespace events {
 
 // The entry of `valid` a person most likely meant by `given`, for "did you mean" in an
-// error message: an entry that `given` begins (at least 2 characters, "bsl" for
-// "bsl_interpreter"), else the nearest by edit distance (a swap of two neighbouring
+// error message or a CLI: the nearest by edit distance (a swap of two neighbouring
 // characters counts once, "registratoin" for "registration") if it is within a third of
-// the length. "" when nothing is close. Case is ignored. Thread-safe (pure).
+// the length (at least 1); else the only entry that `given` begins (at least 2
+// characters, "bsl" for "bsl_interpreter"). "" when nothing is close or `given` is itself
+// valid. Case is ignored in comparing ("Easy_Read" suggests "easy_read"). The one copy for the services and eventctl. Thread-safe (pure).
 std::string ClosestName(absl::string_view given, const std::vector<std::string>& valid);
 
 // ` (did you mean "x"?)` for the closest name, or "" when there is none: to append to an

@@ -6,14 +6,13 @@
 namespace events::eventctl {
 namespace {
 
-TEST(EventctlSuggestTest, EditDistanceCountsSwapsOfNeighboursAsOne) {
-  EXPECT_EQ(EditDistance("list", "list"), 0u);
-  EXPECT_EQ(EditDistance("lsit", "list"), 1u);  // swap
-  EXPECT_EQ(EditDistance("lis", "list"), 1u);   // deletion
-  EXPECT_EQ(EditDistance("lust", "list"), 1u);  // substitution
-  EXPECT_EQ(EditDistance("LIST", "list"), 0u);  // case
-  EXPECT_EQ(EditDistance("", "abc"), 3u);
-  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+TEST(EventctlSuggestTest, SwapsOfNeighboursAndCaseCountAsCloseSlips) {
+  const std::vector<std::string> words = {"list", "show", "kitten"};
+  EXPECT_EQ(ClosestMatch("lsit", words), "list");           // swap
+  EXPECT_EQ(ClosestMatch("lis", words), "list");            // deletion
+  EXPECT_EQ(ClosestMatch("lust", words), "list");           // substitution
+  EXPECT_EQ(ClosestMatch("LIST", words), "list");           // commands are case-sensitive
+  EXPECT_EQ(ClosestMatch("sitting", words), std::nullopt);  // 3 edits from "kitten": too far
 }
 
 TEST(EventctlSuggestTest, SuggestsTheClosestCandidateWithinAThirdOfTheWord) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -113,6 +114,10 @@ class RedisRegistrarTest : public ::testing::Test {
       row.seq = std::stoll(redis::AsString(redis::ArrayAt(f, 4)));
       rows.push_back(std::move(row));
     }
+    // B.."all" is in creation order; a registration approved onto a full event takes a new
+    // sequence (its place in the queue) without moving there.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const StoredRow& a, const StoredRow& b) { return a.seq < b.seq; });
     return rows;
   }
 

@@ -123,9 +123,15 @@ TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {
   clock_.Set(testing::OpenEvent(event_, 5).start_unix_ms);
   ASSERT_TRUE(stub_->ImportAttendance(Call(key_).get(), import, &marked).ok());
   EXPECT_EQ(marked.marked(), 2);
+  // Over the CSV limit but inside the request limit: the rule names the field.
+  import.set_csv(std::string(241 * 1024, 'x'));
+  grpc::Status too_long = stub_->ImportAttendance(Call(key_).get(), import, &marked);
+  EXPECT_EQ(too_long.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(too_long.error_message(), HasSubstr("csv: at most 240 KiB"));
+  // Over the request limit every service has: refused before it is read.
   import.set_csv(std::string(3 << 20, 'x'));
   EXPECT_EQ(stub_->ImportAttendance(Call(key_).get(), import, &marked).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
   events::v1::ExportRegistrationsRequest exp;
   exp.set_event_id(event_);
   events::v1::ExportFile file;

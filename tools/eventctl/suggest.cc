@@ -7,57 +7,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/closest_name.h"
 
 namespace events::eventctl {
 
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  const std::string x = absl::AsciiStrToLower(std::string(a)),
-                    y = absl::AsciiStrToLower(std::string(b));
-  // d[i][j]: the distance between the first i characters of x and the first j of y.
-  std::vector<std::vector<size_t>> d(x.size() + 1, std::vector<size_t>(y.size() + 1, 0));
-  for (size_t i = 0; i <= x.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= y.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= x.size(); ++i) {
-    for (size_t j = 1; j <= y.size(); ++j) {
-      const size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      // "registratoin": two neighbours swapped is one slip of the fingers, not two.
-      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[x.size()][y.size()];
-}
-
 std::optional<std::string> ClosestMatch(absl::string_view word,
                                         const std::vector<std::string>& candidates) {
-  if (word.empty()) return std::nullopt;
   for (const std::string& c : candidates) {
     if (c == word) return std::nullopt;
   }
-  // A third of the word: "lst" is not close to "at-risk", "regsitrations" is close to
-  // "registrations".
-  const size_t limit = std::clamp<size_t>(word.size() / 3, 1, 3);
-  std::optional<std::string> best;
-  size_t best_distance = limit + 1;
-  for (const std::string& c : candidates) {
-    const size_t distance = EditDistance(word, c);
-    if (distance < best_distance) {
-      best = c;
-      best_distance = distance;
-    }
-  }
-  if (best.has_value()) return best;
-  // An abbreviation: suggest the candidate it starts, when only one does.
-  if (word.size() < 2) return std::nullopt;
-  for (const std::string& c : candidates) {
-    if (absl::StartsWithIgnoreCase(c, std::string(word))) {
-      if (best.has_value()) return std::nullopt;
-      best = c;
-    }
-  }
-  return best;
+  std::string closest = ClosestName(word, candidates);
+  if (closest.empty()) return std::nullopt;
+  return closest;
 }
 
 const CLI::App& DeepestCommand(const CLI::App& app) {

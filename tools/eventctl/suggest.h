@@ -12,14 +12,9 @@ class App;
 
 namespace events::eventctl {
 
-// The number of single-character insertions, deletions, substitutions and swaps of two
-// neighbours that turn `a` into `b` (optimal string alignment distance), ignoring ASCII case.
-size_t EditDistance(absl::string_view a, absl::string_view b);
-
-// The candidate `word` was most likely meant to be, if any is close enough: within an edit
-// distance of a third of its length (at least 1, at most 3), or, failing that, the only
-// candidate that starts with `word` ("bsl" -> "bsl_interpreter"). Ties go to the earlier
-// candidate. nullopt when nothing is close, or when `word` is itself a candidate.
+// The candidate `word` was most likely meant to be, if any is close enough, by the rule the
+// services use too (events::ClosestName, common/util/closest_name.h). nullopt when nothing
+// is close, or when `word` is itself a candidate.
 std::optional<std::string> ClosestMatch(absl::string_view word,
                                         const std::vector<std::string>& candidates);
 
