@@ -85,6 +85,8 @@ TEST(AccessibilityPrinterTest, TablesCountsAndAudit) {
   n->set_count(0);
   n->set_withheld(true);
   EXPECT_THAT(DescribeCounts(c), HasSubstr("fewer than 5"));
+  // And the organiser is told why the newest requests may not show yet.
+  EXPECT_THAT(DescribeCounts(c), HasSubstr("Counted in groups of at least 5"));
 
   events::v1::AuditEntry e;
   e.set_actor("key_coord");

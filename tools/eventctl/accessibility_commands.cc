@@ -288,7 +288,12 @@ int Fulfil(const CliContext& ctx, const ProvisionOptions& o) {
       Call(ctx, Credential::kKey, &AccessibilityService::Stub::FulfilWithProvision, req, &out);
   if (!status.ok()) return Fail(ctx, status, "fulfil requests with the provision");
   std::printf("%s\n", ProvisionTable({out.provision()}).c_str());
-  return Print(RequestTable({out.requests().begin(), out.requests().end()}));
+  // Deadlines in the event's zone, as every other listing of requests shows them.
+  EventZones zones;
+  for (const auto& r : out.requests()) {
+    if (zones.count(r.event_id()) == 0) zones[r.event_id()] = LookUpEventZone(ctx, r.event_id());
+  }
+  return Print(RequestTable({out.requests().begin(), out.requests().end()}, zones));
 }
 
 int Audit(const CliContext& ctx, int limit, const std::string& format) {

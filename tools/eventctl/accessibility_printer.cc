@@ -173,6 +173,13 @@ std::string DescribeCounts(const events::v1::RequestCounts& c) {
   std::string out = absl::StrCat("Accessibility requests for ", c.event_id(), ": ", c.requests(),
                                  " (", shown(c.late(), c.late_withheld()), " late, ",
                                  shown(c.at_risk(), c.at_risk_withheld()), " at risk)\n");
+  if (c.min_group() > 0) {
+    // 0 may mean "none yet" or "fewer than a group": say so, rather than let an organiser
+    // think nobody asked for anything.
+    absl::StrAppend(&out, "  Counted in groups of at least ", c.min_group(),
+                    " changes, so that no one person's needs can be picked out; the newest "
+                    "requests show once a group is complete.\n");
+  }
   if (c.counts().empty()) return out;
   absl::StrAppend(&out, absl::StrFormat("  %-26s %-20s %s\n", "NEED", "STATUS", "COUNT"));
   for (const auto& n : c.counts()) {
