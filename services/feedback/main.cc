@@ -45,6 +45,15 @@ FeedbackConfig ReadConfig(events::config::EnvReader& env) {
   c.feedback.window_days = static_cast<int>(env.Int("FEEDBACK_WINDOW_DAYS", 14, 1, 90));
   c.feedback.min_group = static_cast<int32_t>(env.Int("FEEDBACK_MIN_GROUP", 5, 3, 1000));
   c.feedback.allow_manual_open = env.Bool("FEEDBACK_ALLOW_MANUAL_OPEN", false);
+  // The anonymity key must never reach Redis (docs/feedback.md, "Anonymity"). Optional: when
+  // unset it is derived from the service key, which Redis holds only as a hash.
+  const std::string anonymity_key = env.String("FEEDBACK_ANONYMITY_KEY", "");
+  if (!anonymity_key.empty() && anonymity_key.size() < 32) {
+    env.AddProblem(
+        "FEEDBACK_ANONYMITY_KEY must be at least 32 characters (e.g. openssl rand -base64 32), "
+        "or unset to derive it from EVENTS_SERVICE_KEY");
+  }
+  c.feedback.marker_key = events::feedback::MarkerKey(anonymity_key, c.service_key);
   return c;
 }
 

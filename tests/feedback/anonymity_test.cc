@@ -1,6 +1,9 @@
 // Anonymous surveys: one response per registration, and nothing in Redis links a response
 // to the person who gave it.
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -148,7 +151,8 @@ TEST_F(AnonymityTest, NoStoredLinkFromAResponseToThePerson) {
     auto fields = redis_->Command({"HKEYS", e + key});
     ASSERT_TRUE(fields.ok());
     for (size_t i = 0; i < redis::ArraySize(**fields); ++i) {
-      response_ids.insert(redis::AsString(redis::ArrayAt(**fields, i)));
+      const std::string field = redis::AsString(redis::ArrayAt(**fields, i));
+      if (field != RedisFeedbackStore::kUnorderedField) response_ids.insert(field);
     }
   }
   EXPECT_EQ(response_ids.size(), 3u);
@@ -166,11 +170,100 @@ TEST_F(AnonymityTest, NoStoredLinkFromAResponseToThePerson) {
     }
   }
   // Submission times are kept to the day only.
-  auto at = redis_->Command({"HVALS", e + "at"});
+  auto at = redis_->Command({"HGETALL", e + "at"});
   ASSERT_TRUE(at.ok());
-  for (size_t i = 0; i < redis::ArraySize(**at); ++i) {
-    EXPECT_EQ(std::stoll(redis::AsString(redis::ArrayAt(**at, i))) % testing::kDay, 0);
+  for (size_t i = 0; i + 1 < redis::ArraySize(**at); i += 2) {
+    if (redis::AsString(redis::ArrayAt(**at, i)) == RedisFeedbackStore::kUnorderedField) continue;
+    EXPECT_EQ(std::stoll(redis::AsString(redis::ArrayAt(**at, i + 1))) % testing::kDay, 0);
   }
+}
+
+// The order in which Redis gives back an anonymous survey's responses (HKEYS, HGETALL,
+// HVALS of every hash that holds them) carries nothing of the order they were given in.
+// Each response is recognised by its text; over 20 responses, a read-back order equal to
+// the submission order or its reverse happens by chance with probability 2/20!, so the test
+// is not flaky, and it fails whenever Redis keeps insertion order (a listpack).
+TEST_F(AnonymityTest, RedisKeepsNoSubmissionOrder) {
+  events::v1::UpdateSurveyRequest req;
+  req.set_event_id(event_);
+  *req.mutable_definition() = DefaultSurvey();
+  req.mutable_definition()->set_anonymous(true);
+  ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
+  constexpr int kResponses = 20;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kResponses; ++i) tokens.push_back(Register(event_));
+  OpenAt(kNow + kHour);
+  std::map<std::string, int> index_of_text;
+  for (int i = 0; i < kResponses; ++i) {
+    const std::string text = "Reply " + std::to_string(i);
+    index_of_text[text] = i;
+    auto done = Answer(tokens[i], {Number("overall", 4), Text("mattered_most", text)});
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
+  std::vector<int> given(kResponses);
+  for (int i = 0; i < kResponses; ++i) given[i] = i;
+  const std::vector<int> reversed(given.rbegin(), given.rend());
+  auto unordered = [&](const std::vector<int>& order, const std::string& what) {
+    ASSERT_EQ(order.size(), given.size()) << what;
+    EXPECT_NE(order, given) << what << " lists responses in the order they were given";
+    EXPECT_NE(order, reversed) << what << " lists responses in reverse order of submission";
+  };
+  const std::string e = store_->EventPrefix(event_);
+
+  // The texts, in the order HVALS gives them.
+  auto texts = redis_->Command({"HVALS", e + "t:mattered_most"});
+  ASSERT_TRUE(texts.ok());
+  std::vector<int> text_order;
+  for (size_t i = 0; i < redis::ArraySize(**texts); ++i) {
+    auto it = index_of_text.find(redis::AsString(redis::ArrayAt(**texts, i)));
+    if (it != index_of_text.end()) text_order.push_back(it->second);
+  }
+  unordered(text_order, "HVALS of the texts");
+
+  // The responses, in the order HGETALL gives them, and their ids in that order.
+  auto resp = redis_->Command({"HGETALL", e + "resp"});
+  ASSERT_TRUE(resp.ok());
+  std::vector<int> response_order;
+  std::map<std::string, int> index_of_id;
+  for (size_t i = 0; i + 1 < redis::ArraySize(**resp); i += 2) {
+    const std::string id = redis::AsString(redis::ArrayAt(**resp, i));
+    if (id == RedisFeedbackStore::kUnorderedField) continue;
+    events::v1::SubmitResponseRequest stored;
+    ASSERT_TRUE(stored.ParseFromString(redis::AsString(redis::ArrayAt(**resp, i + 1))));
+    for (const auto& a : stored.answers()) {
+      if (a.question_id() != "mattered_most") continue;
+      response_order.push_back(index_of_text.at(a.text()));
+      index_of_id[id] = index_of_text.at(a.text());
+    }
+  }
+  unordered(response_order, "HGETALL of the responses");
+
+  // The submission days, in the order HKEYS gives their response ids.
+  auto at = redis_->Command({"HKEYS", e + "at"});
+  ASSERT_TRUE(at.ok());
+  std::vector<int> at_order;
+  for (size_t i = 0; i < redis::ArraySize(**at); ++i) {
+    auto it = index_of_id.find(redis::AsString(redis::ArrayAt(**at, i)));
+    if (it != index_of_id.end()) at_order.push_back(it->second);
+  }
+  unordered(at_order, "HKEYS of the submission days");
+
+  // Why: every such hash is a hash table, never a listpack (which keeps insertion order).
+  for (const char* key : {"resp", "at", "t:mattered_most"}) {
+    auto encoding = redis_->Command({"OBJECT", "ENCODING", e + key});
+    ASSERT_TRUE(encoding.ok());
+    EXPECT_EQ(redis::AsString(**encoding), "hashtable") << key;
+  }
+  // The report and the export still see every response, and nothing of the extra field.
+  auto report = feedback_->Report("org_riverside", event_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->response_count(), kResponses);
+  auto rows = store_->ReadResponses(event_);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), static_cast<size_t>(kResponses));
+  auto data = store_->ReadReport(event_, req.definition());
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(data->texts["mattered_most"].size(), static_cast<size_t>(kResponses));
 }
 
 }  // namespace

@@ -220,5 +220,27 @@ TEST_F(DomainTest, AnonymousResponsesAreNotAnnounced) {
   }
 }
 
+// The marker of an anonymous answer is keyed: without the key (which Redis never holds) it is
+// not any unkeyed hash of the ids, and another key gives another marker. The derived key
+// depends on the service key, and a configured key wins.
+TEST(UsedMarkerTest, IsKeyedAndTheKeyIsNotComputableFromRedis) {
+  const std::string service_key = "ek_" + std::string(80, 's');  // longer than HMAC's block
+  const std::string key = MarkerKey("", service_key);
+  EXPECT_EQ(key, MarkerKey("", service_key));
+  EXPECT_NE(key, MarkerKey("", service_key + "2"));
+  EXPECT_NE(key, Sha256Hex(service_key));  // what Redis holds of an API key
+  EXPECT_EQ(MarkerKey("configured-anonymity-key-0123456789", service_key),
+            "configured-anonymity-key-0123456789");
+  const std::string marker = UsedMarker(key, "ev_1", "rg_1");
+  EXPECT_EQ(marker.size(), 64u);
+  EXPECT_EQ(marker, UsedMarker(key, "ev_1", "rg_1"));
+  EXPECT_NE(marker, UsedMarker(key, "ev_1", "rg_2"));
+  EXPECT_NE(marker, UsedMarker(key, "ev_2", "rg_1"));
+  EXPECT_NE(marker, UsedMarker(MarkerKey("", "another"), "ev_1", "rg_1"));
+  EXPECT_NE(marker, Sha256Hex("feedback:used:ev_1:rg_1"));
+  // Derived from the Redis-held hash instead of the key itself: a different key.
+  EXPECT_NE(marker, UsedMarker(MarkerKey("", Sha256Hex(service_key)), "ev_1", "rg_1"));
+}
+
 }  // namespace
 }  // namespace events::feedback

@@ -30,6 +30,8 @@ namespace events::feedback::testing {
 inline constexpr int64_t kNow = 1768478400000;
 inline constexpr int64_t kHour = 3600000;
 inline constexpr int64_t kDay = 86400000;
+// The anonymity key the tests' Feedback holds (FEEDBACK_ANONYMITY_KEY in production).
+inline constexpr char kMarkerKey[] = "test-anonymity-key-0123456789abcdef";
 
 class FakeEvents final : public EventDirectory {
  public:
@@ -103,6 +105,7 @@ class FeedbackTest : public ::testing::Test {
   }
 
   void MakeFeedback(FeedbackOptions options) {
+    if (options.marker_key.empty()) options.marker_key = kMarkerKey;
     feedback_ = std::make_unique<Feedback>(*store_, events_, registrations_, clock_, ids_, options);
   }
 

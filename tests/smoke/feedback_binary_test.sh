@@ -20,6 +20,10 @@ status=0
 FEEDBACK_MIN_GROUP=0 EVENTS_SERVICE_KEY=evk_x "$server_bin" >"$log" 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "FEEDBACK_MIN_GROUP=0 was accepted (exit status $status)"
 grep -q "FEEDBACK_MIN_GROUP" "$log" || fail "the message does not name FEEDBACK_MIN_GROUP"
+status=0
+FEEDBACK_ANONYMITY_KEY=short EVENTS_SERVICE_KEY=evk_x "$server_bin" >"$log" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "a 5-character FEEDBACK_ANONYMITY_KEY was accepted (exit status $status)"
+grep -q "FEEDBACK_ANONYMITY_KEY" "$log" || fail "the message does not name FEEDBACK_ANONYMITY_KEY"
 
 EVENTS_SERVICE_KEY=evk_not_checked_at_start EVENTS_SCHEDULING_ADDR=127.0.0.1:1 \
   FEEDBACK_PEER_DEADLINE_MS=300 "$server_bin" >"$log" 2>&1 &

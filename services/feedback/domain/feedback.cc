@@ -1,5 +1,9 @@
 #include "services/feedback/domain/feedback.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
 #include <utility>
 #include <vector>
 
@@ -36,10 +40,35 @@ absl::Status CheckToken(const std::string& token) {
   return absl::OkStatus();
 }
 
+// Hex of HMAC-SHA256(key, message).
+std::string HmacSha256(absl::string_view key, absl::string_view message) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
+       &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string UsedHash(const std::string& event_id, const std::string& registration_id) {
-  return Sha256Hex(absl::StrCat("feedback:used:", event_id, ":", registration_id));
+std::string MarkerKey(absl::string_view configured, absl::string_view service_key) {
+  if (!configured.empty()) return std::string(configured);
+  // The service key is the message, not the HMAC key: HMAC would replace a key longer than
+  // 64 bytes by its SHA-256, which is exactly what Redis holds of an API key.
+  return HmacSha256("events.v1 feedback anonymity key", service_key);
+}
+
+std::string UsedMarker(absl::string_view key, const std::string& event_id,
+                       const std::string& registration_id) {
+  return HmacSha256(key, absl::StrCat("feedback:used:", event_id, ":", registration_id));
 }
 
 Feedback::Feedback(FeedbackStore& store, EventDirectory& events,
@@ -151,8 +180,8 @@ absl::StatusOr<events::v1::MySurvey> Feedback::GetMine(const std::string& token)
   const bool anonymous = DefinitionOf(a.record).anonymous();
   if (anonymous) {
     EVENTS_ASSIGN_OR_RETURN(
-        bool answered,
-        store_.HasAnswered(event_id, UsedHash(event_id, a.registration.registration_id)));
+        bool answered, store_.HasAnswered(event_id, UsedMarker(options_.marker_key, event_id,
+                                                               a.registration.registration_id)));
     mine.set_responded(answered);
   } else {
     EVENTS_ASSIGN_OR_RETURN(auto answers,
@@ -186,7 +215,7 @@ absl::StatusOr<events::v1::SubmitResponseResponse> Feedback::Submit(
     // Anonymous: random, with no time in it (an IdGenerator id sorts by creation time, and
     // the id is a Redis field name).
     s.response_id = s.anonymous ? absl::StrCat("fr_", RandomToken(18)) : s.registration_id;
-    if (s.anonymous) s.used_hash = UsedHash(event_id, s.registration_id);
+    if (s.anonymous) s.used_hash = UsedMarker(options_.marker_key, event_id, s.registration_id);
     s.registration_status = a.registration.status;
     s.attended = a.registration.attended;
     s.contribution =

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "events/v1/feedback.pb.h"
 #include "services/feedback/clients/directories.h"
 #include "services/feedback/store/feedback_store.h"
@@ -23,6 +24,10 @@ struct FeedbackOptions {
   int32_t min_group = 5;
   // OpenSurveyNow works only when true (development and the demo).
   bool allow_manual_open = false;
+  // The secret that keys anonymous surveys' "already answered" markers (UsedMarker). Held by
+  // the service only (FEEDBACK_ANONYMITY_KEY, or derived from EVENTS_SERVICE_KEY); it must
+  // stay the same while surveys are open, or people could answer a second time.
+  std::string marker_key;
 };
 
 // The feedback service's rules, over a store and the two peer services. Knows no gRPC or
@@ -83,9 +88,17 @@ class Feedback {
   const FeedbackOptions options_;
 };
 
-// The hash that marks a registration as having answered an anonymous survey: SHA-256 of the
-// event and registration ids. It says who answered (to someone holding the registration ids),
-// never which response is theirs.
-std::string UsedHash(const std::string& event_id, const std::string& registration_id);
+// The marker of a registration that has answered an anonymous survey: HMAC-SHA256, under
+// `key` (FeedbackOptions::marker_key), of the event and registration ids, in hex. Without the
+// key, which Redis never sees, a marker cannot be tied to a registration, so the write that
+// adds it next to the response (one script: one block in the AOF and the replication stream)
+// says nothing about whose response it is (docs/feedback.md, "Anonymity").
+// The key for UsedMarker: `configured` (FEEDBACK_ANONYMITY_KEY) when not empty, else
+// HMAC-SHA256 of `service_key` (EVENTS_SERVICE_KEY, which Redis holds only as its SHA-256)
+// under a fixed label, so that nothing in Redis gives the derived key.
+std::string MarkerKey(absl::string_view configured, absl::string_view service_key);
+
+std::string UsedMarker(absl::string_view key, const std::string& event_id,
+                       const std::string& registration_id);
 
 }  // namespace events::feedback

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/util/text_rules.h"
 #include "services/feedback/rules/redact.h"
 
@@ -23,6 +24,28 @@ using events::v1::SurveyQuestionType;
 bool IsChoice(SurveyQuestionType type) {
   return type == events::v1::SURVEY_QUESTION_TYPE_SINGLE_CHOICE ||
          type == events::v1::SURVEY_QUESTION_TYPE_MULTIPLE_CHOICE;
+}
+
+// CheckText, and no bidirectional embedding, override or isolate (U+202A..U+202E,
+// U+2066..U+2069): they make text display in another order than it was written (a report
+// could show an answer other than the one given). The marks U+200E, U+200F and U+061C stay
+// allowed: they only set the direction of the characters around them, and keyboards for
+// right-to-left scripts type them.
+absl::Status CheckSurveyText(absl::string_view value, absl::string_view field, size_t min_chars,
+                             size_t max_chars, bool multiline = false) {
+  if (absl::Status s = CheckText(value, field, min_chars, max_chars, multiline); !s.ok()) return s;
+  // Valid UTF-8 now: U+202A..U+202E are E2 80 AA..AE, U+2066..U+2069 are E2 81 A6..A9.
+  for (size_t i = 0; i + 2 < value.size(); ++i) {
+    if (static_cast<unsigned char>(value[i]) != 0xE2) continue;
+    const auto second = static_cast<unsigned char>(value[i + 1]);
+    const auto third = static_cast<unsigned char>(value[i + 2]);
+    if ((second == 0x80 && third >= 0xAA && third <= 0xAE) ||
+        (second == 0x81 && third >= 0xA6 && third <= 0xA9)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " must not contain bidirectional controls (U+202A to U+202E, U+2066 to U+2069)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckId(const std::string& id, const std::string& field) {
@@ -85,10 +108,11 @@ absl::Status CheckChoices(const SurveyQuestion& q, const std::string& field) {
       return absl::InvalidArgumentError(
           absl::StrCat(cf, ".id: \"", c.id(), "\" is used twice in this question"));
     }
-    if (absl::Status s = CheckText(c.text(), cf + ".text", 1, kMaxChoiceTextChars); !s.ok()) {
+    if (absl::Status s = CheckSurveyText(c.text(), cf + ".text", 1, kMaxChoiceTextChars); !s.ok()) {
       return s;
     }
-    if (absl::Status s = CheckText(c.plain_text(), cf + ".plain_text", 0, kMaxChoiceTextChars);
+    if (absl::Status s =
+            CheckSurveyText(c.plain_text(), cf + ".plain_text", 0, kMaxChoiceTextChars);
         !s.ok()) {
       return s;
     }
@@ -118,14 +142,17 @@ absl::Status CheckQuestion(const SurveyQuestion& q, const std::string& field) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, ".type: must be rating, scale_0_10, single_choice, multiple_choice or free_text"));
   }
-  if (absl::Status s = CheckText(q.text(), field + ".text", 1, kMaxQuestionTextChars); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckText(q.plain_text(), field + ".plain_text", 0, kMaxQuestionTextChars);
+  if (absl::Status s = CheckSurveyText(q.text(), field + ".text", 1, kMaxQuestionTextChars);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText(q.help(), field + ".help", 0, kMaxHelpChars, true); !s.ok()) {
+  if (absl::Status s =
+          CheckSurveyText(q.plain_text(), field + ".plain_text", 0, kMaxQuestionTextChars);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckSurveyText(q.help(), field + ".help", 0, kMaxHelpChars, true);
+      !s.ok()) {
     return s;
   }
   if (q.max_length() < 0 || q.max_length() > kMaxTextLimit) {
@@ -153,7 +180,7 @@ const SurveyChoice* FindChoice(const SurveyQuestion& q, const std::string& id) {
 // Trims, checks and redacts one free text.
 absl::StatusOr<std::string> CleanText(const std::string& text, const std::string& field,
                                       size_t min_chars, size_t max_chars) {
-  if (absl::Status s = CheckText(text, field, min_chars, max_chars, true); !s.ok()) return s;
+  if (absl::Status s = CheckSurveyText(text, field, min_chars, max_chars, true); !s.ok()) return s;
   return RedactContacts(std::string(absl::StripAsciiWhitespace(text)));
 }
 

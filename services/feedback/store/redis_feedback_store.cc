@@ -292,7 +292,7 @@ absl::StatusOr<ReportData> RedisFeedbackStore::ReadReport(
       {"HGETALL", e + "agg"}, {"HGETALL", e + "an"}, {"HGET", e + "s", "state"},
       {"SCARD", e + "inv"},   {"HVALS", e + "r"},    {"GET", e + "attended"}};
   for (const events::v1::SurveyQuestion& q : definition.questions()) {
-    commands.push_back({"HVALS", e + "t:" + q.id()});
+    commands.push_back({"HGETALL", e + "t:" + q.id()});
   }
   auto replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
@@ -319,9 +319,8 @@ absl::StatusOr<ReportData> RedisFeedbackStore::ReadReport(
     }
   }
   for (int i = 0; i < definition.questions_size(); ++i) {
-    const redisReply& texts = *(*replies)[6 + i];
-    for (size_t t = 0; t < redis::ArraySize(texts); ++t) {
-      data.texts[definition.questions(i).id()].push_back(AsString(redis::ArrayAt(texts, t)));
+    for (const auto& [id, text] : HashOf(*(*replies)[6 + i])) {
+      if (id != kUnorderedField) data.texts[definition.questions(i).id()].push_back(text);
     }
   }
   return data;
@@ -335,6 +334,7 @@ absl::StatusOr<std::vector<ExportRow>> RedisFeedbackStore::ReadResponses(
   const auto at = HashOf(*(*replies)[1]);
   std::vector<ExportRow> rows;
   for (const auto& [id, bytes] : HashOf(*(*replies)[0])) {
+    if (id == kUnorderedField) continue;
     ExportRow row;
     row.answers = AnswersOf(bytes);
     row.submitted_unix_ms = ToInt(Field(at, id));

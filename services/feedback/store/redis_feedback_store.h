@@ -47,6 +47,10 @@ class RedisFeedbackStore final : public FeedbackStore {
   absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
                               int64_t default_window_ms) override;
 
+  // The field that keeps an anonymous survey's response hashes real hash tables, so that
+  // their order says nothing about the order of submission (UNORDERED in common.lua).
+  static constexpr char kUnorderedField[] = "_unordered";
+
   // "<prefix>{p<N>}:fb:<event id>:": the start of every key of the event (tests look inside).
   std::string EventPrefix(const std::string& event_id) const;
 

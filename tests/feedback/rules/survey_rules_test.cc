@@ -1,6 +1,8 @@
 #include "services/feedback/rules/survey_rules.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -126,6 +128,76 @@ TEST(SurveyRulesTest, FreeTextHasALengthLimitAndIsRedacted) {
       HasSubstr("answers[1].text"));
   EXPECT_THAT(Check({Number("overall", 4), Text("mattered_most", "  ")}).message(),
               HasSubstr("answers[1].text"));
+}
+
+// C1 controls (U+0085 NEXT LINE, U+009B CONTROL SEQUENCE INTRODUCER) and bidirectional
+// embeddings, overrides and isolates are refused wherever people type: in answers, comments
+// and every text of a survey's definition, naming the field. Marks (U+200E, U+200F, U+061C)
+// stay allowed (right-to-left keyboards type them).
+TEST(SurveyRulesTest, ControlAndBidiCharactersAreRefusedInEveryText) {
+  struct Case {
+    std::string name;
+    std::string character;
+    bool refused;
+    std::string rule;
+  };
+  const std::vector<Case> cases = {
+      {"U+0085 NEL", "\xC2\x85", true, "control characters"},
+      {"U+009B CSI", "\xC2\x9B", true, "control characters"},
+      {"U+0007 BEL", "\x07", true, "control characters"},
+      {"U+202A LRE", "\xE2\x80\xAA", true, "bidirectional controls"},
+      {"U+202B RLE", "\xE2\x80\xAB", true, "bidirectional controls"},
+      {"U+202C PDF", "\xE2\x80\xAC", true, "bidirectional controls"},
+      {"U+202D LRO", "\xE2\x80\xAD", true, "bidirectional controls"},
+      {"U+202E RLO", "\xE2\x80\xAE", true, "bidirectional controls"},
+      {"U+2066 LRI", "\xE2\x81\xA6", true, "bidirectional controls"},
+      {"U+2067 RLI", "\xE2\x81\xA7", true, "bidirectional controls"},
+      {"U+2068 FSI", "\xE2\x81\xA8", true, "bidirectional controls"},
+      {"U+2069 PDI", "\xE2\x81\xA9", true, "bidirectional controls"},
+      {"U+200F RLM", "\xE2\x80\x8F", false, ""},
+      {"U+061C ALM", "\xD8\x9C", false, ""},
+      {"U+2065 (unassigned, next to the isolates)", "\xE2\x81\xA5", false, ""},
+      {"U+00E9 e acute", "\xC3\xA9", false, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string text = "Good " + c.character + "evening";
+    // An answer's text, and a comment.
+    absl::Status answer = Check({Number("overall", 4), Text("mattered_most", text)});
+    absl::Status comment =
+        Check({Number("overall", 4), Choices("access_needs_met", {"yes"}, text)});
+    // Every text of a definition.
+    std::vector<std::pair<std::string, absl::Status>> definition;
+    SurveyDefinition d = DefaultSurvey();
+    d.mutable_questions(0)->set_text(text);
+    definition.emplace_back("definition.questions[0].text", ValidateDefinition(d));
+    d = DefaultSurvey();
+    d.mutable_questions(0)->set_plain_text(text);
+    definition.emplace_back("definition.questions[0].plain_text", ValidateDefinition(d));
+    d = DefaultSurvey();
+    d.mutable_questions(0)->set_help(text);
+    definition.emplace_back("definition.questions[0].help", ValidateDefinition(d));
+    d = DefaultSurvey();
+    d.mutable_questions(1)->mutable_choices(0)->set_text(text);
+    definition.emplace_back("definition.questions[1].choices[0].text", ValidateDefinition(d));
+    if (!c.refused) {
+      EXPECT_TRUE(answer.ok()) << answer;
+      EXPECT_TRUE(comment.ok()) << comment;
+      for (const auto& [field, status] : definition) EXPECT_TRUE(status.ok()) << field << status;
+      continue;
+    }
+    EXPECT_EQ(answer.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(answer.message(), HasSubstr("answers[1].text"));
+    EXPECT_THAT(answer.message(), HasSubstr(c.rule));
+    EXPECT_EQ(comment.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(comment.message(), HasSubstr("answers[1].comment"));
+    EXPECT_THAT(comment.message(), HasSubstr(c.rule));
+    for (const auto& [field, status] : definition) {
+      EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << field;
+      EXPECT_THAT(status.message(), HasSubstr(field));
+      EXPECT_THAT(status.message(), HasSubstr(c.rule));
+    }
+  }
 }
 
 TEST(SurveyRulesTest, RequiredUnknownAndRepeatedQuestions) {

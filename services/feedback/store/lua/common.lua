@@ -19,12 +19,17 @@
 --   E.."c"        hash  registration id -> its contribution, to take back on an edit (named)
 --   E.."td"       hash  the event's trend deltas, held until it has the minimum number of responses
 --                       (then E.."s" in_trends = 1 and they are in the organisation's trends)
---   E.."used"     set   hashes of registrations that answered (anonymous: no link to a response)
+--   E.."used"     set   keyed markers of registrations that answered (anonymous: HMAC under a
+--                       key only the service holds, so no link to a response)
+-- Anonymous surveys' E.."resp", E.."at" and E.."t:"<q> also hold the field UNORDERED (below).
 -- Partition keys: P.."fb:jobs" (zset "open|<event>" / "close|<event>" by due ms) and
 -- P.."fb:org:<org>:trend" (the organisation's trends, per partition).
 -- States: scheduled, open, closed, cancelled.
 
 local DAY_MS = 86400000
+-- The field that makes an anonymous survey's E.."resp", E.."at" and E.."t:"<q> real hash
+-- tables (submit.lua); readers skip it. Response and registration ids never take this form.
+local UNORDERED = '_unordered'
 
 -- Appends one domain event to the partition stream (transactional outbox).
 local function emit(stream, maxlen, id, kind, now, subject, org, data_type, data)

@@ -74,9 +74,21 @@ if ARGV[12] ~= '' then
                  ARGV[12] .. ' 1\n'
 end
 apply(contribution, 1)
+-- Anonymous responses go into hashes that Redis keeps as real hash tables, whose order
+-- follows the (random) response ids, never the order of submission: a small hash would be a
+-- listpack, which keeps insertion order (HKEYS would list responses in the order given).
+-- A hash made with one value longer than hash-max-listpack-value (default 64 bytes) is a
+-- hash table from the start and stays one, also when reloaded (docs/feedback.md).
+local function hset_unordered(key, field, value)
+  if not named and redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, UNORDERED, string.rep('-', 1024))
+  end
+  redis.call('HSET', key, field, value)
+end
+
 local n = tonumber(ARGV[16])
 for i = 0, n - 1 do
-  redis.call('HSET', E .. 't:' .. ARGV[17 + 2 * i], rid, ARGV[18 + 2 * i])
+  hset_unordered(E .. 't:' .. ARGV[17 + 2 * i], rid, ARGV[18 + 2 * i])
 end
 -- The event reaches the minimum: its held trend deltas go to the trends at once. (Responses
 -- are never removed, so the count cannot drop back below it.)
@@ -87,12 +99,12 @@ if not in_trends and tonumber(redis.call('HGET', E .. 'agg', 'n') or '0') >= ton
   end
   redis.call('HSET', E .. 's', 'in_trends', '1')
 end
-redis.call('HSET', E .. 'resp', rid, ARGV[10])
+hset_unordered(E .. 'resp', rid, ARGV[10])
 if named then
   redis.call('HSET', E .. 'c', rid, contribution)
   redis.call('HSET', E .. 'at', rid, now)
 else
-  redis.call('HSET', E .. 'at', rid, now - now % DAY_MS)
+  hset_unordered(E .. 'at', rid, now - now % DAY_MS)
 end
 -- Named surveys only, and without the registration id: webhooks reach integrations, which
 -- could otherwise attribute answers by differencing reports. Anonymous surveys emit nothing
