@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -168,13 +169,19 @@ class MetricsHttpServer::Impl {
   void Accept() {
     acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
       if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!error) {
-        if (state_->open.load() >= state_->options.max_connections) {
-          beast::error_code ignored;
-          socket.close(ignored);
-        } else {
-          std::make_shared<Session>(std::move(socket), state_)->Read();
-        }
+      if (error) {
+        // Out of file descriptors, say: try again shortly rather than spin on the error.
+        retry_.expires_after(std::chrono::milliseconds(100));
+        retry_.async_wait([this](beast::error_code wait_error) {
+          if (!wait_error) Accept();
+        });
+        return;
+      }
+      if (state_->open.load() >= state_->options.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), state_)->Read();
       }
       Accept();
     });
@@ -183,6 +190,7 @@ class MetricsHttpServer::Impl {
   const std::shared_ptr<SharedState> state_;
   asio::io_context io_{1};
   tcp::acceptor acceptor_;
+  asio::steady_timer retry_{io_};
   std::thread thread_;
   int port_ = 0;
 };

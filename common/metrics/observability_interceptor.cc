@@ -65,7 +65,13 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      if (undecodable_) methods->ModifySendStatus(UndecodableStatus());
+      // Only the statuses gRPC answers a failed parse with: a sync server with no thread
+      // free also hands on a null message, and its RESOURCE_EXHAUSTED must stay as it is.
+      const grpc::StatusCode code = methods->GetSendStatus().error_code();
+      if (undecodable_ &&
+          (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNIMPLEMENTED)) {
+        methods->ModifySendStatus(UndecodableStatus());
+      }
       Finish(methods->GetSendStatus().error_code(), /*context_alive=*/true);
     }
     methods->Proceed();

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -245,6 +246,48 @@ TEST_P(UndecodableRequestTest, IsInvalidArgumentNamingTheProblem) {
   EXPECT_THAT(log.str(), Not(HasSubstr("[libprotobuf")));
   server->Shutdown();
   spdlog::set_default_logger(std::make_shared<spdlog::logger>("default"));
+}
+
+// A sync server with no thread free refuses a call with RESOURCE_EXHAUSTED and hands the
+// interceptor a null message too: that must stay RESOURCE_EXHAUSTED (retry), not become
+// INVALID_ARGUMENT (do not retry).
+TEST(ThreadLimitTest, AServerOutOfThreadsStaysResourceExhausted) {
+  logging::RouteProtobufLogs();
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::testing::EchoServiceImpl service;
+  grpc::ResourceQuota quota("test");
+  quota.SetMaxThreads(2);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.SetResourceQuota(quota);
+  builder.RegisterService(&service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(MakeObservabilityInterceptorFactory(registry));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  std::vector<std::future<grpc::StatusCode>> calls;
+  for (int i = 0; i < 12; ++i) {
+    calls.push_back(std::async(std::launch::async, [channel] {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      events::testing::SlowRequest request;
+      request.set_delay_ms(500);
+      EchoResponse response;
+      return EchoService::NewStub(channel)->Slow(&context, request, &response).error_code();
+    }));
+  }
+  int exhausted = 0;
+  for (auto& call : calls) {
+    const grpc::StatusCode code = call.get();
+    EXPECT_NE(code, grpc::StatusCode::INVALID_ARGUMENT);
+    if (code == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
+  }
+  EXPECT_GT(exhausted, 0) << "the thread limit never refused a call; the test proves nothing";
+  server->Shutdown();
 }
 
 INSTANTIATE_TEST_SUITE_P(SyncAndCallbackApis, UndecodableRequestTest, ::testing::Bool(),

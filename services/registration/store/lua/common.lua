@@ -287,7 +287,9 @@ local function reconcile(removed)
       local id, seq = waiting[i], waiting[i + 1]
       redis.call('ZADD', ctx.B .. 'wait:general', seq, id)
       redis.call('ZREM', ctx.B .. 'pool:' .. pool, id)
-      redis.call('ZADD', ctx.B .. 'pool:general', seq, id)
+      -- pool:<pool> keeps creation order, like B.."all" (an approval onto the waiting list
+      -- gave them a later seq, their place in the queue).
+      redis.call('ZADD', ctx.B .. 'pool:general', redis.call('ZSCORE', ctx.B .. 'all', id) or seq, id)
       redis.call('HSET', reg_key(id), 'pool', 'general')
     end
     redis.call('DEL', ctx.B .. 'wait:' .. pool)
