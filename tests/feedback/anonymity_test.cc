@@ -266,5 +266,84 @@ TEST_F(AnonymityTest, RedisKeepsNoSubmissionOrder) {
   EXPECT_EQ(data->texts["mattered_most"].size(), static_cast<size_t>(kResponses));
 }
 
+// The differencing attack on trends: T1 has 5 full responses, T2 has 5 responses of which
+// only one answered the rating and the 0-10 question, so T2's report hides them. If the month's
+// trend took T2's lone answers, its rating sum and count minus T1's reported ones would give
+// them exactly (and the NPS would say "detractor"). A trend takes an event's question only
+// when that question has the minimum group of answers in the event.
+TEST_F(AnonymityTest, TrendsCannotBeDifferencedAgainstASmallQuestion) {
+  auto anonymous = [&](const std::string& event_id) {
+    events::v1::UpdateSurveyRequest req;
+    req.set_event_id(event_id);
+    *req.mutable_definition() = DefaultSurvey();
+    req.mutable_definition()->set_anonymous(true);
+    // Every question optional, so T2's people may leave the rating out.
+    for (auto& q : *req.mutable_definition()->mutable_questions()) q.set_required(false);
+    auto updated = feedback_->UpdateSurvey("org_riverside", req);
+    ASSERT_TRUE(updated.ok()) << updated.status();
+  };
+  const std::string t1 = event_;
+  const std::string t2 = NewEvent();
+  anonymous(t1);
+  anonymous(t2);
+  std::vector<std::string> first, second;
+  for (int i = 0; i < 5; ++i) first.push_back(Register(t1));
+  for (int i = 0; i < 9; ++i) second.push_back(Register(t2));
+  OpenAt(kNow + kHour);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Answer(first[i], {Number("overall", 4 + i % 2), Number("recommend", 9)}).ok());
+  }
+  ASSERT_TRUE(Answer(second[0], {Number("overall", 1), Number("recommend", 2)}).ok());
+  for (int i = 1; i < 5; ++i) {
+    auto done = Answer(second[i], {Choice("access_needs_met", "yes")});
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
+
+  auto report = feedback_->Report("org_riverside", t1);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const events::v1::QuestionReport* overall = nullptr;
+  const events::v1::QuestionReport* recommend = nullptr;
+  for (const auto& q : report->questions()) {
+    if (q.question_id() == "overall") overall = &q;
+    if (q.question_id() == "recommend") recommend = &q;
+  }
+  ASSERT_NE(overall, nullptr);
+  ASSERT_NE(recommend, nullptr);
+  ASSERT_EQ(overall->answered(), 5);
+  auto hidden = feedback_->Report("org_riverside", t2);
+  ASSERT_TRUE(hidden.ok()) << hidden.status();
+  EXPECT_EQ(hidden->response_count(), 5);
+
+  events::v1::GetTrendsRequest req;
+  auto trends = feedback_->Trends("org_riverside", req);
+  ASSERT_TRUE(trends.ok()) << trends.status();
+  ASSERT_EQ(trends->months_size(), 1);
+  const events::v1::TrendPoint& month = trends->months(0);
+  // Both events have the minimum of responses, so both count there...
+  EXPECT_EQ(month.responses(), 10);
+  // ...but the rating and the 0-10 question are T1's alone: the attacker's differences are
+  // zero answers and nothing to read.
+  EXPECT_EQ(month.rating_count(), overall->answered());
+  EXPECT_EQ(month.recommend_count(), recommend->answered());
+  const double rating_sum_difference =
+      month.mean_rating() * month.rating_count() - overall->mean() * overall->answered();
+  EXPECT_NEAR(rating_sum_difference, 0.0, 1e-9);
+  EXPECT_DOUBLE_EQ(month.nps(), recommend->nps().score());
+
+  // Once four more people rate T2, its rating has the minimum group and joins the trend
+  // whole (the five ratings, not only the new ones).
+  for (int i = 5; i < 9; ++i) {
+    ASSERT_TRUE(Answer(second[i], {Number("overall", 5)}).ok());
+  }
+  trends = feedback_->Trends("org_riverside", req);
+  ASSERT_TRUE(trends.ok()) << trends.status();
+  ASSERT_EQ(trends->months_size(), 1);
+  EXPECT_EQ(trends->months(0).responses(), 14);
+  EXPECT_EQ(trends->months(0).rating_count(), 10);
+  EXPECT_NEAR(trends->months(0).mean_rating(), (4 + 5 + 4 + 5 + 4 + 1 + 5 * 4) / 10.0, 1e-9);
+  // The 0-10 question still has one answer in T2, so it stays T1's alone.
+  EXPECT_EQ(trends->months(0).recommend_count(), 5);
+}
+
 }  // namespace
 }  // namespace events::feedback

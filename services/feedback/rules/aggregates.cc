@@ -108,6 +108,23 @@ const std::vector<std::string>& AccessOutcomes() {
   return *outcomes;
 }
 
+std::string TrendGroupOf(const std::string& field) {
+  if (absl::EndsWith(field, ":n")) return field;
+  const size_t last = field.rfind(':');
+  return last == std::string::npos ? field : field.substr(0, last);
+}
+
+std::map<std::string, int64_t> ReleasedTrendFields(const std::map<std::string, int64_t>& held,
+                                                   int32_t min_group) {
+  std::map<std::string, int64_t> totals;
+  for (const auto& [field, count] : held) totals[TrendGroupOf(field)] += count;
+  std::map<std::string, int64_t> released;
+  for (const auto& [field, count] : held) {
+    if (count != 0 && totals[TrendGroupOf(field)] >= min_group) released[field] = count;
+  }
+  return released;
+}
+
 Contribution ContributionOf(const events::v1::SurveyDefinition& definition,
                             const std::vector<FeedbackAnswer>& answers, const std::string& month,
                             const std::string& series_id) {

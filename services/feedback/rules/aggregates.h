@@ -22,6 +22,8 @@
 // Organisation trends (a hash per organisation and partition), for key K = "m:<YYYY-MM>"
 // (month of the event's end, in its time zone) and K = "s:<series id>":
 //   K:n, K:r:<1-5> (the OVERALL rating), K:s:<0-10> (the RECOMMEND scale)
+// An event's trend deltas are held per event and reach the organisation's trends group by
+// group (ReleasedTrendFields), never all at once, so a question few answered stays out.
 namespace events::feedback {
 
 struct FieldDelta {
@@ -63,6 +65,19 @@ struct ReportInputs {
 // when at least min_group people gave text to that question. notes say what was withheld.
 // Event id, org, state and time are left for the caller.
 events::v1::FeedbackReport BuildReport(const ReportInputs& in);
+
+// The trend group a field belongs to: "K:n" is its own group, "K:r:<v>" is in "K:r" and
+// "K:s:<v>" in "K:s" (one group per question the trends expose).
+std::string TrendGroupOf(const std::string& field);
+
+// The part of one event's held trend deltas that may be in the organisation's trends: a group
+// only when the event's count in it (responses, or people who answered that question) is at
+// least min_group, otherwise nothing of it, count included. Checking only the event's
+// responses is not enough: with one event fully answered and another whose rating only one
+// person gave, the month's rating sum minus the first event's reported sum is that person's
+// rating. The Redis store's submit script applies the same rule (store/lua/submit.lua).
+std::map<std::string, int64_t> ReleasedTrendFields(const std::map<std::string, int64_t>& held,
+                                                   int32_t min_group);
 
 // The trends from the merged organisation hash: months ascending (within the optional
 // inclusive bounds, "" for none), series by id; mean rating and NPS only where at least

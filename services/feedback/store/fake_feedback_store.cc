@@ -1,5 +1,6 @@
 #include "services/feedback/store/fake_feedback_store.h"
 
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -132,13 +133,10 @@ std::string FakeFeedbackStore::OutcomeOf(const Event& e, const std::string& regi
   return outcome;
 }
 
-void FakeFeedbackStore::Apply(Event& e, const std::string& org, const std::string& id,
-                              const Contribution& c, const std::string& outcome, int sign) {
+void FakeFeedbackStore::Apply(Event& e, const std::string& id, const Contribution& c,
+                              const std::string& outcome, int sign) {
   for (const FieldDelta& d : c.event) e.aggregates[d.field] += sign * d.delta;
-  for (const FieldDelta& d : c.trend) {
-    e.trend_held[d.field] += sign * d.delta;
-    if (e.in_trends) trends_[org][d.field] += sign * d.delta;
-  }
+  for (const FieldDelta& d : c.trend) e.trend_held[d.field] += sign * d.delta;
   if (!outcome.empty()) {
     e.aggregates["x:" + outcome + ":n"] += sign;
     e.aggregates["x:" + outcome + ":" + c.access_choice] += sign;
@@ -182,12 +180,12 @@ absl::StatusOr<SubmitResult> FakeFeedbackStore::Submit(const Submission& s) {
       return result;
     }
   } else if (auto old = e.responses.find(s.response_id); old != e.responses.end()) {
-    Apply(e, r.facts.org_id, s.response_id, old->second.contribution, old->second.outcome, -1);
+    Apply(e, s.response_id, old->second.contribution, old->second.outcome, -1);
     result.outcome = SubmitOutcome::kReplaced;
   }
   const std::string outcome =
       s.contribution.access_choice.empty() ? "" : OutcomeOf(e, s.registration_id);
-  Apply(e, r.facts.org_id, s.response_id, s.contribution, outcome, 1);
+  Apply(e, s.response_id, s.contribution, outcome, 1);
   Stored stored;
   stored.answers = s.answers;
   stored.at = s.anonymous ? s.now_unix_ms - s.now_unix_ms % kDayMs : s.now_unix_ms;
@@ -196,9 +194,13 @@ absl::StatusOr<SubmitResult> FakeFeedbackStore::Submit(const Submission& s) {
     stored.outcome = outcome;
   }
   e.responses[s.response_id] = std::move(stored);
-  if (!e.in_trends && e.aggregates["n"] >= s.trend_min_group) {
-    for (const auto& [field, count] : e.trend_held) trends_[r.facts.org_id][field] += count;
-    e.in_trends = true;
+  // The trends show, per group, the event's held deltas or nothing of them.
+  std::map<std::string, int64_t>& trends = trends_[r.facts.org_id];
+  for (const auto& [field, count] : e.trend_shown) trends[field] -= count;
+  e.trend_shown = ReleasedTrendFields(e.trend_held, s.trend_min_group);
+  for (const auto& [field, count] : e.trend_shown) trends[field] += count;
+  for (auto it = trends.begin(); it != trends.end();) {
+    it = it->second == 0 ? trends.erase(it) : std::next(it);
   }
   if (!s.anonymous) emitted_.push_back("feedback.response_submitted " + s.event_id);
   return result;

@@ -74,7 +74,8 @@ class FakeFeedbackStore final : public FeedbackStore {
     std::map<std::string, std::map<std::string, std::string>> texts;  // question -> id -> text
     std::map<std::string, Stored> responses;
     std::map<std::string, int64_t> trend_held;  // the event's trend deltas ("td")
-    bool in_trends = false;                     // trend_held is in trends_
+    // The part of trend_held now in trends_ (ReleasedTrendFields of it).
+    std::map<std::string, int64_t> trend_shown;
   };
 
   // Helpers below expect mu_ held.
@@ -82,8 +83,8 @@ class FakeFeedbackStore final : public FeedbackStore {
   int Open(const std::string& event_id, Event& e);
   static bool Eligible(const Event& e, const Registration& r);
   std::string OutcomeOf(const Event& e, const std::string& registration_id) const;
-  void Apply(Event& e, const std::string& org, const std::string& id, const Contribution& c,
-             const std::string& outcome, int sign);
+  void Apply(Event& e, const std::string& id, const Contribution& c, const std::string& outcome,
+             int sign);
 
   mutable std::mutex mu_;
   std::map<std::string, Event> events_;

@@ -125,6 +125,38 @@ TEST(AggregatesTest, ReportFromAggregatesWithSuppression) {
   EXPECT_TRUE(BuildTrends(trend, "", "", 7).months(0).suppressed());
 }
 
+TEST(AggregatesTest, TrendGroups) {
+  EXPECT_EQ(TrendGroupOf("m:2026-03:n"), "m:2026-03:n");
+  EXPECT_EQ(TrendGroupOf("m:2026-03:r:4"), "m:2026-03:r");
+  EXPECT_EQ(TrendGroupOf("s:se_1:s:10"), "s:se_1:s");
+}
+
+// An event's question reaches the trends only when that question has the minimum group of
+// answers in the event; the event's responses reaching it is not enough.
+TEST(AggregatesTest, TrendsTakeOnlyQuestionsWithTheMinimumGroup) {
+  std::map<std::string, int64_t> held = {
+      {"m:2026-03:n", 5}, {"m:2026-03:r:1", 1}, {"m:2026-03:s:2", 1}, {"m:2026-03:s:9", 3}};
+  const std::map<std::string, int64_t> released = ReleasedTrendFields(held, 5);
+  EXPECT_EQ(released, (std::map<std::string, int64_t>{{"m:2026-03:n", 5}}));
+  // The trends built from it show the responses and no rating or scale count at all.
+  events::v1::FeedbackTrends t = BuildTrends(released, "", "", 5);
+  ASSERT_EQ(t.months_size(), 1);
+  EXPECT_EQ(t.months(0).responses(), 5);
+  EXPECT_EQ(t.months(0).rating_count(), 0);
+  EXPECT_EQ(t.months(0).recommend_count(), 0);
+
+  // A fifth answer to the scale releases the whole scale group, and only it.
+  held["m:2026-03:s:9"] = 4;
+  EXPECT_EQ(ReleasedTrendFields(held, 5),
+            (std::map<std::string, int64_t>{
+                {"m:2026-03:n", 5}, {"m:2026-03:s:2", 1}, {"m:2026-03:s:9", 4}}));
+  // Below the minimum of responses nothing is released; empty fields never are.
+  EXPECT_TRUE(ReleasedTrendFields(held, 6).empty());
+  EXPECT_TRUE(
+      ReleasedTrendFields({{"m:2026-03:n", 5}, {"m:2026-03:r:3", 0}}, 5).count("m:2026-03:r:3") ==
+      0);
+}
+
 // Every way of filling in the hidden rows' people counts that agrees with what the report
 // shows: each hidden non-empty row must be able to take more than one value.
 void ExpectNoHiddenRowDerivable(const ReportInputs& in, const events::v1::FeedbackReport& r) {

@@ -17,8 +17,9 @@
 --   E.."resp"     hash  response id -> answers (SubmitResponseRequest bytes, no token)
 --   E.."at"       hash  response id -> submitted time (anonymous: the day only)
 --   E.."c"        hash  registration id -> its contribution, to take back on an edit (named)
---   E.."td"       hash  the event's trend deltas, held until it has the minimum number of responses
---                       (then E.."s" in_trends = 1 and they are in the organisation's trends)
+--   E.."td"       hash  the event's trend deltas, all of them
+--   E.."tr"       hash  the part of E.."td" now in the organisation's trends: each group (K:n,
+--                       K:r:*, K:s:*) whose event count is at least the minimum
 --   E.."used"     set   keyed markers of registrations that answered (anonymous: HMAC under a
 --                       key only the service holds, so no link to a response)
 -- Anonymous surveys' E.."resp", E.."at" and E.."t:"<q> also hold the field UNORDERED (below).

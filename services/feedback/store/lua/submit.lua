@@ -9,9 +9,11 @@
 --       texts)  12 access-needs-met choice ("" when not answered)  13 survey version read
 --       14 envelope id  15 trends' minimum group  16 number of texts, then question id, text
 --       pairs
--- Trends: the event's trend deltas are summed in E.."td"; they reach the organisation's trend
--- hash only once the event has at least the minimum number of responses (all at once, and
--- each later response directly), so trends never show an event too small to report on.
+-- Trends: the event's trend deltas are summed in E.."td"; the organisation's trend hash holds,
+-- per group (K:n the responses, K:r:* the rating, K:s:* the 0-10 scale), the event's held
+-- deltas when the event has at least the minimum in that group, and nothing of it otherwise
+-- (E.."tr" is what it holds now). So trends never show an event, or one of its questions,
+-- too few answered to report on (the rule of ReleasedTrendFields in rules/aggregates.h).
 -- Returns {"ok", replaced 0/1} or {"not_open", opens} | {"closed", closes} | {"cancelled"} |
 -- {"changed"} | {"not_eligible", status} | {"not_attended"} | {"already"}.
 local E, stream, trend = KEYS[1], KEYS[2], KEYS[3]
@@ -30,7 +32,12 @@ end
 local named = ARGV[4] == 'named'
 local rid = ARGV[5]
 local org = redis.call('HGET', E .. 'f', 'org') or ''
-local in_trends = redis.call('HGET', E .. 's', 'in_trends') == '1'
+-- What the trends hold of this event now. Events that reached the trends before per-group
+-- release have no E.."tr" but in_trends = 1: then the trends hold all of E.."td".
+local shown = redis.call('HGETALL', E .. 'tr')
+if #shown == 0 and redis.call('HGET', E .. 's', 'in_trends') == '1' then
+  shown = redis.call('HGETALL', E .. 'td')
+end
 
 -- Applies a contribution, `sign` 1 to add it, -1 to take it back.
 local function apply(contribution, sign)
@@ -39,7 +46,6 @@ local function apply(contribution, sign)
       redis.call('HINCRBY', E .. 'agg', field, sign * tonumber(delta))
     elseif kind == 't' then
       redis.call('HINCRBY', E .. 'td', field, sign * tonumber(delta))
-      if in_trends then redis.call('HINCRBY', trend, field, sign * tonumber(delta)) end
     elseif kind == 'T' and sign < 0 then
       redis.call('HDEL', E .. 't:' .. field, rid)
     end
@@ -90,14 +96,30 @@ local n = tonumber(ARGV[16])
 for i = 0, n - 1 do
   hset_unordered(E .. 't:' .. ARGV[17 + 2 * i], rid, ARGV[18 + 2 * i])
 end
--- The event reaches the minimum: its held trend deltas go to the trends at once. (Responses
--- are never removed, so the count cannot drop back below it.)
-if not in_trends and tonumber(redis.call('HGET', E .. 'agg', 'n') or '0') >= tonumber(ARGV[15]) then
-  local held = redis.call('HGETALL', E .. 'td')
-  for i = 1, #held, 2 do
-    redis.call('HINCRBY', trend, held[i], tonumber(held[i + 1]))
+-- The trends take back what they held of this event and take, per group, the held deltas of
+-- every group with at least the minimum (an edit can take a question back below it).
+local function trend_add(field, delta)
+  if redis.call('HINCRBY', trend, field, delta) == 0 then redis.call('HDEL', trend, field) end
+end
+local function trend_group(field)
+  if string.sub(field, -2) == ':n' then return field end
+  return string.match(field, '^(.*):[^:]*$') or field
+end
+for i = 1, #shown, 2 do trend_add(shown[i], -tonumber(shown[i + 1])) end
+redis.call('DEL', E .. 'tr')
+redis.call('HDEL', E .. 's', 'in_trends')
+local held = redis.call('HGETALL', E .. 'td')
+local totals = {}
+for i = 1, #held, 2 do
+  local group = trend_group(held[i])
+  totals[group] = (totals[group] or 0) + tonumber(held[i + 1])
+end
+for i = 1, #held, 2 do
+  local count = tonumber(held[i + 1])
+  if count ~= 0 and totals[trend_group(held[i])] >= tonumber(ARGV[15]) then
+    trend_add(held[i], count)
+    redis.call('HSET', E .. 'tr', held[i], count)
   end
-  redis.call('HSET', E .. 's', 'in_trends', '1')
 end
 hset_unordered(E .. 'resp', rid, ARGV[10])
 if named then
