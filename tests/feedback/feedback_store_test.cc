@@ -300,6 +300,58 @@ TEST_F(FeedbackStoreTest, TrendsPerMonthAndSeries) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A trend group of an event follows the event's count in it both ways: an edit that takes a
+// question below the minimum takes the event's answers to it out of the trends. And an event
+// the trends took whole under the earlier rule (in_trends, no E tr) is brought under this
+// one by its next response, without counting anything twice.
+TEST_F(FeedbackStoreTest, TrendsFollowEachQuestionsCountBothWays) {
+  events::v1::UpdateSurveyRequest update;
+  update.set_event_id(event_);
+  *update.mutable_definition() = DefaultSurvey();
+  for (auto& q : *update.mutable_definition()->mutable_questions()) q.set_required(false);
+  auto updated = feedback_->UpdateSurvey("org_riverside", update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 6; ++i) tokens.push_back(Register(event_));
+  OpenAt(kNow + kHour);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Answer(tokens[i], {Number("overall", 4), Number("recommend", 9)}).ok());
+  }
+  events::v1::GetTrendsRequest req;
+  auto trends = feedback_->Trends("org_riverside", req);
+  ASSERT_TRUE(trends.ok()) << trends.status();
+  ASSERT_EQ(trends->months_size(), 1);
+  EXPECT_EQ(trends->months(0).rating_count(), 5);
+
+  // An edit leaves the rating with 4 answers: the event's ratings leave the trends.
+  ASSERT_TRUE(Answer(tokens[0], {Number("recommend", 9)}).ok());
+  trends = feedback_->Trends("org_riverside", req);
+  ASSERT_TRUE(trends.ok()) << trends.status();
+  ASSERT_EQ(trends->months_size(), 1);
+  EXPECT_EQ(trends->months(0).responses(), 5);
+  EXPECT_EQ(trends->months(0).rating_count(), 0);
+  EXPECT_EQ(trends->months(0).recommend_count(), 5);
+
+  // The state the earlier rule left: the whole of E td in the trend hash, in_trends set.
+  const std::string e = store_->EventPrefix(event_);
+  auto found = redis_->Command({"KEYS", prefix_ + "*fb:org:org_riverside:trend"});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(redis::ArraySize(**found), 1u);
+  const std::string trend = redis::AsString(redis::ArrayAt(**found, 0));
+  ASSERT_TRUE(redis_->Command({"DEL", e + "tr"}).ok());
+  ASSERT_TRUE(redis_->Command({"HSET", e + "s", "in_trends", "1"}).ok());
+  ASSERT_TRUE(redis_->Command({"HINCRBY", trend, "m:2026-01:r:4", "4"}).ok());
+  // The next response: the rating has 5 answers again and is in the trends once.
+  ASSERT_TRUE(Answer(tokens[5], {Number("overall", 5)}).ok());
+  trends = feedback_->Trends("org_riverside", req);
+  ASSERT_TRUE(trends.ok()) << trends.status();
+  ASSERT_EQ(trends->months_size(), 1);
+  EXPECT_EQ(trends->months(0).responses(), 6);
+  EXPECT_EQ(trends->months(0).rating_count(), 5);
+  EXPECT_NEAR(trends->months(0).mean_rating(), (4 * 4 + 5) / 5.0, 1e-9);
+  EXPECT_EQ(trends->months(0).recommend_count(), 5);
+}
+
 TEST_F(FeedbackStoreTest, OpenSurveyNowIsForDevelopmentOnly) {
   EXPECT_EQ(feedback_->OpenNow("org_riverside", event_).status().code(),
             absl::StatusCode::kPermissionDenied);
