@@ -416,6 +416,11 @@ absl::Status Registrar::ResendLink(const std::string& event_id, const std::strin
 absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, Facts(event_id));
   if (facts.status == events::v1::EVENT_STATUS_DRAFT) {
+    // The projection trails scheduling by a moment: an event published just now still looks
+    // like a draft here. Ask scheduling before telling an attendee it does not exist.
+    EVENTS_ASSIGN_OR_RETURN(facts, FetchFacts(event_id));
+  }
+  if (facts.status == events::v1::EVENT_STATUS_DRAFT) {
     return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
   }
   return Settings(event_id, false);
