@@ -1,11 +1,17 @@
 #include "services/registration/server/registration_service.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
+#include <memory>
+#include <optional>
+
 #include "common/auth/authenticator.h"
 #include "common/auth/grpc_auth.h"
+#include "common/log/protobuf_log.h"
 #include "common/rpc/status.h"
 #include "services/registration/domain/registrar.h"
 
@@ -42,17 +48,54 @@ RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
 RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
                                                  const events::auth::Authenticator& auth,
                                                  RegistrationMetrics& metrics, int slow_threads,
-                                                 events::rpc::TrustedProxies trusted_proxies)
+                                                 events::rpc::TrustedProxies trusted_proxies,
+                                                 int64_t request_budget_bytes)
     : registrar_(registrar),
       auth_(auth),
       metrics_(metrics),
       slow_(slow_threads),
-      trusted_proxies_(std::move(trusted_proxies)) {}
+      trusted_proxies_(std::move(trusted_proxies)),
+      request_budget_(request_budget_bytes) {}
+
+namespace {
+
+// One Register call's request, answer and share of the request budget, kept until it is
+// answered.
+struct RegisterCall {
+  explicit RegisterCall(events::rpc::RequestBudget::Permit p) : permit(std::move(p)) {}
+  events::rpc::RequestBudget::Permit permit;
+  events::v1::RegisterRequest request;
+  events::v1::RegisterResponse response;
+};
+
+}  // namespace
 
 grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServerContext* ctx,
-                                                            const events::v1::RegisterRequest* req,
-                                                            events::v1::RegisterResponse* resp) {
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  std::optional<events::rpc::RequestBudget::Permit> permit =
+      request_budget_.TryTake(request->Length());
+  if (!permit.has_value()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "registration is busy with many large requests; try again in "
+                                 "a moment"));
+    return reactor;
+  }
+  auto call = std::make_shared<RegisterCall>(*std::move(permit));
+  grpc::ByteBuffer bytes(*request);  // shares the slices; parsing consumes this copy
+  if (!grpc::SerializationTraits<events::v1::RegisterRequest>::Deserialize(&bytes, &call->request)
+           .ok()) {
+    const std::string problem = events::logging::TakeParseProblem();
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "the request is not a valid events.v1.RegisterRequest" +
+            (problem.empty() ? std::string(" (check that the client uses the same .proto files)")
+                             : ": " + problem)));
+    return reactor;
+  }
+  const events::v1::RegisterRequest* req = &call->request;
+  events::v1::RegisterResponse* resp = &call->response;
   // `req` and `resp` live until Finish; `done` runs once, on whichever thread answers.
   std::string forwarded_for;
   if (!trusted_proxies_.empty()) {
@@ -70,7 +113,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   }
   registrar_.RegisterAsync(
       *req, client, slow_,
-      [this, reactor, resp](absl::StatusOr<Registered> registered) {
+      [this, reactor, resp, response, call](absl::StatusOr<Registered> registered) {
         if (!registered.ok()) return reactor->Finish(ToGrpcStatus(registered.status()));
         switch (registered->registration.status()) {
           case events::v1::REGISTRATION_STATUS_CONFIRMED:
@@ -85,7 +128,12 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
         }
         *resp->mutable_registration() = std::move(registered->registration);
         resp->set_registration_token(std::move(registered->token));
-        reactor->Finish(grpc::Status::OK);
+        grpc::ByteBuffer out;
+        bool own = false;
+        grpc::Status serialized =
+            grpc::SerializationTraits<events::v1::RegisterResponse>::Serialize(*resp, &out, &own);
+        if (serialized.ok()) response->Swap(&out);
+        reactor->Finish(serialized);
       },
       deadline);
   return reactor;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/rpc/client_address.h"
+#include "common/rpc/request_budget.h"
 #include "common/util/thread_pool.h"
 #include "events/v1/registration.grpc.pb.h"
 
@@ -34,8 +35,13 @@ struct RegistrationMetrics {
 // Register, the call that takes the bursts, uses gRPC's callback API: it queues the
 // registration for Redis and returns its thread at once, and the answer goes out when
 // Redis has answered (Registrar::RegisterAsync). Every other method is synchronous.
+//
+// Register takes its request as bytes and parses it itself, after taking the request's size
+// from a budget (`request_budget_bytes`) held until the answer: gRPC parses callback-API
+// requests on its own threads, which the handler-thread limit does not cover, so without it
+// a burst of hostile requests could take any amount of memory (docs/configuration.md).
 class RegistrationServiceImpl final
-    : public events::v1::RegistrationService::WithCallbackMethod_Register<
+    : public events::v1::RegistrationService::WithRawCallbackMethod_Register<
           events::v1::RegistrationService::Service> {
  public:
   // `slow_threads`: threads for Register's rare blocking paths (fetching an event's facts,
@@ -43,11 +49,16 @@ class RegistrationServiceImpl final
   // the client is (for the per-address rate limit).
   RegistrationServiceImpl(Registrar& registrar, const events::auth::Authenticator& auth,
                           RegistrationMetrics& metrics, int slow_threads = 4,
-                          events::rpc::TrustedProxies trusted_proxies = {});
+                          events::rpc::TrustedProxies trusted_proxies = {},
+                          int64_t request_budget_bytes = kDefaultRequestBudgetBytes);
+
+  // 1 MiB of requests in flight: thousands of ordinary registrations (a few hundred bytes
+  // each), or four of the largest hostile ones.
+  static constexpr int64_t kDefaultRequestBudgetBytes = 1 << 20;
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* ctx,
-                                     const events::v1::RegisterRequest* req,
-                                     events::v1::RegisterResponse* resp) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::Status ResendLink(grpc::ServerContext* ctx, const events::v1::ResendLinkRequest* req,
                           events::v1::ResendLinkResponse* resp) override;
   grpc::Status GetRegistrationForm(grpc::ServerContext* ctx,
@@ -105,6 +116,7 @@ class RegistrationServiceImpl final
   RegistrationMetrics& metrics_;
   events::ThreadPool slow_;
   const events::rpc::TrustedProxies trusted_proxies_;
+  events::rpc::RequestBudget request_budget_;
 };
 
 }  // namespace events::registration
