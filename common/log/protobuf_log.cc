@@ -34,4 +34,10 @@ void RouteProtobufLogs() { google::protobuf::SetLogHandler(&LogFromProtobuf); }
 
 std::string TakeParseProblem() { return std::exchange(parse_problem, std::string()); }
 
+std::string UndecodableRequestMessage(const std::string& what, const std::string& problem) {
+  std::string message = "the request is not a valid " + what;
+  if (!problem.empty()) return message + ": " + problem;
+  return message + " (check that the client uses the same .proto files as the server)";
+}
+
 }  // namespace events::logging

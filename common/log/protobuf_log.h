@@ -17,4 +17,9 @@ void RouteProtobufLogs();
 // INVALID_ARGUMENT it answers with.
 std::string TakeParseProblem();
 
+// What to tell a client whose request bytes did not parse as `what` ("events.v1.X", or a
+// description of the method's type): "the request is not a valid <what>" and `problem`
+// (from TakeParseProblem), or a hint about mismatched .proto files when there is none.
+std::string UndecodableRequestMessage(const std::string& what, const std::string& problem);
+
 }  // namespace events::logging

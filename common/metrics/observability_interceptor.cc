@@ -79,15 +79,10 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
 
  private:
   grpc::Status UndecodableStatus() const {
-    std::string message = "the request is not a valid protobuf message of the type ";
-    message += info_->method() ? info_->method() : "this method";
-    message += " takes";
-    if (!parse_problem_.empty()) {
-      message += ": " + parse_problem_;
-    } else {
-      message += " (check that the client uses the same .proto files as the server)";
-    }
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+    const std::string method = info_->method() ? info_->method() : "this method";
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        logging::UndecodableRequestMessage(
+                            "protobuf message of the type " + method + " takes", parse_problem_));
   }
 
   void Finish(grpc::StatusCode code, bool context_alive) {

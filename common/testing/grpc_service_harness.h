@@ -26,6 +26,7 @@ namespace grpc {
 class Channel;
 class ClientContext;
 class Service;
+class Status;
 }  // namespace grpc
 namespace prometheus {
 class Registry;
@@ -143,5 +144,10 @@ class GrpcServiceHarness {
   std::unique_ptr<auth::Authenticator> auth_;
   TestServer server_;
 };
+
+// Calls `method` ("/events.v1.X/Y") with `bytes` as the request, whatever they are (to test
+// what a server answers to bytes that are not its request), with a 5 s deadline.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                           const std::string& bytes);
 
 }  // namespace events::testing

@@ -8,27 +8,19 @@
 // to the AOF or sends to replicas; a scripted submit is written as the MULTI/EXEC block of
 // its effects only.)
 #include <dirent.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/own_redis_server.h"
 #include "gtest/gtest.h"
 #include "services/feedback/rules/survey_rules.h"
 #include "tests/feedback/feedback_test_support.h"
-
-extern char** environ;
 
 namespace events::feedback {
 namespace {
@@ -39,102 +31,27 @@ using testing::kNow;
 using testing::Number;
 using testing::Text;
 
-// A redis-server of the test's own on a free port, writing an AOF into a fresh folder.
-class AofRedis {
- public:
-  ~AofRedis() { Stop(); }
-
-  bool Start() {
-    char dir[] = "/tmp/feedback-aof.XXXXXX";
-    if (mkdtemp(dir) == nullptr) return false;
-    dir_ = dir;
-    std::mt19937 random(static_cast<unsigned>(getpid()) ^
-                        static_cast<unsigned>(std::random_device{}()));
-    for (int attempt = 0; attempt < 10; ++attempt) {
-      port_ = 20000 + static_cast<int>(random() % 30000);
-      std::vector<std::string> args = {"redis-server",
-                                       "--port",
-                                       std::to_string(port_),
-                                       "--bind",
-                                       "127.0.0.1",
-                                       "--save",
-                                       "",
-                                       "--appendonly",
-                                       "yes",
-                                       "--appendfsync",
-                                       "always",
-                                       "--dir",
-                                       dir_,
-                                       "--logfile",
-                                       "/dev/null",
-                                       "--daemonize",
-                                       "no"};
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
-        pid_ = 0;
-        return false;
-      }
-      redis::RedisOptions options = Options();
-      options.pool_size = 1;
-      redis::RedisClient probe(options);
-      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      while (std::chrono::steady_clock::now() < until) {
-        if (probe.Ping().ok()) return true;
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) break;  // port taken: try another
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      Stop();
-    }
-    return false;
+// Every byte of the append-only files a redis-server wrote into `dir` (Redis 7 keeps them in
+// appendonlydir/: a manifest, a base file and the incremental files of commands), or of the
+// incremental files only.
+std::string AofBytes(const std::string& dir, bool incremental_only = false) {
+  std::string out;
+  const std::string folder = dir + "/appendonlydir";
+  DIR* d = opendir(folder.c_str());
+  if (d == nullptr) return out;
+  while (dirent* entry = readdir(d)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    const bool incremental = name.size() > 9 && name.compare(name.size() - 9, 9, ".incr.aof") == 0;
+    if (incremental_only && !incremental) continue;
+    std::ifstream in(folder + "/" + name, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    out += bytes.str();
   }
-  void Stop() {
-    if (pid_ != 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = 0;
-    }
-    if (!dir_.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir_, ignored);
-      dir_.clear();
-    }
-  }
-  redis::RedisOptions Options() const {
-    redis::RedisOptions o;
-    o.host = "127.0.0.1";
-    o.port = port_;
-    return o;
-  }
-  // Every byte of the append-only files (Redis 7 keeps them in appendonlydir/: a manifest,
-  // a base file and the incremental files of commands), or of the incremental files only.
-  std::string AofBytes(bool incremental_only = false) const {
-    std::string out;
-    const std::string folder = dir_ + "/appendonlydir";
-    DIR* d = opendir(folder.c_str());
-    if (d == nullptr) return out;
-    while (dirent* entry = readdir(d)) {
-      const std::string name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      const bool incremental =
-          name.size() > 9 && name.compare(name.size() - 9, 9, ".incr.aof") == 0;
-      if (incremental_only && !incremental) continue;
-      std::ifstream in(folder + "/" + name, std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      out += bytes.str();
-    }
-    closedir(d);
-    return out;
-  }
-
- private:
-  pid_t pid_ = 0;
-  int port_ = 0;
-  std::string dir_;
-};
+  closedir(d);
+  return out;
+}
 
 // The commands of an AOF (RESP arrays of bulk strings), in order.
 std::vector<std::vector<std::string>> Commands(const std::string& aof) {
@@ -164,7 +81,8 @@ class AnonymityAofTest : public testing::FeedbackTest {
   void SetUp() override {
     FeedbackTest::SetUp();
     ASSERT_FALSE(HasFailure());
-    ASSERT_TRUE(server_.Start()) << "could not start a redis-server with appendonly yes";
+    ASSERT_TRUE(server_.Start({"--appendonly", "yes", "--appendfsync", "always"}))
+        << "could not start a redis-server with appendonly yes";
     store_.reset();
     redis_ = std::make_unique<redis::RedisClient>(server_.Options());
     store_ = std::make_unique<RedisFeedbackStore>(*redis_, *keys_, RedisFeedbackStore::Options{});
@@ -177,7 +95,7 @@ class AnonymityAofTest : public testing::FeedbackTest {
     server_.Stop();
   }
 
-  AofRedis server_;
+  events::testing::OwnRedisServer server_;
 };
 
 TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
@@ -197,8 +115,8 @@ TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
     ASSERT_TRUE(done.ok()) << done.status();
   }
 
-  const std::string aof = server_.AofBytes();
-  const auto commands = Commands(server_.AofBytes(/*incremental_only=*/true));
+  const std::string aof = AofBytes(server_.dir());
+  const auto commands = Commands(AofBytes(server_.dir(), /*incremental_only=*/true));
   const std::string e = store_->EventPrefix(event_);
   // Everything the old code, or a careless one, could have written for a registration: the
   // id itself, the SHA-256 "used" hash of issue 13, a bare hash of the id, and the marker

@@ -3,10 +3,6 @@
 // open, nothing is answered). The callers' deadlines must hold end to end: every call comes
 // back within its deadline, and nothing is written after it, even once Redis resumes and
 // runs what was already sent to it.
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,13 +10,13 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/own_redis_server.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "common/util/thread_pool.h"
@@ -28,8 +24,6 @@
 #include "services/registration/domain/registrar.h"
 #include "services/registration/store/redis_registration_store.h"
 #include "tests/registration/registration_test_support.h"
-
-extern char** environ;
 
 namespace events::registration {
 namespace {
@@ -39,64 +33,6 @@ using std::chrono::steady_clock;
 using testing::OpenEvent;
 using testing::Person;
 
-// A redis-server of this test's own on a free port, without persistence.
-class OwnRedis {
- public:
-  ~OwnRedis() { Stop(); }
-
-  // Starts it and waits (up to 10 s) until it answers PING.
-  bool Start() {
-    std::mt19937 random(static_cast<unsigned>(getpid()) ^
-                        static_cast<unsigned>(steady_clock::now().time_since_epoch().count()));
-    for (int attempt = 0; attempt < 10; ++attempt) {
-      port_ = 20000 + static_cast<int>(random() % 30000);
-      const std::string port = std::to_string(port_);
-      std::vector<std::string> args = {"redis-server", "--port",      port,        "--bind",
-                                       "127.0.0.1",    "--save",      "",          "--appendonly",
-                                       "no",           "--logfile",   "/dev/null", "--loglevel",
-                                       "warning",      "--daemonize", "no"};
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
-        pid_ = 0;
-        return false;
-      }
-      redis::RedisOptions options = Options();
-      options.pool_size = 1;
-      redis::RedisClient probe(options);
-      const auto until = steady_clock::now() + std::chrono::seconds(10);
-      while (steady_clock::now() < until) {
-        if (probe.Ping().ok()) return true;
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) break;  // port taken: try another
-        std::this_thread::sleep_for(milliseconds(20));
-      }
-      Stop();
-    }
-    return false;
-  }
-  void Stop() {
-    if (pid_ == 0) return;
-    kill(pid_, SIGCONT);
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  void Freeze() { kill(pid_, SIGSTOP); }
-  void Thaw() { kill(pid_, SIGCONT); }
-  redis::RedisOptions Options() const {
-    redis::RedisOptions o;
-    o.host = "127.0.0.1";
-    o.port = port_;
-    return o;
-  }
-
- private:
-  pid_t pid_ = 0;
-  int port_ = 0;
-};
-
 struct Answer {
   absl::StatusOr<Registered> result = absl::UnknownError("no answer");
   steady_clock::time_point deadline;
@@ -104,8 +40,9 @@ struct Answer {
 };
 
 TEST(FrozenRedisTest, RegistersComeBackWithinTheirDeadlineAndWriteNothingAfterIt) {
-  OwnRedis server;
-  ASSERT_TRUE(server.Start()) << "could not start redis-server";
+  events::testing::OwnRedisServer server;
+  ASSERT_TRUE(server.Start({"--appendonly", "no", "--loglevel", "warning"}))
+      << "could not start redis-server";
   // The production defaults: 2 s command timeout, 8 connections, 2 s pool wait.
   redis::RedisOptions options = server.Options();
   options.client_name = "frozen-redis-test";

@@ -1,11 +1,8 @@
 // The registration service through real gRPC on a real Redis: who may call what, and what
 // an attendee sees.
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
-
-#include <future>
 
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
@@ -113,18 +110,10 @@ TEST_F(RegistrationGrpcTest, ThePerAddressLimitCountsForwardedAddressesOnlyFromT
 TEST_F(RegistrationGrpcTest, RegisterAnswersBytesThatAreNoRequestWithInvalidArgument) {
   // Register parses its request itself (within its request budget): bytes that are not a
   // RegisterRequest, or a name that is not UTF-8, are the client's mistake, said as such.
-  grpc::GenericStub stub(harness_.Channel());
-  for (const std::string& bytes : {std::string("\x00\x01garbage", 9),
-                                   std::string("\x12\x02\xff\xfe", 4)}) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer response;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, "/events.v1.RegistrationService/Register", grpc::StubOptions(),
-                   &request, &response, [&done](grpc::Status status) { done.set_value(status); });
-    const grpc::Status status = done.get_future().get();
+  for (const std::string& bytes :
+       {std::string("\x00\x01garbage", 9), std::string("\x12\x02\xff\xfe", 4)}) {
+    const grpc::Status status = events::testing::CallWithBytes(
+        harness_.Channel(), "/events.v1.RegistrationService/Register", bytes);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr("not a valid events.v1.RegisterRequest"));
   }

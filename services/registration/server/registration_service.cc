@@ -86,12 +86,10 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   grpc::ByteBuffer bytes(*request);  // shares the slices; parsing consumes this copy
   if (!grpc::SerializationTraits<events::v1::RegisterRequest>::Deserialize(&bytes, &call->request)
            .ok()) {
-    const std::string problem = events::logging::TakeParseProblem();
-    reactor->Finish(grpc::Status(
-        grpc::StatusCode::INVALID_ARGUMENT,
-        "the request is not a valid events.v1.RegisterRequest" +
-            (problem.empty() ? std::string(" (check that the client uses the same .proto files)")
-                             : ": " + problem)));
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                     events::logging::UndecodableRequestMessage(
+                         "events.v1.RegisterRequest", events::logging::TakeParseProblem())));
     return reactor;
   }
   const events::v1::RegisterRequest* req = &call->request;

@@ -18,6 +18,7 @@
 
 #include "common/log/protobuf_log.h"
 #include "common/log/request_id.h"
+#include "common/testing/grpc_service_harness.h"
 #include "registry_reader.h"
 #include "testing/echo_service.h"
 
@@ -44,6 +45,31 @@ class RequestIdEcho : public events::testing::EchoServiceImpl {
   }
 };
 
+// A bare gRPC server serving `service` with only the observability interceptor, on a free
+// loopback port, and a channel to it; `quota` (optional) limits its threads.
+struct InterceptedServer {
+  std::unique_ptr<grpc::Server> server;
+  std::shared_ptr<grpc::Channel> channel;
+};
+
+InterceptedServer StartInterceptedServer(grpc::Service* service,
+                                         std::shared_ptr<prometheus::Registry> registry,
+                                         grpc::ResourceQuota* quota = nullptr) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  if (quota != nullptr) builder.SetResourceQuota(*quota);
+  builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(MakeObservabilityInterceptorFactory(std::move(registry)));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  InterceptedServer started;
+  started.server = builder.BuildAndStart();
+  started.channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  return started;
+}
+
 // A bare gRPC server with only the observability interceptor, on a free port.
 class GrpcMetricsTest : public ::testing::Test {
  protected:
@@ -55,17 +81,10 @@ class GrpcMetricsTest : public ::testing::Test {
     logger->set_level(spdlog::level::debug);
     spdlog::set_default_logger(logger);
 
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service_);
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(MakeObservabilityInterceptorFactory(registry_));
-    builder.experimental().SetInterceptorCreators(std::move(creators));
-    server_ = builder.BuildAndStart();
+    InterceptedServer started = StartInterceptedServer(&service_, registry_);
+    server_ = std::move(started.server);
     ASSERT_NE(server_, nullptr);
-    stub_ = EchoService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                     grpc::InsecureChannelCredentials()));
+    stub_ = EchoService::NewStub(started.channel);
   }
 
   void TearDown() override {
@@ -187,16 +206,7 @@ class CallbackEcho : public EchoService::CallbackService {
 
 // Sends `bytes` as the request of EchoService/Echo, whatever they are.
 grpc::Status SendRawEcho(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/events.testing.EchoService/Echo", grpc::StubOptions(), &request,
-                 &response, [&done](grpc::Status status) { done.set_value(status); });
-  return done.get_future().get();
+  return events::testing::CallWithBytes(channel, "/events.testing.EchoService/Echo", bytes);
 }
 
 class UndecodableRequestTest : public ::testing::TestWithParam<bool> {};
@@ -212,21 +222,12 @@ TEST_P(UndecodableRequestTest, IsInvalidArgumentNamingTheProblem) {
   auto registry = std::make_shared<prometheus::Registry>();
   events::testing::EchoServiceImpl sync_service;
   CallbackEcho callback_service;
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  if (GetParam()) {
-    builder.RegisterService(&callback_service);
-  } else {
-    builder.RegisterService(&sync_service);
-  }
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(MakeObservabilityInterceptorFactory(registry));
-  builder.experimental().SetInterceptorCreators(std::move(creators));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::Service* service = &sync_service;
+  if (GetParam()) service = &callback_service;
+  InterceptedServer started = StartInterceptedServer(service, registry);
+  ASSERT_NE(started.server, nullptr);
+  std::unique_ptr<grpc::Server> server = std::move(started.server);
+  auto channel = started.channel;
 
   // Field 1 (a string) holding bytes that are not UTF-8.
   grpc::Status utf8 = SendRawEcho(channel, std::string("\x0a\x02\xff\xfe", 4));
@@ -257,18 +258,10 @@ TEST(ThreadLimitTest, AServerOutOfThreadsStaysResourceExhausted) {
   events::testing::EchoServiceImpl service;
   grpc::ResourceQuota quota("test");
   quota.SetMaxThreads(2);
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.SetResourceQuota(quota);
-  builder.RegisterService(&service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(MakeObservabilityInterceptorFactory(registry));
-  builder.experimental().SetInterceptorCreators(std::move(creators));
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  InterceptedServer started = StartInterceptedServer(&service, registry, &quota);
+  ASSERT_NE(started.server, nullptr);
+  std::unique_ptr<grpc::Server> server = std::move(started.server);
+  auto channel = started.channel;
   std::vector<std::future<grpc::StatusCode>> calls;
   for (int i = 0; i < 12; ++i) {
     calls.push_back(std::async(std::launch::async, [channel] {

@@ -82,6 +82,21 @@ class ServiceRunnerTest : public ::testing::Test {
     return EchoService::NewStub(channel)->Echo(&context, request, &response);
   }
 
+  // Starts Slow("late", `delay_ms`) on a thread of its own: the answer's message, or
+  // "failed: " and the error.
+  static std::future<std::string> StartSlowCall(const std::shared_ptr<grpc::Channel>& channel,
+                                                int delay_ms) {
+    return std::async(std::launch::async, [channel, delay_ms] {
+      grpc::ClientContext context;
+      SlowRequest request;
+      request.set_message("late");
+      request.set_delay_ms(delay_ms);
+      EchoResponse response;
+      grpc::Status status = EchoService::NewStub(channel)->Slow(&context, request, &response);
+      return status.ok() ? response.message() : "failed: " + status.error_message();
+    });
+  }
+
   static int Health(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
     int serving = -1;
     grpc::Status status = CheckHealth(channel, service, &serving);
@@ -208,15 +223,7 @@ TEST_F(ServiceRunnerTest, ShutdownReportsNotServingThenDrainsInFlightCalls) {
   ASSERT_NE(channel, nullptr);
 
   // A call that is still running when Shutdown starts.
-  auto slow = std::async(std::launch::async, [channel] {
-    grpc::ClientContext context;
-    SlowRequest request;
-    request.set_message("late");
-    request.set_delay_ms(800);
-    EchoResponse response;
-    grpc::Status status = EchoService::NewStub(channel)->Slow(&context, request, &response);
-    return status.ok() ? response.message() : "failed: " + status.error_message();
-  });
+  auto slow = StartSlowCall(channel, 800);
   ASSERT_TRUE(Eventually([&] {
     return MetricValue(*registry_, "grpc_server_started_total", {{"grpc_method", "Slow"}}) == 1;
   }));
@@ -246,15 +253,7 @@ TEST_F(ServiceRunnerTest, ShutdownRefusesNewCallsAtOnceWhileInFlightCallsFinish)
   options.drain_timeout = std::chrono::milliseconds(20000);
   auto channel = StartRunner(options);
   ASSERT_NE(channel, nullptr);
-  auto slow = std::async(std::launch::async, [channel] {
-    grpc::ClientContext context;
-    SlowRequest request;
-    request.set_message("late");
-    request.set_delay_ms(1500);
-    EchoResponse response;
-    grpc::Status status = EchoService::NewStub(channel)->Slow(&context, request, &response);
-    return status.ok() ? response.message() : "failed: " + status.error_message();
-  });
+  auto slow = StartSlowCall(channel, 1500);
   ASSERT_TRUE(Eventually([&] {
     return MetricValue(*registry_, "grpc_server_started_total", {{"grpc_method", "Slow"}}) == 1;
   }));
