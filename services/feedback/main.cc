@@ -94,7 +94,9 @@ int main() {
       consumer, store, projector_options,
       {&metrics.projected_applied, &metrics.projected_ignored, &metrics.projected_invalid,
        &metrics.projected_errors});
-  events::feedback::WindowWorker window_worker(store, core.clock, {},
+  events::feedback::WindowWorkerOptions window_options;
+  window_options.batches = &feedback.batches();
+  events::feedback::WindowWorker window_worker(store, core.clock, window_options,
                                                {&metrics.window_fired, &metrics.window_errors});
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);

@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/own_redis_server.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/rules/survey_rules.h"
 #include "tests/feedback/feedback_test_support.h"
@@ -114,6 +115,7 @@ TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
                                    Text("mattered_most", absl::StrCat("Answer number ", i))});
     ASSERT_TRUE(done.ok()) << done.status();
   }
+  CloseAndRelease(event_);
 
   const std::string aof = AofBytes(server_.dir());
   const auto commands = Commands(AofBytes(server_.dir(), /*incremental_only=*/true));
@@ -132,10 +134,13 @@ TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
     links.emplace_back(UsedMarker(MarkerKey("", ""), event_, id), id);
   }
 
-  // Each submit is one MULTI/EXEC block that writes the response. Nothing in it may be one of
-  // those strings; nor may anything the old hash could be, anywhere in the file.
+  // Each submit is one MULTI/EXEC block: it adds the keyed marker and holds the answers
+  // sealed. Nothing in it may be one of those strings, nor any answer in clear. The answers
+  // reach the file in release blocks only, each writing at least the minimum group of
+  // responses (new random ids, shuffled) and no marker.
   int submits = 0;
   int markers = 0;
+  std::vector<int> released;  // responses written per release block
   std::vector<std::string> block;
   bool in_block = false;
   for (const auto& command : commands) {
@@ -151,22 +156,35 @@ TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
       continue;
     }
     in_block = false;
-    bool writes_response = false;
+    bool adds_marker = false;
+    int responses = 0;
     for (size_t k = 0; k + 1 < block.size(); ++k) {
-      if (block[k] == "HSET" && block[k + 1] == e + "resp") writes_response = true;
+      if (block[k] == "SADD" && block[k + 1] == e + "used") adds_marker = true;
+      if (block[k] == "HSET" && block[k + 1] == e + "resp" && k + 2 < block.size() &&
+          block[k + 2] != RedisFeedbackStore::kUnorderedField) {
+        ++responses;
+      }
     }
-    if (!writes_response) continue;
+    if (responses > 0) {
+      EXPECT_FALSE(adds_marker) << "a block both marks someone as answered and writes answers";
+      released.push_back(responses);
+    }
+    if (!adds_marker) continue;
     ++submits;
     for (const std::string& arg : block) {
       for (const auto& [what, id] : links) {
         EXPECT_EQ(arg.find(what), std::string::npos)
             << "a submit's block holds " << what << ", which names registration " << id;
       }
+      EXPECT_EQ(arg.find("Answer number"), std::string::npos)
+          << "a submit's block holds an answer in clear: " << arg;
       if (arg.rfind(e + "used", 0) == 0) ++markers;
     }
   }
   EXPECT_EQ(submits, 10) << "the AOF should hold one block per submit";
   EXPECT_EQ(markers, 10) << "each submit block adds its marker";
+  // 10 answers, minimum group 5: 5 released when 10 were held (5 stay held), 5 at closing.
+  EXPECT_THAT(released, ::testing::ElementsAre(5, 5));
   for (const auto& [token, id] : registration_of_) {
     EXPECT_EQ(aof.find(token), std::string::npos);
     EXPECT_EQ(aof.find(Sha256Hex(absl::StrCat("feedback:used:", event_, ":", id))),

@@ -101,6 +101,16 @@ TEST_F(ConcurrencyTest, RacingAnonymousAnswersFromOneTokenCountOnce) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(stored.load(), kPerThread);
+  // While the survey is open the figures hold whole batches (releases raced between the
+  // threads, each batch added once); the rest is held until it closes.
+  auto survey = store_->Get(event_);
+  ASSERT_TRUE(survey.ok()) << survey.status();
+  EXPECT_EQ(survey->responses + survey->held, kPerThread);
+  // A batch was released once 10 were held (at least 5 of them), and 5 always stay held.
+  EXPECT_GE(survey->responses, 5);
+  EXPECT_GE(survey->held, 5);
+  EXPECT_EQ(Aggregates(event_), Recount(event_));
+  CloseAndRelease(event_);
   const auto agg = Aggregates(event_);
   EXPECT_EQ(agg.at("n"), kPerThread);
   EXPECT_EQ(agg, Recount(event_));

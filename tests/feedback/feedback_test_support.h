@@ -3,6 +3,7 @@
 // Feedback on a real Redis, with scheduling and registration replaced by fakes the test
 // fills in, and an injected clock.
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include "services/feedback/clients/grpc_directories.h"
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/store/redis_feedback_store.h"
+#include "services/feedback/worker/window_worker.h"
 
 namespace events::feedback::testing {
 
@@ -141,6 +143,24 @@ class FeedbackTest : public ::testing::Test {
     clock_.Set(when);
     auto fired = store_->FireDue(when, 100);
     ASSERT_TRUE(fired.ok()) << fired.status();
+  }
+
+  // Closes the event's survey as the window worker does when its window is over: the clock
+  // at the closing time, the close job fired, and the anonymous answers still held added to
+  // the figures.
+  void CloseAndRelease(const std::string& event_id) {
+    auto survey = store_->Get(event_id);
+    ASSERT_TRUE(survey.ok()) << survey.status();
+    clock_.Set(std::max(clock_.NowUnixMs(), survey->closes_unix_ms));
+    WindowWorkerOptions options;
+    options.batches = &feedback_->batches();
+    WindowWorker worker(*store_, clock_, options);
+    auto fired = worker.RunOnce();
+    ASSERT_TRUE(fired.ok()) << fired.status();
+    survey = store_->Get(event_id);
+    ASSERT_TRUE(survey.ok()) << survey.status();
+    ASSERT_EQ(survey->state, events::v1::SURVEY_STATE_CLOSED);
+    ASSERT_EQ(survey->held, 0) << "answers still held after the survey closed";
   }
 
   absl::StatusOr<events::v1::SubmitResponseResponse> Answer(

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <utility>
@@ -79,7 +80,8 @@ Feedback::Feedback(FeedbackStore& store, EventDirectory& events,
       registrations_(registrations),
       clock_(clock),
       ids_(ids),
-      options_(options) {}
+      options_(options),
+      batches_(store, clock, options_.marker_key, options_.min_group) {}
 
 int64_t Feedback::default_window_ms() const { return options_.window_days * kDayMs; }
 
@@ -117,7 +119,8 @@ events::v1::Survey Feedback::View(const std::string& event_id, const SurveyRecor
     s.set_state(events::v1::SURVEY_STATE_CLOSED);
   }
   s.set_version(r.version);
-  s.set_response_count(r.responses);
+  // Everyone who answered, also anonymous answers not in the figures yet.
+  s.set_response_count(r.responses + r.held);
   s.set_is_default(!r.custom);
   s.set_series_id(r.facts.series_id);
   return s;
@@ -191,8 +194,10 @@ absl::StatusOr<events::v1::MySurvey> Feedback::GetMine(const std::string& token)
       for (const events::v1::FeedbackAnswer& answer : *answers) *mine.add_answers() = answer;
     }
   }
+  // The rule of submit.lua, less its first case (invited when the survey opened, and since
+  // then cancelled or unmarked): such a person may still answer, and learns it on submitting.
   const bool eligible = a.registration.status == events::v1::REGISTRATION_STATUS_CONFIRMED &&
-                        (a.record.attended == 0 || a.registration.attended);
+                        (!a.record.tracked || a.registration.attended);
   mine.set_can_submit(mine.survey().state() == events::v1::SURVEY_STATE_OPEN && eligible &&
                       !(anonymous && mine.responded()));
   return mine;
@@ -212,20 +217,41 @@ absl::StatusOr<events::v1::SubmitResponseResponse> Feedback::Submit(
     s.org_id = a.record.facts.org_id;
     s.anonymous = definition.anonymous();
     s.registration_id = a.registration.registration_id;
-    // Anonymous: random, with no time in it (an IdGenerator id sorts by creation time, and
-    // the id is a Redis field name).
-    s.response_id = s.anonymous ? absl::StrCat("fr_", RandomToken(18)) : s.registration_id;
-    if (s.anonymous) s.used_hash = UsedMarker(options_.marker_key, event_id, s.registration_id);
     s.registration_status = a.registration.status;
     s.attended = a.registration.attended;
-    s.contribution =
+    Contribution contribution =
         ContributionOf(definition, answers, a.record.facts.month, a.record.facts.series_id);
-    s.answers = std::move(answers);
+    std::string outcome;
+    if (!contribution.access_choice.empty()) {
+      EVENTS_ASSIGN_OR_RETURN(outcome, store_.AccessOutcome(event_id, s.registration_id));
+    }
+    if (s.anonymous) {
+      // Random, with no time in it (an IdGenerator id sorts by creation time); the answers
+      // are held sealed until a batch joins the figures.
+      s.response_id = absl::StrCat("fh_", RandomToken(18));
+      s.used_hash = UsedMarker(options_.marker_key, event_id, s.registration_id);
+      EVENTS_ASSIGN_OR_RETURN(s.sealed, batches_.Seal(event_id, answers, outcome));
+    } else {
+      s.response_id = s.registration_id;
+      AddAccessOutcome(outcome, contribution);
+      s.contribution = std::move(contribution);
+      s.answers = std::move(answers);
+    }
     s.survey_version = a.record.version;
     s.now_unix_ms = clock_.NowUnixMs();
     s.envelope_id = ids_.New("fbe");
     s.trend_min_group = options_.min_group;
     EVENTS_ASSIGN_OR_RETURN(SubmitResult result, store_.Submit(s));
+    if (s.anonymous && result.outcome == SubmitOutcome::kStored &&
+        ReleasableCount(result.held, options_.min_group, false) > 0) {
+      // The answer is safely held whatever happens here; a failed release is tried again by
+      // the next answer, or when the survey closes.
+      absl::StatusOr<int> released = batches_.Release(event_id);
+      if (!released.ok()) {
+        spdlog::warn("could not add a batch of anonymous answers to the figures of event {}: {}",
+                     event_id, released.status().ToString());
+      }
+    }
     const std::string& zone = a.record.facts.time_zone;
     switch (result.outcome) {
       case SubmitOutcome::kStored:

@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "events/v1/feedback.pb.h"
 #include "services/feedback/clients/directories.h"
+#include "services/feedback/domain/anonymous_batches.h"
 #include "services/feedback/store/feedback_store.h"
 
 namespace events {
@@ -63,6 +64,8 @@ class Feedback {
                                              const std::string& event_id);
 
   int64_t default_window_ms() const;
+  // Anonymous answers' batches, for the window worker (ReleaseClosed).
+  AnonymousBatches& batches() { return batches_; }
 
  private:
   // The stored survey, fetching the event's facts from scheduling when they are not known
@@ -79,6 +82,8 @@ class Feedback {
   absl::StatusOr<Attendee> LoadAttendee(const std::string& token);
   absl::StatusOr<events::v1::FeedbackReport> BuildReportFor(const std::string& event_id,
                                                             const SurveyRecord& record);
+  // Says in the report how many anonymous answers are held back, and until when.
+  void AddHeldNote(const SurveyRecord& record, events::v1::FeedbackReport& report) const;
 
   FeedbackStore& store_;
   EventDirectory& events_;
@@ -86,6 +91,7 @@ class Feedback {
   const Clock& clock_;
   const IdGenerator& ids_;
   const FeedbackOptions options_;
+  AnonymousBatches batches_;
 };
 
 // The marker of a registration that has answered an anonymous survey: HMAC-SHA256, under

@@ -1,6 +1,7 @@
 // Feedback's reading side: reports, exports and trends, all from aggregates.
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,27 @@ absl::Status CheckMonth(const std::string& month, const char* field) {
 
 }  // namespace
 
+void Feedback::AddHeldNote(const SurveyRecord& record, events::v1::FeedbackReport& report) const {
+  report.set_answers_held(record.held);
+  // Who has taken part is no secret: the rate counts every answer, held or not.
+  if (report.eligible_count() > 0) {
+    report.set_response_rate(std::min(1.0, static_cast<double>(report.response_count() +
+                                                               record.held) /
+                                               static_cast<double>(report.eligible_count())));
+  }
+  const bool open = View(report.event_id(), record).state() == events::v1::SURVEY_STATE_OPEN;
+  const int64_t wanted = 2 * static_cast<int64_t>(options_.min_group) - record.held;
+  report.add_notes(absl::StrCat(
+      record.held, " anonymous ", record.held == 1 ? "answer is" : "answers are",
+      " not in these figures yet. Answers are added in groups of at least ", options_.min_group,
+      ", so that nobody's can be picked out by comparing reports. ",
+      open ? (wanted > 0 ? absl::StrCat("They will be added when ", wanted, " more ",
+                                        wanted == 1 ? "person answers" : "people answer",
+                                        " or when the survey closes.")
+                         : std::string("They are being added now."))
+           : std::string("They will be added within a minute of the survey closing.")));
+}
+
 absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(const std::string& event_id,
                                                                     const SurveyRecord& record) {
   ReportInputs in;
@@ -60,6 +82,7 @@ absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(const std::s
   report.set_org_id(record.facts.org_id);
   report.set_state(View(event_id, record).state());
   report.set_generated_unix_ms(clock_.NowUnixMs());
+  if (record.held > 0) AddHeldNote(record, report);
   return report;
 }
 

@@ -72,8 +72,9 @@ void FillChoices(const std::map<std::string, int64_t>& m, const std::string& pre
 // The access breakdown, with secondary suppression. The rows add up to the question's
 // answered count and choice counts, so hiding only the small rows would let them be
 // recovered by subtraction: when any non-empty row has fewer than min_group people, every
-// row is withheld (people 0, suppressed, no answers), and the notes name the small rows as
-// "fewer than N" without a number.
+// row is withheld (people 0, suppressed, no answers). The note does not say which rows are
+// small: "fewer than N people in unfulfilled", next to the event's count of unfulfilled
+// requests (which the access coordinators can put names to), would point at that group.
 void FillAccessBreakdown(const ReportInputs& in, const SurveyQuestion& access,
                          events::v1::FeedbackReport& report) {
   std::vector<std::string> small;
@@ -94,9 +95,9 @@ void FillAccessBreakdown(const ReportInputs& in, const SurveyQuestion& access,
   }
   if (!small.empty()) {
     report.add_notes(absl::StrCat(
-        "access needs met by accessibility outcome: fewer than ", in.min_group, " people in ",
-        absl::StrJoin(small, ", "),
-        ", so the whole breakdown is withheld (the other rows would give those away)"));
+        "access needs met by accessibility outcome: withheld, because at least one outcome has "
+        "answers from fewer than ",
+        in.min_group, " people (which outcome is not said: that too could point at them)"));
   }
 }
 
@@ -106,6 +107,47 @@ const std::vector<std::string>& AccessOutcomes() {
   static const std::vector<std::string>* const outcomes =
       new std::vector<std::string>{"fulfilled", "unfulfilled", "pending", "no_request"};
   return *outcomes;
+}
+
+std::string AccessOutcomeOf(const std::vector<int>& request_statuses) {
+  constexpr int kFulfilled = 4;
+  constexpr int kUnfulfillable = 5;
+  constexpr int kWithdrawn = 6;
+  std::string outcome = "no_request";
+  for (const int status : request_statuses) {
+    if (status == kWithdrawn) continue;
+    if (status == kUnfulfillable) {
+      outcome = "unfulfilled";
+    } else if (status == kFulfilled && outcome != "unfulfilled") {
+      outcome = "fulfilled";
+    } else if (outcome == "no_request") {
+      outcome = "pending";
+    }
+  }
+  return outcome;
+}
+
+void AddAccessOutcome(const std::string& outcome, Contribution& c) {
+  if (c.access_choice.empty()) return;
+  c.event.push_back({absl::StrCat("x:", outcome, ":n"), 1});
+  c.event.push_back({absl::StrCat("x:", outcome, ":", c.access_choice), 1});
+}
+
+Contribution SumOf(const std::vector<Contribution>& parts) {
+  std::map<std::string, int64_t> event;
+  std::map<std::string, int64_t> trend;
+  for (const Contribution& part : parts) {
+    for (const FieldDelta& d : part.event) event[d.field] += d.delta;
+    for (const FieldDelta& d : part.trend) trend[d.field] += d.delta;
+  }
+  Contribution sum;
+  for (const auto& [field, delta] : event) {
+    if (delta != 0) sum.event.push_back({field, delta});
+  }
+  for (const auto& [field, delta] : trend) {
+    if (delta != 0) sum.trend.push_back({field, delta});
+  }
+  return sum;
 }
 
 std::string TrendGroupOf(const std::string& field) {

@@ -89,4 +89,19 @@ events::v1::FeedbackTrends BuildTrends(const std::map<std::string, int64_t>& fie
 // The outcomes of the access breakdown, in report order.
 const std::vector<std::string>& AccessOutcomes();
 
+// The outcome of one registration's accessibility requests, from their statuses
+// (events.v1.RequestStatus): "unfulfilled" if any could not be met, else "fulfilled" if any
+// was met, else "pending" if one is still open, else "no_request" (withdrawn ones, 6, do not
+// count).
+std::string AccessOutcomeOf(const std::vector<int>& request_statuses);
+
+// Adds to `c` the access breakdown's fields (x:<outcome>:n and x:<outcome>:<choice>) for its
+// ACCESS_NEEDS_MET answer; nothing when that question was not answered.
+void AddAccessOutcome(const std::string& outcome, Contribution& c);
+
+// The event and trend deltas of `parts` summed field by field (zero sums left out; texts and
+// access_choice are not summed). A batch of anonymous responses is added to the figures as
+// one sum, so no write says which answers came together.
+Contribution SumOf(const std::vector<Contribution>& parts);
+
 }  // namespace events::feedback

@@ -11,9 +11,6 @@ namespace {
 constexpr int64_t kDayMs = 86400000;
 constexpr int kConfirmed = 1;
 constexpr int kCancelledEvent = 3;
-constexpr int kFulfilled = 4;
-constexpr int kUnfulfillable = 5;
-constexpr int kWithdrawn = 6;
 
 }  // namespace
 
@@ -34,6 +31,9 @@ absl::StatusOr<SurveyRecord> FakeFeedbackStore::Get(const std::string& event_id)
   for (const auto& [id, reg] : it->second.registrations) r.attended += reg.attended ? 1 : 0;
   auto n = it->second.aggregates.find("n");
   r.responses = n == it->second.aggregates.end() ? 0 : n->second;
+  r.held = static_cast<int64_t>(it->second.held.size());
+  r.tracked = r.state == events::v1::SURVEY_STATE_SCHEDULED ? r.attended > 0
+                                                            : it->second.tracked_at_open;
   return r;
 }
 
@@ -118,35 +118,25 @@ absl::Status FakeFeedbackStore::ApplyAccessRequest(const std::string& event_id,
   return absl::OkStatus();
 }
 
-std::string FakeFeedbackStore::OutcomeOf(const Event& e, const std::string& registration_id) const {
-  std::string outcome = "no_request";
-  for (const auto& [id, r] : e.requests) {
-    if (r.registration_id != registration_id || r.status == kWithdrawn) continue;
-    if (r.status == kUnfulfillable) {
-      outcome = "unfulfilled";
-    } else if (r.status == kFulfilled && outcome != "unfulfilled") {
-      outcome = "fulfilled";
-    } else if (outcome == "no_request") {
-      outcome = "pending";
-    }
-  }
-  return outcome;
-}
-
-void FakeFeedbackStore::Apply(Event& e, const std::string& id, const Contribution& c,
-                              const std::string& outcome, int sign) {
+void FakeFeedbackStore::Apply(Event& e, const std::string& id, const Contribution& c, int sign) {
   for (const FieldDelta& d : c.event) e.aggregates[d.field] += sign * d.delta;
   for (const FieldDelta& d : c.trend) e.trend_held[d.field] += sign * d.delta;
-  if (!outcome.empty()) {
-    e.aggregates["x:" + outcome + ":n"] += sign;
-    e.aggregates["x:" + outcome + ":" + c.access_choice] += sign;
-  }
   for (const auto& [question, text] : c.texts) {
     if (sign > 0) {
       e.texts[question][id] = text;
     } else {
       e.texts[question].erase(id);
     }
+  }
+}
+
+void FakeFeedbackStore::RefreshTrends(Event& e, int32_t min_group) {
+  std::map<std::string, int64_t>& trends = trends_[e.record.facts.org_id];
+  for (const auto& [field, count] : e.trend_shown) trends[field] -= count;
+  e.trend_shown = ReleasedTrendFields(e.trend_held, min_group);
+  for (const auto& [field, count] : e.trend_shown) trends[field] += count;
+  for (auto it = trends.begin(); it != trends.end();) {
+    it = it->second == 0 ? trends.erase(it) : std::next(it);
   }
 }
 
@@ -165,13 +155,14 @@ absl::StatusOr<SubmitResult> FakeFeedbackStore::Submit(const Submission& s) {
     result.detail = r.closes_unix_ms;
   } else if (r.version != s.survey_version) {
     result.outcome = SubmitOutcome::kChanged;
-  } else if (s.registration_status != kConfirmed) {
-    result.outcome = SubmitOutcome::kNotEligible;
-    result.detail = s.registration_status;
-  } else {
-    bool tracked = false;
-    for (const auto& [id, reg] : e.registrations) tracked = tracked || reg.attended;
-    if (tracked && !s.attended) result.outcome = SubmitOutcome::kNotAttended;
+  } else if (e.invited.count(s.registration_id) == 0) {
+    // Who may answer is fixed when the survey opens (submit.lua).
+    if (s.registration_status != kConfirmed) {
+      result.outcome = SubmitOutcome::kNotEligible;
+      result.detail = s.registration_status;
+    } else if (e.tracked_at_open && !s.attended) {
+      result.outcome = SubmitOutcome::kNotAttended;
+    }
   }
   if (result.outcome != SubmitOutcome::kStored) return result;
   if (s.anonymous) {
@@ -179,31 +170,71 @@ absl::StatusOr<SubmitResult> FakeFeedbackStore::Submit(const Submission& s) {
       result.outcome = SubmitOutcome::kAlreadyAnswered;
       return result;
     }
-  } else if (auto old = e.responses.find(s.response_id); old != e.responses.end()) {
-    Apply(e, s.response_id, old->second.contribution, old->second.outcome, -1);
+    e.held[s.response_id] = s.sealed;
+    result.held = static_cast<int64_t>(e.held.size());
+    return result;
+  }
+  if (auto old = e.responses.find(s.response_id); old != e.responses.end()) {
+    Apply(e, s.response_id, old->second.contribution, -1);
     result.outcome = SubmitOutcome::kReplaced;
   }
-  const std::string outcome =
-      s.contribution.access_choice.empty() ? "" : OutcomeOf(e, s.registration_id);
-  Apply(e, s.response_id, s.contribution, outcome, 1);
+  Apply(e, s.response_id, s.contribution, 1);
   Stored stored;
   stored.answers = s.answers;
-  stored.at = s.anonymous ? s.now_unix_ms - s.now_unix_ms % kDayMs : s.now_unix_ms;
-  if (!s.anonymous) {
-    stored.contribution = s.contribution;
-    stored.outcome = outcome;
-  }
+  stored.at = s.now_unix_ms;
+  stored.contribution = s.contribution;
   e.responses[s.response_id] = std::move(stored);
-  // The trends show, per group, the event's held deltas or nothing of them.
-  std::map<std::string, int64_t>& trends = trends_[r.facts.org_id];
-  for (const auto& [field, count] : e.trend_shown) trends[field] -= count;
-  e.trend_shown = ReleasedTrendFields(e.trend_held, s.trend_min_group);
-  for (const auto& [field, count] : e.trend_shown) trends[field] += count;
-  for (auto it = trends.begin(); it != trends.end();) {
-    it = it->second == 0 ? trends.erase(it) : std::next(it);
-  }
-  if (!s.anonymous) emitted_.push_back("feedback.response_submitted " + s.event_id);
+  RefreshTrends(e, s.trend_min_group);
+  emitted_.push_back("feedback.response_submitted " + s.event_id);
   return result;
+}
+
+absl::StatusOr<std::string> FakeFeedbackStore::AccessOutcome(const std::string& event_id,
+                                                             const std::string& registration_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int> statuses;
+  for (const auto& [id, r] : events_[event_id].requests) {
+    if (r.registration_id == registration_id) statuses.push_back(r.status);
+  }
+  return AccessOutcomeOf(statuses);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> FakeFeedbackStore::ReadHeld(
+    const std::string& event_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return events_[event_id].held;
+}
+
+absl::StatusOr<bool> FakeFeedbackStore::ReleaseHeld(const HeldBatch& release) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Event& e = events_[release.event_id];
+  for (const std::string& id : release.held_ids) {
+    if (e.held.count(id) == 0) return false;
+  }
+  for (const std::string& id : release.held_ids) e.held.erase(id);
+  Contribution total = release.total;
+  total.texts.clear();
+  Apply(e, "", total, 1);
+  for (const ReleasedResponse& response : release.responses) {
+    for (const auto& [question, text] : response.texts) {
+      e.texts[question][response.response_id] = text;
+    }
+    e.responses[response.response_id] = Stored{response.answers, response.day_unix_ms, {}};
+  }
+  RefreshTrends(e, release.trend_min_group);
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> FakeFeedbackStore::ClosedWithHeld(int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, e] : events_) {
+    if (e.record.state == events::v1::SURVEY_STATE_CLOSED && !e.held.empty() &&
+        static_cast<int>(out.size()) < limit) {
+      out.push_back(id);
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::optional<std::vector<events::v1::FeedbackAnswer>>>
@@ -274,6 +305,7 @@ bool FakeFeedbackStore::Eligible(const Event& e, const Registration& r) {
 
 int FakeFeedbackStore::Open(const std::string& event_id, Event& e) {
   int sent = 0;
+  for (const auto& [id, reg] : e.registrations) e.tracked_at_open |= reg.attended;
   for (const auto& [id, reg] : e.registrations) {
     if (Eligible(e, reg) && e.invited.insert(id).second) {
       emitted_.push_back("feedback.invitation_due " + id);

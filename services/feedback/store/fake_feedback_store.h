@@ -38,6 +38,12 @@ class FakeFeedbackStore final : public FeedbackStore {
   absl::StatusOr<std::vector<ExportRow>> ReadResponses(const std::string& event_id) override;
   absl::StatusOr<std::map<std::string, int64_t>> ReadTrends(const std::string& org_id) override;
   absl::StatusOr<int> FireDue(int64_t now_unix_ms, int batch) override;
+  absl::StatusOr<std::string> AccessOutcome(const std::string& event_id,
+                                            const std::string& registration_id) override;
+  absl::StatusOr<std::map<std::string, std::string>> ReadHeld(
+      const std::string& event_id) override;
+  absl::StatusOr<bool> ReleaseHeld(const HeldBatch& release) override;
+  absl::StatusOr<std::vector<std::string>> ClosedWithHeld(int limit) override;
   absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
                               int64_t default_window_ms) override;
 
@@ -59,7 +65,6 @@ class FakeFeedbackStore final : public FeedbackStore {
     std::vector<events::v1::FeedbackAnswer> answers;
     int64_t at = 0;
     Contribution contribution;  // named only
-    std::string outcome;        // the cross-tab outcome applied, "" for none
   };
   struct Event {
     bool has_facts = false;
@@ -70,6 +75,8 @@ class FakeFeedbackStore final : public FeedbackStore {
     std::map<std::string, Request> requests;
     std::set<std::string> invited;
     std::set<std::string> used;
+    std::map<std::string, std::string> held;  // anonymous answers not in the figures yet
+    bool tracked_at_open = false;
     std::map<std::string, int64_t> aggregates;
     std::map<std::string, std::map<std::string, std::string>> texts;  // question -> id -> text
     std::map<std::string, Stored> responses;
@@ -82,9 +89,9 @@ class FakeFeedbackStore final : public FeedbackStore {
   void Schedule(const std::string& event_id, Event& e, int64_t default_window_ms);
   int Open(const std::string& event_id, Event& e);
   static bool Eligible(const Event& e, const Registration& r);
-  std::string OutcomeOf(const Event& e, const std::string& registration_id) const;
-  void Apply(Event& e, const std::string& id, const Contribution& c, const std::string& outcome,
-             int sign);
+  void Apply(Event& e, const std::string& id, const Contribution& c, int sign);
+  // Brings trends_ up to date with the event's trend deltas (refresh_trends in common.lua).
+  void RefreshTrends(Event& e, int32_t min_group);
 
   mutable std::mutex mu_;
   std::map<std::string, Event> events_;

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -37,10 +38,16 @@ struct SurveyRecord {
   events::v1::SurveyState state = events::v1::SURVEY_STATE_SCHEDULED;
   int64_t opens_unix_ms = 0;
   int64_t closes_unix_ms = 0;
+  // Responses in the figures.
   int64_t responses = 0;
+  // Anonymous answers received but not in the figures yet (AnonymousBatches).
+  int64_t held = 0;
   int64_t invited = 0;
   // How many of the event's registrations are marked attended (0: attendance not tracked).
   int64_t attended = 0;
+  // Whether attendance was tracked when the survey opened (then only those marked attended
+  // were invited); before opening, whether it is tracked now. Fixes who may answer.
+  bool tracked = false;
 };
 
 // One response to store, prepared by the domain.
@@ -48,20 +55,42 @@ struct Submission {
   std::string event_id;
   std::string org_id;
   bool anonymous = false;
-  // Named: the registration id; anonymous: a random id.
+  // Named: the registration id; anonymous: a random id for the held answers.
   std::string response_id;
-  // Anonymous: the hash that marks the registration as having answered.
+  // Anonymous: the keyed marker of the registration having answered (UsedMarker).
   std::string used_hash;
+  // Anonymous: the answers and access outcome, sealed (AnonymousBatches::Seal); the store
+  // holds them out of every figure until a batch is released.
+  std::string sealed;
   std::string registration_id;
   int registration_status = 0;  // events.v1.RegistrationStatus
   bool attended = false;
+  // Named only: the answers and their contribution (with the access outcome's fields).
   std::vector<events::v1::FeedbackAnswer> answers;
   Contribution contribution;
   int64_t survey_version = 0;
   int64_t now_unix_ms = 0;
   std::string envelope_id;  // the domain event's id (named surveys only)
-  // The event's contribution reaches the organisation's trends only once it has this many
-  // responses (then all at once), so trends cannot be differenced against a small event.
+  // A group of the event's trend deltas reaches the organisation's trends only once it has
+  // this many answers (ReleasedTrendFields).
+  int32_t trend_min_group = 5;
+};
+
+// One anonymous response of a released batch.
+struct ReleasedResponse {
+  std::string response_id;  // new and random: no link to the held id
+  int64_t day_unix_ms = 0;  // the day of the release
+  std::vector<events::v1::FeedbackAnswer> answers;
+  std::vector<std::pair<std::string, std::string>> texts;  // question id -> text
+};
+
+// A batch of held anonymous answers to add to the figures at once.
+struct HeldBatch {
+  std::string event_id;
+  std::string org_id;
+  std::vector<std::string> held_ids;  // taken out of the held answers
+  Contribution total;                 // the batch's event and trend deltas, summed
+  std::vector<ReleasedResponse> responses;  // in the order to write them (shuffled)
   int32_t trend_min_group = 5;
 };
 
@@ -80,6 +109,8 @@ enum class SubmitOutcome {
 struct SubmitResult {
   SubmitOutcome outcome = SubmitOutcome::kStored;
   int64_t detail = 0;
+  // Anonymous answers now held for the event (kStored on an anonymous survey).
+  int64_t held = 0;
 };
 
 // Everything a report reads: the aggregates, never the responses.
@@ -145,6 +176,19 @@ class FeedbackStore {
   // Opens and closes the surveys due at now_unix_ms (at most `batch` jobs per partition).
   // Returns how many opened or closed.
   virtual absl::StatusOr<int> FireDue(int64_t now_unix_ms, int batch) = 0;
+  // The outcome of a registration's accessibility requests (AccessOutcomeOf), from the
+  // projection of accessibility's events.
+  virtual absl::StatusOr<std::string> AccessOutcome(const std::string& event_id,
+                                                    const std::string& registration_id) = 0;
+  // The event's held anonymous answers: held id -> sealed bytes.
+  virtual absl::StatusOr<std::map<std::string, std::string>> ReadHeld(
+      const std::string& event_id) = 0;
+  // Adds a batch to the figures in one step. False (nothing done) when one of its held ids
+  // is gone: another replica released it first.
+  virtual absl::StatusOr<bool> ReleaseHeld(const HeldBatch& release) = 0;
+  // Events whose survey closed while answers were still held (every partition; at most
+  // `limit` per partition).
+  virtual absl::StatusOr<std::vector<std::string>> ClosedWithHeld(int limit) = 0;
   // Opens a scheduled survey now. Returns the invitations sent; FAILED_PRECONDITION naming
   // the state when it is not scheduled.
   virtual absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,

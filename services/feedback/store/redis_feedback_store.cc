@@ -20,6 +20,7 @@ extern const char* const kLuaAccess;
 extern const char* const kLuaSubmit;
 extern const char* const kLuaFire;
 extern const char* const kLuaOpen_now;
+extern const char* const kLuaRelease;
 
 namespace {
 
@@ -58,6 +59,11 @@ const redis::LuaScript& FireScript() {
 }
 const redis::LuaScript& OpenNowScript() {
   static const auto* s = new redis::LuaScript(MakeScript("feedback_open_now", kLuaOpen_now));
+  return *s;
+}
+
+const redis::LuaScript& ReleaseScript() {
+  static const auto* s = new redis::LuaScript(MakeScript("feedback_release", kLuaRelease));
   return *s;
 }
 
@@ -128,7 +134,8 @@ absl::StatusOr<SurveyRecord> RedisFeedbackStore::Get(const std::string& event_id
   auto replies = redis_.Pipeline({{"HGETALL", e + "f"},
                                   {"HGETALL", e + "s"},
                                   {"GET", e + "attended"},
-                                  {"HGET", e + "agg", "n"}});
+                                  {"HGET", e + "agg", "n"},
+                                  {"HLEN", e + "held"}});
   if (!replies.ok()) return replies.status();
   const auto f = HashOf(*(*replies)[0]);
   const auto s = HashOf(*(*replies)[1]);
@@ -156,6 +163,9 @@ absl::StatusOr<SurveyRecord> RedisFeedbackStore::Get(const std::string& event_id
   r.invited = ToInt(Field(s, "invited"));
   r.attended = AsInt(*(*replies)[2]);
   r.responses = AsInt(*(*replies)[3]);
+  r.held = AsInt(*(*replies)[4]);
+  const std::string tracked = Field(s, "tracked");
+  r.tracked = tracked.empty() ? r.attended > 0 : tracked == "1";
   return r;
 }
 
@@ -224,16 +234,18 @@ absl::StatusOr<SubmitResult> RedisFeedbackStore::Submit(const Submission& s) {
                                    s.registration_id,
                                    absl::StrCat(s.registration_status),
                                    s.attended ? "1" : "0",
-                                   stored.SerializeAsString(),
-                                   EncodeContribution(s.contribution),
-                                   s.contribution.access_choice,
+                                   s.anonymous ? "" : stored.SerializeAsString(),
+                                   s.anonymous ? "" : EncodeContribution(s.contribution),
+                                   s.sealed,
                                    absl::StrCat(s.survey_version),
                                    s.envelope_id,
                                    absl::StrCat(s.trend_min_group),
-                                   absl::StrCat(s.contribution.texts.size())};
-  for (const auto& [question, text] : s.contribution.texts) {
-    args.push_back(question);
-    args.push_back(text);
+                                   absl::StrCat(s.anonymous ? 0 : s.contribution.texts.size())};
+  if (!s.anonymous) {
+    for (const auto& [question, text] : s.contribution.texts) {
+      args.push_back(question);
+      args.push_back(text);
+    }
   }
   const int partition = keys_.PartitionOf(s.event_id);
   auto reply =
@@ -248,6 +260,7 @@ absl::StatusOr<SubmitResult> RedisFeedbackStore::Submit(const Submission& s) {
   const int64_t detail = redis::ArraySize(r) > 1 ? AsInt(redis::ArrayAt(r, 1)) : 0;
   SubmitResult result;
   result.detail = detail;
+  if (redis::ArraySize(r) > 2) result.held = AsInt(redis::ArrayAt(r, 2));
   if (outcome == "ok") {
     result.outcome = detail == 1 ? SubmitOutcome::kReplaced : SubmitOutcome::kStored;
   } else if (outcome == "not_open") {
@@ -370,6 +383,77 @@ absl::StatusOr<int> RedisFeedbackStore::FireDue(int64_t now_unix_ms, int batch) 
     fired += static_cast<int>(AsInt(**reply));
   }
   return fired;
+}
+
+absl::StatusOr<std::string> RedisFeedbackStore::AccessOutcome(
+    const std::string& event_id, const std::string& registration_id) {
+  auto reply = redis_.Command({"HVALS", EventPrefix(event_id) + "a:" + registration_id});
+  if (!reply.ok()) return reply.status();
+  std::vector<int> statuses;
+  for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+    statuses.push_back(static_cast<int>(ToInt(AsString(redis::ArrayAt(**reply, i)))));
+  }
+  return AccessOutcomeOf(statuses);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> RedisFeedbackStore::ReadHeld(
+    const std::string& event_id) {
+  auto reply = redis_.Command({"HGETALL", EventPrefix(event_id) + "held"});
+  if (!reply.ok()) return reply.status();
+  return HashOf(**reply);
+}
+
+absl::StatusOr<bool> RedisFeedbackStore::ReleaseHeld(const HeldBatch& release) {
+  Contribution total = release.total;
+  total.texts.clear();
+  std::vector<std::string> args = {release.event_id, absl::StrCat(release.trend_min_group),
+                                   EncodeContribution(total),
+                                   absl::StrCat(release.held_ids.size())};
+  for (const std::string& id : release.held_ids) args.push_back(id);
+  for (const ReleasedResponse& response : release.responses) {
+    events::v1::SubmitResponseRequest stored;
+    for (const events::v1::FeedbackAnswer& a : response.answers) *stored.add_answers() = a;
+    args.push_back(response.response_id);
+    args.push_back(absl::StrCat(response.day_unix_ms));
+    args.push_back(stored.SerializeAsString());
+    args.push_back(absl::StrCat(response.texts.size()));
+    for (const auto& [question, text] : response.texts) {
+      args.push_back(question);
+      args.push_back(text);
+    }
+  }
+  const int partition = keys_.PartitionOf(release.event_id);
+  const std::string prefix = keys_.PartitionPrefix(partition);
+  auto reply = redis_.Eval(ReleaseScript(),
+                           {EventPrefix(release.event_id),
+                            absl::StrCat(prefix, "fb:org:", release.org_id, ":trend"),
+                            prefix + "fb:release"},
+                           args);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (!redis::IsArray(r) || redis::ArraySize(r) < 1) return Unexpected("release", r);
+  const std::string outcome = AsString(redis::ArrayAt(r, 0));
+  if (outcome == "raced") return false;
+  if (outcome != "ok") return Unexpected("release", r);
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisFeedbackStore::ClosedWithHeld(int limit) {
+  std::vector<std::vector<std::string>> commands;
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    commands.push_back({"SRANDMEMBER", keys_.PartitionPrefix(p) + "fb:release",
+                        absl::StrCat(limit)});
+  }
+  auto replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::string> events;
+  for (const ReplyPtr& r : *replies) {
+    if (redis::IsError(*r)) return Unexpected("release set", *r);
+    for (size_t i = 0; i < redis::ArraySize(*r); ++i) {
+      events.push_back(AsString(redis::ArrayAt(*r, i)));
+    }
+  }
+  return events;
 }
 
 absl::StatusOr<int> RedisFeedbackStore::OpenNow(const std::string& event_id, int64_t now_unix_ms,

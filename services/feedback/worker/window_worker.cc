@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/util/clock.h"
+#include "services/feedback/domain/anonymous_batches.h"
 #include "services/feedback/store/feedback_store.h"
 
 namespace events::feedback {
@@ -25,6 +26,19 @@ absl::StatusOr<int> WindowWorker::RunOnce() {
     return fired.status();
   }
   if (*fired > 0 && counters_.fired != nullptr) counters_.fired->Increment(*fired);
+  if (options_.batches != nullptr) {
+    absl::StatusOr<int> released = options_.batches->ReleaseClosed();
+    if (!released.ok()) {
+      // The surveys' jobs did fire; the held answers wait for the next poll.
+      if (counters_.errors != nullptr) counters_.errors->Increment();
+      spdlog::warn("could not add held anonymous answers of closed surveys to their figures, "
+                   "will retry: {}",
+                   released.status().ToString());
+    } else if (*released > 0) {
+      spdlog::info("added {} held anonymous answer(s) of closed surveys to their figures",
+                   *released);
+    }
+  }
   return fired;
 }
 

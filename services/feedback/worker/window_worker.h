@@ -15,12 +15,16 @@ class Clock;
 
 namespace events::feedback {
 
+class AnonymousBatches;
 class FeedbackStore;
 
 struct WindowWorkerOptions {
   std::chrono::milliseconds poll_interval{1000};
   // Jobs fired per partition per poll; the rest wait for the next poll.
   int batch = 100;
+  // Adds the anonymous answers still held by closed surveys to the figures (after each
+  // poll's jobs); may be null (then they wait for another replica's worker).
+  AnonymousBatches* batches = nullptr;
 };
 struct WindowWorkerCounters {
   prometheus::Counter* fired = nullptr;   // surveys opened or closed; may be null
@@ -30,6 +34,7 @@ struct WindowWorkerCounters {
 // Opens surveys when their event ends and closes them when their window is over, from the
 // per-partition delayed-job queue. Each job fires in one script that also emits the
 // invitations, so any number of workers may run, and a restart neither loses nor doubles one.
+// Then releases the anonymous answers held by surveys that closed (AnonymousBatches).
 class WindowWorker {
  public:
   WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorkerOptions options = {},

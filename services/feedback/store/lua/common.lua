@@ -22,9 +22,15 @@
 --                       K:r:*, K:s:*) whose event count is at least the minimum
 --   E.."used"     set   keyed markers of registrations that answered (anonymous: HMAC under a
 --                       key only the service holds, so no link to a response)
+--   E.."held"     hash  anonymous answers not in the figures yet: random id -> answers sealed
+--                       (AES-256-GCM) with a key only the service holds; release.lua adds them
+--                       to the figures in shuffled batches of at least the minimum group
 -- Anonymous surveys' E.."resp", E.."at" and E.."t:"<q> also hold the field UNORDERED (below).
--- Partition keys: P.."fb:jobs" (zset "open|<event>" / "close|<event>" by due ms) and
--- P.."fb:org:<org>:trend" (the organisation's trends, per partition).
+-- Partition keys: P.."fb:jobs" (zset "open|<event>" / "close|<event>" by due ms),
+-- P.."fb:org:<org>:trend" (the organisation's trends, per partition) and P.."fb:release" (set
+-- of events whose survey closed with answers still held: the window worker releases them).
+-- E.."s" also keeps `tracked` ("1"/"0"): whether attendance was tracked when the survey
+-- opened, which fixes who may answer (submit.lua).
 -- States: scheduled, open, closed, cancelled.
 
 local DAY_MS = 86400000
@@ -100,7 +106,7 @@ local function open_survey(E, stream, maxlen, jobs, event_id, now)
       sent = sent + invite(E, stream, maxlen, event_id, regs[i], org, closes, now)
     end
   end
-  redis.call('HSET', E .. 's', 'state', 'open')
+  redis.call('HSET', E .. 's', 'state', 'open', 'tracked', tracked and '1' or '0')
   redis.call('HINCRBY', E .. 's', 'invited', sent)
   redis.call('ZADD', jobs, closes, 'close|' .. event_id)
   emit(stream, maxlen, event_id .. ':feedback.survey_opened', 'survey_opened', now, event_id, org,
@@ -108,9 +114,80 @@ local function open_survey(E, stream, maxlen, jobs, event_id, now)
   return sent
 end
 
-local function close_survey(E, stream, maxlen, event_id, now)
+-- Closes the survey; when anonymous answers are still held, queues the event in the
+-- partition's release set (P.."fb:release", `release`), where the window worker finds it.
+local function close_survey(E, stream, maxlen, event_id, now, release)
   redis.call('HSET', E .. 's', 'state', 'closed')
+  if redis.call('HLEN', E .. 'held') > 0 then redis.call('SADD', release, event_id) end
   local org = redis.call('HGET', E .. 'f', 'org') or ''
   emit(stream, maxlen, event_id .. ':feedback.survey_closed', 'survey_closed', now, event_id, org,
        'FeedbackSurveyChanged', survey_changed(E, event_id, 0))
+end
+
+-- Applies a contribution ("a|t <field> <delta>" lines; "T <question> 0" for texts) to the
+-- event's aggregates (a) and trend deltas (t), `sign` 1 to add it, -1 to take it back (then
+-- the texts of response `rid` go too).
+local function apply_contribution(E, contribution, sign, rid)
+  for kind, field, delta in string.gmatch(contribution, '(%a) (%S+) (%-?%d+)') do
+    if kind == 'a' then
+      redis.call('HINCRBY', E .. 'agg', field, sign * tonumber(delta))
+    elseif kind == 't' then
+      redis.call('HINCRBY', E .. 'td', field, sign * tonumber(delta))
+    elseif kind == 'T' and sign < 0 then
+      redis.call('HDEL', E .. 't:' .. field, rid)
+    end
+  end
+end
+
+-- Anonymous responses go into hashes that Redis keeps as real hash tables, whose order
+-- follows the (random) response ids, never the order they were written in: a small hash
+-- would be a listpack, which keeps insertion order. A hash made with one value longer than
+-- hash-max-listpack-value (default 64 bytes) is a hash table from the start and stays one,
+-- also when reloaded (docs/feedback.md).
+local function hset_unordered(key, field, value)
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, UNORDERED, string.rep('-', 1024))
+  end
+  redis.call('HSET', key, field, value)
+end
+
+-- What the organisation's trends hold of the event now, read before the event's trend deltas
+-- change: E.."tr"; or, for events that reached the trends before per-group release (no
+-- E.."tr" but in_trends = 1), all of E.."td".
+local function trends_shown(E)
+  local shown = redis.call('HGETALL', E .. 'tr')
+  if #shown == 0 and redis.call('HGET', E .. 's', 'in_trends') == '1' then
+    shown = redis.call('HGETALL', E .. 'td')
+  end
+  return shown
+end
+
+-- Brings the organisation's trend hash `trend` up to date with the event's trend deltas:
+-- takes back `shown` (trends_shown, read before the change) and adds, per group (K:n, K:r,
+-- K:s), the event's deltas of every group with at least `min` in it, and nothing of the
+-- others (ReleasedTrendFields in rules/aggregates.h is the same rule).
+local function refresh_trends(E, trend, min, shown)
+  local function trend_add(field, delta)
+    if redis.call('HINCRBY', trend, field, delta) == 0 then redis.call('HDEL', trend, field) end
+  end
+  local function trend_group(field)
+    if string.sub(field, -2) == ':n' then return field end
+    return string.match(field, '^(.*):[^:]*$') or field
+  end
+  for i = 1, #shown, 2 do trend_add(shown[i], -tonumber(shown[i + 1])) end
+  redis.call('DEL', E .. 'tr')
+  redis.call('HDEL', E .. 's', 'in_trends')
+  local held = redis.call('HGETALL', E .. 'td')
+  local totals = {}
+  for i = 1, #held, 2 do
+    local group = trend_group(held[i])
+    totals[group] = (totals[group] or 0) + tonumber(held[i + 1])
+  end
+  for i = 1, #held, 2 do
+    local count = tonumber(held[i + 1])
+    if count ~= 0 and totals[trend_group(held[i])] >= min then
+      trend_add(held[i], count)
+      redis.call('HSET', E .. 'tr', held[i], count)
+    end
+  end
 end

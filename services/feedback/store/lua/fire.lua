@@ -16,13 +16,13 @@ for _, job in ipairs(due) do
   local status = redis.call('HGET', E .. 'f', 'status')
   if action == 'open' and state == 'scheduled' and (status == '2' or status == '4') then
     if now >= (tonumber(redis.call('HGET', E .. 's', 'closes') or '0') or 0) then
-      close_survey(E, stream, ARGV[3], event_id, now)
+      close_survey(E, stream, ARGV[3], event_id, now, ARGV[4] .. 'fb:release')
     else
       open_survey(E, stream, ARGV[3], jobs, event_id, now)
     end
     fired = fired + 1
   elseif action == 'close' and state == 'open' then
-    close_survey(E, stream, ARGV[3], event_id, now)
+    close_survey(E, stream, ARGV[3], event_id, now, ARGV[4] .. 'fb:release')
     fired = fired + 1
   end
   redis.call('ZREM', jobs, job)
