@@ -115,6 +115,18 @@ class Matcher {
     return true;
   }
 
+  // True when units [first, last) are a word such as "the" or "my", which comes before a
+  // name rather than being one.
+  bool IsDeterminer(size_t first, size_t last) const {
+    static constexpr absl::string_view kDeterminers[] = {"a",     "an",    "the",   "this", "that",
+                                                         "these", "those", "my",    "our",  "your",
+                                                         "his",   "her",   "their", "its"};
+    for (absl::string_view word : kDeterminers) {
+      if (last - first == word.size() && Spells(first, word)) return true;
+    }
+    return false;
+  }
+
   // The end of "(word)", "[word]", "{word}" or "<word>" (or the same around `symbol`) at k,
   // spaces allowed inside, or npos.
   size_t BracketedEnd(size_t k, absl::string_view word, char symbol) const {
@@ -227,8 +239,9 @@ class Matcher {
       if (!IsLetter(k)) return kNpos;
     }
     if (kind == AtKind::kWord) {
-      // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address.
-      if (!spelled) return kNpos;
+      // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address, and
+      // "worked at a dot com" is prose.
+      if (!spelled || IsDeterminer(d, first_word_end)) return kNpos;
       bool letter = false;
       for (size_t k = d; k < first_word_end && At(k) != '.' && !letter; ++k) {
         letter = IsLetter(k);

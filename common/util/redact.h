@@ -31,7 +31,8 @@ inline constexpr absl::string_view kPhoneRedacted = "[phone removed]";
 // - LOCAL is the characters of an address's local part (letters of any script, digits,
 //   . _ % + -), several such words joined by a spelled-out dot allowed ("jo dot lee");
 // - the plain word "at" makes an address only with a spelled-out dot in the domain and a
-//   letter in its first label: "jo at example dot org" is an address, "see us at
+//   letter in its first label (not a determiner such as "the", "a" or "my"): "jo at
+//   example dot org" is an address, "worked at a dot com startup", "see us at
 //   example.org", "we met at the library" and "scored at 10 dot points" are prose.
 // A phone number is any run of 9 or more digits, not part of a longer word, optionally
 // starting with '+' or '(', whose digit groups are separated by spaces, brackets, or one

@@ -95,6 +95,8 @@ TEST(RedactTest, TheWordAtInProseStays) {
            "@handle and me@home",
            "we were at-home dot org",  // "at" not a word on its own
            "a chat about dots at work",
+           "I worked at a dot com startup",  // Y is "a", "the", "my"...
+           "like at the dot com crash",
        }) {
     EXPECT_EQ(RedactContacts(text), text);
   }
