@@ -4,35 +4,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/util/utf8.h"
 
 namespace events {
 namespace {
-
-// One code point decoded from UTF-8: its value and its length in bytes (0: not UTF-8).
-struct CodePoint {
-  char32_t value = 0;
-  size_t length = 0;
-};
-
-CodePoint Decode(absl::string_view s, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  const size_t len = c < 0x80           ? 1
-                     : (c >> 5) == 0x6  ? 2
-                     : (c >> 4) == 0xE  ? 3
-                     : (c >> 3) == 0x1E ? 4
-                                        : 0;
-  if (len == 0 || i + len > s.size()) return {};
-  char32_t v = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return {};
-    v = (v << 6) | (b & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (v < kMin[len] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return {};
-  return {v, len};
-}
 
 void Encode(char32_t v, std::string* out) {
   if (v < 0x80) {
@@ -54,7 +29,7 @@ void Encode(char32_t v, std::string* out) {
 
 bool IsUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const CodePoint cp = Decode(s, i);
+    const CodePoint cp = DecodeUtf8(s, i);
     if (cp.length == 0) return false;
     i += cp.length;
   }
@@ -65,23 +40,6 @@ bool IsUtf8(absl::string_view s) {
 bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 bool IsLineSeparator(char32_t c) { return c == 0x2028 || c == 0x2029; }
-
-// Unicode White_Space.
-bool IsSpace(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || IsLineSeparator(c) || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
-}
-
-// Characters that show nothing: format characters (zero-width spaces and joiners, bidi
-// controls, the byte-order mark), fillers and variation selectors.
-bool IsInvisible(char32_t c) {
-  return c == 0xAD || c == 0x34F || c == 0x61C || c == 0x115F || c == 0x1160 || c == 0x17B4 ||
-         c == 0x17B5 || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0x3164 ||
-         (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0 ||
-         (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
-}
 
 // Unicode simple lower-case mapping for the alphabets e-mail addresses are written in.
 char32_t SimpleLower(char32_t c) {
@@ -119,13 +77,13 @@ template <typename Drop>
 absl::string_view Trim(absl::string_view s, Drop drop) {
   size_t begin = 0;
   while (begin < s.size()) {
-    const CodePoint cp = Decode(s, begin);
+    const CodePoint cp = DecodeUtf8(s, begin);
     if (cp.length == 0 || !drop(cp.value)) break;
     begin += cp.length;
   }
   size_t end = begin;
   for (size_t i = begin; i < s.size();) {
-    const CodePoint cp = Decode(s, i);
+    const CodePoint cp = DecodeUtf8(s, i);
     if (cp.length == 0) return s.substr(begin);
     i += cp.length;
     if (!drop(cp.value)) end = i;
@@ -136,7 +94,7 @@ absl::string_view Trim(absl::string_view s, Drop drop) {
 size_t CountCodePoints(absl::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++n) {
-    const CodePoint cp = Decode(s, i);
+    const CodePoint cp = DecodeUtf8(s, i);
     i += cp.length == 0 ? 1 : cp.length;
   }
   return n;
@@ -151,7 +109,7 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
   }
   bool visible = false;
   for (size_t i = 0; i < value.size();) {
-    const CodePoint cp = Decode(value, i);
+    const CodePoint cp = DecodeUtf8(value, i);
     i += cp.length;
     const char32_t c = cp.value;
     const bool allowed_break =
@@ -161,9 +119,9 @@ absl::Status CheckText(absl::string_view value, absl::string_view field, size_t 
           absl::StrCat(field, multiline ? " must not contain control characters"
                                         : " must be one line without control characters"));
     }
-    if (!IsSpace(c) && !IsInvisible(c)) visible = true;
+    if (!IsUnicodeSpace(c) && !IsInvisibleChar(c)) visible = true;
   }
-  const absl::string_view trimmed = Trim(value, IsSpace);
+  const absl::string_view trimmed = Trim(value, IsUnicodeSpace);
   if (!visible && min_chars > 0) {
     return absl::InvalidArgumentError(
         trimmed.empty() ? absl::StrCat(field, " is required")
@@ -192,9 +150,9 @@ absl::Status CheckEmail(absl::string_view value, absl::string_view field) {
          domain.back() != '.';
   }
   for (size_t i = 0; ok && i < value.size();) {
-    const CodePoint cp = Decode(value, i);
+    const CodePoint cp = DecodeUtf8(value, i);
     i += cp.length;
-    if (IsControl(cp.value) || IsSpace(cp.value) || IsInvisible(cp.value)) ok = false;
+    if (IsControl(cp.value) || IsUnicodeSpace(cp.value) || IsInvisibleChar(cp.value)) ok = false;
   }
   if (!ok) {
     return absl::InvalidArgumentError(
@@ -205,11 +163,11 @@ absl::Status CheckEmail(absl::string_view value, absl::string_view field) {
 
 std::string NormaliseEmailAddress(absl::string_view email) {
   const absl::string_view trimmed =
-      Trim(email, [](char32_t c) { return IsSpace(c) || IsInvisible(c); });
+      Trim(email, [](char32_t c) { return IsUnicodeSpace(c) || IsInvisibleChar(c); });
   std::string out;
   out.reserve(trimmed.size());
   for (size_t i = 0; i < trimmed.size();) {
-    const CodePoint cp = Decode(trimmed, i);
+    const CodePoint cp = DecodeUtf8(trimmed, i);
     if (cp.length == 0) {  // not UTF-8: kept as it is (CheckEmail refuses it)
       out.push_back(absl::ascii_tolower(static_cast<unsigned char>(trimmed[i])));
       ++i;
@@ -225,14 +183,14 @@ std::string QuoteForMessage(absl::string_view value, size_t max_bytes) {
   std::string out = "\"";
   size_t i = 0;
   while (i < value.size() && i < max_bytes) {
-    const CodePoint cp = Decode(value, i);
+    const CodePoint cp = DecodeUtf8(value, i);
     if (cp.length == 0) {
       out.push_back('?');
       ++i;
       continue;
     }
     const char32_t c = cp.value;
-    if (IsControl(c) || (IsSpace(c) && c != ' ') || IsInvisible(c)) {
+    if (IsControl(c) || (IsUnicodeSpace(c) && c != ' ') || IsInvisibleChar(c)) {
       out.push_back('?');
     } else {
       out.append(value.data() + i, cp.length);
@@ -247,10 +205,10 @@ std::string QuoteForMessage(absl::string_view value, size_t max_bytes) {
 bool StartsLikeAFormula(absl::string_view value) {
   if (!value.empty() && (value[0] == '\t' || value[0] == '\r')) return true;
   for (size_t i = 0; i < value.size();) {
-    const CodePoint cp = Decode(value, i);
+    const CodePoint cp = DecodeUtf8(value, i);
     if (cp.length == 0) return false;
     const char32_t c = cp.value;
-    if (!IsSpace(c) && !IsInvisible(c)) {
+    if (!IsUnicodeSpace(c) && !IsInvisibleChar(c)) {
       return c == '=' || c == '+' || c == '-' || c == '@' || c == 0xFF1D || c == 0xFF0B ||
              c == 0xFF0D || c == 0xFF20;
     }

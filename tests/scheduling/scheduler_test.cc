@@ -276,6 +276,47 @@ TEST_F(SchedulerTest, PublicViewHidesTheJoinLink) {
   EXPECT_TRUE(other->details().join_link().empty());
 }
 
+// A co-facilitator's bio is published; an address or number typed into it is not: the
+// public view (anyone, another organisation, the upcoming list) reads it redacted, the
+// organiser's own view keeps it as written (docs/scheduling.md).
+TEST_F(SchedulerTest, PublicViewRedactsContactDetailsInSpeakerBios) {
+  const std::string bio =
+      "Jo co-runs the peer group. Reach her at jo.lee@example.org or on 07700 900123.";
+  const std::string redacted =
+      "Jo co-runs the peer group. Reach her at [email removed] or on [phone removed].";
+  auto e = MustCreate();
+  events::v1::AgendaSession session;
+  session.set_title("Living with it");
+  session.mutable_start()->set_value("2026-03-10T10:00");
+  session.mutable_end()->set_value("2026-03-10T10:30");
+  auto* speaker = session.add_speakers();
+  speaker->set_name("Jo Lee");
+  speaker->set_role(events::v1::SPEAKER_ROLE_LIVED_EXPERIENCE_CO_FACILITATOR);
+  speaker->set_bio(bio);
+  ASSERT_TRUE(scheduler_.SetAgenda(kOrg, e.id(), 0, {session}).ok());
+  ASSERT_TRUE(scheduler_.Publish(kOrg, e.id(), 0).ok());
+
+  for (const std::string viewer : {"", kOtherOrg}) {
+    auto pub = scheduler_.Get(viewer, e.id());
+    ASSERT_TRUE(pub.ok()) << pub.status();
+    ASSERT_EQ(pub->agenda_size(), 1);
+    EXPECT_EQ(pub->agenda(0).speakers(0).bio(), redacted) << "viewer " << viewer;
+    EXPECT_EQ(pub->agenda(0).speakers(0).name(), "Jo Lee");
+  }
+  auto upcoming = scheduler_.ListUpcoming(0, 0, {});
+  ASSERT_TRUE(upcoming.ok()) << upcoming.status();
+  ASSERT_EQ(upcoming->events.size(), 1u);
+  EXPECT_EQ(upcoming->events[0].agenda(0).speakers(0).bio(), redacted);
+  // The organiser's own view, and its list, keep the bio as written.
+  auto own = scheduler_.Get(kOrg, e.id());
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->agenda(0).speakers(0).bio(), bio);
+  auto listed = scheduler_.ListOrganisation(kOrg, events::v1::EVENT_STATUS_UNSPECIFIED, {});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->events.size(), 1u);
+  EXPECT_EQ(listed->events[0].agenda(0).speakers(0).bio(), bio);
+}
+
 TEST_F(SchedulerTest, ListUpcomingPagesThroughPublishedEventsSoonestFirst) {
   std::vector<std::string> published;
   for (int day = 20; day >= 11; --day) {

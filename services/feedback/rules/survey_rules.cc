@@ -8,8 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/util/redact.h"
 #include "common/util/text_rules.h"
-#include "services/feedback/rules/redact.h"
 
 namespace events::feedback {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/redact.h"
 #include "google/protobuf/descriptor.h"
 
 namespace events::scheduling {
@@ -178,6 +179,17 @@ void ScrubAll(Message& message, const std::vector<std::string>& links) {
   });
 }
 
+// Speakers, lived-experience co-facilitators among them, are people the organiser writes
+// about, not the organiser's own contact: an address or number typed into a bio is not
+// theirs to publish. The organiser's own view keeps the bio as written.
+void RedactSpeakerBios(events::v1::Event& event) {
+  for (events::v1::AgendaSession& session : *event.mutable_agenda()) {
+    for (events::v1::Speaker& speaker : *session.mutable_speakers()) {
+      if (!speaker.bio().empty()) speaker.set_bio(RedactContacts(speaker.bio()));
+    }
+  }
+}
+
 }  // namespace
 
 std::string ScrubJoinLinks(std::string_view text, const std::vector<std::string>& links) {
@@ -209,6 +221,7 @@ events::v1::Event PublicEventView(events::v1::Event event) {
   event.mutable_details()->clear_join_link();
   event.mutable_details()->clear_reminders();
   ScrubAll(event, links);
+  RedactSpeakerBios(event);
   return event;
 }
 

@@ -14,6 +14,10 @@
 // a path (just "https://host") matches only where a scheme is written, so the bare host name
 // in prose stays readable.
 //
+// Speakers' bios are also published without contact details: e-mail addresses and phone
+// numbers in them read "[email removed]" / "[phone removed]" (RedactContacts,
+// common/util/redact.h, the same redaction as feedback text).
+//
 // Pure functions; thread-safe.
 #ifndef EVENTS_SERVICES_SCHEDULING_DOMAIN_PUBLIC_VIEW_H_
 #define EVENTS_SERVICES_SCHEDULING_DOMAIN_PUBLIC_VIEW_H_
@@ -44,7 +48,8 @@ std::optional<std::string> FindJoinLinkCopy(const google::protobuf::Message& mes
                                             std::string_view link);
 
 // The event as anyone may see it: every copy of its join link replaced, the link and the
-// reminder settings cleared. Applying it twice changes nothing.
+// reminder settings cleared, contact details taken out of speakers' bios. Applying it twice
+// changes nothing.
 events::v1::Event PublicEventView(events::v1::Event event);
 
 // The same for a series: its template's link scrubbed from the template, then cleared.

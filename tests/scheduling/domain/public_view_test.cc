@@ -118,6 +118,25 @@ TEST(PublicViewTest, EveryStringFieldOfAnEventLosesTheLink) {
   EXPECT_FALSE(view.details().has_start());  // no empty sub-messages appear
 }
 
+TEST(PublicViewTest, SpeakerBiosLoseContactDetails) {
+  events::v1::Event e;
+  e.mutable_details()->set_join_link(kLink);
+  e.mutable_details()->set_description("Questions: events@riverside.example.org");
+  e.mutable_details()->mutable_organiser_contact()->set_phone("020 7946 0958");
+  auto* session = e.add_agenda();
+  auto* speaker = session->add_speakers();
+  speaker->set_name("Jo Lee");
+  speaker->set_bio("Peer supporter. jo (at) example (dot) org, 07700\u2013900123.");
+  session->add_speakers()->set_bio("Host since 2019.");
+  events::v1::Event view = PublicEventView(e);
+  EXPECT_EQ(view.agenda(0).speakers(0).bio(), "Peer supporter. [email removed], [phone removed].");
+  EXPECT_EQ(view.agenda(0).speakers(1).bio(), "Host since 2019.");
+  // Only bios: the organiser's contact details and description are theirs to publish.
+  EXPECT_EQ(view.details().description(), e.details().description());
+  EXPECT_EQ(view.details().organiser_contact().phone(), "020 7946 0958");
+  EXPECT_EQ(PublicEventView(view).DebugString(), view.DebugString());
+}
+
 TEST(PublicViewTest, SeriesTemplateLosesTheLink) {
   events::v1::Series series;
   *series.mutable_template_() = EventWithLinkEverywhere().details();
