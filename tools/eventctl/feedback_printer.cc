@@ -156,6 +156,10 @@ std::string DescribeReport(const events::v1::FeedbackReport& r) {
                    r.anonymous() ? ", anonymous" : "", ")\n");
   absl::StrAppend(&out, "  responses ", r.response_count(), " of ", r.eligible_count(), " invited",
                   absl::StrFormat(" (%.0f%%)", r.response_rate() * 100.0), "\n");
+  if (r.answers_held() > 0) {
+    absl::StrAppend(&out, "  ", r.answers_held(),
+                    " more anonymous answer(s) held until they can join in a group (see below)\n");
+  }
   absl::StrAppend(&out, "  groups smaller than ", r.min_group(), " are not shown\n");
   for (const events::v1::QuestionReport& q : r.questions()) {
     absl::StrAppend(&out, "\n", q.text(), "  [", q.question_id(), "]\n  answered by ",
@@ -185,7 +189,7 @@ std::string DescribeReport(const events::v1::FeedbackReport& r) {
     absl::StrAppend(&out, "  requests: ", r.requests_fulfilled(), " fulfilled, ",
                     r.requests_unfulfilled(), " could not be, ", r.requests_pending(), " open\n");
     for (const events::v1::AccessBreakdown& b : r.access_breakdown()) {
-      // A withheld row shows no count at all (the notes say which rows are small), and no
+      // A withheld row shows no count at all (nor does the note say which row is small), and no
       // count below the minimum group is ever printed.
       if (b.suppressed()) {
         absl::StrAppend(&out, absl::StrFormat("  %-12s withheld\n", b.outcome()));

@@ -73,8 +73,7 @@ absl::StatusOr<int> AnonymousBatches::Release(const std::string& event_id) {
       record.state == events::v1::SURVEY_STATE_CLOSED ||
       (record.state == events::v1::SURVEY_STATE_OPEN && now >= record.closes_unix_ms);
   EVENTS_ASSIGN_OR_RETURN(auto held, store_.ReadHeld(event_id));
-  const int64_t count =
-      ReleasableCount(static_cast<int64_t>(held.size()), min_group_, closed);
+  const int64_t count = ReleasableCount(static_cast<int64_t>(held.size()), min_group_, closed);
   if (count == 0) return 0;
   std::vector<std::pair<std::string, std::string>> batch(held.begin(), held.end());
   Shuffle(batch);
@@ -104,8 +103,8 @@ absl::StatusOr<int> AnonymousBatches::Release(const std::string& event_id) {
     response.response_id = absl::StrCat("fr_", RandomToken(18));
     response.day_unix_ms = now - now % kDayMs;
     response.answers.assign(answers.answers().begin(), answers.answers().end());
-    Contribution c = ContributionOf(definition, response.answers, record.facts.month,
-                                    record.facts.series_id);
+    Contribution c =
+        ContributionOf(definition, response.answers, record.facts.month, record.facts.series_id);
     AddAccessOutcome(answers.registration_token(), c);
     response.texts = c.texts;
     parts.push_back(std::move(c));

@@ -42,9 +42,9 @@ void Feedback::AddHeldNote(const SurveyRecord& record, events::v1::FeedbackRepor
   report.set_answers_held(record.held);
   // Who has taken part is no secret: the rate counts every answer, held or not.
   if (report.eligible_count() > 0) {
-    report.set_response_rate(std::min(1.0, static_cast<double>(report.response_count() +
-                                                               record.held) /
-                                               static_cast<double>(report.eligible_count())));
+    report.set_response_rate(
+        std::min(1.0, static_cast<double>(report.response_count() + record.held) /
+                          static_cast<double>(report.eligible_count())));
   }
   const bool open = View(report.event_id(), record).state() == events::v1::SURVEY_STATE_OPEN;
   const int64_t wanted = 2 * static_cast<int64_t>(options_.min_group) - record.held;

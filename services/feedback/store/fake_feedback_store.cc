@@ -32,8 +32,8 @@ absl::StatusOr<SurveyRecord> FakeFeedbackStore::Get(const std::string& event_id)
   auto n = it->second.aggregates.find("n");
   r.responses = n == it->second.aggregates.end() ? 0 : n->second;
   r.held = static_cast<int64_t>(it->second.held.size());
-  r.tracked = r.state == events::v1::SURVEY_STATE_SCHEDULED ? r.attended > 0
-                                                            : it->second.tracked_at_open;
+  r.tracked =
+      r.state == events::v1::SURVEY_STATE_SCHEDULED ? r.attended > 0 : it->second.tracked_at_open;
   return r;
 }
 

@@ -40,8 +40,7 @@ class FakeFeedbackStore final : public FeedbackStore {
   absl::StatusOr<int> FireDue(int64_t now_unix_ms, int batch) override;
   absl::StatusOr<std::string> AccessOutcome(const std::string& event_id,
                                             const std::string& registration_id) override;
-  absl::StatusOr<std::map<std::string, std::string>> ReadHeld(
-      const std::string& event_id) override;
+  absl::StatusOr<std::map<std::string, std::string>> ReadHeld(const std::string& event_id) override;
   absl::StatusOr<bool> ReleaseHeld(const HeldBatch& release) override;
   absl::StatusOr<std::vector<std::string>> ClosedWithHeld(int limit) override;
   absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,

@@ -88,8 +88,8 @@ struct ReleasedResponse {
 struct HeldBatch {
   std::string event_id;
   std::string org_id;
-  std::vector<std::string> held_ids;  // taken out of the held answers
-  Contribution total;                 // the batch's event and trend deltas, summed
+  std::vector<std::string> held_ids;        // taken out of the held answers
+  Contribution total;                       // the batch's event and trend deltas, summed
   std::vector<ReleasedResponse> responses;  // in the order to write them (shuffled)
   int32_t trend_min_group = 5;
 };

@@ -385,8 +385,8 @@ absl::StatusOr<int> RedisFeedbackStore::FireDue(int64_t now_unix_ms, int batch) 
   return fired;
 }
 
-absl::StatusOr<std::string> RedisFeedbackStore::AccessOutcome(
-    const std::string& event_id, const std::string& registration_id) {
+absl::StatusOr<std::string> RedisFeedbackStore::AccessOutcome(const std::string& event_id,
+                                                              const std::string& registration_id) {
   auto reply = redis_.Command({"HVALS", EventPrefix(event_id) + "a:" + registration_id});
   if (!reply.ok()) return reply.status();
   std::vector<int> statuses;
@@ -424,11 +424,11 @@ absl::StatusOr<bool> RedisFeedbackStore::ReleaseHeld(const HeldBatch& release) {
   }
   const int partition = keys_.PartitionOf(release.event_id);
   const std::string prefix = keys_.PartitionPrefix(partition);
-  auto reply = redis_.Eval(ReleaseScript(),
-                           {EventPrefix(release.event_id),
-                            absl::StrCat(prefix, "fb:org:", release.org_id, ":trend"),
-                            prefix + "fb:release"},
-                           args);
+  auto reply = redis_.Eval(
+      ReleaseScript(),
+      {EventPrefix(release.event_id), absl::StrCat(prefix, "fb:org:", release.org_id, ":trend"),
+       prefix + "fb:release"},
+      args);
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   if (!redis::IsArray(r) || redis::ArraySize(r) < 1) return Unexpected("release", r);
@@ -441,8 +441,8 @@ absl::StatusOr<bool> RedisFeedbackStore::ReleaseHeld(const HeldBatch& release) {
 absl::StatusOr<std::vector<std::string>> RedisFeedbackStore::ClosedWithHeld(int limit) {
   std::vector<std::vector<std::string>> commands;
   for (int p = 0; p < keys_.partitions(); ++p) {
-    commands.push_back({"SRANDMEMBER", keys_.PartitionPrefix(p) + "fb:release",
-                        absl::StrCat(limit)});
+    commands.push_back(
+        {"SRANDMEMBER", keys_.PartitionPrefix(p) + "fb:release", absl::StrCat(limit)});
   }
   auto replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();

@@ -31,9 +31,10 @@ absl::StatusOr<int> WindowWorker::RunOnce() {
     if (!released.ok()) {
       // The surveys' jobs did fire; the held answers wait for the next poll.
       if (counters_.errors != nullptr) counters_.errors->Increment();
-      spdlog::warn("could not add held anonymous answers of closed surveys to their figures, "
-                   "will retry: {}",
-                   released.status().ToString());
+      spdlog::warn(
+          "could not add held anonymous answers of closed surveys to their figures, "
+          "will retry: {}",
+          released.status().ToString());
     } else if (*released > 0) {
       spdlog::info("added {} held anonymous answer(s) of closed surveys to their figures",
                    *released);
