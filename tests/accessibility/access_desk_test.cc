@@ -1,5 +1,5 @@
-// AccessDesk over a store: on FakeAccessibilityStore (ACCESS_DESK_TEST_FAKE, label unit) and
-// on RedisAccessibilityStore against a real redis-server (label redis).
+// AccessDesk on RedisAccessibilityStore against a real redis-server: the scripts are the
+// rules (an in-memory fake that re-implemented them is gone).
 #include "services/accessibility/domain/access_desk.h"
 
 #include <map>
@@ -13,14 +13,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/rules/request_rules.h"
-#include "services/accessibility/store/fake_accessibility_store.h"
 #include "tests/accessibility/accessibility_test_support.h"
-#ifndef ACCESS_DESK_TEST_FAKE
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
-#endif
 
 namespace events::accessibility {
 namespace {
@@ -34,10 +31,6 @@ using namespace testing;  // NOLINT: the test support constants
 class AccessDeskTest : public ::testing::Test {
  protected:
   void SetUp() override {
-#ifdef ACCESS_DESK_TEST_FAKE
-    fake_ = std::make_unique<FakeAccessibilityStore>();
-    store_ = fake_.get();
-#else
     redis::RedisOptions options = events::testing::TestRedisOptions();
     ASSERT_FALSE(HasFailure());
     redis_ = std::make_unique<redis::RedisClient>(options);
@@ -45,7 +38,6 @@ class AccessDeskTest : public ::testing::Test {
     redis_store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
                                                              RedisAccessibilityStore::Options{});
     store_ = redis_store_.get();
-#endif
     event_ = ids_.New("ev");
     events_.Put(Webinar(event_, "org_riverside"));
     desk_ = std::make_unique<AccessDesk>(*store_, events_, registrations_, cipher_, clock_, ids_);
@@ -53,9 +45,6 @@ class AccessDeskTest : public ::testing::Test {
 
   // The domain events appended so far for the test's event, oldest first.
   std::vector<events::v1::DomainEvent> Events() {
-#ifdef ACCESS_DESK_TEST_FAKE
-    return fake_->Events();
-#else
     std::vector<events::v1::DomainEvent> out;
     auto reply = redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(event_)), "-", "+"});
     EXPECT_TRUE(reply.ok());
@@ -72,7 +61,6 @@ class AccessDeskTest : public ::testing::Test {
       if (e.ok()) out.push_back(*e);
     }
     return out;
-#endif
   }
   std::vector<std::string> EventTypes() {
     std::vector<std::string> out;
@@ -110,13 +98,9 @@ class AccessDeskTest : public ::testing::Test {
     return out.ok() ? *out : events::v1::Provision();
   }
 
-#ifdef ACCESS_DESK_TEST_FAKE
-  std::unique_ptr<FakeAccessibilityStore> fake_;
-#else
   std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<bus::Keyspace> keys_;
   std::unique_ptr<RedisAccessibilityStore> redis_store_;
-#endif
   AccessibilityStore* store_ = nullptr;
   FakeEventDirectory events_;
   FakeRegistrationDirectory registrations_;
@@ -535,10 +519,10 @@ TEST_F(AccessDeskTest, ZeroRetentionDaysPurgesAsSoonAsTheEventEnds) {
   ASSERT_TRUE(desk_->UpdateMine(u).ok());
   const int64_t end = kStart + 90 * 60000;
   clock_.Set(end - 1);
-  desk_->FireDueJobs(100);
+  ASSERT_TRUE(desk_->FireDueJobs(100).ok());
   EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
   clock_.Set(end);
-  desk_->FireDueJobs(100);
+  ASSERT_TRUE(desk_->FireDueJobs(100).ok());
   auto mine = desk_->GetMine(token);
   ASSERT_TRUE(mine.ok());
   EXPECT_TRUE(mine->details_deleted());
