@@ -205,6 +205,25 @@ class FakeFeedback final : public events::v1::FeedbackService::Service {
     survey->set_state(events::v1::SURVEY_STATE_SCHEDULED);
     survey->set_opens_unix_ms(1783072800000);   // 2026-07-03T10:00Z = 11:00 BST
     survey->set_closes_unix_ms(1783677600000);  // 2026-07-10T10:00Z = 11:00 BST
+    survey->mutable_definition()->add_questions()->set_id("overall");
+    return grpc::Status::OK;
+  }
+  // ev_huge: a report larger than a client accepts in one message (4 MiB by default);
+  // ev_busy: the service limiting the caller.
+  grpc::Status GetReport(grpc::ServerContext*, const events::v1::GetReportRequest* req,
+                         events::v1::FeedbackReport* report) override {
+    if (req->event_id() == "ev_busy") {
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+              "too many reports asked for in a short time; wait a minute"};
+    }
+    report->set_event_id(req->event_id());
+    events::v1::QuestionReport* q = report->add_questions();
+    for (int i = 0; i < 600; ++i) q->add_texts(std::string(8000, 'x'));
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateSurvey(grpc::ServerContext*, const events::v1::UpdateSurveyRequest* req,
+                            events::v1::Survey* survey) override {
+    survey->set_event_id(req->event_id());
     return grpc::Status::OK;
   }
 };
@@ -231,9 +250,13 @@ class FakeRegistration final : public events::v1::RegistrationService::Service {
 
 class EventctlCliServedTest : public ::testing::Test {
  protected:
+  static constexpr int kServerReceiveLimit = 256 * 1024;
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    // As the services do (ServerOptions::max_receive_message_bytes): a request larger than
+    // this is refused by gRPC before the handler sees it.
+    builder.SetMaxReceiveMessageSize(kServerReceiveLimit);
     builder.RegisterService(&scheduling_);
     builder.RegisterService(&feedback_);
     builder.RegisterService(&registration_);
@@ -318,6 +341,48 @@ TEST_F(EventctlCliServedTest, RegisterAlwaysSendsAnIdempotencyKeyAndPrintsItWhen
       With({"register", "ev_london", "--name", "Kim", "--email", "kim@example.org"}, Servers()));
   ASSERT_EQ(registration_.keys().size(), 3u);
   EXPECT_NE(registration_.keys()[2], sent);
+}
+
+// An answer larger than gRPC lets a client receive in one message (RESOURCE_EXHAUSTED,
+// "Received message larger than max") was reported as "Too many requests in a short time".
+TEST_F(EventctlCliServedTest, AnAnswerTooLargeForOneMessageIsNotCalledRateLimiting) {
+  Outcome huge = Eventctl(With({"feedback", "report", "ev_huge"}, Servers()));
+  EXPECT_EQ(huge.exit_code, 1) << huge.err;
+  EXPECT_THAT(huge.err, Not(HasSubstr("Too many requests")));
+  EXPECT_THAT(huge.err, AllOf(HasSubstr("could not read the report"),
+                              HasSubstr("the answer was too big for one message"),
+                              HasSubstr("eventctl accepts at most 4194304 bytes")));
+  EXPECT_THAT(huge.err, HasSubstr("not a rate limit"));
+
+  // The service limiting the caller is still called that.
+  Outcome busy = Eventctl(With({"feedback", "report", "ev_busy"}, Servers()));
+  EXPECT_EQ(busy.exit_code, 1) << busy.err;
+  EXPECT_THAT(busy.err, HasSubstr("too many reports asked for in a short time"));
+  EXPECT_THAT(busy.err, HasSubstr("wait a minute and try again"));
+  EXPECT_THAT(busy.err, Not(HasSubstr("too big")));
+}
+
+// A request larger than the service accepts is refused by the service's gRPC with the same
+// words ("Received message larger than max"), its own limit in them: eventctl says it was
+// the request, not the answer, that was too big.
+TEST_F(EventctlCliServedTest, ARequestTooLargeForTheServiceSaysSo) {
+  char path[] = "/tmp/eventctl_cli_survey_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  {
+    std::ofstream file(path);
+    file << "{\"questions\": [{\"id\": \"overall\", \"text\": \""
+         << std::string(kServerReceiveLimit + 1000, 'a') << "\"}]}";
+  }
+  Outcome big =
+      Eventctl(With({"feedback", "survey", "edit", "ev_london", "--file", path}, Servers()));
+  std::remove(path);
+  EXPECT_EQ(big.exit_code, 1) << big.err;
+  EXPECT_THAT(big.err, Not(HasSubstr("Too many requests")));
+  EXPECT_THAT(big.err, AllOf(HasSubstr("could not change the survey"),
+                             HasSubstr("the request was too big for the service"),
+                             HasSubstr("it accepts at most 262144 bytes")));
 }
 
 // The admin commands looked for Redis on 6379 while ./scripts/run starts it on 6380.
