@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "common/testing/redis_for_test.h"
 #include "events/v1/feedback.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
@@ -226,6 +228,46 @@ class FakeFeedback final : public events::v1::FeedbackService::Service {
     survey->set_event_id(req->event_id());
     return grpc::Status::OK;
   }
+  // 5 MB in chunks of 256 KiB, as the service streams it; ev_broken fails after two chunks.
+  grpc::Status ExportFeedback(grpc::ServerContext*, const events::v1::ExportFeedbackRequest* req,
+                              grpc::ServerWriter<events::v1::FeedbackExport>* writer) override {
+    const std::string content = ExportContent();
+    for (size_t at = 0, n = 0; at < content.size(); at += 256 * 1024, ++n) {
+      if (req->event_id() == "ev_broken" && n == 2) {
+        return {grpc::StatusCode::UNAVAILABLE, "the store went away"};
+      }
+      events::v1::FeedbackExport chunk;
+      if (at == 0) {
+        chunk.set_filename("feedback-responses.csv");
+        chunk.set_content_type("text/csv");
+      }
+      chunk.set_content(content.substr(at, 256 * 1024));
+      if (at + 256 * 1024 >= content.size()) chunk.set_rows(600);
+      writer->Write(chunk);
+    }
+    return grpc::Status::OK;
+  }
+  // The texts "t000" to "t249", in pages.
+  grpc::Status ListFeedbackTexts(grpc::ServerContext*,
+                                 const events::v1::ListFeedbackTextsRequest* req,
+                                 events::v1::ListFeedbackTextsResponse* resp) override {
+    if (req->question_id() != "said") return {grpc::StatusCode::NOT_FOUND, "no such question"};
+    const int size = req->page().page_size() == 0 ? 25 : req->page().page_size();
+    const int from = req->page().page_token().empty() ? 0 : std::stoi(req->page().page_token());
+    for (int i = from; i < std::min(250, from + size); ++i) {
+      resp->add_texts(absl::StrFormat("t%03d", i));
+    }
+    if (from + size < 250) resp->set_next_page_token(std::to_string(from + size));
+    resp->set_total(250);
+    return grpc::Status::OK;
+  }
+  static std::string ExportContent() {
+    std::string content;
+    for (int row = 0; content.size() < (5u << 20); ++row) {
+      content += absl::StrFormat("%d,2026-07-03,%s\r\n", row, std::string(8000, 'x'));
+    }
+    return content;
+  }
 };
 
 // Answers every Register with UNAVAILABLE (as a registration service behind a hung Redis
@@ -383,6 +425,73 @@ TEST_F(EventctlCliServedTest, ARequestTooLargeForTheServiceSaysSo) {
   EXPECT_THAT(big.err, AllOf(HasSubstr("could not change the survey"),
                              HasSubstr("the request was too big for the service"),
                              HasSubstr("it accepts at most 262144 bytes")));
+}
+
+// The export is streamed: a file larger than one message (4 MiB) arrives whole, and a file
+// named OUTPUT is only ever the whole export.
+TEST_F(EventctlCliServedTest, ExportWritesTheStreamedFileWhole) {
+  char dir[] = "/tmp/eventctl_cli_export_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/out.csv";
+  Outcome file = Eventctl(With({"feedback", "export", "ev_london", "-o", path}, Servers()));
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_THAT(file.err, HasSubstr("(600 rows)"));
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream written;
+  written << in.rdbuf();
+  EXPECT_TRUE(written.str() == FakeFeedback::ExportContent()) << written.str().size();
+  std::remove(path.c_str());
+
+  Outcome out = Eventctl(With({"feedback", "export", "ev_london"}, Servers()));
+  EXPECT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_TRUE(out.out == FakeFeedback::ExportContent()) << out.out.size();
+
+  // Broken off part-way: no file, no .part left behind, and the usual "no answer" exit.
+  Outcome broken = Eventctl(With({"feedback", "export", "ev_broken", "-o", path}, Servers()));
+  EXPECT_EQ(broken.exit_code, 3) << broken.err;
+  EXPECT_THAT(broken.err, HasSubstr("the store went away"));
+  EXPECT_NE(access(path.c_str(), F_OK), 0);
+  EXPECT_NE(access((path + ".part").c_str(), F_OK), 0);
+  Outcome broken_out = Eventctl(With({"feedback", "export", "ev_broken"}, Servers()));
+  EXPECT_EQ(broken_out.exit_code, 3);
+  EXPECT_THAT(broken_out.err, HasSubstr("the export stopped part-way"));
+  rmdir(dir);
+}
+
+TEST_F(EventctlCliServedTest, TextsArePagedOrReadWhole) {
+  Outcome first =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "said"}, Servers()));
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("  - t000\n"));
+  EXPECT_THAT(first.out, HasSubstr("  - t024\n"));
+  EXPECT_THAT(first.out, Not(HasSubstr("t025")));
+  EXPECT_THAT(first.out, HasSubstr("250 in all; next page: --page-token 25"));
+
+  Outcome next = Eventctl(With({"feedback", "texts", "ev_london", "--question", "said",
+                                "--page-token", "25", "--limit", "5"},
+                               Servers()));
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_THAT(next.out, AllOf(HasSubstr("t025"), HasSubstr("t029"), Not(HasSubstr("t030"))));
+
+  Outcome all =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "said", "--all"}, Servers()));
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_THAT(all.out, AllOf(HasSubstr("t000"), HasSubstr("t249")));
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 250);
+
+  Outcome json = Eventctl(
+      With({"feedback", "texts", "ev_london", "--question", "said", "--all", "--format", "json"},
+           Servers()));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  events::v1::ListFeedbackTextsResponse parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &parsed).ok()) << json.out;
+  EXPECT_EQ(parsed.texts_size(), 250);
+  EXPECT_EQ(parsed.total(), 250);
+
+  Outcome unknown =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "nope"}, Servers()));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no such question"));
 }
 
 // The admin commands looked for Redis on 6379 while ./scripts/run starts it on 6380.
