@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "common/testing/redis_for_test.h"
 #include "events/v1/feedback.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
@@ -205,7 +207,66 @@ class FakeFeedback final : public events::v1::FeedbackService::Service {
     survey->set_state(events::v1::SURVEY_STATE_SCHEDULED);
     survey->set_opens_unix_ms(1783072800000);   // 2026-07-03T10:00Z = 11:00 BST
     survey->set_closes_unix_ms(1783677600000);  // 2026-07-10T10:00Z = 11:00 BST
+    survey->mutable_definition()->add_questions()->set_id("overall");
     return grpc::Status::OK;
+  }
+  // ev_huge: a report larger than a client accepts in one message (4 MiB by default);
+  // ev_busy: the service limiting the caller.
+  grpc::Status GetReport(grpc::ServerContext*, const events::v1::GetReportRequest* req,
+                         events::v1::FeedbackReport* report) override {
+    if (req->event_id() == "ev_busy") {
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+              "too many reports asked for in a short time; wait a minute"};
+    }
+    report->set_event_id(req->event_id());
+    events::v1::QuestionReport* q = report->add_questions();
+    for (int i = 0; i < 600; ++i) q->add_texts(std::string(8000, 'x'));
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateSurvey(grpc::ServerContext*, const events::v1::UpdateSurveyRequest* req,
+                            events::v1::Survey* survey) override {
+    survey->set_event_id(req->event_id());
+    return grpc::Status::OK;
+  }
+  // 5 MB in chunks of 256 KiB, as the service streams it; ev_broken fails after two chunks.
+  grpc::Status ExportFeedback(grpc::ServerContext*, const events::v1::ExportFeedbackRequest* req,
+                              grpc::ServerWriter<events::v1::FeedbackExport>* writer) override {
+    const std::string content = ExportContent();
+    for (size_t at = 0, n = 0; at < content.size(); at += 256 * 1024, ++n) {
+      if (req->event_id() == "ev_broken" && n == 2) {
+        return {grpc::StatusCode::UNAVAILABLE, "the store went away"};
+      }
+      events::v1::FeedbackExport chunk;
+      if (at == 0) {
+        chunk.set_filename("feedback-responses.csv");
+        chunk.set_content_type("text/csv");
+      }
+      chunk.set_content(content.substr(at, 256 * 1024));
+      if (at + 256 * 1024 >= content.size()) chunk.set_rows(600);
+      writer->Write(chunk);
+    }
+    return grpc::Status::OK;
+  }
+  // The texts "t000" to "t249", in pages.
+  grpc::Status ListFeedbackTexts(grpc::ServerContext*,
+                                 const events::v1::ListFeedbackTextsRequest* req,
+                                 events::v1::ListFeedbackTextsResponse* resp) override {
+    if (req->question_id() != "said") return {grpc::StatusCode::NOT_FOUND, "no such question"};
+    const int size = req->page().page_size() == 0 ? 25 : req->page().page_size();
+    const int from = req->page().page_token().empty() ? 0 : std::stoi(req->page().page_token());
+    for (int i = from; i < std::min(250, from + size); ++i) {
+      resp->add_texts(absl::StrFormat("t%03d", i));
+    }
+    if (from + size < 250) resp->set_next_page_token(std::to_string(from + size));
+    resp->set_total(250);
+    return grpc::Status::OK;
+  }
+  static std::string ExportContent() {
+    std::string content;
+    for (int row = 0; content.size() < (5u << 20); ++row) {
+      content += absl::StrFormat("%d,2026-07-03,%s\r\n", row, std::string(8000, 'x'));
+    }
+    return content;
   }
 };
 
@@ -231,9 +292,13 @@ class FakeRegistration final : public events::v1::RegistrationService::Service {
 
 class EventctlCliServedTest : public ::testing::Test {
  protected:
+  static constexpr int kServerReceiveLimit = 256 * 1024;
   void SetUp() override {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    // As the services do (ServerOptions::max_receive_message_bytes): a request larger than
+    // this is refused by gRPC before the handler sees it.
+    builder.SetMaxReceiveMessageSize(kServerReceiveLimit);
     builder.RegisterService(&scheduling_);
     builder.RegisterService(&feedback_);
     builder.RegisterService(&registration_);
@@ -318,6 +383,115 @@ TEST_F(EventctlCliServedTest, RegisterAlwaysSendsAnIdempotencyKeyAndPrintsItWhen
       With({"register", "ev_london", "--name", "Kim", "--email", "kim@example.org"}, Servers()));
   ASSERT_EQ(registration_.keys().size(), 3u);
   EXPECT_NE(registration_.keys()[2], sent);
+}
+
+// An answer larger than gRPC lets a client receive in one message (RESOURCE_EXHAUSTED,
+// "Received message larger than max") was reported as "Too many requests in a short time".
+TEST_F(EventctlCliServedTest, AnAnswerTooLargeForOneMessageIsNotCalledRateLimiting) {
+  Outcome huge = Eventctl(With({"feedback", "report", "ev_huge"}, Servers()));
+  EXPECT_EQ(huge.exit_code, 1) << huge.err;
+  EXPECT_THAT(huge.err, Not(HasSubstr("Too many requests")));
+  EXPECT_THAT(huge.err, AllOf(HasSubstr("could not read the report"),
+                              HasSubstr("the answer was too big for one message"),
+                              HasSubstr("eventctl accepts at most 4194304 bytes")));
+  EXPECT_THAT(huge.err, HasSubstr("not a rate limit"));
+
+  // The service limiting the caller is still called that.
+  Outcome busy = Eventctl(With({"feedback", "report", "ev_busy"}, Servers()));
+  EXPECT_EQ(busy.exit_code, 1) << busy.err;
+  EXPECT_THAT(busy.err, HasSubstr("too many reports asked for in a short time"));
+  EXPECT_THAT(busy.err, HasSubstr("wait a minute and try again"));
+  EXPECT_THAT(busy.err, Not(HasSubstr("too big")));
+}
+
+// A request larger than the service accepts is refused by the service's gRPC with the same
+// words ("Received message larger than max"), its own limit in them: eventctl says it was
+// the request, not the answer, that was too big.
+TEST_F(EventctlCliServedTest, ARequestTooLargeForTheServiceSaysSo) {
+  char path[] = "/tmp/eventctl_cli_survey_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  {
+    std::ofstream file(path);
+    file << "{\"questions\": [{\"id\": \"overall\", \"text\": \""
+         << std::string(kServerReceiveLimit + 1000, 'a') << "\"}]}";
+  }
+  Outcome big =
+      Eventctl(With({"feedback", "survey", "edit", "ev_london", "--file", path}, Servers()));
+  std::remove(path);
+  EXPECT_EQ(big.exit_code, 1) << big.err;
+  EXPECT_THAT(big.err, Not(HasSubstr("Too many requests")));
+  EXPECT_THAT(big.err, AllOf(HasSubstr("could not change the survey"),
+                             HasSubstr("the request was too big for the service"),
+                             HasSubstr("it accepts at most 262144 bytes")));
+}
+
+// The export is streamed: a file larger than one message (4 MiB) arrives whole, and a file
+// named OUTPUT is only ever the whole export.
+TEST_F(EventctlCliServedTest, ExportWritesTheStreamedFileWhole) {
+  char dir[] = "/tmp/eventctl_cli_export_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/out.csv";
+  Outcome file = Eventctl(With({"feedback", "export", "ev_london", "-o", path}, Servers()));
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_THAT(file.err, HasSubstr("(600 rows)"));
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream written;
+  written << in.rdbuf();
+  EXPECT_TRUE(written.str() == FakeFeedback::ExportContent()) << written.str().size();
+  std::remove(path.c_str());
+
+  Outcome out = Eventctl(With({"feedback", "export", "ev_london"}, Servers()));
+  EXPECT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_TRUE(out.out == FakeFeedback::ExportContent()) << out.out.size();
+
+  // Broken off part-way: no file, no .part left behind, and the usual "no answer" exit.
+  Outcome broken = Eventctl(With({"feedback", "export", "ev_broken", "-o", path}, Servers()));
+  EXPECT_EQ(broken.exit_code, 3) << broken.err;
+  EXPECT_THAT(broken.err, HasSubstr("the store went away"));
+  EXPECT_NE(access(path.c_str(), F_OK), 0);
+  EXPECT_NE(access((path + ".part").c_str(), F_OK), 0);
+  Outcome broken_out = Eventctl(With({"feedback", "export", "ev_broken"}, Servers()));
+  EXPECT_EQ(broken_out.exit_code, 3);
+  EXPECT_THAT(broken_out.err, HasSubstr("the export stopped part-way"));
+  rmdir(dir);
+}
+
+TEST_F(EventctlCliServedTest, TextsArePagedOrReadWhole) {
+  Outcome first =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "said"}, Servers()));
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("  - t000\n"));
+  EXPECT_THAT(first.out, HasSubstr("  - t024\n"));
+  EXPECT_THAT(first.out, Not(HasSubstr("t025")));
+  EXPECT_THAT(first.out, HasSubstr("250 in all; next page: --page-token 25"));
+
+  Outcome next = Eventctl(With({"feedback", "texts", "ev_london", "--question", "said",
+                                "--page-token", "25", "--limit", "5"},
+                               Servers()));
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_THAT(next.out, AllOf(HasSubstr("t025"), HasSubstr("t029"), Not(HasSubstr("t030"))));
+
+  Outcome all =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "said", "--all"}, Servers()));
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_THAT(all.out, AllOf(HasSubstr("t000"), HasSubstr("t249")));
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 250);
+
+  Outcome json = Eventctl(
+      With({"feedback", "texts", "ev_london", "--question", "said", "--all", "--format", "json"},
+           Servers()));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  events::v1::ListFeedbackTextsResponse parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &parsed).ok()) << json.out;
+  EXPECT_EQ(parsed.texts_size(), 250);
+  EXPECT_EQ(parsed.total(), 250);
+
+  Outcome unknown =
+      Eventctl(With({"feedback", "texts", "ev_london", "--question", "nope"}, Servers()));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no such question"));
 }
 
 // The admin commands looked for Redis on 6379 while ./scripts/run starts it on 6380.

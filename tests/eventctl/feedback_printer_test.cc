@@ -148,5 +148,26 @@ TEST(FeedbackPrinterTest, TrendsTableHidesSmallGroups) {
   EXPECT_EQ(TrendsTable({}), "No feedback yet.\n");
 }
 
+// The report shows the first texts of a question: it says how many more there are and how to
+// read them.
+TEST(FeedbackPrinterTest, ReportSaysHowManyTextsAreNotShownAndHowToSeeThem) {
+  events::v1::FeedbackReport r;
+  r.set_event_id("ev_1");
+  r.set_min_group(5);
+  events::v1::QuestionReport* q = r.add_questions();
+  q->set_question_id("said");
+  q->set_text("Anything else?");
+  q->set_answered(600);
+  q->add_texts("Loved it\nthanks");
+  q->add_texts("More breaks");
+  q->set_texts_total(600);
+  const std::string text = DescribeReport(r);
+  EXPECT_THAT(text, HasSubstr("  - Loved it\n    thanks\n  - More breaks\n"));
+  EXPECT_THAT(text, HasSubstr("(2 of 600 texts shown; all of them: eventctl feedback texts ev_1 "
+                              "--question said --all)"));
+  q->set_texts_total(2);
+  EXPECT_THAT(DescribeReport(r), Not(HasSubstr("texts shown")));
+}
+
 }  // namespace
 }  // namespace events::eventctl

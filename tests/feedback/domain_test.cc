@@ -162,6 +162,50 @@ TEST_F(DomainTest, TrendsValidateTheirBounds) {
   EXPECT_THAT(feedback_.Trends("org_a", req).status().message(), HasSubstr("to_month"));
 }
 
+// ListFeedbackTexts gives what the report would, page by page: the same order, the same
+// suppression, and the answers as they are now (an edit replaces its text).
+TEST_F(DomainTest, TextsArePagedLikeTheReportShowsThem) {
+  std::vector<std::string> people;
+  for (int i = 0; i < 6; ++i) people.push_back(Register());
+  Open();
+  const char* said[] = {"quiet room", "braille", "braille", "apples", "music", "captions"};
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(Answer(people[i], {Number("overall", 4), testing::Text("mattered_most", said[i]),
+                                   Choice("access_needs_met", "yes", i < 4 ? "a comment" : "")})
+                    .ok());
+  }
+  ASSERT_TRUE(Answer(people[5], {Number("overall", 4), testing::Text("mattered_most", "zebra")})
+                  .ok());  // an edit
+  events::v1::ListFeedbackTextsRequest req;
+  req.set_event_id(event_);
+  req.set_question_id("mattered_most");
+  req.mutable_page()->set_page_size(2);
+  std::vector<std::string> all;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = feedback_.Texts("org_a", req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total(), 6);
+    all.insert(all.end(), page->texts().begin(), page->texts().end());
+    if (page->next_page_token().empty()) break;
+    req.mutable_page()->set_page_token(page->next_page_token());
+  }
+  EXPECT_THAT(all, ElementsAre("apples", "braille", "braille", "music", "quiet room", "zebra"));
+  auto report = feedback_.Report("org_a", event_, 4);
+  ASSERT_TRUE(report.ok());
+  EXPECT_THAT(report->questions(2).texts(), ElementsAre("apples", "braille", "braille", "music"));
+  EXPECT_EQ(report->questions(2).texts_total(), 6);
+
+  // Four people commented on access_needs_met, fewer than 5: withheld in both.
+  req.set_question_id("access_needs_met");
+  req.mutable_page()->Clear();
+  auto comments = feedback_.Texts("org_a", req);
+  EXPECT_EQ(comments.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(comments.status().message(), HasSubstr("fewer than 5 people wrote text"));
+  EXPECT_EQ(report->questions(1).texts_total(), 0);
+  // Another organisation's event is not found, whatever the question.
+  EXPECT_EQ(feedback_.Texts("org_b", req).status().code(), absl::StatusCode::kNotFound);
+}
+
 // The in-memory store keeps the scripts' rules: these mirror window_test.cc and
 // feedback_store_test.cc on Redis.
 TEST_F(DomainTest, TheFakeStoreMirrorsTheScripts) {

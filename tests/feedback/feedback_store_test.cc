@@ -360,6 +360,42 @@ TEST_F(FeedbackStoreTest, TrendsFollowEachQuestionsCountBothWays) {
   EXPECT_EQ(trends->months(0).recommend_count(), 5);
 }
 
+// An anonymous survey's text hash also holds a padding field (kUnorderedField): reading one
+// question's texts must not give it out as a text.
+TEST_F(FeedbackStoreTest, QuestionTextsAreReadWithoutTheAnonymousPadding) {
+  events::v1::UpdateSurveyRequest req;
+  req.set_event_id(event_);
+  *req.mutable_definition() = DefaultSurvey();
+  req.mutable_definition()->set_anonymous(true);
+  ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 6; ++i) tokens.push_back(Register(event_));
+  OpenAt(kNow + kHour);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(Answer(tokens[i], {Number("overall", 4),
+                                   Text("mattered_most", "reply " + std::to_string(5 - i))})
+                    .ok());
+  }
+  auto read = store_->ReadTexts(event_, "mattered_most");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->answered, 6);
+  EXPECT_THAT(read->texts, ::testing::UnorderedElementsAre("reply 0", "reply 1", "reply 2",
+                                                           "reply 3", "reply 4", "reply 5"));
+  auto none = store_->ReadTexts(event_, "recommend");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->answered, 0);
+  EXPECT_TRUE(none->texts.empty());
+
+  events::v1::ListFeedbackTextsRequest list;
+  list.set_event_id(event_);
+  list.set_question_id("mattered_most");
+  auto page = feedback_->Texts("org_riverside", list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->texts(), ::testing::ElementsAre("reply 0", "reply 1", "reply 2", "reply 3",
+                                                    "reply 4", "reply 5"));
+  EXPECT_EQ(page->total(), 6);
+}
+
 TEST_F(FeedbackStoreTest, OpenSurveyNowIsForDevelopmentOnly) {
   EXPECT_EQ(feedback_->OpenNow("org_riverside", event_).status().code(),
             absl::StatusCode::kPermissionDenied);

@@ -5,6 +5,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace events::eventctl {
 
@@ -24,7 +28,9 @@ const std::string& CliContext::Address(Target target) const {
 }
 
 std::shared_ptr<grpc::Channel> CliContext::Channel(Target target) const {
-  return grpc::CreateChannel(Address(target), grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
+  return grpc::CreateCustomChannel(Address(target), grpc::InsecureChannelCredentials(), args);
 }
 
 void CliContext::Prepare(grpc::ClientContext& context, Credential credential) const {
@@ -56,6 +62,57 @@ Naming NamingOf(Target target) {
   }
 }
 
+// gRPC's own message-size check, parsed from a RESOURCE_EXHAUSTED status: "Received message
+// larger than max (N vs. L)" or "Sent message larger than max (N vs. L)". A service limiting
+// or shedding calls answers RESOURCE_EXHAUSTED too, in other words: then nullopt.
+struct MessageTooLarge {
+  bool received = true;  // "Received ...", else "Sent ..."
+  long long size = 0;
+  long long limit = 0;
+};
+
+std::optional<MessageTooLarge> MessageSizeProblem(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) return std::nullopt;
+  const std::string& m = status.error_message();
+  MessageTooLarge big;
+  size_t at = std::string::npos;
+  for (const char* prefix :
+       {"Received message larger than max (", "Sent message larger than max ("}) {
+    at = m.find(prefix);
+    if (at != std::string::npos) {
+      big.received = prefix[0] == 'R';
+      at += std::strlen(prefix);
+      break;
+    }
+  }
+  if (at == std::string::npos) return std::nullopt;
+  if (std::sscanf(m.c_str() + at, "%lld vs. %lld)", &big.size, &big.limit) != 2) {
+    return std::nullopt;
+  }
+  return big;
+}
+
+// What to say about a message gRPC refused for its size: the line after "could not <doing>: "
+// and the hint. When eventctl's own limit is the one in the message, it was the answer that
+// was too big; otherwise the service refused the request with its limit (or could not send
+// its answer: "Sent ...").
+std::pair<std::string, std::string> DescribeSize(const MessageTooLarge& big, const char* service) {
+  const bool answer = !big.received || big.limit == kMaxReceiveMessageBytes;
+  if (answer) {
+    return {"the answer was too big for one message (" + std::to_string(big.size) + " bytes; " +
+                (big.received ? "eventctl accepts" : "the service sends") + " at most " +
+                std::to_string(big.limit) + " bytes)",
+            "This is not a rate limit, and trying again will not help. Ask for less at once "
+            "(a smaller page or a narrower range), or use the command that pages or streams "
+            "it; if there is none, report it as a bug of the " +
+                std::string(service) + " service."};
+  }
+  return {"the request was too big for the service (" + std::to_string(big.size) +
+              " bytes; it accepts at most " + std::to_string(big.limit) + " bytes)",
+          "This is not a rate limit, and trying again will not help: send less in one request "
+          "(shorter texts, fewer items)."};
+}
+
 }  // namespace
 
 int CliContext::Fail(const grpc::Status& status, const std::string& doing, Target target) const {
@@ -76,7 +133,15 @@ int CliContext::Fail(const grpc::Status& status, const std::string& doing, Targe
       hint = "Someone changed it at the same time: run the command again.";
       break;
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      hint = "Too many requests in a short time: wait a minute and try again.";
+      // Two causes share this code: gRPC refusing a message for its size (retrying cannot
+      // help), and a service limiting or shedding calls (retrying later will).
+      if (std::optional<MessageTooLarge> big = MessageSizeProblem(status)) {
+        const auto [what, size_hint] = DescribeSize(*big, service);
+        std::fprintf(stderr, "eventctl: could not %s: %s\n  %s\n", doing.c_str(), what.c_str(),
+                     size_hint.c_str());
+        return ExitCodeFor(status);
+      }
+      hint = "The service is busy or limiting requests: wait a minute and try again.";
       break;
     default:
       break;

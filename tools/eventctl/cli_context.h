@@ -27,6 +27,12 @@ inline constexpr char kExitCodeHelp[] =
     "Exit codes: 0 done; 1 the service refused or failed the request; 2 usage error "
     "(nothing was sent); 3 no answer from the service (not running, unreachable or too slow).";
 
+// The largest answer eventctl takes in one message: gRPC's default, set explicitly on every
+// channel so that a "Received message larger than max (N vs. L)" can be told apart from the
+// same words about a request the service refused (its own L). Large answers are paged or
+// streamed by the services rather than eventctl raising this.
+inline constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
+
 // Which service a command talks to.
 enum class Target { kScheduling, kRegistration, kAccessibility, kFeedback, kIntegrations };
 

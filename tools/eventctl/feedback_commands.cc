@@ -99,15 +99,66 @@ int OpenNow(const CliContext& ctx, const std::string& event_id) {
 
 // --- Organisers and integrations: reports ----------------------------------------------------
 
-int Report(const CliContext& ctx, const std::string& event_id, const std::string& format) {
+int Report(const CliContext& ctx, const std::string& event_id, int texts,
+           const std::string& format) {
   events::v1::GetReportRequest req;
   req.set_event_id(event_id);
+  req.set_texts_per_question(texts);
   events::v1::FeedbackReport report;
   grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::GetReport, req, &report);
   if (!s.ok()) return Fail(ctx, s, "read the report");
   return Emit(format, report, DescribeReport(report));
 }
 
+struct TextsOptions {
+  std::string question;
+  int limit = 25;
+  std::string page_token;
+  bool all = false;
+};
+
+// One page, or with --all every page (100 at a time), printed as they come; for --format
+// json with --all, one response holding every text.
+int Texts(const CliContext& ctx, const std::string& event_id, const TextsOptions& o,
+          const std::string& format) {
+  if (o.question.empty()) return UsageError("--question is needed: the question id");
+  events::v1::ListFeedbackTextsRequest req;
+  req.set_event_id(event_id);
+  req.set_question_id(o.question);
+  req.mutable_page()->set_page_size(o.all ? 100 : o.limit);
+  req.mutable_page()->set_page_token(o.page_token);
+  events::v1::ListFeedbackTextsResponse joined;
+  do {
+    events::v1::ListFeedbackTextsResponse page;
+    grpc::Status s =
+        Call(ctx, Credential::kKey, &FeedbackService::Stub::ListFeedbackTexts, req, &page);
+    if (!s.ok()) return Fail(ctx, s, "list the texts");
+    if (!o.all) {
+      if (format == kJsonFormat) return Emit(format, page, "");
+      std::string out = TextItems(page.texts());
+      if (page.total() == 0) out = "No texts.\n";
+      if (!page.next_page_token().empty()) {
+        out += "(" + std::to_string(page.total()) + " in all; next page: --page-token " +
+               page.next_page_token() + ", or --all for every text)\n";
+      }
+      std::printf("%s", out.c_str());
+      return kExitOk;
+    }
+    if (format == kJsonFormat) {
+      joined.mutable_texts()->MergeFrom(page.texts());
+      joined.set_total(page.total());
+    } else {
+      std::printf("%s", TextItems(page.texts()).c_str());
+      std::fflush(stdout);
+    }
+    req.mutable_page()->set_page_token(page.next_page_token());
+  } while (!req.page().page_token().empty());
+  if (format == kJsonFormat) return Emit(format, joined, "");
+  return kExitOk;
+}
+
+// Writes the streamed export as it comes: to stdout, or to OUTPUT.part renamed to OUTPUT
+// once the whole file has arrived (so a file named OUTPUT is never a partial one).
 int Export(const CliContext& ctx, const std::string& event_id, const std::string& format,
            const std::string& output) {
   events::v1::ExportFeedbackRequest req;
@@ -119,19 +170,57 @@ int Export(const CliContext& ctx, const std::string& event_id, const std::string
   } else {
     return UsageError("--format must be csv (the responses) or json (the report)");
   }
-  events::v1::FeedbackExport file;
-  grpc::Status s = Call(ctx, Credential::kKey, &FeedbackService::Stub::ExportFeedback, req, &file);
-  if (!s.ok()) return Fail(ctx, s, "export the feedback");
-  if (output.empty() || output == "-") {
-    std::fwrite(file.content().data(), 1, file.content().size(), stdout);
-    return 0;
+  const bool to_stdout = output.empty() || output == "-";
+  const std::string part = output + ".part";
+  FeedbackService::Stub stub(ctx.Channel(Target::kFeedback));
+  grpc::ClientContext call;
+  ctx.Prepare(call, Credential::kKey);
+  std::unique_ptr<grpc::ClientReader<events::v1::FeedbackExport>> reader =
+      stub.ExportFeedback(&call, req);
+  std::ofstream file;
+  events::v1::FeedbackExport chunk;
+  int64_t rows = 0;
+  bool wrote = false;
+  bool local_error = false;
+  while (reader->Read(&chunk)) {
+    if (to_stdout) {
+      std::fwrite(chunk.content().data(), 1, chunk.content().size(), stdout);
+    } else {
+      // Opened with the first message, so that a refusal leaves no file behind.
+      if (!file.is_open()) file.open(part, std::ios::binary | std::ios::trunc);
+      file.write(chunk.content().data(), static_cast<std::streamsize>(chunk.content().size()));
+      if (!file) {
+        local_error = true;
+        call.TryCancel();
+        break;
+      }
+    }
+    wrote = wrote || !chunk.content().empty();
+    if (chunk.rows() != 0) rows = chunk.rows();
   }
-  std::ofstream out(output, std::ios::binary);
-  out << file.content();
-  if (!out) return LocalError("cannot write " + output);
-  std::fprintf(stderr, "wrote %s (%lld rows)\n", output.c_str(),
-               static_cast<long long>(file.rows()));
-  return 0;
+  const grpc::Status s = reader->Finish();
+  if (to_stdout) std::fflush(stdout);
+  if (file.is_open()) file.close();
+  if (local_error || (!to_stdout && s.ok() && !file)) {
+    std::remove(part.c_str());
+    return LocalError("cannot write " + part);
+  }
+  if (!s.ok()) {
+    if (!to_stdout) std::remove(part.c_str());
+    if (to_stdout && wrote) {
+      std::fprintf(stderr,
+                   "eventctl: the export stopped part-way: what was written is "
+                   "incomplete\n");
+    }
+    return Fail(ctx, s, "export the feedback");
+  }
+  if (to_stdout) return kExitOk;
+  if (std::rename(part.c_str(), output.c_str()) != 0) {
+    std::remove(part.c_str());
+    return LocalError("cannot write " + output);
+  }
+  std::fprintf(stderr, "wrote %s (%lld rows)\n", output.c_str(), static_cast<long long>(rows));
+  return kExitOk;
 }
 
 int Trends(const CliContext& ctx, const std::string& from, const std::string& to,
@@ -211,12 +300,31 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   open->add_option("EVENT_ID", *event_id)->required();
   open->callback([&ctx, event_id, &exit_code] { exit_code = OpenNow(ctx, *event_id); });
 
-  CLI::App* report = fb->add_subcommand("report", "The event's feedback report");
+  auto texts_per_question = std::make_shared<int>(0);
+  CLI::App* report = fb->add_subcommand(
+      "report", "The event's feedback report: every number, and the first texts of each question");
   report->add_option("EVENT_ID", *event_id)->required();
+  report->add_option("--texts", *texts_per_question,
+                     "Texts shown per question, 1-200 (default 20; `feedback texts` lists all)");
   AddFormatOption(report, *format);
   AddJsonAlias(report, *format);
-  report->callback(
-      [&ctx, event_id, format, &exit_code] { exit_code = Report(ctx, *event_id, *format); });
+  report->callback([&ctx, event_id, texts_per_question, format, &exit_code] {
+    exit_code = Report(ctx, *event_id, *texts_per_question, *format);
+  });
+
+  auto texts = std::make_shared<TextsOptions>();
+  CLI::App* texts_cmd =
+      fb->add_subcommand("texts", "A question's free text, page by page, in the report's order");
+  texts_cmd->add_option("EVENT_ID", *event_id)->required();
+  texts_cmd->add_option("--question", texts->question, "The question id (see feedback report)")
+      ->required();
+  texts_cmd->add_option("--limit", texts->limit, "Texts per page (1-100)")->capture_default_str();
+  texts_cmd->add_option("--page-token", texts->page_token, "Where the previous page stopped");
+  texts_cmd->add_flag("--all", texts->all, "Every text, page after page");
+  AddFormatOption(texts_cmd, *format);
+  texts_cmd->callback([&ctx, event_id, texts, format, &exit_code] {
+    exit_code = Texts(ctx, *event_id, *texts, *format);
+  });
 
   auto file_format = std::make_shared<std::string>("csv");
   auto output = std::make_shared<std::string>();
@@ -226,7 +334,8 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   exp->add_option("--format", *file_format,
                   "What to write: csv (the responses) or json (the report)")
       ->capture_default_str();
-  exp->add_option("--output,-o", *output, "File to write (default: standard output)");
+  exp->add_option("--output,-o", *output,
+                  "File to write (default: standard output); written as FILE.part until whole");
   exp->callback([&ctx, event_id, file_format, output, &exit_code] {
     exit_code = Export(ctx, *event_id, *file_format, *output);
   });

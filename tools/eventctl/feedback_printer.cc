@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "tools/eventctl/zones.h"
 
@@ -182,7 +183,12 @@ std::string DescribeReport(const events::v1::FeedbackReport& r) {
       absl::StrAppend(&out, absl::StrFormat("  %-24s %5d%s\n", c.text(), c.count(),
                                             Bar(c.count(), q.answered())));
     }
-    for (const std::string& t : q.texts()) absl::StrAppend(&out, "  - ", t, "\n");
+    absl::StrAppend(&out, TextItems(q.texts()));
+    if (q.texts_total() > q.texts_size()) {
+      absl::StrAppend(&out, "  (", q.texts_size(), " of ", q.texts_total(),
+                      " texts shown; all of them: eventctl feedback texts ", r.event_id(),
+                      " --question ", q.question_id(), " --all)\n");
+    }
   }
   if (r.access_breakdown_size() > 0) {
     absl::StrAppend(&out, "\nAccess needs met, by what happened to their access requests\n");
@@ -211,6 +217,14 @@ std::string DescribeReport(const events::v1::FeedbackReport& r) {
   if (r.notes_size() > 0) {
     absl::StrAppend(&out, "\nNot shown, so that nobody can be recognised:\n");
     for (const std::string& n : r.notes()) absl::StrAppend(&out, "  - ", n, "\n");
+  }
+  return out;
+}
+
+std::string TextItems(const google::protobuf::RepeatedPtrField<std::string>& texts) {
+  std::string out;
+  for (const std::string& t : texts) {
+    absl::StrAppend(&out, "  - ", absl::StrReplaceAll(t, {{"\n", "\n    "}}), "\n");
   }
   return out;
 }

@@ -27,8 +27,12 @@ absl::StatusOr<std::vector<events::v1::FeedbackAnswer>> ParseAnswers(
     const std::vector<std::string>& comments);
 
 // The report as text: responses and rate, then per question mean, median, NPS, a bar per
-// value or choice, texts; the access breakdown; what was withheld and why.
+// value or choice, the first texts (and how many more there are, with the command that
+// lists them); the access breakdown; what was withheld and why.
 std::string DescribeReport(const events::v1::FeedbackReport& report);
+
+// Texts of a question, one "- " item each (a text's own line breaks indented under it).
+std::string TextItems(const google::protobuf::RepeatedPtrField<std::string>& texts);
 
 // One line per month, then one per series: responses, mean rating, NPS.
 std::string TrendsTable(const events::v1::FeedbackTrends& trends);

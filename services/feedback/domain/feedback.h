@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -53,8 +54,17 @@ class Feedback {
   // registration may not answer, or an anonymous survey was answered already.
   absl::StatusOr<events::v1::SubmitResponseResponse> Submit(
       const events::v1::SubmitResponseRequest& request);
+  // The report, with at most texts_per_question texts per question (0: the default; see
+  // TextLimits) and every number. INVALID_ARGUMENT naming texts_per_question outside 0-200.
   absl::StatusOr<events::v1::FeedbackReport> Report(const std::string& org_id,
-                                                    const std::string& event_id);
+                                                    const std::string& event_id,
+                                                    int64_t texts_per_question = 0);
+  // One page of a question's texts, in the report's order. NOT_FOUND for a question the
+  // survey does not have; FAILED_PRECONDITION when the report withholds its texts.
+  absl::StatusOr<events::v1::ListFeedbackTextsResponse> Texts(
+      const std::string& org_id, const events::v1::ListFeedbackTextsRequest& request);
+  // The whole file, in one message (the gRPC handler streams it in chunks). The report as
+  // JSON holds every text that may be shown.
   absl::StatusOr<events::v1::FeedbackExport> Export(
       const std::string& org_id, const events::v1::ExportFeedbackRequest& request);
   absl::StatusOr<events::v1::FeedbackTrends> Trends(const std::string& org_id,
@@ -80,8 +90,10 @@ class Feedback {
     SurveyRecord record;
   };
   absl::StatusOr<Attendee> LoadAttendee(const std::string& token);
+  // text_limits nullopt: every text that may be shown.
   absl::StatusOr<events::v1::FeedbackReport> BuildReportFor(const std::string& event_id,
-                                                            const SurveyRecord& record);
+                                                            const SurveyRecord& record,
+                                                            std::optional<TextLimits> text_limits);
   // Says in the report how many anonymous answers are held back, and until when.
   void AddHeldNote(const SurveyRecord& record, events::v1::FeedbackReport& report) const;
 

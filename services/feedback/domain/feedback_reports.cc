@@ -1,17 +1,21 @@
-// Feedback's reading side: reports, exports and trends, all from aggregates.
+// Feedback's reading side: reports, their texts page by page, exports and trends, all from
+// aggregates.
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
+#include "common/util/page_size.h"
 #include "common/util/status_macros.h"
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/rules/aggregates.h"
 #include "services/feedback/rules/export_csv.h"
+#include "services/feedback/rules/text_pages.h"
 
 namespace events::feedback {
 namespace {
@@ -21,6 +25,9 @@ namespace {
 constexpr int kRequestFulfilled = 4;
 constexpr int kRequestUnfulfillable = 5;
 constexpr int kRequestWithdrawn = 6;
+
+// ListFeedbackTexts: 100 texts of at most 8,000 bytes make 800 KB, within one message.
+constexpr events::PageLimits kTextPageLimits = {25, 100};
 
 absl::Status CheckMonth(const std::string& month, const char* field) {
   if (month.empty()) return absl::OkStatus();
@@ -59,11 +66,13 @@ void Feedback::AddHeldNote(const SurveyRecord& record, events::v1::FeedbackRepor
            : std::string("They will be added within a minute of the survey closing.")));
 }
 
-absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(const std::string& event_id,
-                                                                    const SurveyRecord& record) {
+absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(
+    const std::string& event_id, const SurveyRecord& record,
+    std::optional<TextLimits> text_limits) {
   ReportInputs in;
   in.definition = DefinitionOf(record);
   in.min_group = options_.min_group;
+  in.text_limits = text_limits;
   EVENTS_ASSIGN_OR_RETURN(ReportData data, store_.ReadReport(event_id, in.definition));
   in.aggregates = std::move(data.aggregates);
   in.texts = std::move(data.texts);
@@ -87,9 +96,60 @@ absl::StatusOr<events::v1::FeedbackReport> Feedback::BuildReportFor(const std::s
 }
 
 absl::StatusOr<events::v1::FeedbackReport> Feedback::Report(const std::string& org_id,
-                                                            const std::string& event_id) {
+                                                            const std::string& event_id,
+                                                            int64_t texts_per_question) {
+  TextLimits limits;
+  EVENTS_ASSIGN_OR_RETURN(
+      limits.per_question,
+      events::PageSize(texts_per_question, {kDefaultTextsPerQuestion, kMaxTextsPerQuestion},
+                       "texts_per_question"));
   EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, Load(org_id, event_id));
-  return BuildReportFor(event_id, record);
+  return BuildReportFor(event_id, record, limits);
+}
+
+absl::StatusOr<events::v1::ListFeedbackTextsResponse> Feedback::Texts(
+    const std::string& org_id, const events::v1::ListFeedbackTextsRequest& request) {
+  if (request.question_id().empty()) {
+    return absl::InvalidArgumentError("question_id: required (a question id of the survey)");
+  }
+  EVENTS_ASSIGN_OR_RETURN(const int size,
+                          events::PageSize(request.page().page_size(), kTextPageLimits));
+  EVENTS_ASSIGN_OR_RETURN(std::optional<TextCursor> cursor,
+                          DecodeTextPageToken(request.page().page_token()));
+  EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, Load(org_id, request.event_id()));
+  const events::v1::SurveyDefinition definition = DefinitionOf(record);
+  bool known = false;
+  for (const events::v1::SurveyQuestion& q : definition.questions()) {
+    known = known || q.id() == request.question_id();
+  }
+  if (!known) {
+    return absl::NotFoundError(absl::StrCat("question_id: the survey of event ", request.event_id(),
+                                            " has no question \"", request.question_id(), "\""));
+  }
+  EVENTS_ASSIGN_OR_RETURN(QuestionTexts data,
+                          store_.ReadTexts(request.event_id(), request.question_id()));
+  events::v1::ListFeedbackTextsResponse out;
+  const int64_t count = static_cast<int64_t>(data.texts.size());
+  switch (TextVisibilityOf(data.answered, count, options_.min_group)) {
+    case TextVisibility::kNone:
+      return out;
+    case TextVisibility::kWithheld:
+      // As the report: a refusal rather than an empty page, so that "withheld" is never
+      // mistaken for "nobody wrote anything".
+      return absl::FailedPreconditionError(absl::StrCat(
+          "question ", request.question_id(), ": fewer than ", options_.min_group,
+          data.answered < options_.min_group ? " people answered it" : " people wrote text",
+          ", so its texts are not shown (as in the report), so that nobody can be recognised"));
+    case TextVisibility::kShown:
+      break;
+  }
+  // The report's order (BuildReport).
+  std::sort(data.texts.begin(), data.texts.end());
+  TextPage page = PageOfTexts(data.texts, cursor, size);
+  for (std::string& t : page.texts) out.add_texts(std::move(t));
+  out.set_next_page_token(std::move(page.next_page_token));
+  out.set_total(count);
+  return out;
 }
 
 absl::StatusOr<events::v1::FeedbackExport> Feedback::Export(
@@ -101,8 +161,9 @@ absl::StatusOr<events::v1::FeedbackExport> Feedback::Export(
   EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, Load(org_id, request.event_id()));
   events::v1::FeedbackExport out;
   if (request.format() == events::v1::EXPORT_FORMAT_REPORT_JSON) {
+    // Streamed, so not capped: every text that may be shown.
     EVENTS_ASSIGN_OR_RETURN(events::v1::FeedbackReport report,
-                            BuildReportFor(request.event_id(), record));
+                            BuildReportFor(request.event_id(), record, std::nullopt));
     std::string json;
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;

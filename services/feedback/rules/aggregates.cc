@@ -101,7 +101,45 @@ void FillAccessBreakdown(const ReportInputs& in, const SurveyQuestion& access,
   }
 }
 
+// How many bytes of text each question whose texts are shown may put in the report.
+std::optional<int64_t> TextShare(const ReportInputs& in) {
+  if (!in.text_limits.has_value()) return std::nullopt;
+  int64_t shown = 0;
+  for (const SurveyQuestion& q : in.definition.questions()) {
+    auto texts = in.texts.find(q.id());
+    const int64_t count = texts == in.texts.end() ? 0 : texts->second.size();
+    const int64_t answered = Get(in.aggregates, absl::StrCat("q:", q.id(), ":n"));
+    if (TextVisibilityOf(answered, count, in.min_group) == TextVisibility::kShown) ++shown;
+  }
+  return shown == 0 ? in.text_limits->bytes : in.text_limits->bytes / shown;
+}
+
+// The sorted texts of a question, as many as the limits allow: a prefix of the sorted order.
+void FillTexts(std::vector<std::string> texts, const ReportInputs& in, std::optional<int64_t> share,
+               QuestionReport& r) {
+  // Sorted: the stored order follows submission, which would let texts be matched with who
+  // answered when.
+  std::sort(texts.begin(), texts.end());
+  r.set_texts_total(static_cast<int64_t>(texts.size()));
+  int64_t bytes = 0;
+  for (std::string& t : texts) {
+    if (in.text_limits.has_value() && (r.texts_size() >= in.text_limits->per_question ||
+                                       bytes + static_cast<int64_t>(t.size()) > *share)) {
+      break;
+    }
+    bytes += static_cast<int64_t>(t.size());
+    r.add_texts(std::move(t));
+  }
+}
+
 }  // namespace
+
+TextVisibility TextVisibilityOf(int64_t answered, int64_t text_count, int32_t min_group) {
+  if (answered < min_group)
+    return answered == 0 ? TextVisibility::kNone : TextVisibility::kWithheld;
+  if (text_count == 0) return TextVisibility::kNone;
+  return text_count < min_group ? TextVisibility::kWithheld : TextVisibility::kShown;
+}
 
 const std::vector<std::string>& AccessOutcomes() {
   static const std::vector<std::string>* const outcomes =
@@ -226,6 +264,7 @@ events::v1::FeedbackReport BuildReport(const ReportInputs& in) {
   report.set_requests_unfulfilled(in.requests_unfulfilled);
   report.set_requests_pending(in.requests_pending);
   const SurveyQuestion* access = nullptr;
+  const std::optional<int64_t> text_share = TextShare(in);
   for (const SurveyQuestion& q : in.definition.questions()) {
     QuestionReport* r = report.add_questions();
     r->set_question_id(q.id());
@@ -256,13 +295,10 @@ events::v1::FeedbackReport BuildReport(const ReportInputs& in) {
         FillChoices(in.aggregates, absl::StrCat("q:", q.id(), ":c:"), q, r->mutable_choices());
         break;
     }
-    if (text_count >= in.min_group) {
-      // Sorted: the stored order follows submission, which would let texts be matched with
-      // who answered when.
-      std::vector<std::string> sorted = texts->second;
-      std::sort(sorted.begin(), sorted.end());
-      for (const std::string& t : sorted) r->add_texts(t);
-    } else if (text_count > 0) {
+    const TextVisibility visibility = TextVisibilityOf(r->answered(), text_count, in.min_group);
+    if (visibility == TextVisibility::kShown) {
+      FillTexts(texts->second, in, text_share, *r);
+    } else if (visibility == TextVisibility::kWithheld) {
       report.add_notes(absl::StrCat("question ", q.id(), ": fewer than ", in.min_group,
                                     " written answers, so they are not shown"));
     }

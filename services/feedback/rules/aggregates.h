@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,30 @@ Contribution ContributionOf(const events::v1::SurveyDefinition& definition,
                             const std::vector<events::v1::FeedbackAnswer>& answers,
                             const std::string& month, const std::string& series_id);
 
+// GetReportRequest.texts_per_question: 0 means the default, at most the maximum.
+inline constexpr int kDefaultTextsPerQuestion = 20;
+inline constexpr int kMaxTextsPerQuestion = 200;
+// Room for a report's texts: with the numbers (some hundreds of KiB at most, for 30 questions
+// of 12 choices) well under the 4 MiB a default gRPC client accepts in one message.
+inline constexpr int64_t kReportTextBytes = 2 << 20;
+
+// How much free text a report shows, so that it fits one message whatever the event: at most
+// `per_question` texts of each question, and the texts of all questions together at most
+// `bytes`, split evenly among the questions whose texts are shown. Each question shows a
+// prefix of its sorted texts, so ListFeedbackTexts gives the same ones first. The numbers are
+// never capped.
+struct TextLimits {
+  int per_question = kDefaultTextsPerQuestion;
+  int64_t bytes = kReportTextBytes;
+};
+
+// Whether a question's free text (answers and comments) may be shown, the same in the report,
+// ListFeedbackTexts and the JSON export: not when the question itself is suppressed (fewer
+// than min_group answered: kNone only when nobody did), nor when fewer than min_group people
+// wrote text for it.
+enum class TextVisibility { kNone, kShown, kWithheld };
+TextVisibility TextVisibilityOf(int64_t answered, int64_t text_count, int32_t min_group);
+
 // Everything a report is computed from.
 struct ReportInputs {
   events::v1::SurveyDefinition definition;
@@ -57,12 +82,15 @@ struct ReportInputs {
   int64_t requests_unfulfilled = 0;
   int64_t requests_pending = 0;
   int32_t min_group = 5;
+  // nullopt: every text (the JSON export, which is streamed).
+  std::optional<TextLimits> text_limits = TextLimits{};
 };
 
 // The report: per question answered count, mean, median, distribution, NPS, choice counts and
-// texts; the access breakdown by outcome. A question (or breakdown row) answered by fewer than
-// min_group people shows only its count and is marked suppressed; free text is shown only
-// when at least min_group people gave text to that question. notes say what was withheld.
+// texts (sorted; capped by text_limits, with texts_total saying how many there are); the
+// access breakdown by outcome. A question (or breakdown row) answered by fewer than min_group
+// people shows only its count and is marked suppressed; free text is shown only when at least
+// min_group people gave text to that question. notes say what was withheld.
 // Event id, org, state and time are left for the caller.
 events::v1::FeedbackReport BuildReport(const ReportInputs& in);
 

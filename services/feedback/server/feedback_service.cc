@@ -6,6 +6,7 @@
 #include "common/auth/grpc_auth.h"
 #include "common/rpc/status.h"
 #include "services/feedback/domain/feedback.h"
+#include "services/feedback/rules/export_chunks.h"
 #include "services/feedback/server/feedback_metrics.h"
 
 namespace events::feedback {
@@ -73,15 +74,30 @@ grpc::Status FeedbackServiceImpl::GetReport(grpc::ServerContext* ctx,
                                             events::v1::FeedbackReport* resp) {
   auto caller = Organiser(auth_, *ctx, true);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(feedback_.Report(caller->org_id, req->event_id()), resp);
+  return Reply(feedback_.Report(caller->org_id, req->event_id(), req->texts_per_question()), resp);
 }
 
-grpc::Status FeedbackServiceImpl::ExportFeedback(grpc::ServerContext* ctx,
-                                                 const events::v1::ExportFeedbackRequest* req,
-                                                 events::v1::FeedbackExport* resp) {
+grpc::Status FeedbackServiceImpl::ListFeedbackTexts(grpc::ServerContext* ctx,
+                                                    const events::v1::ListFeedbackTextsRequest* req,
+                                                    events::v1::ListFeedbackTextsResponse* resp) {
   auto caller = Organiser(auth_, *ctx, true);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(feedback_.Export(caller->org_id, *req), resp);
+  return Reply(feedback_.Texts(caller->org_id, *req), resp);
+}
+
+grpc::Status FeedbackServiceImpl::ExportFeedback(
+    grpc::ServerContext* ctx, const events::v1::ExportFeedbackRequest* req,
+    grpc::ServerWriter<events::v1::FeedbackExport>* writer) {
+  auto caller = Organiser(auth_, *ctx, true);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<events::v1::FeedbackExport> whole = feedback_.Export(caller->org_id, *req);
+  if (!whole.ok()) return ToGrpcStatus(whole.status());
+  for (const events::v1::FeedbackExport& chunk : ExportChunks(*std::move(whole))) {
+    if (!writer->Write(chunk)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading the export");
+    }
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status FeedbackServiceImpl::GetTrends(grpc::ServerContext* ctx,

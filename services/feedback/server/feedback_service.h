@@ -14,7 +14,8 @@ struct FeedbackMetrics;
 // The gRPC face of Feedback: checks the caller, calls the domain, maps the status.
 // Attendee calls (GetMySurvey, SubmitResponse) need no key: the registration token in the
 // request is the credential. Survey edits and OpenSurveyNow need the organiser role; reports,
-// exports and trends also take an integration key with the "feedback:read" scope.
+// their texts, exports and trends also take an integration key with the "feedback:read"
+// scope.
 class FeedbackServiceImpl final : public events::v1::FeedbackService::Service {
  public:
   FeedbackServiceImpl(Feedback& feedback, const events::auth::Authenticator& auth,
@@ -31,9 +32,13 @@ class FeedbackServiceImpl final : public events::v1::FeedbackService::Service {
                               events::v1::SubmitResponseResponse* resp) override;
   grpc::Status GetReport(grpc::ServerContext* ctx, const events::v1::GetReportRequest* req,
                          events::v1::FeedbackReport* resp) override;
+  grpc::Status ListFeedbackTexts(grpc::ServerContext* ctx,
+                                 const events::v1::ListFeedbackTextsRequest* req,
+                                 events::v1::ListFeedbackTextsResponse* resp) override;
+  // Streams the file in chunks (ExportChunks), so no message nears a client's limit.
   grpc::Status ExportFeedback(grpc::ServerContext* ctx,
                               const events::v1::ExportFeedbackRequest* req,
-                              events::v1::FeedbackExport* resp) override;
+                              grpc::ServerWriter<events::v1::FeedbackExport>* writer) override;
   grpc::Status GetTrends(grpc::ServerContext* ctx, const events::v1::GetTrendsRequest* req,
                          events::v1::FeedbackTrends* resp) override;
   grpc::Status OpenSurveyNow(grpc::ServerContext* ctx, const events::v1::OpenSurveyNowRequest* req,

@@ -370,4 +370,18 @@ absl::StatusOr<int> FakeFeedbackStore::OpenNow(const std::string& event_id, int6
   return Open(event_id, e);
 }
 
+absl::StatusOr<QuestionTexts> FakeFeedbackStore::ReadTexts(const std::string& event_id,
+                                                           const std::string& question_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  QuestionTexts out;
+  auto it = events_.find(event_id);
+  if (it == events_.end()) return out;
+  auto answered = it->second.aggregates.find(absl::StrCat("q:", question_id, ":n"));
+  if (answered != it->second.aggregates.end()) out.answered = answered->second;
+  auto texts = it->second.texts.find(question_id);
+  if (texts == it->second.texts.end()) return out;
+  for (const auto& [id, text] : texts->second) out.texts.push_back(text);
+  return out;
+}
+
 }  // namespace events::feedback

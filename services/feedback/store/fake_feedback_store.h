@@ -45,6 +45,8 @@ class FakeFeedbackStore final : public FeedbackStore {
   absl::StatusOr<std::vector<std::string>> ClosedWithHeld(int limit) override;
   absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
                               int64_t default_window_ms) override;
+  absl::StatusOr<QuestionTexts> ReadTexts(const std::string& event_id,
+                                          const std::string& question_id) override;
 
   // "<type> <subject>" of every domain event emitted, in order.
   std::vector<std::string> events() const;

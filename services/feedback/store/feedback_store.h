@@ -122,6 +122,12 @@ struct ReportData {
   std::map<int, int64_t> requests_by_status;  // events.v1.RequestStatus -> count
 };
 
+// One question's free text, for paging through it (ListFeedbackTexts).
+struct QuestionTexts {
+  int64_t answered = 0;            // people who answered the question
+  std::vector<std::string> texts;  // answers and comments, redacted, in no particular order
+};
+
 enum class SaveOutcome { kSaved, kVersionMismatch, kAlreadyOpen };
 struct SaveResult {
   SaveOutcome outcome = SaveOutcome::kSaved;
@@ -193,6 +199,9 @@ class FeedbackStore {
   // the state when it is not scheduled.
   virtual absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
                                       int64_t default_window_ms) = 0;
+  // One question's texts and answered count (nothing stored: empty, 0).
+  virtual absl::StatusOr<QuestionTexts> ReadTexts(const std::string& event_id,
+                                                  const std::string& question_id) = 0;
 };
 
 }  // namespace events::feedback

@@ -474,4 +474,21 @@ absl::StatusOr<int> RedisFeedbackStore::OpenNow(const std::string& event_id, int
   return static_cast<int>(AsInt(redis::ArrayAt(r, 1)));
 }
 
+absl::StatusOr<QuestionTexts> RedisFeedbackStore::ReadTexts(const std::string& event_id,
+                                                            const std::string& question_id) {
+  const std::string e = EventPrefix(event_id);
+  auto replies = redis_.Pipeline({{"HGET", e + "agg", absl::StrCat("q:", question_id, ":n")},
+                                  {"HGETALL", e + "t:" + question_id}});
+  if (!replies.ok()) return replies.status();
+  for (const ReplyPtr& r : *replies) {
+    if (redis::IsError(*r)) return Unexpected("texts read", *r);
+  }
+  QuestionTexts out;
+  if (!redis::IsNil(*(*replies)[0])) out.answered = ToInt(AsString(*(*replies)[0]));
+  for (const auto& [id, text] : HashOf(*(*replies)[1])) {
+    if (id != kUnorderedField) out.texts.push_back(text);
+  }
+  return out;
+}
+
 }  // namespace events::feedback

@@ -51,6 +51,8 @@ class RedisFeedbackStore final : public FeedbackStore {
   absl::StatusOr<std::vector<std::string>> ClosedWithHeld(int limit) override;
   absl::StatusOr<int> OpenNow(const std::string& event_id, int64_t now_unix_ms,
                               int64_t default_window_ms) override;
+  absl::StatusOr<QuestionTexts> ReadTexts(const std::string& event_id,
+                                          const std::string& question_id) override;
 
   // The field that keeps an anonymous survey's response hashes real hash tables, so that
   // their order says nothing about the order of submission (UNORDERED in common.lua).

@@ -262,5 +262,80 @@ TEST(AggregatesTest, FreeTextShownFromTheMinimumUp) {
   EXPECT_EQ(r.response_rate(), 0);  // nobody eligible: no rate rather than a division by zero
 }
 
+// A report once held every text: 600 answers of 2,000 emoji made 4.8 MB, more than a client
+// accepts in one message. The numbers are always there; the texts are a sorted prefix, within
+// the limits, with texts_total saying how many there are.
+TEST(AggregatesTest, ReportTextsAreCappedToFitOneMessageButItsNumbersAreNot) {
+  ReportInputs in;
+  in.eligible = 60;
+  // The worst case: 30 free-text questions, each with 60 texts of 8,000 bytes (14 MB in all).
+  for (int q = 0; q < 30; ++q) {
+    events::v1::SurveyQuestion* question = in.definition.add_questions();
+    question->set_id("q" + std::to_string(q));
+    question->set_type(events::v1::SURVEY_QUESTION_TYPE_FREE_TEXT);
+    question->set_text(std::string(300, 'Q'));
+    in.aggregates["q:q" + std::to_string(q) + ":n"] = 60;
+    for (int i = 59; i >= 0; --i) {
+      in.texts["q" + std::to_string(q)].push_back(std::to_string(100 + i) + std::string(7997, 'x'));
+    }
+  }
+  in.aggregates["n"] = 60;
+  events::v1::FeedbackReport r = BuildReport(in);
+  EXPECT_LT(r.ByteSizeLong(), 4u << 20);
+  EXPECT_GT(r.ByteSizeLong(), 1u << 20);
+  ASSERT_EQ(r.questions_size(), 30);
+  for (const events::v1::QuestionReport& q : r.questions()) {
+    EXPECT_EQ(q.answered(), 60);
+    EXPECT_FALSE(q.suppressed());
+    EXPECT_EQ(q.texts_total(), 60);
+    // 2 MiB / 30 questions = 69,905 bytes each: 8 texts of 8,000.
+    ASSERT_EQ(q.texts_size(), 8) << q.question_id();
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(q.texts(i).substr(0, 3), std::to_string(100 + i));
+  }
+  EXPECT_EQ(r.notes_size(), 0);
+
+  // One question's texts alone: the count is the limit.
+  ReportInputs one = in;
+  one.definition.mutable_questions()->DeleteSubrange(1, 29);
+  one.text_limits->per_question = 3;
+  r = BuildReport(one);
+  ASSERT_EQ(r.questions(0).texts_size(), 3);
+  EXPECT_EQ(r.questions(0).texts(2).substr(0, 3), "102");
+  EXPECT_EQ(r.questions(0).texts_total(), 60);
+  one.text_limits = TextLimits{};
+  EXPECT_EQ(BuildReport(one).questions(0).texts_size(), kDefaultTextsPerQuestion);
+
+  // No limits (the JSON export, which is streamed): every text.
+  one.text_limits = std::nullopt;
+  r = BuildReport(one);
+  EXPECT_EQ(r.questions(0).texts_size(), 60);
+  EXPECT_EQ(r.questions(0).texts_total(), 60);
+}
+
+TEST(AggregatesTest, TextsTotalIsZeroWhenTheTextsAreWithheld) {
+  ReportInputs in;
+  in.definition = DefaultSurvey();
+  in.aggregates["n"] = 6;
+  in.aggregates["q:mattered_most:n"] = 6;
+  in.aggregates["q:access_needs_met:n"] = 6;
+  in.aggregates["q:access_needs_met:cm"] = 4;
+  for (int i = 0; i < 6; ++i) in.texts["mattered_most"].push_back("text");
+  for (int i = 0; i < 4; ++i) in.texts["access_needs_met"].push_back("a comment");
+  const events::v1::FeedbackReport r = BuildReport(in);
+  EXPECT_EQ(r.questions(2).texts_total(), 6);
+  EXPECT_EQ(r.questions(1).texts_size(), 0);
+  EXPECT_EQ(r.questions(1).texts_total(), 0);
+}
+
+TEST(AggregatesTest, TextVisibilityFollowsTheQuestionAndTheWriters) {
+  EXPECT_EQ(TextVisibilityOf(0, 0, 5), TextVisibility::kNone);
+  // A suppressed question withholds its texts, even "none": the report shows nothing of it.
+  EXPECT_EQ(TextVisibilityOf(4, 0, 5), TextVisibility::kWithheld);
+  EXPECT_EQ(TextVisibilityOf(4, 4, 5), TextVisibility::kWithheld);
+  EXPECT_EQ(TextVisibilityOf(9, 0, 5), TextVisibility::kNone);
+  EXPECT_EQ(TextVisibilityOf(9, 4, 5), TextVisibility::kWithheld);
+  EXPECT_EQ(TextVisibilityOf(9, 5, 5), TextVisibility::kShown);
+}
+
 }  // namespace
 }  // namespace events::feedback
