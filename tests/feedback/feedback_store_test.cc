@@ -376,6 +376,7 @@ TEST_F(FeedbackStoreTest, QuestionTextsAreReadWithoutTheAnonymousPadding) {
                                    Text("mattered_most", "reply " + std::to_string(5 - i))})
                     .ok());
   }
+  CloseAndRelease(event_);  // anonymous answers reach the texts in their batch
   auto read = store_->ReadTexts(event_, "mattered_most");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->answered, 6);
