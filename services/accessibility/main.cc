@@ -12,7 +12,7 @@
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "services/accessibility/directory/grpc_directories.h"
+#include "services/accessibility/peers/grpc_directories.h"
 #include "services/accessibility/domain/access_desk.h"
 #include "services/accessibility/domain/detail_cipher.h"
 #include "services/accessibility/server/accessibility_service.h"

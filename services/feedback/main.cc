@@ -12,7 +12,7 @@
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
-#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/peers/grpc_directories.h"
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/server/feedback_metrics.h"
 #include "services/feedback/server/feedback_service.h"

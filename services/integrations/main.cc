@@ -7,18 +7,19 @@
 #include <optional>
 
 #include "common/bus/event_bus.h"
+#include "common/bus/stream_worker.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
 #include "services/integrations/contacts/contacts_projector.h"
-#include "services/integrations/contacts/registration_directory.h"
 #include "services/integrations/delivery/dispatcher.h"
 #include "services/integrations/delivery/event_intake.h"
-#include "services/integrations/delivery/stream_worker.h"
 #include "services/integrations/delivery/webhook_sender.h"
+#include "services/integrations/delivery/worker_options.h"
 #include "services/integrations/domain/integrations.h"
+#include "services/integrations/peers/registration_directory.h"
 #include "services/integrations/server/integrations_metrics.h"
 #include "services/integrations/server/integrations_service.h"
 #include "services/integrations/store/redis_integrations_store.h"
@@ -138,11 +139,11 @@ int main() {
   intake_options.poll_interval = std::chrono::milliseconds(config.poll_ms);
   events::integrations::EventIntake intake(consumer, store, core.clock, intake_options,
                                            metrics.IntakeCountersOf());
-  events::integrations::StreamWorker contacts_worker(
+  events::bus::StreamWorker contacts_worker(
       "integrations contacts", contacts_consumer,
       [&contacts](const events::bus::Delivery& delivery) { return contacts.Apply(delivery.event); },
-      events::integrations::StreamWorkerOptions{std::chrono::milliseconds(config.poll_ms)},
-      &metrics.contacts_errors);
+      events::bus::StreamWorkerOptions{std::chrono::milliseconds(config.poll_ms)},
+      events::bus::StreamWorkerCounters{&metrics.contacts_errors, &metrics.contacts_errors});
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);

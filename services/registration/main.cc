@@ -15,7 +15,7 @@
 #include "common/server/service_start.h"
 #include "services/registration/domain/registrar.h"
 #include "services/registration/facts/facts_projector.h"
-#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/peers/grpc_event_directory.h"
 #include "services/registration/server/registration_service.h"
 #include "services/registration/store/redis_registration_store.h"
 

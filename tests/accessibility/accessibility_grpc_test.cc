@@ -15,7 +15,7 @@
 #include "events/v1/accessibility.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/accessibility/directory/grpc_directories.h"
+#include "services/accessibility/peers/grpc_directories.h"
 #include "services/accessibility/domain/access_desk.h"
 #include "services/accessibility/server/accessibility_service.h"
 #include "services/accessibility/store/redis_accessibility_store.h"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "services/accessibility/directory/directories.h"
+#include "services/accessibility/peers/directories.h"
 
 namespace events::accessibility::testing {
 

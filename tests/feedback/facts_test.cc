@@ -9,7 +9,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/peers/grpc_directories.h"
 #include "services/feedback/store/redis_feedback_store.h"
 
 namespace events::feedback {

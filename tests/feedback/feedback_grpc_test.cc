@@ -10,7 +10,7 @@
 #include "events/v1/feedback.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/peers/grpc_directories.h"
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/server/feedback_metrics.h"
 #include "services/feedback/server/feedback_service.h"

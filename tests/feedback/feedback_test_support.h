@@ -20,9 +20,9 @@
 #include "events/v1/domain_events.pb.h"
 #include "events/v1/registration.pb.h"
 #include "gtest/gtest.h"
-#include "services/feedback/clients/directories.h"
-#include "services/feedback/clients/grpc_directories.h"
 #include "services/feedback/domain/feedback.h"
+#include "services/feedback/peers/directories.h"
+#include "services/feedback/peers/grpc_directories.h"
 #include "services/feedback/store/redis_feedback_store.h"
 #include "services/feedback/worker/window_worker.h"
 
@@ -90,6 +90,28 @@ inline events::v1::FeedbackAnswer Text(const std::string& q, const std::string& 
   a.set_question_id(q);
   a.set_text(text);
   return a;
+}
+
+// Every entry of one stream, oldest first: its id and the domain event it holds.
+inline std::vector<std::pair<std::string, events::v1::DomainEvent>> StreamEntries(
+    redis::RedisClient& redis, const std::string& stream) {
+  std::vector<std::pair<std::string, events::v1::DomainEvent>> out;
+  auto reply = redis.Command({"XRANGE", stream, "-", "+"});
+  EXPECT_TRUE(reply.ok());
+  if (!reply.ok()) return out;
+  for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+    const auto& entry = redis::ArrayAt(**reply, i);
+    const auto& fields = redis::ArrayAt(entry, 1);
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (size_t f = 0; f + 1 < redis::ArraySize(fields); f += 2) {
+      pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, f)),
+                         redis::AsString(redis::ArrayAt(fields, f + 1)));
+    }
+    auto e = bus::FromStreamFields(pairs);
+    EXPECT_TRUE(e.ok()) << e.status();
+    if (e.ok()) out.emplace_back(redis::AsString(redis::ArrayAt(entry, 0)), *std::move(e));
+  }
+  return out;
 }
 
 class FeedbackTest : public ::testing::Test {
@@ -175,19 +197,8 @@ class FeedbackTest : public ::testing::Test {
   std::vector<events::v1::DomainEvent> Events(const std::string& event_id,
                                               const std::string& type) {
     std::vector<events::v1::DomainEvent> out;
-    auto reply = redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(event_id)), "-", "+"});
-    EXPECT_TRUE(reply.ok());
-    if (!reply.ok()) return out;
-    for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
-      const auto& entry = redis::ArrayAt(**reply, i);
-      const auto& fields = redis::ArrayAt(entry, 1);
-      std::vector<std::pair<std::string, std::string>> pairs;
-      for (size_t f = 0; f + 1 < redis::ArraySize(fields); f += 2) {
-        pairs.emplace_back(redis::AsString(redis::ArrayAt(fields, f)),
-                           redis::AsString(redis::ArrayAt(fields, f + 1)));
-      }
-      auto e = bus::FromStreamFields(pairs);
-      if (e.ok() && e->type() == type) out.push_back(*e);
+    for (auto& [id, e] : StreamEntries(*redis_, keys_->Stream(keys_->PartitionOf(event_id)))) {
+      if (e.type() == type) out.push_back(std::move(e));
     }
     return out;
   }

@@ -7,6 +7,7 @@
 #include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
 #include "common/bus/keyspace.h"
+#include "common/bus/stream_worker.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
@@ -16,8 +17,8 @@
 #include "services/integrations/contacts/contacts_projector.h"
 #include "services/integrations/delivery/dispatcher.h"
 #include "services/integrations/delivery/event_intake.h"
-#include "services/integrations/delivery/stream_worker.h"
 #include "services/integrations/delivery/webhook_sender.h"
+#include "services/integrations/delivery/worker_options.h"
 #include "services/integrations/domain/integrations.h"
 #include "services/integrations/store/redis_integrations_store.h"
 #include "services/integrations/webhooks/secret_box.h"
@@ -74,10 +75,9 @@ class DeliveryTest : public ::testing::Test {
     contacts_ = std::make_unique<ContactsProjector>(*store_, registrations_);
     intake_ = std::make_unique<EventIntake>(*consumer_, *store_, clock_, EventIntakeOptions{},
                                             EventIntakeCounters{});
-    contacts_worker_ = std::make_unique<StreamWorker>(
+    contacts_worker_ = std::make_unique<bus::StreamWorker>(
         "contacts", *contacts_consumer_,
-        [this](const bus::Delivery& d) { return contacts_->Apply(d.event); }, StreamWorkerOptions{},
-        nullptr);
+        [this](const bus::Delivery& d) { return contacts_->Apply(d.event); });
   }
 
   events::v1::WebhookWithSecret Subscribe(const std::string& org, std::vector<std::string> types) {
@@ -149,7 +149,7 @@ class DeliveryTest : public ::testing::Test {
   std::unique_ptr<bus::Consumer> contacts_consumer_;
   std::unique_ptr<ContactsProjector> contacts_;
   std::unique_ptr<EventIntake> intake_;
-  std::unique_ptr<StreamWorker> contacts_worker_;
+  std::unique_ptr<bus::StreamWorker> contacts_worker_;
 };
 
 // A registration outage far longer than the bus's default max_deliveries (5) of reclaims:

@@ -13,7 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "services/integrations/contacts/registration_directory.h"
+#include "services/integrations/peers/registration_directory.h"
 
 namespace events::integrations::testing {
 

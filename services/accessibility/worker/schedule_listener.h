@@ -1,16 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 
 #include "absl/status/statusor.h"
-#include "common/util/polling_thread.h"
-
-namespace events::bus {
-class Consumer;
-struct Delivery;
-enum class Handled;
-}  // namespace events::bus
+#include "common/bus/stream_worker.h"
 
 namespace events::accessibility {
 
@@ -25,9 +18,10 @@ struct ScheduleListenerOptions {
 // hands them to AccessDesk::OnEventChanged: a reschedule or cancellation sends the event's
 // provisions back to re-confirmation.
 //
-// At least once: an entry is acked once handled; the desk ignores versions it has seen, so
-// a redelivery is harmless. A failed change is left pending and comes back (after the
-// consumer's claim_idle), up to max_deliveries, then goes to the dead-letter stream.
+// A bus::StreamWorker and this handler. At least once: an entry is acked once handled; the
+// desk ignores versions it has seen, so a redelivery is harmless. A change that fails for a
+// while is left pending and comes back (after the consumer's claim_idle), up to
+// max_deliveries, then goes to the dead-letter stream.
 class ScheduleListener {
  public:
   // `consumer` and `desk` must outlive the listener.
@@ -38,22 +32,18 @@ class ScheduleListener {
   ScheduleListener& operator=(const ScheduleListener&) = delete;
 
   // One poll; returns how many entries were acked. UNAVAILABLE when Redis is down.
-  // Thread-safe (serialised: bus::Consumer is not thread-safe).
-  absl::StatusOr<int> RunOnce();
-  void Start();
-  void Stop();
+  // Thread-safe (bus::StreamWorker::RunOnce).
+  absl::StatusOr<int> RunOnce() { return worker_.RunOnce(); }
+  void Start() { worker_.Start(); }
+  void Stop() { worker_.Stop(); }
 
  private:
-  // True when the delivery is done with (handled, ignored or unreadable).
-  absl::StatusOr<events::bus::Handled> Handle(const events::bus::Delivery& delivery);
-  // One poll for loop_: true when more is waiting.
-  bool PollOnce();
+  // OK when the delivery is done with (handled or ignored); INVALID_ARGUMENT when its
+  // payload can never be read (dropped); otherwise the desk's error (left pending).
+  absl::Status Handle(const events::bus::Delivery& delivery);
 
-  events::bus::Consumer& consumer_;
   AccessDesk& desk_;
-  const ScheduleListenerOptions options_;
-  std::mutex run_mu_;
-  PollingThread loop_;  // last: stops before the members its polls use go
+  events::bus::StreamWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace events::accessibility

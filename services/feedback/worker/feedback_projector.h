@@ -2,19 +2,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 
 #include "absl/status/statusor.h"
-#include "common/util/polling_thread.h"
+#include "common/bus/stream_worker.h"
 
 namespace prometheus {
 class Counter;
 }
-
-namespace events::bus {
-class Consumer;
-struct Delivery;
-}  // namespace events::bus
 
 namespace events::feedback {
 
@@ -39,9 +33,10 @@ struct FeedbackProjectorCounters {
 // (RegistrationChanged), for invitations; accessibility requests' outcomes from
 // accessibility.request_* (AccessibilityRequestChanged), counts only, for the report.
 //
-// At least once and in any order: an entry is acked once applied, and every projection keeps
-// the newest version, so redelivery and reordering are harmless. A failed write stays pending
-// and comes back on a later poll (UNAVAILABLE ends the batch early).
+// A bus::StreamWorker and this handler. At least once and in any order: an entry is acked
+// once applied, and every projection keeps the newest version, so redelivery and reordering
+// are harmless. A failed write stays pending and comes back on a later poll (UNAVAILABLE ends
+// the batch early); an entry that can never be read is dropped (counted invalid).
 class FeedbackProjector {
  public:
   FeedbackProjector(events::bus::Consumer& consumer, FeedbackStore& store,
@@ -51,25 +46,21 @@ class FeedbackProjector {
   FeedbackProjector& operator=(const FeedbackProjector&) = delete;
 
   // One poll: applies every delivery, returns how many were acked. Thread-safe.
-  absl::StatusOr<int> RunOnce();
+  absl::StatusOr<int> RunOnce() { return worker_.RunOnce(); }
   // Runs RunOnce on a thread of its own until Stop(). Does nothing if already started.
-  void Start();
+  void Start() { worker_.Start(); }
   // Stops and joins the thread; idempotent.
-  void Stop();
+  void Stop() { worker_.Stop(); }
 
  private:
-  // OK when the delivery may be acked (applied, ignored or unreadable); otherwise the write's
-  // error, and the delivery stays pending.
+  // OK when the delivery may be acked (applied or ignored); INVALID_ARGUMENT when its payload
+  // can never be read (dropped); otherwise the write's error (left pending).
   absl::Status Handle(const events::bus::Delivery& delivery);
-  // One poll for loop_: true when more is waiting.
-  bool PollOnce();
 
-  events::bus::Consumer& consumer_;
   FeedbackStore& store_;
   const FeedbackProjectorOptions options_;
   const FeedbackProjectorCounters counters_;
-  std::mutex run_mu_;   // serialises RunOnce: bus::Consumer is not thread-safe
-  PollingThread loop_;  // last: stops before the members its polls use go
+  events::bus::StreamWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace events::feedback

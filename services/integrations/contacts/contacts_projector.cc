@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "common/util/ids.h"
 #include "services/integrations/contacts/contacts_csv.h"
-#include "services/integrations/contacts/registration_directory.h"
+#include "services/integrations/peers/registration_directory.h"
 #include "services/integrations/store/integrations_store.h"
 
 namespace events::integrations {

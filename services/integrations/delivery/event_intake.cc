@@ -29,7 +29,8 @@ EventIntake::EventIntake(events::bus::Consumer& consumer, IntegrationsStore& sto
       worker_(
           "integrations intake", consumer,
           [this](const events::bus::Delivery& delivery) { return Handle(delivery); },
-          StreamWorkerOptions{options.poll_interval}, counters.errors) {}
+          events::bus::StreamWorkerOptions{options.poll_interval},
+          events::bus::StreamWorkerCounters{counters.errors, counters.errors}) {}
 
 absl::Status EventIntake::Handle(const events::bus::Delivery& delivery) {
   const events::v1::DomainEvent& event = delivery.event;

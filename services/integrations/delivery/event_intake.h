@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "absl/status/statusor.h"
-#include "services/integrations/delivery/stream_worker.h"
+#include "common/bus/stream_worker.h"
 
 namespace prometheus {
 class Counter;
@@ -54,7 +54,7 @@ class EventIntake {
   IntegrationsStore& store_;
   const Clock& clock_;
   const EventIntakeCounters counters_;
-  StreamWorker worker_;  // last: its thread uses the members above
+  events::bus::StreamWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace events::integrations

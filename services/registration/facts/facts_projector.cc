@@ -1,7 +1,6 @@
 #include "services/registration/facts/facts_projector.h"
 
 #include <prometheus/counter.h>
-#include <spdlog/spdlog.h>
 
 #include <string>
 #include <vector>
@@ -28,82 +27,31 @@ const std::string& EventChangedType() {
 
 FactsProjector::FactsProjector(events::bus::Consumer& consumer, FactsWriter& writer,
                                Options options, Counters counters)
-    : consumer_(consumer),
-      writer_(writer),
-      options_(options),
+    : writer_(writer),
       counters_(counters),
-      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
+      worker_(
+          "facts projector", consumer, [this](const events::bus::Delivery& d) { return Handle(d); },
+          events::bus::StreamWorkerOptions{options.poll_interval},
+          events::bus::StreamWorkerCounters{counters.invalid, counters.errors}) {}
 
 FactsProjector::~FactsProjector() { Stop(); }
 
-void FactsProjector::Count(prometheus::Counter* counter) {
-  if (counter != nullptr) counter->Increment();
-}
-
-absl::StatusOr<int> FactsProjector::RunOnce() {
-  std::lock_guard<std::mutex> run_lock(run_mu_);
-  // Most entries are other services' events: acking them in one XACK per partition keeps
-  // the projection's cost per registration small.
-  absl::StatusOr<events::bus::PollResult> polled = events::bus::PollAndAck(
-      consumer_, [this](const events::bus::Delivery& d) { return Handle(d); });
-  if (!polled.ok()) {
-    Count(counters_.errors);
-    return polled.status();
-  }
-  if (!polled->stopped.ok()) return polled->stopped;
-  return polled->acked;
-}
-
-absl::StatusOr<events::bus::Handled> FactsProjector::Handle(const events::bus::Delivery& delivery) {
-  prometheus::Counter* acked_as = counters_.applied;
+absl::Status FactsProjector::Handle(const events::bus::Delivery& delivery) {
   const events::v1::DomainEvent& event = delivery.event;
-  if (!delivery.parse_error.empty()) {
-    // It will never parse: acking keeps it from coming back until it is dead-lettered.
-    spdlog::error("facts projector: dropping unreadable stream entry {} in partition {}: {}",
-                  delivery.stream_id, delivery.partition, delivery.parse_error);
-    acked_as = counters_.invalid;
-  } else if (!absl::StartsWith(event.type(), kEventTypePrefix) ||
-             event.data_type() != EventChangedType()) {
-    acked_as = counters_.ignored;
-  } else {
-    events::v1::EventChanged change;
-    if (!change.ParseFromString(event.data()) || change.event_id().empty()) {
-      spdlog::error(
-          "facts projector: dropping {} {} (stream entry {}): its EventChanged payload does not "
-          "parse or has no event_id",
-          event.type(), event.id(), delivery.stream_id);
-      acked_as = counters_.invalid;
-    } else {
-      absl::Status written = writer_.UpsertFacts(FactsFromChange(change));
-      if (!written.ok()) {
-        Count(counters_.errors);
-        spdlog::warn(
-            "facts projector: could not store the facts of event {} version {} from {} "
-            "(delivery {}), left pending for a retry: {}",
-            change.event_id(), change.version(), event.id(), delivery.delivery_count,
-            written.ToString());
-        // Redis is down: the rest of the batch would fail the same way.
-        if (absl::IsUnavailable(written)) return written;
-        return events::bus::Handled::kLeavePending;
-      }
-    }
+  // Most entries are other services' events: acked unread (in one XACK per partition, which
+  // keeps the projection's cost per registration small).
+  if (!absl::StartsWith(event.type(), kEventTypePrefix) ||
+      event.data_type() != EventChangedType()) {
+    if (counters_.ignored != nullptr) counters_.ignored->Increment();
+    return absl::OkStatus();
   }
-  Count(acked_as);
-  return events::bus::Handled::kAck;
-}
-
-void FactsProjector::Start() { loop_.Start(); }
-
-void FactsProjector::Stop() { loop_.Stop(); }
-
-bool FactsProjector::PollOnce() {
-  absl::StatusOr<int> acked = RunOnce();
-  if (!acked.ok()) {
-    spdlog::warn("facts projector: poll failed, will retry: {}", acked.status().ToString());
+  events::v1::EventChanged change;
+  if (!change.ParseFromString(event.data()) || change.event_id().empty()) {
+    return absl::InvalidArgumentError("its EventChanged payload does not parse or has no event_id");
   }
-  // More is waiting after a full poll; otherwise pace the polling, so that a busy stream
-  // is read in large batches rather than one entry at a time.
-  return acked.ok() && *acked >= consumer_.batch_size();
+  absl::Status written = writer_.UpsertFacts(FactsFromChange(change));
+  if (written.ok() && counters_.applied != nullptr) counters_.applied->Increment();
+  return written;
 }
 
 }  // namespace events::registration

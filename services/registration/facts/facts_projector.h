@@ -1,20 +1,13 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 
 #include "absl/status/statusor.h"
-#include "common/util/polling_thread.h"
+#include "common/bus/stream_worker.h"
 
 namespace prometheus {
 class Counter;
 }
-
-namespace events::bus {
-class Consumer;
-struct Delivery;
-enum class Handled;
-}  // namespace events::bus
 
 namespace events::registration {
 
@@ -36,7 +29,8 @@ struct FactsProjectorCounters {
 // Keeps registration's projection of event facts up to date from scheduling's domain events
 // (event.* with an events.v1.EventChanged payload) on the partition streams.
 //
-// At least once and in any order: an entry is acked only once its facts are written, and
+// A bus::StreamWorker and this handler. At least once and in any order: an entry is acked
+// only once its facts are written, and
 // the writer keeps the newest version, so a redelivered or late change is harmless. A failed
 // write is left pending on the consumer group and comes back on a later poll (after
 // claim_idle), up to the consumer's max_deliveries, then goes to the dead-letter stream.
@@ -58,27 +52,22 @@ class FactsProjector {
   // invalid). Errors: the poll's (UNAVAILABLE when Redis is down), or UNAVAILABLE from the
   // writer or an ack, which ends the batch early; the rest stays pending for a later poll.
   // Other write failures are logged and counted and leave that entry pending. Thread-safe.
-  absl::StatusOr<int> RunOnce();
+  absl::StatusOr<int> RunOnce() { return worker_.RunOnce(); }
 
   // Runs RunOnce on a thread of its own until Stop(): again at once after a poll that acked
   // something, otherwise after poll_interval. Does nothing if already started.
-  void Start();
+  void Start() { worker_.Start(); }
   // Stops and joins the thread; idempotent.
-  void Stop();
+  void Stop() { worker_.Stop(); }
 
  private:
-  // What became of one delivery; an error ends the batch (bus::PollAndAck).
-  absl::StatusOr<events::bus::Handled> Handle(const events::bus::Delivery& delivery);
-  // One poll for loop_: true when more is waiting.
-  bool PollOnce();
-  static void Count(prometheus::Counter* counter);
+  // OK when the delivery may be acked (written or ignored); INVALID_ARGUMENT when its payload
+  // can never be read (dropped); otherwise the writer's error (left pending).
+  absl::Status Handle(const events::bus::Delivery& delivery);
 
-  events::bus::Consumer& consumer_;
   FactsWriter& writer_;
-  const Options options_;
   const Counters counters_;
-  std::mutex run_mu_;   // serialises RunOnce: bus::Consumer is not thread-safe
-  PollingThread loop_;  // last: stops before the members its polls use go
+  events::bus::StreamWorker worker_;  // last: its thread uses the members above
 };
 
 }  // namespace events::registration

@@ -1,5 +1,5 @@
 // GrpcEventDirectory against the real scheduling service (in process, on the test Redis).
-#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/peers/grpc_event_directory.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

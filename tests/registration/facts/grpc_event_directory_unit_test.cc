@@ -12,7 +12,7 @@
 #include "events/v1/scheduling.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/peers/grpc_event_directory.h"
 
 namespace events::registration {
 namespace {

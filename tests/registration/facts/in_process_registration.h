@@ -14,7 +14,7 @@
 #include "events/v1/registration.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/registration/domain/registrar.h"
-#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/peers/grpc_event_directory.h"
 #include "services/registration/server/registration_service.h"
 #include "services/registration/store/redis_registration_store.h"
 #include "tests/registration/facts/in_process_scheduling.h"

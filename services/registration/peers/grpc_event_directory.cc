@@ -1,4 +1,4 @@
-#include "services/registration/facts/grpc_event_directory.h"
+#include "services/registration/peers/grpc_event_directory.h"
 
 #include <grpcpp/grpcpp.h>
 

@@ -1,4 +1,4 @@
-#include "services/feedback/clients/grpc_directories.h"
+#include "services/feedback/peers/grpc_directories.h"
 
 #include <grpcpp/grpcpp.h>
 

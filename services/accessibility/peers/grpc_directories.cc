@@ -1,4 +1,4 @@
-#include "services/accessibility/directory/grpc_directories.h"
+#include "services/accessibility/peers/grpc_directories.h"
 
 #include <grpcpp/grpcpp.h>
 

@@ -2,7 +2,7 @@
 
 #include "common/rpc/status.h"
 #include "events/v1/registration.grpc.pb.h"
-#include "services/integrations/contacts/registration_directory.h"
+#include "services/integrations/peers/registration_directory.h"
 
 namespace events::integrations {
 

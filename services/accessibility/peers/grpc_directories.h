@@ -6,7 +6,7 @@
 
 #include "events/v1/registration.grpc.pb.h"
 #include "events/v1/scheduling.grpc.pb.h"
-#include "services/accessibility/directory/directories.h"
+#include "services/accessibility/peers/directories.h"
 
 namespace grpc {
 class Channel;

@@ -6,7 +6,7 @@
 
 #include "events/v1/registration.grpc.pb.h"
 #include "events/v1/scheduling.grpc.pb.h"
-#include "services/feedback/clients/directories.h"
+#include "services/feedback/peers/directories.h"
 
 namespace grpc {
 class Channel;
