@@ -50,13 +50,18 @@ void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline
         give_up = deadline - std::min<std::chrono::steady_clock::duration>(options_.answer_margin,
                                                                            (deadline - now) / 4);
       }
-      queue_.push_back(Call{std::move(args), std::move(done), deadline, give_up});
+      queue_.push_back(
+          Call{std::move(args), std::make_shared<Answer>(std::move(done)), deadline, give_up});
       wake_.notify_one();
       if (give_up < reaper_wakes_) reap_.notify_one();
       return;
     }
   }
   done(refused);
+}
+
+void EvalQueue::Answer::Give(absl::StatusOr<ReplyPtr> reply) {
+  if (!given.exchange(true)) done(std::move(reply));
 }
 
 void EvalQueue::TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* out) {
@@ -71,27 +76,45 @@ void EvalQueue::TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* o
 }
 
 void EvalQueue::Refuse(std::vector<Call>& calls, const absl::Status& status) {
-  for (Call& call : calls) call.done(status);
+  for (Call& call : calls) call.answer->Give(status);
   calls.clear();
 }
 
 void EvalQueue::Reap() {
   std::vector<Call> expired;
+  std::vector<std::shared_ptr<Answer>> unanswered;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     const Deadline now = std::chrono::steady_clock::now();
     TakeExpired(now, /*by_deadline=*/false, &expired);
-    if (!expired.empty()) {
+    for (auto it = out_.begin(); it != out_.end();) {
+      if (it->second.give_up <= now) {
+        unanswered.push_back(std::move(it->second.answer));
+        it = out_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (!expired.empty() || !unanswered.empty()) {
       lock.unlock();
       Refuse(expired, absl::UnavailableError(absl::StrCat(
                           "Redis did not take this ", script_.name(),
                           " call before the caller's deadline; it was not sent, nothing was "
                           "written. Try again")));
+      // Out in a pipeline that Redis has not answered (its other calls may have later
+      // deadlines): answered now, so this caller hears back in time.
+      for (std::shared_ptr<Answer>& answer : unanswered) {
+        answer->Give(absl::UnavailableError(absl::StrCat(
+            "Redis did not answer this ", script_.name(),
+            " call before the caller's deadline; it was sent, so it may have run. Try again")));
+      }
+      unanswered.clear();
       lock.lock();
       continue;
     }
     reaper_wakes_ = kNoDeadline;
     for (const Call& call : queue_) reaper_wakes_ = std::min(reaper_wakes_, call.give_up);
+    for (const auto& entry : out_) reaper_wakes_ = std::min(reaper_wakes_, entry.second.give_up);
     if (reaper_wakes_ == kNoDeadline) {
       reap_.wait(lock);
     } else {
@@ -104,8 +127,10 @@ void EvalQueue::Send() {
   const size_t max_batch = std::max<size_t>(1, options_.max_batch);
   std::vector<Call> batch;
   std::vector<Call> expired;
+  std::vector<uint64_t> out;
   for (;;) {
     batch.clear();
+    out.clear();
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -116,6 +141,15 @@ void EvalQueue::Send() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      // The reaper answers any of them whose give-up time comes before Redis answers.
+      bool sooner = false;
+      for (const Call& call : batch) {
+        if (call.give_up == kNoDeadline) continue;
+        out.push_back(next_out_++);
+        out_.emplace(out.back(), Out{call.give_up, call.answer});
+        sooner = sooner || call.give_up < reaper_wakes_;
+      }
+      if (sooner) reap_.notify_one();
     }
     Refuse(expired, absl::UnavailableError(absl::StrCat(
                         "the caller's deadline passed before this ", script_.name(),
@@ -126,6 +160,8 @@ void EvalQueue::Send() {
     } else {
       Run(batch);
     }
+    std::lock_guard<std::mutex> lock(mu_);
+    for (uint64_t n : out) out_.erase(n);
   }
 }
 
@@ -143,9 +179,9 @@ void EvalQueue::Run(std::vector<Call>& batch) {
       redis_.EvalMany(script_, arg_lists, LatestDeadline(batch));
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!replies.ok()) {
-      batch[i].done(replies.status());
+      batch[i].answer->Give(replies.status());
     } else {
-      batch[i].done(std::move((*replies)[i]));
+      batch[i].answer->Give(std::move((*replies)[i]));
     }
   }
 }
@@ -209,7 +245,7 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
                                                 "array of as many replies"));
     }
     if (!failed.ok()) {
-      for (size_t i : group) batch[i].done(failed);
+      for (size_t i : group) batch[i].answer->Give(failed);
       continue;
     }
     redisReply* all = (*replies)[g]->get();
@@ -217,7 +253,7 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
       // Each caller owns its element; the array frees the elements left (none).
       ReplyPtr own(all->element[k]);
       all->element[k] = nullptr;
-      batch[group[k]].done(std::move(own));
+      batch[group[k]].answer->Give(std::move(own));
     }
   }
 }

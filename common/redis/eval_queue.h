@@ -1,9 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,10 +35,13 @@ namespace events::redis {
 // group (the script may have run for some of them, as with any failed round trip).
 //
 // Deadlines and load shedding: a call may carry its caller's deadline. It is never sent
-// once that has passed (so a call whose caller gave up starts no write); while it waits in
-// the queue it is answered UNAVAILABLE shortly before its deadline (Options::answer_margin)
-// if no sender has taken it, so the caller hears back in time even when Redis hangs; and a
-// pipeline out waits for Redis no longer than the latest of its calls' give-up times. The
+// once that has passed (so a call whose caller gave up starts no write); shortly before its
+// deadline (Options::answer_margin) it is answered UNAVAILABLE if Redis has not answered it
+// yet, whether it still waits in the queue ("not sent") or is out in a pipeline ("sent, may
+// have run"), so the caller hears back in time even when Redis hangs, whatever the
+// deadlines of the calls that share its pipeline; and a pipeline out waits for Redis no
+// longer than the latest of its calls' give-up times (its reply then goes only to the
+// callers not answered yet). The
 // queue holds at most Options::max_queued calls: beyond that Eval answers
 // RESOURCE_EXHAUSTED at once. Calls answered so were never sent: nothing was written.
 //
@@ -75,15 +82,24 @@ class EvalQueue {
   void Eval(std::vector<std::string> args, Done done, Deadline deadline = kNoDeadline);
 
  private:
+  // A caller's answer, given once: by a sender (Redis's reply) or by the reaper (the
+  // caller's give-up time came first), whichever is first.
+  struct Answer {
+    explicit Answer(Done d) : done(std::move(d)) {}
+    // Calls `done` unless the call was answered already.
+    void Give(absl::StatusOr<ReplyPtr> reply);
+    std::atomic<bool> given{false};
+    Done done;
+  };
   struct Call {
     std::vector<std::string> args;
-    Done done;
+    std::shared_ptr<Answer> answer;
     Deadline deadline = kNoDeadline;
     // When a waiting call is answered instead of sent: the deadline less the margin.
     Deadline give_up = kNoDeadline;
   };
   void Send();
-  // Answers the queued calls whose give_up has come; runs on reaper_.
+  // Answers the calls, queued or out in a pipeline, whose give_up has come; runs on reaper_.
   void Reap();
   // Moves the calls of queue_ whose deadline (by_deadline) or give_up time has come by
   // `now` to `out`; mu_ held.
@@ -102,8 +118,16 @@ class EvalQueue {
   const Options options_;
   std::mutex mu_;
   std::condition_variable wake_;
-  std::condition_variable reap_;         // wakes reaper_ when a call gives up sooner than it sleeps
-  std::deque<Call> queue_;               // guarded by mu_
+  std::condition_variable reap_;  // wakes reaper_ when a call gives up sooner than it sleeps
+  std::deque<Call> queue_;        // guarded by mu_
+  // The calls out in pipelines that have a give-up time, by a number of their own (the
+  // reaper removes those it answers; the sender the rest once the pipeline is back).
+  struct Out {
+    Deadline give_up;
+    std::shared_ptr<Answer> answer;
+  };
+  std::map<uint64_t, Out> out_;          // guarded by mu_
+  uint64_t next_out_ = 0;                // guarded by mu_
   bool stopping_ = false;                // guarded by mu_
   Deadline reaper_wakes_ = kNoDeadline;  // guarded by mu_
   std::vector<std::thread> senders_;

@@ -159,7 +159,8 @@ int main() {
   }
   spdlog::info("integrations is serving on port {} (registration at {}, http loopback {})", *port,
                config.registration_addr, config.policy.allow_http_loopback ? "allowed" : "refused");
-  // The dispatcher finishes the webhook try in progress: at most INTEGRATIONS_HTTP_TIMEOUT_MS.
+  // The dispatcher cuts the webhook tries in progress short (their leases bring them back,
+  // same webhook-id), so a slow receiver does not hold the shutdown up.
   events::server::ServeUntilShutdown(
       runner,
       {[&] { intake.Stop(); }, [&] { contacts_worker.Stop(); }, [&] { dispatcher.Stop(); }});

@@ -1,5 +1,11 @@
 // Webhook delivery end to end against a real Redis and a real local HTTP receiver: domain
 // events in, signed requests out, retries, 410, dead letters and replays.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
 #include <memory>
 #include <set>
 #include <thread>
@@ -616,6 +622,73 @@ TEST(CurlSenderTest, ChecksTheResolvedAddressAndConnectsThere) {
   answer = "169.254.169.254";
   EXPECT_THAT(sender.Send(request).error, HasSubstr("not a public address"));
   EXPECT_EQ(receiver.Requests().size(), 1u);
+}
+
+// A receiver that takes the connection and never answers: a slow one, as seen by a try.
+class HoldingReceiver {
+ public:
+  HoldingReceiver() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        listen(listen_fd_, 4) != 0) {
+      return;
+    }
+    socklen_t len = sizeof(addr);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      held_fd_ = accept(listen_fd_, nullptr, nullptr);
+      accepted_.set_value();
+    });
+  }
+  ~HoldingReceiver() {
+    shutdown(listen_fd_, SHUT_RDWR);  // ends an accept still waiting
+    thread_.join();
+    if (held_fd_ >= 0) close(held_fd_);
+    close(listen_fd_);
+  }
+  int port() const { return port_; }
+  // Ready once a try has connected.
+  std::future<void> Accepted() { return accepted_.get_future(); }
+
+ private:
+  int listen_fd_ = -1;
+  int held_fd_ = -1;
+  int port_ = 0;
+  std::promise<void> accepted_;
+  std::thread thread_;
+};
+
+TEST(CurlSenderTest, AbortCutsATryInProgressShortAndRefusesTheNext) {
+  HoldingReceiver receiver;
+  ASSERT_NE(receiver.port(), 0);
+  std::future<void> accepted = receiver.Accepted();
+  CurlSenderOptions options;
+  options.policy.allow_http_loopback = true;
+  options.timeout = std::chrono::milliseconds(30000);
+  CurlSender sender(options);
+  WebhookRequest request;
+  request.url = absl::StrCat("http://127.0.0.1:", receiver.port(), "/in");
+  request.message_id = "msg_1";
+  request.body = "{}";
+  const auto start = std::chrono::steady_clock::now();
+  std::future<SendResult> sent =
+      std::async(std::launch::async, [&] { return sender.Send(request); });
+  ASSERT_EQ(accepted.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  sender.Abort();
+  ASSERT_EQ(sent.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the try waits for its 30 s timeout";
+  const SendResult result = sent.get();
+  EXPECT_TRUE(result.aborted);
+  EXPECT_EQ(result.http_status, 0);
+  EXPECT_THAT(result.error, HasSubstr("stopping"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  // Later tries are not made at all.
+  const SendResult next = sender.Send(request);
+  EXPECT_TRUE(next.aborted);
 }
 
 TEST(CurlSenderTest, LoopbackOnlyForALoopbackHostOverHttp) {

@@ -8,8 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "testing/echo_service.h"
 #include "tools/loadgen/echo_calls.h"
 #include "tools/loadgen/register_calls.h"
@@ -139,6 +143,39 @@ TEST_F(LoadRunnerTest, CountsErrorsByCode) {
   EXPECT_EQ(r.latency.count(), 0);
   EXPECT_THAT(FormatJson(options_, r), HasSubstr("\"errors_by_code\":{\"RESOURCE_EXHAUSTED\":40}"));
   EXPECT_THAT(FormatSummary(options_, r), HasSubstr("RESOURCE_EXHAUSTED 40"));
+}
+
+TEST_F(LoadRunnerTest, RecordsOneLinePerCallWithItsCodeAndTimes) {
+  options_.concurrency = 4;
+  options_.duration_seconds = 0;
+  options_.requests = 12;
+  options_.timeout_ms = 5000;
+  options_.record_path = "unused: the runner only collects the lines";
+  FailCalls calls(MakeChannels(options_.server, options_.channels));
+  const LoadResult r = LoadRunner(options_, calls).Run();
+  ASSERT_EQ(r.records.size(), 12u);
+  std::set<std::string> sequences;
+  for (const std::string& line : r.records) {
+    const std::vector<std::string> f = absl::StrSplit(line, '\t');
+    // sequence, sent, ended, deadline, code, message, then the factory's (none here).
+    ASSERT_EQ(f.size(), 7u) << line;
+    sequences.insert(f[0]);
+    int64_t sent = 0, ended = 0, deadline = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(f[1], &sent) && absl::SimpleAtoi(f[2], &ended) &&
+                absl::SimpleAtoi(f[3], &deadline))
+        << line;
+    EXPECT_LE(sent, ended);
+    EXPECT_EQ(deadline - sent, 5000);
+    EXPECT_EQ(f[4], "RESOURCE_EXHAUSTED");
+  }
+  EXPECT_EQ(sequences.size(), 12u);
+}
+
+TEST_F(LoadRunnerTest, RecordsNothingWithoutARecordPath) {
+  options_.concurrency = 2;
+  options_.duration_seconds = 0;
+  options_.requests = 5;
+  EXPECT_TRUE(RunEcho().records.empty());
 }
 
 TEST_F(LoadRunnerTest, UnreachableServerGivesUnavailable) {

@@ -4,6 +4,9 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
+#include <thread>
+
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/testing/grpc_service_harness.h"
@@ -117,6 +120,37 @@ TEST_F(RegistrationGrpcTest, RegisterAnswersBytesThatAreNoRequestWithInvalidArgu
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr("not a valid events.v1.RegisterRequest"));
   }
+}
+
+TEST_F(RegistrationGrpcTest, RegisterAnswersUnavailableBeforeTheDeadlineWhenTheSlowPathHangs) {
+  // The first registration for an event takes the blocking path, which here waits for
+  // scheduling (the event's facts) with no end in sight, as it would for a frozen Redis.
+  // The caller must hear the service's UNAVAILABLE before its deadline, not its own
+  // DEADLINE_EXCEEDED; and what runs after the deadline writes nothing.
+  directory_.Hold();
+  grpc::ClientContext ctx;
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(400);
+  ctx.set_deadline(deadline);
+  events::v1::RegisterResponse r;
+  const grpc::Status status = stub_->Register(&ctx, testing::Person(event_, 1), &r);
+  const auto answered = std::chrono::system_clock::now();
+  // Scheduling answers only once the deadline has passed (until then a write would be
+  // in order: UNAVAILABLE means the outcome is unknown).
+  std::this_thread::sleep_until(deadline + std::chrono::milliseconds(50));
+  directory_.Release();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("deadline"));
+  EXPECT_LT(answered, deadline);
+
+  // The blocked registration carries on once scheduling answers, finds its deadline passed
+  // and writes nothing; a new one goes through.
+  ASSERT_TRUE(stub_->Register(Call().get(), testing::Person(event_, 2), &r).ok());
+  events::v1::ListRegistrationsRequest list;
+  list.set_event_id(event_);
+  events::v1::ListRegistrationsResponse listed;
+  ASSERT_TRUE(stub_->ListRegistrations(Call(key_).get(), list, &listed).ok());
+  ASSERT_EQ(listed.registrations_size(), 1) << listed.DebugString();
+  EXPECT_EQ(listed.registrations(0).email(), testing::Person(event_, 2).email());
 }
 
 TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,8 +26,21 @@ class FakeEventDirectory final : public EventDirectory {
     std::lock_guard<std::mutex> lock(mu_);
     events_[facts.event_id] = facts;
   }
-  absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override {
+  // While held, Fetch waits until Release: a scheduling service that hangs.
+  void Hold() {
     std::lock_guard<std::mutex> lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_ = false;
+    }
+    released_.notify_all();
+  }
+  absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    released_.wait(lock, [this] { return !held_; });
     auto it = events_.find(event_id);
     if (it == events_.end()) return absl::NotFoundError("event " + event_id + " not found");
     return it->second;
@@ -51,6 +65,8 @@ class FakeEventDirectory final : public EventDirectory {
 
  private:
   std::mutex mu_;
+  std::condition_variable released_;
+  bool held_ = false;
   std::map<std::string, EventFacts> events_;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace events::loadgen {
 
@@ -34,11 +35,21 @@ class PendingCall {
   // What the response said; only meaningful once the call has ended with status.ok().
   virtual Answer Read() const = 0;
 
+  // The fields --record writes after the status (tab-separated, no tabs or newlines
+  // inside): for Register the attendee's e-mail and, once answered, the registration's id,
+  // status and waiting-list position, so a fault test can check each acknowledged one later.
+  virtual std::string RecordFields() const { return ""; }
+
   grpc::ClientContext context;
   grpc::Status status;
   // When the call was meant to start: the send time in closed loop, the scheduled time in
   // open loop. Latency is measured from here.
   std::chrono::steady_clock::time_point intended_start;
+  // Wall-clock send time and deadline, for --record (a fault test compares them with when
+  // it stopped and resumed Redis).
+  std::chrono::system_clock::time_point sent_at;
+  uint64_t sequence = 0;
+  std::chrono::system_clock::time_point deadline;
   // The queue (and so the thread) the call completes on.
   int queue_index = 0;
 };

@@ -41,6 +41,8 @@ struct LoadOptions {
   // counts from the scheduled start, so nothing is hidden).
   int max_in_flight = 20000;
   bool json = false;
+  // When set: one line per finished call is written to this file (see kRecordHeader).
+  std::string record_path;
 };
 
 // OK when the options make a run; otherwise INVALID_ARGUMENT naming the flag and its rule.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 
 namespace events::loadgen {
 namespace {
@@ -48,7 +49,25 @@ struct ThreadStats {
   Clock::time_point last_measured_end{};
   std::array<int64_t, kAnswerCount> answers{};
   std::map<std::string, int64_t> errors;
+  std::vector<std::string> records;
 };
+
+int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// One --record line (kRecordHeader) for a finished call.
+std::string RecordLine(uint64_t sequence, const PendingCall& call,
+                       std::chrono::system_clock::time_point ended) {
+  std::string message = call.status.error_message();
+  std::replace_if(
+      message.begin(), message.end(), [](char c) { return c == '\t' || c == '\n'; }, ' ');
+  return absl::StrCat(
+      sequence, "\t", UnixMillis(call.sent_at), "\t", UnixMillis(ended), "\t",
+      UnixMillis(call.deadline), "\t",
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(call.status.error_code())), "\t",
+      message, "\t", call.RecordFields());
+}
 
 }  // namespace
 
@@ -138,8 +157,10 @@ class LoadRunner::State {
         factory_.Make(sequence, static_cast<int>(sequence % options_.channels));
     call->intended_start = intended;
     call->queue_index = queue_index;
-    call->context.set_deadline(std::chrono::system_clock::now() +
-                               std::chrono::milliseconds(options_.timeout_ms));
+    call->sequence = sequence;
+    call->sent_at = std::chrono::system_clock::now();
+    call->deadline = call->sent_at + std::chrono::milliseconds(options_.timeout_ms);
+    call->context.set_deadline(call->deadline);
     in_flight_.fetch_add(1);
     // From here the queue's thread owns the call.
     call.release()->StartOn(queues_[queue_index].get());
@@ -188,6 +209,9 @@ class LoadRunner::State {
     const bool measured =
         call.intended_start >= measure_start_ && call.intended_start < measure_end_;
     if (call.intended_start < measure_start_) ++stats.warmup_calls;
+    if (!options_.record_path.empty()) {
+      stats.records.push_back(RecordLine(call.sequence, call, std::chrono::system_clock::now()));
+    }
     if (call.status.ok()) {
       ++stats.answers[static_cast<int>(call.Read())];
     } else {
@@ -215,6 +239,7 @@ class LoadRunner::State {
       result.latency.Merge(s.latency);
       for (int i = 0; i < kAnswerCount; ++i) result.answers[i] += s.answers[i];
       for (const auto& [code, n] : s.errors) result.errors[code] += n;
+      result.records.insert(result.records.end(), s.records.begin(), s.records.end());
       last_end = std::max(last_end, s.last_measured_end);
     }
     result.measured_seconds = std::chrono::duration<double>(last_end - measure_start_).count();

@@ -35,12 +35,21 @@ struct LoadResult {
   // CPU time (user + system) this process used during the run, warm-up included: what
   // the client itself took from the machine.
   double client_cpu_seconds = 0;
+  // With LoadOptions::record_path: one line per finished call (kRecordHeader), in no
+  // particular order.
+  std::vector<std::string> records;
 
   int64_t answer(Answer a) const { return answers[static_cast<int>(a)]; }
   int64_t total_errors() const;
   // Measured OK calls per second; 0 when nothing was measured.
   double OkPerSecond() const;
 };
+
+// The first line of a --record file: the columns of every line after it, tab-separated.
+// Times are unix milliseconds; code is the gRPC code name (OK when answered); the rest is
+// PendingCall::RecordFields.
+inline constexpr char kRecordHeader[] =
+    "#sequence\tsent_ms\tended_ms\tdeadline_ms\tcode\tmessage\temail\tid\tstatus\tposition";
 
 // `channels` separate connections to the server, told apart by a channel argument so gRPC
 // does not share one connection between them.

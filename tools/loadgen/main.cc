@@ -6,8 +6,10 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "tools/loadgen/echo_calls.h"
@@ -27,6 +29,15 @@ bool WaitConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels, 
     if (!channel->WaitForConnected(deadline)) return false;
   }
   return true;
+}
+
+// Writes the --record file: the header line, then one line per call.
+bool WriteRecords(const std::string& path, const std::vector<std::string>& records) {
+  std::ofstream out(path, std::ios::trunc);
+  out << events::loadgen::kRecordHeader << '\n';
+  for (const std::string& line : records) out << line << '\n';
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -74,6 +85,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-in-flight", options.max_in_flight,
                  "Rate mode: the most calls in flight (the schedule waits beyond it)")
       ->capture_default_str();
+  app.add_option("--record", options.record_path,
+                 "Write one line per finished call here (tab-separated: times, code, and for "
+                 "register the e-mail, registration id, status and waiting-list position)");
   app.add_flag("--json", options.json,
                "Print one line of JSON on stdout (the summary goes to stderr)");
   CLI11_PARSE(app, argc, argv);
@@ -102,6 +116,10 @@ int main(int argc, char** argv) {
   events::loadgen::LoadRunner runner(options, *factory);
   const events::loadgen::LoadResult result = runner.Run();
 
+  if (!options.record_path.empty() && !WriteRecords(options.record_path, result.records)) {
+    std::fprintf(stderr, "loadgen: cannot write %s\n", options.record_path.c_str());
+    return 1;
+  }
   const std::string summary = events::loadgen::FormatSummary(options, result);
   if (options.json) {
     std::fputs(summary.c_str(), stderr);

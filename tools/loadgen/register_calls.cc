@@ -32,6 +32,13 @@ class RegisterCall final : public PendingCall {
     }
   }
 
+  std::string RecordFields() const override {
+    const v1::Registration& r = response_.registration();
+    if (!status.ok()) return absl::StrCat(request.email(), "\t\t\t");
+    return absl::StrCat(request.email(), "\t", r.id(), "\t",
+                        v1::RegistrationStatus_Name(r.status()), "\t", r.waitlist_position());
+  }
+
   v1::RegisterRequest request;
 
  private:

@@ -108,6 +108,12 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
         sent = sender_.Send(request);
       }
     }
+    if (sent.aborted) {
+      // Stopping: no outcome to record; the lease brings the try back, same webhook-id.
+      spdlog::info("webhook delivery {}: try {} {}; it is made again after its lease",
+                   d.delivery_id, d.attempt, sent.error);
+      return;
+    }
     result.http_status = sent.http_status;
     result.error = sent.error;
     if (sent.http_status >= 200 && sent.http_status <= 299) {
@@ -162,7 +168,11 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
 
 void Dispatcher::Start() { loop_.Start(); }
 
-void Dispatcher::Stop() { loop_.Stop(); }
+void Dispatcher::Stop() {
+  // Tries in progress end at once (the receiver may be slow): stopping waits for none.
+  sender_.Abort();
+  loop_.Stop();
+}
 
 bool Dispatcher::PollOnce() {
   absl::StatusOr<int> tried = RunOnce();

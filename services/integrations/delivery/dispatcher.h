@@ -66,7 +66,9 @@ class Dispatcher {
   // many tries were made. UNAVAILABLE when Redis cannot be reached. Serialised.
   absl::StatusOr<int> RunOnce();
   void Start();
-  // Stops and joins (tries in flight finish first); idempotent.
+  // Stops and joins; idempotent. Tries in progress are cut short (WebhookSender::Abort, for
+  // good: the sender stays aborted) and not recorded, so a slow receiver cannot hold a
+  // shutdown up; their leases bring them back, with the same webhook-id.
   void Stop();
 
  private:

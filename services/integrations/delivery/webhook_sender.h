@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -23,6 +24,9 @@ struct WebhookRequest {
 struct SendResult {
   int http_status = 0;
   std::string error;
+  // The try was cut short by Abort (the service is stopping): it has no outcome, and is
+  // not recorded; its lease brings it back, with the same webhook-id.
+  bool aborted = false;
 };
 
 // Sends webhooks. Implementations are thread-safe.
@@ -30,6 +34,9 @@ class WebhookSender {
  public:
   virtual ~WebhookSender() = default;
   virtual SendResult Send(const WebhookRequest& request) = 0;
+  // Ends the tries in progress soon (within about a second) and every later one at once,
+  // with SendResult::aborted: so that stopping does not wait for a slow receiver.
+  virtual void Abort() {}
 };
 
 struct CurlSenderOptions {
@@ -50,9 +57,11 @@ class CurlSender final : public WebhookSender {
  public:
   explicit CurlSender(CurlSenderOptions options) : options_(std::move(options)) {}
   SendResult Send(const WebhookRequest& request) override;
+  void Abort() override { aborted_ = true; }
 
  private:
   CurlSenderOptions options_;
+  std::atomic<bool> aborted_{false};
 };
 
 // curl_global_init, once per process (not thread-safe itself: call from main).

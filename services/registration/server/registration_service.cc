@@ -1,11 +1,15 @@
 #include "services/registration/server/registration_service.h"
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -59,6 +63,11 @@ RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
 
 namespace {
 
+// How long before the caller's deadline a Register not answered yet is answered UNAVAILABLE
+// (at most a quarter of the time it had), so the answer reaches the caller in time: the
+// same margin as the registration queue's (common/redis/eval_queue.h).
+constexpr std::chrono::milliseconds kAnswerMargin{20};
+
 // One Register call's request, answer and share of the request budget, kept until it is
 // answered.
 struct RegisterCall {
@@ -109,9 +118,34 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   if (deadline > std::chrono::system_clock::now() + std::chrono::hours(24)) {
     deadline = Registrar::kNoDeadline;
   }
+  // Answered once: by the registrar, or by `alarm` shortly before the caller's deadline if
+  // the registrar has not answered by then (the blocking path waits on Redis and scheduling
+  // with their own timeouts, longer than most callers' deadlines: a frozen Redis would
+  // otherwise leave the client to give up on its own, DEADLINE_EXCEEDED, not knowing why).
+  // UNAVAILABLE is "outcome unknown" as ever; the register script still refuses, by Redis's
+  // clock, anything it would write after the deadline.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<grpc::Alarm> alarm;
+  if (deadline != Registrar::kNoDeadline) {
+    const auto left = deadline - std::chrono::system_clock::now();
+    const auto give_up =
+        deadline - std::min<std::chrono::system_clock::duration>(kAnswerMargin, left / 4);
+    alarm = std::make_shared<grpc::Alarm>();
+    alarm->Set(give_up, [answered, reactor](bool fired) {
+      if (!fired || answered->exchange(true)) return;
+      reactor->Finish(grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          "the registration could not be finished before the caller's deadline (Redis or "
+          "scheduling is not answering); it may or may not have been made: try again with "
+          "the same idempotency key"));
+    });
+  }
   registrar_.RegisterAsync(
       *req, client, slow_,
-      [this, reactor, resp, response, call](absl::StatusOr<Registered> registered) {
+      [this, reactor, resp, response, call, answered,
+       alarm](absl::StatusOr<Registered> registered) {
+        if (answered->exchange(true)) return;  // the alarm answered first
+        if (alarm != nullptr) alarm->Cancel();
         if (!registered.ok()) return reactor->Finish(ToGrpcStatus(registered.status()));
         switch (registered->registration.status()) {
           case events::v1::REGISTRATION_STATUS_CONFIRMED:

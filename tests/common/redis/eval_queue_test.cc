@@ -306,5 +306,50 @@ TEST_F(EvalQueueTest, AgainstARedisThatNeverAnswersCallsComeBackBeforeTheirDeadl
   EXPECT_GE(exhausted, kCalls - 1 - 4);
 }
 
+// Calls that travel in one pipeline may have different deadlines: each is answered by its
+// own, not when the pipeline's last caller gives up (the first caller's client would see
+// DEADLINE_EXCEEDED instead of the service's UNAVAILABLE), and none is cut short for another.
+TEST_F(EvalQueueTest, APipelineToAFrozenRedisAnswersEachCallBeforeItsOwnDeadline) {
+  SilentServer silent;
+  ASSERT_NE(silent.port(), 0);
+  RedisOptions options;
+  options.port = silent.port();  // 2 s command timeout, as configured by default
+  RedisClient hung(options);
+  EvalQueue::Options queue_options;
+  queue_options.senders = 1;
+  EvalQueue queue(hung, AppendScript(), queue_options);
+
+  using std::chrono::milliseconds;
+  const auto start = std::chrono::steady_clock::now();
+  struct Answer {
+    std::promise<absl::StatusOr<ReplyPtr>> reply;
+    std::chrono::steady_clock::time_point at;
+  };
+  Answer blocker, soon, late;
+  auto record = [](Answer& a) {
+    return [&a](absl::StatusOr<ReplyPtr> r) {
+      a.at = std::chrono::steady_clock::now();
+      a.reply.set_value(std::move(r));
+    };
+  };
+  // The blocker holds the only sender until shortly before 200 ms; meanwhile `soon` and
+  // `late` queue up, and the sender then takes both as one pipeline.
+  queue.Eval({list_, "blocker"}, record(blocker), start + milliseconds(200));
+  const auto soon_deadline = start + milliseconds(700);
+  queue.Eval({list_, "soon"}, record(soon), soon_deadline);
+  queue.Eval({list_, "late"}, record(late), start + milliseconds(5000));
+
+  for (Answer* a : {&blocker, &soon, &late}) {
+    absl::StatusOr<ReplyPtr> r = a->reply.get_future().get();
+    EXPECT_TRUE(absl::IsUnavailable(r.status())) << r.status();
+  }
+  // `soon` hears back before its deadline (with room for a busy test machine), not when
+  // the pipeline's last caller gives up (the 2 s command timeout here).
+  EXPECT_LE(soon.at, soon_deadline + milliseconds(100));
+  // `late` kept waiting for Redis (until the 2 s command timeout here), within its own.
+  EXPECT_GT(late.at, soon_deadline);
+  EXPECT_LE(late.at, start + milliseconds(5000));
+}
+
 }  // namespace
 }  // namespace events::redis
