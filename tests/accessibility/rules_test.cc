@@ -31,6 +31,10 @@ TEST(CatalogueTest, HasTheDefaultsAndAppliesOverrides) {
   EXPECT_TRUE(ValidateLeadTime("quiet_space", 0).ok());
   EXPECT_THAT(ValidateLeadTime("quiet_space", 366).message(), HasSubstr("lead_time_days"));
   EXPECT_THAT(ValidateLeadTime("jetpack", 3).message(), HasSubstr("not in the catalogue"));
+  // An unknown need is quoted on one line (found by fuzz/fuzz_rpc_accessibility).
+  const std::string message(ValidateLeadTime("bsl\ninterpreter", 3).message());
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_THAT(message, HasSubstr("need \"bsl?interpreter\" is not in the catalogue"));
 }
 
 // 10:00 BST on Sunday 5 April 2026 (09:00Z); London went to BST on 29 March.

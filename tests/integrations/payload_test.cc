@@ -126,6 +126,11 @@ TEST(EventTypesTest, BadPatternsAreRefusedNamingTheField) {
     EXPECT_FALSE(ValidateEventTypes({bad}, "event_types").ok()) << bad;
   }
   EXPECT_FALSE(ValidateEventTypes(std::vector<std::string>(51, "a"), "event_types").ok());
+  // A pattern that is not one is quoted on one line, control characters shown as '?'
+  // (found by fuzz/fuzz_rpc_integrations: a newline in the message).
+  const std::string bad_message(ValidateEventTypes({"regi.\nion.*"}, "event_types").message());
+  EXPECT_EQ(bad_message.find('\n'), std::string::npos) << bad_message;
+  EXPECT_THAT(bad_message, HasSubstr("event_types has \"regi.?ion.*\""));
 }
 
 // A pattern that can never match any of the platform's event types is a typo: refused
