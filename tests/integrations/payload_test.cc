@@ -203,6 +203,13 @@ TEST(ContactsCsvTest, MailingToolColumnsQuotedAndFormulaSafe) {
   EXPECT_EQ(CsvCell("line\nbreak"), "\"line\nbreak\"");
   // Leading spaces do not hide a formula, and ';' (a separator in many locales) is quoted.
   EXPECT_EQ(CsvCell("  =1+1"), "'  =1+1");
+  // The same rule as the other exports (StartsLikeAFormula): an invisible character or a
+  // space of another script before the '=' does not hide it, and fullwidth forms count
+  // (found by fuzz/fuzz_csv_export).
+  EXPECT_EQ(CsvCell("\u200b=1+1"), "'\u200b=1+1");
+  EXPECT_EQ(CsvCell("\u00a0@SUM(A1)"), "'\u00a0@SUM(A1)");
+  EXPECT_EQ(CsvCell("\uff1d1+1"), "'\uff1d1+1");
+  EXPECT_EQ(CsvCell("\t-1"), "'\t-1");
   EXPECT_EQ(CsvCell("a;b"), "\"a;b\"");
 }
 
