@@ -112,6 +112,19 @@ TEST(RequestRulesTest, NamesTheFieldAndTheRule) {
   *needs.Add() = "teleport";
   details.set_other_need("a table near the door");
   EXPECT_THAT(ValidateNeeds(needs, details).message(), HasSubstr("needs[2]"));
+  // The need as sent is quoted on one line, control characters shown as '?' (found by
+  // fuzz/fuzz_rpc_accessibility: a newline in the message).
+  needs.RemoveLast();
+  *needs.Add() = "tele\nport";
+  const std::string unknown(ValidateNeeds(needs, details).message());
+  EXPECT_EQ(unknown.find('\n'), std::string::npos) << unknown;
+  EXPECT_THAT(unknown, HasSubstr("needs[2] \"tele?port\" is not in the catalogue"));
+  events::v1::AddProvisionRequest provision;
+  provision.set_event_id("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1");
+  provision.set_need("tele\rport");
+  const std::string unknown_provision(ValidateProvision(provision).message());
+  EXPECT_EQ(unknown_provision.find('\r'), std::string::npos) << unknown_provision;
+  EXPECT_THAT(unknown_provision, HasSubstr("need \"tele?port\" is not in the catalogue"));
 
   events::v1::RequestDetails d;
   d.set_contact_method(events::v1::CONTACT_METHOD_EMAIL);
