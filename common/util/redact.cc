@@ -52,6 +52,9 @@ class Matcher {
     int digits = 0;
     size_t last_digit_end = kNpos;
     size_t first_slash = kNpos;
+    // The end of the longest run of whole groups that is a number by itself, for when a
+    // later group turns out to be the start of a word ("07946095812 3pm").
+    size_t number_end = kNpos;
     while (j < n_) {
       if (IsDigit(j)) {
         ++digits;
@@ -59,6 +62,7 @@ class Matcher {
         continue;
       }
       if (last_digit_end != j) break;
+      if (digits >= kMinPhoneDigits && !IsWord(j)) number_end = j;
       size_t slash = kNpos;
       const size_t next = SeparatorEnd(j, &slash);
       if (next == j) break;
@@ -72,6 +76,9 @@ class Matcher {
         !(last_digit_end < n_ && IsWord(last_digit_end))) {
       return last_digit_end;
     }
+    // The units after number_end are scanned again from there; that scan fails at the same
+    // unit, so each unit is still read a bounded number of times.
+    if (number_end != kNpos) return number_end;
     // A start before the first '/' reads the same groups up to the same end, with no more
     // digits: it fails too. Skipping it keeps long runs of short groups linear.
     *retry_from = first_slash != kNpos ? first_slash + 1 : std::max(j, i + 1);
