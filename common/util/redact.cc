@@ -239,11 +239,16 @@ class Matcher {
       word = next;
     }
     if (!has_dot && !spelled) return kNpos;
-    size_t tld = end;
-    while (tld > word && At(tld - 1) != '.') --tld;
-    if (end - tld < 2) return kNpos;
-    for (size_t k = tld; k < end; ++k) {
-      if (!IsLetter(k)) return kNpos;
+    if (!EndsInTopLevelPart(word, end)) {
+      // "jo@example.org..x": the run is no domain as a whole, but ".." (an empty label) ends
+      // one before it. One more look at the same run keeps the pass linear.
+      size_t cut = word;
+      while (cut + 1 < end && !(At(cut) == '.' && At(cut + 1) == '.')) ++cut;
+      if (cut + 1 >= end) return kNpos;
+      end = cut;
+      bool dot = spelled;
+      for (size_t k = word; k < end && !dot; ++k) dot = At(k) == '.';
+      if (!dot || !EndsInTopLevelPart(word, end)) return kNpos;
     }
     if (kind == AtKind::kWord) {
       // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address, and
@@ -256,6 +261,18 @@ class Matcher {
       if (!letter) return kNpos;
     }
     return end;
+  }
+
+  // True when units [word, end) end in a top-level part: two or more letters after the
+  // last '.'.
+  bool EndsInTopLevelPart(size_t word, size_t end) const {
+    size_t tld = end;
+    while (tld > word && At(tld - 1) != '.') --tld;
+    if (end - tld < 2) return false;
+    for (size_t k = tld; k < end; ++k) {
+      if (!IsLetter(k)) return false;
+    }
+    return true;
   }
 
   // The start of the local part ending at i (non-empty), not before floor.

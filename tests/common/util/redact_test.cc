@@ -16,6 +16,17 @@ TEST(RedactTest, EmailAddresses) {
   EXPECT_EQ(RedactContacts("@handle and me@home"), "@handle and me@home");
 }
 
+TEST(RedactTest, AddressFollowedByTwoDots) {
+  // ".." is an empty label: where the whole run is no domain ("..x" has a one-letter end),
+  // the domain ends before it (found by fuzz/fuzz_redact: the address stayed).
+  EXPECT_EQ(RedactContacts("mail jo@example.org..x"), "mail [email removed]..x");
+  EXPECT_EQ(RedactContacts("G@l.ee..e"), "[email removed]..e");
+  // As before: a run that is a domain as a whole goes whole, an ellipsis stays.
+  EXPECT_EQ(RedactContacts("jo@example..org"), "[email removed]");
+  EXPECT_EQ(RedactContacts("mail jo@example.org... thanks"), "mail [email removed]... thanks");
+  EXPECT_EQ(RedactContacts("me@home..x"), "me@home..x");
+}
+
 TEST(RedactTest, UkPhoneNumbers) {
   EXPECT_EQ(RedactContacts("ring 07700 900123 today"), "ring [phone removed] today");
   EXPECT_EQ(RedactContacts("020 7946 0958"), "[phone removed]");
