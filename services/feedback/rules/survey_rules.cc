@@ -375,8 +375,8 @@ absl::StatusOr<std::vector<FeedbackAnswer>> ValidateAnswers(
       return absl::InvalidArgumentError(absl::StrCat("answers[", i, "].question_id: is required"));
     }
     if (!given.emplace(id, std::make_pair(i, &answers[i])).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("answers[", i, "].question_id: question ", id, " is answered twice"));
+      return absl::InvalidArgumentError(absl::StrCat("answers[", i, "].question_id: question ",
+                                                     QuoteForMessage(id), " is answered twice"));
     }
   }
   std::vector<FeedbackAnswer> out;

@@ -215,6 +215,10 @@ TEST(SurveyRulesTest, RequiredUnknownAndRepeatedQuestions) {
   EXPECT_THAT(unknown, HasSubstr("the survey has no question \"no?pe\""));
   EXPECT_THAT(Check({Number("overall", 3), Number("overall", 4)}).message(),
               HasSubstr("answered twice"));
+  const std::string twice(
+      Check({Number("overall", 3), Number("x\ny", 1), Number("x\ny", 2)}).message());
+  EXPECT_EQ(twice.find('\n'), std::string::npos) << twice;
+  EXPECT_THAT(twice, HasSubstr("question \"x?y\" is answered twice"));
   EXPECT_THAT(Check({Number("overall", 3), Text("recommend", "ten")}).message(),
               HasSubstr("answers[1].number: is required"));
 }
