@@ -36,11 +36,14 @@ bool HasPlainAddress(absl::string_view s) {
     // The longest run of labels: a '.' continues it only when a label follows.
     size_t labels = 0;
     size_t last = i;
-    while (i < s.size() && label_char(s[i])) {
+    while (i < s.size() && absl::ascii_isalnum(static_cast<unsigned char>(s[i]))) {
       last = i;
       while (i < s.size() && label_char(s[i])) ++i;
+      // A label starts and ends with a letter or digit ("-" alone is none).
+      if (s[i - 1] == '-') break;
       ++labels;
-      if (i + 1 < s.size() && s[i] == '.' && label_char(s[i + 1])) {
+      if (i + 1 < s.size() && s[i] == '.' &&
+          absl::ascii_isalnum(static_cast<unsigned char>(s[i + 1]))) {
         ++i;
         continue;
       }
@@ -98,6 +101,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   events::fuzz::Check(HasPlainAddress("mail jo.lee@example.org.") &&
                           HasPlainAddress("x jo @ mail.example.org y") &&
                           !HasPlainAddress("M@e.eG.G") && !HasPlainAddress("a@b.c1") &&
+                          !HasPlainAddress("i@-.rg") && HasPlainAddress("a@x-y.example.org") &&
                           !HasPlainAddress("jo@example.orgé"),
                       "HasPlainAddress self-check");
   events::fuzz::Check(HasBarePhoneDigits("call 020794609581 now") &&
