@@ -52,6 +52,9 @@ class Matcher {
     int digits = 0;
     size_t last_digit_end = kNpos;
     size_t first_slash = kNpos;
+    // The end of the longest run of whole groups that is a number by itself, for when a
+    // later group turns out to be the start of a word ("07946095812 3pm").
+    size_t number_end = kNpos;
     while (j < n_) {
       if (IsDigit(j)) {
         ++digits;
@@ -59,6 +62,7 @@ class Matcher {
         continue;
       }
       if (last_digit_end != j) break;
+      if (digits >= kMinPhoneDigits && !IsWord(j)) number_end = j;
       size_t slash = kNpos;
       const size_t next = SeparatorEnd(j, &slash);
       if (next == j) break;
@@ -72,6 +76,9 @@ class Matcher {
         !(last_digit_end < n_ && IsWord(last_digit_end))) {
       return last_digit_end;
     }
+    // The units after number_end are scanned again from there; that scan fails at the same
+    // unit, so each unit is still read a bounded number of times.
+    if (number_end != kNpos) return number_end;
     // A start before the first '/' reads the same groups up to the same end, with no more
     // digits: it fails too. Skipping it keeps long runs of short groups linear.
     *retry_from = first_slash != kNpos ? first_slash + 1 : std::max(j, i + 1);
@@ -232,11 +239,16 @@ class Matcher {
       word = next;
     }
     if (!has_dot && !spelled) return kNpos;
-    size_t tld = end;
-    while (tld > word && At(tld - 1) != '.') --tld;
-    if (end - tld < 2) return kNpos;
-    for (size_t k = tld; k < end; ++k) {
-      if (!IsLetter(k)) return kNpos;
+    if (!EndsInTopLevelPart(word, end)) {
+      // "jo@example.org..x": the run is no domain as a whole, but ".." (an empty label) ends
+      // one before it. One more look at the same run keeps the pass linear.
+      size_t cut = word;
+      while (cut + 1 < end && !(At(cut) == '.' && At(cut + 1) == '.')) ++cut;
+      if (cut + 1 >= end) return kNpos;
+      end = cut;
+      bool dot = spelled;
+      for (size_t k = word; k < end && !dot; ++k) dot = At(k) == '.';
+      if (!dot || !EndsInTopLevelPart(word, end)) return kNpos;
     }
     if (kind == AtKind::kWord) {
       // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address, and
@@ -249,6 +261,18 @@ class Matcher {
       if (!letter) return kNpos;
     }
     return end;
+  }
+
+  // True when units [word, end) end in a top-level part: two or more letters after the
+  // last '.'.
+  bool EndsInTopLevelPart(size_t word, size_t end) const {
+    size_t tld = end;
+    while (tld > word && At(tld - 1) != '.') --tld;
+    if (end - tld < 2) return false;
+    for (size_t k = tld; k < end; ++k) {
+      if (!IsLetter(k)) return false;
+    }
+    return true;
   }
 
   // The start of the local part ending at i (non-empty), not before floor.

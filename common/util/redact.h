@@ -37,9 +37,14 @@ inline constexpr absl::string_view kPhoneRedacted = "[phone removed]";
 // A phone number is any run of 9 or more digits, not part of a longer word, optionally
 // starting with '+' or '(', whose digit groups are separated by spaces, brackets, or one
 // '-', '.' or '/' with spaces around it allowed; at most one '/' in a number, so dates such
-// as 10/03/2026 (and ranges of them) stay. There is no upper limit: two numbers side by
-// side are redacted together. Dates, times, prices and short numbers stay.
+// as 10/03/2026 (and ranges of them) stay. A last group that begins a word ("3pm", "2nd")
+// is not part of the number: "07946095812 3pm" loses the number and keeps "3pm". There is
+// no upper limit: two numbers side by side are redacted together. Dates, times, prices and
+// short numbers stay.
 //
+// The text is UTF-8: both callers check it (CheckText) first. Bytes that are not UTF-8 are
+// kept as written and may hide an address written next to them ("jo@example.org." followed
+// by a stray byte; found by fuzz/fuzz_redact).
 // Linear in the length of the text, whatever it holds. Pure; thread-safe.
 std::string RedactContacts(absl::string_view text);
 

@@ -31,6 +31,10 @@ TEST(CatalogueTest, HasTheDefaultsAndAppliesOverrides) {
   EXPECT_TRUE(ValidateLeadTime("quiet_space", 0).ok());
   EXPECT_THAT(ValidateLeadTime("quiet_space", 366).message(), HasSubstr("lead_time_days"));
   EXPECT_THAT(ValidateLeadTime("jetpack", 3).message(), HasSubstr("not in the catalogue"));
+  // An unknown need is quoted on one line (found by fuzz/fuzz_rpc_accessibility).
+  const std::string message(ValidateLeadTime("bsl\ninterpreter", 3).message());
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  EXPECT_THAT(message, HasSubstr("need \"bsl?interpreter\" is not in the catalogue"));
 }
 
 // 10:00 BST on Sunday 5 April 2026 (09:00Z); London went to BST on 29 March.
@@ -108,6 +112,19 @@ TEST(RequestRulesTest, NamesTheFieldAndTheRule) {
   *needs.Add() = "teleport";
   details.set_other_need("a table near the door");
   EXPECT_THAT(ValidateNeeds(needs, details).message(), HasSubstr("needs[2]"));
+  // The need as sent is quoted on one line, control characters shown as '?' (found by
+  // fuzz/fuzz_rpc_accessibility: a newline in the message).
+  needs.RemoveLast();
+  *needs.Add() = "tele\nport";
+  const std::string unknown(ValidateNeeds(needs, details).message());
+  EXPECT_EQ(unknown.find('\n'), std::string::npos) << unknown;
+  EXPECT_THAT(unknown, HasSubstr("needs[2] \"tele?port\" is not in the catalogue"));
+  events::v1::AddProvisionRequest provision;
+  provision.set_event_id("ev_01JDQ3V4N7X8K2M9P0R5T6W8Y1");
+  provision.set_need("tele\rport");
+  const std::string unknown_provision(ValidateProvision(provision).message());
+  EXPECT_EQ(unknown_provision.find('\r'), std::string::npos) << unknown_provision;
+  EXPECT_THAT(unknown_provision, HasSubstr("need \"tele?port\" is not in the catalogue"));
 
   events::v1::RequestDetails d;
   d.set_contact_method(events::v1::CONTACT_METHOD_EMAIL);

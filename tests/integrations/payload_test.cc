@@ -126,6 +126,11 @@ TEST(EventTypesTest, BadPatternsAreRefusedNamingTheField) {
     EXPECT_FALSE(ValidateEventTypes({bad}, "event_types").ok()) << bad;
   }
   EXPECT_FALSE(ValidateEventTypes(std::vector<std::string>(51, "a"), "event_types").ok());
+  // A pattern that is not one is quoted on one line, control characters shown as '?'
+  // (found by fuzz/fuzz_rpc_integrations: a newline in the message).
+  const std::string bad_message(ValidateEventTypes({"regi.\nion.*"}, "event_types").message());
+  EXPECT_EQ(bad_message.find('\n'), std::string::npos) << bad_message;
+  EXPECT_THAT(bad_message, HasSubstr("event_types has \"regi.?ion.*\""));
 }
 
 // A pattern that can never match any of the platform's event types is a typo: refused
@@ -198,6 +203,13 @@ TEST(ContactsCsvTest, MailingToolColumnsQuotedAndFormulaSafe) {
   EXPECT_EQ(CsvCell("line\nbreak"), "\"line\nbreak\"");
   // Leading spaces do not hide a formula, and ';' (a separator in many locales) is quoted.
   EXPECT_EQ(CsvCell("  =1+1"), "'  =1+1");
+  // The same rule as the other exports (StartsLikeAFormula): an invisible character or a
+  // space of another script before the '=' does not hide it, and fullwidth forms count
+  // (found by fuzz/fuzz_csv_export).
+  EXPECT_EQ(CsvCell("\u200b=1+1"), "'\u200b=1+1");
+  EXPECT_EQ(CsvCell("\u00a0@SUM(A1)"), "'\u00a0@SUM(A1)");
+  EXPECT_EQ(CsvCell("\uff1d1+1"), "'\uff1d1+1");
+  EXPECT_EQ(CsvCell("\t-1"), "'\t-1");
   EXPECT_EQ(CsvCell("a;b"), "\"a;b\"");
 }
 

@@ -166,6 +166,12 @@ TEST(EventRulesTest, AccessibilityOfferIsChecked) {
   ExpectInvalid(
       With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("BSL!"); }),
       {"details.accessibility.provisions[0].need", "lower_snake_case"});
+  // The code as sent is quoted on one line (a newline in it is shown as '?').
+  const auto quoted = ValidateDetails(
+      With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("bsl\nx"); }),
+      "details", kNow);
+  EXPECT_EQ(quoted.status().message().find('\n'), std::string::npos) << quoted.status();
+  EXPECT_THAT(std::string(quoted.status().message()), HasSubstr("need \"bsl?x\" is not"));
   // `eventctl events create --provision bsl:on-request`: well formed, but no need is "bsl".
   ExpectInvalid(
       With([](auto& d) { d.mutable_accessibility()->mutable_provisions(0)->set_need("bsl"); }),

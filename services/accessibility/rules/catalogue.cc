@@ -1,6 +1,7 @@
 #include "services/accessibility/rules/catalogue.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/util/text_rules.h"
 
 namespace events::accessibility {
 
@@ -67,8 +68,8 @@ int LeadTimeDays(const LeadTimes& overrides, const std::string& need) {
 absl::Status ValidateLeadTime(const std::string& need, int64_t days) {
   if (need.empty()) return absl::InvalidArgumentError("need is required");
   if (FindNeed(need) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("need \"", need, "\" is not in the catalogue (see GetCatalogue)"));
+    return absl::InvalidArgumentError(absl::StrCat("need ", QuoteForMessage(need),
+                                                   " is not in the catalogue (see GetCatalogue)"));
   }
   if (days < 0 || days > kMaxLeadTimeDays) {
     return absl::InvalidArgumentError(

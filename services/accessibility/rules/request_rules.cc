@@ -133,7 +133,7 @@ absl::Status ValidateNeeds(const google::protobuf::RepeatedPtrField<std::string>
     const std::string& n = needs.Get(i);
     if (FindNeed(n) == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("needs[", i, "] \"", n.substr(0, 64), "\" is not in the catalogue",
+          absl::StrCat("needs[", i, "] ", QuoteForMessage(n, 64), " is not in the catalogue",
                        DidYouMean(n, NeedCodes()), " (see GetCatalogue)"));
     }
     if (!seen.insert(n).second) {
@@ -224,8 +224,8 @@ absl::Status ValidateProvision(const events::v1::AddProvisionRequest& r) {
   if (absl::Status s = ValidateEventId(r.event_id()); !s.ok()) return s;
   if (r.need().empty()) return absl::InvalidArgumentError("need is required");
   if (FindNeed(r.need()) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("need \"", r.need().substr(0, 64),
-                                                   "\" is not in the catalogue",
+    return absl::InvalidArgumentError(absl::StrCat("need ", QuoteForMessage(r.need(), 64),
+                                                   " is not in the catalogue",
                                                    DidYouMean(r.need(), NeedCodes())));
   }
   if (r.description().empty()) return absl::InvalidArgumentError("description is required");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/util/text_rules.h"
 
 namespace events::feedback {
 namespace {
@@ -16,10 +17,9 @@ using events::v1::FeedbackAnswer;
 using events::v1::SurveyQuestion;
 
 std::string Cell(std::string value) {
-  if (!value.empty() &&
-      (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
-    value.insert(0, "'");
-  }
+  // The one rule of every export (text_rules.h), not only the first byte: a fullwidth '=' or
+  // an invisible character before the sign still runs as a formula.
+  if (StartsLikeAFormula(value)) value.insert(0, "'");
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) {

@@ -26,8 +26,8 @@ struct ExportRow {
 // "<id>_comment" for other questions that take a comment. Rows are sorted by their content
 // (never by submission, so row order cannot be matched with who answered when) and numbered
 // from 1; the day only (UTC). Choices are their ids joined by ';'. Cells that a spreadsheet
-// would read as a formula (starting with = + - @) get a leading apostrophe. Free text is
-// stored redacted. Pure; thread-safe.
+// would read as a formula (StartsLikeAFormula in common/util/text_rules.h, the rule of every
+// export) get a leading apostrophe. Free text is stored redacted. Pure; thread-safe.
 absl::StatusOr<std::string> ResponsesCsv(const events::v1::SurveyDefinition& definition,
                                          std::vector<ExportRow> rows, int32_t min_group);
 

@@ -56,7 +56,7 @@ absl::Status CheckId(const std::string& id, const std::string& field) {
   for (char c : id) {
     if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_')) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ": only a-z, 0-9 and _ are allowed (got \"", id, "\")"));
+          absl::StrCat(field, ": only a-z, 0-9 and _ are allowed (got ", QuoteForMessage(id), ")"));
     }
   }
   return absl::OkStatus();
@@ -240,12 +240,12 @@ absl::StatusOr<FeedbackAnswer> CheckAnswer(const SurveyQuestion& q, const Feedba
   std::set<std::string> seen;
   for (const std::string& id : a.choice_ids()) {
     if (FindChoice(q, id) == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".choice_ids: \"", id, "\" is not a choice of question ", q.id()));
+      return absl::InvalidArgumentError(absl::StrCat(field, ".choice_ids: ", QuoteForMessage(id),
+                                                     " is not a choice of question ", q.id()));
     }
     if (!seen.insert(id).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".choice_ids: \"", id, "\" is given twice"));
+          absl::StrCat(field, ".choice_ids: ", QuoteForMessage(id), " is given twice"));
     }
   }
   // Stored in the question's order, so the same choices always count the same way.
@@ -375,8 +375,8 @@ absl::StatusOr<std::vector<FeedbackAnswer>> ValidateAnswers(
       return absl::InvalidArgumentError(absl::StrCat("answers[", i, "].question_id: is required"));
     }
     if (!given.emplace(id, std::make_pair(i, &answers[i])).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("answers[", i, "].question_id: question ", id, " is answered twice"));
+      return absl::InvalidArgumentError(absl::StrCat("answers[", i, "].question_id: question ",
+                                                     QuoteForMessage(id), " is answered twice"));
     }
   }
   std::vector<FeedbackAnswer> out;
@@ -401,8 +401,9 @@ absl::StatusOr<std::vector<FeedbackAnswer>> ValidateAnswers(
       bool known = false;
       for (const SurveyQuestion& q : d.questions()) known = known || q.id() == id;
       if (!known) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "answers[", where.first, "].question_id: the survey has no question ", id));
+        return absl::InvalidArgumentError(absl::StrCat("answers[", where.first,
+                                                       "].question_id: the survey has no question ",
+                                                       QuoteForMessage(id)));
       }
     }
   }

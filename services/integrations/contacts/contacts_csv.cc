@@ -4,18 +4,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/util/text_rules.h"
 
 namespace events::integrations {
 
 std::string CsvCell(const std::string& text) {
   std::string cell = text;
-  // Spreadsheets skip leading spaces before reading a formula, so the guard looks past them.
-  const size_t first = cell.find_first_not_of(' ');
-  if (first != std::string::npos &&
-      (cell[first] == '=' || cell[first] == '+' || cell[first] == '-' || cell[first] == '@' ||
-       cell[first] == '\t' || cell[first] == '\r')) {
-    cell.insert(0, "'");
-  }
+  // The one rule of every export (text_rules.h): it looks past spaces of any script and
+  // invisible characters, and knows the fullwidth signs.
+  if (StartsLikeAFormula(cell)) cell.insert(0, "'");
   // ';' too: spreadsheets in many locales read it as the separator.
   if (cell.find_first_of(",;\"\r\n") != std::string::npos) {
     return absl::StrCat("\"", absl::StrReplaceAll(cell, {{"\"", "\"\""}}), "\"");

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/util/closest_name.h"
+#include "common/util/text_rules.h"
 
 namespace events::integrations {
 namespace {
@@ -108,8 +109,8 @@ absl::Status ValidateEventTypes(const std::vector<std::string>& patterns, absl::
   for (const std::string& p : patterns) {
     if (p.size() > kMaxEventTypePatternLength || !IsPattern(p)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, " has \"", p.substr(0, kMaxEventTypePatternLength),
-          "\", which is not an event type: use \"registration.created\", \"registration.*\" "
+          field, " has ", QuoteForMessage(p, kMaxEventTypePatternLength),
+          ", which is not an event type: use \"registration.created\", \"registration.*\" "
           "or \"*\" (lower-case letters, digits and _ between dots)"));
     }
     if (!MatchesAnyKnownType(p)) {

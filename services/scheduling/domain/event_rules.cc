@@ -87,8 +87,8 @@ absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
     std::string field = absl::StrCat(prefix, ".accessibility.provisions[", i, "]");
     if (!IsNeedCode(p.need())) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, ".need \"", p.need(),
-          "\" is not a need code: lower_snake_case, 2 to 48 characters, e.g. bsl_interpreter"));
+          field, ".need ", QuoteForMessage(p.need()),
+          " is not a need code: lower_snake_case, 2 to 48 characters, e.g. bsl_interpreter"));
     }
     // The codes are accessibility's catalogue: an offer of a need nobody can ask for (a typo
     // such as "bsl") would be shown to attendees and matched by nothing.

@@ -16,12 +16,35 @@ TEST(RedactTest, EmailAddresses) {
   EXPECT_EQ(RedactContacts("@handle and me@home"), "@handle and me@home");
 }
 
+TEST(RedactTest, AddressFollowedByTwoDots) {
+  // ".." is an empty label: where the whole run is no domain ("..x" has a one-letter end),
+  // the domain ends before it (found by fuzz/fuzz_redact: the address stayed).
+  EXPECT_EQ(RedactContacts("mail jo@example.org..x"), "mail [email removed]..x");
+  EXPECT_EQ(RedactContacts("G@l.ee..e"), "[email removed]..e");
+  // As before: a run that is a domain as a whole goes whole, an ellipsis stays.
+  EXPECT_EQ(RedactContacts("jo@example..org"), "[email removed]");
+  EXPECT_EQ(RedactContacts("mail jo@example.org... thanks"), "mail [email removed]... thanks");
+  EXPECT_EQ(RedactContacts("me@home..x"), "me@home..x");
+}
+
 TEST(RedactTest, UkPhoneNumbers) {
   EXPECT_EQ(RedactContacts("ring 07700 900123 today"), "ring [phone removed] today");
   EXPECT_EQ(RedactContacts("020 7946 0958"), "[phone removed]");
   EXPECT_EQ(RedactContacts("(020) 7946 0958"), "[phone removed]");
   EXPECT_EQ(RedactContacts("+44 (0)20 7946 0958."), "[phone removed].");
   EXPECT_EQ(RedactContacts("07700900123"), "[phone removed]");
+}
+
+TEST(RedactTest, NumberFollowedByAWordThatStartsWithDigits) {
+  // The group after the number is part of a word ("3pm", "2nd"), so it is not part of the
+  // number; the number before it still is one (found by fuzz/fuzz_redact: the whole number
+  // was left because its last group touched a letter).
+  EXPECT_EQ(RedactContacts("call me on 07946095812 3pm"), "call me on [phone removed] 3pm");
+  EXPECT_EQ(RedactContacts("ring 020 7946 0958 2nd line"), "ring [phone removed] 2nd line");
+  EXPECT_EQ(RedactContacts("333333333 3m"), "[phone removed] 3m");
+  // Too few digits before the word: no number at all, as before.
+  EXPECT_EQ(RedactContacts("room 1234 5678 9th floor"), "room 1234 5678 9th floor");
+  EXPECT_EQ(RedactContacts("order 123456789b"), "order 123456789b");
 }
 
 TEST(RedactTest, InternationalPhoneNumbers) {
@@ -174,9 +197,11 @@ TEST(RedactTest, HostileInputsComeOutRight) {
   // Short digit groups that never reach a phone number...
   const std::string groups = repeat("1/2 ", 2000) + "x";
   EXPECT_EQ(RedactContacts(groups), groups);
-  // ... or one huge one that ends in a word.
+  // ... or one huge one whose last group begins a word: the groups before it are a number.
   const std::string run = repeat("1 ", 1998) + "1x";
-  EXPECT_EQ(RedactContacts(run), run);
+  EXPECT_EQ(RedactContacts(run), "[phone removed] 1x");
+  const std::string glued = repeat("1", 1998) + "x";
+  EXPECT_EQ(RedactContacts(glued), glued);
   // Almost-addresses: many "at"s and "dot"s, no top-level part.
   const std::string ats = repeat("a at b dot ", 2000);
   EXPECT_EQ(RedactContacts(ats), ats);

@@ -71,6 +71,19 @@ TEST(ExportCsvTest, RowsAreInContentOrderNotSubmissionOrder) {
             "5,2026-01-19,5,,ok,,yes\r\n");
 }
 
+TEST(ExportCsvTest, FormulaGuardIsTheSharedRule) {
+  // The rule every export applies (StartsLikeAFormula): a fullwidth '=', an invisible or
+  // non-ASCII space before the sign, or a leading tab still run as a formula, so each gets
+  // the apostrophe (found by fuzz/fuzz_csv_export; the cells were written bare).
+  const std::vector<std::string> texts = {"\uff1d1+1", "\u200b=HYPERLINK(1)", "\u00a0+1", "\t-1",
+                                          "@SUM(A1)"};
+  std::vector<ExportRow> rows;
+  for (const std::string& t : texts) rows.push_back(Row(kJan15, {Text("mattered_most", t)}));
+  auto csv = ResponsesCsv(DefaultSurvey(), rows, 5);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  for (const std::string& t : texts) EXPECT_THAT(*csv, HasSubstr("'" + t)) << t;
+}
+
 TEST(ExportCsvTest, SmallQuestionsAndFewWritersAreBlankAndAccessCommentsNeverExported) {
   events::v1::SurveyDefinition def = DefaultSurvey();
   // A choice question with comments other than ACCESS_NEEDS_MET.

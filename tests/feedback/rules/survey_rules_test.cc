@@ -100,6 +100,10 @@ TEST(SurveyRulesTest, SingleChoiceTakesExactlyOneKnownChoice) {
               HasSubstr("exactly one choice"));
   EXPECT_THAT(Check({Number("overall", 3), Choices("access_needs_met", {"maybe"})}).message(),
               HasSubstr("\"maybe\" is not a choice"));
+  const std::string bad_choice(
+      Check({Number("overall", 3), Choices("access_needs_met", {"may\r\nbe"})}).message());
+  EXPECT_EQ(bad_choice.find_first_of("\r\n"), std::string::npos) << bad_choice;
+  EXPECT_THAT(bad_choice, HasSubstr("\"may??be\" is not a choice"));
   EXPECT_THAT(Check({Number("overall", 3), Choices("help_shape", {"yes"}, "hi")}).message(),
               HasSubstr("takes no comment"));
 }
@@ -203,9 +207,18 @@ TEST(SurveyRulesTest, ControlAndBidiCharactersAreRefusedInEveryText) {
 TEST(SurveyRulesTest, RequiredUnknownAndRepeatedQuestions) {
   EXPECT_THAT(Check({Number("recommend", 9)}).message(), HasSubstr("question overall is required"));
   EXPECT_THAT(Check({Number("overall", 3), Number("nope", 1)}).message(),
-              HasSubstr("the survey has no question nope"));
+              HasSubstr("the survey has no question \"nope\""));
+  // Ids from the request are quoted on one line, control characters shown as '?' (found by
+  // fuzz/fuzz_rpc_feedback: a newline in the message).
+  const std::string unknown(Check({Number("overall", 3), Number("no\npe", 1)}).message());
+  EXPECT_EQ(unknown.find('\n'), std::string::npos) << unknown;
+  EXPECT_THAT(unknown, HasSubstr("the survey has no question \"no?pe\""));
   EXPECT_THAT(Check({Number("overall", 3), Number("overall", 4)}).message(),
               HasSubstr("answered twice"));
+  const std::string twice(
+      Check({Number("overall", 3), Number("x\ny", 1), Number("x\ny", 2)}).message());
+  EXPECT_EQ(twice.find('\n'), std::string::npos) << twice;
+  EXPECT_THAT(twice, HasSubstr("question \"x?y\" is answered twice"));
   EXPECT_THAT(Check({Number("overall", 3), Text("recommend", "ten")}).message(),
               HasSubstr("answers[1].number: is required"));
 }
