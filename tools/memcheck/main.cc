@@ -119,12 +119,14 @@ int main(int argc, char** argv) {
   sampler.join();
 
   const int64_t peak_mib = peak_kib.load() / 1024;
-  std::printf("%s %s, %zu bytes, %d clients, %d s: RSS %lld MiB before, peak %lld MiB (limit %lld MiB)\n",
-              method.c_str(), shape_name.c_str(), bytes, clients, seconds,
-              static_cast<long long>(before_kib / 1024), static_cast<long long>(peak_mib),
-              static_cast<long long>(limit_mib));
+  std::printf(
+      "%s %s, %zu bytes, %d clients, %d s: RSS %lld MiB before, peak %lld MiB (limit %lld MiB)\n",
+      method.c_str(), shape_name.c_str(), bytes, clients, seconds,
+      static_cast<long long>(before_kib / 1024), static_cast<long long>(peak_mib),
+      static_cast<long long>(limit_mib));
   std::printf("  answers by status code:");
-  for (const auto& [code, count] : codes) std::printf(" %s:%lld", code.c_str(), static_cast<long long>(count));
+  for (const auto& [code, count] : codes)
+    std::printf(" %s:%lld", code.c_str(), static_cast<long long>(count));
   std::printf("\n");
   if (peak_mib > limit_mib) {
     std::printf("  OVER the limit\n");
