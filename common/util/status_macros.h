@@ -13,11 +13,14 @@
   } while (0)
 
 // Declares `lhs` from the value of a StatusOr `rexpr`, or returns its status.
+// `tmp` and `lhs` are names being declared (`auto x`), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define EVENTS_ASSIGN_OR_RETURN(lhs, rexpr) \
   EVENTS_ASSIGN_OR_RETURN_IMPL(EVENTS_CONCAT(_statusor_, __LINE__), lhs, rexpr)
 #define EVENTS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                                 \
   if (!tmp.ok()) return std::move(tmp).status();      \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 #define EVENTS_CONCAT(a, b) EVENTS_CONCAT_INNER(a, b)
 #define EVENTS_CONCAT_INNER(a, b) a##b
