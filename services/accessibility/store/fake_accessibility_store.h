@@ -38,7 +38,7 @@ class FakeAccessibilityStore final : public AccessibilityStore {
   std::vector<events::v1::DomainEvent> Events() const;
 
  private:
-  void Emit(const std::string& kind, const StoredRequest& r, events::v1::RequestStatus previous,
+  void Emit(const std::string& kind, const StoredRequest& s, events::v1::RequestStatus previous,
             int64_t now_ms);
   void ClearRisk(const std::string& request_id);
 
