@@ -33,6 +33,7 @@ demo_show() {
 # demo_step ARGS...: shows and runs one eventctl command; its output goes to the screen.
 demo_step() {
   demo_show "$@"
+  # shellcheck disable=SC2154  # EVENTCTL is set by scripts/lib.sh, sourced before this file
   "$EVENTCTL" "$@"
 }
 
@@ -89,6 +90,7 @@ demo_load_env() {
     case "$line" in
       EVENTS_ORG_ID=*) EVENTS_ORG_ID="${line#*=}" ;;
       EVENTS_API_KEY=*) EVENTS_API_KEY="${line#*=}" ;;
+      *) ;; # other lines (comments, future keys) are not ours to read
     esac
   done <"$1"
   export EVENTS_ORG_ID EVENTS_API_KEY
@@ -241,6 +243,7 @@ demo_accessibility() {
     warn "the accessibility demo needs the scheduling demo's event"
     return 1
   fi
+  # shellcheck disable=SC2154  # EVENTS_RUN_DIR is set by scripts/lib.sh, sourced first
   env_file="$EVENTS_RUN_DIR/demo.env"
 
   demo_heading "Jordan registers for the webinar and asks for a BSL interpreter"

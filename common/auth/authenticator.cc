@@ -63,6 +63,7 @@ absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles
     return absl::OkStatus();
   }
   std::vector<std::string> names;
+  names.reserve(roles.size());
   for (Role r : roles) names.emplace_back(RoleName(r));
   std::string need =
       absl::StrCat("this call needs a key with the ", absl::StrJoin(names, " or "), " role");

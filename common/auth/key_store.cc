@@ -13,6 +13,7 @@ namespace {
 
 std::string JoinRoles(const std::vector<Role>& roles) {
   std::vector<absl::string_view> names;
+  names.reserve(roles.size());
   for (Role r : roles) names.push_back(RoleName(r));
   return absl::StrJoin(names, ",");
 }

@@ -115,6 +115,7 @@ Consumer::Consumer(events::redis::RedisClient& redis, const Keyspace& keys, Cons
 absl::Status Consumer::EnsureGroups() {
   // One round trip for every partition.
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
   for (int p = 0; p < keys_.partitions(); ++p) {
     commands.push_back({"XGROUP", "CREATE", keys_.Stream(p), options_.group, "0", "MKSTREAM"});
   }

@@ -46,7 +46,7 @@ absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Key
   if (maxlen > 0) {
     argv.insert(argv.end(), {"MAXLEN", "~", absl::StrCat(maxlen)});
   }
-  argv.push_back("*");
+  argv.emplace_back("*");
   std::vector<std::string> fields = ToStreamFields(event);
   argv.insert(argv.end(), fields.begin(), fields.end());
 

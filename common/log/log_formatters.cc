@@ -1,9 +1,8 @@
 #include "common/log/log_formatters.h"
 
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <string_view>
 #include <utility>
 

@@ -25,7 +25,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr size_t kMaxRequestBytes = 8 * 1024;
+constexpr size_t kMaxRequestBytes = size_t{8} * 1024;
 
 // What the server and its sessions share; a session may outlive the server's other parts
 // while the io_context destroys its pending handlers.

@@ -108,6 +108,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
   if (steps.empty()) return connection;
 
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(steps.size());
   for (const SetupStep& step : steps) commands.push_back(step.argv);
   absl::StatusOr<std::vector<ReplyPtr>> replies = connection->Run(commands, deadline);
   if (!replies.ok()) return replies.status();

@@ -19,10 +19,10 @@ ConnectionPool::ConnectionPool(RedisOptions options) : options_(std::move(option
 
 ConnectionPool::~ConnectionPool() = default;
 
-absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadline caller) {
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadline deadline) {
   const int capacity = std::max(1, options_.pool_size);
-  const auto deadline =
-      std::min(caller, std::chrono::steady_clock::now() + options_.pool_wait_timeout);
+  const auto wait_until =
+      std::min(deadline, std::chrono::steady_clock::now() + options_.pool_wait_timeout);
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     while (!idle_.empty()) {
@@ -38,7 +38,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadli
     if (open_ < capacity) {
       ++open_;  // Holds the slot while connecting, so others wait instead of over-opening.
       lock.unlock();
-      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_, caller);
+      absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_, deadline);
       if (!opened.ok()) {
         lock.lock();
         --open_;
@@ -48,9 +48,9 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadli
       }
       return Lease(this, *std::move(opened));
     }
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (freed_.wait_until(lock, wait_until) == std::cv_status::timeout && idle_.empty() &&
         open_ >= capacity) {
-      if (deadline == caller) {
+      if (wait_until == deadline) {
         return absl::UnavailableError(absl::StrCat("the caller's deadline passed while all ",
                                                    capacity, " connections to ", Endpoint(options_),
                                                    " were busy; nothing was sent"));

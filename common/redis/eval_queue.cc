@@ -199,7 +199,8 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
     for (std::vector<size_t>& group : groups) {
       const std::vector<std::string>& first = batch[group.front()].args;
       if (group.size() < max_group && args.size() >= shared && first.size() == args.size() &&
-          std::equal(args.begin(), args.begin() + shared, first.begin())) {
+          std::equal(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(shared),
+                     first.begin())) {
         group.push_back(i);
         placed = true;
         break;

@@ -3,8 +3,8 @@
 #include "common/redis/redis_client.h"
 
 #include <hiredis/hiredis.h>
-#include <signal.h>
 
+#include <csignal>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -42,9 +42,9 @@ absl::Status ErrorReplyStatus(const redisReply& reply, const RedisOptions& optio
         absl::StrCat("Redis at ", internal::Endpoint(options), " refused us (", error,
                      "); put its password in EVENTS_REDIS_URL as redis://:password@host:port"));
   }
-  if (IsTransientError(error)) return absl::UnavailableError(std::move(error));
+  if (IsTransientError(error)) return absl::UnavailableError(error);
   // Verbatim, so callers can match the codes their scripts raise.
-  return absl::InternalError(std::move(error));
+  return absl::InternalError(error);
 }
 
 bool IsErrorReply(const ReplyPtr& reply, absl::string_view prefix) {
@@ -60,7 +60,8 @@ void IgnoreSigpipeUnlessHandled() {
   std::call_once(once, [] {
     struct sigaction current {};
     if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-      signal(SIGPIPE, SIG_IGN);
+      // Cannot fail: SIG_ERR is only for an invalid signal number or handler.
+      (void)signal(SIGPIPE, SIG_IGN);
     }
   });
 }

@@ -5,9 +5,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <exception>
 #include <thread>
 #include <utility>

@@ -19,7 +19,8 @@ absl::StatusOr<redis::RedisOptions> StartService(const config::EnvReader& env,
   // in one is not reused by another: with gRPC's many threads, a burst of large requests
   // left several times the memory it needed resident. Two arenas halved the peak
   // (tests/smoke/memory_test.sh) at no cost measurable in scripts/bench.
-  mallopt(M_ARENA_MAX, 2);
+  // mallopt is not thread-safe: it runs here, first thing in main, before any thread starts.
+  mallopt(M_ARENA_MAX, 2);  // NOLINT(concurrency-mt-unsafe)
   if (absl::Status s = env.Finish(); !s.ok()) {
     std::fprintf(stderr, "%s: cannot start: %s\n", name.c_str(), std::string(s.message()).c_str());
     if (!hint.empty()) std::fprintf(stderr, "(%s)\n", std::string(hint).c_str());

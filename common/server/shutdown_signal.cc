@@ -2,15 +2,16 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 
@@ -21,6 +22,13 @@ namespace {
 std::atomic<int> signal_read_fd{-1};
 std::atomic<int> signal_write_fd{-1};
 volatile sig_atomic_t received_signal = 0;
+
+// errno as text. strerror may return a buffer shared by all threads; the GNU strerror_r
+// returns the message without one.
+std::string ErrnoText(int error) {
+  char buffer[128];
+  return strerror_r(error, buffer, sizeof buffer);
+}
 
 void OnShutdownSignal(int signo) {
   const int saved_errno = errno;
@@ -38,7 +46,7 @@ void OnShutdownSignal(int signo) {
 absl::Status Install() {
   int fds[2];
   if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("cannot create signal pipe: ", strerror(errno)));
+    return absl::InternalError(absl::StrCat("cannot create signal pipe: ", ErrnoText(errno)));
   }
   signal_read_fd.store(fds[0]);
   signal_write_fd.store(fds[1]);
@@ -49,7 +57,7 @@ absl::Status Install() {
   for (int signo : {SIGTERM, SIGINT}) {
     if (sigaction(signo, &action, nullptr) != 0) {
       return absl::InternalError(
-          absl::StrCat("cannot handle signal ", signo, ": ", strerror(errno)));
+          absl::StrCat("cannot handle signal ", signo, ": ", ErrnoText(errno)));
     }
   }
   return absl::OkStatus();

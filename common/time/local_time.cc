@@ -154,9 +154,9 @@ absl::StatusOr<LocalDate> ParseLocalDate(std::string_view text, std::string_view
   return d;
 }
 
-std::string FormatIcsLocal(const LocalDateTime& t) {
-  return absl::StrFormat("%04d%02d%02dT%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute,
-                         t.second);
+std::string FormatIcsLocal(const LocalDateTime& local) {
+  return absl::StrFormat("%04d%02d%02dT%02d%02d%02d", local.year, local.month, local.day,
+                         local.hour, local.minute, local.second);
 }
 
 bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }

@@ -27,11 +27,11 @@ char32_t FoldOf(char32_t c) {
 
 }  // namespace
 
-FoldedText::FoldedText(absl::string_view s) : text_(s) {
-  chars_.reserve(s.size());
-  starts_.reserve(s.size() + 1);
-  for (size_t i = 0; i < s.size();) {
-    const CodePoint cp = DecodeUtf8(s, i);
+FoldedText::FoldedText(absl::string_view text) : text_(text) {
+  chars_.reserve(text.size());
+  starts_.reserve(text.size() + 1);
+  for (size_t i = 0; i < text.size();) {
+    const CodePoint cp = DecodeUtf8(text, i);
     const char32_t fold =
         cp.length > 0 && (cp.length > 1 || cp.value == '\t') ? FoldOf(cp.value) : kKeep;
     if (fold == kDrop && !chars_.empty()) {
@@ -39,7 +39,7 @@ FoldedText::FoldedText(absl::string_view s) : text_(s) {
       continue;
     }
     if (fold == kKeep || fold == kDrop) {
-      chars_.push_back(s[i]);
+      chars_.push_back(text[i]);
       starts_.push_back(i);
       ++i;
       continue;
@@ -48,7 +48,7 @@ FoldedText::FoldedText(absl::string_view s) : text_(s) {
     starts_.push_back(i);
     i += cp.length;
   }
-  starts_.push_back(s.size());
+  starts_.push_back(text.size());
 }
 
 }  // namespace events

@@ -6,6 +6,7 @@
 # package.json and package-lock.json here) are installed into .tools/k8s/ (git-ignored), with
 # npm's cache in .tools/npm-cache/, so nothing is installed system-wide.
 
+# shellcheck disable=SC2154  # EVENTS_ROOT is set by scripts/lib.sh, sourced first
 EVENTS_K8S_TOOLS="$EVENTS_ROOT/.tools/k8s"
 
 # k8s_node_tools_ready: true when node is there and .tools/k8s/ holds exactly the packages

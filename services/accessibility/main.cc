@@ -47,7 +47,8 @@ AccessibilityConfig ReadConfig(events::config::EnvReader& env) {
   c.desk.retention_days =
       static_cast<int>(env.Int("ACCESSIBILITY_RETENTION_DAYS", 30, 0, 3650, "a number of days"));
   c.desk.at_risk_window_ms =
-      env.Int("ACCESSIBILITY_AT_RISK_HOURS", 48, 0, 24 * 365, "a number of hours") * 3600 * 1000;
+      env.Int("ACCESSIBILITY_AT_RISK_HOURS", 48, 0, int64_t{24} * 365, "a number of hours") * 3600 *
+      1000;
   c.store.audit_max_entries =
       env.Int("ACCESSIBILITY_AUDIT_MAX_ENTRIES", 10000000, 1000, 1000000000, "a number of entries");
   c.desk.min_group =

@@ -18,7 +18,7 @@ events::v1::Event Sample() {
   e.mutable_details()->set_format(events::v1::EVENT_FORMAT_ONLINE);
   e.mutable_details()->set_capacity(250);
   e.set_start_unix_ms(1776157200000);  // 2026-04-14T09:00Z = 10:00 BST
-  e.set_end_unix_ms(1776157200000 + 90 * 60000);
+  e.set_end_unix_ms(1776157200000 + int64_t{90} * 60000);
   auto* p = e.mutable_details()->mutable_accessibility()->add_provisions();
   p->set_need("live_captions");
   p->set_availability(events::v1::PROVISION_AVAILABILITY_ALWAYS);

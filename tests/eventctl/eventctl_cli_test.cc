@@ -56,7 +56,8 @@ Outcome Eventctl(const std::vector<std::string>& args, const std::vector<std::st
   for (const std::string& a : args) command += " " + Quote(a);
   command += " 2>" + Quote(err_path);
   Outcome run;
-  FILE* pipe = popen(command.c_str(), "r");
+  // Through the shell on purpose: it runs eventctl as a user would, every argument quoted.
+  FILE* pipe = popen(command.c_str(), "r");  // NOLINT(cert-env33-c)
   EXPECT_NE(pipe, nullptr);
   if (pipe == nullptr) return run;
   std::array<char, 4096> buffer;
@@ -73,16 +74,18 @@ Outcome Eventctl(const std::vector<std::string>& args, const std::vector<std::st
 }
 
 // Nothing listens on port 1: a service that is down.
-const std::vector<std::string> kNoServices = {"--server",
-                                              "127.0.0.1:1",
-                                              "--registration-server",
-                                              "127.0.0.1:1",
-                                              "--feedback-server",
-                                              "127.0.0.1:1",
-                                              "--integrations-server",
-                                              "127.0.0.1:1",
-                                              "--timeout",
-                                              "5"};
+std::vector<std::string> NoServices() {
+  return {"--server",
+          "127.0.0.1:1",
+          "--registration-server",
+          "127.0.0.1:1",
+          "--feedback-server",
+          "127.0.0.1:1",
+          "--integrations-server",
+          "127.0.0.1:1",
+          "--timeout",
+          "5"};
+}
 
 std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
@@ -112,17 +115,17 @@ TEST(EventctlCliTest, EveryUsageErrorExitsTwo) {
   EXPECT_THAT(none.err, HasSubstr("a command is needed after \"eventctl\""));
   EXPECT_THAT(none.err, HasSubstr("registrations"));
 
-  Outcome missing = Eventctl(With({"create", "--title", "x"}, kNoServices));
+  Outcome missing = Eventctl(With({"create", "--title", "x"}, NoServices()));
   EXPECT_EQ(missing.exit_code, 2) << missing.err;
   EXPECT_THAT(missing.err, HasSubstr("--start"));
 
-  Outcome extra = Eventctl(With({"show", "ev_1", "surplus"}, kNoServices));
+  Outcome extra = Eventctl(With({"show", "ev_1", "surplus"}, NoServices()));
   EXPECT_EQ(extra.exit_code, 2) << extra.err;
 
-  Outcome bad_value = Eventctl(With({"list", "--limit", "lots"}, kNoServices));
+  Outcome bad_value = Eventctl(With({"list", "--limit", "lots"}, NoServices()));
   EXPECT_EQ(bad_value.exit_code, 2) << bad_value.err;
 
-  Outcome bad_format = Eventctl(With({"list", "--format", "yaml"}, kNoServices));
+  Outcome bad_format = Eventctl(With({"list", "--format", "yaml"}, NoServices()));
   EXPECT_EQ(bad_format.exit_code, 2) << bad_format.err;
   EXPECT_THAT(bad_format.err, HasSubstr("text or json"));
 
@@ -142,7 +145,7 @@ TEST(EventctlCliTest, UnknownCommandsAndOptionsGetADidYouMean) {
   EXPECT_THAT(sub.err, HasSubstr("lsit: did you mean list?"));
   EXPECT_THAT(sub.err, HasSubstr("See: eventctl registrations --help"));
 
-  Outcome option = Eventctl(With({"registrations", "list", "ev_1", "--limt", "3"}, kNoServices));
+  Outcome option = Eventctl(With({"registrations", "list", "ev_1", "--limt", "3"}, NoServices()));
   EXPECT_EQ(option.exit_code, 2);
   EXPECT_THAT(option.err, HasSubstr("--limt: did you mean --limit?"));
 
@@ -161,25 +164,26 @@ TEST(EventctlCliTest, TyposInValuesAreRefusedBeforeSendingWithADidYouMean) {
   const std::vector<std::string> create = {"create",           "--title",          "Carers' break",
                                            "--start",          "2027-01-10T10:00", "--end",
                                            "2027-01-10T11:00", "--capacity",       "10"};
-  Outcome provision = Eventctl(With(With(create, {"--provision", "bsl:on-request"}), kNoServices));
+  Outcome provision = Eventctl(With(With(create, {"--provision", "bsl:on-request"}), NoServices()));
   EXPECT_EQ(provision.exit_code, 2) << provision.err;
   EXPECT_THAT(provision.err, HasSubstr("did you mean bsl_interpreter?"));
 
-  Outcome old_format = Eventctl(With(With(create, {"--format", "online"}), kNoServices));
+  Outcome old_format = Eventctl(With(With(create, {"--format", "online"}), NoServices()));
   EXPECT_EQ(old_format.exit_code, 2) << old_format.err;
   EXPECT_THAT(old_format.err, HasSubstr("--mode online"));
 
-  Outcome webhook = Eventctl(With(
-      {"webhooks", "add", "https://hooks.example.org/x", "--type", "registratoin.*"}, kNoServices));
+  Outcome webhook =
+      Eventctl(With({"webhooks", "add", "https://hooks.example.org/x", "--type", "registratoin.*"},
+                    NoServices()));
   EXPECT_EQ(webhook.exit_code, 2) << webhook.err;
   EXPECT_THAT(webhook.err, HasSubstr("did you mean registration.*?"));
 }
 
 TEST(EventctlCliTest, NoAnswerFromAServiceExitsThree) {
-  Outcome show = Eventctl(With({"show", "ev_1"}, kNoServices));
+  Outcome show = Eventctl(With({"show", "ev_1"}, NoServices()));
   EXPECT_EQ(show.exit_code, 3) << show.err;
   EXPECT_THAT(show.err, HasSubstr("Is the scheduling service running at 127.0.0.1:1?"));
-  Outcome health = Eventctl(With({"health"}, kNoServices));
+  Outcome health = Eventctl(With({"health"}, NoServices()));
   EXPECT_EQ(health.exit_code, 3) << health.err;
 }
 

@@ -20,7 +20,6 @@
 namespace events::integrations {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 class ContactsTest : public ::testing::Test {

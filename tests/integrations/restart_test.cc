@@ -2,12 +2,12 @@
 // again: every event still arrives, and the only duplicates are repeats of the same
 // webhook-id with the same body.
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -35,16 +35,21 @@ using testing::WebhookReceiver;
 
 constexpr char kKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
+// A port nothing listens on right now, or 0 when the kernel would not give one.
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 class RestartTest : public ::testing::Test {
@@ -69,8 +74,10 @@ class RestartTest : public ::testing::Test {
   }
 
   void Start() {
+    const int port = FreePort();
+    ASSERT_NE(port, 0) << "no free port for the server";
     std::vector<std::string> env = {
-        "EVENTS_GRPC_PORT=" + std::to_string(FreePort()),
+        "EVENTS_GRPC_PORT=" + std::to_string(port),
         "EVENTS_METRICS_PORT=0",
         "EVENTS_LISTEN_HOST=127.0.0.1",
         std::string("EVENTS_REDIS_URL=") + std::getenv("EVENTS_TEST_REDIS_URL"),

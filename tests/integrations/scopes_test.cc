@@ -39,40 +39,46 @@ namespace {
 using ::testing::HasSubstr;
 
 // Calls anyone may make without a key (attendees, the public calendar).
-const std::set<std::string> kPublic = {
-    "events.v1.SchedulingService.GetEvent",
-    "events.v1.SchedulingService.ListUpcomingEvents",
-    "events.v1.SchedulingService.GetSeries",
-    "events.v1.SchedulingService.GetEventCalendar",
-    "events.v1.SchedulingService.GetSeriesCalendar",
-    "events.v1.RegistrationService.Register",
-    "events.v1.RegistrationService.ResendLink",
-    "events.v1.RegistrationService.GetRegistrationForm",
-    "events.v1.RegistrationService.GetMyRegistration",
-    "events.v1.RegistrationService.UpdateMyRegistration",
-    "events.v1.RegistrationService.CancelMyRegistration",
-};
+const std::set<std::string>& PublicCalls() {
+  static const auto* const kPublic = new std::set<std::string>{
+      "events.v1.SchedulingService.GetEvent",
+      "events.v1.SchedulingService.ListUpcomingEvents",
+      "events.v1.SchedulingService.GetSeries",
+      "events.v1.SchedulingService.GetEventCalendar",
+      "events.v1.SchedulingService.GetSeriesCalendar",
+      "events.v1.RegistrationService.Register",
+      "events.v1.RegistrationService.ResendLink",
+      "events.v1.RegistrationService.GetRegistrationForm",
+      "events.v1.RegistrationService.GetMyRegistration",
+      "events.v1.RegistrationService.UpdateMyRegistration",
+      "events.v1.RegistrationService.CancelMyRegistration",
+  };
+  return *kPublic;
+}
 
 // The scope that lets an integration key make each call; calls not listed (and not public)
 // are for organisers (or the platform's services) only.
-const std::map<std::string, std::string> kScopeOf = {
-    {"events.v1.SchedulingService.ListOrganisationEvents", "events:read"},
-    {"events.v1.RegistrationService.ListRegistrations", "registrations:read"},
-    {"events.v1.RegistrationService.GetCapacity", "registrations:read"},
-    {"events.v1.RegistrationService.ExportRegistrations", "registrations:read"},
-    {"events.v1.IntegrationsService.CreateWebhook", "webhooks:manage"},
-    {"events.v1.IntegrationsService.ListWebhooks", "webhooks:manage"},
-    {"events.v1.IntegrationsService.UpdateWebhook", "webhooks:manage"},
-    {"events.v1.IntegrationsService.RotateWebhookSecret", "webhooks:manage"},
-    {"events.v1.IntegrationsService.DeleteWebhook", "webhooks:manage"},
-    {"events.v1.IntegrationsService.TestWebhook", "webhooks:manage"},
-    {"events.v1.IntegrationsService.ListDeliveries", "webhooks:manage"},
-    {"events.v1.IntegrationsService.ListDeadLetters", "webhooks:manage"},
-    {"events.v1.IntegrationsService.ReplayDeadLetters", "webhooks:manage"},
-    {"events.v1.IntegrationsService.ListContacts", "contacts:read"},
-    {"events.v1.IntegrationsService.ExportContacts", "contacts:read"},
-    {"events.v1.IntegrationsService.Unsubscribe", "contacts:write"},
-};
+const std::map<std::string, std::string>& ScopeOf() {
+  static const auto* const kScopeOf = new std::map<std::string, std::string>{
+      {"events.v1.SchedulingService.ListOrganisationEvents", "events:read"},
+      {"events.v1.RegistrationService.ListRegistrations", "registrations:read"},
+      {"events.v1.RegistrationService.GetCapacity", "registrations:read"},
+      {"events.v1.RegistrationService.ExportRegistrations", "registrations:read"},
+      {"events.v1.IntegrationsService.CreateWebhook", "webhooks:manage"},
+      {"events.v1.IntegrationsService.ListWebhooks", "webhooks:manage"},
+      {"events.v1.IntegrationsService.UpdateWebhook", "webhooks:manage"},
+      {"events.v1.IntegrationsService.RotateWebhookSecret", "webhooks:manage"},
+      {"events.v1.IntegrationsService.DeleteWebhook", "webhooks:manage"},
+      {"events.v1.IntegrationsService.TestWebhook", "webhooks:manage"},
+      {"events.v1.IntegrationsService.ListDeliveries", "webhooks:manage"},
+      {"events.v1.IntegrationsService.ListDeadLetters", "webhooks:manage"},
+      {"events.v1.IntegrationsService.ReplayDeadLetters", "webhooks:manage"},
+      {"events.v1.IntegrationsService.ListContacts", "contacts:read"},
+      {"events.v1.IntegrationsService.ExportContacts", "contacts:read"},
+      {"events.v1.IntegrationsService.Unsubscribe", "contacts:write"},
+  };
+  return *kScopeOf;
+}
 
 class ScopesTest : public ::testing::Test {
  protected:
@@ -161,7 +167,7 @@ class ScopesTest : public ::testing::Test {
     grpc::ByteBuffer response;
     std::promise<grpc::Status> done;
     generic.UnaryCall(ctx.get(), path, grpc::StubOptions(), &request, &response,
-                      [&done](grpc::Status s) { done.set_value(s); });
+                      [&done](grpc::Status s) { done.set_value(std::move(s)); });
     return done.get_future().get();
   }
 
@@ -215,13 +221,13 @@ TEST_F(ScopesTest, EveryRpcGivesAnIntegrationKeyExactlyWhatItsScopesAllow) {
   ASSERT_GT(methods.size(), 40u);
   for (const std::string& method : methods) {
     SCOPED_TRACE(method);
-    if (kPublic.count(method) > 0) continue;
-    auto scope = kScopeOf.find(method);
+    if (PublicCalls().count(method) > 0) continue;
+    auto scope = ScopeOf().find(method);
     // Without the scope (or with every scope, for organiser-only calls): refused, naming what
     // is needed.
-    grpc::Status refused = CallMethod(method, scope == kScopeOf.end() ? all : none);
+    grpc::Status refused = CallMethod(method, scope == ScopeOf().end() ? all : none);
     EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
-    if (scope == kScopeOf.end()) {
+    if (scope == ScopeOf().end()) {
       EXPECT_THAT(refused.error_message(), HasSubstr("role"));
       continue;
     }

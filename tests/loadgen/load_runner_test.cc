@@ -199,7 +199,7 @@ TEST(ReportTest, JsonHasTheFlatFields) {
   r.measured_seconds = 2;
   r.answers[static_cast<int>(Answer::kConfirmed)] = 7;
   r.answers[static_cast<int>(Answer::kWaitlisted)] = 3;
-  for (int v = 1; v <= 10; ++v) r.latency.Record(v * 10);  // exact below 128 us
+  for (int v = 1; v <= 10; ++v) r.latency.Record(int64_t{v} * 10);  // exact below 128 us
   const std::string json = FormatJson(options, r);
   EXPECT_THAT(json, HasSubstr("\"target\":\"register\""));
   EXPECT_THAT(json, HasSubstr("\"concurrency\":64"));

@@ -9,7 +9,7 @@ namespace events::scheduling::testing {
 // 2026-01-15T12:00:00Z: "now" in the scheduling tests.
 inline constexpr int64_t kNow = 1768478400000;
 inline constexpr int64_t kMinute = 60000;
-inline constexpr int64_t kDay = 24 * 60 * kMinute;
+inline constexpr int64_t kDay = int64_t{24} * 60 * kMinute;
 
 // A valid online webinar on 2026-03-10 10:00-11:30 Europe/London (GMT, so 10:00Z).
 inline events::v1::EventDetails Webinar() {

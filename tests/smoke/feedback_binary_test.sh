@@ -14,15 +14,15 @@ smoke_init feedback
 
 status=0
 env -u EVENTS_SERVICE_KEY "$server_bin" >"$log" 2>&1 || status=$?
-[ "$status" -eq 2 ] || fail "without EVENTS_SERVICE_KEY the exit status was $status, not 2"
+[[ "$status" -eq 2 ]] || fail "without EVENTS_SERVICE_KEY the exit status was $status, not 2"
 grep -q "EVENTS_SERVICE_KEY" "$log" || fail "the message does not name EVENTS_SERVICE_KEY"
 status=0
 FEEDBACK_MIN_GROUP=0 EVENTS_SERVICE_KEY=evk_x "$server_bin" >"$log" 2>&1 || status=$?
-[ "$status" -eq 2 ] || fail "FEEDBACK_MIN_GROUP=0 was accepted (exit status $status)"
+[[ "$status" -eq 2 ]] || fail "FEEDBACK_MIN_GROUP=0 was accepted (exit status $status)"
 grep -q "FEEDBACK_MIN_GROUP" "$log" || fail "the message does not name FEEDBACK_MIN_GROUP"
 status=0
 FEEDBACK_ANONYMITY_KEY=short EVENTS_SERVICE_KEY=evk_x "$server_bin" >"$log" 2>&1 || status=$?
-[ "$status" -eq 2 ] || fail "a 5-character FEEDBACK_ANONYMITY_KEY was accepted (exit status $status)"
+[[ "$status" -eq 2 ]] || fail "a 5-character FEEDBACK_ANONYMITY_KEY was accepted (exit status $status)"
 grep -q "FEEDBACK_ANONYMITY_KEY" "$log" || fail "the message does not name FEEDBACK_ANONYMITY_KEY"
 
 EVENTS_SERVICE_KEY=evk_not_checked_at_start EVENTS_SCHEDULING_ADDR=127.0.0.1:1 \
@@ -31,7 +31,7 @@ pid=$!
 expect_serving feedback events.v1.FeedbackService
 
 eval "$("$eventctl" admin bootstrap --org-name "Smoke Test Org" --format env)"
-[ -n "${EVENTS_API_KEY:-}" ] || fail "bootstrap printed no key"
+[[ -n "${EVENTS_API_KEY:-}" ]] || fail "bootstrap printed no key"
 if "$eventctl" --key "$EVENTS_API_KEY" feedback --feedback-server "$addr" report ev_01J9ABCDEFGHJKMNPQRSTVWXYZ \
   2>"$work/err"; then
   fail "a report of an event nobody knows worked"

@@ -14,7 +14,7 @@ pid=$!
 expect_serving scheduling events.v1.SchedulingService
 
 eval "$("$eventctl" admin bootstrap --org-name "Smoke Test Org" --format env)"
-[ -n "${EVENTS_API_KEY:-}" ] || fail "bootstrap printed no key"
+[[ -n "${EVENTS_API_KEY:-}" ]] || fail "bootstrap printed no key"
 id=$("$eventctl" --server "$addr" --key "$EVENTS_API_KEY" create -q --title "Smoke webinar" \
   --start 2037-06-01T10:00 --end 2037-06-01T11:00 --zone Europe/London --capacity 10)
 [[ $id == ev_* ]] || fail "create printed '$id', not an event id"

@@ -4,7 +4,7 @@
 # `eventctl` (the eventctl binary) and, once started, `pid` (the server's).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-fail() { echo "FAIL: $*" >&2; [ -f "$log" ] && tail -20 "$log" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; [[ -n "${log:-}" && -f "$log" ]] && tail -20 "$log" >&2; exit 1; }
 
 # smoke_init NAME: a work folder and NAME's log in it, free gRPC and metrics ports, a key
 # prefix of its own on the test Redis (EVENTS_TEST_REDIS_URL), exported as the EVENTS_*
@@ -17,7 +17,7 @@ smoke_init() {
   metrics_port=$(free_port)
   prefix="smoke:$$:$RANDOM:"
   pid=""
-  trap 'if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+  trap 'if [[ -n "$pid" ]]; then kill -9 "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
   export EVENTS_REDIS_URL=$EVENTS_TEST_REDIS_URL EVENTS_REDIS_KEY_PREFIX=$prefix
   export EVENTS_GRPC_PORT=$grpc_port EVENTS_METRICS_PORT=$metrics_port EVENTS_LISTEN_HOST=127.0.0.1
   addr=127.0.0.1:$grpc_port
@@ -38,7 +38,7 @@ stop_server() {
   local status=0
   wait "$pid" || status=$?
   pid=""
-  [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
+  [[ "$status" -eq 0 ]] || fail "exit status $status after SIGTERM"
 }
 
 # drop_keys: removes what the test wrote under its key prefix.

@@ -111,6 +111,7 @@ class LoadRunner::State {
                        ? measure_start_ + Seconds(options_.duration_seconds)
                        : Clock::time_point::max();
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(std::max(0, options_.threads)));
     for (int i = 0; i < options_.threads; ++i) threads.emplace_back([this, i] { Poll(i); });
 
     if (options_.mode == Mode::kConcurrency) {

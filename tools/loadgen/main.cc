@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -42,7 +43,7 @@ bool WriteRecords(const std::string& path, const std::vector<std::string>& recor
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int RunLoadgen(int argc, char** argv) {
   // As in every server (common/server/service_runner.cc): Debian's Abseil keeps a lock graph
   // for every absl::Mutex, which gRPC takes many of per call; the client shares the CPUs
   // with the servers it measures, so it should not spend them on a development aid.
@@ -129,4 +130,17 @@ int main(int argc, char** argv) {
   }
   // Exit 1 only when nothing at all succeeded: a run with some errors still reports them.
   return result.calls > 0 && result.total_errors() == result.calls ? 1 : 0;
+}
+
+int main(int argc, char** argv) {
+  // A thread that cannot start, or memory that runs out, ends the run with a message and
+  // exit code 1 instead of std::terminate's abort.
+  try {
+    return RunLoadgen(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "loadgen: an unknown exception\n");
+  }
+  return 1;
 }

@@ -6,12 +6,12 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "events/v1/accessibility.pb.h"
 #include "events/v1/feedback.pb.h"
 #include "events/v1/integrations.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
-#include "absl/strings/str_replace.h"
 
 namespace events::memcheck {
 namespace {

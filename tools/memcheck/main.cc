@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <future>
 #include <map>
@@ -41,12 +42,12 @@ int64_t ResidentKib(int pid) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int RunMemcheck(int argc, char** argv) {
   CLI::App app{"Sends hostile requests and reports the server's peak memory"};
   std::string target;
   std::string method;
   std::string shape_name = "unknown";
-  size_t bytes = 256 * 1024;
+  size_t bytes = size_t{256} * 1024;
   int clients = 16;
   int seconds = 5;
   int pid = 0;
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   std::map<std::string, int64_t> codes;
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   std::vector<std::thread> senders;
+  senders.reserve(static_cast<size_t>(clients));
   for (int c = 0; c < clients; ++c) {
     senders.emplace_back([&] {
       // A connection each, as separate clients would have.
@@ -107,7 +109,7 @@ int main(int argc, char** argv) {
         grpc::ByteBuffer response;
         std::promise<grpc::Status> done;
         stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                       [&done](grpc::Status status) { done.set_value(status); });
+                       [&done](grpc::Status status) { done.set_value(std::move(status)); });
         const grpc::Status status = done.get_future().get();
         std::lock_guard<std::mutex> lock(codes_mu);
         ++codes[std::to_string(status.error_code())];
@@ -119,16 +121,31 @@ int main(int argc, char** argv) {
   sampler.join();
 
   const int64_t peak_mib = peak_kib.load() / 1024;
-  std::printf("%s %s, %zu bytes, %d clients, %d s: RSS %lld MiB before, peak %lld MiB (limit %lld MiB)\n",
-              method.c_str(), shape_name.c_str(), bytes, clients, seconds,
-              static_cast<long long>(before_kib / 1024), static_cast<long long>(peak_mib),
-              static_cast<long long>(limit_mib));
+  std::printf(
+      "%s %s, %zu bytes, %d clients, %d s: RSS %lld MiB before, peak %lld MiB (limit %lld MiB)\n",
+      method.c_str(), shape_name.c_str(), bytes, clients, seconds,
+      static_cast<long long>(before_kib / 1024), static_cast<long long>(peak_mib),
+      static_cast<long long>(limit_mib));
   std::printf("  answers by status code:");
-  for (const auto& [code, count] : codes) std::printf(" %s:%lld", code.c_str(), static_cast<long long>(count));
+  for (const auto& [code, count] : codes)
+    std::printf(" %s:%lld", code.c_str(), static_cast<long long>(count));
   std::printf("\n");
   if (peak_mib > limit_mib) {
     std::printf("  OVER the limit\n");
     return 1;
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  // A thread that cannot start, or memory that runs out, ends the run with a message and
+  // exit code 1 instead of std::terminate's abort.
+  try {
+    return RunMemcheck(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "memcheck: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "memcheck: an unknown exception\n");
+  }
+  return 1;
 }

@@ -27,7 +27,7 @@ struct SealedDetails {
 // open while that key is listed (rotation: docs/accessibility.md). Immutable; thread-safe.
 class DetailCipher {
  public:
-  DetailCipher(CipherKey current, std::vector<CipherKey> previous = {});
+  explicit DetailCipher(CipherKey current, std::vector<CipherKey> previous = {});
 
   absl::StatusOr<SealedDetails> Seal(const events::v1::RequestDetails& details,
                                      const std::string& request_id) const;

@@ -10,8 +10,8 @@
 namespace events::accessibility {
 
 GrpcEventDirectory::GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel,
-                                       std::string service_key, std::chrono::milliseconds deadline,
-                                       std::string address)
+                                       const std::string& service_key,
+                                       std::chrono::milliseconds deadline, std::string address)
     : stub_(events::v1::SchedulingService::NewStub(std::move(channel))),
       authorization_(absl::StrCat("Bearer ", service_key)),
       deadline_(deadline),

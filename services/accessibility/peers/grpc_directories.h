@@ -19,7 +19,7 @@ namespace events::accessibility {
 // scheduling's, except that transport failures name the address and EVENTS_SCHEDULING_ADDR.
 class GrpcEventDirectory final : public EventDirectory {
  public:
-  GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_key,
+  GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, const std::string& service_key,
                      std::chrono::milliseconds deadline, std::string address);
   absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override;
 

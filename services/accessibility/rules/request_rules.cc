@@ -98,7 +98,7 @@ absl::Status PhoneNumber(absl::string_view value, absl::string_view field) {
 
 std::vector<std::string> NeedCodes() {
   std::vector<std::string> codes;
-  for (const NeedInfo& n : DefaultNeeds()) codes.push_back(n.code);
+  for (const NeedInfo& n : DefaultNeeds()) codes.emplace_back(n.code);
   return codes;
 }
 

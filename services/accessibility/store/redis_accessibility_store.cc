@@ -252,6 +252,7 @@ absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::LoadRequests
   std::vector<StoredRequest> out;
   if (ids.empty()) return out;
   std::vector<std::vector<std::string>> gets;
+  gets.reserve(ids.size());
   for (const std::string& id : ids) gets.push_back({"HGETALL", absl::StrCat(prefix, "r:", id)});
   auto loaded = redis_.Pipeline(gets);
   if (!loaded.ok()) return loaded.status();
@@ -280,6 +281,7 @@ absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::ListRequests
 absl::StatusOr<std::vector<StoredRequest>> RedisAccessibilityStore::ListAtRisk(
     const std::string& org_id) {
   std::vector<std::vector<std::string>> reads;
+  reads.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
   for (int p = 0; p < keys_.partitions(); ++p) {
     reads.push_back(
         {"ZRANGE", absl::StrCat(keys_.PartitionPrefix(p), "acc:atrisk:", org_id), "0", "-1"});

@@ -50,7 +50,7 @@ std::string HmacSha256(absl::string_view key, absl::string_view message) {
        &length);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2);
+  out.reserve(size_t{length} * 2);
   for (unsigned int i = 0; i < length; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 15]);
@@ -80,7 +80,7 @@ Feedback::Feedback(FeedbackStore& store, EventDirectory& events,
       registrations_(registrations),
       clock_(clock),
       ids_(ids),
-      options_(options),
+      options_(std::move(options)),
       batches_(store, clock, options_.marker_key, options_.min_group) {}
 
 int64_t Feedback::default_window_ms() const { return options_.window_days * kDayMs; }

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -359,6 +360,7 @@ absl::StatusOr<std::vector<ExportRow>> RedisFeedbackStore::ReadResponses(
 absl::StatusOr<std::map<std::string, int64_t>> RedisFeedbackStore::ReadTrends(
     const std::string& org_id) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
   for (int p = 0; p < keys_.partitions(); ++p) {
     commands.push_back(
         {"HGETALL", absl::StrCat(keys_.PartitionPrefix(p), "fb:org:", org_id, ":trend")});
@@ -440,6 +442,7 @@ absl::StatusOr<bool> RedisFeedbackStore::ReleaseHeld(const HeldBatch& release) {
 
 absl::StatusOr<std::vector<std::string>> RedisFeedbackStore::ClosedWithHeld(int limit) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
   for (int p = 0; p < keys_.partitions(); ++p) {
     commands.push_back(
         {"SRANDMEMBER", keys_.PartitionPrefix(p) + "fb:release", absl::StrCat(limit)});

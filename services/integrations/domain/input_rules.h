@@ -13,7 +13,6 @@
 
 namespace events::integrations::internal {
 
-
 // An offset page token as this service hands them out: 1 to 12 decimal digits, nothing else
 // (no sign, no spaces), so no token can overflow the arithmetic the store does with it.
 // "" is the first page (0). INVALID_ARGUMENT naming `field` otherwise.

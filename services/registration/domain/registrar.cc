@@ -23,7 +23,6 @@
 namespace events::registration {
 
 using events::v1::Registration;
-using events::v1::RegistrationStatus;
 
 namespace {
 
@@ -313,7 +312,7 @@ void Registrar::RegisterAsync(const events::v1::RegisterRequest& request,
   if (absl::Status s = ValidateEventId(request.event_id()); !s.ok()) return done(s);
   const std::string& key = request.idempotency_key();
   if (key.empty() || !IsIdempotencyKey(key)) {
-    return RegisterClaimed(request, client_address, slow, std::move(done), deadline);
+    return RegisterClaimed(request, client_address, slow, done, deadline);
   }
   // The key first (its own queue, no thread waits), then the registration.
   store_.ClaimIdempotencyKeyAsync(
@@ -327,7 +326,7 @@ void Registrar::RegisterAsync(const events::v1::RegisterRequest& request,
 
 void Registrar::RegisterClaimed(const events::v1::RegisterRequest& request,
                                 const std::string& client_address, ThreadPool& slow,
-                                RegisterDone done, Deadline deadline) {
+                                const RegisterDone& done, Deadline deadline) {
   // Anything but the usual path runs the blocking Register on `slow`; `request` stays
   // valid until `done` has run, so it can be read there.
   auto blocking = [this, &request, client_address, &slow, done, deadline]() {

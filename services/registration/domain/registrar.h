@@ -142,8 +142,8 @@ class Registrar {
   static Registered Created(Prepared prepared, const RegisterResult& result);
   // RegisterAsync once the idempotency key (if any) is claimed for the event.
   void RegisterClaimed(const events::v1::RegisterRequest& request,
-                       const std::string& client_address, ThreadPool& slow, RegisterDone done,
-                       Deadline deadline);
+                       const std::string& client_address, ThreadPool& slow,
+                       const RegisterDone& done, Deadline deadline);
   // Runs `task` on `slow` unless max_slow_waiting tasks wait already (then `done` gets
   // RESOURCE_EXHAUSTED) or `deadline` has passed when its turn comes (UNAVAILABLE).
   void PostSlow(ThreadPool& slow, Deadline deadline, const RegisterDone& done,

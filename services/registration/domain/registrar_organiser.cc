@@ -21,7 +21,7 @@ using events::v1::Registration;
 namespace {
 
 // How long before an event's start attendance can be marked (check-in opens).
-constexpr int64_t kCheckInBeforeStartMs = 30 * 60 * 1000;
+constexpr int64_t kCheckInBeforeStartMs = int64_t{30} * 60 * 1000;
 
 std::vector<std::string> PoolIds(const events::v1::RegistrationSettings& s) {
   std::vector<std::string> ids;

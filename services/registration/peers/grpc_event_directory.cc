@@ -10,8 +10,8 @@
 namespace events::registration {
 
 GrpcEventDirectory::GrpcEventDirectory(std::shared_ptr<grpc::Channel> scheduling,
-                                       std::string service_key, std::chrono::milliseconds deadline,
-                                       std::string address)
+                                       const std::string& service_key,
+                                       std::chrono::milliseconds deadline, std::string address)
     : stub_(events::v1::SchedulingService::NewStub(std::move(scheduling))),
       service_authorization_(service_key.empty() ? "" : absl::StrCat("Bearer ", service_key)),
       deadline_(deadline),

@@ -29,7 +29,7 @@ class GrpcEventDirectory final : public EventDirectory {
  public:
   // `address` is only used in messages ("is scheduling running at <address>?"); leave it
   // empty when unknown.
-  GrpcEventDirectory(std::shared_ptr<grpc::Channel> scheduling, std::string service_key,
+  GrpcEventDirectory(std::shared_ptr<grpc::Channel> scheduling, const std::string& service_key,
                      std::chrono::milliseconds deadline, std::string address = "");
 
   absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override;

@@ -164,9 +164,9 @@ absl::StatusOr<std::vector<std::vector<std::string>>> ParseCsv(absl::string_view
 
 absl::StatusOr<std::vector<std::string>> EmailsFromAttendanceCsv(absl::string_view csv) {
   if (csv.size() > kMaxAttendanceCsvBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "csv: at most 240 KiB (", kMaxAttendanceCsvBytes, " bytes); it has ", csv.size(),
-        " bytes: import a longer list in several parts"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("csv: at most 240 KiB (", kMaxAttendanceCsvBytes, " bytes); it has ",
+                     csv.size(), " bytes: import a longer list in several parts"));
   }
   bool have_header = false;
   size_t column = 0;

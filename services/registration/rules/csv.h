@@ -15,7 +15,7 @@ namespace events::registration {
 // Limits of an attendance import, documented in docs/registration.md.
 // Within the 256 KiB every request is limited to (EVENTS_MAX_REQUEST_BYTES); a longer list
 // goes in several imports, since an import only ever adds attendance.
-inline constexpr size_t kMaxAttendanceCsvBytes = 240 * 1024;
+inline constexpr size_t kMaxAttendanceCsvBytes = size_t{240} * 1024;
 inline constexpr int kMaxAttendanceCsvRows = 5000;
 
 // Parses RFC 4180 CSV: fields separated by commas, optionally in double quotes (where ""

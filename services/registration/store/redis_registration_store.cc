@@ -41,7 +41,8 @@ const redis::LuaScript& ChangeScript() { return Script("registration_change", kL
 const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
 const redis::LuaScript& ClaimScript() { return Script("registration_claim", kLuaClaim); }
 
-constexpr int64_t kIdempotencyKeyMs = 24 * 3600 * 1000;  // as the register script's records
+constexpr int64_t kIdempotencyKeyMs =
+    int64_t{24} * 3600 * 1000;  // as the register script's records
 
 std::string Reply0(const redisReply& r) {
   return redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";
@@ -578,7 +579,7 @@ absl::StatusOr<EventCounts> RedisRegistrationStore::Counts(const std::string& ev
   const std::string b = EventPrefix(event_id);
   std::vector<std::vector<std::string>> commands = {{"HGETALL", b + "counts"},
                                                     {"ZCARD", b + "wait:general"}};
-  for (const std::string& p : pools) commands.push_back({"ZCARD", b + "wait:" + p});
+  for (const std::string& p : pools) commands.push_back({"ZCARD", absl::StrCat(b, "wait:", p)});
   auto replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
   EventCounts c;

@@ -121,6 +121,8 @@ class RegistrationStore : public FactsWriter {
   // Register, answering through `done` instead of returning. A store that can, answers from
   // another thread without blocking the caller's (the Redis store with a queue); this one
   // calls Register and `done` on the caller's thread. `done` must not block.
+  // `done` by value: the Redis store keeps it until the answer comes.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual void RegisterAsync(const NewRegistration& reg, int64_t now_ms, RegisterDone done) {
     done(Register(reg, now_ms));
   }
@@ -134,9 +136,12 @@ class RegistrationStore : public FactsWriter {
   using ClaimDone = std::function<void(absl::StatusOr<std::string>)>;
   // ClaimIdempotencyKey, answering through `done` (as RegisterAsync does), given up
   // (UNAVAILABLE) at the caller's deadline (unix ms, 0: none). `done` must not block.
-  virtual void ClaimIdempotencyKeyAsync(const std::string& idempotency_hash,
-                                        const std::string& event_id, int64_t deadline_unix_ms,
-                                        ClaimDone done) {
+  // This default answers at once, so it has no use for the deadline; `done` by value as in
+  // RegisterAsync.
+  virtual void ClaimIdempotencyKeyAsync(
+      const std::string& idempotency_hash, const std::string& event_id,
+      [[maybe_unused]] int64_t deadline_unix_ms,
+      ClaimDone done) {  // NOLINT(performance-unnecessary-value-param)
     done(ClaimIdempotencyKey(idempotency_hash, event_id));
   }
   // The answer the register script would give a request with this key before anything

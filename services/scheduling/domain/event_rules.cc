@@ -18,7 +18,6 @@ namespace events::scheduling {
 namespace {
 
 using events::v1::EventDetails;
-using events::v1::EventFormat;
 
 std::string F(absl::string_view prefix, absl::string_view field) {
   return absl::StrCat(prefix, ".", field);
@@ -94,7 +93,7 @@ absl::Status ValidateAccessibility(const events::v1::AccessibilityOffer& a,
     // such as "bsl") would be shown to attendees and matched by nothing.
     if (events::accessibility::FindNeed(p.need()) == nullptr) {
       std::vector<std::string> codes;
-      for (const auto& n : events::accessibility::DefaultNeeds()) codes.push_back(n.code);
+      for (const auto& n : events::accessibility::DefaultNeeds()) codes.emplace_back(n.code);
       return absl::InvalidArgumentError(absl::StrCat(
           field, ".need \"", p.need(), "\" is not in the accessibility catalogue",
           DidYouMean(p.need(), codes), " (AccessibilityService.GetCatalogue lists the codes)"));
@@ -317,7 +316,9 @@ absl::Status ValidateReason(const std::string& reason, const events::v1::Event& 
 
 std::vector<int> ReminderMinutes(const events::v1::ReminderPolicy& policy) {
   if (policy.disabled()) return {};
-  if (policy.minutes_before_size() == 0) return kDefaultReminderMinutes;
+  if (policy.minutes_before_size() == 0) {
+    return {kDefaultReminderMinutes.begin(), kDefaultReminderMinutes.end()};
+  }
   return {policy.minutes_before().begin(), policy.minutes_before().end()};
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -16,7 +17,7 @@ namespace events::scheduling {
 inline constexpr size_t kMaxTitleChars = 200;
 inline constexpr size_t kMaxDescriptionChars = 5000;
 inline constexpr int kMaxCapacity = 100000;
-inline constexpr int64_t kMaxDurationMinutes = 14 * 24 * 60;
+inline constexpr int64_t kMaxDurationMinutes = int64_t{14} * 24 * 60;
 inline constexpr int kMaxProvisions = 30;
 inline constexpr int kMaxRequestDeadlineDays = 90;
 inline constexpr int kMaxReminders = 10;
@@ -24,7 +25,7 @@ inline constexpr int kMaxReminderMinutes = 60 * 24 * 60;
 inline constexpr int kMaxSessions = 50;
 inline constexpr int kMaxSpeakersPerSession = 20;
 inline constexpr size_t kMaxReasonChars = 1000;
-inline const std::vector<int> kDefaultReminderMinutes = {10080, 1440, 60};
+inline constexpr std::array<int, 3> kDefaultReminderMinutes = {10080, 1440, 60};
 
 // The instants an event's local times resolve to. opens is 0 when registration opens at
 // publication.

@@ -190,7 +190,7 @@ std::string Location(const events::v1::EventDetails& d) {
   std::vector<absl::string_view> parts;
   // Pointers, not copies: `parts` keeps views into the strings.
   for (const std::string* s : {&d.venue().name(), &d.venue().address(), &d.venue().postcode()}) {
-    if (!s->empty()) parts.push_back(*s);
+    if (!s->empty()) parts.emplace_back(*s);
   }
   return absl::StrJoin(parts, ", ");
 }

@@ -39,6 +39,7 @@ std::string DescribeDay(const LocalDate& d) {
 
 std::string WeekdayList(const std::vector<int>& weekdays) {
   std::vector<absl::string_view> names;
+  names.reserve(weekdays.size());
   for (int wd : weekdays) names.push_back(DayName(wd));
   return absl::StrJoin(names, ", ");
 }
@@ -69,7 +70,7 @@ int NthWeekdayOfMonth(int year, int month, int weekday, int week_of_month) {
   return last - (last_dow - weekday + 7) % 7;
 }
 
-absl::Status Invalid(std::string message) { return absl::InvalidArgumentError(std::move(message)); }
+absl::Status Invalid(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
 absl::StatusOr<Plan> Validate(const RecurrenceRule& rule, const LocalDateTime& first_start,
                               int max_occurrences) {
@@ -209,7 +210,7 @@ constexpr int kMaxPeriods = 100000;
 void ExpandWeekly(const Plan& plan, const LocalDate& first, Collector& c) {
   LocalDate week0 = time::AddDays(first, -(time::DayOfWeek(first) - 1));
   for (int64_t k = 0; k < kMaxPeriods; ++k) {
-    LocalDate week = time::AddDays(week0, 7 * plan.interval * k);
+    LocalDate week = time::AddDays(week0, int64_t{7} * plan.interval * k);
     if (!c.PeriodOpen(week)) return;
     for (int wd : plan.weekdays) {
       LocalDate d = time::AddDays(week, wd - 1);

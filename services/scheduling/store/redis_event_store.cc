@@ -84,8 +84,8 @@ absl::Status RedisEventStore::Apply(const std::vector<EventWrite>& writes,
     args.push_back(events::v1::EventStatus_Name(e.status()));
     args.push_back(IndexMember(e.start_unix_ms(), e.id()));
     args.push_back(w.expected_version == 0 ? "" : IndexMember(w.previous_start_unix_ms, e.id()));
-    args.push_back(e.status() == events::v1::EVENT_STATUS_PUBLISHED ? "1" : "0");
-    args.push_back(w.replace_jobs ? "1" : "0");
+    args.emplace_back(e.status() == events::v1::EVENT_STATUS_PUBLISHED ? "1" : "0");
+    args.emplace_back(w.replace_jobs ? "1" : "0");
     args.push_back(e.series_id());
     args.push_back(absl::StrCat(w.jobs.size()));
     for (const DelayedJob& job : w.jobs) {
@@ -141,9 +141,10 @@ absl::StatusOr<events::v1::Series> RedisEventStore::GetSeries(const std::string&
 }
 
 absl::StatusOr<EventPage> RedisEventStore::ListMerged(const std::string& index_suffix,
-                                                      std::string after, std::string upper,
-                                                      int page_size) {
+                                                      const std::string& after,
+                                                      const std::string& upper, int page_size) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
   for (int p = 0; p < keys_.partitions(); ++p) {
     commands.push_back({"ZRANGE", absl::StrCat(keys_.PartitionPrefix(p), index_suffix), after,
                         upper, "BYLEX", "LIMIT", "0", absl::StrCat(page_size + 1)});
@@ -165,6 +166,7 @@ absl::StatusOr<EventPage> RedisEventStore::ListMerged(const std::string& index_s
   if (more) members.resize(page_size);
   if (more && !members.empty()) page.next_page_token = EncodePageToken(members.back());
   std::vector<std::vector<std::string>> gets;
+  gets.reserve(members.size());
   for (const std::string& m : members) gets.push_back({"HGET", EventKey(m.substr(16)), "data"});
   if (gets.empty()) return page;
   auto loaded = redis_.Pipeline(gets);

@@ -42,8 +42,8 @@ class RedisEventStore final : public EventStore {
                        events::v1::EventStatus status) const;
   // Reads up to page_size members after `after` (exclusive) below `upper` from the lex
   // index `index_suffix` of every partition, merges them and loads the events.
-  absl::StatusOr<EventPage> ListMerged(const std::string& index_suffix, std::string after,
-                                       std::string upper, int page_size);
+  absl::StatusOr<EventPage> ListMerged(const std::string& index_suffix, const std::string& after,
+                                       const std::string& upper, int page_size);
 
   events::redis::RedisClient& redis_;
   const events::bus::Keyspace& keys_;

@@ -128,22 +128,28 @@ TEST_F(GrpcEventDirectoryTest, SetCapacityPassesSchedulingsRefusalsOn) {
   EXPECT_EQ(now.version(), 2);
 }
 
-// A port nothing listens on: bound, then closed.
+// A port nothing listens on: bound, then closed. 0 when the kernel would not give one.
 int ClosedPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 TEST_F(GrpcEventDirectoryTest, AClosedPortIsUnavailableQuickly) {
-  const std::string address = "127.0.0.1:" + std::to_string(ClosedPort());
+  const int port = ClosedPort();
+  ASSERT_NE(port, 0) << "no free port";
+  const std::string address = "127.0.0.1:" + std::to_string(port);
   GrpcEventDirectory directory(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
                                service_key_, std::chrono::milliseconds(300), address);
   const auto start = std::chrono::steady_clock::now();

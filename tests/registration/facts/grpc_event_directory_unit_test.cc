@@ -148,7 +148,7 @@ class GrpcEventDirectoryUnitTest : public ::testing::Test {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
   std::unique_ptr<GrpcEventDirectory> Directory(
-      std::string key = "evk_service",
+      const std::string& key = "evk_service",
       std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
     return std::make_unique<GrpcEventDirectory>(
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()), std::move(key), deadline,
