@@ -47,8 +47,10 @@ if(EVENTS_COVERAGE)
   if(EVENTS_SANITIZE)
     message(FATAL_ERROR "EVENTS_COVERAGE and EVENTS_SANITIZE are separate builds")
   endif()
-  add_compile_options(--coverage)
-  add_link_options(--coverage)
+  # Atomic counters: the services count on many threads at once, and plain counters raced
+  # that way came out as -1 ("branch taken -1") in the first run.
+  add_compile_options(--coverage -fprofile-update=atomic)
+  add_link_options(--coverage -fprofile-update=atomic)
   set(EVENTS_TEST_TIMEOUT_FACTOR 2)
   message(STATUS "Coverage instrumentation on (test timeouts x${EVENTS_TEST_TIMEOUT_FACTOR})")
 endif()
