@@ -164,14 +164,15 @@ TEST_F(EvalQueueTest, CallsQueuedTogetherRunAsOneScriptPerGroupInQueueOrder) {
     };
   };
   {
+    // The one sender is held inside the first call's callback while the rest queue up, so
+    // they all leave in its next pipeline. Declared before the queue, so that they outlive
+    // it: the sender may still be inside released.wait() when the block ends.
+    std::promise<void> inside, release;
+    std::shared_future<void> released = release.get_future().share();
     EvalQueue::Options options;
     options.senders = 1;
     options.shared_args = 1;
     EvalQueue queue(*redis_, GroupScript(), options);
-    // The one sender is held inside the first call's callback while the rest queue up, so
-    // they all leave in its next pipeline.
-    std::promise<void> inside, release;
-    std::shared_future<void> released = release.get_future().share();
     queue.Eval({list_, "first"}, [&](absl::StatusOr<ReplyPtr> reply) {
       record("first")(std::move(reply));
       inside.set_value();
