@@ -8,16 +8,16 @@
 
 #include "absl/strings/match.h"
 #include "common/bus/event_bus.h"
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
+#include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/rules/request_rules.h"
-#include "tests/accessibility/accessibility_test_support.h"
-#include "common/bus/keyspace.h"
-#include "common/redis/redis_client.h"
-#include "common/testing/redis_for_test.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
+#include "tests/accessibility/accessibility_test_support.h"
 
 namespace events::accessibility {
 namespace {

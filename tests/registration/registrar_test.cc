@@ -824,6 +824,5 @@ TEST_F(RegistrarTest, ListedWaitlistedRegistrationsCarryTheirPositionsPerPool) {
   }
 }
 
-
 }  // namespace
 }  // namespace events::registration

@@ -7,8 +7,8 @@
 #include "absl/status/statusor.h"
 #include "events/v1/accessibility.pb.h"
 #include "events/v1/domain_events.pb.h"
-#include "services/accessibility/peers/directories.h"
 #include "services/accessibility/domain/detail_cipher.h"
+#include "services/accessibility/peers/directories.h"
 #include "services/accessibility/store/accessibility_store.h"
 
 namespace events {

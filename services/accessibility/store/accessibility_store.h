@@ -8,8 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "events/v1/accessibility.pb.h"
-#include "services/accessibility/peers/directories.h"
 #include "services/accessibility/domain/detail_cipher.h"
+#include "services/accessibility/peers/directories.h"
 #include "services/accessibility/rules/catalogue.h"
 #include "services/accessibility/rules/count_publication.h"
 

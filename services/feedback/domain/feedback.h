@@ -7,8 +7,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "events/v1/feedback.pb.h"
-#include "services/feedback/peers/directories.h"
 #include "services/feedback/domain/anonymous_batches.h"
+#include "services/feedback/peers/directories.h"
 #include "services/feedback/store/feedback_store.h"
 
 namespace events {

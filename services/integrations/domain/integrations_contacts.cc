@@ -8,9 +8,9 @@
 #include "common/util/status_macros.h"
 #include "services/integrations/contacts/contacts_csv.h"
 #include "services/integrations/contacts/contacts_projector.h"
-#include "services/integrations/peers/registration_directory.h"
 #include "services/integrations/domain/input_rules.h"
 #include "services/integrations/domain/integrations.h"
+#include "services/integrations/peers/registration_directory.h"
 #include "services/integrations/store/integrations_store.h"
 
 namespace events::integrations {
