@@ -240,15 +240,19 @@ class Matcher {
     }
     if (!has_dot && !spelled) return kNpos;
     if (!EndsInTopLevelPart(word, end)) {
-      // "jo@example.org..x": the run is no domain as a whole, but ".." (an empty label) ends
-      // one before it. One more look at the same run keeps the pass linear.
-      size_t cut = word;
-      while (cut + 1 < end && !(At(cut) == '.' && At(cut + 1) == '.')) ++cut;
-      if (cut + 1 >= end) return kNpos;
-      end = cut;
-      bool dot = spelled;
-      for (size_t k = word; k < end && !dot; ++k) dot = At(k) == '.';
-      if (!dot || !EndsInTopLevelPart(word, end)) return kNpos;
+      // "jo@example.org..x", "jo@lee.ee.-.e": the run is no domain as a whole, but a shorter
+      // one may end at one of its dots: the longest that still has a dot and ends in a
+      // top-level part. Each candidate looks back over one label only, so the pass stays
+      // linear.
+      size_t best = kNpos;
+      bool dot_before = spelled;
+      for (size_t k = word; k < end; ++k) {
+        if (At(k) != '.') continue;
+        if (dot_before && EndsInTopLevelPart(word, k)) best = k;
+        dot_before = true;
+      }
+      if (best == kNpos) return kNpos;
+      end = best;
     }
     if (kind == AtKind::kWord) {
       // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address, and

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace events {
@@ -25,6 +26,18 @@ TEST(RedactTest, AddressFollowedByTwoDots) {
   EXPECT_EQ(RedactContacts("jo@example..org"), "[email removed]");
   EXPECT_EQ(RedactContacts("mail jo@example.org... thanks"), "mail [email removed]... thanks");
   EXPECT_EQ(RedactContacts("me@home..x"), "me@home..x");
+}
+
+TEST(RedactTest, AddressWhoseRunEndsInABadLabel) {
+  // Any label that is not a domain's ("-", a one-letter end) ends the domain at the last dot
+  // before it that leaves a top-level part (found by fuzz/fuzz_redact in CI: the address
+  // stayed because the run as a whole was no domain).
+  EXPECT_EQ(RedactContacts("jo@lee.ee.-.e"), "[email removed].-.e");
+  EXPECT_THAT(RedactContacts("G @lee.ee.-.e>G"), ::testing::Not(::testing::HasSubstr("lee.ee")));
+  EXPECT_THAT(RedactContacts("e>G @lee.ejo dot lee.e>G ae>G a"),
+              ::testing::Not(::testing::HasSubstr("@lee")));
+  // No shorter domain in the run: it stays.
+  EXPECT_EQ(RedactContacts("me@home.-.x"), "me@home.-.x");
 }
 
 TEST(RedactTest, UkPhoneNumbers) {
