@@ -69,9 +69,7 @@ absl::StatusOr<std::string> AnonymousBatches::Seal(
 absl::StatusOr<int> AnonymousBatches::Release(const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(SurveyRecord record, store_.Get(event_id));
   const int64_t now = clock_.NowUnixMs();
-  const bool closed =
-      record.state == events::v1::SURVEY_STATE_CLOSED ||
-      (record.state == events::v1::SURVEY_STATE_OPEN && now >= record.closes_unix_ms);
+  const bool closed = StateAt(record, now) == events::v1::SURVEY_STATE_CLOSED;
   EVENTS_ASSIGN_OR_RETURN(auto held, store_.ReadHeld(event_id));
   const int64_t count = ReleasableCount(static_cast<int64_t>(held.size()), min_group_, closed);
   if (count == 0) return 0;

@@ -111,13 +111,9 @@ events::v1::Survey Feedback::View(const std::string& event_id, const SurveyRecor
   s.set_event_id(event_id);
   s.set_org_id(r.facts.org_id);
   *s.mutable_definition() = DefinitionOf(r);
-  s.set_state(r.state);
+  s.set_state(StateAt(r, clock_.NowUnixMs()));
   s.set_opens_unix_ms(r.opens_unix_ms);
   s.set_closes_unix_ms(r.closes_unix_ms);
-  // A survey whose window has passed but whose close job has not fired yet is closed.
-  if (r.state == events::v1::SURVEY_STATE_OPEN && clock_.NowUnixMs() >= r.closes_unix_ms) {
-    s.set_state(events::v1::SURVEY_STATE_CLOSED);
-  }
   s.set_version(r.version);
   // Everyone who answered, also anonymous answers not in the figures yet.
   s.set_response_count(r.responses + r.held);

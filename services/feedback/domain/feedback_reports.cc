@@ -20,12 +20,6 @@
 namespace events::feedback {
 namespace {
 
-// events.v1.RequestStatus numbers (accessibility.proto), kept here so that feedback does not
-// depend on the accessibility service's API beyond its domain events.
-constexpr int kRequestFulfilled = 4;
-constexpr int kRequestUnfulfillable = 5;
-constexpr int kRequestWithdrawn = 6;
-
 // ListFeedbackTexts: 100 texts of at most 8,000 bytes make 800 KB, within one message.
 constexpr events::PageLimits kTextPageLimits = {25, 100};
 

@@ -6,7 +6,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/feedback/rules/report_math.h"
 
@@ -148,15 +147,12 @@ const std::vector<std::string>& AccessOutcomes() {
 }
 
 std::string AccessOutcomeOf(const std::vector<int>& request_statuses) {
-  constexpr int kFulfilled = 4;
-  constexpr int kUnfulfillable = 5;
-  constexpr int kWithdrawn = 6;
   std::string outcome = "no_request";
   for (const int status : request_statuses) {
-    if (status == kWithdrawn) continue;
-    if (status == kUnfulfillable) {
+    if (status == kRequestWithdrawn) continue;
+    if (status == kRequestUnfulfillable) {
       outcome = "unfulfilled";
-    } else if (status == kFulfilled && outcome != "unfulfilled") {
+    } else if (status == kRequestFulfilled && outcome != "unfulfilled") {
       outcome = "fulfilled";
     } else if (outcome == "no_request") {
       outcome = "pending";

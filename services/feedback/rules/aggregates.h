@@ -117,6 +117,12 @@ events::v1::FeedbackTrends BuildTrends(const std::map<std::string, int64_t>& fie
 // The outcomes of the access breakdown, in report order.
 const std::vector<std::string>& AccessOutcomes();
 
+// events.v1.RequestStatus numbers (accessibility.proto), kept here so that feedback does not
+// depend on the accessibility service's API beyond its domain events.
+inline constexpr int kRequestFulfilled = 4;
+inline constexpr int kRequestUnfulfillable = 5;
+inline constexpr int kRequestWithdrawn = 6;
+
 // The outcome of one registration's accessibility requests, from their statuses
 // (events.v1.RequestStatus): "unfulfilled" if any could not be met, else "fulfilled" if any
 // was met, else "pending" if one is still open, else "no_request" (withdrawn ones, 6, do not

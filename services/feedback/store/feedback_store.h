@@ -50,6 +50,15 @@ struct SurveyRecord {
   bool tracked = false;
 };
 
+// The survey's state at now_unix_ms: an open survey whose window has passed is closed, also
+// while its close job has not fired yet (submissions are refused from the closing time on).
+inline events::v1::SurveyState StateAt(const SurveyRecord& r, int64_t now_unix_ms) {
+  if (r.state == events::v1::SURVEY_STATE_OPEN && now_unix_ms >= r.closes_unix_ms) {
+    return events::v1::SURVEY_STATE_CLOSED;
+  }
+  return r.state;
+}
+
 // One response to store, prepared by the domain.
 struct Submission {
   std::string event_id;
