@@ -18,8 +18,9 @@ struct Peer {
   std::string variable;  // the setting that holds it, e.g. "EVENTS_SCHEDULING_ADDR"
   std::chrono::milliseconds deadline{0};
   // What the call presents to the peer, for the message when the peer refuses it, e.g.
-  // "registration's EVENTS_SERVICE_KEY"; empty for a call without credentials.
-  std::string credential;
+  // "registration's EVENTS_SERVICE_KEY"; empty for a call without credentials. Optional
+  // (the initializer says so, and lets `Peer{name, address, variable, deadline}` leave it).
+  std::string credential{};
   // True when the call carries the credentials of this service's own caller (an organiser's
   // key passed on): the peer's refusal is then the caller's answer.
   bool forwards_callers_credentials = false;

@@ -134,10 +134,10 @@ TEST_F(AnonymityTest, NoStoredLinkFromAResponseToThePerson) {
     auto entry = bus::FromStreamFields(pairs);
     ASSERT_TRUE(entry.ok()) << entry.status();
     EXPECT_NE(entry->type(), "feedback.response_submitted");
-    const std::string everything = entry->SerializeAsString();
+    const std::string serialized = entry->SerializeAsString();
     for (const auto& [token, id] : registration_of_) {
-      EXPECT_EQ(everything.find(token), std::string::npos) << entry->type();
-      if (everything.find(id) == std::string::npos) continue;
+      EXPECT_EQ(serialized.find(token), std::string::npos) << entry->type();
+      if (serialized.find(id) == std::string::npos) continue;
       EXPECT_EQ(entry->type(), "feedback.invitation_due") << "registration id in " << entry->type();
       events::v1::FeedbackInvitationDue due;
       ASSERT_TRUE(due.ParseFromString(entry->data()));
@@ -332,8 +332,10 @@ TEST_F(AnonymityTest, TrendsCannotBeDifferencedAgainstASmallQuestion) {
   // zero answers and nothing to read.
   EXPECT_EQ(month.rating_count(), overall->answered());
   EXPECT_EQ(month.recommend_count(), recommend->answered());
+  // The counts are a few answers: exact as doubles.
   const double rating_sum_difference =
-      month.mean_rating() * month.rating_count() - overall->mean() * overall->answered();
+      month.mean_rating() * static_cast<double>(month.rating_count()) -
+      overall->mean() * static_cast<double>(overall->answered());
   EXPECT_NEAR(rating_sum_difference, 0.0, 1e-9);
   EXPECT_DOUBLE_EQ(month.nps(), recommend->nps().score());
 

@@ -61,7 +61,9 @@ TEST_F(ConcurrencyTest, ConcurrentResponsesAndEditsKeepAggregatesExact) {
       for (int round = 0; round < 2; ++round) {
         for (int i = round; i < kPerThread; i += round + 1) {
           std::vector<events::v1::FeedbackAnswer> a = {
-              Number("overall", 1 + random() % 5), Number("recommend", random() % 11),
+              // The casts are of numbers below 11.
+              Number("overall", 1 + static_cast<int>(random() % 5)),
+              Number("recommend", static_cast<int>(random() % 11)),
               Choice("access_needs_met", met[random() % 4], random() % 2 ? "ok" : "")};
           if (random() % 2) a.push_back(Text("mattered_most", "people"));
           if (!Answer(tokens[t][i], a).ok()) failures++;

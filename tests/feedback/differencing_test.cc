@@ -192,7 +192,9 @@ TEST(ReleasableCountTest, EveryStepIsAtLeastTheMinimumGroupAndNothingIsDropped) 
     for (int64_t held = 0; held <= 60; ++held) {
       const int64_t open = ReleasableCount(held, k, /*closed=*/false);
       EXPECT_TRUE(open == 0 || open >= k) << held << " " << k;
-      if (open > 0) EXPECT_EQ(held - open, k) << held << " " << k;
+      if (open > 0) {
+        EXPECT_EQ(held - open, k) << held << " " << k;
+      }
       EXPECT_EQ(ReleasableCount(held, k, /*closed=*/true), held);
     }
   }

@@ -233,7 +233,9 @@ TEST_F(ContactsTest, UnsubscribeWithdrawsConsentEverywhereInTheOrganisationAndNo
   // A later opt-in of a suppressed address is not projected.
   Register("org_a", ids_.New("ev"), "ada@example.org", "Ada Lovelace", true);
   for (const auto& c : Feed("org_a")) {
-    if (c.email() == "ada@example.org") EXPECT_FALSE(c.subscribed());
+    if (c.email() == "ada@example.org") {
+      EXPECT_FALSE(c.subscribed());
+    }
   }
   // Unsubscribing again is harmless.
   auto again = integrations_->Unsubscribe("org_a", req);

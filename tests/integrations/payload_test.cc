@@ -49,7 +49,7 @@ TEST(WebhookBodyTest, FieldsOutsideTheThinPayloadNeverLeave) {
   // field 99, length-delimited, "BSL interpreter; uses a wheelchair".
   const std::string detail = "BSL interpreter; uses a wheelchair";
   std::string extra;
-  extra.push_back(static_cast<char>((99 << 3 | 2) & 0x7f | 0x80));
+  extra.push_back(static_cast<char>(((99 << 3 | 2) & 0x7f) | 0x80));
   extra.push_back(static_cast<char>((99 << 3 | 2) >> 7));
   extra.push_back(static_cast<char>(detail.size()));
   e.set_data(e.data() + extra + detail);

@@ -362,7 +362,10 @@ TEST_P(PoolInvariantsTest,
             << seed + kEventsPerShard - 1 << " (set EVENTS_POOL_PROPERTY_SEED to vary them; it is "
             << BaseSeed() << ")\n";
   for (int i = 0; i < kEventsPerShard && !HasFailure(); ++i) RunEvent(seed + i);
-  if (!HasFailure()) EXPECT_EQ(steps_, kEventsPerShard * kStepsPerEvent);
+  // Braces: EXPECT_EQ expands to an if/else, which g++ flags under a bare `if`.
+  if (!HasFailure()) {
+    EXPECT_EQ(steps_, kEventsPerShard * kStepsPerEvent);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, PoolInvariantsTest, ::testing::Range(0, kShards));

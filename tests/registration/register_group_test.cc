@@ -103,7 +103,7 @@ class RegisterGroupTest : public ::testing::Test {
     if (i == 9) same_email_as = 8;  // a repeat in the same group
     reg.email_normalised = absl::StrCat("person", same_email_as, "@example.org");
     r.set_email(reg.email_normalised);
-    reg.token_hash = std::string(64, 'a' + i % 6);
+    reg.token_hash = std::string(64, static_cast<char>('a' + i % 6));  // 'a'..'f'
     reg.places = (i == 3 || i == 7 || i == 12) ? 2 : 1;
     r.set_companion(reg.places == 2);
     reg.marketing_opt_in = i % 3 == 0;

@@ -356,18 +356,19 @@ void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code) {
   mine->add_flag("--easy-read", *easy_read, "Plain-language wording");
   AddFormatOption(mine, *format);
   mine->callback([&ctx, token, easy_read, format, &exit_code] {
-    events::v1::MySurvey survey;
-    exit_code = Mine(ctx, *token, &survey);
+    events::v1::MySurvey my_survey;
+    exit_code = Mine(ctx, *token, &my_survey);
     if (exit_code != 0) return;
     if (*format == kJsonFormat) {
-      exit_code = Emit(*format, survey, "");
+      exit_code = Emit(*format, my_survey, "");
       return;
     }
-    std::printf("%s", DescribeSurvey(survey.survey(), *easy_read,
-                                     LookUpEventZone(ctx, survey.survey().event_id()))
+    std::printf("%s", DescribeSurvey(my_survey.survey(), *easy_read,
+                                     LookUpEventZone(ctx, my_survey.survey().event_id()))
                           .c_str());
-    std::printf("\n%s\n", survey.responded() ? "You have answered." : "You have not answered yet.");
-    for (const auto& a : survey.answers()) std::printf("  %s\n", a.ShortDebugString().c_str());
+    std::printf("\n%s\n",
+                my_survey.responded() ? "You have answered." : "You have not answered yet.");
+    for (const auto& a : my_survey.answers()) std::printf("  %s\n", a.ShortDebugString().c_str());
   });
 
   auto answers = std::make_shared<std::vector<std::string>>();

@@ -92,8 +92,8 @@ std::string DidYouMean(const CLI::App& app) {
         word = arg.substr(0, arg.find('='));
         match = ClosestMatch(word, options);
       } else if (!absl::StartsWith(arg, "-")) {
-        if (auto command = ClosestCommand(deepest, word); command.has_value()) {
-          match = command->first;
+        if (auto closest = ClosestCommand(deepest, word); closest.has_value()) {
+          match = closest->first;
         }
       }
       if (match.has_value()) absl::StrAppend(&out, "  ", word, ": did you mean ", *match, "?\n");

@@ -197,8 +197,8 @@ absl::StatusOr<std::vector<StoredWebhook>> RedisIntegrationsStore::ListWebhooks(
     if (it != disabled.end()) w.webhook.set_disabled_reason(it->second);
     out.push_back(std::move(w));
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.webhook.created_unix_ms() < b.webhook.created_unix_ms();
+  std::sort(out.begin(), out.end(), [](const auto& lhs, const auto& rhs) {
+    return lhs.webhook.created_unix_ms() < rhs.webhook.created_unix_ms();
   });
   return out;
 }

@@ -284,8 +284,8 @@ TEST(ThreadLimitTest, AServerOutOfThreadsStaysResourceExhausted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SyncAndCallbackApis, UndecodableRequestTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Callback" : "Sync";
+                         [](const ::testing::TestParamInfo<bool>& param_info) {
+                           return param_info.param ? "Callback" : "Sync";
                          });
 
 TEST(GrpcCodeNameTest, NamesEveryCode) {
@@ -293,7 +293,9 @@ TEST(GrpcCodeNameTest, NamesEveryCode) {
   EXPECT_EQ(GrpcCodeName(grpc::StatusCode::INVALID_ARGUMENT), "INVALID_ARGUMENT");
   EXPECT_EQ(GrpcCodeName(grpc::StatusCode::FAILED_PRECONDITION), "FAILED_PRECONDITION");
   EXPECT_EQ(GrpcCodeName(grpc::StatusCode::UNAUTHENTICATED), "UNAUTHENTICATED");
-  EXPECT_EQ(GrpcCodeName(static_cast<grpc::StatusCode>(99)), "UNKNOWN");
+  // 20 is no code, yet inside the enum's range of values (it goes up to 31): casting a number
+  // beyond that range, as 99 was, is unspecified behaviour.
+  EXPECT_EQ(GrpcCodeName(static_cast<grpc::StatusCode>(20)), "UNKNOWN");
 }
 
 TEST(GrpcServerMetricsTest, RegisteringTwiceSharesFamilies) {
