@@ -219,45 +219,50 @@ class Matcher {
 
   // The end of the domain starting at d, or npos when it is not one: words of domain
   // characters joined by spelled-out dots, ending in a top-level part of two or more letters.
+  // When the run as a whole is no domain ("jo@example.org..x", "jo@lee.ee.-.e",
+  // "jo@lee.ejo dot l"), a shorter one may end inside it: the longest that has a dot and
+  // ends in a top-level part, at the end of an earlier word or at a dot within a word. Each
+  // candidate looks back over one label only, so the pass stays linear.
   size_t DomainEnd(size_t d, AtKind kind) const {
     bool has_dot = false;
     bool spelled = false;
     size_t word = d;
     size_t end = d;
     size_t first_word_end = kNpos;
+    size_t best = kNpos;        // the end of the longest domain found so far
+    bool best_spelled = false;  // whether that domain takes in a spelled-out dot
     for (int parts = 1;; ++parts) {
       end = word;
       while (IsDomainChar(end)) ++end;
       // A sentence may end right after the address.
       while (end > word && (At(end - 1) == '.' || At(end - 1) == '-')) --end;
       if (first_word_end == kNpos) first_word_end = end;
-      for (size_t k = word; k < end && !has_dot; ++k) has_dot = At(k) == '.';
+      // A domain may end at a dot within this word, when a dot comes before it...
+      for (size_t k = word; k < end; ++k) {
+        if (At(k) != '.') continue;
+        if ((has_dot || spelled) && EndsInTopLevelPart(word, k)) {
+          best = k;
+          best_spelled = spelled;
+        }
+        has_dot = true;
+      }
+      // ...or at its end.
+      if ((has_dot || spelled) && EndsInTopLevelPart(word, end)) {
+        best = end;
+        best_spelled = spelled;
+      }
       const size_t next = SpelledDotAfter(end);
       if (next == kNpos) break;
       if (parts == kMaxSpelledParts) return kNpos;  // no real domain is spelled out this long
       spelled = true;
       word = next;
     }
-    if (!has_dot && !spelled) return kNpos;
-    if (!EndsInTopLevelPart(word, end)) {
-      // "jo@example.org..x", "jo@lee.ee.-.e": the run is no domain as a whole, but a shorter
-      // one may end at one of its dots: the longest that still has a dot and ends in a
-      // top-level part. Each candidate looks back over one label only, so the pass stays
-      // linear.
-      size_t best = kNpos;
-      bool dot_before = spelled;
-      for (size_t k = word; k < end; ++k) {
-        if (At(k) != '.') continue;
-        if (dot_before && EndsInTopLevelPart(word, k)) best = k;
-        dot_before = true;
-      }
-      if (best == kNpos) return kNpos;
-      end = best;
-    }
+    if (best == kNpos) return kNpos;
+    end = best;
     if (kind == AtKind::kWord) {
       // "at" is an ordinary word: only "X at Y dot Z" with a name-like Y is an address, and
       // "worked at a dot com" is prose.
-      if (!spelled || IsDeterminer(d, first_word_end)) return kNpos;
+      if (!best_spelled || IsDeterminer(d, first_word_end)) return kNpos;
       bool letter = false;
       for (size_t k = d; k < first_word_end && At(k) != '.' && !letter; ++k) {
         letter = IsLetter(k);

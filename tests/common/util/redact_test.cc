@@ -36,6 +36,13 @@ TEST(RedactTest, AddressWhoseRunEndsInABadLabel) {
   EXPECT_THAT(RedactContacts("G @lee.ee.-.e>G"), ::testing::Not(::testing::HasSubstr("lee.ee")));
   EXPECT_THAT(RedactContacts("e>G @lee.ejo dot lee.e>G ae>G a"),
               ::testing::Not(::testing::HasSubstr("@lee")));
+  // The bad label is a spelled-out word after a real domain: the domain ends before its
+  // "dot" (found by fuzz/fuzz_redact in CI: the address stayed, because only dots within the
+  // last word were looked at).
+  EXPECT_EQ(RedactContacts("G @lee.ejo dot l"), "[email removed] dot l");
+  EXPECT_EQ(RedactContacts("jo@lee.ejo dot l dot m"), "[email removed] dot l dot m");
+  EXPECT_EQ(RedactContacts("jo at lee dot ejo dot l"), "[email removed] dot l");
+  EXPECT_EQ(RedactContacts("MaMa @lVee.e>G @lee.ejo dot l"), "MaMa @lVee.e>[email removed] dot l");
   // No shorter domain in the run: it stays.
   EXPECT_EQ(RedactContacts("me@home.-.x"), "me@home.-.x");
 }
