@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "services/accessibility/rules/request_rules.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
+#include "services/accessibility/worker/job_worker.h"
 #include "tests/accessibility/accessibility_test_support.h"
 
 namespace events::accessibility {
@@ -187,16 +188,44 @@ TEST_F(AccessDeskTest, CannotBeFulfilledKeepsTheReasonWithTheDetails) {
   EXPECT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_IN_PROGRESS).ok());
 }
 
+// The at-risk and purge jobs kept their members when the job format was shared
+// ("risk:<request id>", "purge:<event id>" by due ms), so those a deployed Redis holds fire as
+// before: here written into the queue directly, as the version before wrote them.
+TEST_F(AccessDeskTest, JobsStoredBeforeTheSharedFormatStillFire) {
+  AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
+  const std::string partition = keys_->PartitionPrefix(keys_->PartitionOf(event_)) + "acc:";
+  const std::string now = std::to_string(clock_.NowUnixMs());
+  ASSERT_TRUE(redis_->Command({"DEL", partition + "jobs"}).ok());
+  ASSERT_TRUE(redis_->Command({"ZADD", partition + "jobs", now, "risk:" + open.id()}).ok());
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 1);
+  auto at_risk = desk_->AtRisk(coordinator_, {});
+  ASSERT_TRUE(at_risk.ok()) << at_risk.status();
+  ASSERT_EQ(at_risk->requests_size(), 1);
+  EXPECT_EQ(at_risk->requests(0).id(), open.id());
+
+  auto sealed = redis_->Command({"HEXISTS", partition + "r:" + open.id(), "sealed"});
+  ASSERT_TRUE(sealed.ok());
+  ASSERT_EQ(redis::AsInt(**sealed), 1);
+  ASSERT_TRUE(redis_->Command({"ZADD", partition + "jobs", now, "purge:" + event_}).ok());
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 1);
+  sealed = redis_->Command({"HEXISTS", partition + "r:" + open.id(), "sealed"});
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(redis::AsInt(**sealed), 0);
+  auto left = redis_->Command({"ZCARD", partition + "jobs"});
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(redis::AsInt(**left), 0);
+}
+
 TEST_F(AccessDeskTest, AtRiskIsRaisedByTheInjectedClock) {
   AccessibilityRequest open = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   AccessibilityRequest met = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(Move(met.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
-  ASSERT_EQ(*desk_->FireDueJobs(100), 0);
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 0);
   EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
 
   // 48 hours before the deadline.
   clock_.Set(open.deadline_unix_ms() - 48 * kHour);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 1);
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 1);
   auto at_risk = desk_->AtRisk(coordinator_, {});
   ASSERT_TRUE(at_risk.ok()) << at_risk.status();
   ASSERT_EQ(at_risk->requests_size(), 1);
@@ -491,10 +520,10 @@ TEST_F(AccessDeskTest, DetailsAreDeletedAfterTheRetentionTime) {
   AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
   ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
   clock_.Set(kStart + 90 * 60000 + 30 * kDay - 1);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 0);
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 0);
   EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
   clock_.Advance(1);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 1);
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 1);
   auto mine = desk_->GetMine(token);
   ASSERT_TRUE(mine.ok());
   EXPECT_TRUE(mine->details_deleted());
@@ -519,10 +548,10 @@ TEST_F(AccessDeskTest, ZeroRetentionDaysPurgesAsSoonAsTheEventEnds) {
   ASSERT_TRUE(desk_->UpdateMine(u).ok());
   const int64_t end = kStart + 90 * 60000;
   clock_.Set(end - 1);
-  ASSERT_TRUE(desk_->FireDueJobs(100).ok());
+  ASSERT_TRUE(JobWorker(*desk_).RunOnce().ok());
   EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
   clock_.Set(end);
-  ASSERT_TRUE(desk_->FireDueJobs(100).ok());
+  ASSERT_TRUE(JobWorker(*desk_).RunOnce().ok());
   auto mine = desk_->GetMine(token);
   ASSERT_TRUE(mine.ok());
   EXPECT_TRUE(mine->details_deleted());
@@ -601,7 +630,7 @@ TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
   EXPECT_EQ(desk_->Read(coordinator_, open.id(), "t")->status(),
             events::v1::REQUEST_STATUS_SUBMITTED);
   clock_.Set(open.deadline_unix_ms());
-  EXPECT_EQ(*desk_->FireDueJobs(100), 0);
+  EXPECT_EQ(*JobWorker(*desk_).RunOnce(), 0);
   EXPECT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 0);
   // An event nobody asked anything for is ignored.
   change.set_event_id(ids_.New("ev"));
@@ -627,7 +656,7 @@ TEST_F(AccessDeskTest, AttendeesCannotChangeARequestOnceTheEventHasEnded) {
   const std::string token = registrations_.Register(event_);
   MustSubmit(token, {"bsl_interpreter"});
   clock_.Set(kPurgeAt);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 2);  // its at-risk job and the event's purge
   ASSERT_TRUE(desk_->GetMine(token)->details_deleted());
   absl::Status s = desk_->UpdateMine(Update(token, {"bsl_interpreter"})).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
@@ -638,7 +667,7 @@ TEST_F(AccessDeskTest, AttendeesCannotChangeARequestOnceTheEventHasEnded) {
 TEST_F(AccessDeskTest, WritingDetailsAfterThePurgeReArmsIt) {
   AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   clock_.Set(kPurgeAt);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 2);  // its at-risk job and the event's purge
   // Any write of details (here straight to the store) puts the purge job back.
   auto stored = store_->GetRequest(r.id());
   ASSERT_TRUE(stored.ok());
@@ -661,7 +690,7 @@ TEST_F(AccessDeskTest, WritingDetailsAfterThePurgeReArmsIt) {
   ASSERT_TRUE(store_->Apply(batch, kPurgeAt).ok());
   EXPECT_FALSE(store_->GetRequest(r.id())->sealed.key_id.empty());
   // Due at the event's end plus retention, which has passed: it fires at once.
-  EXPECT_EQ(*desk_->FireDueJobs(100), 1);
+  EXPECT_EQ(*JobWorker(*desk_).RunOnce(), 1);
   EXPECT_TRUE(store_->GetRequest(r.id())->sealed.key_id.empty());
 }
 
@@ -669,7 +698,7 @@ TEST_F(AccessDeskTest, NoReasonIsRecordedOnceTheDetailsWereDeleted) {
   AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
   clock_.Set(kPurgeAt);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 2);  // its at-risk job and the event's purge
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 2);  // its at-risk job and the event's purge
   absl::Status s =
       Move(r.id(), events::v1::REQUEST_STATUS_UNFULFILLABLE, "No interpreter was free").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
@@ -680,7 +709,7 @@ TEST_F(AccessDeskTest, NoReasonIsRecordedOnceTheDetailsWereDeleted) {
   EXPECT_EQ(read->status(), events::v1::REQUEST_STATUS_ACKNOWLEDGED);
   // Moves that write no details are still allowed.
   EXPECT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
-  EXPECT_EQ(*desk_->FireDueJobs(100), 0);
+  EXPECT_EQ(*JobWorker(*desk_).RunOnce(), 0);
 }
 
 // --- Reschedules are never lost (H3) -------------------------------------------------------
@@ -856,7 +885,7 @@ TEST_F(AccessDeskTest, ListingsOfRequestsAreAudited) {
   EXPECT_THAT(e.request_ids(), UnorderedElementsAre(a.id(), b.id()));
 
   clock_.Set(a.deadline_unix_ms() - 48 * kHour);
-  ASSERT_EQ(*desk_->FireDueJobs(100), 2);
+  ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 2);
   ASSERT_EQ(desk_->AtRisk(coordinator_, {})->requests_size(), 2);
   e = newest();
   EXPECT_EQ(e.rpc(), "ListAtRisk");

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "services/accessibility/domain/access_desk.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
+#include "services/accessibility/worker/job_worker.h"
 #include "tests/accessibility/accessibility_test_support.h"
 
 namespace events::accessibility {
@@ -193,7 +194,7 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   const std::string second = Submit(registrations_.Register(event_));
   const std::string sealed_first = Ciphertext(first), sealed_second = Ciphertext(second);
   clock_.Set(kStart + 90 * 60000 + 30 * kDay);
-  auto fired = desk_->FireDueJobs(100);
+  auto fired = JobWorker(*desk_).RunOnce();
   ASSERT_TRUE(fired.ok()) << fired.status();
   EXPECT_GE(*fired, 1);
   EXPECT_TRUE(Ciphertext(first).empty());

@@ -62,7 +62,7 @@ class DomainTest : public ::testing::Test {
   void Open() {
     ASSERT_TRUE(feedback_->GetSurvey("org_a", event_).ok());
     clock_.Set(kNow + kHour);
-    ASSERT_TRUE(store_->FireDue(clock_.NowUnixMs(), 10).ok());
+    ASSERT_TRUE(testing::FireDue(*store_, clock_.NowUnixMs(), 10).ok());
   }
 
   // "<type> <subject>" of every domain event in the partition streams, oldest first.
@@ -144,7 +144,7 @@ TEST_F(DomainTest, EditsReplaceAndAnonymousAnswersAreFinal) {
   ASSERT_TRUE(store_->ApplyRegistration(other, id, 1, false, 1, 0).ok());
   registrations_.Put(id + ".t", AttendeeRegistration{id, other, 1, false});
   clock_.Set(kNow + 2 * kHour);
-  ASSERT_TRUE(store_->FireDue(clock_.NowUnixMs(), 10).ok());
+  ASSERT_TRUE(testing::FireDue(*store_, clock_.NowUnixMs(), 10).ok());
   EXPECT_TRUE(Answer(id, {Number("overall", 3)})->anonymous());
   auto again = Answer(id, {Number("overall", 3)});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -281,7 +281,8 @@ TEST_F(DomainTest, InvitationsTrendsAnnouncementsAndLateJobs) {
   ASSERT_TRUE(feedback_->GetSurvey("org_a", past).ok());
   std::multiset<std::string> added;
   for (const std::string& e : StreamEvents()) added.insert(e);
-  ASSERT_EQ(*store_->FireDue(kNow + kHour + 20 * kDay, 10), 2);  // the first event's close too
+  ASSERT_EQ(*testing::FireDue(*store_, kNow + kHour + 20 * kDay, 10),
+            2);  // the first event's close too
   EXPECT_EQ(feedback_->GetSurvey("org_a", past)->state(), events::v1::SURVEY_STATE_CLOSED);
   // What the firing added (the two events may be in different partitions, whose streams
   // interleave by time, so compare contents, not positions).

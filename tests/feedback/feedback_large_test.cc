@@ -86,7 +86,7 @@ class FeedbackLargeTest : public ::testing::Test {
       registrations_.Put(tokens.back(), r);
     }
     clock_.Set(kNow + 2 * kHour);
-    EXPECT_TRUE(store_->FireDue(clock_.NowUnixMs(), 100).ok());
+    EXPECT_TRUE(testing::FireDue(*store_, clock_.NowUnixMs()).ok());
     for (int i = 0; i < responses; ++i) {
       events::v1::SubmitResponseRequest req;
       req.set_registration_token(tokens[i]);

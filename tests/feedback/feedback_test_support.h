@@ -71,6 +71,15 @@ class FakeRegistrations final : public RegistrationDirectory {
   std::map<std::string, AttendeeRegistration> by_token_;
 };
 
+// Fires the survey jobs of every partition due at `when` (at most `batch` each), as a window
+// worker whose clock reads `when` does. Returns how many surveys opened or closed.
+inline absl::StatusOr<int> FireDue(FeedbackStore& store, int64_t when, int batch = 100) {
+  FakeClock at(when);
+  WindowWorkerOptions options;
+  options.batch = batch;
+  return WindowWorker(store, at, options).RunOnce();
+}
+
 inline events::v1::FeedbackAnswer Number(const std::string& q, int n) {
   events::v1::FeedbackAnswer a;
   a.set_question_id(q);
@@ -163,7 +172,7 @@ class FeedbackTest : public ::testing::Test {
 
   void OpenAt(int64_t when) {
     clock_.Set(when);
-    auto fired = store_->FireDue(when, 100);
+    auto fired = FireDue(*store_, when);
     ASSERT_TRUE(fired.ok()) << fired.status();
   }
 

@@ -85,7 +85,7 @@ TEST_F(ProjectorTest, ProjectsFactsRegistrationsAndAccessOutcomes) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->eligible, 1);  // attendance tracked: rg_a only
   EXPECT_EQ(report->requests_by_status.at(4), 1);
-  ASSERT_TRUE(store_->FireDue(kNow + kHour, 10).ok());
+  ASSERT_TRUE(testing::FireDue(*store_, kNow + kHour, 10).ok());
   auto invitations = Events(event_, "feedback.invitation_due");
   ASSERT_EQ(invitations.size(), 1u);
   EXPECT_EQ(invitations[0].subject(), "rg_a");

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/worker/window_worker.h"
@@ -33,6 +34,34 @@ class WindowTest : public testing::FeedbackTest {
       out.push_back(due.registration_id());
     }
     return out;
+  }
+
+  std::string JobsKey(const std::string& event_id) {
+    return keys_->PartitionPrefix(keys_->PartitionOf(event_id)) + "fb:jobs";
+  }
+  // The members of the event's partition job queue that are about the event.
+  std::vector<std::string> Jobs(const std::string& event_id) {
+    std::vector<std::string> out;
+    auto reply = redis_->Command({"ZRANGE", JobsKey(event_id), "0", "-1"});
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    if (!reply.ok()) return out;
+    for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+      std::string member = redis::AsString(redis::ArrayAt(**reply, i));
+      if (absl::EndsWith(member, event_id)) out.push_back(member);
+    }
+    return out;
+  }
+  // Rewrites the event's `kind` job as the version before the shared job format stored it,
+  // "<kind>|<event>", at the same due time.
+  void ToOldFormat(const std::string& event_id, const std::string& kind) {
+    const std::string jobs = JobsKey(event_id);
+    auto score = redis_->Command({"ZSCORE", jobs, kind + ":" + event_id});
+    ASSERT_TRUE(score.ok()) << score.status();
+    ASSERT_FALSE(redis::IsNil(**score)) << "no " << kind << " job for " << event_id;
+    const std::string due = redis::AsString(**score);
+    ASSERT_TRUE(redis_->Command({"ZREM", jobs, kind + ":" + event_id}).ok());
+    ASSERT_TRUE(redis_->Command({"ZADD", jobs, due, kind + "|" + event_id}).ok());
+    ASSERT_THAT(Jobs(event_id), ::testing::ElementsAre(kind + "|" + event_id));
   }
 };
 
@@ -164,13 +193,72 @@ TEST_F(WindowTest, AJobStaysQueuedWhenItsWorkFails) {
   WindowWorker worker(*store_, clock_);
   clock_.Set(kNow + kHour);
   EXPECT_FALSE(worker.RunOnce().ok());
-  auto score = redis_->Command({"ZSCORE", jobs, "open|" + event_});
+  auto score = redis_->Command({"ZSCORE", jobs, "open:" + event_});
   ASSERT_TRUE(score.ok());
   EXPECT_FALSE(redis::IsNil(**score)) << "the open job was removed before its work was done";
   // Once the fault is gone, the job fires.
   ASSERT_TRUE(redis_->Command({"DEL", inv}).ok());
   EXPECT_EQ(*worker.RunOnce(), 1);
   EXPECT_EQ(Invited(event_).size(), 1u);
+}
+
+// The feedback jobs the version before the shared job format stored ("open|<event>",
+// "close|<event>", services/feedback/store/lua/common.lua) still fire after the upgrade, once,
+// and leave nothing of the old format behind.
+TEST_F(WindowTest, JobsStoredInTheOldFormatStillFire) {
+  Register(event_);
+  Know(event_);
+  ASSERT_NO_FATAL_FAILURE(ToOldFormat(event_, "open"));
+  WindowWorker worker(*store_, clock_);
+  clock_.Set(kNow + kHour - 1);
+  EXPECT_EQ(*worker.RunOnce(), 0);
+  clock_.Set(kNow + kHour);
+  EXPECT_EQ(*worker.RunOnce(), 1);
+  EXPECT_EQ(feedback_->GetSurvey("org_riverside", event_)->state(), events::v1::SURVEY_STATE_OPEN);
+  EXPECT_EQ(Invited(event_).size(), 1u);
+  EXPECT_THAT(Jobs(event_), ::testing::ElementsAre("close:" + event_));
+  EXPECT_EQ(*worker.RunOnce(), 0);
+
+  ASSERT_NO_FATAL_FAILURE(ToOldFormat(event_, "close"));
+  clock_.Set(kNow + kHour + 14 * kDay);
+  EXPECT_EQ(*worker.RunOnce(), 1);
+  EXPECT_EQ(feedback_->GetSurvey("org_riverside", event_)->state(),
+            events::v1::SURVEY_STATE_CLOSED);
+  EXPECT_EQ(Events(event_, "feedback.survey_opened").size(), 1u);
+  EXPECT_EQ(Events(event_, "feedback.survey_closed").size(), 1u);
+  EXPECT_TRUE(Jobs(event_).empty());
+}
+
+// A job stored in the old format is moved, not doubled, when the event is rescheduled, and
+// cancelled when the event is.
+TEST_F(WindowTest, RescheduledOrCancelledEventsReplaceJobsStoredInTheOldFormat) {
+  Know(event_);
+  ASSERT_NO_FATAL_FAILURE(ToOldFormat(event_, "open"));
+  ASSERT_TRUE(store_
+                  ->UpsertFacts(FactsOf(event_, "org_riverside", "",
+                                        events::v1::EVENT_STATUS_PUBLISHED, kNow + kDay, "UTC", 3),
+                                14 * kDay)
+                  .ok());
+  EXPECT_THAT(Jobs(event_), ::testing::ElementsAre("open:" + event_));
+  WindowWorker worker(*store_, clock_);
+  clock_.Set(kNow + kHour);
+  EXPECT_EQ(*worker.RunOnce(), 0);  // not at the old end
+  clock_.Set(kNow + kDay);
+  EXPECT_EQ(*worker.RunOnce(), 1);
+
+  const std::string cancelled = NewEvent();
+  Register(cancelled);
+  Know(cancelled);
+  ASSERT_NO_FATAL_FAILURE(ToOldFormat(cancelled, "open"));
+  ASSERT_TRUE(store_
+                  ->UpsertFacts(FactsOf(cancelled, "org_riverside", "",
+                                        events::v1::EVENT_STATUS_CANCELLED, kNow + kHour, "UTC", 9),
+                                14 * kDay)
+                  .ok());
+  EXPECT_TRUE(Jobs(cancelled).empty());
+  clock_.Set(kNow + 2 * kDay);
+  EXPECT_EQ(*worker.RunOnce(), 0);
+  EXPECT_TRUE(Invited(cancelled).empty());
 }
 
 TEST_F(WindowTest, RescheduledEventsMoveTheWindowAndCancelledOnesNeverOpen) {

@@ -5,6 +5,11 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/bus/event_bus.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
@@ -63,6 +68,32 @@ class RedisEventStoreTest : public ::testing::Test {
       if (e.subject() == subject) types.push_back(e.type());
     }
     return types;
+  }
+  // Rewrites the event's queued reminders as the version before the shared job format stored
+  // them: the bare job id as the member and as the payload's field, and in the event's list.
+  void ToOldFormat(const std::string& event_id) {
+    const std::string prefix = keys_->PartitionPrefix(keys_->PartitionOf(event_id));
+    const std::string event_key = keys_->PrefixFor(event_id) + "event:" + event_id;
+    auto listed = redis_->Command({"HGET", event_key, "jobs"});
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    for (absl::string_view member : absl::StrSplit(redis::AsString(**listed), ',')) {
+      ASSERT_TRUE(absl::ConsumePrefix(&member, "emit:")) << member;
+      const std::string id(member.data(), member.size());
+      const std::string now_member = "emit:" + id;
+      auto due = redis_->Command({"ZSCORE", prefix + "jobs", now_member});
+      auto payload = redis_->Command({"HGET", prefix + "jobdata", now_member});
+      ASSERT_TRUE(due.ok() && payload.ok());
+      ASSERT_FALSE(redis::IsNil(**due) || redis::IsNil(**payload)) << now_member;
+      ASSERT_TRUE(redis_->Command({"ZREM", prefix + "jobs", now_member}).ok());
+      ASSERT_TRUE(redis_->Command({"HDEL", prefix + "jobdata", now_member}).ok());
+      ASSERT_TRUE(redis_->Command({"ZADD", prefix + "jobs", redis::AsString(**due), id}).ok());
+      ASSERT_TRUE(
+          redis_->Command({"HSET", prefix + "jobdata", id, redis::AsString(**payload)}).ok());
+      ids.push_back(id);
+    }
+    ASSERT_EQ(ids.size(), 3u);
+    ASSERT_TRUE(redis_->Command({"HSET", event_key, "jobs", absl::StrJoin(ids, ",")}).ok());
   }
   int64_t CountKeys(const std::string& pattern) {
     auto reply = redis_->Command({"KEYS", keys_->prefix() + pattern});
@@ -224,6 +255,51 @@ TEST_F(RedisEventStoreTest, RemindersFireOnceFromAnInjectedClockAndSurviveRestar
   EXPECT_THAT(minutes, ElementsAre(10080, 1440, 60));
 }
 
+// A Redis written by the version before the shared job format holds each reminder as its bare
+// job id ("<event>|reminder|<minutes>|s<n>") in {pN}:jobs, its payload under that id in
+// {pN}:jobdata, and the event hash's "jobs" lists those ids. They still fire, once, and a
+// reschedule replaces them instead of doubling them.
+TEST_F(RedisEventStoreTest, RemindersStoredInTheOldFormatStillFire) {
+  auto e = scheduler_->Create(kOrg, Webinar());
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_TRUE(scheduler_->Publish(kOrg, e->id(), 0).ok());
+  ASSERT_NO_FATAL_FAILURE(ToOldFormat(e->id()));
+  const int64_t start = store_->Get(e->id())->start_unix_ms();
+  ReminderWorker worker(*store_, clock_, {}, {});
+  clock_.Set(start - 7 * kDay);
+  EXPECT_EQ(worker.RunOnce().value(), 1);
+  EXPECT_EQ(worker.RunOnce().value(), 0);
+  std::vector<int> minutes;
+  for (const auto& de : Stream(e->id())) {
+    if (de.type() != "event.reminder_due") continue;
+    events::v1::EventReminderDue r;
+    ASSERT_TRUE(r.ParseFromString(de.data()));
+    EXPECT_EQ(de.id(), absl::StrCat("rem:", e->id(), "|reminder|10080|s", r.sequence()));
+    EXPECT_EQ(de.time_unix_ms(), start - 7 * kDay);
+    minutes.push_back(r.minutes_before());
+  }
+  EXPECT_THAT(minutes, ElementsAre(10080));
+
+  events::v1::LocalDateTime new_start, new_end;
+  new_start.set_value("2026-03-17T10:00");
+  new_end.set_value("2026-03-17T11:00");
+  ASSERT_TRUE(scheduler_->Reschedule(kOrg, e->id(), 0, new_start, new_end, "", "").ok());
+  // The two old jobs left are gone with their payloads; the three new ones are queued.
+  const std::string prefix = keys_->PartitionPrefix(keys_->PartitionOf(e->id()));
+  auto members = redis_->Command({"ZRANGE", prefix + "jobs", "0", "-1"});
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(redis::ArraySize(**members), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(absl::StartsWith(redis::AsString(redis::ArrayAt(**members, i)), "emit:"));
+  }
+  auto payloads = redis_->Command({"HLEN", prefix + "jobdata"});
+  ASSERT_TRUE(payloads.ok());
+  EXPECT_EQ(redis::AsInt(**payloads), 3);
+  clock_.Set(store_->Get(e->id())->start_unix_ms());
+  EXPECT_EQ(worker.RunOnce().value(), 3);
+  EXPECT_EQ(worker.RunOnce().value(), 0);
+}
+
 TEST_F(RedisEventStoreTest, ConcurrentWorkersFireEachReminderExactlyOnce) {
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
@@ -298,7 +374,7 @@ TEST_F(RedisEventStoreTest, RedisDownIsUnavailable) {
   RedisEventStore store(down, *keys_, {});
   Scheduler scheduler(store, clock_, ids_);
   EXPECT_EQ(scheduler.Create(kOrg, Webinar()).status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(store.FireDueJobs(kNow, 10).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store.FireDueJobs(0, kNow, 10).status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

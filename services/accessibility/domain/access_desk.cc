@@ -385,8 +385,10 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::EraseMine(const std::string& to
   return Withdraw(token, true);
 }
 
-absl::StatusOr<int> AccessDesk::FireDueJobs(int limit) {
-  return store_.FireDueJobs(clock_.NowUnixMs(), limit);
+absl::StatusOr<int> AccessDesk::FireDueJobs(int partition, int limit) {
+  return store_.FireDueJobs(partition, clock_.NowUnixMs(), limit);
 }
+
+int AccessDesk::partitions() const { return store_.partitions(); }
 
 }  // namespace events::accessibility

@@ -107,8 +107,11 @@ class AccessDesk {
   // nothing. OK without effect for events nobody asked anything for.
   absl::Status OnEventChanged(const std::string& type, const events::v1::EventChanged& change);
 
-  // Fires due at-risk and retention jobs at the clock's now; returns how many fired.
-  absl::StatusOr<int> FireDueJobs(int limit);
+  // Fires the due at-risk and retention jobs of `partition` at the clock's now (at most
+  // `limit`); returns how many fired. JobWorker calls it for every partition.
+  absl::StatusOr<int> FireDueJobs(int partition, int limit);
+  // How many partitions FireDueJobs takes (0 to partitions() - 1).
+  int partitions() const;
 
  private:
   struct Mine {

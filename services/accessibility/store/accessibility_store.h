@@ -144,15 +144,17 @@ class AccessibilityStore {
   virtual absl::StatusOr<AuditPage> ListAudit(const std::string& org_id,
                                               const std::string& page_token, int limit) = 0;
 
-  // Fires the jobs due at `now_ms` (at most `limit` per partition): an at-risk job marks its
-  // request at risk and emits accessibility.request_at_risk if it is still open; a purge job
-  // deletes the details of every request of its event. Returns how many fired.
   // The event's published counts (version 0 and nothing when none were published).
   virtual absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) = 0;
   // Replaces them with `next` when the stored version is still next.version - 1, so that
   // publications form one history; ABORTED when another publication came first.
   virtual absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) = 0;
-  virtual absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) = 0;
+  // Fires the jobs of `partition` due at `now_ms` (at most `limit`): an at-risk job marks its
+  // request at risk and emits accessibility.request_at_risk if it is still open; a purge job
+  // deletes the details of every request of its event. Returns how many fired.
+  virtual absl::StatusOr<int> FireDueJobs(int partition, int64_t now_ms, int limit) = 0;
+  // How many partitions FireDueJobs takes (0 to partitions() - 1).
+  virtual int partitions() const = 0;
 };
 
 }  // namespace events::accessibility

@@ -14,8 +14,8 @@
 
 namespace events::accessibility {
 
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake; each script is redis::kLuaProtobuf,
-// kLuaCommon, then its own body.
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake; apply and fire are redis::kLuaProtobuf,
+// redis::kLuaJobs, kLuaCommon, then their own body.
 extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
@@ -28,7 +28,8 @@ using Fields = std::map<std::string, std::string>;
 
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_apply", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaApply));
+      "accessibility_apply",
+      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaApply));
   return *script;
 }
 const redis::LuaScript& AuditScript() {
@@ -41,7 +42,8 @@ const redis::LuaScript& CountsScript() {
 }
 const redis::LuaScript& FireScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_fire", absl::StrCat(redis::kLuaProtobuf, kLuaCommon, kLuaFire));
+      "accessibility_fire",
+      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaFire));
   return *script;
 }
 
@@ -454,18 +456,15 @@ absl::Status RedisAccessibilityStore::PublishCounts(const std::string& event_id,
   return Unexpected("counts script");
 }
 
-absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int64_t now_ms, int limit) {
-  int fired = 0;
-  // One script per partition: each is atomic on its own and touches one hash tag.
-  for (int p = 0; p < keys_.partitions(); ++p) {
-    auto reply = redis_.Eval(
-        FireScript(), {},
-        {absl::StrCat(keys_.PartitionPrefix(p), "acc:"), keys_.Stream(p),
-         absl::StrCat(options_.stream_maxlen), absl::StrCat(now_ms), absl::StrCat(limit)});
-    if (!reply.ok()) return reply.status();
-    fired += static_cast<int>(redis::AsInt(**reply));
-  }
-  return fired;
+absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int partition, int64_t now_ms, int limit) {
+  auto reply = redis_.Eval(
+      FireScript(), {},
+      {absl::StrCat(keys_.PartitionPrefix(partition), "acc:"), keys_.Stream(partition),
+       absl::StrCat(options_.stream_maxlen), absl::StrCat(now_ms), absl::StrCat(limit)});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(redis::AsInt(**reply));
 }
+
+int RedisAccessibilityStore::partitions() const { return keys_.partitions(); }
 
 }  // namespace events::accessibility

@@ -37,7 +37,8 @@ class RedisAccessibilityStore final : public AccessibilityStore {
                                       int limit) override;
   absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) override;
   absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) override;
-  absl::StatusOr<int> FireDueJobs(int64_t now_ms, int limit) override;
+  absl::StatusOr<int> FireDueJobs(int partition, int64_t now_ms, int limit) override;
+  int partitions() const override;
 
   // "<prefix>{p<N>}:acc:" for any id of an event (the event's, a request's, a provision's).
   std::string PartitionPrefix(const std::string& any_id) const;

@@ -188,9 +188,11 @@ class FeedbackStore {
   virtual absl::StatusOr<std::vector<ExportRow>> ReadResponses(const std::string& event_id) = 0;
   // The organisation's trend fields, summed over every partition.
   virtual absl::StatusOr<std::map<std::string, int64_t>> ReadTrends(const std::string& org_id) = 0;
-  // Opens and closes the surveys due at now_unix_ms (at most `batch` jobs per partition).
-  // Returns how many opened or closed.
-  virtual absl::StatusOr<int> FireDue(int64_t now_unix_ms, int batch) = 0;
+  // Opens and closes the surveys of `partition` due at now_unix_ms (at most `batch` jobs).
+  // Returns how many opened or closed. bus::DelayedJobWorker calls it for every partition.
+  virtual absl::StatusOr<int> FireDue(int partition, int64_t now_unix_ms, int batch) = 0;
+  // How many partitions FireDue takes (0 to partitions() - 1).
+  virtual int partitions() const = 0;
   // The outcome of a registration's accessibility requests (AccessOutcomeOf), from the
   // projection of accessibility's events.
   virtual absl::StatusOr<std::string> AccessOutcome(const std::string& event_id,

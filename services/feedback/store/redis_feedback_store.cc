@@ -30,7 +30,8 @@ using events::redis::AsString;
 using events::redis::ReplyPtr;
 
 redis::LuaScript MakeScript(const char* name, const char* body) {
-  return redis::LuaScript(name, absl::StrCat(redis::kLuaProtobuf, kLuaCommon, body));
+  return redis::LuaScript(name,
+                          absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, body));
 }
 // One per script for the process; LuaScript is immutable and thread-safe.
 const redis::LuaScript& FactsScript() {
@@ -374,18 +375,16 @@ absl::StatusOr<std::map<std::string, int64_t>> RedisFeedbackStore::ReadTrends(
   return merged;
 }
 
-absl::StatusOr<int> RedisFeedbackStore::FireDue(int64_t now_unix_ms, int batch) {
-  int fired = 0;
-  for (int p = 0; p < keys_.partitions(); ++p) {
-    const std::string prefix = keys_.PartitionPrefix(p);
-    auto reply = redis_.Eval(FireScript(), {prefix + "fb:jobs", keys_.Stream(p)},
-                             {absl::StrCat(now_unix_ms), absl::StrCat(batch),
-                              absl::StrCat(options_.stream_maxlen), prefix});
-    if (!reply.ok()) return reply.status();
-    fired += static_cast<int>(AsInt(**reply));
-  }
-  return fired;
+absl::StatusOr<int> RedisFeedbackStore::FireDue(int partition, int64_t now_unix_ms, int batch) {
+  const std::string prefix = keys_.PartitionPrefix(partition);
+  auto reply = redis_.Eval(FireScript(), {prefix + "fb:jobs", keys_.Stream(partition)},
+                           {absl::StrCat(now_unix_ms), absl::StrCat(batch),
+                            absl::StrCat(options_.stream_maxlen), prefix});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(AsInt(**reply));
 }
+
+int RedisFeedbackStore::partitions() const { return keys_.partitions(); }
 
 absl::StatusOr<std::string> RedisFeedbackStore::AccessOutcome(const std::string& event_id,
                                                               const std::string& registration_id) {

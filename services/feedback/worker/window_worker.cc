@@ -11,51 +11,33 @@ namespace events::feedback {
 
 WindowWorker::WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorkerOptions options,
                            WindowWorkerCounters counters)
-    : store_(store),
-      clock_(clock),
-      options_(options),
-      counters_(counters),
-      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
-
-WindowWorker::~WindowWorker() { Stop(); }
+    : batches_(options.batches),
+      errors_(counters.errors),
+      jobs_(
+          "survey window worker", store.partitions(),
+          [&store, &clock](int partition, int limit) {
+            return store.FireDue(partition, clock.NowUnixMs(), limit);
+          },
+          {options.poll_interval, options.batch}, counters, [this] { ReleaseClosed(); }) {}
 
 absl::StatusOr<int> WindowWorker::RunOnce() {
-  absl::StatusOr<int> fired = store_.FireDue(clock_.NowUnixMs(), options_.batch);
-  if (!fired.ok()) {
-    if (counters_.errors != nullptr) counters_.errors->Increment();
-    return fired.status();
-  }
-  if (*fired > 0 && counters_.fired != nullptr) counters_.fired->Increment(*fired);
-  if (options_.batches != nullptr) {
-    absl::StatusOr<int> released = options_.batches->ReleaseClosed();
-    if (!released.ok()) {
-      // The surveys' jobs did fire; the held answers wait for the next poll.
-      if (counters_.errors != nullptr) counters_.errors->Increment();
-      spdlog::warn(
-          "could not add held anonymous answers of closed surveys to their figures, "
-          "will retry: {}",
-          released.status().ToString());
-    } else if (*released > 0) {
-      spdlog::info("added {} held anonymous answer(s) of closed surveys to their figures",
-                   *released);
-    }
-  }
+  absl::StatusOr<int> fired = jobs_.RunOnce();
+  ReleaseClosed();
   return fired;
 }
 
-void WindowWorker::Start() { loop_.Start(); }
-
-void WindowWorker::Stop() { loop_.Stop(); }
-
-bool WindowWorker::PollOnce() {
-  absl::StatusOr<int> fired = RunOnce();
-  if (!fired.ok()) {
-    spdlog::warn("survey window worker could not fire due jobs, will retry: {}",
-                 fired.status().ToString());
-  } else if (*fired > 0) {
-    spdlog::info("survey window worker opened or closed {} survey(s)", *fired);
+void WindowWorker::ReleaseClosed() {
+  if (batches_ == nullptr) return;
+  absl::StatusOr<int> released = batches_->ReleaseClosed();
+  if (!released.ok()) {
+    if (errors_ != nullptr) errors_->Increment();
+    spdlog::warn(
+        "could not add held anonymous answers of closed surveys to their figures, "
+        "will retry: {}",
+        released.status().ToString());
+  } else if (*released > 0) {
+    spdlog::info("added {} held anonymous answer(s) of closed surveys to their figures", *released);
   }
-  return false;
 }
 
 }  // namespace events::feedback

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "absl/status/statusor.h"
-#include "common/util/polling_thread.h"
+#include "common/bus/delayed_job_worker.h"
 
 namespace prometheus {
 class Counter;
@@ -26,40 +26,34 @@ struct WindowWorkerOptions {
   // poll's jobs); may be null (then they wait for another replica's worker).
   AnonymousBatches* batches = nullptr;
 };
-struct WindowWorkerCounters {
-  prometheus::Counter* fired = nullptr;   // surveys opened or closed; may be null
-  prometheus::Counter* errors = nullptr;  // may be null
-};
+using WindowWorkerCounters = bus::DelayedJobCounters;  // fired: surveys opened or closed
 
 // Opens surveys when their event ends and closes them when their window is over, from the
 // per-partition delayed-job queue. Each job fires in one script that also emits the
 // invitations, so any number of workers may run, and a restart neither loses nor doubles one.
 // Then releases the anonymous answers held by surveys that closed (AnonymousBatches).
+// A bus::DelayedJobWorker whose fire call is FeedbackStore::FireDue, and the release after it.
 class WindowWorker {
  public:
   WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorkerOptions options = {},
                WindowWorkerCounters counters = {});
-  ~WindowWorker();
-  WindowWorker(const WindowWorker&) = delete;
-  WindowWorker& operator=(const WindowWorker&) = delete;
 
-  // Fires everything due at the clock's now. Returns how many surveys opened or closed.
-  // Thread-safe.
+  // Fires everything due at the clock's now, then releases held answers (also when a
+  // partition failed: the surveys closed before wait for no job). Returns how many surveys
+  // opened or closed. Thread-safe.
   absl::StatusOr<int> RunOnce();
   // Runs RunOnce every poll interval on a thread of its own until Stop().
-  void Start();
+  void Start() { jobs_.Start(); }
   // Stops and joins the thread; idempotent.
-  void Stop();
+  void Stop() { jobs_.Stop(); }
 
  private:
-  // One poll for loop_: true when more is waiting.
-  bool PollOnce();
+  // Adds the held answers of closed surveys to their figures; errors are logged and counted.
+  void ReleaseClosed();
 
-  FeedbackStore& store_;
-  const Clock& clock_;
-  const WindowWorkerOptions options_;
-  const WindowWorkerCounters counters_;
-  PollingThread loop_;  // last: stops before the members its polls use go
+  AnonymousBatches* const batches_;
+  prometheus::Counter* const errors_;
+  bus::DelayedJobWorker jobs_;  // last: stops before the members its polls use go
 };
 
 }  // namespace events::feedback

@@ -76,10 +76,12 @@ class EventStore {
                                                        const std::string& page_token,
                                                        int page_size) = 0;
 
-  // Emits every job due at or before now (at most `limit` per partition) to its partition
+  // Emits every job of `partition` due at or before now (at most `limit`) to the partition
   // stream and removes it, atomically per job: a job fires exactly once, however many
-  // workers run. Returns how many fired.
-  virtual absl::StatusOr<int> FireDueJobs(int64_t now_unix_ms, int limit) = 0;
+  // workers run. Returns how many fired. bus::DelayedJobWorker calls it for every partition.
+  virtual absl::StatusOr<int> FireDueJobs(int partition, int64_t now_unix_ms, int limit) = 0;
+  // How many partitions FireDueJobs takes (0 to partitions() - 1).
+  virtual int partitions() const = 0;
 };
 
 }  // namespace events::scheduling

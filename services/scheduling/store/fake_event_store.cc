@@ -109,7 +109,7 @@ absl::StatusOr<EventPage> FakeEventStore::ListByOrganisation(const std::string& 
   });
 }
 
-absl::StatusOr<int> FakeEventStore::FireDueJobs(int64_t now_unix_ms, int limit) {
+absl::StatusOr<int> FakeEventStore::FireDueJobs(int /*partition*/, int64_t now_unix_ms, int limit) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<const DelayedJob*> due;
   for (const auto& [id, job] : jobs_) {

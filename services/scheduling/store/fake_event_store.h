@@ -22,7 +22,9 @@ class FakeEventStore final : public EventStore {
                                                events::v1::EventStatus status,
                                                const std::string& page_token,
                                                int page_size) override;
-  absl::StatusOr<int> FireDueJobs(int64_t now_unix_ms, int limit) override;
+  // One partition: `partition` is 0.
+  absl::StatusOr<int> FireDueJobs(int partition, int64_t now_unix_ms, int limit) override;
+  int partitions() const override { return 1; }
 
   // Every domain event emitted so far, in order.
   std::vector<events::v1::DomainEvent> Emitted() const;

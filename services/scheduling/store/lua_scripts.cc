@@ -80,13 +80,13 @@ for _, w in ipairs(writes) do
         redis.call('HDEL', KEYS[3], job)
       end
     end
-    local ids = {}
+    local members = {}
     for j, job in ipairs(w.jobs) do
-      redis.call('ZADD', KEYS[2], job[2], job[1])
-      redis.call('HSET', KEYS[3], job[1], job[3])
-      ids[j] = job[1]
+      schedule_job(KEYS[2], job[2], 'emit', job[1])
+      members[j] = job_member('emit', job[1])
+      redis.call('HSET', KEYS[3], members[j], job[3])
     end
-    redis.call('HSET', w.key, 'jobs', table.concat(ids, ','))
+    redis.call('HSET', w.key, 'jobs', table.concat(members, ','))
   end
   for e = 0, w.nevents - 1 do
     xadd_event(KEYS[1], maxlen, ARGV, w.events_at + e * 16)
@@ -95,25 +95,26 @@ end
 return {'ok'}
 )lua";
 
-// The payload of a job is the 16 stream fields of the event to emit, packed with cmsgpack
-// by kApplyScript; the "time" field is set to the firing time.
+// One kind of job (common/redis/lua/jobs.lua), "emit:<job id>": its payload, under the same
+// member in the payload hash, is the 16 stream fields of the event to emit, packed with
+// cmsgpack by kApplyScript; the "time" field is set to the firing time. Before the format was
+// shared a job's member was the bare job id (its payload under that id): such jobs fire the
+// same, read as "emit" jobs, and go as they fire or as their event's jobs are replaced (the
+// event hash lists the members it queued, whichever format).
 const char* const kFireJobsScript = R"lua(
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-local fired = 0
-for _, job in ipairs(due) do
-  local packed = redis.call('HGET', KEYS[2], job)
-  redis.call('ZREM', KEYS[1], job)
-  redis.call('HDEL', KEYS[2], job)
-  if packed then
+return fire_due_jobs(KEYS[1], ARGV[1], ARGV[2], {
+  emit = function(_, member)
+    local packed = redis.call('HGET', KEYS[2], member)
+    if not packed then return false end
+    redis.call('HDEL', KEYS[2], member)
     local fields = cmsgpack.unpack(packed)
     for i = 1, #fields - 1, 2 do
       if fields[i] == 'time' then fields[i + 1] = ARGV[1] end
     end
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
-    fired = fired + 1
-  end
-end
-return fired
+    return true
+  end,
+}, function(member) return 'emit', member end)
 )lua";
 
 }  // namespace events::scheduling

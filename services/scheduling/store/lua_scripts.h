@@ -8,7 +8,8 @@ namespace events::scheduling {
 extern const char* const kApplyScript;
 
 // Fires due delayed jobs of one partition. KEYS: jobs zset, job payload hash, stream.
-// ARGV: now_ms, limit, stream maxlen. Returns the number fired.
+// ARGV: now_ms, limit, stream maxlen. Returns the number fired. Both scripts run after
+// redis::kLuaJobs (common/redis/lua/jobs.lua), the apply script also after bus::kLuaXaddEvent.
 extern const char* const kFireJobsScript;
 
 }  // namespace events::scheduling

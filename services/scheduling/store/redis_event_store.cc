@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
+#include "common/redis/lua_library.h"
 #include "services/scheduling/store/index_member.h"
 #include "services/scheduling/store/lua_scripts.h"
 
@@ -14,14 +15,14 @@ using events::v1::Event;
 using events::v1::EventStatus;
 
 const redis::LuaScript& ApplyScript() {
-  static const redis::LuaScript* script =
-      new redis::LuaScript("scheduling_apply", absl::StrCat(bus::kLuaXaddEvent, kApplyScript));
+  static const redis::LuaScript* script = new redis::LuaScript(
+      "scheduling_apply", absl::StrCat(redis::kLuaJobs, bus::kLuaXaddEvent, kApplyScript));
   return *script;
 }
 
 const redis::LuaScript& FireJobsScript() {
   static const redis::LuaScript* script =
-      new redis::LuaScript("scheduling_fire_jobs", kFireJobsScript);
+      new redis::LuaScript("scheduling_fire_jobs", absl::StrCat(redis::kLuaJobs, kFireJobsScript));
   return *script;
 }
 
@@ -206,18 +207,16 @@ absl::StatusOr<EventPage> RedisEventStore::ListByOrganisation(const std::string&
   return ListMerged(OrgIndexSuffix(org_id, status), after, "+", page_size);
 }
 
-absl::StatusOr<int> RedisEventStore::FireDueJobs(int64_t now_unix_ms, int limit) {
-  int fired = 0;
-  for (int p = 0; p < keys_.partitions(); ++p) {
-    const std::string prefix = keys_.PartitionPrefix(p);
-    auto reply = redis_.Eval(
-        FireJobsScript(),
-        {absl::StrCat(prefix, "jobs"), absl::StrCat(prefix, "jobdata"), keys_.Stream(p)},
-        {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
-    if (!reply.ok()) return reply.status();
-    fired += static_cast<int>(redis::AsInt(**reply));
-  }
-  return fired;
+absl::StatusOr<int> RedisEventStore::FireDueJobs(int partition, int64_t now_unix_ms, int limit) {
+  const std::string prefix = keys_.PartitionPrefix(partition);
+  auto reply = redis_.Eval(
+      FireJobsScript(),
+      {absl::StrCat(prefix, "jobs"), absl::StrCat(prefix, "jobdata"), keys_.Stream(partition)},
+      {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(redis::AsInt(**reply));
 }
+
+int RedisEventStore::partitions() const { return keys_.partitions(); }
 
 }  // namespace events::scheduling

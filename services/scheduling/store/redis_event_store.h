@@ -12,7 +12,8 @@ namespace events::scheduling {
 //   {pN}:upcoming                lex zset of published events (IndexMember)
 //   {pN}:org:<org>:all           lex zset of the organisation's events
 //   {pN}:org:<org>:st:<status>   lex zset by status
-//   {pN}:jobs, {pN}:jobdata      delayed jobs: zset by due time, and their payloads
+//   {pN}:jobs, {pN}:jobdata      delayed jobs (common/redis/lua/jobs.lua): zset of
+//                                "emit:<job id>" by due time, and their payloads by member
 //   {pN}:events                  the domain-event stream
 // Every change is one Lua script (see lua_scripts.cc). Thread-safe.
 class RedisEventStore final : public EventStore {
@@ -34,7 +35,8 @@ class RedisEventStore final : public EventStore {
                                                events::v1::EventStatus status,
                                                const std::string& page_token,
                                                int page_size) override;
-  absl::StatusOr<int> FireDueJobs(int64_t now_unix_ms, int limit) override;
+  absl::StatusOr<int> FireDueJobs(int partition, int64_t now_unix_ms, int limit) override;
+  int partitions() const override;
 
  private:
   std::string EventKey(const std::string& event_id) const;

@@ -132,7 +132,7 @@ for i = 0, nreq - 1 do
   local risk = ARGV[a + 6]
   if risk ~= '' then
     clear_risk(id, org)
-    if tonumber(risk) > 0 then redis.call('ZADD', ctx.P .. 'jobs', risk, 'risk:' .. id) end
+    if tonumber(risk) > 0 then schedule_job(ctx.P .. 'jobs', risk, 'risk', id) end
   end
   if ARGV[a + 4] ~= '' then emit_request(ARGV[a + 4], id, ARGV[a + 5]) end
 end
@@ -156,6 +156,6 @@ if purge <= 0 and writes_details then
   purge = (ends and tonumber(ends) or tonumber(ctx.now)) + tonumber(ARGV[16])
 end
 if purge > 0 then
-  redis.call('ZADD', ctx.P .. 'jobs', purge, 'purge:' .. event)
+  schedule_job(ctx.P .. 'jobs', purge, 'purge', event)
 end
 return {'ok'}

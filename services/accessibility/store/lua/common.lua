@@ -1,5 +1,5 @@
 -- Shared by every accessibility script: it is pasted in front of each one, after
--- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
+-- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event) and jobs.lua (the delayed jobs).
 --
 -- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the partition's
 -- prefix P = "<prefix>{p<N>}:acc:" in ARGV and derive every key from it (same slot, so
@@ -21,7 +21,8 @@
 --   P.."p:"..<id>                   hash  data (Provision without status, version), status,
 --                                         version, org, created
 --   P.."atrisk:"..<org>             zset  request ids at risk, by deadline
---   P.."jobs"                       zset  "risk:<request id>" and "purge:<event id>" by due ms
+--   P.."jobs"                       zset  delayed jobs (common/redis/lua/jobs.lua):
+--                                         "risk:<request id>", "purge:<event id>" by due ms
 -- Statuses are the RequestStatus numbers: 1 submitted, 2 acknowledged, 3 in progress,
 -- 4 fulfilled, 5 unfulfillable, 6 withdrawn, 7 needs re-confirmation.
 
@@ -70,7 +71,7 @@ local function is_open(status)
 end
 
 local function clear_risk(id, org)
-  redis.call('ZREM', ctx.P .. 'jobs', 'risk:' .. id)
+  cancel_job(ctx.P .. 'jobs', 'risk', id)
   redis.call('ZREM', ctx.P .. 'atrisk:' .. org, id)
   redis.call('HSET', req_key(id), 'at_risk', '0')
 end

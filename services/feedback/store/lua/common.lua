@@ -1,5 +1,5 @@
 -- Shared by every feedback script: it is pasted in front of each one, after
--- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
+-- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event) and jobs.lua (the delayed jobs).
 --
 -- Keys of an event share the hash tag of its partition. Scripts get E = "<prefix>{p<N>}:fb:<event id>:"
 -- and derive the event's keys from it (same slot, so Redis Cluster accepts them):
@@ -26,7 +26,8 @@
 --                       (AES-256-GCM) with a key only the service holds; release.lua adds them
 --                       to the figures in shuffled batches of at least the minimum group
 -- Anonymous surveys' E.."resp", E.."at" and E.."t:"<q> also hold the field UNORDERED (below).
--- Partition keys: P.."fb:jobs" (zset "open|<event>" / "close|<event>" by due ms),
+-- Partition keys: P.."fb:jobs" (delayed jobs, common/redis/lua/jobs.lua: "open:<event>" /
+-- "close:<event>" by due ms; before, "open|<event>" / "close|<event>", see legacy_job),
 -- P.."fb:org:<org>:trend" (the organisation's trends, per partition) and P.."fb:release" (set
 -- of events whose survey closed with answers still held: the window worker releases them).
 -- E.."s" also keeps `tracked` ("1"/"0"): whether attendance was tracked when the survey
@@ -51,6 +52,12 @@ local function survey_changed(E, event_id, invitations)
          pb_int(5, invitations)
 end
 
+-- The survey jobs' members before the format was shared ("open|<event>", "close|<event>"):
+-- a deployed Redis may still hold them, so they are read (legacy_job, for fire_due_jobs) and
+-- removed when the job is moved or cancelled (legacy_member), until none is left.
+local function legacy_member(kind, event_id) return kind .. '|' .. event_id end
+local function legacy_job(member) return string.match(member, '^(%l+)|(.+)$') end
+
 local function window_ms(E, default_window_ms)
   local days = tonumber(redis.call('HGET', E .. 's', 'window_days') or '0') or 0
   if days > 0 then return days * DAY_MS end
@@ -65,14 +72,14 @@ local function schedule(E, jobs, event_id, default_window_ms)
   local f = redis.call('HMGET', E .. 'f', 'status', 'end')
   if f[1] == '3' then
     redis.call('HSET', E .. 's', 'state', 'cancelled')
-    redis.call('ZREM', jobs, 'open|' .. event_id)
+    cancel_job(jobs, 'open', event_id, legacy_member('open', event_id))
     return
   end
   local ends = tonumber(f[2] or '0') or 0
   if ends <= 0 then return end
   redis.call('HSET', E .. 's', 'state', 'scheduled', 'opens', ends,
              'closes', ends + window_ms(E, default_window_ms))
-  redis.call('ZADD', jobs, ends, 'open|' .. event_id)
+  schedule_job(jobs, ends, 'open', event_id, legacy_member('open', event_id))
 end
 
 -- Whether registration `value` ("status:attended:version") is invited: confirmed (status 1),
@@ -108,7 +115,7 @@ local function open_survey(E, stream, maxlen, jobs, event_id, now)
   end
   redis.call('HSET', E .. 's', 'state', 'open', 'tracked', tracked and '1' or '0')
   redis.call('HINCRBY', E .. 's', 'invited', sent)
-  redis.call('ZADD', jobs, closes, 'close|' .. event_id)
+  schedule_job(jobs, closes, 'close', event_id, legacy_member('close', event_id))
   emit(stream, maxlen, event_id .. ':feedback.survey_opened', 'survey_opened', now, event_id, org,
        'FeedbackSurveyChanged', survey_changed(E, event_id, sent))
   return sent

@@ -7,5 +7,5 @@ local state = redis.call('HGET', E .. 's', 'state') or 'scheduled'
 if state ~= 'scheduled' then return {'state', state} end
 local now = tonumber(ARGV[2])
 redis.call('HSET', E .. 's', 'opens', now, 'closes', now + window_ms(E, ARGV[4]))
-redis.call('ZREM', jobs, 'open|' .. ARGV[1])
+cancel_job(jobs, 'open', ARGV[1], legacy_member('open', ARGV[1]))
 return {'ok', open_survey(E, stream, ARGV[3], jobs, ARGV[1], now)}

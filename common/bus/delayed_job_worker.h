@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/util/polling_thread.h"
+
+namespace prometheus {
+class Counter;
+}
+
+namespace events::bus {
+
+struct DelayedJobOptions {
+  std::chrono::milliseconds poll_interval{1000};
+  // Jobs fired per partition per poll; the rest wait for the next poll.
+  int batch = 100;
+};
+struct DelayedJobCounters {
+  prometheus::Counter* fired = nullptr;   // jobs the fire calls counted as fired; may be null
+  prometheus::Counter* errors = nullptr;  // failed fire calls (one per partition); may be null
+};
+
+// The one delayed-job poller: every service's worker that fires due jobs (scheduling's
+// reminders, accessibility's at-risk and purge jobs, feedback's survey windows) is a
+// DelayedJobWorker and its fire call. The fire call runs the service's fire script on one
+// partition's job queue (common/redis/lua/jobs.lua), which removes each job in the script that
+// does its work: so any number of workers may run, and a restart neither loses nor doubles one.
+class DelayedJobWorker {
+ public:
+  // Fires the jobs of `partition` due now, at most `limit`; returns how many fired.
+  using Fire = std::function<absl::StatusOr<int>(int partition, int limit)>;
+  // Runs after each poll of the thread (not after RunOnce called directly), e.g. work that
+  // follows the jobs; may be empty.
+  using AfterPoll = std::function<void()>;
+
+  // `name` starts the worker's log lines. `partitions` is the number of job queues.
+  DelayedJobWorker(std::string name, int partitions, Fire fire, DelayedJobOptions options = {},
+                   DelayedJobCounters counters = {}, AfterPoll after_poll = {});
+  // Stops the thread if it runs.
+  ~DelayedJobWorker();
+  DelayedJobWorker(const DelayedJobWorker&) = delete;
+  DelayedJobWorker& operator=(const DelayedJobWorker&) = delete;
+
+  // Fires what is due in every partition, `batch` at most each. A partition that fails is
+  // logged and counted, and the others still fire; then the first failure is returned
+  // (the jobs of that partition wait for the next poll). Returns how many fired. Thread-safe.
+  absl::StatusOr<int> RunOnce();
+  // Runs RunOnce, then the after-poll call, every poll interval on a thread of its own until
+  // Stop(). Does nothing if already started.
+  void Start();
+  // Stops and joins the thread; idempotent.
+  void Stop();
+
+ private:
+  // One poll for loop_: true when more is waiting.
+  bool PollOnce();
+
+  const std::string name_;
+  const int partitions_;
+  const Fire fire_;
+  const DelayedJobOptions options_;
+  const DelayedJobCounters counters_;
+  const AfterPoll after_poll_;
+  PollingThread loop_;  // last: stops before the members its polls use go
+};
+
+}  // namespace events::bus
