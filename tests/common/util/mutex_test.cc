@@ -1,5 +1,6 @@
 #include "common/util/mutex.h"
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -18,27 +19,31 @@ struct Shared {
   Mutex mu;
   CondVar changed;
   int count ABSL_GUARDED_BY(mu) = 0;
+  std::vector<int> list ABSL_GUARDED_BY(mu);
   bool go ABSL_GUARDED_BY(mu) = false;
 };
 
-TEST(MutexTest, MutexLockKeepsACounterExactUnderManyThreads) {
+TEST(MutexTest, MutexLockKeepsAListExactUnderManyThreads) {
   Shared shared;
   constexpr int kThreads = 4;
-  constexpr int kEach = 20000;
+  constexpr int kEach = 50000;
+  std::atomic<int> ready{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&shared] {
+    threads.emplace_back([&shared, &ready] {
+      // All start together, so that the appends really overlap.
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) std::this_thread::yield();
       for (int i = 0; i < kEach; ++i) {
         MutexLock lock(&shared.mu);
-        // A read and a write apart, so an unlocked interleaving would lose increments.
-        const int seen = shared.count;
-        shared.count = seen + 1;
+        // Unlocked, overlapping appends would lose entries or corrupt the vector as it grows.
+        shared.list.push_back(i);
       }
     });
   }
   for (std::thread& t : threads) t.join();
   MutexLock lock(&shared.mu);
-  EXPECT_EQ(shared.count, kThreads * kEach);
+  EXPECT_EQ(shared.list.size(), static_cast<size_t>(kThreads * kEach));
 }
 
 TEST(MutexTest, WaitUntilReportsATimeoutOnlyOnceTheDeadlineHasPassed) {
