@@ -119,20 +119,20 @@ return holder
 }
 
 absl::StatusOr<ApiKeyRecord> FakeKeyStore::FindByHash(const std::string& key_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = keys_.find(key_hash);
   if (it == keys_.end()) return absl::NotFoundError("API key not found");
   return it->second;
 }
 
 absl::Status FakeKeyStore::PutKey(const std::string& key_hash, const ApiKeyRecord& record) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   keys_[key_hash] = record;
   return absl::OkStatus();
 }
 
 absl::Status FakeKeyStore::CreateOrganisation(const Organisation& org) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!orgs_.emplace(org.id, org).second) {
     return absl::AlreadyExistsError(absl::StrCat("organisation ", org.id, " already exists"));
   }
@@ -140,7 +140,7 @@ absl::Status FakeKeyStore::CreateOrganisation(const Organisation& org) {
 }
 
 absl::StatusOr<Organisation> FakeKeyStore::GetOrganisation(const std::string& org_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = orgs_.find(org_id);
   if (it == orgs_.end()) {
     return absl::NotFoundError(absl::StrCat("organisation ", org_id, " not found"));
@@ -151,7 +151,7 @@ absl::StatusOr<Organisation> FakeKeyStore::GetOrganisation(const std::string& or
 absl::StatusOr<std::string> FakeKeyStore::ClaimOrganisationName(const std::string& name_key,
                                                                 const std::string& org_id,
                                                                 const std::string& replacing) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto [it, claimed] = org_names_.emplace(name_key, org_id);
   if (!claimed && !replacing.empty() && it->second == replacing) it->second = org_id;
   return it->second;

@@ -2,12 +2,13 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/auth/api_key.h"
+#include "common/util/mutex.h"
 
 namespace events::redis {
 class RedisClient;
@@ -71,10 +72,10 @@ class FakeKeyStore final : public KeyStore {
                                                     const std::string& replacing) override;
 
  private:
-  std::mutex mu_;
-  std::map<std::string, ApiKeyRecord> keys_;
-  std::map<std::string, Organisation> orgs_;
-  std::map<std::string, std::string> org_names_;
+  Mutex mu_;
+  std::map<std::string, ApiKeyRecord> keys_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Organisation> orgs_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> org_names_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace events::auth

@@ -35,6 +35,7 @@ StreamWorker::StreamWorker(std::string name, Consumer& consumer, Handler handle,
                            StreamWorkerOptions options, StreamWorkerCounters counters)
     : name_(std::move(name)),
       consumer_(consumer),
+      batch_size_(consumer.batch_size()),
       handle_(std::move(handle)),
       options_(options),
       counters_(counters),
@@ -43,7 +44,7 @@ StreamWorker::StreamWorker(std::string name, Consumer& consumer, Handler handle,
 StreamWorker::~StreamWorker() { Stop(); }
 
 absl::StatusOr<int> StreamWorker::RunOnce() {
-  std::lock_guard<std::mutex> run_lock(run_mu_);
+  MutexLock run_lock(&run_mu_);
   absl::Status stopped;  // what ended the batch early
   absl::StatusOr<PollResult> polled =
       PollAndAck(consumer_, [&](const Delivery& delivery) -> absl::StatusOr<Handled> {
@@ -93,7 +94,7 @@ bool StreamWorker::PollOnce() {
   }
   // More is waiting after a full poll; otherwise pace the polling, so that a busy stream is
   // read in large batches rather than one entry at a time.
-  return acked.ok() && *acked >= consumer_.batch_size();
+  return acked.ok() && *acked >= batch_size_;
 }
 
 }  // namespace events::bus

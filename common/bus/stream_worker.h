@@ -2,11 +2,12 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 #include "common/util/polling_thread.h"
 
 namespace prometheus {
@@ -60,7 +61,7 @@ class StreamWorker {
   // UNAVAILABLE / DEADLINE_EXCEEDED that ended the batch early (after acknowledging the
   // entries handled before it). Other failures leave their entry pending and are only
   // logged and counted. Thread-safe.
-  absl::StatusOr<int> RunOnce();
+  absl::StatusOr<int> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_);
   // Runs RunOnce on a thread of its own until Stop(): again at once after a full poll,
   // otherwise after poll_interval. Does nothing if already started.
   void Start();
@@ -72,11 +73,13 @@ class StreamWorker {
   bool PollOnce();
 
   const std::string name_;
-  Consumer& consumer_;
+  Mutex run_mu_;  // serialises RunOnce: Consumer is not thread-safe
+  Consumer& consumer_ ABSL_GUARDED_BY(run_mu_);
+  // consumer_'s batch size, read once so PollOnce need not touch consumer_ outside run_mu_.
+  const int batch_size_;
   const Handler handle_;
   const StreamWorkerOptions options_;
   const StreamWorkerCounters counters_;
-  std::mutex run_mu_;   // serialises RunOnce: Consumer is not thread-safe
   PollingThread loop_;  // last: stops before the members its polls use go
 };
 

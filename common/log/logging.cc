@@ -6,13 +6,13 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/log/log_formatters.h"
 #include "common/log/protobuf_log.h"
+#include "common/util/mutex.h"
 
 namespace events::logging {
 namespace {
@@ -64,10 +64,10 @@ absl::Status InitLogging(const LogOptions& options) {
   spdlog::set_default_logger(logger);
 
   {
-    static std::mutex mu;
+    static Mutex mu;
     // Every logger gRPC was ever given, kept for the life of the process.
     static auto* kept = new std::vector<std::shared_ptr<spdlog::logger>>();
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     kept->push_back(logger);
   }
   grpc_logger.store(logger.get(), std::memory_order_release);

@@ -16,7 +16,7 @@ prometheus::Counter& MethodMetrics::handled(grpc::StatusCode code) {
   if (code < grpc::StatusCode::OK || code > grpc::StatusCode::UNAUTHENTICATED) {
     code = grpc::StatusCode::UNKNOWN;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   prometheus::Counter*& counter = handled_[code];
   if (counter == nullptr) {
     counter = &metrics_.handled.Add({{"grpc_service", service_},
@@ -30,7 +30,7 @@ MethodMetricsCache::MethodMetricsCache(std::shared_ptr<prometheus::Registry> reg
     : registry_(std::move(registry)), metrics_(*registry_) {}
 
 MethodMetrics& MethodMetricsCache::For(std::string_view full_method) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = by_name_.find(std::string(full_method));
   if (it != by_name_.end()) return *it->second;
   // "/events.v1.SchedulingService/GetEvent" -> ("events.v1.SchedulingService", "GetEvent").

@@ -5,12 +5,13 @@
 
 #include <array>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "absl/base/thread_annotations.h"
 #include "common/metrics/grpc_metrics.h"
+#include "common/util/mutex.h"
 
 namespace events::metrics {
 
@@ -27,7 +28,7 @@ class MethodMetrics {
   prometheus::Histogram& handling_seconds() { return handling_seconds_; }
   // Creates the series of `code` on first use, so /metrics only lists codes that happened.
   // Thread-safe.
-  prometheus::Counter& handled(grpc::StatusCode code);
+  prometheus::Counter& handled(grpc::StatusCode code) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   GrpcServerMetrics& metrics_;
@@ -35,8 +36,9 @@ class MethodMetrics {
   std::string method_;
   prometheus::Counter& started_;
   prometheus::Histogram& handling_seconds_;
-  std::mutex mu_;
-  std::array<prometheus::Counter*, grpc::StatusCode::UNAUTHENTICATED + 1> handled_{};
+  Mutex mu_;
+  std::array<prometheus::Counter*, grpc::StatusCode::UNAUTHENTICATED + 1> handled_
+      ABSL_GUARDED_BY(mu_){};
 };
 
 // MethodMetrics by full method name ("/pkg.Service/Method"). Thread-safe. The set of names
@@ -45,13 +47,13 @@ class MethodMetricsCache {
  public:
   explicit MethodMetricsCache(std::shared_ptr<prometheus::Registry> registry);
 
-  MethodMetrics& For(std::string_view full_method);
+  MethodMetrics& For(std::string_view full_method) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;  // keeps metrics_'s families alive
   GrpcServerMetrics metrics_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::unique_ptr<MethodMetrics>> by_name_;
+  Mutex mu_;
+  std::unordered_map<std::string, std::unique_ptr<MethodMetrics>> by_name_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace events::metrics

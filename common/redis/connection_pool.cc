@@ -23,33 +23,34 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadli
   const int capacity = std::max(1, options_.pool_size);
   const auto wait_until =
       std::min(deadline, std::chrono::steady_clock::now() + options_.pool_wait_timeout);
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (true) {
     while (!idle_.empty()) {
       std::unique_ptr<Connection> connection = std::move(idle_.back());
       idle_.pop_back();
-      lock.unlock();
+      mu_.Unlock();
       if (!connection->PeerClosed()) return Lease(this, std::move(connection));
       // Redis hung up on it while idle; free it outside the lock and look again.
       connection.reset();
-      lock.lock();
+      mu_.Lock();
       --open_;
     }
     if (open_ < capacity) {
       ++open_;  // Holds the slot while connecting, so others wait instead of over-opening.
-      lock.unlock();
+      mu_.Unlock();
       absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_, deadline);
       if (!opened.ok()) {
-        lock.lock();
-        --open_;
-        lock.unlock();
-        freed_.notify_one();
+        {
+          MutexLock lock(&mu_);
+          --open_;
+        }
+        freed_.Signal();
         return opened.status();
       }
       return Lease(this, *std::move(opened));
     }
-    if (freed_.wait_until(lock, wait_until) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= capacity) {
+    if (freed_.WaitUntil(&mu_, wait_until) && idle_.empty() && open_ >= capacity) {
+      mu_.Unlock();
       if (wait_until == deadline) {
         return absl::UnavailableError(absl::StrCat("the caller's deadline passed while all ",
                                                    capacity, " connections to ", Endpoint(options_),
@@ -66,13 +67,13 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Connection::Deadli
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
   if (connection->broken()) {
     connection.reset();  // Closed outside the lock.
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     --open_;
   } else {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     idle_.push_back(std::move(connection));
   }
-  freed_.notify_one();
+  freed_.Signal();
 }
 
 }  // namespace events::redis::internal

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "common/redis/connection.h"
 #include "common/redis/redis_client.h"
+#include "common/util/mutex.h"
 
 namespace events::redis::internal {
 
@@ -46,19 +46,20 @@ class ConnectionPool {
   // A live connection: an idle one, or a new one while fewer than pool_size are open.
   // UNAVAILABLE when none frees up within pool_wait_timeout or before `deadline`, whichever
   // comes first, or when connecting fails (then the message is Connection::Open's).
-  absl::StatusOr<Lease> Acquire(Connection::Deadline deadline = Connection::kNoDeadline);
+  absl::StatusOr<Lease> Acquire(Connection::Deadline deadline = Connection::kNoDeadline)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Release(std::unique_ptr<Connection> connection);
+  void Release(std::unique_ptr<Connection> connection) ABSL_LOCKS_EXCLUDED(mu_);
 
   const RedisOptions options_;
-  std::mutex mu_;
-  std::condition_variable freed_;
+  Mutex mu_;
+  CondVar freed_;
   // Most recently returned last, and taken first: a busy pool keeps reusing warm
   // connections, and the ones left idle longest are the ones that go stale.
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   // Connections idle, on loan or being opened; never above pool_size.
-  int open_ = 0;
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace events::redis::internal

@@ -19,11 +19,11 @@ EvalQueue::EvalQueue(RedisClient& redis, const LuaScript& script, Options option
 
 EvalQueue::~EvalQueue() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
-  reap_.notify_all();
+  wake_.SignalAll();
+  reap_.SignalAll();
   for (std::thread& t : senders_) t.join();
   reaper_.join();
 }
@@ -32,7 +32,7 @@ void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline
   const Deadline now = std::chrono::steady_clock::now();
   absl::Status refused;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_) {
       refused = absl::UnavailableError("the service is stopping; try again");
     } else if (deadline <= now) {
@@ -52,8 +52,8 @@ void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline
       }
       queue_.push_back(
           Call{std::move(args), std::make_shared<Answer>(std::move(done)), deadline, give_up});
-      wake_.notify_one();
-      if (give_up < reaper_wakes_) reap_.notify_one();
+      wake_.Signal();
+      if (give_up < reaper_wakes_) reap_.Signal();
       return;
     }
   }
@@ -83,7 +83,7 @@ void EvalQueue::Refuse(std::vector<Call>& calls, const absl::Status& status) {
 void EvalQueue::Reap() {
   std::vector<Call> expired;
   std::vector<std::shared_ptr<Answer>> unanswered;
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (!stopping_) {
     const Deadline now = std::chrono::steady_clock::now();
     TakeExpired(now, /*by_deadline=*/false, &expired);
@@ -96,7 +96,7 @@ void EvalQueue::Reap() {
       }
     }
     if (!expired.empty() || !unanswered.empty()) {
-      lock.unlock();
+      mu_.Unlock();
       Refuse(expired, absl::UnavailableError(absl::StrCat(
                           "Redis did not take this ", script_.name(),
                           " call before the caller's deadline; it was not sent, nothing was "
@@ -109,18 +109,19 @@ void EvalQueue::Reap() {
             " call before the caller's deadline; it was sent, so it may have run. Try again")));
       }
       unanswered.clear();
-      lock.lock();
+      mu_.Lock();
       continue;
     }
     reaper_wakes_ = kNoDeadline;
     for (const Call& call : queue_) reaper_wakes_ = std::min(reaper_wakes_, call.give_up);
     for (const auto& entry : out_) reaper_wakes_ = std::min(reaper_wakes_, entry.second.give_up);
     if (reaper_wakes_ == kNoDeadline) {
-      reap_.wait(lock);
+      reap_.Wait(&mu_);
     } else {
-      reap_.wait_until(lock, reaper_wakes_);
+      reap_.WaitUntil(&mu_, reaper_wakes_);
     }
   }
+  mu_.Unlock();
 }
 
 void EvalQueue::Send() {
@@ -132,8 +133,8 @@ void EvalQueue::Send() {
     batch.clear();
     out.clear();
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(&mu_);
+      while (!stopping_ && queue_.empty()) wake_.Wait(&mu_);
       if (queue_.empty()) return;  // stopping, and nothing left to run
       // Never send a call whose caller has given up: it would write after the answer.
       TakeExpired(std::chrono::steady_clock::now(), /*by_deadline=*/true, &expired);
@@ -149,7 +150,7 @@ void EvalQueue::Send() {
         out_.emplace(out.back(), Out{call.give_up, call.answer});
         sooner = sooner || call.give_up < reaper_wakes_;
       }
-      if (sooner) reap_.notify_one();
+      if (sooner) reap_.Signal();
     }
     Refuse(expired, absl::UnavailableError(absl::StrCat(
                         "the caller's deadline passed before this ", script_.name(),
@@ -160,7 +161,7 @@ void EvalQueue::Send() {
     } else {
       Run(batch);
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     for (uint64_t n : out) out_.erase(n);
   }
 }

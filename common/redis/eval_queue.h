@@ -2,19 +2,19 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "common/redis/redis_client.h"
+#include "common/util/mutex.h"
 
 namespace events::redis {
 
@@ -79,7 +79,8 @@ class EvalQueue {
   // Queues EVALSHA with no KEYS and `args` as ARGV; `done` gets the reply, or the status of
   // an error reply, or the failure of the round trip (which may have run the script), or
   // UNAVAILABLE / RESOURCE_EXHAUSTED for a call never sent (see above).
-  void Eval(std::vector<std::string> args, Done done, Deadline deadline = kNoDeadline);
+  void Eval(std::vector<std::string> args, Done done, Deadline deadline = kNoDeadline)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // A caller's answer, given once: by a sender (Redis's reply) or by the reaper (the
@@ -98,12 +99,13 @@ class EvalQueue {
     // When a waiting call is answered instead of sent: the deadline less the margin.
     Deadline give_up = kNoDeadline;
   };
-  void Send();
+  void Send() ABSL_LOCKS_EXCLUDED(mu_);
   // Answers the calls, queued or out in a pipeline, whose give_up has come; runs on reaper_.
-  void Reap();
+  void Reap() ABSL_LOCKS_EXCLUDED(mu_);
   // Moves the calls of queue_ whose deadline (by_deadline) or give_up time has come by
-  // `now` to `out`; mu_ held.
-  void TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* out);
+  // `now` to `out`.
+  void TakeExpired(Deadline now, bool by_deadline, std::vector<Call>* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The latest give_up time of the calls in `batch` (kNoDeadline if one has none).
   static Deadline LatestDeadline(const std::vector<Call>& batch);
   // Answers calls that were never sent.
@@ -116,20 +118,20 @@ class EvalQueue {
   RedisClient& redis_;
   const LuaScript& script_;
   const Options options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::condition_variable reap_;  // wakes reaper_ when a call gives up sooner than it sleeps
-  std::deque<Call> queue_;        // guarded by mu_
+  Mutex mu_;
+  CondVar wake_;
+  CondVar reap_;  // wakes reaper_ when a call gives up sooner than it sleeps
+  std::deque<Call> queue_ ABSL_GUARDED_BY(mu_);
   // The calls out in pipelines that have a give-up time, by a number of their own (the
   // reaper removes those it answers; the sender the rest once the pipeline is back).
   struct Out {
     Deadline give_up;
     std::shared_ptr<Answer> answer;
   };
-  std::map<uint64_t, Out> out_;          // guarded by mu_
-  uint64_t next_out_ = 0;                // guarded by mu_
-  bool stopping_ = false;                // guarded by mu_
-  Deadline reaper_wakes_ = kNoDeadline;  // guarded by mu_
+  std::map<uint64_t, Out> out_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_out_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  Deadline reaper_wakes_ ABSL_GUARDED_BY(mu_) = kNoDeadline;
   std::vector<std::thread> senders_;
   std::thread reaper_;
 };

@@ -66,20 +66,20 @@ HealthWatchCanceller::MakeInterceptorFactory() {
 }
 
 int HealthWatchCanceller::CancelAll() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   cancelling_ = true;
   for (grpc::ServerContextBase* context : open_) context->TryCancel();
   return static_cast<int>(open_.size());
 }
 
 void HealthWatchCanceller::Add(grpc::ServerContextBase* context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   open_.insert(context);
   if (cancelling_) context->TryCancel();
 }
 
 void HealthWatchCanceller::Remove(grpc::ServerContextBase* context) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   open_.erase(context);
 }
 

@@ -3,8 +3,10 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <memory>
-#include <mutex>
 #include <unordered_set>
+
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 
 namespace events::server {
 
@@ -19,18 +21,18 @@ class HealthWatchCanceller : public std::enable_shared_from_this<HealthWatchCanc
 
   // Cancels every open Watch call, and from now on each new one as it arrives (a call may
   // slip in before the listener closes); clients see CANCELLED. Returns how many were open.
-  int CancelAll();
+  int CancelAll() ABSL_LOCKS_EXCLUDED(mu_);
 
   // For the interceptor: a Watch call started (cancelled at once after CancelAll) or ended.
-  void Add(grpc::ServerContextBase* context);
-  void Remove(grpc::ServerContextBase* context);
+  void Add(grpc::ServerContextBase* context) ABSL_LOCKS_EXCLUDED(mu_);
+  void Remove(grpc::ServerContextBase* context) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   // A context is removed before its call is released (see the interceptor), so every
   // pointer here is safe to cancel while mu_ is held.
-  std::unordered_set<grpc::ServerContextBase*> open_;
-  bool cancelling_ = false;
+  std::unordered_set<grpc::ServerContextBase*> open_ ABSL_GUARDED_BY(mu_);
+  bool cancelling_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace events::server

@@ -173,7 +173,7 @@ void ServiceRunner::WaitForShutdown() {
 void ServiceRunner::RequestShutdown() { wakeup_.Raise(); }
 
 void ServiceRunner::Shutdown() {
-  std::lock_guard<std::mutex> lock(shutdown_mu_);
+  MutexLock lock(&shutdown_mu_);
   // Whoever waits should stop waiting, whether or not there is anything left to stop.
   wakeup_.Raise();
   if (shut_down_ || server_ == nullptr) return;

@@ -7,16 +7,17 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "common/config/service_config.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/server/health_watch_canceller.h"
 #include "common/server/in_flight.h"
 #include "common/server/shutdown_signal.h"
+#include "common/util/mutex.h"
 
 namespace events::server {
 
@@ -82,7 +83,7 @@ class ServiceRunner {
   // (then they are cancelled), and stop the metrics endpoint. Returns as soon as the last
   // call has finished. Logs each step. Idempotent: later or concurrent calls return once the
   // first has finished.
-  void Shutdown();
+  void Shutdown() ABSL_LOCKS_EXCLUDED(shutdown_mu_);
 
   // Bound ports; 0 before Start and, for metrics, when disabled.
   int grpc_port() const { return grpc_port_; }
@@ -111,8 +112,8 @@ class ServiceRunner {
   int grpc_port_ = 0;
   int metrics_port_ = 0;
   Wakeup wakeup_;
-  std::mutex shutdown_mu_;
-  bool shut_down_ = false;  // guarded by shutdown_mu_
+  Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 
 // The end of every service's main: blocks until SIGTERM/SIGINT (or RequestShutdown), shuts

@@ -10,34 +10,38 @@ PollingThread::PollingThread(std::chrono::milliseconds interval, Poll poll)
 PollingThread::~PollingThread() { Stop(); }
 
 void PollingThread::Start() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  MutexLock lifecycle(&lifecycle_mu_);
   if (thread_.joinable()) return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = false;
   }
   thread_ = std::thread([this] { Run(); });
 }
 
 void PollingThread::Stop() {
-  std::lock_guard<std::mutex> lifecycle(lifecycle_mu_);
+  MutexLock lifecycle(&lifecycle_mu_);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void PollingThread::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (!stopping_) {
-    lock.unlock();
+    mu_.Unlock();
     const bool more = poll_();
-    lock.lock();
+    mu_.Lock();
     if (more) continue;
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    // Sleeps `interval_` unless Stop comes first.
+    const auto until = std::chrono::steady_clock::now() + interval_;
+    while (!stopping_ && !wake_.WaitUntil(&mu_, until)) {
+    }
   }
+  mu_.Unlock();
 }
 
 }  // namespace events

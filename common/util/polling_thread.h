@@ -1,10 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 
 namespace events {
 
@@ -21,20 +22,20 @@ class PollingThread {
   PollingThread(const PollingThread&) = delete;
   PollingThread& operator=(const PollingThread&) = delete;
 
-  void Start();
+  void Start() ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
   // Wakes the thread and waits for the call in progress to finish.
-  void Stop();
+  void Stop() ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
 
  private:
-  void Run();
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::chrono::milliseconds interval_;
   const Poll poll_;
-  std::mutex lifecycle_mu_;  // serialises Start and Stop; held while joining
-  std::thread thread_;       // guarded by lifecycle_mu_
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // serialises Start and Stop; held while joining
+  std::thread thread_ ABSL_GUARDED_BY(lifecycle_mu_);
+  Mutex mu_;
+  CondVar wake_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace events

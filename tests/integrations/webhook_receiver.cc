@@ -47,23 +47,27 @@ std::string WebhookReceiver::Url(const std::string& path) const {
 }
 
 void WebhookReceiver::Program(std::vector<int> actions) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   actions_.insert(actions_.end(), actions.begin(), actions.end());
 }
 
 void WebhookReceiver::SetLocation(std::string location) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   location_ = std::move(location);
 }
 
 std::vector<WebhookReceiver::Request> WebhookReceiver::Requests() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return requests_;
 }
 
 bool WebhookReceiver::WaitFor(size_t n, std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return changed_.wait_for(lock, timeout, [&] { return requests_.size() >= n; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(&mu_);
+  while (requests_.size() < n) {
+    if (changed_.WaitUntil(&mu_, deadline)) return requests_.size() >= n;
+  }
+  return true;
 }
 
 void WebhookReceiver::Serve() {
@@ -130,7 +134,7 @@ void WebhookReceiver::Handle(int fd) {
   int action = 200;
   std::string location;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!actions_.empty()) {
       action = actions_.front();
       actions_.pop_front();
@@ -139,7 +143,7 @@ void WebhookReceiver::Handle(int fd) {
     requests_.push_back(request);
     location = location_;
   }
-  changed_.notify_all();
+  changed_.SignalAll();
   if (action == kDrop) return;  // closed without a word
   std::string extra;
   if (action >= 300 && action < 400 && !location.empty()) {

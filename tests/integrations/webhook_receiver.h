@@ -2,13 +2,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 
 namespace events::integrations::testing {
 
@@ -40,27 +41,27 @@ class WebhookReceiver {
   std::string Url(const std::string& path = "/hook") const;
 
   // Actions for the next requests, in order.
-  void Program(std::vector<int> actions);
+  void Program(std::vector<int> actions) ABSL_LOCKS_EXCLUDED(mu_);
   // Answers 3xx responses with this Location header.
-  void SetLocation(std::string location);
+  void SetLocation(std::string location) ABSL_LOCKS_EXCLUDED(mu_);
   // Requests recorded so far (also those answered with kDrop, when their body was read).
-  std::vector<Request> Requests();
+  std::vector<Request> Requests() ABSL_LOCKS_EXCLUDED(mu_);
   // Waits until at least n requests were recorded; false on timeout.
-  bool WaitFor(size_t n, std::chrono::milliseconds timeout);
+  bool WaitFor(size_t n, std::chrono::milliseconds timeout) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Serve();
-  void Handle(int fd);
+  void Handle(int fd) ABSL_LOCKS_EXCLUDED(mu_);
 
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<int> actions_;        // guarded by mu_
-  std::vector<Request> requests_;  // guarded by mu_
-  std::string location_;           // guarded by mu_
+  Mutex mu_;
+  CondVar changed_;
+  std::deque<int> actions_ ABSL_GUARDED_BY(mu_);
+  std::vector<Request> requests_ ABSL_GUARDED_BY(mu_);
+  std::string location_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace events::integrations::testing

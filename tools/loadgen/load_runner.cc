@@ -9,12 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/mutex.h"
 
 namespace events::loadgen {
 namespace {
@@ -124,8 +123,8 @@ class LoadRunner::State {
     // Nothing more will start once in_flight_ reaches 0: in closed loop a call that ends
     // starts its successor before it stops counting, so 0 means the run is over.
     {
-      std::unique_lock<std::mutex> lock(done_mu_);
-      done_cv_.wait(lock, [this] { return in_flight_.load() == 0; });
+      MutexLock lock(&done_mu_);
+      while (in_flight_.load() != 0) done_cv_.Wait(&done_mu_);
     }
     for (auto& queue : queues_) queue->Shutdown();
     for (auto& thread : threads) thread.join();
@@ -199,8 +198,8 @@ class LoadRunner::State {
       call.reset();
       if (options_.mode == Mode::kConcurrency) StartIfAllowed(queue_index);
       if (in_flight_.fetch_sub(1) == 1) {
-        std::lock_guard<std::mutex> lock(done_mu_);
-        done_cv_.notify_all();
+        MutexLock lock(&done_mu_);
+        done_cv_.SignalAll();
       }
     }
   }
@@ -256,8 +255,10 @@ class LoadRunner::State {
   Clock::time_point start_, measure_start_, measure_end_;
   std::atomic<uint64_t> sent_{0};
   std::atomic<int64_t> in_flight_{0};
-  std::mutex done_mu_;
-  std::condition_variable done_cv_;
+  // Only for done_cv_, so the last call's wake-up cannot slip between Run's check of
+  // in_flight_ and its wait.
+  Mutex done_mu_;
+  CondVar done_cv_;
   int64_t max_send_lag_us_ = 0;  // written by the pacing thread only
 };
 

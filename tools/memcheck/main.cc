@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/util/mutex.h"
 #include "tools/memcheck/hostile_request.h"
 
 namespace {
@@ -88,8 +89,8 @@ int RunMemcheck(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
-  std::mutex codes_mu;
-  std::map<std::string, int64_t> codes;
+  events::Mutex codes_mu;
+  std::map<std::string, int64_t> codes;  // under codes_mu
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   std::vector<std::thread> senders;
   senders.reserve(static_cast<size_t>(clients));
@@ -111,7 +112,7 @@ int RunMemcheck(int argc, char** argv) {
         stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
                        [&done](grpc::Status status) { done.set_value(std::move(status)); });
         const grpc::Status status = done.get_future().get();
-        std::lock_guard<std::mutex> lock(codes_mu);
+        events::MutexLock lock(&codes_mu);
         ++codes[std::to_string(status.error_code())];
       }
     });

@@ -43,26 +43,26 @@ Dispatcher::Dispatcher(IntegrationsStore& store, const SecretBox& secrets, Webho
 Dispatcher::~Dispatcher() { Stop(); }
 
 absl::StatusOr<int> Dispatcher::RunOnce() {
-  std::lock_guard<std::mutex> run_lock(run_mu_);
+  MutexLock run_lock(&run_mu_);
   absl::StatusOr<std::vector<ClaimedDelivery>> claimed =
       store_.Claim(clock_.NowUnixMs(), options_.lease.count(), options_.batch);
   if (!claimed.ok()) {
     Count(counters_.errors);
     return claimed.status();
   }
-  std::mutex done_mu;
-  std::condition_variable done_cv;
-  size_t done = 0;
+  Mutex done_mu;
+  CondVar done_cv;
+  size_t done = 0;  // under done_mu
   for (const ClaimedDelivery& d : *claimed) {
     pool_.Post([this, &d, &done_mu, &done_cv, &done] {
       Try(d);
-      std::lock_guard<std::mutex> lock(done_mu);
+      MutexLock lock(&done_mu);
       ++done;
-      done_cv.notify_all();
+      done_cv.SignalAll();
     });
   }
-  std::unique_lock<std::mutex> lock(done_mu);
-  done_cv.wait(lock, [&] { return done == claimed->size(); });
+  MutexLock lock(&done_mu);
+  while (done != claimed->size()) done_cv.Wait(&done_mu);
   return static_cast<int>(claimed->size());
 }
 
@@ -124,7 +124,7 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
     } else {
       double jitter;
       {
-        std::lock_guard<std::mutex> lock(jitter_mu_);
+        MutexLock lock(&jitter_mu_);
         jitter = jitter_();
       }
       std::optional<int64_t> delay = RetrySchedule::DelayMsAfter(d.attempt, jitter);

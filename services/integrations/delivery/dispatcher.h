@@ -2,9 +2,10 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 #include "common/util/polling_thread.h"
 #include "common/util/thread_pool.h"
 
@@ -64,7 +65,7 @@ class Dispatcher {
 
   // Claims what is due and makes those tries, returning when all are recorded. Returns how
   // many tries were made. UNAVAILABLE when Redis cannot be reached. Serialised.
-  absl::StatusOr<int> RunOnce();
+  absl::StatusOr<int> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_);
   void Start();
   // Stops and joins; idempotent. Tries in progress are cut short (WebhookSender::Abort, for
   // good: the sender stays aborted) and not recorded, so a slow receiver cannot hold a
@@ -72,7 +73,7 @@ class Dispatcher {
   void Stop();
 
  private:
-  void Try(const ClaimedDelivery& delivery);
+  void Try(const ClaimedDelivery& delivery) ABSL_LOCKS_EXCLUDED(jitter_mu_);
   // One poll for loop_: true when more is waiting.
   bool PollOnce();
 
@@ -82,10 +83,10 @@ class Dispatcher {
   const Clock& clock_;
   const DispatcherOptions options_;
   const DispatcherCounters counters_;
-  std::function<double()> jitter_;
-  std::mutex jitter_mu_;
+  Mutex jitter_mu_;
+  std::function<double()> jitter_ ABSL_GUARDED_BY(jitter_mu_);
   events::ThreadPool pool_;
-  std::mutex run_mu_;
+  Mutex run_mu_;        // serialises RunOnce
   PollingThread loop_;  // last: stops before the members its polls use go
 };
 

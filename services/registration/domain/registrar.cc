@@ -98,7 +98,7 @@ absl::StatusOr<EventFacts> Registrar::OwnedFacts(const std::string& org_id,
 
 std::optional<events::v1::RegistrationSettings> Registrar::FreshSettings(
     const std::string& event_id) {
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(&cache_mu_);
   auto it = settings_cache_.find(event_id);
   if (it == settings_cache_.end() ||
       std::chrono::steady_clock::now() - it->second.fetched >= options_.settings_cache_ttl) {
@@ -111,14 +111,14 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Settings(const std::
                                                                      bool refresh) {
   const auto now = std::chrono::steady_clock::now();
   if (!refresh) {
-    std::lock_guard<std::mutex> lock(cache_mu_);
+    MutexLock lock(&cache_mu_);
     auto it = settings_cache_.find(event_id);
     if (it != settings_cache_.end() && now - it->second.fetched < options_.settings_cache_ttl) {
       return it->second.settings;
     }
   }
   EVENTS_ASSIGN_OR_RETURN(StoredSettings stored, store_.GetSettings(event_id));
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(&cache_mu_);
   if (settings_cache_.size() > 10000) settings_cache_.clear();  // bounded memory
   settings_cache_[event_id] = {stored.settings, now};
   return stored.settings;

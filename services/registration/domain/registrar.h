@@ -5,12 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/util/mutex.h"
 #include "events/v1/registration.pb.h"
 #include "services/registration/facts/event_facts.h"
 #include "services/registration/store/registration_store.h"
@@ -88,7 +89,7 @@ class Registrar {
 
   absl::StatusOr<events::v1::RegistrationSettings> Configure(
       const std::string& org_id, const events::v1::RegistrationSettings& settings,
-      int64_t expected_version);
+      int64_t expected_version) ABSL_LOCKS_EXCLUDED(cache_mu_);
   absl::StatusOr<events::v1::ListRegistrationsResponse> List(
       const std::string& org_id, const events::v1::ListRegistrationsRequest& request);
   absl::StatusOr<events::v1::CapacitySummary> Capacity(const std::string& org_id,
@@ -125,9 +126,11 @@ class Registrar {
   // NOT_FOUND unless `org_id` owns the event.
   absl::StatusOr<EventFacts> OwnedFacts(const std::string& org_id, const std::string& event_id);
   absl::StatusOr<events::v1::RegistrationSettings> Settings(const std::string& event_id,
-                                                            bool refresh);
+                                                            bool refresh)
+      ABSL_LOCKS_EXCLUDED(cache_mu_);
   // The cached settings while fresh, without going to Redis.
-  std::optional<events::v1::RegistrationSettings> FreshSettings(const std::string& event_id);
+  std::optional<events::v1::RegistrationSettings> FreshSettings(const std::string& event_id)
+      ABSL_LOCKS_EXCLUDED(cache_mu_);
 
   // A registration ready for the store: checked against `settings`, with its id and token.
   struct Prepared {
@@ -184,8 +187,8 @@ class Registrar {
     std::chrono::steady_clock::time_point fetched;
   };
   std::atomic<int> slow_waiting_{0};
-  std::mutex cache_mu_;
-  std::map<std::string, CachedSettings> settings_cache_;  // guarded by cache_mu_
+  Mutex cache_mu_;
+  std::map<std::string, CachedSettings> settings_cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 // "rg_<event core>-<26 characters>": in the event's Redis partition.

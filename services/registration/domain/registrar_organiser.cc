@@ -64,7 +64,7 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Configure(
                           store_.PutSettings(settings, expected_version, clock_.NowUnixMs()));
   events::v1::RegistrationSettings out = settings;
   out.set_version(version);
-  std::lock_guard<std::mutex> lock(cache_mu_);
+  MutexLock lock(&cache_mu_);
   settings_cache_.erase(settings.event_id());
   return out;
 }

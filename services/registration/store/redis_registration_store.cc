@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/redis/lua_library.h"
+#include "common/util/mutex.h"
 #include "events/v1/domain_events.pb.h"
 
 namespace events::registration {
@@ -27,8 +28,8 @@ using events::v1::RegistrationStatus;
 const redis::LuaScript& Script(const char* name, const char* body) {
   // One per script for the process; LuaScript is immutable and thread-safe.
   static auto* scripts = new std::vector<std::unique_ptr<redis::LuaScript>>();
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
+  static Mutex mu;
+  MutexLock lock(&mu);
   for (const auto& s : *scripts) {
     if (s->name() == name) return *s;
   }

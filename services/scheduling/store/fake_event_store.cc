@@ -11,7 +11,7 @@ using events::v1::Event;
 
 absl::Status FakeEventStore::Apply(const std::vector<EventWrite>& writes,
                                    const std::optional<events::v1::Series>& new_series) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const EventWrite& w : writes) {
     auto it = events_.find(w.event.id());
     int64_t stored = it == events_.end() ? 0 : it->second.version();
@@ -44,7 +44,7 @@ absl::Status FakeEventStore::Apply(const std::vector<EventWrite>& writes,
 }
 
 absl::StatusOr<Event> FakeEventStore::Get(const std::string& event_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = events_.find(event_id);
   if (it == events_.end())
     return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
@@ -52,7 +52,7 @@ absl::StatusOr<Event> FakeEventStore::Get(const std::string& event_id) {
 }
 
 absl::StatusOr<events::v1::Series> FakeEventStore::GetSeries(const std::string& series_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = series_.find(series_id);
   if (it == series_.end()) {
     return absl::NotFoundError(absl::StrCat("series ", series_id, " not found"));
@@ -92,7 +92,7 @@ absl::StatusOr<EventPage> FakeEventStore::Page(const std::string& page_token, in
 absl::StatusOr<EventPage> FakeEventStore::ListUpcoming(int64_t from_unix_ms, int64_t to_unix_ms,
                                                        const std::string& page_token,
                                                        int page_size) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return Page(page_token, page_size, IndexMember(from_unix_ms, ""),
               to_unix_ms > 0 ? IndexMember(to_unix_ms, "") : "",
               [](const Event& e) { return e.status() == events::v1::EVENT_STATUS_PUBLISHED; });
@@ -102,7 +102,7 @@ absl::StatusOr<EventPage> FakeEventStore::ListByOrganisation(const std::string& 
                                                              events::v1::EventStatus status,
                                                              const std::string& page_token,
                                                              int page_size) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return Page(page_token, page_size, "", "", [&](const Event& e) {
     return e.org_id() == org_id &&
            (status == events::v1::EVENT_STATUS_UNSPECIFIED || e.status() == status);
@@ -110,7 +110,7 @@ absl::StatusOr<EventPage> FakeEventStore::ListByOrganisation(const std::string& 
 }
 
 absl::StatusOr<int> FakeEventStore::FireDueJobs(int /*partition*/, int64_t now_unix_ms, int limit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<const DelayedJob*> due;
   for (const auto& [id, job] : jobs_) {
     if (job.due_unix_ms <= now_unix_ms) due.push_back(&job);
@@ -131,12 +131,12 @@ absl::StatusOr<int> FakeEventStore::FireDueJobs(int /*partition*/, int64_t now_u
 }
 
 std::vector<events::v1::DomainEvent> FakeEventStore::Emitted() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return emitted_;
 }
 
 std::map<std::string, DelayedJob> FakeEventStore::PendingJobs() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return jobs_;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <set>
 
+#include "absl/base/thread_annotations.h"
+#include "common/util/mutex.h"
 #include "services/scheduling/store/event_store.h"
 
 namespace events::scheduling {
@@ -36,14 +37,14 @@ class FakeEventStore final : public EventStore {
   template <typename Keep>
   absl::StatusOr<EventPage> Page(const std::string& page_token, int page_size,
                                  const std::string& floor, const std::string& ceiling,
-                                 Keep keep) const;
+                                 Keep keep) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable std::mutex mu_;
-  std::map<std::string, events::v1::Event> events_;
-  std::map<std::string, std::vector<std::string>> event_jobs_;
-  std::map<std::string, events::v1::Series> series_;
-  std::map<std::string, DelayedJob> jobs_;
-  std::vector<events::v1::DomainEvent> emitted_;
+  mutable Mutex mu_;
+  std::map<std::string, events::v1::Event> events_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::vector<std::string>> event_jobs_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, events::v1::Series> series_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, DelayedJob> jobs_ ABSL_GUARDED_BY(mu_);
+  std::vector<events::v1::DomainEvent> emitted_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace events::scheduling
