@@ -280,7 +280,7 @@ class PoolInvariantsTest : public testing::RedisRegistrarTest,
       reads.push_back({"ZSCORE", absl::StrCat(b, "wait:", r->pool), r->id});
     std::vector<std::string> lists = {"general"};
     for (const std::string& p : m.ever_pools) lists.push_back(p);
-    for (const std::string& p : lists) reads.push_back({"ZCARD", b + "wait:" + p});
+    for (const std::string& p : lists) reads.push_back({"ZCARD", absl::StrCat(b, "wait:", p)});
     auto replies = redis_->Pipeline(reads);
     ASSERT_TRUE(replies.ok()) << replies.status();
     for (size_t i = 0; i < all_waiting.size(); ++i) {
