@@ -69,7 +69,7 @@ class AccessDeskTest : public ::testing::Test {
     return out;
   }
 
-  AccessibilityRequest MustSubmit(const std::string& token, std::vector<std::string> needs,
+  AccessibilityRequest MustSubmit(const std::string& token, const std::vector<std::string>& needs,
                                   const std::string& details = "Please book a BSL interpreter") {
     events::v1::SubmitRequestRequest r;
     r.set_registration_token(token);
@@ -286,7 +286,7 @@ TEST_F(AccessDeskTest, ARescheduleSendsProvisionsBackToReconfirmation) {
   change.set_status(events::v1::EVENT_STATUS_PUBLISHED);
   change.set_version(3);
   change.set_start_unix_ms(kStart + 7 * kDay);
-  change.set_end_unix_ms(kStart + 7 * kDay + 90 * 60000);
+  change.set_end_unix_ms(kStart + 7 * kDay + int64_t{90} * 60000);
   change.set_time_zone("Europe/London");
   ASSERT_TRUE(desk_->OnEventChanged("event.rescheduled", change).ok());
 
@@ -508,7 +508,7 @@ TEST_F(AccessDeskTest, WithdrawalAndErasureDeleteTheDetailsAtOnce) {
     events::v1::AccessibilityRequestChanged data;
     ASSERT_TRUE(data.ParseFromString(e.data())) << e.type();
     std::vector<const google::protobuf::FieldDescriptor*> set;
-    data.GetReflection()->ListFields(data, &set);
+    events::v1::AccessibilityRequestChanged::GetReflection()->ListFields(data, &set);
     for (const auto* field : set) EXPECT_EQ(allowed.count(field->name()), 1u) << field->name();
     EXPECT_TRUE(data.GetReflection()->GetUnknownFields(data).empty()) << e.type();
     EXPECT_EQ(data.request_id(), e.subject());
@@ -519,7 +519,7 @@ TEST_F(AccessDeskTest, DetailsAreDeletedAfterTheRetentionTime) {
   const std::string token = registrations_.Register(event_);
   AccessibilityRequest r = MustSubmit(token, {"bsl_interpreter"});
   ASSERT_TRUE(Move(r.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
-  clock_.Set(kStart + 90 * 60000 + 30 * kDay - 1);
+  clock_.Set(kStart + int64_t{90} * 60000 + 30 * kDay - 1);
   ASSERT_EQ(*JobWorker(*desk_).RunOnce(), 0);
   EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
   clock_.Advance(1);
@@ -546,7 +546,7 @@ TEST_F(AccessDeskTest, ZeroRetentionDaysPurgesAsSoonAsTheEventEnds) {
   u.mutable_details()->set_details("changed");
   u.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
   ASSERT_TRUE(desk_->UpdateMine(u).ok());
-  const int64_t end = kStart + 90 * 60000;
+  const int64_t end = kStart + int64_t{90} * 60000;
   clock_.Set(end - 1);
   ASSERT_TRUE(JobWorker(*desk_).RunOnce().ok());
   EXPECT_FALSE(desk_->GetMine(token)->details_deleted());
@@ -621,7 +621,7 @@ TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
   change.set_status(events::v1::EVENT_STATUS_CANCELLED);
   change.set_version(3);
   change.set_start_unix_ms(kStart);
-  change.set_end_unix_ms(kStart + 90 * 60000);
+  change.set_end_unix_ms(kStart + int64_t{90} * 60000);
   ASSERT_TRUE(desk_->OnEventChanged("event.cancelled", change).ok());
   EXPECT_EQ(desk_->Read(coordinator_, met.id(), "t")->status(),
             events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION);
@@ -639,11 +639,11 @@ TEST_F(AccessDeskTest, ACancellationAsksForReconfirmationAndStopsAtRiskJobs) {
 
 // --- Retention cannot be undone (H1, H2) ---------------------------------------------------
 
-constexpr int64_t kEnd = kStart + 90 * 60000;
+constexpr int64_t kEnd = kStart + int64_t{90} * 60000;
 constexpr int64_t kPurgeAt = kEnd + 30 * kDay;
 
 events::v1::UpdateMyRequestRequest Update(const std::string& token,
-                                          std::vector<std::string> needs) {
+                                          const std::vector<std::string>& needs) {
   events::v1::UpdateMyRequestRequest u;
   u.set_registration_token(token);
   for (const auto& n : needs) u.add_needs(n);

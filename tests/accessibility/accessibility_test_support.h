@@ -42,7 +42,7 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
   std::string Register(const std::string& event_id) {
     std::lock_guard<std::mutex> lock(mu_);
     const int n = ++count_;
-    const std::string token = absl::StrCat("rg_", n, ".secret", n);
+    std::string token = absl::StrCat("rg_", n, ".secret", n);
     tokens_[token] =
         Attendee{absl::StrCat("rg_reg", n), event_id, events::v1::REGISTRATION_STATUS_CONFIRMED};
     return token;
@@ -73,7 +73,7 @@ inline EventFacts Webinar(const std::string& id, const std::string& org) {
   f.status = events::v1::EVENT_STATUS_PUBLISHED;
   f.version = 2;
   f.start_unix_ms = kStart;
-  f.end_unix_ms = kStart + 90 * 60000;
+  f.end_unix_ms = kStart + int64_t{90} * 60000;
   f.time_zone = "Europe/London";
   return f;
 }

@@ -12,8 +12,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kKey(32, 'k');
-const std::string kOldKey(32, 'o');
+// Functions rather than static strings, whose constructors would run (and could throw)
+// before main.
+std::string Key() { return std::string(32, 'k'); }
+std::string OldKey() { return std::string(32, 'o'); }
 
 events::v1::RequestDetails Details() {
   events::v1::RequestDetails d;
@@ -24,7 +26,7 @@ events::v1::RequestDetails Details() {
 }
 
 TEST(DetailCipherTest, SealsOpensAndBindsToTheRequest) {
-  DetailCipher cipher({"k2", kKey});
+  DetailCipher cipher({"k2", Key()});
   auto sealed = cipher.Seal(Details(), "ar_1");
   ASSERT_TRUE(sealed.ok()) << sealed.status();
   EXPECT_EQ(sealed->key_id, "k2");
@@ -41,13 +43,13 @@ TEST(DetailCipherTest, SealsOpensAndBindsToTheRequest) {
 }
 
 TEST(DetailCipherTest, RotationKeepsOldDetailsReadable) {
-  DetailCipher old_cipher({"k1", kOldKey});
+  DetailCipher old_cipher({"k1", OldKey()});
   auto sealed = old_cipher.Seal(Details(), "ar_1");
   ASSERT_TRUE(sealed.ok());
-  DetailCipher rotated({"k2", kKey}, {{"k1", kOldKey}});
+  DetailCipher rotated({"k2", Key()}, {{"k1", OldKey()}});
   EXPECT_TRUE(rotated.Open(*sealed, "ar_1").ok());
   EXPECT_EQ(rotated.Seal(Details(), "ar_1")->key_id, "k2");
-  DetailCipher forgot({"k2", kKey});
+  DetailCipher forgot({"k2", Key()});
   absl::Status s = forgot.Open(*sealed, "ar_1").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(s.message(), HasSubstr("ACCESSIBILITY_PREVIOUS_KEYS"));

@@ -193,7 +193,7 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   const std::string first = Submit(registrations_.Register(event_));
   const std::string second = Submit(registrations_.Register(event_));
   const std::string sealed_first = Ciphertext(first), sealed_second = Ciphertext(second);
-  clock_.Set(kStart + 90 * 60000 + 30 * kDay);
+  clock_.Set(kStart + int64_t{90} * 60000 + 30 * kDay);
   auto fired = JobWorker(*desk_).RunOnce();
   ASSERT_TRUE(fired.ok()) << fired.status();
   EXPECT_GE(*fired, 1);

@@ -140,7 +140,7 @@ TEST(RequestRulesTest, NamesTheFieldAndTheRule) {
   EXPECT_THAT(ValidateAttendeeDetails(d).message(), HasSubstr("coordinators"));
   d.clear_unfulfillable_reason();
   // Padding does not slip past the limit: the raw input is capped before trimming.
-  d.set_details("ok" + std::string(4 * 2000, ' '));
+  d.set_details("ok" + std::string(size_t{4} * 2000, ' '));
   EXPECT_EQ(ValidateAttendeeDetails(d).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ValidateAttendeeDetails(d).message(), HasSubstr("details.details"));
   d.set_details("ok" + std::string(100, ' '));
@@ -273,7 +273,7 @@ TEST(RequestRulesTest, UnknownNeedsSuggestTheClosestCode) {
 // Changes are published by kind (from status to status), each kind only in a group of at
 // least the minimum; a kind short of it waits without holding back the others.
 TEST(CountPublicationTest, AdoptsOnlyGroupsOfTheMinimumSizeByKindOfChange) {
-  const auto request = [](RequestStatus status, std::vector<std::string> needs) {
+  const auto request = [](RequestStatus status, const std::vector<std::string>& needs) {
     events::v1::AccessibilityRequest r;
     r.set_status(status);
     for (const auto& n : needs) r.add_needs()->set_need(n);

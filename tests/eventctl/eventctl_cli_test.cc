@@ -236,7 +236,8 @@ class FakeFeedback final : public events::v1::FeedbackService::Service {
   grpc::Status ExportFeedback(grpc::ServerContext*, const events::v1::ExportFeedbackRequest* req,
                               grpc::ServerWriter<events::v1::FeedbackExport>* writer) override {
     const std::string content = ExportContent();
-    for (size_t at = 0, n = 0; at < content.size(); at += 256 * 1024, ++n) {
+    constexpr size_t kChunk = size_t{256} * 1024;
+    for (size_t at = 0, n = 0; at < content.size(); at += kChunk, ++n) {
       if (req->event_id() == "ev_broken" && n == 2) {
         return {grpc::StatusCode::UNAVAILABLE, "the store went away"};
       }
@@ -245,8 +246,8 @@ class FakeFeedback final : public events::v1::FeedbackService::Service {
         chunk.set_filename("feedback-responses.csv");
         chunk.set_content_type("text/csv");
       }
-      chunk.set_content(content.substr(at, 256 * 1024));
-      if (at + 256 * 1024 >= content.size()) chunk.set_rows(600);
+      chunk.set_content(content.substr(at, kChunk));
+      if (at + kChunk >= content.size()) chunk.set_rows(600);
       writer->Write(chunk);
     }
     return grpc::Status::OK;

@@ -45,7 +45,7 @@ std::string AofBytes(const std::string& dir, bool incremental_only = false) {
     if (name == "." || name == "..") continue;
     const bool incremental = name.size() > 9 && name.compare(name.size() - 9, 9, ".incr.aof") == 0;
     if (incremental_only && !incremental) continue;
-    std::ifstream in(folder + "/" + name, std::ios::binary);
+    std::ifstream in(absl::StrCat(folder, "/", name), std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     out += bytes.str();
@@ -106,10 +106,11 @@ TEST_F(AnonymityAofTest, TheAppendOnlyFileTiesNoResponseToARegistration) {
   req.mutable_definition()->set_anonymous(true);
   ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
   std::vector<std::string> tokens;
+  tokens.reserve(10);
   for (int i = 0; i < 10; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   for (size_t i = 0; i < tokens.size(); ++i) {
-    clock_.Advance(61 * 1000);
+    clock_.Advance(int64_t{61} * 1000);
     auto done = Answer(tokens[i], {Number("overall", 1 + static_cast<int>(i % 5)),
                                    Choice("access_needs_met", "yes", "fine"),
                                    Text("mattered_most", absl::StrCat("Answer number ", i))});

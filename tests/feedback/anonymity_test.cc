@@ -68,6 +68,7 @@ TEST_F(AnonymityTest, NoStoredLinkFromAResponseToThePerson) {
   req.mutable_definition()->set_anonymous(true);
   ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
   std::vector<std::string> tokens;
+  tokens.reserve(3);
   for (int i = 0; i < 3; ++i) tokens.push_back(Register(event_));
   ASSERT_TRUE(store_->ApplyAccessRequest(event_, "ar_1", registration_of_[tokens[0]], 4, 1).ok());
   OpenAt(kNow + kHour);
@@ -194,6 +195,7 @@ TEST_F(AnonymityTest, RedisKeepsNoSubmissionOrder) {
   ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
   constexpr int kResponses = 20;
   std::vector<std::string> tokens;
+  tokens.reserve(kResponses);
   for (int i = 0; i < kResponses; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   std::map<std::string, int> index_of_text;

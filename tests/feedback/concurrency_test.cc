@@ -53,6 +53,7 @@ TEST_F(ConcurrencyTest, ConcurrentResponsesAndEditsKeepAggregatesExact) {
   OpenAt(kNow + kHour);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::mt19937 random(t);
@@ -89,10 +90,12 @@ TEST_F(ConcurrencyTest, RacingAnonymousAnswersFromOneTokenCountOnce) {
   req.mutable_definition()->set_anonymous(true);
   ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
   std::vector<std::string> tokens;
+  tokens.reserve(kPerThread);
   for (int i = 0; i < kPerThread; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   std::atomic<int> stored{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   // Every thread tries every token.
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {

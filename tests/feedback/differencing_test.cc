@@ -95,6 +95,7 @@ class DifferencingTest : public testing::FeedbackTest {
 TEST_F(DifferencingTest, ReportExportAndTrendsChangeOnlyInGroups) {
   MakeAnonymous(event_);
   std::vector<std::string> tokens;
+  tokens.reserve(20);
   for (int i = 0; i < 20; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   Published before = Read(event_);
@@ -143,6 +144,7 @@ TEST_F(DifferencingTest, ReportExportAndTrendsChangeOnlyInGroups) {
 TEST_F(DifferencingTest, MarkingAttendanceAfterOpeningNarrowsNobody) {
   MakeAnonymous(event_);
   std::vector<std::string> tokens;
+  tokens.reserve(8);
   for (int i = 0; i < 8; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Answer(tokens[i], {Number("overall", 4)}).ok());

@@ -46,7 +46,7 @@ class DomainTest : public ::testing::Test {
                         "Europe/London", 1));
   }
   std::string Register(int status = 1, bool attended = false) {
-    const std::string id = ids_.New("rg");
+    std::string id = ids_.New("rg");
     EXPECT_TRUE(store_->ApplyRegistration(event_, id, status, attended, 1, 0).ok());
     AttendeeRegistration r{id, event_, status, attended};
     registrations_.Put(id + ".t", r);
@@ -56,7 +56,7 @@ class DomainTest : public ::testing::Test {
       const std::string& id, std::vector<events::v1::FeedbackAnswer> answers) {
     events::v1::SubmitResponseRequest req;
     req.set_registration_token(id + ".t");
-    for (auto& a : answers) *req.add_answers() = a;
+    for (auto& a : answers) *req.add_answers() = std::move(a);
     return feedback_->Submit(req);
   }
   void Open() {
@@ -77,6 +77,7 @@ class DomainTest : public ::testing::Test {
     }
     std::sort(found.begin(), found.end());
     std::vector<std::string> out;
+    out.reserve(found.size());
     for (auto& [at, text] : found) out.push_back(std::move(text));
     return out;
   }
@@ -205,6 +206,7 @@ TEST_F(DomainTest, TrendsValidateTheirBounds) {
 // suppression, and the answers as they are now (an edit replaces its text).
 TEST_F(DomainTest, TextsArePagedLikeTheReportShowsThem) {
   std::vector<std::string> people;
+  people.reserve(6);
   for (int i = 0; i < 6; ++i) people.push_back(Register());
   Open();
   const char* said[] = {"quiet room", "braille", "braille", "apples", "music", "captions"};

@@ -63,7 +63,7 @@ class FeedbackLargeTest : public ::testing::Test {
   // An event whose survey (named) takes free text of up to 2,000 characters, open, with
   // `responses` answers: every one rates it, and writes LongText(i).
   std::string EventWithLongTexts(int responses) {
-    const std::string event_id = ids_.New("ev");
+    std::string event_id = ids_.New("ev");
     events_.Put(FactsOf(event_id, org_.org_id, "", events::v1::EVENT_STATUS_PUBLISHED, kNow + kHour,
                         "Europe/London", 2));
     events::v1::UpdateSurveyRequest update;

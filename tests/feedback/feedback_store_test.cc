@@ -148,6 +148,7 @@ TEST_F(FeedbackStoreTest, OnlyConfirmedAndWhenTrackedAttendedRegistrationsAnswer
 
 TEST_F(FeedbackStoreTest, ReportMathsSuppressionAndRedactionFromAggregates) {
   std::vector<std::string> tokens;
+  tokens.reserve(6);
   for (int i = 0; i < 6; ++i) tokens.push_back(Register(event_));
   Register(event_);  // invited, never answers
   Know(event_);
@@ -205,6 +206,7 @@ TEST_F(FeedbackStoreTest, ReportMathsSuppressionAndRedactionFromAggregates) {
 
 TEST_F(FeedbackStoreTest, AccessNeedsMetIsCrossedWithFulfilmentOutcomesAsCountsOnly) {
   std::vector<std::string> tokens;
+  tokens.reserve(11);
   for (int i = 0; i < 11; ++i) tokens.push_back(Register(event_));
   // Five people had a request fulfilled, five had one that could not be; the eleventh asked
   // nothing.
@@ -265,6 +267,7 @@ TEST_F(FeedbackStoreTest, TrendsPerMonthAndSeries) {
   events_.Put(FactsOf(march, "org_riverside", "se_1", events::v1::EVENT_STATUS_PUBLISHED,
                       kNow + kHour, "Europe/London", 1));
   std::vector<std::string> tokens;
+  tokens.reserve(5);
   for (int i = 0; i < 5; ++i) tokens.push_back(Register(march));
   Know(march);
   OpenAt(kNow + kHour);
@@ -320,6 +323,7 @@ TEST_F(FeedbackStoreTest, TrendsFollowEachQuestionsCountBothWays) {
   auto updated = feedback_->UpdateSurvey("org_riverside", update);
   ASSERT_TRUE(updated.ok()) << updated.status();
   std::vector<std::string> tokens;
+  tokens.reserve(6);
   for (int i = 0; i < 6; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   for (int i = 0; i < 5; ++i) {
@@ -369,6 +373,7 @@ TEST_F(FeedbackStoreTest, QuestionTextsAreReadWithoutTheAnonymousPadding) {
   req.mutable_definition()->set_anonymous(true);
   ASSERT_TRUE(feedback_->UpdateSurvey("org_riverside", req).ok());
   std::vector<std::string> tokens;
+  tokens.reserve(6);
   for (int i = 0; i < 6; ++i) tokens.push_back(Register(event_));
   OpenAt(kNow + kHour);
   for (int i = 0; i < 6; ++i) {

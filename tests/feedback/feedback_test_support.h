@@ -144,7 +144,7 @@ class FeedbackTest : public ::testing::Test {
 
   // A published event of org_riverside that ends an hour after kNow.
   std::string NewEvent(const std::string& org = "org_riverside", const std::string& series = "") {
-    const std::string id = ids_.New("ev");
+    std::string id = ids_.New("ev");
     events_.Put(FactsOf(id, org, series, events::v1::EVENT_STATUS_PUBLISHED, kNow + kHour,
                         "Europe/London", 2));
     return id;
@@ -164,7 +164,7 @@ class FeedbackTest : public ::testing::Test {
     r.event_id = event_id;
     r.status = status;
     r.attended = attended;
-    const std::string token = id + ".secret" + std::to_string(++tokens_);
+    std::string token = id + ".secret" + std::to_string(++tokens_);
     registrations_.Put(token, r);
     registration_of_[token] = id;
     return token;
@@ -198,7 +198,7 @@ class FeedbackTest : public ::testing::Test {
       const std::string& token, std::vector<events::v1::FeedbackAnswer> answers) {
     events::v1::SubmitResponseRequest req;
     req.set_registration_token(token);
-    for (auto& a : answers) *req.add_answers() = a;
+    for (auto& a : answers) *req.add_answers() = std::move(a);
     return feedback_->Submit(req);
   }
 

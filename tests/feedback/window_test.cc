@@ -113,6 +113,7 @@ TEST_F(WindowTest, WhenAttendanceIsTrackedOnlyAttendeesAreInvited) {
   clock_.Set(kNow + kHour);
   constexpr int kWorkers = 8;
   std::vector<std::unique_ptr<WindowWorker>> workers;
+  workers.reserve(kWorkers);
   for (int i = 0; i < kWorkers; ++i) {
     workers.push_back(std::make_unique<WindowWorker>(*store_, clock_));
   }
@@ -120,6 +121,7 @@ TEST_F(WindowTest, WhenAttendanceIsTrackedOnlyAttendeesAreInvited) {
   std::atomic<int> errors{0};
   std::atomic<bool> go{false};
   std::vector<std::thread> threads;
+  threads.reserve(kWorkers);
   for (int i = 0; i < kWorkers; ++i) {
     threads.emplace_back([&, i] {
       while (!go.load()) std::this_thread::yield();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "common/auth/key_store.h"
 #include "common/bus/event_bus.h"
@@ -46,6 +47,7 @@ constexpr char kKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 class DeliveryTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    ASSERT_NE(receiver_.port(), 0) << "the webhook receiver could not listen";
     auto options = events::testing::TestRedisOptions();
     ASSERT_FALSE(HasFailure());
     redis_ = std::make_unique<redis::RedisClient>(options);
@@ -90,7 +92,7 @@ class DeliveryTest : public ::testing::Test {
   events::v1::WebhookWithSecret Subscribe(const std::string& org, std::vector<std::string> types) {
     events::v1::CreateWebhookRequest req;
     req.set_url(receiver_.Url());
-    for (auto& t : types) req.add_event_types(t);
+    for (auto& t : types) req.add_event_types(std::move(t));
     auto made = integrations_->CreateWebhook(org, req);
     EXPECT_TRUE(made.ok()) << made.status();
     return made.ok() ? *made : events::v1::WebhookWithSecret();
@@ -215,7 +217,7 @@ TEST_F(DeliveryTest, ARegistrationOutageDelaysContactsButLosesNothingAndBlocksNo
 TEST_F(DeliveryTest, ReminderDueArrivesSignedAsAnIndependentCheckConfirms) {
   auto hook = Subscribe("org_a", {"event.reminder_due"});
   const std::string id = Publish("org_a", "event.reminder_due", Reminder());
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   ASSERT_TRUE(Eventually(
       [&] {
         return LastStateIs("org_a", hook.webhook().id(), events::v1::DELIVERY_STATE_DELIVERED);
@@ -386,7 +388,7 @@ TEST_F(DeliveryTest, OnlyMatchingTypesOfTheSameOrganisation) {
   Publish("org_b", "registration.confirmed", events::v1::RegistrationChanged());
   const std::string mine =
       Publish("org_a", "registration.confirmed", events::v1::RegistrationChanged());
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   for (int i = 0; i < 20; ++i) Step();
   ASSERT_EQ(receiver_.Requests().size(), 1u);
   EXPECT_EQ(receiver_.Requests()[0].Header("webhook-id"), mine);
@@ -404,7 +406,7 @@ TEST_F(DeliveryTest, ASubscriptionGetsWhatHappensAfterItWasMade) {
   ASSERT_TRUE(bus::Publish(*redis_, *keys_, 0, e).ok());
   Subscribe("org_a", {"event.*"});
   const std::string later = Publish("org_a", "event.reminder_due", Reminder());
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   for (int i = 0; i < 10; ++i) Step();
   ASSERT_EQ(receiver_.Requests().size(), 1u);
   EXPECT_EQ(receiver_.Requests()[0].Header("webhook-id"), later);
@@ -431,7 +433,7 @@ TEST_F(DeliveryTest, AccessibilityEventsCarryNoNeedsOrDetails) {
                        static_cast<char>(detail.size())};
   e.set_data(change.SerializeAsString() + extra + detail);
   ASSERT_TRUE(bus::Publish(*redis_, *keys_, 0, e).ok());
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   const std::string body = receiver_.Requests()[0].body;
   EXPECT_THAT(body, HasSubstr("\"request_id\":\"ar_1\""));
   EXPECT_THAT(body, HasSubstr("REQUEST_STATUS_SUBMITTED"));
@@ -444,7 +446,7 @@ TEST_F(DeliveryTest, TestWebhookGoesThroughThePipeline) {
   auto hook = Subscribe("org_a", {"registration.*"});
   auto test = integrations_->TestWebhook("org_a", hook.webhook().id());
   ASSERT_TRUE(test.ok()) << test.status();
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   auto r = receiver_.Requests()[0];
   EXPECT_EQ(r.Header("webhook-id"), test->message_id());
   EXPECT_THAT(r.body, HasSubstr("\"type\":\"webhook.test\""));
@@ -460,7 +462,7 @@ TEST_F(DeliveryTest, ARotatedSecretSignsTheNextTries) {
   ASSERT_TRUE(rotated.ok());
   EXPECT_NE(rotated->secret(), hook.secret());
   const std::string id = Publish("org_a", "event.reminder_due", Reminder());
-  ASSERT_TRUE(Eventually([&] { return receiver_.Requests().size() >= 1; }, [&] { Step(); }));
+  ASSERT_TRUE(Eventually([&] { return !receiver_.Requests().empty(); }, [&] { Step(); }));
   auto r = receiver_.Requests()[0];
   EXPECT_TRUE(IndependentlyVerified(rotated->secret(), id, r.Header("webhook-timestamp"), r.body,
                                     r.Header("webhook-signature")));

@@ -55,6 +55,7 @@ int FreePort() {
 class RestartTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    ASSERT_NE(receiver_.port(), 0) << "the webhook receiver could not listen";
     auto options = events::testing::TestRedisOptions();
     ASSERT_FALSE(HasFailure());
     redis_ = std::make_unique<redis::RedisClient>(options);
@@ -94,6 +95,7 @@ class RestartTest : public ::testing::Test {
         "INTEGRATIONS_CLAIM_IDLE_MS=1500",
         "EVENTS_LOG_LEVEL=warn"};
     std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
     char* argv[] = {const_cast<char*>(INTEGRATIONS_SERVER_PATH), nullptr};

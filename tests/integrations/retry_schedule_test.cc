@@ -5,7 +5,7 @@
 namespace events::integrations {
 namespace {
 
-constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kHour = int64_t{3600} * 1000;
 
 TEST(RetryScheduleTest, GrowsFromSecondsToADayAndEndsAfterAboutThreeDays) {
   int64_t total = 0;

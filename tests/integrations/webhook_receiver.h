@@ -37,6 +37,7 @@ class WebhookReceiver {
   explicit WebhookReceiver(bool any_address = false);
   ~WebhookReceiver();
 
+  // 0 when no port could be had (socket, bind or listen failed).
   int port() const { return port_; }
   std::string Url(const std::string& path = "/hook") const;
 

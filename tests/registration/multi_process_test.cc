@@ -4,7 +4,6 @@
 // exactly the next people in line.
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -12,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <map>
 #include <thread>
 
@@ -32,16 +32,22 @@ constexpr int kPeople = 2000;
 constexpr int kPlaces = 100;
 constexpr int kClients = 40;
 
+// A free local port chosen by the kernel; 0 when it gave none (the caller asserts against it
+// rather than start a server on port 0).
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 struct Answer {
@@ -73,6 +79,7 @@ class MultiProcessTest : public ::testing::Test {
     const std::string redis_url = std::getenv("EVENTS_TEST_REDIS_URL");
     for (int i = 0; i < kProcesses; ++i) {
       const int port = FreePort();
+      ASSERT_NE(port, 0) << "no free port for registration process " << i;
       std::vector<std::string> env = {"EVENTS_GRPC_PORT=" + std::to_string(port),
                                       "EVENTS_METRICS_PORT=0",
                                       "EVENTS_LISTEN_HOST=127.0.0.1",
@@ -86,6 +93,7 @@ class MultiProcessTest : public ::testing::Test {
                                       "EVENTS_LOG_LEVEL=warn",
                                       "EVENTS_REDIS_POOL_SIZE=16"};
       std::vector<char*> envp;
+      envp.reserve(env.size() + 1);
       for (auto& e : env) envp.push_back(e.data());
       envp.push_back(nullptr);
       char* argv[] = {const_cast<char*>(REGISTRATION_SERVER_PATH), nullptr};
@@ -137,6 +145,7 @@ TEST_F(MultiProcessTest, TwoThousandAtOnceForAHundredPlaces) {
   std::vector<Answer> answers(kPeople);
   std::atomic<int> next{0}, failures{0};
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
       for (int i = next++; i < kPeople; i = next++) {
@@ -178,11 +187,12 @@ TEST_F(MultiProcessTest, TwoThousandAtOnceForAHundredPlaces) {
 
   // Ten confirmed people cancel, at once, through different processes.
   std::vector<std::thread> cancellers;
+  cancellers.reserve(10);
   for (int k = 0; k < 10; ++k) {
     cancellers.emplace_back([&, k] {
       grpc::ClientContext ctx;
       events::v1::CancelMyRegistrationRequest req;
-      req.set_registration_token(answers[k * 7].token);
+      req.set_registration_token(answers[static_cast<size_t>(k) * 7].token);
       events::v1::Registration resp;
       grpc::Status s = stubs_[k % kProcesses]->CancelMyRegistration(&ctx, req, &resp);
       EXPECT_TRUE(s.ok()) << s.error_message();

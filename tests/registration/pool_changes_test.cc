@@ -27,7 +27,7 @@ class PoolChangesTest : public testing::RedisRegistrarTest {
   // Capacity 10, a pool of 5: persons 1-5 hold the general places, 6-10 the pool's; then
   // 11 (general), 12 (pool), 13, 14, 15, 16 wait, alternating.
   std::string FullEvent() {
-    const std::string event = NewEvent(10);
+    std::string event = NewEvent(10);
     EXPECT_TRUE(Configure(event, {{kPool, 5}}).ok());
     for (int n = 1; n <= 16; ++n) {
       const bool pool = (n >= 6 && n <= 10) || (n > 10 && n % 2 == 0);

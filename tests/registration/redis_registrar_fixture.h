@@ -56,7 +56,7 @@ class RedisRegistrarTest : public ::testing::Test {
 
   // A published, open event of `capacity` places, known to scheduling (the fake).
   std::string NewEvent(int capacity) {
-    const std::string event = ids_.New("ev");
+    std::string event = ids_.New("ev");
     directory_.Put(OpenEvent(event, capacity));
     return event;
   }

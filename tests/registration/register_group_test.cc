@@ -62,7 +62,7 @@ class RegisterGroupTest : public ::testing::Test {
   // A published event of kCapacity places, 2 of them reserved for "lived"; returns the
   // settings version.
   std::string NewEvent(int64_t& settings_version) {
-    const std::string event = ids_.New("ev");
+    std::string event = ids_.New("ev");
     EXPECT_TRUE(store_->UpsertFacts(testing::OpenEvent(event, kCapacity)).ok());
     events::v1::RegistrationSettings settings;
     settings.set_event_id(event);
@@ -145,7 +145,7 @@ class RegisterGroupTest : public ::testing::Test {
   std::map<std::string, std::vector<std::string>> State(const std::string& event) {
     std::map<std::string, std::vector<std::string>> state;
     const std::string b = store_->EventPrefix(event);
-    auto read = [&](const std::string& name, std::vector<std::string> command) {
+    auto read = [&](const std::string& name, const std::vector<std::string>& command) {
       auto reply = redis_->Command(command);
       EXPECT_TRUE(reply.ok()) << reply.status();
       if (!reply.ok()) return;
@@ -212,6 +212,7 @@ TEST_F(RegisterGroupTest, AGroupAnswersAndStoresExactlyWhatOneCallEachWould) {
   int next = 0;
   for (int size : {1, 4, 7, 3, 9, 8}) {
     std::vector<NewRegistration> group;
+    group.reserve(static_cast<size_t>(size));
     for (int k = 0; k < size; ++k) group.push_back(Person(grouped, version_group, next + k));
     auto answers = store_->RegisterGroup(group, kNow);
     ASSERT_TRUE(answers.ok()) << answers.status();

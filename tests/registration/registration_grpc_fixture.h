@@ -51,7 +51,7 @@ class RegistrationGrpcTest : public ::testing::Test {
     harness_.Shutdown();
   }
   std::unique_ptr<grpc::ClientContext> Call(const std::string& key = "") {
-    return harness_.Call(key);
+    return events::testing::GrpcServiceHarness::Call(key);
   }
 
   testing::FakeEventDirectory directory_;

@@ -170,7 +170,7 @@ TEST_F(RegistrationGrpcTest, ImportAndExportThroughGrpc) {
   ASSERT_TRUE(stub_->ImportAttendance(Call(key_).get(), import, &marked).ok());
   EXPECT_EQ(marked.marked(), 2);
   // Over the CSV limit but inside the request limit: the rule names the field.
-  import.set_csv(std::string(241 * 1024, 'x'));
+  import.set_csv(std::string(size_t{241} * 1024, 'x'));
   grpc::Status too_long = stub_->ImportAttendance(Call(key_).get(), import, &marked);
   EXPECT_EQ(too_long.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(too_long.error_message(), HasSubstr("csv: at most 240 KiB"));

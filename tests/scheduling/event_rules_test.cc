@@ -15,7 +15,7 @@ using testing::Webinar;
 using testing::Workshop;
 
 // Expects INVALID_ARGUMENT whose message contains every fragment.
-void ExpectInvalid(const events::v1::EventDetails& d, std::vector<std::string> fragments) {
+void ExpectInvalid(const events::v1::EventDetails& d, const std::vector<std::string>& fragments) {
   auto result = ValidateDetails(d, "details", kNow);
   ASSERT_FALSE(result.ok()) << "expected a refusal for " << d.ShortDebugString();
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
@@ -24,7 +24,7 @@ void ExpectInvalid(const events::v1::EventDetails& d, std::vector<std::string> f
   }
 }
 
-events::v1::EventDetails With(std::function<void(events::v1::EventDetails&)> change,
+events::v1::EventDetails With(const std::function<void(events::v1::EventDetails&)>& change,
                               events::v1::EventDetails d = Webinar()) {
   change(d);
   return d;

@@ -311,6 +311,7 @@ TEST_F(RedisEventStoreTest, ConcurrentWorkersFireEachReminderExactlyOnce) {
   clock_.Set(kNow + 60 * kDay);
   std::atomic<int> fired{0};
   std::vector<std::thread> workers;
+  workers.reserve(8);
   for (int w = 0; w < 8; ++w) {
     workers.emplace_back([&] {
       redis::RedisClient redis(options_);
@@ -338,6 +339,7 @@ TEST_F(RedisEventStoreTest, RacingOrganisersNeverLoseAnUpdate) {
   // Ten organisers publish-or-update at once without expected versions: each change lands.
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
+  threads.reserve(10);
   for (int i = 0; i < 10; ++i) {
     threads.emplace_back([&, i] {
       redis::RedisClient redis(options_);

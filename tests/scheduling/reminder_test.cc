@@ -10,7 +10,6 @@ namespace events::scheduling {
 namespace {
 
 using testing::kDay;
-using testing::kMinute;
 using testing::kNow;
 using testing::Webinar;
 

@@ -79,6 +79,7 @@ TEST_F(SchedulerTest, PublishSchedulesDefaultRemindersAndOpensRegistration) {
   auto jobs = store_.PendingJobs();
   ASSERT_EQ(jobs.size(), 3u);
   std::vector<int64_t> due;
+  due.reserve(jobs.size());
   for (const auto& [id, job] : jobs) due.push_back(job.due_unix_ms);
   std::sort(due.begin(), due.end());
   EXPECT_THAT(due, ElementsAre(p->start_unix_ms() - 7 * kDay, p->start_unix_ms() - kDay,

@@ -54,7 +54,9 @@ class SchedulingGrpcTest : public ::testing::Test {
   }
   void TearDown() override { harness_.Shutdown(); }
 
-  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) { return harness_.Call(key); }
+  std::unique_ptr<grpc::ClientContext> Call(const std::string& key) {
+    return events::testing::GrpcServiceHarness::Call(key);
+  }
   events::v1::Event MustCreate(const events::v1::EventDetails& d = Webinar()) {
     events::v1::CreateEventRequest req;
     *req.mutable_details() = d;

@@ -67,7 +67,7 @@ absl::StatusOr<RequestStatus> ParseRequestStatus(absl::string_view word) {
   std::vector<std::string> words;
   for (const auto& s : kStatuses) {
     if (word == s.word) return s.status;
-    words.push_back(s.word);
+    words.emplace_back(s.word);
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "--status must be one of ", absl::StrJoin(words, ", "), " or all, not \"", word, "\""));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 #include "tools/eventctl/suggest.h"
@@ -19,7 +20,7 @@ namespace {
 std::string CommandPath(const CLI::App& command) {
   std::string path;
   for (const CLI::App* app = &command; app != nullptr; app = app->get_parent()) {
-    path = path.empty() ? app->get_name() : app->get_name() + " " + path;
+    path = path.empty() ? app->get_name() : absl::StrCat(app->get_name(), " ", path);
   }
   return path;
 }

@@ -10,6 +10,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
+
 namespace events::eventctl {
 
 const std::string& CliContext::Address(Target target) const {
@@ -86,7 +89,15 @@ std::optional<MessageTooLarge> MessageSizeProblem(const grpc::Status& status) {
     }
   }
   if (at == std::string::npos) return std::nullopt;
-  if (std::sscanf(m.c_str() + at, "%lld vs. %lld)", &big.size, &big.limit) != 2) {
+  // "N vs. L)". SimpleAtoi, unlike sscanf, refuses a number out of range instead of leaving
+  // it undefined, and each number must be the whole text up to its delimiter.
+  const size_t vs = m.find(" vs. ", at);
+  const size_t close = vs == std::string::npos ? std::string::npos : m.find(')', vs);
+  if (close == std::string::npos) return std::nullopt;
+  const absl::string_view text(m);
+  const size_t limit_at = vs + std::strlen(" vs. ");
+  if (!absl::SimpleAtoi(text.substr(at, vs - at), &big.size) ||
+      !absl::SimpleAtoi(text.substr(limit_at, close - limit_at), &big.limit)) {
     return std::nullopt;
   }
   return big;

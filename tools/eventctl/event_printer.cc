@@ -153,7 +153,7 @@ absl::StatusOr<events::v1::OfferedProvision> ParseProvision(absl::string_view sp
 absl::Status CheckNeedCode(absl::string_view need, absl::string_view field) {
   if (accessibility::FindNeed(need) != nullptr) return absl::OkStatus();
   std::vector<std::string> codes;
-  for (const accessibility::NeedInfo& n : accessibility::DefaultNeeds()) codes.push_back(n.code);
+  for (const accessibility::NeedInfo& n : accessibility::DefaultNeeds()) codes.emplace_back(n.code);
   std::optional<std::string> close = ClosestMatch(need, codes);
   return absl::InvalidArgumentError(
       absl::StrCat(field, ": \"", need, "\" is not a need code",

@@ -147,6 +147,7 @@ absl::StatusOr<std::vector<events::v1::FeedbackAnswer>> ParseAnswers(
     out[parts->first->id()].set_comment(parts->second);
   }
   std::vector<events::v1::FeedbackAnswer> result;
+  result.reserve(order.size());
   for (const std::string& id : order) result.push_back(out[id]);
   return result;
 }

@@ -1,6 +1,7 @@
 #include "tools/eventctl/registration_printer.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -338,7 +339,8 @@ absl::StatusOr<events::v1::RegistrationQuestion> ParseQuestion(absl::string_view
     }
     --end;
   }
-  q.set_text(absl::StrJoin(parts.begin() + 2, parts.begin() + end, ":"));
+  q.set_text(
+      absl::StrJoin(parts.begin() + 2, parts.begin() + static_cast<std::ptrdiff_t>(end), ":"));
   if (q.text().empty()) return bad("the TEXT is empty");
   return q;
 }

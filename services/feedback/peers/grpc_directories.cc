@@ -43,7 +43,7 @@ EventFacts FactsOf(const std::string& event_id, const std::string& org_id,
 }
 
 GrpcEventDirectory::GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel,
-                                       std::string service_key, PeerOptions peer)
+                                       const std::string& service_key, PeerOptions peer)
     : stub_(events::v1::SchedulingService::NewStub(std::move(channel))),
       authorization_(absl::StrCat("Bearer ", service_key)),
       peer_(std::move(peer)) {}

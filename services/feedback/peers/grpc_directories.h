@@ -27,7 +27,7 @@ struct PeerOptions {
 // address and the variable to set; a refused service key is INTERNAL.
 class GrpcEventDirectory final : public EventDirectory {
  public:
-  GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_key,
+  GrpcEventDirectory(std::shared_ptr<grpc::Channel> channel, const std::string& service_key,
                      PeerOptions peer);
   absl::StatusOr<EventFacts> Fetch(const std::string& event_id) override;
 

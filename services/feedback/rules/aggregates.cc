@@ -106,7 +106,7 @@ std::optional<int64_t> TextShare(const ReportInputs& in) {
   int64_t shown = 0;
   for (const SurveyQuestion& q : in.definition.questions()) {
     auto texts = in.texts.find(q.id());
-    const int64_t count = texts == in.texts.end() ? 0 : texts->second.size();
+    const int64_t count = texts == in.texts.end() ? 0 : static_cast<int64_t>(texts->second.size());
     const int64_t answered = Get(in.aggregates, absl::StrCat("q:", q.id(), ":n"));
     if (TextVisibilityOf(answered, count, in.min_group) == TextVisibility::kShown) ++shown;
   }
@@ -270,7 +270,8 @@ events::v1::FeedbackReport BuildReport(const ReportInputs& in) {
     r->set_answered(Get(in.aggregates, absl::StrCat("q:", q.id(), ":n")));
     if (q.role() == events::v1::QUESTION_ROLE_ACCESS_NEEDS_MET) access = &q;
     auto texts = in.texts.find(q.id());
-    const int64_t text_count = texts == in.texts.end() ? 0 : texts->second.size();
+    const int64_t text_count =
+        texts == in.texts.end() ? 0 : static_cast<int64_t>(texts->second.size());
     if (r->answered() < in.min_group) {
       r->set_suppressed(true);
       if (r->answered() > 0) {

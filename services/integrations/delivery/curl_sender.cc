@@ -11,7 +11,7 @@
 namespace events::integrations {
 namespace {
 
-constexpr size_t kMaxResponseBytes = 64 * 1024;
+constexpr size_t kMaxResponseBytes = size_t{64} * 1024;
 
 struct CurlDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }

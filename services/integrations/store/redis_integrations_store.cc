@@ -246,6 +246,7 @@ absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64
                                                                            int64_t lease_ms,
                                                                            int limit) {
   std::vector<std::vector<std::string>> calls;
+  calls.reserve(static_cast<size_t>(keys_.partitions()));
   for (int p = 0; p < keys_.partitions(); ++p) {
     calls.push_back({keys_.PartitionPrefix(p), absl::StrCat(now_ms), absl::StrCat(lease_ms),
                      absl::StrCat(limit)});
@@ -333,6 +334,7 @@ RedisIntegrationsStore::ListDeadLetters(const std::string& org_id, int64_t offse
   // Each partition keeps the organisation's dead letters of its deliveries: the first
   // offset + limit + 1 of each, merged by time, hold the page and say whether more follow.
   std::vector<std::vector<std::string>> ranges;
+  ranges.reserve(static_cast<size_t>(keys_.partitions()));
   for (int p = 0; p < keys_.partitions(); ++p) {
     ranges.push_back({"ZRANGE", keys_.PartitionPrefix(p) + "int:dead:" + org_id, "0",
                       absl::StrCat(offset + limit), "WITHSCORES"});
@@ -433,8 +435,8 @@ absl::StatusOr<ContactsPage> RedisIntegrationsStore::Contacts(const std::string&
   for (size_t i = 0; i + 1 < ArraySize(**hashes); i += 2) {
     const std::string h = AsString(ArrayAt(**hashes, i));
     cursors.push_back(AsInt(ArrayAt(**hashes, i + 1)));
-    commands.push_back({"HMGET", b + "c:" + h, "email", "first", "last"});
-    commands.push_back({"HVALS", b + "c:" + h + ":regs"});
+    commands.push_back({"HMGET", absl::StrCat(b, "c:", h), "email", "first", "last"});
+    commands.push_back({"HVALS", absl::StrCat(b, "c:", h, ":regs")});
   }
   if (commands.empty()) return page;
   auto replies = redis_.Pipeline(commands);

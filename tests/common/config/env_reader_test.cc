@@ -16,8 +16,7 @@ using ::testing::HasSubstr;
 // An EnvReader over a fixed map instead of the process environment.
 class FakeEnv {
  public:
-  explicit FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars)
-      : vars_(vars) {}
+  FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars) : vars_(vars) {}
   EnvReader Reader() const {
     return EnvReader([this](const char* name) -> const char* {
       auto it = vars_.find(name);
@@ -136,11 +135,14 @@ TEST(EnvReaderTest, FinishNamesEveryBadVariable) {
   EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("D_OK")));
 }
 
+// setenv and unsetenv are not thread-safe; this test binary starts no thread of its own, and
+// changing the process environment is what the test is about.
 TEST(EnvReaderTest, DefaultReaderUsesProcessEnvironment) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded test, see above
   ASSERT_EQ(setenv("EVENTS_TEST_ENV_READER_VALUE", "17", 1), 0);
   EnvReader env;
   EXPECT_EQ(env.Int("EVENTS_TEST_ENV_READER_VALUE", 0, 0, 100), 17);
-  unsetenv("EVENTS_TEST_ENV_READER_VALUE");
+  unsetenv("EVENTS_TEST_ENV_READER_VALUE");  // NOLINT(concurrency-mt-unsafe): as above
 }
 
 }  // namespace

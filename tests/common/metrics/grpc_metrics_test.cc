@@ -263,6 +263,7 @@ TEST(ThreadLimitTest, AServerOutOfThreadsStaysResourceExhausted) {
   std::unique_ptr<grpc::Server> server = std::move(started.server);
   auto channel = started.channel;
   std::vector<std::future<grpc::StatusCode>> calls;
+  calls.reserve(12);
   for (int i = 0; i < 12; ++i) {
     calls.push_back(std::async(std::launch::async, [channel] {
       grpc::ClientContext context;

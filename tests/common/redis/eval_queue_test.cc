@@ -92,6 +92,7 @@ TEST_F(EvalQueueTest, ManyCallersEachGetTheirOwnAnswerOnce) {
   {
     EvalQueue queue(*redis_, AppendScript(), EvalQueue::Options{2, 64});
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {

@@ -25,18 +25,23 @@ namespace {
 using ::events::testing::TestRedisOptions;
 using ::events::testing::UniqueKeyPrefix;
 
-// A local port with nothing listening: bound by the kernel's choice, then released.
+// A local port with nothing listening: bound by the kernel's choice, then released. 0 when
+// the kernel gave none (the caller asserts against it rather than test port 0).
 int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 class RedisClientTest : public ::testing::Test {
@@ -176,6 +181,7 @@ TEST_F(RedisClientTest, PipelineKeepsOrderAndErrorReplies) {
 TEST_F(RedisClientTest, UnreachableRedisIsUnavailableWithAHint) {
   RedisOptions options;
   options.port = ClosedPort();
+  ASSERT_NE(options.port, 0) << "no free local port";
   RedisClient redis(options);
   for (int attempt = 0; attempt < 2; ++attempt) {  // and it stays well-behaved
     absl::Status status = redis.Ping();
@@ -263,6 +269,7 @@ TEST_F(RedisClientTest, ManyThreadsShareASmallPool) {
   constexpr int kIncrements = 200;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kIncrements; ++i) {

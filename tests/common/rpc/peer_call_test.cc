@@ -6,12 +6,16 @@
 namespace events::rpc {
 namespace {
 
-const Peer kScheduling{"scheduling", "10.0.0.5:50051", "EVENTS_SCHEDULING_ADDR",
-                       std::chrono::milliseconds(2000)};
+// A function, not a static Peer, whose string constructors would run (and could throw)
+// before main.
+Peer Scheduling() {
+  return Peer{"scheduling", "10.0.0.5:50051", "EVENTS_SCHEDULING_ADDR",
+              std::chrono::milliseconds(2000)};
+}
 
 TEST(PeerCallTest, UnreachableSaysWhereAndWhatToSet) {
   absl::Status s = PeerCallFailed(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"),
-                                  kScheduling, "GetEvent");
+                                  Scheduling(), "GetEvent");
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(s.message(),
             "scheduling could not be reached at 10.0.0.5:50051 (GetEvent: connection refused); "
@@ -22,7 +26,7 @@ TEST(PeerCallTest, UnreachableSaysWhereAndWhatToSet) {
 TEST(PeerCallTest, ADeadlineIsUnavailableAndSaysHowLongItWaited) {
   absl::Status s =
       PeerCallFailed(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Deadline Exceeded"),
-                     kScheduling, "UpdateEvent");
+                     Scheduling(), "UpdateEvent");
   // The peer was too slow; the caller's own deadline did not pass, and a retry may work.
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(absl::StrContains(s.message(), "did not answer within 2000 ms (UpdateEvent:"));
@@ -31,14 +35,14 @@ TEST(PeerCallTest, ADeadlineIsUnavailableAndSaysHowLongItWaited) {
 
 TEST(PeerCallTest, ThePeersOwnAnswersPassThrough) {
   absl::Status s = PeerCallFailed(grpc::Status(grpc::StatusCode::NOT_FOUND, "event ev_1 not found"),
-                                  kScheduling, "GetEvent");
+                                  Scheduling(), "GetEvent");
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "event ev_1 not found");
-  EXPECT_TRUE(PeerCallFailed(grpc::Status::OK, kScheduling, "GetEvent").ok());
+  EXPECT_TRUE(PeerCallFailed(grpc::Status::OK, Scheduling(), "GetEvent").ok());
 }
 
 TEST(PeerCallTest, ARefusedServiceKeyIsInternalAndNamesTheKey) {
-  Peer peer = kScheduling;
+  Peer peer = Scheduling();
   peer.credential = "registration's service key (EVENTS_SERVICE_KEY)";
   for (grpc::StatusCode code :
        {grpc::StatusCode::UNAUTHENTICATED, grpc::StatusCode::PERMISSION_DENIED}) {
@@ -57,7 +61,7 @@ TEST(PeerCallTest, ARefusedServiceKeyIsInternalAndNamesTheKey) {
 }
 
 TEST(PeerCallTest, ARefusalOfTheCallersOwnForwardedKeyPassesThrough) {
-  Peer peer = kScheduling;
+  Peer peer = Scheduling();
   peer.forwards_callers_credentials = true;
   absl::Status s = PeerCallFailed(
       grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not your event"), peer, "UpdateEvent");
@@ -66,7 +70,7 @@ TEST(PeerCallTest, ARefusalOfTheCallersOwnForwardedKeyPassesThrough) {
 }
 
 TEST(PeerCallTest, AnUnsetAddressIsCalledTheConfiguredOne) {
-  Peer unnamed = kScheduling;
+  Peer unnamed = Scheduling();
   unnamed.address = "";
   absl::Status s =
       PeerCallFailed(grpc::Status(grpc::StatusCode::UNAVAILABLE, "x"), unnamed, "GetEvent");

@@ -32,6 +32,7 @@ TEST(RequestBudgetTest, ManyThreadsNeverHoldMoreThanTheBudget) {
   RequestBudget budget(1000);
   std::atomic<int64_t> worst{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20000; ++i) {

@@ -5,12 +5,12 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <future>
 #include <memory>
 #include <sstream>
@@ -285,7 +285,7 @@ TEST_F(ServiceRunnerTest, ServeUntilShutdownStopsWorkersOnlyOnceTheServerIsDown)
   auto serve = std::async(std::launch::async, [&] {
     ServeUntilShutdown(*runner_,
                        {[&] { seen.push_back("first:" + std::to_string(Health(channel, ""))); },
-                        [&] { seen.push_back("second"); }});
+                        [&] { seen.emplace_back("second"); }});
   });
   EXPECT_TRUE(CallEcho(channel).ok());
   runner_->RequestShutdown();

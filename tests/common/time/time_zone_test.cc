@@ -229,7 +229,8 @@ TEST(FromUnixMsTest, RoundsDownAndRoundTrips) {
   EXPECT_EQ(FromUnixMs(-1, "UTC"), Ldt(1969, 12, 31, 23, 59, 59));
   EXPECT_EQ(FromUnixMs(Utc(2026, 3, 30, 9, 0) + 500, "Europe/London"), Ldt(2026, 3, 30, 10, 0));
   EXPECT_EQ(FromUnixMs(Utc(2026, 3, 30, 9, 0), "Not/AZone"), Ldt(2026, 3, 30, 9, 0));
-  for (int64_t ms = Utc(2026, 1, 1, 0, 0); ms < Utc(2027, 1, 1, 0, 0); ms += 7 * 3600 * 1000) {
+  for (int64_t ms = Utc(2026, 1, 1, 0, 0); ms < Utc(2027, 1, 1, 0, 0);
+       ms += int64_t{7} * 3600 * 1000) {
     LocalDateTime local = FromUnixMs(ms, "Europe/London");
     // Every instant's wall time maps back to it, except the second pass through the overlap.
     if (local.month == 10 && local.day == 25 && local.hour == 1) continue;
@@ -245,6 +246,7 @@ TEST(ThreadSafetyTest, ConcurrentFirstUseOfTheDatabase) {
   std::vector<std::thread> threads;
   std::vector<int64_t> results(8, 0);
   const char* zones[] = {"Europe/London", "Asia/Kolkata", "America/New_York", "Australia/Sydney"};
+  threads.reserve(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       auto r = ToUnixMs(Ldt(2026, 7, 1, 12, 0), zones[i % 4], "start");

@@ -42,6 +42,7 @@ ExportRow Row(int64_t at, std::vector<events::v1::FeedbackAnswer> answers) {
 
 TEST(ExportCsvTest, RefusedBelowTheMinimumGroup) {
   std::vector<ExportRow> rows;
+  rows.reserve(4);
   for (int i = 0; i < 4; ++i) rows.push_back(Row(kJan15, {Number("overall", 4)}));
   auto csv = ResponsesCsv(DefaultSurvey(), rows, 5);
   EXPECT_EQ(csv.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -54,6 +55,7 @@ TEST(ExportCsvTest, RowsAreInContentOrderNotSubmissionOrder) {
   // Submitted in the order 5, 2, 4, 1, 3 (each a day later): the rows must not follow it.
   const int overall[] = {5, 2, 4, 1, 3};
   std::vector<ExportRow> rows;
+  rows.reserve(5);
   for (int i = 0; i < 5; ++i) {
     rows.push_back(Row(kJan15 + (4 - i) * kDay, {Number("overall", overall[i]),
                                                  Text("mattered_most", i == 1 ? "=SUM(A1)" : "ok"),
@@ -78,6 +80,7 @@ TEST(ExportCsvTest, FormulaGuardIsTheSharedRule) {
   const std::vector<std::string> texts = {"\uff1d1+1", "\u200b=HYPERLINK(1)", "\u00a0+1", "\t-1",
                                           "@SUM(A1)"};
   std::vector<ExportRow> rows;
+  rows.reserve(texts.size());
   for (const std::string& t : texts) rows.push_back(Row(kJan15, {Text("mattered_most", t)}));
   auto csv = ResponsesCsv(DefaultSurvey(), rows, 5);
   ASSERT_TRUE(csv.ok()) << csv.status();

@@ -151,8 +151,7 @@ class GrpcEventDirectoryUnitTest : public ::testing::Test {
       const std::string& key = "evk_service",
       std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
     return std::make_unique<GrpcEventDirectory>(
-        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()), std::move(key), deadline,
-        address_);
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()), key, deadline, address_);
   }
 
   FakeScheduling fake_;

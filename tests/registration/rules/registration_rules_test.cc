@@ -26,7 +26,7 @@ using events::v1::RegistrationSettings;
 }
 
 void AddQuestion(RegistrationSettings* s, const std::string& id, events::v1::QuestionType type,
-                 bool required, std::vector<std::string> options = {}, int max_length = 0) {
+                 bool required, const std::vector<std::string>& options = {}, int max_length = 0) {
   auto* q = s->add_questions();
   q->set_id(id);
   q->set_text("Question " + id + "?");

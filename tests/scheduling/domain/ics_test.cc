@@ -437,7 +437,7 @@ TEST(IcsRenderTest, WeeklySeriesStaysAtTenLocalAcrossDstChange) {
     Event e = LondonEvent();
     e.set_id(absl::StrCat("evt_", i));
     e.set_start_unix_ms(*time::ToUnixMsShiftingGaps((*starts)[i], "Europe/London"));
-    e.set_end_unix_ms(e.start_unix_ms() + 3600 * 1000);
+    e.set_end_unix_ms(e.start_unix_ms() + int64_t{3600} * 1000);
     series.push_back(e);
   }
   IcsComponent cal = MustParse(RenderCalendar(series, Options()));

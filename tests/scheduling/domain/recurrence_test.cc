@@ -30,7 +30,8 @@ int64_t Utc(int y, int mo, int d, int h, int mi) {
   return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
-RecurrenceRule Weekly(int count, std::vector<events::v1::Weekday> days = {}, int interval = 0) {
+RecurrenceRule Weekly(int count, const std::vector<events::v1::Weekday>& days = {},
+                      int interval = 0) {
   RecurrenceRule r;
   r.set_frequency(events::v1::FREQUENCY_WEEKLY);
   r.set_count(count);
@@ -40,7 +41,7 @@ RecurrenceRule Weekly(int count, std::vector<events::v1::Weekday> days = {}, int
 }
 
 RecurrenceRule Monthly(int count, int week_of_month = 0,
-                       std::vector<events::v1::Weekday> days = {}) {
+                       const std::vector<events::v1::Weekday>& days = {}) {
   RecurrenceRule r;
   r.set_frequency(events::v1::FREQUENCY_MONTHLY);
   r.set_count(count);
@@ -51,6 +52,7 @@ RecurrenceRule Monthly(int count, int week_of_month = 0,
 
 std::vector<std::string> Strings(const std::vector<LocalDateTime>& v) {
   std::vector<std::string> out;
+  out.reserve(v.size());
   for (const auto& t : v) out.push_back(t.ToString());
   return out;
 }
