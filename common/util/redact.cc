@@ -95,7 +95,11 @@ class Matcher {
   bool IsRaw(size_t k) const { return static_cast<unsigned char>(At(k)) >= 0x80; }
   bool IsLetter(size_t k) const { return absl::ascii_isalpha(At(k)) || IsRaw(k); }
   bool IsAlnum(size_t k) const { return absl::ascii_isalnum(At(k)) || IsRaw(k); }
-  bool IsWord(size_t k) const { return absl::ascii_isalnum(At(k)) || At(k) == '_'; }
+  // A letter, digit or '_' of a word; a unit of a character beyond ASCII (a letter such as
+  // 'Σ' or 'é') counts, as it does for addresses, so digits glued to such a word are no
+  // phone number: redacting them would leave the word's letters next to the placeholder,
+  // where a second pass could read an address ending there.
+  bool IsWord(size_t k) const { return IsAlnum(k) || At(k) == '_'; }
   bool IsBlank(size_t k) const { return At(k) == ' '; }
   // An ASCII hyphen; a dash read as '-' separates digits but is no part of a name.
   bool IsHyphen(size_t k) const { return At(k) == '-' && !f_.IsFolded(k); }
