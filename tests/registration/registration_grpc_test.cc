@@ -10,6 +10,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/testing/grpc_service_harness.h"
+#include "common/util/sanitizer_hints.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -129,7 +130,9 @@ TEST_F(RegistrationGrpcTest, RegisterAnswersUnavailableBeforeTheDeadlineWhenTheS
   // DEADLINE_EXCEEDED; and what runs after the deadline writes nothing.
   directory_.Hold();
   grpc::ClientContext ctx;
-  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(400);
+  // Longer in sanitizer builds, as is the service's margin (common/util/sanitizer_hints.h).
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(400 * events::kSanitizerSlowdown);
   ctx.set_deadline(deadline);
   events::v1::RegisterResponse r;
   const grpc::Status status = stub_->Register(&ctx, testing::Person(event_, 1), &r);

@@ -162,8 +162,10 @@ class LoadRunner::State {
     call->deadline = call->sent_at + std::chrono::milliseconds(options_.timeout_ms);
     call->context.set_deadline(call->deadline);
     in_flight_.fetch_add(1);
-    // From here the queue's thread owns the call.
-    call.release()->StartOn(queues_[queue_index].get());
+    // From here the queue's thread owns the call; it waits for start_mu before reading it.
+    PendingCall* started = call.release();
+    MutexLock lock(&started->start_mu);
+    started->StartOn(queues_[queue_index].get());
   }
 
   // Open loop: call i is due at start + i / rate, whatever happened to earlier calls. A
@@ -193,6 +195,7 @@ class LoadRunner::State {
     bool ok = false;
     while (queue.Next(&tag, &ok)) {
       std::unique_ptr<PendingCall> call(static_cast<PendingCall*>(tag));
+      { MutexLock started(&call->start_mu); }  // StartOn has returned (call_factory.h)
       const Clock::time_point end = Clock::now();
       Record(*call, end, stats);
       call.reset();
