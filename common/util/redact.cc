@@ -224,9 +224,10 @@ class Matcher {
   // The end of the domain starting at d, or npos when it is not one: words of domain
   // characters joined by spelled-out dots, ending in a top-level part of two or more letters.
   // When the run as a whole is no domain ("jo@example.org..x", "jo@lee.ee.-.e",
-  // "jo@lee.ejo dot l"), a shorter one may end inside it: the longest that has a dot and
-  // ends in a top-level part, at the end of an earlier word or at a dot within a word. Each
-  // candidate looks back over one label only, so the pass stays linear.
+  // "jo@lee.ejo dot l", "jo@lee.ee-0770090012"), a shorter one may end inside it: the
+  // longest that has a dot and ends in a top-level part, at the end of an earlier word or
+  // at a dot or hyphen within a word. Each candidate looks back over the letters of one
+  // label only, so the pass stays linear.
   size_t DomainEnd(size_t d, AtKind kind) const {
     bool has_dot = false;
     bool spelled = false;
@@ -241,14 +242,18 @@ class Matcher {
       // A sentence may end right after the address.
       while (end > word && (At(end - 1) == '.' || At(end - 1) == '-')) --end;
       if (first_word_end == kNpos) first_word_end = end;
-      // A domain may end at a dot within this word, when a dot comes before it...
+      // A domain may end at a dot or an ASCII hyphen within this word, when a dot comes
+      // before it ("jo@example.org-07700900123": what follows the hyphen is no label of a
+      // top-level part, and the phone pass replaces it; deciding the address only after
+      // that would make a second redaction change the text)...
       for (size_t k = word; k < end; ++k) {
-        if (At(k) != '.') continue;
+        const bool dot = At(k) == '.';
+        if (!dot && !IsHyphen(k)) continue;
         if ((has_dot || spelled) && EndsInTopLevelPart(word, k)) {
           best = k;
           best_spelled = spelled;
         }
-        has_dot = true;
+        has_dot = has_dot || dot;
       }
       // ...or at its end.
       if ((has_dot || spelled) && EndsInTopLevelPart(word, end)) {
@@ -277,15 +282,12 @@ class Matcher {
   }
 
   // True when units [word, end) end in a top-level part: two or more letters after the
-  // last '.'.
+  // last '.' (or making up the whole word, after a spelled-out dot). It reads back over
+  // letters only, so the candidates of one word (each dot and hyphen) read each unit once.
   bool EndsInTopLevelPart(size_t word, size_t end) const {
     size_t tld = end;
-    while (tld > word && At(tld - 1) != '.') --tld;
-    if (end - tld < 2) return false;
-    for (size_t k = tld; k < end; ++k) {
-      if (!IsLetter(k)) return false;
-    }
-    return true;
+    while (tld > word && IsLetter(tld - 1)) --tld;
+    return end - tld >= 2 && (tld == word || At(tld - 1) == '.');
   }
 
   // The start of the local part ending at i (non-empty), not before floor.

@@ -28,6 +28,8 @@ inline constexpr absl::string_view kPhoneRedacted = "[phone removed]";
 //   "<at>", any case, spaces allowed), or the word "at" in any case with spaces around it;
 // - DOMAIN is labels joined by '.', or by a spelled-out dot: "dot" between brackets or the
 //   word "dot" with spaces around it. It ends in a top-level part of two or more letters;
+//   when what follows does not ("jo@example.org-07700900123", "jo@example.org..x"), the
+//   longest domain that ends at a dot or hyphen before it is taken;
 // - LOCAL is the characters of an address's local part (letters of any script, digits,
 //   . _ % + -), several such words joined by a spelled-out dot allowed ("jo dot lee");
 // - the plain word "at" makes an address only with a spelled-out dot in the domain and a

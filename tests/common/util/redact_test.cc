@@ -47,6 +47,25 @@ TEST(RedactTest, AddressWhoseRunEndsInABadLabel) {
   EXPECT_EQ(RedactContacts("me@home.-.x"), "me@home.-.x");
 }
 
+TEST(RedactTest, AddressEndsBeforeAHyphenAndWhatFollows) {
+  // A hyphen ends the domain when what follows it leaves no top-level part (found by
+  // fuzz/fuzz_redact in CI: "e@e.ee-777757775" kept its address, the phone pass replaced the
+  // digits, and a second redaction then read "e@e.ee" before "-[phone removed]").
+  EXPECT_EQ(RedactContacts("e@e.ee-777757775"), "[email removed]-[phone removed]");
+  EXPECT_EQ(RedactContacts("jo@example.org-07700900123"), "[email removed]-[phone removed]");
+  EXPECT_EQ(RedactContacts("write to jo@example.org-ish"), "write to [email removed]-ish");
+  EXPECT_EQ(RedactContacts("jo at example dot org-07700900123"), "[email removed]-[phone removed]");
+  for (const char* text : {"e@e.ee-777757775", "o@eee.eegΣ-777777555", "a@b.cd-ef-123456789"}) {
+    const std::string once = RedactContacts(text);
+    EXPECT_EQ(RedactContacts(once), once) << text;
+  }
+  // Hyphens inside labels are part of the domain, as before; the longest domain goes.
+  EXPECT_EQ(RedactContacts("jo@my-site.org"), "[email removed]");
+  EXPECT_EQ(RedactContacts("jo@ex.co-op.org."), "[email removed].");
+  EXPECT_EQ(RedactContacts("jo@my-site"), "jo@my-site");
+  EXPECT_EQ(RedactContacts("me@home.-x"), "me@home.-x");
+}
+
 TEST(RedactTest, UkPhoneNumbers) {
   EXPECT_EQ(RedactContacts("ring 07700 900123 today"), "ring [phone removed] today");
   EXPECT_EQ(RedactContacts("020 7946 0958"), "[phone removed]");
