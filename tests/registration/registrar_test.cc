@@ -131,6 +131,43 @@ TEST_F(RegistrarTest, TheFormOfAnEventPublishedJustNowIsFoundBeforeTheProjection
   EXPECT_TRUE(absl::IsNotFound(registrar_->Form(hidden).status()));
 }
 
+TEST_F(RegistrarTest, AvailabilityCountsPlacesLeftPerPoolForThePublic) {
+  Configure([](events::v1::RegistrationSettings& s) {
+    auto* pool = s.add_pools();
+    pool->set_id("lived_experience");
+    pool->set_name("People with lived experience");
+    pool->set_places(1);
+  });
+  auto before = registrar_->Availability(event_);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->capacity(), 3);
+  EXPECT_EQ(before->places_left(), 3);
+  EXPECT_FALSE(before->general_full());
+  ASSERT_EQ(before->pools_size(), 2);
+  EXPECT_EQ(before->pools(0).pool(), "general");
+  EXPECT_EQ(before->pools(0).places_left(), 2);
+  EXPECT_EQ(before->pools(1).name(), "People with lived experience");
+  EXPECT_EQ(before->pools(1).places_left(), 1);
+
+  // Two general places taken, a third person waits: the general places are full, the pool's
+  // place is still free.
+  for (int i = 1; i <= 3; ++i) MustRegister(Person(event_, i));
+  auto after = registrar_->Availability(event_);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->places_left(), 1);
+  EXPECT_TRUE(after->general_full());
+  EXPECT_EQ(after->waitlisted(), 1);
+  EXPECT_EQ(after->pools(0).places_left(), 0);
+  EXPECT_EQ(after->pools(1).places_left(), 1);
+
+  // Drafts and unknown events are not found, as for the form.
+  EventFacts draft = OpenEvent("ev_01J9ABCDEFGHJKMNPQRSTVWXY3", 3);
+  draft.status = events::v1::EVENT_STATUS_DRAFT;
+  ASSERT_TRUE(store_->UpsertFacts(draft).ok());
+  directory_.Put(draft);
+  EXPECT_TRUE(absl::IsNotFound(registrar_->Availability(draft.event_id).status()));
+}
+
 TEST_F(RegistrarTest, ACompanionTakesTwoPlacesAndWaitsInOrder) {
   auto carer = Person(event_, 1);
   carer.set_companion(true);

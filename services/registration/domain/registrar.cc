@@ -412,7 +412,7 @@ absl::Status Registrar::ResendLink(const std::string& event_id, const std::strin
   return store_.ResendLink(event_id, normalised, clock_.NowUnixMs(), options_.resend);
 }
 
-absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::string& event_id) {
+absl::StatusOr<EventFacts> Registrar::PublicFacts(const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, Facts(event_id));
   if (facts.status == events::v1::EVENT_STATUS_DRAFT) {
     // The projection trails scheduling by a moment: an event published just now still looks
@@ -422,6 +422,11 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::stri
   if (facts.status == events::v1::EVENT_STATUS_DRAFT) {
     return absl::NotFoundError(absl::StrCat("event ", event_id, " not found"));
   }
+  return facts;
+}
+
+absl::StatusOr<events::v1::RegistrationSettings> Registrar::Form(const std::string& event_id) {
+  EVENTS_RETURN_IF_ERROR(PublicFacts(event_id).status());
   return Settings(event_id, false);
 }
 

@@ -94,6 +94,8 @@ class Registrar {
       const std::string& org_id, const events::v1::ListRegistrationsRequest& request);
   absl::StatusOr<events::v1::CapacitySummary> Capacity(const std::string& org_id,
                                                        const std::string& event_id);
+  // Public: places left in all and per pool (counts only). NOT_FOUND for a draft.
+  absl::StatusOr<events::v1::Availability> Availability(const std::string& event_id);
   // `authorization` is the organiser's own header, passed on to scheduling.
   absl::StatusOr<events::v1::CapacitySummary> ChangeCapacity(const std::string& org_id,
                                                              const std::string& event_id,
@@ -123,6 +125,13 @@ class Registrar {
  private:
   // The event's facts from the projection, fetched from scheduling when missing.
   absl::StatusOr<EventFacts> Facts(const std::string& event_id);
+  // Facts of an event the public may see: NOT_FOUND for a draft (after asking scheduling,
+  // whose publication the projection may not have seen yet).
+  absl::StatusOr<EventFacts> PublicFacts(const std::string& event_id);
+  // Capacity, places and counts per pool of an event with these settings.
+  absl::StatusOr<events::v1::CapacitySummary> Summarise(
+      const std::string& event_id, const EventFacts& facts,
+      const events::v1::RegistrationSettings& settings);
   // NOT_FOUND unless `org_id` owns the event.
   absl::StatusOr<EventFacts> OwnedFacts(const std::string& org_id, const std::string& event_id);
   absl::StatusOr<events::v1::RegistrationSettings> Settings(const std::string& event_id,

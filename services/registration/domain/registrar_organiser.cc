@@ -104,6 +104,39 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::Capacity(const std::strin
                                                                 const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnedFacts(org_id, event_id));
   EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings, Settings(event_id, true));
+  return Summarise(event_id, facts, settings);
+}
+
+absl::StatusOr<events::v1::Availability> Registrar::Availability(const std::string& event_id) {
+  EVENTS_ASSIGN_OR_RETURN(EventFacts facts, PublicFacts(event_id));
+  EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings, Settings(event_id, false));
+  EVENTS_ASSIGN_OR_RETURN(events::v1::CapacitySummary summary, Summarise(event_id, facts, settings));
+  events::v1::Availability out;
+  out.set_event_id(event_id);
+  out.set_capacity(summary.capacity());
+  out.set_requires_approval(settings.requires_approval());
+  int64_t left = 0;
+  int64_t waiting = 0;
+  for (const auto& p : summary.pools()) {
+    const int64_t pool_left = std::max<int64_t>(0, int64_t{p.places()} - p.taken());
+    left += pool_left;
+    waiting += p.waitlisted();
+    auto* pool = out.add_pools();
+    pool->set_pool(p.pool());
+    pool->set_places_left(static_cast<int32_t>(pool_left));
+    if (p.pool() == "general") out.set_general_full(pool_left == 0);
+    for (const auto& configured : settings.pools()) {
+      if (configured.id() == p.pool()) pool->set_name(configured.name());
+    }
+  }
+  out.set_places_left(static_cast<int32_t>(std::min<int64_t>(left, summary.capacity())));
+  out.set_waitlisted(static_cast<int32_t>(waiting));
+  return out;
+}
+
+absl::StatusOr<events::v1::CapacitySummary> Registrar::Summarise(
+    const std::string& event_id, const EventFacts& facts,
+    const events::v1::RegistrationSettings& settings) {
   EVENTS_ASSIGN_OR_RETURN(EventCounts counts, store_.Counts(event_id, PoolIds(settings)));
   events::v1::CapacitySummary out;
   out.set_event_id(event_id);

@@ -187,6 +187,12 @@ grpc::Status RegistrationServiceImpl::GetRegistrationForm(
   return Reply(registrar_.Form(req->event_id()), resp);
 }
 
+grpc::Status RegistrationServiceImpl::GetAvailability(grpc::ServerContext*,
+                                                      const events::v1::GetAvailabilityRequest* req,
+                                                      events::v1::Availability* resp) {
+  return Reply(registrar_.Availability(req->event_id()), resp);
+}
+
 grpc::Status RegistrationServiceImpl::GetMyRegistration(
     grpc::ServerContext*, const events::v1::GetMyRegistrationRequest* req,
     events::v1::Registration* resp) {

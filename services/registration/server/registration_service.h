@@ -61,6 +61,9 @@ class RegistrationServiceImpl final
                                      grpc::ByteBuffer* response) override;
   grpc::Status ResendLink(grpc::ServerContext* ctx, const events::v1::ResendLinkRequest* req,
                           events::v1::ResendLinkResponse* resp) override;
+  grpc::Status GetAvailability(grpc::ServerContext* ctx,
+                               const events::v1::GetAvailabilityRequest* req,
+                               events::v1::Availability* resp) override;
   grpc::Status GetRegistrationForm(grpc::ServerContext* ctx,
                                    const events::v1::GetRegistrationFormRequest* req,
                                    events::v1::RegistrationSettings* resp) override;

@@ -1,0 +1,103 @@
+// web_server: the attendees' web pages. Reads configuration, builds the pages, serves HTTP
+// until SIGTERM, then reports not ready, waits EVENTS_SHUTDOWN_GRACE_MS and finishes the
+// requests in flight.
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "common/config/env_reader.h"
+#include "common/log/logging.h"
+#include "common/metrics/metrics_http_server.h"
+#include "common/server/shutdown_signal.h"
+#include "services/web/http/csrf.h"
+#include "services/web/http/web_server.h"
+#include "services/web/pages/event_pages.h"
+#include "services/web/pages/info_pages.h"
+#include "services/web/pages/manage_pages.h"
+#include "services/web/pages/register_pages.h"
+#include "services/web/pages/site.h"
+#include "services/web/view/embedded.h"
+#include "services/web/web_config.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "web: cannot start: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main() {
+  events::config::EnvReader env;
+  events::web::WebConfig config = events::web::ReadWebConfig(env);
+  if (absl::Status s = env.Finish(); !s.ok()) return Fail(std::string(s.message()));
+  if (absl::Status s = events::logging::InitLogging({"web", config.log_format, config.log_level});
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  auto proxies = events::rpc::TrustedProxies::Parse(config.trusted_proxies, "WEB_TRUSTED_PROXIES");
+  if (!proxies.ok()) return Fail(std::string(proxies.status().message()));
+  config.http.trusted_proxies = *proxies;
+
+  const auto messages_text = events::web::EmbeddedText("messages/en-GB.txt");
+  if (!messages_text) return Fail("messages/en-GB.txt is not built in");
+  auto messages = events::web::Catalogue::Parse(*messages_text, "messages/en-GB.txt");
+  if (!messages.ok()) return Fail(std::string(messages.status().message()));
+  const events::web::Renderer renderer(*std::move(messages));
+  if (absl::Status s = renderer.Check(); !s.ok()) return Fail(std::string(s.message()));
+
+  std::string csrf_key = config.csrf_key;
+  if (csrf_key.empty()) {
+    csrf_key = events::web::RandomToken(32);
+    spdlog::warn(
+        "WEB_CSRF_KEY is not set: using a random key for this process. Forms still work with "
+        "one replica; set the same WEB_CSRF_KEY on every replica when there are several.");
+  }
+  const events::web::Csrf csrf(csrf_key, config.secure_cookies);
+  events::web::Backends backends(config.backends, std::chrono::milliseconds(config.deadline_ms));
+  events::web::Site site{renderer, backends, csrf, config.public_url};
+
+  if (absl::Status s = events::server::InstallShutdownSignalHandlers(); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::web::WebServer server(config.http, *registry);
+  std::atomic<bool> draining{false};
+  server.SetErrorPages([&site](int status, const events::web::Request& request) {
+    return events::web::ErrorPage(site, status, request);
+  });
+  events::web::AddEventPages(server, site);
+  events::web::AddRegisterPages(server, site);
+  events::web::AddManagePages(server, site);
+  events::web::AddInfoPages(server, site, draining);
+  if (absl::Status s = server.Bind(); !s.ok()) return Fail(std::string(s.message()));
+
+  std::unique_ptr<events::metrics::MetricsHttpServer> metrics;
+  if (config.metrics_port > 0) {
+    events::metrics::MetricsHttpOptions options;
+    options.host = config.http.host;
+    options.port = config.metrics_port;
+    auto started = events::metrics::MetricsHttpServer::Start(options, registry);
+    if (!started.ok()) return Fail(std::string(started.status().message()));
+    metrics = *std::move(started);
+  }
+
+  std::thread serving([&server] { server.Serve(); });
+  spdlog::info("web: serving http://{}:{} (public address {}); metrics on port {}",
+               config.http.host, server.port(), config.public_url, config.metrics_port);
+
+  events::server::Wakeup never;
+  events::server::WaitForWakeupOrSignal(never);
+  spdlog::info("web: shutting down: not ready any more, finishing requests in flight");
+  draining = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(config.shutdown_grace_ms));
+  server.Stop();
+  serving.join();
+  spdlog::info("web: stopped");
+  return 0;
+}

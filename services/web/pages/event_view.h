@@ -1,0 +1,24 @@
+#pragma once
+
+#include "events/v1/registration.pb.h"
+#include "events/v1/scheduling.pb.h"
+#include "services/web/pages/site.h"
+
+// An event as the pages show it: the values its templates read.
+namespace events::web {
+
+// Title, when, zone, format, venue, description paragraphs, the access support offered,
+// agenda with co-facilitators; never the join link (the public view has none anyway).
+Data EventData(const Site& site, const events::v1::Event& event);
+
+// "/events/<id>".
+std::string EventPath(std::string_view event_id);
+
+// Whether registration is open now for a published event (`now_ms`: Unix ms).
+bool RegistrationOpen(const events::v1::Event& event, int64_t now_ms);
+
+// The places line: "12 places left", "1 place left", or that new registrations join the
+// waiting list.
+std::string PlacesText(const Site& site, const events::v1::Availability& availability);
+
+}  // namespace events::web

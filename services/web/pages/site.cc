@@ -1,0 +1,86 @@
+#include "services/web/pages/site.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::web {
+
+Response HtmlPage(const Site& site, std::string_view page, const Data& data, const PageMeta& meta,
+                  Caching caching) {
+  Response r;
+  r.body = site.renderer.Page(page, data, meta);
+  r.caching = caching;
+  return r;
+}
+
+Response FormPage(const Site& site, const Request& request, std::string_view page, Data data,
+                  const PageMeta& meta) {
+  const Csrf::Issued issued = site.csrf.ForPage(request);
+  data.set("csrf", issued.token);
+  Response r = HtmlPage(site, page, data, meta, Caching::kNone);
+  if (!issued.set_cookie.empty()) r.headers.emplace_back("Set-Cookie", issued.set_cookie);
+  return r;
+}
+
+Response ErrorPage(const Site& site, int status, const Request& request) {
+  std::string key;
+  switch (status) {
+    case 400:
+    case 404:
+    case 403:
+    case 405:
+    case 413:
+    case 429:
+    case 503:
+      key = absl::StrCat("error_", status);
+      break;
+    default:
+      key = "error_500";
+  }
+  Data data(Data::type::object);
+  data.set("heading", site.Text(absl::StrCat(key, "_heading")));
+  data.set("body", site.Text(absl::StrCat(key, "_body")));
+  data.set("request_id", request.request_id);
+  Response r = HtmlPage(site, "error", data, {site.Text(absl::StrCat(key, "_heading")), false});
+  r.status = status;
+  return r;
+}
+
+Response RpcErrorPage(const Site& site, const grpc::Status& status, const Request& request,
+                      std::string_view what) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+      return ErrorPage(site, 404, request);
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return ErrorPage(site, 429, request);
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      spdlog::warn("request {}: {} failed: {} ({})", request.request_id, what,
+                   status.error_message(), static_cast<int>(status.error_code()));
+      return ErrorPage(site, 503, request);
+    default:
+      spdlog::error("request {}: {} failed: {} ({})", request.request_id, what,
+                    status.error_message(), static_cast<int>(status.error_code()));
+      return ErrorPage(site, 500, request);
+  }
+}
+
+std::optional<Response> RejectForgery(const Site& site, const Request& request,
+                                      std::string_view form_token) {
+  if (site.csrf.Valid(request, form_token)) return std::nullopt;
+  return ErrorPage(site, 403, request);
+}
+
+bool IsPathId(std::string_view value) {
+  if (value.empty() || value.size() > 200) return false;
+  for (char c : value) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace events::web

@@ -1,0 +1,83 @@
+#include "services/web/view/renderer.h"
+
+#include <regex>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/web/view/embedded.h"
+
+namespace events::web {
+namespace {
+
+constexpr std::string_view kTemplateDir = "templates/";
+constexpr std::string_view kPartialDir = "templates/partials/";
+constexpr std::string_view kSuffix = ".mustache";
+
+}  // namespace
+
+Renderer::Renderer(Catalogue messages) : messages_(std::move(messages)), globals_(Data::type::object) {
+  Data t(Data::type::object);
+  for (const auto& [key, text] : messages_.entries()) t.set(key, text);
+  globals_.set("t", t);
+  for (size_t i = 0; i < kEmbeddedFileCount; ++i) {
+    std::string_view name = kEmbeddedFiles[i].name;
+    if (!absl::StartsWith(name, kTemplateDir) || !absl::EndsWith(name, kSuffix)) continue;
+    const std::string text(kEmbeddedFiles[i].text, kEmbeddedFiles[i].size);
+    if (absl::StartsWith(name, kPartialDir)) {
+      std::string_view partial = name.substr(kPartialDir.size());
+      partial.remove_suffix(kSuffix.size());
+      globals_.set(std::string(partial), kainjow::mustache::partial([text] { return text; }));
+    }
+    name.remove_prefix(kTemplateDir.size());
+    name.remove_suffix(kSuffix.size());
+    templates_.emplace(std::string(name), text);
+  }
+}
+
+absl::Status Renderer::Check() const {
+  if (templates_.find("layout") == templates_.end()) {
+    return absl::FailedPreconditionError("templates/layout.mustache is missing");
+  }
+  static const std::regex kMessage(R"(\{\{\{?\s*t\.([A-Za-z0-9_]+))");
+  for (const auto& [name, text] : templates_) {
+    kainjow::mustache::mustache parsed(text);
+    if (!parsed.is_valid()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("templates/", name, ".mustache: ", parsed.error_message()));
+    }
+    for (std::sregex_iterator it(text.begin(), text.end(), kMessage), end; it != end; ++it) {
+      const std::string key = (*it)[1].str();
+      if (!messages_.Has(key)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "templates/", name, ".mustache uses t.", key, ", which messages/en-GB.txt lacks"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Renderer::Render(std::string_view name, const Data& data) const {
+  auto it = templates_.find(name);
+  if (it == templates_.end()) return absl::StrCat("[[template ", name, "]]");
+  // Parsed per render: the engine's render() is not const, so one parsed template shared by
+  // the server's threads would need a lock; parsing a page template takes microseconds.
+  kainjow::mustache::mustache parsed(it->second);
+  kainjow::mustache::context<std::string> context(&globals_);
+  context.push(&data);
+  return parsed.render(context);
+}
+
+std::string Renderer::Page(std::string_view page, const Data& data, const PageMeta& meta) const {
+  Data layout(Data::type::object);
+  layout.set("content", Render(page, data));
+  const std::string site = messages_.Text("site_name");
+  layout.set("title",
+             absl::StrCat(meta.has_error ? absl::StrCat(messages_.Text("title_error_prefix"), " ")
+                                         : std::string(),
+                          meta.title, " - ", site));
+  return Render("layout", layout);
+}
+
+}  // namespace events::web

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "services/web/view/catalogue.h"
+#include "services/web/view/mustache.h"
+
+// Pages from templates: templates/<page>.mustache rendered with the page's data, inside
+// templates/layout.mustache. Mustache is logic-less and escapes every {{value}} for HTML;
+// only the layout's {{{content}}} (a page already rendered) is written as it is.
+namespace events::web {
+
+struct PageMeta {
+  // What the page is, for its <title>: "Register for Living well with diabetes".
+  std::string title;
+  // The page shows an error summary: the title starts "Error: " (GOV.UK pattern), so a
+  // screen reader user hears it first.
+  bool has_error = false;
+};
+
+class Renderer {
+ public:
+  // Uses the embedded templates and the catalogue. Check() before serving.
+  explicit Renderer(Catalogue messages);
+
+  // OK when every embedded template parses and every {{t.key}} it uses is in the
+  // catalogue; otherwise FAILED_PRECONDITION naming the template and the problem.
+  absl::Status Check() const;
+
+  // The whole HTML page. In `data` the template sees its own values; every template also
+  // sees t.<key> (the catalogue) and the partials (templates/partials/*.mustache).
+  std::string Page(std::string_view page, const Data& data, const PageMeta& meta) const;
+
+  const Catalogue& messages() const { return messages_; }
+
+ private:
+  std::string Render(std::string_view name, const Data& data) const;
+
+  Catalogue messages_;
+  Data globals_;
+  std::map<std::string, std::string, std::less<>> templates_;
+};
+
+}  // namespace events::web

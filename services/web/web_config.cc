@@ -1,0 +1,40 @@
+#include "services/web/web_config.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace events::web {
+
+WebConfig ReadWebConfig(events::config::EnvReader& env) {
+  WebConfig c;
+  c.http.host = env.String("EVENTS_LISTEN_HOST", "0.0.0.0");
+  c.http.port = static_cast<int>(env.Int("WEB_PORT", 8080, 0, 65535, "a port"));
+  c.metrics_port = static_cast<int>(env.Int("EVENTS_METRICS_PORT", 9106, 0, 65535, "a port"));
+  c.log_format = env.OneOf("EVENTS_LOG_FORMAT", "json", {"json", "text"});
+  c.log_level = env.OneOf("EVENTS_LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error"});
+  c.backends.scheduling = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
+  c.backends.registration = env.String("EVENTS_REGISTRATION_ADDR", "127.0.0.1:50052");
+  c.backends.accessibility = env.String("EVENTS_ACCESSIBILITY_ADDR", "127.0.0.1:50053");
+  c.backends.feedback = env.String("EVENTS_FEEDBACK_ADDR", "127.0.0.1:50054");
+  c.deadline_ms = static_cast<int>(env.Int("WEB_DEADLINE_MS", 3000, 50, 60000, "milliseconds"));
+  c.http.threads = static_cast<int>(env.Int("WEB_THREADS", 32, 2, 1024));
+  c.http.max_body_bytes =
+      static_cast<size_t>(env.Int("WEB_MAX_BODY_BYTES", 64 * 1024, 1024, 1 << 20, "bytes"));
+  c.trusted_proxies = env.String("WEB_TRUSTED_PROXIES", "");
+  c.csrf_key = env.String("WEB_CSRF_KEY", "");
+  if (!c.csrf_key.empty() && c.csrf_key.size() < 32) {
+    env.AddProblem("WEB_CSRF_KEY must be at least 32 characters (make one with `openssl rand "
+                   "-base64 32`), or unset for a random key per process");
+  }
+  c.secure_cookies = env.Bool("WEB_SECURE_COOKIES", true);
+  c.public_url = env.String("WEB_PUBLIC_URL", absl::StrCat("http://localhost:", c.http.port));
+  if (!absl::StartsWith(c.public_url, "https://") && !absl::StartsWith(c.public_url, "http://")) {
+    env.AddProblem("WEB_PUBLIC_URL must start with https:// (or http:// locally)");
+  }
+  while (absl::EndsWith(c.public_url, "/")) c.public_url.pop_back();
+  c.shutdown_grace_ms =
+      static_cast<int>(env.Int("EVENTS_SHUTDOWN_GRACE_MS", 0, 0, 600000, "milliseconds"));
+  return c;
+}
+
+}  // namespace events::web

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "common/config/env_reader.h"
+#include "services/web/http/web_server.h"
+#include "services/web/peers/backends.h"
+
+// The web service's settings, from the environment (docs/web.md lists each with its default).
+namespace events::web {
+
+struct WebConfig {
+  HttpOptions http;
+  std::string trusted_proxies;  // WEB_TRUSTED_PROXIES, parsed into http.trusted_proxies
+  int metrics_port = 9106;
+  std::string log_format = "json";
+  std::string log_level = "info";
+  BackendAddresses backends;
+  int deadline_ms = 3000;
+  // May be empty: then a random key per process (fine for one replica; several must share).
+  std::string csrf_key;
+  bool secure_cookies = true;
+  std::string public_url;
+  int shutdown_grace_ms = 0;
+};
+
+// Reads every setting; problems are recorded in `env` (call env.Finish()).
+WebConfig ReadWebConfig(events::config::EnvReader& env);
+
+}  // namespace events::web

@@ -1,0 +1,69 @@
+// Pages from templates: every template parses and names only messages that exist; values
+// are escaped; the title says when there is an error.
+#include "services/web/view/renderer.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/web/view/embedded.h"
+
+namespace events::web {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Renderer MakeRenderer() {
+  auto c = Catalogue::Parse(*EmbeddedText("messages/en-GB.txt"), "en-GB");
+  EXPECT_TRUE(c.ok()) << c.status();
+  return Renderer(*std::move(c));
+}
+
+TEST(RendererTest, EveryTemplateParsesAndItsMessagesExist) {
+  const Renderer r = MakeRenderer();
+  EXPECT_TRUE(r.Check().ok()) << r.Check();
+}
+
+TEST(RendererTest, ACheckFindsAMessageNoCatalogueHas) {
+  auto c = Catalogue::Parse("site_name = X\n", "tiny");
+  ASSERT_TRUE(c.ok());
+  const Renderer r(*std::move(c));
+  EXPECT_THAT(r.Check().message(), HasSubstr("which messages/en-GB.txt lacks"));
+}
+
+TEST(RendererTest, ValuesAreEscapedAndThePageHasItsLayout) {
+  const Renderer r = MakeRenderer();
+  Data data(Data::type::object);
+  data.set("heading", "<script>alert('x')</script> & \"quotes\"");
+  data.set("body", "b");
+  data.set("request_id", "r1");
+  const std::string page = r.Page("error", data, {"Tom & Jerry's <page>", false});
+  EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>")));
+  EXPECT_THAT(page, HasSubstr("<title>Tom &amp; Jerry&apos;s &lt;page&gt; - Inclusive events</title>"));
+  EXPECT_THAT(page, HasSubstr("<html lang=\"en-GB\">"));
+  EXPECT_THAT(page, HasSubstr("href=\"#main\""));
+  EXPECT_THAT(page, HasSubstr("href=\"/accessibility\""));
+  EXPECT_THAT(page, HasSubstr("href=\"/privacy\""));
+  EXPECT_THAT(page, Not(HasSubstr("[[")));
+}
+
+TEST(RendererTest, AnErrorPageTitleStartsWithError) {
+  const Renderer r = MakeRenderer();
+  const std::string page = r.Page("error", Data(Data::type::object), {"Sign up", true});
+  EXPECT_THAT(page, HasSubstr("<title>Error: Sign up - Inclusive events</title>"));
+}
+
+TEST(RendererTest, EveryPageRendersWithNoDataWithoutAMissingMessage) {
+  const Renderer r = MakeRenderer();
+  for (const char* page :
+       {"events", "event", "register", "register_access", "register_check", "register_done",
+        "register_duplicate", "manage", "manage_unknown", "manage_cancel", "manage_access",
+        "manage_access_end", "lost_link", "lost_link_sent", "accessibility", "privacy", "error"}) {
+    const std::string html = r.Page(page, Data(Data::type::object), {"t", false});
+    EXPECT_THAT(html, Not(HasSubstr("[["))) << page;
+    EXPECT_THAT(html, HasSubstr("<h1")) << page;
+  }
+}
+
+}  // namespace
+}  // namespace events::web
