@@ -16,7 +16,7 @@ namespace {
 
 constexpr size_t kSecretBytes = 32;
 
-bool IsSecret(std::string_view s) {
+bool IsSecret(absl::string_view s) {
   if (s.size() != 43) return false;  // 32 bytes, unpadded base64url
   for (char c : s) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
@@ -39,13 +39,13 @@ Csrf::Csrf(std::string key, bool secure_cookies)
       secure_(secure_cookies),
       cookie_name_(secure_cookies ? "__Host-csrf" : "csrf") {}
 
-std::string Csrf::TokenFor(std::string_view secret) const {
+std::string Csrf::TokenFor(absl::string_view secret) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
        reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), mac, &size);
   return absl::WebSafeBase64Escape(
-      std::string_view(reinterpret_cast<const char*>(mac), static_cast<size_t>(size)));
+      absl::string_view(reinterpret_cast<const char*>(mac), static_cast<size_t>(size)));
 }
 
 Csrf::Issued Csrf::ForPage(const Request& request) const {
@@ -57,7 +57,7 @@ Csrf::Issued Csrf::ForPage(const Request& request) const {
                                         secure_ ? "; Secure" : "")};
 }
 
-bool Csrf::Valid(const Request& request, std::string_view form_token) const {
+bool Csrf::Valid(const Request& request, absl::string_view form_token) const {
   const std::string secret = request.Cookie(cookie_name_);
   if (!IsSecret(secret)) return false;
   const std::string expected = TokenFor(secret);

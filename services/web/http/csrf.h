@@ -2,7 +2,7 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "services/web/http/web_server.h"
 
@@ -27,12 +27,12 @@ class Csrf {
   // For a page with a form: the token for the visitor's cookie, or a new cookie and its token.
   Issued ForPage(const Request& request) const;
   // True when the form's token matches the visitor's cookie.
-  bool Valid(const Request& request, std::string_view form_token) const;
+  bool Valid(const Request& request, absl::string_view form_token) const;
 
-  std::string_view cookie_name() const { return cookie_name_; }
+  absl::string_view cookie_name() const { return cookie_name_; }
 
  private:
-  std::string TokenFor(std::string_view secret) const;
+  std::string TokenFor(absl::string_view secret) const;
 
   std::string key_;
   bool secure_;

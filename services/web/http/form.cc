@@ -10,7 +10,7 @@ namespace {
 
 constexpr size_t kMaxFields = 500;
 
-bool IsUtf8(std::string_view s) {
+bool IsUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const CodePoint c = DecodeUtf8(s, i);
     if (c.length == 0) return false;
@@ -26,7 +26,7 @@ int HexValue(char c) {
   return -1;
 }
 
-absl::StatusOr<std::string> Decode(std::string_view s) {
+absl::StatusOr<std::string> Decode(absl::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -48,10 +48,10 @@ absl::StatusOr<std::string> Decode(std::string_view s) {
 
 }  // namespace
 
-absl::StatusOr<Form> Form::Parse(std::string_view body) {
+absl::StatusOr<Form> Form::Parse(absl::string_view body) {
   Form form;
   if (body.empty()) return form;
-  for (std::string_view pair : absl::StrSplit(body, '&')) {
+  for (absl::string_view pair : absl::StrSplit(body, '&')) {
     if (pair.empty()) continue;
     if (form.fields_.size() == kMaxFields) {
       return absl::InvalidArgumentError(absl::StrCat("the form has more than ", kMaxFields,
@@ -60,21 +60,21 @@ absl::StatusOr<Form> Form::Parse(std::string_view body) {
     const size_t eq = pair.find('=');
     auto name = Decode(pair.substr(0, eq));
     if (!name.ok()) return name.status();
-    auto value = Decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto value = Decode(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
     if (!value.ok()) return value.status();
     form.fields_.emplace_back(*std::move(name), *std::move(value));
   }
   return form;
 }
 
-std::string Form::Get(std::string_view name) const {
+std::string Form::Get(absl::string_view name) const {
   for (const auto& [n, v] : fields_) {
     if (n == name) return v;
   }
   return "";
 }
 
-std::vector<std::string> Form::All(std::string_view name) const {
+std::vector<std::string> Form::All(absl::string_view name) const {
   std::vector<std::string> out;
   for (const auto& [n, v] : fields_) {
     if (n == name) out.push_back(v);
@@ -82,7 +82,7 @@ std::vector<std::string> Form::All(std::string_view name) const {
   return out;
 }
 
-bool Form::Has(std::string_view name) const {
+bool Form::Has(absl::string_view name) const {
   for (const auto& [n, v] : fields_) {
     if (n == name) return true;
   }

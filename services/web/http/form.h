@@ -1,7 +1,7 @@
 #pragma once
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -14,13 +14,13 @@ class Form {
  public:
   // INVALID_ARGUMENT when the body is not a form: bad percent-encoding, a value that is not
   // UTF-8, more than 500 fields.
-  static absl::StatusOr<Form> Parse(std::string_view body);
+  static absl::StatusOr<Form> Parse(absl::string_view body);
 
   // The first value of `name`, or "".
-  std::string Get(std::string_view name) const;
+  std::string Get(absl::string_view name) const;
   // Every value of `name`, in order (checkboxes with one name).
-  std::vector<std::string> All(std::string_view name) const;
-  bool Has(std::string_view name) const;
+  std::vector<std::string> All(absl::string_view name) const;
+  bool Has(absl::string_view name) const;
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
  private:

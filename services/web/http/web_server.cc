@@ -29,14 +29,14 @@ std::string RouteRegex(const std::string& route) {
     const size_t at = static_cast<size_t>(it->position());
     // Literal parts go through std::regex: escape what it would read as syntax.
     for (char c : route.substr(last, at - last)) {
-      if (std::string_view(".^$|()[]*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+      if (absl::string_view(".^$|()[]*+?\\{}").find(c) != absl::string_view::npos) out += '\\';
       out += c;
     }
     out += "([^/]+)";
     last = at + static_cast<size_t>(it->length());
   }
   for (char c : route.substr(last)) {
-    if (std::string_view(".^$|()[]*+?\\{}").find(c) != std::string_view::npos) out += '\\';
+    if (absl::string_view(".^$|()[]*+?\\{}").find(c) != absl::string_view::npos) out += '\\';
     out += c;
   }
   return out + "$";
@@ -83,14 +83,14 @@ std::string Request::Query(const std::string& name) const {
   return raw->get_param_value(name);
 }
 
-std::string Request::Cookie(std::string_view name) const {
+std::string Request::Cookie(absl::string_view name) const {
   const size_t n = raw->get_header_value_count("Cookie");
   for (size_t i = 0; i < n; ++i) {
     const std::string header = raw->get_header_value("Cookie", i);
-    for (std::string_view pair : absl::StrSplit(header, ';')) {
+    for (absl::string_view pair : absl::StrSplit(header, ';')) {
       pair = absl::StripAsciiWhitespace(pair);
       const size_t eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      if (eq != absl::string_view::npos && pair.substr(0, eq) == name) {
         return std::string(pair.substr(eq + 1));
       }
     }
@@ -145,7 +145,8 @@ WebServer::WebServer(HttpOptions options, prometheus::Registry& registry)
   server_->set_keep_alive_max_count(100);
   // What httplib answers itself (no route, a body too large, a request it cannot parse):
   // the same error pages and headers, logged and counted under route "-".
-  server_->set_error_handler([this](const httplib::Request& raw, httplib::Response& out) {
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& raw, httplib::Response& out) {
     if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // a page's own
     const auto start = std::chrono::steady_clock::now();
     Request request = Describe(raw, "-");
@@ -155,7 +156,7 @@ WebServer::WebServer(HttpOptions options, prometheus::Registry& registry)
     response.status = out.status;
     Finish(request, std::move(response), out, start);
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
   server_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
         // Dispatch catches what handlers throw; this is httplib's own.

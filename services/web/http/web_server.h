@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/rpc/client_address.h"
 
 namespace httplib {
@@ -63,7 +64,7 @@ struct Request {
   // The value of header `name` ("" when absent).
   std::string Header(const std::string& name) const;
   // The value of cookie `name` ("" when absent).
-  std::string Cookie(std::string_view name) const;
+  std::string Cookie(absl::string_view name) const;
   const std::string& body() const;
   // The query parameter `name` ("" when absent).
   std::string Query(const std::string& name) const;

@@ -11,9 +11,9 @@ namespace events::web {
 namespace {
 
 // Free text as paragraphs: blank lines separate them.
-DataList Paragraphs(std::string_view text) {
+DataList Paragraphs(absl::string_view text) {
   DataList out;
-  for (std::string_view p : absl::StrSplit(text, absl::ByString("\n\n"))) {
+  for (absl::string_view p : absl::StrSplit(text, absl::ByString("\n\n"))) {
     p = absl::StripAsciiWhitespace(p);
     if (!p.empty()) out.emplace_back(Data("text", std::string(p)));
   }
@@ -63,7 +63,7 @@ std::string RoleText(const Site& site, events::v1::SpeakerRole role) {
 
 }  // namespace
 
-std::string EventPath(std::string_view event_id) { return absl::StrCat("/events/", event_id); }
+std::string EventPath(absl::string_view event_id) { return absl::StrCat("/events/", event_id); }
 
 bool RegistrationOpen(const events::v1::Event& event, int64_t now_ms) {
   return event.status() == events::v1::EVENT_STATUS_PUBLISHED &&

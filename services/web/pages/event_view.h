@@ -1,5 +1,6 @@
 #pragma once
 
+#include "absl/strings/string_view.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/web/pages/site.h"
@@ -12,7 +13,7 @@ namespace events::web {
 Data EventData(const Site& site, const events::v1::Event& event);
 
 // "/events/<id>".
-std::string EventPath(std::string_view event_id);
+std::string EventPath(absl::string_view event_id);
 
 // Whether registration is open now for a published event (`now_ms`: Unix ms).
 bool RegistrationOpen(const events::v1::Event& event, int64_t now_ms);

@@ -12,7 +12,7 @@ struct LocalParts {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0;
 };
 
-bool Number(std::string_view s, size_t at, size_t len, int* out) {
+bool Number(absl::string_view s, size_t at, size_t len, int* out) {
   if (at + len > s.size()) return false;
   for (size_t i = at; i < at + len; ++i) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
@@ -21,7 +21,7 @@ bool Number(std::string_view s, size_t at, size_t len, int* out) {
 }
 
 // "2026-03-30T10:00:00+01:00": the local date and time as written.
-bool Parse(std::string_view s, LocalParts* p) {
+bool Parse(absl::string_view s, LocalParts* p) {
   return s.size() >= 16 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
          Number(s, 0, 4, &p->year) && Number(s, 5, 2, &p->month) && Number(s, 8, 2, &p->day) &&
          Number(s, 11, 2, &p->hour) && Number(s, 14, 2, &p->minute) && p->month >= 1 &&
@@ -51,13 +51,13 @@ std::string ClockText(const Catalogue& messages, int hour, int minute) {
   return absl::StrCat(twelve, ":", absl::StrFormat("%02d", minute), suffix);
 }
 
-std::string DateText(const Catalogue& messages, std::string_view rfc3339) {
+std::string DateText(const Catalogue& messages, absl::string_view rfc3339) {
   LocalParts p;
   if (!Parse(rfc3339, &p)) return "";
   return Date(messages, p);
 }
 
-std::string WhenText(const Catalogue& messages, std::string_view start, std::string_view end) {
+std::string WhenText(const Catalogue& messages, absl::string_view start, absl::string_view end) {
   LocalParts s;
   LocalParts e;
   if (!Parse(start, &s)) return "";
@@ -69,8 +69,8 @@ std::string WhenText(const Catalogue& messages, std::string_view start, std::str
                       ClockText(messages, e.hour, e.minute));
 }
 
-std::string TimeRangeText(const Catalogue& messages, std::string_view start,
-                          std::string_view end) {
+std::string TimeRangeText(const Catalogue& messages, absl::string_view start,
+                          absl::string_view end) {
   LocalParts s;
   LocalParts e;
   if (!Parse(start, &s) || !Parse(end, &e)) return "";
@@ -78,7 +78,7 @@ std::string TimeRangeText(const Catalogue& messages, std::string_view start,
                       ClockText(messages, e.hour, e.minute));
 }
 
-std::string ZoneText(const Catalogue& messages, std::string_view zone) {
+std::string ZoneText(const Catalogue& messages, absl::string_view zone) {
   if (zone == "Europe/London") return messages.Text("zone_uk");
   return messages.Format("zone_other", {{"zone", zone}});
 }

@@ -11,12 +11,12 @@
 namespace events::web {
 namespace {
 
-Response Static(Site& site, std::string_view page, std::string_view title_key) {
+Response Static(Site& site, absl::string_view page, absl::string_view title_key) {
   return HtmlPage(site, page, Data(Data::type::object), {site.Text(title_key), false},
                   Caching::kRevalidate);
 }
 
-Response Asset(const Request& request, std::string_view name, std::string_view type) {
+Response Asset(const Request& request, absl::string_view name, absl::string_view type) {
   (void)request;
   Response r;
   const auto text = EmbeddedText(absl::StrCat("assets/", name));

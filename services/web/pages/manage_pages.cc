@@ -1,6 +1,8 @@
 #include "services/web/pages/manage_pages.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/util/text_rules.h"
 #include "services/web/http/form.h"
 #include "services/web/pages/event_view.h"
 #include "services/web/pages/format.h"
@@ -19,7 +21,7 @@ struct Mine {
   events::v1::AccessibilityRequest request;
 };
 
-std::optional<Response> LinkNotFound(Site& site, const Request& request) {
+std::optional<Response> LinkNotFound(Site& site) {
   Data data(Data::type::object);
   Response r = HtmlPage(site, "manage_unknown", data, {site.Text("manage_unknown_title"), false});
   r.status = 404;
@@ -28,7 +30,7 @@ std::optional<Response> LinkNotFound(Site& site, const Request& request) {
 
 std::optional<Response> Load(Site& site, const Request& request, Mine* m) {
   m->token = request.params.at(0);
-  if (!IsPathId(m->token)) return LinkNotFound(site, request);
+  if (!IsPathId(m->token)) return LinkNotFound(site);
   m->base = absl::StrCat("/manage/", m->token);
   events::v1::GetMyRegistrationRequest rreq;
   rreq.set_registration_token(m->token);
@@ -37,7 +39,7 @@ std::optional<Response> Load(Site& site, const Request& request, Mine* m) {
       site.backends.registration().GetMyRegistration(context.get(), rreq, &m->registration);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
       status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-    return LinkNotFound(site, request);
+    return LinkNotFound(site);
   }
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetMyRegistration");
   events::v1::GetEventRequest ereq;
@@ -211,8 +213,6 @@ Response UpdateDetails(Site& site, const Request& request) {
   if (auto page = ReadPost(site, request, &form)) return *page;
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
-  RegistrationAnswers answers;
-  answers.name = form.Get("name");
   std::vector<FieldError> errors;
   const std::string name(absl::StripAsciiWhitespace(form.Get("name")));
   if (name.empty()) {

@@ -145,7 +145,7 @@ Response Access(Site& site, const Request& request) {
   return CheckPage(site, request, j, answers, needs);
 }
 
-bool IsIdempotencyKey(std::string_view key) {
+bool IsIdempotencyKey(absl::string_view key) {
   if (key.size() < 16 || key.size() > 64) return false;
   for (char c : key) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;

@@ -21,7 +21,7 @@ const char* const kParticipation[] = {"lived_experience", "carer", "professional
                                       "other"};
 const char* const kContactMethods[] = {"registration_email", "email", "phone", "text_message"};
 
-size_t Chars(std::string_view s) {
+size_t Chars(absl::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++n) {
     const CodePoint c = DecodeUtf8(s, i);
@@ -30,7 +30,7 @@ size_t Chars(std::string_view s) {
   return n;
 }
 
-std::string Trim(std::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
 std::string QuestionField(const std::string& id) { return absl::StrCat("q-", id); }
 
@@ -42,8 +42,8 @@ bool Contains(const google::protobuf::RepeatedPtrField<std::string>& options,
 // A single-line text field: required or not, at most `max` characters, no control
 // characters. Adds at most one error.
 void CheckLine(const Catalogue& m, std::vector<FieldError>* errors, const std::string& field,
-               const std::string& value, bool required, size_t max, std::string_view required_key,
-               std::string_view long_key, std::string_view invalid_key, bool multiline = false) {
+               const std::string& value, bool required, size_t max, absl::string_view required_key,
+               absl::string_view long_key, absl::string_view invalid_key, bool multiline = false) {
   if (value.empty()) {
     if (required) errors->push_back({field, m.Text(required_key)});
     return;

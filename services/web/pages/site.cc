@@ -7,7 +7,7 @@
 
 namespace events::web {
 
-Response HtmlPage(const Site& site, std::string_view page, const Data& data, const PageMeta& meta,
+Response HtmlPage(const Site& site, absl::string_view page, const Data& data, const PageMeta& meta,
                   Caching caching) {
   Response r;
   r.body = site.renderer.Page(page, data, meta);
@@ -15,7 +15,7 @@ Response HtmlPage(const Site& site, std::string_view page, const Data& data, con
   return r;
 }
 
-Response FormPage(const Site& site, const Request& request, std::string_view page, Data data,
+Response FormPage(const Site& site, const Request& request, absl::string_view page, Data data,
                   const PageMeta& meta) {
   const Csrf::Issued issued = site.csrf.ForPage(request);
   data.set("csrf", issued.token);
@@ -49,7 +49,7 @@ Response ErrorPage(const Site& site, int status, const Request& request) {
 }
 
 Response RpcErrorPage(const Site& site, const grpc::Status& status, const Request& request,
-                      std::string_view what) {
+                      absl::string_view what) {
   switch (status.error_code()) {
     case grpc::StatusCode::NOT_FOUND:
       return ErrorPage(site, 404, request);
@@ -57,23 +57,23 @@ Response RpcErrorPage(const Site& site, const grpc::Status& status, const Reques
       return ErrorPage(site, 429, request);
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      spdlog::warn("request {}: {} failed: {} ({})", request.request_id, what,
+      spdlog::warn("request {}: {} failed: {} ({})", request.request_id, std::string(what),
                    status.error_message(), static_cast<int>(status.error_code()));
       return ErrorPage(site, 503, request);
     default:
-      spdlog::error("request {}: {} failed: {} ({})", request.request_id, what,
+      spdlog::error("request {}: {} failed: {} ({})", request.request_id, std::string(what),
                     status.error_message(), static_cast<int>(status.error_code()));
       return ErrorPage(site, 500, request);
   }
 }
 
 std::optional<Response> RejectForgery(const Site& site, const Request& request,
-                                      std::string_view form_token) {
+                                      absl::string_view form_token) {
   if (site.csrf.Valid(request, form_token)) return std::nullopt;
   return ErrorPage(site, 403, request);
 }
 
-bool IsPathId(std::string_view value) {
+bool IsPathId(absl::string_view value) {
   if (value.empty() || value.size() > 200) return false;
   for (char c : value) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {

@@ -3,7 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
@@ -22,15 +22,15 @@ struct Site {
   std::string public_url;
 
   const Catalogue& messages() const { return renderer.messages(); }
-  std::string Text(std::string_view key) const { return renderer.messages().Text(key); }
+  std::string Text(absl::string_view key) const { return renderer.messages().Text(key); }
 };
 
 // A page from templates/<page>.mustache.
-Response HtmlPage(const Site& site, std::string_view page, const Data& data, const PageMeta& meta,
+Response HtmlPage(const Site& site, absl::string_view page, const Data& data, const PageMeta& meta,
                   Caching caching = Caching::kNone);
 
 // A page with a form: adds the CSRF token to `data` as "csrf" and the cookie when new.
-Response FormPage(const Site& site, const Request& request, std::string_view page, Data data,
+Response FormPage(const Site& site, const Request& request, absl::string_view page, Data data,
                   const PageMeta& meta);
 
 // The error page for `status` (404, 403, 413, 429, 500, 503...).
@@ -40,15 +40,15 @@ Response ErrorPage(const Site& site, int status, const Request& request);
 // RESOURCE_EXHAUSTED 429 ("too many tries"); UNAVAILABLE and DEADLINE_EXCEEDED 503; anything
 // else 500, logged with the request id.
 Response RpcErrorPage(const Site& site, const grpc::Status& status, const Request& request,
-                      std::string_view what);
+                      absl::string_view what);
 
 // For POST handlers: the 403 page when the form's CSRF token does not match the cookie;
 // nullopt when it does.
 std::optional<Response> RejectForgery(const Site& site, const Request& request,
-                                      std::string_view form_token);
+                                      absl::string_view form_token);
 
 // The id of an event or token in a path is only letters, digits, '_', '-' and '.', at most
 // 200 characters (anything else is an unknown page, never passed on).
-bool IsPathId(std::string_view value);
+bool IsPathId(absl::string_view value);
 
 }  // namespace events::web

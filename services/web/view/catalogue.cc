@@ -11,7 +11,7 @@
 namespace events::web {
 namespace {
 
-bool IsKey(std::string_view key) {
+bool IsKey(absl::string_view key) {
   if (key.empty() || !absl::ascii_islower(static_cast<unsigned char>(key[0]))) return false;
   for (char c : key) {
     const auto u = static_cast<unsigned char>(c);
@@ -22,20 +22,20 @@ bool IsKey(std::string_view key) {
 
 }  // namespace
 
-absl::StatusOr<Catalogue> Catalogue::Parse(std::string_view text, std::string_view source) {
+absl::StatusOr<Catalogue> Catalogue::Parse(absl::string_view text, absl::string_view source) {
   Catalogue c;
   int number = 0;
-  for (std::string_view line : absl::StrSplit(text, '\n')) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
     const size_t eq = line.find('=');
-    if (eq == std::string_view::npos) {
+    if (eq == absl::string_view::npos) {
       return absl::InvalidArgumentError(
           absl::StrCat(source, " line ", number, ": expected \"key = text\""));
     }
-    const std::string_view key = absl::StripAsciiWhitespace(line.substr(0, eq));
-    const std::string_view value = absl::StripAsciiWhitespace(line.substr(eq + 1));
+    const absl::string_view key = absl::StripAsciiWhitespace(line.substr(0, eq));
+    const absl::string_view value = absl::StripAsciiWhitespace(line.substr(eq + 1));
     if (!IsKey(key)) {
       return absl::InvalidArgumentError(absl::StrCat(
           source, " line ", number, ": the key must be lower_snake_case, starting with a letter"));
@@ -52,17 +52,17 @@ absl::StatusOr<Catalogue> Catalogue::Parse(std::string_view text, std::string_vi
   return c;
 }
 
-bool Catalogue::Has(std::string_view key) const { return entries_.find(key) != entries_.end(); }
+bool Catalogue::Has(absl::string_view key) const { return entries_.find(key) != entries_.end(); }
 
-std::string Catalogue::Text(std::string_view key) const {
+std::string Catalogue::Text(absl::string_view key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) return absl::StrCat("[[", key, "]]");
   return it->second;
 }
 
 std::string Catalogue::Format(
-    std::string_view key,
-    std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+    absl::string_view key,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> args) const {
   std::vector<std::pair<std::string, std::string>> replacements;
   replacements.reserve(args.size());
   for (const auto& [name, value] : args) {

@@ -3,7 +3,7 @@
 #include <initializer_list>
 #include <map>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -16,15 +16,15 @@ class Catalogue {
  public:
   // Lines "key = text"; '#' starts a comment line; blank lines are ignored. Keys are
   // lower_snake_case and unique. INVALID_ARGUMENT naming `source` and the line otherwise.
-  static absl::StatusOr<Catalogue> Parse(std::string_view text, std::string_view source);
+  static absl::StatusOr<Catalogue> Parse(absl::string_view text, absl::string_view source);
 
-  bool Has(std::string_view key) const;
+  bool Has(absl::string_view key) const;
   // The text of `key`; "[[key]]" when there is none, so that a missing message is visible
   // on the page (and the tests, which look for "[[", find it).
-  std::string Text(std::string_view key) const;
+  std::string Text(absl::string_view key) const;
   // Text(key) with each "{name}" replaced by its value.
-  std::string Format(std::string_view key,
-                     std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+  std::string Format(absl::string_view key,
+                     std::initializer_list<std::pair<absl::string_view, absl::string_view>> args) const;
   const std::map<std::string, std::string, std::less<>>& entries() const { return entries_; }
 
  private:

@@ -2,7 +2,7 @@
 
 #include <cstddef>
 #include <optional>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 // The templates, messages and assets built into the binary (cmake/EmbedFiles.cmake writes
 // the table from services/web/{templates,messages,assets}).
@@ -18,6 +18,6 @@ extern const EmbeddedFile kEmbeddedFiles[];
 extern const size_t kEmbeddedFileCount;
 
 // The text of the embedded file `name`, or nullopt.
-std::optional<std::string_view> EmbeddedText(std::string_view name);
+std::optional<absl::string_view> EmbeddedText(absl::string_view name);
 
 }  // namespace events::web

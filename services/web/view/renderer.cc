@@ -11,9 +11,9 @@
 namespace events::web {
 namespace {
 
-constexpr std::string_view kTemplateDir = "templates/";
-constexpr std::string_view kPartialDir = "templates/partials/";
-constexpr std::string_view kSuffix = ".mustache";
+constexpr absl::string_view kTemplateDir = "templates/";
+constexpr absl::string_view kPartialDir = "templates/partials/";
+constexpr absl::string_view kSuffix = ".mustache";
 
 }  // namespace
 
@@ -22,11 +22,11 @@ Renderer::Renderer(Catalogue messages) : messages_(std::move(messages)), globals
   for (const auto& [key, text] : messages_.entries()) t.set(key, text);
   globals_.set("t", t);
   for (size_t i = 0; i < kEmbeddedFileCount; ++i) {
-    std::string_view name = kEmbeddedFiles[i].name;
+    absl::string_view name = kEmbeddedFiles[i].name;
     if (!absl::StartsWith(name, kTemplateDir) || !absl::EndsWith(name, kSuffix)) continue;
     const std::string text(kEmbeddedFiles[i].text, kEmbeddedFiles[i].size);
     if (absl::StartsWith(name, kPartialDir)) {
-      std::string_view partial = name.substr(kPartialDir.size());
+      absl::string_view partial = name.substr(kPartialDir.size());
       partial.remove_suffix(kSuffix.size());
       globals_.set(std::string(partial), kainjow::mustache::partial([text] { return text; }));
     }
@@ -58,7 +58,7 @@ absl::Status Renderer::Check() const {
   return absl::OkStatus();
 }
 
-std::string Renderer::Render(std::string_view name, const Data& data) const {
+std::string Renderer::Render(absl::string_view name, const Data& data) const {
   auto it = templates_.find(name);
   if (it == templates_.end()) return absl::StrCat("[[template ", name, "]]");
   // Parsed per render: the engine's render() is not const, so one parsed template shared by
@@ -69,7 +69,7 @@ std::string Renderer::Render(std::string_view name, const Data& data) const {
   return parsed.render(context);
 }
 
-std::string Renderer::Page(std::string_view page, const Data& data, const PageMeta& meta) const {
+std::string Renderer::Page(absl::string_view page, const Data& data, const PageMeta& meta) const {
   Data layout(Data::type::object);
   layout.set("content", Render(page, data));
   const std::string site = messages_.Text("site_name");

@@ -2,7 +2,7 @@
 
 #include <map>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "services/web/view/catalogue.h"
@@ -32,12 +32,12 @@ class Renderer {
 
   // The whole HTML page. In `data` the template sees its own values; every template also
   // sees t.<key> (the catalogue) and the partials (templates/partials/*.mustache).
-  std::string Page(std::string_view page, const Data& data, const PageMeta& meta) const;
+  std::string Page(absl::string_view page, const Data& data, const PageMeta& meta) const;
 
   const Catalogue& messages() const { return messages_; }
 
  private:
-  std::string Render(std::string_view name, const Data& data) const;
+  std::string Render(absl::string_view name, const Data& data) const;
 
   Catalogue messages_;
   Data globals_;
