@@ -432,3 +432,54 @@ demo_integrations() {
   fi
   "$EVENTCTL" webhooks remove "$hook" >/dev/null
 }
+
+# demo_web: someone signs up for the demo webinar through its web page, as a browser would
+# (GET the form, POST each step with its CSRF token and cookie), and asks for a BSL
+# interpreter on the way; prints the event's page and the sign-up's personal link.
+demo_web() {
+  local event="${DEMO_EVENT_ID:-}" base jar page csrf key link status
+  base="http://localhost:$(service_grpc_port web)"
+  [[ -n "$event" ]] || {
+    warn "the web demo needs the scheduling demo's event"
+    return 1
+  }
+  demo_heading "The demo webinar's page: $base/events/$event"
+  jar="$(mktemp)"
+  # web_form URL FIELDS...: POSTs the fields (name=value, URL-encoded here) with the CSRF
+  # token of the last page; sets page.
+  web_form() {
+    local url="$1" args=() field
+    shift
+    for field in "csrf=$csrf" "$@"; do args+=(--data-urlencode "$field"); done
+    page="$(curl -fsS -b "$jar" -c "$jar" "${args[@]}" "$url")" || return 1
+    csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  }
+  page="$(curl -fsS -b "$jar" -c "$jar" "$base/events/$event/register")" || return 1
+  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  local details=("name=Sam Patel" "email=sam.patel@example.org"
+    "participation=lived_experience" "support=yes")
+  printf '    Sam Patel fills in the form at %s/events/%s/register\n' "$base" "$event"
+  web_form "$base/events/$event/register" "${details[@]}" || return 1
+  local access=("needs=bsl_interpreter" "details=British Sign Language, please"
+    "contact_method=registration_email" "consent=yes")
+  printf '    ... says yes, a BSL interpreter would help, and agrees to it being kept\n'
+  web_form "$base/events/$event/register/access" "${details[@]}" "${access[@]}" || return 1
+  key="$(sed -n 's/.*name="idempotency_key" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  if [[ -z "$key" ]]; then
+    rm -f "$jar"
+    warn "the web form did not reach \"Check your answers\""
+    return 1
+  fi
+  printf '    ... checks the answers and signs up\n'
+  web_form "$base/events/$event/register/confirm" "${details[@]}" "${access[@]}" \
+    "idempotency_key=$key" || return 1
+  rm -f "$jar"
+  status="$(sed -n 's/.*<p class="panel__body">\([^<]*\)<.*/\1/p' <<<"$page" | head -n 1)"
+  link="$(grep -o 'href="[^"]*/manage/[^"]*"' <<<"$page" | head -n 1 | sed 's/^href="//; s/"$//')"
+  if [[ -z "$status" || -z "$link" ]]; then
+    warn "the web sign-up did not show its confirmation"
+    return 1
+  fi
+  printf '    The confirmation page says: %s\n' "$status"
+  printf '    Sam'"'"'s personal link (shown once, like a password): %s\n' "$link"
+}

@@ -23,8 +23,9 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
   c.trusted_proxies = env.String("WEB_TRUSTED_PROXIES", "");
   c.csrf_key = env.String("WEB_CSRF_KEY", "");
   if (!c.csrf_key.empty() && c.csrf_key.size() < 32) {
-    env.AddProblem("WEB_CSRF_KEY must be at least 32 characters (make one with `openssl rand "
-                   "-base64 32`), or unset for a random key per process");
+    env.AddProblem(
+        "WEB_CSRF_KEY must be at least 32 characters (make one with `openssl rand "
+        "-base64 32`), or unset for a random key per process");
   }
   c.secure_cookies = env.Bool("WEB_SECURE_COOKIES", true);
   c.public_url = env.String("WEB_PUBLIC_URL", absl::StrCat("http://localhost:", c.http.port));

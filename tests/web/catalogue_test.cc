@@ -48,8 +48,8 @@ TEST(CatalogueTest, TheBuiltInEnglishCatalogueParsesAndHasTheDynamicKeys) {
   for (const char* m : {"registration_email", "email", "phone", "text_message"}) {
     EXPECT_TRUE(c->Has(std::string("contact_") + m)) << m;
   }
-  for (const char* n : {"updated", "cancelled", "access_sent", "access_updated",
-                        "access_withdrawn", "access_erased"}) {
+  for (const char* n : {"updated", "cancelled", "access_sent", "access_updated", "access_withdrawn",
+                        "access_erased"}) {
     EXPECT_TRUE(c->Has(std::string("notice_") + n)) << n;
   }
 }

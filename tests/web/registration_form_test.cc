@@ -41,11 +41,11 @@ Form Parse(const std::string& body) { return *Form::Parse(body); }
 
 TEST(RegistrationFormTest, AnEmptyFormNamesEveryRequiredField) {
   const auto errors = CheckDetails(English(), ReadAnswers(Parse(""), Settings()), Settings());
-  EXPECT_THAT(errors, ElementsAre(Field(&FieldError::field, "name"),
-                                  Field(&FieldError::field, "email"),
-                                  Field(&FieldError::field, "participation"),
-                                  Field(&FieldError::field, "q-session"),
-                                  Field(&FieldError::field, "support")));
+  EXPECT_THAT(
+      errors,
+      ElementsAre(Field(&FieldError::field, "name"), Field(&FieldError::field, "email"),
+                  Field(&FieldError::field, "participation"),
+                  Field(&FieldError::field, "q-session"), Field(&FieldError::field, "support")));
   EXPECT_EQ(errors[0].message, "Enter your full name");
   EXPECT_EQ(errors[1].message, "Enter your email address");
   EXPECT_EQ(errors[3].message, "Select an answer to the question: Which session?");
@@ -54,27 +54,34 @@ TEST(RegistrationFormTest, AnEmptyFormNamesEveryRequiredField) {
 TEST(RegistrationFormTest, EachRuleHasItsMessage) {
   const Catalogue m = English();
   const auto s = Settings();
-  auto check = [&](const std::string& body) { return CheckDetails(m, ReadAnswers(Parse(body), s), s); };
-  const std::string ok = "name=Jo&email=jo%40example.org&participation=carer&q-session=Morning&support=no";
+  auto check = [&](const std::string& body) {
+    return CheckDetails(m, ReadAnswers(Parse(body), s), s);
+  };
+  const std::string ok =
+      "name=Jo&email=jo%40example.org&participation=carer&q-session=Morning&support=no";
   EXPECT_THAT(check(ok), IsEmpty());
   EXPECT_EQ(check(ok + "&email=x").size(), 0u);  // the first value counts
   EXPECT_EQ(check("name=Jo&email=jo&participation=carer&q-session=Morning&support=no")[0].message,
             "Enter an email address in the correct format, like name@example.com");
   EXPECT_EQ(check(ok + "&pool=nobody")[0].message, "Select one of the groups listed");
-  EXPECT_EQ(check("name=Jo&email=jo%40example.org&participation=carer&q-session=Evening&support=no")[0].field,
-            "q-session");
+  EXPECT_EQ(
+      check("name=Jo&email=jo%40example.org&participation=carer&q-session=Evening&support=no")[0]
+          .field,
+      "q-session");
   EXPECT_EQ(check(ok + "&q-diet=" + std::string(21, 'x'))[0].message,
             "Your answer to \"Any dietary needs?\" must be 20 characters or fewer");
   EXPECT_EQ(check("name=" + std::string(201, 'a') +
                   "&email=jo%40example.org&participation=carer&q-session=Morning&support=no")[0]
                 .message,
             "Your name must be 200 characters or fewer");
-  EXPECT_EQ(check("name=Jo%07&email=jo%40example.org&participation=carer&q-session=Morning&support=no")[0]
-                .field,
-            "name");
-  EXPECT_EQ(check("name=Jo&email=jo%40example.org&participation=boss&q-session=Morning&support=no")[0]
-                .field,
-            "participation");
+  EXPECT_EQ(
+      check("name=Jo%07&email=jo%40example.org&participation=carer&q-session=Morning&support=no")[0]
+          .field,
+      "name");
+  EXPECT_EQ(
+      check("name=Jo&email=jo%40example.org&participation=boss&q-session=Morning&support=no")[0]
+          .field,
+      "participation");
 }
 
 TEST(RegistrationFormTest, TheAccessStepNeedsANeedAContactAndConsent) {
@@ -91,10 +98,12 @@ TEST(RegistrationFormTest, TheAccessStepNeedsANeedAContactAndConsent) {
   EXPECT_THAT(check(""), ElementsAre(Field(&FieldError::field, "needs"),
                                      Field(&FieldError::field, "contact_method"),
                                      Field(&FieldError::field, "consent")));
-  EXPECT_THAT(check("needs=bsl_interpreter&contact_method=registration_email&consent=yes"), IsEmpty());
+  EXPECT_THAT(check("needs=bsl_interpreter&contact_method=registration_email&consent=yes"),
+              IsEmpty());
   EXPECT_EQ(check("needs=teleport&contact_method=registration_email&consent=yes")[0].message,
             "Select from the list of support");
-  EXPECT_EQ(check("needs=other&contact_method=registration_email&consent=yes")[0].field, "other_need");
+  EXPECT_EQ(check("needs=other&contact_method=registration_email&consent=yes")[0].field,
+            "other_need");
   EXPECT_EQ(check("needs=live_captions&contact_method=phone&consent=yes")[0].message,
             "Enter the email address or phone number we should use");
 }

@@ -37,9 +37,12 @@ TEST(RendererTest, ValuesAreEscapedAndThePageHasItsLayout) {
   data.set("body", "b");
   data.set("request_id", "r1");
   const std::string page = r.Page("error", data, {"Tom & Jerry's <page>", false});
-  EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+  EXPECT_THAT(
+      page,
+      HasSubstr("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quotes&quot;"));
   EXPECT_THAT(page, Not(HasSubstr("<script>")));
-  EXPECT_THAT(page, HasSubstr("<title>Tom &amp; Jerry&apos;s &lt;page&gt; - Inclusive events</title>"));
+  EXPECT_THAT(page,
+              HasSubstr("<title>Tom &amp; Jerry&apos;s &lt;page&gt; - Inclusive events</title>"));
   EXPECT_THAT(page, HasSubstr("<html lang=\"en-GB\">"));
   EXPECT_THAT(page, HasSubstr("href=\"#main\""));
   EXPECT_THAT(page, HasSubstr("href=\"/accessibility\""));
@@ -62,6 +65,21 @@ TEST(RendererTest, EveryPageRendersWithNoDataWithoutAMissingMessage) {
     const std::string html = r.Page(page, Data(Data::type::object), {"t", false});
     EXPECT_THAT(html, Not(HasSubstr("[["))) << page;
     EXPECT_THAT(html, HasSubstr("<h1")) << page;
+  }
+}
+
+TEST(RendererTest, EveryFormCarriesItsCsrfToken) {
+  // A partial named like a value of the page ("csrf") was looked up as that value and
+  // rendered nothing: every form then failed its CSRF check (found by ./scripts/run's demo).
+  const Renderer r = MakeRenderer();
+  for (const char* page : {"register", "register_access", "register_check", "manage",
+                           "manage_cancel", "manage_access", "manage_access_end", "lost_link"}) {
+    Data data(Data::type::object);
+    data.set("csrf", "token123");
+    data.set("active", true);
+    const std::string html = r.Page(page, data, {"t", false});
+    EXPECT_THAT(html, HasSubstr("<input type=\"hidden\" name=\"csrf\" value=\"token123\">"))
+        << page;
   }
 }
 

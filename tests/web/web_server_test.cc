@@ -37,9 +37,8 @@ class WebServerTest : public ::testing::Test {
       out.body = r.body();
       return out;
     });
-    server_->Route("GET", "/boom", [](const Request&) -> Response {
-      throw std::runtime_error("broken handler");
-    });
+    server_->Route("GET", "/boom",
+                   [](const Request&) -> Response { throw std::runtime_error("broken handler"); });
     server_->Route("GET", "/go", [](const Request&) { return Response::Redirect("/there"); });
     server_->SetErrorPages([](int status, const Request& r) {
       Response out;
@@ -55,9 +54,7 @@ class WebServerTest : public ::testing::Test {
     thread_.join();
   }
 
-  std::string Metrics() {
-    return prometheus::TextSerializer().Serialize(registry_.Collect());
-  }
+  std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
 
   prometheus::Registry registry_;
   std::unique_ptr<WebServer> server_;
@@ -72,7 +69,8 @@ TEST_F(WebServerTest, RoutesByTemplateWithSecurityHeadersAndARequestId) {
   EXPECT_EQ(res->body, "event ev_123 via /events/{id}");
   EXPECT_THAT(res->get_header_value("Content-Security-Policy"),
               HasSubstr("default-src 'none'; style-src 'self'"));
-  EXPECT_THAT(res->get_header_value("Content-Security-Policy"), HasSubstr("frame-ancestors 'none'"));
+  EXPECT_THAT(res->get_header_value("Content-Security-Policy"),
+              HasSubstr("frame-ancestors 'none'"));
   EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer");
   EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
@@ -117,7 +115,9 @@ TEST_F(WebServerTest, MetricsNameTheRouteTemplateNeverThePath) {
   ASSERT_TRUE(client_->Get("/events/ev_secret_1"));
   ASSERT_TRUE(client_->Get("/nowhere/secret-token"));
   const std::string text = Metrics();
-  EXPECT_THAT(text, HasSubstr("web_http_requests_total{method=\"GET\",route=\"/events/{id}\",status=\"200\"} 1"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("web_http_requests_total{method=\"GET\",route=\"/events/{id}\",status=\"200\"} 1"));
   EXPECT_THAT(text, HasSubstr("route=\"-\",status=\"404\""));
   EXPECT_THAT(text, HasSubstr("web_http_request_duration_seconds_bucket"));
   EXPECT_THAT(text, Not(HasSubstr("secret")));

@@ -52,9 +52,9 @@ Csrf::Issued Csrf::ForPage(const Request& request) const {
   const std::string secret = request.Cookie(cookie_name_);
   if (IsSecret(secret)) return {TokenFor(secret), ""};
   const std::string fresh = RandomToken(kSecretBytes);
-  return {TokenFor(fresh), absl::StrCat(cookie_name_, "=", fresh,
-                                        "; Path=/; HttpOnly; SameSite=Strict",
-                                        secure_ ? "; Secure" : "")};
+  return {TokenFor(fresh),
+          absl::StrCat(cookie_name_, "=", fresh, "; Path=/; HttpOnly; SameSite=Strict",
+                       secure_ ? "; Secure" : "")};
 }
 
 bool Csrf::Valid(const Request& request, absl::string_view form_token) const {

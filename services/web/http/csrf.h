@@ -2,8 +2,8 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "services/web/http/web_server.h"
 
 // Cross-site request forgery protection for every form, without sessions (attendees have no

@@ -54,8 +54,8 @@ absl::StatusOr<Form> Form::Parse(absl::string_view body) {
   for (absl::string_view pair : absl::StrSplit(body, '&')) {
     if (pair.empty()) continue;
     if (form.fields_.size() == kMaxFields) {
-      return absl::InvalidArgumentError(absl::StrCat("the form has more than ", kMaxFields,
-                                                     " fields"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the form has more than ", kMaxFields, " fields"));
     }
     const size_t eq = pair.find('=');
     auto name = Decode(pair.substr(0, eq));

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 // A submitted HTML form (application/x-www-form-urlencoded).
 namespace events::web {

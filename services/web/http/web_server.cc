@@ -74,9 +74,7 @@ std::vector<std::pair<std::string, std::string>> SecurityHeaders(Caching caching
 const std::string& Request::method() const { return raw->method; }
 const std::string& Request::body() const { return raw->body; }
 
-std::string Request::Header(const std::string& name) const {
-  return raw->get_header_value(name);
-}
+std::string Request::Header(const std::string& name) const { return raw->get_header_value(name); }
 
 std::string Request::Query(const std::string& name) const {
   // Query parameters only: a form body is read by Form, never through params.
@@ -147,16 +145,16 @@ WebServer::WebServer(HttpOptions options, prometheus::Registry& registry)
   // the same error pages and headers, logged and counted under route "-".
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& raw, httplib::Response& out) {
-    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // a page's own
-    const auto start = std::chrono::steady_clock::now();
-    Request request = Describe(raw, "-");
-    Response response;
-    response.status = out.status;
-    if (error_pages_) response = error_pages_(out.status, request);
-    response.status = out.status;
-    Finish(request, std::move(response), out, start);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // a page's own
+        const auto start = std::chrono::steady_clock::now();
+        Request request = Describe(raw, "-");
+        Response response;
+        response.status = out.status;
+        if (error_pages_) response = error_pages_(out.status, request);
+        response.status = out.status;
+        Finish(request, std::move(response), out, start);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server_->set_exception_handler(
       [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
         // Dispatch catches what handlers throw; this is httplib's own.
@@ -170,7 +168,7 @@ void WebServer::SetErrorPages(ErrorPageHandler handler) { error_pages_ = std::mo
 
 void WebServer::Route(const std::string& method, const std::string& route, Handler handler) {
   auto dispatch = [this, route, handler = std::move(handler)](const httplib::Request& raw,
-                                                               httplib::Response& out) {
+                                                              httplib::Response& out) {
     Dispatch(route, handler, raw, out);
   };
   const std::string pattern = RouteRegex(route);
@@ -233,13 +231,13 @@ void WebServer::Finish(const Request& request, Response response, httplib::Respo
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_->Observe(request.route, request.raw->method, response.status, seconds);
   // The route's template, never the path: paths carry personal tokens.
-  events::logging::LogWithFields(
-      response.status >= 500 ? spdlog::level::warn : spdlog::level::info, "request",
-      {{"route", request.route},
-       {"method", request.raw->method},
-       {"status", std::to_string(response.status), true},
-       {"duration_ms", absl::StrCat(seconds * 1000), true},
-       {"request_id", request.request_id}});
+  events::logging::LogWithFields(response.status >= 500 ? spdlog::level::warn : spdlog::level::info,
+                                 "request",
+                                 {{"route", request.route},
+                                  {"method", request.raw->method},
+                                  {"status", std::to_string(response.status), true},
+                                  {"duration_ms", absl::StrCat(seconds * 1000), true},
+                                  {"request_id", request.request_id}});
 }
 
 absl::Status WebServer::Bind() {
@@ -250,8 +248,7 @@ absl::Status WebServer::Bind() {
     port_ = options_.port;
     return absl::OkStatus();
   }
-  return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":",
-                                             options_.port,
+  return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":", options_.port,
                                              " (in use, or not an address of this machine?)"));
 }
 

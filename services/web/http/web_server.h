@@ -45,9 +45,9 @@ struct HttpOptions {
 
 // How a response may be kept by the browser and by caches in between.
 enum class Caching {
-  kNone,      // no-store: personal pages, forms, anything with a secret or a CSRF token
+  kNone,        // no-store: personal pages, forms, anything with a secret or a CSRF token
   kRevalidate,  // no-cache: public pages whose figures change (places left)
-  kAsset,     // public, for a day: the stylesheet and icons
+  kAsset,       // public, for a day: the stylesheet and icons
 };
 
 struct Request {

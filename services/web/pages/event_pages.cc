@@ -27,7 +27,8 @@ Response Upcoming(Site& site, const Request& request) {
   }
   events::v1::ListEventsResponse resp;
   auto context = site.backends.Context(request);
-  const grpc::Status status = site.backends.scheduling().ListUpcomingEvents(context.get(), req, &resp);
+  const grpc::Status status =
+      site.backends.scheduling().ListUpcomingEvents(context.get(), req, &resp);
   // A page token that is not one: the visitor edited the address. Start again.
   if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT && !after.empty()) {
     return Response::Redirect("/");
@@ -93,14 +94,16 @@ Response Calendar(Site& site, const Request& request) {
   req.set_event_id(id);
   events::v1::CalendarFile file;
   auto context = site.backends.Context(request);
-  const grpc::Status status = site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
+  const grpc::Status status =
+      site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEventCalendar");
   Response r;
   r.content_type = "text/calendar; charset=utf-8";
   r.body = file.content();
   r.caching = Caching::kRevalidate;
   const std::string name = IsPathId(file.filename()) ? file.filename() : "event.ics";
-  r.headers.emplace_back("Content-Disposition", absl::StrCat("attachment; filename=\"", name, "\""));
+  r.headers.emplace_back("Content-Disposition",
+                         absl::StrCat("attachment; filename=\"", name, "\""));
   return r;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "services/web/view/catalogue.h"
 
 // Dates, times and words for what the services return, in plain English from the catalogue.
@@ -14,7 +14,8 @@ namespace events::web {
 std::string WhenText(const Catalogue& messages, absl::string_view start, absl::string_view end);
 
 // "10am to 10:30am" for two local times ("2026-03-30T10:00"); "" when they are not.
-std::string TimeRangeText(const Catalogue& messages, absl::string_view start, absl::string_view end);
+std::string TimeRangeText(const Catalogue& messages, absl::string_view start,
+                          absl::string_view end);
 
 // "Monday 30 March 2026" for an RFC 3339 time; "" when it is not one.
 std::string DateText(const Catalogue& messages, absl::string_view rfc3339);

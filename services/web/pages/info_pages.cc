@@ -112,9 +112,8 @@ void AddInfoPages(WebServer& server, Site& site, const std::atomic<bool>& draini
                [&site](const Request& r) { return LostLinkSend(site, r); });
   server.Route("GET", "/assets/site.css",
                [](const Request& r) { return Asset(r, "site.css", "text/css; charset=utf-8"); });
-  server.Route("GET", "/favicon.ico", [](const Request& r) {
-    return Asset(r, "favicon.svg", "image/svg+xml");
-  });
+  server.Route("GET", "/favicon.ico",
+               [](const Request& r) { return Asset(r, "favicon.svg", "image/svg+xml"); });
   server.Route("GET", "/healthz", [](const Request&) {
     Response r;
     r.content_type = "text/plain; charset=utf-8";

@@ -117,7 +117,8 @@ std::optional<events::v1::Catalogue> Needs(Site& site, const Request& request, c
   req.set_event_id(m.registration.event_id());
   events::v1::Catalogue needs;
   auto context = site.backends.Context(request);
-  const grpc::Status status = site.backends.accessibility().GetCatalogue(context.get(), req, &needs);
+  const grpc::Status status =
+      site.backends.accessibility().GetCatalogue(context.get(), req, &needs);
   if (!status.ok()) {
     *error = RpcErrorPage(site, status, request, "GetCatalogue");
     return std::nullopt;
@@ -310,8 +311,8 @@ Response AccessStart(Site& site, const Request& request) {
   auto needs = Needs(site, request, m, &error);
   if (!needs) return error;
   return AccessFormPage(site, request, m,
-                        HasLiveRequest(m) ? FromRequest(m.request) : RegistrationAnswers{},
-                        *needs, {});
+                        HasLiveRequest(m) ? FromRequest(m.request) : RegistrationAnswers{}, *needs,
+                        {});
 }
 
 Response AccessSave(Site& site, const Request& request) {
@@ -394,7 +395,8 @@ Response Calendar(Site& site, const Request& request) {
   req.set_event_id(m.registration.event_id());
   events::v1::CalendarFile file;
   auto context = site.backends.Context(request);
-  const grpc::Status status = site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
+  const grpc::Status status =
+      site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEventCalendar");
   Response r;
   r.content_type = "text/calendar; charset=utf-8";

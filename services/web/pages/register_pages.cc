@@ -93,9 +93,9 @@ Response CheckPage(Site& site, const Request& request, const Journey& j,
   // A double click, a retry after a timeout or the back button then submit again: the same
   // key, so registration answers as it did the first time and nobody is registered twice.
   data.set("idempotency_key", RandomToken(18));
-  return FormPage(site, request, "register_check", data,
-                  {site.messages().Format("check_title", {{"event", j.event.details().title()}}),
-                   false});
+  return FormPage(
+      site, request, "register_check", data,
+      {site.messages().Format("check_title", {{"event", j.event.details().title()}}), false});
 }
 
 // Reads and checks a POSTed step: the form, or a page (forgery, not a form).
@@ -203,9 +203,9 @@ Response Confirm(Site& site, const Request& request) {
     // the service said, on the form.
     spdlog::warn("request {}: Register refused what the form accepted: {}", request.request_id,
                  status.error_message());
-    return DetailsPage(site, request, j, answers,
-                       {{"name", site.messages().Format("err_service",
-                                                        {{"message", status.error_message()}})}});
+    return DetailsPage(
+        site, request, j, answers,
+        {{"name", site.messages().Format("err_service", {{"message", status.error_message()}})}});
   }
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
     return Response::Redirect(EventPath(j.event_id));  // closed meanwhile: the page says so
@@ -241,7 +241,8 @@ Response Confirm(Site& site, const Request& request) {
 }  // namespace
 
 void AddRegisterPages(WebServer& server, Site& site) {
-  server.Route("GET", "/events/{id}/register", [&site](const Request& r) { return Start(site, r); });
+  server.Route("GET", "/events/{id}/register",
+               [&site](const Request& r) { return Start(site, r); });
   server.Route("POST", "/events/{id}/register",
                [&site](const Request& r) { return Details(site, r); });
   server.Route("POST", "/events/{id}/register/access",

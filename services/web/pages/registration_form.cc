@@ -104,7 +104,8 @@ std::string NeedLabel(const events::v1::Catalogue& needs, const std::string& cod
 
 }  // namespace
 
-RegistrationAnswers ReadAnswers(const Form& form, const events::v1::RegistrationSettings& settings) {
+RegistrationAnswers ReadAnswers(const Form& form,
+                                const events::v1::RegistrationSettings& settings) {
   RegistrationAnswers a;
   a.name = Trim(form.Get("name"));
   a.email = Trim(form.Get("email"));
@@ -162,10 +163,10 @@ std::vector<FieldError> CheckDetails(const Catalogue& m, const RegistrationAnswe
     auto it = a.questions.find(q.id());
     if (it == a.questions.end()) {
       if (q.required()) {
-        errors.push_back({field, m.Format(q.type() == events::v1::QUESTION_TYPE_TEXT
-                                              ? "err_question_required"
-                                              : "err_question_choose",
-                                          {{"question", q.text()}})});
+        errors.push_back(
+            {field, m.Format(q.type() == events::v1::QUESTION_TYPE_TEXT ? "err_question_required"
+                                                                        : "err_question_choose",
+                             {{"question", q.text()}})});
       }
       continue;
     }
@@ -289,17 +290,17 @@ events::v1::SubmitRequestRequest ToAccessRequest(const std::string& token,
 DataList HiddenFields(const RegistrationAnswers& a, bool details, bool access) {
   DataList out;
   if (details) {
-  out.push_back(Hidden("name", a.name));
-  out.push_back(Hidden("email", a.email));
-  out.push_back(Hidden("organisation", a.organisation));
-  out.push_back(Hidden("participation", a.participation));
-  out.push_back(Hidden("pool", a.pool));
-  if (a.companion) out.push_back(Hidden("companion", "yes"));
-  if (a.marketing) out.push_back(Hidden("marketing", "yes"));
-  out.push_back(Hidden("support", a.support));
-  for (const auto& [id, values] : a.questions) {
-    for (const auto& v : values) out.push_back(Hidden(QuestionField(id), v));
-  }
+    out.push_back(Hidden("name", a.name));
+    out.push_back(Hidden("email", a.email));
+    out.push_back(Hidden("organisation", a.organisation));
+    out.push_back(Hidden("participation", a.participation));
+    out.push_back(Hidden("pool", a.pool));
+    if (a.companion) out.push_back(Hidden("companion", "yes"));
+    if (a.marketing) out.push_back(Hidden("marketing", "yes"));
+    out.push_back(Hidden("support", a.support));
+    for (const auto& [id, values] : a.questions) {
+      for (const auto& v : values) out.push_back(Hidden(QuestionField(id), v));
+    }
   }
   if (access) {
     for (const auto& need : a.needs) out.push_back(Hidden("needs", need));
@@ -334,8 +335,7 @@ void SetError(Data& data, const std::string& field, const std::vector<FieldError
   data.set("error_id", absl::StrCat(field, "-error"));
 }
 
-Data Field(const std::string& id, const std::string& value,
-           const std::vector<FieldError>& errors) {
+Data Field(const std::string& id, const std::string& value, const std::vector<FieldError>& errors) {
   Data d(Data::type::object);
   d.set("id", id);
   d.set("value", value);
@@ -355,7 +355,8 @@ Data DetailsFormData(Data data, const Catalogue& m, const RegistrationAnswers& a
   DataList options;
   size_t i = 0;
   for (const char* value : kParticipation) {
-    options.push_back(Option("participation", i++, value, m.Text(absl::StrCat("participation_", value)),
+    options.push_back(Option("participation", i++, value,
+                             m.Text(absl::StrCat("participation_", value)),
                              a.participation == value));
   }
   participation.set("options", options);
@@ -391,10 +392,10 @@ Data DetailsFormData(Data data, const Catalogue& m, const RegistrationAnswers& a
       DataList choices;
       size_t n = 0;
       if (q.type() == events::v1::QUESTION_TYPE_YES_NO) {
-        choices.push_back(Option(field, n++, "yes", m.Text("answer_yes"),
-                                 !given.empty() && given[0] == "yes"));
-        choices.push_back(Option(field, n++, "no", m.Text("answer_no"),
-                                 !given.empty() && given[0] == "no"));
+        choices.push_back(
+            Option(field, n++, "yes", m.Text("answer_yes"), !given.empty() && given[0] == "yes"));
+        choices.push_back(
+            Option(field, n++, "no", m.Text("answer_no"), !given.empty() && given[0] == "no"));
       } else {
         for (const auto& option : q.options()) {
           const bool checked = std::find(given.begin(), given.end(), option) != given.end();
@@ -474,7 +475,8 @@ DataList SummaryRows(const Catalogue& m, const RegistrationAnswers& a,
     rows.push_back(Row(m.Text("label_pool"), pool));
   }
   if (!settings.companions_disabled()) {
-    rows.push_back(Row(m.Text("label_companion"), m.Text(a.companion ? "answer_yes" : "answer_no")));
+    rows.push_back(
+        Row(m.Text("label_companion"), m.Text(a.companion ? "answer_yes" : "answer_no")));
   }
   for (const auto& q : settings.questions()) {
     auto it = a.questions.find(q.id());
@@ -482,15 +484,17 @@ DataList SummaryRows(const Catalogue& m, const RegistrationAnswers& a,
     if (it != a.questions.end()) {
       value.clear();
       for (const auto& v : it->second) {
-        const std::string shown =
-            q.type() == events::v1::QUESTION_TYPE_YES_NO ? m.Text(v == "yes" ? "answer_yes" : "answer_no") : v;
+        const std::string shown = q.type() == events::v1::QUESTION_TYPE_YES_NO
+                                      ? m.Text(v == "yes" ? "answer_yes" : "answer_no")
+                                      : v;
         absl::StrAppend(&value, value.empty() ? "" : ", ", shown);
       }
     }
     rows.push_back(Row(q.text(), value));
   }
   rows.push_back(Row(m.Text("label_marketing"), m.Text(a.marketing ? "answer_yes" : "answer_no")));
-  rows.push_back(Row(m.Text("label_support"), m.Text(a.support == "yes" ? "answer_yes" : "answer_no")));
+  rows.push_back(
+      Row(m.Text("label_support"), m.Text(a.support == "yes" ? "answer_yes" : "answer_no")));
   if (a.support == "yes") {
     std::string list;
     for (const auto& code : a.needs) {

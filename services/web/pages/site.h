@@ -3,8 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/peers/backends.h"

@@ -3,10 +3,10 @@
 #include <initializer_list>
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 // Every word the pages show, in one message catalogue per language (messages/en-GB.txt), so
 // that other languages can follow by adding a file, not by editing templates or code.
@@ -23,8 +23,9 @@ class Catalogue {
   // on the page (and the tests, which look for "[[", find it).
   std::string Text(absl::string_view key) const;
   // Text(key) with each "{name}" replaced by its value.
-  std::string Format(absl::string_view key,
-                     std::initializer_list<std::pair<absl::string_view, absl::string_view>> args) const;
+  std::string Format(
+      absl::string_view key,
+      std::initializer_list<std::pair<absl::string_view, absl::string_view>> args) const;
   const std::map<std::string, std::string, std::less<>>& entries() const { return entries_; }
 
  private:

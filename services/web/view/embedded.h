@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+
 #include "absl/strings/string_view.h"
 
 // The templates, messages and assets built into the binary (cmake/EmbedFiles.cmake writes

@@ -2,7 +2,6 @@
 
 // The one place that includes the template engine (Debian's libkainjow-mustache-dev).
 #include <kainjow/mustache.hpp>
-
 #include <string>
 
 namespace events::web {

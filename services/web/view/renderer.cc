@@ -17,7 +17,8 @@ constexpr absl::string_view kSuffix = ".mustache";
 
 }  // namespace
 
-Renderer::Renderer(Catalogue messages) : messages_(std::move(messages)), globals_(Data::type::object) {
+Renderer::Renderer(Catalogue messages)
+    : messages_(std::move(messages)), globals_(Data::type::object) {
   Data t(Data::type::object);
   for (const auto& [key, text] : messages_.entries()) t.set(key, text);
   globals_.set("t", t);
@@ -50,8 +51,8 @@ absl::Status Renderer::Check() const {
     for (std::sregex_iterator it(text.begin(), text.end(), kMessage), end; it != end; ++it) {
       const std::string key = (*it)[1].str();
       if (!messages_.Has(key)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "templates/", name, ".mustache uses t.", key, ", which messages/en-GB.txt lacks"));
+        return absl::FailedPreconditionError(absl::StrCat("templates/", name, ".mustache uses t.",
+                                                          key, ", which messages/en-GB.txt lacks"));
       }
     }
   }

@@ -2,9 +2,9 @@
 
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "services/web/view/catalogue.h"
 #include "services/web/view/mustache.h"
 
