@@ -20,6 +20,7 @@ RUN apt-get update \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libhiredis-dev libspdlog-dev prometheus-cpp-dev libhowardhinnant-date-dev \
       libssl-dev libcurl4-openssl-dev libcli11-dev libgtest-dev libgmock-dev libboost-dev \
+      libcpp-httplib-dev libkainjow-mustache-dev \
       tzdata \
  && rm -rf /var/lib/apt/lists/*
 
@@ -48,7 +49,7 @@ RUN apt-get update \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 \
       libhiredis0.14 libspdlog1.10 libfmt9 \
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 \
-      libdate-tz3 libssl3 zlib1g libcurl4 \
+      libdate-tz3 libssl3 zlib1g libcurl4 libcpp-httplib0.11 \
       ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 

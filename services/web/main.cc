@@ -60,7 +60,8 @@ int main() {
   }
   const events::web::Csrf csrf(csrf_key, config.secure_cookies);
   events::web::Backends backends(config.backends, std::chrono::milliseconds(config.deadline_ms));
-  events::web::Site site{renderer, backends, csrf, config.public_url};
+  events::web::PublicData data(backends, std::chrono::milliseconds(config.cache_ms));
+  events::web::Site site{renderer, backends, data, csrf, config.public_url};
 
   if (absl::Status s = events::server::InstallShutdownSignalHandlers(); !s.ok()) {
     return Fail(std::string(s.message()));

@@ -17,6 +17,7 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
   c.backends.accessibility = env.String("EVENTS_ACCESSIBILITY_ADDR", "127.0.0.1:50053");
   c.backends.feedback = env.String("EVENTS_FEEDBACK_ADDR", "127.0.0.1:50054");
   c.deadline_ms = static_cast<int>(env.Int("WEB_DEADLINE_MS", 3000, 50, 60000, "milliseconds"));
+  c.cache_ms = static_cast<int>(env.Int("WEB_CACHE_MS", 2000, 0, 60000, "milliseconds"));
   c.http.threads = static_cast<int>(env.Int("WEB_THREADS", 32, 2, 1024));
   c.http.max_body_bytes =
       static_cast<size_t>(env.Int("WEB_MAX_BODY_BYTES", 64 * 1024, 1024, 1 << 20, "bytes"));

@@ -17,6 +17,8 @@ struct WebConfig {
   std::string log_level = "info";
   BackendAddresses backends;
   int deadline_ms = 3000;
+  // How long public event data is kept (peers/public_data.h); 0 keeps nothing.
+  int cache_ms = 2000;
   // May be empty: then a random key per process (fine for one replica; several must share).
   std::string csrf_key;
   bool secure_cookies = true;

@@ -49,11 +49,8 @@ Response Upcoming(Site& site, const Request& request) {
 Response EventPage(Site& site, const Request& request) {
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
-  events::v1::GetEventRequest req;
-  req.set_event_id(id);
   events::v1::Event event;
-  auto context = site.backends.Context(request);
-  grpc::Status status = site.backends.scheduling().GetEvent(context.get(), req, &event);
+  grpc::Status status = site.data.Event(request, id, &event);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
   Data data = EventData(site, event);
   const bool open = RegistrationOpen(event, NowMs());
@@ -68,11 +65,8 @@ Response EventPage(Site& site, const Request& request) {
                  : site.Text("registration_closed"));
   }
   if (open) {
-    events::v1::GetAvailabilityRequest areq;
-    areq.set_event_id(id);
     events::v1::Availability availability;
-    auto acontext = site.backends.Context(request);
-    status = site.backends.registration().GetAvailability(acontext.get(), areq, &availability);
+    status = site.data.Availability(request, id, &availability);
     if (status.ok()) {
       data.set("places", PlacesText(site, availability));
       data.set("waiting_list", availability.general_full());

@@ -54,10 +54,7 @@ Data LostLinkData(Site& site, const events::v1::Event& event, const std::string&
 std::optional<Response> LoadEvent(Site& site, const Request& request, events::v1::Event* event) {
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
-  events::v1::GetEventRequest req;
-  req.set_event_id(id);
-  auto context = site.backends.Context(request);
-  const grpc::Status status = site.backends.scheduling().GetEvent(context.get(), req, event);
+  const grpc::Status status = site.data.Event(request, id, event);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
   return std::nullopt;
 }

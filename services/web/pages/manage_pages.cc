@@ -42,10 +42,7 @@ std::optional<Response> Load(Site& site, const Request& request, Mine* m) {
     return LinkNotFound(site);
   }
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetMyRegistration");
-  events::v1::GetEventRequest ereq;
-  ereq.set_event_id(m->registration.event_id());
-  auto econtext = site.backends.Context(request);
-  status = site.backends.scheduling().GetEvent(econtext.get(), ereq, &m->event);
+  status = site.data.Event(request, m->registration.event_id(), &m->event);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
   events::v1::GetMyRequestRequest areq;
   areq.set_registration_token(m->token);

@@ -24,20 +24,14 @@ std::optional<Response> Load(Site& site, const Request& request, Journey* j) {
   j->event_id = request.params.at(0);
   if (!IsPathId(j->event_id)) return ErrorPage(site, 404, request);
   j->base = absl::StrCat(EventPath(j->event_id), "/register");
-  events::v1::GetEventRequest ereq;
-  ereq.set_event_id(j->event_id);
-  auto context = site.backends.Context(request);
-  grpc::Status status = site.backends.scheduling().GetEvent(context.get(), ereq, &j->event);
+  grpc::Status status = site.data.Event(request, j->event_id, &j->event);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   // Closed (or not open yet): the event's page says why.
   if (!RegistrationOpen(j->event, now)) return Response::Redirect(EventPath(j->event_id));
-  events::v1::GetRegistrationFormRequest freq;
-  freq.set_event_id(j->event_id);
-  auto fcontext = site.backends.Context(request);
-  status = site.backends.registration().GetRegistrationForm(fcontext.get(), freq, &j->settings);
+  status = site.data.Form(request, j->event_id, &j->settings);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetRegistrationForm");
   return std::nullopt;
 }

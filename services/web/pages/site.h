@@ -8,6 +8,7 @@
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/peers/backends.h"
+#include "services/web/peers/public_data.h"
 #include "services/web/view/renderer.h"
 
 // What every page handler shares, and the helpers that turn data and errors into pages.
@@ -16,6 +17,9 @@ namespace events::web {
 struct Site {
   const Renderer& renderer;
   Backends& backends;
+  // Public event data, kept briefly (peers/public_data.h): use it for GetEvent,
+  // GetRegistrationForm and GetAvailability.
+  PublicData& data;
   const Csrf& csrf;
   // The address people reach the site at, for links that leave it (the personal manage
   // link shown on the confirmation page): "https://events.example.org".

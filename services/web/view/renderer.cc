@@ -1,5 +1,6 @@
 #include "services/web/view/renderer.h"
 
+#include <memory>
 #include <regex>
 #include <utility>
 
@@ -62,12 +63,16 @@ absl::Status Renderer::Check() const {
 std::string Renderer::Render(absl::string_view name, const Data& data) const {
   auto it = templates_.find(name);
   if (it == templates_.end()) return absl::StrCat("[[template ", name, "]]");
-  // Parsed per render: the engine's render() is not const, so one parsed template shared by
-  // the server's threads would need a lock; parsing a page template takes microseconds.
-  kainjow::mustache::mustache parsed(it->second);
+  // Parsed once per thread: the engine's render() is not const, so one parsed template
+  // shared by the server's threads would need a lock; each thread keeps its own.
+  thread_local std::map<std::pair<const Renderer*, std::string>,
+                        std::unique_ptr<kainjow::mustache::mustache>>
+      parsed_by_thread;
+  auto& parsed = parsed_by_thread[{this, it->first}];
+  if (parsed == nullptr) parsed = std::make_unique<kainjow::mustache::mustache>(it->second);
   kainjow::mustache::context<std::string> context(&globals_);
   context.push(&data);
-  return parsed.render(context);
+  return parsed->render(context);
 }
 
 std::string Renderer::Page(absl::string_view page, const Data& data, const PageMeta& meta) const {
