@@ -37,7 +37,7 @@ const kSecretSettings = {
 // Paths whose segments carry secrets (personal links, docs/web.md): the Ingress that routes
 // them must not write them to the controller's access log.
 const kSecretPaths = {
-  web_server: ['/manage/'],
+  web_server: ['/manage/', '/feedback/'],
 };
 // The label of the namespace the ingress controller runs in (docs/deploy.md, step 2).
 const kIngressNamespaceLabels = { 'inclusive-events/ingress-controller': 'true' };
