@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# The container image of the inclusive events platform: every service and eventctl, built on
-# Debian 12 and run on Debian 12 slim as a non-root user. One image for all services: each
-# Kubernetes Deployment picks its binary with `command` (deploy/k8s/base/*/deployment.yaml).
+# The container image of the inclusive events platform: every service (the gRPC services and
+# web, the attendees' pages) and eventctl, built on Debian 12 and run on Debian 12 slim as a
+# non-root user. One image for all services: each Kubernetes Deployment picks its binary with
+# `command` (deploy/k8s/base/*/deployment.yaml).
 #
 #   ./scripts/build-image                  # podman or docker; see docs/deploy.md, step 1
 #   docker build -t inclusive-events/platform:dev .
@@ -43,7 +44,8 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 # --- Stage 2: run ----------------------------------------------------------------------------
 FROM debian:12-slim
 # The shared libraries the binaries link (ldd, mapped to packages with dpkg -S on Debian 12),
-# the time zone database (events keep IANA zones), libcurl (webhooks) and CA certificates (TLS to webhooks).
+# the time zone database (events keep IANA zones), libcurl (webhooks) and CA certificates (TLS to webhooks);
+# libcpp-httplib0.11 is web's HTTP server.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 \
@@ -68,10 +70,10 @@ RUN missing="$(ldd /usr/local/bin/* | awk '/^\// { file = $1 } /not found/ { pri
 
 USER 10001:10001
 # gRPC 50051-50055 (scheduling, registration, accessibility, feedback, integrations) and their
-# metrics 9101-9105; each service listens only on its own pair.
-EXPOSE 50051-50055 9101-9105
+# metrics 9101-9105; web's HTTP 8080 and metrics 9106. Each service listens only on its own pair.
+EXPOSE 50051-50055 9101-9106 8080
 LABEL org.opencontainers.image.title="inclusive-events" \
-      org.opencontainers.image.description="Inclusive events platform: gRPC services and eventctl" \
+      org.opencontainers.image.description="Inclusive events platform: gRPC services, web pages and eventctl" \
       org.opencontainers.image.base.name="docker.io/library/debian:12-slim"
 # No entrypoint: the Deployment's command names the service binary.
 CMD ["/usr/local/bin/eventctl", "--help"]

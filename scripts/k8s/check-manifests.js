@@ -9,7 +9,10 @@
 // "FAIL NAME" followed by one line per problem; exits 1 when any NAME failed.
 'use strict';
 
+const fs = require('fs');
+const path = require('path');
 const { loadObjects, describe, podSpecOf, find, selects, portNamed, containerEnv } = require('./manifests');
+const { matchesSelector, allows, podLabelsOf, resolveAddress, addressesIn } = require('./network');
 
 // Labels every Deployment and its pods carry (https://kubernetes.io/docs/concepts/overview/
 // working-with-objects/common-labels/); overlays add app.kubernetes.io/instance.
@@ -19,6 +22,29 @@ const kModelPackages = ['kubernetes-models', '@kubernetes-models/prometheus-oper
 // Seconds a service may still need after the drain: stopping its metrics endpoint (up to
 // 2 s, docs/configuration.md "Health and shutdown"), plus a margin for logs and Redis.
 const kShutdownMarginSeconds = 3;
+// What a Deployment serves, by the name of its container port: the variable that sets that
+// port, and how the kubelet probes it. gRPC services answer grpc.health.v1; the web service
+// answers HTTP: /healthz (alive) and /readyz (ready; 503 from SIGTERM on).
+const kServing = {
+  grpc: { portVariable: 'EVENTS_GRPC_PORT' },
+  http: { portVariable: 'WEB_PORT', httpPaths: { startupProbe: '/healthz', readinessProbe: '/readyz', livenessProbe: '/healthz' } },
+};
+// Settings a binary must read from a Secret, never from a ConfigMap or a literal: they are
+// keys, and every replica needs the same one (docs/deploy.md, step 4).
+const kSecretSettings = {
+  web_server: ['WEB_CSRF_KEY'],
+};
+// Paths whose segments carry secrets (personal links, docs/web.md): the Ingress that routes
+// them must not write them to the controller's access log.
+const kSecretPaths = {
+  web_server: ['/manage/', '/feedback/'],
+};
+// The label of the namespace the ingress controller runs in (docs/deploy.md, step 2).
+const kIngressNamespaceLabels = { 'inclusive-events/ingress-controller': 'true' };
+// The ingress-nginx annotation that turns a location's access log off.
+const kAccessLogAnnotation = 'nginx.ingress.kubernetes.io/enable-access-log';
+// The repository's services (services/<name>/ builds <name>_server): each must be deployed.
+const kServicesDir = path.join(__dirname, '..', '..', 'services');
 
 // schemaProblems(obj): the schema's complaints about obj, as strings ("" path = the object).
 function schemaProblems(obj) {
@@ -112,32 +138,57 @@ function serviceRules(objects, d, profile) {
     // The image has no entrypoint of its own: the command picks the binary.
     if (!Array.isArray(c.command) || !/^\/usr\/local\/bin\/[^/]+$/.test(c.command[0] || '')) say('command must start with the binary in /usr/local/bin (the image has no entrypoint)');
 
-    // Ports: gRPC and metrics declared, and the same numbers the service is told to use.
-    const grpc = portNamed(c, 'grpc');
+    // Ports: what it serves (grpc or http) and metrics declared, and the same numbers the
+    // service is told to use.
+    const kind = Object.keys(kServing).find((k) => portNamed(c, k) !== undefined);
+    const serving = kind === undefined ? undefined : portNamed(c, kind);
     const metrics = portNamed(c, 'metrics');
-    if (grpc === undefined) say('no container port named grpc');
+    if (kind === undefined) say(`no container port named ${Object.keys(kServing).join(' or ')}`);
     if (metrics === undefined) say('no container port named metrics');
-    if (grpc !== undefined && env.get('EVENTS_GRPC_PORT') !== String(grpc)) say(`EVENTS_GRPC_PORT is ${JSON.stringify(env.get('EVENTS_GRPC_PORT'))}, not the grpc containerPort ${grpc}`);
+    const portVariable = kind && kServing[kind].portVariable;
+    if (kind !== undefined && env.get(portVariable) !== String(serving)) say(`${portVariable} is ${JSON.stringify(env.get(portVariable))}, not the ${kind} containerPort ${serving}`);
     if (metrics !== undefined && env.get('EVENTS_METRICS_PORT') !== String(metrics)) say(`EVENTS_METRICS_PORT is ${JSON.stringify(env.get('EVENTS_METRICS_PORT'))}, not the metrics containerPort ${metrics}`);
     if (env.get('EVENTS_LISTEN_HOST') === '127.0.0.1' || env.get('EVENTS_LISTEN_HOST') === 'localhost') say('EVENTS_LISTEN_HOST is loopback: neither the kubelet nor other pods could reach it');
 
-    // Native gRPC probes on the gRPC port: startup, readiness and liveness.
+    // Startup, readiness and liveness probes on the serving port: native gRPC probes for a
+    // gRPC service; for HTTP, GETs of the paths the service answers.
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
       const p = c[probe];
-      if (!p || !p.grpc) say(`no gRPC ${probe} (a native "grpc:" probe on port ${grpc === undefined ? 'grpc' : grpc})`);
-      else if (grpc !== undefined && p.grpc.port !== grpc) say(`${probe}.grpc.port ${p.grpc.port} is not the grpc containerPort ${grpc}`);
+      if (kind === 'http') {
+        const want = kServing.http.httpPaths[probe];
+        if (!p || !p.httpGet) say(`no HTTP ${probe} (an "httpGet:" of ${want} on port http)`);
+        else if (p.httpGet.port !== 'http' && p.httpGet.port !== serving) say(`${probe}.httpGet.port ${p.httpGet.port} is not the http containerPort ${serving}`);
+        else if (p.httpGet.path !== want) say(`${probe}.httpGet.path is ${JSON.stringify(p.httpGet.path)}, not ${want}`);
+      } else if (!p || !p.grpc) {
+        say(`no gRPC ${probe} (a native "grpc:" probe on port ${serving === undefined ? 'grpc' : serving})`);
+      } else if (serving !== undefined && p.grpc.port !== serving) {
+        say(`${probe}.grpc.port ${p.grpc.port} is not the grpc containerPort ${serving}`);
+      }
+    }
+
+    // Keys from Secrets: the ones the binary needs, and any *_KEY setting at all.
+    const binary = path.basename((c.command || [])[0] || '');
+    for (const name of kSecretSettings[binary] || []) {
+      const v = env.get(name);
+      if (v === undefined) say(`no ${name} (${binary} needs it from a Secret: secretKeyRef)`);
+      else if (!(v && v.secret && v.key)) say(`${name} is not read from a Secret (secretKeyRef): a key must not be in git`);
+    }
+    for (const [name, v] of env) {
+      if (/_KEY$/.test(name) && typeof v === 'string') say(`${name} is set in a ConfigMap or literally: a key must come from a Secret (secretKeyRef)`);
     }
 
     // Scrape annotations that point at the metrics port.
     if (annotations['prometheus.io/scrape'] !== 'true') problems.push('pod template has no prometheus.io/scrape: "true" annotation');
     if (metrics !== undefined && annotations['prometheus.io/port'] !== String(metrics)) problems.push(`pod annotation prometheus.io/port is ${JSON.stringify(annotations['prometheus.io/port'])}, not the metrics port ${metrics}`);
 
-    // Reachable: a Service in front, and a NetworkPolicy that lets calls in on the gRPC port.
+    // Reachable: a Service in front, and a NetworkPolicy that lets calls in on its port.
     if (!objects.some((o) => o.kind === 'Service' && o.spec && o.spec.selector && selects(o.spec.selector, templateLabels))) say('no Service selects its pods');
     const opened = objects.some((o) => o.kind === 'NetworkPolicy' && o.spec.podSelector && Object.keys(o.spec.podSelector.matchLabels || {}).length > 0 &&
       selects(o.spec.podSelector.matchLabels, templateLabels) &&
-      (o.spec.ingress || []).some((rule) => (rule.ports || []).some((p) => p.port === grpc || p.port === 'grpc')));
-    if (grpc !== undefined && !opened) say(`no NetworkPolicy of its own lets calls in on port ${grpc}`);
+      (o.spec.ingress || []).some((rule) => (rule.ports || []).some((p) => p.port === serving || p.port === kind)));
+    if (serving !== undefined && !opened) say(`no NetworkPolicy of its own lets calls in on port ${serving}`);
+    problems.push(...flowProblems(objects, d, c, env).map((m) => `container ${c.name}: ${m}`));
+    if (kind === 'http') problems.push(...publicSiteProblems(objects, d, c, env, serving).map((m) => `container ${c.name}: ${m}`));
   }
   const grace = pod.terminationGracePeriodSeconds;
   const need = drainSeconds + kShutdownMarginSeconds;
@@ -160,6 +211,123 @@ function serviceRules(objects, d, profile) {
     if (pdb) problems.push(`has PodDisruptionBudget ${pdb.metadata.name} (dev runs one replica: it would block node drains)`);
   }
   return problems;
+}
+
+// flowProblems(objects, d, c, env): the NetworkPolicies must let the Deployment's pods reach
+// every Service its settings address (EVENTS_*_ADDR, EVENTS_REDIS_URL...), on both sides:
+// its own egress and the callee's ingress; and its egress must go nowhere else in the
+// namespace (ipBlock rules, such as integrations' webhooks, are outside this check).
+function flowProblems(objects, d, c, env) {
+  const problems = [];
+  const labels = podLabelsOf(d);
+  const addressed = [];
+  for (const [name, value] of env) {
+    if (typeof value !== 'string') continue;
+    for (const { host, port } of addressesIn(value)) {
+      const target = resolveAddress(objects, host, port);
+      if (!target) continue;
+      if (target.problem) {
+        problems.push(`${name}=${value}: ${target.problem}`);
+        continue;
+      }
+      addressed.push(target);
+      const what = `${name}=${value}`;
+      if (!allows(objects, 'Egress', labels, { podLabels: podLabelsOf(target.workload) }, target.dest)) problems.push(`${what}: no NetworkPolicy lets its pods reach ${target.service.metadata.name}'s pods on port ${target.dest.number} (egress)`);
+      if (!allows(objects, 'Ingress', podLabelsOf(target.workload), { podLabels: labels }, target.dest)) problems.push(`${what}: ${target.service.metadata.name}'s NetworkPolicy does not let ${d.metadata.name} in on port ${target.dest.number} (add it to that policy's callers)`);
+    }
+  }
+  // Egress to pods of this namespace that none of its settings addresses.
+  for (const p of objects.filter((o) => o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector || {}).length > 0 && matchesSelector(o.spec.podSelector, labels))) {
+    for (const rule of p.spec.egress || []) {
+      for (const peer of rule.to || []) {
+        if (peer.ipBlock || peer.namespaceSelector) continue;
+        const reached = objects.filter((o) => podSpecOf(o) && o !== d && matchesSelector(peer.podSelector, podLabelsOf(o)));
+        for (const w of reached) {
+          if (!addressed.some((t) => t.workload === w)) problems.push(`NetworkPolicy ${p.metadata.name} lets it reach ${w.kind} ${w.metadata.name}, which none of its settings addresses (egress only to what it calls)`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+// publicSiteProblems(objects, d, c, env, port): an HTTP service is public through Ingresses:
+//   - WEB_PUBLIC_URL is https://HOST, and an Ingress routes / of HOST to its pods;
+//   - every Ingress to its pods names an ingressClassName and has TLS for its hosts; the TLS
+//     Secret is made by cert-manager from exactly one of them (two would fight over it);
+//   - the paths whose segments are secrets (kSecretPaths) have an Ingress of their own with
+//     the access log off;
+//   - its port is open to the ingress controller's namespace, and to nothing else.
+function publicSiteProblems(objects, d, c, env, port) {
+  const problems = [];
+  const labels = podLabelsOf(d);
+  const services = objects.filter((o) => o.kind === 'Service' && o.spec.selector && selects(o.spec.selector, labels));
+  // [ingress, rule, path] for every Ingress path whose backend is one of its Services.
+  const routes = [];
+  for (const ing of objects.filter((o) => o.kind === 'Ingress')) {
+    for (const rule of ing.spec.rules || []) {
+      for (const p of (rule.http && rule.http.paths) || []) {
+        const b = p.backend && p.backend.service;
+        const svc = b && services.find((s) => s.metadata.name === b.name);
+        if (!svc) continue;
+        const sp = (svc.spec.ports || []).find((x) => (b.port.name !== undefined ? x.name === b.port.name : x.port === b.port.number));
+        if (!sp) problems.push(`Ingress ${ing.metadata.name}: Service ${svc.metadata.name} has no port ${b.port.name || b.port.number}`);
+        else if (sp.targetPort !== 'http' && sp.targetPort !== port) problems.push(`Ingress ${ing.metadata.name}: Service ${svc.metadata.name} port ${sp.name} does not go to the http port`);
+        routes.push([ing, rule, p]);
+      }
+    }
+  }
+  const url = env.get('WEB_PUBLIC_URL');
+  const m = typeof url === 'string' ? url.match(/^https:\/\/([a-z0-9.-]+)\/?$/) : null;
+  if (!m) problems.push(`WEB_PUBLIC_URL is ${JSON.stringify(url)}: it must be https://HOST, the host its Ingress serves with TLS`);
+  const host = m ? m[1] : undefined;
+  if (host && !routes.some(([, rule, p]) => rule.host === host && p.path === '/' && p.pathType === 'Prefix')) {
+    problems.push(`no Ingress routes / (pathType Prefix) of ${host} (the host of WEB_PUBLIC_URL) to its Service`);
+  }
+  const issuers = new Map();
+  for (const ing of new Set(routes.map(([i]) => i))) {
+    const say = (msg) => problems.push(`Ingress ${ing.metadata.name}: ${msg}`);
+    const a = ing.metadata.annotations || {};
+    if (!ing.spec.ingressClassName) say('no ingressClassName');
+    for (const rule of ing.spec.rules || []) {
+      if (host && rule.host !== host) say(`host ${JSON.stringify(rule.host)} is not ${host}, the host of WEB_PUBLIC_URL`);
+      if (!(ing.spec.tls || []).some((t) => (t.hosts || []).includes(rule.host) && t.secretName)) say(`no TLS (spec.tls with a secretName) for host ${rule.host}`);
+    }
+    if (a['cert-manager.io/cluster-issuer'] || a['cert-manager.io/issuer']) {
+      for (const t of ing.spec.tls || []) issuers.set(t.secretName, (issuers.get(t.secretName) || []).concat(ing.metadata.name));
+    }
+  }
+  for (const ing of new Set(routes.map(([i]) => i))) {
+    for (const t of ing.spec.tls || []) {
+      const makers = issuers.get(t.secretName) || [];
+      if (makers.length === 0 && !find(objects, 'Secret', t.secretName)) problems.push(`Ingress ${ing.metadata.name}: nothing makes its TLS Secret ${t.secretName} (a cert-manager.io/cluster-issuer annotation on one Ingress for it)`);
+      if (makers.length > 1) problems.push(`TLS Secret ${t.secretName}: cert-manager annotations on ${makers.join(' and ')}: only one Ingress may ask for its certificate`);
+    }
+  }
+  for (const secret of kSecretPaths[path.basename((c.command || [])[0] || '')] || []) {
+    const quiet = routes.filter(([ing, , p]) => p.pathType === 'Prefix' && p.path.replace(/\/$/, '') === secret.replace(/\/$/, '') &&
+      (ing.metadata.annotations || {})[kAccessLogAnnotation] === 'false');
+    if (quiet.length === 0) problems.push(`no Ingress routes ${secret} (pathType Prefix) with ${kAccessLogAnnotation}: "false": the controller would log the secrets in those paths`);
+  }
+  const dest = { number: port, name: 'http' };
+  if (!allows(objects, 'Ingress', labels, { namespaceLabels: kIngressNamespaceLabels }, dest)) problems.push(`no NetworkPolicy lets the ingress controller's namespace (${Object.entries(kIngressNamespaceLabels).map(([k, v]) => `${k}=${v}`).join()}) in on port ${port}`);
+  for (const other of objects.filter((o) => podSpecOf(o))) {
+    if (allows(objects, 'Ingress', labels, { podLabels: podLabelsOf(other) }, dest)) problems.push(`its port ${port} is open to ${other.kind} ${other.metadata.name}: only the ingress controller may reach it`);
+  }
+  return problems;
+}
+
+// deployedServices(objects): problems when a service of the repository (services/<name>/,
+// built as <name>_server) has no Deployment running /usr/local/bin/<name>_server.
+function deployedServices(objects) {
+  if (!fs.existsSync(kServicesDir)) return [];
+  const binaries = new Set(objects.filter((o) => o.kind === 'Deployment')
+    .flatMap((o) => podSpecOf(o).containers.map((c) => path.basename((c.command || [])[0] || ''))));
+  return fs.readdirSync(kServicesDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(kServicesDir, e.name, 'CMakeLists.txt')))
+    .map((e) => `${e.name}_server`)
+    .filter((b) => !binaries.has(b))
+    .map((b) => `no Deployment runs /usr/local/bin/${b} (services/${b.replace(/_server$/, '')}/ is a service: add deploy/k8s/base/${b.replace(/_server$/, '')}/)`);
 }
 
 // redisProblems(objects, profile): the Redis StatefulSet keeps its data on a volume, with the
@@ -201,10 +369,18 @@ function namespaceProblems(objects) {
   const dns = policies.some((p) => Object.keys(p.spec.podSelector || {}).length === 0 &&
     (p.spec.egress || []).some((rule) => (rule.ports || []).some((port) => port.port === 53)));
   if (!dns) problems.push('no NetworkPolicy lets every pod reach DNS (port 53)');
-  for (const m of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+  const monitors = objects.filter((o) => o.kind === 'ServiceMonitor');
+  const scrapes = (m, svc) => matchesSelector(m.spec.selector, svc.metadata.labels) &&
+    (svc.spec.ports || []).some((p) => (m.spec.endpoints || []).some((e) => e.port === p.name));
+  for (const m of monitors) {
     const ports = (m.spec.endpoints || []).map((e) => e.port);
-    const services = objects.filter((o) => o.kind === 'Service' && selects(m.spec.selector.matchLabels, o.metadata.labels));
-    if (!services.some((svc) => (svc.spec.ports || []).some((p) => ports.includes(p.name)))) problems.push(`ServiceMonitor ${m.metadata.name} selects no Service with a port named ${ports.join(' or ')}`);
+    if (!objects.some((o) => o.kind === 'Service' && scrapes(m, o))) problems.push(`ServiceMonitor ${m.metadata.name} selects no Service with a port named ${ports.join(' or ')}`);
+  }
+  // With ServiceMonitors (components/monitoring), every Service with a metrics port is scraped.
+  if (monitors.length > 0) {
+    for (const svc of objects.filter((o) => o.kind === 'Service' && (o.spec.ports || []).some((p) => p.name === 'metrics'))) {
+      if (!monitors.some((m) => scrapes(m, svc))) problems.push(`Service ${svc.metadata.name}: no ServiceMonitor scrapes its metrics port`);
+    }
   }
   for (const s of objects.filter((o) => o.kind === 'Service' && o.spec.selector)) {
     if (!objects.some((o) => podSpecOf(o) && selects(s.spec.selector, (o.spec.template.metadata || {}).labels))) problems.push(`Service ${s.metadata.name} selects no pods`);
@@ -213,7 +389,7 @@ function namespaceProblems(objects) {
 }
 
 // secretsNeeded(objects): "name (KEY, KEY)" for each Secret the pods read that the manifests
-// do not contain: the operator creates those (docs/deploy.md, step 2).
+// do not contain: the operator creates those (docs/deploy.md, step 4).
 function secretsNeeded(objects) {
   const needed = new Map();
   for (const o of objects) {
@@ -232,13 +408,19 @@ function secretsNeeded(objects) {
 }
 
 function check(name, file) {
-  const profile = name.split('/').filter(Boolean).pop();
   let objects;
   try {
     objects = loadObjects(file);
   } catch (e) {
     return { ok: false, lines: [`  ${name}: ${e.message}`] };
   }
+  return checkObjects(name, objects);
+}
+
+// checkObjects(name, objects): {ok, lines, objects} for the rendered objects of kustomization
+// folder `name` (its last part picks the profile: base, dev, production, admin...).
+function checkObjects(name, objects) {
+  const profile = name.split('/').filter(Boolean).pop();
   const lines = [];
   const add = (what, problems) => problems.forEach((p) => lines.push(`  ${name}: ${what}${p}`));
   for (const obj of objects) add(`${describe(obj)}: `, schemaProblems(obj));
@@ -256,6 +438,7 @@ function check(name, file) {
       if (!objects.some((o) => o.kind === 'Deployment')) lines.push(`  ${name}: no Deployment at all`);
       add('', redisProblems(objects, profile));
       add('', namespaceProblems(objects));
+      add('', deployedServices(objects));
     }
   }
   return { ok: lines.length === 0, lines, objects };
@@ -274,7 +457,7 @@ function main(args) {
     if (result.ok) {
       console.log(`ok   ${name} (${result.objects.length} objects)`);
       const secrets = secretsNeeded(result.objects);
-      if (secrets.length && name.includes('/overlays/')) console.log(`     needs Secrets that are not in git (docs/deploy.md, step 2): ${secrets.join('; ')}`);
+      if (secrets.length && name.includes('/overlays/')) console.log(`     needs Secrets that are not in git (docs/deploy.md, step 4): ${secrets.join('; ')}`);
     } else {
       console.log(`FAIL ${name}`);
       result.lines.forEach((l) => console.log(l));
@@ -284,4 +467,6 @@ function main(args) {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+module.exports = { checkObjects };
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -13,13 +13,15 @@
 //       OUT_DIR/NAME/env      the environment, NUL-separated NAME=value (ConfigMaps resolved)
 //       OUT_DIR/NAME/secrets  "ENV SECRET KEY" lines: values the caller makes up
 //       OUT_DIR/NAME/notes    "ENV=declared -> local" for each value that was mapped
-//       OUT_DIR/NAME/meta     "key value" lines: grpc_port, metrics_port, metrics_path,
-//                             grace_seconds, startup_seconds
+//       OUT_DIR/NAME/meta     "key value" lines: grpc_port, http_port (the one it serves:
+//                             the other is empty), ready_path (its readinessProbe's httpGet
+//                             path, for HTTP), metrics_port, metrics_path, grace_seconds,
+//                             startup_seconds
 //     Addresses of the manifests' Services in env values (redis:6379, scheduling:50051,
 //     also NAME.NAMESPACE[.svc[.cluster.local]]) become 127.0.0.1 and the local port: the
 //     Redis Service goes to REDIS_PORT, a service's port to its declared one, or to
 //     LOCAL_PORT when PORT=LOCAL_PORT says so (the caller remaps ports that are busy here;
-//     EVENTS_*_PORT variables holding that port are changed with it).
+//     *_PORT variables holding that port, EVENTS_GRPC_PORT or WEB_PORT say, change with it).
 'use strict';
 
 const fs = require('fs');
@@ -106,6 +108,7 @@ function writeWorkload(objects, obj, dir, buildDir, map, remap) {
   const secrets = [];
   const notes = [];
   const grpc = portNamed(c, 'grpc');
+  const http = portNamed(c, 'http');
   const metrics = portNamed(c, 'metrics');
   for (const [name, value] of containerEnv(objects, c)) {
     if (value && value.missing) fail(`${obj.metadata.name}: env ${name}: ${value.missing}`);
@@ -115,7 +118,7 @@ function writeWorkload(objects, obj, dir, buildDir, map, remap) {
       continue;
     }
     let v = value;
-    if (/^EVENTS_.*PORT$/.test(name) && remap.has(v)) v = remap.get(v);
+    if (/_PORT$/.test(name) && remap.has(v)) v = remap.get(v);
     for (const [re, to] of map) v = v.replace(re, to);
     if (v !== value) notes.push(`${name}=${value} -> ${v}`);
     env.push(`${name}=${v}\0`);
@@ -125,9 +128,13 @@ function writeWorkload(objects, obj, dir, buildDir, map, remap) {
   fs.writeFileSync(path.join(dir, 'secrets'), secrets.map((s) => `${s}\n`).join(''));
 
   const startup = c.startupProbe || {};
+  const readiness = c.readinessProbe || {};
+  const localPort = (port) => (port === undefined ? '' : remap.get(String(port)) || port);
   const meta = {
-    grpc_port: grpc === undefined ? '' : remap.get(String(grpc)) || grpc,
-    metrics_port: metrics === undefined ? '' : remap.get(String(metrics)) || metrics,
+    grpc_port: localPort(grpc),
+    http_port: grpc === undefined ? localPort(http) : '',
+    ready_path: (readiness.httpGet && readiness.httpGet.path) || '',
+    metrics_port: localPort(metrics),
     metrics_path: (obj.spec.template.metadata.annotations || {})['prometheus.io/path'] || '/metrics',
     grace_seconds: pod.terminationGracePeriodSeconds === undefined ? 30 : pod.terminationGracePeriodSeconds,
     // How long the kubelet gives it to start: startupProbe period x failures (defaults 10 x 3).
