@@ -362,6 +362,8 @@ demo_feedback() {
 
   demo_heading "The organisation's feedback over time"
   demo_step feedback trends || return 1
+  # shellcheck disable=SC2034  # for the web demo: its survey is answered through the page
+  DEMO_FEEDBACK_EVENT_ID="$event"
 }
 
 # demo_integrations: a local receiver (scripts/webhook-receiver, which checks signatures on
@@ -482,4 +484,41 @@ demo_web() {
   fi
   printf '    The confirmation page says: %s\n' "$status"
   printf '    Sam'"'"'s personal link (shown once, like a password): %s\n' "$link"
+  if [[ -n "${DEMO_FEEDBACK_EVENT_ID:-}" ]]; then
+    demo_web_feedback "$base" "$DEMO_FEEDBACK_EVENT_ID" || return 1
+  fi
+}
+
+# demo_web_feedback BASE EVENT: someone who took part in the feedback demo's webinar (its
+# survey is open) answers the survey from their survey link, as a browser would (GET the
+# survey, POST the answers with its CSRF token and cookie, follow to the thank-you page).
+demo_web_feedback() {
+  local base="$1" event="$2" grace jar page csrf heading
+  demo_heading "Grace answers the survey through its web page"
+  demo_register grace brief "$event" --name "Grace Okafor" --email grace.okafor@example.org ||
+    return 1
+  jar="$(mktemp)"
+  printf '    Grace opens her survey link: %s/feedback/%s\n' "$base" "$grace"
+  page="$(curl -fsS -b "$jar" -c "$jar" "$base/feedback/$grace")" || {
+    rm -f "$jar"
+    return 1
+  }
+  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  printf '    ... rates it 5, says her access needs were partly met and why, and sends it\n'
+  page="$(curl -fsS -L -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" \
+    --data-urlencode q-overall=5 --data-urlencode q-access_needs_met=partly \
+    --data-urlencode "q-access_needs_met-comment=The captions lagged a little" \
+    --data-urlencode "q-mattered_most=Hearing from carers like me" \
+    --data-urlencode q-recommend=9 --data-urlencode q-help_shape=yes \
+    "$base/feedback/$grace")" || {
+    rm -f "$jar"
+    return 1
+  }
+  rm -f "$jar"
+  heading="$(sed -n 's/.*<h1 class="panel__title">\([^<]*\)<.*/\1/p' <<<"$page" | head -n 1)"
+  if [[ -z "$heading" ]]; then
+    warn "the web survey did not show its thank-you page"
+    return 1
+  fi
+  printf '    The page says: %s\n' "$heading"
 }

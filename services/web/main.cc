@@ -16,6 +16,7 @@
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/pages/event_pages.h"
+#include "services/web/pages/feedback_pages.h"
 #include "services/web/pages/info_pages.h"
 #include "services/web/pages/manage_pages.h"
 #include "services/web/pages/register_pages.h"
@@ -75,6 +76,7 @@ int main() {
   events::web::AddEventPages(server, site);
   events::web::AddRegisterPages(server, site);
   events::web::AddManagePages(server, site);
+  events::web::AddFeedbackPages(server, site);
   events::web::AddInfoPages(server, site, draining);
   if (absl::Status s = server.Bind(); !s.ok()) return Fail(std::string(s.message()));
 

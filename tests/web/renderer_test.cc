@@ -59,9 +59,12 @@ TEST(RendererTest, AnErrorPageTitleStartsWithError) {
 TEST(RendererTest, EveryPageRendersWithNoDataWithoutAMissingMessage) {
   const Renderer r = MakeRenderer();
   for (const char* page :
-       {"events", "event", "register", "register_access", "register_check", "register_done",
-        "register_duplicate", "manage", "manage_unknown", "manage_cancel", "manage_access",
-        "manage_access_end", "lost_link", "lost_link_sent", "accessibility", "privacy", "error"}) {
+       {"events",          "event",          "register",           "register_access",
+        "register_check",  "register_done",  "register_duplicate", "manage",
+        "manage_unknown",  "manage_cancel",  "manage_access",      "manage_access_end",
+        "lost_link",       "lost_link_sent", "accessibility",      "privacy",
+        "error",           "feedback",       "feedback_status",    "feedback_thanks",
+        "feedback_unknown"}) {
     const std::string html = r.Page(page, Data(Data::type::object), {"t", false});
     EXPECT_THAT(html, Not(HasSubstr("[["))) << page;
     EXPECT_THAT(html, HasSubstr("<h1")) << page;
@@ -72,8 +75,9 @@ TEST(RendererTest, EveryFormCarriesItsCsrfToken) {
   // A partial named like a value of the page ("csrf") was looked up as that value and
   // rendered nothing: every form then failed its CSRF check (found by ./scripts/run's demo).
   const Renderer r = MakeRenderer();
-  for (const char* page : {"register", "register_access", "register_check", "manage",
-                           "manage_cancel", "manage_access", "manage_access_end", "lost_link"}) {
+  for (const char* page :
+       {"register", "register_access", "register_check", "manage", "manage_cancel", "manage_access",
+        "manage_access_end", "lost_link", "feedback"}) {
     Data data(Data::type::object);
     data.set("csrf", "token123");
     data.set("active", true);
