@@ -41,10 +41,7 @@ std::optional<Response> Load(Site& site, const Request& request, Survey* s) {
     return LinkNotFound(site);
   }
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetMySurvey");
-  events::v1::GetEventRequest ereq;
-  ereq.set_event_id(s->mine.survey().event_id());
-  auto econtext = site.backends.Context(request);
-  status = site.backends.scheduling().GetEvent(econtext.get(), ereq, &s->event);
+  status = site.data.Event(request, s->mine.survey().event_id(), &s->event);
   if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
   return std::nullopt;
 }
