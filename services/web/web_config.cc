@@ -19,8 +19,8 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
   c.deadline_ms = static_cast<int>(env.Int("WEB_DEADLINE_MS", 3000, 50, 60000, "milliseconds"));
   c.cache_ms = static_cast<int>(env.Int("WEB_CACHE_MS", 2000, 0, 60000, "milliseconds"));
   c.http.threads = static_cast<int>(env.Int("WEB_THREADS", 32, 2, 1024));
-  c.http.max_body_bytes =
-      static_cast<size_t>(env.Int("WEB_MAX_BODY_BYTES", 64 * 1024, 1024, 1 << 20, "bytes"));
+  c.http.max_body_bytes = static_cast<size_t>(
+      env.Int("WEB_MAX_BODY_BYTES", int64_t{64} * 1024, 1024, 1 << 20, "bytes"));
   c.trusted_proxies = env.String("WEB_TRUSTED_PROXIES", "");
   c.csrf_key = env.String("WEB_CSRF_KEY", "");
   if (!c.csrf_key.empty() && c.csrf_key.size() < 32) {

@@ -41,7 +41,7 @@ std::vector<FieldError> Check(const std::string& body) {
   return CheckSurveyAnswers(English(), ReadSurveyAnswers(*Form::Parse(body), d), d);
 }
 
-const std::string kOk = "q-overall=4&q-recommend=9&q-access_needs_met=partly";
+constexpr char kOk[] = "q-overall=4&q-recommend=9&q-access_needs_met=partly";
 
 TEST(SurveyFormTest, TheDefaultSurveyNeedsOnlyItsRequiredRating) {
   const auto errors = Check("");

@@ -125,6 +125,7 @@ TEST_F(WebServerTest, MetricsNameTheRouteTemplateNeverThePath) {
 
 TEST_F(WebServerTest, ManyClientsAtOnceAreAllAnswered) {
   std::vector<std::thread> clients;
+  clients.reserve(8);
   std::atomic<int> ok{0};
   for (int t = 0; t < 8; ++t) {
     clients.emplace_back([&, t] {

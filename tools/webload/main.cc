@@ -69,8 +69,8 @@ struct WorkerResult {
 // GET, tried twice: the server closes a kept-alive connection after a number of requests,
 // and a request that meets the closed connection is sent again on a new one, as browsers do.
 httplib::Result Get(httplib::Client& client, const std::string& path) {
-  auto res = client.Get(path.c_str());
-  if (!res) res = client.Get(path.c_str());
+  auto res = client.Get(path);
+  if (!res) res = client.Get(path);
   return res;
 }
 
@@ -94,8 +94,8 @@ bool RegisterOnce(httplib::Client& client, const Options& o, int worker, int64_t
       {"support", "no"},
       {"idempotency_key", absl::StrCat("benchkey-", o.email_prefix, "-", worker, "-", n)}};
   // Sent again on a closed connection too: the idempotency key makes the retry safe.
-  auto done = client.Post((form_path + "/confirm").c_str(), {{"Cookie", cookie}}, fields);
-  if (!done) done = client.Post((form_path + "/confirm").c_str(), {{"Cookie", cookie}}, fields);
+  auto done = client.Post(form_path + "/confirm", {{"Cookie", cookie}}, fields);
+  if (!done) done = client.Post(form_path + "/confirm", {{"Cookie", cookie}}, fields);
   if (!done || done->status != 200 ||
       done->body.find("class=\"panel__body\"") == std::string::npos) {
     ShowFailure("POST " + form_path + "/confirm", done);
@@ -123,7 +123,7 @@ int64_t CpuMicros() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   Options o;
   CLI::App app{"webload: load for the web pages (closed loop)"};
   app.add_option("--host", o.host);
@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
                                           std::chrono::duration<double>(o.duration));
   std::vector<WorkerResult> results(static_cast<size_t>(o.concurrency));
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(o.concurrency));
   for (int w = 0; w < o.concurrency; ++w) {
     workers.emplace_back([&, w] {
       httplib::Client client(o.host, o.port);
@@ -196,4 +197,13 @@ int main(int argc, char** argv) {
       static_cast<long long>(all.ValueAtQuantile(0.99)), static_cast<long long>(cpu_used),
       static_cast<long long>(all_ok));
   return ok > 0 ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "webload: %s\n", e.what());
+    return 2;
+  }
 }

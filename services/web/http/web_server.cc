@@ -156,11 +156,11 @@ WebServer::WebServer(HttpOptions options, prometheus::Registry& registry)
         response.status = out.status;
         if (error_pages_) response = error_pages_(out.status, request);
         response.status = out.status;
-        Finish(request, std::move(response), out, start);
+        Finish(request, response, out, start);
         return httplib::Server::HandlerResponse::Handled;
       }));
   server_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
+      [](const httplib::Request&, httplib::Response& out, const std::exception_ptr&) {
         // Dispatch catches what handlers throw; this is httplib's own.
         out.status = 500;
       });
@@ -215,10 +215,10 @@ void WebServer::Dispatch(const std::string& route, const Handler& handler,
     response = error_pages_(status, request);
     response.status = status;
   }
-  Finish(request, std::move(response), out, start);
+  Finish(request, response, out, start);
 }
 
-void WebServer::Finish(const Request& request, Response response, httplib::Response& out,
+void WebServer::Finish(const Request& request, const Response& response, httplib::Response& out,
                        std::chrono::steady_clock::time_point start) {
   out.status = response.status;
   for (auto& [name, value] : SecurityHeaders(response.caching)) {
@@ -229,7 +229,7 @@ void WebServer::Finish(const Request& request, Response response, httplib::Respo
   if (response.status == 303 && response.body.empty()) {
     out.set_content("", "text/plain; charset=utf-8");
   } else {
-    out.set_content(std::move(response.body), response.content_type);
+    out.set_content(response.body, response.content_type);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

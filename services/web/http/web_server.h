@@ -35,7 +35,7 @@ struct HttpOptions {
   // is kept alive, so keep_alive_timeout is short.
   int threads = 32;
   // The largest request body; larger ones get 413 before a handler runs.
-  size_t max_body_bytes = 64 * 1024;
+  size_t max_body_bytes = size_t{64} * 1024;
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds keep_alive_timeout{5};
@@ -109,7 +109,7 @@ class WebServer {
   void Dispatch(const std::string& route, const Handler& handler, const httplib::Request& raw,
                 httplib::Response& out);
   Request Describe(const httplib::Request& raw, std::string route) const;
-  void Finish(const Request& request, Response response, httplib::Response& out,
+  void Finish(const Request& request, const Response& response, httplib::Response& out,
               std::chrono::steady_clock::time_point start);
 
   HttpOptions options_;

@@ -81,17 +81,17 @@ std::string ErrorFor(const std::vector<FieldError>& errors, const std::string& f
   return "";
 }
 
-Data Hidden(std::string name, std::string value) {
+Data Hidden(const std::string& name, const std::string& value) {
   Data d(Data::type::object);
-  d.set("name", std::move(name));
-  d.set("value", std::move(value));
+  d.set("name", name);
+  d.set("value", value);
   return d;
 }
 
-Data Row(std::string key, std::string value) {
+Data Row(const std::string& key, const std::string& value) {
   Data d(Data::type::object);
-  d.set("key", std::move(key));
-  d.set("value", std::move(value));
+  d.set("key", key);
+  d.set("value", value);
   return d;
 }
 
@@ -316,13 +316,13 @@ DataList HiddenFields(const RegistrationAnswers& a, bool details, bool access) {
 namespace {
 
 // One radio button or checkbox.
-Data Option(const std::string& field, size_t index, std::string value, std::string label,
-            bool checked) {
+Data Option(const std::string& field, size_t index, const std::string& value,
+            const std::string& label, bool checked) {
   Data d(Data::type::object);
   // The first option carries the field's own id, which the error summary links to.
   d.set("id", index == 0 ? field : absl::StrCat(field, "-", index + 1));
-  d.set("value", std::move(value));
-  d.set("label", std::move(label));
+  d.set("value", value);
+  d.set("label", label);
   d.set("checked", checked);
   return d;
 }

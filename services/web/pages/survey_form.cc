@@ -142,14 +142,14 @@ std::string CheckOne(const Catalogue& m, const SurveyQuestion& q, const SurveyAn
                   {{"question", question}});
 }
 
-Data Option(const std::string& field, size_t index, std::string value, std::string label,
-            bool checked) {
+Data Option(const std::string& field, size_t index, const std::string& value,
+            const std::string& label, bool checked) {
   Data d(Data::type::object);
   // The first option carries the field's own id, which the error summary links to.
   d.set("id", index == 0 ? field : absl::StrCat(field, "-", index + 1));
   d.set("name_attr", field);
-  d.set("value", std::move(value));
-  d.set("label", std::move(label));
+  d.set("value", value);
+  d.set("label", label);
   d.set("checked", checked);
   return d;
 }

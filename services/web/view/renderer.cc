@@ -26,7 +26,7 @@ Renderer::Renderer(Catalogue messages)
   for (size_t i = 0; i < kEmbeddedFileCount; ++i) {
     absl::string_view name = kEmbeddedFiles[i].name;
     if (!absl::StartsWith(name, kTemplateDir) || !absl::EndsWith(name, kSuffix)) continue;
-    const std::string text(kEmbeddedFiles[i].text, kEmbeddedFiles[i].size);
+    std::string text(kEmbeddedFiles[i].text, kEmbeddedFiles[i].size);
     if (absl::StartsWith(name, kPartialDir)) {
       absl::string_view partial = name.substr(kPartialDir.size());
       partial.remove_suffix(kSuffix.size());
@@ -34,7 +34,7 @@ Renderer::Renderer(Catalogue messages)
     }
     name.remove_prefix(kTemplateDir.size());
     name.remove_suffix(kSuffix.size());
-    templates_.emplace(std::string(name), text);
+    templates_.emplace(std::string(name), std::move(text));
   }
 }
 
