@@ -98,7 +98,7 @@ grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel, const 
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
   stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&done](grpc::Status status) { done.set_value(status); });
+                 [&done](const grpc::Status& status) { done.set_value(status); });
   return done.get_future().get();
 }
 

@@ -28,6 +28,7 @@ bool OwnRedisServer::Start(const std::vector<std::string>& extra_args) {
         "--dir",        dir_,     "--logfile",           "/dev/null", "--daemonize", "no"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {

@@ -308,7 +308,7 @@ void Registrar::PostSlow(ThreadPool& slow, Deadline deadline, const RegisterDone
 
 void Registrar::RegisterAsync(const events::v1::RegisterRequest& request,
                               const std::string& client_address, ThreadPool& slow,
-                              RegisterDone done, Deadline deadline) {
+                              const RegisterDone& done, Deadline deadline) {
   if (absl::Status s = ValidateEventId(request.event_id()); !s.ok()) return done(s);
   const std::string& key = request.idempotency_key();
   if (key.empty() || !IsIdempotencyKey(key)) {

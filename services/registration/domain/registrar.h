@@ -78,7 +78,7 @@ class Registrar {
   // blocking Register on a `slow` thread. `done` runs exactly once, possibly before this
   // returns; `request` and `slow` must stay valid until it has run.
   void RegisterAsync(const events::v1::RegisterRequest& request, const std::string& client_address,
-                     ThreadPool& slow, RegisterDone done, Deadline deadline = kNoDeadline);
+                     ThreadPool& slow, const RegisterDone& done, Deadline deadline = kNoDeadline);
   absl::Status ResendLink(const std::string& event_id, const std::string& email);
   absl::StatusOr<events::v1::RegistrationSettings> Form(const std::string& event_id);
 

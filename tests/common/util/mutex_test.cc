@@ -29,6 +29,7 @@ TEST(MutexTest, MutexLockKeepsAListExactUnderManyThreads) {
   constexpr int kEach = 50000;
   std::atomic<int> ready{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&shared, &ready] {
       // All start together, so that the appends really overlap.
@@ -98,6 +99,7 @@ TEST(MutexTest, SignalAllWakesEveryWaiter) {
   Shared shared;
   constexpr int kWaiters = 3;
   std::vector<std::thread> waiters;
+  waiters.reserve(kWaiters);
   for (int t = 0; t < kWaiters; ++t) {
     waiters.emplace_back([&shared] {
       MutexLock lock(&shared.mu);
