@@ -49,6 +49,7 @@ const std::set<std::string>& PublicCalls() {
       "events.v1.RegistrationService.Register",
       "events.v1.RegistrationService.ResendLink",
       "events.v1.RegistrationService.GetRegistrationForm",
+      "events.v1.RegistrationService.GetAvailability",
       "events.v1.RegistrationService.GetMyRegistration",
       "events.v1.RegistrationService.UpdateMyRegistration",
       "events.v1.RegistrationService.CancelMyRegistration",
