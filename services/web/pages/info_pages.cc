@@ -58,7 +58,7 @@ std::optional<Response> LoadEvent(Site& site, const Request& request, events::v1
   req.set_event_id(id);
   auto context = site.backends.Context(request);
   const grpc::Status status = site.backends.scheduling().GetEvent(context.get(), req, event);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEvent");
   return std::nullopt;
 }
 

@@ -28,7 +28,7 @@ std::optional<Response> Load(Site& site, const Request& request, Journey* j) {
   ereq.set_event_id(j->event_id);
   auto context = site.backends.Context(request);
   grpc::Status status = site.backends.scheduling().GetEvent(context.get(), ereq, &j->event);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEvent");
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
