@@ -89,7 +89,44 @@ async function checkPage(page, name, problems) {
   await page.setViewportSize({ width: 320, height: 640 });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > 320) say(`at 320 CSS px the page is ${width} px wide (horizontal scrolling)`);
+  for (const clipped of await textSpacingClips(page)) {
+    say(`with WCAG 1.4.12 text spacing at 320 px, ${clipped} hides some of its content`);
+  }
   await page.setViewportSize(VIEWPORT);
+}
+
+// textSpacingClips PAGE: applies the WCAG 1.4.12 text spacing (line height 1.5, paragraphs
+// 2 em apart, letters 0.12 em, words 0.16 em) to every element, lists the elements whose
+// overflow then hides content or that make the page scroll sideways, and takes the spacing
+// off again. Set through the CSSOM (which the Content-Security-Policy allows), not a <style>.
+function textSpacingClips(page) {
+  return page.evaluate(() => {
+    const all = [...document.body.querySelectorAll('*')];
+    const saved = all.map((el) => el.getAttribute('style'));
+    for (const el of all) {
+      el.style.setProperty('line-height', '1.5', 'important');
+      el.style.setProperty('letter-spacing', '0.12em', 'important');
+      el.style.setProperty('word-spacing', '0.16em', 'important');
+      if (el.tagName === 'P') el.style.setProperty('margin-bottom', '2em', 'important');
+    }
+    const clips = [];
+    for (const el of all) {
+      const s = getComputedStyle(el);
+      const hides = /hidden|clip/.test(s.overflowX + s.overflowY);
+      // Text fields scroll their own value, as they do without the spacing.
+      const field = /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
+      if (!hides || field || el.closest('.visually-hidden') || el.clientWidth <= 1) continue;
+      if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) {
+        clips.push(`<${el.tagName.toLowerCase()} class="${el.className}">`);
+      }
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) clips.push('the page');
+    all.forEach((el, i) => {
+      if (saved[i] === null) el.removeAttribute('style');
+      else el.setAttribute('style', saved[i]);
+    });
+    return clips;
+  });
 }
 
 // screenshot PAGE FILE: the viewport as docs/screenshots/FILE.png, when SAVE_SCREENSHOTS=1.

@@ -12,6 +12,7 @@ const { launch, newPage, go, act, checkPage, screenshot, mainText, checked } = r
 const OPEN = process.env.BROWSER_OPEN_EVENT;
 const FULL = process.env.BROWSER_FULL_EVENT;
 const POOL = process.env.BROWSER_POOL_EVENT;
+const APPROVAL = process.env.BROWSER_APPROVAL_EVENT;
 const HOLDER_TOKEN = process.env.BROWSER_FULL_HOLDER_TOKEN;
 const OPEN_TITLE = 'Living well with long-term conditions';
 
@@ -24,7 +25,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  console.log(`axe-core, html-validate and 320 px reflow checked ${checked.size} page states:\n  ` +
+  console.log(`axe-core, html-validate, 320 px reflow and text spacing checked ${checked.size} page states:\n  ` +
               [...checked].join('\n  '));
 });
 
@@ -319,6 +320,33 @@ test('a reserved place, a companion place and a required question', async () => 
     assert.match(await mainText(page), /You have a place\./);
     await go(page, manage);
     assert.match(await mainText(page), /You have a place\./);
+  });
+});
+
+test('an event the organiser approves: the sign-up waits for their decision', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, `/events/${APPROVAL}`);
+    await act(page, () => page.click('a[href$="/register"]'));
+    await fillDetails(page, { name: 'Ola Approval', email: 'ola.approval@example.org' });
+    const manage = await sendSignUp(page);
+    assert.match(await mainText(page), /The organiser is checking your sign-up\./);
+    await checkPage(page, 'confirmation, awaiting approval', problems);
+    await go(page, manage);
+    const text = await mainText(page);
+    assert.match(text, /The organiser is checking your sign-up\./);
+    assert.doesNotMatch(text, /meet\.example\.org/, 'a join link before the organiser approved');
+    await checkPage(page, 'manage, awaiting approval', problems);
+  });
+});
+
+test('a form sent without its cookie is "this form has expired"', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, `/events/${OPEN}/register`);
+    await page.context().clearCookies();
+    await fillDetails(page, { name: 'Cookie Less', email: 'cookie.less@example.org' });
+    assert.equal(page.last.status, 403);
+    assert.match(await mainText(page), /This form has expired/);
+    await checkPage(page, 'form expired', problems);
   });
 });
 

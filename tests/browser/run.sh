@@ -190,7 +190,11 @@ pool_event="$(create_event "Co-producing services with people who use them" --mo
   --question "diet:text:Do you have any food needs?" \
   --question "heard:single-choice:How did you hear about this event?:Friend|Newsletter|Other:required" \
   >/dev/null
-for id in "$open_event" "$full_event" "$pool_event"; do
+# An event where the organiser approves each sign-up.
+approval_event="$(create_event "Planning group for next year's programme" --mode online \
+  --capacity 12 --join-link "https://meet.example.org/planning")"
+"$EVENTCTL" registrations configure "$approval_event" --approval >/dev/null
+for id in "$open_event" "$full_event" "$pool_event" "$approval_event"; do
   "$EVENTCTL" publish "$id" >/dev/null
 done
 holder="$("$EVENTCTL" register "$full_event" --name "Pat Holder" --email pat.holder@example.org)"
@@ -201,6 +205,7 @@ holder_token="$(sed -n 's/^  Token: *//p' <<<"$holder")"
 export BROWSER_BASE_URL="http://localhost:$web_port"
 export BROWSER_OPEN_EVENT="$open_event" BROWSER_FULL_EVENT="$full_event"
 export BROWSER_POOL_EVENT="$pool_event" BROWSER_FULL_HOLDER_TOKEN="$holder_token"
+export BROWSER_APPROVAL_EVENT="$approval_event"
 export BROWSER_OUT_DIR="$tmp"
 info "events ready in $((EPOCHSECONDS - started_at)) s; running the browser tests"
 if [[ "${BROWSER_TEST_PAUSE:-0}" == "1" ]]; then
