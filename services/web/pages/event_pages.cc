@@ -51,7 +51,7 @@ Response EventPage(Site& site, const Request& request) {
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
   events::v1::Event event;
   grpc::Status status = site.data.Event(request, id, &event);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEvent");
   Data data = EventData(site, event);
   const bool open = RegistrationOpen(event, NowMs());
   data.set("open", open);
@@ -90,7 +90,7 @@ Response Calendar(Site& site, const Request& request) {
   auto context = site.backends.Context(request);
   const grpc::Status status =
       site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEventCalendar");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEventCalendar");
   Response r;
   r.content_type = "text/calendar; charset=utf-8";
   r.body = file.content();

@@ -61,6 +61,12 @@ std::string RoleText(const Site& site, events::v1::SpeakerRole role) {
   }
 }
 
+// Sets KEY only when VALUE is not empty: to mustache an empty string is still "true", so
+// {{#key}}: {{key}}{{/key}} would print its separators around nothing.
+void SetIfNotEmpty(Data& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
+}
+
 }  // namespace
 
 std::string EventPath(absl::string_view event_id) { return absl::StrCat("/events/", event_id); }
@@ -96,7 +102,7 @@ Data EventData(const Site& site, const events::v1::Event& event) {
     Data venue(Data::type::object);
     venue.set("name", d.venue().name());
     venue.set("address", d.venue().address());
-    venue.set("postcode", d.venue().postcode());
+    SetIfNotEmpty(venue, "postcode", d.venue().postcode());
     venue.set("access_information", Paragraphs(d.venue().access_information()));
     venue.set("has_access_information", !d.venue().access_information().empty());
     data.set("venue", venue);
@@ -106,7 +112,7 @@ Data EventData(const Site& site, const events::v1::Event& event) {
   for (const auto& p : d.accessibility().provisions()) {
     Data item(Data::type::object);
     item.set("name", NeedName(site, p.need()));
-    item.set("note", p.note());
+    SetIfNotEmpty(item, "note", p.note());
     if (p.availability() == events::v1::PROVISION_AVAILABILITY_ALWAYS) {
       always.push_back(item);
     } else {
@@ -125,8 +131,8 @@ Data EventData(const Site& site, const events::v1::Event& event) {
     for (const auto& sp : s.speakers()) {
       Data person(Data::type::object);
       person.set("name", sp.name());
-      person.set("role", RoleText(site, sp.role()));
-      person.set("bio", sp.bio());
+      SetIfNotEmpty(person, "role", RoleText(site, sp.role()));
+      SetIfNotEmpty(person, "bio", sp.bio());
       speakers.push_back(person);
     }
     if (!speakers.empty()) {
@@ -140,8 +146,8 @@ Data EventData(const Site& site, const events::v1::Event& event) {
   if (!c.name().empty() || !c.email().empty()) {
     Data contact(Data::type::object);
     contact.set("name", c.name());
-    contact.set("email", c.email());
-    contact.set("phone", c.phone());
+    SetIfNotEmpty(contact, "email", c.email());
+    SetIfNotEmpty(contact, "phone", c.phone());
     data.set("contact", contact);
   }
   return data;

@@ -55,7 +55,7 @@ std::optional<Response> LoadEvent(Site& site, const Request& request, events::v1
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
   const grpc::Status status = site.data.Event(request, id, event);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEvent");
   return std::nullopt;
 }
 

@@ -25,7 +25,7 @@ std::optional<Response> Load(Site& site, const Request& request, Journey* j) {
   if (!IsPathId(j->event_id)) return ErrorPage(site, 404, request);
   j->base = absl::StrCat(EventPath(j->event_id), "/register");
   grpc::Status status = site.data.Event(request, j->event_id, &j->event);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEvent");
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEvent");
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();

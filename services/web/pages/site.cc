@@ -67,6 +67,14 @@ Response RpcErrorPage(const Site& site, const grpc::Status& status, const Reques
   }
 }
 
+Response PathLookupErrorPage(const Site& site, const grpc::Status& status, const Request& request,
+                             absl::string_view what) {
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    return ErrorPage(site, 404, request);
+  }
+  return RpcErrorPage(site, status, request, what);
+}
+
 std::optional<Response> RejectForgery(const Site& site, const Request& request,
                                       absl::string_view form_token) {
   if (site.csrf.Valid(request, form_token)) return std::nullopt;

@@ -46,6 +46,12 @@ Response ErrorPage(const Site& site, int status, const Request& request);
 Response RpcErrorPage(const Site& site, const grpc::Status& status, const Request& request,
                       absl::string_view what);
 
+// The same for a call that looks up an id taken from the page's address (/events/{id}): an
+// id the service refuses as malformed (INVALID_ARGUMENT) names no page, so it is a 404, not
+// a 500 that someone mistyping a link would be told is our fault.
+Response PathLookupErrorPage(const Site& site, const grpc::Status& status, const Request& request,
+                             absl::string_view what);
+
 // For POST handlers: the 403 page when the form's CSRF token does not match the cookie;
 // nullopt when it does.
 std::optional<Response> RejectForgery(const Site& site, const Request& request,
