@@ -110,7 +110,8 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::Capacity(const std::strin
 absl::StatusOr<events::v1::Availability> Registrar::Availability(const std::string& event_id) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, PublicFacts(event_id));
   EVENTS_ASSIGN_OR_RETURN(events::v1::RegistrationSettings settings, Settings(event_id, false));
-  EVENTS_ASSIGN_OR_RETURN(events::v1::CapacitySummary summary, Summarise(event_id, facts, settings));
+  EVENTS_ASSIGN_OR_RETURN(events::v1::CapacitySummary summary,
+                          Summarise(event_id, facts, settings));
   events::v1::Availability out;
   out.set_event_id(event_id);
   out.set_capacity(summary.capacity());
