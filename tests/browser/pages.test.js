@@ -484,3 +484,166 @@ test('the other pages: statement, privacy, not found, a bad link, signing up twi
     await checkPage(page, 'signed up twice', problems);
   });
 });
+
+// --- The feedback survey -------------------------------------------------------------------
+// run.sh opens two surveys with eventctl feedback open-now: a named one, whose questions it
+// edits so that every kind of question is required (a rating, a choice with a comment, a
+// multiple choice, a free text), and an anonymous one with the default questions.
+
+const SURVEY_KEYBOARD = process.env.BROWSER_SURVEY_KEYBOARD_TOKEN;
+const SURVEY_NOJS = process.env.BROWSER_SURVEY_NOJS_TOKEN;
+const SURVEY_ERRORS = process.env.BROWSER_SURVEY_ERRORS_TOKEN;
+const ANON_SURVEY = process.env.BROWSER_ANON_SURVEY_TOKEN;
+const REQUIRED_SURVEY_FIELDS = ['q-overall', 'q-access_needs_met', 'q-helped', 'q-mattered_most'];
+
+// fillSurvey PAGE: answers every required question of the named survey with the mouse.
+async function fillSurvey(page, { overall = '4', access = 'yes', text = 'Hearing from other carers' } = {}) {
+  await page.check(`input[name="q-overall"][value="${overall}"]`);
+  if (access) await page.check(`input[name="q-access_needs_met"][value="${access}"]`);
+  await page.check('input[name="q-helped"] >> nth=0');
+  await page.fill('#q-mattered_most', text);
+}
+
+function sendSurvey(page) {
+  return act(page, () => page.click('button:text-is("Send my answers")'));
+}
+
+test('a survey answered, then changed, by keyboard alone', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, `/feedback/${SURVEY_KEYBOARD}`);
+    assert.equal(page.last.status, 200);
+    assert.match(await mainText(page), /This survey is not anonymous/);
+    await checkPage(page, 'survey, named', problems);
+    await screenshot(page, 'survey');
+
+    // Tab reaches a radio group at its first radio; the arrow keys move and select.
+    await tabTo(page, 'the rating', (f) => f.name === 'q-overall');
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    assert.equal((await focused(page)).value, '4');
+    await tabTo(page, 'access needs met', (f) => f.name === 'q-access_needs_met');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'the comment', (f) => f.id === 'q-access_needs_met-comment');
+    await page.keyboard.type('The captions were good.');
+    await tabTo(page, 'a checkbox', (f) => f.name === 'q-helped');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'the free text', (f) => f.id === 'q-mattered_most');
+    await page.keyboard.type('Hearing from people like me.');
+    await tabTo(page, 'the 0-10 scale', (f) => f.name === 'q-recommend');
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+    assert.equal((await focused(page)).value, '9');
+    await tabTo(page, 'Send', (f) => f.tag === 'button' && f.text === 'Send my answers');
+    await press(page, 'Enter');
+
+    let text = await mainText(page);
+    assert.match(text, /Thank you for your feedback/);
+    assert.match(text, /We have your answers\./);
+    await checkPage(page, 'survey, thank you', problems);
+    await screenshot(page, 'survey-thanks');
+
+    await tabTo(page, 'Change your answers', (f) => f.tag === 'a' && f.text === 'Change your answers');
+    await press(page, 'Enter');
+    assert.match(await mainText(page), /You have answered this survey already/);
+    assert.ok(await page.isChecked('#q-overall-4'), 'the stored rating is not filled in');
+    assert.equal(await page.inputValue('#q-mattered_most'), 'Hearing from people like me.');
+    await checkPage(page, 'survey, answered before (named)', problems);
+    await tabTo(page, 'Send', (f) => f.tag === 'button' && f.text === 'Send my answers');
+    await press(page, 'Enter');
+    text = await mainText(page);
+    assert.match(text, /Your new answers have replaced the old ones\./);
+    await checkPage(page, 'survey, thank you, answers replaced', problems);
+  });
+});
+
+test('a survey answered with JavaScript turned off', async () => {
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    await go(page, `/feedback/${SURVEY_NOJS}`);
+    await sendSurvey(page);
+    assert.match(await page.title(), /^Error: /);
+    await fillSurvey(page, { overall: '5' });
+    await sendSurvey(page);
+    assert.match(await mainText(page), /We have your answers\./);
+    // The same HTML as in the keyboard test, where checkPage runs (axe needs scripts).
+  });
+});
+
+test('every validation error of the survey', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, `/feedback/${SURVEY_ERRORS}`);
+    await sendSurvey(page);
+    await errorState(page, 'survey, nothing answered', REQUIRED_SURVEY_FIELDS, problems);
+    const summary = await page.locator('.error-summary').innerText();
+    assert.match(summary, /Select an answer to "Overall, how would you rate the event\?"/);
+    assert.match(summary, /Select at least one answer to/);
+    assert.match(summary, /Write an answer to "What mattered most to you\?"/);
+    await screenshot(page, 'survey-errors');
+
+    // A comment without its answer, a text over its limit.
+    await fillSurvey(page, { access: '', text: 'x'.repeat(1001) });
+    await page.fill('#q-access_needs_met-comment', 'It was fine.');
+    await sendSurvey(page);
+    await errorState(page, 'survey, comment without an answer and a long text',
+                     ['q-access_needs_met', 'q-mattered_most'], problems);
+    assert.match(await page.locator('.error-summary').innerText(), /It has 1001 now/);
+    assert.equal(await page.inputValue('#q-access_needs_met-comment'), 'It was fine.',
+                 'the comment was lost');
+
+    // A comment over its limit, characters the service refuses.
+    await page.check('input[name="q-access_needs_met"][value="partly"]');
+    await page.fill('#q-access_needs_met-comment', 'y'.repeat(501));
+    await page.fill('#q-mattered_most', 'Good \u202Eevent');
+    await sendSurvey(page);
+    await errorState(page, 'survey, long comment and a bad character',
+                     ['q-access_needs_met-comment', 'q-mattered_most'], problems);
+    assert.match(await page.locator('.error-summary').innerText(), /cannot be used/);
+
+    // A changed page sending an answer that is not on the list.
+    await page.fill('#q-access_needs_met-comment', 'Partly: the slides came late.');
+    await page.fill('#q-mattered_most', 'The small groups.');
+    await page.evaluate(() => {
+      const r = document.querySelector('#q-overall');
+      r.value = '9';
+      r.checked = true;
+    });
+    await sendSurvey(page);
+    await errorState(page, 'survey, an answer not listed', ['q-overall'], problems);
+
+    await page.check('input[name="q-overall"][value="3"]');
+    await sendSurvey(page);
+    assert.match(await mainText(page), /We have your answers\./);
+  });
+});
+
+test('an anonymous survey says so, and a second visit says it was answered', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, `/feedback/${ANON_SURVEY}`);
+    let text = await mainText(page);
+    assert.match(text, /This survey is anonymous/);
+    assert.match(text, /Nobody can find out which answers are yours/);
+    assert.match(text, /you cannot change them after you send them/);
+    await checkPage(page, 'survey, anonymous', problems);
+    await page.check('input[name="q-overall"][value="5"]');
+    await sendSurvey(page);
+    text = await mainText(page);
+    assert.match(text, /Thank you for your feedback/);
+    assert.match(text, /Your answers are anonymous/);
+    assert.equal(await page.locator('a:text-is("Change your answers")').count(), 0);
+    await checkPage(page, 'survey, thank you (anonymous)', problems);
+
+    await go(page, `/feedback/${ANON_SURVEY}`);
+    assert.match(await page.title(), /^You have answered this survey/);
+    assert.match(await mainText(page), /nothing links your answers to you/);
+    assert.equal(await page.locator('form').count(), 0);
+    await checkPage(page, 'survey, answered (anonymous)', problems);
+  });
+});
+
+test('an unknown survey link is "this survey link does not work"', async () => {
+  await withPage({}, async (page, problems) => {
+    await go(page, '/feedback/not-a-real-token');
+    assert.equal(page.last.status, 404);
+    assert.match(await mainText(page), /This survey link does not work/);
+    await checkPage(page, 'survey, unknown link', problems);
+  });
+});

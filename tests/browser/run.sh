@@ -201,11 +201,65 @@ holder="$("$EVENTCTL" register "$full_event" --name "Pat Holder" --email pat.hol
 holder_token="$(sed -n 's/^  Token: *//p' <<<"$holder")"
 [[ -n "$holder_token" ]] || fail "eventctl register printed no token: $holder"
 
+# register_token EVENT NAME EMAIL: signs someone up with eventctl and prints their token.
+register_token() {
+  local out token
+  out="$("$EVENTCTL" register "$1" --name "$2" --email "$3")"
+  token="$(sed -n 's/^  Token: *//p' <<<"$out")"
+  [[ -n "$token" ]] || fail "eventctl register printed no token: $out"
+  printf '%s' "$token"
+}
+# retry_feedback ARGS...: an eventctl feedback command, retried until feedback's projection
+# has seen the event (NOT_FOUND until then), with a deadline.
+retry_feedback() {
+  local until=$((EPOCHSECONDS + 20))
+  until "$EVENTCTL" feedback "$@" >/dev/null 2>"$tmp/eventctl-feedback.err"; do
+    ((EPOCHSECONDS < until)) || fail "eventctl feedback $*: $(cat "$tmp/eventctl-feedback.err")"
+    sleep 0.2
+  done
+}
+
+# Two events whose surveys open now (FEEDBACK_ALLOW_MANUAL_OPEN): a named one and an
+# anonymous one. Attendance is never marked, so every confirmed sign-up may answer.
+survey_event="$(create_event "Peer support online: what we learnt" --mode online --capacity 20 \
+  --join-link "https://meet.example.org/peer-support")"
+anon_event="$(create_event "Listening event on mental health services" --mode online \
+  --capacity 20 --join-link "https://meet.example.org/listening")"
+"$EVENTCTL" publish "$survey_event" >/dev/null
+"$EVENTCTL" publish "$anon_event" >/dev/null
+survey_keyboard_token="$(register_token "$survey_event" "Kai Keys" kai.keys@example.org)"
+survey_nojs_token="$(register_token "$survey_event" "Nia Noscript" nia.noscript@example.org)"
+survey_errors_token="$(register_token "$survey_event" "Eli Errors" eli.errors@example.org)"
+anon_token="$(register_token "$anon_event" "Ash Anon" ash.anon@example.org)"
+# The named survey: every kind of question required, with a multiple choice added, so that
+# the tests meet each "answer this" error. From the default survey as eventctl shows it.
+retry_feedback survey show "$survey_event" --format json
+"$EVENTCTL" feedback survey show "$survey_event" --format json | node -e '
+  const survey = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  const d = survey.definition;
+  for (const q of d.questions) {
+    if (["overall", "access_needs_met", "mattered_most"].includes(q.id)) q.required = true;
+  }
+  d.questions.splice(2, 0, {
+    id: "helped", type: "SURVEY_QUESTION_TYPE_MULTIPLE_CHOICE", required: true,
+    text: "What helped you take part?", plainText: "What helped you join in?",
+    choices: [{ id: "captions", text: "Live captions" }, { id: "breaks", text: "Breaks" },
+              { id: "slides", text: "Slides sent before the event" }],
+  });
+  process.stdout.write(JSON.stringify(d));' >"$tmp/survey.json"
+"$EVENTCTL" feedback survey edit "$survey_event" --file "$tmp/survey.json" >/dev/null
+retry_feedback survey edit "$anon_event" --anonymous true
+retry_feedback open-now "$survey_event"
+retry_feedback open-now "$anon_event"
+
 # --- The tests ------------------------------------------------------------------------------
 export BROWSER_BASE_URL="http://localhost:$web_port"
 export BROWSER_OPEN_EVENT="$open_event" BROWSER_FULL_EVENT="$full_event"
 export BROWSER_POOL_EVENT="$pool_event" BROWSER_FULL_HOLDER_TOKEN="$holder_token"
 export BROWSER_APPROVAL_EVENT="$approval_event"
+export BROWSER_SURVEY_KEYBOARD_TOKEN="$survey_keyboard_token"
+export BROWSER_SURVEY_NOJS_TOKEN="$survey_nojs_token"
+export BROWSER_SURVEY_ERRORS_TOKEN="$survey_errors_token" BROWSER_ANON_SURVEY_TOKEN="$anon_token"
 export BROWSER_OUT_DIR="$tmp"
 info "events ready in $((EPOCHSECONDS - started_at)) s; running the browser tests"
 if [[ "${BROWSER_TEST_PAUSE:-0}" == "1" ]]; then
