@@ -16,6 +16,7 @@
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
+#include "common/testing/sanitizer_env.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
@@ -94,6 +95,7 @@ class RestartTest : public ::testing::Test {
         "INTEGRATIONS_LEASE_MS=2500",
         "INTEGRATIONS_CLAIM_IDLE_MS=1500",
         "EVENTS_LOG_LEVEL=warn"};
+    for (std::string& e : events::testing::SanitizerEnvironment()) env.push_back(std::move(e));
     std::vector<char*> envp;
     envp.reserve(env.size() + 1);
     for (auto& e : env) envp.push_back(e.data());

@@ -16,6 +16,7 @@
 #include <map>
 #include <thread>
 
+#include "common/testing/sanitizer_env.h"
 #include "common/util/clock.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -93,11 +94,7 @@ class MultiProcessTest : public ::testing::Test {
                                       "REGISTRATION_RATE_PER_EVENT=0",
                                       "EVENTS_LOG_LEVEL=warn",
                                       "EVENTS_REDIS_POOL_SIZE=16"};
-      // A sanitizer run's options pass through (reports to the run's files, suppressions).
-      for (const char* var : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
-        const char* value = std::getenv(var);  // NOLINT(concurrency-mt-unsafe)
-        if (value != nullptr) env.push_back(std::string(var) + "=" + value);
-      }
+      for (std::string& e : events::testing::SanitizerEnvironment()) env.push_back(std::move(e));
       std::vector<char*> envp;
       envp.reserve(env.size() + 1);
       for (auto& e : env) envp.push_back(e.data());

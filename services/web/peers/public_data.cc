@@ -6,11 +6,12 @@ PublicData::PublicData(Backends& backends, std::chrono::milliseconds ttl, size_t
     : backends_(backends), ttl_(ttl), max_entries_(max_entries) {}
 
 template <typename Message, typename Fetch>
-grpc::Status PublicData::Read(Table<Message>& table, const std::string& key, Message* out,
+grpc::Status PublicData::Read(Table<Message> Tables::*which, const std::string& key, Message* out,
                               Fetch fetch) {
   const auto now = std::chrono::steady_clock::now();
   if (ttl_.count() > 0) {
     MutexLock lock(&mu_);
+    Table<Message>& table = tables_.*which;
     auto it = table.find(key);
     if (it != table.end() && (it->second.expires > now || it->second.refreshing)) {
       *out = it->second.value;
@@ -23,6 +24,7 @@ grpc::Status PublicData::Read(Table<Message>& table, const std::string& key, Mes
   grpc::Status status = fetch(out);
   if (ttl_.count() == 0) return status;
   MutexLock lock(&mu_);
+  Table<Message>& table = tables_.*which;
   if (!status.ok()) {
     // Not kept; the next request tries again (a NOT_FOUND event goes from the table).
     auto it = table.find(key);
@@ -43,7 +45,7 @@ grpc::Status PublicData::Read(Table<Message>& table, const std::string& key, Mes
 
 grpc::Status PublicData::Event(const Request& request, const std::string& event_id,
                                events::v1::Event* out) {
-  return Read(events_, event_id, out, [&](events::v1::Event* event) {
+  return Read(&Tables::events, event_id, out, [&](events::v1::Event* event) {
     events::v1::GetEventRequest req;
     req.set_event_id(event_id);
     auto context = backends_.Context(request);
@@ -53,7 +55,7 @@ grpc::Status PublicData::Event(const Request& request, const std::string& event_
 
 grpc::Status PublicData::Form(const Request& request, const std::string& event_id,
                               events::v1::RegistrationSettings* out) {
-  return Read(forms_, event_id, out, [&](events::v1::RegistrationSettings* settings) {
+  return Read(&Tables::forms, event_id, out, [&](events::v1::RegistrationSettings* settings) {
     events::v1::GetRegistrationFormRequest req;
     req.set_event_id(event_id);
     auto context = backends_.Context(request);
@@ -63,7 +65,7 @@ grpc::Status PublicData::Form(const Request& request, const std::string& event_i
 
 grpc::Status PublicData::Availability(const Request& request, const std::string& event_id,
                                       events::v1::Availability* out) {
-  return Read(availability_, event_id, out, [&](events::v1::Availability* availability) {
+  return Read(&Tables::availability, event_id, out, [&](events::v1::Availability* availability) {
     events::v1::GetAvailabilityRequest req;
     req.set_event_id(event_id);
     auto context = backends_.Context(request);

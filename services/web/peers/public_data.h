@@ -45,16 +45,22 @@ class PublicData {
   template <typename Message>
   using Table = std::map<std::string, Entry<Message>>;
 
+  struct Tables {
+    Table<events::v1::Event> events;
+    Table<events::v1::RegistrationSettings> forms;
+    Table<events::v1::Availability> availability;
+  };
+
+  // Reads `key` from the table `which` of tables_ (under mu_), or fetches it.
   template <typename Message, typename Fetch>
-  grpc::Status Read(Table<Message>& table, const std::string& key, Message* out, Fetch fetch);
+  grpc::Status Read(Table<Message> Tables::*which, const std::string& key, Message* out,
+                    Fetch fetch);
 
   Backends& backends_;
   const std::chrono::milliseconds ttl_;
   const size_t max_entries_;
   events::Mutex mu_;
-  Table<events::v1::Event> events_ ABSL_GUARDED_BY(mu_);
-  Table<events::v1::RegistrationSettings> forms_ ABSL_GUARDED_BY(mu_);
-  Table<events::v1::Availability> availability_ ABSL_GUARDED_BY(mu_);
+  Tables tables_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace events::web
