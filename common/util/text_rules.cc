@@ -91,15 +91,6 @@ absl::string_view Trim(absl::string_view s, Drop drop) {
   return s.substr(begin, end - begin);
 }
 
-size_t CountCodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) {
-    const CodePoint cp = DecodeUtf8(s, i);
-    i += cp.length == 0 ? 1 : cp.length;
-  }
-  return n;
-}
-
 }  // namespace
 
 absl::Status CheckText(absl::string_view value, absl::string_view field, size_t min_chars,

@@ -36,4 +36,13 @@ bool IsInvisibleChar(char32_t c) {
          (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
 }
 
+size_t CountCodePoints(absl::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) {
+    const CodePoint cp = DecodeUtf8(s, i);
+    i += cp.length == 0 ? 1 : cp.length;
+  }
+  return n;
+}
+
 }  // namespace events

@@ -20,6 +20,10 @@ struct CodePoint {
 // The code point starting at byte i of s (i < s.size()).
 CodePoint DecodeUtf8(absl::string_view s, size_t i);
 
+// How many characters (code points) `s` holds, what the length limits of text fields
+// count; a byte that is not UTF-8 counts as one.
+size_t CountCodePoints(absl::string_view s);
+
 // Unicode White_Space: ASCII spaces and line breaks, U+0085, no-break, ogham, the
 // U+2000-U+200A spaces, line and paragraph separators, narrow no-break, medium mathematical
 // and ideographic spaces.

@@ -84,21 +84,7 @@ Response EventPage(Site& site, const Request& request) {
 Response Calendar(Site& site, const Request& request) {
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
-  events::v1::GetEventCalendarRequest req;
-  req.set_event_id(id);
-  events::v1::CalendarFile file;
-  auto context = site.backends.Context(request);
-  const grpc::Status status =
-      site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
-  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEventCalendar");
-  Response r;
-  r.content_type = "text/calendar; charset=utf-8";
-  r.body = file.content();
-  r.caching = Caching::kRevalidate;
-  const std::string name = IsPathId(file.filename()) ? file.filename() : "event.ics";
-  r.headers.emplace_back("Content-Disposition",
-                         absl::StrCat("attachment; filename=\"", name, "\""));
-  return r;
+  return CalendarDownload(site, request, id, Caching::kRevalidate);
 }
 
 }  // namespace

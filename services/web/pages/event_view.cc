@@ -153,4 +153,23 @@ Data EventData(const Site& site, const events::v1::Event& event) {
   return data;
 }
 
+Response CalendarDownload(Site& site, const Request& request, const std::string& event_id,
+                          Caching caching) {
+  events::v1::GetEventCalendarRequest req;
+  req.set_event_id(event_id);
+  events::v1::CalendarFile file;
+  auto context = site.backends.Context(request);
+  const grpc::Status status =
+      site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
+  if (!status.ok()) return PathLookupErrorPage(site, status, request, "GetEventCalendar");
+  Response r;
+  r.content_type = "text/calendar; charset=utf-8";
+  r.body = file.content();
+  r.caching = caching;
+  const std::string name = IsPathId(file.filename()) ? file.filename() : "event.ics";
+  r.headers.emplace_back("Content-Disposition",
+                         absl::StrCat("attachment; filename=\"", name, "\""));
+  return r;
+}
+
 }  // namespace events::web

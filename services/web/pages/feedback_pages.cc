@@ -127,10 +127,8 @@ Response Show(Site& site, const Request& request) {
 }
 
 Response Submit(Site& site, const Request& request) {
-  auto parsed = Form::Parse(request.body());
-  if (!parsed.ok()) return ErrorPage(site, 400, request);
-  const Form& form = *parsed;
-  if (auto page = RejectForgery(site, request, form.Get("csrf"))) return *page;
+  Form form;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Survey s;
   if (auto page = Load(site, request, &s)) return *page;
   if (auto page = NotAnswerable(site, s)) return *page;

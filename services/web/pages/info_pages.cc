@@ -67,12 +67,11 @@ Response LostLink(Site& site, const Request& request) {
 }
 
 Response LostLinkSend(Site& site, const Request& request) {
-  auto form = Form::Parse(request.body());
-  if (!form.ok()) return ErrorPage(site, 400, request);
-  if (auto page = RejectForgery(site, request, form->Get("csrf"))) return *page;
+  Form form;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   events::v1::Event event;
   if (auto page = LoadEvent(site, request, &event)) return *page;
-  const std::string email(absl::StripAsciiWhitespace(form->Get("email")));
+  const std::string email(absl::StripAsciiWhitespace(form.Get("email")));
   std::vector<FieldError> errors;
   if (email.empty()) {
     errors.push_back({"email", site.Text("err_email_required")});

@@ -56,31 +56,6 @@ std::optional<Response> Load(Site& site, const Request& request, Mine* m) {
   return std::nullopt;
 }
 
-std::optional<Response> ReadPost(Site& site, const Request& request, Form* form) {
-  auto parsed = Form::Parse(request.body());
-  if (!parsed.ok()) return ErrorPage(site, 400, request);
-  *form = *std::move(parsed);
-  return RejectForgery(site, request, form->Get("csrf"));
-}
-
-std::string RegistrationStatusText(const Site& site, const events::v1::Registration& r) {
-  switch (r.status()) {
-    case events::v1::REGISTRATION_STATUS_CONFIRMED:
-      return site.Text("status_confirmed");
-    case events::v1::REGISTRATION_STATUS_WAITLISTED:
-      return site.messages().Format("status_waitlisted",
-                                    {{"position", std::to_string(r.waitlist_position())}});
-    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
-      return site.Text("status_pending");
-    case events::v1::REGISTRATION_STATUS_CANCELLED:
-      return site.Text("status_cancelled");
-    case events::v1::REGISTRATION_STATUS_REJECTED:
-      return site.Text("status_rejected");
-    default:
-      return "";
-  }
-}
-
 std::string RequestStatusText(const Site& site, events::v1::RequestStatus s) {
   switch (s) {
     case events::v1::REQUEST_STATUS_SUBMITTED:
@@ -208,7 +183,7 @@ Response Show(Site& site, const Request& request) {
 
 Response UpdateDetails(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
   std::vector<FieldError> errors;
@@ -242,7 +217,7 @@ Response CancelQuestion(Site& site, const Request& request) {
 
 Response Cancel(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
   events::v1::CancelMyRegistrationRequest req;
@@ -314,7 +289,7 @@ Response AccessStart(Site& site, const Request& request) {
 
 Response AccessSave(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
   if (!Active(m.registration)) return Response::Redirect(m.base);
@@ -362,7 +337,7 @@ Response AccessEndQuestion(Site& site, const Request& request, bool erase) {
 
 Response AccessEnd(Site& site, const Request& request, bool erase) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
   if (!m.has_request) return Response::Redirect(m.base);
@@ -388,18 +363,7 @@ Response AccessEnd(Site& site, const Request& request, bool erase) {
 Response Calendar(Site& site, const Request& request) {
   Mine m;
   if (auto page = Load(site, request, &m)) return *page;
-  events::v1::GetEventCalendarRequest req;
-  req.set_event_id(m.registration.event_id());
-  events::v1::CalendarFile file;
-  auto context = site.backends.Context(request);
-  const grpc::Status status =
-      site.backends.scheduling().GetEventCalendar(context.get(), req, &file);
-  if (!status.ok()) return RpcErrorPage(site, status, request, "GetEventCalendar");
-  Response r;
-  r.content_type = "text/calendar; charset=utf-8";
-  r.body = file.content();
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"event.ics\"");
-  return r;
+  return CalendarDownload(site, request, m.registration.event_id(), Caching::kNone);
 }
 
 }  // namespace

@@ -92,14 +92,6 @@ Response CheckPage(Site& site, const Request& request, const Journey& j,
       {site.messages().Format("check_title", {{"event", j.event.details().title()}}), false});
 }
 
-// Reads and checks a POSTed step: the form, or a page (forgery, not a form).
-std::optional<Response> ReadPost(Site& site, const Request& request, Form* form) {
-  auto parsed = Form::Parse(request.body());
-  if (!parsed.ok()) return ErrorPage(site, 400, request);
-  *form = *std::move(parsed);
-  return RejectForgery(site, request, form->Get("csrf"));
-}
-
 Response Start(Site& site, const Request& request) {
   Journey j;
   if (auto page = Load(site, request, &j)) return *page;
@@ -109,7 +101,7 @@ Response Start(Site& site, const Request& request) {
 // POST of the details step (and "Change your answers", which shows it again).
 Response Details(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Journey j;
   if (auto page = Load(site, request, &j)) return *page;
   RegistrationAnswers answers = ReadAnswers(form, j.settings);
@@ -126,7 +118,7 @@ Response Details(Site& site, const Request& request) {
 
 Response Access(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Journey j;
   if (auto page = Load(site, request, &j)) return *page;
   RegistrationAnswers answers = ReadAnswers(form, j.settings);
@@ -147,27 +139,9 @@ bool IsIdempotencyKey(absl::string_view key) {
   return true;
 }
 
-std::string StatusText(const Site& site, const events::v1::Registration& r) {
-  switch (r.status()) {
-    case events::v1::REGISTRATION_STATUS_CONFIRMED:
-      return site.Text("status_confirmed");
-    case events::v1::REGISTRATION_STATUS_WAITLISTED:
-      return site.messages().Format("status_waitlisted",
-                                    {{"position", std::to_string(r.waitlist_position())}});
-    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
-      return site.Text("status_pending");
-    case events::v1::REGISTRATION_STATUS_CANCELLED:
-      return site.Text("status_cancelled");
-    case events::v1::REGISTRATION_STATUS_REJECTED:
-      return site.Text("status_rejected");
-    default:
-      return "";
-  }
-}
-
 Response Confirm(Site& site, const Request& request) {
   Form form;
-  if (auto page = ReadPost(site, request, &form)) return *page;
+  if (auto page = ReadPostedForm(site, request, &form)) return *page;
   Journey j;
   if (auto page = Load(site, request, &j)) return *page;
   RegistrationAnswers answers = ReadAnswers(form, j.settings);
@@ -208,7 +182,7 @@ Response Confirm(Site& site, const Request& request) {
 
   Data data = Common(site, j, {});
   const auto& r = resp.registration();
-  data.set("status_text", StatusText(site, r));
+  data.set("status_text", RegistrationStatusText(site, r));
   data.set("confirmed", r.status() == events::v1::REGISTRATION_STATUS_CONFIRMED);
   data.set("waitlisted", r.status() == events::v1::REGISTRATION_STATUS_WAITLISTED);
   data.set("pending", r.status() == events::v1::REGISTRATION_STATUS_PENDING_APPROVAL);

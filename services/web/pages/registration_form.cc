@@ -21,15 +21,6 @@ const char* const kParticipation[] = {"lived_experience", "carer", "professional
                                       "other"};
 const char* const kContactMethods[] = {"registration_email", "email", "phone", "text_message"};
 
-size_t Chars(absl::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) {
-    const CodePoint c = DecodeUtf8(s, i);
-    i += c.length == 0 ? 1 : c.length;
-  }
-  return n;
-}
-
 std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
 std::string QuestionField(const std::string& id) { return absl::StrCat("q-", id); }
@@ -48,7 +39,7 @@ void CheckLine(const Catalogue& m, std::vector<FieldError>* errors, const std::s
     if (required) errors->push_back({field, m.Text(required_key)});
     return;
   }
-  if (Chars(value) > max) {
+  if (CountCodePoints(value) > max) {
     errors->push_back({field, m.Format(long_key, {{"max", std::to_string(max)}})});
     return;
   }
@@ -176,7 +167,7 @@ std::vector<FieldError> CheckDetails(const Catalogue& m, const RegistrationAnswe
         const size_t max = q.max_length() > 0
                                ? static_cast<size_t>(q.max_length())
                                : static_cast<size_t>(events::registration::kDefaultTextAnswerChars);
-        if (values.size() != 1 || Chars(values[0]) > max) {
+        if (values.size() != 1 || CountCodePoints(values[0]) > max) {
           errors.push_back({field, m.Format("err_question_long", {{"question", q.text()},
                                                                   {"max", std::to_string(max)}})});
         } else if (!CheckText(values[0], field, 1, max, true).ok()) {

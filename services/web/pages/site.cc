@@ -91,4 +91,29 @@ bool IsPathId(absl::string_view value) {
   return true;
 }
 
+std::optional<Response> ReadPostedForm(const Site& site, const Request& request, Form* form) {
+  auto parsed = Form::Parse(request.body());
+  if (!parsed.ok()) return ErrorPage(site, 400, request);
+  *form = *std::move(parsed);
+  return RejectForgery(site, request, form->Get("csrf"));
+}
+
+std::string RegistrationStatusText(const Site& site, const events::v1::Registration& r) {
+  switch (r.status()) {
+    case events::v1::REGISTRATION_STATUS_CONFIRMED:
+      return site.Text("status_confirmed");
+    case events::v1::REGISTRATION_STATUS_WAITLISTED:
+      return site.messages().Format("status_waitlisted",
+                                    {{"position", std::to_string(r.waitlist_position())}});
+    case events::v1::REGISTRATION_STATUS_PENDING_APPROVAL:
+      return site.Text("status_pending");
+    case events::v1::REGISTRATION_STATUS_CANCELLED:
+      return site.Text("status_cancelled");
+    case events::v1::REGISTRATION_STATUS_REJECTED:
+      return site.Text("status_rejected");
+    default:
+      return "";
+  }
+}
+
 }  // namespace events::web

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "events/v1/registration.pb.h"
 #include "services/web/http/csrf.h"
+#include "services/web/http/form.h"
 #include "services/web/http/web_server.h"
 #include "services/web/peers/backends.h"
 #include "services/web/peers/public_data.h"
@@ -56,6 +58,14 @@ Response PathLookupErrorPage(const Site& site, const grpc::Status& status, const
 // nullopt when it does.
 std::optional<Response> RejectForgery(const Site& site, const Request& request,
                                       absl::string_view form_token);
+
+// A POSTed form: parsed, and its CSRF token checked. A page instead when the body is no form
+// (400) or the token does not match the visitor's cookie (403).
+std::optional<Response> ReadPostedForm(const Site& site, const Request& request, Form* form);
+
+// A registration's status in words: "You have a place.", "You are on the waiting list. You
+// are number 3."...
+std::string RegistrationStatusText(const Site& site, const events::v1::Registration& r);
 
 // The id of an event or token in a path is only letters, digits, '_', '-' and '.', at most
 // 200 characters (anything else is an unknown page, never passed on).

@@ -18,15 +18,6 @@ namespace {
 using events::v1::SurveyDefinition;
 using events::v1::SurveyQuestion;
 
-size_t Chars(absl::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) {
-    const CodePoint c = DecodeUtf8(s, i);
-    i += c.length == 0 ? 1 : c.length;
-  }
-  return n;
-}
-
 std::string Trim(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
 bool IsChoice(const SurveyQuestion& q) {
@@ -115,18 +106,20 @@ std::string CheckOne(const Catalogue& m, const SurveyQuestion& q, const SurveyAn
     for (const auto& v : values) ok = ok && HasChoice(q, v) && seen.insert(v).second;
     if (!ok) return m.Format("survey_err_choose_listed", {{"question", question}});
     const size_t max = static_cast<size_t>(events::feedback::kMaxCommentChars);
-    if (q.allow_comment() && Chars(comment) > max) {
+    if (q.allow_comment() && CountCodePoints(comment) > max) {
       *in_comment = true;
-      return m.Format("survey_err_comment_long", {{"question", question},
-                                                  {"max", std::to_string(max)},
-                                                  {"count", std::to_string(Chars(comment))}});
+      return m.Format("survey_err_comment_long",
+                      {{"question", question},
+                       {"max", std::to_string(max)},
+                       {"count", std::to_string(CountCodePoints(comment))}});
     }
   } else {
     const size_t max = static_cast<size_t>(events::feedback::TextLimit(q));
-    if (values.size() != 1 || Chars(values.front()) > max) {
-      return m.Format("survey_err_text_long", {{"question", question},
-                                               {"max", std::to_string(max)},
-                                               {"count", std::to_string(Chars(values.front()))}});
+    if (values.size() != 1 || CountCodePoints(values.front()) > max) {
+      return m.Format("survey_err_text_long",
+                      {{"question", question},
+                       {"max", std::to_string(max)},
+                       {"count", std::to_string(CountCodePoints(values.front()))}});
     }
   }
   // Anything else the service refuses (control characters, text direction overrides...):
