@@ -1,5 +1,6 @@
 // The calls only the platform's own services make (integrations' contact sync), over real
-// gRPC on a real Redis: LookupRegistration and WithdrawMarketingConsent.
+// gRPC on a real Redis: LookupRegistration, WithdrawMarketingConsent and
+// ListEventRegistrations.
 #include "common/bus/event_bus.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -88,6 +89,39 @@ TEST_F(ServiceCallsTest, TheServiceRoleLooksUpAndWithdrawsConsent) {
     ++updated;
   }
   EXPECT_EQ(updated, 1);
+}
+
+TEST_F(ServiceCallsTest, TheServiceRoleListsAnEventsRegistrationsForItsOrganisation) {
+  for (int i = 1; i <= 3; ++i) {
+    events::v1::RegisterResponse registered;
+    ASSERT_TRUE(stub_->Register(Call("").get(), testing::Person(event_, i), &registered).ok());
+  }
+  events::v1::ListEventRegistrationsRequest request;
+  request.set_org_id(directory_.Fetch(event_)->org_id);
+  request.mutable_list()->set_event_id(event_);
+  request.mutable_list()->mutable_page()->set_page_size(2);
+  events::v1::ListRegistrationsResponse page;
+  // Only the service role, and only with the organisation that owns the event.
+  EXPECT_EQ(stub_->ListEventRegistrations(Call(key_).get(), request, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->ListEventRegistrations(Call("").get(), request, &page).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(stub_->ListEventRegistrations(Call(service_key_).get(), request, &page).ok());
+  EXPECT_EQ(page.registrations_size(), 2);
+  EXPECT_FALSE(page.next_page_token().empty());
+  request.mutable_list()->mutable_page()->set_page_token(page.next_page_token());
+  ASSERT_TRUE(stub_->ListEventRegistrations(Call(service_key_).get(), request, &page).ok());
+  EXPECT_EQ(page.registrations_size(), 1);
+
+  events::v1::ListEventRegistrationsRequest other = request;
+  other.set_org_id("org_someoneelse");
+  other.mutable_list()->clear_page();
+  EXPECT_EQ(stub_->ListEventRegistrations(Call(service_key_).get(), other, &page).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  other.clear_org_id();
+  grpc::Status missing = stub_->ListEventRegistrations(Call(service_key_).get(), other, &page);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(missing.error_message(), HasSubstr("org_id"));
 }
 
 TEST_F(ServiceCallsTest, BadAndUnknownIdsAreNamed) {

@@ -70,6 +70,9 @@ int RunEventctl(int argc, const char* const* argv) {
   app.add_option("--integrations-server", ctx.integrations_server,
                  "Integrations service address (EVENTS_INTEGRATIONS_ADDR)")
       ->capture_default_str();
+  app.add_option("--notifications-server", ctx.notifications_server,
+                 "Notifications service address (EVENTS_NOTIFICATIONS_ADDR)")
+      ->capture_default_str();
   app.add_option("--key", ctx.key, "API key (EVENTS_API_KEY)");
   app.add_option("--timeout", ctx.timeout_seconds, "Seconds to wait for an answer")
       ->check(CLI::Range(1, 3600))
@@ -81,6 +84,7 @@ int RunEventctl(int argc, const char* const* argv) {
   AddAccessibilityCommands(app, ctx, exit_code);
   AddFeedbackCommands(app, ctx, exit_code);
   AddIntegrationsCommands(app, ctx, exit_code);
+  AddNotificationsCommands(app, ctx, exit_code);
   AddAdminCommands(app, exit_code);
   AddProbeCommands(app, ctx, exit_code);
   try {

@@ -25,6 +25,8 @@ const std::string& CliContext::Address(Target target) const {
       return feedback_server;
     case Target::kIntegrations:
       return integrations_server;
+    case Target::kNotifications:
+      return notifications_server;
     default:
       return server;
   }
@@ -60,6 +62,8 @@ Naming NamingOf(Target target) {
       return {"feedback", "--feedback-server (EVENTS_FEEDBACK_ADDR)"};
     case Target::kIntegrations:
       return {"integrations", "--integrations-server (EVENTS_INTEGRATIONS_ADDR)"};
+    case Target::kNotifications:
+      return {"notifications", "--notifications-server (EVENTS_NOTIFICATIONS_ADDR)"};
     default:
       return {"scheduling", "--server (EVENTS_SCHEDULING_ADDR)"};
   }
@@ -189,6 +193,7 @@ CliContext ContextFromEnvironment() {
   ctx.accessibility_server = EnvOr("EVENTS_ACCESSIBILITY_ADDR", ctx.accessibility_server.c_str());
   ctx.feedback_server = EnvOr("EVENTS_FEEDBACK_ADDR", ctx.feedback_server.c_str());
   ctx.integrations_server = EnvOr("EVENTS_INTEGRATIONS_ADDR", ctx.integrations_server.c_str());
+  ctx.notifications_server = EnvOr("EVENTS_NOTIFICATIONS_ADDR", ctx.notifications_server.c_str());
   if (const char* key = std::getenv("EVENTS_API_KEY"); key != nullptr) ctx.key = key;
   return ctx;
 }

@@ -34,7 +34,14 @@ inline constexpr char kExitCodeHelp[] =
 inline constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
 
 // Which service a command talks to.
-enum class Target { kScheduling, kRegistration, kAccessibility, kFeedback, kIntegrations };
+enum class Target {
+  kScheduling,
+  kRegistration,
+  kAccessibility,
+  kFeedback,
+  kIntegrations,
+  kNotifications
+};
 
 // Whether a call carries the API key. Attendees' calls do not: they are public, or the
 // registration token in the request is the credential.
@@ -47,6 +54,7 @@ struct CliContext {
   std::string accessibility_server = "localhost:50053";
   std::string feedback_server = "localhost:50054";
   std::string integrations_server = "localhost:50055";
+  std::string notifications_server = "localhost:50056";
   std::string key;
   int timeout_seconds = 10;
 

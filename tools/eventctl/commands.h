@@ -19,6 +19,8 @@ void AddAccessibilityCommands(CLI::App& app, const CliContext& ctx, int& exit_co
 void AddFeedbackCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 // keys ..., webhooks ..., contacts ...: integration keys, webhooks and contact sync.
 void AddIntegrationsCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
+// notifications settings, outbox, replay (docs/notifications.md).
+void AddNotificationsCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 void AddAdminCommands(CLI::App& app, int& exit_code);
 void AddProbeCommands(CLI::App& app, const CliContext& ctx, int& exit_code);
 

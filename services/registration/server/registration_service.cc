@@ -312,4 +312,16 @@ grpc::Status RegistrationServiceImpl::WithdrawMarketingConsent(
   return Reply(registrar_.WithdrawMarketing(req->registration_id()), resp);
 }
 
+grpc::Status RegistrationServiceImpl::ListEventRegistrations(
+    grpc::ServerContext* ctx, const events::v1::ListEventRegistrationsRequest* req,
+    events::v1::ListRegistrationsResponse* resp) {
+  if (absl::Status s = PlatformService(auth_, *ctx); !s.ok()) return ToGrpcStatus(s);
+  // The organisation is the caller's word here, as the domain event said; List checks that
+  // it owns the event, so a wrong one is NOT_FOUND like any organiser's.
+  if (req->org_id().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("org_id is required"));
+  }
+  return Reply(registrar_.List(req->org_id(), req->list()), resp);
+}
+
 }  // namespace events::registration

@@ -112,6 +112,9 @@ class RegistrationServiceImpl final
   grpc::Status WithdrawMarketingConsent(grpc::ServerContext* ctx,
                                         const events::v1::WithdrawMarketingConsentRequest* req,
                                         events::v1::Registration* resp) override;
+  grpc::Status ListEventRegistrations(grpc::ServerContext* ctx,
+                                      const events::v1::ListEventRegistrationsRequest* req,
+                                      events::v1::ListRegistrationsResponse* resp) override;
 
  private:
   Registrar& registrar_;

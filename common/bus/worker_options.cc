@@ -1,8 +1,8 @@
-#include "services/integrations/delivery/worker_options.h"
+#include "common/bus/worker_options.h"
 
 #include <utility>
 
-namespace events::integrations {
+namespace events::bus {
 namespace {
 
 // Far beyond any outage: at one reclaim per claim_idle (30 s) this is about 1,000 years.
@@ -10,9 +10,9 @@ constexpr int kNeverDeadLetter = 1 << 30;
 
 }  // namespace
 
-events::bus::ConsumerOptions WorkerConsumerOptions(std::string group, std::string consumer,
-                                                   std::chrono::milliseconds claim_idle) {
-  events::bus::ConsumerOptions options;
+ConsumerOptions WorkerConsumerOptions(std::string group, std::string consumer,
+                                      std::chrono::milliseconds claim_idle) {
+  ConsumerOptions options;
   options.group = std::move(group);
   options.consumer = std::move(consumer);
   options.batch_size = 500;
@@ -21,4 +21,4 @@ events::bus::ConsumerOptions WorkerConsumerOptions(std::string group, std::strin
   return options;
 }
 
-}  // namespace events::integrations
+}  // namespace events::bus

@@ -1,0 +1,273 @@
+#include "services/notifications/delivery/dispatcher.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/clock.h"
+#include "services/notifications/mail/composer.h"
+#include "services/notifications/mail/mime.h"
+#include "services/notifications/mail/smtp_sender.h"
+#include "services/notifications/peers/peers.h"
+
+namespace events::notifications {
+namespace {
+
+// Mail that carries the event's calendar file: a place was given, or a place's event changed.
+bool CarriesCalendar(const std::string& template_name, const MailContext& c) {
+  if (template_name == "registration_confirmed" || template_name == "registration_approved" ||
+      template_name == "registration_promoted") {
+    return true;
+  }
+  const bool confirmed = c.registration.has_value() &&
+                         c.registration->status() == events::v1::REGISTRATION_STATUS_CONFIRMED;
+  return confirmed && (template_name == "event_rescheduled" || template_name == "event_cancelled");
+}
+
+std::string Domain(const std::string& address) {
+  const size_t at = address.rfind('@');
+  return at == std::string::npos ? "localhost" : address.substr(at + 1);
+}
+
+}  // namespace
+
+std::optional<int64_t> RetryDelayMs(int tries_made) {
+  static constexpr int64_t kMinutes[] = {1, 5, 15, 30, 60, 120, 240, 360};
+  if (tries_made < 1 || tries_made > static_cast<int>(std::size(kMinutes))) return std::nullopt;
+  return kMinutes[tries_made - 1] * 60 * 1000;
+}
+
+Dispatcher::Dispatcher(OutboxStore& store, Peers& peers, const Composer& composer,
+                       MailSender& sender, const Clock& clock, DispatcherOptions options,
+                       DispatcherMetrics metrics)
+    : store_(store),
+      peers_(peers),
+      composer_(composer),
+      sender_(sender),
+      clock_(clock),
+      options_(std::move(options)),
+      metrics_(metrics),
+      pool_(options_.threads),
+      loop_(options_.poll_interval, [this] { return PollOnce(); }) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+absl::StatusOr<int> Dispatcher::RunOnce() {
+  MutexLock run_lock(&run_mu_);
+  absl::StatusOr<std::vector<ClaimedMail>> claimed =
+      store_.Claim(clock_.NowUnixMs(), options_.lease.count(), options_.batch);
+  if (!claimed.ok()) {
+    if (metrics_.errors != nullptr) metrics_.errors->Increment();
+    return claimed.status();
+  }
+  Mutex done_mu;
+  CondVar done_cv;
+  size_t done = 0;  // under done_mu
+  for (const ClaimedMail& m : *claimed) {
+    pool_.Post([this, &m, &done_mu, &done_cv, &done] {
+      Try(m);
+      MutexLock lock(&done_mu);
+      ++done;
+      done_cv.SignalAll();
+    });
+  }
+  MutexLock lock(&done_mu);
+  while (done != claimed->size()) done_cv.Wait(&done_mu);
+  return static_cast<int>(claimed->size());
+}
+
+void Dispatcher::Count(const std::string& template_name, const char* outcome) {
+  if (metrics_.mail != nullptr) {
+    metrics_.mail->Add({{"template", template_name}, {"outcome", outcome}}).Increment();
+  }
+}
+
+std::optional<MailResult> Dispatcher::Gather(const ClaimedMail& m, MailContext& c,
+                                             std::string& to) {
+  auto retry_or_skip = [&](const absl::Status& s, absl::string_view what) {
+    MailResult r;
+    if (absl::IsNotFound(s)) {
+      r.outcome = MailOutcome::kSkipped;
+      r.error = absl::StrCat(what, " no longer exists");
+    } else {
+      r.outcome = MailOutcome::kRetry;
+      r.error = absl::StrCat("could not read ", what, ": ", s.message());
+    }
+    return r;
+  };
+  c.template_name = m.mail.template_name;
+  c.arg = m.mail.arg;
+  if (m.mail.to.empty()) {
+    // A new link only for "send me my link": its id makes a retried e-mail carry the same one.
+    const std::string rotation =
+        m.mail.template_name == "registration_link" ? m.mail.cause_event_id : "";
+    absl::StatusOr<events::v1::RegistrationLink> link =
+        peers_.IssueLink(m.mail.registration_id, rotation);
+    if (!link.ok()) return retry_or_skip(link.status(), "the registration");
+    to = link->registration().email();
+    c.registration = link->registration();
+    c.manage_url = absl::StrCat(options_.public_url, "/manage/", link->token());
+    c.survey_url = absl::StrCat(options_.public_url, "/feedback/", link->token());
+  } else {
+    to = m.mail.to;
+  }
+  absl::StatusOr<events::v1::Event> event = peers_.GetEvent(m.mail.event_id);
+  if (!event.ok()) return retry_or_skip(event.status(), "the event");
+  c.event = *std::move(event);
+  absl::StatusOr<events::v1::SenderSettings> sender = store_.GetSettings(m.org_id);
+  if (sender.ok()) {
+    c.sender = *std::move(sender);
+  } else if (!absl::IsNotFound(sender.status())) {
+    return retry_or_skip(sender.status(), "the sender settings");
+  }
+  if (c.sender.from_name().empty()) c.sender.set_from_name(options_.default_from_name);
+  return std::nullopt;
+}
+
+MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
+  recorded = true;
+  MailContext context;
+  std::string to;
+  if (std::optional<MailResult> early = Gather(m, context, to)) return *early;
+  MailResult result;
+  result.recipient = to;
+  absl::StatusOr<std::optional<std::string>> refused = store_.Undeliverable(to);
+  if (!refused.ok()) {
+    recorded = false;
+    return result;
+  }
+  if (refused->has_value()) {
+    result.outcome = MailOutcome::kUndeliverable;
+    result.error = absl::StrCat("the address was refused before: ", **refused);
+    return result;
+  }
+  absl::StatusOr<OutboxStore::LimitVerdict> verdict =
+      store_.CountSend(m.org_id, to, options_.limits, clock_.NowUnixMs());
+  if (!verdict.ok()) {
+    recorded = false;
+    return result;
+  }
+  if (*verdict == OutboxStore::LimitVerdict::kRecipientOver) {
+    result.outcome = MailOutcome::kSkipped;
+    result.error = absl::StrCat("not sent: more than ", options_.limits.per_recipient,
+                                " e-mails to this address within the hour");
+    return result;
+  }
+  if (*verdict == OutboxStore::LimitVerdict::kOrganisationOver) {
+    const int64_t window = options_.limits.window_ms;
+    result.outcome = MailOutcome::kDefer;
+    result.next_due_ms = (clock_.NowUnixMs() / window + 1) * window;
+    result.error = absl::StrCat("waiting: the organisation sent ", options_.limits.per_organisation,
+                                " e-mails this hour");
+    return result;
+  }
+  absl::StatusOr<ComposedMail> composed = composer_.Compose(context);
+  if (!composed.ok()) {
+    result.outcome = MailOutcome::kDead;
+    result.error = std::string(composed.status().message());
+    return result;
+  }
+  Email email;
+  email.from_name = context.sender.from_name();
+  email.from_address = options_.from_address;
+  email.reply_to = context.sender.reply_to();
+  email.to = to;
+  email.subject = composed->subject;
+  email.text = composed->text;
+  email.html = composed->html;
+  email.message_id = absl::StrCat(m.mail.id, "@", Domain(options_.from_address));
+  email.date_unix_ms = clock_.NowUnixMs();
+  if (CarriesCalendar(m.mail.template_name, context)) {
+    absl::StatusOr<events::v1::CalendarFile> ics = peers_.Calendar(m.mail.event_id);
+    if (!ics.ok()) {
+      result.outcome = MailOutcome::kRetry;
+      result.error = absl::StrCat("could not read the calendar file: ", ics.status().message());
+    } else {
+      const bool cancel = context.event.status() == events::v1::EVENT_STATUS_CANCELLED;
+      email.attachments.push_back(
+          {ics->filename().empty() ? "event.ics" : ics->filename(),
+           absl::StrCat("text/calendar; charset=UTF-8; method=", cancel ? "CANCEL" : "PUBLISH"),
+           ics->content()});
+    }
+  }
+  if (result.outcome == MailOutcome::kRetry) return result;
+  const SendOutcome sent = sender_.Send(options_.from_address, to, BuildMessage(email));
+  result.error = sent.detail;
+  switch (sent.kind) {
+    case SendOutcome::Kind::kAccepted:
+      result.outcome = MailOutcome::kSent;
+      break;
+    case SendOutcome::Kind::kRecipientRefused: {
+      result.outcome = MailOutcome::kUndeliverable;
+      absl::Status marked = store_.MarkUndeliverable(to, sent.detail);
+      if (!marked.ok())
+        spdlog::warn("notifications: cannot mark an address: {}", marked.ToString());
+      break;
+    }
+    case SendOutcome::Kind::kMessageRefused:
+      result.outcome = MailOutcome::kDead;
+      break;
+    case SendOutcome::Kind::kTemporary:
+      result.outcome = MailOutcome::kRetry;
+      break;
+  }
+  return result;
+}
+
+void Dispatcher::Try(const ClaimedMail& m) {
+  if (clock_.NowUnixMs() + options_.try_time.count() > m.claimed_ms + options_.lease.count()) {
+    return;  // its lease is nearly over: left for the next claim
+  }
+  if (m.attempts == 0 && metrics_.queue_lag != nullptr && m.created_ms > 0) {
+    metrics_.queue_lag->Observe(static_cast<double>(clock_.NowUnixMs() - m.created_ms) / 1000.0);
+  }
+  bool recorded = true;
+  MailResult result = Attempt(m, recorded);
+  if (!recorded) {
+    if (metrics_.errors != nullptr) metrics_.errors->Increment();
+    return;
+  }
+  if (result.outcome == MailOutcome::kRetry) {
+    std::optional<int64_t> delay = RetryDelayMs(m.attempts + 1);
+    if (delay.has_value()) {
+      result.next_due_ms = clock_.NowUnixMs() +
+                           static_cast<int64_t>(static_cast<double>(*delay) * options_.retry_scale);
+    } else {
+      result.outcome = MailOutcome::kDead;
+    }
+  }
+  absl::StatusOr<bool> saved = store_.Record(m, result, clock_.NowUnixMs());
+  if (!saved.ok()) {
+    if (metrics_.errors != nullptr) metrics_.errors->Increment();
+    spdlog::warn("notifications: mail {}: cannot record try {}: {}", m.mail.id, m.attempts + 1,
+                 saved.status().ToString());
+    return;
+  }
+  static constexpr const char* kWords[] = {"sent", "retry",         "deferred",
+                                           "dead", "undeliverable", "skipped"};
+  const char* word = kWords[static_cast<int>(result.outcome)];
+  Count(m.mail.template_name, word);
+  // Never the address, the link or the body: the mail id finds the rest in the outbox.
+  if (result.outcome == MailOutcome::kSent) {
+    spdlog::info("notifications: mail {} ({}) sent", m.mail.id, m.mail.template_name);
+  } else {
+    spdlog::warn("notifications: mail {} ({}) {} after try {}: {}", m.mail.id, m.mail.template_name,
+                 word, m.attempts + 1, result.error);
+  }
+}
+
+void Dispatcher::Start() { loop_.Start(); }
+
+void Dispatcher::Stop() { loop_.Stop(); }
+
+bool Dispatcher::PollOnce() {
+  absl::StatusOr<int> tried = RunOnce();
+  if (!tried.ok()) {
+    spdlog::warn("notifications: poll failed, will retry: {}", tried.status().ToString());
+  }
+  return tried.ok() && *tried > 0;
+}
+
+}  // namespace events::notifications

@@ -1,0 +1,94 @@
+#include <grpcpp/grpcpp.h>
+
+#include "common/rpc/peer_call.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "events/v1/scheduling.grpc.pb.h"
+#include "services/notifications/peers/peers.h"
+
+namespace events::notifications {
+namespace {
+
+class GrpcPeers final : public Peers {
+ public:
+  explicit GrpcPeers(PeerAddresses a)
+      : registration_(events::v1::RegistrationService::NewStub(a.registration)),
+        scheduling_(events::v1::SchedulingService::NewStub(a.scheduling)),
+        key_(a.service_key),
+        deadline_(a.deadline_ms),
+        registration_peer_{"registration", a.registration_address, "EVENTS_REGISTRATION_ADDR",
+                           deadline_, "notifications' EVENTS_SERVICE_KEY"},
+        scheduling_peer_{"scheduling", a.scheduling_address, "EVENTS_SCHEDULING_ADDR", deadline_,
+                         "notifications' EVENTS_SERVICE_KEY"} {}
+
+  absl::StatusOr<events::v1::RegistrationLink> IssueLink(const std::string& registration_id,
+                                                         const std::string& rotation_id) override {
+    events::v1::IssueRegistrationLinkRequest req;
+    req.set_registration_id(registration_id);
+    req.set_rotation_id(rotation_id);
+    events::v1::RegistrationLink resp;
+    auto ctx = Context();
+    grpc::Status s = registration_->IssueRegistrationLink(ctx.get(), req, &resp);
+    if (!s.ok()) return events::rpc::PeerCallFailed(s, registration_peer_, "IssueRegistrationLink");
+    return resp;
+  }
+
+  absl::StatusOr<events::v1::ListRegistrationsResponse> ListRegistrations(
+      const std::string& org_id, const std::string& event_id, events::v1::RegistrationStatus status,
+      const std::string& page_token) override {
+    events::v1::ListEventRegistrationsRequest req;
+    req.set_org_id(org_id);
+    req.mutable_list()->set_event_id(event_id);
+    req.mutable_list()->set_status(status);
+    req.mutable_list()->mutable_page()->set_page_size(100);
+    req.mutable_list()->mutable_page()->set_page_token(page_token);
+    events::v1::ListRegistrationsResponse resp;
+    auto ctx = Context();
+    grpc::Status s = registration_->ListEventRegistrations(ctx.get(), req, &resp);
+    if (!s.ok())
+      return events::rpc::PeerCallFailed(s, registration_peer_, "ListEventRegistrations");
+    return resp;
+  }
+
+  absl::StatusOr<events::v1::Event> GetEvent(const std::string& event_id) override {
+    events::v1::GetEventRequest req;
+    req.set_event_id(event_id);
+    events::v1::Event resp;
+    auto ctx = Context();
+    grpc::Status s = scheduling_->GetEvent(ctx.get(), req, &resp);
+    if (!s.ok()) return events::rpc::PeerCallFailed(s, scheduling_peer_, "GetEvent");
+    return resp;
+  }
+
+  absl::StatusOr<events::v1::CalendarFile> Calendar(const std::string& event_id) override {
+    events::v1::GetEventCalendarRequest req;
+    req.set_event_id(event_id);
+    events::v1::CalendarFile resp;
+    auto ctx = Context();
+    grpc::Status s = scheduling_->GetEventCalendar(ctx.get(), req, &resp);
+    if (!s.ok()) return events::rpc::PeerCallFailed(s, scheduling_peer_, "GetEventCalendar");
+    return resp;
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + deadline_);
+    ctx->AddMetadata("authorization", "Bearer " + key_);
+    return ctx;
+  }
+
+  std::unique_ptr<events::v1::RegistrationService::Stub> registration_;
+  std::unique_ptr<events::v1::SchedulingService::Stub> scheduling_;
+  std::string key_;
+  std::chrono::milliseconds deadline_;
+  events::rpc::Peer registration_peer_;
+  events::rpc::Peer scheduling_peer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Peers> MakeGrpcPeers(PeerAddresses addresses) {
+  return std::make_unique<GrpcPeers>(std::move(addresses));
+}
+
+}  // namespace events::notifications
