@@ -112,6 +112,10 @@ class RegistrationServiceImpl final
   grpc::Status WithdrawMarketingConsent(grpc::ServerContext* ctx,
                                         const events::v1::WithdrawMarketingConsentRequest* req,
                                         events::v1::Registration* resp) override;
+  // The "service" role only (the notifications service's personal links).
+  grpc::Status IssueRegistrationLink(grpc::ServerContext* ctx,
+                                     const events::v1::IssueRegistrationLinkRequest* req,
+                                     events::v1::RegistrationLink* resp) override;
 
  private:
   Registrar& registrar_;
