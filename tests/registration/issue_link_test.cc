@@ -200,17 +200,52 @@ TEST_F(IssueLinkTest, EveryStatusGetsItsLinkCancelledAndWaitlistedIncluded) {
 TEST_F(IssueLinkTest, ATokenMadeBeforeLinksWereDerivedIsReplacedByTheDerivedOne) {
   // A registration made before this change: its token was random, only its hash stored,
   // and no nonce.
+  const std::string key = store_->RegistrationPrefix(id_) + id_;
   const std::string legacy = absl::StrCat(id_, ".", RandomToken(32));
-  ASSERT_TRUE(
-      redis_->Command({"HSET", store_->RegistrationPrefix(id_) + id_, "token", Sha256Hex(legacy)})
-          .ok());
+  ASSERT_TRUE(redis_->Command({"HSET", key, "token", Sha256Hex(legacy)}).ok());
+  ASSERT_TRUE(redis_->Command({"HDEL", key, "link_nonce"}).ok());
+  // Its link keeps working until one is issued (its hash is all there is to check it by).
   ASSERT_EQ(Mine(legacy), grpc::StatusCode::OK);
   const std::string derived = MustIssue("");
   EXPECT_EQ(derived, DeriveLinkToken(kLinkSecret, id_, ""));
   EXPECT_EQ(Mine(derived), grpc::StatusCode::OK);
   EXPECT_EQ(Mine(legacy), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Stored(id_)["link_nonce"], "");
+  std::map<std::string, std::string> stored = Stored(id_);
+  ASSERT_EQ(stored.count("link_nonce"), 1u);
+  EXPECT_EQ(stored["link_nonce"], "");
   EXPECT_EQ(MustIssue(""), derived);
+}
+
+TEST_F(IssueLinkTest, ReplacingTheSecretRetiresEveryLinkAndTheNextIssuedOneWorks) {
+  // Registration 2 has a rotated link; both were made under the fixture's secret.
+  events::v1::RegisterResponse second = MustRegister(2);
+  const std::string second_id = second.registration().id();
+  const std::string rotated = MustIssue("r1", second_id);
+  ASSERT_EQ(Mine(rotated), grpc::StatusCode::OK);
+
+  // The operator replaces the secret (a leak, say): another Registrar, same Redis.
+  RegistrarOptions options;
+  options.link_secret = "a new link secret, after the old one leaked";
+  Registrar replaced(*store_, directory_, clock_, ids_, options);
+  EXPECT_TRUE(absl::IsNotFound(replaced.GetMine(registered_.registration_token()).status()));
+  EXPECT_TRUE(absl::IsNotFound(replaced.GetMine(rotated).status()));
+  // Even though Redis still holds their hashes: whoever computed a link with the old
+  // secret has nothing.
+  EXPECT_EQ(Stored(id_)["token"], Sha256Hex(registered_.registration_token()));
+
+  // The next link issued is derived under the new secret, with the stored nonce.
+  absl::StatusOr<Registered> first = replaced.IssueLink(id_, "");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->token, DeriveLinkToken(options.link_secret, id_, ""));
+  EXPECT_TRUE(replaced.GetMine(first->token).ok());
+  absl::StatusOr<Registered> again = replaced.IssueLink(second_id, "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->token, DeriveLinkToken(options.link_secret, second_id, "r1"));
+  EXPECT_TRUE(replaced.GetMine(again->token).ok());
+  // The same rotation again, under the new secret, gives that link too.
+  absl::StatusOr<Registered> retried = replaced.IssueLink(second_id, "r1");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->token, again->token);
 }
 
 TEST_F(IssueLinkTest, OnlyTheServiceRoleMayAsk) {

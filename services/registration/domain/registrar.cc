@@ -450,6 +450,16 @@ absl::StatusOr<StoredRegistration> Registrar::ByToken(const std::string& token) 
       absl::IsNotFound(stored.status())) {
     return absl::NotFoundError("no registration matches this token");
   }
+  // A derived token must also be derived under the current secret: replacing a leaked
+  // secret then retires every link at once (the next one issued is derived anew).
+  if (stored.ok() && stored->link_derived) {
+    const std::string derived =
+        DeriveLinkToken(options_.link_secret, stored->registration.id(), stored->link_nonce);
+    if (derived.size() != token.size() ||
+        CRYPTO_memcmp(derived.data(), token.data(), token.size()) != 0) {
+      return absl::NotFoundError("no registration matches this token");
+    }
+  }
   return stored;
 }
 

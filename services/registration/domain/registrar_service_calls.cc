@@ -65,7 +65,7 @@ absl::StatusOr<Registered> Registrar::IssueLink(const std::string& registration_
     const std::string hash = Sha256Hex(token);
     // The current link (no rotation asked, or this rotation done already: a retried e-mail
     // carries the same link), when the stored hash is its own.
-    if (nonce == stored.link_nonce && hash == stored.token_hash) {
+    if (stored.link_derived && nonce == stored.link_nonce && hash == stored.token_hash) {
       return Registered{ForAttendee(std::move(stored.registration)), std::move(token)};
     }
     // A new rotation; or a stored hash of a token that was not derived (made before links

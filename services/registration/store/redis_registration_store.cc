@@ -89,6 +89,7 @@ absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
       out.token_hash = value;
     } else if (field == "link_nonce") {
       out.link_nonce = value;
+      out.link_derived = true;
     } else if (field == "attended") {
       r.set_attended(n == 1);
     } else if (field == "marketing") {

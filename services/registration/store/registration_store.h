@@ -81,9 +81,10 @@ struct StoredRegistration {
   events::v1::Registration registration;
   std::string token_hash;
   // The nonce the personal link token is derived from (rules/link_token.h); "" for a new
-  // registration, and for one made before links were derived (whose token_hash is then a
-  // random token's).
+  // registration. link_derived is false for a registration made before links were derived
+  // (no link_nonce stored): its token was random, and only its hash can check it.
   std::string link_nonce;
+  bool link_derived = false;
   // Where the place is counted: a pool id, "general", or "" when there is none.
   std::string seat;
 };
