@@ -144,6 +144,7 @@ TEST_F(IssueLinkTest, ConcurrentRotationsLeaveExactlyOneWorkingTokenTheStoredRot
   std::vector<absl::Status> statuses(kThreads);
   std::atomic<int> ready{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       ++ready;
