@@ -33,6 +33,7 @@ const kServing = {
 // keys, and every replica needs the same one (docs/deploy.md, step 4).
 const kSecretSettings = {
   web_server: ['WEB_CSRF_KEY'],
+  registration_server: ['REGISTRATION_LINK_SECRET'],
 };
 // Paths whose segments carry secrets (personal links, docs/web.md): the Ingress that routes
 // them must not write them to the controller's access log.

@@ -39,6 +39,7 @@ const kCases = [
   ['WEB_PORT disagrees', (o) => { container(o, 'web').env.find((e) => e.name === 'WEB_PORT').value = '8081'; }, /WEB_PORT is "8081", not the http containerPort 8080/],
   ['web has no CSRF key', (o) => dropEnv(container(o, 'web'), 'WEB_CSRF_KEY'), /no WEB_CSRF_KEY \(web_server needs it from a Secret/],
   ['the CSRF key is in git', (o) => { const e = container(o, 'web').env.find((x) => x.name === 'WEB_CSRF_KEY'); delete e.valueFrom; e.value = 'x'.repeat(40); }, /WEB_CSRF_KEY is not read from a Secret/],
+  ['registration has no link secret', (o) => dropEnv(container(o, 'registration'), 'REGISTRATION_LINK_SECRET'), /no REGISTRATION_LINK_SECRET \(registration_server needs it from a Secret/],
   ['a *_KEY in a ConfigMap', (o) => { webConfig(o).data.OTHER_SIGNING_KEY = 'secret'; }, /OTHER_SIGNING_KEY is set in a ConfigMap or literally/],
   ['web has no NetworkPolicy', (o) => o.splice(o.indexOf(policy(o, 'web')), 1), /no NetworkPolicy of its own lets calls in on port 8080/],
   ['web may not reach feedback', (o) => { const p = policy(o, 'web'); p.spec.egress = p.spec.egress.filter((r) => r.ports[0].port !== 50054); }, /EVENTS_FEEDBACK_ADDR=feedback:50054: no NetworkPolicy lets its pods reach feedback's pods on port 50054 \(egress\)/],

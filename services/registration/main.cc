@@ -16,6 +16,7 @@
 #include "services/registration/domain/registrar.h"
 #include "services/registration/facts/facts_projector.h"
 #include "services/registration/peers/grpc_event_directory.h"
+#include "services/registration/rules/link_token.h"
 #include "services/registration/server/registration_service.h"
 #include "services/registration/store/redis_registration_store.h"
 
@@ -38,6 +39,13 @@ RegistrationConfig ReadConfig(events::config::EnvReader& env) {
   c.common = events::config::ReadServiceConfig(env, "registration", 50052, 9102);
   c.scheduling_addr = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
   c.service_key = env.RequiredString("EVENTS_SERVICE_KEY");
+  // Personal links are derived from it (docs/registration.md, "Personal links").
+  c.registrar.link_secret = env.RequiredString("REGISTRATION_LINK_SECRET");
+  if (!c.registrar.link_secret.empty()) {
+    if (absl::Status s = events::registration::CheckLinkSecret(c.registrar.link_secret); !s.ok()) {
+      env.AddProblem(std::string(s.message()));
+    }
+  }
   c.scheduling_deadline_ms =
       static_cast<int>(env.Int("REGISTRATION_SCHEDULING_DEADLINE_MS", 2000, 50, 60000));
   c.facts_projector = env.Bool("REGISTRATION_FACTS_PROJECTOR", true);
@@ -63,7 +71,8 @@ int main() {
   absl::StatusOr<events::redis::RedisOptions> redis_options = events::server::StartService(
       env, config.common,
       "EVENTS_SERVICE_KEY is an API key with the service role: make one with `eventctl admin "
-      "service-key --name registration`");
+      "service-key --name registration`; REGISTRATION_LINK_SECRET is `openssl rand -base64 32`, "
+      "the same on every replica");
   if (!redis_options.ok()) return 2;
   absl::StatusOr<events::rpc::TrustedProxies> trusted_proxies =
       events::rpc::TrustedProxies::Parse(config.trusted_proxies, "REGISTRATION_TRUSTED_PROXIES");

@@ -121,7 +121,7 @@ start() {
 }
 start scheduling EVENTS_GRPC_PORT="${grpc_port[scheduling]}"
 start registration EVENTS_GRPC_PORT="${grpc_port[registration]}" EVENTS_SERVICE_KEY="$service_key" \
-  REGISTRATION_TRUSTED_PROXIES=127.0.0.1
+  REGISTRATION_TRUSTED_PROXIES=127.0.0.1 REGISTRATION_LINK_SECRET="$(random_key)"
 start accessibility EVENTS_GRPC_PORT="${grpc_port[accessibility]}" EVENTS_SERVICE_KEY="$service_key" \
   ACCESSIBILITY_ENCRYPTION_KEY="$(random_key)" ACCESSIBILITY_ENCRYPTION_KEY_ID=k1 \
   ACCESSIBILITY_RETENTION_DAYS=30

@@ -82,18 +82,20 @@ class MultiProcessTest : public ::testing::Test {
     for (int i = 0; i < kProcesses; ++i) {
       const int port = FreePort();
       ASSERT_NE(port, 0) << "no free port for registration process " << i;
-      std::vector<std::string> env = {"EVENTS_GRPC_PORT=" + std::to_string(port),
-                                      "EVENTS_METRICS_PORT=0",
-                                      "EVENTS_LISTEN_HOST=127.0.0.1",
-                                      "EVENTS_REDIS_URL=" + redis_url,
-                                      "EVENTS_REDIS_KEY_PREFIX=" + prefix_,
-                                      "EVENTS_SERVICE_KEY=evk_unused_in_this_test",
-                                      "EVENTS_SCHEDULING_ADDR=127.0.0.1:1",
-                                      "REGISTRATION_FACTS_PROJECTOR=false",
-                                      "REGISTRATION_RATE_PER_ADDRESS=0",
-                                      "REGISTRATION_RATE_PER_EVENT=0",
-                                      "EVENTS_LOG_LEVEL=warn",
-                                      "EVENTS_REDIS_POOL_SIZE=16"};
+      std::vector<std::string> env = {
+          "EVENTS_GRPC_PORT=" + std::to_string(port),
+          "EVENTS_METRICS_PORT=0",
+          "EVENTS_LISTEN_HOST=127.0.0.1",
+          "EVENTS_REDIS_URL=" + redis_url,
+          "EVENTS_REDIS_KEY_PREFIX=" + prefix_,
+          "EVENTS_SERVICE_KEY=evk_unused_in_this_test",
+          "REGISTRATION_LINK_SECRET=the same link secret on every replica",
+          "EVENTS_SCHEDULING_ADDR=127.0.0.1:1",
+          "REGISTRATION_FACTS_PROJECTOR=false",
+          "REGISTRATION_RATE_PER_ADDRESS=0",
+          "REGISTRATION_RATE_PER_EVENT=0",
+          "EVENTS_LOG_LEVEL=warn",
+          "EVENTS_REDIS_POOL_SIZE=16"};
       for (std::string& e : events::testing::SanitizerEnvironment()) env.push_back(std::move(e));
       std::vector<char*> envp;
       envp.reserve(env.size() + 1);

@@ -18,6 +18,9 @@ using events::v1::RegistrationService;
 
 class RegistrationGrpcTest : public ::testing::Test {
  protected:
+  // REGISTRATION_LINK_SECRET of the service under test.
+  static constexpr char kLinkSecret[] = "the link secret of the gRPC tests, 32+ chars";
+
   void SetUp() override {
     absl::Status connected = harness_.Connect();
     ASSERT_TRUE(connected.ok()) << connected;
@@ -30,6 +33,7 @@ class RegistrationGrpcTest : public ::testing::Test {
     RegistrarOptions options;
     options.limit_per_address_per_minute = 0;
     options.limit_per_event_per_second = 0;
+    options.link_secret = kLinkSecret;
     registrar_ = std::make_unique<Registrar>(*store_, directory_, clock_, ids_, options);
     metrics_ = std::make_unique<RegistrationMetrics>(*harness_.registry());
     service_ = std::make_unique<RegistrationServiceImpl>(*registrar_, *auth_, *metrics_);

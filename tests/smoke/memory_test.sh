@@ -33,6 +33,7 @@ check() {
 
 # What the binaries need to start; no call here gets past parsing and validation.
 export EVENTS_SERVICE_KEY=evk_not_checked_at_start EVENTS_SCHEDULING_ADDR=127.0.0.1:1
+export REGISTRATION_LINK_SECRET=memory-test-link-secret-of-32-characters
 
 "$scheduling_bin" >"$log" 2>&1 &
 pid=$!

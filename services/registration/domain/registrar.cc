@@ -18,6 +18,7 @@
 #include "common/util/status_macros.h"
 #include "common/util/text_rules.h"
 #include "common/util/thread_pool.h"
+#include "services/registration/rules/link_token.h"
 #include "services/registration/rules/registration_rules.h"
 
 namespace events::registration {
@@ -67,7 +68,9 @@ bool IsRegistrationId(absl::string_view id) {
 
 Registrar::Registrar(RegistrationStore& store, EventDirectory& directory, const Clock& clock,
                      const IdGenerator& ids, RegistrarOptions options)
-    : store_(store), directory_(directory), clock_(clock), ids_(ids), options_(options) {}
+    : store_(store), directory_(directory), clock_(clock), ids_(ids), options_(std::move(options)) {
+  if (options_.link_secret.empty()) options_.link_secret = RandomToken(32);
+}
 
 absl::StatusOr<EventFacts> Registrar::Facts(const std::string& event_id) {
   EVENTS_RETURN_IF_ERROR(ValidateEventId(event_id));
@@ -143,7 +146,8 @@ absl::StatusOr<Registrar::Prepared> Registrar::Prepare(
   r.set_companion(request.companion());
   r.set_pool(PoolOf(request));
   r.set_created_unix_ms(p.now);
-  p.token = absl::StrCat(r.id(), ".", RandomToken(32));
+  // Derived, not random, so IssueLink can give it again later without Redis keeping it.
+  p.token = DeriveLinkToken(options_.link_secret, r.id(), "");
   reg.email_normalised = NormaliseEmail(request.email());
   reg.token_hash = Sha256Hex(p.token);
   reg.places = request.companion() ? 2 : 1;
@@ -446,12 +450,25 @@ absl::StatusOr<StoredRegistration> Registrar::ByToken(const std::string& token) 
       absl::IsNotFound(stored.status())) {
     return absl::NotFoundError("no registration matches this token");
   }
+  // A derived token must also be derived under the current secret: replacing a leaked
+  // secret then retires every link at once (the next one issued is derived anew).
+  if (stored.ok() && stored->link_derived) {
+    const std::string derived =
+        DeriveLinkToken(options_.link_secret, stored->registration.id(), stored->link_nonce);
+    if (derived.size() != token.size() ||
+        CRYPTO_memcmp(derived.data(), token.data(), token.size()) != 0) {
+      return absl::NotFoundError("no registration matches this token");
+    }
+  }
   return stored;
 }
 
 absl::StatusOr<Registration> Registrar::GetMine(const std::string& token) {
   EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
-  Registration& r = stored.registration;
+  return ForAttendee(std::move(stored.registration));
+}
+
+Registration Registrar::ForAttendee(Registration r) {
   if (r.status() == events::v1::REGISTRATION_STATUS_CONFIRMED) {
     // Asked of scheduling each time, never of the projection: a cancelled event's link is
     // gone the moment CancelEvent returns.

@@ -40,6 +40,10 @@ struct RegistrarOptions {
   int max_slow_waiting = 256;
   // ResendLink: links sent per registration per hour, and per event per hour (0: off).
   RegistrationStore::ResendLimits resend;
+  // REGISTRATION_LINK_SECRET: personal link tokens are derived from it (rules/link_token.h),
+  // so every replica must have the same one. "" (tests) makes the Registrar pick a random
+  // one of its own: links it issues then match no other Registrar's.
+  std::string link_secret;
 };
 
 struct Registered {
@@ -121,6 +125,16 @@ class Registrar {
   // unknown one, FAILED_PRECONDITION for a cancelled or rejected registration.
   absl::StatusOr<events::v1::Registration> Lookup(const std::string& registration_id);
   absl::StatusOr<events::v1::Registration> WithdrawMarketing(const std::string& registration_id);
+  // For the notifications service: the registration's personal link token, derived from
+  // the link secret (rules/link_token.h), and the attendee's own view of it (as GetMine),
+  // whatever its status. `rotation_id` "" gives the link of the stored nonce; another one
+  // makes it the nonce (the old link stops working), unless it is the stored nonce already
+  // (the same link again). A stored token hash that is not the derived token's (a token
+  // made before links were derived, or under another secret) is replaced by it, so the
+  // link returned always works. INVALID_ARGUMENT for a malformed id or rotation_id,
+  // NOT_FOUND for an unknown id, ABORTED when other rotations kept winning the race.
+  absl::StatusOr<Registered> IssueLink(const std::string& registration_id,
+                                       const std::string& rotation_id);
 
  private:
   // The event's facts from the projection, fetched from scheduling when missing.
@@ -171,6 +185,9 @@ class Registrar {
   static std::optional<absl::Status> FinalRefusal(RegisterOutcome outcome);
   // The registration a token opens, or NOT_FOUND.
   absl::StatusOr<StoredRegistration> ByToken(const std::string& token);
+  // What the attendee sees of their registration: with the event's join link while
+  // confirmed (when scheduling answers).
+  events::v1::Registration ForAttendee(events::v1::Registration r);
   absl::StatusOr<events::v1::Registration> Changed(
       const std::string& event_id, const std::string& registration_id, ChangeAction action,
       const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing);

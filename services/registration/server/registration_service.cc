@@ -324,4 +324,16 @@ grpc::Status RegistrationServiceImpl::ListEventRegistrations(
   return Reply(registrar_.List(req->org_id(), req->list()), resp);
 }
 
+grpc::Status RegistrationServiceImpl::IssueRegistrationLink(
+    grpc::ServerContext* ctx, const events::v1::IssueRegistrationLinkRequest* req,
+    events::v1::RegistrationLink* resp) {
+  if (absl::Status s = PlatformService(auth_, *ctx); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<Registered> link =
+      registrar_.IssueLink(req->registration_id(), req->rotation_id());
+  if (!link.ok()) return ToGrpcStatus(link.status());
+  resp->set_token(std::move(link->token));
+  *resp->mutable_registration() = std::move(link->registration);
+  return grpc::Status::OK;
+}
+
 }  // namespace events::registration

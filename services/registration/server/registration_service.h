@@ -116,6 +116,11 @@ class RegistrationServiceImpl final
                                       const events::v1::ListEventRegistrationsRequest* req,
                                       events::v1::ListRegistrationsResponse* resp) override;
 
+  // The "service" role only (the notifications service's personal links).
+  grpc::Status IssueRegistrationLink(grpc::ServerContext* ctx,
+                                     const events::v1::IssueRegistrationLinkRequest* req,
+                                     events::v1::RegistrationLink* resp) override;
+
  private:
   Registrar& registrar_;
   const events::auth::Authenticator& auth_;

@@ -19,6 +19,7 @@ extern const char* const kLuaRegister;
 extern const char* const kLuaChange;
 extern const char* const kLuaEvent;
 extern const char* const kLuaClaim;
+extern const char* const kLuaLink;
 
 namespace {
 
@@ -41,6 +42,11 @@ const redis::LuaScript& Script(const char* name, const char* body) {
 const redis::LuaScript& ChangeScript() { return Script("registration_change", kLuaChange); }
 const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
 const redis::LuaScript& ClaimScript() { return Script("registration_claim", kLuaClaim); }
+// On its own: it reads and writes one key, given in KEYS, and needs none of the shared Lua.
+const redis::LuaScript& LinkScript() {
+  static const auto* script = new redis::LuaScript("registration_link", kLuaLink);
+  return *script;
+}
 
 constexpr int64_t kIdempotencyKeyMs =
     int64_t{24} * 3600 * 1000;  // as the register script's records
@@ -81,6 +87,9 @@ absl::StatusOr<StoredRegistration> Parse(const redisReply& hash) {
       r.set_sequence(n);
     } else if (field == "token") {
       out.token_hash = value;
+    } else if (field == "link_nonce") {
+      out.link_nonce = value;
+      out.link_derived = true;
     } else if (field == "attended") {
       r.set_attended(n == 1);
     } else if (field == "marketing") {
@@ -395,6 +404,19 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
     return Unexpected("the change script", kind);
   }
   return out;
+}
+
+absl::StatusOr<RegistrationStore::SetLinkOutcome> RedisRegistrationStore::SetLink(
+    const std::string& registration_id, const std::string& expected_token_hash,
+    const std::string& nonce, const std::string& token_hash) {
+  auto reply = redis_.Eval(LinkScript(), {RegistrationPrefix(registration_id) + registration_id},
+                           {expected_token_hash, nonce, token_hash});
+  if (!reply.ok()) return reply.status();
+  const std::string kind = Reply0(**reply);
+  if (kind == "ok") return SetLinkOutcome::kDone;
+  if (kind == "conflict") return SetLinkOutcome::kConflict;
+  if (kind == "not_found") return SetLinkOutcome::kNotFound;
+  return Unexpected("the link script", kind);
 }
 
 absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {

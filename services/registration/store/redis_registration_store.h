@@ -48,6 +48,10 @@ class RedisRegistrationStore final : public RegistrationStore {
                                       const std::string& registration_id, ChangeAction action,
                                       const std::string& token_hash, const std::string& new_data,
                                       std::optional<bool> marketing, int64_t now_ms) override;
+  absl::StatusOr<SetLinkOutcome> SetLink(const std::string& registration_id,
+                                         const std::string& expected_token_hash,
+                                         const std::string& nonce,
+                                         const std::string& token_hash) override;
   absl::Status UpsertFacts(const EventFacts& facts) override;
   absl::StatusOr<std::optional<EventFacts>> GetFacts(const std::string& event_id) override;
   absl::StatusOr<StoredSettings> GetSettings(const std::string& event_id) override;

@@ -80,6 +80,11 @@ struct ChangeResult {
 struct StoredRegistration {
   events::v1::Registration registration;
   std::string token_hash;
+  // The nonce the personal link token is derived from (rules/link_token.h); "" for a new
+  // registration. link_derived is false for a registration made before links were derived
+  // (no link_nonce stored): its token was random, and only its hash can check it.
+  std::string link_nonce;
+  bool link_derived = false;
   // Where the place is counted: a pool id, "general", or "" when there is none.
   std::string seat;
 };
@@ -160,6 +165,17 @@ class RegistrationStore : public FactsWriter {
                                               ChangeAction action, const std::string& token_hash,
                                               const std::string& new_data,
                                               std::optional<bool> marketing, int64_t now_ms) = 0;
+
+  // Sets a registration's link nonce and token hash together, only while its stored token
+  // hash is still `expected_token_hash` (compare-and-set, so two rotations never interleave).
+  // kConflict when it changed since it was read (read it again); kNotFound when there is no
+  // such registration. Neither a change of the registration (its version stays) nor a
+  // domain event.
+  enum class SetLinkOutcome { kDone, kConflict, kNotFound };
+  virtual absl::StatusOr<SetLinkOutcome> SetLink(const std::string& registration_id,
+                                                 const std::string& expected_token_hash,
+                                                 const std::string& nonce,
+                                                 const std::string& token_hash) = 0;
 
   // nullopt when the event has no projected facts yet.
   virtual absl::StatusOr<std::optional<EventFacts>> GetFacts(const std::string& event_id) = 0;

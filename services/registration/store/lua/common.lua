@@ -15,7 +15,10 @@
 --   B.."wait:<pool>" zset the waiting list of a pool, by seq (first come, first served)
 --   B.."rl:..."     strings  rate-limit counters (register.lua; resend in event.lua)
 --   R..<id>         hash  data (Registration proto, without the fields below), status, pool,
---                         seat, places, seq, email, token, attended, marketing, version, ...
+--                         seat, places, seq, email, token, attended, marketing, version, ...;
+--                         token is the SHA-256 of the personal link token, link_nonce the
+--                         nonce it is derived from ("" at first; set by link.lua; absent on
+--                         registrations made before links were derived)
 -- Statuses are the RegistrationStatus numbers: 1 confirmed, 2 waitlisted, 3 pending
 -- approval, 4 cancelled, 5 rejected.
 

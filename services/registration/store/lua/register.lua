@@ -137,7 +137,7 @@ local function register_one(a)
   redis.call('HSET', reg_key(id), 'data', ARGV[a + 2], 'status', status, 'pool', pool, 'seat',
              seat or '', 'places', ARGV[a + 6], 'seq', seq_text, 'email', email, 'token',
              ARGV[a + 4], 'attended', '0', 'marketing', ARGV[a + 7], 'version', '1', 'created',
-             ARGV[a], 'updated', ARGV[a], 'event', ARGV[5])
+             ARGV[a], 'updated', ARGV[a], 'event', ARGV[5], 'link_nonce', '')
   if seat then
     taken[seat] = taken_of(seat) + places
     taken_dirty[seat] = true
