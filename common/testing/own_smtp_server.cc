@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -79,7 +79,8 @@ absl::Status OwnSmtpServer::Start(const std::vector<std::string>& extra_args) {
     pid_ = 0;
     close(out[0]);
     return absl::InternalError(
-        absl::StrCat("could not start ", EVENTS_MAILSINK_PATH, ": ", std::strerror(spawned)));
+        absl::StrCat("could not start ", EVENTS_MAILSINK_PATH, ": ",
+                     std::error_code(spawned, std::generic_category()).message()));
   }
   absl::Status status = ReadPort(out[0], Clock::now() + kStartTimeout);
   close(out[0]);

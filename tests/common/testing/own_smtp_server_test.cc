@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -32,7 +31,7 @@ struct Body {
 std::size_t ReadBody(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto* body = static_cast<Body*>(user);
   const std::size_t n = std::min(size * count, body->text.size() - body->sent);
-  std::memcpy(buffer, body->text.data() + body->sent, n);
+  body->text.copy(buffer, n, body->sent);
   body->sent += n;
   return n;
 }
