@@ -18,6 +18,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing/self_signed_certificate.h"
 
 extern char** environ;
 
@@ -49,12 +50,29 @@ bool IsSavedMessage(const fs::directory_entry& entry) {
 }  // namespace
 
 absl::Status OwnSmtpServer::Start(const std::vector<std::string>& extra_args) {
+  return Launch(extra_args, /*starttls=*/false);
+}
+
+absl::Status OwnSmtpServer::StartWithStartTls(const std::vector<std::string>& extra_args) {
+  return Launch(extra_args, /*starttls=*/true);
+}
+
+absl::Status OwnSmtpServer::Launch(std::vector<std::string> extra_args, bool starttls) {
   Stop();
   char dir[] = "/tmp/own-smtp.XXXXXX";
   if (mkdtemp(dir) == nullptr) return absl::InternalError("mkdtemp failed");
   dir_ = dir;
   mail_dir_ = dir_ + "/mail";
   const std::string log = dir_ + "/mailsink.log";
+  if (starttls) {
+    const std::string key = dir_ + "/key.pem";
+    ca_file_ = dir_ + "/cert.pem";
+    if (absl::Status made = WriteSelfSignedCertificate("127.0.0.1", ca_file_, key); !made.ok()) {
+      Stop();
+      return made;
+    }
+    extra_args.insert(extra_args.end(), {"--starttls-cert", ca_file_, "--starttls-key", key});
+  }
 
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
@@ -138,6 +156,7 @@ void OwnSmtpServer::Stop() {
     fs::remove_all(dir_, ignored);
     dir_.clear();
     mail_dir_.clear();
+    ca_file_.clear();
   }
 }
 

@@ -24,10 +24,13 @@ class OwnSmtpServer {
   OwnSmtpServer(const OwnSmtpServer&) = delete;
   OwnSmtpServer& operator=(const OwnSmtpServer&) = delete;
 
-  // Starts the server with `extra_args` after the defaults (e.g. {"--auth", "user:secret"},
-  // or {"--starttls-cert", pem, "--starttls-key", pem}) and waits up to 20 s for the port it
-  // chose. An error (with the end of the server's log) when it could not be started.
+  // Starts the server with `extra_args` after the defaults (e.g. {"--auth", "user:secret"})
+  // and waits up to 20 s for the port it chose. An error (with the end of the server's log)
+  // when it could not be started.
   absl::Status Start(const std::vector<std::string>& extra_args = {});
+  // The same, offering STARTTLS with a new self-signed certificate for 127.0.0.1, which a
+  // client verifies by trusting ca_file().
+  absl::Status StartWithStartTls(const std::vector<std::string>& extra_args = {});
   void Stop();
 
   // "smtp://127.0.0.1:<port>" ("" before Start).
@@ -46,14 +49,18 @@ class OwnSmtpServer {
   std::string Log() const;
   // Where the messages are saved ("" before Start).
   const std::string& mail_dir() const { return mail_dir_; }
+  // The certificate (PEM) to trust after StartWithStartTls ("" otherwise).
+  const std::string& ca_file() const { return ca_file_; }
 
  private:
+  absl::Status Launch(std::vector<std::string> extra_args, bool starttls);
   absl::Status ReadPort(int fd, std::chrono::steady_clock::time_point deadline);
 
   pid_t pid_ = 0;
   int port_ = 0;
   std::string dir_;       // the fresh folder: the log, and mail/
   std::string mail_dir_;  // dir_/mail
+  std::string ca_file_;   // dir_/cert.pem with STARTTLS
 };
 
 }  // namespace events::testing

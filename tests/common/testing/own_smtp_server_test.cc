@@ -36,9 +36,31 @@ std::size_t ReadBody(char* buffer, std::size_t size, std::size_t count, void* us
   return n;
 }
 
+// How Send connects: credentials for AUTH, and STARTTLS required, trusting `ca_file`.
+struct Client {
+  std::string user;
+  std::string password;
+  bool starttls = false;
+  std::string ca_file;
+};
+
+Client WithAuth(const std::string& user, const std::string& password) {
+  Client client;
+  client.user = user;
+  client.password = password;
+  return client;
+}
+
+// STARTTLS required; `ca_file` "" trusts only the system's CAs.
+Client OverTls(const std::string& ca_file, Client client = {}) {
+  client.starttls = true;
+  client.ca_file = ca_file;
+  return client;
+}
+
 // One message from events@localhost to `to`, through libcurl's SMTP.
 SendResult Send(const std::string& url, const std::string& to, const std::string& subject,
-                const std::string& user = "", const std::string& password = "") {
+                const Client& client = {}) {
   Body body{"From: events@localhost\r\nTo: " + to + "\r\nSubject: " + subject +
             "\r\n\r\nHello,\r\n.a line that starts with a dot\r\n"};
   CURL* curl = curl_easy_init();
@@ -50,9 +72,13 @@ SendResult Send(const std::string& url, const std::string& to, const std::string
   curl_easy_setopt(curl, CURLOPT_READDATA, &body);
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  if (!user.empty()) {
-    curl_easy_setopt(curl, CURLOPT_USERNAME, user.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+  if (!client.user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, client.user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, client.password.c_str());
+  }
+  if (client.starttls) {
+    curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    if (!client.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, client.ca_file.c_str());
   }
   SendResult result;
   result.code = curl_easy_perform(curl);
@@ -154,13 +180,48 @@ TEST_F(OwnSmtpServerTest, WithAuthAMessageIsRefusedWithoutTheRightCredentials) {
   ASSERT_TRUE(smtp.Start({"--auth", "mailer:s3cret"}).ok());
 
   EXPECT_EQ(Send(smtp.url(), "ann@example.org", "anonymous").smtp_code, 530);
-  EXPECT_EQ(Send(smtp.url(), "ann@example.org", "wrong", "mailer", "guess").smtp_code, 535);
-  const SendResult right = Send(smtp.url(), "ann@example.org", "signed in", "mailer", "s3cret");
+  EXPECT_EQ(Send(smtp.url(), "ann@example.org", "wrong", WithAuth("mailer", "guess")).smtp_code,
+            535);
+  const SendResult right =
+      Send(smtp.url(), "ann@example.org", "signed in", WithAuth("mailer", "s3cret"));
   EXPECT_EQ(right.code, CURLE_OK) << curl_easy_strerror(right.code) << "\n" << smtp.Log();
 
   const auto messages = smtp.WaitForMessages(1, InSeconds(10));
   ASSERT_THAT(messages, SizeIs(1));
   EXPECT_THAT(messages[0], HasSubstr("Subject: signed in\r\n"));
+}
+
+TEST_F(OwnSmtpServerTest, WithStartTlsAClientTrustingItsCertificateSendsOverTls) {
+  OwnSmtpServer smtp;
+  ASSERT_TRUE(smtp.StartWithStartTls().ok());
+  ASSERT_FALSE(smtp.ca_file().empty());
+
+  const SendResult sent = Send(smtp.url(), "ann@example.org", "over TLS", OverTls(smtp.ca_file()));
+  EXPECT_EQ(sent.code, CURLE_OK) << curl_easy_strerror(sent.code) << "\n" << smtp.Log();
+  // The certificate is checked for real: a client that trusts only the system's CAs refuses
+  // it, and sends nothing.
+  const SendResult untrusted = Send(smtp.url(), "ann@example.org", "untrusted", OverTls(""));
+  EXPECT_EQ(untrusted.code, CURLE_PEER_FAILED_VERIFICATION) << curl_easy_strerror(untrusted.code);
+
+  const auto messages = smtp.WaitForMessages(1, InSeconds(10));
+  ASSERT_THAT(messages, SizeIs(1));
+  EXPECT_THAT(messages[0], HasSubstr("Subject: over TLS\r\n"));
+}
+
+TEST_F(OwnSmtpServerTest, WithStartTlsAndAuthCredentialsAreTakenOnlyAfterStartTls) {
+  OwnSmtpServer smtp;
+  ASSERT_TRUE(smtp.StartWithStartTls({"--auth", "mailer:s3cret"}).ok());
+
+  // In the clear, AUTH is not offered, so the password is never sent and nothing goes.
+  EXPECT_NE(Send(smtp.url(), "ann@example.org", "clear", WithAuth("mailer", "s3cret")).code,
+            CURLE_OK);
+  const SendResult tls = Send(smtp.url(), "ann@example.org", "tls",
+                              OverTls(smtp.ca_file(), WithAuth("mailer", "s3cret")));
+  EXPECT_EQ(tls.code, CURLE_OK) << curl_easy_strerror(tls.code) << "\n" << smtp.Log();
+
+  const auto messages = smtp.WaitForMessages(1, InSeconds(10));
+  ASSERT_THAT(messages, SizeIs(1));
+  EXPECT_THAT(messages[0], HasSubstr("Subject: tls\r\n"));
 }
 
 TEST_F(OwnSmtpServerTest, StopEndsTheServerAndRemovesItsFolder) {
