@@ -458,6 +458,8 @@ demo_web() {
   }
   page="$(curl -fsS -b "$jar" -c "$jar" "$base/events/$event/register")" || return 1
   csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  local mail_mark
+  mail_mark="$(demo_mail_mark)"
   local details=("name=Sam Patel" "email=sam.patel@example.org"
     "participation=lived_experience" "support=yes")
   printf '    Sam Patel fills in the form at %s/events/%s/register\n' "$base" "$event"
@@ -484,6 +486,7 @@ demo_web() {
   fi
   printf '    The confirmation page says: %s\n' "$status"
   printf '    Sam'"'"'s personal link (shown once, like a password): %s\n' "$link"
+  demo_mail "$mail_mark" sam.patel@example.org
   if [[ -n "${DEMO_FEEDBACK_EVENT_ID:-}" ]]; then
     demo_web_feedback "$base" "$DEMO_FEEDBACK_EVENT_ID" || return 1
   fi
@@ -521,4 +524,62 @@ demo_web_feedback() {
     return 1
   fi
   printf '    The page says: %s\n' "$heading"
+}
+
+# demo_mail_mark: prints the name of the newest e-mail saved in .run/mail/ (nothing when
+# there is none), so that demo_mail can tell the messages that come after it apart.
+# shellcheck disable=SC2154  # EVENTS_MAIL_DIR and EVENTS_RUN_DIR are set by scripts/lib.sh
+demo_mail_mark() {
+  local file last=""
+  for file in "$EVENTS_MAIL_DIR"/[0-9]*.eml; do
+    [[ -e "$file" ]] && last="${file##*/}"
+  done
+  printf '%s' "$last"
+}
+
+# demo_mail MARK ADDRESS: waits (up to 20 s) for an e-mail to ADDRESS saved in .run/mail/
+# after MARK (from demo_mail_mark), and prints its From, To, Subject and Date and its plain
+# text. Never fails the demo: without a notifications server it says so in one line, and an
+# e-mail that does not come is a warning (the server's log says why).
+# shellcheck disable=SC2154  # EVENTS_MAIL_DIR and EVENTS_RUN_DIR are set by scripts/lib.sh
+demo_mail() {
+  local mark="$1" address="$2" pid file found="" deadline=$((EPOCHSECONDS + 20))
+  pid="$(read_pid_file "$EVENTS_RUN_DIR/notifications.pid")"
+  if [[ -z "$pid" ]] || ! pid_matches "$pid" notifications_server; then
+    note "(no notifications server is running, so no e-mail was sent)"
+    return 0
+  fi
+  demo_heading "The e-mail $address gets (the local mail sink keeps it; nothing is sent)"
+  while [[ -z "$found" ]]; do
+    for file in "$EVENTS_MAIL_DIR"/[0-9]*.eml; do
+      [[ -e "$file" && "${file##*/}" > "$mark" ]] || continue
+      # Only the header block: the envelope lines the sink adds and To name the recipient.
+      if sed '/^\r\?$/q' "$file" | grep -qiF -- "$address"; then
+        found="$file"
+        break
+      fi
+    done
+    [[ -n "$found" ]] && break
+    if ((EPOCHSECONDS >= deadline)); then
+      warn "no e-mail to $address reached ${EVENTS_MAIL_DIR#"$EVENTS_ROOT"/}/ within 20 s; see .run/notifications.log and .run/mailsink.log"
+      return 0
+    fi
+    sleep 0.2
+  done
+  python3 - "$found" <<'EOF' || warn "could not read $found"
+import email
+import email.policy
+import sys
+
+with open(sys.argv[1], "rb") as file:
+    message = email.message_from_binary_file(file, policy=email.policy.default)
+for name in ("From", "To", "Subject", "Date"):
+    print("    %s: %s" % (name, message.get(name, "")))
+body = message.get_body(preferencelist=("plain",))
+print()
+for line in (body.get_content() if body else "(no text/plain part)").splitlines():
+    print("    " + line if line else "")
+EOF
+  printf '\n    Saved as %s: open it with any mail client, or read it as text.\n' \
+    "${found#"$EVENTS_ROOT"/}"
 }

@@ -7,7 +7,7 @@
 EVENTS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The services, in start order. A later issue adds binaries; the scripts skip missing ones.
-EVENTS_SERVICES=(scheduling registration accessibility feedback integrations web)
+EVENTS_SERVICES=(scheduling registration accessibility feedback integrations web notifications)
 
 # Where the build puts things (scripts/build is the only place that runs the build).
 EVENTS_BUILD_DIR="${EVENTS_BUILD_DIR:-$EVENTS_ROOT/build}"
@@ -123,12 +123,12 @@ service_upper() { printf '%s' "${1^^}"; }
 # <NAME>_PORT / <NAME>_METRICS_PORT when set, else the project default. The web service's
 # "gRPC" port is its HTTP port (WEB_PORT, 8080).
 service_grpc_port() {
-  local var defaults=(50051 50052 50053 50054 50055 8080)
+  local var defaults=(50051 50052 50053 50054 50055 8080 50056)
   var="$(service_upper "$1")_PORT"
   printf '%s' "${!var:-${defaults[$(service_index "$1")]}}"
 }
 service_metrics_port() {
-  local var defaults=(9101 9102 9103 9104 9105 9106)
+  local var defaults=(9101 9102 9103 9104 9105 9106 9107)
   var="$(service_upper "$1")_METRICS_PORT"
   printf '%s' "${!var:-${defaults[$(service_index "$1")]}}"
 }
@@ -195,6 +195,9 @@ EVENTS_STOPPED_SOMETHING=0
 # Pid files, ports and logs of the running stack; data of its Redis (both git-ignored).
 EVENTS_RUN_DIR="$EVENTS_ROOT/.run"
 EVENTS_REDIS_DATA_DIR="$EVENTS_ROOT/.data/redis"
+# The local SMTP server (tools/mailsink): every e-mail the services send is saved here.
+EVENTS_MAILSINK="$EVENTS_ROOT/tools/mailsink/mailsink.py"
+EVENTS_MAIL_DIR="$EVENTS_RUN_DIR/mail"
 
 # stop_services SECONDS [NAME...]: stops the services that scripts/run started (all, or the
 # NAMEs): SIGTERM to each (they report NOT_SERVING and drain), then waits up to SECONDS in
@@ -275,6 +278,26 @@ stop_redis() {
     note "redis-server stopped (data kept in ${EVENTS_REDIS_DATA_DIR#"$EVENTS_ROOT"/})"
   else
     warn "redis-server (pid $pid) did not stop within $seconds s; killing it (SIGKILL): the last writes may be lost"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
+# stop_mailsink SECONDS: stops the mail sink that scripts/run started (SIGTERM, then SIGKILL
+# with a warning after SECONDS). The messages it saved stay in .run/mail/.
+stop_mailsink() {
+  local seconds="$1" pid
+  pid="$(read_pid_file "$EVENTS_RUN_DIR/mailsink.pid")"
+  rm -f "$EVENTS_RUN_DIR/mailsink.pid"
+  if [[ -z "$pid" ]] || ! pid_matches "$pid" "$EVENTS_MAILSINK"; then
+    return 0
+  fi
+  EVENTS_STOPPED_SOMETHING=1
+  info "stopping the mail sink (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  if wait_for_exit "$pid" "$seconds"; then
+    note "mail sink stopped (the e-mails are kept in ${EVENTS_MAIL_DIR#"$EVENTS_ROOT"/}/)"
+  else
+    warn "the mail sink (pid $pid) did not stop within $seconds s; killing it (SIGKILL)"
     kill -KILL "$pid" 2>/dev/null || true
   fi
 }

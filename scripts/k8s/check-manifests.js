@@ -34,6 +34,7 @@ const kServing = {
 const kSecretSettings = {
   web_server: ['WEB_CSRF_KEY'],
   registration_server: ['REGISTRATION_LINK_SECRET'],
+  notifications_server: ['NOTIFICATIONS_SMTP_PASSWORD'],
 };
 // Paths whose segments carry secrets (personal links, docs/web.md): the Ingress that routes
 // them must not write them to the controller's access log.
@@ -175,7 +176,7 @@ function serviceRules(objects, d, profile) {
       else if (!(v && v.secret && v.key)) say(`${name} is not read from a Secret (secretKeyRef): a key must not be in git`);
     }
     for (const [name, v] of env) {
-      if (/_KEY$/.test(name) && typeof v === 'string') say(`${name} is set in a ConfigMap or literally: a key must come from a Secret (secretKeyRef)`);
+      if (/_(KEY|PASSWORD)$/.test(name) && typeof v === 'string') say(`${name} is set in a ConfigMap or literally: a key must come from a Secret (secretKeyRef)`);
     }
 
     // Scrape annotations that point at the metrics port.
@@ -190,6 +191,7 @@ function serviceRules(objects, d, profile) {
     if (serving !== undefined && !opened) say(`no NetworkPolicy of its own lets calls in on port ${serving}`);
     problems.push(...flowProblems(objects, d, c, env).map((m) => `container ${c.name}: ${m}`));
     if (kind === 'http') problems.push(...publicSiteProblems(objects, d, c, env, serving).map((m) => `container ${c.name}: ${m}`));
+    if (binary === 'notifications_server') problems.push(...mailProblems(objects, d, env).map((m) => `container ${c.name}: ${m}`));
   }
   const grace = pod.terminationGracePeriodSeconds;
   const need = drainSeconds + kShutdownMarginSeconds;
@@ -314,6 +316,39 @@ function publicSiteProblems(objects, d, c, env, port) {
   if (!allows(objects, 'Ingress', labels, { namespaceLabels: kIngressNamespaceLabels }, dest)) problems.push(`no NetworkPolicy lets the ingress controller's namespace (${Object.entries(kIngressNamespaceLabels).map(([k, v]) => `${k}=${v}`).join()}) in on port ${port}`);
   for (const other of objects.filter((o) => podSpecOf(o))) {
     if (allows(objects, 'Ingress', labels, { podLabels: podLabelsOf(other) }, dest)) problems.push(`its port ${port} is open to ${other.kind} ${other.metadata.name}: only the ingress controller may reach it`);
+  }
+  return problems;
+}
+
+// mailProblems(objects, d, env): the notifications service sends e-mail over SMTP:
+//   - with TLS (NOTIFICATIONS_SMTP_TLS is not "none": the service allows that to a loopback
+//     host only, which a pod's SMTP server never is);
+//   - its NetworkPolicies let it out to the port of NOTIFICATIONS_SMTP_URL (ipBlock egress;
+//     libcurl's defaults without a port: 25 for smtp://, 465 for smtps://), and every
+//     ipBlock egress of its names its ports (the SMTP ports, not the whole internet);
+//   - the links in its e-mails start with the web's WEB_PUBLIC_URL.
+function mailProblems(objects, d, env) {
+  const problems = [];
+  const labels = podLabelsOf(d);
+  if (env.get('NOTIFICATIONS_SMTP_TLS') === 'none') problems.push('NOTIFICATIONS_SMTP_TLS is "none": the SMTP password and personal links would cross the network in clear (use starttls, or an smtps:// URL)');
+  const url = env.get('NOTIFICATIONS_SMTP_URL');
+  const m = typeof url === 'string' ? /^(smtps?):\/\/(\[[^\]]+\]|[^:/]+)(?::([0-9]{1,5}))?\/?$/.exec(url) : null;
+  const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && (o.spec.policyTypes || []).includes('Egress') &&
+    matchesSelector(o.spec.podSelector, labels)).flatMap((o) => o.spec.egress || []);
+  const outside = egress.filter((rule) => (rule.to || []).some((peer) => peer.ipBlock));
+  if (!m) {
+    problems.push(`NOTIFICATIONS_SMTP_URL is ${JSON.stringify(url)}: it must be smtp://HOST[:PORT] or smtps://HOST[:PORT]`);
+  } else {
+    const port = m[3] ? Number(m[3]) : (m[1] === 'smtps' ? 465 : 25);
+    const open = outside.some((rule) => (rule.ports || []).some((p) => p.port === port || (p.endPort !== undefined && port >= p.port && port <= p.endPort)));
+    if (!open) problems.push(`NOTIFICATIONS_SMTP_URL=${url}: no NetworkPolicy lets it reach port ${port} outside the cluster (an ipBlock egress rule with that port)`);
+  }
+  if (outside.some((rule) => !rule.ports || rule.ports.length === 0)) problems.push('a NetworkPolicy allows egress to addresses outside the cluster on any port: list the SMTP ports only');
+  const web = objects.find((o) => o.kind === 'Deployment' && podSpecOf(o).containers.some((c) => path.basename((c.command || [])[0] || '') === 'web_server'));
+  if (web) {
+    const site = containerEnv(objects, podSpecOf(web).containers[0]).get('WEB_PUBLIC_URL');
+    const links = env.get('NOTIFICATIONS_PUBLIC_URL');
+    if (links !== site) problems.push(`NOTIFICATIONS_PUBLIC_URL is ${JSON.stringify(links)}, not WEB_PUBLIC_URL ${JSON.stringify(site)}: the links in e-mails would not be the site's`);
   }
   return problems;
 }

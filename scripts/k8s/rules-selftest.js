@@ -19,6 +19,9 @@ const dropEnv = (c, name) => {
   c.env = (c.env || []).filter((e) => e.name !== name);
 };
 const webConfig = (objs) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('web-config'));
+const mailConfig = (objs) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('notifications-config'));
+// smtpEgress(objs): notifications' egress rule to addresses outside the cluster.
+const smtpEgress = (objs) => policy(objs, 'notifications').spec.egress.find((r) => r.to.some((x) => x.ipBlock));
 // ingressRule(objs, policyName, port): the ingress rule of that policy for that port.
 const ingressRule = (objs, name, port) => policy(objs, name).spec.ingress.find((r) => (r.ports || []).some((p) => p.port === port));
 
@@ -61,6 +64,13 @@ const kCases = [
   ['web is not scraped', (o) => o.push({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm' }, spec: { selector: { matchLabels: { 'app.kubernetes.io/component': 'api' } }, endpoints: [{ port: 'metrics' }] } }), /Service web: no ServiceMonitor scrapes its metrics port/],
   ['web stops before it drains', (o) => { podSpecOf(deployment(o, 'web')).terminationGracePeriodSeconds = 10; }, /Deployment web: terminationGracePeriodSeconds 10 is below/],
   ['dev runs two web pods', (o) => { deployment(o, 'web').spec.replicas = 2; }, /Deployment web: replicas is 2, not 1/],
+  ['the SMTP password is in git', (o) => { const e = container(o, 'notifications').env.find((x) => x.name === 'NOTIFICATIONS_SMTP_PASSWORD'); delete e.valueFrom; e.value = 'hunter2'; }, /NOTIFICATIONS_SMTP_PASSWORD is not read from a Secret/],
+  ['a *_PASSWORD in a ConfigMap', (o) => { mailConfig(o).data.RELAY_PASSWORD = 'hunter2'; }, /RELAY_PASSWORD is set in a ConfigMap or literally/],
+  ['SMTP without TLS', (o) => { mailConfig(o).data.NOTIFICATIONS_SMTP_TLS = 'none'; }, /NOTIFICATIONS_SMTP_TLS is "none"/],
+  ['the SMTP port is not let out', (o) => { mailConfig(o).data.NOTIFICATIONS_SMTP_URL = 'smtp://smtp.example.org:2525'; }, /NOTIFICATIONS_SMTP_URL=smtp:\/\/smtp\.example\.org:2525: no NetworkPolicy lets it reach port 2525/],
+  ['SMTP egress on any port', (o) => delete smtpEgress(o).ports, /allows egress to addresses outside the cluster on any port/],
+  ['e-mail links to another site', (o) => { mailConfig(o).data.NOTIFICATIONS_PUBLIC_URL = 'https://other.example.org'; }, /NOTIFICATIONS_PUBLIC_URL is "https:\/\/other\.example\.org", not WEB_PUBLIC_URL/],
+  ['registration does not let notifications in', (o) => { const e = callers(o, 'registration'); e.values = e.values.filter((v) => v !== 'notifications'); }, /registration's NetworkPolicy does not let notifications in on port 50052/],
 ];
 
 function main(args) {
