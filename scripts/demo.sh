@@ -566,7 +566,8 @@ demo_mail() {
     fi
     sleep 0.2
   done
-  python3 - "$found" <<'EOF' || warn "could not read $found"
+  # Debian's python3, which has python3-icalendar (another python3 may come first in PATH).
+  /usr/bin/python3 - "$found" <<'EOF' || warn "could not read $found"
 import email
 import email.policy
 import sys
@@ -577,8 +578,30 @@ for name in ("From", "To", "Subject", "Date"):
     print("    %s: %s" % (name, message.get(name, "")))
 body = message.get_body(preferencelist=("plain",))
 print()
-for line in (body.get_content() if body else "(no text/plain part)").splitlines():
+text = body.get_content() if body else "(no text/plain part)"
+for line in text.splitlines():
     print("    " + line if line else "")
+# The calendar file, read by a calendar library (python3-icalendar), as a calendar app would.
+for part in message.iter_attachments():
+    if part.get_content_type() != "text/calendar":
+        continue
+    try:
+        import icalendar
+    except ImportError:
+        print("\n    (attached: %s; install python3-icalendar to read it here)" % part.get_filename())
+        continue
+    calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    for event in calendar.walk("VEVENT"):
+        print("\n    Attached %s, read with icalendar: %s, starts %s, UID %s, SEQUENCE %s"
+              % (part.get_filename(), event.get("SUMMARY"), event.decoded("DTSTART").isoformat(),
+                 event.get("UID"), event.get("SEQUENCE")))
+# The personal link in the e-mail opens the person's own page.
+import re
+import urllib.request
+link = re.search(r"https?://\S+/manage/\S+", text)
+if link:
+    with urllib.request.urlopen(link.group(0), timeout=10) as page:
+        print("    The link in the e-mail opens the registration page (HTTP %d)." % page.status)
 EOF
   printf '\n    Saved as %s: open it with any mail client, or read it as text.\n' \
     "${found#"$EVENTS_ROOT"/}"

@@ -1,0 +1,480 @@
+// E-mail end to end, on real Redis, real gRPC and a real SMTP server (tools/mailsink): the
+// scheduling and registration services in-process, the notifications intake and sender
+// reading their domain events and sending through libcurl's SMTP.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/key_store.h"
+#include "common/bus/event_bus.h"
+#include "common/bus/worker_options.h"
+#include "common/server/service_runner.h"
+#include "common/testing/own_smtp_server.h"
+#include "common/testing/redis_for_test.h"
+#include "events/v1/registration.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/notifications/delivery/dispatcher.h"
+#include "services/notifications/delivery/intake.h"
+#include "services/notifications/mail/composer.h"
+#include "services/notifications/mail/smtp_sender.h"
+#include "services/notifications/peers/peers.h"
+#include "services/notifications/store/redis_outbox_store.h"
+#include "services/registration/server/registration_service.h"
+#include "services/scheduling/domain/scheduler.h"
+#include "services/scheduling/server/scheduling_metrics.h"
+#include "services/scheduling/server/scheduling_service.h"
+#include "services/scheduling/store/redis_event_store.h"
+#include "tests/registration/registration_test_support.h"
+
+namespace events::notifications {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using registration::testing::kNow;
+
+constexpr char kLinkSecret[] = "a-test-link-secret-of-at-least-32-characters";
+
+// A header's value in a saved message ("" when absent).
+std::string Header(const std::string& message, const std::string& name) {
+  for (absl::string_view line : absl::StrSplit(message, "\r\n")) {
+    if (line.empty()) break;
+    if (absl::StartsWithIgnoreCase(line, name + ": ")) return std::string(line.substr(name.size() + 2));
+  }
+  return "";
+}
+
+// The decoded parts of a saved message, by content type (python's email module would do
+// this; the test decodes just what the sender writes: quoted-printable and base64).
+std::string Decoded(const std::string& message, absl::string_view content_type) {
+  const size_t at = message.find(absl::StrCat("Content-Type: ", content_type));
+  if (at == std::string::npos) return "";
+  const size_t body = message.find("\r\n\r\n", at) + 4;
+  const size_t end = message.find("\r\n--", body);
+  std::string raw = message.substr(body, end - body);
+  const size_t enc = message.find("Content-Transfer-Encoding: ", at);
+  if (message.compare(enc + 27, 6, "base64") == 0) {
+    std::string joined = absl::StrReplaceAll(raw, {{"\r\n", ""}});
+    std::string out;
+    absl::Base64Unescape(joined, &out);
+    return out;
+  }
+  std::string out;
+  raw = absl::StrReplaceAll(raw, {{"=\r\n", ""}});
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '=' && i + 2 < raw.size() + 0 && absl::ascii_isxdigit(raw[i + 1])) {
+      int v = 0;
+      absl::SimpleHexAtoi(raw.substr(i + 1, 2), &v);
+      out.push_back(static_cast<char>(v));
+      i += 2;
+    } else {
+      out.push_back(raw[i]);
+    }
+  }
+  return absl::StrReplaceAll(out, {{"\r\n", "\n"}});
+}
+
+// The personal token in a message's manage link.
+std::string TokenIn(const std::string& text) {
+  const size_t at = text.find("/manage/");
+  if (at == std::string::npos) return "";
+  const size_t end = text.find_first_of(" \n", at);
+  return text.substr(at + 8, end - at - 8);
+}
+
+class MailFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(smtp_.Start().ok());
+    auto options = events::testing::TestRedisOptions();
+    ASSERT_FALSE(HasFailure());
+    redis_ = std::make_unique<redis::RedisClient>(options);
+    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 4);
+    key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
+    auth_ = std::make_unique<auth::Authenticator>(*key_store_);
+    registry_ = std::make_shared<prometheus::Registry>();
+    event_store_ = std::make_unique<scheduling::RedisEventStore>(
+        *redis_, *keys_, scheduling::RedisEventStore::Options{});
+    scheduler_ = std::make_unique<scheduling::Scheduler>(*event_store_, clock_, ids_);
+    scheduling_metrics_ = std::make_unique<scheduling::SchedulingMetrics>(*registry_);
+    scheduling_ = std::make_unique<scheduling::SchedulingServiceImpl>(*scheduler_, *auth_,
+                                                                      *scheduling_metrics_);
+    reg_store_ = std::make_unique<registration::RedisRegistrationStore>(
+        *redis_, *keys_, registration::RedisRegistrationStore::Options{});
+    registration::RegistrarOptions reg_options;
+    reg_options.link_secret = kLinkSecret;
+    reg_options.resend.per_registration_per_hour = 1000;
+    reg_options.resend.per_event_per_hour = 1000;
+    registrar_ = std::make_unique<registration::Registrar>(*reg_store_, directory_, clock_, ids_,
+                                                           reg_options);
+    reg_metrics_ = std::make_unique<registration::RegistrationMetrics>(*registry_);
+    registration_ = std::make_unique<registration::RegistrationServiceImpl>(*registrar_, *auth_,
+                                                                            *reg_metrics_, 1);
+    server::ServerOptions server_options;
+    server_options.service_name = "mailflow";
+    server_options.listen_host = "127.0.0.1";
+    runner_ = std::make_unique<server::ServiceRunner>(server_options, registry_);
+    runner_->AddService(scheduling_.get());
+    runner_->AddService(registration_.get());
+    auto port = runner_->Start();
+    ASSERT_TRUE(port.ok()) << port.status();
+    const std::string address = "127.0.0.1:" + std::to_string(*port);
+    channel_ = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    registration_stub_ = events::v1::RegistrationService::NewStub(channel_);
+
+    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Forum");
+    ASSERT_TRUE(boot.ok());
+    org_ = boot->org.id;
+    auto service =
+        auth::IssueKey(*key_store_, ids_, clock_, "", {auth::Role::kService}, {}, "notifications");
+    ASSERT_TRUE(service.ok());
+
+    outbox_ = std::make_unique<RedisOutboxStore>(*redis_, *keys_, RedisOutboxStore::Options{});
+    peers_ = MakeGrpcPeers({channel_, address, channel_, address, service->plaintext, 5000});
+    auto composer = Composer::Create();
+    ASSERT_TRUE(composer.ok()) << composer.status();
+    composer_ = std::make_unique<Composer>(*std::move(composer));
+    SmtpOptions smtp;
+    smtp.url = smtp_.url();
+    smtp.tls = SmtpOptions::Tls::kNone;
+    smtp.timeout = std::chrono::milliseconds(10000);
+    sender_ = std::make_unique<CurlMailSender>(smtp);
+    consumer_ = MakeConsumer("one");
+    intake_ = std::make_unique<Intake>(*consumer_, *outbox_, *peers_, clock_, IntakeOptions{},
+                                       IntakeCounters{});
+    DispatcherOptions dispatch;
+    dispatch.from_address = "events@example.org";
+    dispatch.public_url = "https://events.example.org";
+    // Hours of retries in milliseconds.
+    dispatch.retry_scale = 0.00001;
+    dispatch.limits.per_recipient = 5;
+    dispatcher_ = std::make_unique<Dispatcher>(*outbox_, *peers_, *composer_, *sender_, clock_,
+                                               dispatch, DispatcherMetrics{});
+    event_ = MakeEvent(2);
+  }
+
+  void TearDown() override {
+    dispatcher_.reset();
+    registration_stub_.reset();
+    channel_.reset();
+    if (runner_) runner_->Shutdown();
+  }
+
+  std::unique_ptr<bus::Consumer> MakeConsumer(const std::string& name) {
+    return std::make_unique<bus::Consumer>(
+        *redis_, *keys_,
+        bus::WorkerConsumerOptions(kNotificationsGroup, name, std::chrono::milliseconds(1)));
+  }
+
+  // A published online event in scheduling, open for registration in the fake directory.
+  std::string MakeEvent(int capacity) {
+    events::v1::EventDetails d;
+    d.set_title("Living well with diabetes");
+    d.set_format(events::v1::EVENT_FORMAT_ONLINE);
+    d.set_time_zone("Europe/London");
+    d.mutable_start()->set_value("2026-02-20T10:00");
+    d.mutable_end()->set_value("2026-02-20T11:30");
+    d.set_capacity(capacity);
+    d.set_join_link("https://meet.example.org/room");
+    auto made = scheduler_->Create(org_, d);
+    EXPECT_TRUE(made.ok()) << made.status();
+    auto published = scheduler_->Publish(org_, made->id(), made->version());
+    EXPECT_TRUE(published.ok()) << published.status();
+    directory_.Put(registration::testing::OpenEvent(made->id(), capacity, org_));
+    return made->id();
+  }
+
+  events::v1::RegisterResponse Register(const std::string& name, const std::string& email) {
+    events::v1::RegisterRequest r;
+    r.set_event_id(event_);
+    r.set_name(name);
+    r.set_email(email);
+    events::v1::RegisterResponse out;
+    grpc::ClientContext ctx;
+    grpc::Status s = registration_stub_->Register(&ctx, r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  // Runs the intake and the sender until `count` messages are saved (or 20 s pass).
+  std::vector<std::string> Deliver(size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      EXPECT_TRUE(intake_->RunOnce().ok());
+      EXPECT_TRUE(dispatcher_->RunOnce().ok());
+      if (smtp_.Messages().size() >= count) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return smtp_.Messages();
+  }
+
+  // Runs both until nothing is due any more (retries scaled down), then `extra` more rounds.
+  void Settle() {
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE(intake_->RunOnce().ok());
+      auto tried = dispatcher_->RunOnce();
+      ASSERT_TRUE(tried.ok());
+      auto pending = outbox_->ListOutbox(org_, 200, events::v1::MAIL_STATE_PENDING);
+      ASSERT_TRUE(pending.ok());
+      if (pending->empty() && *tried == 0 && i > 2) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  std::vector<events::v1::OutboxMail> Outbox() {
+    auto mail = outbox_->ListOutbox(org_, 200, events::v1::MAIL_STATE_UNSPECIFIED);
+    EXPECT_TRUE(mail.ok());
+    return mail.ok() ? *mail : std::vector<events::v1::OutboxMail>{};
+  }
+
+  events::testing::OwnSmtpServer smtp_;
+  FakeClock clock_{kNow};
+  IdGenerator ids_;
+  registration::testing::FakeEventDirectory directory_;
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<auth::RedisKeyStore> key_store_;
+  std::unique_ptr<auth::Authenticator> auth_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<scheduling::RedisEventStore> event_store_;
+  std::unique_ptr<scheduling::Scheduler> scheduler_;
+  std::unique_ptr<scheduling::SchedulingMetrics> scheduling_metrics_;
+  std::unique_ptr<scheduling::SchedulingServiceImpl> scheduling_;
+  std::unique_ptr<registration::RedisRegistrationStore> reg_store_;
+  std::unique_ptr<registration::Registrar> registrar_;
+  std::unique_ptr<registration::RegistrationMetrics> reg_metrics_;
+  std::unique_ptr<registration::RegistrationServiceImpl> registration_;
+  std::unique_ptr<server::ServiceRunner> runner_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<events::v1::RegistrationService::Stub> registration_stub_;
+  std::unique_ptr<RedisOutboxStore> outbox_;
+  std::unique_ptr<Peers> peers_;
+  std::unique_ptr<Composer> composer_;
+  std::unique_ptr<CurlMailSender> sender_;
+  std::unique_ptr<bus::Consumer> consumer_;
+  std::unique_ptr<Intake> intake_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::string org_;
+  std::string event_;
+};
+
+TEST_F(MailFlowTest, AConfirmationHasAWorkingLinkAndACalendarFile) {
+  auto registered = Register("Ann Lovelace", "ann@example.org");
+  auto mail = Deliver(1);
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  const std::string& m = mail[0];
+  EXPECT_EQ(Header(m, "To"), "<ann@example.org>");
+  EXPECT_EQ(Header(m, "From"), "\"Inclusive events\" <events@example.org>");
+  EXPECT_EQ(Header(m, "Subject"), "You have a place at Living well with diabetes");
+  const std::string text = Decoded(m, "text/plain");
+  EXPECT_THAT(text, HasSubstr("Hello Ann Lovelace,"));
+  EXPECT_THAT(text, HasSubstr("Friday 20 February 2026, 10am to 11:30am"));
+  EXPECT_THAT(text, HasSubstr("Join the event online: https://meet.example.org/room"));
+  // The link is the one Register gave, and it opens the registration.
+  const std::string token = TokenIn(text);
+  EXPECT_EQ(token, registered.registration_token());
+  events::v1::GetMyRegistrationRequest mine;
+  mine.set_registration_token(token);
+  events::v1::Registration seen;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(registration_stub_->GetMyRegistration(&ctx, mine, &seen).ok());
+  EXPECT_EQ(seen.email(), "ann@example.org");
+  // The calendar file: one event with its UID and SEQUENCE 0.
+  const std::string ics = Decoded(m, "text/calendar");
+  EXPECT_THAT(ics, HasSubstr("BEGIN:VCALENDAR"));
+  EXPECT_THAT(ics, HasSubstr("METHOD:PUBLISH"));
+  EXPECT_THAT(ics, HasSubstr("SEQUENCE:0"));
+  EXPECT_THAT(ics, HasSubstr("UID:"));
+  EXPECT_THAT(Decoded(m, "text/html"), HasSubstr("<html lang=\"en-GB\">"));
+  // Nothing usable is at rest: no key of the test's prefix holds the token.
+  auto keys = redis_->Command({"KEYS", keys_->prefix() + "*"});
+  ASSERT_TRUE(keys.ok());
+  for (size_t i = 0; i < redis::ArraySize(**keys); ++i) {
+    const std::string key = redis::AsString(redis::ArrayAt(**keys, i));
+    auto type = redis_->Command({"TYPE", key});
+    ASSERT_TRUE(type.ok());
+    std::string dump;
+    if (redis::AsString(**type) == "hash") {
+      auto all = redis_->Command({"HGETALL", key});
+      for (size_t j = 0; j < redis::ArraySize(**all); ++j) {
+        dump += redis::AsString(redis::ArrayAt(**all, j)) + "\n";
+      }
+    } else if (redis::AsString(**type) == "string") {
+      dump = redis::AsString(**redis_->Command({"GET", key}));
+    } else if (redis::AsString(**type) == "stream") {
+      auto all = redis_->Command({"XRANGE", key, "-", "+"});
+      for (size_t j = 0; j < redis::ArraySize(**all); ++j) {
+        const auto& kv = redis::ArrayAt(redis::ArrayAt(**all, j), 1);
+        for (size_t k = 0; k < redis::ArraySize(kv); ++k) dump += redis::AsString(redis::ArrayAt(kv, k));
+      }
+    }
+    EXPECT_THAT(dump, Not(HasSubstr(token.substr(token.find('.') + 1)))) << key;
+  }
+}
+
+TEST_F(MailFlowTest, TheWaitingListThenThePromotion) {
+  auto first = Register("Ann", "ann@example.org");
+  Register("Bob", "bob@example.org");
+  Register("Cat", "cat@example.org");  // capacity 2: Cat waits
+  auto mail = Deliver(3);
+  ASSERT_EQ(mail.size(), 3u);
+  std::string waiting;
+  for (const auto& m : mail) {
+    if (Header(m, "To") == "<cat@example.org>") waiting = m;
+  }
+  EXPECT_EQ(Header(waiting, "Subject"), "You are on the waiting list for Living well with diabetes");
+  EXPECT_THAT(Decoded(waiting, "text/plain"), HasSubstr("You are number 1 on the list."));
+  EXPECT_EQ(Decoded(waiting, "text/calendar"), "");
+
+  events::v1::CancelMyRegistrationRequest cancel;
+  cancel.set_registration_token(first.registration_token());
+  events::v1::Registration cancelled;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(registration_stub_->CancelMyRegistration(&ctx, cancel, &cancelled).ok());
+  mail = Deliver(5);
+  ASSERT_EQ(mail.size(), 5u);
+  std::vector<std::string> subjects;
+  for (size_t i = 3; i < mail.size(); ++i) {
+    subjects.push_back(Header(mail[i], "To") + " " + Header(mail[i], "Subject"));
+  }
+  EXPECT_THAT(subjects, ::testing::UnorderedElementsAre(
+                            "<ann@example.org> Your registration for Living well with diabetes is "
+                            "cancelled",
+                            "<cat@example.org> A place came up: you are now going to Living well "
+                            "with diabetes"));
+}
+
+TEST_F(MailFlowTest, RescheduleAndCancelTellEveryoneWithTheNextSequence) {
+  Register("Ann", "ann@example.org");
+  ASSERT_EQ(Deliver(1).size(), 1u);
+  auto event = scheduler_->Get(org_, event_);
+  ASSERT_TRUE(event.ok());
+  events::v1::LocalDateTime start, end;
+  start.set_value("2026-02-27T14:00");
+  end.set_value("2026-02-27T15:00");
+  auto moved =
+      scheduler_->Reschedule(org_, event_, event->version(), start, end, "", "The speaker is ill");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  auto mail = Deliver(2);
+  ASSERT_EQ(mail.size(), 2u);
+  EXPECT_EQ(Header(mail[1], "Subject"), "Living well with diabetes has moved to a new time");
+  EXPECT_THAT(Decoded(mail[1], "text/plain"), HasSubstr("Friday 27 February 2026, 2pm to 3pm"));
+  EXPECT_THAT(Decoded(mail[1], "text/plain"), HasSubstr("The organisers said: The speaker is ill"));
+  EXPECT_THAT(Decoded(mail[1], "text/calendar"), HasSubstr("SEQUENCE:1"));
+  const std::string uid_line = [&] {
+    const std::string ics = Decoded(mail[0], "text/calendar");
+    const size_t at = ics.find("UID:");
+    return ics.substr(at, ics.find('\r', at) - at);
+  }();
+  EXPECT_THAT(Decoded(mail[1], "text/calendar"), HasSubstr(uid_line));
+
+  auto cancelled = scheduler_->Cancel(org_, event_, moved->version(), "Not enough speakers");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  mail = Deliver(3);
+  ASSERT_EQ(mail.size(), 3u);
+  EXPECT_EQ(Header(mail[2], "Subject"), "Living well with diabetes is cancelled");
+  const std::string ics = Decoded(mail[2], "text/calendar");
+  EXPECT_THAT(ics, HasSubstr("METHOD:CANCEL"));
+  EXPECT_THAT(ics, HasSubstr("SEQUENCE:2"));
+  EXPECT_THAT(ics, HasSubstr(uid_line));
+}
+
+TEST_F(MailFlowTest, ATemporaryRefusalTwiceThenAcceptedIsOneEmail) {
+  Register("Dee", "tempfail-2-dee@example.org");
+  Settle();
+  auto mail = smtp_.Messages();
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_SENT);
+  EXPECT_EQ(outbox[0].attempts(), 3);
+  EXPECT_EQ(outbox[0].recipient(), "tempfail-2-dee@example.org");
+}
+
+TEST_F(MailFlowTest, APermanentRefusalMarksTheAddressAndNothingMoreGoesToIt) {
+  auto refused = Register("Eve", "reject-eve@example.org");
+  Settle();
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_UNDELIVERABLE);
+  EXPECT_THAT(outbox[0].last_error(), HasSubstr("550"));
+  EXPECT_EQ(outbox[0].attempts(), 1);
+  // Her cancellation is not even tried.
+  events::v1::CancelMyRegistrationRequest cancel;
+  cancel.set_registration_token(refused.registration_token());
+  events::v1::Registration cancelled;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(registration_stub_->CancelMyRegistration(&ctx, cancel, &cancelled).ok());
+  Settle();
+  outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_UNDELIVERABLE);
+  EXPECT_THAT(outbox[0].last_error(), HasSubstr("refused before"));
+  EXPECT_TRUE(smtp_.Messages().empty());
+}
+
+TEST_F(MailFlowTest, AFloodOfLinkRequestsSendsABoundedNumberAndOnlyTheLastLinkWorks) {
+  auto registered = Register("Fay", "fay@example.org");
+  for (int i = 0; i < 30; ++i) {
+    events::v1::ResendLinkRequest resend;
+    resend.set_event_id(event_);
+    resend.set_email("fay@example.org");
+    events::v1::ResendLinkResponse out;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(registration_stub_->ResendLink(&ctx, resend, &out).ok());
+  }
+  Settle();
+  // The confirmation and at most 4 links: 5 an hour to one address.
+  auto mail = smtp_.Messages();
+  EXPECT_EQ(mail.size(), 5u);
+  int skipped = 0;
+  for (const auto& m : Outbox()) skipped += m.state() == events::v1::MAIL_STATE_SKIPPED;
+  EXPECT_EQ(skipped, 26);
+  // Each link e-mail made a new link; the first link no longer works.
+  const std::string last = TokenIn(Decoded(mail.back(), "text/plain"));
+  EXPECT_NE(last, registered.registration_token());
+  for (const auto& [token, works] :
+       {std::pair{registered.registration_token(), false}, std::pair{last, true}}) {
+    events::v1::GetMyRegistrationRequest mine;
+    mine.set_registration_token(token);
+    events::v1::Registration seen;
+    grpc::ClientContext ctx;
+    EXPECT_EQ(registration_stub_->GetMyRegistration(&ctx, mine, &seen).ok(), works);
+  }
+}
+
+TEST_F(MailFlowTest, ARedeliveredEventAfterARestartSendsNothingTwice) {
+  Register("Gus", "gus@example.org");
+  // The first process reads the entries and makes and sends the mail, but dies before it
+  // acknowledges them.
+  auto read = consumer_->Poll();
+  ASSERT_TRUE(read.ok());
+  ASSERT_FALSE(read->empty());
+  for (const auto& delivery : *read) ASSERT_TRUE(intake_->Handle(delivery).ok());
+  Settle();
+  ASSERT_EQ(smtp_.Messages().size(), 1u);
+  // A new process takes the unacknowledged entries over and handles them again.
+  auto consumer = MakeConsumer("two");
+  Intake again(*consumer, *outbox_, *peers_, clock_, IntakeOptions{}, IntakeCounters{});
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto handled = again.RunOnce();
+  ASSERT_TRUE(handled.ok());
+  EXPECT_GE(*handled, 1);
+  Settle();
+  EXPECT_EQ(smtp_.Messages().size(), 1u);
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
+}  // namespace
+}  // namespace events::notifications
