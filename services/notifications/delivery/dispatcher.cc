@@ -33,6 +33,11 @@ std::string Domain(const std::string& address) {
 
 }  // namespace
 
+void Dispatcher::SetLinks(const std::string& token, MailContext& c) const {
+  c.manage_url = absl::StrCat(options_.public_url, "/manage/", token);
+  c.survey_url = absl::StrCat(options_.public_url, "/feedback/", token);
+}
+
 std::optional<int64_t> RetryDelayMs(int tries_made) {
   static constexpr int64_t kMinutes[] = {1, 5, 15, 30, 60, 120, 240, 360};
   if (tries_made < 1 || tries_made > static_cast<int>(std::size(kMinutes))) return std::nullopt;
@@ -100,16 +105,13 @@ std::optional<MailResult> Dispatcher::Gather(const ClaimedMail& m, MailContext& 
   c.template_name = m.mail.template_name;
   c.arg = m.mail.arg;
   if (m.mail.to.empty()) {
-    // A new link only for "send me my link": its id makes a retried e-mail carry the same one.
-    const std::string rotation =
-        m.mail.template_name == "registration_link" ? m.mail.cause_event_id : "";
+    // The current link; "send me my link" replaces it only once the e-mail may go (Attempt).
     absl::StatusOr<events::v1::RegistrationLink> link =
-        peers_.IssueLink(m.mail.registration_id, rotation);
+        peers_.IssueLink(m.mail.registration_id, "");
     if (!link.ok()) return retry_or_skip(link.status(), "the registration");
     to = link->registration().email();
     c.registration = link->registration();
-    c.manage_url = absl::StrCat(options_.public_url, "/manage/", link->token());
-    c.survey_url = absl::StrCat(options_.public_url, "/feedback/", link->token());
+    SetLinks(link->token(), c);
   } else {
     to = m.mail.to;
   }
@@ -162,6 +164,19 @@ MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
     result.error = absl::StrCat("waiting: the organisation sent ", options_.limits.per_organisation,
                                 " e-mails this hour");
     return result;
+  }
+  if (m.mail.template_name == "registration_link") {
+    // A new link, named by the domain event: a retried e-mail carries the same one, and a
+    // link request that is not sent (a limit) leaves the old link working.
+    absl::StatusOr<events::v1::RegistrationLink> link =
+        peers_.IssueLink(m.mail.registration_id, m.mail.cause_event_id);
+    if (!link.ok()) {
+      result.outcome =
+          absl::IsNotFound(link.status()) ? MailOutcome::kSkipped : MailOutcome::kRetry;
+      result.error = absl::StrCat("could not make the new link: ", link.status().message());
+      return result;
+    }
+    SetLinks(link->token(), context);
   }
   absl::StatusOr<ComposedMail> composed = composer_.Compose(context);
   if (!composed.ok()) {

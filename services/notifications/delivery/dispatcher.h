@@ -90,6 +90,8 @@ class Dispatcher {
   // What a registrant's or coordinator's mail says, with `to` set; or a result that ends the
   // try without sending (a registration or event that is gone, a peer that is down).
   std::optional<MailResult> Gather(const ClaimedMail& mail, MailContext& context, std::string& to);
+  // The personal links made from `token`.
+  void SetLinks(const std::string& token, MailContext& context) const;
   void Count(const std::string& template_name, const char* outcome);
   bool PollOnce();
 
