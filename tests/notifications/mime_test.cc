@@ -66,6 +66,19 @@ TEST(MimeTest, NonAsciiSubjectsAndNamesAreEncodedWords) {
   EXPECT_THAT(m, HasSubstr("From: =?UTF-8?B?"));
 }
 
+TEST(MimeTest, EveryLineFitsSmtpEvenWithHugeValues) {
+  Email e = Sample();
+  e.subject = std::string(5000, 's');
+  e.from_name = std::string(3000, 'n');
+  e.to = std::string(3000, 't') + "@example.org";
+  const std::string m = BuildMessage(e);
+  for (size_t at = 0, next; at < m.size(); at = next + 2) {
+    next = m.find("\r\n", at);
+    ASSERT_NE(next, std::string::npos);
+    EXPECT_LE(next - at, 998u);
+  }
+}
+
 TEST(MimeTest, AttachmentsMakeAMixedMessage) {
   Email e = Sample();
   e.attachments.push_back({"event.ics", "text/calendar; charset=UTF-8; method=PUBLISH",

@@ -1,5 +1,6 @@
 #include "services/notifications/mail/mime.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +12,8 @@
 namespace events::notifications {
 namespace {
 
+constexpr size_t kMaxHeaderValue = 900;
+
 // A header value on one line: control characters (CR and LF above all) become spaces.
 std::string HeaderValue(absl::string_view value) {
   std::string out;
@@ -19,7 +22,14 @@ std::string HeaderValue(absl::string_view value) {
     const auto u = static_cast<unsigned char>(c);
     out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
   }
-  return std::string(absl::StripAsciiWhitespace(out));
+  absl::string_view clean = absl::StripAsciiWhitespace(out);
+  // SMTP's lines end at 998 characters: a value that long is not a real one (addresses are
+  // checked long before), so it is cut, on a character boundary.
+  size_t keep = std::min(clean.size(), kMaxHeaderValue);
+  while (keep < clean.size() && keep > 0 && (static_cast<unsigned char>(clean[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  return std::string(clean.substr(0, keep));
 }
 
 bool IsAscii(absl::string_view s) {
@@ -32,7 +42,8 @@ bool IsAscii(absl::string_view s) {
 // RFC 2047 encoded words for non-ASCII text, split so that each word stays within 75
 // characters and never cuts a UTF-8 sequence.
 std::string EncodedWords(absl::string_view text) {
-  if (IsAscii(text)) return std::string(text);
+  // Plain ASCII stays readable, unless it is too long for one line: encoded words fold.
+  if (IsAscii(text) && text.size() <= 200) return std::string(text);
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
@@ -48,7 +59,7 @@ std::string EncodedWords(absl::string_view text) {
 // A display name as a quoted string when it has specials, or encoded words.
 std::string DisplayName(absl::string_view name) {
   std::string clean = HeaderValue(name);
-  if (!IsAscii(clean)) return EncodedWords(clean);
+  if (!IsAscii(clean) || clean.size() > 200) return EncodedWords(clean);
   std::string quoted = "\"";
   for (char c : clean) {
     if (c == '"' || c == '\\') quoted.push_back('\\');
