@@ -61,8 +61,8 @@ TEST(ComposerTest, ConfirmationSaysWhenInTheEventsZoneWithItsLinksAndEscapesValu
   EXPECT_THAT(mail->text, HasSubstr("Monday 30 March 2026, 10am to 11:30am"));
   EXPECT_THAT(mail->text, HasSubstr("UK time"));
   EXPECT_THAT(mail->text, HasSubstr(": http://127.0.0.1:8080/manage/rg_1.TOKEN"));
-  EXPECT_THAT(mail->text,
-              HasSubstr("Join the event online: https://meet.example.org/room?x=1&y=2"));
+  EXPECT_THAT(mail->text, HasSubstr("When it starts, use this link: Join the event online: "
+                                    "https://meet.example.org/room?x=1&y=2"));
   // A name is text, never markup.
   EXPECT_THAT(mail->html, HasSubstr("Ann &lt;b&gt;Lovelace&lt;/b&gt;"));
   EXPECT_THAT(mail->text, HasSubstr("Hello Ann <b>Lovelace</b>,"));
