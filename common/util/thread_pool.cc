@@ -32,6 +32,22 @@ void ThreadPool::Post(std::function<void()> task) {
   task();
 }
 
+void ThreadPool::RunEach(size_t count, const std::function<void(size_t)>& task) {
+  Mutex done_mu;
+  CondVar done_cv;
+  size_t done = 0;  // under done_mu
+  for (size_t i = 0; i < count; ++i) {
+    Post([&task, i, &done_mu, &done_cv, &done] {
+      task(i);
+      MutexLock lock(&done_mu);
+      ++done;
+      done_cv.SignalAll();
+    });
+  }
+  MutexLock lock(&done_mu);
+  while (done != count) done_cv.Wait(&done_mu);
+}
+
 void ThreadPool::Work() {
   for (;;) {
     std::function<void()> task;

@@ -22,6 +22,9 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   void Post(std::function<void()> task) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs task(0) ... task(count - 1) on the pool and returns when all have run (a batch of
+  // claimed work tried at once). Not from a task of this pool: it would wait for itself.
+  void RunEach(size_t count, const std::function<void(size_t)>& task) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Work() ABSL_LOCKS_EXCLUDED(mu_);

@@ -79,6 +79,13 @@ TEST(MimeTest, EveryLineFitsSmtpEvenWithHugeValues) {
   }
 }
 
+TEST(MimeTest, BytesThatAreNotUtf8StillEncodeAndEnd) {
+  // Found by fuzz_mail_message: a run of UTF-8 continuation bytes never moved the encoder on.
+  Email e = Sample();
+  e.subject = "You have a " + std::string(200, '\x9c');
+  EXPECT_THAT(BuildMessage(e), HasSubstr("Subject: =?UTF-8?B?"));
+}
+
 TEST(MimeTest, AttachmentsMakeAMixedMessage) {
   Email e = Sample();
   e.attachments.push_back({"event.ics", "text/calendar; charset=UTF-8; method=PUBLISH",

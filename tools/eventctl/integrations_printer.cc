@@ -7,18 +7,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "tools/eventctl/output.h"
 #include "tools/eventctl/suggest.h"
 
 namespace events::eventctl {
-namespace {
-
-std::string When(int64_t unix_ms) {
-  if (unix_ms == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
-}
-
-}  // namespace
-
 std::string DeliveryStateWord(events::v1::DeliveryState state) {
   switch (state) {
     case events::v1::DELIVERY_STATE_PENDING:
@@ -48,9 +40,9 @@ std::string KeyTable(const std::vector<events::v1::ApiKey>& keys) {
   std::string out;
   for (const auto& k : keys) {
     absl::StrAppend(
-        &out,
-        absl::StrFormat("%-32s %-8s %-20s %s  %s\n", k.key_id(), k.revoked() ? "revoked" : "active",
-                        k.name(), When(k.created_unix_ms()), absl::StrJoin(k.scopes(), ",")));
+        &out, absl::StrFormat("%-32s %-8s %-20s %s  %s\n", k.key_id(),
+                              k.revoked() ? "revoked" : "active", k.name(),
+                              UtcTimeText(k.created_unix_ms()), absl::StrJoin(k.scopes(), ",")));
   }
   return out;
 }
@@ -82,9 +74,10 @@ std::string DeliveryTable(const std::vector<events::v1::DeliveryAttempt>& attemp
   for (const auto& a : attempts) {
     const std::string result =
         a.http_status() > 0 ? absl::StrCat("HTTP ", a.http_status()) : a.error();
-    absl::StrAppend(&out, absl::StrFormat("%s  %-9s try %-2d %-28s %s %s\n", When(a.time_unix_ms()),
-                                          DeliveryStateWord(a.state()), a.attempt(), a.event_type(),
-                                          a.message_id(), result));
+    absl::StrAppend(
+        &out, absl::StrFormat("%s  %-9s try %-2d %-28s %s %s\n", UtcTimeText(a.time_unix_ms()),
+                              DeliveryStateWord(a.state()), a.attempt(), a.event_type(),
+                              a.message_id(), result));
   }
   return out;
 }
@@ -95,9 +88,9 @@ std::string DeadLetterTable(const std::vector<events::v1::DeadLetter>& dead) {
   for (const auto& d : dead) {
     const std::string last =
         d.last_http_status() > 0 ? absl::StrCat("HTTP ", d.last_http_status()) : d.last_error();
-    absl::StrAppend(&out,
-                    absl::StrFormat("%s  %s  %s, %d tries, last: %s\n", d.delivery_id(),
-                                    When(d.dead_unix_ms()), d.event_type(), d.attempts(), last));
+    absl::StrAppend(
+        &out, absl::StrFormat("%s  %s  %s, %d tries, last: %s\n", d.delivery_id(),
+                              UtcTimeText(d.dead_unix_ms()), d.event_type(), d.attempts(), last));
   }
   return out;
 }

@@ -4,17 +4,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "tools/eventctl/output.h"
 
 namespace events::eventctl {
-namespace {
-
-std::string When(int64_t unix_ms) {
-  if (unix_ms == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
-}
-
-}  // namespace
-
 std::string MailStateWord(events::v1::MailState state) {
   switch (state) {
     case events::v1::MAIL_STATE_PENDING:
@@ -56,7 +48,7 @@ std::string DescribeSenderSettings(const events::v1::SenderSettings& s) {
       "Footer:             ", s.footer().empty() ? "(none)" : s.footer(), "\n",
       "Access coordinators: ",
       s.coordinator_emails().empty() ? "(none)" : absl::StrJoin(s.coordinator_emails(), ", "), "\n",
-      "Version:            ", s.version(), " (", When(s.updated_unix_ms()), ")\n");
+      "Version:            ", s.version(), " (", UtcTimeText(s.updated_unix_ms()), ")\n");
 }
 
 std::string OutboxTable(const std::vector<events::v1::OutboxMail>& mail) {
@@ -64,11 +56,11 @@ std::string OutboxTable(const std::vector<events::v1::OutboxMail>& mail) {
   std::string out;
   bool any_dead = false;
   for (const auto& m : mail) {
-    absl::StrAppend(
-        &out, absl::StrFormat("%-20s %-13s %-22s %-30s %s tries  %s\n", When(m.updated_unix_ms()),
-                              MailStateWord(m.state()), m.template_(),
-                              m.recipient().empty() ? "-" : m.recipient(),
-                              absl::StrCat(m.attempts()), m.mail_id()));
+    absl::StrAppend(&out,
+                    absl::StrFormat("%-20s %-13s %-22s %-30s %s tries  %s\n",
+                                    UtcTimeText(m.updated_unix_ms()), MailStateWord(m.state()),
+                                    m.template_(), m.recipient().empty() ? "-" : m.recipient(),
+                                    absl::StrCat(m.attempts()), m.mail_id()));
     if (!m.last_error().empty() && m.state() != events::v1::MAIL_STATE_SENT) {
       absl::StrAppend(&out, "    ", m.last_error(), "\n");
     }

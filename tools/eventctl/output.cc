@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "absl/time/time.h"
 #include "tools/eventctl/cli_context.h"
 
 namespace events::eventctl {
@@ -50,6 +51,11 @@ int Emit(const std::string& format, const google::protobuf::Message& message,
   const std::string out = format == kJsonFormat ? ToJson(message) : text;
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
+}
+
+std::string UtcTimeText(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
 }
 
 }  // namespace events::eventctl

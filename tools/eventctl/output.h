@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace google::protobuf {
@@ -27,6 +28,9 @@ void AddJsonAlias(CLI::App* command, std::string& format);
 // `message` as JSON (protobuf's JsonPrintOptions: indented, proto field names, enums as
 // names, fields at their defaults left out), ending with a newline.
 std::string ToJson(const google::protobuf::Message& message);
+
+// "2026-03-30 09:00:00Z" for a Unix time in milliseconds; "-" for 0 (never happened).
+std::string UtcTimeText(int64_t unix_ms);
 
 // Prints `message` as JSON when `format` is "json", else `text`; returns exit code 0.
 int Emit(const std::string& format, const google::protobuf::Message& message,

@@ -67,19 +67,7 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
     if (metrics_.errors != nullptr) metrics_.errors->Increment();
     return claimed.status();
   }
-  Mutex done_mu;
-  CondVar done_cv;
-  size_t done = 0;  // under done_mu
-  for (const ClaimedMail& m : *claimed) {
-    pool_.Post([this, &m, &done_mu, &done_cv, &done] {
-      Try(m);
-      MutexLock lock(&done_mu);
-      ++done;
-      done_cv.SignalAll();
-    });
-  }
-  MutexLock lock(&done_mu);
-  while (done != claimed->size()) done_cv.Wait(&done_mu);
+  pool_.RunEach(claimed->size(), [this, &claimed](size_t i) { Try((*claimed)[i]); });
   return static_cast<int>(claimed->size());
 }
 

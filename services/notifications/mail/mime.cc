@@ -26,7 +26,8 @@ std::string HeaderValue(absl::string_view value) {
   // SMTP's lines end at 998 characters: a value that long is not a real one (addresses are
   // checked long before), so it is cut, on a character boundary.
   size_t keep = std::min(clean.size(), kMaxHeaderValue);
-  while (keep < clean.size() && keep > 0 && (static_cast<unsigned char>(clean[keep]) & 0xC0) == 0x80) {
+  while (keep < clean.size() && keep > 0 &&
+         (static_cast<unsigned char>(clean[keep]) & 0xC0) == 0x80) {
     --keep;
   }
   return std::string(clean.substr(0, keep));
@@ -47,8 +48,13 @@ std::string EncodedWords(absl::string_view text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    size_t end = std::min(text.size(), i + 45);
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    const size_t limit = std::min(text.size(), i + 45);
+    size_t end = limit;
+    while (end > i && end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    // Not UTF-8 (45 bytes without a character start): cut anywhere, but always move on.
+    if (end == i) end = limit;
     absl::StrAppend(&out, out.empty() ? "" : "\r\n ", "=?UTF-8?B?",
                     absl::Base64Escape(text.substr(i, end - i)), "?=");
     i = end;

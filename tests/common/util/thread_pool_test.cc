@@ -12,6 +12,17 @@
 namespace events {
 namespace {
 
+TEST(ThreadPoolTest, RunEachReturnsOnlyOnceEveryTaskHasRun) {
+  ThreadPool pool(3);
+  std::vector<std::atomic<int>> ran(200);
+  pool.RunEach(ran.size(), [&ran](size_t i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(i % 7 * 100));
+    ++ran[i];
+  });
+  for (const auto& n : ran) EXPECT_EQ(n.load(), 1);
+  pool.RunEach(0, [](size_t) { ADD_FAILURE() << "no task to run"; });
+}
+
 TEST(ThreadPoolTest, RunsEveryTaskOnItsThreads) {
   std::atomic<int> ran{0};
   std::mutex mu;
