@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -21,6 +23,8 @@
 #include "common/server/service_runner.h"
 #include "common/testing/own_smtp_server.h"
 #include "common/testing/redis_for_test.h"
+#include "events/v1/accessibility.pb.h"
+#include "events/v1/domain_events.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -62,7 +66,8 @@ std::string Decoded(const std::string& message, absl::string_view content_type) 
   const size_t at = message.find(absl::StrCat("Content-Type: ", content_type));
   if (at == std::string::npos) return "";
   const size_t body = message.find("\r\n\r\n", at) + 4;
-  const size_t end = message.find("\r\n--", body);
+  // The part ends at the next boundary (the sender names them alt-... and mix-...).
+  const size_t end = std::min(message.find("\r\n--alt-", body), message.find("\r\n--mix-", body));
   std::string raw = message.substr(body, end - body);
   const size_t enc = message.find("Content-Transfer-Encoding: ", at);
   if (message.compare(enc + 27, 6, "base64") == 0) {
@@ -483,6 +488,72 @@ TEST_F(MailFlowTest, ARedeliveredEventAfterARestartSendsNothingTwice) {
   Settle();
   EXPECT_EQ(smtp_.Messages().size(), 1u);
   EXPECT_EQ(Outbox().size(), 1u);
+}
+
+// What scheduling, feedback and accessibility publish reaches the right people: here the
+// domain events are published as those services would (their own tests cover emitting them).
+TEST_F(MailFlowTest, RemindersSurveysAndAccessMailReachTheirPeopleWithoutHealthDetails) {
+  auto ann = Register("Ann", "ann@example.org");
+  ASSERT_EQ(Deliver(1).size(), 1u);
+  events::v1::SenderSettings settings;
+  settings.set_from_name("Riverside Health Forum");
+  settings.set_footer("Registered charity 123456");
+  settings.add_coordinator_emails("access@example.org");
+  ASSERT_TRUE(outbox_->PutSettings(org_, settings, 0, kNow).ok());
+  auto publish = [&](const std::string& id, const std::string& type,
+                     const google::protobuf::Message& data) {
+    events::v1::DomainEvent e;
+    e.set_id(id);
+    e.set_type(type);
+    e.set_source("test");
+    e.set_time_unix_ms(clock_.NowUnixMs());
+    e.set_subject(event_);
+    e.set_org_id(org_);
+    e.set_data_type(data.GetDescriptor()->full_name());
+    e.set_data(data.SerializeAsString());
+    ASSERT_TRUE(bus::Publish(*redis_, *keys_, keys_->PartitionOf(event_), e).ok());
+  };
+  events::v1::EventReminderDue due;
+  due.set_event_id(event_);
+  due.set_org_id(org_);
+  due.set_minutes_before(60);
+  publish("reminder-1", "event.reminder_due", due);
+  events::v1::FeedbackInvitationDue survey;
+  survey.set_event_id(event_);
+  survey.set_org_id(org_);
+  survey.set_registration_id(ann.registration().id());
+  survey.set_survey_closes_unix_ms(kNow + 7 * 86400000LL);
+  publish("survey-1", "feedback.invitation_due", survey);
+  events::v1::AccessibilityRequestChanged request;
+  request.set_request_id("ar_1");
+  request.set_event_id(event_);
+  request.set_org_id(org_);
+  request.set_registration_id(ann.registration().id());
+  request.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  publish("access-1", "accessibility.request_submitted", request);
+  request.set_status(events::v1::REQUEST_STATUS_FULFILLED);
+  publish("access-2", "accessibility.request_fulfilled", request);
+
+  auto mail = Deliver(5);
+  ASSERT_EQ(mail.size(), 5u);
+  std::map<std::string, std::string> by_subject;
+  for (size_t i = 1; i < mail.size(); ++i) by_subject[Header(mail[i], "Subject")] = mail[i];
+  const std::string& reminder = by_subject["Reminder: Living well with diabetes starts in 1 hour"];
+  EXPECT_THAT(Decoded(reminder, "text/plain"),
+              HasSubstr("Join the event online: https://meet.example.org/room"));
+  EXPECT_EQ(Header(reminder, "From"), "\"Riverside Health Forum\" <events@example.org>");
+  EXPECT_THAT(Decoded(reminder, "text/plain"), HasSubstr("Registered charity 123456"));
+  const std::string& asked = by_subject["Tell us what you thought of Living well with diabetes"];
+  EXPECT_THAT(Decoded(asked, "text/plain"),
+              HasSubstr("https://events.example.org/feedback/" + ann.registration_token()));
+  const std::string& coordinators =
+      by_subject["A new access request for Living well with diabetes"];
+  EXPECT_EQ(Header(coordinators, "To"), "<access@example.org>");
+  EXPECT_THAT(Decoded(coordinators, "text/plain"), Not(HasSubstr("Ann")));
+  EXPECT_THAT(Decoded(coordinators, "text/plain"), Not(HasSubstr("/manage/")));
+  const std::string& changed = by_subject["Your request for Living well with diabetes has changed"];
+  EXPECT_EQ(Header(changed, "To"), "<ann@example.org>");
+  EXPECT_THAT(Decoded(changed, "text/plain"), HasSubstr("what you asked for is arranged"));
 }
 
 }  // namespace
