@@ -87,7 +87,7 @@ NotificationsConfig ReadConfig(events::config::EnvReader& env) {
   c.dispatch.retry_scale =
       1.0 / static_cast<double>(env.Int("NOTIFICATIONS_TEST_RETRY_DIVISOR", 1, 1, 100000000));
   c.max_event_age_hours =
-      static_cast<int>(env.Int("NOTIFICATIONS_MAX_EVENT_AGE_HOURS", 24, 1, 24 * 30));
+      static_cast<int>(env.Int("NOTIFICATIONS_MAX_EVENT_AGE_HOURS", 24, 1, 720));
   c.claim_idle_ms = static_cast<int>(env.Int("NOTIFICATIONS_CLAIM_IDLE_MS", 30000, 1000, 3600000));
   c.workers = env.Bool("NOTIFICATIONS_WORKERS", true);
   return c;

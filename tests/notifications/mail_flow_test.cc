@@ -73,7 +73,7 @@ std::string Decoded(const std::string& message, absl::string_view content_type) 
   if (message.compare(enc + 27, 6, "base64") == 0) {
     std::string joined = absl::StrReplaceAll(raw, {{"\r\n", ""}});
     std::string out;
-    absl::Base64Unescape(joined, &out);
+    EXPECT_TRUE(absl::Base64Unescape(joined, &out));
     return out;
   }
   std::string out;
@@ -81,7 +81,7 @@ std::string Decoded(const std::string& message, absl::string_view content_type) 
   for (size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == '=' && i + 2 < raw.size() + 0 && absl::ascii_isxdigit(raw[i + 1])) {
       int v = 0;
-      absl::SimpleHexAtoi(raw.substr(i + 1, 2), &v);
+      EXPECT_TRUE(absl::SimpleHexAtoi(raw.substr(i + 1, 2), &v));
       out.push_back(static_cast<char>(v));
       i += 2;
     } else {

@@ -96,7 +96,7 @@ TEST_F(OutboxStoreTest, ATryIsRecordedOnceAndDeadMailCanBeReplayed) {
 }
 
 TEST_F(OutboxStoreTest, LimitsCountPerRecipientAndPerOrganisationInAWindow) {
-  OutboxStore::Limits limits{2, 3, 3600 * 1000};
+  OutboxStore::Limits limits{2, 3, 3600LL * 1000};
   using V = OutboxStore::LimitVerdict;
   auto count = [&](const std::string& org, const std::string& to, int64_t at) {
     auto v = store_->CountSend(org, to, limits, at);
@@ -113,7 +113,7 @@ TEST_F(OutboxStoreTest, LimitsCountPerRecipientAndPerOrganisationInAWindow) {
   EXPECT_EQ(count("org_1", "cat@example.org", kNow), V::kOrganisationOver);
   EXPECT_EQ(count("org_2", "cat@example.org", kNow), V::kAllowed);
   // The next window starts again.
-  EXPECT_EQ(count("org_1", "cat@example.org", kNow + 3600 * 1000), V::kAllowed);
+  EXPECT_EQ(count("org_1", "cat@example.org", kNow + 3600LL * 1000), V::kAllowed);
 }
 
 TEST_F(OutboxStoreTest, SettingsChangeOnlyFromTheVersionRead) {

@@ -46,7 +46,7 @@ struct DispatcherOptions {
   std::string default_from_name = "Inclusive events";
   // The web pages' base URL, e.g. https://events.example.org: links are built on it.
   std::string public_url = "http://127.0.0.1:8080";
-  OutboxStore::Limits limits{20, 5000, 3600 * 1000};
+  OutboxStore::Limits limits{20, 5000, 3600LL * 1000};
 };
 
 struct DispatcherMetrics {

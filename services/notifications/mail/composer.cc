@@ -79,9 +79,7 @@ absl::StatusOr<Composer> Composer::Create() {
   if (!catalogue.ok()) return catalogue.status();
   std::map<std::string, std::string> templates;
   std::vector<std::string> names = AllTemplates();
-  names.push_back("layout");
-  names.push_back("partials/event_facts");
-  names.push_back("partials/manage_link");
+  names.insert(names.end(), {"layout", "partials/event_facts", "partials/manage_link"});
   for (const std::string& name : names) {
     const std::string file = absl::StrCat("templates/", name, ".mustache");
     std::optional<std::string> text = Embedded(file);

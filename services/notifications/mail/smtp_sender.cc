@@ -2,7 +2,7 @@
 
 #include <curl/curl.h>
 
-#include <cstring>
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/match.h"
@@ -19,7 +19,7 @@ struct Reader {
 size_t Read(char* buffer, size_t size, size_t count, void* user) {
   auto* r = static_cast<Reader*>(user);
   const size_t n = std::min(size * count, r->data->size() - r->at);
-  std::memcpy(buffer, r->data->data() + r->at, n);
+  r->data->copy(buffer, n, r->at);
   r->at += n;
   return n;
 }

@@ -10,7 +10,7 @@ namespace {
 
 class GrpcPeers final : public Peers {
  public:
-  explicit GrpcPeers(PeerAddresses a)
+  explicit GrpcPeers(const PeerAddresses& a)
       : registration_(events::v1::RegistrationService::NewStub(a.registration)),
         scheduling_(events::v1::SchedulingService::NewStub(a.scheduling)),
         key_(a.service_key),
@@ -87,8 +87,8 @@ class GrpcPeers final : public Peers {
 
 }  // namespace
 
-std::unique_ptr<Peers> MakeGrpcPeers(PeerAddresses addresses) {
-  return std::make_unique<GrpcPeers>(std::move(addresses));
+std::unique_ptr<Peers> MakeGrpcPeers(const PeerAddresses& addresses) {
+  return std::make_unique<GrpcPeers>(addresses);
 }
 
 }  // namespace events::notifications

@@ -42,6 +42,6 @@ struct PeerAddresses {
   int deadline_ms = 5000;
 };
 
-std::unique_ptr<Peers> MakeGrpcPeers(PeerAddresses addresses);
+std::unique_ptr<Peers> MakeGrpcPeers(const PeerAddresses& addresses);
 
 }  // namespace events::notifications

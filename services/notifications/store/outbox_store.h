@@ -84,7 +84,7 @@ class OutboxStore {
   struct Limits {
     int per_recipient = 0;  // 0: no limit
     int per_organisation = 0;
-    int64_t window_ms = 3600 * 1000;
+    int64_t window_ms = 3600LL * 1000;
   };
   enum class LimitVerdict { kAllowed, kRecipientOver, kOrganisationOver };
   virtual absl::StatusOr<LimitVerdict> CountSend(const std::string& org_id,
