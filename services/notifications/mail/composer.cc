@@ -145,9 +145,12 @@ absl::StatusOr<ComposedMail> Composer::Compose(const MailContext& c) const {
     v.set("closes", events::web::DateText(words_, closes));
   }
   v.set("from_name", c.sender.from_name());
+  // The footer's lines, for both parts.
   data footer{data::type::list};
+  std::string footer_text;
   for (absl::string_view line : absl::StrSplit(c.sender.footer(), '\n', absl::SkipWhitespace())) {
     footer.push_back(data(std::string(line)));
+    absl::StrAppend(&footer_text, absl::StripAsciiWhitespace(line), "\n");
   }
   v.set("footer", footer);
 
@@ -169,10 +172,6 @@ absl::StatusOr<ComposedMail> Composer::Compose(const MailContext& c) const {
   out.subject = std::string(absl::StripAsciiWhitespace(subject));
   out.html = Render(templates_.at("layout"), page, true);
   out.text = HtmlToText(body);
-  std::string footer_text;
-  for (absl::string_view line : absl::StrSplit(c.sender.footer(), '\n', absl::SkipWhitespace())) {
-    absl::StrAppend(&footer_text, absl::StripAsciiWhitespace(line), "\n");
-  }
   if (!footer_text.empty()) absl::StrAppend(&out.text, "\n--\n", footer_text);
   return out;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/util/ids.h"
+#include "common/util/text_rules.h"
 
 namespace events::notifications {
 
@@ -66,9 +67,9 @@ events::v1::MailState StateOf(absl::string_view word) {
   return events::v1::MAIL_STATE_UNSPECIFIED;
 }
 
-// The form an address is counted and marked in: trimmed, lower case.
+// The form an address is counted and marked in: the one registration compares addresses in.
 std::string AddressKey(const std::string& address) {
-  return Sha256Hex(absl::AsciiStrToLower(absl::StripAsciiWhitespace(address)));
+  return Sha256Hex(NormaliseEmailAddress(address));
 }
 
 }  // namespace
