@@ -63,6 +63,7 @@ const std::map<std::string, std::string>& ScopeOf() {
   static const auto* const kScopeOf = new std::map<std::string, std::string>{
       {"events.v1.SchedulingService.ListOrganisationEvents", "events:read"},
       {"events.v1.RegistrationService.ListRegistrations", "registrations:read"},
+      {"events.v1.RegistrationService.GetRegistration", "registrations:read"},
       {"events.v1.RegistrationService.GetCapacity", "registrations:read"},
       {"events.v1.RegistrationService.ExportRegistrations", "registrations:read"},
       {"events.v1.IntegrationsService.CreateWebhook", "webhooks:manage"},

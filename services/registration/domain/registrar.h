@@ -96,6 +96,11 @@ class Registrar {
       int64_t expected_version) ABSL_LOCKS_EXCLUDED(cache_mu_);
   absl::StatusOr<events::v1::ListRegistrationsResponse> List(
       const std::string& org_id, const events::v1::ListRegistrationsRequest& request);
+  // One registration of the organisation's event, as List gives it; NOT_FOUND when the
+  // event is not the organisation's or the registration is not the event's.
+  absl::StatusOr<events::v1::Registration> GetOne(const std::string& org_id,
+                                                  const std::string& event_id,
+                                                  const std::string& registration_id);
   absl::StatusOr<events::v1::CapacitySummary> Capacity(const std::string& org_id,
                                                        const std::string& event_id);
   // Public: places left in all and per pool (counts only). NOT_FOUND for a draft.

@@ -69,6 +69,21 @@ absl::StatusOr<events::v1::RegistrationSettings> Registrar::Configure(
   return out;
 }
 
+absl::StatusOr<events::v1::Registration> Registrar::GetOne(const std::string& org_id,
+                                                           const std::string& event_id,
+                                                           const std::string& registration_id) {
+  EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, event_id).status());
+  EVENTS_RETURN_IF_ERROR(RegistrationIdError(registration_id));
+  absl::StatusOr<StoredRegistration> stored = store_.Get(registration_id);
+  // Another event's registration is as unknown as no registration: ids do not leak.
+  if (absl::IsNotFound(stored.status()) ||
+      (stored.ok() && stored->registration.event_id() != event_id)) {
+    return absl::NotFoundError("registration_id is not a registration of this event");
+  }
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->registration);
+}
+
 absl::StatusOr<events::v1::ListRegistrationsResponse> Registrar::List(
     const std::string& org_id, const events::v1::ListRegistrationsRequest& request) {
   EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, request.event_id()).status());

@@ -228,6 +228,14 @@ grpc::Status RegistrationServiceImpl::ListRegistrations(
   return Reply(registrar_.List(caller->org_id, *req), resp);
 }
 
+grpc::Status RegistrationServiceImpl::GetRegistration(grpc::ServerContext* ctx,
+                                                      const events::v1::GetRegistrationRequest* req,
+                                                      events::v1::Registration* resp) {
+  auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx, kReadScope);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Reply(registrar_.GetOne(caller->org_id, req->event_id(), req->registration_id()), resp);
+}
+
 grpc::Status RegistrationServiceImpl::GetCapacity(grpc::ServerContext* ctx,
                                                   const events::v1::GetCapacityRequest* req,
                                                   events::v1::CapacitySummary* resp) {

@@ -82,6 +82,9 @@ class RegistrationServiceImpl final
   grpc::Status ListRegistrations(grpc::ServerContext* ctx,
                                  const events::v1::ListRegistrationsRequest* req,
                                  events::v1::ListRegistrationsResponse* resp) override;
+  grpc::Status GetRegistration(grpc::ServerContext* ctx,
+                               const events::v1::GetRegistrationRequest* req,
+                               events::v1::Registration* resp) override;
   grpc::Status GetCapacity(grpc::ServerContext* ctx, const events::v1::GetCapacityRequest* req,
                            events::v1::CapacitySummary* resp) override;
   grpc::Status ChangeCapacity(grpc::ServerContext* ctx,

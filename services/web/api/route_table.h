@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "events/v1/http.pb.h"
+
+namespace google::protobuf {
+class DescriptorPool;
+class MethodDescriptor;
+}  // namespace google::protobuf
+
+// The HTTP/JSON API's routes, read from the (events.v1.http) options of the services' RPCs
+// (protos/events/v1/http.proto). The gateway, the OpenAPI generator and the tests all list
+// the API from here, so an annotated RPC is on the API with no new C++.
+namespace events::web::api {
+
+struct ApiRoute {
+  // "GET", "POST", "PUT", "PATCH" or "DELETE".
+  std::string http_method;
+  // "/api/v1/events/{event_id}/registrations".
+  std::string path;
+  // The path's segments after the leading "/", with "{field}" kept as written.
+  std::vector<std::string> segments;
+  // The request fields named in the path, in order ("event_id", "settings.event_id").
+  std::vector<std::string> path_fields;
+  const google::protobuf::MethodDescriptor* method = nullptr;
+  events::v1::HttpRoute option;
+  // The rest of the request comes from a JSON body (POST, PUT, PATCH), or else from the
+  // query string (GET, DELETE).
+  bool has_body = false;
+  // The answer is a file (a message with filename, content_type and content): served as a
+  // download in its own content type, not as JSON.
+  bool file_response = false;
+  // The RPC streams its answer (a file in parts): the gateway joins them.
+  bool server_streaming = false;
+};
+
+// The services the API fronts, by full name.
+const std::vector<std::string>& ApiServices();
+
+// Every RPC of `services` that has an (events.v1.http) option, in declaration order.
+// INVALID_ARGUMENT naming the RPC and the rule when an option is wrong: an RPC with neither
+// option or both, a method other than the five, a path not under "/api/v1/", a {field} that
+// is not a singular string field of the request, two routes of one method that could match
+// the same path, or a file answer that is not a file message.
+absl::StatusOr<std::vector<ApiRoute>> LoadRoutes(const google::protobuf::DescriptorPool& pool,
+                                                 const std::vector<std::string>& services);
+
+// The routes of the services compiled into this program (the generated pool).
+absl::StatusOr<std::vector<ApiRoute>> LoadCompiledRoutes();
+
+}  // namespace events::web::api
