@@ -2,6 +2,7 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <map>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -14,6 +15,7 @@
 #include "events/v1/notifications.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
+#include "services/web/api/json_mapping.h"
 
 namespace events::web::api {
 namespace {
@@ -121,7 +123,58 @@ absl::StatusOr<ApiRoute> RouteOf(const MethodDescriptor& method) {
   return route;
 }
 
+// The leaves of `type` a query string can set: scalars, enums and repeated scalars, through
+// singular message fields of this package (two levels: requests are shallow).
+void CollectLeaves(const Descriptor& type, const std::string& prefix, int depth,
+                   std::vector<QueryParameter>& out) {
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor& field = *type.field(i);
+    const std::string path =
+        prefix.empty() ? ApiFieldName(field) : absl::StrCat(prefix, ".", ApiFieldName(field));
+    if (field.name() == "registration_token" || field.type() == FieldDescriptor::TYPE_BYTES ||
+        field.is_map()) {
+      continue;
+    }
+    if (field.type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (!field.is_repeated() && depth < 2 &&
+          field.message_type()->file()->package() == "events.v1") {
+        CollectLeaves(*field.message_type(), path, depth + 1, out);
+      }
+      continue;
+    }
+    out.push_back({path, path, &field});
+  }
+}
+
 }  // namespace
+
+std::vector<QueryParameter> QueryParameters(const ApiRoute& route) {
+  std::vector<QueryParameter> leaves;
+  if (route.has_body || route.method == nullptr) return leaves;
+  CollectLeaves(*route.method->input_type(), "", 0, leaves);
+  std::vector<QueryParameter> out;
+  std::map<std::string, int> short_names;
+  for (const QueryParameter& leaf : leaves) ++short_names[ApiFieldName(*leaf.field)];
+  for (QueryParameter& leaf : leaves) {
+    bool in_path = false;
+    for (const std::string& p : route.path_fields) in_path = in_path || p == leaf.field_path;
+    for (const HeaderBinding& h : HeaderBindings()) in_path = in_path || leaf.field_path == h.field;
+    if (in_path) continue;
+    const std::string short_name = ApiFieldName(*leaf.field);
+    if (short_names[short_name] == 1) leaf.name = short_name;
+    out.push_back(std::move(leaf));
+  }
+  return out;
+}
+
+const std::vector<HeaderBinding>& HeaderBindings() {
+  static const auto* const kBindings = new std::vector<HeaderBinding>{
+      {"Registration-Token", "registration_token"},
+      {"Idempotency-Key", "idempotency_key"},
+      {"If-Match", "expected_version"},
+  };
+  return *kBindings;
+}
 
 const std::vector<std::string>& ApiServices() {
   static const auto* const kServices = new std::vector<std::string>{

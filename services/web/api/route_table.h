@@ -8,6 +8,7 @@
 
 namespace google::protobuf {
 class DescriptorPool;
+class FieldDescriptor;
 class MethodDescriptor;
 }  // namespace google::protobuf
 
@@ -36,6 +37,27 @@ struct ApiRoute {
   // The RPC streams its answer (a file in parts): the gateway joins them.
   bool server_streaming = false;
 };
+
+// A query parameter of a GET or DELETE route: a field of the request not in the path,
+// named by its API name (json_mapping.h); a field inside a message field of the request
+// ("page.page_size") by its own name when no other parameter has that name ("page_size"),
+// else by the dotted path.
+struct QueryParameter {
+  std::string name;
+  // API names from the request down, dotted: "page.page_size".
+  std::string field_path;
+  const google::protobuf::FieldDescriptor* field = nullptr;
+};
+std::vector<QueryParameter> QueryParameters(const ApiRoute& route);
+
+// Request fields filled from headers, never from the address: the attendee's token (only
+// here, so it is never in a URL that gets logged), the idempotency key, and the version an
+// If-Match names ("\"7\"" for version 7).
+struct HeaderBinding {
+  const char* header;
+  const char* field;
+};
+const std::vector<HeaderBinding>& HeaderBindings();
 
 // The services the API fronts, by full name.
 const std::vector<std::string>& ApiServices();
