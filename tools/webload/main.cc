@@ -31,6 +31,8 @@ struct Options {
   int concurrency = 16;
   double warmup = 2;
   double duration = 10;
+  // Off: a new connection for every request, as a client that does not keep them.
+  bool keep_alive = true;
   events::webload::TaskOptions task_options;
 };
 
@@ -73,7 +75,10 @@ int Run(int argc, char** argv) {
   app.add_option("--warmup", o.warmup)->check(CLI::Range(0.0, 600.0));
   app.add_option("--duration", o.duration)->check(CLI::Range(0.1, 3600.0));
   app.add_option("--email-prefix", o.task_options.email_prefix);
+  bool no_keep_alive = false;
+  app.add_flag("--no-keep-alive", no_keep_alive, "A new connection for every request");
   CLI11_PARSE(app, argc, argv);
+  o.keep_alive = !no_keep_alive;
   if (const char* key = std::getenv("WEBLOAD_API_KEY"); key != nullptr) {
     o.task_options.api_key = key;
   }
@@ -96,7 +101,7 @@ int Run(int argc, char** argv) {
   for (int w = 0; w < o.concurrency; ++w) {
     workers.emplace_back([&, w] {
       httplib::Client client(o.host, o.port);
-      client.set_keep_alive(true);
+      client.set_keep_alive(o.keep_alive);
       client.set_tcp_nodelay(true);
       client.set_read_timeout(10, 0);
       WorkerResult& r = results[static_cast<size_t>(w)];
