@@ -44,15 +44,8 @@ absl::Status ValidateOptions(const LoadOptions& o) {
 }
 
 const char* TargetName(Target target) {
-  switch (target) {
-    case Target::kRegister:
-      return "register";
-    case Target::kCapacity:
-      return "capacity";
-    case Target::kEcho:
-      break;
-  }
-  return "echo";
+  if (target == Target::kRegister) return "register";
+  return target == Target::kCapacity ? "capacity" : "echo";
 }
 
 const char* ModeName(Mode mode) { return mode == Mode::kConcurrency ? "concurrency" : "rate"; }
