@@ -8,7 +8,7 @@
 namespace events::loadgen {
 
 CapacityCalls::CapacityCalls(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                             std::string event_id, std::string api_key)
+                             std::string event_id, const std::string& api_key)
     : event_id_(std::move(event_id)), authorization_(absl::StrCat("Bearer ", api_key)) {
   for (const auto& channel : channels) {
     stubs_.push_back(v1::RegistrationService::NewStub(channel));

@@ -17,7 +17,7 @@ namespace events::loadgen {
 class CapacityCalls final : public CallFactory {
  public:
   CapacityCalls(const std::vector<std::shared_ptr<grpc::Channel>>& channels, std::string event_id,
-                std::string api_key);
+                const std::string& api_key);
 
   std::unique_ptr<PendingCall> Make(uint64_t sequence, int channel_index) override;
 
