@@ -9,10 +9,12 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/config/env_reader.h"
 #include "common/log/logging.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/server/shutdown_signal.h"
+#include "services/web/api/api_routes.h"
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/pages/event_pages.h"
@@ -71,6 +73,9 @@ int main() {
   events::web::WebServer server(config.http, *registry);
   std::atomic<bool> draining{false};
   server.SetErrorPages([&site](int status, const events::web::Request& request) {
+    if (events::web::api::IsApiRequest(request)) {
+      return events::web::api::ApiErrorResponse(status, request);
+    }
     return events::web::ErrorPage(site, status, request);
   });
   events::web::AddEventPages(server, site);
@@ -78,6 +83,9 @@ int main() {
   events::web::AddManagePages(server, site);
   events::web::AddFeedbackPages(server, site);
   events::web::AddInfoPages(server, site, draining);
+  if (absl::Status s = events::web::api::AddApiRoutes(server, config.api); !s.ok()) {
+    return Fail(absl::StrCat("the API's routes: ", s.message()));
+  }
   if (absl::Status s = server.Bind(); !s.ok()) return Fail(std::string(s.message()));
 
   std::unique_ptr<events::metrics::MetricsHttpServer> metrics;

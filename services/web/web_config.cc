@@ -1,7 +1,9 @@
 #include "services/web/web_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace events::web {
 
@@ -16,6 +18,32 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
   c.backends.registration = env.String("EVENTS_REGISTRATION_ADDR", "127.0.0.1:50052");
   c.backends.accessibility = env.String("EVENTS_ACCESSIBILITY_ADDR", "127.0.0.1:50053");
   c.backends.feedback = env.String("EVENTS_FEEDBACK_ADDR", "127.0.0.1:50054");
+  c.backends.integrations = env.String("EVENTS_INTEGRATIONS_ADDR", "127.0.0.1:50055");
+  c.backends.notifications = env.String("EVENTS_NOTIFICATIONS_ADDR", "127.0.0.1:50056");
+  c.api.addresses = {
+      {"events.v1.SchedulingService", c.backends.scheduling},
+      {"events.v1.RegistrationService", c.backends.registration},
+      {"events.v1.AccessibilityService", c.backends.accessibility},
+      {"events.v1.FeedbackService", c.backends.feedback},
+      {"events.v1.IntegrationsService", c.backends.integrations},
+      {"events.v1.NotificationsService", c.backends.notifications},
+  };
+  c.api.deadline =
+      std::chrono::milliseconds(env.Int("WEB_API_DEADLINE_MS", 10000, 100, 120000, "milliseconds"));
+  c.api.max_body_bytes = static_cast<size_t>(
+      env.Int("WEB_API_MAX_BODY_BYTES", int64_t{256} * 1024, 1024, 4 << 20, "bytes"));
+  for (absl::string_view origin :
+       absl::StrSplit(env.String("WEB_API_CORS_ORIGINS", ""), ',', absl::SkipWhitespace())) {
+    origin = absl::StripAsciiWhitespace(origin);
+    if ((!absl::StartsWith(origin, "https://") && !absl::StartsWith(origin, "http://")) ||
+        absl::EndsWith(origin, "/") || origin == "*") {
+      env.AddProblem(absl::StrCat("WEB_API_CORS_ORIGINS: \"", origin,
+                                  "\" is not an origin like https://tools.example.org (no "
+                                  "path, no trailing /, no *)"));
+      continue;
+    }
+    c.api.cors_origins.emplace_back(origin);
+  }
   c.deadline_ms = static_cast<int>(env.Int("WEB_DEADLINE_MS", 3000, 50, 60000, "milliseconds"));
   c.cache_ms = static_cast<int>(env.Int("WEB_CACHE_MS", 2000, 0, 60000, "milliseconds"));
   c.http.threads = static_cast<int>(env.Int("WEB_THREADS", 32, 2, 1024));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/config/env_reader.h"
+#include "services/web/api/api_routes.h"
 #include "services/web/http/web_server.h"
 #include "services/web/peers/backends.h"
 
@@ -24,6 +25,8 @@ struct WebConfig {
   bool secure_cookies = true;
   std::string public_url;
   int shutdown_grace_ms = 0;
+  // The HTTP/JSON API: its addresses come from `backends`.
+  api::ApiOptions api;
 };
 
 // Reads every setting; problems are recorded in `env` (call env.Finish()).

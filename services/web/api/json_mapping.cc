@@ -5,13 +5,19 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <charconv>
+#include <cmath>
+#include <map>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/log/json_escape.h"
 
 namespace events::web::api {
 namespace {
@@ -54,44 +60,152 @@ absl::string_view KindName(const Value& value) {
   }
 }
 
-// Protobuf's JSON of `type` (in `object`) to the API's: time fields renamed and written
-// as RFC 3339.
-void ToApi(const Descriptor& type, Struct& object) {
-  auto& fields = *object.mutable_fields();
+void WriteMessage(const Message& message, std::string& out);
+
+void WriteString(absl::string_view text, std::string& out) {
+  out += '"';
+  events::logging::AppendJsonEscaped(std::string_view(text.data(), text.size()), out);
+  out += '"';
+}
+
+void WriteDouble(double value, std::string& out) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+    out.append(buffer, result.ptr);
+  }
+}
+
+// One value of `field` (element `index` when repeated, -1 otherwise), by protobuf's JSON
+// mapping and the time rule.
+void WriteValue(const Message& message, const FieldDescriptor& field, int index, std::string& out) {
+  const Reflection& r = *message.GetReflection();
+  const bool rep = index >= 0;
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      absl::StrAppend(
+          &out, rep ? r.GetRepeatedInt32(message, &field, index) : r.GetInt32(message, &field));
+      return;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      absl::StrAppend(
+          &out, rep ? r.GetRepeatedUInt32(message, &field, index) : r.GetUInt32(message, &field));
+      return;
+    case FieldDescriptor::CPPTYPE_INT64: {
+      const int64_t v =
+          rep ? r.GetRepeatedInt64(message, &field, index) : r.GetInt64(message, &field);
+      if (IsTimeField(field)) {
+        if (v == 0) {
+          out += "null";
+        } else {
+          WriteString(FormatApiTime(v), out);
+        }
+      } else {
+        absl::StrAppend(&out, "\"", v, "\"");
+      }
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_UINT64:
+      absl::StrAppend(
+          &out, "\"",
+          rep ? r.GetRepeatedUInt64(message, &field, index) : r.GetUInt64(message, &field), "\"");
+      return;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      WriteDouble(rep ? r.GetRepeatedDouble(message, &field, index) : r.GetDouble(message, &field),
+                  out);
+      return;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      WriteDouble(rep ? r.GetRepeatedFloat(message, &field, index) : r.GetFloat(message, &field),
+                  out);
+      return;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out += (rep ? r.GetRepeatedBool(message, &field, index) : r.GetBool(message, &field))
+                 ? "true"
+                 : "false";
+      return;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const int number =
+          rep ? r.GetRepeatedEnumValue(message, &field, index) : r.GetEnumValue(message, &field);
+      const auto* value = field.enum_type()->FindValueByNumber(number);
+      if (value != nullptr) {
+        WriteString(value->name(), out);
+      } else {
+        absl::StrAppend(&out, number);
+      }
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& text = rep ? r.GetRepeatedStringReference(message, &field, index, &scratch)
+                                    : r.GetStringReference(message, &field, &scratch);
+      if (field.type() == FieldDescriptor::TYPE_BYTES) {
+        WriteString(absl::Base64Escape(text), out);
+      } else {
+        WriteString(text, out);
+      }
+      return;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      WriteMessage(
+          rep ? r.GetRepeatedMessage(message, &field, index) : r.GetMessage(message, &field), out);
+      return;
+  }
+}
+
+// A map field: a JSON object keyed by the entries' keys as text.
+void WriteMap(const Message& message, const FieldDescriptor& field, std::string& out) {
+  const Reflection& r = *message.GetReflection();
+  const FieldDescriptor& key = *field.message_type()->map_key();
+  const FieldDescriptor& value = *field.message_type()->map_value();
+  std::map<std::string, const Message*> entries;  // sorted: the same answer every time
+  for (int i = 0; i < r.FieldSize(message, &field); ++i) {
+    const Message& entry = r.GetRepeatedMessage(message, &field, i);
+    std::string name;
+    WriteValue(entry, key, -1, name);
+    if (!name.empty() && name.front() != '"') name = absl::StrCat("\"", name, "\"");
+    entries[name] = &entry;
+  }
+  out += '{';
+  bool first = true;
+  for (const auto& [name, entry] : entries) {
+    if (!first) out += ',';
+    first = false;
+    absl::StrAppend(&out, name, ":");
+    WriteValue(*entry, value, -1, out);
+  }
+  out += '}';
+}
+
+// Every field, in declaration order, zero values too.
+void WriteMessage(const Message& message, std::string& out) {
+  const Descriptor& type = *message.GetDescriptor();
+  const Reflection& r = *message.GetReflection();
+  out += '{';
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor& field = *type.field(i);
-    auto found = fields.find(field.name());
-    if (found == fields.end()) continue;
-    if (IsTimeField(field) && !field.is_repeated()) {
-      int64_t ms = 0;
-      const Value& raw = found->second;
-      if (raw.has_string_value()) {
-        (void)absl::SimpleAtoi(raw.string_value(), &ms);
-      } else if (raw.has_number_value()) {
-        ms = static_cast<int64_t>(raw.number_value());
+    if (i > 0) out += ',';
+    WriteString(ApiFieldName(field), out);
+    out += ':';
+    if (field.is_map()) {
+      WriteMap(message, field, out);
+    } else if (field.is_repeated()) {
+      out += '[';
+      for (int j = 0; j < r.FieldSize(message, &field); ++j) {
+        if (j > 0) out += ',';
+        WriteValue(message, field, j, out);
       }
-      Value time;
-      if (ms == 0) {
-        time.set_null_value(google::protobuf::NULL_VALUE);
-      } else {
-        time.set_string_value(FormatApiTime(ms));
-      }
-      fields.erase(found);
-      fields[ApiFieldName(field)] = std::move(time);
-      continue;
-    }
-    if (!IsMessage(field) || field.message_type()->file()->package() != "events.v1") continue;
-    Value& value = found->second;
-    if (value.has_struct_value()) {
-      ToApi(*field.message_type(), *value.mutable_struct_value());
-    } else if (value.has_list_value()) {
-      for (Value& element : *value.mutable_list_value()->mutable_values()) {
-        if (element.has_struct_value()) {
-          ToApi(*field.message_type(), *element.mutable_struct_value());
-        }
-      }
+      out += ']';
+    } else if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+               !r.HasField(message, &field)) {
+      out += "null";
+    } else {
+      WriteValue(message, field, -1, out);
     }
   }
+  out += '}';
 }
 
 absl::Status FromApi(const Descriptor& type, Struct& object, const std::string& where);
@@ -213,25 +327,8 @@ absl::StatusOr<int64_t> ParseApiTime(absl::string_view text, absl::string_view f
 }
 
 absl::StatusOr<std::string> MessageToApiJson(const Message& message) {
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  print.always_print_primitive_fields = true;
-  std::string proto_json;
-  if (auto s = google::protobuf::util::MessageToJsonString(message, &proto_json, print); !s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot write the answer as JSON: ", s.message().ToString()));
-  }
-  Struct object;
-  if (auto s = google::protobuf::util::JsonStringToMessage(proto_json, &object); !s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot read the answer's JSON: ", s.message().ToString()));
-  }
-  ToApi(*message.GetDescriptor(), object);
   std::string out;
-  if (auto s = google::protobuf::util::MessageToJsonString(object, &out, print); !s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot write the answer as JSON: ", s.message().ToString()));
-  }
+  WriteMessage(message, out);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 #include "absl/strings/ascii.h"
@@ -168,16 +169,29 @@ WebServer::~WebServer() = default;
 
 void WebServer::SetErrorPages(ErrorPageHandler handler) { error_pages_ = std::move(handler); }
 
-void WebServer::Route(const std::string& method, const std::string& route, Handler handler) {
-  auto dispatch = [this, route, handler = std::move(handler)](const httplib::Request& raw,
-                                                              httplib::Response& out) {
-    Dispatch(route, handler, raw, out);
+void WebServer::Route(const std::string& method, const std::string& route, Handler handler,
+                      size_t max_body_bytes) {
+  if (max_body_bytes == 0) max_body_bytes = options_.max_body_bytes;
+  largest_body_bytes_ = std::max(largest_body_bytes_, max_body_bytes);
+  auto dispatch = [this, route, max_body_bytes, handler = std::move(handler)](
+                      const httplib::Request& raw, httplib::Response& out) {
+    Dispatch(route, handler, max_body_bytes, raw, out);
   };
   const std::string pattern = RouteRegex(route);
   if (method == "GET") {
     server_->Get(pattern, dispatch);
   } else if (method == "POST") {
     server_->Post(pattern, dispatch);
+  } else if (method == "PUT") {
+    server_->Put(pattern, dispatch);
+  } else if (method == "PATCH") {
+    server_->Patch(pattern, dispatch);
+  } else if (method == "DELETE") {
+    server_->Delete(pattern, dispatch);
+  } else if (method == "OPTIONS") {
+    server_->Options(pattern, dispatch);
+  } else {
+    spdlog::error("web: route {} {} ignored: not a method the server serves", method, route);
   }
 }
 
@@ -196,13 +210,17 @@ Request WebServer::Describe(const httplib::Request& raw, std::string route) cons
   return request;
 }
 
-void WebServer::Dispatch(const std::string& route, const Handler& handler,
+void WebServer::Dispatch(const std::string& route, const Handler& handler, size_t max_body_bytes,
                          const httplib::Request& raw, httplib::Response& out) {
   const auto start = std::chrono::steady_clock::now();
   Request request = Describe(raw, route);
   Response response;
   try {
-    response = handler(request);
+    if (raw.body.size() > max_body_bytes) {
+      response.status = 413;
+    } else {
+      response = handler(request);
+    }
   } catch (const std::exception& e) {
     spdlog::error("request {} on {} failed: {}", request.request_id, route, e.what());
     response = error_pages_ ? error_pages_(500, request) : Response{};
@@ -243,6 +261,7 @@ void WebServer::Finish(const Request& request, const Response& response, httplib
 }
 
 absl::Status WebServer::Bind() {
+  server_->set_payload_max_length(std::max(largest_body_bytes_, options_.max_body_bytes));
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
     if (port_ > 0) return absl::OkStatus();

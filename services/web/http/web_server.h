@@ -93,8 +93,11 @@ class WebServer {
   WebServer& operator=(const WebServer&) = delete;
 
   // `route` is a path with {name} parameters, each matching one path segment:
-  // "/events/{id}/register". Register every route before Bind.
-  void Route(const std::string& method, const std::string& route, Handler handler);
+  // "/events/{id}/register". `method` is GET, POST, PUT, PATCH, DELETE or OPTIONS. A body
+  // larger than `max_body_bytes` (0: options' max_body_bytes) gets 413. Register every
+  // route before Bind.
+  void Route(const std::string& method, const std::string& route, Handler handler,
+             size_t max_body_bytes = 0);
   void SetErrorPages(ErrorPageHandler handler);
 
   // Binds the listener; UNAVAILABLE naming the address when it cannot.
@@ -106,8 +109,8 @@ class WebServer {
 
  private:
   class Metrics;
-  void Dispatch(const std::string& route, const Handler& handler, const httplib::Request& raw,
-                httplib::Response& out);
+  void Dispatch(const std::string& route, const Handler& handler, size_t max_body_bytes,
+                const httplib::Request& raw, httplib::Response& out);
   Request Describe(const httplib::Request& raw, std::string route) const;
   void Finish(const Request& request, const Response& response, httplib::Response& out,
               std::chrono::steady_clock::time_point start);
@@ -116,6 +119,8 @@ class WebServer {
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<Metrics> metrics_;
   ErrorPageHandler error_pages_;
+  // The largest body any route takes: httplib refuses larger ones before routing.
+  size_t largest_body_bytes_ = 0;
   int port_ = 0;
 };
 

@@ -22,6 +22,9 @@ struct BackendAddresses {
   std::string registration = "127.0.0.1:50052";
   std::string accessibility = "127.0.0.1:50053";
   std::string feedback = "127.0.0.1:50054";
+  // Only the API (services/web/api) calls these two.
+  std::string integrations = "127.0.0.1:50055";
+  std::string notifications = "127.0.0.1:50056";
 };
 
 class Backends {
