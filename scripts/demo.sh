@@ -509,7 +509,7 @@ demo_api_call() {
 demo_api() {
   local api="$1/api/v1" answer key i
   demo_heading "A mailing tool over the HTTP/JSON API ($api)"
-  demo_api_call "-X POST $api/api-keys -H 'Authorization: Bearer \$EVENTS_API_KEY' -d '{\"name\": \"Mailing tool\", \"scopes\": [\"contacts:read\", \"contacts:write\", \"registrations:read\"]}'" \
+  demo_api_call "-X POST $api/api-keys -H 'Authorization: Bearer \$EVENTS_API_KEY' -H 'Content-Type: application/json' -d '{\"name\": \"Mailing tool\", \"scopes\": [\"contacts:read\", \"contacts:write\", \"registrations:read\"]}'" \
     -X POST "$api/api-keys" -H "Authorization: Bearer $EVENTS_API_KEY" \
     -H 'Content-Type: application/json' \
     -d '{"name": "Mailing tool", "scopes": ["contacts:read", "contacts:write", "registrations:read"]}' ||
@@ -522,7 +522,7 @@ demo_api() {
   demo_api_call "'$api/contacts?page_size=5' -H 'Authorization: Bearer \$KEY'" \
     "$api/contacts?page_size=5" -H "Authorization: Bearer $key" || return 1
   if grep -q '"email":"sam.lee@example.org"[^}]*"subscribed":true' <<<"$answer"; then
-    demo_api_call "-X POST $api/contacts/unsubscribe -H 'Authorization: Bearer \$KEY' -d '{\"email\": \"sam.lee@example.org\", \"source\": \"mailchimp\"}'" \
+    demo_api_call "-X POST $api/contacts/unsubscribe -H 'Authorization: Bearer \$KEY' -H 'Content-Type: application/json' -d '{\"email\": \"sam.lee@example.org\", \"source\": \"mailchimp\"}'" \
       -X POST "$api/contacts/unsubscribe" -H "Authorization: Bearer $key" \
       -H 'Content-Type: application/json' \
       -d '{"email": "sam.lee@example.org", "source": "mailchimp"}' || return 1

@@ -219,10 +219,10 @@ TEST_F(OpenApiTest, QueryAndHeaderParametersFollowTheRouteTable) {
   }
 }
 
-TEST_F(OpenApiTest, TimesAreNullableDateTimeStringsNamedWithoutTheSuffix) {
+TEST_F(OpenApiTest, TimesAreNullableDateTimeStringsNamedWithTheUtcSuffix) {
   const Value& event = At(Schema("Event"), "properties");
   EXPECT_FALSE(Has(event, "start_unix_ms"));
-  const Value& start = At(event, "start");
+  const Value& start = At(event, "start_utc");
   EXPECT_EQ(At(start, "format").string_value(), "date-time");
   ASSERT_EQ(At(start, "type").list_value().values_size(), 2);
   EXPECT_EQ(At(start, "type").list_value().values(0).string_value(), "string");
