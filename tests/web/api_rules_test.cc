@@ -5,7 +5,9 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 
+#include <functional>
 #include <set>
 
 #include "events/v1/feedback.pb.h"
@@ -224,6 +226,86 @@ TEST(JsonMappingTest, TimesAreRfc3339UnderTheirApiNameAndNullForNone) {
   // It is JSON.
   google::protobuf::Struct parsed;
   EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(*json, &parsed).ok()) << *json;
+}
+
+// Protobuf's own JSON of `message` (proto names, primitives printed) with the time rule
+// applied by hand: what the API's writer must give.
+google::protobuf::Struct ProtobufsJsonWithTheTimeRule(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  print.always_print_primitive_fields = true;
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(message, &json, print).ok());
+  google::protobuf::Struct object;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &object).ok());
+  std::function<void(const google::protobuf::Descriptor&, google::protobuf::Struct&)> apply =
+      [&](const google::protobuf::Descriptor& type, google::protobuf::Struct& o) {
+        auto& fields = *o.mutable_fields();
+        for (int i = 0; i < type.field_count(); ++i) {
+          const auto& field = *type.field(i);
+          auto found = fields.find(field.name());
+          if (found == fields.end()) continue;
+          if (IsTimeField(field)) {
+            const int64_t ms = std::stoll(found->second.string_value());
+            google::protobuf::Value v;
+            if (ms == 0) {
+              v.set_null_value(google::protobuf::NULL_VALUE);
+            } else {
+              v.set_string_value(FormatApiTime(ms));
+            }
+            fields.erase(found);
+            fields[ApiFieldName(field)] = v;
+          } else if (field.message_type() != nullptr && found->second.has_struct_value()) {
+            apply(*field.message_type(), *found->second.mutable_struct_value());
+          } else if (field.message_type() != nullptr && found->second.has_list_value()) {
+            for (auto& e : *found->second.mutable_list_value()->mutable_values()) {
+              apply(*field.message_type(), *e.mutable_struct_value());
+            }
+          }
+        }
+      };
+  apply(*message.GetDescriptor(), object);
+  return object;
+}
+
+void ExpectSameAsProtobufsJson(const google::protobuf::Message& message) {
+  absl::StatusOr<std::string> ours = MessageToApiJson(message);
+  ASSERT_TRUE(ours.ok());
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*ours, &parsed).ok()) << *ours;
+  const google::protobuf::Struct expected = ProtobufsJsonWithTheTimeRule(message);
+  std::string differences;
+  google::protobuf::util::MessageDifferencer differ;
+  differ.ReportDifferencesToString(&differences);
+  EXPECT_TRUE(differ.Compare(expected, parsed)) << differences << "ours: " << *ours;
+}
+
+// The API's writer is protobuf's JSON mapping plus the time rule, field for field: set
+// and unset messages, repeated messages, enums, 64-bit integers, doubles, escapes.
+TEST(JsonMappingTest, WritesWhatProtobufsOwnJsonSaysBesidesTimes) {
+  events::v1::Event event;
+  event.set_id("ev_1");
+  event.set_version(int64_t{1} << 60);
+  event.set_status(events::v1::EVENT_STATUS_PUBLISHED);
+  event.set_start_unix_ms(1803463200000);
+  event.mutable_details()->set_title("Caf\xc3\xa9 \"quotes\" \\ and\nnew lines \x01");
+  event.mutable_details()->set_capacity(250);
+  event.mutable_details()->mutable_start()->set_value("2027-02-24T10:00");
+  auto* session = event.add_agenda();
+  session->set_title("Welcome");
+  session->set_start_unix_ms(1803463200000);
+  ExpectSameAsProtobufsJson(event);
+
+  events::v1::FeedbackReport report;
+  report.set_response_rate(0.1 + 0.2);
+  report.set_generated_unix_ms(1);
+  auto* question = report.add_questions();
+  question->set_mean(4.5);
+  question->set_median(1e-7);
+  question->mutable_nps()->set_score(-33.333333333333336);
+  question->add_texts("ok");
+  ExpectSameAsProtobufsJson(report);
+  ExpectSameAsProtobufsJson(events::v1::RegisterResponse());
 }
 
 TEST(JsonMappingTest, ReadsTimesWithAnyOffsetAndRefusesTheRawName) {

@@ -182,14 +182,19 @@ void WriteMap(const Message& message, const FieldDescriptor& field, std::string&
   out += '}';
 }
 
-// Every field, in declaration order, zero values too.
+// Every field in declaration order, zero values too, as protobuf's own JSON writes with
+// always_print_primitive_fields: fields with presence (messages, oneof members) only when
+// set.
 void WriteMessage(const Message& message, std::string& out) {
   const Descriptor& type = *message.GetDescriptor();
   const Reflection& r = *message.GetReflection();
   out += '{';
+  bool first = true;
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor& field = *type.field(i);
-    if (i > 0) out += ',';
+    if (!field.is_repeated() && field.has_presence() && !r.HasField(message, &field)) continue;
+    if (!first) out += ',';
+    first = false;
     WriteString(ApiFieldName(field), out);
     out += ':';
     if (field.is_map()) {
@@ -201,9 +206,6 @@ void WriteMessage(const Message& message, std::string& out) {
         WriteValue(message, field, j, out);
       }
       out += ']';
-    } else if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-               !r.HasField(message, &field)) {
-      out += "null";
     } else {
       WriteValue(message, field, -1, out);
     }
