@@ -3,39 +3,14 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/json_escape.h"
 
 namespace events::web::api {
 namespace {
 
 void WriteString(std::string& out, const std::string& text) {
   out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned char>(c));
-          out.append(escaped);
-        } else {
-          out.push_back(c);  // UTF-8 passes through as it is
-        }
-    }
-  }
+  events::logging::AppendJsonEscaped(text, out);
   out.push_back('"');
 }
 
