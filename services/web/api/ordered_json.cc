@@ -1,6 +1,5 @@
 #include "services/web/api/ordered_json.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "common/log/json_escape.h"
 
