@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/config/env_reader.h"
 #include "common/log/logging.h"
 #include "common/metrics/metrics_http_server.h"
@@ -37,6 +38,10 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main() {
+  // Debian builds Abseil with its debug checks on: every absl::Mutex (gRPC takes many per
+  // call) keeps a lock graph to detect deadlocks, a few per cent of the CPU under load
+  // (measured in scripts/bench api). The services turn it off too (service_runner.cc).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   events::config::EnvReader env;
   events::web::WebConfig config = events::web::ReadWebConfig(env);
   if (absl::Status s = env.Finish(); !s.ok()) return Fail(std::string(s.message()));

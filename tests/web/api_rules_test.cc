@@ -308,6 +308,42 @@ TEST(JsonMappingTest, WritesWhatProtobufsOwnJsonSaysBesidesTimes) {
   ExpectSameAsProtobufsJson(events::v1::RegisterResponse());
 }
 
+// The API's reader reads what protobuf's own parser reads (times aside): escapes, surrogate
+// pairs, numbers as strings, enums by name and number, nested and repeated messages.
+TEST(JsonMappingTest, ReadsWhatProtobufsOwnParserReads) {
+  for (const std::string json : {
+           R"({"event_id": "ev_1", "name": "Caf\u00e9 \"Q\" \\ \n \ud83d\ude00 /\/",
+               "participation": "PARTICIPATION_CARER", "marketing_opt_in": true,
+               "answers": [{"question_id": "q", "choices": ["a", "b"], "yes": false},
+                           {"text": "t"}], "companion": false, "pool": "",
+               "idempotency_key": "k"})",
+           R"({"participation": 2, "answers": []})",
+           R"({  })",
+       }) {
+    events::v1::RegisterRequest ours;
+    events::v1::RegisterRequest theirs;
+    ASSERT_TRUE(ApiJsonToMessage(json, ours).ok()) << json;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &theirs).ok()) << json;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ours, theirs))
+        << ours.DebugString() << " vs " << theirs.DebugString();
+  }
+  for (const std::string json : {
+           R"({"event_id": "ev_1", "capacity": "120"})",
+           R"({"event_id": "ev_1", "capacity": 1.2e2})",
+       }) {
+    events::v1::ChangeCapacityRequest ours;
+    events::v1::ChangeCapacityRequest theirs;
+    ASSERT_TRUE(ApiJsonToMessage(json, ours).ok()) << json;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &theirs).ok()) << json;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ours, theirs)) << json;
+  }
+  events::v1::ChangeCapacityRequest capacity;
+  EXPECT_THAT(ApiJsonToMessage(R"({"capacity": 1.5})", capacity).message(),
+              HasSubstr("capacity: must be a whole number"));
+  EXPECT_THAT(ApiJsonToMessage(R"({"capacity": 99999999999})", capacity).message(),
+              HasSubstr("capacity: must be a whole number in range"));
+}
+
 TEST(JsonMappingTest, ReadsTimesWithAnyOffsetAndRefusesTheRawName) {
   events::v1::ListUpcomingEventsRequest request;
   ASSERT_TRUE(

@@ -30,13 +30,17 @@ class GrpcCaller {
                     size_t max_stream_bytes = size_t{64} << 20) const;
 
  private:
-  grpc::Status Unary(const std::string& path, grpc::GenericStub& stub, grpc::ClientContext& context,
+  grpc::Status Unary(const std::string& path, grpc::Channel& channel, grpc::ClientContext& context,
                      const grpc::ByteBuffer& request, google::protobuf::Message& response) const;
   grpc::Status Streaming(const std::string& path, grpc::GenericStub& stub,
                          grpc::ClientContext& context, const grpc::ByteBuffer& request,
                          google::protobuf::Message& response, size_t max_bytes) const;
 
-  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
+  struct Backend {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<grpc::GenericStub> stub;  // for streamed answers
+  };
+  std::map<std::string, Backend> backends_;
 };
 
 }  // namespace events::web::api

@@ -2,8 +2,6 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <charconv>
@@ -25,11 +23,8 @@ namespace {
 
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
-using google::protobuf::ListValue;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
-using google::protobuf::Struct;
-using google::protobuf::Value;
 
 constexpr absl::string_view kTimeSuffix = "_unix_ms";
 // What a time field is called on the API instead: "created_unix_ms" is "created_utc".
@@ -42,25 +37,6 @@ bool IsMessage(const FieldDescriptor& field) {
 
 absl::Status Invalid(absl::string_view where, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", rule));
-}
-
-absl::string_view KindName(const Value& value) {
-  switch (value.kind_case()) {
-    case Value::kNullValue:
-      return "null";
-    case Value::kNumberValue:
-      return "a number";
-    case Value::kStringValue:
-      return "a string";
-    case Value::kBoolValue:
-      return "true or false";
-    case Value::kStructValue:
-      return "an object";
-    case Value::kListValue:
-      return "a list";
-    default:
-      return "nothing";
-  }
 }
 
 void WriteMessage(const Message& message, std::string& out);
@@ -213,153 +189,6 @@ void WriteMessage(const Message& message, std::string& out) {
   out += '}';
 }
 
-absl::Status FromApi(const Descriptor& type, Struct& object, const std::string& where);
-
-// The JSON kind a field takes, checked before protobuf's parser sees it: protobuf's is
-// lenient ("yes" is true) and its messages do not say which rule was broken.
-absl::Status CheckKind(const FieldDescriptor& field, const Value& value, const std::string& at,
-                       bool element) {
-  if (value.has_null_value()) return absl::OkStatus();  // the field's zero value
-  if (field.is_repeated() && !element) {
-    if (field.is_map()) {
-      return value.has_struct_value() ? absl::OkStatus() : Invalid(at, "must be an object");
-    }
-    if (!value.has_list_value()) {
-      return Invalid(at, absl::StrCat("must be a list, not ", KindName(value)));
-    }
-    int index = 0;
-    for (const Value& v : value.list_value().values()) {
-      if (absl::Status s = CheckKind(field, v, absl::StrCat(at, "[", index++, "]"), true);
-          !s.ok()) {
-        return s;
-      }
-    }
-    return absl::OkStatus();
-  }
-  switch (field.cpp_type()) {
-    case FieldDescriptor::CPPTYPE_BOOL:
-      if (value.has_bool_value()) return absl::OkStatus();
-      return Invalid(at, absl::StrCat("must be true or false, not ", KindName(value)));
-    case FieldDescriptor::CPPTYPE_STRING:
-      if (value.has_string_value()) return absl::OkStatus();
-      return Invalid(at, absl::StrCat("must be a string, not ", KindName(value)));
-    case FieldDescriptor::CPPTYPE_ENUM:
-      if (value.has_string_value() || value.has_number_value()) return absl::OkStatus();
-      return Invalid(at, absl::StrCat("must be one of the names of ", field.enum_type()->name(),
-                                      ", not ", KindName(value)));
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      if (value.has_struct_value()) return absl::OkStatus();
-      return Invalid(at, absl::StrCat("must be an object, not ", KindName(value)));
-    default:  // numbers: protobuf also reads them from strings (64-bit integers)
-      if (value.has_number_value() || value.has_string_value()) return absl::OkStatus();
-      return Invalid(at, absl::StrCat("must be a number, not ", KindName(value)));
-  }
-}
-
-absl::Status FromApiValue(const FieldDescriptor& field, Value& value, const std::string& where) {
-  if (absl::Status s = CheckKind(field, value, where, false); !s.ok()) return s;
-  if (!IsMessage(field) || field.message_type()->file()->package() != "events.v1") {
-    return absl::OkStatus();
-  }
-  if (value.has_struct_value()) {
-    return FromApi(*field.message_type(), *value.mutable_struct_value(), where);
-  }
-  if (value.has_list_value() && field.is_repeated()) {
-    int index = 0;
-    for (Value& element : *value.mutable_list_value()->mutable_values()) {
-      const std::string at = absl::StrCat(where, "[", index++, "]");
-      if (!element.has_struct_value()) {
-        return Invalid(at, absl::StrCat("must be an object, not ", KindName(element)));
-      }
-      if (absl::Status s = FromApi(*field.message_type(), *element.mutable_struct_value(), at);
-          !s.ok()) {
-        return s;
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-// The API's JSON of `type` to protobuf's: unknown names refused by name, times parsed.
-absl::Status FromApi(const Descriptor& type, Struct& object, const std::string& where) {
-  Struct out;
-  for (auto& [name, value] : *object.mutable_fields()) {
-    const std::string at = where.empty() ? name : absl::StrCat(where, ".", name);
-    if (name == kTokenField) {
-      return Invalid(at,
-                     "send the registration token in the Registration-Token header, "
-                     "never in the body");
-    }
-    const FieldDescriptor* field = FindApiField(type, name);
-    if (field == nullptr) {
-      const FieldDescriptor* raw = type.FindFieldByName(name);
-      if (raw != nullptr && IsTimeField(*raw)) {
-        return Invalid(at, absl::StrCat("on the API this time is \"", ApiFieldName(*raw),
-                                        "\", an RFC 3339 string"));
-      }
-      return Invalid(at, absl::StrCat("is not a field of ", type.name()));
-    }
-    if (IsTimeField(*field) && !field->is_repeated()) {
-      Value ms;
-      if (value.has_string_value()) {
-        absl::StatusOr<int64_t> parsed = ParseApiTime(value.string_value(), at);
-        if (!parsed.ok()) return parsed.status();
-        ms.set_string_value(absl::StrCat(*parsed));
-      } else if (value.has_null_value()) {
-        ms.set_string_value("0");
-      } else {
-        return Invalid(at, absl::StrCat("must be an RFC 3339 time (a string such as "
-                                        "\"2027-03-04T10:00:00Z\") or null, not ",
-                                        KindName(value)));
-      }
-      (*out.mutable_fields())[field->name()] = std::move(ms);
-      continue;
-    }
-    if (absl::Status s = FromApiValue(*field, value, at); !s.ok()) return s;
-    (*out.mutable_fields())[field->name()] = std::move(value);
-  }
-  object = std::move(out);
-  return absl::OkStatus();
-}
-
-constexpr int kMaxNesting = 32;
-
-// The deepest nesting of objects and lists in `json`, outside strings; stops counting past
-// kMaxNesting + 1. Linear, and never fails: malformed JSON is the parser's to report.
-int NestingDepth(absl::string_view json) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : json) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > kMaxNesting) return deepest;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-// "capacity: invalid value ..." style messages from protobuf's parser, said for people.
-absl::Status ParserError(const absl::Status& status) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("the body does not fit the request: ", status.message()));
-}
-
 }  // namespace
 
 bool IsTimeField(const FieldDescriptor& field) {
@@ -411,41 +240,6 @@ absl::StatusOr<std::string> MessageToApiJson(const Message& message) {
   std::string out;
   WriteMessage(message, out);
   return out;
-}
-
-absl::Status ApiJsonToMessage(absl::string_view json, Message& message) {
-  // protobuf's parser takes time that grows much faster than the input with the depth of
-  // nesting (16,000 levels took 15 s): refuse deep bodies before it sees them. The API's
-  // requests nest a few levels at most.
-  if (NestingDepth(json) > kMaxNesting) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body nests objects or lists deeper than ", kMaxNesting, " levels"));
-  }
-  Value value;
-  google::protobuf::util::JsonParseOptions parse;
-  if (auto s = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(json.data(), json.size()), &value, parse);
-      !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body is not JSON (", s.message().ToString(), "); send one JSON object"));
-  }
-  if (!value.has_struct_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body must be one JSON object, not ", KindName(value)));
-  }
-  Struct& object = *value.mutable_struct_value();
-  if (absl::Status s = FromApi(*message.GetDescriptor(), object, ""); !s.ok()) return s;
-  std::string proto_json;
-  if (auto s = google::protobuf::util::MessageToJsonString(object, &proto_json); !s.ok()) {
-    return absl::InternalError(absl::StrCat("cannot rewrite the body: ", s.message().ToString()));
-  }
-  std::unique_ptr<Message> parsed(message.New());
-  if (auto s = google::protobuf::util::JsonStringToMessage(proto_json, parsed.get(), parse);
-      !s.ok()) {
-    return ParserError(absl::Status(absl::StatusCode::kInvalidArgument, s.message().ToString()));
-  }
-  message.MergeFrom(*parsed);
-  return absl::OkStatus();
 }
 
 absl::Status SetFieldFromText(Message& message, absl::string_view dotted_name,
