@@ -490,6 +490,57 @@ demo_web() {
   if [[ -n "${DEMO_FEEDBACK_EVENT_ID:-}" ]]; then
     demo_web_feedback "$base" "$DEMO_FEEDBACK_EVENT_ID" || return 1
   fi
+  demo_api "$base" || return 1
+}
+
+# demo_api_call SHOWN ARGS...: prints "$ curl SHOWN" (with $KEY, not the key itself), runs
+# curl ARGS and prints its answer; sets answer.
+demo_api_call() {
+  local shown="$1"
+  shift
+  printf '\n%s\n' "$(bold "\$ curl $shown")"
+  answer="$(curl -sS "$@")" || return 1
+  printf '%s\n' "$answer" | cut -c1-400
+}
+
+# demo_api BASE: a mailing tool over the HTTP/JSON API (docs/api.md): the organiser makes it
+# a key with the contacts scopes, it reads the consented contacts, someone unsubscribes in
+# the tool, and the consent is withdrawn; then the OpenAPI document.
+demo_api() {
+  local api="$1/api/v1" answer key i
+  demo_heading "A mailing tool over the HTTP/JSON API ($api)"
+  demo_api_call "-X POST $api/api-keys -H 'Authorization: Bearer \$EVENTS_API_KEY' -H 'Content-Type: application/json' -d '{\"name\": \"Mailing tool\", \"scopes\": [\"contacts:read\", \"contacts:write\", \"registrations:read\"]}'" \
+    -X POST "$api/api-keys" -H "Authorization: Bearer $EVENTS_API_KEY" \
+    -H 'Content-Type: application/json' \
+    -d '{"name": "Mailing tool", "scopes": ["contacts:read", "contacts:write", "registrations:read"]}' ||
+    return 1
+  key="$(sed -n 's/.*"api_key":"\(evk_[^"]*\)".*/\1/p' <<<"$answer")"
+  [[ -n "$key" ]] || {
+    warn "the API made no key"
+    return 1
+  }
+  demo_api_call "'$api/contacts?page_size=5' -H 'Authorization: Bearer \$KEY'" \
+    "$api/contacts?page_size=5" -H "Authorization: Bearer $key" || return 1
+  if grep -q '"email":"sam.lee@example.org"[^}]*"subscribed":true' <<<"$answer"; then
+    demo_api_call "-X POST $api/contacts/unsubscribe -H 'Authorization: Bearer \$KEY' -H 'Content-Type: application/json' -d '{\"email\": \"sam.lee@example.org\", \"source\": \"mailchimp\"}'" \
+      -X POST "$api/contacts/unsubscribe" -H "Authorization: Bearer $key" \
+      -H 'Content-Type: application/json' \
+      -d '{"email": "sam.lee@example.org", "source": "mailchimp"}' || return 1
+    # The contacts feed follows registration's change a moment later.
+    for i in $(seq 50); do
+      answer="$(curl -sS "$api/contacts?page_size=100" -H "Authorization: Bearer $key")"
+      grep -q '"email":"sam.lee@example.org"[^}]*"subscribed":false' <<<"$answer" && break
+      sleep 0.1
+    done
+    demo_api_call "'$api/contacts?page_size=5' -H 'Authorization: Bearer \$KEY'" \
+      "$api/contacts?page_size=5" -H "Authorization: Bearer $key" || return 1
+    grep -q '"email":"sam.lee@example.org"[^}]*"subscribed":false' <<<"$answer" || {
+      warn "Sam Lee's consent was not withdrawn"
+      return 1
+    }
+    printf '    Sam Lee unsubscribed in the mailing tool: "subscribed":false, consent withdrawn\n'
+  fi
+  printf '    Every path and field: %s/openapi.json (docs/api.md)\n' "$api"
 }
 
 # demo_web_feedback BASE EVENT: someone who took part in the feedback demo's webinar (its

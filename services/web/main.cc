@@ -15,6 +15,7 @@
 #include "common/metrics/metrics_http_server.h"
 #include "common/server/shutdown_signal.h"
 #include "services/web/api/api_routes.h"
+#include "services/web/api/openapi_route.h"
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/pages/event_pages.h"
@@ -83,6 +84,7 @@ int main() {
   events::web::AddManagePages(server, site);
   events::web::AddFeedbackPages(server, site);
   events::web::AddInfoPages(server, site, draining);
+  events::web::api::AddOpenApiRoute(server);
   if (absl::Status s = events::web::api::AddApiRoutes(server, config.api); !s.ok()) {
     return Fail(absl::StrCat("the API's routes: ", s.message()));
   }

@@ -176,9 +176,18 @@ absl::Status AddApiRoutes(WebServer& server, const ApiOptions& options) {
   absl::StatusOr<std::vector<ApiRoute>> routes = LoadCompiledRoutes();
   if (!routes.ok()) return routes.status();
   auto gateway = std::make_shared<Gateway>(options);
-  std::map<std::string, std::set<std::string>> methods_of;  // path -> methods
+  // Paths by the pattern they match ("/api/v1/events/{}/registration-settings": GET names
+  // its parameter event_id, PUT settings.event_id), with their methods, for the OPTIONS
+  // and 405 answers.
+  std::map<std::string, std::pair<std::string, std::set<std::string>>> methods_of;
   for (const ApiRoute& route : *routes) {
-    methods_of[route.path].insert(route.http_method);
+    std::string shape;
+    for (const std::string& segment : route.segments) {
+      absl::StrAppend(&shape, "/", absl::StartsWith(segment, "{") ? "{}" : segment);
+    }
+    auto& [path, methods] = methods_of[shape];
+    if (path.empty()) path = route.path;
+    methods.insert(route.http_method);
     server.Route(
         route.http_method, route.path,
         [gateway, route](const Request& request) {
@@ -189,7 +198,8 @@ absl::Status AddApiRoutes(WebServer& server, const ApiOptions& options) {
         options.max_body_bytes);
   }
   static const std::vector<std::string> kAll = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-  for (const auto& [path, methods] : methods_of) {
+  for (const auto& [shape, path_and_methods] : methods_of) {
+    const auto& [path, methods] = path_and_methods;
     const std::string allow = absl::StrJoin(methods, ", ");
     server.Route(
         "OPTIONS", path,

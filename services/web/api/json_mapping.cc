@@ -5,6 +5,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -31,6 +32,8 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 
 constexpr absl::string_view kTimeSuffix = "_unix_ms";
+// What a time field is called on the API instead: "created_unix_ms" is "created_utc".
+constexpr absl::string_view kApiTimeSuffix = "_utc";
 constexpr char kTokenField[] = "registration_token";
 
 bool IsMessage(const FieldDescriptor& field) {
@@ -179,14 +182,19 @@ void WriteMap(const Message& message, const FieldDescriptor& field, std::string&
   out += '}';
 }
 
-// Every field, in declaration order, zero values too.
+// Every field in declaration order, zero values too, as protobuf's own JSON writes with
+// always_print_primitive_fields: fields with presence (messages, oneof members) only when
+// set.
 void WriteMessage(const Message& message, std::string& out) {
   const Descriptor& type = *message.GetDescriptor();
   const Reflection& r = *message.GetReflection();
   out += '{';
+  bool first = true;
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor& field = *type.field(i);
-    if (i > 0) out += ',';
+    if (!field.is_repeated() && field.has_presence() && !r.HasField(message, &field)) continue;
+    if (!first) out += ',';
+    first = false;
     WriteString(ApiFieldName(field), out);
     out += ':';
     if (field.is_map()) {
@@ -198,9 +206,6 @@ void WriteMessage(const Message& message, std::string& out) {
         WriteValue(message, field, j, out);
       }
       out += ']';
-    } else if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-               !r.HasField(message, &field)) {
-      out += "null";
     } else {
       WriteValue(message, field, -1, out);
     }
@@ -210,7 +215,49 @@ void WriteMessage(const Message& message, std::string& out) {
 
 absl::Status FromApi(const Descriptor& type, Struct& object, const std::string& where);
 
+// The JSON kind a field takes, checked before protobuf's parser sees it: protobuf's is
+// lenient ("yes" is true) and its messages do not say which rule was broken.
+absl::Status CheckKind(const FieldDescriptor& field, const Value& value, const std::string& at,
+                       bool element) {
+  if (value.has_null_value()) return absl::OkStatus();  // the field's zero value
+  if (field.is_repeated() && !element) {
+    if (field.is_map()) {
+      return value.has_struct_value() ? absl::OkStatus() : Invalid(at, "must be an object");
+    }
+    if (!value.has_list_value()) {
+      return Invalid(at, absl::StrCat("must be a list, not ", KindName(value)));
+    }
+    int index = 0;
+    for (const Value& v : value.list_value().values()) {
+      if (absl::Status s = CheckKind(field, v, absl::StrCat(at, "[", index++, "]"), true);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL:
+      if (value.has_bool_value()) return absl::OkStatus();
+      return Invalid(at, absl::StrCat("must be true or false, not ", KindName(value)));
+    case FieldDescriptor::CPPTYPE_STRING:
+      if (value.has_string_value()) return absl::OkStatus();
+      return Invalid(at, absl::StrCat("must be a string, not ", KindName(value)));
+    case FieldDescriptor::CPPTYPE_ENUM:
+      if (value.has_string_value() || value.has_number_value()) return absl::OkStatus();
+      return Invalid(at, absl::StrCat("must be one of the names of ", field.enum_type()->name(),
+                                      ", not ", KindName(value)));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      if (value.has_struct_value()) return absl::OkStatus();
+      return Invalid(at, absl::StrCat("must be an object, not ", KindName(value)));
+    default:  // numbers: protobuf also reads them from strings (64-bit integers)
+      if (value.has_number_value() || value.has_string_value()) return absl::OkStatus();
+      return Invalid(at, absl::StrCat("must be a number, not ", KindName(value)));
+  }
+}
+
 absl::Status FromApiValue(const FieldDescriptor& field, Value& value, const std::string& where) {
+  if (absl::Status s = CheckKind(field, value, where, false); !s.ok()) return s;
   if (!IsMessage(field) || field.message_type()->file()->package() != "events.v1") {
     return absl::OkStatus();
   }
@@ -275,6 +322,38 @@ absl::Status FromApi(const Descriptor& type, Struct& object, const std::string& 
   return absl::OkStatus();
 }
 
+constexpr int kMaxNesting = 32;
+
+// The deepest nesting of objects and lists in `json`, outside strings; stops counting past
+// kMaxNesting + 1. Linear, and never fails: malformed JSON is the parser's to report.
+int NestingDepth(absl::string_view json) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > kMaxNesting) return deepest;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 // "capacity: invalid value ..." style messages from protobuf's parser, said for people.
 absl::Status ParserError(const absl::Status& status) {
   return absl::InvalidArgumentError(
@@ -290,7 +369,7 @@ bool IsTimeField(const FieldDescriptor& field) {
 
 std::string ApiFieldName(const FieldDescriptor& field) {
   if (!IsTimeField(field)) return field.name();
-  return std::string(absl::StripSuffix(field.name(), kTimeSuffix));
+  return absl::StrCat(absl::StripSuffix(field.name(), kTimeSuffix), kApiTimeSuffix);
 }
 
 const FieldDescriptor* FindApiField(const Descriptor& type, absl::string_view api_name) {
@@ -305,7 +384,9 @@ const FieldDescriptor* FindApiField(const Descriptor& type, absl::string_view ap
       if (candidate->json_name() == name && !IsTimeField(*candidate)) return candidate;
     }
   }
-  const FieldDescriptor* time = type.FindFieldByName(absl::StrCat(name, kTimeSuffix));
+  if (!absl::EndsWith(name, kApiTimeSuffix)) return nullptr;
+  const FieldDescriptor* time =
+      type.FindFieldByName(absl::StrCat(absl::StripSuffix(name, kApiTimeSuffix), kTimeSuffix));
   if (time != nullptr && IsTimeField(*time)) return time;
   return nullptr;
 }
@@ -333,6 +414,13 @@ absl::StatusOr<std::string> MessageToApiJson(const Message& message) {
 }
 
 absl::Status ApiJsonToMessage(absl::string_view json, Message& message) {
+  // protobuf's parser takes time that grows much faster than the input with the depth of
+  // nesting (16,000 levels took 15 s): refuse deep bodies before it sees them. The API's
+  // requests nest a few levels at most.
+  if (NestingDepth(json) > kMaxNesting) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body nests objects or lists deeper than ", kMaxNesting, " levels"));
+  }
   Value value;
   google::protobuf::util::JsonParseOptions parse;
   if (auto s = google::protobuf::util::JsonStringToMessage(

@@ -16,14 +16,14 @@ class Message;
 // - protobuf's JSON mapping (google::protobuf::util) with the field names of the protos
 //   (snake_case; lowerCamelCase is also read), every field printed (zero values too), enums
 //   by name, 64-bit integers as strings (numbers are also read);
-// - times: an int64 field named `<name>_unix_ms` is on the API a string field `<name>`
+// - times: an int64 field named `<name>_unix_ms` is on the API a string field `<name>_utc`
 //   holding an RFC 3339 time in UTC with milliseconds ("2027-03-04T10:00:00.000Z"), or null
 //   for none (0); input takes any RFC 3339 offset ("2027-03-04T10:00:00+01:00").
 namespace events::web::api {
 
 // True for an int64 field named "<name>_unix_ms".
 bool IsTimeField(const google::protobuf::FieldDescriptor& field);
-// The field's name on the API: "start" for start_unix_ms, otherwise its proto name.
+// The field's name on the API: "start_utc" for start_unix_ms, otherwise its proto name.
 std::string ApiFieldName(const google::protobuf::FieldDescriptor& field);
 // The field of `type` called `api_name` on the API (its proto name, its JSON camelCase name,
 // or a time field's API name); nullptr when there is none.
