@@ -203,7 +203,6 @@ std::string Difference(const events::web::api::ApiRoute& route, const GrpcAnswer
   if (http.status != 200) {
     return absl::StrCat("HTTP ", http.status, " where gRPC said OK: ", http.body);
   }
-  if (expect.status_only) return "";
   return route.file_response ? FileDifference(grpc, http)
                              : MessageDifference(route, grpc, http, expect);
 }

@@ -25,8 +25,6 @@ struct Expectation {
   std::vector<std::string> differ;
   // Writes on twins: every time (<x>_unix_ms) may differ too.
   bool differ_in_times = false;
-  // Compare the statuses only (a known gap in the answer's JSON: Sample::known_gap).
-  bool status_only = false;
 };
 
 // "" when `http` is what the gateway must answer for `grpc`; else what differs.

@@ -26,9 +26,6 @@ struct Sample {
   // Fields (by name, at any depth) that rightly differ between the two answers (a time
   // the answer is made at; for writes on top of TwinFields() and every time).
   std::vector<std::string> differ = {};
-  // A gateway bug this route's answer meets, in words: the answers' statuses are still
-  // compared, their bodies not, and the test prints the gap. Remove it with the fix.
-  std::string known_gap = "";
 };
 
 // Keyed by "SchedulingService.CreateEvent".

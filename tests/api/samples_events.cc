@@ -46,18 +46,13 @@ void AddEventSamples(std::map<std::string, Sample>& s) {
         return CallInput{IdJson("event_id", w.NewEvent(true)), w.org_a()};
       }};
   s["SchedulingService.SetAgenda"] = {
-      true,
-      [](World& w) {
+      true, [](World& w) {
         return CallInput{Substitute(R"({"event_id": "$0", "sessions": [{"title": "Welcome",
-                                        "start": {"value": "$1T10:00"},
-                                        "end": {"value": "$1T10:30"}}]})",
+                                    "start": {"value": "$1T10:00"},
+                                    "end": {"value": "$1T10:30"}}]})",
                                     w.NewEvent(false), World::Day()),
                          w.org_a()};
-      },
-      {},
-      "AgendaSession has start and start_unix_ms, both \"start\" on the API (and end, "
-      "end_unix_ms): the answer's sessions carry two members of each name, so they do not "
-      "read back (json_mapping's naming rule)"};
+      }};
   s["SchedulingService.GetEvent"] = {
       false, [](World& w) { return CallInput{IdJson("event_id", w.shared().event_id)}; }};
   s["SchedulingService.ListUpcomingEvents"] = {
