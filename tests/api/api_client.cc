@@ -18,6 +18,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -277,7 +278,11 @@ HttpAnswer SendRaw(const std::string& bytes) {
   HttpAnswer answer;
   const std::string url = WebUrl();
   const size_t colon = url.rfind(':');
-  const int port = std::atoi(url.c_str() + colon + 1);
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(url.substr(colon + 1), &port)) {
+    ADD_FAILURE() << "no port in " << url;
+    return answer;
+  }
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return answer;
   timeval timeout{20, 0};
@@ -298,8 +303,10 @@ HttpAnswer SendRaw(const std::string& bytes) {
   if (!absl::StartsWith(in, "HTTP/1.") || head_end == std::string::npos) return answer;
   std::vector<std::string> lines = absl::StrSplit(in.substr(0, head_end), "\r\n");
   std::vector<std::string> status = absl::StrSplit(lines[0], ' ');
-  if (status.size() < 2) return answer;
-  answer.status = std::atoi(status[1].c_str());
+  if (status.size() < 2 || !absl::SimpleAtoi(status[1], &answer.status)) {
+    answer.status = 0;
+    return answer;
+  }
   for (size_t i = 1; i < lines.size(); ++i) {
     const size_t sep = lines[i].find(':');
     if (sep == std::string::npos) continue;

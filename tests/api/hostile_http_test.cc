@@ -41,7 +41,7 @@ TEST(HostileHttpTest, BodiesThatAreNotTheRequestsJsonObjectAre400Or413Or415) {
   ExpectRefused(SendHttp("POST", path, OrgA(), "{\"details\": {\"title\": \"\xff\xfe\"}}"), 400,
                 "");
   std::string huge = absl::StrCat(R"({"details": {"title": "x", "description": ")",
-                                  std::string(300 * 1024, 'a'), R"("}})");
+                                  std::string(size_t{300} * 1024, 'a'), R"("}})");
   ExpectRefused(SendHttp("POST", path, OrgA(), huge), 413, "");
   ExpectRefused(SendHttp("POST", path, OrgA(), "{}", "text/plain"), 415, "");
   ExpectRefused(SendHttp("POST", path, OrgA(), "details=x", "application/x-www-form-urlencoded"),

@@ -93,7 +93,7 @@ std::string World::NewEvent(bool publish, const std::string& key) {
 }
 
 std::string World::NewApprovalEvent() {
-  const std::string id = NewEvent(false);
+  std::string id = NewEvent(false);
   Call<events::v1::RegistrationSettings>(
       "RegistrationService.ConfigureRegistration",
       absl::Substitute(R"({"settings": {"event_id": "$0", "requires_approval": true}})", id),
