@@ -24,6 +24,22 @@ TEST(LoadOptionsTest, RegisterNeedsAnEvent) {
   EXPECT_TRUE(ValidateOptions(o).ok());
 }
 
+TEST(LoadOptionsTest, CapacityNeedsAnEventAndAKeyFromTheEnvironment) {
+  LoadOptions o = Valid();
+  o.target = Target::kCapacity;
+  EXPECT_THAT(ValidateOptions(o).message(), HasSubstr("--event-id"));
+  o.event_id = "evt_1";
+  EXPECT_THAT(ValidateOptions(o).message(), HasSubstr("LOADGEN_API_KEY"));
+  o.api_key = "ek_1";
+  EXPECT_TRUE(ValidateOptions(o).ok());
+}
+
+TEST(LoadOptionsTest, EveryTargetHasItsName) {
+  EXPECT_STREQ(TargetName(Target::kRegister), "register");
+  EXPECT_STREQ(TargetName(Target::kCapacity), "capacity");
+  EXPECT_STREQ(TargetName(Target::kEcho), "echo");
+}
+
 TEST(LoadOptionsTest, RateModeNeedsARate) {
   LoadOptions o = Valid();
   o.mode = Mode::kRate;

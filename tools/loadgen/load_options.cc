@@ -7,8 +7,13 @@ namespace events::loadgen {
 absl::Status ValidateOptions(const LoadOptions& o) {
   auto bad = [](auto... parts) { return absl::InvalidArgumentError(absl::StrCat(parts...)); };
   if (o.server.empty()) return bad("--server: required, host:port");
-  if (o.target == Target::kRegister && o.event_id.empty()) {
-    return bad("--event-id: required with --target register");
+  if (o.target != Target::kEcho && o.event_id.empty()) {
+    return bad("--event-id: required with --target ", TargetName(o.target));
+  }
+  if (o.target == Target::kCapacity && o.api_key.empty()) {
+    return bad(
+        "LOADGEN_API_KEY: required with --target capacity (an API key of the event's "
+        "organisation, in the environment: a flag would show in ps)");
   }
   if (o.mode == Mode::kConcurrency && (o.concurrency < 1 || o.concurrency > 100000)) {
     return bad("--concurrency: must be between 1 and 100000, got ", o.concurrency);
@@ -38,7 +43,10 @@ absl::Status ValidateOptions(const LoadOptions& o) {
   return absl::OkStatus();
 }
 
-const char* TargetName(Target target) { return target == Target::kRegister ? "register" : "echo"; }
+const char* TargetName(Target target) {
+  if (target == Target::kRegister) return "register";
+  return target == Target::kCapacity ? "capacity" : "echo";
+}
 
 const char* ModeName(Mode mode) { return mode == Mode::kConcurrency ? "concurrency" : "rate"; }
 

@@ -7,7 +7,7 @@
 
 namespace events::loadgen {
 
-enum class Target { kRegister, kEcho };
+enum class Target { kRegister, kEcho, kCapacity };
 enum class Mode {
   // Closed loop: keeps `concurrency` calls in flight; a new one starts when one ends.
   kConcurrency,
@@ -19,7 +19,10 @@ enum class Mode {
 struct LoadOptions {
   Target target = Target::kEcho;
   std::string server;    // host:port
-  std::string event_id;  // Register only
+  std::string event_id;  // Register and GetCapacity
+  // GetCapacity: the organiser's API key. main() reads it from LOADGEN_API_KEY, never
+  // from a flag: a command line shows in `ps` to every user of the machine.
+  std::string api_key;
   Mode mode = Mode::kConcurrency;
   int concurrency = 16;
   double rate = 0;  // calls per second (rate mode)

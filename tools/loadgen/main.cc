@@ -1,11 +1,12 @@
-// loadgen: a load generator for the platform's gRPC services (Register) and the bare gRPC
-// baseline (EchoService). Closed loop (--mode concurrency) or open loop (--mode rate); see
-// docs/benchmarks.md.
+// loadgen: a load generator for the platform's gRPC services (Register, GetCapacity) and the
+// bare gRPC baseline (EchoService). Closed loop (--mode concurrency) or open loop (--mode rate);
+// see docs/benchmarks.md.
 #include <grpcpp/channel.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "tools/loadgen/capacity_calls.h"
 #include "tools/loadgen/echo_calls.h"
 #include "tools/loadgen/load_options.h"
 #include "tools/loadgen/load_runner.h"
@@ -55,11 +57,14 @@ int RunLoadgen(int argc, char** argv) {
   std::string target = "echo";
   std::string mode = "concurrency";
   app.add_option("--target", target,
-                 "register: RegistrationService.Register; echo: the EchoService baseline")
+                 "register: RegistrationService.Register; capacity: RegistrationService."
+                 "GetCapacity, with the API key in LOADGEN_API_KEY; echo: the EchoService "
+                 "baseline")
       ->required()
-      ->check(CLI::IsMember({"register", "echo"}));
+      ->check(CLI::IsMember({"register", "capacity", "echo"}));
   app.add_option("--server", options.server, "host:port")->required();
-  app.add_option("--event-id", options.event_id, "The event to register for (register)");
+  app.add_option("--event-id", options.event_id,
+                 "The event to register for (register) or to read (capacity)");
   app.add_option("--mode", mode,
                  "concurrency: keep N calls in flight; rate: start R calls per second")
       ->check(CLI::IsMember({"concurrency", "rate"}))
@@ -92,8 +97,10 @@ int RunLoadgen(int argc, char** argv) {
   app.add_flag("--json", options.json,
                "Print one line of JSON on stdout (the summary goes to stderr)");
   CLI11_PARSE(app, argc, argv);
-  options.target =
-      target == "register" ? events::loadgen::Target::kRegister : events::loadgen::Target::kEcho;
+  options.target = target == "register"   ? events::loadgen::Target::kRegister
+                   : target == "capacity" ? events::loadgen::Target::kCapacity
+                                          : events::loadgen::Target::kEcho;
+  if (const char* key = std::getenv("LOADGEN_API_KEY"); key != nullptr) options.api_key = key;
   options.mode =
       mode == "rate" ? events::loadgen::Mode::kRate : events::loadgen::Mode::kConcurrency;
 
@@ -111,6 +118,9 @@ int RunLoadgen(int argc, char** argv) {
   if (options.target == events::loadgen::Target::kRegister) {
     factory = std::make_unique<events::loadgen::RegisterCalls>(
         channels, options.event_id, options.email_prefix, events::loadgen::NewRunId());
+  } else if (options.target == events::loadgen::Target::kCapacity) {
+    factory = std::make_unique<events::loadgen::CapacityCalls>(channels, options.event_id,
+                                                               options.api_key);
   } else {
     factory = std::make_unique<events::loadgen::EchoCalls>(channels);
   }

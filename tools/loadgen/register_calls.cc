@@ -5,22 +5,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tools/loadgen/unary_call.h"
 
 namespace events::loadgen {
 namespace {
 
-class RegisterCall final : public PendingCall {
- public:
-  explicit RegisterCall(v1::RegistrationService::Stub* stub) : stub_(stub) {}
+using RegisterStub = v1::RegistrationService::Stub;
 
-  void StartOn(grpc::CompletionQueue* cq) override {
-    reader_ = stub_->PrepareAsyncRegister(&context, request, cq);
-    reader_->StartCall();
-    reader_->Finish(&response_, &status, this);
-  }
+class RegisterCall final
+    : public UnaryCall<RegisterStub, v1::RegisterRequest, v1::RegisterResponse> {
+ public:
+  explicit RegisterCall(RegisterStub* stub)
+      : UnaryCall(stub, &RegisterStub::PrepareAsyncRegister) {}
 
   Answer Read() const override {
-    switch (response_.registration().status()) {
+    switch (response().registration().status()) {
       case v1::REGISTRATION_STATUS_CONFIRMED:
         return Answer::kConfirmed;
       case v1::REGISTRATION_STATUS_WAITLISTED:
@@ -33,18 +32,11 @@ class RegisterCall final : public PendingCall {
   }
 
   std::string RecordFields() const override {
-    const v1::Registration& r = response_.registration();
+    const v1::Registration& r = response().registration();
     if (!status.ok()) return absl::StrCat(request.email(), "\t\t\t");
     return absl::StrCat(request.email(), "\t", r.id(), "\t",
                         v1::RegistrationStatus_Name(r.status()), "\t", r.waitlist_position());
   }
-
-  v1::RegisterRequest request;
-
- private:
-  v1::RegistrationService::Stub* const stub_;
-  v1::RegisterResponse response_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::RegisterResponse>> reader_;
 };
 
 }  // namespace

@@ -1,26 +1,24 @@
-// webload: a closed-loop load generator for the web pages (scripts/bench web). Each of
-// --concurrency workers keeps one HTTP connection and repeats its task for --duration
-// seconds after --warmup:
-//   --task register: GET the sign-up form (its CSRF cookie and token), then POST the final
-//     step with every answer, a new e-mail and an idempotency key, as a browser does after
-//     "Check your answers"; one registration is both requests, and counts only when the
-//     confirmation page came back;
-//   --task page: GET an event's page.
+// webload: a closed-loop load generator for the web pages and the HTTP/JSON API
+// (scripts/bench web, scripts/bench api). Each of --concurrency workers keeps one HTTP
+// connection and repeats its task for --duration seconds after --warmup; the tasks
+// (register, page, api-register, api-capacity) are described in tasks.h. api-capacity takes
+// the organiser's key from WEBLOAD_API_KEY: a flag would show in ps.
 // Prints one JSON line: {"ok":..,"errors":..,"seconds":..,"ok_per_second":..,"p50_us":..,
 // "p99_us":..}, and a summary on stderr.
 #include <httplib.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "tools/loadgen/latency_histogram.h"
+#include "tools/webload/tasks.h"
 
 namespace {
 
@@ -30,33 +28,21 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string task = "register";
-  std::string event_id;
   int concurrency = 16;
   double warmup = 2;
   double duration = 10;
-  std::string email_prefix = "web";
+  // Off: a new connection for every request, as a client that does not keep them.
+  bool keep_alive = true;
+  events::webload::TaskOptions task_options;
 };
 
-// The value of the hidden input `name` in a page, or "".
-std::string HiddenValue(const std::string& page, const std::string& name) {
-  const std::string marker = absl::StrCat("name=\"", name, "\" value=\"");
-  const size_t at = page.find(marker);
-  if (at == std::string::npos) return "";
-  const size_t start = at + marker.size();
-  const size_t end = page.find('"', start);
-  return end == std::string::npos ? "" : page.substr(start, end - start);
-}
-
-// The first failure of a run, for the summary ("GET /events/x/register: HTTP 503").
-std::atomic<bool> g_failure_shown{false};
-void ShowFailure(const std::string& what, const httplib::Result& res) {
-  if (g_failure_shown.exchange(true)) return;
-  if (!res) {
-    std::fprintf(stderr, "first failure: %s: %s\n", what.c_str(),
-                 httplib::to_string(res.error()).c_str());
-  } else {
-    std::fprintf(stderr, "first failure: %s: HTTP %d\n", what.c_str(), res->status);
-  }
+const std::map<std::string, events::webload::Task>& Tasks() {
+  static const auto* const kTasks = new std::map<std::string, events::webload::Task>{
+      {"register", events::webload::RegisterThroughForm},
+      {"page", events::webload::GetEventPage},
+      {"api-register", events::webload::RegisterThroughApi},
+      {"api-capacity", events::webload::GetCapacityThroughApi}};
+  return *kTasks;
 }
 
 struct WorkerResult {
@@ -65,53 +51,6 @@ struct WorkerResult {
   int64_t errors = 0;
   int64_t all_ok = 0;  // warm-up included
 };
-
-// GET, tried twice: the server closes a kept-alive connection after a number of requests,
-// and a request that meets the closed connection is sent again on a new one, as browsers do.
-httplib::Result Get(httplib::Client& client, const std::string& path) {
-  auto res = client.Get(path);
-  if (!res) res = client.Get(path);
-  return res;
-}
-
-// One registration through the form; true when the confirmation page came back.
-bool RegisterOnce(httplib::Client& client, const Options& o, int worker, int64_t n) {
-  const std::string form_path = absl::StrCat("/events/", o.event_id, "/register");
-  auto form = Get(client, form_path);
-  if (!form || form->status != 200) {
-    ShowFailure("GET " + form_path, form);
-    return false;
-  }
-  std::string cookie = form->get_header_value("Set-Cookie");
-  cookie = cookie.substr(0, cookie.find(';'));
-  const std::string csrf = HiddenValue(form->body, "csrf");
-  if (csrf.empty() || cookie.empty()) return false;
-  httplib::Params fields{
-      {"csrf", csrf},
-      {"name", absl::StrCat("Bench Attendee ", worker, "-", n)},
-      {"email", absl::StrCat(o.email_prefix, "-", worker, "-", n, "@bench.example.org")},
-      {"participation", "professional"},
-      {"support", "no"},
-      {"idempotency_key", absl::StrCat("benchkey-", o.email_prefix, "-", worker, "-", n)}};
-  // Sent again on a closed connection too: the idempotency key makes the retry safe.
-  auto done = client.Post(form_path + "/confirm", {{"Cookie", cookie}}, fields);
-  if (!done) done = client.Post(form_path + "/confirm", {{"Cookie", cookie}}, fields);
-  if (!done || done->status != 200 ||
-      done->body.find("class=\"panel__body\"") == std::string::npos) {
-    ShowFailure("POST " + form_path + "/confirm", done);
-    return false;
-  }
-  return true;
-}
-
-bool PageOnce(httplib::Client& client, const Options& o) {
-  auto page = Get(client, absl::StrCat("/events/", o.event_id));
-  if (!page || page->status != 200) {
-    ShowFailure("GET /events/" + o.event_id, page);
-    return false;
-  }
-  return true;
-}
 
 // CPU time (user + system) of this process so far, in microseconds.
 int64_t CpuMicros() {
@@ -125,16 +64,31 @@ int64_t CpuMicros() {
 
 int Run(int argc, char** argv) {
   Options o;
-  CLI::App app{"webload: load for the web pages (closed loop)"};
+  CLI::App app{"webload: load for the web pages and the /api/v1 API (closed loop)"};
   app.add_option("--host", o.host);
   app.add_option("--port", o.port)->required();
-  app.add_option("--task", o.task)->check(CLI::IsMember({"register", "page"}));
-  app.add_option("--event-id", o.event_id)->required();
+  std::vector<std::string> task_names;
+  for (const auto& [name, task] : Tasks()) task_names.push_back(name);
+  app.add_option("--task", o.task)->check(CLI::IsMember(task_names));
+  app.add_option("--event-id", o.task_options.event_id)->required();
   app.add_option("--concurrency", o.concurrency)->check(CLI::Range(1, 1024));
   app.add_option("--warmup", o.warmup)->check(CLI::Range(0.0, 600.0));
   app.add_option("--duration", o.duration)->check(CLI::Range(0.1, 3600.0));
-  app.add_option("--email-prefix", o.email_prefix);
+  app.add_option("--email-prefix", o.task_options.email_prefix);
+  bool no_keep_alive = false;
+  app.add_flag("--no-keep-alive", no_keep_alive, "A new connection for every request");
   CLI11_PARSE(app, argc, argv);
+  o.keep_alive = !no_keep_alive;
+  if (const char* key = std::getenv("WEBLOAD_API_KEY"); key != nullptr) {
+    o.task_options.api_key = key;
+  }
+  if (o.task == "api-capacity" && o.task_options.api_key.empty()) {
+    std::fprintf(stderr,
+                 "webload: --task api-capacity needs the organiser's API key in "
+                 "WEBLOAD_API_KEY\n");
+    return 2;
+  }
+  const events::webload::Task task = Tasks().at(o.task);
 
   const auto start = Clock::now();
   const auto measure_from =
@@ -147,14 +101,14 @@ int Run(int argc, char** argv) {
   for (int w = 0; w < o.concurrency; ++w) {
     workers.emplace_back([&, w] {
       httplib::Client client(o.host, o.port);
-      client.set_keep_alive(true);
+      client.set_keep_alive(o.keep_alive);
       client.set_tcp_nodelay(true);
       client.set_read_timeout(10, 0);
       WorkerResult& r = results[static_cast<size_t>(w)];
       for (int64_t n = 0;; ++n) {
         const auto begin = Clock::now();
         if (begin >= stop_at) break;
-        const bool ok = o.task == "register" ? RegisterOnce(client, o, w, n) : PageOnce(client, o);
+        const bool ok = task(client, o.task_options, w, n);
         const auto end = Clock::now();
         if (ok) ++r.all_ok;
         if (begin < measure_from || end > stop_at) continue;
