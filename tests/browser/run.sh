@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The browser tests (ctest web_browser, label "browser"): starts a stack of its own (a
-# throwaway redis-server, the five services and the web service, all on free loopback ports,
-# never scripts/run's), makes an organisation and the test events with eventctl, runs the
-# Node.js tests in tests/browser/ in Debian's Chromium, and always stops everything again.
+# The browser tests (ctest web_browser, label "browser"): starts a stack of its own
+# (tests/stack/stack.sh: a throwaway redis-server, the services and the web service, all on
+# free loopback ports, never scripts/run's), makes an organisation and the test events with
+# eventctl, runs the Node.js tests in tests/browser/ in Debian's Chromium, and always stops
+# everything again.
 #
 #   tests/browser/run.sh                     # what ctest runs (EVENTS_BUILD_DIR: the build)
 #   SAVE_SCREENSHOTS=1 tests/browser/run.sh  # also writes docs/screenshots/*.png
@@ -18,6 +19,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 # shellcheck source=tests/browser/lib.sh
 source "$EVENTS_ROOT/tests/browser/lib.sh"
+# shellcheck source=tests/stack/stack.sh
+source "$EVENTS_ROOT/tests/stack/stack.sh"
 
 started_at=$EPOCHSECONDS
 
@@ -37,126 +40,15 @@ if ! browser_node_tools_ready; then
   info "installing the browser tests' npm packages into .tools/browser/ (npm ci)"
   browser_install_node_tools >&2 || missing_tool "npm ci failed (is the npm registry reachable?)"
 fi
-for bin in scheduling registration accessibility feedback integrations web; do
-  [[ -x "$(service_binary "$bin")" ]] || fail "$(service_binary "$bin") is not built"
-done
-[[ -x "$EVENTCTL" ]] || fail "$EVENTCTL is not built"
-
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/events-browser.XXXXXX")"
-pids=()
-redis_pid=""
-
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-  local rc=$? pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
-  done
-  if [[ -n "$redis_pid" ]]; then
-    kill -TERM "$redis_pid" 2>/dev/null || true
-    wait_for_exit "$redis_pid" 10 || kill -KILL "$redis_pid" 2>/dev/null || true
-  fi
-  if ((rc != 0 && rc != 77)); then
-    # The services' logs say why a page was a 500 or a call failed.
-    for log in "$tmp"/*.log; do
-      [[ -s "$log" ]] || continue
-      printf '\n----- last lines of %s -----\n' "${log##*/}"
-      tail -n 15 "$log"
-    done
-  fi
-  if [[ "${BROWSER_TEST_KEEP:-0}" == "1" ]]; then
-    info "logs kept in $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# --- Redis: a throwaway one, no persistence -------------------------------------------------
-redis_port="$(free_port)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  --dir "$tmp" >"$tmp/redis.log" 2>&1 &
-redis_pid=$!
-wait_for_port "$redis_port" 15 "$redis_pid" || fail "redis-server did not start on port $redis_port"
-redis_url="redis://127.0.0.1:$redis_port/0"
-
-# --- Keys -----------------------------------------------------------------------------------
-service_key="$("$EVENTCTL" admin service-key --name "browser tests" --redis-url "$redis_url" \
-  --format env | sed -n 's/^EVENTS_SERVICE_KEY=//p')"
-[[ "$service_key" == evk_* ]] || fail "eventctl admin service-key printed no key"
-random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
-
-# --- The services, each on two free ports ---------------------------------------------------
-declare -A grpc_port=()
-for name in scheduling registration accessibility feedback integrations; do
-  grpc_port[$name]="$(free_port)"
-done
-web_port="$(free_port)"
-
-# start NAME ENV...: starts a server binary with the common settings and ENV on top.
-start() {
-  local name="$1"
-  shift
-  setsid env "$@" \
-    EVENTS_LISTEN_HOST=127.0.0.1 \
-    EVENTS_METRICS_PORT="$(free_port)" \
-    EVENTS_REDIS_URL="$redis_url" \
-    EVENTS_PARTITIONS=4 \
-    EVENTS_LOG_FORMAT=json \
-    EVENTS_LOG_LEVEL=warn \
-    EVENTS_SHUTDOWN_GRACE_MS=0 \
-    EVENTS_DRAIN_TIMEOUT_MS=2000 \
-    EVENTS_SCHEDULING_ADDR="127.0.0.1:${grpc_port[scheduling]}" \
-    EVENTS_REGISTRATION_ADDR="127.0.0.1:${grpc_port[registration]}" \
-    EVENTS_ACCESSIBILITY_ADDR="127.0.0.1:${grpc_port[accessibility]}" \
-    EVENTS_FEEDBACK_ADDR="127.0.0.1:${grpc_port[feedback]}" \
-    "$(service_binary "$name")" >"$tmp/$name.log" 2>&1 </dev/null &
-  pids+=($!)
-}
-start scheduling EVENTS_GRPC_PORT="${grpc_port[scheduling]}"
-start registration EVENTS_GRPC_PORT="${grpc_port[registration]}" EVENTS_SERVICE_KEY="$service_key" \
-  REGISTRATION_TRUSTED_PROXIES=127.0.0.1 REGISTRATION_LINK_SECRET="$(random_key)"
-start accessibility EVENTS_GRPC_PORT="${grpc_port[accessibility]}" EVENTS_SERVICE_KEY="$service_key" \
-  ACCESSIBILITY_ENCRYPTION_KEY="$(random_key)" ACCESSIBILITY_ENCRYPTION_KEY_ID=k1 \
-  ACCESSIBILITY_RETENTION_DAYS=30
-start feedback EVENTS_GRPC_PORT="${grpc_port[feedback]}" EVENTS_SERVICE_KEY="$service_key" \
-  FEEDBACK_ALLOW_MANUAL_OPEN=true
-start integrations EVENTS_GRPC_PORT="${grpc_port[integrations]}" EVENTS_SERVICE_KEY="$service_key" \
-  INTEGRATIONS_ENCRYPTION_KEY="$(random_key)"
-start web WEB_PORT="$web_port" WEB_CSRF_KEY="$(random_key)" \
-  WEB_PUBLIC_URL="http://localhost:$web_port"
-
-# Polls each service's health (and the web service's /readyz) until a deadline.
-deadline=$((EPOCHSECONDS + 60))
-for name in scheduling registration accessibility feedback integrations; do
-  until "$EVENTCTL" health --server "127.0.0.1:${grpc_port[$name]}" >/dev/null 2>&1; do
-    ((EPOCHSECONDS < deadline)) || fail "$name is not SERVING after 60 s (log: $tmp/$name.log)"
-    sleep 0.2
-  done
-done
-until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$web_port/readyz" 2>/dev/null; do
-  ((EPOCHSECONDS < deadline)) || fail "web is not ready after 60 s (log: $tmp/web.log)"
-  sleep 0.2
-done
-info "stack up in $((EPOCHSECONDS - started_at)) s: web on http://localhost:$web_port"
+stack_require_binaries
+export STACK_KEEP="${BROWSER_TEST_KEEP:-0}"
+stack_start browser
+tmp="$STACK_DIR"
 
 # --- The organisation and the test events ---------------------------------------------------
-export EVENTS_SCHEDULING_ADDR="127.0.0.1:${grpc_port[scheduling]}"
-export EVENTS_REGISTRATION_ADDR="127.0.0.1:${grpc_port[registration]}"
-export EVENTS_ACCESSIBILITY_ADDR="127.0.0.1:${grpc_port[accessibility]}"
-export EVENTS_FEEDBACK_ADDR="127.0.0.1:${grpc_port[feedback]}"
-export EVENTS_INTEGRATIONS_ADDR="127.0.0.1:${grpc_port[integrations]}"
-boot="$("$EVENTCTL" admin bootstrap --org-name "Browser Test Network" --redis-url "$redis_url" \
-  --format env)"
+boot="$(stack_bootstrap "Browser Test Network")"
 EVENTS_ORG_ID="$(sed -n 's/^EVENTS_ORG_ID=//p' <<<"$boot")"
 EVENTS_API_KEY="$(sed -n 's/^EVENTS_API_KEY=//p' <<<"$boot")"
-[[ -n "$EVENTS_ORG_ID" && -n "$EVENTS_API_KEY" ]] || fail "eventctl admin bootstrap printed no key"
 export EVENTS_ORG_ID EVENTS_API_KEY
 
 day="$(date -d '+20 days' +%F)"
@@ -253,7 +145,7 @@ retry_feedback open-now "$survey_event"
 retry_feedback open-now "$anon_event"
 
 # --- The tests ------------------------------------------------------------------------------
-export BROWSER_BASE_URL="http://localhost:$web_port"
+export BROWSER_BASE_URL="$STACK_WEB_URL"
 export BROWSER_OPEN_EVENT="$open_event" BROWSER_FULL_EVENT="$full_event"
 export BROWSER_POOL_EVENT="$pool_event" BROWSER_FULL_HOLDER_TOKEN="$holder_token"
 export BROWSER_APPROVAL_EVENT="$approval_event"

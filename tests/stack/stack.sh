@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# A whole stack for the end-to-end tests (tests/browser/run.sh, tests/api/run.sh): a
+# throwaway redis-server, the mail sink (tools/mailsink), the six services and the web
+# service, all on free loopback ports (never scripts/run's), and always stopped again.
+# Source it after scripts/lib.sh, then:
+#
+#   stack_start NAME         # starts everything and waits until each answers; sets
+#                            # STACK_DIR (logs, mail), STACK_REDIS_URL, STACK_WEB_URL and
+#                            # exports EVENTS_<SERVICE>_ADDR for eventctl and the tests.
+#                            # Installs EXIT/INT/TERM traps that stop it all (stack_stop).
+#   stack_bootstrap ORG      # a new organisation: prints EVENTS_ORG_ID=... and
+#                            # EVENTS_API_KEY=... lines (roles organiser, access_coordinator)
+#
+# STACK_KEEP=1 keeps STACK_DIR (its path is printed). On failure the last lines of each
+# log are printed. The mail sink keeps every e-mail notifications sends in STACK_DIR/mail,
+# so the outbox settles as it would in production, and nothing leaves the machine.
+
+# shellcheck disable=SC2154  # EVENTS_ROOT, EVENTCTL are set by scripts/lib.sh, sourced first
+STACK_SERVICES=(scheduling registration accessibility feedback integrations notifications)
+STACK_DIR=""
+STACK_REDIS_URL=""
+STACK_WEB_URL=""
+_stack_pids=()
+_stack_redis_pid=""
+declare -A _stack_port=()
+
+# stack_require_binaries: fails naming what to build when a server or eventctl is missing.
+stack_require_binaries() {
+  local name
+  for name in "${STACK_SERVICES[@]}" web; do
+    [[ -x "$(service_binary "$name")" ]] || fail "$(service_binary "$name") is not built"
+  done
+  [[ -x "$EVENTCTL" ]] || fail "$EVENTCTL is not built"
+}
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+stack_stop() {
+  local rc=$? pid log
+  for pid in "${_stack_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${_stack_pids[@]}"; do
+    wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [[ -n "$_stack_redis_pid" ]]; then
+    kill -TERM "$_stack_redis_pid" 2>/dev/null || true
+    wait_for_exit "$_stack_redis_pid" 10 || kill -KILL "$_stack_redis_pid" 2>/dev/null || true
+  fi
+  if ((rc != 0 && rc != 77)) && [[ -n "$STACK_DIR" ]]; then
+    # The services' logs say why a page was a 500 or a call failed.
+    for log in "$STACK_DIR"/*.log; do
+      [[ -s "$log" ]] || continue
+      printf '\n----- last lines of %s -----\n' "${log##*/}"
+      tail -n 15 "$log"
+    done
+  fi
+  if [[ -n "$STACK_DIR" ]]; then
+    if [[ "${STACK_KEEP:-0}" == "1" ]]; then
+      info "logs kept in $STACK_DIR"
+    else
+      rm -rf "$STACK_DIR"
+    fi
+  fi
+  exit "$rc"
+}
+
+_stack_random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+
+# _stack_launch NAME ENV...: starts a server binary with the common settings and ENV on top.
+_stack_launch() {
+  local name="$1"
+  shift
+  setsid env "$@" \
+    EVENTS_LISTEN_HOST=127.0.0.1 \
+    EVENTS_METRICS_PORT="$(free_port)" \
+    EVENTS_REDIS_URL="$STACK_REDIS_URL" \
+    EVENTS_PARTITIONS=4 \
+    EVENTS_LOG_FORMAT=json \
+    EVENTS_LOG_LEVEL=warn \
+    EVENTS_SHUTDOWN_GRACE_MS=0 \
+    EVENTS_DRAIN_TIMEOUT_MS=2000 \
+    EVENTS_SCHEDULING_ADDR="$EVENTS_SCHEDULING_ADDR" \
+    EVENTS_REGISTRATION_ADDR="$EVENTS_REGISTRATION_ADDR" \
+    EVENTS_ACCESSIBILITY_ADDR="$EVENTS_ACCESSIBILITY_ADDR" \
+    EVENTS_FEEDBACK_ADDR="$EVENTS_FEEDBACK_ADDR" \
+    EVENTS_INTEGRATIONS_ADDR="$EVENTS_INTEGRATIONS_ADDR" \
+    EVENTS_NOTIFICATIONS_ADDR="$EVENTS_NOTIFICATIONS_ADDR" \
+    "$(service_binary "$name")" >"$STACK_DIR/$name.log" 2>&1 </dev/null &
+  _stack_pids+=($!)
+}
+
+# stack_start NAME: see the top of this file. NAME names the temporary folder.
+stack_start() {
+  local name="$1" started_at=$EPOCHSECONDS service_key deadline
+  stack_require_binaries
+  STACK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/events-$name.XXXXXX")"
+  trap stack_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  # Redis: a throwaway one, no persistence.
+  local redis_port
+  redis_port="$(free_port)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize no --dir "$STACK_DIR" >"$STACK_DIR/redis.log" 2>&1 &
+  _stack_redis_pid=$!
+  wait_for_port "$redis_port" 15 "$_stack_redis_pid" ||
+    fail "redis-server did not start on port $redis_port"
+  STACK_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+
+  service_key="$("$EVENTCTL" admin service-key --name "$name tests" \
+    --redis-url "$STACK_REDIS_URL" --format env | sed -n 's/^EVENTS_SERVICE_KEY=//p')"
+  [[ "$service_key" == evk_* ]] || fail "eventctl admin service-key printed no key"
+
+  # The mail sink: every e-mail is kept in STACK_DIR/mail, none is sent on.
+  local mail_port
+  mail_port="$(free_port)"
+  setsid "$EVENTS_ROOT/tools/mailsink/mailsink.py" --host 127.0.0.1 --port "$mail_port" \
+    --dir "$STACK_DIR/mail" >"$STACK_DIR/mailsink.log" 2>&1 </dev/null &
+  _stack_pids+=($!)
+  wait_for_port "$mail_port" 15 "${_stack_pids[-1]}" ||
+    fail "the mail sink did not start (is python3-aiosmtpd installed? ./scripts/install-deps)"
+
+  local svc
+  for svc in "${STACK_SERVICES[@]}" web; do
+    _stack_port[$svc]="$(free_port)"
+  done
+  export EVENTS_SCHEDULING_ADDR="127.0.0.1:${_stack_port[scheduling]}"
+  export EVENTS_REGISTRATION_ADDR="127.0.0.1:${_stack_port[registration]}"
+  export EVENTS_ACCESSIBILITY_ADDR="127.0.0.1:${_stack_port[accessibility]}"
+  export EVENTS_FEEDBACK_ADDR="127.0.0.1:${_stack_port[feedback]}"
+  export EVENTS_INTEGRATIONS_ADDR="127.0.0.1:${_stack_port[integrations]}"
+  export EVENTS_NOTIFICATIONS_ADDR="127.0.0.1:${_stack_port[notifications]}"
+  STACK_WEB_URL="http://localhost:${_stack_port[web]}"
+
+  _stack_launch scheduling EVENTS_GRPC_PORT="${_stack_port[scheduling]}"
+  _stack_launch registration EVENTS_GRPC_PORT="${_stack_port[registration]}" \
+    EVENTS_SERVICE_KEY="$service_key" REGISTRATION_TRUSTED_PROXIES=127.0.0.1 \
+    REGISTRATION_LINK_SECRET="$(_stack_random_key)"
+  _stack_launch accessibility EVENTS_GRPC_PORT="${_stack_port[accessibility]}" \
+    EVENTS_SERVICE_KEY="$service_key" ACCESSIBILITY_ENCRYPTION_KEY="$(_stack_random_key)" \
+    ACCESSIBILITY_ENCRYPTION_KEY_ID=k1 ACCESSIBILITY_RETENTION_DAYS=30
+  _stack_launch feedback EVENTS_GRPC_PORT="${_stack_port[feedback]}" \
+    EVENTS_SERVICE_KEY="$service_key" FEEDBACK_ALLOW_MANUAL_OPEN=true
+  _stack_launch integrations EVENTS_GRPC_PORT="${_stack_port[integrations]}" \
+    EVENTS_SERVICE_KEY="$service_key" INTEGRATIONS_ENCRYPTION_KEY="$(_stack_random_key)"
+  _stack_launch notifications EVENTS_GRPC_PORT="${_stack_port[notifications]}" \
+    EVENTS_SERVICE_KEY="$service_key" NOTIFICATIONS_SMTP_URL="smtp://127.0.0.1:$mail_port" \
+    NOTIFICATIONS_SMTP_TLS=none NOTIFICATIONS_FROM_ADDRESS=events@localhost \
+    NOTIFICATIONS_PUBLIC_URL="$STACK_WEB_URL"
+  _stack_launch web WEB_PORT="${_stack_port[web]}" WEB_CSRF_KEY="$(_stack_random_key)" \
+    WEB_PUBLIC_URL="$STACK_WEB_URL"
+
+  # Polls each service's health (and the web service's /readyz) until a deadline.
+  deadline=$((EPOCHSECONDS + 60))
+  for svc in "${STACK_SERVICES[@]}"; do
+    until "$EVENTCTL" health --server "127.0.0.1:${_stack_port[$svc]}" >/dev/null 2>&1; do
+      ((EPOCHSECONDS < deadline)) || fail "$svc is not SERVING after 60 s (log: $STACK_DIR/$svc.log)"
+      sleep 0.2
+    done
+  done
+  until curl -fsS -o /dev/null --max-time 2 "$STACK_WEB_URL/readyz" 2>/dev/null; do
+    ((EPOCHSECONDS < deadline)) || fail "web is not ready after 60 s (log: $STACK_DIR/web.log)"
+    sleep 0.2
+  done
+  info "stack up in $((EPOCHSECONDS - started_at)) s: web on $STACK_WEB_URL"
+}
+
+# stack_bootstrap ORG: a new organisation and its first key, as KEY=value lines.
+stack_bootstrap() {
+  local boot
+  boot="$("$EVENTCTL" admin bootstrap --org-name "$1" --redis-url "$STACK_REDIS_URL" \
+    --format env)" || fail "eventctl admin bootstrap --org-name \"$1\" failed"
+  [[ "$boot" == *EVENTS_ORG_ID=* && "$boot" == *EVENTS_API_KEY=evk_* ]] ||
+    fail "eventctl admin bootstrap printed no key"
+  printf '%s\n' "$boot"
+}
