@@ -50,6 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           status.ToString());
     return 0;
   }
+  // The writer writes a request's registration_token (answers carry one), which the reader
+  // rightly refuses in a body: those requests are checked one way only.
+  if (prototype.GetDescriptor()->FindFieldByName("registration_token") != nullptr) return 0;
   const absl::StatusOr<std::string> written = events::web::api::MessageToApiJson(*read);
   Check(written.ok(), "what was read can be written");
   std::unique_ptr<google::protobuf::Message> again(prototype.New());
