@@ -194,6 +194,7 @@ TEST_F(BadOptionsTest, APathParameterMustBeAStringFieldAndTheMethodOneOfFive) {
 
 std::vector<std::string> NamesOf(const std::vector<QueryParameter>& parameters) {
   std::vector<std::string> out;
+  out.reserve(parameters.size());
   for (const auto& p : parameters) out.push_back(p.name);
   return out;
 }
