@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -143,7 +142,6 @@ TEST_F(OpenApiTest, EveryRouteIsThereWithItsMethodOperationIdAndWhoMayCall) {
 }
 
 TEST_F(OpenApiTest, EveryPathParameterIsDeclaredAsARequiredPathParameter) {
-  const std::regex param("\\{([^}]+)\\}");
   int checked = 0;
   for (const auto& [path, item] : At(doc_, "paths").struct_value().fields()) {
     for (const auto& [method, op] : item.struct_value().fields()) {
@@ -156,8 +154,12 @@ TEST_F(OpenApiTest, EveryPathParameterIsDeclaredAsARequiredPathParameter) {
         }
       }
       std::set<std::string> in_path;
-      for (std::sregex_iterator it(path.begin(), path.end(), param), end; it != end; ++it) {
-        in_path.insert((*it)[1].str());
+      // Each {name} of the path (no std::regex: g++ 12 warns inside it under ASan).
+      for (size_t open = path.find('{'); open != std::string::npos;
+           open = path.find('{', open + 1)) {
+        const size_t close = path.find('}', open);
+        ASSERT_NE(close, std::string::npos) << path;
+        in_path.insert(path.substr(open + 1, close - open - 1));
         ++checked;
       }
       EXPECT_EQ(declared, in_path) << method << " " << path;
