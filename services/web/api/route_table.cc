@@ -148,7 +148,9 @@ void CollectLeaves(const Descriptor& type, const std::string& prefix, int depth,
 
 }  // namespace
 
-std::vector<QueryParameter> QueryParameters(const ApiRoute& route) {
+namespace {
+
+std::vector<QueryParameter> ListQueryParameters(const ApiRoute& route) {
   std::vector<QueryParameter> leaves;
   if (route.has_body || route.method == nullptr) return leaves;
   CollectLeaves(*route.method->input_type(), "", 0, leaves);
@@ -165,6 +167,12 @@ std::vector<QueryParameter> QueryParameters(const ApiRoute& route) {
     out.push_back(std::move(leaf));
   }
   return out;
+}
+
+}  // namespace
+
+const std::vector<QueryParameter>& QueryParameters(const ApiRoute& route) {
+  return route.query_parameters;
 }
 
 const std::vector<HeaderBinding>& HeaderBindings() {
@@ -205,6 +213,7 @@ absl::StatusOr<std::vector<ApiRoute>> LoadRoutes(const google::protobuf::Descrip
                            other.path, "); make a literal segment differ"));
         }
       }
+      route->query_parameters = ListQueryParameters(*route);
       routes.push_back(*std::move(route));
     }
   }

@@ -17,6 +17,17 @@ class MethodDescriptor;
 // the API from here, so an annotated RPC is on the API with no new C++.
 namespace events::web::api {
 
+// A query parameter of a GET or DELETE route: a field of the request not in the path,
+// named by its API name (json_mapping.h); a field inside a message field of the request
+// ("page.page_size") by its own name when no other parameter has that name ("page_size"),
+// else by the dotted path.
+struct QueryParameter {
+  std::string name;
+  // API names from the request down, dotted: "page.page_size".
+  std::string field_path;
+  const google::protobuf::FieldDescriptor* field = nullptr;
+};
+
 struct ApiRoute {
   // "GET", "POST", "PUT", "PATCH" or "DELETE".
   std::string http_method;
@@ -36,19 +47,13 @@ struct ApiRoute {
   bool file_response = false;
   // The RPC streams its answer (a file in parts): the gateway joins them.
   bool server_streaming = false;
+  // The query parameters (GET, DELETE), listed once when the routes are loaded: requests
+  // look them up, they are not worked out again per request.
+  std::vector<QueryParameter> query_parameters;
 };
 
-// A query parameter of a GET or DELETE route: a field of the request not in the path,
-// named by its API name (json_mapping.h); a field inside a message field of the request
-// ("page.page_size") by its own name when no other parameter has that name ("page_size"),
-// else by the dotted path.
-struct QueryParameter {
-  std::string name;
-  // API names from the request down, dotted: "page.page_size".
-  std::string field_path;
-  const google::protobuf::FieldDescriptor* field = nullptr;
-};
-std::vector<QueryParameter> QueryParameters(const ApiRoute& route);
+// The route's query_parameters.
+const std::vector<QueryParameter>& QueryParameters(const ApiRoute& route);
 
 // Request fields filled from headers, never from the address: the attendee's token (only
 // here, so it is never in a URL that gets logged), the idempotency key, and the version an

@@ -54,7 +54,7 @@ absl::Status PathParameter(absl::string_view name, absl::string_view value) {
 }
 
 absl::Status FromQuery(const ApiRoute& route, const Request& http, Message& request) {
-  const std::vector<QueryParameter> parameters = QueryParameters(route);
+  const std::vector<QueryParameter>& parameters = QueryParameters(route);
   std::map<std::string, int> seen;
   for (const auto& [name, value] : http.raw->params) {
     const QueryParameter* parameter = nullptr;
