@@ -17,6 +17,7 @@
 #include "common/server/shutdown_signal.h"
 #include "services/web/api/api_routes.h"
 #include "services/web/api/openapi_route.h"
+#include "services/web/console/console.h"
 #include "services/web/http/csrf.h"
 #include "services/web/http/web_server.h"
 #include "services/web/pages/event_pages.h"
@@ -86,6 +87,10 @@ int main() {
   });
   events::web::AddEventPages(server, site);
   events::web::AddRegisterPages(server, site);
+  // The console's routes first: /manage/sign-in is a word, /manage/{token} a personal link.
+  events::web::console::Console console{site, events::web::console::Cookies(config.secure_cookies),
+                                        config.console_time_zone};
+  events::web::console::AddConsolePages(server, console);
   events::web::AddManagePages(server, site);
   events::web::AddFeedbackPages(server, site);
   events::web::AddInfoPages(server, site, draining);

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/time/local_time.h"
 
 namespace events::web {
 
@@ -20,6 +21,7 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
   c.backends.feedback = env.String("EVENTS_FEEDBACK_ADDR", "127.0.0.1:50054");
   c.backends.integrations = env.String("EVENTS_INTEGRATIONS_ADDR", "127.0.0.1:50055");
   c.backends.notifications = env.String("EVENTS_NOTIFICATIONS_ADDR", "127.0.0.1:50056");
+  c.backends.people = env.String("EVENTS_PEOPLE_ADDR", "127.0.0.1:50057");
   c.api.addresses = {
       {"events.v1.SchedulingService", c.backends.scheduling},
       {"events.v1.RegistrationService", c.backends.registration},
@@ -57,6 +59,11 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
         "-base64 32`), or unset for a random key per process");
   }
   c.secure_cookies = env.Bool("WEB_SECURE_COOKIES", true);
+  c.console_time_zone = env.String("WEB_CONSOLE_TIME_ZONE", "Europe/London");
+  if (absl::Status s = events::time::ValidateTimeZone(c.console_time_zone, "WEB_CONSOLE_TIME_ZONE");
+      !s.ok()) {
+    env.AddProblem(std::string(s.message()));
+  }
   c.public_url = env.String("WEB_PUBLIC_URL", absl::StrCat("http://localhost:", c.http.port));
   if (!absl::StartsWith(c.public_url, "https://") && !absl::StartsWith(c.public_url, "http://")) {
     env.AddProblem("WEB_PUBLIC_URL must start with https:// (or http:// locally)");

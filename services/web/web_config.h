@@ -23,6 +23,8 @@ struct WebConfig {
   // May be empty: then a random key per process (fine for one replica; several must share).
   std::string csrf_key;
   bool secure_cookies = true;
+  // The zone of the organiser console's own times (sign-ins, audit entries).
+  std::string console_time_zone = "Europe/London";
   std::string public_url;
   int shutdown_grace_ms = 0;
   // The HTTP/JSON API: its addresses come from `backends`.

@@ -28,7 +28,13 @@ Backends::Backends(const BackendAddresses& addresses, std::chrono::milliseconds 
       accessibility_(events::v1::AccessibilityService::NewStub(
           grpc::CreateChannel(addresses.accessibility, grpc::InsecureChannelCredentials()))),
       feedback_(events::v1::FeedbackService::NewStub(
-          grpc::CreateChannel(addresses.feedback, grpc::InsecureChannelCredentials()))) {}
+          grpc::CreateChannel(addresses.feedback, grpc::InsecureChannelCredentials()))),
+      integrations_(events::v1::IntegrationsService::NewStub(
+          grpc::CreateChannel(addresses.integrations, grpc::InsecureChannelCredentials()))),
+      notifications_(events::v1::NotificationsService::NewStub(
+          grpc::CreateChannel(addresses.notifications, grpc::InsecureChannelCredentials()))),
+      people_(events::v1::PeopleService::NewStub(
+          grpc::CreateChannel(addresses.people, grpc::InsecureChannelCredentials()))) {}
 
 std::unique_ptr<grpc::ClientContext> Backends::Context(const Request& request) const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -8,6 +8,9 @@
 
 #include "events/v1/accessibility.grpc.pb.h"
 #include "events/v1/feedback.grpc.pb.h"
+#include "events/v1/integrations.grpc.pb.h"
+#include "events/v1/notifications.grpc.pb.h"
+#include "events/v1/people.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "events/v1/scheduling.grpc.pb.h"
 #include "services/web/http/web_server.h"
@@ -25,6 +28,8 @@ struct BackendAddresses {
   // Only the API (services/web/api) calls these two.
   std::string integrations = "127.0.0.1:50055";
   std::string notifications = "127.0.0.1:50056";
+  // The organiser console's sign-in and members (and the API's).
+  std::string people = "127.0.0.1:50057";
 };
 
 class Backends {
@@ -41,6 +46,9 @@ class Backends {
   events::v1::RegistrationService::Stub& registration() { return *registration_; }
   events::v1::AccessibilityService::Stub& accessibility() { return *accessibility_; }
   events::v1::FeedbackService::Stub& feedback() { return *feedback_; }
+  events::v1::IntegrationsService::Stub& integrations() { return *integrations_; }
+  events::v1::NotificationsService::Stub& notifications() { return *notifications_; }
+  events::v1::PeopleService::Stub& people() { return *people_; }
 
   // True when scheduling and registration answer their health checks (for /readyz).
   bool Ready() const;
@@ -53,6 +61,9 @@ class Backends {
   std::unique_ptr<events::v1::RegistrationService::Stub> registration_;
   std::unique_ptr<events::v1::AccessibilityService::Stub> accessibility_;
   std::unique_ptr<events::v1::FeedbackService::Stub> feedback_;
+  std::unique_ptr<events::v1::IntegrationsService::Stub> integrations_;
+  std::unique_ptr<events::v1::NotificationsService::Stub> notifications_;
+  std::unique_ptr<events::v1::PeopleService::Stub> people_;
 };
 
 }  // namespace events::web

@@ -97,14 +97,14 @@ std::string Renderer::Render(absl::string_view name, const Data& data) const {
 }
 
 std::string Renderer::Page(absl::string_view page, const Data& data, const PageMeta& meta) const {
-  Data layout(Data::type::object);
+  Data layout = meta.frame;
   layout.set("content", Render(page, data));
   const std::string site = messages_.Text("site_name");
   layout.set("title",
              absl::StrCat(meta.has_error ? absl::StrCat(messages_.Text("title_error_prefix"), " ")
                                          : std::string(),
                           meta.title, " - ", site));
-  return Render("layout", layout);
+  return Render(meta.layout, layout);
 }
 
 }  // namespace events::web

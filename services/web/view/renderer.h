@@ -19,6 +19,11 @@ struct PageMeta {
   // The page shows an error summary: the title starts "Error: " (GOV.UK pattern), so a
   // screen reader user hears it first.
   bool has_error = false;
+  // The page's frame: "layout" (the attendees' pages) or "console_layout" (the organiser
+  // console: who is signed in, the console's navigation, sign out).
+  std::string layout = "layout";
+  // What the frame shows besides the title and the page (the console's navigation).
+  Data frame = Data(Data::type::object);
 };
 
 class Renderer {

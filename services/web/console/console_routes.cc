@@ -1,0 +1,16 @@
+#include "services/web/console/account_pages.h"
+#include "services/web/console/console.h"
+#include "services/web/console/members_pages.h"
+#include "services/web/console/overview_page.h"
+#include "services/web/console/sign_in_pages.h"
+
+namespace events::web::console {
+
+void AddConsolePages(WebServer& server, Console& console) {
+  AddSignInPages(server, console);
+  AddOverviewPage(server, console);
+  AddAccountPages(server, console);
+  AddMembersPages(server, console);
+}
+
+}  // namespace events::web::console
