@@ -19,16 +19,20 @@ void Count(prometheus::Counter* counter, double n = 1) {
   if (counter != nullptr && n > 0) counter->Increment(n);
 }
 
+// `recipient_key` names the recipient in the mail id: the same on every redelivery.
 NewMail MailFor(int partition, const events::v1::DomainEvent& event, const Intent& intent,
-                const std::string& registration_id, const std::string& to) {
-  const std::string& recipient_key = to.empty() ? registration_id : to;
-  return NewMail{MailId(partition, event.id(), intent.template_name, recipient_key),
-                 intent.event_id,
-                 registration_id,
-                 intent.template_name,
-                 event.id(),
-                 to,
-                 intent.arg};
+                const std::string& registration_id, const std::string& to,
+                const std::string& recipient_key) {
+  NewMail mail{MailId(partition, event.id(), intent.template_name, recipient_key),
+               intent.event_id,
+               registration_id,
+               intent.template_name,
+               event.id(),
+               to,
+               intent.arg,
+               intent.member_id,
+               intent.urgent};
+  return mail;
 }
 
 }  // namespace
@@ -63,14 +67,19 @@ absl::Status Intake::Handle(const events::bus::Delivery& delivery) {
   std::vector<NewMail> mail;
   switch (intent.audience) {
     case Audience::kRegistrant:
-      mail.push_back(MailFor(partition, event, intent, intent.registration_id, ""));
+      mail.push_back(
+          MailFor(partition, event, intent, intent.registration_id, "", intent.registration_id));
+      break;
+    case Audience::kMember:
+      // The address is read at send time: the stream and the outbox never carry it first.
+      mail.push_back(MailFor(partition, event, intent, "", "", intent.member_id));
       break;
     case Audience::kCoordinators: {
       absl::StatusOr<events::v1::SenderSettings> settings = store_.GetSettings(event.org_id());
       if (absl::IsNotFound(settings.status())) return absl::OkStatus();
       if (!settings.ok()) return settings.status();
       for (const std::string& to : settings->coordinator_emails()) {
-        mail.push_back(MailFor(partition, event, intent, "", to));
+        mail.push_back(MailFor(partition, event, intent, "", to, to));
       }
       break;
     }
@@ -84,7 +93,7 @@ absl::Status Intake::Handle(const events::bus::Delivery& delivery) {
           std::vector<NewMail> batch;
           batch.reserve(static_cast<size_t>(page->registrations_size()));
           for (const events::v1::Registration& r : page->registrations()) {
-            batch.push_back(MailFor(partition, event, intent, r.id(), ""));
+            batch.push_back(MailFor(partition, event, intent, r.id(), "", r.id()));
           }
           // Page by page: a long list is never held whole, and a retry remakes nothing.
           absl::StatusOr<int> made =

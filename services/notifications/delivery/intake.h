@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/bus/stream_worker.h"
