@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -878,6 +879,49 @@ TEST_F(MailFlowTest, AUsedOrExpiredSignInLinkIsSkippedAndPeopleAwayIsRetried) {
   // Settle ran long enough for any retry (retries take milliseconds here): none came.
   EXPECT_EQ(people_.Calls("sil_2"), 1);
   EXPECT_EQ(people_.Calls("sil_4"), 2);
+}
+
+// Access coordinators are the organisation's active members with the role, and the sender
+// settings' addresses; each address once, whatever its case; nobody else.
+TEST_F(MailFlowTest, CoordinatorsMailGoesToMembersWithTheRoleAndSettingsAddressesOnce) {
+  using events::v1::MEMBER_ROLE_ACCESS_COORDINATOR;
+  using events::v1::MEMBER_ROLE_ORGANISER;
+  using events::v1::MEMBER_ROLE_VIEWER;
+  people_.AddMember(
+      MemberOf("mem_bea", org_, "Bea", "Bea@Example.org", {MEMBER_ROLE_ACCESS_COORDINATOR}));
+  people_.AddMember(MemberOf("mem_cy", org_, "Cy", "cy@example.org",
+                             {MEMBER_ROLE_ORGANISER, MEMBER_ROLE_ACCESS_COORDINATOR}));
+  people_.AddMember(MemberOf("mem_ola", org_, "Ola", "ola@example.org", {MEMBER_ROLE_ORGANISER}));
+  people_.AddMember(MemberOf("mem_vi", org_, "Vi", "vi@example.org", {MEMBER_ROLE_VIEWER}));
+  people_.AddMember(MemberOf("mem_new", org_, "Nia", "nia@example.org",
+                             {MEMBER_ROLE_ACCESS_COORDINATOR}, events::v1::MEMBER_STATUS_INVITED));
+  people_.AddMember(
+      MemberOf("mem_other", "org_other", "Oz", "oz@example.org", {MEMBER_ROLE_ACCESS_COORDINATOR}));
+  events::v1::SenderSettings settings;
+  settings.add_coordinator_emails("bea@example.org");
+  settings.add_coordinator_emails("desk@example.org");
+  ASSERT_TRUE(outbox_->PutSettings(org_, settings, 0, kNow).ok());
+  events::v1::AccessibilityRequestChanged request;
+  request.set_request_id("ar_1");
+  request.set_event_id(event_);
+  request.set_org_id(org_);
+  request.set_registration_id("rg_1");
+  request.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  Publish("access-new", "accessibility.request_submitted", event_, request);
+  request.set_status(events::v1::REQUEST_STATUS_ACKNOWLEDGED);
+  Publish("access-risk", "accessibility.request_at_risk", event_, request);
+  Settle();
+  std::multiset<std::string> sent;
+  for (const auto& m : smtp_.Messages()) {
+    sent.insert(absl::StrCat(absl::AsciiStrToLower(Header(m, "To")), " ",
+                             Header(m, "Subject").substr(0, 8)));
+  }
+  EXPECT_THAT(sent, ::testing::UnorderedElementsAre(
+                        "<bea@example.org> A new ac", "<cy@example.org> A new ac",
+                        "<desk@example.org> A new ac", "<bea@example.org> An acces",
+                        "<cy@example.org> An acces", "<desk@example.org> An acces"));
+  for (const auto role : people_.RolesAsked()) EXPECT_EQ(role, MEMBER_ROLE_ACCESS_COORDINATOR);
+  EXPECT_FALSE(people_.RolesAsked().empty());
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <vector>
 
 #include "common/bus/event_bus.h"
 #include "common/util/clock.h"
+#include "common/util/text_rules.h"
 #include "services/notifications/domain/plan.h"
 #include "services/notifications/peers/peers.h"
 #include "services/notifications/store/outbox_store.h"
@@ -36,6 +38,24 @@ NewMail MailFor(int partition, const events::v1::DomainEvent& event, const Inten
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<std::string>> Intake::CoordinatorAddresses(const std::string& org_id) {
+  std::vector<std::string> found;
+  absl::StatusOr<std::vector<events::v1::Member>> members =
+      peers_.MembersWithRole(org_id, events::v1::MEMBER_ROLE_ACCESS_COORDINATOR);
+  // NOT_FOUND: people knows no such organisation (one made before people existed).
+  if (!members.ok() && !absl::IsNotFound(members.status())) return members.status();
+  if (members.ok()) {
+    for (const events::v1::Member& m : *members) found.push_back(m.email());
+  }
+  absl::StatusOr<events::v1::SenderSettings> settings = store_.GetSettings(org_id);
+  if (!settings.ok() && !absl::IsNotFound(settings.status())) return settings.status();
+  if (settings.ok()) {
+    found.insert(found.end(), settings->coordinator_emails().begin(),
+                 settings->coordinator_emails().end());
+  }
+  return found;
+}
 
 Intake::Intake(events::bus::Consumer& consumer, OutboxStore& store, Peers& peers,
                const Clock& clock, IntakeOptions options, IntakeCounters counters)
@@ -75,11 +95,15 @@ absl::Status Intake::Handle(const events::bus::Delivery& delivery) {
       mail.push_back(MailFor(partition, event, intent, "", "", intent.member_id));
       break;
     case Audience::kCoordinators: {
-      absl::StatusOr<events::v1::SenderSettings> settings = store_.GetSettings(event.org_id());
-      if (absl::IsNotFound(settings.status())) return absl::OkStatus();
-      if (!settings.ok()) return settings.status();
-      for (const std::string& to : settings->coordinator_emails()) {
-        mail.push_back(MailFor(partition, event, intent, "", to, to));
+      absl::StatusOr<std::vector<std::string>> addresses = CoordinatorAddresses(event.org_id());
+      if (!addresses.ok()) return addresses.status();
+      // A member with the role whose address is also in the sender settings is told once;
+      // addresses compare as registration compares them (case-insensitively).
+      std::set<std::string> seen;
+      for (const std::string& to : *addresses) {
+        std::string key = events::NormaliseEmailAddress(to);
+        if (key.empty() || !seen.insert(key).second) continue;
+        mail.push_back(MailFor(partition, event, intent, "", to, key));
       }
       break;
     }
