@@ -191,6 +191,9 @@ TEST(HtmlToTextTest, HeadingsParagraphsListsAndLinks) {
   // A link whose words are its address is written once.
   EXPECT_EQ(HtmlToText("<p>Go to <a href=\"https://x.org/a\">https://x.org/a</a> now.</p>"),
             "Go to https://x.org/a now.\n");
+  // Markup inside a link that trims what was written before it (not ours, but any bytes
+  // must do: fuzz_mail_message).
+  EXPECT_EQ(HtmlToText("<br><a href=\"https://x.org/a\"><p></a>"), ": https://x.org/a\n");
 }
 
 }  // namespace

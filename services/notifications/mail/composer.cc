@@ -264,7 +264,10 @@ std::string HtmlToText(const std::string& html) {
       link_start = out.size();
     } else if (tag == "/a") {
       // A link whose words are its address is written once.
-      if (!href.empty() && absl::string_view(out).substr(link_start) != href) {
+      // (Markup inside the link may have trimmed `out` below where the link started.)
+      const bool words_are_href =
+          link_start <= out.size() && absl::string_view(out).substr(link_start) == href;
+      if (!href.empty() && !words_are_href) {
         absl::StrAppend(&out, ": ", href);
       }
       href.clear();
