@@ -924,5 +924,29 @@ TEST_F(MailFlowTest, CoordinatorsMailGoesToMembersWithTheRoleAndSettingsAddresse
   EXPECT_FALSE(people_.RolesAsked().empty());
 }
 
+// A busy access coordinator who had this hour's e-mails (5 here) can still sign in: people
+// limits sign-in requests itself, and nobody waiting at a browser is skipped or held.
+TEST_F(MailFlowTest, ASignInLinkIsSentEvenWhenTheAddressHadItsEmailsThisHour) {
+  people_.AddMember(MemberOf("mem_bea", org_, "Bea", "bea@example.org",
+                             {events::v1::MEMBER_ROLE_ACCESS_COORDINATOR}));
+  events::v1::AccessibilityRequestChanged request;
+  request.set_event_id(event_);
+  request.set_org_id(org_);
+  request.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  for (int i = 0; i < 6; ++i) {
+    request.set_request_id(absl::StrCat("ar_", i));
+    Publish(absl::StrCat("access-", i), "accessibility.request_submitted", event_, request);
+  }
+  Settle();
+  ASSERT_EQ(smtp_.Messages().size(), 5u);  // the sixth was over the limit
+  people_.AddLink("sil_1", {"sil_1.busy", "mem_bea", clock_.NowUnixMs() + 15 * 60000});
+  RequestSignIn("signin-1", "sil_1", "mem_bea");
+  Settle();
+  auto mail = smtp_.Messages();
+  ASSERT_EQ(mail.size(), 6u);
+  EXPECT_EQ(Header(mail.back(), "Subject"), "Your link to sign in to Riverside Forum");
+  EXPECT_EQ(Header(mail.back(), "To"), "<bea@example.org>");
+}
+
 }  // namespace
 }  // namespace events::notifications
