@@ -948,5 +948,16 @@ TEST_F(MailFlowTest, ASignInLinkIsSentEvenWhenTheAddressHadItsEmailsThisHour) {
   EXPECT_EQ(Header(mail.back(), "To"), "<bea@example.org>");
 }
 
+// A link e-mailed late (after people was away) says what is left of its life.
+TEST_F(MailFlowTest, ALinkSentLateSaysWhatIsLeftOfItsLife) {
+  people_.AddMember(
+      MemberOf("mem_bea", org_, "Bea", "bea@example.org", {events::v1::MEMBER_ROLE_ORGANISER}));
+  people_.AddLink("sil_1", {"sil_1.late", "mem_bea", clock_.NowUnixMs() + 5 * 60000 + 20000});
+  RequestSignIn("signin-1", "sil_1", "mem_bea");
+  auto mail = Deliver(1);
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  EXPECT_THAT(Decoded(mail[0], "text/plain"), HasSubstr("It works once, for 5 minutes."));
+}
+
 }  // namespace
 }  // namespace events::notifications
