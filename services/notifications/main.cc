@@ -31,6 +31,7 @@ struct NotificationsConfig {
   events::config::ServiceConfig common;
   std::string registration_addr;
   std::string scheduling_addr;
+  std::string people_addr;
   std::string service_key;
   int peer_deadline_ms = 5000;
   events::notifications::SmtpOptions smtp;
@@ -46,6 +47,7 @@ NotificationsConfig ReadConfig(events::config::EnvReader& env) {
   c.common = events::config::ReadServiceConfig(env, "notifications", 50056, 9107);
   c.registration_addr = env.String("EVENTS_REGISTRATION_ADDR", "127.0.0.1:50052");
   c.scheduling_addr = env.String("EVENTS_SCHEDULING_ADDR", "127.0.0.1:50051");
+  c.people_addr = env.String("EVENTS_PEOPLE_ADDR", "127.0.0.1:50057");
   c.service_key = env.RequiredString("EVENTS_SERVICE_KEY");
   c.peer_deadline_ms = static_cast<int>(env.Int("NOTIFICATIONS_PEER_DEADLINE_MS", 5000, 50, 60000));
   c.smtp.url = env.String("NOTIFICATIONS_SMTP_URL", "smtp://127.0.0.1:2525");
@@ -115,7 +117,9 @@ int main() {
           grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
           config.registration_addr,
           grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
-          config.scheduling_addr, config.service_key, config.peer_deadline_ms});
+          config.scheduling_addr,
+          grpc::CreateChannel(config.people_addr, grpc::InsecureChannelCredentials()),
+          config.people_addr, config.service_key, config.peer_deadline_ms});
   events::notifications::Notifications notifications(store, core.clock);
 
   auto registry = std::make_shared<prometheus::Registry>();
@@ -148,8 +152,8 @@ int main() {
   // The mail server's address is logged without any user name or password (they are apart).
   spdlog::info(
       "notifications is serving on port {} (mail server {}, registration at {}, "
-      "scheduling at {})",
-      *port, config.smtp.url, config.registration_addr, config.scheduling_addr);
+      "scheduling at {}, people at {})",
+      *port, config.smtp.url, config.registration_addr, config.scheduling_addr, config.people_addr);
   events::server::ServeUntilShutdown(runner, {[&] { intake.Stop(); }, [&] { dispatcher.Stop(); }});
   spdlog::info("notifications stopped");
   curl_global_cleanup();

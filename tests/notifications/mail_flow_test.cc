@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -21,10 +22,13 @@
 #include "common/bus/event_bus.h"
 #include "common/bus/worker_options.h"
 #include "common/server/service_runner.h"
+#include "common/testing/grpc_service_harness.h"
 #include "common/testing/own_smtp_server.h"
 #include "common/testing/redis_for_test.h"
+#include "common/util/mutex.h"
 #include "events/v1/accessibility.pb.h"
 #include "events/v1/domain_events.pb.h"
+#include "events/v1/people.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -99,6 +103,132 @@ std::string TokenIn(const std::string& text) {
   return text.substr(at + 8, end - at - 8);
 }
 
+// people as notifications sees it: members with their addresses, sign-in links whose tokens
+// it makes, and only for notifications' own key. The real service has its own tests
+// (tests/people); this one answers as its contract (people.proto) says.
+class FakePeople final : public events::v1::PeopleService::Service {
+ public:
+  struct Link {
+    std::string token;
+    std::string member_id;
+    int64_t expires_ms = 0;
+    bool used = false;
+    int unavailable = 0;  // how many calls answer UNAVAILABLE first
+    int calls = 0;
+  };
+
+  void SetKey(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    key_ = key;
+  }
+  void AddOrganisation(const std::string& org_id, const std::string& name)
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    org_names_[org_id] = name;
+  }
+  void AddMember(const events::v1::Member& m) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    members_[m.member_id()] = m;
+  }
+  void AddLink(const std::string& link_id, const Link& link) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    links_[link_id] = link;
+  }
+  int Calls(const std::string& link_id) ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    return links_[link_id].calls;
+  }
+  // The roles notifications asked ListMembersForMail for.
+  std::vector<events::v1::MemberRole> RolesAsked() ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    return roles_asked_;
+  }
+
+  grpc::Status DescribeMember(grpc::ServerContext* ctx,
+                              const events::v1::DescribeMemberRequest* req,
+                              events::v1::MemberForMail* out) override ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    if (grpc::Status s = Check(*ctx); !s.ok()) return s;
+    auto found = members_.find(req->member_id());
+    if (found == members_.end()) return {grpc::StatusCode::NOT_FOUND, "no such member"};
+    *out->mutable_member() = found->second;
+    out->set_org_name(org_names_[found->second.org_id()]);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status IssueSignInLink(grpc::ServerContext* ctx,
+                               const events::v1::IssueSignInLinkRequest* req,
+                               events::v1::SignInLink* out) override ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    if (grpc::Status s = Check(*ctx); !s.ok()) return s;
+    auto found = links_.find(req->link_id());
+    if (found == links_.end()) return {grpc::StatusCode::NOT_FOUND, "no such sign-in link"};
+    Link& link = found->second;
+    ++link.calls;
+    if (link.unavailable > 0) {
+      --link.unavailable;
+      return {grpc::StatusCode::UNAVAILABLE, "people is restarting"};
+    }
+    if (link.used) return {grpc::StatusCode::FAILED_PRECONDITION, "the link was used"};
+    out->set_token(link.token);
+    out->set_expires_unix_ms(link.expires_ms);
+    const events::v1::Member& m = members_[link.member_id];
+    *out->mutable_member() = m;
+    out->set_org_name(org_names_[m.org_id()]);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListMembersForMail(grpc::ServerContext* ctx,
+                                  const events::v1::ListMembersForMailRequest* req,
+                                  events::v1::ListMembersForMailResponse* out) override
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    if (grpc::Status s = Check(*ctx); !s.ok()) return s;
+    roles_asked_.push_back(req->role());
+    for (const auto& [id, m] : members_) {
+      const bool has_role =
+          std::find(m.roles().begin(), m.roles().end(), req->role()) != m.roles().end();
+      if (m.org_id() == req->org_id() && has_role &&
+          m.status() == events::v1::MEMBER_STATUS_ACTIVE) {
+        *out->add_members() = m;
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  // Service-only calls: notifications' own key, nothing else.
+  grpc::Status Check(const grpc::ServerContext& ctx) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto found = ctx.client_metadata().find("authorization");
+    if (found == ctx.client_metadata().end() ||
+        std::string(found->second.data(), found->second.size()) != "Bearer " + key_) {
+      return {grpc::StatusCode::UNAUTHENTICATED, "not notifications' key"};
+    }
+    return grpc::Status::OK;
+  }
+
+  Mutex mu_;
+  std::string key_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> org_names_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, events::v1::Member> members_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Link> links_ ABSL_GUARDED_BY(mu_);
+  std::vector<events::v1::MemberRole> roles_asked_ ABSL_GUARDED_BY(mu_);
+};
+
+events::v1::Member MemberOf(const std::string& id, const std::string& org_id,
+                            const std::string& name, const std::string& email,
+                            std::initializer_list<events::v1::MemberRole> roles,
+                            events::v1::MemberStatus status = events::v1::MEMBER_STATUS_ACTIVE) {
+  events::v1::Member m;
+  m.set_member_id(id);
+  m.set_org_id(org_id);
+  m.set_name(name);
+  m.set_email(email);
+  for (auto r : roles) m.add_roles(r);
+  m.set_status(status);
+  return m;
+}
+
 class MailFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -146,8 +276,15 @@ class MailFlowTest : public ::testing::Test {
         auth::IssueKey(*key_store_, ids_, clock_, "", {auth::Role::kService}, {}, "notifications");
     ASSERT_TRUE(service.ok());
 
+    // people on a server of its own, as it runs.
+    people_.SetKey(service->plaintext);
+    people_.AddOrganisation(org_, "Riverside Forum");
+    people_server_ = std::make_unique<events::testing::TestServer>(registry_);
+    ASSERT_TRUE(people_server_->Start("people", {&people_}).ok());
+
     outbox_ = std::make_unique<RedisOutboxStore>(*redis_, *keys_, RedisOutboxStore::Options{});
-    peers_ = MakeGrpcPeers({channel_, address, channel_, address, service->plaintext, 5000});
+    peers_ = MakeGrpcPeers({channel_, address, channel_, address, people_server_->Channel(),
+                            people_server_->address(), service->plaintext, 5000});
     auto composer = Composer::Create();
     ASSERT_TRUE(composer.ok()) << composer.status();
     composer_ = std::make_unique<Composer>(*std::move(composer));
@@ -175,6 +312,77 @@ class MailFlowTest : public ::testing::Test {
     registration_stub_.reset();
     channel_.reset();
     if (runner_) runner_->Shutdown();
+    if (people_server_) people_server_->Shutdown();
+  }
+
+  // Publishes a domain event as its service would (their own tests cover emitting them).
+  void Publish(const std::string& id, const std::string& type, const std::string& subject,
+               const google::protobuf::Message& data) {
+    events::v1::DomainEvent e;
+    e.set_id(id);
+    e.set_type(type);
+    e.set_source("test");
+    e.set_time_unix_ms(clock_.NowUnixMs());
+    e.set_subject(subject);
+    e.set_org_id(org_);
+    e.set_data_type(data.GetDescriptor()->full_name());
+    e.set_data(data.SerializeAsString());
+    ASSERT_TRUE(bus::Publish(*redis_, *keys_, keys_->PartitionOf(subject), e).ok());
+  }
+
+  void RequestSignIn(const std::string& event_id, const std::string& link_id,
+                     const std::string& member_id) {
+    events::v1::SignInRequested asked;
+    asked.set_link_id(link_id);
+    asked.set_member_id(member_id);
+    asked.set_org_id(org_);
+    asked.set_expires_unix_ms(clock_.NowUnixMs() + 15 * 60000);
+    Publish(event_id, "people.sign_in_requested", member_id, asked);
+  }
+
+  // Every value under the test's key prefix (hashes, strings, streams, sets, sorted sets),
+  // to show what is at rest.
+  std::string EverythingStored() {
+    std::string dump;
+    auto keys = redis_->Command({"KEYS", keys_->prefix() + "*"});
+    EXPECT_TRUE(keys.ok());
+    if (!keys.ok()) return dump;
+    auto append_all = [&dump](const auto& r) {
+      for (size_t j = 0; j < redis::ArraySize(r); ++j) {
+        const auto& item = redis::ArrayAt(r, j);
+        if (redis::ArraySize(item) > 0) {
+          const auto& kv = redis::ArrayAt(item, 1);
+          for (size_t k = 0; k < redis::ArraySize(kv); ++k) {
+            dump += redis::AsString(redis::ArrayAt(kv, k)) + "\n";
+          }
+        } else {
+          dump += redis::AsString(item) + "\n";
+        }
+      }
+    };
+    for (size_t i = 0; i < redis::ArraySize(**keys); ++i) {
+      const std::string key = redis::AsString(redis::ArrayAt(**keys, i));
+      dump += key + "\n";
+      auto type = redis_->Command({"TYPE", key});
+      EXPECT_TRUE(type.ok());
+      const std::string t = redis::AsString(**type);
+      std::vector<std::string> read;
+      if (t == "hash") read = {"HGETALL", key};
+      if (t == "string") read = {"GET", key};
+      if (t == "stream") read = {"XRANGE", key, "-", "+"};
+      if (t == "set") read = {"SMEMBERS", key};
+      if (t == "zset") read = {"ZRANGE", key, "0", "-1"};
+      if (t == "list") read = {"LRANGE", key, "0", "-1"};
+      if (read.empty()) continue;
+      auto all = redis_->Command(read);
+      EXPECT_TRUE(all.ok());
+      if (t == "string") {
+        dump += redis::AsString(**all) + "\n";
+      } else {
+        append_all(**all);
+      }
+    }
+    return dump;
   }
 
   std::unique_ptr<bus::Consumer> MakeConsumer(const std::string& name) {
@@ -249,6 +457,8 @@ class MailFlowTest : public ::testing::Test {
   }
 
   events::testing::OwnSmtpServer smtp_;
+  FakePeople people_;
+  std::unique_ptr<events::testing::TestServer> people_server_;
   FakeClock clock_{kNow};
   IdGenerator ids_{clock_};
   registration::testing::FakeEventDirectory directory_;
@@ -554,6 +764,199 @@ TEST_F(MailFlowTest, RemindersSurveysAndAccessMailReachTheirPeopleWithoutHealthD
   const std::string& changed = by_subject["Your request for Living well with diabetes has changed"];
   EXPECT_EQ(Header(changed, "To"), "<ann@example.org>");
   EXPECT_THAT(Decoded(changed, "text/plain"), HasSubstr("what you asked for is arranged"));
+}
+
+// An invitation tells the person who invited them, to what, as what, and where to sign in;
+// it carries no secret (they ask for a link on the sign-in page with this address).
+TEST_F(MailFlowTest, AnInvitationGoesToTheMemberWithTheSignInPageAndNoSecret) {
+  events::v1::Member bea =
+      MemberOf("mem_bea", org_, "Bea Brown", "bea@example.org",
+               {events::v1::MEMBER_ROLE_ACCESS_COORDINATOR}, events::v1::MEMBER_STATUS_INVITED);
+  bea.set_invited_by_name("Ola Organiser");
+  people_.AddMember(bea);
+  events::v1::MemberInvited invited;
+  invited.set_member_id("mem_bea");
+  invited.set_org_id(org_);
+  invited.set_invited_by_name("Ola Organiser");
+  Publish("invite-1", "people.member_invited", "mem_bea", invited);
+  auto mail = Deliver(1);
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  const std::string& m = mail[0];
+  EXPECT_EQ(Header(m, "To"), "<bea@example.org>");
+  EXPECT_EQ(Header(m, "Subject"),
+            "Ola Organiser invited you to help run events for Riverside Forum");
+  const std::string text = Decoded(m, "text/plain");
+  EXPECT_THAT(text, HasSubstr("Hello Bea Brown,"));
+  EXPECT_THAT(text, HasSubstr("as an access coordinator."));
+  EXPECT_THAT(text, HasSubstr("To accept, go to https://events.example.org/manage/sign-in and "
+                              "sign in with this e-mail address. You do not need a password."));
+  // No link with a token, in either part.
+  for (const std::string& part : {text, Decoded(m, "text/html")}) {
+    EXPECT_THAT(part, Not(HasSubstr("/manage/sign-in/")));
+    EXPECT_THAT(part, Not(HasSubstr("sil_")));
+    EXPECT_THAT(part, Not(HasSubstr("evs_")));
+  }
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].template_(), "member_invited");
+  EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_SENT);
+}
+
+TEST_F(MailFlowTest, AnInvitationToAMemberRemovedSinceIsNotSent) {
+  people_.AddMember(MemberOf("mem_gone", org_, "Gus Gone", "gus@example.org",
+                             {events::v1::MEMBER_ROLE_VIEWER}, events::v1::MEMBER_STATUS_REMOVED));
+  events::v1::MemberInvited invited;
+  invited.set_member_id("mem_gone");
+  invited.set_org_id(org_);
+  Publish("invite-2", "people.member_invited", "mem_gone", invited);
+  Settle();
+  EXPECT_TRUE(smtp_.Messages().empty());
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_SKIPPED);
+  EXPECT_THAT(outbox[0].last_error(), HasSubstr("removed"));
+}
+
+// The sign-in e-mail carries exactly the token people made for the link, asked for when the
+// e-mail is sent; nothing at rest holds it.
+TEST_F(MailFlowTest, ASignInMailCarriesTheIssuedTokenAndNothingStoresIt) {
+  people_.AddMember(MemberOf("mem_bea", org_, "Bea Brown", "bea@example.org",
+                             {events::v1::MEMBER_ROLE_ORGANISER}));
+  const std::string token = "sil_1.Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
+  people_.AddLink("sil_1", {token, "mem_bea", clock_.NowUnixMs() + 15 * 60000});
+  RequestSignIn("signin-1", "sil_1", "mem_bea");
+  auto mail = Deliver(1);
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  const std::string& m = mail[0];
+  EXPECT_EQ(Header(m, "To"), "<bea@example.org>");
+  EXPECT_EQ(Header(m, "Subject"), "Your link to sign in to Riverside Forum");
+  const std::string text = Decoded(m, "text/plain");
+  const std::string prefix = "https://events.example.org/manage/sign-in/";
+  const size_t at = text.find(prefix);
+  ASSERT_NE(at, std::string::npos) << text;
+  const size_t end = text.find_first_of(" \n", at);
+  EXPECT_EQ(text.substr(at + prefix.size(), end - at - prefix.size()), token);
+  EXPECT_THAT(Decoded(m, "text/html"), HasSubstr("href=\"" + prefix + token + "\""));
+  EXPECT_THAT(text, HasSubstr("It works once, for 15 minutes."));
+  EXPECT_THAT(text, HasSubstr("only in the browser where you asked"));
+  EXPECT_THAT(text, HasSubstr("If you did not ask to sign in, ignore this e-mail."));
+  EXPECT_EQ(people_.Calls("sil_1"), 1);
+  const std::string stored = EverythingStored();
+  EXPECT_THAT(stored, HasSubstr("sil_1"));  // the dump does read the outbox
+  EXPECT_THAT(stored, Not(HasSubstr(token.substr(token.find('.') + 1))));
+}
+
+// A link used or expired before its e-mail went (people answers FAILED_PRECONDITION, or
+// NOT_FOUND once it is gone) sends nothing and is never tried again; people being away is
+// tried again, as for every peer.
+TEST_F(MailFlowTest, AUsedOrExpiredSignInLinkIsSkippedAndPeopleAwayIsRetried) {
+  people_.AddMember(MemberOf("mem_bea", org_, "Bea Brown", "bea@example.org",
+                             {events::v1::MEMBER_ROLE_ORGANISER}));
+  FakePeople::Link used{"sil_2.used", "mem_bea", clock_.NowUnixMs() + 15 * 60000};
+  used.used = true;
+  people_.AddLink("sil_2", used);
+  FakePeople::Link later{"sil_4.later", "mem_bea", clock_.NowUnixMs() + 15 * 60000};
+  later.unavailable = 1;
+  people_.AddLink("sil_4", later);
+  RequestSignIn("signin-2", "sil_2", "mem_bea");
+  RequestSignIn("signin-3", "sil_3", "mem_bea");  // people no longer knows it
+  RequestSignIn("signin-4", "sil_4", "mem_bea");
+  Settle();
+  auto mail = smtp_.Messages();
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  EXPECT_THAT(Decoded(mail[0], "text/plain"), HasSubstr("/manage/sign-in/sil_4.later"));
+  std::map<std::string, events::v1::OutboxMail> by_cause;
+  for (const auto& m : Outbox()) by_cause[m.cause_event_id()] = m;
+  ASSERT_EQ(by_cause.size(), 3u);
+  for (const char* cause : {"signin-2", "signin-3"}) {
+    EXPECT_EQ(by_cause[cause].state(), events::v1::MAIL_STATE_SKIPPED) << cause;
+    EXPECT_EQ(by_cause[cause].attempts(), 1) << cause;
+    EXPECT_THAT(by_cause[cause].last_error(), HasSubstr("no sign-in link to send")) << cause;
+  }
+  EXPECT_THAT(by_cause["signin-2"].last_error(), HasSubstr("the link was used"));
+  EXPECT_EQ(by_cause["signin-4"].state(), events::v1::MAIL_STATE_SENT);
+  EXPECT_EQ(by_cause["signin-4"].attempts(), 2);
+  // Settle ran long enough for any retry (retries take milliseconds here): none came.
+  EXPECT_EQ(people_.Calls("sil_2"), 1);
+  EXPECT_EQ(people_.Calls("sil_4"), 2);
+}
+
+// Access coordinators are the organisation's active members with the role, and the sender
+// settings' addresses; each address once, whatever its case; nobody else.
+TEST_F(MailFlowTest, CoordinatorsMailGoesToMembersWithTheRoleAndSettingsAddressesOnce) {
+  using events::v1::MEMBER_ROLE_ACCESS_COORDINATOR;
+  using events::v1::MEMBER_ROLE_ORGANISER;
+  using events::v1::MEMBER_ROLE_VIEWER;
+  people_.AddMember(
+      MemberOf("mem_bea", org_, "Bea", "Bea@Example.org", {MEMBER_ROLE_ACCESS_COORDINATOR}));
+  people_.AddMember(MemberOf("mem_cy", org_, "Cy", "cy@example.org",
+                             {MEMBER_ROLE_ORGANISER, MEMBER_ROLE_ACCESS_COORDINATOR}));
+  people_.AddMember(MemberOf("mem_ola", org_, "Ola", "ola@example.org", {MEMBER_ROLE_ORGANISER}));
+  people_.AddMember(MemberOf("mem_vi", org_, "Vi", "vi@example.org", {MEMBER_ROLE_VIEWER}));
+  people_.AddMember(MemberOf("mem_new", org_, "Nia", "nia@example.org",
+                             {MEMBER_ROLE_ACCESS_COORDINATOR}, events::v1::MEMBER_STATUS_INVITED));
+  people_.AddMember(
+      MemberOf("mem_other", "org_other", "Oz", "oz@example.org", {MEMBER_ROLE_ACCESS_COORDINATOR}));
+  events::v1::SenderSettings settings;
+  settings.add_coordinator_emails("bea@example.org");
+  settings.add_coordinator_emails("desk@example.org");
+  ASSERT_TRUE(outbox_->PutSettings(org_, settings, 0, kNow).ok());
+  events::v1::AccessibilityRequestChanged request;
+  request.set_request_id("ar_1");
+  request.set_event_id(event_);
+  request.set_org_id(org_);
+  request.set_registration_id("rg_1");
+  request.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  Publish("access-new", "accessibility.request_submitted", event_, request);
+  request.set_status(events::v1::REQUEST_STATUS_ACKNOWLEDGED);
+  Publish("access-risk", "accessibility.request_at_risk", event_, request);
+  Settle();
+  std::multiset<std::string> sent;
+  for (const auto& m : smtp_.Messages()) {
+    sent.insert(absl::StrCat(absl::AsciiStrToLower(Header(m, "To")), " ",
+                             Header(m, "Subject").substr(0, 8)));
+  }
+  EXPECT_THAT(sent, ::testing::UnorderedElementsAre(
+                        "<bea@example.org> A new ac", "<cy@example.org> A new ac",
+                        "<desk@example.org> A new ac", "<bea@example.org> An acces",
+                        "<cy@example.org> An acces", "<desk@example.org> An acces"));
+  for (const auto role : people_.RolesAsked()) EXPECT_EQ(role, MEMBER_ROLE_ACCESS_COORDINATOR);
+  EXPECT_FALSE(people_.RolesAsked().empty());
+}
+
+// A busy access coordinator who had this hour's e-mails (5 here) can still sign in: people
+// limits sign-in requests itself, and nobody waiting at a browser is skipped or held.
+TEST_F(MailFlowTest, ASignInLinkIsSentEvenWhenTheAddressHadItsEmailsThisHour) {
+  people_.AddMember(MemberOf("mem_bea", org_, "Bea", "bea@example.org",
+                             {events::v1::MEMBER_ROLE_ACCESS_COORDINATOR}));
+  events::v1::AccessibilityRequestChanged request;
+  request.set_event_id(event_);
+  request.set_org_id(org_);
+  request.set_status(events::v1::REQUEST_STATUS_SUBMITTED);
+  for (int i = 0; i < 6; ++i) {
+    request.set_request_id(absl::StrCat("ar_", i));
+    Publish(absl::StrCat("access-", i), "accessibility.request_submitted", event_, request);
+  }
+  Settle();
+  ASSERT_EQ(smtp_.Messages().size(), 5u);  // the sixth was over the limit
+  people_.AddLink("sil_1", {"sil_1.busy", "mem_bea", clock_.NowUnixMs() + 15 * 60000});
+  RequestSignIn("signin-1", "sil_1", "mem_bea");
+  Settle();
+  auto mail = smtp_.Messages();
+  ASSERT_EQ(mail.size(), 6u);
+  EXPECT_EQ(Header(mail.back(), "Subject"), "Your link to sign in to Riverside Forum");
+  EXPECT_EQ(Header(mail.back(), "To"), "<bea@example.org>");
+}
+
+// A link e-mailed late (after people was away) says what is left of its life.
+TEST_F(MailFlowTest, ALinkSentLateSaysWhatIsLeftOfItsLife) {
+  people_.AddMember(
+      MemberOf("mem_bea", org_, "Bea", "bea@example.org", {events::v1::MEMBER_ROLE_ORGANISER}));
+  people_.AddLink("sil_1", {"sil_1.late", "mem_bea", clock_.NowUnixMs() + 5 * 60000 + 20000});
+  RequestSignIn("signin-1", "sil_1", "mem_bea");
+  auto mail = Deliver(1);
+  ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  EXPECT_THAT(Decoded(mail[0], "text/plain"), HasSubstr("It works once, for 5 minutes."));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // dead letters replayed, send limits, sender settings and undeliverable addresses.
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/redis_for_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,6 +29,7 @@ class OutboxStoreTest : public ::testing::Test {
                    registration,
                    "registration_confirmed",
                    cause,
+                   "",
                    "",
                    ""};
   }
@@ -59,6 +61,31 @@ TEST_F(OutboxStoreTest, MailIsMadeOnceAndClaimedByOneSenderAtATime) {
   again = store_->Claim(kNow + 61000, 60000, 10);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->size(), 2u);
+}
+
+// A sign-in link is waited for at a browser: made after a backlog, it is claimed first.
+TEST_F(OutboxStoreTest, UrgentMailIsClaimedBeforeABacklogAndKeepsItsMember) {
+  std::vector<NewMail> backlog;
+  for (int i = 0; i < 5; ++i) backlog.push_back(Mail("e1", absl::StrCat("rg_", i)));
+  ASSERT_TRUE(store_->Enqueue(2, "org_1", backlog, kNow).ok());
+  NewMail link{MailId(2, "e2", "sign_in_link", "mem_1"),
+               "",
+               "",
+               "sign_in_link",
+               "e2",
+               "",
+               "sil_1",
+               "mem_1",
+               /*urgent=*/true};
+  ASSERT_TRUE(store_->Enqueue(2, "org_1", {link}, kNow + 1000).ok());
+  auto claimed = store_->Claim(kNow + 2000, 60000, 2);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 2u);
+  EXPECT_EQ((*claimed)[0].mail.id, link.id);
+  EXPECT_EQ((*claimed)[0].mail.member_id, "mem_1");
+  EXPECT_EQ((*claimed)[0].mail.arg, "sil_1");
+  EXPECT_EQ((*claimed)[0].created_ms, kNow + 1000);
+  EXPECT_EQ((*claimed)[1].mail.member_id, "");
 }
 
 TEST_F(OutboxStoreTest, ATryIsRecordedOnceAndDeadMailCanBeReplayed) {

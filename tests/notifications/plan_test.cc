@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "events/v1/accessibility.pb.h"
+#include "events/v1/people.pb.h"
 #include "gtest/gtest.h"
 
 namespace events::notifications {
@@ -123,6 +124,34 @@ TEST(PlanTest, LinkRequestsAndSurveyInvitationsGoToTheRegistrant) {
   EXPECT_EQ((*survey)->arg, "1790000000000");
 }
 
+TEST(PlanTest, InvitationsAndSignInLinksGoToTheMemberAndOnlySignInIsUrgent) {
+  events::v1::MemberInvited invited;
+  invited.set_member_id("mem_1");
+  invited.set_org_id("org_1");
+  invited.set_invited_by_name("Ola Organiser");
+  auto invitation = PlanFor(Event("people.member_invited", invited));
+  ASSERT_TRUE(invitation.ok() && invitation->has_value());
+  EXPECT_EQ((*invitation)->template_name, "member_invited");
+  EXPECT_EQ((*invitation)->audience, Audience::kMember);
+  EXPECT_EQ((*invitation)->member_id, "mem_1");
+  EXPECT_EQ((*invitation)->arg, "Ola Organiser");
+  EXPECT_FALSE((*invitation)->urgent);
+  events::v1::SignInRequested asked;
+  asked.set_link_id("sil_1");
+  asked.set_member_id("mem_1");
+  asked.set_org_id("org_1");
+  auto link = PlanFor(Event("people.sign_in_requested", asked));
+  ASSERT_TRUE(link.ok() && link->has_value());
+  EXPECT_EQ((*link)->template_name, "sign_in_link");
+  EXPECT_EQ((*link)->audience, Audience::kMember);
+  EXPECT_EQ((*link)->member_id, "mem_1");
+  EXPECT_EQ((*link)->arg, "sil_1");
+  EXPECT_TRUE((*link)->urgent);
+  auto other = PlanFor(Event("people.member_removed", asked));
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+}
+
 TEST(PlanTest, UnreadableDataIsAPermanentError) {
   events::v1::DomainEvent e;
   e.set_type("registration.confirmed");
@@ -133,8 +162,10 @@ TEST(PlanTest, UnreadableDataIsAPermanentError) {
 
 TEST(PlanTest, EveryTemplateAPlanNamesIsListed) {
   const auto& all = AllTemplates();
-  EXPECT_EQ(all.size(), 16u);
-  EXPECT_NE(std::find(all.begin(), all.end(), "access_at_risk"), all.end());
+  EXPECT_EQ(all.size(), 18u);
+  for (const char* name : {"access_at_risk", "member_invited", "sign_in_link"}) {
+    EXPECT_NE(std::find(all.begin(), all.end(), name), all.end()) << name;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <prometheus/histogram.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
 #include "services/notifications/mail/composer.h"
@@ -92,7 +94,9 @@ std::optional<MailResult> Dispatcher::Gather(const ClaimedMail& m, MailContext& 
   };
   c.template_name = m.mail.template_name;
   c.arg = m.mail.arg;
-  if (m.mail.to.empty()) {
+  if (!m.mail.member_id.empty()) {
+    if (std::optional<MailResult> early = GatherForMember(m, c, to)) return early;
+  } else if (m.mail.to.empty()) {
     // The current link; "send me my link" replaces it only once the e-mail may go (Attempt).
     absl::StatusOr<events::v1::RegistrationLink> link =
         peers_.IssueLink(m.mail.registration_id, "");
@@ -103,9 +107,11 @@ std::optional<MailResult> Dispatcher::Gather(const ClaimedMail& m, MailContext& 
   } else {
     to = m.mail.to;
   }
-  absl::StatusOr<events::v1::Event> event = peers_.GetEvent(m.mail.event_id);
-  if (!event.ok()) return retry_or_skip(event.status(), "the event");
-  c.event = *std::move(event);
+  if (!m.mail.event_id.empty()) {
+    absl::StatusOr<events::v1::Event> event = peers_.GetEvent(m.mail.event_id);
+    if (!event.ok()) return retry_or_skip(event.status(), "the event");
+    c.event = *std::move(event);
+  }
   absl::StatusOr<events::v1::SenderSettings> sender = store_.GetSettings(m.org_id);
   if (sender.ok()) {
     c.sender = *std::move(sender);
@@ -113,6 +119,60 @@ std::optional<MailResult> Dispatcher::Gather(const ClaimedMail& m, MailContext& 
     return retry_or_skip(sender.status(), "the sender settings");
   }
   if (c.sender.from_name().empty()) c.sender.set_from_name(options_.default_from_name);
+  return std::nullopt;
+}
+
+std::optional<MailResult> Dispatcher::GatherForMember(const ClaimedMail& m, MailContext& c,
+                                                      std::string& to) {
+  auto end = [](MailOutcome outcome, std::string why) {
+    MailResult r;
+    r.outcome = outcome;
+    r.error = std::move(why);
+    return r;
+  };
+  events::v1::Member member;
+  if (m.mail.template_name == "sign_in_link") {
+    // The token is made now, put in this e-mail and forgotten (never logged or stored).
+    absl::StatusOr<events::v1::SignInLink> link = peers_.IssueSignInLink(m.mail.arg);
+    if (absl::IsFailedPrecondition(link.status()) || absl::IsNotFound(link.status())) {
+      // Used or expired: nothing to send, and trying again cannot change that.
+      return end(MailOutcome::kSkipped,
+                 absl::StrCat("no sign-in link to send: ", link.status().message()));
+    }
+    if (!link.ok()) {
+      return end(MailOutcome::kRetry,
+                 absl::StrCat("could not make the sign-in link: ", link.status().message()));
+    }
+    member = link->member();
+    c.org_name = link->org_name();
+    c.sign_in_url = absl::StrCat(options_.public_url, "/manage/sign-in/", link->token());
+    // What is left of its life, to the nearest minute (15 when sent at once, as the sign-in
+    // page said; less when sent after a retry).
+    const int64_t left_ms = link->expires_unix_ms() - clock_.NowUnixMs();
+    c.link_minutes = static_cast<int>(std::max<int64_t>(1, (left_ms + 30000) / 60000));
+  } else {
+    absl::StatusOr<events::v1::MemberForMail> described = peers_.DescribeMember(m.mail.member_id);
+    if (absl::IsNotFound(described.status())) {
+      return end(MailOutcome::kSkipped, "the member no longer exists");
+    }
+    if (!described.ok()) {
+      return end(MailOutcome::kRetry,
+                 absl::StrCat("could not read the member: ", described.status().message()));
+    }
+    member = described->member();
+    c.org_name = described->org_name();
+    c.inviter = member.invited_by_name().empty() ? m.mail.arg : member.invited_by_name();
+    // The invitation carries no secret: the person asks for a link on the sign-in page.
+    c.sign_in_url = absl::StrCat(options_.public_url, "/manage/sign-in");
+  }
+  if (member.status() == events::v1::MEMBER_STATUS_REMOVED) {
+    return end(MailOutcome::kSkipped, "the member was removed");
+  }
+  if (member.email().empty()) {
+    return end(MailOutcome::kRetry, "people answered the member without an e-mail address");
+  }
+  to = member.email();
+  c.member = std::move(member);
   return std::nullopt;
 }
 
@@ -133,8 +193,13 @@ MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
     result.error = absl::StrCat("the address was refused before: ", **refused);
     return result;
   }
+  // A sign-in link is waited for at a browser, and people limits how often one may be asked
+  // for (5 an address in 15 minutes): no send limit skips it or holds it for an hour (a busy
+  // access coordinator's 20 e-mails this hour must not lock them out of the access desk).
   absl::StatusOr<OutboxStore::LimitVerdict> verdict =
-      store_.CountSend(m.org_id, to, options_.limits, clock_.NowUnixMs());
+      m.mail.template_name == "sign_in_link"
+          ? OutboxStore::LimitVerdict::kAllowed
+          : store_.CountSend(m.org_id, to, options_.limits, clock_.NowUnixMs());
   if (!verdict.ok()) {
     recorded = false;
     return result;

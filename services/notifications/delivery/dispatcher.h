@@ -62,11 +62,11 @@ struct DispatcherMetrics {
 std::optional<int64_t> RetryDelayMs(int tries_made);
 
 // Sends due mail: claims it with a lease (several replicas never send the same try at
-// once), asks registration and scheduling for what it needs (the personal link is made
-// then, never stored), checks the address and the send limits, writes it from its template
-// and sends it over SMTP, then records the outcome: sent; a temporary failure retried on
-// RetryDelayMs, then dead; a refused address marked undeliverable (nothing more goes to it);
-// a refused message dead. Thread-safe.
+// once), asks registration, scheduling and people for what it needs (the personal link and
+// the sign-in link are made then, never stored), checks the address and the send limits, writes it
+// from its template and sends it over SMTP, then records the outcome: sent; a temporary failure
+// retried on RetryDelayMs, then dead; a refused address marked undeliverable (nothing more goes to
+// it); a refused message dead. Thread-safe.
 class Dispatcher {
  public:
   Dispatcher(OutboxStore& store, Peers& peers, const Composer& composer, MailSender& sender,
@@ -90,6 +90,11 @@ class Dispatcher {
   // What a registrant's or coordinator's mail says, with `to` set; or a result that ends the
   // try without sending (a registration or event that is gone, a peer that is down).
   std::optional<MailResult> Gather(const ClaimedMail& mail, MailContext& context, std::string& to);
+  // The same for mail to a member of the organisation (people): the invitation, with the
+  // sign-in page; the sign-in e-mail, with its one-time link (a link used or expired is
+  // skipped, never retried).
+  std::optional<MailResult> GatherForMember(const ClaimedMail& mail, MailContext& context,
+                                            std::string& to);
   // The personal links made from `token`.
   void SetLinks(const std::string& token, MailContext& context) const;
   void Count(const std::string& template_name, const char* outcome);

@@ -3,10 +3,12 @@
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <vector>
 
 #include "common/bus/event_bus.h"
 #include "common/util/clock.h"
+#include "common/util/text_rules.h"
 #include "services/notifications/domain/plan.h"
 #include "services/notifications/peers/peers.h"
 #include "services/notifications/store/outbox_store.h"
@@ -19,19 +21,41 @@ void Count(prometheus::Counter* counter, double n = 1) {
   if (counter != nullptr && n > 0) counter->Increment(n);
 }
 
+// `recipient_key` names the recipient in the mail id: the same on every redelivery.
 NewMail MailFor(int partition, const events::v1::DomainEvent& event, const Intent& intent,
-                const std::string& registration_id, const std::string& to) {
-  const std::string& recipient_key = to.empty() ? registration_id : to;
-  return NewMail{MailId(partition, event.id(), intent.template_name, recipient_key),
-                 intent.event_id,
-                 registration_id,
-                 intent.template_name,
-                 event.id(),
-                 to,
-                 intent.arg};
+                const std::string& registration_id, const std::string& to,
+                const std::string& recipient_key) {
+  NewMail mail{MailId(partition, event.id(), intent.template_name, recipient_key),
+               intent.event_id,
+               registration_id,
+               intent.template_name,
+               event.id(),
+               to,
+               intent.arg,
+               intent.member_id,
+               intent.urgent};
+  return mail;
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<std::string>> Intake::CoordinatorAddresses(const std::string& org_id) {
+  std::vector<std::string> found;
+  absl::StatusOr<std::vector<events::v1::Member>> members =
+      peers_.MembersWithRole(org_id, events::v1::MEMBER_ROLE_ACCESS_COORDINATOR);
+  // NOT_FOUND: people knows no such organisation (one made before people existed).
+  if (!members.ok() && !absl::IsNotFound(members.status())) return members.status();
+  if (members.ok()) {
+    for (const events::v1::Member& m : *members) found.push_back(m.email());
+  }
+  absl::StatusOr<events::v1::SenderSettings> settings = store_.GetSettings(org_id);
+  if (!settings.ok() && !absl::IsNotFound(settings.status())) return settings.status();
+  if (settings.ok()) {
+    found.insert(found.end(), settings->coordinator_emails().begin(),
+                 settings->coordinator_emails().end());
+  }
+  return found;
+}
 
 Intake::Intake(events::bus::Consumer& consumer, OutboxStore& store, Peers& peers,
                const Clock& clock, IntakeOptions options, IntakeCounters counters)
@@ -63,14 +87,23 @@ absl::Status Intake::Handle(const events::bus::Delivery& delivery) {
   std::vector<NewMail> mail;
   switch (intent.audience) {
     case Audience::kRegistrant:
-      mail.push_back(MailFor(partition, event, intent, intent.registration_id, ""));
+      mail.push_back(
+          MailFor(partition, event, intent, intent.registration_id, "", intent.registration_id));
+      break;
+    case Audience::kMember:
+      // The address is read at send time: the stream and the outbox never carry it first.
+      mail.push_back(MailFor(partition, event, intent, "", "", intent.member_id));
       break;
     case Audience::kCoordinators: {
-      absl::StatusOr<events::v1::SenderSettings> settings = store_.GetSettings(event.org_id());
-      if (absl::IsNotFound(settings.status())) return absl::OkStatus();
-      if (!settings.ok()) return settings.status();
-      for (const std::string& to : settings->coordinator_emails()) {
-        mail.push_back(MailFor(partition, event, intent, "", to));
+      absl::StatusOr<std::vector<std::string>> addresses = CoordinatorAddresses(event.org_id());
+      if (!addresses.ok()) return addresses.status();
+      // A member with the role whose address is also in the sender settings is told once;
+      // addresses compare as registration compares them (case-insensitively).
+      std::set<std::string> seen;
+      for (const std::string& to : *addresses) {
+        std::string key = events::NormaliseEmailAddress(to);
+        if (key.empty() || !seen.insert(key).second) continue;
+        mail.push_back(MailFor(partition, event, intent, "", to, key));
       }
       break;
     }
@@ -84,7 +117,7 @@ absl::Status Intake::Handle(const events::bus::Delivery& delivery) {
           std::vector<NewMail> batch;
           batch.reserve(static_cast<size_t>(page->registrations_size()));
           for (const events::v1::Registration& r : page->registrations()) {
-            batch.push_back(MailFor(partition, event, intent, r.id(), ""));
+            batch.push_back(MailFor(partition, event, intent, r.id(), "", r.id()));
           }
           // Page by page: a long list is never held whole, and a retry remakes nothing.
           absl::StatusOr<int> made =

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/bus/stream_worker.h"
@@ -53,6 +55,11 @@ class Intake {
   absl::Status Handle(const events::bus::Delivery& delivery);
 
  private:
+  // The organisation's access coordinators: its active members with the role (people),
+  // then the sender settings' coordinator_emails (organisations without members). May
+  // list an address twice.
+  absl::StatusOr<std::vector<std::string>> CoordinatorAddresses(const std::string& org_id);
+
   OutboxStore& store_;
   Peers& peers_;
   const Clock& clock_;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "events/v1/accessibility.pb.h"
+#include "events/v1/people.pb.h"
 
 namespace events::notifications {
 namespace {
@@ -93,6 +94,7 @@ absl::StatusOr<std::optional<Intent>> ForRegistration(const DomainEvent& event) 
                   asked->event_id(),
                   asked->registration_id(),
                   {},
+                  "",
                   ""};
     return intent;
   }
@@ -105,6 +107,7 @@ absl::StatusOr<std::optional<Intent>> ForRegistration(const DomainEvent& event) 
                 changed->event_id(),
                 changed->registration_id(),
                 {},
+                "",
                 ""};
   return intent;
 }
@@ -123,9 +126,36 @@ absl::StatusOr<std::optional<Intent>> ForAccess(const DomainEvent& event) {
                 changed->event_id(),
                 changed->registration_id(),
                 {},
-                events::v1::RequestStatus_Name(changed->status())};
+                events::v1::RequestStatus_Name(changed->status()),
+                ""};
   if (intent.audience == Audience::kCoordinators) intent.registration_id.clear();
   return intent;
+}
+
+// people.*: the member themselves. Their address is read at send time (DescribeMember,
+// IssueSignInLink); the stream carries ids only, and never a sign-in link's token.
+absl::StatusOr<std::optional<Intent>> ForPeople(const DomainEvent& event) {
+  Intent intent;
+  intent.audience = Audience::kMember;
+  if (event.type() == "people.member_invited") {
+    auto invited = Data<events::v1::MemberInvited>(event);
+    if (!invited.ok()) return invited.status();
+    intent.template_name = "member_invited";
+    intent.member_id = invited->member_id();
+    // Who invited them, should people not name them at send time.
+    intent.arg = invited->invited_by_name();
+    return intent;
+  }
+  if (event.type() == "people.sign_in_requested") {
+    auto asked = Data<events::v1::SignInRequested>(event);
+    if (!asked.ok()) return asked.status();
+    intent.template_name = "sign_in_link";
+    intent.member_id = asked->member_id();
+    intent.arg = asked->link_id();
+    intent.urgent = true;
+    return intent;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -134,6 +164,7 @@ absl::StatusOr<std::optional<Intent>> PlanFor(const DomainEvent& event) {
   const std::string& type = event.type();
   if (type.rfind("registration.", 0) == 0) return ForRegistration(event);
   if (type.rfind("accessibility.", 0) == 0) return ForAccess(event);
+  if (type.rfind("people.", 0) == 0) return ForPeople(event);
   if (type == "event.rescheduled" || type == "event.cancelled" || type == "event.reminder_due") {
     return ForEvent(event);
   }
@@ -145,7 +176,8 @@ absl::StatusOr<std::optional<Intent>> PlanFor(const DomainEvent& event) {
                   due->event_id(),
                   due->registration_id(),
                   {},
-                  absl::StrCat(due->survey_closes_unix_ms())};
+                  absl::StrCat(due->survey_closes_unix_ms()),
+                  ""};
     return intent;
   }
   return std::nullopt;
@@ -158,7 +190,7 @@ const std::vector<std::string>& AllTemplates() {
       "registration_cancelled", "registration_link",       "event_rescheduled",
       "event_cancelled",        "event_reminder",          "survey_invitation",
       "access_status",          "access_reconfirm",        "access_new",
-      "access_at_risk"};
+      "access_at_risk",         "member_invited",          "sign_in_link"};
   return *all;
 }
 

@@ -14,7 +14,8 @@ namespace events::notifications {
 enum class Audience {
   kRegistrant,        // the person of `registration_id`
   kEventRegistrants,  // everyone registered for the event in `statuses`
-  kCoordinators,      // the organisation's access coordinators (sender settings)
+  kCoordinators,      // the organisation's access coordinators (people, sender settings)
+  kMember,            // the organisation's member `member_id` (people)
 };
 
 // The e-mail one domain event calls for.
@@ -27,6 +28,10 @@ struct Intent {
   std::vector<events::v1::RegistrationStatus> statuses;
   // What the template needs from the event: see docs/notifications.md, "Templates".
   std::string arg;
+  // kMember: whom.
+  std::string member_id;
+  // Someone is waiting for it (a sign-in link at a browser): it goes ahead of any backlog.
+  bool urgent = false;
 };
 
 // The e-mail a domain event calls for, or nullopt for one that tells nobody (e.g.

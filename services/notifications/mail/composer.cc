@@ -1,6 +1,9 @@
 #include "services/notifications/mail/composer.h"
 
+#include <algorithm>
 #include <kainjow/mustache.hpp>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -69,7 +72,32 @@ std::string AccessStatusText(absl::string_view status) {
   return "your request has changed";
 }
 
+// "15 minutes", "1 minute".
+std::string MinutesText(int minutes) {
+  return absl::StrCat(minutes, minutes == 1 ? " minute" : " minutes");
+}
+
 }  // namespace
+
+std::string RolesText(const google::protobuf::RepeatedField<int>& roles) {
+  // In the console's order, each once.
+  std::vector<std::string> words;
+  for (const auto& [role, word] :
+       {std::pair{events::v1::MEMBER_ROLE_ORGANISER, "organiser"},
+        {events::v1::MEMBER_ROLE_ACCESS_COORDINATOR, "access coordinator"},
+        {events::v1::MEMBER_ROLE_VIEWER, "viewer"}}) {
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) words.push_back(word);
+  }
+  if (words.empty()) return "a member";
+  std::string list = words.back();
+  if (words.size() > 1) {
+    words.pop_back();
+    list = absl::StrCat(absl::StrJoin(words, ", "), " and ", list);
+  }
+  // Every role word starts with a consonant sound except "organiser" and "access".
+  const bool vowel = absl::StartsWith(list, "organiser") || absl::StartsWith(list, "access");
+  return absl::StrCat(vowel ? "an " : "a ", list);
+}
 
 absl::StatusOr<Composer> Composer::Create() {
   std::optional<absl::string_view> words = events::web::EmbeddedText("messages/en-GB.txt");
@@ -144,6 +172,14 @@ absl::StatusOr<ComposedMail> Composer::Compose(const MailContext& c) const {
         "%Y-%m-%dT%H:%M:%S+00:00", absl::FromUnixMillis(closes_ms), absl::UTCTimeZone());
     v.set("closes", events::web::DateText(words_, closes));
   }
+  if (c.member) {
+    v.set("name", c.member->name());
+    v.set("roles", RolesText(c.member->roles()));
+  }
+  if (!c.org_name.empty()) v.set("org_name", c.org_name);
+  if (!c.inviter.empty()) v.set("inviter", c.inviter);
+  if (!c.sign_in_url.empty()) v.set("sign_in_url", c.sign_in_url);
+  v.set("link_lifetime", MinutesText(std::max(c.link_minutes, 1)));
   v.set("from_name", c.sender.from_name());
   // The footer's lines, for both parts.
   data footer{data::type::list};
@@ -179,6 +215,7 @@ absl::StatusOr<ComposedMail> Composer::Compose(const MailContext& c) const {
 std::string HtmlToText(const std::string& html) {
   std::string out;
   std::string href;
+  size_t link_start = 0;  // where the words of the link being read start in `out`
   size_t i = 0;
   auto newline_block = [&out] {
     while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
@@ -224,8 +261,15 @@ std::string HtmlToText(const std::string& html) {
         // The tag was lowered for matching; the address keeps its case.
         href = DecodeEntities(original.substr(start + 6, end - start - 6));
       }
+      link_start = out.size();
     } else if (tag == "/a") {
-      if (!href.empty()) absl::StrAppend(&out, ": ", href);
+      // A link whose words are its address is written once.
+      // (Markup inside the link may have trimmed `out` below where the link started.)
+      const bool words_are_href =
+          link_start <= out.size() && absl::string_view(out).substr(link_start) == href;
+      if (!href.empty() && !words_are_href) {
+        absl::StrAppend(&out, ": ", href);
+      }
       href.clear();
     }
   }

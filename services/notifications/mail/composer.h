@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "events/v1/notifications.pb.h"
+#include "events/v1/people.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/web/view/catalogue.h"
@@ -23,6 +24,14 @@ struct MailContext {
   events::v1::SenderSettings sender;
   // From the domain event: a reason, minutes before the start, a status (see plan.h).
   std::string arg;
+  // Mail to a member of the organisation (people): who they are (name, roles), the
+  // organisation's name, who invited them ("" when nobody is named), the sign-in page or
+  // one-time sign-in link, and how many minutes that link still works.
+  std::optional<events::v1::Member> member;
+  std::string org_name;
+  std::string inviter;
+  std::string sign_in_url;
+  int link_minutes = 0;
 };
 
 struct ComposedMail {
@@ -54,8 +63,13 @@ class Composer {
   std::map<std::string, std::string> templates_;  // name -> file text
 };
 
+// A member's roles in words, with the article: "an organiser", "an organiser and access
+// coordinator", "a viewer".
+std::string RolesText(const google::protobuf::RepeatedField<int>& roles);
+
 // Our own HTML fragment as plain text: headings and paragraphs as lines with a blank line
-// between, list items as "- ", links as "text: url", entities decoded. Only for the small,
+// between, list items as "- ", links as "text: url" (just "url" when the link's words are its
+// address), entities decoded. Only for the small,
 // well-formed HTML of the templates (values inside are escaped, so they add no tags).
 std::string HtmlToText(const std::string& html);
 

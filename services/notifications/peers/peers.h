@@ -2,8 +2,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "events/v1/people.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 
@@ -31,6 +33,18 @@ class Peers {
   virtual absl::StatusOr<events::v1::Event> GetEvent(const std::string& event_id) = 0;
   // The event's .ics (METHOD:CANCEL once cancelled).
   virtual absl::StatusOr<events::v1::CalendarFile> Calendar(const std::string& event_id) = 0;
+
+  // A member of an organisation with their address and organisation name (people's
+  // DescribeMember), for the invitation e-mail.
+  virtual absl::StatusOr<events::v1::MemberForMail> DescribeMember(
+      const std::string& member_id) = 0;
+  // The token of a sign-in link, with its member (people's IssueSignInLink). A secret: put
+  // it in the e-mail and forget it. FAILED_PRECONDITION when the link was used or expired.
+  virtual absl::StatusOr<events::v1::SignInLink> IssueSignInLink(const std::string& link_id) = 0;
+  // The organisation's active members with `role`, with their addresses (people's
+  // ListMembersForMail).
+  virtual absl::StatusOr<std::vector<events::v1::Member>> MembersWithRole(
+      const std::string& org_id, events::v1::MemberRole role) = 0;
 };
 
 struct PeerAddresses {
@@ -38,6 +52,8 @@ struct PeerAddresses {
   std::string registration_address;
   std::shared_ptr<grpc::Channel> scheduling;
   std::string scheduling_address;
+  std::shared_ptr<grpc::Channel> people;
+  std::string people_address;
   std::string service_key;
   int deadline_ms = 5000;
 };

@@ -14,7 +14,10 @@ namespace events::notifications {
 // domain event (cause). `to` is set only for mail whose address is known when it is made
 // (an access coordinator's); a registrant's address is read at send time, so a changed
 // address is the one used. `arg` carries what the template needs from the domain event
-// (e.g. a reminder's minutes before the start, a cancellation's reason).
+// (e.g. a reminder's minutes before the start, a cancellation's reason). Mail to a member
+// of the organisation (people) names them by `member_id`, read at send time too. `urgent`
+// mail (someone waits for it: a sign-in link) is due before any other, so a backlog of
+// event-wide mail never holds it up.
 struct NewMail {
   std::string id;
   std::string event_id;
@@ -23,6 +26,8 @@ struct NewMail {
   std::string cause_event_id;
   std::string to;
   std::string arg;
+  std::string member_id;
+  bool urgent = false;
 };
 
 struct ClaimedMail {
