@@ -12,7 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 const { loadObjects, describe, podSpecOf, find, selects, portNamed, containerEnv } = require('./manifests');
-const { matchesSelector, allows, podLabelsOf, resolveAddress, addressesIn } = require('./network');
+const { matchesSelector, policiesFor, allows, podLabelsOf, resolveAddress, addressesIn } = require('./network');
 
 // Labels every Deployment and its pods carry (https://kubernetes.io/docs/concepts/overview/
 // working-with-objects/common-labels/); overlays add app.kubernetes.io/instance.
@@ -35,6 +35,17 @@ const kSecretSettings = {
   web_server: ['WEB_CSRF_KEY'],
   registration_server: ['REGISTRATION_LINK_SECRET'],
   notifications_server: ['NOTIFICATIONS_SMTP_PASSWORD'],
+  people_server: ['PEOPLE_LINK_SECRET', 'PEOPLE_ENCRYPTION_KEY'],
+};
+// Names of settings that hold a key, a password or a secret: wherever they are set, the
+// value must come from a Secret, never from a ConfigMap or a literal in git.
+const kSecretName = /_(KEY|PASSWORD|SECRET)$/;
+// Services that only some pods may call, by the binary: the app.kubernetes.io/name of the
+// pods their NetworkPolicies may let in (besides the monitoring namespace on the metrics
+// port). People holds every organisation's sign-in links and sessions: only the console
+// (web) and the e-mail (notifications) call it; no ingress controller, no eventctl pod.
+const kOnlyCallers = {
+  people_server: ['web', 'notifications'],
 };
 // Paths whose segments carry secrets (personal links, docs/web.md): the Ingress that routes
 // them must not write them to the controller's access log.
@@ -176,7 +187,16 @@ function serviceRules(objects, d, profile) {
       else if (!(v && v.secret && v.key)) say(`${name} is not read from a Secret (secretKeyRef): a key must not be in git`);
     }
     for (const [name, v] of env) {
-      if (/_(KEY|PASSWORD)$/.test(name) && typeof v === 'string') say(`${name} is set in a ConfigMap or literally: a key must come from a Secret (secretKeyRef)`);
+      if (kSecretName.test(name) && typeof v === 'string') say(`${name} is set in a ConfigMap or literally: a key must come from a Secret (secretKeyRef)`);
+    }
+    // A key in a ConfigMap it reads is in git even when a secretKeyRef of the same name
+    // wins over it in the pod (env above): the ConfigMap's copy is still a leak.
+    for (const from of c.envFrom || []) {
+      const cm = from.configMapRef && find(objects, 'ConfigMap', from.configMapRef.name);
+      for (const key of Object.keys((cm && cm.data) || {})) {
+        const name = (from.prefix || '') + key;
+        if (kSecretName.test(name) && typeof env.get(name) !== 'string') say(`${name} is set in a ConfigMap or literally (ConfigMap ${cm.metadata.name}, although the pod reads it from a Secret): a key must not be in git`);
+      }
     }
 
     // Scrape annotations that point at the metrics port.
@@ -192,6 +212,7 @@ function serviceRules(objects, d, profile) {
     problems.push(...flowProblems(objects, d, c, env).map((m) => `container ${c.name}: ${m}`));
     if (kind === 'http') problems.push(...publicSiteProblems(objects, d, c, env, serving).map((m) => `container ${c.name}: ${m}`));
     if (binary === 'notifications_server') problems.push(...mailProblems(objects, d, env).map((m) => `container ${c.name}: ${m}`));
+    if (kOnlyCallers[binary]) problems.push(...callerProblems(objects, d, binary, kOnlyCallers[binary], metrics));
   }
   const grace = pod.terminationGracePeriodSeconds;
   const need = drainSeconds + kShutdownMarginSeconds;
@@ -247,6 +268,52 @@ function flowProblems(objects, d, c, env) {
         const reached = objects.filter((o) => podSpecOf(o) && o !== d && matchesSelector(peer.podSelector, podLabelsOf(o)));
         for (const w of reached) {
           if (!addressed.some((t) => t.workload === w)) problems.push(`NetworkPolicy ${p.metadata.name} lets it reach ${w.kind} ${w.metadata.name}, which none of its settings addresses (egress only to what it calls)`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+// callerProblems(objects, d, binary, allowed, metricsPort): every ingress rule of the
+// NetworkPolicies that select d's pods lets in only pods named in `allowed` (by
+// app.kubernetes.io/name, as matchLabels or an "In" list), and namespaces only on the
+// metrics port (Prometheus). A rule without peers (everyone), an ipBlock, a pod selector
+// that does not pin the name, or a namespace on any other port fails. That the allowed
+// callers do get in is flowProblems' business (their settings address the service).
+function callerProblems(objects, d, binary, allowed, metricsPort) {
+  const problems = [];
+  const nameKey = 'app.kubernetes.io/name';
+  const only = `only ${allowed.join(' and ')} may call ${binary}`;
+  // names(selector): the app names a podSelector can select, or null for any name.
+  const names = (sel) => {
+    let set = null;
+    const label = (sel.matchLabels || {})[nameKey];
+    if (label !== undefined) set = [label];
+    for (const e of sel.matchExpressions || []) {
+      if (e.key === nameKey && e.operator === 'In') set = (set || e.values || []).filter((v) => (e.values || []).includes(v));
+    }
+    return set;
+  };
+  const portsText = (ports) => (ports && ports.length ? `on port ${ports.map((p) => (p.endPort !== undefined ? `${p.port}-${p.endPort}` : p.port)).join(', ')}` : 'on every port');
+  const metricsOnly = (ports) => Boolean(ports && ports.length) && ports.every((p) => (p.port === metricsPort || p.port === 'metrics') && (p.endPort === undefined || p.endPort === p.port));
+  for (const p of policiesFor(objects, 'Ingress', podLabelsOf(d))) {
+    const say = (m) => problems.push(`NetworkPolicy ${p.metadata.name} ${m}: ${only}`);
+    for (const rule of p.spec.ingress || []) {
+      const where = portsText(rule.ports);
+      if (!rule.from || rule.from.length === 0) {
+        say(`lets every pod and address in ${where}`);
+        continue;
+      }
+      for (const peer of rule.from) {
+        if (peer.ipBlock) {
+          say(`lets addresses ${peer.ipBlock.cidr} in ${where}`);
+        } else if (peer.namespaceSelector !== undefined) {
+          if (!metricsOnly(rule.ports)) say(`lets namespaces (${JSON.stringify(peer.namespaceSelector)}) in ${where}; other namespaces may reach only the metrics port ${metricsPort}`);
+        } else {
+          const selected = names(peer.podSelector || {});
+          if (selected === null) say(`lets pods of any name in ${where} (podSelector ${JSON.stringify(peer.podSelector || {})})`);
+          else selected.filter((n) => !allowed.includes(n)).forEach((n) => say(`lets ${n} in ${where}`));
         }
       }
     }

@@ -103,4 +103,4 @@ function addressesIn(value) {
   return found;
 }
 
-module.exports = { matchesSelector, allows, podLabelsOf, resolveAddress, addressesIn };
+module.exports = { matchesSelector, policiesFor, allows, podLabelsOf, resolveAddress, addressesIn };

@@ -20,6 +20,12 @@ const dropEnv = (c, name) => {
 };
 const webConfig = (objs) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('web-config'));
 const mailConfig = (objs) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('notifications-config'));
+const peopleConfig = (objs) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('people-config'));
+// withoutEgressTo(objs, policyName, app): drops that policy's egress rules to the pods named app.
+const withoutEgressTo = (objs, name, app) => {
+  const p = policy(objs, name);
+  p.spec.egress = p.spec.egress.filter((r) => !(r.to || []).some((x) => x.podSelector && (x.podSelector.matchLabels || {})['app.kubernetes.io/name'] === app));
+};
 // smtpEgress(objs): notifications' egress rule to addresses outside the cluster.
 const smtpEgress = (objs) => policy(objs, 'notifications').spec.egress.find((r) => r.to.some((x) => x.ipBlock));
 // ingressRule(objs, policyName, port): the ingress rule of that policy for that port.
@@ -71,6 +77,23 @@ const kCases = [
   ['SMTP egress on any port', (o) => delete smtpEgress(o).ports, /allows egress to addresses outside the cluster on any port/],
   ['e-mail links to another site', (o) => { mailConfig(o).data.NOTIFICATIONS_PUBLIC_URL = 'https://other.example.org'; }, /NOTIFICATIONS_PUBLIC_URL is "https:\/\/other\.example\.org", not WEB_PUBLIC_URL/],
   ['registration does not let notifications in', (o) => { const e = callers(o, 'registration'); e.values = e.values.filter((v) => v !== 'notifications'); }, /registration's NetworkPolicy does not let notifications in on port 50052/],
+  // The people service: its keys, its flows, and its callers (web and notifications only).
+  ['a gRPC service loses its startup probe', (o) => delete container(o, 'people').startupProbe, /Deployment people: container people: no gRPC startupProbe/],
+  ['people has no link secret', (o) => dropEnv(container(o, 'people'), 'PEOPLE_LINK_SECRET'), /Deployment people: container people: no PEOPLE_LINK_SECRET \(people_server needs it from a Secret/],
+  ['the people encryption key is in git', (o) => { const e = container(o, 'people').env.find((x) => x.name === 'PEOPLE_ENCRYPTION_KEY'); delete e.valueFrom; e.value = 'x'.repeat(44); }, /Deployment people: container people: PEOPLE_ENCRYPTION_KEY is not read from a Secret/],
+  ['a *_SECRET in a ConfigMap', (o) => { peopleConfig(o).data.OTHER_LINK_SECRET = 'x'.repeat(44); }, /Deployment people: container people: OTHER_LINK_SECRET is set in a ConfigMap or literally/],
+  ['a key in a ConfigMap behind its Secret', (o) => { peopleConfig(o).data.PEOPLE_LINK_SECRET = 'x'.repeat(44); }, /PEOPLE_LINK_SECRET is set in a ConfigMap or literally \(ConfigMap people-config-[a-z0-9]+, although the pod reads it from a Secret\)/],
+  ['web may not reach people', (o) => withoutEgressTo(o, 'web', 'people'), /Deployment web: container web: EVENTS_PEOPLE_ADDR=people:50057: no NetworkPolicy lets its pods reach people's pods on port 50057 \(egress\)/],
+  ['notifications may not reach people', (o) => withoutEgressTo(o, 'notifications', 'people'), /Deployment notifications: container notifications: EVENTS_PEOPLE_ADDR=people:50057: no NetworkPolicy lets its pods reach people's pods/],
+  ['people does not let notifications in', (o) => { const e = callers(o, 'people'); e.values = e.values.filter((v) => v !== 'notifications'); }, /people's NetworkPolicy does not let notifications in on port 50057/],
+  ['people may reach registration', (o) => policy(o, 'people').spec.egress.push({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'registration' } } }], ports: [{ port: 50052, protocol: 'TCP' }] }), /Deployment people: container people: NetworkPolicy people lets it reach Deployment registration, which none of its settings addresses/],
+  ['people lets eventctl in', (o) => callers(o, 'people').values.push('eventctl'), /Deployment people: NetworkPolicy people lets eventctl in on port 50057: only web and notifications may call people_server/],
+  ['people lets feedback in by its label', (o) => policy(o, 'people').spec.ingress.push({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'feedback' } } }], ports: [{ port: 50057 }] }), /NetworkPolicy people lets feedback in on port 50057: only web and notifications/],
+  ['people lets the ingress controller in', (o) => policy(o, 'people').spec.ingress.push({ from: [{ namespaceSelector: { matchLabels: { 'inclusive-events/ingress-controller': 'true' } } }], ports: [{ port: 50057 }] }), /NetworkPolicy people lets namespaces .* in on port 50057; other namespaces may reach only the metrics port 9108/],
+  ['people lets every component api pod in', (o) => policy(o, 'people').spec.ingress.push({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'api' } } }], ports: [{ port: 50057 }] }), /NetworkPolicy people lets pods of any name in on port 50057/],
+  ['people is open to everyone', (o) => policy(o, 'people').spec.ingress.push({ ports: [{ port: 50057 }] }), /NetworkPolicy people lets every pod and address in on port 50057/],
+  ['people lets an address range in', (o) => policy(o, 'people').spec.ingress.push({ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }), /NetworkPolicy people lets addresses 10\.0\.0\.0\/8 in on every port/],
+  ['another policy opens people', (o) => o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open-api' }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'eventctl' } } }], ports: [{ port: 50051, endPort: 50060 }] }] } }), /Deployment people: NetworkPolicy open-api lets eventctl in on port 50051-50060/],
 ];
 
 function main(args) {
