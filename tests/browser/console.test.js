@@ -1,0 +1,361 @@
+// The organiser console in a real browser (Debian's Chromium), against the stack that
+// tests/browser/console_run.sh starts. People sign in as people do: they ask for a link, read
+// the e-mail (here: the mail sink's folder), open it in the same browser, and give a code from
+// their authenticator app (computed here from the key the setup page shows, RFC 6238). Every
+// page state also gets checkPage: axe-core (WCAG 2.2 AA), html-validate, 320 px reflow.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { test: nodeTest, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { launch, newPage, go, act, checkPage, screenshot, mainText, checked } = require('./lib.js');
+
+const MAIL_DIR = process.env.BROWSER_MAIL_DIR;
+const EVENT_TITLE = process.env.BROWSER_EVENT_TITLE;
+const ALEX = 'alex@riverside.example';
+const HANA = 'hana@hilltop.example';
+
+const test = (name, fn) => nodeTest(name, { timeout: 90000 }, fn);
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+  console.log(`axe-core, html-validate, 320 px reflow and text spacing checked ${checked.size} page states:\n  ` +
+              [...checked].join('\n  '));
+});
+
+// --- E-mail, as the mail sink keeps it ------------------------------------------------------
+
+// The decoded text of an .eml file: headers as they are, quoted-printable soft breaks joined
+// and =XX decoded (enough for links and subjects, which are ASCII here).
+function readMail(file) {
+  const raw = fs.readFileSync(file, 'utf8');
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g,
+                                             (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const seenMail = new Set();
+
+// waitForMail TO MATCH: the first e-mail to TO, not returned before, whose text matches the
+// regular expression MATCH; waits up to 20 s (the notifications service sends within a second
+// or two).
+async function waitForMail(to, match) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).sort() : [];
+    for (const f of files) {
+      const file = path.join(MAIL_DIR, f);
+      if (seenMail.has(file)) continue;
+      const text = readMail(file);
+      const header = text.split(/\r?\n\r?\n/)[0];
+      if (!new RegExp(`^To:.*${to.replace('.', '\\.')}`, 'mi').test(header)) continue;
+      const m = text.match(match);
+      if (!m) continue;
+      seenMail.add(file);
+      return { text, match: m, header };
+    }
+    if (Date.now() > deadline) throw new Error(`no e-mail to ${to} matching ${match} within 20 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const LINK = /https?:\/\/[^\s"<>]*\/manage\/sign-in\/([A-Za-z0-9_.-]+)/;
+
+// --- The authenticator app ------------------------------------------------------------------
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+// RFC 6238 with SHA-1, 6 digits, 30 s steps: what an authenticator app shows at step STEP.
+function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
+}
+const stepNow = () => Math.floor(Date.now() / 30000);
+
+// A code for a step not used before (each code works once): waits for the next step if the
+// current one was used.
+const usedSteps = new Set();
+async function freshCode(secret) {
+  while (usedSteps.has(stepNow())) await new Promise((r) => setTimeout(r, 500));
+  const step = stepNow();
+  usedSteps.add(step);
+  return totp(secret, step);
+}
+
+// --- Journeys ---------------------------------------------------------------------------
+
+async function withPage(body) {
+  const page = await newPage(browser);
+  const problems = [];
+  try {
+    await body(page, problems);
+  } finally {
+    await page.context().close();
+  }
+  assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
+}
+
+// askForLink PAGE EMAIL: the sign-in form, filled in and sent, by keyboard.
+async function askForLink(page, email, problems) {
+  await go(page, '/manage/sign-in');
+  if (problems) await checkPage(page, 'console: sign in', problems);
+  await page.locator('#email').focus();
+  await page.keyboard.type(email);
+  await act(page, () => page.keyboard.press('Enter'));
+  assert.equal(page.last.status, 200);
+  assert.match(await mainText(page), /Check your e-mail/);
+}
+
+// signIn PAGE EMAIL [OPTIONS]: asks for a link, opens it from the e-mail, presses the button,
+// and gives a code when asked (options.secret: from the app; options.recovery: a recovery
+// code). Returns the page's text after signing in.
+async function signIn(page, email, options = {}, problems = null) {
+  await askForLink(page, email, problems);
+  const mail = await waitForMail(email, LINK);
+  await go(page, mail.match[0]);
+  if (problems) await checkPage(page, 'console: finish signing in', problems);
+  await act(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+  if (page.url().endsWith('/manage/sign-in/code')) {
+    if (problems) await checkPage(page, 'console: enter your code', problems);
+    if (options.recovery) {
+      await go(page, '/manage/sign-in/code?recovery=yes');
+      await page.fill('#recovery_code', options.recovery);
+    } else {
+      assert.ok(options.secret, `${email} was asked for a code and the test has no key`);
+      await page.fill('#code', await freshCode(options.secret));
+    }
+    await act(page, () => page.getByRole('button', { name: 'Continue' }).click());
+  }
+  return mainText(page);
+}
+
+const alex = { secret: '', codes: [] };
+
+test('an organiser signs in with the e-mailed link and sets up an authenticator app', async () => {
+  await withPage(async (page, problems) => {
+    // The console sends people who are not signed in to the sign-in page.
+    await go(page, '/manage');
+    assert.ok(page.url().endsWith('/manage/sign-in'), page.url());
+    // An empty form: the GOV.UK error pattern.
+    await act(page, () => page.getByRole('button', { name: 'Send me a link' }).click());
+    assert.match(await page.title(), /^Error: /);
+    assert.match(await mainText(page), /Enter your email address/);
+    await checkPage(page, 'console: sign in with an error', problems);
+    // The first organiser was invited by eventctl admin bootstrap: the invitation says where
+    // to sign in, and carries no secret.
+    const invitation = await waitForMail(ALEX, /\/manage\/sign-in\b/);
+    assert.doesNotMatch(invitation.text, LINK, 'the invitation carries a sign-in token');
+
+    const text = await signIn(page, ALEX, {}, problems);
+    assert.match(text, /Overview/);
+    assert.match(text, new RegExp(EVENT_TITLE));
+    assert.match(await page.locator('header').innerText(), /Alex Organiser/);
+    // An access coordinator without an app is told how to open access requests.
+    assert.match(text, /set up an authenticator app/i);
+    await checkPage(page, 'console: overview', problems);
+    await screenshot(page, 'console-overview');
+
+    await go(page, '/manage/account');
+    await checkPage(page, 'console: your account', problems);
+    await act(page, () => page.getByRole('button', { name: 'Set up an authenticator app' }).click());
+    await checkPage(page, 'console: set up an app', problems);
+    alex.secret = (await page.locator('.secret-box').innerText()).replace(/\s+/g, '');
+    assert.match(alex.secret, /^[A-Z2-7]{16,}$/);
+    // A wrong code is an error at the field, and the key is shown again.
+    const wrong = totp(alex.secret, stepNow() + 100);
+    await page.fill('#code', wrong);
+    await act(page, () => page.getByRole('button', { name: 'Continue' }).click());
+    assert.match(await mainText(page), /That code did not work/);
+    await checkPage(page, 'console: set up an app, wrong code', problems);
+    await page.fill('#code', await freshCode(alex.secret));
+    await act(page, () => page.getByRole('button', { name: 'Continue' }).click());
+    assert.match(await mainText(page), /Your recovery codes/);
+    await checkPage(page, 'console: recovery codes', problems);
+    alex.codes = await page.locator('.codes-list li').allInnerTexts();
+    assert.equal(alex.codes.length, 10);
+    // This session gave a second factor: the access requests section is there.
+    await go(page, '/manage');
+    assert.match(await mainText(page), /Access requests/);
+  });
+});
+
+test('signing in again asks for the code; a recovery code works once', async () => {
+  assert.ok(alex.secret, 'the first test set up the app');
+  await withPage(async (page, problems) => {
+    const text = await signIn(page, ALEX, { recovery: alex.codes[0] }, problems);
+    assert.match(text, /Overview/);
+  });
+  await withPage(async (page, problems) => {
+    await askForLink(page, ALEX);
+    const mail = await waitForMail(ALEX, LINK);
+    await go(page, mail.match[0]);
+    await act(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+    await go(page, '/manage/sign-in/code?recovery=yes');
+    await page.fill('#recovery_code', alex.codes[0]);
+    await act(page, () => page.getByRole('button', { name: 'Continue' }).click());
+    assert.match(await mainText(page), /That recovery code did not work/);
+    await checkPage(page, 'console: recovery code refused', problems);
+    // The app's code still works in the same session.
+    await page.goto('/manage/sign-in/code');
+    await page.fill('#code', await freshCode(alex.secret));
+    await act(page, () => page.getByRole('button', { name: 'Continue' }).click());
+    assert.match(await mainText(page), /Overview/);
+  });
+});
+
+test('a link works once, and only in the browser that asked for it', async () => {
+  await withPage(async (page, problems) => {
+    await askForLink(page, ALEX);
+    const mail = await waitForMail(ALEX, LINK);
+    // Another browser (a fresh context has none of this one's cookies).
+    const other = await newPage(browser);
+    try {
+      await go(other, mail.match[0]);
+      await act(other, () => other.getByRole('button', { name: 'Sign in' }).click());
+      assert.equal(other.last.status, 400);
+      assert.match(await mainText(other), /different browser/);
+      await checkPage(other, 'console: link from another browser', problems);
+    } finally {
+      await other.context().close();
+    }
+    await go(page, mail.match[0]);
+    await act(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+    assert.ok(page.url().endsWith('/manage/sign-in/code'), page.url());
+    // The same link again: used.
+    const again = await newPage(browser);
+    try {
+      await again.context().addCookies(await page.context().cookies());
+      await go(again, mail.match[0]);
+      await act(again, () => again.getByRole('button', { name: 'Sign in' }).click());
+      assert.match(await mainText(again), /used already|different browser/);
+    } finally {
+      await again.context().close();
+    }
+  });
+});
+
+// memberId PAGE NAME: the member id in the members page's link for NAME.
+async function memberId(page, name) {
+  await go(page, '/manage/members');
+  const href = await page.getByRole('link', { name }).getAttribute('href');
+  return href.split('/').pop();
+}
+
+test('an organiser invites a viewer and a coordinator; the viewer can change nothing', async () => {
+  assert.ok(alex.secret);
+  await withPage(async (page, problems) => {
+    await signIn(page, ALEX, { secret: alex.secret });
+    await go(page, '/manage/members');
+    await checkPage(page, 'console: members', problems);
+    await act(page, () => page.getByRole('link', { name: 'Invite a person' }).click());
+    await checkPage(page, 'console: invite', problems);
+    await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
+    assert.match(await mainText(page), /Enter their name/);
+    assert.match(await mainText(page), /Select at least one role/);
+    await checkPage(page, 'console: invite with errors', problems);
+    await page.fill('#name', 'Vic Viewer');
+    await page.fill('#email', 'vic@riverside.example');
+    await page.check('#roles-viewer');
+    await page.check('#roles-organiser');
+    await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
+    assert.match(await mainText(page), /cannot also be an organiser/);
+    await page.uncheck('#roles-organiser');
+    await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
+    assert.match(await mainText(page), /We have e-mailed an invitation/);
+    await go(page, '/manage/members/invite');
+    await page.fill('#name', 'Cora Coordinator');
+    await page.fill('#email', 'cora@riverside.example');
+    await page.check('#roles-access_coordinator');
+    await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
+    assert.match(await mainText(page), /Cora Coordinator/);
+    const vic = await memberId(page, 'Vic Viewer');
+    await go(page, `/manage/members/${vic}`);
+    await checkPage(page, 'console: a member', problems);
+    await go(page, '/manage/audit');
+    assert.match(await mainText(page), /Alex Organiser/);
+    assert.match(await mainText(page), /Vic Viewer/);
+    await checkPage(page, 'console: people audit', problems);
+  });
+  const invitation = await waitForMail('vic@riverside.example', /Alex Organiser/);
+  assert.doesNotMatch(invitation.text, LINK);
+  await withPage(async (page, problems) => {
+    const text = await signIn(page, 'vic@riverside.example');
+    assert.match(text, new RegExp(EVENT_TITLE), 'a viewer sees the events');
+    await go(page, '/manage/members');
+    assert.equal(await page.getByRole('link', { name: 'Invite a person' }).count(), 0);
+    // The page does not offer it, and the server refuses it too.
+    await go(page, '/manage/members/invite');
+    await page.fill('#name', 'Mallory');
+    await page.fill('#email', 'mallory@example.org');
+    await page.check('#roles-organiser');
+    await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
+    assert.equal(page.last.status, 403);
+    assert.match(await mainText(page), /You cannot do this/);
+    await checkPage(page, 'console: refused', problems);
+  });
+  await withPage(async (page) => {
+    const text = await signIn(page, 'cora@riverside.example');
+    assert.match(text, /To open access requests, set up an authenticator app/);
+  });
+});
+
+test("another organisation's member sees none of it", async () => {
+  let alexId;
+  await withPage(async (page) => {
+    await signIn(page, ALEX, { secret: alex.secret });
+    alexId = await memberId(page, 'Alex Organiser');
+  });
+  await withPage(async (page) => {
+    const text = await signIn(page, HANA);
+    assert.doesNotMatch(text, new RegExp(EVENT_TITLE));
+    await go(page, '/manage/members');
+    assert.doesNotMatch(await mainText(page), /Alex Organiser/);
+    await go(page, `/manage/members/${alexId}`);
+    assert.equal(page.last.status, 404);
+  });
+});
+
+test('a form without its CSRF token is refused; signing out everywhere ends every session', async () => {
+  await withPage(async (page, problems) => {
+    await signIn(page, ALEX, { secret: alex.secret });
+    const forged = await page.request.post('/manage/members/invite', {
+      form: { name: 'Forged', email: 'forged@example.org', roles: 'organiser' },
+      maxRedirects: 0,
+    });
+    assert.equal(forged.status(), 403);
+    const second = await newPage(browser);
+    try {
+      await signIn(second, ALEX, { secret: alex.secret });
+      await go(page, '/manage/account');
+      await act(page, () => page.getByRole('button', { name: 'Sign out everywhere' }).click());
+      assert.match(await mainText(page), /signed out of the organiser console on every device/);
+      await checkPage(page, 'console: signed out everywhere', problems);
+      await go(second, '/manage');
+      assert.ok(second.url().includes('/manage/sign-in'), second.url());
+      assert.match(await mainText(second), /You have been signed out/);
+      await checkPage(second, 'console: session ended', problems);
+    } finally {
+      await second.context().close();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The organiser console's browser tests (ctest console_browser, label "browser"): a stack of
+# its own (tests/stack/stack.sh: a throwaway redis-server, the mail sink, the services and the
+# web service on free loopback ports), two organisations whose first organisers are invited
+# by `eventctl admin bootstrap --person-...`, an event, and tests/browser/console.test.js in
+# Debian's Chromium. The sign-in e-mails land in the stack's mail folder, where the tests
+# read the links, as a person reads their mailbox.
+#
+#   tests/browser/console_run.sh                       # what ctest runs
+#   BROWSER_TEST_ONLY=regex tests/browser/console_run.sh
+#   BROWSER_TEST_KEEP=1 tests/browser/console_run.sh   # keeps the logs and mail
+#   SAVE_SCREENSHOTS=1 tests/browser/console_run.sh    # also docs/screenshots/console-*.png
+#
+# Skips (77) without Chromium or the npm packages, except in CI (CI=true).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+# shellcheck source=tests/browser/lib.sh
+source "$EVENTS_ROOT/tests/browser/lib.sh"
+# shellcheck source=tests/stack/stack.sh
+source "$EVENTS_ROOT/tests/stack/stack.sh"
+
+started_at=$EPOCHSECONDS
+missing_tool() {
+  if [[ "${CI:-}" == "true" ]]; then
+    fail "console browser tests cannot run: $1 (in CI this is a failure; ./scripts/install-deps installs it)"
+  fi
+  warn "console browser tests skipped: $1 (./scripts/install-deps installs it)"
+  exit 77
+}
+[[ -x "$BROWSER_CHROMIUM" ]] || missing_tool "no Chromium at $BROWSER_CHROMIUM (Debian package chromium)"
+command -v node >/dev/null 2>&1 || missing_tool "no node (Debian package nodejs)"
+if ! browser_node_tools_ready; then
+  command -v npm >/dev/null 2>&1 || missing_tool "no npm to install the pinned npm packages"
+  info "installing the browser tests' npm packages into .tools/browser/ (npm ci)"
+  browser_install_node_tools >&2 || missing_tool "npm ci failed (is the npm registry reachable?)"
+fi
+stack_require_binaries
+export STACK_KEEP="${BROWSER_TEST_KEEP:-0}"
+stack_start console
+
+# bootstrap ORG NAME EMAIL: an organisation whose first organiser is invited by e-mail.
+bootstrap() {
+  "$EVENTCTL" admin bootstrap --org-name "$1" --person-name "$2" --person-email "$3" \
+    --redis-url "$STACK_REDIS_URL" --format env ||
+    fail "eventctl admin bootstrap --org-name \"$1\" --person-... failed"
+}
+boot="$(bootstrap "Riverside Carers Forum" "Alex Organiser" alex@riverside.example)"
+EVENTS_API_KEY="$(sed -n 's/^EVENTS_API_KEY=//p' <<<"$boot")"
+export EVENTS_API_KEY
+bootstrap "Hilltop Health Network" "Hana Other" hana@hilltop.example >/dev/null
+
+day="$(date -d '+20 days' +%F)"
+event="$("$EVENTCTL" create --title "Living well with long-term conditions" \
+  --start "${day}T10:00" --end "${day}T12:00" --zone Europe/London --mode online \
+  --capacity 40 --join-link "https://meet.example.org/living-well" -q)"
+"$EVENTCTL" publish "$event" >/dev/null
+"$EVENTCTL" register "$event" --name "Sam Attendee" --email sam@example.org >/dev/null
+
+export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
+export BROWSER_EVENT_TITLE="Living well with long-term conditions"
+info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the console tests"
+only=()
+[[ -z "${BROWSER_TEST_ONLY:-}" ]] || only=(--test-name-pattern="$BROWSER_TEST_ONLY")
+rc=0
+browser_node --test --test-reporter=spec --test-concurrency=1 "${only[@]}" \
+  "$EVENTS_ROOT/tests/browser/console.test.js" || rc=$?
+info "console browser tests took $((EPOCHSECONDS - started_at)) s in all"
+exit "$rc"
