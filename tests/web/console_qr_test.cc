@@ -13,12 +13,16 @@
 #include "gtest/gtest.h"
 #include "services/web/console/svg/chart_colours.h"
 #include "services/web/console/svg/qr_code.h"
+#include "tests/web/qr_reader.h"
 #include "tests/web/xml_check.h"
 
 namespace events::web::console {
 namespace {
 
 using ::events::web::testing::ParseXml;
+using ::events::web::testing::QrGrid;
+using ::events::web::testing::QrReading;
+using ::events::web::testing::ReadQrCode;
 using ::events::web::testing::XmlElement;
 using ::testing::HasSubstr;
 
@@ -140,6 +144,41 @@ TEST(QrCodeTest, TheSquaresAreLibqrencodesSymbolInsideAQuietZone) {
       ASSERT_EQ(d.dark[row][col], want) << "module " << c << "," << r;
     }
   }
+}
+
+// The symbol drawn, without its quiet zone (which must be all light).
+QrGrid Symbol(const Drawing& d) {
+  QrGrid symbol;
+  for (int row = 0; row < d.side; ++row) {
+    if (row >= 4 && row < d.side - 4) symbol.emplace_back();
+    for (int col = 0; col < d.side; ++col) {
+      const bool quiet = row < 4 || col < 4 || row >= d.side - 4 || col >= d.side - 4;
+      if (quiet) {
+        EXPECT_FALSE(d.dark[row][col]) << "quiet zone at " << col << "," << row;
+      } else {
+        symbol.back().push_back(d.dark[row][col]);
+      }
+    }
+  }
+  return symbol;
+}
+
+TEST(QrCodeTest, ScansBackToTheUri) {
+  const std::string prefix = "otpauth://totp/Inclusive%20Events:ana%40example.org?secret=";
+  for (const std::string& uri :
+       {std::string(kUri), std::string("OTPAUTH://TOTP/12345678901234567890?SECRET=ABC"),
+        prefix + std::string(1000 - prefix.size(), 'x')}) {
+    const absl::StatusOr<QrCode> qr = AuthenticatorQrCode(uri);
+    ASSERT_TRUE(qr.ok()) << qr.status();
+    const absl::StatusOr<QrReading> reading = ReadQrCode(Symbol(Read(qr->svg)));
+    ASSERT_TRUE(reading.ok()) << reading.status() << " for " << uri;
+    EXPECT_EQ(reading->text, uri);
+    EXPECT_EQ(reading->version, qr->version);
+  }
+  // The reader corrects nothing, so one wrong module (the first data bit) is caught.
+  QrGrid damaged = Symbol(Read(AuthenticatorQrCode(kUri)->svg));
+  damaged.back().back() = !damaged.back().back();
+  EXPECT_THAT(std::string(ReadQrCode(damaged).status().message()), HasSubstr("Reed-Solomon"));
 }
 
 TEST(QrCodeTest, IsALevelMSymbolOfItsVersionWhenReadFromTheDrawingAlone) {
