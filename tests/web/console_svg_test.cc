@@ -387,7 +387,7 @@ TEST(BarChartSvgTest, ScalesToItsContainerAndLongTextStaysInside) {
 }
 
 TEST(BarChartInputTest, BadInputIsRefusedNamingTheFieldAndTheRule) {
-  const auto refused = [](BarChartInput input, absl::string_view field) {
+  const auto refused = [](const BarChartInput& input, absl::string_view field) {
     const absl::StatusOr<BarChart> chart = RenderBarChart(input);
     EXPECT_EQ(chart.status().code(), absl::StatusCode::kInvalidArgument) << field;
     EXPECT_THAT(std::string(chart.status().message()), HasSubstr(field));

@@ -161,7 +161,7 @@ absl::StatusOr<std::string> Segments(const std::vector<int>& data, int version) 
     int count = in.Read(bits);
     const auto need = [&in](size_t n) { return in.Left() >= n; };
     if (mode == 4) {
-      if (!need(8u * count)) return Bad("a byte segment is cut off");
+      if (!need(size_t{8} * static_cast<size_t>(count))) return Bad("a byte segment is cut off");
       while (count-- > 0) text += static_cast<char>(in.Read(8));
     } else if (mode == 2) {
       for (; count >= 2; count -= 2) {
