@@ -140,6 +140,9 @@ TEST(BarChartSummaryTest, TiesNameEveryLeader) {
             "Good and Very good were equally common (6 of 15 people each).");
   EXPECT_EQ(Render(Rating({{"A", 4}, {"B", 4}, {"C", 4}})).summary,
             "A, B and C were equally common (4 of 12 people each).");
+  EXPECT_EQ(Render(Rating({{"A", 6}, {"B", 6}, {"C", 2, /*withheld=*/true}})).summary,
+            "A and B were equally common (6 of 12 people shown each); C has fewer than 5 "
+            "answers: not shown, so nobody can be identified.");
 }
 
 TEST(BarChartSummaryTest, APluralityIsNotCalledMost) {

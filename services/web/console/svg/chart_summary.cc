@@ -33,8 +33,9 @@ std::string MostCommonClause(const BarChartInput& input, const std::vector<BarTa
   }
   const std::string of = absl::StrCat(GroupedNumber(top), " of ", GroupedNumber(total), shown);
   if (leaders.size() > 1) {
-    return absl::StrCat(JoinedNames(leaders), " were equally common (", of, " ", input.unit,
-                        " each)");
+    // "6 of 15 people shown each": the unit before "shown", as in "people shown".
+    return absl::StrCat(JoinedNames(leaders), " were equally common (", GroupedNumber(top), " of ",
+                        GroupedNumber(total), " ", input.unit, shown, " each)");
   }
   const std::string& leader = leaders.front();
   if (top == total) {
