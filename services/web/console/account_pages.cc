@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/web/console/fields.h"
+#include "services/web/console/svg/qr_code.h"
 #include "services/web/http/form.h"
 #include "services/web/pages/format.h"
 
@@ -46,6 +47,8 @@ Data SetupData(const Site& site, const std::string& secret, const std::string& u
   }
   data.set("secret_grouped", grouped);
   data.set("otpauth_uri", uri);
+  // The key as text is on the page anyway: a QR code that cannot be drawn is left out.
+  if (auto qr = AuthenticatorQrCode(uri); qr.ok()) data.set("qr_svg", qr->svg);
   data.set("code", TextField("code", "", errors));
   SetErrors(data, errors);
   (void)site;
