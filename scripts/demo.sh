@@ -657,3 +657,67 @@ EOF
   printf '\n    Saved as %s: open it with any mail client, or read it as text.\n' \
     "${found#"$EVENTS_ROOT"/}"
 }
+
+# The demo organiser, a person: signs in to the organiser console by e-mail.
+DEMO_ORGANISER_EMAIL="organiser@demo.example"
+
+# demo_ensure_organiser WEB_URL: the demo organisation's first organiser as a person (roles
+# organiser and access coordinator), invited over the HTTP/JSON API with the organiser key;
+# an organisation that has them already is left as it is (409).
+demo_ensure_organiser() {
+  local api="$1/api/v1" status
+  status="$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$api/members" \
+    -H "Authorization: Bearer $EVENTS_API_KEY" -H 'Content-Type: application/json' \
+    -d "{\"name\": \"Dee Organiser\", \"email\": \"$DEMO_ORGANISER_EMAIL\", \"roles\": [\"MEMBER_ROLE_ORGANISER\", \"MEMBER_ROLE_ACCESS_COORDINATOR\"], \"idempotency_key\": \"demo-organiser\"}")"
+  case "$status" in
+    200) note "invited Dee Organiser ($DEMO_ORGANISER_EMAIL) to the organiser console" ;;
+    409) ;;
+    *)
+      warn "inviting the demo organiser answered HTTP $status"
+      return 1
+      ;;
+  esac
+}
+
+# demo_people: Dee Organiser signs in to the organiser console as a browser would: asks for a
+# link, reads it from the e-mail in the local mailbox, opens it and presses "Sign in"; the
+# overview lists the demo webinar.
+# shellcheck disable=SC2154  # started is scripts/run's list of the services it started
+demo_people() {
+  local base jar page csrf link
+  base="http://localhost:$(service_grpc_port web)"
+  [[ " ${started[*]} " == *" web "* && " ${started[*]} " == *" notifications "* ]] || return 0
+  demo_heading "Dee Organiser signs in to the organiser console: $base/manage"
+  demo_ensure_organiser "$base" || return 1
+  jar="$(mktemp)"
+  page="$(curl -fsS -b "$jar" -c "$jar" "$base/manage/sign-in")" || return 1
+  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" \
+    --data-urlencode "email=$DEMO_ORGANISER_EMAIL" "$base/manage/sign-in" || return 1
+  printf '    asked for a sign-in link for %s; waiting for the e-mail in %s/\n' \
+    "$DEMO_ORGANISER_EMAIL" "${EVENTS_MAIL_DIR#"$EVENTS_ROOT"/}"
+  local i
+  for i in $(seq 100); do
+    link="$("$EVENTS_ROOT/tools/mailsink/sign_in_link.py" "$DEMO_ORGANISER_EMAIL" \
+      --dir "$EVENTS_MAIL_DIR" 2>/dev/null)" && [[ -n "$link" ]] &&
+      ! grep -qxF "$link" "$EVENTS_RUN_DIR/used-links" 2>/dev/null && break
+    link=""
+    sleep 0.1
+  done
+  [[ -n "$link" ]] || {
+    warn "no sign-in e-mail reached $EVENTS_MAIL_DIR in 10 s (see .run/notifications.log)"
+    return 1
+  }
+  echo "$link" >>"$EVENTS_RUN_DIR/used-links"
+  printf '    the e-mail links to %s/manage/sign-in/<token> (works once, 15 minutes, this browser only)\n' "$base"
+  page="$(curl -fsS -b "$jar" -c "$jar" "$link")" || return 1
+  csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)"
+  page="$(curl -fsS -L -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" "$link")" || return 1
+  rm -f "$jar"
+  if ! grep -q 'Upcoming events' <<<"$page"; then
+    warn "signing in did not end on the console's overview"
+    return 1
+  fi
+  printf '    signed in: the overview lists %s upcoming event(s)\n' \
+    "$(grep -c '<tr><td><a href="/events/' <<<"$page")"
+}

@@ -7,7 +7,7 @@
 EVENTS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The services, in start order. A later issue adds binaries; the scripts skip missing ones.
-EVENTS_SERVICES=(scheduling registration accessibility feedback integrations web notifications)
+EVENTS_SERVICES=(scheduling registration accessibility feedback integrations web notifications people)
 
 # Where the build puts things (scripts/build is the only place that runs the build).
 EVENTS_BUILD_DIR="${EVENTS_BUILD_DIR:-$EVENTS_ROOT/build}"
@@ -123,12 +123,12 @@ service_upper() { printf '%s' "${1^^}"; }
 # <NAME>_PORT / <NAME>_METRICS_PORT when set, else the project default. The web service's
 # "gRPC" port is its HTTP port (WEB_PORT, 8080).
 service_grpc_port() {
-  local var defaults=(50051 50052 50053 50054 50055 8080 50056)
+  local var defaults=(50051 50052 50053 50054 50055 8080 50056 50057)
   var="$(service_upper "$1")_PORT"
   printf '%s' "${!var:-${defaults[$(service_index "$1")]}}"
 }
 service_metrics_port() {
-  local var defaults=(9101 9102 9103 9104 9105 9106 9107)
+  local var defaults=(9101 9102 9103 9104 9105 9106 9107 9108)
   var="$(service_upper "$1")_METRICS_PORT"
   printf '%s' "${!var:-${defaults[$(service_index "$1")]}}"
 }

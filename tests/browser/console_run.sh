@@ -7,7 +7,8 @@
 # read the links, as a person reads their mailbox.
 #
 #   tests/browser/console_run.sh                       # what ctest runs
-#   BROWSER_TEST_ONLY=regex tests/browser/console_run.sh
+#   BROWSER_TEST_ONLY=regex tests/browser/console_run.sh  # tests whose names match
+#   BROWSER_TEST_FILES='console_events*.test.js' tests/browser/console_run.sh
 #   BROWSER_TEST_KEEP=1 tests/browser/console_run.sh   # keeps the logs and mail
 #   SAVE_SCREENSHOTS=1 tests/browser/console_run.sh    # also docs/screenshots/console-*.png
 #
@@ -50,6 +51,24 @@ EVENTS_API_KEY="$(sed -n 's/^EVENTS_API_KEY=//p' <<<"$boot")"
 export EVENTS_API_KEY
 bootstrap "Hilltop Health Network" "Hana Other" hana@hilltop.example >/dev/null
 
+# invite NAME EMAIL ROLE...: a member of the first organisation, invited over the HTTP/JSON
+# API with the organiser key (roles: MEMBER_ROLE_ORGANISER...). Each test file signs in as
+# people of its own, so that files never share a sign-in link or an authenticator code.
+invite() {
+  local name="$1" email="$2" roles status
+  shift 2
+  roles="$(printf '"MEMBER_ROLE_%s",' "$@")"
+  status="$(curl -sS -o "$STACK_DIR/invite.out" -w '%{http_code}' -X POST "$STACK_WEB_URL/api/v1/members" \
+    -H "Authorization: Bearer $EVENTS_API_KEY" -H 'Content-Type: application/json' \
+    -d "{\"name\": \"$name\", \"email\": \"$email\", \"roles\": [${roles%,}]}")"
+  [[ "$status" == 200 ]] || fail "inviting $name answered HTTP $status: $(cat "$STACK_DIR/invite.out")"
+}
+invite "Evan Events" evan@riverside.example ORGANISER
+invite "Rae Registrations" rae@riverside.example ORGANISER
+invite "Ada Access" ada@riverside.example ACCESS_COORDINATOR
+invite "Fran Feedback" fran@riverside.example ORGANISER
+invite "Ian Integrations" ian@riverside.example ORGANISER
+
 day="$(date -d '+20 days' +%F)"
 event="$("$EVENTCTL" create --title "Living well with long-term conditions" \
   --start "${day}T10:00" --end "${day}T12:00" --zone Europe/London --mode online \
@@ -63,7 +82,12 @@ info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the conso
 only=()
 [[ -z "${BROWSER_TEST_ONLY:-}" ]] || only=(--test-name-pattern="$BROWSER_TEST_ONLY")
 rc=0
-browser_node --test --test-reporter=spec --test-concurrency=1 "${only[@]}" \
-  "$EVENTS_ROOT/tests/browser/console.test.js" || rc=$?
+# BROWSER_TEST_FILES: a glob under tests/browser/ (default: every console*.test.js).
+shopt -s nullglob
+# shellcheck disable=SC2206  # the glob is meant to expand
+files=("$EVENTS_ROOT"/tests/browser/${BROWSER_TEST_FILES:-console*.test.js})
+shopt -u nullglob
+((${#files[@]})) || fail "no test file matches tests/browser/${BROWSER_TEST_FILES:-console*.test.js}"
+browser_node --test --test-reporter=spec --test-concurrency=1 "${only[@]}" "${files[@]}" || rc=$?
 info "console browser tests took $((EPOCHSECONDS - started_at)) s in all"
 exit "$rc"

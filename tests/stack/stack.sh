@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # A whole stack for the end-to-end tests (tests/browser/run.sh, tests/api/run.sh): a
-# throwaway redis-server, the mail sink (tools/mailsink), the six services and the web
+# throwaway redis-server, the mail sink (tools/mailsink), the seven services and the web
 # service, all on free loopback ports (never scripts/run's), and always stopped again.
 # Source it after scripts/lib.sh, then:
 #
@@ -16,7 +16,7 @@
 # so the outbox settles as it would in production, and nothing leaves the machine.
 
 # shellcheck disable=SC2154  # EVENTS_ROOT, EVENTCTL are set by scripts/lib.sh, sourced first
-STACK_SERVICES=(scheduling registration accessibility feedback integrations notifications)
+STACK_SERVICES=(scheduling registration accessibility feedback integrations notifications people)
 STACK_DIR=""
 STACK_REDIS_URL=""
 STACK_WEB_URL=""
@@ -85,6 +85,7 @@ _stack_launch() {
     EVENTS_FEEDBACK_ADDR="$EVENTS_FEEDBACK_ADDR" \
     EVENTS_INTEGRATIONS_ADDR="$EVENTS_INTEGRATIONS_ADDR" \
     EVENTS_NOTIFICATIONS_ADDR="$EVENTS_NOTIFICATIONS_ADDR" \
+    EVENTS_PEOPLE_ADDR="$EVENTS_PEOPLE_ADDR" \
     "$(service_binary "$name")" >"$STACK_DIR/$name.log" 2>&1 </dev/null &
   _stack_pids+=($!)
 }
@@ -131,6 +132,7 @@ stack_start() {
   export EVENTS_FEEDBACK_ADDR="127.0.0.1:${_stack_port[feedback]}"
   export EVENTS_INTEGRATIONS_ADDR="127.0.0.1:${_stack_port[integrations]}"
   export EVENTS_NOTIFICATIONS_ADDR="127.0.0.1:${_stack_port[notifications]}"
+  export EVENTS_PEOPLE_ADDR="127.0.0.1:${_stack_port[people]}"
   STACK_WEB_URL="http://localhost:${_stack_port[web]}"
 
   _stack_launch scheduling EVENTS_GRPC_PORT="${_stack_port[scheduling]}"
@@ -148,6 +150,9 @@ stack_start() {
     EVENTS_SERVICE_KEY="$service_key" NOTIFICATIONS_SMTP_URL="smtp://127.0.0.1:$mail_port" \
     NOTIFICATIONS_SMTP_TLS=none NOTIFICATIONS_FROM_ADDRESS=events@localhost \
     NOTIFICATIONS_PUBLIC_URL="$STACK_WEB_URL"
+  _stack_launch people EVENTS_GRPC_PORT="${_stack_port[people]}" \
+    PEOPLE_LINK_SECRET="$(_stack_random_key)" PEOPLE_ENCRYPTION_KEY="$(_stack_random_key)" \
+    PEOPLE_TRUSTED_PROXIES=127.0.0.1
   _stack_launch web WEB_PORT="${_stack_port[web]}" WEB_CSRF_KEY="$(_stack_random_key)" \
     WEB_PUBLIC_URL="$STACK_WEB_URL"
 
