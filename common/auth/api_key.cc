@@ -17,17 +17,26 @@ absl::string_view RoleName(Role role) {
       return "integration";
     case Role::kService:
       return "service";
+    case Role::kViewer:
+      return "viewer";
   }
   return "unknown";
 }
 
 absl::StatusOr<Role> ParseRole(absl::string_view name) {
-  for (Role r : {Role::kOrganiser, Role::kAccessCoordinator, Role::kIntegration, Role::kService}) {
+  for (Role r : {Role::kOrganiser, Role::kAccessCoordinator, Role::kIntegration, Role::kService,
+                 Role::kViewer}) {
     if (RoleName(r) == name) return r;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("role \"", name,
-                   "\" is not known; use organiser, access_coordinator, integration or service"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "role \"", name,
+      "\" is not known; use organiser, access_coordinator, integration, service or viewer"));
+}
+
+const std::vector<std::string>& ViewerScopes() {
+  static const auto* const kScopes = new std::vector<std::string>{
+      "events:read", "registrations:read", "feedback:read", "accessibility:counts"};
+  return *kScopes;
 }
 
 bool Caller::HasRole(Role role) const {

@@ -10,11 +10,13 @@
 
 namespace events::auth {
 
-// What a key may do (DESIGN.md, Access).
-enum class Role { kOrganiser, kAccessCoordinator, kIntegration, kService };
+// What a key or a signed-in person may do (DESIGN.md, Access; docs/auth.md). kViewer is a
+// person's read-only role: it grants exactly the scopes of ViewerScopes().
+enum class Role { kOrganiser, kAccessCoordinator, kIntegration, kService, kViewer };
 
 absl::string_view RoleName(Role role);
-// "organiser", "access_coordinator", "integration", "service"; INVALID_ARGUMENT otherwise.
+// "organiser", "access_coordinator", "integration", "service", "viewer"; INVALID_ARGUMENT
+// otherwise.
 absl::StatusOr<Role> ParseRole(absl::string_view name);
 
 struct Organisation {
@@ -35,12 +37,18 @@ struct ApiKeyRecord {
   bool revoked = false;
 };
 
-// Who is calling, after authentication.
+// Who is calling, after authentication: an API key, or a signed-in person (a session).
 struct Caller {
   std::string org_id;
+  // The API key's id; for a person, their member id (so audit fields that name the key
+  // name the person).
   std::string key_id;
   std::vector<Role> roles;
   std::vector<std::string> scopes;
+  // Who to name in audit logs: the person's name, or the API key's name.
+  std::string actor_name;
+  // The signed-in person's member id; empty for an API key.
+  std::string member_id;
 
   bool HasRole(Role role) const;
   bool HasScope(absl::string_view scope) const;
@@ -48,5 +56,12 @@ struct Caller {
 
 // API keys look like "evk_" followed by 43 base64url characters (32 random bytes).
 inline constexpr absl::string_view kApiKeyPrefix = "evk_";
+// Session tokens of signed-in people: "evs_" and 43 base64url characters (the people
+// service makes them; only their SHA-256 is stored).
+inline constexpr absl::string_view kSessionPrefix = "evs_";
+
+// The scopes a viewer has: the reads an integration key could be given, nothing that changes
+// anything.
+const std::vector<std::string>& ViewerScopes();
 
 }  // namespace events::auth

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/key_store.h"
 #include "common/util/clock.h"
@@ -21,7 +22,57 @@ absl::Status Unauthenticated(absl::string_view why) {
                    "organisation"));
 }
 
+const SystemClock& DefaultClock() {
+  static const SystemClock* const kClock = new SystemClock();
+  return *kClock;
+}
+
+// "evs_" and 43 base64url characters.
+bool IsWellFormedSessionToken(absl::string_view token) {
+  if (token.size() != kSessionPrefix.size() + 43) return false;
+  for (char c : token.substr(kSessionPrefix.size())) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+Authenticator::Authenticator(KeyStore& store) : Authenticator(store, DefaultClock()) {}
+
+Caller CallerOfSession(const SessionRecord& session) {
+  Caller caller;
+  caller.org_id = session.org_id;
+  caller.key_id = session.member_id;
+  caller.member_id = session.member_id;
+  caller.actor_name = session.name;
+  for (absl::string_view name : absl::StrSplit(session.roles, ',', absl::SkipEmpty())) {
+    if (name == "organiser") {
+      caller.roles.push_back(Role::kOrganiser);
+    } else if (name == "access_coordinator") {
+      // Access details are health data: only a session that gave a second factor reads them.
+      if (session.second_factor) caller.roles.push_back(Role::kAccessCoordinator);
+    } else if (name == "viewer") {
+      caller.roles.push_back(Role::kViewer);
+      caller.scopes = ViewerScopes();
+    }
+  }
+  return caller;
+}
+
+absl::StatusOr<Caller> Authenticator::AuthenticateSession(absl::string_view token) const {
+  if (!IsWellFormedSessionToken(token)) {
+    return absl::UnauthenticatedError(
+        "the session token is malformed (\"evs_\" and 43 characters); sign in again");
+  }
+  absl::StatusOr<SessionRecord> session = store_.FindSession(Sha256Hex(token), clock_.NowUnixMs());
+  if (absl::IsNotFound(session.status())) {
+    return absl::UnauthenticatedError(kSessionEndedMessage);
+  }
+  if (!session.ok()) return session.status();
+  if (session->pending) return absl::UnauthenticatedError(kSecondFactorNeededMessage);
+  return CallerOfSession(*session);
+}
 
 absl::StatusOr<Caller> Authenticator::Authenticate(
     std::optional<absl::string_view> authorization) const {
@@ -35,6 +86,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
     return Unauthenticated("the authorization metadata is not \"Bearer <key>\"");
   }
   absl::string_view key = absl::StripAsciiWhitespace(value.substr(kBearer.size()));
+  if (absl::StartsWith(key, kSessionPrefix)) return AuthenticateSession(key);
   if (!absl::StartsWith(key, kApiKeyPrefix) || key.size() > 200) {
     return Unauthenticated("the API key is malformed (keys start with \"evk_\")");
   }
@@ -44,7 +96,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
   }
   if (!record.ok()) return record.status();
   if (record->revoked) return Unauthenticated("the API key has been revoked");
-  return Caller{record->org_id, record->key_id, record->roles, record->scopes};
+  return Caller{record->org_id, record->key_id, record->roles, record->scopes, record->name, ""};
 }
 
 absl::Status RequireRole(const Caller& caller, Role role) {
@@ -58,7 +110,9 @@ absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles
   for (Role r : roles) {
     if (caller.HasRole(r)) return absl::OkStatus();
   }
-  if (!integration_scope.empty() && caller.HasRole(Role::kIntegration) &&
+  // A viewer's fixed scopes are the reads an integration key may be given.
+  if (!integration_scope.empty() &&
+      (caller.HasRole(Role::kIntegration) || caller.HasRole(Role::kViewer)) &&
       caller.HasScope(integration_scope)) {
     return absl::OkStatus();
   }

@@ -17,25 +17,45 @@ class IdGenerator;
 namespace events::auth {
 
 class KeyStore;
+struct SessionRecord;
 
-// Turns an "authorization" header into a Caller. Thread-safe.
+// Turns an "authorization" header into a Caller: an API key ("Bearer evk_...") or a
+// signed-in person's session ("Bearer evs_...", docs/auth.md). Thread-safe.
 class Authenticator {
  public:
-  explicit Authenticator(KeyStore& store) : store_(store) {}
+  // Sessions' expiry is judged by the system clock.
+  explicit Authenticator(KeyStore& store);
+  // `clock` judges sessions' absolute and idle expiry; it must outlive the authenticator.
+  Authenticator(KeyStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
   // UNAUTHENTICATED, with a message saying what to send, when the header is missing, is not
-  // "Bearer evk_...", or names an unknown or revoked key; UNAVAILABLE when the key store is
-  // down.
+  // "Bearer evk_..." or "Bearer evs_...", names an unknown or revoked key, or a session that
+  // has ended ("your session has ended; sign in again": expired, signed out, or its member
+  // removed) or still waits for a code from the authenticator app. UNAVAILABLE when the
+  // store is down.
   absl::StatusOr<Caller> Authenticate(std::optional<absl::string_view> authorization) const;
 
  private:
+  absl::StatusOr<Caller> AuthenticateSession(absl::string_view token) const;
+
   KeyStore& store_;
+  const Clock& clock_;
 };
+
+// What a session grants: organiser -> kOrganiser; access_coordinator -> kAccessCoordinator
+// only once the session has given a second factor; viewer -> kViewer with ViewerScopes().
+// Unknown role names grant nothing. key_id and member_id are the member id.
+Caller CallerOfSession(const SessionRecord& session);
+
+// The messages of ended and pending sessions (people's own calls use them too).
+inline constexpr absl::string_view kSessionEndedMessage = "your session has ended; sign in again";
+inline constexpr absl::string_view kSecondFactorNeededMessage =
+    "enter the code from your authenticator app to finish signing in";
 
 // PERMISSION_DENIED naming the role needed, unless the caller has it.
 absl::Status RequireRole(const Caller& caller, Role role);
-// PERMISSION_DENIED unless the caller has one of the roles (or, for an integration key, the
-// scope).
+// PERMISSION_DENIED unless the caller has one of the roles (or, for an integration key or a
+// viewer, the scope).
 absl::Status RequireAnyRole(const Caller& caller, const std::vector<Role>& roles,
                             absl::string_view integration_scope = {});
 

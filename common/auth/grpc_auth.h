@@ -19,8 +19,9 @@ class Authenticator;
 // the call's context.
 std::optional<absl::string_view> AuthorizationOf(const grpc::ServerContext& context);
 
-// The caller of `context`, if its bearer key authenticates and it is an organiser, or, when
-// `integration_scope` is given (reads, say), an integration key with that scope. "" means
+// The caller of `context`, if its bearer key or session authenticates and it is an organiser,
+// or, when `integration_scope` is given (reads, say), an integration key or a viewer with
+// that scope. "" means
 // organisers only. UNAUTHENTICATED or PERMISSION_DENIED (naming what is needed) otherwise.
 absl::StatusOr<Caller> AuthenticateOrganiser(const Authenticator& auth,
                                              const grpc::ServerContext& context,

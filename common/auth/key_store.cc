@@ -9,6 +9,9 @@
 #include "common/redis/redis_client.h"
 
 namespace events::auth {
+
+extern const char* const kLuaSession;
+
 namespace {
 
 std::string JoinRoles(const std::vector<Role>& roles) {
@@ -118,6 +121,32 @@ return holder
   return redis::AsString(**reply);
 }
 
+absl::StatusOr<SessionRecord> RedisKeyStore::FindSession(const std::string& session_hash,
+                                                         int64_t now_ms) {
+  static const redis::LuaScript script("auth_session", kLuaSession);
+  auto reply = redis_.Eval(script, {keys_.Global(absl::StrCat("auth:session:", session_hash))},
+                           {keys_.prefix(), absl::StrCat(now_ms), session_hash});
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  const std::string state = redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";
+  if (state == "pending" && redis::ArraySize(r) >= 3) {
+    SessionRecord session;
+    session.member_id = redis::AsString(redis::ArrayAt(r, 1));
+    session.org_id = redis::AsString(redis::ArrayAt(r, 2));
+    session.pending = true;
+    return session;
+  }
+  if (state != "ok" || redis::ArraySize(r) < 7) return absl::NotFoundError("session not found");
+  SessionRecord session;
+  session.member_id = redis::AsString(redis::ArrayAt(r, 1));
+  session.org_id = redis::AsString(redis::ArrayAt(r, 2));
+  session.name = redis::AsString(redis::ArrayAt(r, 3));
+  session.roles = redis::AsString(redis::ArrayAt(r, 4));
+  session.status = redis::AsString(redis::ArrayAt(r, 5));
+  session.second_factor = redis::AsString(redis::ArrayAt(r, 6)) == "1";
+  return session;
+}
+
 absl::StatusOr<ApiKeyRecord> FakeKeyStore::FindByHash(const std::string& key_hash) {
   MutexLock lock(&mu_);
   auto it = keys_.find(key_hash);
@@ -155,6 +184,18 @@ absl::StatusOr<std::string> FakeKeyStore::ClaimOrganisationName(const std::strin
   auto [it, claimed] = org_names_.emplace(name_key, org_id);
   if (!claimed && !replacing.empty() && it->second == replacing) it->second = org_id;
   return it->second;
+}
+
+absl::StatusOr<SessionRecord> FakeKeyStore::FindSession(const std::string& session_hash, int64_t) {
+  MutexLock lock(&mu_);
+  auto it = sessions_.find(session_hash);
+  if (it == sessions_.end()) return absl::NotFoundError("session not found");
+  return it->second;
+}
+
+void FakeKeyStore::PutSession(const std::string& session_hash, const SessionRecord& session) {
+  MutexLock lock(&mu_);
+  sessions_[session_hash] = session;
 }
 
 }  // namespace events::auth

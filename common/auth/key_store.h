@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,22 @@ class Keyspace;
 }
 
 namespace events::auth {
+
+// A signed-in person's session, as the Authenticator sees it (the people service writes
+// them; docs/people.md).
+struct SessionRecord {
+  std::string member_id;
+  std::string org_id;
+  // The member's name, roles ("organiser,access_coordinator"...) and status, read with the
+  // session so a role change or removal counts on the next call.
+  std::string name;
+  std::string roles;
+  std::string status;
+  // A code from the authenticator app was given in this session.
+  bool second_factor = false;
+  // A code is needed before the session may do anything else.
+  bool pending = false;
+};
 
 // Where organisations and API-key records live.
 class KeyStore {
@@ -39,11 +56,19 @@ class KeyStore {
   virtual absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
                                                             const std::string& org_id,
                                                             const std::string& replacing) = 0;
+  // The session whose token's SHA-256 (hex) is session_hash, at `now_ms`; a session still
+  // in use has its idle time renewed. NOT_FOUND when there is none, or it has ended
+  // (absolute or idle expiry, member removed); UNAVAILABLE when the store cannot be
+  // reached. Thread-safe.
+  virtual absl::StatusOr<SessionRecord> FindSession(const std::string& session_hash,
+                                                    int64_t now_ms) = 0;
 };
 
 // Keys "<prefix>auth:key:<sha256>" (hash), "<prefix>org:<id>" (hash),
 // "<prefix>org:<id>:keys" (set of key ids) and "<prefix>org-names" (hash: name key -> org
-// id). Global keys: not partitioned by event.
+// id). Sessions: "<prefix>auth:session:<sha256>" with the member "<prefix>people:member:<id>"
+// (written by the people service), read by common/auth/lua/session.lua in one EVALSHA.
+// Global keys: not partitioned by event.
 class RedisKeyStore final : public KeyStore {
  public:
   RedisKeyStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys);
@@ -54,6 +79,8 @@ class RedisKeyStore final : public KeyStore {
   absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
                                                     const std::string& org_id,
                                                     const std::string& replacing) override;
+  absl::StatusOr<SessionRecord> FindSession(const std::string& session_hash,
+                                            int64_t now_ms) override;
 
  private:
   events::redis::RedisClient& redis_;
@@ -70,9 +97,15 @@ class FakeKeyStore final : public KeyStore {
   absl::StatusOr<std::string> ClaimOrganisationName(const std::string& name_key,
                                                     const std::string& org_id,
                                                     const std::string& replacing) override;
+  // Sessions put with PutSession, as they are (no expiry: the Redis store's is tested on
+  // Redis).
+  absl::StatusOr<SessionRecord> FindSession(const std::string& session_hash,
+                                            int64_t now_ms) override;
+  void PutSession(const std::string& session_hash, const SessionRecord& session);
 
  private:
   Mutex mu_;
+  std::map<std::string, SessionRecord> sessions_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, ApiKeyRecord> keys_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Organisation> orgs_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> org_names_ ABSL_GUARDED_BY(mu_);

@@ -16,7 +16,7 @@ ServiceCore::ServiceCore(const redis::RedisOptions& redis_options,
       keys(config.key_prefix, config.partitions),
       ids(clock),
       key_store(redis, keys),
-      auth(key_store) {
+      auth(key_store, clock) {
   WarnIfRedisIsDown(redis);
 }
 

@@ -131,3 +131,99 @@ TEST(RedisKeyStoreTest, UnreachableRedisIsUnavailableNotUnauthenticated) {
 
 }  // namespace
 }  // namespace events::auth
+
+namespace events::auth {
+namespace {
+
+// The session script against real Redis, with records written as the people service writes
+// them (docs/people.md): idle refresh, absolute and idle expiry, removal, pending.
+class RedisSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<redis::RedisClient>(events::testing::TestRedisOptions());
+    ASSERT_FALSE(HasFailure());
+    keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
+    store_ = std::make_unique<RedisKeyStore>(*redis_, *keys_);
+    auth_ = std::make_unique<Authenticator>(*store_, clock_);
+    ASSERT_TRUE(
+        redis_
+            ->Command({"HSET", keys_->Global("people:member:mem_1"), "org_id", "org_1", "name",
+                       "Amira Khan", "roles", "organiser,access_coordinator", "status", "active"})
+            .ok());
+  }
+  // A session made now, ending in 12 hours, idle after 30 minutes.
+  void PutSession(const std::string& pending, const std::string& second_factor) {
+    const int64_t now = clock_.NowUnixMs();
+    ASSERT_TRUE(
+        redis_
+            ->Command({"HSET", SessionKey(), "member_id", "mem_1", "org_id", "org_1", "created_ms",
+                       std::to_string(now), "expires_ms", std::to_string(now + 12 * kHour),
+                       "idle_ms", std::to_string(kIdle), "seen_ms", std::to_string(now),
+                       "second_factor", second_factor, "pending", pending})
+            .ok());
+    ASSERT_TRUE(redis_->Command({"PEXPIRE", SessionKey(), std::to_string(kIdle)}).ok());
+  }
+  std::string SessionKey() const { return keys_->Global("auth:session:" + Sha256Hex(token_)); }
+  int64_t Ttl() { return redis::AsInt(**redis_->Command({"PTTL", SessionKey()})); }
+  absl::StatusOr<Caller> Call() { return auth_->Authenticate("Bearer " + token_); }
+
+  static constexpr int64_t kHour = 3'600'000;
+  static constexpr int64_t kIdle = 30 * 60'000;
+  FakeClock clock_{1'780'000'000'000};
+  const std::string token_ = "evs_" + std::string(43, 'Q');
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<bus::Keyspace> keys_;
+  std::unique_ptr<RedisKeyStore> store_;
+  std::unique_ptr<Authenticator> auth_;
+};
+
+TEST_F(RedisSessionTest, ASessionInUseStaysAndIsRenewedUntilItsAbsoluteEnd) {
+  PutSession("0", "1");
+  for (int i = 0; i < 30; ++i) {  // 30 calls, 25 minutes apart: 12.5 hours in all
+    clock_.Advance(25 * 60'000);
+    auto caller = Call();
+    if (clock_.NowUnixMs() >= 1'780'000'000'000 + 12 * kHour) {
+      EXPECT_EQ(caller.status().message(), kSessionEndedMessage);
+      EXPECT_EQ(redis::AsInt(**redis_->Command({"EXISTS", SessionKey()})), 0);
+      return;
+    }
+    ASSERT_TRUE(caller.ok()) << caller.status() << " at call " << i;
+    EXPECT_EQ(caller->actor_name, "Amira Khan");
+    EXPECT_TRUE(caller->HasRole(Role::kAccessCoordinator));
+    EXPECT_GT(Ttl(), 0);
+    EXPECT_LE(Ttl(), kIdle);
+  }
+  FAIL() << "the session never reached its absolute end";
+}
+
+TEST_F(RedisSessionTest, AnIdleSessionEnds) {
+  PutSession("0", "0");
+  clock_.Advance(kIdle);
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+  // Ended for good: going back in time does not bring it back.
+  clock_.Advance(-kIdle);
+  EXPECT_EQ(Call().status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(RedisSessionTest, RemovalAndRoleChangesCountOnTheNextCall) {
+  PutSession("0", "0");
+  auto before = Call();
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_FALSE(before->HasRole(Role::kAccessCoordinator));  // no second factor in this session
+  ASSERT_TRUE(
+      redis_->Command({"HSET", keys_->Global("people:member:mem_1"), "roles", "viewer"}).ok());
+  auto viewer = Call();
+  ASSERT_TRUE(viewer.ok());
+  EXPECT_EQ(viewer->roles, std::vector<Role>{Role::kViewer});
+  ASSERT_TRUE(
+      redis_->Command({"HSET", keys_->Global("people:member:mem_1"), "status", "removed"}).ok());
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+}
+
+TEST_F(RedisSessionTest, APendingSessionAsksForTheCode) {
+  PutSession("1", "0");
+  EXPECT_EQ(Call().status().message(), kSecondFactorNeededMessage);
+}
+
+}  // namespace
+}  // namespace events::auth

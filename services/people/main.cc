@@ -1,0 +1,80 @@
+// people_server: reads configuration, builds the objects, serves until SIGTERM.
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <optional>
+
+#include "absl/strings/escaping.h"
+#include "common/config/env_reader.h"
+#include "common/config/service_config.h"
+#include "common/rpc/client_address.h"
+#include "common/server/service_core.h"
+#include "common/server/service_runner.h"
+#include "common/server/service_start.h"
+#include "services/people/domain/people.h"
+#include "services/people/server/people_service.h"
+#include "services/people/store/redis_people_store.h"
+
+namespace {
+
+struct PeopleConfig {
+  events::config::ServiceConfig common;
+  events::people::PeopleOptions options;
+  std::string trusted_proxies;
+};
+
+PeopleConfig ReadConfig(events::config::EnvReader& env) {
+  PeopleConfig c;
+  c.common = events::config::ReadServiceConfig(env, "people", 50057, 9108);
+  c.options.link_secret = env.RequiredString("PEOPLE_LINK_SECRET");
+  if (!c.options.link_secret.empty() && c.options.link_secret.size() < 32) {
+    env.AddProblem(
+        "PEOPLE_LINK_SECRET is shorter than 32 characters: set it to `openssl rand -base64 32`, "
+        "the same on every replica");
+  }
+  const std::string key = env.RequiredString("PEOPLE_ENCRYPTION_KEY");
+  if (!key.empty() && (!absl::Base64Unescape(key, &c.options.encryption_key) ||
+                       c.options.encryption_key.size() != 32)) {
+    env.AddProblem(
+        "PEOPLE_ENCRYPTION_KEY must be the base64 of 32 random bytes, e.g. from `openssl rand "
+        "-base64 32`");
+  }
+  c.options.link_minutes = static_cast<int>(env.Int("PEOPLE_LINK_MINUTES", 15, 1, 1440));
+  c.options.idle_minutes = static_cast<int>(env.Int("PEOPLE_SESSION_IDLE_MINUTES", 30, 1, 1440));
+  c.options.session_hours = static_cast<int>(env.Int("PEOPLE_SESSION_HOURS", 12, 1, 720));
+  c.trusted_proxies = env.String("PEOPLE_TRUSTED_PROXIES", "");
+  return c;
+}
+
+}  // namespace
+
+int main() {
+  events::config::EnvReader env;
+  PeopleConfig config = ReadConfig(env);
+  absl::StatusOr<events::rpc::TrustedProxies> trusted_proxies =
+      events::rpc::TrustedProxies::Parse(config.trusted_proxies, "PEOPLE_TRUSTED_PROXIES");
+  if (!trusted_proxies.ok()) env.AddProblem(std::string(trusted_proxies.status().message()));
+  absl::StatusOr<events::redis::RedisOptions> redis_options = events::server::StartService(
+      env, config.common,
+      "PEOPLE_LINK_SECRET and PEOPLE_ENCRYPTION_KEY are each `openssl rand -base64 32`, the "
+      "same on every replica");
+  if (!redis_options.ok()) return 2;
+  events::server::ServiceCore core(*redis_options, config.common);
+  events::people::RedisPeopleStore store(core.redis, core.keys);
+  events::people::People people(store, core.key_store, core.clock, core.ids, config.options);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  events::people::PeopleServiceImpl service(people, core.auth, *trusted_proxies);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  runner.AddService(&service);
+  std::optional<int> port = events::server::StartServing(runner);
+  if (!port) return 1;
+  spdlog::info("people is serving on port {} (links {} min, sessions {} h, idle {} min)", *port,
+               config.options.link_minutes, config.options.session_hours,
+               config.options.idle_minutes);
+  events::server::ServeUntilShutdown(runner, {});
+  spdlog::info("people stopped");
+  return 0;
+}

@@ -1,0 +1,366 @@
+#include "services/people/store/redis_people_store.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/bus/event_bus.h"
+#include "common/redis/lua_library.h"
+#include "services/people/domain/member_rules.h"
+
+namespace events::people {
+
+extern const char* const kLuaCommon;
+extern const char* const kLuaInvite;
+extern const char* const kLuaChange_roles;
+extern const char* const kLuaRemove;
+extern const char* const kLuaReset_second_factor;
+extern const char* const kLuaRequest_sign_in;
+extern const char* const kLuaComplete_sign_in;
+extern const char* const kLuaVerify_second_factor;
+extern const char* const kLuaConfirm_second_factor;
+extern const char* const kLuaRenew_recovery_codes;
+extern const char* const kLuaSign_out;
+
+namespace {
+
+enum Script {
+  kInvite,
+  kChangeRoles,
+  kRemove,
+  kResetSecondFactor,
+  kRequestSignIn,
+  kCompleteSignIn,
+  kVerifySecondFactor,
+  kConfirmSecondFactor,
+  kRenewRecoveryCodes,
+  kSignOut,
+};
+
+const redis::LuaScript& ScriptOf(int which) {
+  static const auto* const scripts = [] {
+    const std::pair<const char*, const char*> sources[] = {
+        {"people_invite", kLuaInvite},
+        {"people_change_roles", kLuaChange_roles},
+        {"people_remove", kLuaRemove},
+        {"people_reset_second_factor", kLuaReset_second_factor},
+        {"people_request_sign_in", kLuaRequest_sign_in},
+        {"people_complete_sign_in", kLuaComplete_sign_in},
+        {"people_verify_second_factor", kLuaVerify_second_factor},
+        {"people_confirm_second_factor", kLuaConfirm_second_factor},
+        {"people_renew_recovery_codes", kLuaRenew_recovery_codes},
+        {"people_sign_out", kLuaSign_out},
+    };
+    auto* out = new std::vector<redis::LuaScript>();
+    for (const auto& [name, source] : sources) {
+      out->emplace_back(name,
+                        absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, kLuaCommon, source));
+    }
+    return out;
+  }();
+  return (*scripts)[static_cast<size_t>(which)];
+}
+
+void AppendEvent(std::vector<std::string>& args, const events::v1::DomainEvent& event) {
+  std::vector<std::string> fields = bus::ToStreamFields(event);
+  args.insert(args.end(), fields.begin(), fields.end());
+}
+
+int64_t Int(const std::string& s) {
+  int64_t v = 0;
+  return absl::SimpleAtoi(s, &v) ? v : 0;
+}
+
+events::v1::MemberStatus StatusOf(const std::string& word) {
+  if (word == "invited") return events::v1::MEMBER_STATUS_INVITED;
+  if (word == "active") return events::v1::MEMBER_STATUS_ACTIVE;
+  if (word == "removed") return events::v1::MEMBER_STATUS_REMOVED;
+  return events::v1::MEMBER_STATUS_UNSPECIFIED;
+}
+
+std::map<std::string, std::string> HashOf(const redisReply& r) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i + 1 < redis::ArraySize(r); i += 2) {
+    out[redis::AsString(redis::ArrayAt(r, i))] = redis::AsString(redis::ArrayAt(r, i + 1));
+  }
+  return out;
+}
+
+// A member hash and its app's field names into a row; nullopt when the hash is empty.
+std::optional<MemberRow> RowOf(const std::string& member_id, const redisReply& hash,
+                               const redisReply& totp_fields) {
+  std::map<std::string, std::string> f = HashOf(hash);
+  if (f.empty()) return std::nullopt;
+  MemberRow row;
+  events::v1::Member& m = row.member;
+  m.set_member_id(member_id);
+  m.set_org_id(f["org_id"]);
+  m.set_name(f["name"]);
+  m.set_email(f["email"]);
+  for (events::v1::MemberRole role : RolesOf(f["roles"])) m.add_roles(role);
+  m.set_status(StatusOf(f["status"]));
+  m.set_second_factor(f["second_factor"] == "1");
+  m.set_invited_unix_ms(Int(f["invited_ms"]));
+  m.set_invited_by_name(f["invited_by"]);
+  m.set_last_sign_in_unix_ms(Int(f["last_sign_in_ms"]));
+  m.set_removed_unix_ms(Int(f["removed_ms"]));
+  m.set_version(Int(f["version"]));
+  int left = 0;
+  for (size_t i = 0; i < redis::ArraySize(totp_fields); ++i) {
+    if (absl::StartsWith(redis::AsString(redis::ArrayAt(totp_fields, i)), "rc:")) ++left;
+  }
+  m.set_recovery_codes_left(left);
+  row.email_hash = f["email_hash"];
+  row.invited_by_id = f["invited_by_id"];
+  row.roles = f["roles"];
+  return row;
+}
+
+}  // namespace
+
+RedisPeopleStore::RedisPeopleStore(redis::RedisClient& redis, const bus::Keyspace& keys,
+                                   int64_t stream_maxlen)
+    : redis_(redis), keys_(keys), stream_maxlen_(stream_maxlen) {}
+
+absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(int script, int64_t now_ms,
+                                                               std::vector<std::string> args) {
+  args.insert(args.begin(), {keys_.prefix(), absl::StrCat(now_ms)});
+  auto reply = redis_.Eval(ScriptOf(script), {}, args);
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> out;
+  for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+    out.push_back(redis::AsString(redis::ArrayAt(**reply, i)));
+  }
+  if (out.empty()) return absl::InternalError("a people script answered nothing");
+  return out;
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::Invite(const InviteWrite& w, std::string* member_id) {
+  const events::v1::Member& m = w.member;
+  std::vector<std::string> args = {m.member_id(),
+                                   m.org_id(),
+                                   m.name(),
+                                   m.email(),
+                                   w.email_hash,
+                                   w.roles,
+                                   w.actor.id,
+                                   w.actor.name,
+                                   w.invited_by_name,
+                                   w.idempotency_hash,
+                                   w.audit_detail,
+                                   keys_.Stream(keys_.PartitionOf(m.member_id())),
+                                   absl::StrCat(stream_maxlen_)};
+  AppendEvent(args, w.event);
+  auto out = Run(kInvite, m.invited_unix_ms(), std::move(args));
+  if (!out.ok()) return out.status();
+  if (out->size() > 1) *member_id = (*out)[1];
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::ChangeRoles(
+    const std::string& org_id, const std::string& member_id, const std::string& roles,
+    int64_t expected_version, const Actor& actor, int64_t now_ms, int64_t* stored_version) {
+  auto out = Run(kChangeRoles, now_ms,
+                 {org_id, member_id, roles, absl::StrCat(expected_version), actor.id, actor.name});
+  if (!out.ok()) return out.status();
+  if (out->size() > 1) *stored_version = Int((*out)[1]);
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::Remove(const std::string& org_id,
+                                                     const std::string& member_id,
+                                                     const Actor& actor, int64_t now_ms) {
+  auto out = Run(kRemove, now_ms, {org_id, member_id, actor.id, actor.name});
+  if (!out.ok()) return out.status();
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::ResetSecondFactor(const std::string& org_id,
+                                                                const std::string& member_id,
+                                                                const Actor& actor,
+                                                                int64_t now_ms) {
+  auto out = Run(kResetSecondFactor, now_ms, {org_id, member_id, actor.id, actor.name});
+  if (!out.ok()) return out.status();
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::RequestSignIn(const SignInRequestWrite& w,
+                                                            int64_t now_ms) {
+  std::vector<std::string> args = {w.email_hash,
+                                   w.visitor_hash,
+                                   absl::StrCat(w.per_address),
+                                   absl::StrCat(w.per_visitor),
+                                   absl::StrCat(w.window_ms),
+                                   absl::StrCat(w.link_ms),
+                                   absl::StrCat(w.link_expires_ms),
+                                   w.browser_hash,
+                                   absl::StrCat(stream_maxlen_),
+                                   absl::StrCat(w.links.size())};
+  for (const LinkWrite& link : w.links) {
+    args.insert(args.end(),
+                {link.member_id, link.link_id, keys_.Stream(keys_.PartitionOf(link.member_id))});
+    AppendEvent(args, link.event);
+  }
+  auto out = Run(kRequestSignIn, now_ms, std::move(args));
+  if (!out.ok()) return out.status();
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::CompleteSignIn(
+    const std::string& link_id, const std::string& browser_hash, const std::string& session_hash,
+    int64_t session_ends_ms, int64_t idle_ms, int64_t now_ms, std::string* member_id,
+    bool* pending) {
+  auto out = Run(
+      kCompleteSignIn, now_ms,
+      {link_id, browser_hash, session_hash, absl::StrCat(session_ends_ms), absl::StrCat(idle_ms)});
+  if (!out.ok()) return out.status();
+  if ((*out)[0] == "ok" && out->size() >= 3) {
+    *member_id = (*out)[1];
+    *pending = (*out)[2] == "1";
+  }
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::VerifySecondFactor(
+    const std::string& session_hash, const std::string& new_session_hash, VerifyMode mode,
+    const std::string& value, int max_failures, int64_t now_ms, int* tries_left) {
+  const char* word = mode == VerifyMode::kStep       ? "step"
+                     : mode == VerifyMode::kRecovery ? "recovery"
+                                                     : "wrong";
+  auto out = Run(kVerifySecondFactor, now_ms,
+                 {session_hash, new_session_hash, word, value, absl::StrCat(max_failures)});
+  if (!out.ok()) return out.status();
+  if ((*out)[0] == "wrong" && out->size() > 1) *tries_left = static_cast<int>(Int((*out)[1]));
+  return (*out)[0];
+}
+
+absl::Status RedisPeopleStore::StartSecondFactorSetup(const std::string& member_id,
+                                                      const std::string& sealed_key) {
+  auto reply = redis_.Command(
+      {"HSET", Global(absl::StrCat("people:member:", member_id, ":totp")), "pending", sealed_key});
+  return reply.ok() ? absl::OkStatus() : reply.status();
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::ConfirmSecondFactor(
+    const std::string& member_id, const std::string& session_hash, const std::string& sealed_key,
+    int64_t step, const std::vector<std::string>& code_hashes, int64_t now_ms) {
+  std::vector<std::string> args = {member_id, session_hash, sealed_key, absl::StrCat(step),
+                                   absl::StrCat(code_hashes.size())};
+  args.insert(args.end(), code_hashes.begin(), code_hashes.end());
+  auto out = Run(kConfirmSecondFactor, now_ms, std::move(args));
+  if (!out.ok()) return out.status();
+  return (*out)[0];
+}
+
+absl::StatusOr<std::string> RedisPeopleStore::RenewRecoveryCodes(
+    const std::string& member_id, int64_t step, const std::vector<std::string>& code_hashes,
+    int64_t now_ms) {
+  std::vector<std::string> args = {member_id, absl::StrCat(step), absl::StrCat(code_hashes.size())};
+  args.insert(args.end(), code_hashes.begin(), code_hashes.end());
+  auto out = Run(kRenewRecoveryCodes, now_ms, std::move(args));
+  if (!out.ok()) return out.status();
+  return (*out)[0];
+}
+
+absl::StatusOr<int> RedisPeopleStore::SignOut(const std::string& session_hash, bool everywhere,
+                                              int64_t now_ms) {
+  auto out = Run(kSignOut, now_ms, {session_hash, everywhere ? "1" : "0"});
+  if (!out.ok()) return out.status();
+  if ((*out)[0] != "ok" || out->size() < 2) return absl::NotFoundError("session not found");
+  return static_cast<int>(Int((*out)[1]));
+}
+
+absl::StatusOr<MemberRow> RedisPeopleStore::GetMember(const std::string& member_id) {
+  const std::string key = Global(absl::StrCat("people:member:", member_id));
+  auto replies = redis_.Pipeline({{"HGETALL", key}, {"HKEYS", key + ":totp"}});
+  if (!replies.ok()) return replies.status();
+  std::optional<MemberRow> row = RowOf(member_id, *(*replies)[0], *(*replies)[1]);
+  if (!row) return absl::NotFoundError(absl::StrCat("member ", member_id, " not found"));
+  return *std::move(row);
+}
+
+absl::StatusOr<std::vector<MemberRow>> RedisPeopleStore::ListMembers(const std::string& org_id) {
+  auto ids = redis_.Command(
+      {"ZRANGE", Global(absl::StrCat("people:org:", org_id, ":members")), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> member_ids;
+  std::vector<std::vector<std::string>> commands;
+  for (size_t i = 0; i < redis::ArraySize(**ids); ++i) {
+    member_ids.push_back(redis::AsString(redis::ArrayAt(**ids, i)));
+    const std::string key = Global(absl::StrCat("people:member:", member_ids.back()));
+    commands.push_back({"HGETALL", key});
+    commands.push_back({"HKEYS", key + ":totp"});
+  }
+  std::vector<MemberRow> out;
+  if (commands.empty()) return out;
+  auto replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < member_ids.size(); ++i) {
+    std::optional<MemberRow> row = RowOf(member_ids[i], *(*replies)[2 * i], *(*replies)[2 * i + 1]);
+    if (row && row->member.org_id() == org_id) out.push_back(*std::move(row));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<events::v1::PeopleAuditEntry>> RedisPeopleStore::ListAudit(
+    const std::string& org_id, int64_t offset, int count) {
+  auto reply = redis_.Command({"LRANGE", Global(absl::StrCat("people:org:", org_id, ":audit")),
+                               absl::StrCat(offset), absl::StrCat(offset + count - 1)});
+  if (!reply.ok()) return reply.status();
+  std::vector<events::v1::PeopleAuditEntry> out;
+  for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+    events::v1::PeopleAuditEntry entry;
+    if (entry.ParseFromString(redis::AsString(redis::ArrayAt(**reply, i)))) {
+      out.push_back(std::move(entry));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> RedisPeopleStore::MembersWithEmail(
+    const std::string& email_hash) {
+  auto reply = redis_.Command({"SMEMBERS", Global(absl::StrCat("people:email:", email_hash))});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> out;
+  for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
+    out.push_back(redis::AsString(redis::ArrayAt(**reply, i)));
+  }
+  return out;
+}
+
+absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& session_hash) {
+  auto reply = redis_.Command({"HGETALL", Global(absl::StrCat("auth:session:", session_hash))});
+  if (!reply.ok()) return reply.status();
+  std::map<std::string, std::string> f = HashOf(**reply);
+  if (f.empty()) return absl::NotFoundError("session not found");
+  SessionRow row;
+  row.member_id = f["member_id"];
+  row.org_id = f["org_id"];
+  row.created_ms = Int(f["created_ms"]);
+  row.expires_ms = Int(f["expires_ms"]);
+  row.idle_ms = Int(f["idle_ms"]);
+  row.second_factor = f["second_factor"] == "1";
+  row.pending = f["pending"] == "1";
+  return row;
+}
+
+absl::StatusOr<LinkRow> RedisPeopleStore::GetLink(const std::string& link_id) {
+  auto reply = redis_.Command({"HGETALL", Global(absl::StrCat("people:link:", link_id))});
+  if (!reply.ok()) return reply.status();
+  std::map<std::string, std::string> f = HashOf(**reply);
+  if (f.empty()) return absl::NotFoundError("link not found");
+  return LinkRow{f["member_id"], f["org_id"], Int(f["expires_ms"]), f["used"] == "1"};
+}
+
+absl::StatusOr<TotpRow> RedisPeopleStore::GetTotp(const std::string& member_id) {
+  auto reply = redis_.Command(
+      {"HMGET", Global(absl::StrCat("people:member:", member_id, ":totp")), "secret", "pending"});
+  if (!reply.ok()) return reply.status();
+  return TotpRow{redis::AsString(redis::ArrayAt(**reply, 0)),
+                 redis::AsString(redis::ArrayAt(**reply, 1))};
+}
+
+}  // namespace events::people
