@@ -592,5 +592,13 @@ TEST(EventctlCliTest, BootstrapInvitesTheFirstOrganiserByEmail) {
   EXPECT_EQ(redis::AsInt(**stream), 1);
 }
 
+// Viewer is a signed-in person's role: a key with it would have no scopes and do nothing.
+TEST(EventctlCliTest, AnOrganisationKeyCannotHaveThePersonsViewerRole) {
+  Outcome viewer = Eventctl({"admin", "org-key", "--org-id", "org_x", "--role", "viewer", "--name",
+                             "x", "--redis-url", "redis://127.0.0.1:1/0"});
+  EXPECT_EQ(viewer.exit_code, 2) << viewer.err;
+  EXPECT_THAT(viewer.err, HasSubstr("--role must be organiser, access_coordinator or integration"));
+}
+
 }  // namespace
 }  // namespace events::eventctl
