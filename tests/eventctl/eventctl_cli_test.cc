@@ -18,12 +18,16 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "common/bus/keyspace.h"
+#include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
+#include "common/util/ids.h"
 #include "events/v1/feedback.grpc.pb.h"
 #include "events/v1/registration.grpc.pb.h"
 #include "events/v1/scheduling.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/people/store/redis_people_store.h"
 
 namespace events::eventctl {
 namespace {
@@ -542,6 +546,58 @@ TEST(EventctlCliTest, BootstrappingAnOrganisationNameTwiceIsRefusedUnlessAllowed
                                   where));
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
   EXPECT_THAT(allowed.out, AllOf(HasSubstr("EVENTS_ORG_ID=org_"), Not(HasSubstr(org_id))));
+}
+
+// A new installation needs no raw key handed out: bootstrap also invites the first organiser
+// as a person (the people service's store), who then signs in by e-mail.
+TEST(EventctlCliTest, BootstrapInvitesTheFirstOrganiserByEmail) {
+  const char* url = std::getenv("EVENTS_TEST_REDIS_URL");
+  (void)events::testing::TestRedisOptions();  // fails the test, saying what to set
+  ASSERT_FALSE(HasFailure());
+  const std::string prefix = events::testing::UniqueKeyPrefix();
+  const std::vector<std::string> where = {"--redis-url", url, "--key-prefix", prefix};
+
+  Outcome half = Eventctl(With(
+      {"admin", "bootstrap", "--org-name", "Hillside Group", "--person-name", "Amira"}, where));
+  EXPECT_EQ(half.exit_code, 2) << half.err;
+  EXPECT_THAT(half.err, HasSubstr("--person-email"));
+  Outcome bad = Eventctl(With({"admin", "bootstrap", "--org-name", "Hillside Group",
+                               "--person-name", "Amira", "--person-email", "not an address"},
+                              where));
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr("email"));
+
+  Outcome made =
+      Eventctl(With({"admin", "bootstrap", "--org-name", "Hillside Group", "--person-name",
+                     "Amira Khan", "--person-email", "Amira@Example.org"},
+                    where));
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_THAT(made.out, HasSubstr("Amira Khan <amira@example.org> is invited as organiser"));
+
+  redis::RedisClient redis(events::testing::TestRedisOptions());
+  bus::Keyspace keys(prefix, 16);
+  people::RedisPeopleStore store(redis, keys);
+  auto email = store.MembersWithEmail(Sha256Hex("amira@example.org"));
+  ASSERT_TRUE(email.ok()) << email.status();
+  ASSERT_EQ(email->size(), 1u);
+  auto member = store.GetMember(email->front());
+  ASSERT_TRUE(member.ok()) << member.status();
+  EXPECT_EQ(member->member.name(), "Amira Khan");
+  EXPECT_EQ(member->member.status(), events::v1::MEMBER_STATUS_INVITED);
+  EXPECT_EQ(member->roles, "organiser,access_coordinator");
+  EXPECT_EQ(member->member.invited_by_name(), "");
+  // The invitation is on the member's partition stream, for notifications to send.
+  auto stream = redis.Command({"XLEN", keys.Stream(keys.PartitionOf(email->front()))});
+  ASSERT_TRUE(stream.ok());
+  EXPECT_EQ(redis::AsInt(**stream), 1);
+}
+
+// Viewer is a signed-in person's role: a key with it would have no scopes and do nothing.
+TEST(EventctlCliTest, AnOrganisationKeyCannotHaveThePersonsViewerRole) {
+  Outcome viewer = Eventctl({"admin", "org-key", "--org-id", "org_x", "--role", "viewer", "--name",
+                             "x", "--redis-url", "redis://127.0.0.1:1/0"});
+  EXPECT_EQ(viewer.exit_code, 2) << viewer.err;
+  EXPECT_THAT(viewer.err, HasSubstr("--role must be organiser, access_coordinator or integration"));
 }
 
 }  // namespace

@@ -183,6 +183,7 @@ TEST_F(PeopleTest, TheAuditLogNamesWhoDidWhatToWhom) {
   std::vector<events::v1::PeopleAuditEntry> audit = Audit();
   ASSERT_EQ(audit.size(), 4u);  // newest first
   EXPECT_EQ(audit[0].action(), "roles_changed");
+  EXPECT_EQ(audit[0].at_unix_ms(), clock_.NowUnixMs());
   EXPECT_EQ(audit[0].actor_name(), "Amira Khan");
   EXPECT_EQ(audit[0].member_name(), "Sam Patel");
   EXPECT_EQ(audit[0].detail(), "roles: viewer -> organiser");

@@ -89,7 +89,7 @@ class PeopleTest : public ::testing::Test {
 
   // Invites a person with the organisation's key (or `as`).
   events::v1::Member Invite(const std::string& name, const std::string& email,
-                            std::vector<MemberRole> roles, const std::string& as = "") {
+                            const std::vector<MemberRole>& roles, const std::string& as = "") {
     events::v1::InviteMemberRequest req;
     req.set_name(name);
     req.set_email(email);

@@ -27,7 +27,7 @@ class SecondFactorTest : public PeopleTest {
 
 TEST_F(SecondFactorTest, SettingUpAnAppGivesRecoveryCodesAndTheAccessCoordinatorRole) {
   events::v1::SignInSession session = SignIn(coordinator_);
-  const std::string token = session.session_token();
+  const std::string& token = session.session_token();
   EXPECT_FALSE(IsCoordinator(token));  // no second factor given yet
   auto caller = auth_->Authenticate("Bearer " + token);
   ASSERT_TRUE(caller.ok());

@@ -92,7 +92,7 @@ TEST_F(PeopleTest, ALinkWorksOnceInTimeAndOnlyInTheBrowserThatAsked) {
   EXPECT_EQ(session.member().last_sign_in_unix_ms(), clock_.NowUnixMs());
   EXPECT_EQ(session.org_name(), "Riverside Carers Forum");
   EXPECT_EQ(session.idle_minutes(), 30);
-  EXPECT_EQ(session.expires_unix_ms(), clock_.NowUnixMs() + 12 * 60 * kMinute);
+  EXPECT_EQ(session.expires_unix_ms(), clock_.NowUnixMs() + int64_t{12} * 60 * kMinute);
 
   grpc::Status twice = Complete(token, browser, &session);
   EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -154,6 +154,7 @@ TEST_F(PeopleTest, TwentyBrowsersRacingWithOneLinkMakeExactlyOneSession) {
   std::atomic<int> used{0};
   std::atomic<bool> go{false};
   std::vector<std::thread> threads;
+  threads.reserve(20);
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&] {
       while (!go.load()) std::this_thread::yield();

@@ -1,4 +1,5 @@
-// eventctl admin bootstrap (the first organisation and key on a new installation),
+// eventctl admin bootstrap (the first organisation and key on a new installation, and with
+// --person-name/--person-email its first organiser as a person, invited by e-mail),
 // admin service-key (a key for one service to call another) and admin check-key (is this key
 // still valid?). They talk to Redis directly, so they are for whoever runs the installation,
 // not for organisers.
@@ -18,6 +19,10 @@
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "events/v1/people.pb.h"
+#include "services/people/domain/member_rules.h"
+#include "services/people/domain/people.h"
+#include "services/people/store/redis_people_store.h"
 #include "tools/eventctl/cli_context.h"
 #include "tools/eventctl/commands.h"
 
@@ -48,6 +53,9 @@ int AdminFail(const std::string& doing, const absl::Status& status, const std::s
 struct BootstrapOptions {
   std::string org_name;
   bool allow_same_name = false;
+  // The first organiser, invited by e-mail (both or neither).
+  std::string person_name;
+  std::string person_email;
   std::string redis_url;
   std::string key_prefix;
   std::string format = "text";
@@ -69,6 +77,8 @@ class KeyStoreAccess {
   auth::KeyStore& store() { return store_; }
   const IdGenerator& ids() const { return ids_; }
   const Clock& clock() const { return clock_; }
+  redis::RedisClient& redis() { return redis_; }
+  const bus::Keyspace& keys() const { return keys_; }
 
  private:
   redis::RedisClient redis_;
@@ -130,7 +140,8 @@ int OrgKey(const OrgKeyOptions& o) {
   std::vector<auth::Role> roles;
   for (const std::string& name : o.roles) {
     auto role = auth::ParseRole(name);
-    if (!role.ok() || *role == auth::Role::kService) {
+    // Viewer is a signed-in person's role (its scopes come with the session), not a key's.
+    if (!role.ok() || *role == auth::Role::kService || *role == auth::Role::kViewer) {
       std::fprintf(stderr,
                    "eventctl: --role must be organiser, access_coordinator or integration, "
                    "not \"%s\" (service keys: eventctl admin service-key)\n",
@@ -202,7 +213,46 @@ int CheckKey(const CheckKeyOptions& o) {
   return 0;
 }
 
+// The first organiser as a person (organiser and access coordinator), invited through the
+// people service's own store and rules, so the invitation e-mail goes out like any other
+// (people.member_invited) and nobody needs the raw key to start. invited_by is "": nobody
+// invited them but the installation.
+absl::StatusOr<v1::Member> InviteFirstOrganiser(KeyStoreAccess& access, const auth::Bootstrap& boot,
+                                                const BootstrapOptions& o) {
+  people::RedisPeopleStore store(access.redis(), access.keys());
+  // Inviting needs neither the link secret nor the encryption key (the service's own).
+  people::People people(store, access.store(), access.clock(), access.ids(),
+                        people::PeopleOptions{});
+  auth::Caller installation;
+  installation.org_id = boot.org.id;
+  installation.key_id = boot.key.record.key_id;
+  installation.roles = {auth::Role::kOrganiser};
+  installation.actor_name = "eventctl admin bootstrap";
+  v1::InviteMemberRequest request;
+  request.set_name(o.person_name);
+  request.set_email(o.person_email);
+  request.add_roles(v1::MEMBER_ROLE_ORGANISER);
+  request.add_roles(v1::MEMBER_ROLE_ACCESS_COORDINATOR);
+  return people.InviteMember(installation, request);
+}
+
 int Bootstrap(const BootstrapOptions& o) {
+  if (o.person_name.empty() != o.person_email.empty()) {
+    std::fprintf(stderr,
+                 "eventctl: give both --person-name and --person-email (the first organiser), "
+                 "or neither\n");
+    return kExitUsage;
+  }
+  if (!o.person_email.empty()) {
+    // Checked before anything is made, so a typo does not leave an organisation behind.
+    absl::Status name = people::CheckMemberName(o.person_name);
+    absl::StatusOr<std::string> email = people::NormalisedEmail(o.person_email, "email");
+    if (!name.ok() || !email.ok()) {
+      std::fprintf(stderr, "eventctl: --person-%s\n",
+                   std::string(!name.ok() ? name.message() : email.status().message()).c_str());
+      return kExitUsage;
+    }
+  }
   auto access = OpenKeyStore(o.redis_url, o.key_prefix);
   if (access == nullptr) return kExitUsage;
   auto boot = auth::BootstrapOrganisation(
@@ -211,9 +261,20 @@ int Bootstrap(const BootstrapOptions& o) {
   if (!boot.ok()) {
     return AdminFail("create the organisation", boot.status(), o.redis_url);
   }
+  std::optional<v1::Member> person;
+  if (!o.person_email.empty()) {
+    absl::StatusOr<v1::Member> invited = InviteFirstOrganiser(*access, *boot, o);
+    if (!invited.ok()) {
+      std::fprintf(stderr, "eventctl: organisation %s was created, with key %s\n",
+                   boot->org.id.c_str(), boot->key.plaintext.c_str());
+      return AdminFail("invite the first organiser", invited.status(), o.redis_url);
+    }
+    person = *invited;
+  }
   if (o.format == "env") {
     std::printf("EVENTS_ORG_ID=%s\nEVENTS_API_KEY=%s\n", boot->org.id.c_str(),
                 boot->key.plaintext.c_str());
+    if (person) std::printf("EVENTS_MEMBER_ID=%s\n", person->member_id().c_str());
     return 0;
   }
   std::printf(
@@ -223,6 +284,13 @@ int Bootstrap(const BootstrapOptions& o) {
       "Use it with eventctl:\n  export EVENTS_API_KEY=%s\n",
       boot->org.name.c_str(), boot->org.id.c_str(), boot->key.plaintext.c_str(),
       boot->key.plaintext.c_str());
+  if (person) {
+    std::printf(
+        "\n%s <%s> is invited as organiser and access coordinator (member %s). The people\n"
+        "and notifications services e-mail them; they sign in at /manage/sign-in with that\n"
+        "address, no key needed.\n",
+        person->name().c_str(), person->email().c_str(), person->member_id().c_str());
+  }
   return 0;
 }
 
@@ -239,6 +307,10 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   b->add_option("--org-name", o->org_name, "The organisation's name")->required();
   b->add_flag("--allow-same-name", o->allow_same_name,
               "Make it even if an organisation of this name exists (refused otherwise)");
+  b->add_option("--person-name", o->person_name,
+                "Also invite the first organiser by e-mail: their name (with --person-email)");
+  b->add_option("--person-email", o->person_email,
+                "The first organiser's e-mail address (with --person-name)");
   b->add_option("--redis-url", o->redis_url,
                 "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();

@@ -82,7 +82,7 @@ absl::StatusOr<events::v1::SignInSession> People::CompleteSignIn(
   EVENTS_ASSIGN_OR_RETURN(
       std::string outcome,
       store_.CompleteSignIn(link_id, Sha256Hex(request.browser_secret()), Sha256Hex(token),
-                            now + options_.session_hours * 60 * kMinute,
+                            now + int64_t{options_.session_hours} * 60 * kMinute,
                             options_.idle_minutes * kMinute, now, &member_id, &pending));
   if (outcome == "expired") {
     return absl::FailedPreconditionError(
