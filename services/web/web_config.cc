@@ -29,6 +29,7 @@ WebConfig ReadWebConfig(events::config::EnvReader& env) {
       {"events.v1.FeedbackService", c.backends.feedback},
       {"events.v1.IntegrationsService", c.backends.integrations},
       {"events.v1.NotificationsService", c.backends.notifications},
+      {"events.v1.PeopleService", c.backends.people},
   };
   c.api.deadline =
       std::chrono::milliseconds(env.Int("WEB_API_DEADLINE_MS", 10000, 100, 120000, "milliseconds"));

@@ -173,7 +173,11 @@ TEST(ScopesTest, IntegrationKeysGetOverHttpExactlyWhatTheirScopesAllow) {
     const std::string name =
         absl::StrCat(route.method->service()->name(), ".", route.method->name());
     auto sample = Samples().find(name);
-    if (access == "public" || access == "attendee" || sample == Samples().end()) continue;
+    // A person's own calls need their session, not a key (SessionRoutesRefuseKeys below).
+    if (access == "public" || access == "attendee" || access == "signed-in person" ||
+        sample == Samples().end()) {
+      continue;
+    }
     SCOPED_TRACE(absl::StrCat(route.http_method, " ", route.path));
     // A valid request (the parity test's sample), so that only the key decides.
     const std::string json = sample->second.make(w).json;
@@ -201,6 +205,35 @@ TEST(ScopesTest, IntegrationKeysGetOverHttpExactlyWhatTheirScopesAllow) {
     }
   }
   EXPECT_GE(allowed, 20);
+}
+
+// The calls about a person's own session (GetMe, the second factor, signing out) refuse
+// every key, even an organiser's, saying that a signed-in person's session is needed.
+TEST(ScopesTest, SessionRoutesRefuseKeys) {
+  World& w = World::Get();
+  auto routes = events::web::api::LoadCompiledRoutes();
+  ASSERT_TRUE(routes.ok()) << routes.status();
+  int checked = 0;
+  for (const ApiRoute& route : *routes) {
+    if (route.option.access() != "signed-in person") continue;
+    SCOPED_TRACE(absl::StrCat(route.http_method, " ", route.path));
+    const std::string name =
+        absl::StrCat(route.method->service()->name(), ".", route.method->name());
+    auto sample = Samples().find(name);
+    ASSERT_NE(sample, Samples().end());
+    const std::string json = sample->second.make(w).json;
+    Both both = CallBoth(route, json, w.org_a());
+    EXPECT_EQ(both.difference, "");
+    // 401 where the call reads the session itself (finishing a sign-in, signing out), 403
+    // where the key authenticates and is not a person: both say a session is needed.
+    if (both.http.status == 401) {
+      EXPECT_EQ(ProblemDifference(both.http, 401, "UNAUTHENTICATED", "session"), "");
+    } else {
+      EXPECT_EQ(ProblemDifference(both.http, 403, "PERMISSION_DENIED", "session"), "");
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 6);
 }
 
 }  // namespace

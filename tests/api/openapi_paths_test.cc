@@ -33,7 +33,8 @@ TEST(OpenApiPathsTest, EveryPathInTheDocumentAnswersWithEachOfItsMethods) {
                                                      {"{webhook_id}", w.NewWebhook()},
                                                      {"{key_id}", w.NewKey({"events:read"}).key_id},
                                                      {"{need}", "bsl_interpreter"},
-                                                     {"{question_id}", "mattered_most"}};
+                                                     {"{question_id}", "mattered_most"},
+                                                     {"{member_id}", w.NewMember()}};
   const auto& paths = json.struct_value().fields().find("paths");
   ASSERT_NE(paths, json.struct_value().fields().end());
   int calls = 0;

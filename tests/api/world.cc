@@ -12,6 +12,7 @@
 #include "events/v1/accessibility.pb.h"
 #include "events/v1/feedback.pb.h"
 #include "events/v1/integrations.pb.h"
+#include "events/v1/people.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/web/api/json_mapping.h"
@@ -156,6 +157,15 @@ std::string World::NewWebhook(const std::string& key) {
              key.empty() ? org_a_ : key)
       .webhook()
       .id();
+}
+
+std::string World::NewMember() {
+  return Call<events::v1::Member>("PeopleService.InviteMember",
+                                  absl::Substitute(R"({"name": "Api Test Person", "email": "$0",
+                                  "roles": ["MEMBER_ROLE_VIEWER"]})",
+                                                   UniqueEmail("member")),
+                                  org_a_)
+      .member_id();
 }
 
 IssuedKey World::NewKey(const std::vector<std::string>& scopes) {

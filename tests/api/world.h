@@ -62,6 +62,8 @@ class World {
   std::string NewProvision(const std::string& event_id);
   std::string NewWebhook(const std::string& key = "");
   IssuedKey NewKey(const std::vector<std::string>& scopes);
+  // A person invited to organisation A just now (a viewer); their member id.
+  std::string NewMember();
   // Waits until feedback's projection has the event's survey (it follows scheduling).
   void AwaitSurvey(const std::string& event_id);
   std::string UniqueEmail(const std::string& who);

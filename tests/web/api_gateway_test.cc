@@ -34,10 +34,10 @@ class ApiGatewayTest : public ::testing::Test {
     });
     ApiOptions options;
     // Port 1 on loopback: nothing listens, so every call fails at once.
-    for (const char* service :
-         {"events.v1.SchedulingService", "events.v1.RegistrationService",
-          "events.v1.AccessibilityService", "events.v1.FeedbackService",
-          "events.v1.IntegrationsService", "events.v1.NotificationsService"}) {
+    for (const char* service : {"events.v1.SchedulingService", "events.v1.RegistrationService",
+                                "events.v1.AccessibilityService", "events.v1.FeedbackService",
+                                "events.v1.IntegrationsService", "events.v1.NotificationsService",
+                                "events.v1.PeopleService"}) {
       options.addresses[service] = "127.0.0.1:1";
     }
     options.deadline = std::chrono::milliseconds(2000);

@@ -13,6 +13,7 @@
 #include "events/v1/http.pb.h"
 #include "events/v1/integrations.pb.h"
 #include "events/v1/notifications.pb.h"
+#include "events/v1/people.pb.h"
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/web/api/json_mapping.h"
@@ -189,6 +190,7 @@ const std::vector<std::string>& ApiServices() {
       "events.v1.SchedulingService",    "events.v1.RegistrationService",
       "events.v1.AccessibilityService", "events.v1.FeedbackService",
       "events.v1.IntegrationsService",  "events.v1.NotificationsService",
+      "events.v1.PeopleService",
   };
   return *kServices;
 }
@@ -226,8 +228,8 @@ absl::StatusOr<std::vector<ApiRoute>> LoadCompiledRoutes() {
   for (const Descriptor* anchor :
        {events::v1::GetEventRequest::descriptor(), events::v1::RegisterRequest::descriptor(),
         events::v1::GetCatalogueRequest::descriptor(), events::v1::GetSurveyRequest::descriptor(),
-        events::v1::ListContactsRequest::descriptor(),
-        events::v1::ListOutboxRequest::descriptor()}) {
+        events::v1::ListContactsRequest::descriptor(), events::v1::ListOutboxRequest::descriptor(),
+        events::v1::GetMeRequest::descriptor()}) {
     if (anchor == nullptr) return absl::InternalError("a service's descriptor is missing");
   }
   return LoadRoutes(*google::protobuf::DescriptorPool::generated_pool(), ApiServices());
