@@ -78,8 +78,11 @@ event="$("$EVENTCTL" create --title "Living well with long-term conditions" \
 
 # --- Rae Registrations (console_registrations.test.js): an event of her own, so that turning
 # approval on and adding pools and questions through the pages changes no other file's event.
+# It starts in 20 minutes: attendance can be marked from 30 minutes before an event starts.
+reg_start="$(TZ=Europe/London date -d '+20 minutes' +%FT%H:%M)"
+reg_end="$(TZ=Europe/London date -d '+140 minutes' +%FT%H:%M)"
 reg_event="$("$EVENTCTL" create --title "Peer support evening for carers" \
-  --start "${day}T18:00" --end "${day}T19:30" --zone Europe/London --mode online \
+  --start "$reg_start" --end "$reg_end" --zone Europe/London --mode online \
   --capacity 20 --join-link "https://meet.example.org/peer-support" -q)"
 "$EVENTCTL" publish "$reg_event" >/dev/null
 export BROWSER_REG_EVENT="$reg_event" BROWSER_REG_EVENT_TITLE="Peer support evening for carers"

@@ -102,6 +102,10 @@ Response Upload(Console& console, const Request& request) {
     return UploadForm(console, request, person, event,
                       {{"file", site.Text("err_console_upload_unreadable")}});
   }
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return UploadForm(console, request, person, event,
+                      {{"file", site.Text("err_console_upload_too_early")}});
+  }
   if (!status.ok()) return ConsoleRpcError(console, request, status, "ImportAttendance");
 
   // The result is shown in answer to the POST itself: there is nothing to fetch again, and

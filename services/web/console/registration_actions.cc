@@ -90,6 +90,10 @@ Response Attendance(Console& console, const Request& request) {
   auto context = AsPerson(console, request, *p.person);
   const grpc::Status status =
       console.site.backends.registration().MarkAttendance(context.get(), req, &resp);
+  // Attendance opens 30 minutes before the event starts (the registration service's rule).
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return Response::Redirect(Back(p.event, p.form, "too_early"));
+  }
   if (!status.ok()) return ConsoleRpcError(console, request, status, "MarkAttendance");
   if (resp.marked() == 0) return Response::Redirect(Back(p.event, p.form, "stale"));
   return Response::Redirect(Back(p.event, p.form, attended ? "attended" : "unattended"));

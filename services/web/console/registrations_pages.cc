@@ -22,6 +22,7 @@ constexpr int kPageSize = 50;
 // not millions. It stops after kSearchScan registrations (and says so on the page) and shows
 // at most kSearchShown matches (docs/console.md, "Registrations").
 constexpr int kSearchScan = 5000;
+constexpr int kSearchPageSize = 100;  // the service's largest page
 constexpr int kSearchShown = 200;
 constexpr size_t kMaxSearchChars = 100;
 
@@ -130,7 +131,7 @@ Response List(Console& console, const Request& request) {
   int scanned = 0;
   bool more_matches = false;
   std::string next;
-  req.mutable_page()->set_page_size(q.empty() ? kPageSize : 200);
+  req.mutable_page()->set_page_size(q.empty() ? kPageSize : kSearchPageSize);
   if (q.empty() && !after.empty()) req.mutable_page()->set_page_token(after);
   while (true) {
     events::v1::ListRegistrationsResponse resp;
@@ -225,7 +226,7 @@ Response List(Console& console, const Request& request) {
   }
   const std::string done = request.Query("done");
   for (absl::string_view word :
-       {"approved", "rejected", "cancelled", "attended", "unattended", "stale"}) {
+       {"approved", "rejected", "cancelled", "attended", "unattended", "stale", "too_early"}) {
     if (done == word) data.set("done", site.Text(absl::StrCat("console_reg_done_", word)));
   }
   return ConsolePage(
