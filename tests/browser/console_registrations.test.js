@@ -204,11 +204,30 @@ test('an organiser turns approval on, sets the capacity, adds a pool and a quest
     assert.match(text, /Anything we should know\?\s+Text/);
     assert.match(text, /Which topics interest you\?\s+Any number of choices\s+Sleep, Money, Work\s+No/);
     await checkPage(page, 'console: registration settings with a pool and questions', problems);
-    // Removing one.
+    // Removing one, while a second tab still shows the settings as they were: its change is
+    // refused (expected_version), not laid over this one.
+    const other = await page.context().newPage();
+    await go(other, SETTINGS);
     await click(page, 'Remove Which topics interest you?');
     text = await mainText(page);
     assert.match(text, /Removed\./);
     assert.doesNotMatch(text, /Which topics interest you/);
+    await other.uncheck('#requires_approval');
+    await click(other, 'Save approval');
+    assert.match(await errorState(other, 'console: settings changed by someone else', ['requires_approval'], problems),
+                 /Someone else changed these settings while you were looking/);
+    assert.ok(await other.isChecked('#requires_approval'), 'the settings shown are the new ones');
+    await other.close();
+    await go(page, SETTINGS);
+    assert.ok(await page.isChecked('#requires_approval'), 'the refused change was saved');
+
+    // Pages of no event, or of an event that is not there.
+    await go(page, '/manage/events/ev_nothing_here/registrations');
+    assert.equal(page.last.status, 404);
+    await go(page, `${LIST}/reg_nothing_here/cancel`);
+    assert.equal(page.last.status, 404);
+    await go(page, '/manage/events/ev_nothing_here/registration-settings');
+    assert.equal(page.last.status, 404);
   });
 });
 
@@ -276,6 +295,12 @@ test('an attendance report is uploaded, and the registrations downloaded as CSV'
       await click(page, 'Upload and mark attendance');
       assert.match(await errorState(page, 'console: upload without an email column', ['file'], problems),
                    /a column called Email/);
+      const big = path.join(dir, 'big.csv');
+      fs.writeFileSync(big, 'Email\r\n' + 'someone.with.a.long.address@example.org\r\n'.repeat(6000));
+      await page.setInputFiles('#file', big);
+      await click(page, 'Upload and mark attendance');
+      assert.match(await errorState(page, 'console: upload too big', ['file'], problems),
+                   /The file must be smaller than 240 KB/);
       await page.setInputFiles('#file', report);
       await click(page, 'Upload and mark attendance');
       const text = await mainText(page);
@@ -368,5 +393,19 @@ test('registrations are filtered by status and pool and searched, by keyboard al
     await go(page, `${LIST}?q=nobody-at-all`);
     assert.match(await mainText(page), /0 found for "nobody-at-all"[\s\S]*No registrations match\./);
     await checkPage(page, 'console: registrations search with no match', problems);
+  });
+});
+
+test('attendance cannot be marked weeks before an event, and the page says why', async () => {
+  await withPage(async (page, problems) => {
+    await signIn(page, RAE);
+    await go(page, '/manage');
+    await act(page, () => page.getByRole('link', { name: process.env.BROWSER_EVENT_TITLE }).click());
+    assert.match(await mainText(page), /Sam Attendee\s+sam@example\.org\s+Confirmed/);
+    await click(page, 'Mark as attended Sam Attendee');
+    assert.equal(page.last.status, 200);
+    assert.match(await mainText(page), /Attendance can be marked from 30 minutes before the event starts\./);
+    assert.match(await mainText(page), /Sam Attendee\s+sam@example\.org\s+Confirmed\s+general\s+No/);
+    await checkPage(page, 'console: attendance too early', problems);
   });
 });
