@@ -65,6 +65,8 @@ Response Page(Console& console, const Request& request, const Loaded& l, const F
   data.set("event", EventHeading(site, l.event));
   data.set("action_base", base);
   data.set("version", absl::StrCat(l.settings.version()));
+  // Only what the person can use: the services refuse a viewer's changes anyway.
+  data.set("can_change", l.person->IsOrganiser());
   const bool approval = form && form->Has("approval_form") ? form->Get("requires_approval") == "yes"
                                                            : l.settings.requires_approval();
   data.set("requires_approval", approval);

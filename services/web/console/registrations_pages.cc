@@ -166,6 +166,8 @@ Response List(Console& console, const Request& request) {
   Data data(Data::type::object);
   data.set("event", EventHeading(site, event));
   data.set("counts", Counts(capacity));
+  // Only what the person can use: the services refuse a viewer's changes anyway.
+  data.set("can_change", person.IsOrganiser());
   data.set("rows", rows);
   data.set("none", rows.is_empty_list());
   data.set("q", q);
