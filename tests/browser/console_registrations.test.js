@@ -288,6 +288,11 @@ test('an attendance report is uploaded, and the registrations downloaded as CSV'
       await go(page, LIST);
       await act(page, () => page.getByRole('link', { name: 'Upload attendance' }).click());
       await checkPage(page, 'console: upload attendance', problems);
+      // An upload without the form's CSRF token (as another site could send) is refused.
+      const forged = await page.request.post(`/manage/events/${EVENT}/attendance/upload`, {
+        multipart: { file: { name: 'a.csv', mimeType: 'text/csv', buffer: Buffer.from('Email\npat@example.org\n') } },
+      });
+      assert.equal(forged.status(), 403);
       await click(page, 'Upload and mark attendance');
       assert.match(await errorState(page, 'console: upload without a file', ['file'], problems),
                    /Choose a CSV file to upload/);
