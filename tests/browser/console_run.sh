@@ -76,6 +76,18 @@ event="$("$EVENTCTL" create --title "Living well with long-term conditions" \
 "$EVENTCTL" publish "$event" >/dev/null
 "$EVENTCTL" register "$event" --name "Sam Attendee" --email sam@example.org >/dev/null
 
+# --- Rae Registrations (console_registrations.test.js): an event of her own, so that turning
+# approval on and adding pools and questions through the pages changes no other file's event.
+# It starts in 20 minutes: attendance can be marked from 30 minutes before an event starts.
+reg_start="$(TZ=Europe/London date -d '+20 minutes' +%FT%H:%M)"
+reg_end="$(TZ=Europe/London date -d '+140 minutes' +%FT%H:%M)"
+reg_event="$("$EVENTCTL" create --title "Peer support evening for carers" \
+  --start "$reg_start" --end "$reg_end" --zone Europe/London --mode online \
+  --capacity 20 --join-link "https://meet.example.org/peer-support" -q)"
+"$EVENTCTL" publish "$reg_event" >/dev/null
+export BROWSER_REG_EVENT="$reg_event" BROWSER_REG_EVENT_TITLE="Peer support evening for carers"
+# --- end of Rae Registrations
+
 export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
 export BROWSER_EVENT_TITLE="Living well with long-term conditions"
 info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the console tests"

@@ -30,5 +30,52 @@ TEST(FormTest, RefusesBadEscapesTextThatIsNotUtf8AndTooManyFields) {
   EXPECT_FALSE(Form::Parse(many).ok());
 }
 
+// A file upload (multipart/form-data), as cpp-httplib splits it into parts.
+TEST(FormTest, MultipartKeepsTextFieldsAsTheFormAndFilesApart) {
+  std::vector<FormPart> parts = {
+      {"csrf", "", "", "token"},
+      {"report", "zoom.csv", "text/csv", "Email\nsam@example.org\n"},
+      {"note", "", "", "Zo\xC3\xAB"},
+  };
+  std::vector<FormPart> files;
+  auto f = Form::FromParts(parts, 1024, &files);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->Get("csrf"), "token");
+  EXPECT_EQ(f->Get("note"), "Zo\xC3\xAB");
+  EXPECT_FALSE(f->Has("report"));
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].name, "report");
+  EXPECT_EQ(files[0].filename, "zoom.csv");
+  EXPECT_EQ(files[0].content, "Email\nsam@example.org\n");
+}
+
+TEST(FormTest, MultipartFileInputWithNoFileChosenIsAnEmptyFile) {
+  // Browsers send a file input with no file as filename="" and application/octet-stream.
+  std::vector<FormPart> files;
+  auto f = Form::FromParts({{"report", "", "application/octet-stream", ""}}, 1024, &files);
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files[0].content.empty());
+  EXPECT_FALSE(f->Has("report"));
+}
+
+TEST(FormTest, MultipartRefusesALargeFileTextThatIsNotUtf8AndTooManyParts) {
+  std::vector<FormPart> files;
+  auto big =
+      Form::FromParts({{"report", "a.csv", "text/csv", std::string(1025, 'x')}}, 1024, &files);
+  EXPECT_EQ(big.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(std::string(big.status().message()), ::testing::HasSubstr("report"));
+  // Exactly at the limit is fine.
+  files.clear();
+  EXPECT_TRUE(
+      Form::FromParts({{"report", "a.csv", "text/csv", std::string(1024, 'x')}}, 1024, &files)
+          .ok());
+  EXPECT_EQ(Form::FromParts({{"n", "", "", "\xff\xfe"}}, 1024, &files).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::vector<FormPart> many(501, FormPart{"x", "", "", "1"});
+  EXPECT_EQ(Form::FromParts(many, 1024, &files).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace events::web

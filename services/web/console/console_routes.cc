@@ -2,6 +2,7 @@
 #include "services/web/console/console.h"
 #include "services/web/console/members_pages.h"
 #include "services/web/console/overview_page.h"
+#include "services/web/console/registrations_pages.h"
 #include "services/web/console/sign_in_pages.h"
 
 namespace events::web::console {
@@ -11,6 +12,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddOverviewPage(server, console);
   AddAccountPages(server, console);
   AddMembersPages(server, console);
+  AddRegistrationsPages(server, console);
 }
 
 }  // namespace events::web::console

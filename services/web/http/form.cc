@@ -67,6 +67,31 @@ absl::StatusOr<Form> Form::Parse(absl::string_view body) {
   return form;
 }
 
+absl::StatusOr<Form> Form::FromParts(const std::vector<FormPart>& parts, size_t max_file_bytes,
+                                     std::vector<FormPart>* files) {
+  Form form;
+  if (parts.size() > kMaxFields) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the form has more than ", kMaxFields, " fields"));
+  }
+  for (const FormPart& part : parts) {
+    if (!IsUtf8(part.name)) return absl::InvalidArgumentError("a field name is not UTF-8");
+    if (part.IsFile()) {
+      if (part.content.size() > max_file_bytes) {
+        return absl::OutOfRangeError(absl::StrCat("the file of field ", part.name,
+                                                  " is larger than ", max_file_bytes, " bytes"));
+      }
+      files->push_back(part);
+      continue;
+    }
+    if (!IsUtf8(part.content)) {
+      return absl::InvalidArgumentError("the form has text that is not UTF-8");
+    }
+    form.fields_.emplace_back(part.name, part.content);
+  }
+  return form;
+}
+
 std::string Form::Get(absl::string_view name) const {
   for (const auto& [n, v] : fields_) {
     if (n == name) return v;
