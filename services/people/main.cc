@@ -44,6 +44,11 @@ PeopleConfig ReadConfig(events::config::EnvReader& env) {
   c.options.link_minutes = static_cast<int>(env.Int("PEOPLE_LINK_MINUTES", 15, 1, 1440));
   c.options.idle_minutes = static_cast<int>(env.Int("PEOPLE_SESSION_IDLE_MINUTES", 30, 1, 1440));
   c.options.session_hours = static_cast<int>(env.Int("PEOPLE_SESSION_HOURS", 12, 1, 720));
+  // Sign-in links asked for in 15 minutes: per e-mail address, and per visitor address.
+  c.options.sign_ins_per_address =
+      static_cast<int>(env.Int("PEOPLE_SIGN_INS_PER_ADDRESS", 5, 1, 10000));
+  c.options.sign_ins_per_visitor =
+      static_cast<int>(env.Int("PEOPLE_SIGN_INS_PER_VISITOR", 30, 1, 100000));
   c.trusted_proxies = env.String("PEOPLE_TRUSTED_PROXIES", "");
   return c;
 }

@@ -43,6 +43,7 @@ stack_start console
 # bootstrap ORG NAME EMAIL: an organisation whose first organiser is invited by e-mail.
 bootstrap() {
   "$EVENTCTL" admin bootstrap --org-name "$1" --person-name "$2" --person-email "$3" \
+    --partitions "$STACK_PARTITIONS" \
     --redis-url "$STACK_REDIS_URL" --format env ||
     fail "eventctl admin bootstrap --org-name \"$1\" --person-... failed"
 }

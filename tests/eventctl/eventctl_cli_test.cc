@@ -590,6 +590,20 @@ TEST(EventctlCliTest, BootstrapInvitesTheFirstOrganiserByEmail) {
   auto stream = redis.Command({"XLEN", keys.Stream(keys.PartitionOf(email->front()))});
   ASSERT_TRUE(stream.ok());
   EXPECT_EQ(redis::AsInt(**stream), 1);
+
+  // An installation on 4 partitions (EVENTS_PARTITIONS): the invitation goes to the stream
+  // its services read, not to the one 16 partitions would pick.
+  Outcome four =
+      Eventctl(With({"admin", "bootstrap", "--org-name", "Four Partitions Group", "--person-name",
+                     "Bea Four", "--person-email", "bea@example.org", "--partitions", "4"},
+                    where));
+  ASSERT_EQ(four.exit_code, 0) << four.err;
+  auto bea = store.MembersWithEmail(Sha256Hex("bea@example.org"));
+  ASSERT_TRUE(bea.ok() && bea->size() == 1u);
+  bus::Keyspace four_keys(prefix, 4);
+  auto on_four = redis.Command({"XLEN", four_keys.Stream(four_keys.PartitionOf(bea->front()))});
+  ASSERT_TRUE(on_four.ok());
+  EXPECT_EQ(redis::AsInt(**on_four), 1);
 }
 
 // Viewer is a signed-in person's role: a key with it would have no scopes and do nothing.

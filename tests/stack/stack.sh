@@ -17,6 +17,8 @@
 
 # shellcheck disable=SC2154  # EVENTS_ROOT, EVENTCTL are set by scripts/lib.sh, sourced first
 STACK_SERVICES=(scheduling registration accessibility feedback integrations notifications people)
+# The services' EVENTS_PARTITIONS (eventctl admin bootstrap needs it for its invitation).
+STACK_PARTITIONS=4
 STACK_DIR=""
 STACK_REDIS_URL=""
 STACK_WEB_URL=""
@@ -74,7 +76,7 @@ _stack_launch() {
     EVENTS_LISTEN_HOST=127.0.0.1 \
     EVENTS_METRICS_PORT="$(free_port)" \
     EVENTS_REDIS_URL="$STACK_REDIS_URL" \
-    EVENTS_PARTITIONS=4 \
+    EVENTS_PARTITIONS="$STACK_PARTITIONS" \
     EVENTS_LOG_FORMAT=json \
     EVENTS_LOG_LEVEL=warn \
     EVENTS_SHUTDOWN_GRACE_MS=0 \
@@ -152,7 +154,8 @@ stack_start() {
     NOTIFICATIONS_PUBLIC_URL="$STACK_WEB_URL"
   _stack_launch people EVENTS_GRPC_PORT="${_stack_port[people]}" \
     PEOPLE_LINK_SECRET="$(_stack_random_key)" PEOPLE_ENCRYPTION_KEY="$(_stack_random_key)" \
-    PEOPLE_TRUSTED_PROXIES=127.0.0.1
+    PEOPLE_TRUSTED_PROXIES=127.0.0.1 \
+    PEOPLE_SIGN_INS_PER_ADDRESS=100 PEOPLE_SIGN_INS_PER_VISITOR=1000
   _stack_launch web WEB_PORT="${_stack_port[web]}" WEB_CSRF_KEY="$(_stack_random_key)" \
     WEB_PUBLIC_URL="$STACK_WEB_URL"
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
@@ -58,6 +59,7 @@ struct BootstrapOptions {
   std::string person_email;
   std::string redis_url;
   std::string key_prefix;
+  int partitions = 16;
   std::string format = "text";
 };
 
@@ -71,8 +73,10 @@ struct ServiceKeyOptions {
 // What an admin command needs to write keys straight into Redis.
 class KeyStoreAccess {
  public:
-  KeyStoreAccess(const redis::RedisOptions& options, const std::string& key_prefix)
-      : redis_(options), keys_(key_prefix, 16), store_(redis_, keys_), ids_(clock_) {}
+  // `partitions`: the installation's EVENTS_PARTITIONS, which decides the stream a domain
+  // event goes to (the services read only theirs).
+  KeyStoreAccess(const redis::RedisOptions& options, const std::string& key_prefix, int partitions)
+      : redis_(options), keys_(key_prefix, partitions), store_(redis_, keys_), ids_(clock_) {}
 
   auth::KeyStore& store() { return store_; }
   const IdGenerator& ids() const { return ids_; }
@@ -89,14 +93,15 @@ class KeyStoreAccess {
 };
 
 // Parses --redis-url; prints the problem and returns nullptr when it is malformed.
-std::unique_ptr<KeyStoreAccess> OpenKeyStore(const std::string& url, const std::string& prefix) {
+std::unique_ptr<KeyStoreAccess> OpenKeyStore(const std::string& url, const std::string& prefix,
+                                             int partitions = 16) {
   auto options = redis::ParseRedisUrl(url);
   if (!options.ok()) {
     std::fprintf(stderr, "eventctl: --redis-url: %s\n",
                  std::string(options.status().message()).c_str());
     return nullptr;
   }
-  return std::make_unique<KeyStoreAccess>(*options, prefix);
+  return std::make_unique<KeyStoreAccess>(*options, prefix, partitions);
 }
 
 int ServiceKey(const ServiceKeyOptions& o) {
@@ -253,7 +258,7 @@ int Bootstrap(const BootstrapOptions& o) {
       return kExitUsage;
     }
   }
-  auto access = OpenKeyStore(o.redis_url, o.key_prefix);
+  auto access = OpenKeyStore(o.redis_url, o.key_prefix, o.partitions);
   if (access == nullptr) return kExitUsage;
   auto boot = auth::BootstrapOrganisation(
       access->store(), access->ids(), access->clock(), o.org_name,
@@ -302,6 +307,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<BootstrapOptions>();
   o->redis_url = EnvOr("EVENTS_REDIS_URL", kDefaultRedisUrl);
   o->key_prefix = EnvOr("EVENTS_REDIS_KEY_PREFIX", "");
+  if (!absl::SimpleAtoi(EnvOr("EVENTS_PARTITIONS", "16"), &o->partitions)) o->partitions = 16;
   CLI::App* b =
       admin->add_subcommand("bootstrap", "Create an organisation and its first organiser API key");
   b->add_option("--org-name", o->org_name, "The organisation's name")->required();
@@ -315,6 +321,10 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
                 "Redis (EVENTS_REDIS_URL; default: the Redis of ./scripts/run)")
       ->capture_default_str();
   b->add_option("--key-prefix", o->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
+  b->add_option("--partitions", o->partitions,
+                "The installation's EVENTS_PARTITIONS (default: EVENTS_PARTITIONS, else 16): "
+                "the invitation's stream")
+      ->check(CLI::Range(1, 1024));
   b->add_option("--format", o->format, "text, or env for KEY=value lines")
       ->check(CLI::IsMember({"text", "env"}))
       ->capture_default_str();

@@ -97,16 +97,22 @@ Response List(Console& console, const Request& request) {
   const Site& site = console.site;
   events::v1::ListMembersRequest req;
   req.set_include_removed(true);
-  req.mutable_page()->set_page_size(200);
-  events::v1::ListMembersResponse resp;
-  auto context = AsPerson(console, request, person);
-  const grpc::Status status = console.site.backends.people().ListMembers(context.get(), req, &resp);
-  if (!status.ok()) return ConsoleRpcError(console, request, status, "ListMembers");
+  req.mutable_page()->set_page_size(100);
   Data current(Data::type::list);
   Data removed(Data::type::list);
-  for (const Member& m : resp.members()) {
-    (m.status() == events::v1::MEMBER_STATUS_REMOVED ? removed : current)
-        .push_back(MemberRow(site, console.zone, m));
+  // Every page: an organisation has a handful of members, or tens, not thousands.
+  for (int page = 0; page < 50; ++page) {
+    events::v1::ListMembersResponse resp;
+    auto context = AsPerson(console, request, person);
+    const grpc::Status status =
+        console.site.backends.people().ListMembers(context.get(), req, &resp);
+    if (!status.ok()) return ConsoleRpcError(console, request, status, "ListMembers");
+    for (const Member& m : resp.members()) {
+      (m.status() == events::v1::MEMBER_STATUS_REMOVED ? removed : current)
+          .push_back(MemberRow(site, console.zone, m));
+    }
+    if (resp.next_page_token().empty()) break;
+    req.mutable_page()->set_page_token(resp.next_page_token());
   }
   Data data(Data::type::object);
   data.set("members", current);
