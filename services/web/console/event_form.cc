@@ -43,6 +43,13 @@ constexpr std::pair<absl::string_view, events::v1::EventFormat> kFormats[] = {
     {"hybrid", events::v1::EVENT_FORMAT_HYBRID},
 };
 
+// A zone as the select offers it: the words the pages use, and the IANA name ("UK time
+// (Europe/London)", "Europe/Paris time").
+std::string ZoneLabel(const Catalogue& m, absl::string_view zone) {
+  const std::string words = ZoneText(m, zone);
+  return absl::StrContains(words, zone) ? words : absl::StrCat(words, " (", zone, ")");
+}
+
 std::string Get(const EventValues& v, absl::string_view key) {
   auto it = v.find(key);
   return it == v.end() ? "" : std::string(absl::StripAsciiWhitespace(it->second));
@@ -319,7 +326,7 @@ Data ZoneOptions(const Catalogue& m, absl::string_view selected) {
   for (absl::string_view zone : kZones) {
     Data o(Data::type::object);
     o.set("value", std::string(zone));
-    o.set("label", ZoneText(m, zone));
+    o.set("label", ZoneLabel(m, zone));
     if (zone == selected) {
       o.set("selected", true);
       found = true;
@@ -330,7 +337,7 @@ Data ZoneOptions(const Catalogue& m, absl::string_view selected) {
   if (!found && !selected.empty()) {
     Data o(Data::type::object);
     o.set("value", std::string(selected));
-    o.set("label", ZoneText(m, selected));
+    o.set("label", ZoneLabel(m, selected));
     o.set("selected", true);
     options.push_back(o);
   }
