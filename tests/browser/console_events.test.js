@@ -260,6 +260,30 @@ test('a time the clocks show twice is kept as the first of the two when the box 
   });
 });
 
+test('a weekly series: each date a draft of its own', async () => {
+  await withPage(async (page, problems) => {
+    await go(page, '/manage/events/new');
+    const first = dayFromNow(70);
+    await fill(page, { '#title': 'Weekly walk and talk', '#date': first.form,
+      '#start_time': '11:00', '#end_time': '12:00', '#capacity': '15',
+      '#venue_name': 'Riverside Park gates', '#venue_address': 'Park Road, Riverside' });
+    await page.check('#format-in_person');
+    await page.check('#repeat-weekly');
+    await save(page, 'Save as a draft');
+    assert.deepEqual(await errors(page), ['Enter how many times it happens in all, from 2 to 104']);
+    assert.ok(await page.locator('#repeat-weekly').isChecked());
+    await checkPage(page, 'console: create a series, no count', problems);
+    await page.fill('#repeat_count', '3');
+    await save(page, 'Save as a draft');
+    assert.match(page.url(), /\/manage\/events\?status=draft&series=3$/);
+    assert.match(await mainText(page), /A series of 3 draft events was made/);
+    const rows = page.locator('tr', { hasText: 'Weekly walk and talk' });
+    assert.equal(await rows.count(), 3);
+    assert.match(await rows.first().innerText(), new RegExp(`${first.text}, 11am to midday`));
+    await checkPage(page, 'console: a series made', problems);
+  });
+});
+
 test('publish the draft; the public page shows it', async () => {
   await withPage(async (page, problems) => {
     await go(page, draftUrl);

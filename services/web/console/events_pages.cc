@@ -2,11 +2,13 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/web/console/event_common.h"
 #include "services/web/console/event_form.h"
+#include "services/web/console/fields.h"
 #include "services/web/http/form.h"
 #include "services/web/pages/format.h"
 
@@ -115,6 +117,11 @@ Response List(Console& console, const Request& request) {
   data.set("filtered", status_filter != events::v1::EVENT_STATUS_UNSPECIFIED);
   data.set("none", all.empty());
   data.set("organiser", person.IsOrganiser());
+  int made = 0;
+  if (absl::SimpleAtoi(request.Query("series"), &made) && made > 0 && made <= 104) {
+    data.set("series_made", site.messages().Format("console_events_flash_series",
+                                                   {{"count", absl::StrCat(made)}}));
+  }
   return ConsolePage(console, request, person, "console_events", data,
                      {site.Text("console_events_title"), false}, "events");
 }
@@ -132,6 +139,14 @@ Response FormPage(Console& console, const Request& request, const Person& person
     data.set("back_href", "/manage/events");
     data.set("back", site.Text("console_events_back_to_list"));
     data.set("show_times", true);
+    data.set("show_repeat", true);
+    const std::string repeat = values.count("repeat") ? values.at("repeat") : "";
+    data.set("repeat_none", repeat != "weekly" && repeat != "monthly");
+    data.set("repeat_weekly", repeat == "weekly");
+    data.set("repeat_monthly", repeat == "monthly");
+    data.set("repeat_count",
+             TextField("repeat_count",
+                       values.count("repeat_count") ? values.at("repeat_count") : "", errors));
   } else {
     data.set("action", absl::StrCat(EventPath(*event), "/edit"));
     data.set("heading", site.messages().Format("console_events_edit_heading",
@@ -176,11 +191,37 @@ Response CreateEvent(Console& console, const Request& request) {
   if (auto page = LoadNeeds(console, request, person, &needs)) return *page;
   const EventValues values = ValuesFromForm(form);
   events::v1::CreateEventRequest req;
-  const CheckedEvent checked =
+  CheckedEvent checked =
       CheckEventForm(site.messages(), values, needs, false, true, req.mutable_details());
+  // A series: every week or month, the same time of day, `count` times in all.
+  const std::string repeat = form.Get("repeat");
+  int count = 0;
+  if (repeat == "weekly" || repeat == "monthly") {
+    if (!absl::SimpleAtoi(form.Get("repeat_count"), &count) || count < 2 || count > 104) {
+      checked.errors.push_back({"repeat_count", site.Text("console_events_err_repeat_count")});
+    }
+  }
   if (!checked.errors.empty()) {
     return FormPage(console, request, person, nullptr, values, needs, checked.errors,
                     checked.repeated);
+  }
+  if (count > 0) {
+    events::v1::CreateSeriesRequest sreq;
+    *sreq.mutable_template_() = req.details();
+    sreq.mutable_rule()->set_frequency(repeat == "weekly" ? events::v1::FREQUENCY_WEEKLY
+                                                          : events::v1::FREQUENCY_MONTHLY);
+    sreq.mutable_rule()->set_count(count);
+    events::v1::Series series;
+    auto context = AsPerson(console, request, person);
+    const grpc::Status status =
+        site.backends.scheduling().CreateSeries(context.get(), sreq, &series);
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      return FormPage(console, request, person, nullptr, values, needs,
+                      {ServiceFieldError(site, status.error_message())}, checked.repeated);
+    }
+    if (!status.ok()) return ConsoleRpcError(console, request, status, "CreateSeries");
+    return Response::Redirect(
+        absl::StrCat("/manage/events?status=draft&series=", series.event_ids_size()));
   }
   Event created;
   auto context = AsPerson(console, request, person);
