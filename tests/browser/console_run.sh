@@ -88,6 +88,16 @@ reg_event="$("$EVENTCTL" create --title "Peer support evening for carers" \
 "$EVENTCTL" publish "$reg_event" >/dev/null
 export BROWSER_REG_EVENT="$reg_event" BROWSER_REG_EVENT_TITLE="Peer support evening for carers"
 # --- end of Rae Registrations
+# --- Evan Events (console_events.test.js): a published event with one sign-up, which the test
+# reschedules and then cancels through the console; Pat's e-mails show that attendees are told.
+evan_day="$(date -d '+30 days' +%F)"
+evan_event="$("$EVENTCTL" create --title "Coffee morning for carers" \
+  --start "${evan_day}T10:30" --end "${evan_day}T12:00" --zone Europe/London --mode online \
+  --capacity 12 --join-link "https://meet.example.org/coffee" -q)"
+"$EVENTCTL" publish "$evan_event" >/dev/null
+"$EVENTCTL" register "$evan_event" --name "Pat Attendee" --email pat@example.org >/dev/null
+export BROWSER_EVENTS_MOVING_TITLE="Coffee morning for carers"
+# --- end of Evan Events' block
 
 export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
 export BROWSER_EVENT_TITLE="Living well with long-term conditions"

@@ -106,6 +106,7 @@ Response ConsolePage(Console& console, const Request& request, const Person& per
   // second factor is shown how to open the access desk rather than a desk that refuses them.
   static constexpr NavItem kItems[] = {
       {"overview", "/manage", "console_nav_overview"},
+      {"events", "/manage/events", "console_nav_events"},
       {"members", "/manage/members", "console_nav_members"},
       {"account", "/manage/account", "console_nav_account"},
   };

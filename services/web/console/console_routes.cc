@@ -1,5 +1,6 @@
 #include "services/web/console/account_pages.h"
 #include "services/web/console/console.h"
+#include "services/web/console/events_pages.h"
 #include "services/web/console/members_pages.h"
 #include "services/web/console/overview_page.h"
 #include "services/web/console/registrations_pages.h"
@@ -13,6 +14,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddAccountPages(server, console);
   AddMembersPages(server, console);
   AddRegistrationsPages(server, console);
+  AddEventsPages(server, console);
 }
 
 }  // namespace events::web::console
