@@ -719,5 +719,5 @@ demo_people() {
     return 1
   fi
   printf '    signed in: the overview lists %s upcoming event(s)\n' \
-    "$(grep -c '<tr><td><a href="/events/' <<<"$page")"
+    "$(grep -c '<tr><td><a href="/manage/events/' <<<"$page")"
 }

@@ -65,7 +65,7 @@ grpc::Status UpcomingEvents(Console& console, const Request& request, const Pers
   for (const auto& e : upcoming) {
     Data row(Data::type::object);
     row.set("title", e.details().title());
-    row.set("href", absl::StrCat("/manage/events/", e.id(), "/registrations"));
+    row.set("href", absl::StrCat("/manage/events/", e.id()));
     row.set("when", WhenText(site.messages(), e.start_rfc3339(), e.end_rfc3339()));
     row.set("zone", ZoneText(site.messages(), e.details().time_zone()));
     row.set("status", EventStatusText(site, e.status()));
