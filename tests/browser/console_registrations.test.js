@@ -18,6 +18,7 @@ const { signIn, withPage: withPageIn } = require('./console_lib.js');
 const EVENT = process.env.BROWSER_REG_EVENT;
 const TITLE = process.env.BROWSER_REG_EVENT_TITLE;
 const RAE = 'rae@riverside.example';
+const REGISTRATIONS_LINK = 'Registrations';
 const LIST = `/manage/events/${EVENT}/registrations`;
 const SETTINGS = `/manage/events/${EVENT}/registration-settings`;
 const QUESTION = 'How did you hear about us?';
@@ -82,8 +83,9 @@ async function signUp(name, email, { pool = false } = {}) {
 test('an organiser turns approval on, sets the capacity, adds a pool and a question, with every error', async () => {
   await withPage(async (page, problems) => {
     await signIn(page, RAE, {}, problems);
-    // The overview's event rows lead to the event's registrations.
+    // The overview's event rows lead to the event's page, and it to the registrations.
     await act(page, () => page.getByRole('link', { name: TITLE }).click());
+    await act(page, () => page.getByRole('link', { name: REGISTRATIONS_LINK, exact: true }).click());
     assert.ok(page.url().endsWith(LIST), page.url());
     let text = await mainText(page);
     assert.match(text, /No registrations match\./);
@@ -406,6 +408,7 @@ test('attendance cannot be marked weeks before an event, and the page says why',
     await signIn(page, RAE);
     await go(page, '/manage');
     await act(page, () => page.getByRole('link', { name: process.env.BROWSER_EVENT_TITLE }).click());
+    await act(page, () => page.getByRole('link', { name: REGISTRATIONS_LINK, exact: true }).click());
     assert.match(await mainText(page), /Sam Attendee\s+sam@example\.org\s+Confirmed/);
     await click(page, 'Mark as attended Sam Attendee');
     assert.equal(page.last.status, 200);
