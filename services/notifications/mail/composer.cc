@@ -86,7 +86,7 @@ std::string RolesText(const google::protobuf::RepeatedField<int>& roles) {
        {std::pair{events::v1::MEMBER_ROLE_ORGANISER, "organiser"},
         {events::v1::MEMBER_ROLE_ACCESS_COORDINATOR, "access coordinator"},
         {events::v1::MEMBER_ROLE_VIEWER, "viewer"}}) {
-    if (std::find(roles.begin(), roles.end(), role) != roles.end()) words.push_back(word);
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) words.emplace_back(word);
   }
   if (words.empty()) return "a member";
   std::string list = words.back();

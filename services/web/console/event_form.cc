@@ -386,7 +386,7 @@ Data EventFormData(const Site& site, const EventValues& v, const events::v1::Cat
   }
   data.set("version", Get(v, "version"));
   data.set("end_days", Get(v, "end_days"));
-  data.set("ends_later", Get(v, "end_days") != "" && Get(v, "end_days") != "0");
+  data.set("ends_later", !Get(v, "end_days").empty() && Get(v, "end_days") != "0");
   SetErrors(data, errors);
   SetConflict(data, errors);
   return data;

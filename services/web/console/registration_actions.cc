@@ -21,8 +21,10 @@ std::string Encode(absl::string_view text) {
     if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
-      absl::StrAppend(&out, "%", absl::string_view("0123456789ABCDEF" + (c >> 4), 1),
-                      absl::string_view("0123456789ABCDEF" + (c & 15), 1));
+      constexpr absl::string_view kHex = "0123456789ABCDEF";
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
     }
   }
   return out;
