@@ -168,7 +168,7 @@ class RedisSessionTest : public ::testing::Test {
   absl::StatusOr<Caller> Call() { return auth_->Authenticate("Bearer " + token_); }
 
   static constexpr int64_t kHour = 3'600'000;
-  static constexpr int64_t kIdle = 30 * 60'000;
+  static constexpr int64_t kIdle = int64_t{30} * 60'000;
   FakeClock clock_{1'780'000'000'000};
   const std::string token_ = "evs_" + std::string(43, 'Q');
   std::unique_ptr<redis::RedisClient> redis_;
@@ -180,7 +180,7 @@ class RedisSessionTest : public ::testing::Test {
 TEST_F(RedisSessionTest, ASessionInUseStaysAndIsRenewedUntilItsAbsoluteEnd) {
   PutSession("0", "1");
   for (int i = 0; i < 30; ++i) {  // 30 calls, 25 minutes apart: 12.5 hours in all
-    clock_.Advance(25 * 60'000);
+    clock_.Advance(int64_t{25} * 60'000);
     auto caller = Call();
     if (clock_.NowUnixMs() >= 1'780'000'000'000 + 12 * kHour) {
       EXPECT_EQ(caller.status().message(), kSessionEndedMessage);
