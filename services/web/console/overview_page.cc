@@ -74,8 +74,7 @@ grpc::Status UpcomingEvents(Console& console, const Request& request, const Pers
     creq.set_event_id(e.id());
     events::v1::CapacitySummary capacity;
     auto context = AsPerson(console, request, person);
-    grpc::Status status =
-        site.backends.registration().GetCapacity(context.get(), creq, &capacity);
+    grpc::Status status = site.backends.registration().GetCapacity(context.get(), creq, &capacity);
     if (status.ok()) {
       row.set("taken", absl::StrCat(capacity.confirmed_places()));
       row.set("capacity", absl::StrCat(capacity.capacity()));
