@@ -336,7 +336,7 @@ class MailFlowTest : public ::testing::Test {
     asked.set_link_id(link_id);
     asked.set_member_id(member_id);
     asked.set_org_id(org_);
-    asked.set_expires_unix_ms(clock_.NowUnixMs() + 15 * 60000);
+    asked.set_expires_unix_ms(clock_.NowUnixMs() + int64_t{15} * 60000);
     Publish(event_id, "people.sign_in_requested", member_id, asked);
   }
 
@@ -823,7 +823,7 @@ TEST_F(MailFlowTest, ASignInMailCarriesTheIssuedTokenAndNothingStoresIt) {
   people_.AddMember(MemberOf("mem_bea", org_, "Bea Brown", "bea@example.org",
                              {events::v1::MEMBER_ROLE_ORGANISER}));
   const std::string token = "sil_1.Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
-  people_.AddLink("sil_1", {token, "mem_bea", clock_.NowUnixMs() + 15 * 60000});
+  people_.AddLink("sil_1", {token, "mem_bea", clock_.NowUnixMs() + int64_t{15} * 60000});
   RequestSignIn("signin-1", "sil_1", "mem_bea");
   auto mail = Deliver(1);
   ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
@@ -852,10 +852,10 @@ TEST_F(MailFlowTest, ASignInMailCarriesTheIssuedTokenAndNothingStoresIt) {
 TEST_F(MailFlowTest, AUsedOrExpiredSignInLinkIsSkippedAndPeopleAwayIsRetried) {
   people_.AddMember(MemberOf("mem_bea", org_, "Bea Brown", "bea@example.org",
                              {events::v1::MEMBER_ROLE_ORGANISER}));
-  FakePeople::Link used{"sil_2.used", "mem_bea", clock_.NowUnixMs() + 15 * 60000};
+  FakePeople::Link used{"sil_2.used", "mem_bea", clock_.NowUnixMs() + int64_t{15} * 60000};
   used.used = true;
   people_.AddLink("sil_2", used);
-  FakePeople::Link later{"sil_4.later", "mem_bea", clock_.NowUnixMs() + 15 * 60000};
+  FakePeople::Link later{"sil_4.later", "mem_bea", clock_.NowUnixMs() + int64_t{15} * 60000};
   later.unavailable = 1;
   people_.AddLink("sil_4", later);
   RequestSignIn("signin-2", "sil_2", "mem_bea");
@@ -939,7 +939,7 @@ TEST_F(MailFlowTest, ASignInLinkIsSentEvenWhenTheAddressHadItsEmailsThisHour) {
   }
   Settle();
   ASSERT_EQ(smtp_.Messages().size(), 5u);  // the sixth was over the limit
-  people_.AddLink("sil_1", {"sil_1.busy", "mem_bea", clock_.NowUnixMs() + 15 * 60000});
+  people_.AddLink("sil_1", {"sil_1.busy", "mem_bea", clock_.NowUnixMs() + int64_t{15} * 60000});
   RequestSignIn("signin-1", "sil_1", "mem_bea");
   Settle();
   auto mail = smtp_.Messages();
@@ -952,7 +952,8 @@ TEST_F(MailFlowTest, ASignInLinkIsSentEvenWhenTheAddressHadItsEmailsThisHour) {
 TEST_F(MailFlowTest, ALinkSentLateSaysWhatIsLeftOfItsLife) {
   people_.AddMember(
       MemberOf("mem_bea", org_, "Bea", "bea@example.org", {events::v1::MEMBER_ROLE_ORGANISER}));
-  people_.AddLink("sil_1", {"sil_1.late", "mem_bea", clock_.NowUnixMs() + 5 * 60000 + 20000});
+  people_.AddLink("sil_1",
+                  {"sil_1.late", "mem_bea", clock_.NowUnixMs() + int64_t{5} * 60000 + 20000});
   RequestSignIn("signin-1", "sil_1", "mem_bea");
   auto mail = Deliver(1);
   ASSERT_EQ(mail.size(), 1u) << smtp_.Log();

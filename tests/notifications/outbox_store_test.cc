@@ -66,6 +66,7 @@ TEST_F(OutboxStoreTest, MailIsMadeOnceAndClaimedByOneSenderAtATime) {
 // A sign-in link is waited for at a browser: made after a backlog, it is claimed first.
 TEST_F(OutboxStoreTest, UrgentMailIsClaimedBeforeABacklogAndKeepsItsMember) {
   std::vector<NewMail> backlog;
+  backlog.reserve(5);
   for (int i = 0; i < 5; ++i) backlog.push_back(Mail("e1", absl::StrCat("rg_", i)));
   ASSERT_TRUE(store_->Enqueue(2, "org_1", backlog, kNow).ok());
   NewMail link{MailId(2, "e2", "sign_in_link", "mem_1"),
