@@ -36,7 +36,7 @@ Response ShowUploadForm(Console& console, const Request& request) {
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   const Person& person = std::get<Person>(signed_in);
   events::v1::Event event;
-  if (auto page = LoadConsoleEvent(console, request, person, &event)) return *page;
+  if (auto page = LoadEvent(console, request, person, &event)) return *page;
   return UploadForm(console, request, person, event, {});
 }
 
@@ -65,7 +65,7 @@ Response Upload(Console& console, const Request& request) {
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   const Person& person = std::get<Person>(signed_in);
   events::v1::Event event;
-  if (auto page = LoadConsoleEvent(console, request, person, &event)) return *page;
+  if (auto page = LoadEvent(console, request, person, &event)) return *page;
 
   const FormPart* file = nullptr;
   for (const FormPart& f : files) {

@@ -52,7 +52,7 @@ std::optional<Response> ReadPosted(Console& console, const Request& request, Pos
   auto signed_in = SignedIn(console, request);
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   posted->person = std::get<Person>(signed_in);
-  if (auto page = LoadConsoleEvent(console, request, *posted->person, &posted->event)) return *page;
+  if (auto page = LoadEvent(console, request, *posted->person, &posted->event)) return *page;
   return LoadConsoleRegistration(console, request, *posted->person, posted->event,
                                  &posted->registration);
 }
@@ -133,7 +133,7 @@ Response ConfirmCancel(Console& console, const Request& request) {
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   const Person& person = std::get<Person>(signed_in);
   events::v1::Event event;
-  if (auto page = LoadConsoleEvent(console, request, person, &event)) return *page;
+  if (auto page = LoadEvent(console, request, person, &event)) return *page;
   Registration r;
   if (auto page = LoadConsoleRegistration(console, request, person, event, &r)) return *page;
   return CancelPage(console, request, person, event, r, nullptr, {});

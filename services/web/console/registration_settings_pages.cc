@@ -25,7 +25,7 @@ std::optional<Response> Load(Console& console, const Request& request, Loaded* l
   auto signed_in = SignedIn(console, request);
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   l->person = std::get<Person>(signed_in);
-  if (auto page = LoadConsoleEvent(console, request, *l->person, &l->event)) return *page;
+  if (auto page = LoadEvent(console, request, *l->person, &l->event)) return *page;
   auto& registration = console.site.backends.registration();
   events::v1::GetRegistrationFormRequest req;
   req.set_event_id(l->event.id());

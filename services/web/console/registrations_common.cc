@@ -5,26 +5,6 @@
 
 namespace events::web::console {
 
-std::optional<Response> LoadConsoleEvent(Console& console, const Request& request,
-                                         const Person& person, events::v1::Event* event) {
-  const std::string& id = request.params.at(0);
-  if (!IsPathId(id)) return ErrorPage(console.site, 404, request);
-  events::v1::GetEventRequest req;
-  req.set_event_id(id);
-  auto context = AsPerson(console, request, person);
-  const grpc::Status status =
-      console.site.backends.scheduling().GetEvent(context.get(), req, event);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
-      status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-    return ErrorPage(console.site, 404, request);
-  }
-  if (!status.ok()) return ConsoleRpcError(console, request, status, "GetEvent");
-  // An event of another organisation is public, but none of this person's business here:
-  // its registrations would be refused anyway, so it is an unknown page.
-  if (event->org_id() != person.me.member().org_id()) return ErrorPage(console.site, 404, request);
-  return std::nullopt;
-}
-
 std::optional<Response> LoadConsoleRegistration(Console& console, const Request& request,
                                                 const Person& person,
                                                 const events::v1::Event& event,

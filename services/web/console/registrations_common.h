@@ -6,15 +6,11 @@
 #include "events/v1/registration.pb.h"
 #include "events/v1/scheduling.pb.h"
 #include "services/web/console/console.h"
+#include "services/web/console/event_common.h"
 
 // What the registrations pages and the registration settings pages share: the event of the
 // path, its heading, and the registration of the path.
 namespace events::web::console {
-
-// The event named by the path's first parameter, fetched as the person: nullopt, or the page
-// to show instead (404 for an id that is no event of theirs).
-std::optional<Response> LoadConsoleEvent(Console& console, const Request& request,
-                                         const Person& person, events::v1::Event* event);
 
 // The registration named by the path's second parameter, of `event`.
 std::optional<Response> LoadConsoleRegistration(Console& console, const Request& request,

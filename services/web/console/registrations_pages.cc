@@ -95,7 +95,7 @@ Response List(Console& console, const Request& request) {
   const Person& person = std::get<Person>(signed_in);
   Site& site = console.site;
   events::v1::Event event;
-  if (auto page = LoadConsoleEvent(console, request, person, &event)) return *page;
+  if (auto page = LoadEvent(console, request, person, &event)) return *page;
 
   const std::string status_value = request.Query("status");
   const StatusFilter* filter = nullptr;
@@ -242,7 +242,7 @@ Response Export(Console& console, const Request& request) {
   if (auto* r = std::get_if<Response>(&signed_in)) return *r;
   const Person& person = std::get<Person>(signed_in);
   events::v1::Event event;
-  if (auto page = LoadConsoleEvent(console, request, person, &event)) return *page;
+  if (auto page = LoadEvent(console, request, person, &event)) return *page;
   events::v1::ExportRegistrationsRequest req;
   req.set_event_id(event.id());
   events::v1::ExportFile file;
