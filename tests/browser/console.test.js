@@ -170,6 +170,9 @@ test('an organiser invites a viewer and a coordinator; the viewer can change not
     const vic = await memberId(page, 'Vic Viewer');
     await go(page, `/manage/members/${vic}`);
     await checkPage(page, 'console: a member', problems);
+    await go(page, `/manage/members/${vic}/remove`);
+    assert.match(await mainText(page), /Remove Vic Viewer\?/);
+    await checkPage(page, 'console: remove a member?', problems);
     await go(page, '/manage/audit');
     assert.match(await mainText(page), /Alex Organiser/);
     assert.match(await mainText(page), /Vic Viewer/);

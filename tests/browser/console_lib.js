@@ -105,6 +105,7 @@ async function askForLink(page, email, problems) {
   await act(page, () => page.keyboard.press('Enter'));
   assert.equal(page.last.status, 200);
   assert.match(await mainText(page), /Check your e-mail/);
+  if (problems) await checkPage(page, 'console: check your e-mail', problems);
 }
 
 // signIn PAGE EMAIL [OPTIONS]: asks for a link, opens it from the e-mail, presses the button,
