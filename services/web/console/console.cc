@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -90,6 +92,15 @@ std::variant<Person, Response> SignedIn(Console& console, const Request& request
   }
   if (!status.ok()) return RpcErrorPage(console.site, status, request, "GetMe");
   return person;
+}
+
+std::optional<Response> ReadPostedAsPerson(Console& console, const Request& request, Form* form,
+                                           Person* person) {
+  if (auto page = ReadPostedForm(console.site, request, form)) return page;
+  auto signed_in = SignedIn(console, request);
+  if (auto* r = std::get_if<Response>(&signed_in)) return std::move(*r);
+  *person = std::move(std::get<Person>(signed_in));
+  return std::nullopt;
 }
 
 std::unique_ptr<grpc::ClientContext> AsPerson(Console& console, const Request& request,

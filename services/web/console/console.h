@@ -3,11 +3,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "absl/strings/string_view.h"
 #include "events/v1/people.pb.h"
+#include "services/web/http/form.h"
 #include "services/web/http/web_server.h"
 #include "services/web/pages/site.h"
 
@@ -64,6 +66,11 @@ struct Person {
 // The person signed in, or the response to send instead: a redirect to the sign-in page (no
 // session, or it ended), to the code page (a code is still needed), or an error page.
 std::variant<Person, Response> SignedIn(Console& console, const Request& request);
+
+// A POST's prelude: the form (its size and CSRF token checked: ReadPostedForm) and the person
+// signed in. nullopt when both are there; otherwise the page to send instead.
+std::optional<Response> ReadPostedAsPerson(Console& console, const Request& request, Form* form,
+                                           Person* person);
 
 // A context for a call made as `person`: Backends::Context plus the session as the bearer.
 std::unique_ptr<grpc::ClientContext> AsPerson(Console& console, const Request& request,
