@@ -16,21 +16,7 @@ source "$EVENTS_ROOT/tests/browser/lib.sh"
 document="${1:-$EVENTS_BUILD_DIR/services/web/openapi/openapi.json}"
 [[ -s "$document" ]] || fail "$document is not there: build the target web_openapi_json first"
 
-# missing_tool MESSAGE: the linter cannot run: skipped locally, failed in CI.
-missing_tool() {
-  if [[ "${CI:-}" == "true" ]]; then
-    fail "the OpenAPI lint cannot run: $1 (in CI this is a failure; ./scripts/install-deps installs it)"
-  fi
-  warn "OpenAPI lint skipped: $1 (./scripts/install-deps installs it)"
-  exit 77
-}
-
-command -v node >/dev/null 2>&1 || missing_tool "no node (Debian package nodejs)"
-if ! browser_node_tools_ready; then
-  command -v npm >/dev/null 2>&1 || missing_tool "no npm to install the pinned npm packages"
-  info "installing the pinned npm packages into .tools/browser/ (npm ci)"
-  browser_install_node_tools >&2 || missing_tool "npm ci failed (is the npm registry reachable?)"
-fi
+browser_require_tools "the OpenAPI lint" --node-only
 redocly="$EVENTS_BROWSER_TOOLS/node_modules/.bin/redocly"
 [[ -x "$redocly" ]] || fail "$redocly is missing although .tools/browser/ matches the lock file"
 

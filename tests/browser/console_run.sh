@@ -22,20 +22,7 @@ source "$EVENTS_ROOT/tests/browser/lib.sh"
 source "$EVENTS_ROOT/tests/stack/stack.sh"
 
 started_at=$EPOCHSECONDS
-missing_tool() {
-  if [[ "${CI:-}" == "true" ]]; then
-    fail "console browser tests cannot run: $1 (in CI this is a failure; ./scripts/install-deps installs it)"
-  fi
-  warn "console browser tests skipped: $1 (./scripts/install-deps installs it)"
-  exit 77
-}
-[[ -x "$BROWSER_CHROMIUM" ]] || missing_tool "no Chromium at $BROWSER_CHROMIUM (Debian package chromium)"
-command -v node >/dev/null 2>&1 || missing_tool "no node (Debian package nodejs)"
-if ! browser_node_tools_ready; then
-  command -v npm >/dev/null 2>&1 || missing_tool "no npm to install the pinned npm packages"
-  info "installing the browser tests' npm packages into .tools/browser/ (npm ci)"
-  browser_install_node_tools >&2 || missing_tool "npm ci failed (is the npm registry reachable?)"
-fi
+browser_require_tools "console browser tests"
 stack_require_binaries
 export STACK_KEEP="${BROWSER_TEST_KEEP:-0}"
 stack_start console

@@ -33,3 +33,25 @@ browser_install_node_tools() {
 browser_node() {
   NODE_PATH="$EVENTS_BROWSER_TOOLS/node_modules" BROWSER_CHROMIUM="$BROWSER_CHROMIUM" node "$@"
 }
+
+# browser_require_tools WHAT [--node-only]: Chromium (unless --node-only), node and the pinned
+# npm packages (installed here when missing). Without them WHAT ("browser tests", say) is
+# skipped (exit 77, ctest's "skipped"), except in CI (CI=true), where that is a failure.
+browser_require_tools() {
+  local what="$1" node_only="${2:-}"
+  _browser_missing() {
+    if [[ "${CI:-}" == "true" ]]; then
+      fail "$what cannot run: $1 (in CI this is a failure; ./scripts/install-deps installs it)"
+    fi
+    warn "$what skipped: $1 (./scripts/install-deps installs it)"
+    exit 77
+  }
+  [[ "$node_only" == --node-only || -x "$BROWSER_CHROMIUM" ]] ||
+    _browser_missing "no Chromium at $BROWSER_CHROMIUM (Debian package chromium)"
+  command -v node >/dev/null 2>&1 || _browser_missing "no node (Debian package nodejs)"
+  if ! browser_node_tools_ready; then
+    command -v npm >/dev/null 2>&1 || _browser_missing "no npm to install the pinned npm packages"
+    info "installing the browser tests' npm packages into .tools/browser/ (npm ci)"
+    browser_install_node_tools >&2 || _browser_missing "npm ci failed (is the npm registry reachable?)"
+  fi
+}

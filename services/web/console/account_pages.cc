@@ -58,10 +58,8 @@ Data SetupData(const Site& site, const std::string& secret, const std::string& u
 Response StartSetup(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   events::v1::StartSecondFactorSetupRequest req;
   events::v1::SecondFactorSetup setup;
   auto context = AsPerson(console, request, person);
@@ -99,10 +97,8 @@ Response CodesPage(Console& console, const Request& request, const Person& perso
 Response ConfirmSetup(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   // The key travels back only to be shown again with an error; the service keeps its own.
   const std::string secret = form.Get("secret").substr(0, 200);
   const std::string uri = form.Get("otpauth_uri").substr(0, 1000);
@@ -131,10 +127,8 @@ Response ConfirmSetup(Console& console, const Request& request) {
 Response RenewCodes(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   std::string code = form.Get("code");
   std::optional<FieldError> error = CheckCode(site, &code);
   events::v1::RecoveryCodes codes;

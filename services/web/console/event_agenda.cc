@@ -201,10 +201,8 @@ std::vector<AgendaSession> ReadSessions(const Site& site, const Form& form, cons
 Response SaveAgenda(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   if (!Changeable(event)) return Response::Redirect(EventPath(event));

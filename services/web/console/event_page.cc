@@ -157,10 +157,8 @@ Response Show(Console& console, const Request& request) {
 Response Publish(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   events::v1::PublishEventRequest req;

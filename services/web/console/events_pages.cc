@@ -183,10 +183,8 @@ Response NewEvent(Console& console, const Request& request) {
 Response CreateEvent(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   events::v1::Catalogue needs;
   if (auto page = LoadNeeds(console, request, person, &needs)) return *page;
   const EventValues values = ValuesFromForm(form);
@@ -255,10 +253,8 @@ Response EditEvent(Console& console, const Request& request) {
 Response UpdateEvent(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   if (!Changeable(event)) return Response::Redirect(EventPath(event));

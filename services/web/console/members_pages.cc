@@ -153,10 +153,8 @@ Response Invite(Console& console, const Request& request) {
 Response SendInvite(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   std::vector<FieldError> errors;
   const std::string name(absl::StripAsciiWhitespace(form.Get("name")));
   const std::string email(absl::StripAsciiWhitespace(form.Get("email")));
@@ -237,10 +235,8 @@ Response ShowMember(Console& console, const Request& request) {
 Response ChangeRoles(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Member m;
   if (auto page = LoadMember(console, request, person, &m)) return *page;
   std::vector<FieldError> errors;
@@ -282,10 +278,8 @@ Response ConfirmRemove(Console& console, const Request& request) {
 Response Remove(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Member m;
   if (auto page = LoadMember(console, request, person, &m)) return *page;
   events::v1::RemoveMemberRequest req;
@@ -310,10 +304,8 @@ Response Remove(Console& console, const Request& request) {
 Response ResetSecondFactor(Console& console, const Request& request) {
   Site& site = console.site;
   Form form;
-  if (auto page = ReadPostedForm(site, request, &form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
   Member m;
   if (auto page = LoadMember(console, request, person, &m)) return *page;
   events::v1::ResetSecondFactorRequest req;

@@ -43,17 +43,16 @@ std::string Back(const events::v1::Event& event, const Form& form, absl::string_
 // there, or the page to show instead.
 struct Posted {
   Form form;
-  std::optional<Person> person;
+  Person person;
   events::v1::Event event;
   Registration registration;
 };
 std::optional<Response> ReadPosted(Console& console, const Request& request, Posted* posted) {
-  if (auto page = ReadPostedForm(console.site, request, &posted->form)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  posted->person = std::get<Person>(signed_in);
-  if (auto page = LoadEvent(console, request, *posted->person, &posted->event)) return *page;
-  return LoadConsoleRegistration(console, request, *posted->person, posted->event,
+  if (auto page = ReadPostedAsPerson(console, request, &posted->form, &posted->person)) {
+    return page;
+  }
+  if (auto page = LoadEvent(console, request, posted->person, &posted->event)) return page;
+  return LoadConsoleRegistration(console, request, posted->person, posted->event,
                                  &posted->registration);
 }
 
@@ -64,7 +63,7 @@ Response Decide(Console& console, const Request& request, bool approve) {
   req.set_event_id(p.event.id());
   req.set_registration_id(p.registration.id());
   Registration decided;
-  auto context = AsPerson(console, request, *p.person);
+  auto context = AsPerson(console, request, p.person);
   auto& registration = console.site.backends.registration();
   const grpc::Status status = approve
                                   ? registration.ApproveRegistration(context.get(), req, &decided)
@@ -89,7 +88,7 @@ Response Attendance(Console& console, const Request& request) {
   req.add_registration_ids(p.registration.id());
   req.set_attended(attended);
   events::v1::MarkAttendanceResponse resp;
-  auto context = AsPerson(console, request, *p.person);
+  auto context = AsPerson(console, request, p.person);
   const grpc::Status status =
       console.site.backends.registration().MarkAttendance(context.get(), req, &resp);
   // Attendance opens 30 minutes before the event starts (the registration service's rule).
@@ -151,14 +150,14 @@ Response Cancel(Console& console, const Request& request) {
     errors.push_back({"reason", site.Text("err_console_reg_reason_rule")});
   }
   if (!errors.empty()) {
-    return CancelPage(console, request, *p.person, p.event, p.registration, &p.form, errors);
+    return CancelPage(console, request, p.person, p.event, p.registration, &p.form, errors);
   }
   events::v1::CancelRegistrationRequest req;
   req.set_event_id(p.event.id());
   req.set_registration_id(p.registration.id());
   req.set_reason(reason);
   Registration cancelled;
-  auto context = AsPerson(console, request, *p.person);
+  auto context = AsPerson(console, request, p.person);
   const grpc::Status status =
       site.backends.registration().CancelRegistration(context.get(), req, &cancelled);
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
