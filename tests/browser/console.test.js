@@ -14,6 +14,7 @@ const { waitForMail, LINK, totp, stepNow, freshCode, askForLink, signIn, withPag
 const EVENT_TITLE = process.env.BROWSER_EVENT_TITLE;
 const ALEX = 'alex@riverside.example';
 const HANA = 'hana@hilltop.example';
+const RENEW_CODES = 'Get new recovery codes';
 
 const test = (name, fn) => nodeTest(name, { timeout: 90000 }, fn);
 
@@ -75,6 +76,15 @@ test('an organiser signs in with the e-mailed link and sets up an authenticator 
     // This session gave a second factor: the access requests section is there.
     await go(page, '/manage');
     assert.match(await mainText(page), /Access requests/);
+    await checkPage(page, 'console: overview with access requests', problems);
+    // Renewing the recovery codes needs a code from the app: a wrong one is an error there.
+    await go(page, '/manage/account');
+    await page.fill('#code', totp(alex.secret, stepNow() + 100));
+    await act(page, () => page.getByRole('button', { name: RENEW_CODES }).click());
+    assert.equal(page.last.status, 200);
+    assert.match(await page.title(), /^Error: /);
+    assert.match(await mainText(page), /That code did not work/);
+    await checkPage(page, 'console: your account, wrong code', problems);
   });
 });
 
@@ -159,6 +169,7 @@ test('an organiser invites a viewer and a coordinator; the viewer can change not
     await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
     assert.match(await mainText(page), /cannot also be an organiser/);
     await page.uncheck('#roles-organiser');
+    await page.uncheck('#roles-access_coordinator');
     await act(page, () => page.getByRole('button', { name: 'Send the invitation' }).click());
     assert.match(await mainText(page), /We have e-mailed an invitation/);
     await go(page, '/manage/members/invite');
@@ -209,13 +220,22 @@ test("another organisation's member sees none of it", async () => {
     await signIn(page, ALEX, { recovery: alex.codes[1] });
     alexId = await memberId(page, 'Alex Organiser');
   });
-  await withPage(async (page) => {
+  await withPage(async (page, problems) => {
     const text = await signIn(page, HANA);
     assert.doesNotMatch(text, new RegExp(EVENT_TITLE));
     await go(page, '/manage/members');
     assert.doesNotMatch(await mainText(page), /Alex Organiser/);
     await go(page, `/manage/members/${alexId}`);
     assert.equal(page.last.status, 404);
+    // Hana is her organisation's only organiser: she cannot give the role up.
+    await go(page, `/manage/members/${await memberId(page, 'Hana Other')}`);
+    await page.uncheck('#roles-organiser');
+    await page.uncheck('#roles-access_coordinator');
+    await page.check('#roles-viewer');
+    await act(page, () => page.getByRole('button', { name: 'Save changes' }).click());
+    assert.match(await page.title(), /^Error: /);
+    assert.match(await mainText(page), /Your organisation must have at least one organiser/);
+    await checkPage(page, 'console: the last organiser', problems);
   });
 });
 

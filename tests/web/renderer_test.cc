@@ -2,6 +2,9 @@
 // are escaped; the title says when there is an error.
 #include "services/web/view/renderer.h"
 
+#include <map>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/web/view/embedded.h"
@@ -28,6 +31,26 @@ TEST(RendererTest, ACheckFindsAMessageNoCatalogueHas) {
   ASSERT_TRUE(c.ok());
   const Renderer r(*std::move(c));
   EXPECT_THAT(r.Check().message(), HasSubstr("which messages/en-GB.txt lacks"));
+}
+
+TEST(RendererTest, AValueNamedLikeAPartialIsRefused) {
+  // The member page's roles form rendered without its checkboxes: its value "roles_field"
+  // hid the partial of that name (found by the console's browser test).
+  const std::map<std::string, std::string, std::less<>> hidden = {
+      {"partials/roles_field", "<input>"},
+      {"member", "<form>{{#roles_field}}{{> roles_field}}{{/roles_field}}</form>"}};
+  EXPECT_THAT(Renderer::HiddenPartial(hidden).message(),
+              HasSubstr("templates/member.mustache uses a value named roles_field"));
+  for (const char* tag : {"{{roles_field}}", "{{{roles_field}}}", "{{& roles_field}}",
+                          "{{^roles_field}}{{/roles_field}}", "{{roles_field.x}}"}) {
+    EXPECT_FALSE(Renderer::HiddenPartial({{"partials/roles_field", "x"}, {"page", tag}}).ok())
+        << tag;
+  }
+  // Using the partial under another name is fine, and so are comments and closing tags.
+  EXPECT_TRUE(Renderer::HiddenPartial(
+                  {{"partials/roles_field", "x"},
+                   {"member", "{{#roles}}{{> roles_field}}{{/roles}}{{! roles_field }}"}})
+                  .ok());
 }
 
 TEST(RendererTest, ValuesAreEscapedAndThePageHasItsLayout) {

@@ -211,7 +211,7 @@ Response MemberPage(Console& console, const Request& request, const Person& pers
   } else {
     for (int r : m.roles()) roles.push_back(static_cast<MemberRole>(r));
   }
-  data.set("roles_field", RolesField(site, roles, errors));
+  data.set("roles_choice", RolesField(site, roles, errors));
   data.set("version", absl::StrCat(m.version()));
   data.set("organiser", person.IsOrganiser());
   data.set("is_self", m.member_id() == person.me.member().member_id());

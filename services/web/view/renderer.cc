@@ -1,6 +1,8 @@
 #include "services/web/view/renderer.h"
 
+#include <functional>
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,27 @@ std::vector<std::string> MessageKeys(absl::string_view text) {
   return keys;
 }
 
+// The first name of every value and section tag ({{name}}, {{{name}}}, {{&name}}, {{#name}},
+// {{^name}}; "a" of {{a.b}}), leaving out partials, comments and closing tags.
+std::vector<std::string> ValueNames(absl::string_view text) {
+  std::vector<std::string> names;
+  for (size_t at = text.find("{{"); at != absl::string_view::npos; at = text.find("{{", at)) {
+    size_t k = at + 2;
+    if (k < text.size() && (text[k] == '{' || text[k] == '&' || text[k] == '#' || text[k] == '^')) {
+      ++k;
+    }
+    while (k < text.size() && text[k] == ' ') ++k;
+    at = k;
+    const size_t start = k;
+    while (k < text.size() &&
+           (absl::ascii_isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_')) {
+      ++k;
+    }
+    if (k > start) names.emplace_back(text.substr(start, k - start));
+  }
+  return names;
+}
+
 }  // namespace
 
 Renderer::Renderer(Catalogue messages)
@@ -61,10 +84,33 @@ Renderer::Renderer(Catalogue messages)
   }
 }
 
+absl::Status Renderer::HiddenPartial(
+    const std::map<std::string, std::string, std::less<>>& templates) {
+  std::set<std::string, std::less<>> partials;
+  for (const auto& entry : templates) {
+    absl::string_view name = entry.first;
+    if (absl::ConsumePrefix(&name, "partials/")) partials.emplace(name);
+  }
+  for (const auto& [name, text] : templates) {
+    // The engine looks a partial up among the page's values first: a value or section of the
+    // same name hides it, and {{> name}} then renders nothing (a form lost its fields so).
+    for (const std::string& value : ValueNames(text)) {
+      if (partials.count(value) != 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "templates/", name, ".mustache uses a value named ", value,
+            ", like the partial partials/", value,
+            ".mustache, which it would hide (the partial would render nothing): rename the value"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Renderer::Check() const {
   if (templates_.find("layout") == templates_.end()) {
     return absl::FailedPreconditionError("templates/layout.mustache is missing");
   }
+  if (absl::Status hidden = HiddenPartial(templates_); !hidden.ok()) return hidden;
   for (const auto& [name, text] : templates_) {
     kainjow::mustache::mustache parsed(text);
     if (!parsed.is_valid()) {

@@ -31,9 +31,16 @@ class Renderer {
   // Uses the embedded templates and the catalogue. Check() before serving.
   explicit Renderer(Catalogue messages);
 
-  // OK when every embedded template parses and every {{t.key}} it uses is in the
-  // catalogue; otherwise FAILED_PRECONDITION naming the template and the problem.
+  // OK when every embedded template parses, every {{t.key}} it uses is in the catalogue,
+  // and no value or section hides a partial (HiddenPartial); otherwise FAILED_PRECONDITION
+  // naming the template and the problem.
   absl::Status Check() const;
+
+  // Templates by name ("register", "partials/csrf_field"): FAILED_PRECONDITION when one uses a
+  // value or section named like a partial. The engine looks partials up among the page's
+  // values first, so {{#roles_field}}{{> roles_field}}{{/roles_field}} renders nothing.
+  static absl::Status HiddenPartial(
+      const std::map<std::string, std::string, std::less<>>& templates);
 
   // The whole HTML page. In `data` the template sees its own values; every template also
   // sees t.<key> (the catalogue) and the partials (templates/partials/*.mustache).
