@@ -245,7 +245,7 @@ test('the report of an event with answers: charts with summaries and tables, wit
     assert.match(await recommend.locator('svg').textContent(), /Fewer than 5 answers/);
     assert.deepEqual(await tableRows(recommend), [`All answers | ${WITHHELD} | Not shown`]);
     const help = section(page, 'Would you like to help shape future events?');
-    assert.match(await help.innerText(), /Most people \(4 of 7\) answered Yes\./);
+    assert.match(await help.innerText(), /Most people \(4 of 7\) answered Yes, please contact me\./);
     // Written answers: six people wrote, enough to show.
     const mattered = section(page, 'What mattered most to you?');
     assert.match(await mattered.innerText(), /6 of 6 written answers shown here/);

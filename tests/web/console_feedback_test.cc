@@ -48,9 +48,11 @@ TEST(AddSurveyQuestionTest, AddsEveryTypeTheServiceHasAndTheResultIsAValidSurvey
        {"question_type=rating&question_text=How+was+the+venue%3F&question_required=yes",
         "question_type=scale&question_text=Would+you+come+again%3F",
         "question_type=single&question_text=Which+room%3F&question_choices=Blue%0D%0AGreen",
-        "question_type=multiple&question_text=What+helped%3F&question_choices=Live+captions%0A%0ABreaks%0ASlides"
+        "question_type=multiple&question_text=What+helped%3F&question_choices=Live+captions%0A%"
+        "0ABreaks%0ASlides"
         "&question_comment=yes",
-        "question_type=text&question_text=Anything+else%3F&question_max=800&question_plain=Tell+us+more"}) {
+        "question_type=text&question_text=Anything+else%3F&question_max=800&question_plain=Tell+us+"
+        "more"}) {
     std::vector<FieldError> errors;
     AddSurveyQuestion(en, Posted(body), &d, &errors);
     EXPECT_THAT(errors, IsEmpty()) << body;
@@ -94,13 +96,12 @@ TEST(AddSurveyQuestionTest, EachBadFieldIsNamedWithItsRule) {
   EXPECT_THAT(errors[0].message, HasSubstr("Each choice must be different"));
   errors = check("question_type=text&question_text=Tell+us&question_max=2001");
   EXPECT_THAT(Fields(errors), ElementsAre("question_max"));
-  EXPECT_EQ(errors[0].message,
-            "The longest written answer must be a whole number from 1 to 2000");
+  EXPECT_EQ(errors[0].message, "The longest written answer must be a whole number from 1 to 2000");
   errors = check("question_type=rating&question_text=" + std::string(301, 'x'));
   EXPECT_THAT(Fields(errors), ElementsAre("question_text"));
   EXPECT_THAT(errors[0].message, HasSubstr("300 characters or fewer"));
-  errors = check("question_type=rating&question_text=Rate+it&question_help=" +
-                 std::string(501, 'h'));
+  errors =
+      check("question_type=rating&question_text=Rate+it&question_help=" + std::string(501, 'h'));
   EXPECT_THAT(Fields(errors), ElementsAre("question_help"));
   // A right-to-left override (U+202E) passes the plain text check; the service's rule is
   // applied before sending, at the field.

@@ -62,7 +62,8 @@ std::optional<BarChartInput> QuestionChart(const Catalogue& messages,
     case events::v1::SURVEY_QUESTION_TYPE_SINGLE_CHOICE:
       input.verb = messages.Text("console_fb_verb_answered");
       for (const auto& c : question.choices()) {
-        input.bars.push_back({c.text().empty() ? c.choice_id() : Title(c.text()), c.count(), false});
+        input.bars.push_back(
+            {c.text().empty() ? c.choice_id() : Title(c.text()), c.count(), false});
       }
       break;
     case events::v1::SURVEY_QUESTION_TYPE_MULTIPLE_CHOICE:
@@ -71,7 +72,8 @@ std::optional<BarChartInput> QuestionChart(const Catalogue& messages,
       input.unit_one = messages.Text("console_fb_unit_tick");
       input.verb = messages.Text("console_fb_verb_went_to");
       for (const auto& c : question.choices()) {
-        input.bars.push_back({c.text().empty() ? c.choice_id() : Title(c.text()), c.count(), false});
+        input.bars.push_back(
+            {c.text().empty() ? c.choice_id() : Title(c.text()), c.count(), false});
       }
       break;
     default:

@@ -198,17 +198,17 @@ Response Trends(Console& console, const Request& request) {
   data.set("has_months", trends.months_size() > 0);
   data.set("series", series);
   data.set("has_series", trends.series_size() > 0);
-  data.set("none_text", site.messages().Format("console_fb_trends_none",
-                                               {{"min", absl::StrCat(min_group)}}));
-  data.set("how_text", site.messages().Format("console_fb_trends_how",
-                                              {{"min", absl::StrCat(min_group)}}));
+  data.set("none_text",
+           site.messages().Format("console_fb_trends_none", {{"min", absl::StrCat(min_group)}}));
+  data.set("how_text",
+           site.messages().Format("console_fb_trends_how", {{"min", absl::StrCat(min_group)}}));
   if (busiest != nullptr) {
-    data.set("summary", site.messages().Format(
-                            "console_fb_trends_summary",
-                            {{"total", absl::StrCat(total)},
-                             {"months", absl::StrCat(trends.months_size())},
-                             {"busiest", MonthText(site, busiest->key())},
-                             {"busiest_count", absl::StrCat(busiest->responses())}}));
+    data.set("summary",
+             site.messages().Format("console_fb_trends_summary",
+                                    {{"total", absl::StrCat(total)},
+                                     {"months", absl::StrCat(trends.months_size())},
+                                     {"busiest", MonthText(site, busiest->key())},
+                                     {"busiest_count", absl::StrCat(busiest->responses())}}));
   }
   return ConsolePage(console, request, person, "console_feedback_trends", data,
                      {site.Text("console_fb_trends_title"), false}, "feedback");
@@ -250,10 +250,13 @@ Response List(Console& console, const Request& request) {
 void AddFeedbackPages(WebServer& server, Console& console) {
   const std::string base = "/manage/events/{id}/feedback";
   server.Route("GET", base, [&console](const Request& r) { return Status(console, r); });
-  server.Route("GET", base + "/open", [&console](const Request& r) { return ConfirmOpen(console, r); });
+  server.Route("GET", base + "/open",
+               [&console](const Request& r) { return ConfirmOpen(console, r); });
   server.Route("POST", base + "/open", [&console](const Request& r) { return Open(console, r); });
-  server.Route("GET", base + "/export", [&console](const Request& r) { return Export(console, r); });
-  server.Route("GET", "/manage/feedback", [&console](const Request& r) { return List(console, r); });
+  server.Route("GET", base + "/export",
+               [&console](const Request& r) { return Export(console, r); });
+  server.Route("GET", "/manage/feedback",
+               [&console](const Request& r) { return List(console, r); });
   server.Route("GET", "/manage/feedback/trends",
                [&console](const Request& r) { return Trends(console, r); });
   AddSurveyBuilderPages(server, console);

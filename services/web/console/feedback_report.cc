@@ -70,19 +70,18 @@ Data QuestionData(const Site& site, const events::v1::Event& event,
   const bool numeric = q.type() == events::v1::SURVEY_QUESTION_TYPE_RATING ||
                        q.type() == events::v1::SURVEY_QUESTION_TYPE_SCALE_0_10;
   if (numeric && !q.suppressed() && q.answered() > 0) {
-    d.set("average", site.messages().Format(
-                         "console_fb_average",
-                         {{"mean", OneDecimal(q.mean())}, {"median", OneDecimal(q.median())}}));
+    d.set("average",
+          site.messages().Format("console_fb_average", {{"mean", OneDecimal(q.mean())},
+                                                        {"median", OneDecimal(q.median())}}));
   }
   if (q.type() == events::v1::SURVEY_QUESTION_TYPE_SCALE_0_10 && !q.suppressed() &&
       q.answered() > 0) {
     const long score = std::lround(q.nps().score());
-    d.set("nps", site.messages().Format(
-                     "console_fb_nps",
-                     {{"score", absl::StrCat(score > 0 ? "+" : "", score)},
-                      {"promoters", absl::StrCat(q.nps().promoters())},
-                      {"passives", absl::StrCat(q.nps().passives())},
-                      {"detractors", absl::StrCat(q.nps().detractors())}}));
+    d.set("nps", site.messages().Format("console_fb_nps",
+                                        {{"score", absl::StrCat(score > 0 ? "+" : "", score)},
+                                         {"promoters", absl::StrCat(q.nps().promoters())},
+                                         {"passives", absl::StrCat(q.nps().passives())},
+                                         {"detractors", absl::StrCat(q.nps().detractors())}}));
   }
   if (q.type() == events::v1::SURVEY_QUESTION_TYPE_MULTIPLE_CHOICE && !q.suppressed()) {
     d.set("ticks_note", site.Text("console_fb_ticks_note"));
@@ -95,14 +94,13 @@ Data QuestionData(const Site& site, const events::v1::Event& event,
   for (const std::string& t : q.texts()) texts.push_back(Data(t));
   if (!q.texts().empty()) {
     d.set("texts", texts);
-    d.set("texts_count", site.messages().Format(
-                             "console_fb_texts_count",
-                             {{"shown", absl::StrCat(q.texts_size())},
-                              {"total", absl::StrCat(q.texts_total())}}));
+    d.set("texts_count", site.messages().Format("console_fb_texts_count",
+                                                {{"shown", absl::StrCat(q.texts_size())},
+                                                 {"total", absl::StrCat(q.texts_total())}}));
     d.set("texts_href", absl::StrCat(FeedbackHref(event, "report/texts/"), q.question_id()));
   } else if (!q.suppressed() && TextsWithheld(report, q.question_id())) {
-    d.set("texts_withheld", site.messages().Format("console_fb_texts_withheld",
-                                                   {{"min", absl::StrCat(min_group)}}));
+    d.set("texts_withheld",
+          site.messages().Format("console_fb_texts_withheld", {{"min", absl::StrCat(min_group)}}));
   } else if (!q.suppressed() && q.type() == events::v1::SURVEY_QUESTION_TYPE_FREE_TEXT) {
     d.set("texts_none", true);
   }
@@ -135,11 +133,11 @@ Data AccessData(const Site& site, const events::v1::FeedbackReport& report) {
     d.set("answers", rows);
     d.set("has_answers", !rows.is_empty_list());
   }
-  d.set("requests", site.messages().Format(
-                        "console_fb_access_requests",
-                        {{"fulfilled", absl::StrCat(report.requests_fulfilled())},
-                         {"unfulfilled", absl::StrCat(report.requests_unfulfilled())},
-                         {"pending", absl::StrCat(report.requests_pending())}}));
+  d.set("requests",
+        site.messages().Format("console_fb_access_requests",
+                               {{"fulfilled", absl::StrCat(report.requests_fulfilled())},
+                                {"unfulfilled", absl::StrCat(report.requests_unfulfilled())},
+                                {"pending", absl::StrCat(report.requests_pending())}}));
   return d;
 }
 
@@ -221,8 +219,7 @@ Response Texts(Console& console, const Request& request) {
   req.mutable_page()->set_page_token(token);
   events::v1::ListFeedbackTextsResponse resp;
   auto context = AsPerson(console, request, person);
-  const grpc::Status status =
-      site.backends.feedback().ListFeedbackTexts(context.get(), req, &resp);
+  const grpc::Status status = site.backends.feedback().ListFeedbackTexts(context.get(), req, &resp);
   Data data(Data::type::object);
   data.set("event", FeedbackHeading(site, event));
   data.set("question", question->text());
@@ -241,18 +238,16 @@ Response Texts(Console& console, const Request& request) {
     data.set("none", resp.texts().empty());
     data.set("total", site.messages().Format("console_fb_texts_total",
                                              {{"total", absl::StrCat(resp.total())}}));
-    const std::string self =
-        absl::StrCat(FeedbackHref(event, "report/texts/"), question_id);
+    const std::string self = absl::StrCat(FeedbackHref(event, "report/texts/"), question_id);
     if (!resp.next_page_token().empty()) {
       data.set("next_href", absl::StrCat(self, "?page=", resp.next_page_token()));
     }
     if (!token.empty()) data.set("first_href", self);
   }
-  return ConsolePage(console, request, person, "console_feedback_texts", data,
-                     {site.messages().Format("console_fb_texts_title",
-                                             {{"question", question->text()}}),
-                      false},
-                     "feedback");
+  return ConsolePage(
+      console, request, person, "console_feedback_texts", data,
+      {site.messages().Format("console_fb_texts_title", {{"question", question->text()}}), false},
+      "feedback");
 }
 
 }  // namespace

@@ -115,7 +115,8 @@ Response Overview(Console& console, const Request& request) {
     // Surveys open: a survey stays open at most 90 days after its event ends.
     constexpr int64_t kWindowMs = int64_t{91} * 24 * 60 * 60 * 1000;
     std::vector<EventSurvey> open;
-    status = ListEventSurveys(console, request, person, NowMs() - kWindowMs, true, kUpcoming, &open);
+    status =
+        ListEventSurveys(console, request, person, NowMs() - kWindowMs, true, kUpcoming, &open);
     if (!status.ok()) return ConsoleRpcError(console, request, status, "GetSurvey");
     Data surveys(Data::type::list);
     for (const EventSurvey& s : open) {

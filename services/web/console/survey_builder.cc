@@ -71,11 +71,11 @@ Response Page(Console& console, const Request& request, const Loaded& l, const F
     data.set(id, TextField(id, typed(id), errors));
   }
   if (form == nullptr || !form->Has("window_days")) {
-    data.set("window_days", TextField("window_days",
-                                      definition.window_days() > 0
-                                          ? absl::StrCat(definition.window_days())
-                                          : std::string(),
-                                      errors));
+    data.set("window_days",
+             TextField("window_days",
+                       definition.window_days() > 0 ? absl::StrCat(definition.window_days())
+                                                    : std::string(),
+                       errors));
   }
   const bool anonymous = form != nullptr && form->Get("action") == "settings"
                              ? form->Get("anonymous") == "yes"

@@ -35,9 +35,10 @@ int WholeNumber(const Catalogue& messages, const Form& form, const std::string& 
                 int max, const std::string& what, std::vector<FieldError>* errors) {
   int value = 0;
   if (!absl::SimpleAtoi(Trimmed(form, field), &value) || value < min || value > max) {
-    errors->push_back({field, messages.Format("err_console_fb_number", {{"what", what},
-                                                                        {"min", absl::StrCat(min)},
-                                                                        {"max", absl::StrCat(max)}})});
+    errors->push_back(
+        {field, messages.Format(
+                    "err_console_fb_number",
+                    {{"what", what}, {"min", absl::StrCat(min)}, {"max", absl::StrCat(max)}})});
   }
   return value;
 }
@@ -46,9 +47,8 @@ int WholeNumber(const Catalogue& messages, const Form& form, const std::string& 
 void CheckOptional(const Catalogue& messages, const std::string& text, const std::string& field,
                    size_t max, const std::string& what, std::vector<FieldError>* errors) {
   if (!text.empty() && !CheckText(text, field, 0, max).ok()) {
-    errors->push_back(
-        {field, messages.Format("err_console_fb_wording", {{"what", what},
-                                                            {"max", absl::StrCat(max)}})});
+    errors->push_back({field, messages.Format("err_console_fb_wording",
+                                              {{"what", what}, {"max", absl::StrCat(max)}})});
   }
 }
 
@@ -84,9 +84,10 @@ void AddSurveyQuestion(const Catalogue& messages, const Form& form,
   if (text.empty()) {
     errors->push_back({"question_text", messages.Text("err_console_fb_text_required")});
   } else if (!CheckText(text, "question_text", 1, rules::kMaxQuestionTextChars).ok()) {
-    errors->push_back({"question_text", messages.Format("err_console_fb_wording",
-                                                        {{"what", messages.Text("console_fb_word_question")},
-                                                         {"max", absl::StrCat(rules::kMaxQuestionTextChars)}})});
+    errors->push_back(
+        {"question_text", messages.Format("err_console_fb_wording",
+                                          {{"what", messages.Text("console_fb_word_question")},
+                                           {"max", absl::StrCat(rules::kMaxQuestionTextChars)}})});
   }
   const std::string plain = Trimmed(form, "question_plain");
   CheckOptional(messages, plain, "question_plain", rules::kMaxQuestionTextChars,
@@ -126,21 +127,23 @@ void AddSurveyQuestion(const Catalogue& messages, const Form& form,
     } else if (twice) {
       errors->push_back({"question_choices", messages.Text("err_console_fb_choice_twice")});
     } else if (q.choices_size() < rules::kMinChoices || q.choices_size() > rules::kMaxChoices) {
-      errors->push_back({"question_choices",
-                         messages.Format("err_console_fb_choice_count",
-                                         {{"min", absl::StrCat(rules::kMinChoices)},
-                                          {"max", absl::StrCat(rules::kMaxChoices)},
-                                          {"count", absl::StrCat(q.choices_size())}})});
+      errors->push_back(
+          {"question_choices", messages.Format("err_console_fb_choice_count",
+                                               {{"min", absl::StrCat(rules::kMinChoices)},
+                                                {"max", absl::StrCat(rules::kMaxChoices)},
+                                                {"count", absl::StrCat(q.choices_size())}})});
     }
     q.set_allow_comment(form.Get("question_comment") == "yes");
   }
-  if (type == events::v1::SURVEY_QUESTION_TYPE_FREE_TEXT && !Trimmed(form, "question_max").empty()) {
+  if (type == events::v1::SURVEY_QUESTION_TYPE_FREE_TEXT &&
+      !Trimmed(form, "question_max").empty()) {
     q.set_max_length(WholeNumber(messages, form, "question_max", 1, rules::kMaxTextLimit,
                                  messages.Text("console_fb_word_max"), errors));
   }
   if (definition->questions_size() >= rules::kMaxQuestions) {
-    errors->push_back({"question_text", messages.Format("err_console_fb_too_many",
-                                                        {{"max", absl::StrCat(rules::kMaxQuestions)}})});
+    errors->push_back(
+        {"question_text", messages.Format("err_console_fb_too_many",
+                                          {{"max", absl::StrCat(rules::kMaxQuestions)}})});
   }
   std::vector<std::string> taken;
   for (const auto& existing : definition->questions()) taken.push_back(existing.id());
@@ -163,7 +166,8 @@ void AddSurveyQuestion(const Catalogue& messages, const Form& form,
 }
 
 void ApplySurveySettings(const Catalogue& messages, const Form& form,
-                         events::v1::SurveyDefinition* definition, std::vector<FieldError>* errors) {
+                         events::v1::SurveyDefinition* definition,
+                         std::vector<FieldError>* errors) {
   definition->set_anonymous(form.Get("anonymous") == "yes");
   if (Trimmed(form, "window_days").empty()) {
     definition->set_window_days(0);
@@ -174,8 +178,7 @@ void ApplySurveySettings(const Catalogue& messages, const Form& form,
                                           messages.Text("console_fb_word_days"), errors));
 }
 
-bool MoveSurveyQuestion(events::v1::SurveyDefinition* definition, absl::string_view id,
-                        int delta) {
+bool MoveSurveyQuestion(events::v1::SurveyDefinition* definition, absl::string_view id, int delta) {
   auto* questions = definition->mutable_questions();
   for (int i = 0; i < questions->size(); ++i) {
     if (questions->Get(i).id() != id) continue;
