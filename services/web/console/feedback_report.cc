@@ -243,6 +243,7 @@ Response Texts(Console& console, const Request& request) {
       data.set("next_href", absl::StrCat(self, "?page=", resp.next_page_token()));
     }
     if (!token.empty()) data.set("first_href", self);
+    data.set("has_pages", !token.empty() || !resp.next_page_token().empty());
   }
   return ConsolePage(
       console, request, person, "console_feedback_texts", data,
