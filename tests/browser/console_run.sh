@@ -129,7 +129,7 @@ for n in 1 2 3 4 5 6 7; do
   fb_tokens+=("$("$EVENTCTL" register "$fb_report" --name "Wellbeing Attendee $n" \
     --email "wellbeing$n@example.org" -q)")
 done
-"$EVENTCTL" access submit --token "${fb_tokens[0]}" --need live_captions --consent \
+"$EVENTCTL" access request submit --token "${fb_tokens[0]}" --need live_captions --consent \
   --details "Captions for the whole session" >/dev/null
 fb_until "eventctl feedback open-now $fb_report" "$EVENTCTL" feedback open-now "$fb_report"
 # The answers: overall 5,5,5,5,4,4,4; access needs met yes x6 and partly x1; six written
