@@ -262,6 +262,8 @@ test('the report of an event with answers: charts with summaries and tables, wit
     assert.deepEqual(await tableRows(breakdown), [`Every group | ${WITHHELD} | Not shown`]);
     assert.doesNotMatch(breakdownText, /Access request still open \| 1/);
     await checkPage(page, 'console: feedback report', problems);
+    // The screenshot shows the first question's chart, sentence and table (the viewport).
+    await overall.locator('h2').evaluate((h) => h.scrollIntoView());
     await screenshot(page, 'console-feedback-report');
 
     await act(page, () => mattered.getByRole('link', { name: /Read all the written answers/ }).click());
