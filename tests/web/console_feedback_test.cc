@@ -27,6 +27,7 @@ Form Posted(const std::string& body) { return *Form::Parse(body); }
 
 std::vector<std::string> Fields(const std::vector<FieldError>& errors) {
   std::vector<std::string> out;
+  out.reserve(errors.size());
   for (const auto& e : errors) out.push_back(e.field);
   return out;
 }
