@@ -86,6 +86,66 @@ evan_event="$("$EVENTCTL" create --title "Coffee morning for carers" \
 export BROWSER_EVENTS_MOVING_TITLE="Coffee morning for carers"
 # --- end of Evan Events' block
 
+# --- Fran Feedback (console_feedback.test.js): an event whose survey seven people answered
+# (opened at once with OpenSurveyNow: the stack sets FEEDBACK_ALLOW_MANUAL_OPEN, as scheduling
+# takes no events in the past), with one small group so that the report withholds it: only
+# three people answer "How likely are you to recommend...", and one attendee's access request
+# is still open, a group of one, so the access breakdown is withheld as a whole. A second
+# event with the standard survey, which Fran changes and opens through the pages. A viewer,
+# and a third organisation with an event of its own, for the refusals.
+fb_until() { # fb_until WHAT COMMAND...: retried until feedback's projection knows the event
+  local what="$1" until=$((EPOCHSECONDS + 20))
+  shift
+  until "$@" >/dev/null 2>"$STACK_DIR/fb.err"; do
+    ((EPOCHSECONDS < until)) || fail "$what: $(cat "$STACK_DIR/fb.err")"
+    sleep 0.2
+  done
+}
+fb_day="$(date -d '+25 days' +%F)"
+fb_event() { # fb_event TITLE SLUG: a published online event on fb_day
+  local id
+  id="$("$EVENTCTL" create --title "$1" --start "${fb_day}T14:00" --end "${fb_day}T16:00" \
+    --zone Europe/London --mode online --capacity 30 --join-link "https://meet.example.org/$2" -q)"
+  "$EVENTCTL" publish "$id" >/dev/null
+  printf '%s' "$id"
+}
+fb_report="$(fb_event "Carers' wellbeing workshop" wellbeing)"
+fb_build="$(fb_event "Money advice drop-in" money-advice)"
+fb_tokens=()
+for n in 1 2 3 4 5 6 7; do
+  fb_tokens+=("$("$EVENTCTL" register "$fb_report" --name "Wellbeing Attendee $n" \
+    --email "wellbeing$n@example.org" -q)")
+done
+"$EVENTCTL" access request submit --token "${fb_tokens[0]}" --need live_captions --consent \
+  --details "Captions for the whole session" >/dev/null
+fb_until "eventctl feedback open-now $fb_report" "$EVENTCTL" feedback open-now "$fb_report"
+# The answers: overall 5,5,5,5,4,4,4; access needs met yes x6 and partly x1; six written
+# answers; recommend from three people only; help shape yes x4, no x3.
+fb_overall=(5 5 5 5 4 4 4)
+fb_access=(partly yes yes yes yes yes yes)
+fb_help=(yes yes yes yes no no no)
+for i in 0 1 2 3 4 5 6; do
+  fb_args=(--answer "overall=${fb_overall[$i]}" --answer "access_needs_met=${fb_access[$i]}"
+    --answer "help_shape=${fb_help[$i]}")
+  ((i == 6)) || fb_args+=(--answer "mattered_most=Meeting other carers, said attendee $((i + 1))")
+  ((i > 2)) || fb_args+=(--answer "recommend=$((8 + i))")
+  fb_until "eventctl feedback respond (attendee $((i + 1)))" \
+    "$EVENTCTL" feedback respond --token "${fb_tokens[$i]}" "${fb_args[@]}"
+done
+"$EVENTCTL" feedback report "$fb_report" --json >"$STACK_DIR/fb-report.json"
+grep -q '"suppressed": *true' "$STACK_DIR/fb-report.json" ||
+  fail "the seeded report withholds nothing: $(cat "$STACK_DIR/fb-report.json")"
+invite "Val Viewer" val@riverside.example VIEWER
+fb_other_key="$(bootstrap "Valley Volunteers" "Omar Other" omar@valley.example |
+  sed -n 's/^EVENTS_API_KEY=//p')"
+fb_other="$(EVENTS_API_KEY="$fb_other_key" "$EVENTCTL" create --title "Valley coffee morning" \
+  --start "${fb_day}T10:00" --end "${fb_day}T11:00" --zone Europe/London --mode online \
+  --capacity 10 --join-link "https://meet.example.org/valley" -q)"
+export BROWSER_FB_REPORT_EVENT="$fb_report" BROWSER_FB_BUILD_EVENT="$fb_build"
+fb_month="$(LC_ALL=C date -d "$fb_day" '+%B %Y')"
+export BROWSER_FB_OTHER_EVENT="$fb_other" BROWSER_FB_MONTH="$fb_month"
+# --- end of Fran Feedback
+
 export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
 export BROWSER_EVENT_TITLE="Living well with long-term conditions"
 info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the console tests"

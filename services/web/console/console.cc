@@ -118,11 +118,14 @@ Response ConsolePage(Console& console, const Request& request, const Person& per
   static constexpr NavItem kItems[] = {
       {"overview", "/manage", "console_nav_overview"},
       {"events", "/manage/events", "console_nav_events"},
+      {"feedback", "/manage/feedback", "console_nav_feedback"},
       {"members", "/manage/members", "console_nav_members"},
       {"account", "/manage/account", "console_nav_account"},
   };
   Data nav(Data::type::list);
   for (const NavItem& item : kItems) {
+    // The feedback service answers organisers only (viewers included in nothing).
+    if (item.section == "feedback" && !person.IsOrganiser()) continue;
     Data entry(Data::type::object);
     entry.set("href", std::string(item.href));
     entry.set("label", site.Text(item.label_key));

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "services/web/console/feedback_common.h"
 #include "services/web/console/time_text.h"
 #include "services/web/pages/format.h"
 
@@ -108,6 +109,27 @@ Response Overview(Console& console, const Request& request) {
     data.set("show_events", true);
     data.set("events", events);
     data.set("no_events", events.is_empty_list());
+  }
+
+  if (person.IsOrganiser()) {
+    // Surveys open: a survey stays open at most 90 days after its event ends.
+    constexpr int64_t kWindowMs = int64_t{91} * 24 * 60 * 60 * 1000;
+    std::vector<EventSurvey> open;
+    status =
+        ListEventSurveys(console, request, person, NowMs() - kWindowMs, true, kUpcoming, &open);
+    if (!status.ok()) return ConsoleRpcError(console, request, status, "GetSurvey");
+    Data surveys(Data::type::list);
+    for (const EventSurvey& s : open) {
+      Data row(Data::type::object);
+      row.set("title", s.event.details().title());
+      row.set("href", FeedbackHref(s.event, "report"));
+      row.set("answers", absl::StrCat(s.survey.response_count()));
+      row.set("closes", EventZoneTime(site, s.event, s.survey.closes_unix_ms()));
+      surveys.push_back(row);
+    }
+    data.set("show_surveys", true);
+    data.set("surveys", surveys);
+    data.set("no_surveys", open.empty());
   }
 
   if (person.IsCoordinator()) {
