@@ -162,7 +162,18 @@ TEST_F(FeedbackGrpcTest, FromRegistrationToReport) {
   // One promoter (10), one detractor (6): 0.
   EXPECT_DOUBLE_EQ(report.questions(3).nps().score(), 0.0);
 
-  // Attendees cannot edit surveys.
+  // The survey the report belongs to is read with the same scope; other scopes are refused.
+  events::v1::GetSurveyRequest survey_req;
+  survey_req.set_event_id(event.id());
+  events::v1::Survey read_survey;
+  ASSERT_TRUE(fb_stub_->GetSurvey(Call(reader->plaintext).get(), survey_req, &read_survey).ok());
+  EXPECT_EQ(read_survey.definition().questions_size(), survey.definition().questions_size());
+  EXPECT_GT(read_survey.definition().questions_size(), 0);
+  EXPECT_EQ(fb_stub_->GetSurvey(Call(other_scope->plaintext).get(), survey_req, &read_survey)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Integration keys cannot edit surveys.
   events::v1::UpdateSurveyRequest update;
   update.set_event_id(event.id());
   EXPECT_EQ(fb_stub_->UpdateSurvey(Call(reader->plaintext).get(), update, &survey).error_code(),

@@ -42,7 +42,7 @@ FeedbackServiceImpl::FeedbackServiceImpl(Feedback& feedback,
 grpc::Status FeedbackServiceImpl::GetSurvey(grpc::ServerContext* ctx,
                                             const events::v1::GetSurveyRequest* req,
                                             events::v1::Survey* resp) {
-  auto caller = Organiser(auth_, *ctx, false);
+  auto caller = Organiser(auth_, *ctx, true);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   return Reply(feedback_.GetSurvey(caller->org_id, req->event_id()), resp);
 }
