@@ -1,6 +1,7 @@
 #include "services/web/console/account_pages.h"
 #include "services/web/console/console.h"
 #include "services/web/console/events_pages.h"
+#include "services/web/console/integrations_pages.h"
 #include "services/web/console/members_pages.h"
 #include "services/web/console/overview_page.h"
 #include "services/web/console/registrations_pages.h"
@@ -15,6 +16,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddMembersPages(server, console);
   AddRegistrationsPages(server, console);
   AddEventsPages(server, console);
+  AddIntegrationsPages(server, console);
 }
 
 }  // namespace events::web::console
