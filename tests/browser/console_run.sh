@@ -107,9 +107,15 @@ evan_event="$("$EVENTCTL" create --title "Coffee morning for carers" \
 export BROWSER_EVENTS_MOVING_TITLE="Coffee morning for carers"
 # --- end of Evan Events' block
 # --- Ian Integrations (console_integrations.test.js): Ivy, a viewer whom the server refuses;
-# and a sign-up that agreed to hear from the organisation, so the contacts export has a row.
+# and an event of his own with a sign-up that agreed to hear from the organisation, so the
+# contacts export has a row (and no other file's counts change).
 invite "Ivy Viewer" ivy@riverside.example VIEWER
-"$EVENTCTL" register "$event" --name "Nia Newsletter" --email nia@example.org --marketing >/dev/null
+ian_day="$(date -d '+40 days' +%F)"
+ian_event="$("$EVENTCTL" create --title "Carers' news and updates" \
+  --start "${ian_day}T14:00" --end "${ian_day}T15:00" --zone Europe/London --mode online \
+  --capacity 30 --join-link "https://meet.example.org/news" -q)"
+"$EVENTCTL" publish "$ian_event" >/dev/null
+"$EVENTCTL" register "$ian_event" --name "Nia Newsletter" --email nia@example.org --marketing >/dev/null
 export BROWSER_INTEGRATIONS_CONTACT="nia@example.org"
 # --- end of Ian Integrations
 

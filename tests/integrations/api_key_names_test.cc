@@ -66,7 +66,7 @@ class ApiKeyNamesTest : public ::testing::Test {
   // A session of a member of the organisation, written as the people service writes it.
   std::string SignIn(const std::string& member_id, const std::string& name,
                      const std::string& roles) {
-    const std::string token = "evs_" + std::string(43, member_id.back() == 'n' ? 'N' : 'V');
+    std::string token = "evs_" + std::string(43, member_id.back() == 'n' ? 'N' : 'V');
     const int64_t now = clock_.NowUnixMs();
     EXPECT_TRUE(redis_
                     ->Command({"HSET", keys_->Global("people:member:" + member_id), "org_id", org_,
