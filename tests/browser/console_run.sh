@@ -25,6 +25,14 @@ started_at=$EPOCHSECONDS
 browser_require_tools "console browser tests"
 stack_require_binaries
 export STACK_KEEP="${BROWSER_TEST_KEEP:-0}"
+# --- Ian Integrations (console_integrations.test.js), settings of the stack's integrations
+# service (it inherits the environment): webhooks to the test's own receiver on plain http to
+# 127.0.0.1, and the three-day retry schedule divided by a million (11 tries in a second or
+# two, polled every 100 ms), so a delivery to a receiver that keeps failing becomes a dead
+# letter while the test waits.
+export INTEGRATIONS_ALLOW_HTTP_LOOPBACK=true INTEGRATIONS_TEST_RETRY_DIVISOR=1000000 \
+  INTEGRATIONS_POLL_MS=100 INTEGRATIONS_HTTP_TIMEOUT_MS=2000
+# --- end of Ian Integrations' stack settings
 stack_start console
 
 # bootstrap ORG NAME EMAIL: an organisation whose first organiser is invited by e-mail.
@@ -85,6 +93,18 @@ evan_event="$("$EVENTCTL" create --title "Coffee morning for carers" \
 "$EVENTCTL" register "$evan_event" --name "Pat Attendee" --email pat@example.org >/dev/null
 export BROWSER_EVENTS_MOVING_TITLE="Coffee morning for carers"
 # --- end of Evan Events' block
+# --- Ian Integrations (console_integrations.test.js): Ivy, a viewer whom the server refuses;
+# and an event of his own with a sign-up that agreed to hear from the organisation, so the
+# contacts export has a row (and no other file's counts change).
+invite "Ivy Viewer" ivy@riverside.example VIEWER
+ian_day="$(date -d '+40 days' +%F)"
+ian_event="$("$EVENTCTL" create --title "Carers' news and updates" \
+  --start "${ian_day}T14:00" --end "${ian_day}T15:00" --zone Europe/London --mode online \
+  --capacity 30 --join-link "https://meet.example.org/news" -q)"
+"$EVENTCTL" publish "$ian_event" >/dev/null
+"$EVENTCTL" register "$ian_event" --name "Nia Newsletter" --email nia@example.org --marketing >/dev/null
+export BROWSER_INTEGRATIONS_CONTACT="nia@example.org"
+# --- end of Ian Integrations
 
 # --- Fran Feedback (console_feedback.test.js): an event whose survey seven people answered
 # (opened at once with OpenSurveyNow: the stack sets FEEDBACK_ALLOW_MANUAL_OPEN, as scheduling

@@ -46,7 +46,8 @@ Integrations::Integrations(IntegrationsStore& store, events::auth::KeyStore& key
       publish_(std::move(publish)) {}
 
 absl::StatusOr<events::v1::CreateApiKeyResponse> Integrations::CreateApiKey(
-    const std::string& org_id, const events::v1::CreateApiKeyRequest& request) {
+    const std::string& org_id, const std::string& actor_name,
+    const events::v1::CreateApiKeyRequest& request) {
   EVENTS_RETURN_IF_ERROR(CheckText(request.name(), "name", 1, kMaxNameLength));
   if (request.scopes().empty()) {
     return absl::InvalidArgumentError(
@@ -71,6 +72,7 @@ absl::StatusOr<events::v1::CreateApiKeyResponse> Integrations::CreateApiKey(
   key->set_name(issued.record.name);
   for (const std::string& s : scopes) key->add_scopes(s);
   key->set_created_unix_ms(issued.record.created_unix_ms);
+  key->set_created_by_name(actor_name);
   EVENTS_RETURN_IF_ERROR(store_.PutApiKey(org_id, *key, Sha256Hex(issued.plaintext)));
   out.set_api_key(issued.plaintext);
   return out;
@@ -85,16 +87,21 @@ absl::StatusOr<events::v1::ListApiKeysResponse> Integrations::ListApiKeys(
 }
 
 absl::StatusOr<events::v1::ApiKey> Integrations::RevokeApiKey(const std::string& org_id,
+                                                              const std::string& actor_name,
                                                               const std::string& key_id) {
   if (!IsWellFormedId(key_id, "key")) {
     return absl::InvalidArgumentError("key_id is not a key id (key_...)");
   }
   EVENTS_ASSIGN_OR_RETURN(auto found, store_.GetApiKey(org_id, key_id));
   auto& [key, hash] = found;
+  // Already revoked: the key record was marked first, so there is nothing left to do.
+  if (key.revoked()) return key;
   EVENTS_ASSIGN_OR_RETURN(events::auth::ApiKeyRecord record, keys_.FindByHash(hash));
   record.revoked = true;
   EVENTS_RETURN_IF_ERROR(keys_.PutKey(hash, record));
   key.set_revoked(true);
+  key.set_revoked_unix_ms(clock_.NowUnixMs());
+  key.set_revoked_by_name(actor_name);
   EVENTS_RETURN_IF_ERROR(store_.PutApiKey(org_id, key, hash));
   return key;
 }

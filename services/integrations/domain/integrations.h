@@ -43,10 +43,16 @@ class Integrations {
                const events::bus::Keyspace& keyspace, const Clock& clock, const IdGenerator& ids,
                UrlPolicy policy, EventPublisher publish);
 
+  // `actor_name` is who asks (Caller::actor_name: a person's name, or an organiser key's
+  // name); the key records it as its maker, and a revocation as its revoker.
   absl::StatusOr<events::v1::CreateApiKeyResponse> CreateApiKey(
-      const std::string& org_id, const events::v1::CreateApiKeyRequest& request);
+      const std::string& org_id, const std::string& actor_name,
+      const events::v1::CreateApiKeyRequest& request);
   absl::StatusOr<events::v1::ListApiKeysResponse> ListApiKeys(const std::string& org_id);
+  // Revoking a key already revoked changes nothing: it keeps its first revocation's time and
+  // name.
   absl::StatusOr<events::v1::ApiKey> RevokeApiKey(const std::string& org_id,
+                                                  const std::string& actor_name,
                                                   const std::string& key_id);
 
   absl::StatusOr<events::v1::WebhookWithSecret> CreateWebhook(

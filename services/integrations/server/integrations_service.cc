@@ -24,7 +24,7 @@ grpc::Status IntegrationsServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
                                                    events::v1::CreateApiKeyResponse* resp) {
   absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(integrations_.CreateApiKey(caller->org_id, *req), resp);
+  return Reply(integrations_.CreateApiKey(caller->org_id, caller->actor_name, *req), resp);
 }
 
 grpc::Status IntegrationsServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
@@ -40,7 +40,7 @@ grpc::Status IntegrationsServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
                                                    events::v1::ApiKey* resp) {
   absl::StatusOr<Caller> caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(integrations_.RevokeApiKey(caller->org_id, req->key_id()), resp);
+  return Reply(integrations_.RevokeApiKey(caller->org_id, caller->actor_name, req->key_id()), resp);
 }
 
 grpc::Status IntegrationsServiceImpl::CreateWebhook(grpc::ServerContext* ctx,

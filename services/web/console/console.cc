@@ -120,10 +120,12 @@ Response ConsolePage(Console& console, const Request& request, const Person& per
       {"events", "/manage/events", "console_nav_events"},
       {"feedback", "/manage/feedback", "console_nav_feedback"},
       {"members", "/manage/members", "console_nav_members"},
+      {"integrations", "/manage/integrations", "console_nav_integrations"},
       {"account", "/manage/account", "console_nav_account"},
   };
   Data nav(Data::type::list);
   for (const NavItem& item : kItems) {
+    if (item.section == "integrations" && !person.IsOrganiser()) continue;  // organisers' only
     Data entry(Data::type::object);
     entry.set("href", std::string(item.href));
     entry.set("label", site.Text(item.label_key));

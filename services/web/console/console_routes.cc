@@ -2,6 +2,7 @@
 #include "services/web/console/console.h"
 #include "services/web/console/events_pages.h"
 #include "services/web/console/feedback_pages.h"
+#include "services/web/console/integrations_pages.h"
 #include "services/web/console/members_pages.h"
 #include "services/web/console/overview_page.h"
 #include "services/web/console/registrations_pages.h"
@@ -17,6 +18,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddRegistrationsPages(server, console);
   AddEventsPages(server, console);
   AddFeedbackPages(server, console);
+  AddIntegrationsPages(server, console);
 }
 
 }  // namespace events::web::console
