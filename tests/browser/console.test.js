@@ -12,6 +12,7 @@ const { waitForMail, LINK, totp, stepNow, freshCode, askForLink, signIn, withPag
   require('./console_lib.js');
 
 const EVENT_TITLE = process.env.BROWSER_EVENT_TITLE;
+const EVENT_ID = process.env.BROWSER_EVENT;
 const ALEX = 'alex@riverside.example';
 const HANA = 'hana@hilltop.example';
 const RENEW_CODES = 'Get new recovery codes';
@@ -209,6 +210,38 @@ test('an organiser invites a viewer and a coordinator; the viewer can change not
   await withPage(async (page) => {
     const text = await signIn(page, 'cora@riverside.example');
     assert.match(text, /To open access requests, set up an authenticator app/);
+  });
+});
+
+test('a viewer is refused every change by the server, not only by the pages', async () => {
+  await withPage(async (page, problems) => {
+    await signIn(page, 'vic@riverside.example');
+    // The pages offer a viewer no change...
+    await go(page, `/manage/events/${EVENT_ID}`);
+    assert.equal(page.last.status, 200);
+    assert.equal(await page.locator('main form').count(), 0, 'a viewer is offered a form on the event page');
+    await go(page, `/manage/events/${EVENT_ID}/registration-settings`);
+    assert.equal(page.last.status, 200);
+    assert.equal(await page.locator('main form').count(), 0, 'a viewer is offered a settings form');
+    await checkPage(page, 'console: registration settings read by a viewer', problems);
+    // ...and the services refuse what a forged form asks, although its CSRF token is valid.
+    await go(page, '/manage/account');
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    const forged = [
+      [`/manage/events/${EVENT_ID}/cancel`, { csrf, version: '1', reason: 'Forged by a viewer' }],
+      [`/manage/events/${EVENT_ID}/registration-settings/capacity`, { csrf, capacity: '30' }],
+      [`/manage/events/${EVENT_ID}/registration-settings/approval`,
+       { csrf, version: '0', approval_form: 'yes', requires_approval: 'yes' }],
+      ['/manage/integrations/keys/new', { csrf, name: 'Forged', scopes: 'events:read' }],
+    ];
+    for (const [url, form] of forged) {
+      const refused = await page.request.post(url, { form, maxRedirects: 0 });
+      assert.equal(refused.status(), 403, `${url} answered ${refused.status()}`);
+      assert.match(await refused.text(), /You cannot do this/, url);
+    }
+    // Nothing changed: the event is still published with its places.
+    await go(page, `/manage/events/${EVENT_ID}`);
+    assert.doesNotMatch(await mainText(page), /Cancelled|Forged/);
   });
 });
 

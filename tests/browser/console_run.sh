@@ -167,7 +167,7 @@ export BROWSER_FB_OTHER_EVENT="$fb_other" BROWSER_FB_MONTH="$fb_month"
 # --- end of Fran Feedback
 
 export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
-export BROWSER_EVENT_TITLE="Living well with long-term conditions"
+export BROWSER_EVENT="$event" BROWSER_EVENT_TITLE="Living well with long-term conditions"
 info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the console tests"
 only=()
 [[ -z "${BROWSER_TEST_ONLY:-}" ]] || only=(--test-name-pattern="$BROWSER_TEST_ONLY")

@@ -80,7 +80,9 @@ grpc::Status AccessibilityServiceImpl::GetCatalogue(grpc::ServerContext* ctx,
                                                     const events::v1::GetCatalogueRequest* req,
                                                     events::v1::Catalogue* resp) {
   if (!req->event_id().empty()) return Reply(desk_.CatalogueForEvent(req->event_id()), resp);
-  auto staff = OrganiserOrCoordinator(auth_, *ctx);
+  // The catalogue is public for every event; its organisation's viewers read it too (the
+  // console's event pages show what access support an event offers).
+  auto staff = StaffWith(auth_, *ctx, {Role::kOrganiser, Role::kAccessCoordinator, Role::kViewer});
   if (!staff.ok()) {
     if (absl::IsUnauthenticated(staff.status())) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
