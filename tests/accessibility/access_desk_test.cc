@@ -110,7 +110,7 @@ class AccessDeskTest : public ::testing::Test {
   IdGenerator ids_{clock_};
   std::unique_ptr<AccessDesk> desk_;
   std::string event_;
-  Staff coordinator_{"org_riverside", "key_coord"};
+  Staff coordinator_{"org_riverside", "key_coord", "Cora Coordinator"};
 };
 
 TEST_F(AccessDeskTest, SubmitsWithDeadlinesFromTheEventsZone) {
@@ -343,7 +343,7 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
   EXPECT_EQ(counts->counts(0).count(), 5);
   EXPECT_FALSE(counts->counts(0).withheld());
 
-  Staff stranger{"org_other", "key_x"};
+  Staff stranger{"org_other", "key_x", "Stranger"};
   EXPECT_EQ(desk_->Counts(stranger, event_).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(desk_->Read(stranger, b.id(), "GetRequest").status().code(),
             absl::StatusCode::kNotFound);
@@ -360,7 +360,7 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
 // accessibility.request_submitted webhook (with the registration.created just before it
 // naming the person) and takes the difference. No read may tell one submission's needs.
 TEST_F(AccessDeskTest, CountsReadAfterEachSubmissionTieNoNeedsToASubmitter) {
-  const Staff organiser{"org_riverside", "key_org"};
+  const Staff organiser{"org_riverside", "key_org", "Olu Organiser"};
   const std::vector<std::vector<std::string>> asked = {{"bsl_interpreter"},
                                                        {"deafblind_interpreter"},
                                                        {"live_captions", "quiet_space"},

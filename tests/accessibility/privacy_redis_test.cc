@@ -250,7 +250,7 @@ TEST_F(PrivacyRedisTest, AFullAuditLogRefusesReadsAndLosesNoEntry) {
   RedisAccessibilityStore small(*redis_, *keys_, options);
   AccessDesk desk(small, events_, registrations_, cipher_, clock_, ids_);
   const std::string id = Submit(registrations_.Register(event_));
-  const Staff coordinator{"org_riverside", "key_coord"};
+  const Staff coordinator{"org_riverside", "key_coord", "Cora Coordinator"};
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(desk.Read(coordinator, id, "GetRequest").ok()) << i;
   }
