@@ -119,10 +119,13 @@ Response ConsolePage(Console& console, const Request& request, const Person& per
       {"overview", "/manage", "console_nav_overview"},
       {"events", "/manage/events", "console_nav_events"},
       {"members", "/manage/members", "console_nav_members"},
+      {"access", "/manage/access", "console_nav_access"},
       {"account", "/manage/account", "console_nav_account"},
   };
   Data nav(Data::type::list);
   for (const NavItem& item : kItems) {
+    // The access desk: people with the access coordinator role only.
+    if (item.section == "access" && !person.HasCoordinatorRole()) continue;
     Data entry(Data::type::object);
     entry.set("href", std::string(item.href));
     entry.set("label", site.Text(item.label_key));

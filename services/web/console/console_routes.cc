@@ -1,3 +1,4 @@
+#include "services/web/console/access_pages.h"
 #include "services/web/console/account_pages.h"
 #include "services/web/console/console.h"
 #include "services/web/console/events_pages.h"
@@ -15,6 +16,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddMembersPages(server, console);
   AddRegistrationsPages(server, console);
   AddEventsPages(server, console);
+  AddAccessPages(server, console);
 }
 
 }  // namespace events::web::console
