@@ -211,7 +211,7 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   // Statuses and needs stay for the coordinators' history (and the counts).
   events::v1::ListRequestsRequest list;
   list.set_event_id(event_);
-  auto listed = desk_->List({"org_riverside", "k"}, list);
+  auto listed = desk_->List({"org_riverside", "k", "Kit Coordinator"}, list);
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->requests_size(), 2);
   EXPECT_EQ(listed->requests(0).needs(0).need(), "step_free_access");
