@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
-#include "common/util/ids.h"
 #include "common/testing/grpc_service_harness.h"
+#include "common/util/ids.h"
 #include "events/v1/accessibility.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -103,13 +103,13 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessReg
                     .ok());
     std::string token = "evs_" + std::string(43, 'P');
     token[5] = member_id.back();
-    EXPECT_TRUE(redis_
-                    ->Command({"HSET", keys_->Global("auth:session:" + Sha256Hex(token)),
-                               "member_id", member_id, "org_id", org_, "created_ms",
-                               std::to_string(now), "expires_ms", std::to_string(now + 3600000),
-                               "idle_ms", "1800000", "seen_ms", std::to_string(now),
-                               "second_factor", "1", "pending", "0"})
-                    .ok());
+    EXPECT_TRUE(
+        redis_
+            ->Command({"HSET", keys_->Global("auth:session:" + Sha256Hex(token)), "member_id",
+                       member_id, "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
+                       std::to_string(now + 3600000), "idle_ms", "1800000", "seen_ms",
+                       std::to_string(now), "second_factor", "1", "pending", "0"})
+            .ok());
     return token;
   }
 
@@ -318,8 +318,8 @@ TEST_F(AccessibilityGrpcTest, HistoryAndAuditNameThePersonAndListsNameTheAttende
   // An entry written before names were recorded has none: the page shows its id.
   ASSERT_TRUE(redis_
                   ->Command({"XADD", keys_->Global("acc:org:" + org_ + ":audit"), "*", "at", "1",
-                             "actor", "key_old", "request", submitted.id(), "event", event_,
-                             "rpc", "GetRequest", "requests", ""})
+                             "actor", "key_old", "request", submitted.id(), "event", event_, "rpc",
+                             "GetRequest", "requests", ""})
                   .ok());
   events::v1::ListAuditLogResponse audit;
   s = stub_->ListAuditLog(Call(ada).get(), {}, &audit);

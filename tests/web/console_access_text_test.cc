@@ -1,8 +1,7 @@
 // The access desk's words: deadlines in the event's calendar days, who did what, the moves a
 // coordinator is offered.
-#include "services/web/console/access_text.h"
-
 #include "gtest/gtest.h"
+#include "services/web/console/access_text.h"
 #include "services/web/view/embedded.h"
 
 namespace events::web::console {
@@ -51,14 +50,14 @@ TEST(AccessTextTest, CoordinatorsAreOfferedTheWorkflowsMovesOnly) {
   EXPECT_EQ(CoordinatorMoves(events::v1::REQUEST_STATUS_SUBMITTED),
             (Moves{REQUEST_STATUS_ACKNOWLEDGED, REQUEST_STATUS_IN_PROGRESS,
                    REQUEST_STATUS_FULFILLED, REQUEST_STATUS_UNFULFILLABLE}));
-  EXPECT_EQ(CoordinatorMoves(REQUEST_STATUS_ACKNOWLEDGED),
-            (Moves{REQUEST_STATUS_IN_PROGRESS, REQUEST_STATUS_FULFILLED,
-                   REQUEST_STATUS_UNFULFILLABLE}));
+  EXPECT_EQ(
+      CoordinatorMoves(REQUEST_STATUS_ACKNOWLEDGED),
+      (Moves{REQUEST_STATUS_IN_PROGRESS, REQUEST_STATUS_FULFILLED, REQUEST_STATUS_UNFULFILLABLE}));
   EXPECT_EQ(CoordinatorMoves(REQUEST_STATUS_IN_PROGRESS),
             (Moves{REQUEST_STATUS_FULFILLED, REQUEST_STATUS_UNFULFILLABLE}));
-  EXPECT_EQ(CoordinatorMoves(events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION),
-            (Moves{REQUEST_STATUS_IN_PROGRESS, REQUEST_STATUS_FULFILLED,
-                   REQUEST_STATUS_UNFULFILLABLE}));
+  EXPECT_EQ(
+      CoordinatorMoves(events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION),
+      (Moves{REQUEST_STATUS_IN_PROGRESS, REQUEST_STATUS_FULFILLED, REQUEST_STATUS_UNFULFILLABLE}));
   EXPECT_EQ(CoordinatorMoves(REQUEST_STATUS_UNFULFILLABLE), (Moves{REQUEST_STATUS_IN_PROGRESS}));
   EXPECT_EQ(CoordinatorMoves(REQUEST_STATUS_FULFILLED), Moves{});
   EXPECT_EQ(CoordinatorMoves(events::v1::REQUEST_STATUS_WITHDRAWN), Moves{});

@@ -1,10 +1,10 @@
 // AccessDesk: construction, shared helpers, the catalogue and the attendees' calls.
 #include "services/accessibility/domain/access_desk.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
-
-#include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"

@@ -363,8 +363,8 @@ absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
   auto reply =
       redis_.Eval(AuditScript(), {keys_.Global(absl::StrCat("acc:org:", org_id, ":audit"))},
                   {absl::StrCat(options_.audit_max_entries), "at", absl::StrCat(e.at_unix_ms()),
-                   "actor", e.actor(), "name", e.actor_name(), "request", e.request_id(), "event", e.event_id(), "rpc",
-                   e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
+                   "actor", e.actor(), "name", e.actor_name(), "request", e.request_id(), "event",
+                   e.event_id(), "rpc", e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string kind =

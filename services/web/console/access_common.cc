@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/time/local_time.h"
 #include "services/web/console/access_text.h"
 #include "services/web/console/event_common.h"
-#include "common/time/local_time.h"
 #include "services/web/pages/format.h"
 
 namespace events::web::console {
@@ -92,7 +92,8 @@ Data RequestRow(const Site& site, const events::v1::AccessibilityRequest& r,
   row.set("needs", NeedsText(labels, r));
   row.set("status", RequestStatusWords(site.messages(), r.status()));
   row.set("status_class", RequestStatusClass(r.status()));
-  const std::string zone = event.details().time_zone().empty() ? "UTC" : event.details().time_zone();
+  const std::string zone =
+      event.details().time_zone().empty() ? "UTC" : event.details().time_zone();
   row.set("deadline_words", DeadlineWords(site.messages(), r.deadline_unix_ms(), now_ms, zone));
   if (r.deadline_unix_ms() > 0) {
     row.set("deadline_date",

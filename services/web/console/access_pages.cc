@@ -25,8 +25,9 @@ constexpr int kIdsShown = 10;
 // digits and "-", so it can go into a link as it is. Anything else is no page at all.
 bool IsPageToken(const std::string& token) {
   if (token.empty() || token.size() > 40) return false;
-  return std::all_of(token.begin(), token.end(),
-                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-';
+  });
 }
 
 // The organisation's events to choose from: every event for an organiser; for an access
@@ -226,11 +227,9 @@ Response List(Console& console, const Request& request) {
     data.set("next_href", absl::StrCat(base, "&after=", resp.next_page_token()));
   }
   if (!after.empty()) data.set("first_href", base);
-  return ConsolePage(console, request, person, "console_access", data,
-                     {site.messages().Format("console_access_list_title",
-                                             {{"title", title}}),
-                      false},
-                     "access");
+  return ConsolePage(
+      console, request, person, "console_access", data,
+      {site.messages().Format("console_access_list_title", {{"title", title}}), false}, "access");
 }
 
 Response AtRisk(Console& console, const Request& request) {
@@ -315,9 +314,8 @@ Response Audit(Console& console, const Request& request) {
     }
     row.set("requests", links);
     if (ids.size() > kIdsShown) {
-      row.set("more", site.messages().Format(
-                          "console_access_audit_more",
-                          {{"n", absl::StrCat(ids.size() - kIdsShown)}}));
+      row.set("more", site.messages().Format("console_access_audit_more",
+                                             {{"n", absl::StrCat(ids.size() - kIdsShown)}}));
     }
     if (!e.event_id().empty()) {
       const events::v1::Event& event = names.Get(e.event_id());

@@ -20,7 +20,8 @@ using events::v1::AccessibilityRequest;
 constexpr size_t kMaxDescriptionChars = 500;
 
 bool IsOpen(events::v1::RequestStatus s) {
-  return s == events::v1::REQUEST_STATUS_SUBMITTED || s == events::v1::REQUEST_STATUS_ACKNOWLEDGED ||
+  return s == events::v1::REQUEST_STATUS_SUBMITTED ||
+         s == events::v1::REQUEST_STATUS_ACKNOWLEDGED ||
          s == events::v1::REQUEST_STATUS_IN_PROGRESS ||
          s == events::v1::REQUEST_STATUS_NEEDS_RECONFIRMATION;
 }
@@ -104,8 +105,8 @@ Response ProvisionsPage(Console& console, const Request& request, const Person& 
       c.set("who", r.attendee_name().empty() ? r.id() : r.attendee_name());
       c.set("needs", NeedsText(labels, r));
       c.set("status", RequestStatusWords(site.messages(), r.status()));
-      c.set("deadline", DeadlineWords(site.messages(), r.deadline_unix_ms(), now,
-                                      event.details().time_zone()));
+      c.set("deadline",
+            DeadlineWords(site.messages(), r.deadline_unix_ms(), now, event.details().time_zone()));
       if (mine && posted.count(r.id()) > 0) c.set("checked", true);
       choices.push_back(c);
       ++n;
@@ -135,9 +136,8 @@ Response ProvisionsPage(Console& console, const Request& request, const Person& 
   }
   data.set("needs", needs);
   data.set("need", TextField("need", need, adding ? state.errors : std::vector<FieldError>{}));
-  data.set("description",
-           TextField("description", adding ? state.form->Get("description") : "",
-                     adding ? state.errors : std::vector<FieldError>{}));
+  data.set("description", TextField("description", adding ? state.form->Get("description") : "",
+                                    adding ? state.errors : std::vector<FieldError>{}));
   data.set("notice", state.notice);
   const std::string done = request.Query("done");
   if (state.form == nullptr && (done == "added" || done == "fulfilled")) {
@@ -192,8 +192,10 @@ Response Add(Console& console, const Request& request) {
     req.set_description(description);
     events::v1::Provision added;
     auto context = AsPerson(console, request, person);
-    const grpc::Status status = site.backends.accessibility().AddProvision(context.get(), req, &added);
-    if (status.ok()) return Response::Redirect(absl::StrCat(ProvisionsHref(event_id), "?done=added"));
+    const grpc::Status status =
+        site.backends.accessibility().AddProvision(context.get(), req, &added);
+    if (status.ok())
+      return Response::Redirect(absl::StrCat(ProvisionsHref(event_id), "?done=added"));
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) return ErrorPage(site, 404, request);
     if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
       return ConsoleRpcError(console, request, status, "AddProvision");
@@ -234,8 +236,8 @@ Response Fulfil(Console& console, const Request& request) {
     const grpc::Status status =
         site.backends.accessibility().FulfilWithProvision(context.get(), req, &resp);
     if (status.ok()) {
-      return Response::Redirect(absl::StrCat(ProvisionsHref(event_id), "?done=fulfilled&n=",
-                                             resp.requests_size()));
+      return Response::Redirect(
+          absl::StrCat(ProvisionsHref(event_id), "?done=fulfilled&n=", resp.requests_size()));
     }
     switch (status.error_code()) {
       case grpc::StatusCode::NOT_FOUND:

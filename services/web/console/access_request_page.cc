@@ -70,8 +70,8 @@ std::string ContactText(const Site& site, const events::v1::RequestDetails& d) {
 
 // The request of the path, read (and so audited) as the person: 404 for an id that is not
 // one, an unknown request, or another organisation's (the service does not tell them apart).
-std::optional<Response> ReadRequest(Console& console, const Request& request,
-                                    const Person& person, AccessibilityRequest* out) {
+std::optional<Response> ReadRequest(Console& console, const Request& request, const Person& person,
+                                    AccessibilityRequest* out) {
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(console.site, 404, request);
   events::v1::GetRequestRequest req;
@@ -88,9 +88,9 @@ std::optional<Response> ReadRequest(Console& console, const Request& request,
 }
 
 struct PageState {
-  const Form* form = nullptr;     // the move's form, when it comes back with errors
+  const Form* form = nullptr;  // the move's form, when it comes back with errors
   std::vector<FieldError> errors;
-  std::string notice;             // a move the service refused (changed meanwhile...)
+  std::string notice;  // a move the service refused (changed meanwhile...)
 };
 
 Response RequestPage(Console& console, const Request& request, const Person& person,
@@ -114,8 +114,8 @@ Response RequestPage(Console& console, const Request& request, const Person& per
   for (const auto& n : r.needs()) {
     Data need(Data::type::object);
     need.set("label", NeedLabel(labels, n.need()));
-    need.set("deadline", DateText(site.messages(),
-                                  events::time::FormatRfc3339(n.deadline_unix_ms(), zone)));
+    need.set("deadline",
+             DateText(site.messages(), events::time::FormatRfc3339(n.deadline_unix_ms(), zone)));
     need.set("words", DeadlineWords(site.messages(), n.deadline_unix_ms(), now, zone));
     need.set("late", n.late());
     needs.push_back(need);
@@ -160,8 +160,8 @@ Response RequestPage(Console& console, const Request& request, const Person& per
       move.set("cannot", true);
       const bool mine = state.form != nullptr && state.form->Get("to") == m->value;
       move.set("reason", TextField("reason", mine ? state.form->Get("reason") : "", state.errors));
-      move.set("offered", TextField("offered", mine ? state.form->Get("offered") : "",
-                                    state.errors));
+      move.set("offered",
+               TextField("offered", mine ? state.form->Get("offered") : "", state.errors));
     }
     moves.push_back(move);
   }
@@ -175,11 +175,10 @@ Response RequestPage(Console& console, const Request& request, const Person& per
   }
   SetErrors(data, state.errors);
   const std::string who = r.attendee_name().empty() ? r.id() : r.attendee_name();
-  return ConsolePage(
-      console, request, person, "console_access_request", data,
-      {site.messages().Format("console_access_request_title", {{"name", who}}),
-       !state.errors.empty()},
-      "access");
+  return ConsolePage(console, request, person, "console_access_request", data,
+                     {site.messages().Format("console_access_request_title", {{"name", who}}),
+                      !state.errors.empty()},
+                     "access");
 }
 
 Response Show(Console& console, const Request& request) {
