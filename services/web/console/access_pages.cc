@@ -270,9 +270,18 @@ Response AtRisk(Console& console, const Request& request) {
 }
 
 std::string RpcWords(const Site& site, const std::string& rpc) {
-  for (absl::string_view known :
-       {"GetRequest", "ListRequests", "ListAtRisk", "FulfilWithProvision"}) {
-    if (rpc == known) return site.Text(absl::StrCat("console_access_rpc_", rpc));
+  struct Known {
+    absl::string_view rpc;
+    absl::string_view key;
+  };
+  static constexpr Known kKnown[] = {
+      {"GetRequest", "console_access_rpc_get_request"},
+      {"ListRequests", "console_access_rpc_list_requests"},
+      {"ListAtRisk", "console_access_rpc_list_at_risk"},
+      {"FulfilWithProvision", "console_access_rpc_fulfil"},
+  };
+  for (const Known& k : kKnown) {
+    if (rpc == k.rpc) return site.Text(k.key);
   }
   return rpc;
 }
