@@ -157,6 +157,8 @@ test('with a code, she filters the desk and moves a request on by keyboard alone
     assert.ok(at('Cal Signer') < at('Eve Loop') && at('Eve Loop') < at('Dee Quiet') &&
               at('Dee Quiet') < at('Fay Breaks'), `soonest first: ${order}`);
     await checkPage(page, 'access: the desk, filtered', problems);
+    // The screenshot starts at the event's heading: its counts, then the requests.
+    await page.getByRole('heading', { name: TITLE, level: 2 }).evaluate((h) => h.scrollIntoView());
     await screenshot(page, 'console-access-desk');
     await go(page, `${DESK}&status=fulfilled`);
     assert.match(await mainText(page), /No requests match/);
