@@ -41,7 +41,7 @@ grpc::Status EventChoices(Console& console, const Request& request, const Person
   for (int page = 0; page < 20; ++page) {
     events::v1::ListEventsResponse resp;
     auto context = AsPerson(console, request, person);
-    const grpc::Status status = scheduling.ListOrganisationEvents(context.get(), req, &resp);
+    grpc::Status status = scheduling.ListOrganisationEvents(context.get(), req, &resp);
     if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) break;
     if (!status.ok()) return status;
     for (const auto& e : resp.events()) {
@@ -56,7 +56,7 @@ grpc::Status EventChoices(Console& console, const Request& request, const Person
   for (int page = 0; page < 20; ++page) {
     events::v1::ListEventsResponse resp;
     auto context = AsPerson(console, request, person);
-    const grpc::Status status = scheduling.ListUpcomingEvents(context.get(), up, &resp);
+    grpc::Status status = scheduling.ListUpcomingEvents(context.get(), up, &resp);
     if (!status.ok()) return status;
     for (const auto& e : resp.events()) {
       if (e.org_id() == person.me.member().org_id()) out->push_back(e);
