@@ -97,8 +97,8 @@ int main() {
       grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
       config.service_key, deadline, config.scheduling_addr);
   events::accessibility::GrpcRegistrationDirectory registration_directory(
-      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()), deadline,
-      config.registration_addr);
+      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
+      config.service_key, deadline, config.registration_addr);
   events::accessibility::DetailCipher cipher(config.key, config.previous_keys);
   events::accessibility::AccessDesk desk(store, event_directory, registration_directory, cipher,
                                          core.clock, core.ids, config.desk);

@@ -110,7 +110,7 @@ class AccessDeskTest : public ::testing::Test {
   IdGenerator ids_{clock_};
   std::unique_ptr<AccessDesk> desk_;
   std::string event_;
-  Staff coordinator_{"org_riverside", "key_coord"};
+  Staff coordinator_{"org_riverside", "key_coord", "Cora Coordinator"};
 };
 
 TEST_F(AccessDeskTest, SubmitsWithDeadlinesFromTheEventsZone) {
@@ -233,7 +233,7 @@ TEST_F(AccessDeskTest, AtRiskIsRaisedByTheInjectedClock) {
   EXPECT_TRUE(at_risk->requests(0).at_risk());
   EXPECT_TRUE(at_risk->requests(0).details().details().empty());
   EXPECT_EQ(EventTypes().back(), "accessibility.request_at_risk");
-  EXPECT_EQ(desk_->AtRisk({"org_other", "k"}, {})->requests_size(), 0);
+  EXPECT_EQ(desk_->AtRisk({"org_other", "k", "Kim Other"}, {})->requests_size(), 0);
 
   // Met in time: no longer at risk.
   ASSERT_TRUE(Move(open.id(), events::v1::REQUEST_STATUS_FULFILLED).ok());
@@ -331,7 +331,7 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
   }
   AccessibilityRequest b = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(Move(b.id(), events::v1::REQUEST_STATUS_ACKNOWLEDGED).ok());
-  auto counts = desk_->Counts({"org_riverside", "key_org"}, event_);
+  auto counts = desk_->Counts({"org_riverside", "key_org", "Olu Organiser"}, event_);
   ASSERT_TRUE(counts.ok()) << counts.status();
   // The five alike are published; the sixth (a group of one) is not yet.
   EXPECT_EQ(counts->requests(), 5);
@@ -343,7 +343,7 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
   EXPECT_EQ(counts->counts(0).count(), 5);
   EXPECT_FALSE(counts->counts(0).withheld());
 
-  Staff stranger{"org_other", "key_x"};
+  Staff stranger{"org_other", "key_x", "Stranger"};
   EXPECT_EQ(desk_->Counts(stranger, event_).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(desk_->Read(stranger, b.id(), "GetRequest").status().code(),
             absl::StatusCode::kNotFound);
@@ -360,7 +360,7 @@ TEST_F(AccessDeskTest, OrganisersGetCountsAndOtherOrganisationsNothing) {
 // accessibility.request_submitted webhook (with the registration.created just before it
 // naming the person) and takes the difference. No read may tell one submission's needs.
 TEST_F(AccessDeskTest, CountsReadAfterEachSubmissionTieNoNeedsToASubmitter) {
-  const Staff organiser{"org_riverside", "key_org"};
+  const Staff organiser{"org_riverside", "key_org", "Olu Organiser"};
   const std::vector<std::vector<std::string>> asked = {{"bsl_interpreter"},
                                                        {"deafblind_interpreter"},
                                                        {"live_captions", "quiet_space"},
@@ -428,7 +428,7 @@ TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
   AccessibilityRequest r = MustSubmit(registrations_.Register(event_), {"bsl_interpreter"});
   ASSERT_TRUE(desk_->Read(coordinator_, r.id(), "GetRequest").ok());
   clock_.Advance(1000);
-  ASSERT_TRUE(desk_->Read({"org_riverside", "key_other"}, r.id(), "GetRequest").ok());
+  ASSERT_TRUE(desk_->Read({"org_riverside", "key_other", "Oli Other"}, r.id(), "GetRequest").ok());
   events::v1::PageRequest page;
   page.set_page_size(1);
   auto first = desk_->Audit(coordinator_, page);
@@ -444,7 +444,7 @@ TEST_F(AccessDeskTest, EveryReadOfDetailsIsAudited) {
   ASSERT_EQ(second->entries_size(), 1);
   EXPECT_EQ(second->entries(0).actor(), "key_coord");
   EXPECT_TRUE(second->next_page_token().empty());
-  EXPECT_EQ(desk_->Audit({"org_other", "k"}, {})->entries_size(), 0);
+  EXPECT_EQ(desk_->Audit({"org_other", "k", "Kim Other"}, {})->entries_size(), 0);
 }
 
 // A page token this service did not give is INVALID_ARGUMENT naming page.page_token, on every

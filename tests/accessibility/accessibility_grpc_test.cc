@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
 #include "common/testing/grpc_service_harness.h"
+#include "common/util/ids.h"
 #include "events/v1/accessibility.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,7 +41,7 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessReg
                                                    address_);
     registrations_ = std::make_unique<GrpcRegistrationDirectory>(
         grpc::CreateChannel(reg_server_.address(), grpc::InsecureChannelCredentials()),
-        std::chrono::seconds(5), reg_server_.address());
+        service_key_, std::chrono::seconds(5), reg_server_.address());
     desk_ =
         std::make_unique<AccessDesk>(*acc_store_, *events_, *registrations_, cipher_, clock_, ids_);
     acc_metrics_ = std::make_unique<AccessibilityMetrics>(*acc_registry_);
@@ -89,6 +90,27 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessReg
   // (ACCESSIBILITY_MIN_GROUP's default).
   void SubmitFourMore() {
     for (int i = 0; i < 4; ++i) MustSubmit(MustRegister(absl::StrCat("person", i, "@example.org")));
+  }
+
+  // A signed-in person of the organisation (a session as the people service writes it, with
+  // a second factor given): the token to send as the bearer.
+  std::string SignedInPerson(const std::string& member_id, const std::string& name,
+                             const std::string& roles) {
+    const int64_t now = clock_.NowUnixMs();
+    EXPECT_TRUE(redis_
+                    ->Command({"HSET", keys_->Global("people:member:" + member_id), "org_id", org_,
+                               "name", name, "roles", roles, "status", "active"})
+                    .ok());
+    std::string token = "evs_" + std::string(43, 'P');
+    token[5] = member_id.back();
+    EXPECT_TRUE(
+        redis_
+            ->Command({"HSET", keys_->Global("auth:session:" + Sha256Hex(token)), "member_id",
+                       member_id, "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
+                       std::to_string(now + 3600000), "idle_ms", "1800000", "seen_ms",
+                       std::to_string(now), "second_factor", "1", "pending", "0"})
+            .ok());
+    return token;
   }
 
   std::unique_ptr<RedisAccessibilityStore> acc_store_;
@@ -258,6 +280,71 @@ TEST_F(AccessibilityGrpcTest, AnIntegrationKeyWithTheCountsScopeGetsCountsAndNot
   // Counts are not a read of anyone's details: nothing in the audit log.
   ASSERT_TRUE(stub_->ListAuditLog(Call(organiser_key_).get(), {}, &audit).ok());
   EXPECT_EQ(audit.entries_size(), 0);
+}
+
+TEST_F(AccessibilityGrpcTest, HistoryAndAuditNameThePersonAndListsNameTheAttendee) {
+  const std::string token = MustRegister("sam@example.org");
+  const events::v1::AccessibilityRequest submitted = MustSubmit(token);
+  const std::string ada = SignedInPerson("mem_ada1", "Ada Access", "access_coordinator");
+
+  events::v1::ListRequestsRequest list;
+  list.set_event_id(event_);
+  events::v1::ListRequestsResponse listed;
+  grpc::Status s = stub_->ListRequests(Call(ada).get(), list, &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(listed.requests_size(), 1);
+  EXPECT_EQ(listed.requests(0).attendee_name(), "Sam Patel");
+
+  events::v1::TransitionRequestRequest move;
+  move.set_request_id(submitted.id());
+  move.set_to(events::v1::REQUEST_STATUS_ACKNOWLEDGED);
+  events::v1::AccessibilityRequest moved;
+  s = stub_->TransitionRequest(Call(ada).get(), move, &moved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(moved.attendee_name(), "Sam Patel");
+
+  events::v1::GetRequestRequest get;
+  get.set_request_id(submitted.id());
+  events::v1::AccessibilityRequest read;
+  s = stub_->GetRequest(Call(ada).get(), get, &read);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(read.attendee_name(), "Sam Patel");
+  ASSERT_EQ(read.history_size(), 2);
+  EXPECT_EQ(read.history(0).actor(), "attendee");
+  EXPECT_EQ(read.history(0).actor_name(), "");
+  EXPECT_EQ(read.history(1).actor(), "mem_ada1");
+  EXPECT_EQ(read.history(1).actor_name(), "Ada Access");
+
+  // An entry written before names were recorded has none: the page shows its id.
+  ASSERT_TRUE(redis_
+                  ->Command({"XADD", keys_->Global("acc:org:" + org_ + ":audit"), "*", "at", "1",
+                             "actor", "key_old", "request", submitted.id(), "event", event_, "rpc",
+                             "GetRequest", "requests", ""})
+                  .ok());
+  events::v1::ListAuditLogResponse audit;
+  s = stub_->ListAuditLog(Call(ada).get(), {}, &audit);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(audit.entries_size(), 3);  // newest first: the old-style entry, GetRequest, List
+  EXPECT_EQ(audit.entries(0).actor(), "key_old");
+  EXPECT_EQ(audit.entries(0).actor_name(), "");
+  EXPECT_EQ(audit.entries(1).rpc(), "GetRequest");
+  EXPECT_EQ(audit.entries(1).actor(), "mem_ada1");
+  EXPECT_EQ(audit.entries(1).actor_name(), "Ada Access");
+  EXPECT_EQ(audit.entries(2).rpc(), "ListRequests");
+  EXPECT_EQ(audit.entries(2).actor_name(), "Ada Access");
+
+  // An API key is named by its name.
+  s = stub_->GetRequest(Call(organiser_key_).get(), get, &read);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  s = stub_->ListAuditLog(Call(ada).get(), {}, &audit);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_FALSE(audit.entries(0).actor_name().empty());
+  EXPECT_NE(audit.entries(0).actor_name(), "Ada Access");
+
+  // An organiser without the coordinator role reads nothing here.
+  const std::string organiser = SignedInPerson("mem_otto", "Otto Organiser", "organiser");
+  EXPECT_EQ(stub_->GetRequest(Call(organiser).get(), get, &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(AccessibilityGrpcTest, BadInputNamesTheField) {

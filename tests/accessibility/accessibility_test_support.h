@@ -58,6 +58,16 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
     if (it == tokens_.end()) return absl::NotFoundError("no registration matches this token");
     return it->second;
   }
+  // Registrations are named after their number: "Attendee 1"...
+  absl::StatusOr<std::string> NameOf(const std::string& registration_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [token, attendee] : tokens_) {
+      if (attendee.registration_id == registration_id) {
+        return absl::StrCat("Attendee ", registration_id.substr(6));
+      }
+    }
+    return absl::NotFoundError("no such registration");
+  }
 
  private:
   std::mutex mu_;

@@ -211,7 +211,7 @@ TEST_F(PrivacyRedisTest, RetentionRemovesTheDetailsFromKeysAndFromTheRdbDump) {
   // Statuses and needs stay for the coordinators' history (and the counts).
   events::v1::ListRequestsRequest list;
   list.set_event_id(event_);
-  auto listed = desk_->List({"org_riverside", "k"}, list);
+  auto listed = desk_->List({"org_riverside", "k", "Kit Coordinator"}, list);
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->requests_size(), 2);
   EXPECT_EQ(listed->requests(0).needs(0).need(), "step_free_access");
@@ -250,7 +250,7 @@ TEST_F(PrivacyRedisTest, AFullAuditLogRefusesReadsAndLosesNoEntry) {
   RedisAccessibilityStore small(*redis_, *keys_, options);
   AccessDesk desk(small, events_, registrations_, cipher_, clock_, ids_);
   const std::string id = Submit(registrations_.Register(event_));
-  const Staff coordinator{"org_riverside", "key_coord"};
+  const Staff coordinator{"org_riverside", "key_coord", "Cora Coordinator"};
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(desk.Read(coordinator, id, "GetRequest").ok()) << i;
   }

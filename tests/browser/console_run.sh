@@ -166,6 +166,39 @@ fb_month="$(LC_ALL=C date -d "$fb_day" '+%B %Y')"
 export BROWSER_FB_OTHER_EVENT="$fb_other" BROWSER_FB_MONTH="$fb_month"
 # --- end of Fran Feedback
 
+# --- Ada Access (console_access.test.js): an event in 8 days whose attendees asked for
+# support when they signed up. A BSL interpreter is asked for 14 days ahead, so those two are
+# late and at risk at once; a hearing loop (7 days) is due tomorrow, so at risk too; a quiet
+# space (3 days) and regular breaks (2 days) are due in 5 and 6 days. Otto Organiser is an
+# organiser without the access coordinator role; Vic Valley is the first member of another
+# organisation (an organiser and access coordinator there).
+invite "Otto Organiser" otto@riverside.example ORGANISER
+bootstrap "Valley Deaf Club" "Vic Valley" vic@valley.example >/dev/null
+access_day="$(date -d '+8 days' +%F)"
+access_event="$("$EVENTCTL" create --title "Accessible gardening workshop" \
+  --start "${access_day}T14:00" --end "${access_day}T16:00" --zone Europe/London --mode online \
+  --capacity 30 --join-link "https://meet.example.org/gardening" -q)"
+"$EVENTCTL" publish "$access_event" >/dev/null
+# access_request NAME EMAIL NEED...: a sign-up that asks for support, as the attendee does.
+access_request() {
+  local name="$1" email="$2" token need
+  local needs=()
+  shift 2
+  token="$("$EVENTCTL" register "$access_event" --name "$name" --email "$email" -q)" ||
+    fail "eventctl register for $name failed"
+  for need in "$@"; do needs+=(--need "$need"); done
+  "$EVENTCTL" access request submit --token "$token" "${needs[@]}" \
+    --details "Please get in touch about what I need." --consent >/dev/null ||
+    fail "eventctl access request submit for $name failed"
+}
+access_request "Bea Signer" bea@example.org bsl_interpreter large_print
+access_request "Cal Signer" cal@example.org bsl_interpreter
+access_request "Dee Quiet" dee@example.org quiet_space
+access_request "Eve Loop" eve@example.org hearing_loop
+access_request "Fay Breaks" fay@example.org regular_breaks
+export BROWSER_ACCESS_EVENT="$access_event" BROWSER_ACCESS_EVENT_TITLE="Accessible gardening workshop"
+# --- end of Ada Access
+
 export BROWSER_BASE_URL="$STACK_WEB_URL" BROWSER_MAIL_DIR="$STACK_DIR/mail"
 export BROWSER_EVENT="$event" BROWSER_EVENT_TITLE="Living well with long-term conditions"
 info "organisations ready in $((EPOCHSECONDS - started_at)) s; running the console tests"

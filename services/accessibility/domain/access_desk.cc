@@ -1,6 +1,8 @@
 // AccessDesk: construction, shared helpers, the catalogue and the attendees' calls.
 #include "services/accessibility/domain/access_desk.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 
@@ -95,8 +97,19 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::View(const StoredRequest& store
   return out;
 }
 
+void AccessDesk::AddName(AccessibilityRequest& request) const {
+  if (request.registration_id().empty()) return;
+  absl::StatusOr<std::string> name = registrations_.NameOf(request.registration_id());
+  if (name.ok()) {
+    request.set_attendee_name(*name);
+  } else if (!absl::IsNotFound(name.status())) {
+    spdlog::warn("accessibility request {}: the attendee's name was left out: {}", request.id(),
+                 name.status().ToString());
+  }
+}
+
 RequestWrite AccessDesk::Move(const StoredRequest& stored, RequestStatus to,
-                              const std::string& actor) const {
+                              const std::string& actor, const std::string& actor_name) const {
   RequestWrite w;
   w.after = stored;
   w.after.request.clear_history();
@@ -111,6 +124,7 @@ RequestWrite AccessDesk::Move(const StoredRequest& stored, RequestStatus to,
   t.set_from(stored.request.status());
   t.set_to(to);
   t.set_actor(actor);
+  t.set_actor_name(actor_name);
   t.set_at_unix_ms(clock_.NowUnixMs());
   w.transition = t;
   w.event_kind = EventKindFor(to);
@@ -166,6 +180,7 @@ absl::Status AccessDesk::AuditListing(const Staff& staff, const std::string& eve
   events::v1::AuditEntry entry;
   entry.set_at_unix_ms(clock_.NowUnixMs());
   entry.set_actor(staff.key_id);
+  entry.set_actor_name(staff.actor_name);
   entry.set_event_id(event_id);
   entry.set_rpc(rpc);
   for (const std::string& id : request_ids) entry.add_request_ids(id);

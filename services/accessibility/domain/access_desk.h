@@ -32,10 +32,12 @@ struct DeskOptions {
 };
 
 // Who is asking, for coordinator and organiser calls (already authenticated and authorised
-// by the handler): their organisation and their key id (recorded in history and audit).
+// by the handler): their organisation, their key id and the name to show for them (a person's
+// name, or the API key's name), both recorded in history and audit.
 struct Staff {
   std::string org_id;
   std::string key_id;
+  std::string actor_name;
 };
 
 // The accessibility-requests domain: the catalogue, attendees' requests, the fulfilment
@@ -129,9 +131,15 @@ class AccessDesk {
   // The attendee's view (with details unless deleted) or a list view (without).
   absl::StatusOr<events::v1::AccessibilityRequest> View(const StoredRequest& stored,
                                                         bool with_details) const;
-  // Builds a request write moving `stored` to `to` (by `actor`), with its event kind.
+  // Builds a request write moving `stored` to `to` (by `actor`, shown as `actor_name`: empty
+  // for "attendee" and "system"), with its event kind.
   RequestWrite Move(const StoredRequest& stored, events::v1::RequestStatus to,
-                    const std::string& actor) const;
+                    const std::string& actor, const std::string& actor_name = "") const;
+  // Adds the attendee's name (registration's, looked up now) to a request for coordinators.
+  // The name stays empty after erasure, for a registration registration does not know, and
+  // when registration does not answer (logged: the request is shown without it rather than
+  // refused).
+  void AddName(events::v1::AccessibilityRequest& request) const;
   // Needs and deadlines of a new or changed request; seals the details.
   absl::Status Prepare(StoredRequest& stored, const EventFacts& facts,
                        const google::protobuf::RepeatedPtrField<std::string>& needs,

@@ -73,6 +73,7 @@ absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::List(
       break;
     }
     EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(s, false));
+    AddName(*out.mutable_requests(out.requests_size() - 1));
   }
   // Needs tied to registration ids: no audit entry, no answer.
   std::vector<std::string> ids;
@@ -88,12 +89,15 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Read(const Staff& staff,
   events::v1::AuditEntry entry;
   entry.set_at_unix_ms(clock_.NowUnixMs());
   entry.set_actor(staff.key_id);
+  entry.set_actor_name(staff.actor_name);
   entry.set_request_id(request_id);
   entry.set_event_id(stored.request.event_id());
   entry.set_rpc(rpc);
   // No audit entry, no details.
   EVENTS_RETURN_IF_ERROR(store_.AppendAudit(staff.org_id, entry));
-  return View(stored, true);
+  EVENTS_ASSIGN_OR_RETURN(AccessibilityRequest out, View(stored, true));
+  AddName(out);
+  return out;
 }
 
 absl::StatusOr<AccessibilityRequest> AccessDesk::Transition(
@@ -108,7 +112,7 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Transition(
           request.expected_version(), "; read it again and retry"));
     }
     EVENTS_RETURN_IF_ERROR(CoordinatorMayMove(stored.request.status(), request.to()));
-    RequestWrite w = Move(stored, request.to(), staff.key_id);
+    RequestWrite w = Move(stored, request.to(), staff.key_id, staff.actor_name);
     if (!IsOpen(request.to())) {
       w.at_risk_due_ms = 0;
     } else if (!IsOpen(stored.request.status())) {
@@ -139,7 +143,9 @@ absl::StatusOr<AccessibilityRequest> AccessDesk::Transition(
     if (last.ok()) {
       EVENTS_ASSIGN_OR_RETURN(StoredRequest now, store_.GetRequest(stored.request.id()));
       // No details in the answer: reading them is GetRequest's, and audited.
-      return View(now, false);
+      EVENTS_ASSIGN_OR_RETURN(AccessibilityRequest out, View(now, false));
+      AddName(out);
+      return out;
     }
     if (!absl::IsAborted(last) || request.expected_version() != 0) return last;
   }
@@ -158,6 +164,7 @@ absl::StatusOr<events::v1::ListRequestsResponse> AccessDesk::AtRisk(
       break;
     }
     EVENTS_ASSIGN_OR_RETURN(*out.add_requests(), View(all[i], false));
+    AddName(*out.mutable_requests(out.requests_size() - 1));
   }
   std::vector<std::string> ids;
   for (const AccessibilityRequest& listed : out.requests()) ids.push_back(listed.id());
@@ -260,7 +267,7 @@ absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
       for (const auto& n : s.request.needs()) all_met = all_met && covered.count(n.need()) > 0;
       const RequestStatus to =
           all_met ? events::v1::REQUEST_STATUS_FULFILLED : events::v1::REQUEST_STATUS_IN_PROGRESS;
-      RequestWrite w = Move(s, to, staff.key_id);
+      RequestWrite w = Move(s, to, staff.key_id, staff.actor_name);
       if (s.request.status() == to) {
         w.transition.reset();
         w.event_kind.clear();
@@ -307,6 +314,7 @@ absl::StatusOr<events::v1::FulfilWithProvisionResponse> AccessDesk::Fulfil(
         AccessibilityRequest* r = out.add_requests();
         EVENTS_ASSIGN_OR_RETURN(*r, View(w.after, false));
         r->set_details_deleted(deleted[w.after.request.id()]);
+        AddName(*r);
         ids.push_back(w.after.request.id());
       }
       // The change is made; the answer (needs tied to registrations) needs its audit entry.

@@ -43,6 +43,10 @@ class RegistrationDirectory {
   // The registration a token belongs to. NOT_FOUND (or INVALID_ARGUMENT) for a token
   // registration does not know; UNAVAILABLE when registration does not answer.
   virtual absl::StatusOr<Attendee> Verify(const std::string& registration_token) = 0;
+  // The name on a registration, for access coordinators' lists and reads (accessibility
+  // never stores it). NOT_FOUND for a registration registration does not know; UNAVAILABLE
+  // when registration does not answer.
+  virtual absl::StatusOr<std::string> NameOf(const std::string& registration_id) = 0;
 };
 
 }  // namespace events::accessibility

@@ -42,9 +42,11 @@ absl::StatusOr<EventFacts> GrpcEventDirectory::Fetch(const std::string& event_id
 }
 
 GrpcRegistrationDirectory::GrpcRegistrationDirectory(std::shared_ptr<grpc::Channel> channel,
+                                                     const std::string& service_key,
                                                      std::chrono::milliseconds deadline,
                                                      std::string address)
     : stub_(events::v1::RegistrationService::NewStub(std::move(channel))),
+      authorization_(absl::StrCat("Bearer ", service_key)),
       deadline_(deadline),
       address_(std::move(address)) {}
 
@@ -62,6 +64,23 @@ absl::StatusOr<Attendee> GrpcRegistrationDirectory::Verify(const std::string& to
   }
   // Only what identifies the registration is kept: name and e-mail are not ours to hold.
   return Attendee{registration.id(), registration.event_id(), registration.status()};
+}
+
+absl::StatusOr<std::string> GrpcRegistrationDirectory::NameOf(const std::string& registration_id) {
+  events::v1::LookupRegistrationRequest request;
+  request.set_registration_id(registration_id);
+  events::v1::Registration registration;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  context.AddMetadata("authorization", authorization_);
+  grpc::Status status = stub_->LookupRegistration(&context, request, &registration);
+  if (!status.ok()) {
+    events::rpc::Peer peer{"registration", address_, "EVENTS_REGISTRATION_ADDR", deadline_};
+    peer.credential = "accessibility's service key (EVENTS_SERVICE_KEY)";
+    return events::rpc::PeerCallFailed(status, peer, "LookupRegistration");
+  }
+  // Only the name, for the coordinator's answer; nothing of it is stored here.
+  return registration.name();
 }
 
 }  // namespace events::accessibility

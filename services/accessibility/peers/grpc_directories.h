@@ -31,15 +31,18 @@ class GrpcEventDirectory final : public EventDirectory {
 };
 
 // RegistrationDirectory over RegistrationService.GetMyRegistration (a public call: the
-// token is the credential). Errors as above, naming EVENTS_REGISTRATION_ADDR.
+// token is the credential) and LookupRegistration (with the service key: names for
+// coordinators). Errors as above, naming EVENTS_REGISTRATION_ADDR.
 class GrpcRegistrationDirectory final : public RegistrationDirectory {
  public:
-  GrpcRegistrationDirectory(std::shared_ptr<grpc::Channel> channel,
+  GrpcRegistrationDirectory(std::shared_ptr<grpc::Channel> channel, const std::string& service_key,
                             std::chrono::milliseconds deadline, std::string address);
   absl::StatusOr<Attendee> Verify(const std::string& registration_token) override;
+  absl::StatusOr<std::string> NameOf(const std::string& registration_id) override;
 
  private:
   const std::unique_ptr<events::v1::RegistrationService::Stub> stub_;
+  const std::string authorization_;
   const std::chrono::milliseconds deadline_;
   const std::string address_;
 };

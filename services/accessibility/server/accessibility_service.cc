@@ -36,7 +36,7 @@ absl::StatusOr<Staff> StaffWith(const events::auth::Authenticator& auth,
                              ? events::auth::RequireRole(*caller, roles[0])
                              : events::auth::RequireAnyRole(*caller, roles, integration_scope);
   if (!allowed.ok()) return allowed;
-  return Staff{caller->org_id, caller->key_id};
+  return Staff{caller->org_id, caller->key_id, caller->actor_name};
 }
 
 absl::StatusOr<Staff> Coordinator(const events::auth::Authenticator& auth,

@@ -363,8 +363,8 @@ absl::Status RedisAccessibilityStore::AppendAudit(const std::string& org_id,
   auto reply =
       redis_.Eval(AuditScript(), {keys_.Global(absl::StrCat("acc:org:", org_id, ":audit"))},
                   {absl::StrCat(options_.audit_max_entries), "at", absl::StrCat(e.at_unix_ms()),
-                   "actor", e.actor(), "request", e.request_id(), "event", e.event_id(), "rpc",
-                   e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
+                   "actor", e.actor(), "name", e.actor_name(), "request", e.request_id(), "event",
+                   e.event_id(), "rpc", e.rpc(), "requests", absl::StrJoin(e.request_ids(), ",")});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string kind =
@@ -405,6 +405,7 @@ absl::StatusOr<AuditPage> RedisAccessibilityStore::ListAudit(const std::string& 
     events::v1::AuditEntry e;
     e.set_at_unix_ms(Int(f, "at"));
     e.set_actor(Str(f, "actor"));
+    e.set_actor_name(Str(f, "name"));
     e.set_request_id(Str(f, "request"));
     e.set_event_id(Str(f, "event"));
     e.set_rpc(Str(f, "rpc"));

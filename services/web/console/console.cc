@@ -118,14 +118,17 @@ Response ConsolePage(Console& console, const Request& request, const Person& per
   static constexpr NavItem kItems[] = {
       {"overview", "/manage", "console_nav_overview"},
       {"events", "/manage/events", "console_nav_events"},
+      {"access", "/manage/access", "console_nav_access"},
       {"feedback", "/manage/feedback", "console_nav_feedback"},
-      {"members", "/manage/members", "console_nav_members"},
       {"integrations", "/manage/integrations", "console_nav_integrations"},
+      {"members", "/manage/members", "console_nav_members"},
       {"account", "/manage/account", "console_nav_account"},
   };
   Data nav(Data::type::list);
   for (const NavItem& item : kItems) {
     if (item.section == "integrations" && !person.IsOrganiser()) continue;  // organisers' only
+    // The access desk: people with the access coordinator role only.
+    if (item.section == "access" && !person.HasCoordinatorRole()) continue;
     Data entry(Data::type::object);
     entry.set("href", std::string(item.href));
     entry.set("label", site.Text(item.label_key));

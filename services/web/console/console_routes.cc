@@ -1,3 +1,4 @@
+#include "services/web/console/access_pages.h"
 #include "services/web/console/account_pages.h"
 #include "services/web/console/console.h"
 #include "services/web/console/events_pages.h"
@@ -19,6 +20,7 @@ void AddConsolePages(WebServer& server, Console& console) {
   AddEventsPages(server, console);
   AddFeedbackPages(server, console);
   AddIntegrationsPages(server, console);
+  AddAccessPages(server, console);
 }
 
 }  // namespace events::web::console
