@@ -430,11 +430,13 @@ test("a registration's own page shows its answers and its history with names, an
     assert.match(url.pathname, new RegExp(`^${LIST}/rg_[^/]+$`), page.url());
     let text = await mainText(page);
     assert.match(text, /Hana History/);
-    assert.match(text, /Email\s+hana@example\.org/);
+    assert.match(text, /Email address\s+hana@example\.org/);
+    assert.doesNotMatch(text, /Organisation/, 'no empty rows');
     assert.match(text, /Status\s+Waiting for approval/);
     assert.match(text, /How did you hear about us\?\s+A charity/);
     assert.match(text, /Is this your first session\?\s+Not answered/);
-    assert.match(text, /When, UK time \(Europe\/London\)\s+What happened\s+Who\s+Reason given/);
+    assert.match(text, /When, UK time\s+What happened\s+Who\s+Reason given/);
+    assert.match(text, /Times are UK time\. Only the last 50 changes are kept\./);
     assert.match(text, /Registered, waiting for approval\s+The attendee/);
     await checkPage(page, "console: a registration's page, waiting for approval", problems);
 

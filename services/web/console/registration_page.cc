@@ -125,6 +125,7 @@ Response Show(Console& console, const Request& request) {
   data.set("name", r.name());
   data.set("email", r.email());
   data.set("organisation", r.organisation());
+  data.set("has_organisation", !r.organisation().empty());
   data.set("status", StatusWord(site, r));
   data.set("pool", r.pool().empty() || r.pool() == "general" ? site.Text("console_reg_pool_general")
                                                              : r.pool());
