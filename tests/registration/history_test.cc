@@ -28,6 +28,8 @@ using events::v1::Registration;
 using events::v1::RegistrationHistoryEntry;
 using ::testing::HasSubstr;
 
+constexpr int64_t kMinute = 60000;
+
 constexpr auto kRegistered = events::v1::REGISTRATION_CHANGE_REGISTERED;
 constexpr auto kApproved = events::v1::REGISTRATION_CHANGE_APPROVED;
 constexpr auto kRejected = events::v1::REGISTRATION_CHANGE_REJECTED;
@@ -89,8 +91,8 @@ class HistoryTest : public RegistrationGrpcTest {
   // A session of an organiser of the test's organisation, written as the people service
   // writes one (common/auth/lua/session.lua reads it); returns its token.
   std::string SignIn(const std::string& member_id, const std::string& name) {
-    const std::string token = absl::StrCat(events::auth::kSessionPrefix, std::string(40, 'r'),
-                                           member_id.substr(member_id.size() - 3));
+    std::string token = absl::StrCat(events::auth::kSessionPrefix, std::string(40, 'r'),
+                                     member_id.substr(member_id.size() - 3));
     // The Authenticator reads sessions on the system clock, not the test's.
     const int64_t now = SystemClock().NowUnixMs();
     const int64_t year = int64_t{365} * 86400000;
@@ -183,16 +185,16 @@ TEST_F(HistoryTest, EachChangeIsKeptWithItsTimeAndWhoMadeItByName) {
   auto ann = Register(1);
   auto bob = Register(2);
   const std::string a = ann.registration().id(), b = bob.registration().id();
-  clock_.Advance(3 * 60000);
+  clock_.Advance(kMinute * 3);
   ASSERT_TRUE(Decide(rae_, a, true).ok());  // the one place
-  clock_.Advance(60000);
+  clock_.Advance(kMinute);
   ASSERT_TRUE(Decide(rae_, b, true).ok());  // full: the waiting list
-  clock_.Advance(60000);
+  clock_.Advance(kMinute);
   events::v1::CancelMyRegistrationRequest mine;
   mine.set_registration_token(ann.registration_token());
   Registration cancelled;
   ASSERT_TRUE(stub_->CancelMyRegistration(Call().get(), mine, &cancelled).ok());  // Bob's turn
-  clock_.Advance(60000);
+  clock_.Advance(kMinute);
   ASSERT_TRUE(Cancel(tool_, b, "  Registered twice;\nwe kept the other one  ").ok());
 
   const Registration ann_now = Get(a);
@@ -200,16 +202,16 @@ TEST_F(HistoryTest, EachChangeIsKeptWithItsTimeAndWhoMadeItByName) {
                           {kApproved, kConfirmed, kPerson, "Rae Registrations", ""},
                           {kByAttendee, kCancelled, kAttendee, "", ""}});
   EXPECT_EQ(ann_now.history(0).at_unix_ms(), testing::kNow);
-  EXPECT_EQ(ann_now.history(1).at_unix_ms(), testing::kNow + 3 * 60000);
-  EXPECT_EQ(ann_now.history(2).at_unix_ms(), testing::kNow + 5 * 60000);
+  EXPECT_EQ(ann_now.history(1).at_unix_ms(), testing::kNow + 3 * kMinute);
+  EXPECT_EQ(ann_now.history(2).at_unix_ms(), testing::kNow + 5 * kMinute);
   const Registration bob_now = Get(b);
   ExpectHistory(bob_now, {{kRegistered, kPending, kAttendee, "", ""},
                           {kApproved, kWaitlisted, kPerson, "Rae Registrations", ""},
                           {kPromoted, kConfirmed, kAutomatic, "", ""},
                           {kByOrganiser, kCancelled, kApiKey, "Mailing tool",
                            "Registered twice;\nwe kept the other one"}});
-  EXPECT_EQ(bob_now.history(2).at_unix_ms(), testing::kNow + 5 * 60000);
-  EXPECT_EQ(bob_now.history(3).at_unix_ms(), testing::kNow + 6 * 60000);
+  EXPECT_EQ(bob_now.history(2).at_unix_ms(), testing::kNow + 5 * kMinute);
+  EXPECT_EQ(bob_now.history(3).at_unix_ms(), testing::kNow + 6 * kMinute);
 
   // The history is the organisers' (GetRegistration), not in listings nor the attendee's view.
   events::v1::ListRegistrationsRequest list;
@@ -363,6 +365,7 @@ TEST_F(HistoryTest, ManyClientsChangingOneRegistrationLeaveAHistoryThatAddsUp) {
       target_changes.fetch_add(1);
     }
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         std::mt19937 rng(static_cast<unsigned>(round * 100 + t));
