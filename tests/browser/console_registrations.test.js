@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { launch, go, act, checkPage, mainText, checked } = require('./lib.js');
-const { signIn, withPage: withPageIn } = require('./console_lib.js');
+const { signIn, waitForMail, withPage: withPageIn } = require('./console_lib.js');
 
 const EVENT = process.env.BROWSER_REG_EVENT;
 const TITLE = process.env.BROWSER_REG_EVENT_TITLE;
@@ -416,4 +416,65 @@ test('attendance cannot be marked weeks before an event, and the page says why',
     assert.match(await mainText(page), /Sam Attendee\s+sam@example\.org\s+Confirmed\s+general\s+No/);
     await checkPage(page, 'console: attendance too early', problems);
   });
+});
+
+test("a registration's own page shows its answers and its history with names, and the reason reaches the attendee", async () => {
+  await signUp('Hana History', 'hana@example.org');
+  const reason = 'Booked twice: we kept your other sign-up & told you by phone.';
+  await withPage(async (page, problems) => {
+    await signIn(page, RAE);
+    await go(page, LIST);
+    // The name in the list leads to the registration's page.
+    await act(page, () => page.getByRole('link', { name: 'Hana History', exact: true }).click());
+    const url = new URL(page.url());
+    assert.match(url.pathname, new RegExp(`^${LIST}/rg_[^/]+$`), page.url());
+    let text = await mainText(page);
+    assert.match(text, /Hana History/);
+    assert.match(text, /Email address\s+hana@example\.org/);
+    assert.doesNotMatch(text, /Organisation/, 'no empty rows');
+    assert.match(text, /Status\s+Waiting for approval/);
+    assert.match(text, /How did you hear about us\?\s+A charity/);
+    assert.match(text, /Is this your first session\?\s+Not answered/);
+    assert.match(text, /When, UK time\s+What happened\s+Who\s+Reason given/);
+    assert.match(text, /Times are UK time\. Only the last 50 changes are kept\./);
+    assert.match(text, /Registered, waiting for approval\s+The attendee/);
+    await checkPage(page, "console: a registration's page, waiting for approval", problems);
+
+    await click(page, 'Approve');
+    assert.equal(new URL(page.url()).pathname, url.pathname, 'the action returns to the page');
+    text = await mainText(page);
+    assert.match(text, /Approved\./);
+    assert.match(text, /Status\s+Confirmed/);
+    assert.match(text, /Approved and got a place\s+Rae Registrations/);
+
+    // Cancelling from the page asks first, needs a reason, and comes back to the page.
+    await act(page, () => page.getByRole('link', { name: 'Cancel this registration' }).click());
+    assert.match(await mainText(page), /Are you sure you want to cancel this registration\?/);
+    await click(page, 'Yes, cancel this registration');
+    await errorState(page, 'console: cancel from the registration page without a reason', ['reason'], problems);
+    await page.fill('#reason', reason);
+    await click(page, 'Yes, cancel this registration');
+    assert.equal(new URL(page.url()).pathname, url.pathname, page.url());
+    text = await mainText(page);
+    assert.match(text, /Cancelled\./);
+    assert.match(text, /Status\s+Cancelled/);
+    // Each change with its time (UK time) and who made it, the reason with hers.
+    assert.match(text, /\d{4}, \d{1,2}(:\d\d)?(am|pm)\s+Approved and got a place\s+Rae Registrations/);
+    assert.match(text, new RegExp(`Cancelled by the organisers\\s+Rae Registrations\\s+${
+      reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    await checkPage(page, "console: a registration's page with its history", problems);
+
+    // No such registration, and a registration id of no event of hers: not found.
+    await go(page, `${LIST}/rg_nothing_here`);
+    assert.equal(page.last.status, 404);
+    await go(page, `/manage/events/ev_nothing_here/registrations/${url.pathname.split('/').pop()}`);
+    assert.equal(page.last.status, 404);
+  });
+  // The attendee's e-mail says the organisers cancelled it, and why.
+  // (Words may be wrapped onto new lines in the text part: \s+ between them.)
+  const mail = await waitForMail('hana@example.org', /cancelled\s+your\s+registration/);
+  const words = (s) => new RegExp(s.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+  assert.match(mail.text, words(`They said why: ${reason}`));
+  assert.match(mail.text, words('we kept your other sign-up &amp; told you by phone.'), 'the HTML part escapes it');
+  assert.doesNotMatch(mail.text, /Rae Registrations/, 'the organiser is not named to the attendee');
 });

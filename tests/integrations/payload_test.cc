@@ -85,6 +85,20 @@ TEST(WebhookBodyTest, AccessibilityEventsCarryNoDeadlineOrLateFlagThatHintAtTheN
   EXPECT_THAT(body, HasSubstr("\"late\":false"));
 }
 
+// Why an organiser cancelled someone is free text about that person: for their e-mail only.
+TEST(WebhookBodyTest, ARegistrationCancelledByTheOrganisersCarriesNoReason) {
+  events::v1::RegistrationChanged change;
+  change.set_registration_id("rg_1");
+  change.set_status(events::v1::REGISTRATION_STATUS_CANCELLED);
+  change.set_reason("Came drunk to the last session");
+  change.set_by_organiser(true);
+  const std::string body = WebhookBody(Event("registration.cancelled", change));
+  EXPECT_THAT(body, HasSubstr("\"registration_id\":\"rg_1\""));
+  EXPECT_THAT(body, HasSubstr("\"by_organiser\":true"));
+  EXPECT_THAT(body, Not(HasSubstr("drunk")));
+  EXPECT_THAT(body, HasSubstr("\"reason\":\"\""));
+}
+
 TEST(WebhookBodyTest, PayloadsOffTheAllowListAreLeftOut) {
   events::v1::DomainEvent e;
   e.set_id("de_2");

@@ -577,6 +577,46 @@ TEST_F(MailFlowTest, TheWaitingListThenThePromotion) {
                             "with diabetes"));
 }
 
+TEST_F(MailFlowTest, ACancellationByTheOrganisersSaysSoWithTheirReasonEscaped) {
+  auto ann = Register("Ann", "ann@example.org");
+  ASSERT_EQ(Deliver(1).size(), 1u);
+  registration::ChangeBy by;
+  by.actor = events::v1::REGISTRATION_ACTOR_PERSON;
+  by.name = "Rae Registrations";
+  by.reason = "You registered twice <b>&</b> we kept the other one";
+  auto cancelled = registrar_->CancelByOrganiser(org_, event_, ann.registration().id(), by);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  auto mail = Deliver(2);
+  ASSERT_EQ(mail.size(), 2u);
+  EXPECT_EQ(Header(mail[1], "Subject"),
+            "Your registration for Living well with diabetes is cancelled");
+  const std::string text = Decoded(mail[1], "text/plain");
+  EXPECT_THAT(text, HasSubstr("The organisers of Living well with diabetes cancelled your "
+                              "registration."));
+  EXPECT_THAT(text, HasSubstr("They said why: You registered twice <b>&</b> we kept the other "
+                              "one"));
+  const std::string html = Decoded(mail[1], "text/html");
+  EXPECT_THAT(html, HasSubstr("They said why: You registered twice &lt;b&gt;&amp;&lt;/b&gt; we "
+                              "kept the other one"));
+  EXPECT_THAT(html, Not(HasSubstr("<b>&</b>")));
+  // The organiser's name is for the history, not for the attendee's e-mail.
+  EXPECT_THAT(text, Not(HasSubstr("Rae Registrations")));
+}
+
+TEST_F(MailFlowTest, ACancellationByTheOrganisersWithoutAReasonSaysNoMore) {
+  auto ann = Register("Ann", "ann@example.org");
+  ASSERT_EQ(Deliver(1).size(), 1u);
+  registration::ChangeBy by;
+  by.actor = events::v1::REGISTRATION_ACTOR_API_KEY;
+  by.name = "Mailing tool";
+  ASSERT_TRUE(registrar_->CancelByOrganiser(org_, event_, ann.registration().id(), by).ok());
+  auto mail = Deliver(2);
+  ASSERT_EQ(mail.size(), 2u);
+  const std::string text = Decoded(mail[1], "text/plain");
+  EXPECT_THAT(text, HasSubstr("cancelled your registration"));
+  EXPECT_THAT(text, Not(HasSubstr("They said why")));
+}
+
 TEST_F(MailFlowTest, RescheduleAndCancelTellEveryoneWithTheNextSequence) {
   Register("Ann", "ann@example.org");
   ASSERT_EQ(Deliver(1).size(), 1u);

@@ -47,6 +47,23 @@ TEST(PlanTest, EachRegistrationChangeTellsTheRegistrantInItsOwnTemplate) {
   }
 }
 
+TEST(PlanTest, ACancellationByTheOrganisersHasItsOwnTemplateWithTheReason) {
+  events::v1::RegistrationChanged c = Changed();
+  c.set_by_organiser(true);
+  c.set_reason("You registered twice");
+  auto plan = PlanFor(Event("registration.cancelled", c));
+  ASSERT_TRUE(plan.ok());
+  ASSERT_TRUE(plan->has_value());
+  EXPECT_EQ((*plan)->template_name, "registration_cancelled_by_organiser");
+  EXPECT_EQ((*plan)->arg, "You registered twice");
+  EXPECT_EQ((*plan)->registration_id, "rg_1");
+  // An approval by the organisers is told as any approval.
+  auto approved = PlanFor(Event("registration.approved", c));
+  ASSERT_TRUE(approved.ok());
+  ASSERT_TRUE(approved->has_value());
+  EXPECT_EQ((*approved)->template_name, "registration_approved");
+}
+
 TEST(PlanTest, CreatedUpdatedAndAttendedTellNobody) {
   for (const char* type : {"registration.created", "registration.updated", "registration.attended",
                            "event.published", "event.updated", "feedback.response_submitted"}) {
@@ -162,8 +179,9 @@ TEST(PlanTest, UnreadableDataIsAPermanentError) {
 
 TEST(PlanTest, EveryTemplateAPlanNamesIsListed) {
   const auto& all = AllTemplates();
-  EXPECT_EQ(all.size(), 18u);
-  for (const char* name : {"access_at_risk", "member_invited", "sign_in_link"}) {
+  EXPECT_EQ(all.size(), 19u);
+  for (const char* name : {"access_at_risk", "member_invited", "sign_in_link",
+                           "registration_cancelled_by_organiser"}) {
     EXPECT_NE(std::find(all.begin(), all.end(), name), all.end()) << name;
   }
 }

@@ -123,7 +123,7 @@ class PoolInvariantsTest : public testing::RedisRegistrarTest,
       }
       if (live.empty()) return "cancel: nobody to cancel";
       const StoredRow& r = *live[Uniform(0, static_cast<int>(live.size()) - 1)];
-      auto c = registrar_->CancelByOrganiser(kOrg, m.event, r.id);
+      auto c = registrar_->CancelByOrganiser(kOrg, m.event, r.id, testing::ByOrganiser());
       EXPECT_TRUE(c.ok()) << c.status();
       return absl::StrCat("cancel ", r.id, " (status ", r.status, ", seat '", r.seat, "')");
     }
@@ -135,7 +135,7 @@ class PoolInvariantsTest : public testing::RedisRegistrarTest,
       if (pending.empty()) return "decide: nobody pending";
       const StoredRow& r = *pending[Uniform(0, static_cast<int>(pending.size()) - 1)];
       const bool approve = Chance(80);
-      auto d = registrar_->Decide(kOrg, m.event, r.id, approve);
+      auto d = registrar_->Decide(kOrg, m.event, r.id, approve, testing::ByOrganiser());
       EXPECT_TRUE(d.ok()) << d.status();
       return absl::StrCat(approve ? "approve " : "reject ", r.id, " (pool '", r.pool, "')");
     }

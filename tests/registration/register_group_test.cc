@@ -167,6 +167,9 @@ class RegisterGroupTest : public ::testing::Test {
       const std::string id = absl::StrCat(IdPrefix(event), "p", 100 + i);
       read(absl::StrCat("reg ", i), {"HMGET", store_->RegistrationPrefix(event) + id, "status",
                                      "pool", "seat", "places", "seq", "email", "marketing"});
+      // Its history: "registered", with the status it got (docs/registration.md, History).
+      read(absl::StrCat("history ", i),
+           {"LRANGE", store_->RegistrationPrefix(event) + id + ":history", "0", "-1"});
     }
     // The rate-limit counters.
     for (const std::string& key : LimitKeys(event)) read(key.substr(b.size()), {"GET", key});

@@ -244,21 +244,27 @@ TEST_F(RegistrarTest, ApprovalsRespectCapacity) {
   }
   std::vector<events::v1::RegistrationStatus> decided;
   for (int i = 0; i < 3; ++i) {
-    auto r = registrar_->Decide(kOrg, event_, people[i].registration.id(), true);
+    auto r =
+        registrar_->Decide(kOrg, event_, people[i].registration.id(), true, testing::ByOrganiser());
     ASSERT_TRUE(r.ok()) << r.status();
     decided.push_back(r->status());
   }
   EXPECT_THAT(decided, ::testing::ElementsAre(events::v1::REGISTRATION_STATUS_CONFIRMED,
                                               events::v1::REGISTRATION_STATUS_CONFIRMED,
                                               events::v1::REGISTRATION_STATUS_WAITLISTED));
-  auto rejected = registrar_->Decide(kOrg, event_, people[3].registration.id(), false);
+  auto rejected =
+      registrar_->Decide(kOrg, event_, people[3].registration.id(), false, testing::ByOrganiser());
   ASSERT_TRUE(rejected.ok());
   EXPECT_EQ(rejected->status(), events::v1::REGISTRATION_STATUS_REJECTED);
-  auto twice = registrar_->Decide(kOrg, event_, people[0].registration.id(), true);
+  auto twice =
+      registrar_->Decide(kOrg, event_, people[0].registration.id(), true, testing::ByOrganiser());
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(twice.status().message()), HasSubstr("confirmed"));
   EXPECT_EQ(
-      registrar_->Decide("org_other", event_, people[0].registration.id(), true).status().code(),
+      registrar_
+          ->Decide("org_other", event_, people[0].registration.id(), true, testing::ByOrganiser())
+          .status()
+          .code(),
       absl::StatusCode::kNotFound);
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.approved"));
   EXPECT_THAT(StreamTypes(), ::testing::Contains("registration.rejected"));
@@ -298,7 +304,7 @@ TEST_F(RegistrarTest, ListingAndExportNeitherSkipNorRepeatWhileApprovalsRun) {
   std::atomic<bool> approving{true};
   std::thread approver([&] {
     for (const std::string& id : order) {
-      auto decided = registrar_->Decide(kOrg, event_, id, true);
+      auto decided = registrar_->Decide(kOrg, event_, id, true, testing::ByOrganiser());
       EXPECT_TRUE(decided.ok()) << decided.status();
     }
     approving = false;
@@ -750,21 +756,24 @@ TEST_F(RegistrarTest, AttendanceFromIdsEmailsAndCsvThenExport) {
   // Not before check-in opens, 30 minutes before the start.
   const int64_t start = OpenEvent(event_, 10).start_unix_ms;
   clock_.Set(start - int64_t{30} * 60000 - 1);
-  auto early = registrar_->MarkAttendance(kOrg, mark);
+  auto early = registrar_->MarkAttendance(kOrg, mark, testing::ByOrganiser());
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition) << early.status();
   EXPECT_THAT(early.status().message(), HasSubstr("30 minutes before it starts"));
   clock_.Set(start - int64_t{30} * 60000);
-  auto marked = registrar_->MarkAttendance(kOrg, mark);
+  auto marked = registrar_->MarkAttendance(kOrg, mark, testing::ByOrganiser());
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(marked->marked(), 2);
   ASSERT_EQ(marked->not_found_size(), 1);
   EXPECT_EQ(marked->not_found(0), "stranger@example.org");
 
   auto imported = registrar_->ImportAttendance(
-      kOrg, event_, "Name,Email,Minutes\r\nP3,person3@example.org,55\r\nX,x@example.org,3\r\n");
+      kOrg, event_, "Name,Email,Minutes\r\nP3,person3@example.org,55\r\nX,x@example.org,3\r\n",
+      testing::ByOrganiser());
   ASSERT_TRUE(imported.ok()) << imported.status();
   EXPECT_EQ(imported->marked(), 1);
-  EXPECT_EQ(registrar_->ImportAttendance(kOrg, event_, "Name\r\nA\r\n").status().code(),
+  EXPECT_EQ(registrar_->ImportAttendance(kOrg, event_, "Name\r\nA\r\n", testing::ByOrganiser())
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 
   auto csv = registrar_->Export(kOrg, event_);

@@ -70,6 +70,16 @@ class FakeEventDirectory final : public EventDirectory {
   std::map<std::string, EventFacts> events_;
 };
 
+// An organiser's change, as the service names a signed-in person in the history.
+inline ChangeBy ByOrganiser(const std::string& name = "Rae Registrations",
+                            const std::string& reason = "") {
+  ChangeBy by;
+  by.actor = events::v1::REGISTRATION_ACTOR_PERSON;
+  by.name = name;
+  by.reason = reason;
+  return by;
+}
+
 // A published event opening before kNow and closing a month later.
 inline EventFacts OpenEvent(const std::string& id, int32_t capacity,
                             const std::string& org = "org_riverside") {

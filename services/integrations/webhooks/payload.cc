@@ -43,6 +43,9 @@ constexpr Withheld kWithheld[] = {
     {"events.v1.AccessibilityRequestChanged", "registration_id"},
     {"events.v1.AccessibilityRequestChanged", "deadline_unix_ms"},
     {"events.v1.AccessibilityRequestChanged", "late"},
+    // Why an organiser cancelled someone's registration is free text about that person
+    // (docs/registration.md, "History"): for the attendee's e-mail, not for other systems.
+    {"events.v1.RegistrationChanged", "reason"},
 };
 
 std::string DataJson(const events::v1::DomainEvent& event) {

@@ -109,6 +109,11 @@ absl::StatusOr<std::optional<Intent>> ForRegistration(const DomainEvent& event) 
                 {},
                 "",
                 ""};
+  // The organisers cancelled it: the e-mail says so, with the reason they gave.
+  if (event.type() == "registration.cancelled" && changed->by_organiser()) {
+    intent.template_name = "registration_cancelled_by_organiser";
+    intent.arg = changed->reason();
+  }
   return intent;
 }
 
@@ -184,13 +189,25 @@ absl::StatusOr<std::optional<Intent>> PlanFor(const DomainEvent& event) {
 }
 
 const std::vector<std::string>& AllTemplates() {
-  static const auto* const all = new std::vector<std::string>{
-      "registration_confirmed", "registration_waitlisted", "registration_pending",
-      "registration_approved",  "registration_rejected",   "registration_promoted",
-      "registration_cancelled", "registration_link",       "event_rescheduled",
-      "event_cancelled",        "event_reminder",          "survey_invitation",
-      "access_status",          "access_reconfirm",        "access_new",
-      "access_at_risk",         "member_invited",          "sign_in_link"};
+  static const auto* const all = new std::vector<std::string>{"registration_confirmed",
+                                                              "registration_waitlisted",
+                                                              "registration_pending",
+                                                              "registration_approved",
+                                                              "registration_rejected",
+                                                              "registration_promoted",
+                                                              "registration_cancelled",
+                                                              "registration_cancelled_by_organiser",
+                                                              "registration_link",
+                                                              "event_rescheduled",
+                                                              "event_cancelled",
+                                                              "event_reminder",
+                                                              "survey_invitation",
+                                                              "access_status",
+                                                              "access_reconfirm",
+                                                              "access_new",
+                                                              "access_at_risk",
+                                                              "member_invited",
+                                                              "sign_in_link"};
   return *all;
 }
 

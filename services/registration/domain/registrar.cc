@@ -484,10 +484,10 @@ absl::StatusOr<Registration> Registrar::Changed(const std::string& event_id,
                                                 const std::string& registration_id,
                                                 ChangeAction action, const std::string& token_hash,
                                                 const std::string& new_data,
-                                                std::optional<bool> marketing) {
+                                                std::optional<bool> marketing, const ChangeBy& by) {
   EVENTS_ASSIGN_OR_RETURN(ChangeResult result,
                           store_.Change(event_id, registration_id, action, token_hash, new_data,
-                                        marketing, clock_.NowUnixMs()));
+                                        marketing, by, clock_.NowUnixMs()));
   if (result.outcome == ChangeResult::Outcome::kNotFound) {
     return absl::NotFoundError(
         absl::StrCat("registration ", registration_id, " not found for event ", event_id));
@@ -533,13 +533,15 @@ absl::StatusOr<Registration> Registrar::UpdateMine(
   std::optional<bool> marketing;
   if (request.update_marketing_opt_in()) marketing = request.marketing_opt_in();
   const Registration& r = stored.registration;
-  return Changed(r.event_id(), r.id(), ChangeAction::kUpdate, stored.token_hash, data, marketing);
+  return Changed(r.event_id(), r.id(), ChangeAction::kUpdate, stored.token_hash, data, marketing,
+                 ChangeBy{});
 }
 
 absl::StatusOr<Registration> Registrar::CancelMine(const std::string& token) {
   EVENTS_ASSIGN_OR_RETURN(StoredRegistration stored, ByToken(token));
   const Registration& r = stored.registration;
-  return Changed(r.event_id(), r.id(), ChangeAction::kCancel, stored.token_hash, "", std::nullopt);
+  return Changed(r.event_id(), r.id(), ChangeAction::kCancel, stored.token_hash, "", std::nullopt,
+                 ChangeBy{});
 }
 
 }  // namespace events::registration

@@ -46,6 +46,9 @@ struct RegistrarOptions {
   std::string link_secret;
 };
 
+// The longest reason an organiser may give for cancelling a registration (characters).
+inline constexpr size_t kMaxCancelReasonChars = 500;
+
 struct Registered {
   events::v1::Registration registration;
   std::string token;
@@ -96,8 +99,9 @@ class Registrar {
       int64_t expected_version) ABSL_LOCKS_EXCLUDED(cache_mu_);
   absl::StatusOr<events::v1::ListRegistrationsResponse> List(
       const std::string& org_id, const events::v1::ListRegistrationsRequest& request);
-  // One registration of the organisation's event, as List gives it; NOT_FOUND when the
-  // event is not the organisation's or the registration is not the event's.
+  // One registration of the organisation's event, as List gives it, with its history;
+  // NOT_FOUND when the event is not the organisation's or the registration is not the
+  // event's.
   absl::StatusOr<events::v1::Registration> GetOne(const std::string& org_id,
                                                   const std::string& event_id,
                                                   const std::string& registration_id);
@@ -110,17 +114,25 @@ class Registrar {
                                                              const std::string& event_id,
                                                              int32_t capacity,
                                                              const std::string& authorization);
+  // The organisers' changes. `by` names who makes them in the registration's history (a
+  // person or an API key, with its name); for CancelByOrganiser its `reason` is checked
+  // (kMaxCancelReasonChars, several lines allowed; INVALID_ARGUMENT naming reason), kept in
+  // the history and put on the registration.cancelled domain event.
   absl::StatusOr<events::v1::Registration> Decide(const std::string& org_id,
                                                   const std::string& event_id,
-                                                  const std::string& registration_id, bool approve);
+                                                  const std::string& registration_id, bool approve,
+                                                  const ChangeBy& by);
   absl::StatusOr<events::v1::Registration> CancelByOrganiser(const std::string& org_id,
                                                              const std::string& event_id,
-                                                             const std::string& registration_id);
+                                                             const std::string& registration_id,
+                                                             const ChangeBy& by);
   absl::StatusOr<events::v1::MarkAttendanceResponse> MarkAttendance(
-      const std::string& org_id, const events::v1::MarkAttendanceRequest& request);
+      const std::string& org_id, const events::v1::MarkAttendanceRequest& request,
+      const ChangeBy& by);
   absl::StatusOr<events::v1::MarkAttendanceResponse> ImportAttendance(const std::string& org_id,
                                                                       const std::string& event_id,
-                                                                      const std::string& csv);
+                                                                      const std::string& csv,
+                                                                      const ChangeBy& by);
   absl::StatusOr<events::v1::ExportFile> Export(const std::string& org_id,
                                                 const std::string& event_id);
 
@@ -195,7 +207,8 @@ class Registrar {
   events::v1::Registration ForAttendee(events::v1::Registration r);
   absl::StatusOr<events::v1::Registration> Changed(
       const std::string& event_id, const std::string& registration_id, ChangeAction action,
-      const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing);
+      const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing,
+      const ChangeBy& by);
   // Asks scheduling and writes the answer into the projection (unless it has newer).
   // NOT_FOUND when scheduling has no such event.
   absl::StatusOr<EventFacts> FetchFacts(const std::string& event_id);

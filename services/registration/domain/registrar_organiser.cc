@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/time/local_time.h"
 #include "common/util/clock.h"
 #include "common/util/page_size.h"
@@ -81,6 +82,9 @@ absl::StatusOr<events::v1::Registration> Registrar::GetOne(const std::string& or
     return absl::NotFoundError("registration_id is not a registration of this event");
   }
   if (!stored.ok()) return stored.status();
+  EVENTS_ASSIGN_OR_RETURN(std::vector<events::v1::RegistrationHistoryEntry> history,
+                          store_.History(registration_id));
+  for (auto& entry : history) *stored->registration.add_history() = std::move(entry);
   return std::move(stored->registration);
 }
 
@@ -211,23 +215,34 @@ absl::StatusOr<events::v1::CapacitySummary> Registrar::ChangeCapacity(
 
 absl::StatusOr<Registration> Registrar::Decide(const std::string& org_id,
                                                const std::string& event_id,
-                                               const std::string& registration_id, bool approve) {
+                                               const std::string& registration_id, bool approve,
+                                               const ChangeBy& by) {
   EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, event_id).status());
   EVENTS_RETURN_IF_ERROR(RegistrationIdError(registration_id));
+  ChangeBy who = by;
+  who.reason.clear();
   return Changed(event_id, registration_id,
-                 approve ? ChangeAction::kApprove : ChangeAction::kReject, "", "", std::nullopt);
+                 approve ? ChangeAction::kApprove : ChangeAction::kReject, "", "", std::nullopt,
+                 who);
 }
 
 absl::StatusOr<Registration> Registrar::CancelByOrganiser(const std::string& org_id,
                                                           const std::string& event_id,
-                                                          const std::string& registration_id) {
+                                                          const std::string& registration_id,
+                                                          const ChangeBy& by) {
+  // Told to the attendee by e-mail and shown in the history: the text rules of every
+  // reason (several lines allowed), an optional field.
+  EVENTS_RETURN_IF_ERROR(CheckText(by.reason, "reason", 0, kMaxCancelReasonChars, true));
   EVENTS_RETURN_IF_ERROR(OwnedFacts(org_id, event_id).status());
   EVENTS_RETURN_IF_ERROR(RegistrationIdError(registration_id));
-  return Changed(event_id, registration_id, ChangeAction::kCancel, "", "", std::nullopt);
+  ChangeBy who = by;
+  who.reason = std::string(absl::StripAsciiWhitespace(by.reason));
+  return Changed(event_id, registration_id, ChangeAction::kCancel, "", "", std::nullopt, who);
 }
 
 absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
-    const std::string& org_id, const events::v1::MarkAttendanceRequest& request) {
+    const std::string& org_id, const events::v1::MarkAttendanceRequest& request,
+    const ChangeBy& by) {
   EVENTS_ASSIGN_OR_RETURN(EventFacts facts, OwnedFacts(org_id, request.event_id()));
   // Nobody has attended an event that has not begun; check-in opens a little before the
   // start, as people arrive early (docs/registration.md, "Attendance").
@@ -262,10 +277,12 @@ absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
     }
   }
   const ChangeAction action = request.attended() ? ChangeAction::kAttend : ChangeAction::kUnattend;
+  ChangeBy who = by;
+  who.reason.clear();
   for (const auto& [id, given] : targets) {
-    EVENTS_ASSIGN_OR_RETURN(
-        ChangeResult result,
-        store_.Change(request.event_id(), id, action, "", "", std::nullopt, clock_.NowUnixMs()));
+    EVENTS_ASSIGN_OR_RETURN(ChangeResult result,
+                            store_.Change(request.event_id(), id, action, "", "", std::nullopt, who,
+                                          clock_.NowUnixMs()));
     if (result.outcome == ChangeResult::Outcome::kDone) {
       out.set_marked(out.marked() + 1);
     } else {
@@ -276,7 +293,8 @@ absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::MarkAttendance(
 }
 
 absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::ImportAttendance(
-    const std::string& org_id, const std::string& event_id, const std::string& csv) {
+    const std::string& org_id, const std::string& event_id, const std::string& csv,
+    const ChangeBy& by) {
   EVENTS_ASSIGN_OR_RETURN(std::vector<std::string> emails, EmailsFromAttendanceCsv(csv));
   events::v1::MarkAttendanceRequest request;
   request.set_event_id(event_id);
@@ -285,7 +303,7 @@ absl::StatusOr<events::v1::MarkAttendanceResponse> Registrar::ImportAttendance(
   if (request.emails_size() == 0) {
     return absl::InvalidArgumentError("csv: no e-mail addresses found under the email column");
   }
-  return MarkAttendance(org_id, request);
+  return MarkAttendance(org_id, request, by);
 }
 
 absl::StatusOr<events::v1::ExportFile> Registrar::Export(const std::string& org_id,

@@ -49,8 +49,9 @@ absl::StatusOr<Registration> Registrar::WithdrawMarketing(const std::string& reg
   EVENTS_ASSIGN_OR_RETURN(Registration current, Lookup(registration_id));
   // Already withdrawn: nothing to change, and no event to emit.
   if (!current.marketing_opt_in()) return current;
-  EVENTS_ASSIGN_OR_RETURN(Registration changed, Changed(current.event_id(), current.id(),
-                                                        ChangeAction::kUpdate, "", "", false));
+  EVENTS_ASSIGN_OR_RETURN(
+      Registration changed,
+      Changed(current.event_id(), current.id(), ChangeAction::kUpdate, "", "", false, ChangeBy{}));
   return ForServices(std::move(changed));
 }
 

@@ -39,6 +39,16 @@ absl::Status PlatformService(const events::auth::Authenticator& auth,
   return events::auth::RequireRole(*caller, Role::kService);
 }
 
+// Who the registration's history names for an organiser's change: the signed-in person
+// (a session has a member id), else the API key, each by the name it has now.
+ChangeBy By(const Caller& caller) {
+  ChangeBy by;
+  by.actor = caller.member_id.empty() ? events::v1::REGISTRATION_ACTOR_API_KEY
+                                      : events::v1::REGISTRATION_ACTOR_PERSON;
+  by.name = caller.actor_name;
+  return by;
+}
+
 }  // namespace
 
 RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
@@ -260,8 +270,9 @@ grpc::Status RegistrationServiceImpl::ApproveRegistration(
     events::v1::Registration* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), true),
-               resp);
+  return Reply(
+      registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), true, By(*caller)),
+      resp);
 }
 
 grpc::Status RegistrationServiceImpl::RejectRegistration(
@@ -269,7 +280,8 @@ grpc::Status RegistrationServiceImpl::RejectRegistration(
     events::v1::Registration* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), false),
+  return Reply(registrar_.Decide(caller->org_id, req->event_id(), req->registration_id(), false,
+                                 By(*caller)),
                resp);
 }
 
@@ -278,8 +290,11 @@ grpc::Status RegistrationServiceImpl::CancelRegistration(
     events::v1::Registration* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  ChangeBy by = By(*caller);
+  by.reason = req->reason();
   return Reply(
-      registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id()), resp);
+      registrar_.CancelByOrganiser(caller->org_id, req->event_id(), req->registration_id(), by),
+      resp);
 }
 
 grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,
@@ -287,7 +302,7 @@ grpc::Status RegistrationServiceImpl::MarkAttendance(grpc::ServerContext* ctx,
                                                      events::v1::MarkAttendanceResponse* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(registrar_.MarkAttendance(caller->org_id, *req), resp);
+  return Reply(registrar_.MarkAttendance(caller->org_id, *req, By(*caller)), resp);
 }
 
 grpc::Status RegistrationServiceImpl::ImportAttendance(
@@ -295,7 +310,8 @@ grpc::Status RegistrationServiceImpl::ImportAttendance(
     events::v1::MarkAttendanceResponse* resp) {
   auto caller = events::auth::AuthenticateOrganiser(auth_, *ctx);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return Reply(registrar_.ImportAttendance(caller->org_id, req->event_id(), req->csv()), resp);
+  return Reply(
+      registrar_.ImportAttendance(caller->org_id, req->event_id(), req->csv(), By(*caller)), resp);
 }
 
 grpc::Status RegistrationServiceImpl::ExportRegistrations(

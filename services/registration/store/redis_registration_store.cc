@@ -363,7 +363,7 @@ redis::EvalQueue::Deadline RedisRegistrationStore::QueueDeadline(int64_t deadlin
 absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
     const std::string& event_id, const std::string& registration_id, ChangeAction action,
     const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing,
-    int64_t now_ms) {
+    const ChangeBy& by, int64_t now_ms) {
   std::vector<std::string> args = ScriptArgs(event_id, now_ms);
   std::string name, arg10 = new_data;
   switch (action) {
@@ -385,8 +385,15 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
       arg10 = action == ChangeAction::kAttend ? "1" : "0";
       break;
   }
-  args.insert(args.end(), {registration_id, name, token_hash, arg10,
-                           marketing.has_value() ? (*marketing ? "1" : "0") : ""});
+  // Who, as the history's entry has it; the script adds the time, change and status.
+  events::v1::RegistrationHistoryEntry who;
+  who.set_actor(by.actor);
+  who.set_actor_name(by.name);
+  if (action == ChangeAction::kCancel) who.set_reason(by.reason);
+  args.insert(args.end(),
+              {registration_id, name, token_hash, arg10,
+               marketing.has_value() ? (*marketing ? "1" : "0") : "", who.SerializeAsString(),
+               action == ChangeAction::kCancel ? by.reason : ""});
   auto reply = redis_.Eval(ChangeScript(), {}, args);
   if (!reply.ok()) return reply.status();
   const std::string kind = Reply0(**reply);
@@ -523,6 +530,21 @@ absl::StatusOr<StoredRegistration> RedisRegistrationStore::Get(const std::string
     }
   }
   return parsed;
+}
+
+absl::StatusOr<std::vector<events::v1::RegistrationHistoryEntry>> RedisRegistrationStore::History(
+    const std::string& registration_id) {
+  auto reply = redis_.Command(
+      {"LRANGE", RegistrationPrefix(registration_id) + registration_id + ":history", "0", "-1"});
+  if (!reply.ok()) return reply.status();
+  std::vector<events::v1::RegistrationHistoryEntry> out(redis::ArraySize(**reply));
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!out[i].ParseFromString(redis::AsString(redis::ArrayAt(**reply, i)))) {
+      return absl::DataLossError(
+          absl::StrCat("the history of registration ", registration_id, " cannot be read"));
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::string> RedisRegistrationStore::FindByEmail(

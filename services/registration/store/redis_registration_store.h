@@ -47,7 +47,10 @@ class RedisRegistrationStore final : public RegistrationStore {
   absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                       const std::string& registration_id, ChangeAction action,
                                       const std::string& token_hash, const std::string& new_data,
-                                      std::optional<bool> marketing, int64_t now_ms) override;
+                                      std::optional<bool> marketing, const ChangeBy& by,
+                                      int64_t now_ms) override;
+  absl::StatusOr<std::vector<events::v1::RegistrationHistoryEntry>> History(
+      const std::string& registration_id) override;
   absl::StatusOr<SetLinkOutcome> SetLink(const std::string& registration_id,
                                          const std::string& expected_token_hash,
                                          const std::string& nonce,

@@ -70,6 +70,17 @@ struct RegisterResult {
 
 enum class ChangeAction { kCancel, kApprove, kReject, kUpdate, kAttend, kUnattend };
 
+// Who makes a change, as the registration's history names them. The attendee (a change
+// with their token) and the service's own promotions are named by the store itself.
+struct ChangeBy {
+  // REGISTRATION_ACTOR_PERSON or _API_KEY for an organiser's change.
+  events::v1::RegistrationActor actor = events::v1::REGISTRATION_ACTOR_UNSPECIFIED;
+  // The person's or API key's name.
+  std::string name;
+  // kCancel by an organiser: why ("" none); kept in the history and the domain event.
+  std::string reason;
+};
+
 struct ChangeResult {
   // kEventEnded: an approval for an event that is cancelled or over (nobody is confirmed).
   enum class Outcome { kDone, kNotFound, kWrongStatus, kEventEnded } outcome = Outcome::kDone;
@@ -157,14 +168,23 @@ class RegistrationStore : public FactsWriter {
       const std::string& fingerprint) = 0;
 
   // Applies one change to a registration of `event_id`. token_hash "" means an organiser
-  // acts; otherwise it must be the registration's. For kUpdate: new_data ("" keeps) and
-  // marketing (nullopt keeps); a cancelled or rejected registration takes only a withdrawal
-  // of consent (no new_data, marketing false), anything else is kWrongStatus.
+  // acts (named by `by`); otherwise it must be the registration's. For kUpdate: new_data
+  // ("" keeps) and marketing (nullopt keeps); a cancelled or rejected registration takes
+  // only a withdrawal of consent (no new_data, marketing false), anything else is
+  // kWrongStatus. Every change but kUpdate appends to the registration's history in the
+  // same atomic step (and so does every promotion it causes).
   virtual absl::StatusOr<ChangeResult> Change(const std::string& event_id,
                                               const std::string& registration_id,
                                               ChangeAction action, const std::string& token_hash,
                                               const std::string& new_data,
-                                              std::optional<bool> marketing, int64_t now_ms) = 0;
+                                              std::optional<bool> marketing, const ChangeBy& by,
+                                              int64_t now_ms) = 0;
+
+  // The registration's history, oldest first: its last 50 entries (lua/common.lua,
+  // history). Empty for an unknown registration. UNAVAILABLE when Redis is down; DATA_LOSS
+  // for an entry that cannot be read.
+  virtual absl::StatusOr<std::vector<events::v1::RegistrationHistoryEntry>> History(
+      const std::string& registration_id) = 0;
 
   // Sets a registration's link nonce and token hash together, only while its stored token
   // hash is still `expected_token_hash` (compare-and-set, so two rotations never interleave).

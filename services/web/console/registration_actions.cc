@@ -30,9 +30,14 @@ std::string Encode(absl::string_view text) {
   return out;
 }
 
-// Where an action returns: the list with the filters it was taken on (re-encoded from the
-// form's fields, so a forged field can only ever change the list's own filters).
-std::string Back(const events::v1::Event& event, const Form& form, absl::string_view done) {
+// Where an action returns: the registration's own page when it was taken there
+// (from=page), else the list with the filters it was taken on (re-encoded from the form's
+// fields, so a forged field can only ever change the list's own filters).
+std::string Back(const events::v1::Event& event, const Registration& r, const Form& form,
+                 absl::string_view done) {
+  if (form.Get("from") == "page") {
+    return absl::StrCat(RegistrationsHref(event), "/", r.id(), "?done=", done);
+  }
   std::string query =
       ListQuery(form.Get("status"), form.Get("pool"), form.Get("q"), form.Get("after"));
   absl::StrAppend(&query, query.empty() ? "" : "&", "done=", done);
@@ -70,13 +75,14 @@ Response Decide(Console& console, const Request& request, bool approve) {
                                   : registration.RejectRegistration(context.get(), req, &decided);
   // Decided already (by a colleague, or a second click): the list shows how it stands.
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-    return Response::Redirect(Back(p.event, p.form, "stale"));
+    return Response::Redirect(Back(p.event, p.registration, p.form, "stale"));
   }
   if (!status.ok()) {
     return ConsoleRpcError(console, request, status,
                            approve ? "ApproveRegistration" : "RejectRegistration");
   }
-  return Response::Redirect(Back(p.event, p.form, approve ? "approved" : "rejected"));
+  return Response::Redirect(
+      Back(p.event, p.registration, p.form, approve ? "approved" : "rejected"));
 }
 
 Response Attendance(Console& console, const Request& request) {
@@ -93,11 +99,12 @@ Response Attendance(Console& console, const Request& request) {
       console.site.backends.registration().MarkAttendance(context.get(), req, &resp);
   // Attendance opens 30 minutes before the event starts (the registration service's rule).
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-    return Response::Redirect(Back(p.event, p.form, "too_early"));
+    return Response::Redirect(Back(p.event, p.registration, p.form, "too_early"));
   }
   if (!status.ok()) return ConsoleRpcError(console, request, status, "MarkAttendance");
-  if (resp.marked() == 0) return Response::Redirect(Back(p.event, p.form, "stale"));
-  return Response::Redirect(Back(p.event, p.form, attended ? "attended" : "unattended"));
+  if (resp.marked() == 0) return Response::Redirect(Back(p.event, p.registration, p.form, "stale"));
+  return Response::Redirect(
+      Back(p.event, p.registration, p.form, attended ? "attended" : "unattended"));
 }
 
 Response CancelPage(Console& console, const Request& request, const Person& person,
@@ -114,12 +121,16 @@ Response CancelPage(Console& console, const Request& request, const Person& pers
   for (const char* name : {"status", "pool", "q", "after"}) {
     data.set(absl::StrCat("keep_", name), form ? form->Get(name) : request.Query(name));
   }
+  // Asked from the registration's own page: back there, and the answer returns there too.
+  const bool from_page = (form ? form->Get("from") : request.Query("from")) == "page";
+  data.set("keep_from", from_page ? "page" : "");
   data.set("back_href",
-           absl::StrCat(RegistrationsHref(event), "?",
-                        form ? ListQuery(form->Get("status"), form->Get("pool"), form->Get("q"),
-                                         form->Get("after"))
-                             : ListQuery(request.Query("status"), request.Query("pool"),
-                                         request.Query("q"), request.Query("after"))));
+           from_page ? absl::StrCat(RegistrationsHref(event), "/", r.id())
+                     : absl::StrCat(RegistrationsHref(event), "?",
+                                    form ? ListQuery(form->Get("status"), form->Get("pool"),
+                                                     form->Get("q"), form->Get("after"))
+                                         : ListQuery(request.Query("status"), request.Query("pool"),
+                                                     request.Query("q"), request.Query("after"))));
   SetErrors(data, errors);
   return ConsolePage(
       console, request, person, "console_registrations_cancel", data,
@@ -161,10 +172,10 @@ Response Cancel(Console& console, const Request& request) {
   const grpc::Status status =
       site.backends.registration().CancelRegistration(context.get(), req, &cancelled);
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-    return Response::Redirect(Back(p.event, p.form, "stale"));
+    return Response::Redirect(Back(p.event, p.registration, p.form, "stale"));
   }
   if (!status.ok()) return ConsoleRpcError(console, request, status, "CancelRegistration");
-  return Response::Redirect(Back(p.event, p.form, "cancelled"));
+  return Response::Redirect(Back(p.event, p.registration, p.form, "cancelled"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/web/console/registration_actions.h"
+#include "services/web/console/registration_page.h"
 #include "services/web/console/registration_settings_pages.h"
 #include "services/web/console/registrations_common.h"
 
@@ -278,6 +279,8 @@ void AddRegistrationsPages(WebServer& server, Console& console) {
   AddRegistrationActions(server, console);
   AddAttendanceUpload(server, console);
   AddRegistrationSettingsPages(server, console);
+  // After the literal routes under /registrations/ (export): {rid} would match them.
+  AddRegistrationPage(server, console);
 }
 
 }  // namespace events::web::console

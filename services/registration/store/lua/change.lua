@@ -4,6 +4,12 @@
 --       9 token hash ("" when an organiser acts; otherwise it must match)
 --       10 for update: new data ("" keeps it); for attend: "1" or "0"
 --       11 for update: marketing "1"/"0" ("" keeps it)
+--       12 who acts, when an organiser does: RegistrationHistoryEntry bytes (actor, name,
+--          and for cancel the reason) for the history; the attendee (a token) is written
+--          as such whatever this says
+--       13 for cancel by an organiser: the reason ("" none), for the domain event
+-- Every status change and attendance mark appends to the registration's history
+-- (common.lua, history) in this same step; updates (name, consent) do not.
 -- Returns {"ok", promoted} or {"not_found"} or {"wrong_status", status}, or for approve
 -- {"event_ended"} when the event is cancelled or over (common.lua, event_ended).
 init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
@@ -13,6 +19,10 @@ local f = redis.call('HMGET', r, 'status', 'token', 'pool', 'seq', 'email', 'eve
 if not f[1] or f[6] ~= ctx.event then return {'not_found'} end
 if token ~= '' and f[2] ~= token then return {'not_found'} end
 local status, pool, seq = tonumber(f[1]), f[3], tonumber(f[4])
+local by_organiser = token == ''
+local who = by_organiser and ARGV[12] or kByAttendee
+-- What the domain event adds for a change an organiser made.
+local organiser_extra = by_organiser and pb_int(13, 1) or ''
 
 if action == 'cancel' then
   if status == 4 or status == 5 then return {'wrong_status', status} end
@@ -21,7 +31,8 @@ if action == 'cancel' then
   set_status(id, status, 4, seq)
   -- The e-mail may register again.
   redis.call('HDEL', ctx.B .. 'emails', f[5])
-  emit('cancelled', id, status)
+  history(id, by_organiser and 5 or 4, 4, who)
+  emit('cancelled', id, status, (by_organiser and pb_str(12, ARGV[13]) or '') .. organiser_extra)
   return {'ok', promote()}
 end
 
@@ -29,7 +40,8 @@ if action == 'approve' or action == 'reject' then
   if status ~= 3 then return {'wrong_status', status} end
   if action == 'reject' then
     set_status(id, 3, 5, seq)
-    emit('rejected', id, 3)
+    history(id, 3, 5, who)
+    emit('rejected', id, 3, organiser_extra)
     return {'ok', 0}
   end
   if event_ended() then return {'event_ended'} end
@@ -56,7 +68,8 @@ if action == 'approve' or action == 'reject' then
     redis.call('HSET', r, 'seq', new_seq)
     set_status(id, 3, 2, new_seq)
   end
-  emit('approved', id, 3)
+  history(id, 2, seat and 1 or 2, who)
+  emit('approved', id, 3, organiser_extra)
   return {'ok', 0}
 end
 
@@ -78,7 +91,8 @@ if action == 'attend' then
   if status ~= 1 then return {'wrong_status', status} end
   redis.call('HSET', r, 'attended', ARGV[10], 'updated', ctx.now)
   redis.call('HINCRBY', r, 'version', 1)
-  emit('attended', id, status)
+  history(id, ARGV[10] == '1' and 7 or 8, status, who)
+  emit('attended', id, status, organiser_extra)
   return {'ok', 0}
 end
 return redis.error_reply('change.lua: unknown action ' .. action)

@@ -19,6 +19,9 @@
 --                         token is the SHA-256 of the personal link token, link_nonce the
 --                         nonce it is derived from ("" at first; set by link.lua; absent on
 --                         registrations made before links were derived)
+--   R..<id>..":history"  list  the registration's history, oldest first, at most
+--                         kHistoryMax entries: RegistrationHistoryEntry bytes, appended by
+--                         the script that makes each change (history() below)
 -- Statuses are the RegistrationStatus numbers: 1 confirmed, 2 waitlisted, 3 pending
 -- approval, 4 cancelled, 5 rejected.
 
@@ -36,6 +39,23 @@ local function init_ctx(b, r, stream, maxlen, now, event_id, org)
 end
 
 local function reg_key(id) return ctx.R .. id end
+
+-- A registration's history keeps its last 50 entries (docs/registration.md, "History").
+local kHistoryMax = 50
+
+-- Appends an entry to registration `id`'s history, in the same atomic step as the change:
+-- `change` (a RegistrationChange number), the status after it, and `who`, the
+-- RegistrationHistoryEntry bytes of who made it (actor, name, reason), which the caller
+-- encodes (protobuf reads concatenated messages as one).
+local function history(id, change, status, who)
+  local key = reg_key(id) .. ':history'
+  redis.call('RPUSH', key, pb_int(1, ctx.now) .. pb_int(2, change) .. pb_int(3, status) .. who)
+  redis.call('LTRIM', key, -kHistoryMax, -1)
+end
+
+-- RegistrationHistoryEntry bytes for the attendee and for the service itself (actor 3, 4).
+local kByAttendee = pb_int(4, 3)
+local kAutomatically = pb_int(4, 4)
 
 -- The status scheduling itself holds for the event, or nil when its record is not in this
 -- Redis. Scheduling's event hash "{p<N>}:event:<id>" has the event's hash tag, so a script
@@ -63,19 +83,21 @@ end
 
 -- Appends registration.<kind> for registration `id` with these values (transactional
 -- outbox). Values are passed as strings where they are at hand, to spare a read back.
+-- `extra`: more RegistrationChanged bytes (the reason, by_organiser), or nil.
 local function emit_values(kind, id, status, previous_status, pool, places, seq, attended,
-                           marketing, version)
+                           marketing, version, extra)
   local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org) .. pb_int(4, status) ..
                pb_int(5, previous_status) .. pb_str(6, pool) .. pb_int(7, places) ..
-               pb_int(8, seq) .. pb_int(9, attended) .. pb_int(10, marketing) .. pb_int(11, version)
+               pb_int(8, seq) .. pb_int(9, attended) .. pb_int(10, marketing) ..
+               pb_int(11, version) .. (extra or '')
   emit_data(kind, id, version, data)
 end
 
--- Appends registration.<kind> for registration `id` as it now is.
-local function emit(kind, id, previous_status)
+-- Appends registration.<kind> for registration `id` as it now is (`extra` as emit_values).
+local function emit(kind, id, previous_status, extra)
   local f = redis.call('HMGET', reg_key(id), 'status', 'pool', 'places', 'seq', 'attended',
                        'marketing', 'version')
-  emit_values(kind, id, f[1], previous_status, f[2], f[3], f[4], f[5], f[6], f[7] or '0')
+  emit_values(kind, id, f[1], previous_status, f[2], f[3], f[4], f[5], f[6], f[7] or '0', extra)
 end
 
 local function count(field)
@@ -193,6 +215,7 @@ local function promote_one(id, pool, seat)
   redis.call('ZREM', ctx.B .. 'wait:' .. pool, id)
   take_seat(id, seat, tonumber(f[1]))
   set_status(id, 2, 1, tonumber(f[2]))
+  history(id, 6, 1, kAutomatically)
   emit('promoted', id, 2)
 end
 

@@ -159,6 +159,7 @@ local function register_one(a)
   local data = ARGV[a + 15] .. pb_str(3, ctx.org) .. pb_int(4, status) .. pb_int(8, seq)
   emit_data('created', id, 1, data)
   emit_data(kinds[status], id, 1, data)
+  history(id, 1, status, kByAttendee)
 
   if idem ~= '' then
     redis.call('HSET', idem, 'fp', ARGV[a + 10], 'id', id, 'status', status, 'pos', position,
