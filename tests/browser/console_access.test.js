@@ -13,7 +13,7 @@
 const { test: nodeTest, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { launch, go, act, checkPage, screenshot, mainText, checked } = require('./lib.js');
-const { signIn, freshCode, withPage: withPageIn } = require('./console_lib.js');
+const { signIn, freshCode, withPage: withPageIn, errorState, click } = require('./console_lib.js');
 
 const EVENT = process.env.BROWSER_ACCESS_EVENT;
 const TITLE = process.env.BROWSER_ACCESS_EVENT_TITLE;
@@ -37,23 +37,6 @@ after(async () => {
               [...checked].join('\n  '));
 });
 
-// errorState PAGE NAME FIELDS PROBLEMS: the GOV.UK error pattern for exactly FIELDS: "Error: "
-// in the title, a summary linking to each field, one message at each.
-async function errorState(page, name, fields, problems) {
-  assert.equal(page.last.status, 200, `${name}: HTTP ${page.last.status}`);
-  assert.match(await page.title(), /^Error: /, `${name}: the title`);
-  const links = await page.locator('.error-summary a').evaluateAll(
-    (as) => as.map((a) => a.getAttribute('href').replace(/^#/, '')));
-  assert.deepEqual(links.sort(), [...fields].sort(), `${name}: the error summary links`);
-  for (const id of links) {
-    assert.equal(await page.locator(`[id="${id}"]`).count(), 1, `${name}: #${id} is not on the page`);
-  }
-  assert.equal(await page.locator('.error-message').count(), fields.length, `${name}: inline messages`);
-  await checkPage(page, name, problems);
-  return mainText(page);
-}
-
-const click = (page, name) => act(page, () => page.getByRole('button', { name, exact: true }).click());
 
 // tabTo PAGE MATCH: presses Tab until the focused element's text matches MATCH (a regular
 // expression), as a keyboard user moves through the page. Fails after 150 presses.

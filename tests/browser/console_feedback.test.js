@@ -12,7 +12,7 @@ const { test: nodeTest, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { launch, go, act, checkPage, screenshot, mainText, checked } = require('./lib.js');
-const { signIn, withPage: withPageIn } = require('./console_lib.js');
+const { signIn, withPage: withPageIn, errorState, click } = require('./console_lib.js');
 
 const REPORT_EVENT = process.env.BROWSER_FB_REPORT_EVENT;
 const BUILD_EVENT = process.env.BROWSER_FB_BUILD_EVENT;
@@ -38,23 +38,6 @@ after(async () => {
               [...checked].join('\n  '));
 });
 
-// errorState PAGE NAME FIELDS PROBLEMS: the GOV.UK error pattern for exactly FIELDS: "Error: "
-// in the title, a summary linking to each field, one message at each.
-async function errorState(page, name, fields, problems) {
-  assert.equal(page.last.status, 200, `${name}: HTTP ${page.last.status}`);
-  assert.match(await page.title(), /^Error: /, `${name}: the title`);
-  const links = await page.locator('.error-summary a').evaluateAll(
-    (as) => as.map((a) => a.getAttribute('href').replace(/^#/, '')));
-  assert.deepEqual(links.sort(), [...fields].sort(), `${name}: the error summary links`);
-  for (const id of links) {
-    assert.equal(await page.locator(`[id="${id}"]`).count(), 1, `${name}: #${id} is not on the page`);
-  }
-  assert.equal(await page.locator('.error-message').count(), fields.length, `${name}: inline messages`);
-  await checkPage(page, name, problems);
-  return mainText(page);
-}
-
-const click = (page, name) => act(page, () => page.getByRole('button', { name, exact: true }).click());
 // An accessible name "WHAT: WHICH" whose second part is visually hidden (Chromium may put a
 // space before the colon of a hidden span).
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

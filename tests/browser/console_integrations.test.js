@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { launch, go, act, checkPage, mainText, checked, BASE } = require('./lib.js');
-const { signIn, askForLink, readMail, LINK, withPage: withPageIn } = require('./console_lib.js');
+const { signIn, askForLink, readMail, LINK, withPage: withPageIn, errorState, click } = require('./console_lib.js');
 
 const IAN = 'ian@riverside.example';
 const HANA = 'hana@hilltop.example';
@@ -56,22 +56,6 @@ after(async () => {
               [...checked].join('\n  '));
 });
 
-// errorState PAGE NAME FIELDS PROBLEMS: the GOV.UK error pattern for exactly FIELDS.
-async function errorState(page, name, fields, problems) {
-  assert.equal(page.last.status, 200, `${name}: HTTP ${page.last.status}`);
-  assert.match(await page.title(), /^Error: /, `${name}: the title`);
-  const links = await page.locator('.error-summary a').evaluateAll(
-    (as) => as.map((a) => a.getAttribute('href').replace(/^#/, '')));
-  assert.deepEqual(links.sort(), [...fields].sort(), `${name}: the error summary links`);
-  for (const id of links) {
-    assert.equal(await page.locator(`[id="${id}"]`).count(), 1, `${name}: #${id} is not on the page`);
-  }
-  assert.equal(await page.locator('.error-message').count(), fields.length, `${name}: inline messages`);
-  await checkPage(page, name, problems);
-  return mainText(page);
-}
-
-const click = (page, name) => act(page, () => page.getByRole('button', { name, exact: true }).click());
 const follow = (page, name) => act(page, () => page.getByRole('link', { name, exact: true }).click());
 
 // until WHAT FN: polls FN (true when done) for up to 20 s.

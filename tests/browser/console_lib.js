@@ -131,6 +131,29 @@ async function signIn(page, email, options = {}, problems = null) {
   return mainText(page);
 }
 
+// --- Page checks ------------------------------------------------------------------------------
+
+// errorState PAGE NAME FIELDS PROBLEMS: the GOV.UK error pattern for exactly FIELDS: "Error: "
+// in the title, a summary linking to each field, one message at each; then checkPage. Returns
+// the page's text.
+async function errorState(page, name, fields, problems) {
+  assert.equal(page.last.status, 200, `${name}: HTTP ${page.last.status}`);
+  assert.match(await page.title(), /^Error: /, `${name}: the title`);
+  const links = await page.locator('.error-summary a').evaluateAll(
+    (as) => as.map((a) => a.getAttribute('href').replace(/^#/, '')));
+  assert.deepEqual(links.sort(), [...fields].sort(), `${name}: the error summary links`);
+  for (const id of links) {
+    assert.equal(await page.locator(`[id="${id}"]`).count(), 1, `${name}: #${id} is not on the page`);
+  }
+  assert.equal(await page.locator('.error-message').count(), fields.length, `${name}: inline messages`);
+  await checkPage(page, name, problems);
+  return mainText(page);
+}
+
+// click PAGE NAME: presses the button named exactly NAME and waits for the page it leads to.
+const click = (page, name) => act(page, () => page.getByRole('button', { name, exact: true }).click());
+
 module.exports = {
   readMail, waitForMail, LINK, base32Decode, totp, stepNow, freshCode, withPage, askForLink, signIn,
+  errorState, click,
 };

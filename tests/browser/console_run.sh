@@ -138,6 +138,14 @@ for n in 1 2 3 4 5 6 7; do
 done
 "$EVENTCTL" access request submit --token "${fb_tokens[0]}" --need live_captions --consent \
   --details "Captions for the whole session" >/dev/null
+# Feedback learns of access requests from accessibility's events (its projector, a consumer):
+# an answer given before that arrives is counted as "no access request" (seen on a loaded
+# machine), so wait until feedback holds the attendee's access status (fb:<event>:a:<id>).
+# shellcheck disable=SC2317  # called through fb_until
+fb_knows_access() {
+  [[ -n "$(redis-cli -u "$STACK_REDIS_URL" --scan --pattern "*fb:$fb_report:a:${fb_tokens[0]%%.*}")" ]]
+}
+fb_until "feedback's copy of the access request" fb_knows_access
 fb_until "eventctl feedback open-now $fb_report" "$EVENTCTL" feedback open-now "$fb_report"
 # The answers: overall 5,5,5,5,4,4,4; access needs met yes x6 and partly x1; six written
 # answers; recommend from three people only; help shape yes x4, no x3.
