@@ -220,6 +220,8 @@ test('a viewer is refused every change by the server, not only by the pages', as
     await go(page, `/manage/events/${EVENT_ID}`);
     assert.equal(page.last.status, 200);
     assert.equal(await page.locator('main form').count(), 0, 'a viewer is offered a form on the event page');
+    await act(page, () => page.getByRole('link', { name: 'Feedback survey and report' }).click());
+    assert.equal(page.last.status, 200, 'the event page links to its feedback, which a viewer reads');
     await go(page, `/manage/events/${EVENT_ID}/registration-settings`);
     assert.equal(page.last.status, 200);
     assert.equal(await page.locator('main form').count(), 0, 'a viewer is offered a settings form');
