@@ -101,9 +101,8 @@ Data Counts(const Site& site, const NeedLabels& labels, const events::v1::Reques
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   if (auto page = SecondFactorNeeded(console, request, person)) return *page;
   Site& site = console.site;
   const int64_t now = NowMs();
@@ -233,9 +232,8 @@ Response List(Console& console, const Request& request) {
 }
 
 Response AtRisk(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   if (auto page = SecondFactorNeeded(console, request, person)) return *page;
   Site& site = console.site;
   const std::string after = request.Query("after");
@@ -287,9 +285,8 @@ std::string RpcWords(const Site& site, const std::string& rpc) {
 }
 
 Response Audit(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   if (auto page = SecondFactorNeeded(console, request, person)) return *page;
   Site& site = console.site;
   const std::string after = request.Query("after");

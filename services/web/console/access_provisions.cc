@@ -152,9 +152,8 @@ Response ProvisionsPage(Console& console, const Request& request, const Person& 
 }
 
 Response Show(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   if (auto page = SecondFactorNeeded(console, request, person)) return *page;
   const std::string& event_id = request.params.at(0);
   if (!IsPathId(event_id)) return ErrorPage(console.site, 404, request);

@@ -182,9 +182,8 @@ Response RequestPage(Console& console, const Request& request, const Person& per
 }
 
 Response Show(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   if (auto page = SecondFactorNeeded(console, request, person)) return *page;
   AccessibilityRequest r;
   if (auto page = ReadRequest(console, request, person, &r)) return *page;

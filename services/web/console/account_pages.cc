@@ -14,9 +14,8 @@ namespace events::web::console {
 namespace {
 
 Response Account(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   const events::v1::Member& m = person.me.member();
   Data data(Data::type::object);

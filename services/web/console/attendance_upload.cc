@@ -32,9 +32,8 @@ Response UploadForm(Console& console, const Request& request, const Person& pers
 }
 
 Response ShowUploadForm(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   return UploadForm(console, request, person, event, {});
@@ -61,9 +60,8 @@ Response Upload(Console& console, const Request& request) {
     if (p.name == "csrf" && !p.IsFile()) csrf = p.content;
   }
   if (auto page = RejectForgery(site, request, csrf)) return *page;
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
 

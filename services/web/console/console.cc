@@ -94,13 +94,17 @@ std::variant<Person, Response> SignedIn(Console& console, const Request& request
   return person;
 }
 
-std::optional<Response> ReadPostedAsPerson(Console& console, const Request& request, Form* form,
-                                           Person* person) {
-  if (auto page = ReadPostedForm(console.site, request, form)) return page;
+std::optional<Response> SignedInAs(Console& console, const Request& request, Person* person) {
   auto signed_in = SignedIn(console, request);
   if (auto* r = std::get_if<Response>(&signed_in)) return std::move(*r);
   *person = std::move(std::get<Person>(signed_in));
   return std::nullopt;
+}
+
+std::optional<Response> ReadPostedAsPerson(Console& console, const Request& request, Form* form,
+                                           Person* person) {
+  if (auto page = ReadPostedForm(console.site, request, form)) return page;
+  return SignedInAs(console, request, person);
 }
 
 std::unique_ptr<grpc::ClientContext> AsPerson(Console& console, const Request& request,

@@ -67,6 +67,10 @@ struct Person {
 // session, or it ended), to the code page (a code is still needed), or an error page.
 std::variant<Person, Response> SignedIn(Console& console, const Request& request);
 
+// A page's prelude: the person signed in (SignedIn). nullopt when there is one; otherwise the
+// page to send instead.
+std::optional<Response> SignedInAs(Console& console, const Request& request, Person* person);
+
 // A POST's prelude: the form (its size and CSRF token checked: ReadPostedForm) and the person
 // signed in. nullopt when both are there; otherwise the page to send instead.
 std::optional<Response> ReadPostedAsPerson(Console& console, const Request& request, Form* form,

@@ -55,9 +55,8 @@ Response ReschedulePage(Console& console, const Request& request, const Person& 
 }
 
 Response RescheduleForm(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   if (event.status() != events::v1::EVENT_STATUS_PUBLISHED) {
@@ -137,9 +136,8 @@ bool Cancellable(const Event& e) {
 }
 
 Response ConfirmCancel(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   if (!Cancellable(event)) return Response::Redirect(EventPath(event));

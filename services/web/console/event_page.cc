@@ -146,9 +146,8 @@ Response EventPage(Console& console, const Request& request, const Person& perso
 namespace {
 
 Response Show(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   return EventPage(console, request, person, event, {});

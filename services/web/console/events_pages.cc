@@ -62,9 +62,8 @@ Data EventRow(const Site& site, const Event& e, const events::v1::CapacitySummar
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   const std::string filter = request.Query("status");
   const EventStatus status_filter = StatusFilter(filter);
@@ -171,9 +170,8 @@ Response FormPage(Console& console, const Request& request, const Person& person
 }
 
 Response NewEvent(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Catalogue needs;
   if (auto page = LoadNeeds(console, request, person, &needs)) return *page;
   EventValues values{{"time_zone", "Europe/London"}, {"request_deadline_days", "0"}};
@@ -239,9 +237,8 @@ bool Changeable(const Event& e) {
 }
 
 Response EditEvent(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   if (!Changeable(event)) return Response::Redirect(EventPath(event));

@@ -46,9 +46,8 @@ Response StatusPage(Console& console, const Request& request, const Person& pers
 }
 
 Response Status(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   events::v1::Survey survey;
   if (auto page = LoadSurvey(console, request, person, &event, &survey)) return *page;
@@ -58,9 +57,8 @@ Response Status(Console& console, const Request& request) {
 // "Are you sure?": opening fixes the questions (only their wording may change afterwards)
 // and invites the attendees.
 Response ConfirmOpen(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   events::v1::Survey survey;
   if (auto page = LoadSurvey(console, request, person, &event, &survey)) return *page;
@@ -104,9 +102,8 @@ Response Open(Console& console, const Request& request) {
 
 // The responses as CSV, read from the service's stream into one download.
 Response Export(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   events::v1::Survey survey;
   if (auto page = LoadSurvey(console, request, person, &event, &survey)) return *page;
@@ -173,9 +170,8 @@ Data TrendRow(const Site& site, const events::v1::TrendPoint& p, const std::stri
 }
 
 Response Trends(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   events::v1::GetTrendsRequest req;
   events::v1::FeedbackTrends trends;
@@ -216,9 +212,8 @@ Response Trends(Console& console, const Request& request) {
 
 // The nav's "Feedback": the organisation's events with their surveys, latest first.
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   std::vector<EventSurvey> surveys;
   const grpc::Status status =

@@ -142,9 +142,8 @@ Data AccessData(const Site& site, const events::v1::FeedbackReport& report) {
 }
 
 Response Report(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   events::v1::Event event;
   events::v1::Survey survey;
@@ -198,9 +197,8 @@ bool LooksLikePageToken(absl::string_view token) {
 }
 
 Response Texts(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   events::v1::Event event;
   events::v1::Survey survey;

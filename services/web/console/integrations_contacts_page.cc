@@ -9,9 +9,8 @@ namespace events::web::console {
 namespace {
 
 Response Contacts(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Data data(Data::type::object);
   data.set("organiser", person.IsOrganiser());
   return ConsolePage(console, request, person, "console_int_contacts", data,
@@ -19,9 +18,8 @@ Response Contacts(Console& console, const Request& request) {
 }
 
 Response Download(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::ExportContactsRequest req;
   events::v1::ContactsExport file;
   auto context = AsPerson(console, request, person);

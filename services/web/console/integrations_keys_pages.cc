@@ -41,9 +41,8 @@ Data KeyRow(Console& console, const events::v1::ApiKey& k) {
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::ListApiKeysResponse resp;
   auto context = AsPerson(console, request, person);
   const grpc::Status status =
@@ -160,9 +159,8 @@ std::optional<Response> LoadKey(Console& console, const Request& request, const 
 }
 
 Response ConfirmRevoke(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::ApiKey key;
   if (auto page = LoadKey(console, request, person, &key)) return *page;
   if (key.revoked()) return Response::Redirect(kKeys);

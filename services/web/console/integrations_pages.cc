@@ -8,9 +8,8 @@ namespace events::web::console {
 namespace {
 
 Response Hub(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Data data(Data::type::object);
   data.set("organiser", person.IsOrganiser());
   return ConsolePage(console, request, person, "console_integrations", data,

@@ -98,9 +98,8 @@ Response Test(Console& console, const Request& request) {
 // GET: "Are you sure?" for rotating the secret, deleting, or replaying.
 Response Confirm(Console& console, const Request& request, absl::string_view page,
                  absl::string_view title_key) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto refused = SignedInAs(console, request, &person)) return *refused;
   events::v1::Webhook w;
   if (auto error = LoadWebhook(console, request, person, &w)) return *error;
   Data data(Data::type::object);
@@ -150,9 +149,8 @@ Response Delete(Console& console, const Request& request) {
 
 // GET: one dead letter (?delivery=) or all of the webhook's (?all=yes), "Are you sure?".
 Response ConfirmReplay(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Webhook w;
   if (auto error = LoadWebhook(console, request, person, &w)) return *error;
   std::vector<events::v1::DeadLetter> dead;

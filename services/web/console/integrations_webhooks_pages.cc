@@ -37,9 +37,8 @@ Data WebhookRow(Console& console, const events::v1::Webhook& w) {
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::ListWebhooksResponse resp;
   auto context = AsPerson(console, request, person);
   const grpc::Status status =
@@ -281,9 +280,8 @@ Response WebhookPage(Console& console, const Request& request, const Person& per
 namespace {
 
 Response ShowWebhook(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Webhook w;
   if (auto page = LoadWebhook(console, request, person, &w)) return *page;
   return WebhookPage(console, request, person, w, nullptr, {});

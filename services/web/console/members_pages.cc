@@ -91,9 +91,8 @@ std::vector<MemberRole> ReadRoles(const Site& site, const Form& form,
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   events::v1::ListMembersRequest req;
   req.set_include_removed(true);
@@ -224,9 +223,8 @@ Response MemberPage(Console& console, const Request& request, const Person& pers
 }
 
 Response ShowMember(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Member m;
   if (auto page = LoadMember(console, request, person, &m)) return *page;
   return MemberPage(console, request, person, m, nullptr, {});
@@ -265,9 +263,8 @@ Response ChangeRoles(Console& console, const Request& request) {
 }
 
 Response ConfirmRemove(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Member m;
   if (auto page = LoadMember(console, request, person, &m)) return *page;
   Data data = MemberRow(console.site, console.zone, m);
@@ -323,9 +320,8 @@ std::string ActionText(const Site& site, const std::string& action) {
 }
 
 Response Audit(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   events::v1::ListPeopleAuditRequest req;
   req.mutable_page()->set_page_size(50);

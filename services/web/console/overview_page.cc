@@ -91,9 +91,8 @@ grpc::Status UpcomingEvents(Console& console, const Request& request, const Pers
 }
 
 Response Overview(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   const Site& site = console.site;
   Data data(Data::type::object);
   data.set("name", person.me.member().name());

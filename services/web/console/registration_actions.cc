@@ -139,9 +139,8 @@ Response CancelPage(Console& console, const Request& request, const Person& pers
 }
 
 Response ConfirmCancel(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   Registration r;

@@ -102,9 +102,8 @@ Data Answers(const Site& site, const events::v1::RegistrationSettings& settings,
 }
 
 Response Show(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Site& site = console.site;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;

@@ -91,9 +91,8 @@ Data Counts(const events::v1::CapacitySummary& c) {
 }
 
 Response List(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   Site& site = console.site;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
@@ -239,9 +238,8 @@ Response List(Console& console, const Request& request) {
 }
 
 Response Export(Console& console, const Request& request) {
-  auto signed_in = SignedIn(console, request);
-  if (auto* r = std::get_if<Response>(&signed_in)) return *r;
-  const Person& person = std::get<Person>(signed_in);
+  Person person;
+  if (auto page = SignedInAs(console, request, &person)) return *page;
   events::v1::Event event;
   if (auto page = LoadEvent(console, request, person, &event)) return *page;
   events::v1::ExportRegistrationsRequest req;
