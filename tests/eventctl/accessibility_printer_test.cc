@@ -36,7 +36,11 @@ TEST(AccessibilityPrinterTest, DescribesARequestWithAndWithoutDetails) {
   EXPECT_THAT(text, HasSubstr(": fulfilled (asked after a deadline)"));
   EXPECT_THAT(text, HasSubstr("bsl_interpreter"));
   EXPECT_THAT(text, HasSubstr("due 2026-03-22 10:00 UTC  late"));
-  EXPECT_THAT(text, HasSubstr("submitted -> fulfilled by key_1"));
+  // An entry from before names were kept shows the key id, said to be one.
+  EXPECT_THAT(text, HasSubstr("submitted -> fulfilled by key key_1"));
+  r.mutable_history(0)->set_actor_name("Ada Access");
+  EXPECT_THAT(DescribeRequest(r), HasSubstr("submitted -> fulfilled by Ada Access"));
+  r.mutable_history(0)->clear_actor_name();
   EXPECT_THAT(text, Not(HasSubstr("Details:")));
   r.mutable_details()->set_details("BSL is my first language");
   r.mutable_details()->set_contact_method(events::v1::CONTACT_METHOD_REGISTRATION_EMAIL);
@@ -94,6 +98,10 @@ TEST(AccessibilityPrinterTest, TablesCountsAndAudit) {
   e.set_request_id("ar_1");
   e.set_at_unix_ms(1774173600000);
   EXPECT_THAT(AuditTable({e}), HasSubstr("2026-03-22T10:00Z"));
+  EXPECT_THAT(AuditTable({e}), HasSubstr("key key_coord"));
+  e.set_actor_name("Ada Access");
+  EXPECT_THAT(AuditTable({e}), HasSubstr("Ada Access"));
+  EXPECT_THAT(AuditTable({e}), Not(HasSubstr("key_coord")));
   EXPECT_EQ(AuditTable({}), "No reads of request details yet.\n");
   events::v1::AuditEntry listing;
   listing.set_rpc("ListRequests");

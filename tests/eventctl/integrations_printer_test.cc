@@ -30,6 +30,12 @@ TEST(IntegrationsPrinterTest, TablesSayWhatHappened) {
   key.set_created_unix_ms(1764151200000);
   EXPECT_THAT(KeyTable({key}), HasSubstr("revoked"));
   EXPECT_THAT(KeyTable({key}), HasSubstr("2025-11-26 10:00:00Z"));
+  EXPECT_THAT(KeyTable({key}), Not(HasSubstr("made by")));
+  key.set_created_by_name("Ian Integrations");
+  key.set_revoked_by_name("Alex Organiser");
+  key.set_revoked_unix_ms(1764154800000);
+  EXPECT_THAT(KeyTable({key}), HasSubstr("made by Ian Integrations"));
+  EXPECT_THAT(KeyTable({key}), HasSubstr("revoked by Alex Organiser at 2025-11-26 11:00:00Z"));
   EXPECT_EQ(KeyTable({}), "No integration keys.\n");
 
   events::v1::Webhook w;

@@ -9,6 +9,14 @@
 namespace events::eventctl {
 namespace {
 
+// Who did it: the person's (or the API key's) name, or for entries written before names were
+// kept, the id that was recorded ("key key_01..."; "attendee" and "system" as they are).
+std::string Who(const std::string& name, const std::string& actor) {
+  if (!name.empty()) return name;
+  if (actor.empty() || actor == "attendee" || actor == "system") return actor;
+  return absl::StrCat("key ", actor);
+}
+
 using events::v1::RequestStatus;
 
 struct StatusName {
@@ -141,7 +149,7 @@ std::string DescribeRequest(const events::v1::AccessibilityRequest& r, const std
                       t.from() == events::v1::REQUEST_STATUS_UNSPECIFIED
                           ? std::string("")
                           : RequestStatusWord(t.from()) + " -> ",
-                      RequestStatusWord(t.to()), " by ", t.actor(), "\n");
+                      RequestStatusWord(t.to()), " by ", Who(t.actor_name(), t.actor()), "\n");
     }
   }
   return out;
@@ -219,13 +227,13 @@ std::string ProvisionTable(const std::vector<events::v1::Provision>& provisions)
 
 std::string AuditTable(const std::vector<events::v1::AuditEntry>& entries) {
   if (entries.empty()) return "No reads of request details yet.\n";
-  std::string out =
-      absl::StrFormat("%-17s %-30s %-12s %s\n", "WHEN", "WHO (KEY ID)", "CALL", "REQUEST");
+  std::string out = absl::StrFormat("%-17s %-30s %-12s %s\n", "WHEN", "WHO", "CALL", "REQUEST");
   for (const auto& e : entries) {
     absl::StrAppend(
-        &out, absl::StrFormat(
-                  "%-17s %-30s %-12s %s\n", When(e.at_unix_ms()), e.actor(), e.rpc(),
-                  e.request_ids().empty() ? e.request_id() : absl::StrJoin(e.request_ids(), ", ")));
+        &out,
+        absl::StrFormat(
+            "%-17s %-30s %-12s %s\n", When(e.at_unix_ms()), Who(e.actor_name(), e.actor()), e.rpc(),
+            e.request_ids().empty() ? e.request_id() : absl::StrJoin(e.request_ids(), ", ")));
   }
   return out;
 }

@@ -43,6 +43,17 @@ std::string KeyTable(const std::vector<events::v1::ApiKey>& keys) {
         &out, absl::StrFormat("%-32s %-8s %-20s %s  %s\n", k.key_id(),
                               k.revoked() ? "revoked" : "active", k.name(),
                               UtcTimeText(k.created_unix_ms()), absl::StrJoin(k.scopes(), ",")));
+    // Who made and revoked it, where the service kept it (keys made before it did have none).
+    if (!k.created_by_name().empty()) {
+      absl::StrAppend(&out, "    made by ", k.created_by_name(), "\n");
+    }
+    if (k.revoked() && !k.revoked_by_name().empty()) {
+      absl::StrAppend(&out, "    revoked by ", k.revoked_by_name(),
+                      k.revoked_unix_ms() > 0
+                          ? absl::StrCat(" at ", UtcTimeText(k.revoked_unix_ms()))
+                          : std::string(),
+                      "\n");
+    }
   }
   return out;
 }
