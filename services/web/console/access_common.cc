@@ -21,12 +21,27 @@ int64_t NowMs() {
       .count();
 }
 
+namespace {
+
 std::optional<Response> SecondFactorNeeded(Console& console, const Request& request,
                                            const Person& person) {
   if (!person.HasCoordinatorRole() || person.IsCoordinator()) return std::nullopt;
   Data data(Data::type::object);
   return ConsolePage(console, request, person, "console_access_setup", data,
                      {console.site.Text("console_access_setup_title"), false}, "access");
+}
+
+}  // namespace
+
+std::optional<Response> AtDesk(Console& console, const Request& request, Person* person) {
+  if (auto page = SignedInAs(console, request, person)) return page;
+  return SecondFactorNeeded(console, request, *person);
+}
+
+std::optional<Response> PostedAtDesk(Console& console, const Request& request, Form* form,
+                                     Person* person) {
+  if (auto page = ReadPostedAsPerson(console, request, form, person)) return page;
+  return SecondFactorNeeded(console, request, *person);
 }
 
 std::optional<Response> LoadNeedLabels(Console& console, const Request& request,

@@ -14,12 +14,14 @@
 // accessibility service decides who may read what, and audits each read.
 namespace events::web::console {
 
-// A person who has the access coordinator role but gave no second factor in this session is
-// shown how to set up an authenticator app (not a 403): nullopt for everyone else, whom the
-// service itself answers (a coordinator reads; anyone else gets 403 through
-// ConsoleRpcError).
-std::optional<Response> SecondFactorNeeded(Console& console, const Request& request,
-                                           const Person& person);
+// The prelude of every access desk page: the person signed in (SignedInAs), and a
+// coordinator who has not given a second factor in this session is shown how to set up an
+// authenticator app (not a 403). nullopt for everyone else, whom the service itself answers
+// (a coordinator reads; anyone else gets 403 through ConsoleRpcError).
+std::optional<Response> AtDesk(Console& console, const Request& request, Person* person);
+// The same for a POST: the CSRF-checked form too (ReadPostedAsPerson).
+std::optional<Response> PostedAtDesk(Console& console, const Request& request, Form* form,
+                                     Person* person);
 
 // The organisation's needs: code -> label (the catalogue attendees see).
 using NeedLabels = std::map<std::string, std::string>;

@@ -102,8 +102,7 @@ Data Counts(const Site& site, const NeedLabels& labels, const events::v1::Reques
 
 Response List(Console& console, const Request& request) {
   Person person;
-  if (auto page = SignedInAs(console, request, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = AtDesk(console, request, &person)) return *page;
   Site& site = console.site;
   const int64_t now = NowMs();
 
@@ -233,8 +232,7 @@ Response List(Console& console, const Request& request) {
 
 Response AtRisk(Console& console, const Request& request) {
   Person person;
-  if (auto page = SignedInAs(console, request, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = AtDesk(console, request, &person)) return *page;
   Site& site = console.site;
   const std::string after = request.Query("after");
   if (!after.empty() && !IsPageToken(after)) return ErrorPage(site, 404, request);
@@ -286,8 +284,7 @@ std::string RpcWords(const Site& site, const std::string& rpc) {
 
 Response Audit(Console& console, const Request& request) {
   Person person;
-  if (auto page = SignedInAs(console, request, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = AtDesk(console, request, &person)) return *page;
   Site& site = console.site;
   const std::string after = request.Query("after");
   if (!after.empty() && !IsPageToken(after)) return ErrorPage(site, 404, request);

@@ -153,8 +153,7 @@ Response ProvisionsPage(Console& console, const Request& request, const Person& 
 
 Response Show(Console& console, const Request& request) {
   Person person;
-  if (auto page = SignedInAs(console, request, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = AtDesk(console, request, &person)) return *page;
   const std::string& event_id = request.params.at(0);
   if (!IsPathId(event_id)) return ErrorPage(console.site, 404, request);
   return ProvisionsPage(console, request, person, event_id, {});
@@ -163,8 +162,7 @@ Response Show(Console& console, const Request& request) {
 Response Add(Console& console, const Request& request) {
   Form form;
   Person person;
-  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = PostedAtDesk(console, request, &form, &person)) return *page;
   Site& site = console.site;
   const std::string& event_id = request.params.at(0);
   if (!IsPathId(event_id)) return ErrorPage(site, 404, request);
@@ -207,8 +205,7 @@ Response Add(Console& console, const Request& request) {
 Response Fulfil(Console& console, const Request& request) {
   Form form;
   Person person;
-  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = PostedAtDesk(console, request, &form, &person)) return *page;
   Site& site = console.site;
   const std::string& event_id = request.params.at(0);
   const std::string& provision_id = request.params.at(1);

@@ -183,8 +183,7 @@ Response RequestPage(Console& console, const Request& request, const Person& per
 
 Response Show(Console& console, const Request& request) {
   Person person;
-  if (auto page = SignedInAs(console, request, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = AtDesk(console, request, &person)) return *page;
   AccessibilityRequest r;
   if (auto page = ReadRequest(console, request, person, &r)) return *page;
   return RequestPage(console, request, person, r, {});
@@ -193,8 +192,7 @@ Response Show(Console& console, const Request& request) {
 Response Transition(Console& console, const Request& request) {
   Form form;
   Person person;
-  if (auto page = ReadPostedAsPerson(console, request, &form, &person)) return *page;
-  if (auto page = SecondFactorNeeded(console, request, person)) return *page;
+  if (auto page = PostedAtDesk(console, request, &form, &person)) return *page;
   Site& site = console.site;
   const std::string& id = request.params.at(0);
   if (!IsPathId(id)) return ErrorPage(site, 404, request);
