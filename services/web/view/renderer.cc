@@ -19,31 +19,11 @@ constexpr absl::string_view kTemplateDir = "templates/";
 constexpr absl::string_view kPartialDir = "templates/partials/";
 constexpr absl::string_view kSuffix = ".mustache";
 
-// The keys of every {{t.key}} (or {{{t.key}}}) in a template. Written out rather than with
-// std::regex, whose libstdc++ code g++ 12 warns about under ASan (-Wmaybe-uninitialized,
-// a false positive that -Werror makes fatal).
-std::vector<std::string> MessageKeys(absl::string_view text) {
-  std::vector<std::string> keys;
-  for (size_t at = text.find("{{"); at != absl::string_view::npos; at = text.find("{{", at)) {
-    size_t k = at + 2;
-    if (k < text.size() && text[k] == '{') ++k;
-    while (k < text.size() && text[k] == ' ') ++k;
-    at = k;
-    if (text.substr(k, 2) != "t.") continue;
-    k += 2;
-    const size_t start = k;
-    while (k < text.size() &&
-           (absl::ascii_isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_')) {
-      ++k;
-    }
-    if (k > start) keys.emplace_back(text.substr(start, k - start));
-  }
-  return keys;
-}
-
-// The first name of every value and section tag ({{name}}, {{{name}}}, {{&name}}, {{#name}},
-// {{^name}}; "a" of {{a.b}}), leaving out partials, comments and closing tags.
-std::vector<std::string> ValueNames(absl::string_view text) {
+// The name of every value and section tag ({{name}}, {{{name}}}, {{&name}}, {{#name}},
+// {{^name}}; dotted names whole, "t.key"), leaving out partials, comments and closing tags.
+// Written out rather than with std::regex, whose libstdc++ code g++ 12 warns about under
+// ASan (-Wmaybe-uninitialized, a false positive that -Werror makes fatal).
+std::vector<std::string> TagNames(absl::string_view text) {
   std::vector<std::string> names;
   for (size_t at = text.find("{{"); at != absl::string_view::npos; at = text.find("{{", at)) {
     size_t k = at + 2;
@@ -53,8 +33,8 @@ std::vector<std::string> ValueNames(absl::string_view text) {
     while (k < text.size() && text[k] == ' ') ++k;
     at = k;
     const size_t start = k;
-    while (k < text.size() &&
-           (absl::ascii_isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_')) {
+    while (k < text.size() && (absl::ascii_isalnum(static_cast<unsigned char>(text[k])) ||
+                               text[k] == '_' || text[k] == '.')) {
       ++k;
     }
     if (k > start) names.emplace_back(text.substr(start, k - start));
@@ -94,7 +74,8 @@ absl::Status Renderer::HiddenPartial(
   for (const auto& [name, text] : templates) {
     // The engine looks a partial up among the page's values first: a value or section of the
     // same name hides it, and {{> name}} then renders nothing (a form lost its fields so).
-    for (const std::string& value : ValueNames(text)) {
+    for (const std::string& tag : TagNames(text)) {
+      const std::string value = tag.substr(0, tag.find('.'));
       if (partials.count(value) != 0) {
         return absl::FailedPreconditionError(absl::StrCat(
             "templates/", name, ".mustache uses a value named ", value,
@@ -117,7 +98,9 @@ absl::Status Renderer::Check() const {
       return absl::FailedPreconditionError(
           absl::StrCat("templates/", name, ".mustache: ", parsed.error_message()));
     }
-    for (const std::string& key : MessageKeys(text)) {
+    for (const std::string& tag : TagNames(text)) {
+      absl::string_view key = tag;
+      if (!absl::ConsumePrefix(&key, "t.")) continue;
       if (!messages_.Has(key)) {
         return absl::FailedPreconditionError(absl::StrCat("templates/", name, ".mustache uses t.",
                                                           key, ", which messages/en-GB.txt lacks"));
