@@ -90,7 +90,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
   std::unique_ptr<Connection> connection(new Connection(context, options));
 
   std::vector<SetupStep> steps;
-  if (!options.password.empty()) {
+  if (!options.user.empty()) {
+    steps.push_back({{"AUTH", options.user, options.password},
+                     absl::StrCat("refused user \"", options.user, "\" or its password"),
+                     "check the user and password in EVENTS_REDIS_URL "
+                     "(redis://user:password@host:port)"});
+  } else if (!options.password.empty()) {
     steps.push_back({{"AUTH", options.password},
                      "refused the password",
                      "check the password in EVENTS_REDIS_URL (redis://:password@host:port)"});

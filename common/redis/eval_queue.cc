@@ -28,7 +28,7 @@ EvalQueue::~EvalQueue() {
   reaper_.join();
 }
 
-void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline) {
+void EvalQueue::Eval(ScriptCall call, Done done, Deadline deadline) {
   const Deadline now = std::chrono::steady_clock::now();
   absl::Status refused;
   {
@@ -51,7 +51,7 @@ void EvalQueue::Eval(std::vector<std::string> args, Done done, Deadline deadline
                                                                            (deadline - now) / 4);
       }
       queue_.push_back(
-          Call{std::move(args), std::make_shared<Answer>(std::move(done)), deadline, give_up});
+          Call{std::move(call), std::make_shared<Answer>(std::move(done)), deadline, give_up});
       wake_.Signal();
       if (give_up < reaper_wakes_) reap_.Signal();
       return;
@@ -156,7 +156,7 @@ void EvalQueue::Send() {
                         "the caller's deadline passed before this ", script_.name(),
                         " call could be sent to Redis; nothing was written. Try again")));
     if (batch.empty()) continue;
-    if (options_.shared_args > 0) {
+    if (options_.group) {
       RunGrouped(batch);
     } else {
       Run(batch);
@@ -173,11 +173,11 @@ EvalQueue::Deadline EvalQueue::LatestDeadline(const std::vector<Call>& batch) {
 }
 
 void EvalQueue::Run(std::vector<Call>& batch) {
-  std::vector<std::vector<std::string>> arg_lists;
-  arg_lists.reserve(batch.size());
-  for (Call& call : batch) arg_lists.push_back(std::move(call.args));
+  std::vector<ScriptCall> calls;
+  calls.reserve(batch.size());
+  for (Call& call : batch) calls.push_back(std::move(call.call));
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(script_, arg_lists, LatestDeadline(batch));
+      redis_.EvalMany(script_, calls, LatestDeadline(batch));
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!replies.ok()) {
       batch[i].answer->Give(replies.status());
@@ -195,11 +195,13 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
   // group of their own.
   std::vector<std::vector<size_t>> groups;
   for (size_t i = 0; i < batch.size(); ++i) {
-    const std::vector<std::string>& args = batch[i].args;
+    const std::vector<std::string>& args = batch[i].call.args;
     bool placed = false;
     for (std::vector<size_t>& group : groups) {
-      const std::vector<std::string>& first = batch[group.front()].args;
+      const ScriptCall& head = batch[group.front()].call;
+      const std::vector<std::string>& first = head.args;
       if (group.size() < max_group && args.size() >= shared && first.size() == args.size() &&
+          head.keys == batch[i].call.keys &&
           std::equal(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(shared),
                      first.begin())) {
         group.push_back(i);
@@ -210,10 +212,10 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
     if (!placed) groups.push_back({i});
   }
 
-  std::vector<std::vector<std::string>> arg_lists;
-  arg_lists.reserve(groups.size());
+  std::vector<ScriptCall> calls;
+  calls.reserve(groups.size());
   for (const std::vector<size_t>& group : groups) {
-    std::vector<std::string>& first = batch[group.front()].args;
+    std::vector<std::string>& first = batch[group.front()].call.args;
     const size_t own = first.size() >= shared ? first.size() - shared : 0;
     std::vector<std::string> args;
     args.reserve(shared + 1 + own * group.size());
@@ -221,17 +223,17 @@ void EvalQueue::RunGrouped(std::vector<Call>& batch) {
     for (size_t k = 0; k < n_shared; ++k) args.push_back(std::move(first[k]));
     args.push_back(std::to_string(group.size()));
     for (size_t i : group) {
-      std::vector<std::string>& call = batch[i].args;
+      std::vector<std::string>& call = batch[i].call.args;
       for (size_t k = n_shared; k < call.size(); ++k) args.push_back(std::move(call[k]));
     }
-    arg_lists.push_back(std::move(args));
+    calls.push_back(ScriptCall{std::move(batch[group.front()].call.keys), std::move(args)});
   }
 
   // Waits for Redis until the latest caller's give-up time. A script that is given its
   // callers' deadlines may refuse those that have passed by the time it runs (registration's
   // register script does), for a Redis that was frozen while the calls were out.
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(script_, arg_lists, LatestDeadline(batch));
+      redis_.EvalMany(script_, calls, LatestDeadline(batch));
   for (size_t g = 0; g < groups.size(); ++g) {
     const std::vector<size_t>& group = groups[g];
     absl::Status failed;

@@ -26,10 +26,11 @@ namespace events::redis {
 // thread per call waits for Redis). Each EVALSHA is still atomic on its own, in queue order
 // per sender.
 //
-// Grouping (Options::shared_args > 0): calls whose first `shared_args` arguments are equal
-// (say, the keys of one event) and that are queued together travel as ONE EVALSHA, so the
-// script runs once for the group: ARGV is the shared arguments, then the number of calls N,
-// then each call's own arguments in queue order (every call of a group has as many). The
+// Grouping (Options::group): calls with the same KEYS whose first `shared_args`
+// arguments are equal (say, one event's) and that are queued together travel as ONE
+// EVALSHA, so the script runs once for the group: KEYS are the calls' keys, ARGV the shared
+// arguments, then the number of calls N, then each call's own arguments in queue order
+// (every call of a group has as many). The
 // script must answer an array of N replies, the i-th for the i-th call; each caller gets
 // its own. A script error, or a reply that is not such an array, fails every call of the
 // group (the script may have run for some of them, as with any failed round trip).
@@ -56,8 +57,9 @@ class EvalQueue {
     int senders = 2;
     // The most calls in one pipeline.
     size_t max_batch = 128;
-    // 0: every call is its own EVALSHA. Otherwise calls that share their first
-    // `shared_args` arguments are grouped into one (see above).
+    // false: every call is its own EVALSHA. true: calls with the same KEYS that share their
+    // first `shared_args` arguments are grouped into one (see above).
+    bool group = false;
     size_t shared_args = 0;
     // The most calls in one group.
     size_t max_group = 64;
@@ -76,11 +78,10 @@ class EvalQueue {
   EvalQueue(const EvalQueue&) = delete;
   EvalQueue& operator=(const EvalQueue&) = delete;
 
-  // Queues EVALSHA with no KEYS and `args` as ARGV; `done` gets the reply, or the status of
-  // an error reply, or the failure of the round trip (which may have run the script), or
+  // Queues EVALSHA with `call`'s KEYS and ARGV; `done` gets the reply, or the status of an
+  // error reply, or the failure of the round trip (which may have run the script), or
   // UNAVAILABLE / RESOURCE_EXHAUSTED for a call never sent (see above).
-  void Eval(std::vector<std::string> args, Done done, Deadline deadline = kNoDeadline)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  void Eval(ScriptCall call, Done done, Deadline deadline = kNoDeadline) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // A caller's answer, given once: by a sender (Redis's reply) or by the reaper (the
@@ -93,7 +94,7 @@ class EvalQueue {
     Done done;
   };
   struct Call {
-    std::vector<std::string> args;
+    ScriptCall call;
     std::shared_ptr<Answer> answer;
     Deadline deadline = kNoDeadline;
     // When a waiting call is answered instead of sent: the deadline less the margin.

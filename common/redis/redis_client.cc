@@ -85,20 +85,21 @@ absl::StatusOr<ReplyPtr> RedisClient::Command(const std::vector<std::string>& ar
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
-    const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists) {
-  return EvalMany(script, arg_lists, internal::Connection::kNoDeadline);
+    const LuaScript& script, const std::vector<ScriptCall>& calls) {
+  return EvalMany(script, calls, internal::Connection::kNoDeadline);
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
-    const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists,
+    const LuaScript& script, const std::vector<ScriptCall>& calls,
     std::chrono::steady_clock::time_point deadline) {
   std::vector<std::vector<std::string>> commands;
-  commands.reserve(arg_lists.size());
-  for (const std::vector<std::string>& args : arg_lists) {
+  commands.reserve(calls.size());
+  for (const ScriptCall& call : calls) {
     std::vector<std::string>& argv = commands.emplace_back();
-    argv.reserve(3 + args.size());
-    argv.insert(argv.end(), {"EVALSHA", script.sha1(), "0"});
-    argv.insert(argv.end(), args.begin(), args.end());
+    argv.reserve(3 + call.keys.size() + call.args.size());
+    argv.insert(argv.end(), {"EVALSHA", script.sha1(), absl::StrCat(call.keys.size())});
+    argv.insert(argv.end(), call.keys.begin(), call.keys.end());
+    argv.insert(argv.end(), call.args.begin(), call.args.end());
   }
   std::vector<absl::StatusOr<ReplyPtr>> out;
   if (commands.empty()) return out;

@@ -20,6 +20,8 @@ struct RedisOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
   int db = 0;
+  // A Redis ACL user: AUTH user password. Empty: AUTH password (the default user).
+  std::string user;
   std::string password;
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds command_timeout{2000};
@@ -31,8 +33,9 @@ struct RedisOptions {
   std::string client_name;
 };
 
-// Parses "redis://[:password@]host[:port][/db]". INVALID_ARGUMENT naming the problem.
-// Also takes "default:" as user name, a percent-encoded password and an [IPv6] host.
+// Parses "redis://[[user]:password@]host[:port][/db]". INVALID_ARGUMENT naming the problem.
+// Takes an ACL user name ("default" is the same as none), a percent-encoded password and an
+// [IPv6] host.
 absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url);
 
 struct ReplyDeleter {
@@ -67,6 +70,13 @@ class LuaScript {
   std::string sha1_;
 };
 
+// One call of a Lua script: every key it touches (KEYS, which route it to its node in a
+// cluster; all in one hash slot) and its arguments (ARGV).
+struct ScriptCall {
+  std::vector<std::string> keys;
+  std::vector<std::string> args;
+};
+
 // A pool of hiredis connections with timeouts and reconnect.
 //
 // Every method is thread-safe. Errors: UNAVAILABLE when Redis cannot be reached or times
@@ -96,17 +106,17 @@ class RedisClient {
   absl::StatusOr<ReplyPtr> Eval(const LuaScript& script, const std::vector<std::string>& keys,
                                 const std::vector<std::string>& args);
 
-  // The same script with each of `arg_lists`, pipelined: one round trip on one connection,
-  // each EVALSHA still atomic on its own and run in the given order. One result per list:
+  // The same script for each of `calls`, pipelined: one round trip on one connection,
+  // each EVALSHA still atomic on its own and run in the given order. One result per call:
   // the reply, or the status of its error reply. NOSCRIPT is handled as Eval does (one load,
   // then the refused calls again). A failed round trip fails all (some may have run).
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
-      const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists);
+      const LuaScript& script, const std::vector<ScriptCall>& calls);
   // The same, given up (UNAVAILABLE) at `deadline` if that comes first: waiting for a
   // connection, connecting, and waiting for the replies. A deadline already passed sends
   // nothing; one that passes while the calls are out leaves their outcome unknown.
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
-      const LuaScript& script, const std::vector<std::vector<std::string>>& arg_lists,
+      const LuaScript& script, const std::vector<ScriptCall>& calls,
       std::chrono::steady_clock::time_point deadline);
 
   // PING; OK when Redis answers.

@@ -1,4 +1,4 @@
-// ParseRedisUrl: "redis://[:password@]host[:port][/db]" into RedisOptions.
+// ParseRedisUrl: "redis://[[user]:password@]host[:port][/db]" into RedisOptions.
 
 #include <string>
 #include <string_view>
@@ -100,11 +100,11 @@ absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url_text) {
     if (colon == absl::string_view::npos) {
       return Bad(url, "put the password after a colon, as in redis://:password@host");
     }
-    const absl::string_view user = userinfo.substr(0, colon);
-    // Redis 6 ACL URLs name the "default" user; AUTH <password> authenticates as it.
-    if (!user.empty() && user != "default") {
-      return Bad(url, "ACL user names other than \"default\" are not supported");
-    }
+    // A Redis ACL user (AUTH user password); none, or "default", authenticates as the
+    // default user with AUTH password.
+    absl::StatusOr<std::string> user = PercentDecode(userinfo.substr(0, colon));
+    if (!user.ok()) return Bad(url, user.status().message());
+    if (*user != "default") options.user = *std::move(user);
     absl::StatusOr<std::string> password = PercentDecode(userinfo.substr(colon + 1));
     if (!password.ok()) return Bad(url, password.status().message());
     options.password = *std::move(password);

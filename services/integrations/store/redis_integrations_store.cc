@@ -245,11 +245,12 @@ absl::StatusOr<int> RedisIntegrationsStore::Enqueue(int partition,
 absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64_t now_ms,
                                                                            int64_t lease_ms,
                                                                            int limit) {
-  std::vector<std::vector<std::string>> calls;
+  std::vector<redis::ScriptCall> calls;
   calls.reserve(static_cast<size_t>(keys_.partitions()));
   for (int p = 0; p < keys_.partitions(); ++p) {
-    calls.push_back({keys_.PartitionPrefix(p), absl::StrCat(now_ms), absl::StrCat(lease_ms),
-                     absl::StrCat(limit)});
+    calls.push_back({{},
+                     {keys_.PartitionPrefix(p), absl::StrCat(now_ms), absl::StrCat(lease_ms),
+                      absl::StrCat(limit)}});
   }
   auto replies = redis_.EvalMany(Script(kClaim), calls);
   if (!replies.ok()) return replies.status();

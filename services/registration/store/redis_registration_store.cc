@@ -187,6 +187,7 @@ RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const 
   if (options_.register_senders > 0) {
     redis::EvalQueue::Options queue;
     queue.senders = options_.register_senders;
+    queue.group = true;
     queue.shared_args = kRegisterSharedArgs;
     register_queue_ = std::make_unique<redis::EvalQueue>(redis_, RegisterScript(), queue);
     redis::EvalQueue::Options claims;
@@ -266,7 +267,7 @@ absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RedisRegistrationSto
     latest = std::max(latest, reg.deadline_unix_ms);
   }
   absl::StatusOr<std::vector<absl::StatusOr<redis::ReplyPtr>>> replies =
-      redis_.EvalMany(RegisterScript(), {args}, QueueDeadline(latest));
+      redis_.EvalMany(RegisterScript(), {{{}, args}}, QueueDeadline(latest));
   if (!replies.ok()) return replies.status();
   if (!replies->front().ok()) return replies->front().status();
   absl::StatusOr<redis::ReplyPtr>& reply = replies->front();
@@ -287,7 +288,7 @@ void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t n
     return;
   }
   register_queue_->Eval(
-      RegisterArgs(reg, now_ms),
+      {{}, RegisterArgs(reg, now_ms)},
       [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
         if (!reply.ok()) {
           done(reply.status());
@@ -319,7 +320,7 @@ void RedisRegistrationStore::ClaimIdempotencyKeyAsync(const std::string& idempot
     return;
   }
   claim_queue_->Eval(
-      ClaimArgs(idempotency_hash, event_id),
+      {{}, ClaimArgs(idempotency_hash, event_id)},
       [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
         if (!reply.ok()) return done(reply.status());
         done(redis::AsString(**reply));

@@ -27,11 +27,11 @@ namespace {
 using ::events::testing::TestRedisOptions;
 using ::events::testing::UniqueKeyPrefix;
 
-// Appends ARGV[2] to the list ARGV[1] and answers its new length; "fail" raises an error.
+// Appends ARGV[1] to the list KEYS[1] and answers its new length; "fail" raises an error.
 const LuaScript& AppendScript() {
   static const LuaScript* script = new LuaScript("test_append", R"lua(
-if ARGV[2] == 'fail' then return redis.error_reply('ERR_REFUSED asked to fail') end
-return redis.call('RPUSH', ARGV[1], ARGV[2])
+if ARGV[1] == 'fail' then return redis.error_reply('ERR_REFUSED asked to fail') end
+return redis.call('RPUSH', KEYS[1], ARGV[1])
 )lua");
   return *script;
 }
@@ -60,7 +60,8 @@ class EvalQueueTest : public ::testing::Test {
 };
 
 TEST_F(EvalQueueTest, EvalManyAnswersEachCallInOrderAndOnlyTheFailedOneFails) {
-  auto replies = redis_->EvalMany(AppendScript(), {{list_, "a"}, {list_, "fail"}, {list_, "b"}});
+  auto replies =
+      redis_->EvalMany(AppendScript(), {{{list_}, {"a"}}, {{list_}, {"fail"}}, {{list_}, {"b"}}});
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_EQ(replies->size(), 3u);
   ASSERT_TRUE((*replies)[0].ok());
@@ -73,9 +74,9 @@ TEST_F(EvalQueueTest, EvalManyAnswersEachCallInOrderAndOnlyTheFailedOneFails) {
 }
 
 TEST_F(EvalQueueTest, EvalManyLoadsTheScriptAgainAfterAFlush) {
-  ASSERT_TRUE(redis_->EvalMany(AppendScript(), {{list_, "a"}}).ok());
+  ASSERT_TRUE(redis_->EvalMany(AppendScript(), {{{list_}, {"a"}}}).ok());
   ASSERT_TRUE(redis_->Command({"SCRIPT", "FLUSH"}).ok());
-  auto replies = redis_->EvalMany(AppendScript(), {{list_, "b"}, {list_, "c"}});
+  auto replies = redis_->EvalMany(AppendScript(), {{{list_}, {"b"}}, {{list_}, {"c"}}});
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_TRUE((*replies)[0].ok()) << (*replies)[0].status();
   ASSERT_TRUE((*replies)[1].ok()) << (*replies)[1].status();
@@ -96,7 +97,7 @@ TEST_F(EvalQueueTest, ManyCallersEachGetTheirOwnAnswerOnce) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {
-          queue.Eval({list_, absl::StrCat(t, "-", i)}, [&](absl::StatusOr<ReplyPtr> reply) {
+          queue.Eval({{list_}, {absl::StrCat(t, "-", i)}}, [&](absl::StatusOr<ReplyPtr> reply) {
             ++answered;
             if (!reply.ok()) {
               ++failed;
@@ -122,19 +123,19 @@ TEST_F(EvalQueueTest, ManyCallersEachGetTheirOwnAnswerOnce) {
             static_cast<size_t>(kThreads * kPerThread));
 }
 
-// Grouped calls: ARGV[1] the group's list, ARGV[2] N, then each call's value. Appends the
+// Grouped calls: KEYS[1] the group's list, ARGV[1] N, then each call's value. Appends the
 // values in order and answers each call {its value, N, the list's length after it}; a value
 // "fail" fails the whole group before anything is written, "odd" answers a bare number.
 const LuaScript& GroupScript() {
   static const LuaScript* script = new LuaScript("test_group", R"lua(
-local n = tonumber(ARGV[2])
+local n = tonumber(ARGV[1])
 for i = 1, n do
-  if ARGV[2 + i] == 'fail' then return redis.error_reply('ERR_REFUSED a group of ' .. n) end
-  if ARGV[2 + i] == 'odd' then return 7 end
+  if ARGV[1 + i] == 'fail' then return redis.error_reply('ERR_REFUSED a group of ' .. n) end
+  if ARGV[1 + i] == 'odd' then return 7 end
 end
 local out = {}
 for i = 1, n do
-  out[i] = {ARGV[2 + i], n, redis.call('RPUSH', ARGV[1], ARGV[2 + i])}
+  out[i] = {ARGV[1 + i], n, redis.call('RPUSH', KEYS[1], ARGV[1 + i])}
 end
 return out
 )lua");
@@ -172,21 +173,21 @@ TEST_F(EvalQueueTest, CallsQueuedTogetherRunAsOneScriptPerGroupInQueueOrder) {
     std::shared_future<void> released = release.get_future().share();
     EvalQueue::Options options;
     options.senders = 1;
-    options.shared_args = 1;
+    options.group = true;
     EvalQueue queue(*redis_, GroupScript(), options);
-    queue.Eval({list_, "first"}, [&](absl::StatusOr<ReplyPtr> reply) {
+    queue.Eval({{list_}, {"first"}}, [&](absl::StatusOr<ReplyPtr> reply) {
       record("first")(std::move(reply));
       inside.set_value();
       released.wait();
     });
     inside.get_future().wait();
-    queue.Eval({list_, "a"}, record("a"));
-    queue.Eval({other, "x"}, record("x"));
-    queue.Eval({list_, "b"}, record("b"));
-    queue.Eval({bad, "ok"}, record("bad-ok"));
-    queue.Eval({bad, "fail"}, record("bad-fail"));
-    queue.Eval({odd, "odd"}, record("odd"));
-    queue.Eval({list_, "c"}, record("c"));
+    queue.Eval({{list_}, {"a"}}, record("a"));
+    queue.Eval({{other}, {"x"}}, record("x"));
+    queue.Eval({{list_}, {"b"}}, record("b"));
+    queue.Eval({{bad}, {"ok"}}, record("bad-ok"));
+    queue.Eval({{bad}, {"fail"}}, record("bad-fail"));
+    queue.Eval({{odd}, {"odd"}}, record("odd"));
+    queue.Eval({{list_}, {"c"}}, record("c"));
     release.set_value();
   }  // the destructor answers everything queued
   ASSERT_EQ(answers.size(), 8u);
@@ -221,7 +222,7 @@ TEST_F(EvalQueueTest, UnreachableRedisAnswersUnavailable) {
   RedisClient down(nowhere);
   EvalQueue queue(down, AppendScript(), EvalQueue::Options{1, 16});
   std::promise<absl::Status> answer;
-  queue.Eval({list_, "a"},
+  queue.Eval({{list_}, {"a"}},
              [&](absl::StatusOr<ReplyPtr> reply) { answer.set_value(reply.status()); });
   absl::Status status = answer.get_future().get();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
@@ -233,12 +234,12 @@ TEST_F(EvalQueueTest, ACallWhoseDeadlineHasPassedIsNeverSent) {
   EvalQueue queue(*redis_, AppendScript(), options);
   std::promise<absl::StatusOr<ReplyPtr>> answer;
   queue.Eval(
-      {list_, "late"}, [&](absl::StatusOr<ReplyPtr> r) { answer.set_value(std::move(r)); },
+      {{list_}, {"late"}}, [&](absl::StatusOr<ReplyPtr> r) { answer.set_value(std::move(r)); },
       std::chrono::steady_clock::now() - std::chrono::milliseconds(1));
   EXPECT_EQ(answer.get_future().get().status().code(), absl::StatusCode::kUnavailable);
   std::promise<absl::StatusOr<ReplyPtr>> in_time;
   queue.Eval(
-      {list_, "in time"}, [&](absl::StatusOr<ReplyPtr> r) { in_time.set_value(std::move(r)); },
+      {{list_}, {"in time"}}, [&](absl::StatusOr<ReplyPtr> r) { in_time.set_value(std::move(r)); },
       std::chrono::steady_clock::now() + std::chrono::seconds(5));
   EXPECT_TRUE(in_time.get_future().get().ok());
   EXPECT_EQ(List(), std::vector<std::string>{"in time"});
@@ -285,7 +286,7 @@ TEST_F(EvalQueueTest, AgainstARedisThatNeverAnswersCallsComeBackBeforeTheirDeadl
   std::vector<std::chrono::steady_clock::time_point> answered(kCalls);
   for (int i = 0; i < kCalls; ++i) {
     queue.Eval(
-        {list_, absl::StrCat(i)},
+        {{list_}, {absl::StrCat(i)}},
         [&, i](absl::StatusOr<ReplyPtr> r) {
           answered[i] = std::chrono::steady_clock::now();
           answers[i].set_value(std::move(r));
@@ -336,10 +337,10 @@ TEST_F(EvalQueueTest, APipelineToAFrozenRedisAnswersEachCallBeforeItsOwnDeadline
   };
   // The blocker holds the only sender until shortly before 200 ms; meanwhile `soon` and
   // `late` queue up, and the sender then takes both as one pipeline.
-  queue.Eval({list_, "blocker"}, record(blocker), start + milliseconds(200));
+  queue.Eval({{list_}, {"blocker"}}, record(blocker), start + milliseconds(200));
   const auto soon_deadline = start + milliseconds(700);
-  queue.Eval({list_, "soon"}, record(soon), soon_deadline);
-  queue.Eval({list_, "late"}, record(late), start + milliseconds(5000));
+  queue.Eval({{list_}, {"soon"}}, record(soon), soon_deadline);
+  queue.Eval({{list_}, {"late"}}, record(late), start + milliseconds(5000));
 
   for (Answer* a : {&blocker, &soon, &late}) {
     absl::StatusOr<ReplyPtr> r = a->reply.get_future().get();

@@ -36,6 +36,15 @@ TEST(ParseRedisUrlTest, PasswordAndDb) {
   options = ParseRedisUrl("redis://default:pw@h:1");
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->password, "pw");
+  EXPECT_EQ(options->user, "");  // the default user: AUTH password
+}
+
+TEST(ParseRedisUrlTest, AclUser) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis://registration:p%40ss@redis:6379");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->user, "registration");
+  EXPECT_EQ(options->password, "p@ss");
+  EXPECT_EQ(options->host, "redis");
 }
 
 TEST(ParseRedisUrlTest, PercentEncodedPasswordAndIpv6Host) {
@@ -60,7 +69,6 @@ TEST(ParseRedisUrlTest, RejectsBadInputWithInvalidArgument) {
            "redis://localhost/db1",       // db
            "redis://localhost/1/2",       // db
            "redis://localhost?db=1",      // query
-           "redis://alice:pw@localhost",  // ACL user
            "redis://pw@localhost",        // password without colon
            "redis://:bad%zz@localhost",   // bad escape
            "redis://[::1",                // IPv6 bracket
