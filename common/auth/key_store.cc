@@ -60,23 +60,24 @@ absl::StatusOr<ApiKeyRecord> RedisKeyStore::FindByHash(const std::string& key_ha
 }
 
 absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyRecord& record) {
-  std::vector<std::vector<std::string>> commands = {
-      {"MULTI"},
+  // The record and the organisation's list of key ids are in different hash slots (a key is
+  // found by its hash alone), so in Redis Cluster they cannot change in one MULTI or
+  // script. The list is written first: a failure between the two leaves an id listed with
+  // no record (skipped by readers, and written again by a retry), never a working key that
+  // no list shows.
+  if (!record.org_id.empty()) {
+    auto listed = redis_.Command(
+        {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id});
+    if (!listed.ok()) return listed.status();
+  }
+  auto stored = redis_.Command(
       {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
        record.org_id, "roles", JoinRoles(record.roles), "scopes", absl::StrJoin(record.scopes, ","),
        "name", record.name, "created", absl::StrCat(record.created_unix_ms), "revoked",
-       record.revoked ? "1" : "0"}};
-  // Service keys belong to no organisation, so there is no organisation to list them under.
-  if (!record.org_id.empty()) {
-    commands.push_back(
-        {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id});
-  }
-  commands.push_back({"EXEC"});
-  auto replies = redis_.Pipeline(commands);
-  if (!replies.ok()) return replies.status();
-  const redisReply& exec = *replies->back();
-  if (!redis::IsArray(exec)) {
-    return absl::InternalError(absl::StrCat("storing API key failed: ", redis::AsString(exec)));
+       record.revoked ? "1" : "0"});
+  if (!stored.ok()) {
+    return absl::Status(stored.status().code(),
+                        absl::StrCat("storing API key failed: ", stored.status().message()));
   }
   return absl::OkStatus();
 }
