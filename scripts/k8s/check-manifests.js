@@ -458,9 +458,11 @@ function check(name, file) {
 // checkObjects(name, objects): {ok, lines, objects} for the rendered objects of kustomization
 // folder `name` (its last part picks the profile: base, dev, production, admin...).
 function checkObjects(name, objects) {
-  // components/* are rendered on top of overlays/production, and checked as production.
+  // components/* are rendered on top of overlays/production, and checked as production;
+  // admin and admin-cluster are the lone eventctl pod.
   const parts = name.split('/').filter(Boolean);
-  const profile = parts.includes('components') ? 'production' : parts.includes('admin') ? 'admin' : parts.pop();
+  const last = parts[parts.length - 1];
+  const profile = parts.includes('components') ? 'production' : last.startsWith('admin') ? 'admin' : last;
   const lines = [];
   const add = (what, problems) => problems.forEach((p) => lines.push(`  ${name}: ${what}${p}`));
   for (const obj of objects) add(`${describe(obj)}: `, schemaProblems(obj));
