@@ -12,7 +12,8 @@
 const fs = require('fs');
 const path = require('path');
 const { loadObjects, describe, podSpecOf, find, selects, portNamed, containerEnv } = require('./manifests');
-const { matchesSelector, policiesFor, allows, podLabelsOf, resolveAddress, addressesIn } = require('./network');
+const { matchesSelector, allows, podLabelsOf, resolveAddress, addressesIn, callerProblems } = require('./network');
+const { redisProblems, userProblems, secretVolumeKeys } = require('./redis-rules');
 
 // Labels every Deployment and its pods carry (https://kubernetes.io/docs/concepts/overview/
 // working-with-objects/common-labels/); overlays add app.kubernetes.io/instance.
@@ -210,6 +211,8 @@ function serviceRules(objects, d, profile) {
       (o.spec.ingress || []).some((rule) => (rule.ports || []).some((p) => p.port === serving || p.port === kind)));
     if (serving !== undefined && !opened) say(`no NetworkPolicy of its own lets calls in on port ${serving}`);
     problems.push(...flowProblems(objects, d, c, env).map((m) => `container ${c.name}: ${m}`));
+    // Redis as its own ACL user (the name of its pods), the password from the Secret.
+    problems.push(...userProblems(objects, c, templateLabels['app.kubernetes.io/name']).map((m) => `container ${c.name}: ${m}`));
     if (kind === 'http') problems.push(...publicSiteProblems(objects, d, c, env, serving).map((m) => `container ${c.name}: ${m}`));
     if (binary === 'notifications_server') problems.push(...mailProblems(objects, d, env).map((m) => `container ${c.name}: ${m}`));
     if (kOnlyCallers[binary]) problems.push(...callerProblems(objects, d, binary, kOnlyCallers[binary], metrics));
@@ -268,52 +271,6 @@ function flowProblems(objects, d, c, env) {
         const reached = objects.filter((o) => podSpecOf(o) && o !== d && matchesSelector(peer.podSelector, podLabelsOf(o)));
         for (const w of reached) {
           if (!addressed.some((t) => t.workload === w)) problems.push(`NetworkPolicy ${p.metadata.name} lets it reach ${w.kind} ${w.metadata.name}, which none of its settings addresses (egress only to what it calls)`);
-        }
-      }
-    }
-  }
-  return problems;
-}
-
-// callerProblems(objects, d, binary, allowed, metricsPort): every ingress rule of the
-// NetworkPolicies that select d's pods lets in only pods named in `allowed` (by
-// app.kubernetes.io/name, as matchLabels or an "In" list), and namespaces only on the
-// metrics port (Prometheus). A rule without peers (everyone), an ipBlock, a pod selector
-// that does not pin the name, or a namespace on any other port fails. That the allowed
-// callers do get in is flowProblems' business (their settings address the service).
-function callerProblems(objects, d, binary, allowed, metricsPort) {
-  const problems = [];
-  const nameKey = 'app.kubernetes.io/name';
-  const only = `only ${allowed.join(' and ')} may call ${binary}`;
-  // names(selector): the app names a podSelector can select, or null for any name.
-  const names = (sel) => {
-    let set = null;
-    const label = (sel.matchLabels || {})[nameKey];
-    if (label !== undefined) set = [label];
-    for (const e of sel.matchExpressions || []) {
-      if (e.key === nameKey && e.operator === 'In') set = (set || e.values || []).filter((v) => (e.values || []).includes(v));
-    }
-    return set;
-  };
-  const portsText = (ports) => (ports && ports.length ? `on port ${ports.map((p) => (p.endPort !== undefined ? `${p.port}-${p.endPort}` : p.port)).join(', ')}` : 'on every port');
-  const metricsOnly = (ports) => Boolean(ports && ports.length) && ports.every((p) => (p.port === metricsPort || p.port === 'metrics') && (p.endPort === undefined || p.endPort === p.port));
-  for (const p of policiesFor(objects, 'Ingress', podLabelsOf(d))) {
-    const say = (m) => problems.push(`NetworkPolicy ${p.metadata.name} ${m}: ${only}`);
-    for (const rule of p.spec.ingress || []) {
-      const where = portsText(rule.ports);
-      if (!rule.from || rule.from.length === 0) {
-        say(`lets every pod and address in ${where}`);
-        continue;
-      }
-      for (const peer of rule.from) {
-        if (peer.ipBlock) {
-          say(`lets addresses ${peer.ipBlock.cidr} in ${where}`);
-        } else if (peer.namespaceSelector !== undefined) {
-          if (!metricsOnly(rule.ports)) say(`lets namespaces (${JSON.stringify(peer.namespaceSelector)}) in ${where}; other namespaces may reach only the metrics port ${metricsPort}`);
-        } else {
-          const selected = names(peer.podSelector || {});
-          if (selected === null) say(`lets pods of any name in ${where} (podSelector ${JSON.stringify(peer.podSelector || {})})`);
-          else selected.filter((n) => !allowed.includes(n)).forEach((n) => say(`lets ${n} in ${where}`));
         }
       }
     }
@@ -433,35 +390,6 @@ function deployedServices(objects) {
     .map((b) => `no Deployment runs /usr/local/bin/${b} (services/${b.replace(/_server$/, '')}/ is a service: add deploy/k8s/base/${b.replace(/_server$/, '')}/)`);
 }
 
-// redisProblems(objects, profile): the Redis StatefulSet keeps its data on a volume, with the
-// append-only file; in production with appendfsync always.
-function redisProblems(objects, profile) {
-  const redis = find(objects, 'StatefulSet', 'redis');
-  if (!redis) return ['no StatefulSet redis'];
-  const problems = [];
-  // Two pods behind the headless Service would be two separate Redis, each with part of the data.
-  if (redis.spec.replicas !== undefined && redis.spec.replicas !== 1) problems.push(`StatefulSet redis has ${redis.spec.replicas} replicas: it is one primary without replication (1)`);
-  if (!(redis.spec.volumeClaimTemplates || []).length) problems.push('StatefulSet redis has no volumeClaimTemplates (its data would not survive the pod)');
-  const c = podSpecOf(redis).containers[0];
-  const confVolume = (podSpecOf(redis).volumes || []).find((v) => v.configMap);
-  const cm = confVolume && find(objects, 'ConfigMap', confVolume.configMap.name);
-  const conf = (cm && cm.data && cm.data['redis.conf']) || '';
-  // Later settings win in redis.conf, and command-line arguments win over the file.
-  const setting = (name) => {
-    let value;
-    for (const line of conf.split('\n')) {
-      const m = line.trim().match(/^(\S+)\s+(.*)$/);
-      if (m && m[1].toLowerCase() === name) value = m[2].trim();
-    }
-    const args = c.args || [];
-    for (let i = 0; i + 1 < args.length; i++) if (args[i] === `--${name}`) value = args[i + 1];
-    return value;
-  };
-  if (setting('appendonly') !== 'yes') problems.push('Redis: appendonly is not yes');
-  if (profile === 'production' && setting('appendfsync') !== 'always') problems.push(`Redis: appendfsync is ${setting('appendfsync')}, not always (the durable profile: no acknowledged write is ever lost)`);
-  return problems;
-}
-
 // namespaceProblems(objects): rules about the whole set of objects.
 function namespaceProblems(objects) {
   const problems = [];
@@ -498,6 +426,13 @@ function secretsNeeded(objects) {
   for (const o of objects) {
     const pod = podSpecOf(o);
     if (!pod) continue;
+    // Secrets mounted whole (the Redis users' passwords, read by the ACL init container).
+    for (const v of pod.volumes || []) {
+      if (!v.secret || find(objects, 'Secret', v.secret.secretName)) continue;
+      if (!needed.has(v.secret.secretName)) needed.set(v.secret.secretName, new Set());
+      const keys = (v.secret.items || []).map((i) => i.key).concat(secretVolumeKeys(objects, pod, v.secret.secretName));
+      keys.forEach((k) => needed.get(v.secret.secretName).add(k));
+    }
     for (const c of pod.containers || []) {
       for (const value of containerEnv(objects, c).values()) {
         if (value && value.secret && !find(objects, 'Secret', value.secret)) {
@@ -523,7 +458,11 @@ function check(name, file) {
 // checkObjects(name, objects): {ok, lines, objects} for the rendered objects of kustomization
 // folder `name` (its last part picks the profile: base, dev, production, admin...).
 function checkObjects(name, objects) {
-  const profile = name.split('/').filter(Boolean).pop();
+  // components/* are rendered on top of overlays/production, and checked as production;
+  // admin and admin-cluster are the lone eventctl pod.
+  const parts = name.split('/').filter(Boolean);
+  const last = parts[parts.length - 1];
+  const profile = parts.includes('components') ? 'production' : last.startsWith('admin') ? 'admin' : last;
   const lines = [];
   const add = (what, problems) => problems.forEach((p) => lines.push(`  ${name}: ${what}${p}`));
   for (const obj of objects) add(`${describe(obj)}: `, schemaProblems(obj));
@@ -535,6 +474,8 @@ function checkObjects(name, objects) {
       const isService = obj.kind === 'Deployment';
       for (const c of (pod.initContainers || []).concat(pod.containers || [])) add(`${describe(obj)}: `, containerRules(pod, c, isService));
       if (isService) add(`${describe(obj)}: `, serviceRules(objects, obj, profile));
+      // The eventctl pod (deploy/k8s/admin) connects to Redis as the user admin.
+      if (obj.kind === 'Pod') for (const c of pod.containers || []) add(`${describe(obj)}: container ${c.name}: `, userProblems(objects, c, 'admin'));
     }
     // deploy/k8s/admin is a lone eventctl pod, applied beside an overlay: no platform rules.
     if (profile !== 'admin') {
@@ -560,7 +501,7 @@ function main(args) {
     if (result.ok) {
       console.log(`ok   ${name} (${result.objects.length} objects)`);
       const secrets = secretsNeeded(result.objects);
-      if (secrets.length && name.includes('/overlays/')) console.log(`     needs Secrets that are not in git (docs/deploy.md, step 4): ${secrets.join('; ')}`);
+      if (secrets.length && (name.includes('/overlays/') || name.includes('/components/'))) console.log(`     needs Secrets that are not in git (docs/deploy.md, step 4): ${secrets.join('; ')}`);
     } else {
       console.log(`FAIL ${name}`);
       result.lines.forEach((l) => console.log(l));

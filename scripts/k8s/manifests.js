@@ -46,11 +46,24 @@ function portNamed(container, name) {
   return port ? port.containerPort : undefined;
 }
 
+// expandReferences(text, env): text with each $(NAME) replaced by NAME's value in env, as the
+// kubelet expands env values, command and args: "$$" stands for "$", and a reference to a
+// variable that is not defined, or whose value comes from a Secret (unknown here), stays as
+// it is: "$(EVENTS_REDIS_PASSWORD)" remains in the result for the caller to see.
+function expandReferences(text, env) {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (whole, name) => {
+    if (whole === '$$') return '$';
+    const v = env.get(name);
+    return typeof v === 'string' ? v : whole;
+  });
+}
+
 // containerEnv(objects, container): what the container's environment would be in a pod,
-// in Kubernetes' order (envFrom first, then env, later entries winning). Values from a
-// ConfigMap are resolved from the rendered ConfigMaps; values from a Secret are left as
-// {secret, key} for the caller, and so are references that cannot be resolved, as
-// {missing: "why"}. Returns a Map of name -> string | {secret, key} | {missing}.
+// in Kubernetes' order (envFrom first, then env, later entries winning; $(NAME) in an env
+// value expanded from the variables before it). Values from a ConfigMap are resolved from
+// the rendered ConfigMaps; values from a Secret are left as {secret, key} for the caller, and
+// so are references that cannot be resolved, as {missing: "why"}. Returns a Map of
+// name -> string | {secret, key} | {missing}.
 function containerEnv(objects, container) {
   const env = new Map();
   for (const from of container.envFrom || []) {
@@ -68,7 +81,7 @@ function containerEnv(objects, container) {
   }
   for (const e of container.env || []) {
     if (e.value !== undefined) {
-      env.set(e.name, String(e.value));
+      env.set(e.name, expandReferences(String(e.value), env));
     } else if (e.valueFrom && e.valueFrom.configMapKeyRef) {
       const ref = e.valueFrom.configMapKeyRef;
       const cm = find(objects, 'ConfigMap', ref.name);
@@ -85,4 +98,4 @@ function containerEnv(objects, container) {
   return env;
 }
 
-module.exports = { loadObjects, describe, podSpecOf, find, selects, portNamed, containerEnv };
+module.exports = { loadObjects, describe, podSpecOf, find, selects, portNamed, containerEnv, expandReferences };

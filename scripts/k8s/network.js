@@ -75,13 +75,42 @@ function podLabelsOf(workload) {
   return (workload.spec.template.metadata || {}).labels || {};
 }
 
+// podOfStatefulSet(objects, labels): for "POD.SERVICE[...]", the name of one pod of a
+// StatefulSet behind a headless Service: {service, workload} or {problem} when POD is not
+// one of its pods (an ordinal at or above its replicas), or null when it is no such name.
+function podOfStatefulSet(objects, labels) {
+  if (labels.length < 2) return null;
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === labels[1] && o.spec.selector && o.spec.clusterIP === 'None');
+  if (!svc) return null;
+  const sts = objects.find((o) => o.kind === 'StatefulSet' && o.spec.serviceName === svc.metadata.name && labels[0].startsWith(`${o.metadata.name}-`));
+  const ordinal = sts ? labels[0].slice(sts.metadata.name.length + 1) : '';
+  if (!sts || !/^[0-9]+$/.test(ordinal)) return null;
+  const replicas = sts.spec.replicas === undefined ? 1 : sts.spec.replicas;
+  if (Number(ordinal) >= replicas) return { service: svc, problem: `${labels[0]} is not a pod of StatefulSet ${sts.metadata.name}, which has ${replicas} replicas` };
+  return { service: svc, workload: sts };
+}
+
 // resolveAddress(objects, host, port): where "host:port" in a setting goes inside the
 // namespace: {service, workload, dest: {number, name}}, or null when host is not one of the
-// manifests' Services (NAME, NAME.NAMESPACE, NAME.NAMESPACE.svc[.cluster.local]).
+// manifests' Services (NAME, NAME.NAMESPACE, NAME.NAMESPACE.svc[.cluster.local]) nor a pod
+// of a StatefulSet by its stable name (POD.SERVICE[.NAMESPACE...], e.g.
+// redis-cluster-0.redis-cluster).
 function resolveAddress(objects, host, port) {
-  const name = host.split('.')[0];
+  const labels = host.split('.');
+  const name = labels[0];
   const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === name && o.spec.selector);
-  if (!svc) return null;
+  if (!svc) {
+    const pod = podOfStatefulSet(objects, labels);
+    if (!pod) return null;
+    if (pod.problem) return { service: pod.service, workload: null, dest: null, problem: pod.problem };
+    const sp = (pod.service.spec.ports || []).find((p) => p.port === port);
+    if (!sp) return { service: pod.service, workload: null, dest: null, problem: `Service ${pod.service.metadata.name} has no port ${port}` };
+    const c = podSpecOf(pod.workload).containers[0];
+    const target = sp.targetPort === undefined ? sp.port : sp.targetPort;
+    const number = typeof target === 'string' ? portNamed(c, target) : target;
+    const named = (c.ports || []).find((p) => p.containerPort === number);
+    return { service: pod.service, workload: pod.workload, dest: { number, name: named ? named.name : undefined } };
+  }
   const sp = (svc.spec.ports || []).find((p) => p.port === port);
   if (!sp) return { service: svc, workload: null, dest: null, problem: `Service ${name} has no port ${port}` };
   const workload = objects.find((o) => podSpecOf(o) && matchesSelector({ matchLabels: svc.spec.selector }, podLabelsOf(o)));
@@ -103,4 +132,50 @@ function addressesIn(value) {
   return found;
 }
 
-module.exports = { matchesSelector, policiesFor, allows, podLabelsOf, resolveAddress, addressesIn };
+// callerProblems(objects, d, binary, allowed, metricsPort): every ingress rule of the
+// NetworkPolicies that select d's pods lets in only pods named in `allowed` (by
+// app.kubernetes.io/name, as matchLabels or an "In" list), and namespaces only on the
+// metrics port (Prometheus). A rule without peers (everyone), an ipBlock, a pod selector
+// that does not pin the name, or a namespace on any other port fails. That the allowed
+// callers do get in is flowProblems' business (their settings address the service).
+function callerProblems(objects, d, binary, allowed, metricsPort) {
+  const problems = [];
+  const nameKey = 'app.kubernetes.io/name';
+  const only = `only ${allowed.join(' and ')} may call ${binary}`;
+  // names(selector): the app names a podSelector can select, or null for any name.
+  const names = (sel) => {
+    let set = null;
+    const label = (sel.matchLabels || {})[nameKey];
+    if (label !== undefined) set = [label];
+    for (const e of sel.matchExpressions || []) {
+      if (e.key === nameKey && e.operator === 'In') set = (set || e.values || []).filter((v) => (e.values || []).includes(v));
+    }
+    return set;
+  };
+  const portsText = (ports) => (ports && ports.length ? `on port ${ports.map((p) => (p.endPort !== undefined ? `${p.port}-${p.endPort}` : p.port)).join(', ')}` : 'on every port');
+  const metricsOnly = (ports) => Boolean(ports && ports.length) && ports.every((p) => (p.port === metricsPort || p.port === 'metrics') && (p.endPort === undefined || p.endPort === p.port));
+  for (const p of policiesFor(objects, 'Ingress', podLabelsOf(d))) {
+    const say = (m) => problems.push(`NetworkPolicy ${p.metadata.name} ${m}: ${only}`);
+    for (const rule of p.spec.ingress || []) {
+      const where = portsText(rule.ports);
+      if (!rule.from || rule.from.length === 0) {
+        say(`lets every pod and address in ${where}`);
+        continue;
+      }
+      for (const peer of rule.from) {
+        if (peer.ipBlock) {
+          say(`lets addresses ${peer.ipBlock.cidr} in ${where}`);
+        } else if (peer.namespaceSelector !== undefined) {
+          if (!metricsOnly(rule.ports)) say(`lets namespaces (${JSON.stringify(peer.namespaceSelector)}) in ${where}; other namespaces may reach only the metrics port ${metricsPort}`);
+        } else {
+          const selected = names(peer.podSelector || {});
+          if (selected === null) say(`lets pods of any name in ${where} (podSelector ${JSON.stringify(peer.podSelector || {})})`);
+          else selected.filter((n) => !allowed.includes(n)).forEach((n) => say(`lets ${n} in ${where}`));
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+module.exports = { matchesSelector, policiesFor, allows, podLabelsOf, resolveAddress, addressesIn, callerProblems };

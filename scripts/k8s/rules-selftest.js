@@ -2,7 +2,8 @@
 // overlay and expects the check to fail naming that thing. A rule that stops firing (a
 // refactoring, a renamed field) fails here instead of letting broken manifests through.
 //
-//   node rules-selftest.js NAME=RENDERED.yaml      (scripts/check-k8s passes the dev overlay)
+//   node rules-selftest.js NAME=RENDERED.yaml...   (scripts/check-k8s passes the dev overlay
+//                                                   and components/redis-cluster on production)
 //
 // Prints "ok   rules self-test (N cases)" or "FAIL rules self-test" and a line per case that
 // did not fail as expected; exits 1 then.
@@ -96,20 +97,81 @@ const kCases = [
   ['another policy opens people', (o) => o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open-api' }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'eventctl' } } }], ports: [{ port: 50051, endPort: 50060 }] }] } }), /Deployment people: NetworkPolicy open-api lets eventctl in on port 50051-50060/],
 ];
 
-function main(args) {
-  if (args.length !== 1 || !args[0].includes('=')) {
-    console.error('usage: node rules-selftest.js NAME=RENDERED.yaml');
-    return 2;
-  }
-  const [name, file] = args[0].split('=');
+// Redis: the single Redis of the dev overlay, its users and the services' connections.
+const statefulSet = (objs, name) => find(objs, 'StatefulSet', name);
+const configMap = (objs, prefix) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${prefix}-`));
+const envOf = (c, name) => c.env.find((e) => e.name === name);
+// editFile(objs, configMapPrefix, file, edit): changes one file of a (generated) ConfigMap.
+const editFile = (objs, prefix, file, edit) => {
+  const cm = configMap(objs, prefix);
+  cm.data[file] = edit(cm.data[file]);
+};
+const redisConf = (objs, edit) => editFile(objs, 'redis-config', 'redis.conf', edit);
+const kRedisCases = [
+  ['a service connects as another Redis user', (o) => { const e = envOf(container(o, 'registration'), 'EVENTS_REDIS_URL'); e.value = e.value.replace('//registration:', '//scheduling:'); }, /Deployment registration: container registration: EVENTS_REDIS_URL connects as Redis user scheduling, not as its own user registration/],
+  ['a Redis password in the manifests', (o) => { envOf(container(o, 'feedback'), 'EVENTS_REDIS_URL').value = '$(REDIS_URL_SCHEME)://feedback:hunter2hunter2@$(REDIS_URL_ADDRESS)'; }, /Deployment feedback: container feedback: the password in EVENTS_REDIS_URL is written in the manifests/],
+  ['the Redis password from another user\'s key', (o) => { envOf(container(o, 'people'), 'EVENTS_REDIS_PASSWORD').valueFrom.secretKeyRef.key = 'admin'; }, /Deployment people: container people: EVENTS_REDIS_URL's password \$\(EVENTS_REDIS_PASSWORD\) does not come from the Secret redis-users, key people/],
+  ['a service connects as the default user', (o) => { envOf(container(o, 'scheduling'), 'EVENTS_REDIS_URL').value = '$(REDIS_URL_SCHEME)://$(REDIS_URL_ADDRESS)'; }, /Deployment scheduling: container scheduling: EVENTS_REDIS_URL names no Redis user/],
+  ['a service user missing from the templates', (o) => editFile(o, 'redis-acl', 'users.acl.template', (t) => t.split('\n').filter((l) => !l.startsWith('user people ')).join('\n')), /Redis user people \(EVENTS_REDIS_URL\) is not in the ACL templates of StatefulSet redis/],
+  ['eventctl connects without a user', (o) => o.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'eventctl' }, spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'eventctl', image: 'x', env: [{ name: 'EVENTS_REDIS_URL', value: 'redis://redis:6379/0' }], resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '8Mi' } }, securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }] } }), /Pod eventctl: container eventctl: EVENTS_REDIS_URL names no Redis user: connect as admin/],
+  ['Redis without an aclfile', (o) => redisConf(o, (t) => t.replace(/^aclfile .*$/m, '')), /StatefulSet redis: no aclfile/],
+  ['the aclfile not written by an init container', (o) => delete podSpecOf(statefulSet(o, 'redis')).initContainers, /StatefulSet redis: its aclfile \/run\/redis\/users\.acl is not on a volume that an init container writes/],
+  ['the default user on', (o) => editFile(o, 'redis-acl', 'kubernetes.acl.template', (t) => t.replace('user default off resetchannels -@all', 'user default on nopass ~* +@all')), /the default Redis user is on in the ACL templates/],
+  ['no default user line', (o) => editFile(o, 'redis-acl', 'kubernetes.acl.template', (t) => t.replace(/^user default .*$/m, '')), /the ACL templates have no "user default off" line/],
+  ['a password in the ACL templates', (o) => editFile(o, 'redis-acl', 'users.acl.template', (t) => t.replace('@people@', '>hunter2hunter2')), /Redis user people: its password in the ACL templates must be the placeholder @people@ alone/],
+  ['a user without a password', (o) => editFile(o, 'redis-acl', 'users.acl.template', (t) => t.replace('@feedback@', 'nopass')), /Redis user feedback: its password in the ACL templates must be the placeholder @feedback@/],
+  ['a user defined twice', (o) => editFile(o, 'redis-acl', 'kubernetes.acl.template', (t) => `${t}\nuser people on @people@ -@all\n`), /Redis user people is defined twice in the ACL templates/],
+  ['requirepass in redis.conf', (o) => redisConf(o, (t) => `${t}\nrequirepass hunter2hunter2\n`), /StatefulSet redis: requirepass is written in the manifests/],
+  ['the probe as the default user', (o) => { podSpecOf(statefulSet(o, 'redis')).containers[0].readinessProbe.exec.command[2] = '[ "$(redis-cli ping)" = PONG ]'; }, /StatefulSet redis: its readiness probe runs redis-cli as the default user, which is off/],
+  ['the probe\'s password not from the Secret', (o) => { podSpecOf(statefulSet(o, 'redis')).containers[0].env = [{ name: 'REDISCLI_AUTH', value: 'x'.repeat(40) }]; }, /StatefulSet redis: its readiness probe's password \(REDISCLI_AUTH\) does not come from the Secret redis-users, key probe/],
+  ['the append-only file off the volume', (o) => redisConf(o, (t) => t.replace(/^dir \/data$/m, 'dir /tmp')), /StatefulSet redis: dir \/tmp is not on its PersistentVolumeClaim/],
+  ['two Redis replicas', (o) => { statefulSet(o, 'redis').spec.replicas = 2; }, /StatefulSet redis: has 2 replicas: it is one primary without replication/],
+  ['Redis open to web', (o) => callers(o, 'redis').values.push('web'), /NetworkPolicy redis lets web in on port 6379: only .* may call Redis \(StatefulSet redis\)/],
+  ['Redis open to every pod', (o) => policy(o, 'redis').spec.ingress.push({ from: [{ podSelector: {} }], ports: [{ port: 6379 }] }), /NetworkPolicy redis lets pods of any name in on port 6379/],
+  ['a service may not reach Redis', (o) => { const e = callers(o, 'redis'); e.values = e.values.filter((v) => v !== 'integrations'); }, /Deployment integrations: container integrations: .*redis's NetworkPolicy does not let integrations in on port 6379/],
+];
+
+// The Redis Cluster of components/redis-cluster (rendered on production).
+const clusterPod = (objs) => podSpecOf(statefulSet(objs, 'redis-cluster'));
+const clusterConf = (objs, edit) => editFile(objs, 'redis-cluster-config', 'redis.conf', edit);
+const kClusterCases = [
+  ['a cluster of 3 nodes', (o) => { statefulSet(o, 'redis-cluster').spec.replicas = 3; }, /StatefulSet redis-cluster: has 3 replicas: a cluster needs at least 6, an even number/],
+  ['a cluster of 7 nodes', (o) => { statefulSet(o, 'redis-cluster').spec.replicas = 7; }, /StatefulSet redis-cluster: has 7 replicas: a cluster needs at least 6, an even number/],
+  ['no anti-affinity', (o) => delete clusterPod(o).affinity, /StatefulSet redis-cluster: no required pod anti-affinity over kubernetes\.io\/hostname/],
+  ['preferred anti-affinity only', (o) => { const a = clusterPod(o).affinity.podAntiAffinity; a.preferredDuringSchedulingIgnoredDuringExecution = [{ weight: 100, podAffinityTerm: a.requiredDuringSchedulingIgnoredDuringExecution[0] }]; delete a.requiredDuringSchedulingIgnoredDuringExecution; }, /StatefulSet redis-cluster: no required pod anti-affinity/],
+  ['no disruption budget', (o) => o.splice(o.indexOf(find(o, 'PodDisruptionBudget', 'redis-cluster')), 1), /StatefulSet redis-cluster: no PodDisruptionBudget selects its pods/],
+  ['a budget of two nodes', (o) => { find(o, 'PodDisruptionBudget', 'redis-cluster').spec.maxUnavailable = 2; }, /PodDisruptionBudget redis-cluster lets more than one node go at a time/],
+  ['no forming Job', (o) => o.splice(o.indexOf(find(o, 'Job', 'redis-cluster-create')), 1), /StatefulSet redis-cluster: no Job forms the cluster/],
+  ['the Job misses a node', (o) => { const e = envOf(podSpecOf(find(o, 'Job', 'redis-cluster-create')).containers[0], 'REDIS_CLUSTER_NODES'); e.value = e.value.replace('redis-cluster-5.redis-cluster:6379', ''); }, /Job redis-cluster-create: REDIS_CLUSTER_NODES names 5 nodes/],
+  ['the Job cannot reach the nodes', (o) => { const e = callers(o, 'redis-cluster'); e.values = e.values.filter((v) => v !== 'redis-cluster-create'); }, /the NetworkPolicies do not let Job redis-cluster-create reach its nodes on port 6379/],
+  ['no data volume', (o) => delete statefulSet(o, 'redis-cluster').spec.volumeClaimTemplates, /StatefulSet redis-cluster: no volumeClaimTemplates/],
+  ['nodes.conf off the volume', (o) => clusterConf(o, (t) => t.replace('/data/nodes.conf', '/tmp/nodes.conf')), /cluster-config-file \/tmp\/nodes\.conf is not on its PersistentVolumeClaim/],
+  ['appendfsync everysec in production', (o) => clusterConf(o, (t) => t.replace('appendfsync always', 'appendfsync everysec')), /StatefulSet redis-cluster: appendfsync is everysec, not always/],
+  ['no announced hostname', (o) => { const c = clusterPod(o).containers[0]; c.args = c.args.slice(0, 3); }, /StatefulSet redis-cluster: no cluster-announce-hostname/],
+  ['IP endpoints for clients', (o) => clusterConf(o, (t) => t.replace('cluster-preferred-endpoint-type hostname', 'cluster-preferred-endpoint-type ip')), /cluster-preferred-endpoint-type is ip, not hostname/],
+  ['replicas without a masteruser', (o) => clusterPod(o).initContainers[0].command.pop(), /StatefulSet redis-cluster: no masteruser/],
+  ['the cluster without an aclfile', (o) => clusterConf(o, (t) => t.replace(/^aclfile .*$/m, '')), /StatefulSet redis-cluster: no aclfile/],
+  ['the cluster bus open to a service', (o) => policy(o, 'redis-cluster').spec.ingress.push({ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'scheduling' } } }], ports: [{ port: 16379 }] }), /its cluster bus port 16379 is open to Deployment scheduling: only its own nodes may reach it/],
+  ['the nodes cannot reach each other', (o) => { policy(o, 'redis-cluster').spec.egress = []; }, /the NetworkPolicies do not let its nodes reach each other on port 16379/],
+  ['the cluster open to web', (o) => callers(o, 'redis-cluster').values.push('web'), /NetworkPolicy redis-cluster lets web in on port 6379: only .* may call Redis \(StatefulSet redis-cluster\)/],
+  ['a service may not reach the cluster', (o) => { const e = callers(o, 'redis-cluster'); e.values = e.values.filter((v) => v !== 'registration'); }, /Deployment registration: container registration: .*redis-cluster's NetworkPolicy does not let registration in on port 6379/],
+  ['a seed that is no pod', (o) => { const cm = configMap(o, 'events-config'); cm.data.REDIS_URL_ADDRESS += ',redis-cluster-6.redis-cluster:6379'; }, /redis-cluster-6 is not a pod of StatefulSet redis-cluster, which has 6 replicas/],
+  ['a service as another user on the cluster', (o) => { const e = envOf(container(o, 'accessibility'), 'EVENTS_REDIS_URL'); e.value = e.value.replace('//accessibility:', '//admin:'); }, /Deployment accessibility: container accessibility: EVENTS_REDIS_URL connects as Redis user admin, not as its own user accessibility/],
+];
+
+// casesFor(name): the cases for a rendering: the cluster's for components/redis-cluster,
+// the overlay's (and Redis') for the dev overlay.
+function casesFor(name) {
+  return name.endsWith('components/redis-cluster') ? kClusterCases : kCases.concat(kRedisCases);
+}
+
+// selfTest(name, file): the missed cases of one rendering, or null when it does not pass unchanged.
+function selfTest(name, file) {
   const pristine = JSON.stringify(loadObjects(file));
   const base = checkObjects(name, JSON.parse(pristine));
-  if (!base.ok) {
-    console.log('FAIL rules self-test: the unchanged overlay does not pass, so no case can be judged');
-    return 1;
-  }
+  if (!base.ok) return null;
   const missed = [];
-  for (const [what, breakIt, expected] of kCases) {
+  for (const [what, breakIt, expected] of casesFor(name)) {
     const objects = JSON.parse(pristine);
     try {
       breakIt(objects);
@@ -122,12 +184,32 @@ function main(args) {
       missed.push(`${what}: the check did not report ${expected}${result.lines.length ? `; it said:\n${result.lines.map((l) => `      ${l}`).join('\n')}` : ' (it passed)'}`);
     }
   }
+  return missed;
+}
+
+function main(args) {
+  if (args.length === 0 || !args.every((a) => a.includes('='))) {
+    console.error('usage: node rules-selftest.js NAME=RENDERED.yaml...');
+    return 2;
+  }
+  const missed = [];
+  let count = 0;
+  for (const arg of args) {
+    const [name, file] = arg.split('=');
+    const result = selfTest(name, file);
+    if (result === null) {
+      console.log(`FAIL rules self-test: ${name} unchanged does not pass, so no case can be judged`);
+      return 1;
+    }
+    count += casesFor(name).length;
+    missed.push(...result.map((m) => `${name}: ${m}`));
+  }
   if (missed.length) {
     console.log('FAIL rules self-test');
     missed.forEach((m) => console.log(`  ${m}`));
     return 1;
   }
-  console.log(`ok   rules self-test (${kCases.length} cases: each broken overlay fails, naming the problem)`);
+  console.log(`ok   rules self-test (${count} cases: each broken rendering fails, naming the problem)`);
   return 0;
 }
 
