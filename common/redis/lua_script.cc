@@ -30,9 +30,19 @@ std::string Sha1Hex(const std::string& data) {
   return hex;
 }
 
+// Every script starts with the "#!lua" shebang (Redis 7) unless it has one of its own. Without
+// it, Redis runs a script in its compatibility mode, which in a cluster lets a script touch
+// keys of several hash slots as long as they happen to sit on one node: a script that works
+// on one node would fail once the slots are spread. With it, Redis refuses any script that
+// touches keys of more than one slot, on one node as on many, so the tests catch it.
+std::string WithShebang(std::string source) {
+  if (source.rfind("#!", 0) == 0) return source;
+  return "#!lua\n" + source;
+}
+
 }  // namespace
 
 LuaScript::LuaScript(std::string name, std::string source)
-    : name_(std::move(name)), source_(std::move(source)), sha1_(Sha1Hex(source_)) {}
+    : name_(std::move(name)), source_(WithShebang(std::move(source))), sha1_(Sha1Hex(source_)) {}
 
 }  // namespace events::redis

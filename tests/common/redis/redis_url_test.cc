@@ -87,10 +87,16 @@ TEST(ParseRedisUrlTest, ErrorsNeverShowThePassword) {
 }
 
 TEST(LuaScriptTest, Sha1MatchesRedis) {
-  // The hash Redis's SCRIPT LOAD returns for "return 1".
+  // The hash Redis's SCRIPT LOAD returns for "#!lua\nreturn 1": the shebang is added.
   LuaScript script("one", "return 1");
-  EXPECT_EQ(script.sha1(), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+  EXPECT_EQ(script.source(), "#!lua\nreturn 1");
+  EXPECT_EQ(script.sha1(), "cb70127618f0b0be70c53cf6bfcfa54a29d9b0c0");
   EXPECT_EQ(script.name(), "one");
+}
+
+TEST(LuaScriptTest, AShebangOfTheScriptsOwnIsKept) {
+  LuaScript script("reader", "#!lua flags=no-writes\nreturn 1");
+  EXPECT_EQ(script.source(), "#!lua flags=no-writes\nreturn 1");
 }
 
 }  // namespace
