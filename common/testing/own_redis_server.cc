@@ -54,6 +54,24 @@ bool OwnRedisServer::Start(const std::vector<std::string>& extra_args) {
   return false;
 }
 
+bool OwnRedisServer::StartOneNodeCluster() {
+  // nodes.conf goes to the data folder (--dir), so it is removed with it.
+  if (!Start({"--cluster-enabled", "yes"})) return false;
+  redis::RedisOptions options = Options();
+  options.pool_size = 1;
+  redis::RedisClient admin(options);
+  if (!admin.Command({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"}).ok()) return false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < until) {
+    auto info = admin.Command({"CLUSTER", "INFO"});
+    if (info.ok() && redis::AsString(**info).find("cluster_state:ok") != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 void OwnRedisServer::Stop() {
   if (pid_ != 0) {
     kill(pid_, SIGCONT);  // a frozen process is killed all the same, but reaped sooner

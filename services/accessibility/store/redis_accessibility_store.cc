@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/redis/lua_library.h"
+#include "common/redis/msgpack.h"
 
 namespace events::accessibility {
 
@@ -26,24 +27,32 @@ namespace {
 
 using Fields = std::map<std::string, std::string>;
 
+// First line of every script: with it Redis (7+) runs the script in its strict mode, in which
+// Redis Cluster refuses a key outside the slot of the script's KEYS. Without it Redis allows
+// such keys for compatibility, so a script breaking the key contract (lua/common.lua) would
+// pass the one-node cluster test.
+constexpr absl::string_view kStrict = "#!lua\n";
+
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
       "accessibility_apply",
-      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaApply));
+      absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaApply));
   return *script;
 }
 const redis::LuaScript& AuditScript() {
-  static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
+  static const auto* script =
+      new redis::LuaScript("accessibility_audit", absl::StrCat(kStrict, kLuaAudit));
   return *script;
 }
 const redis::LuaScript& CountsScript() {
-  static const auto* script = new redis::LuaScript("accessibility_counts", kLuaCounts);
+  static const auto* script =
+      new redis::LuaScript("accessibility_counts", absl::StrCat(kStrict, kLuaCounts));
   return *script;
 }
 const redis::LuaScript& FireScript() {
   static const auto* script = new redis::LuaScript(
       "accessibility_fire",
-      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaFire));
+      absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaFire));
   return *script;
 }
 
@@ -120,6 +129,56 @@ bool IsAuditToken(const std::string& token) {
   return numbers[0] != 0 || numbers[1] != 0;
 }
 
+// One request write of apply.lua (its header names the fields).
+std::string RequestRecord(const RequestWrite& w) {
+  events::v1::AccessibilityRequest data = w.after.request;
+  data.clear_details();
+  data.clear_history();
+  data.clear_status();
+  data.clear_version();
+  data.clear_at_risk();
+  data.clear_details_deleted();
+  // Kept in the "reg" field only, so erasure can forget it without decoding `data`.
+  data.clear_registration_id();
+  const events::v1::AccessibilityRequest& r = w.after.request;
+  redis::MsgpackMap record;
+  record.Add("id", r.id())
+      .Add("expected_version", w.expected_version)
+      .Add("reg", r.registration_id())
+      .Add("unlink", w.unlink_registration)
+      .Add("previous_status", static_cast<int>(w.previous_status))
+      .Add("delete_details", w.delete_details)
+      .Add("data", data.SerializeAsString())
+      .Add("status", static_cast<int>(r.status()))
+      .Add("version", r.version())
+      .Add("org", w.after.org_id)
+      .Add("late", r.late())
+      .Add("deadline", r.deadline_unix_ms());
+  if (!w.event_kind.empty()) record.Add("event_kind", w.event_kind);
+  if (w.at_risk_due_ms.has_value()) record.Add("at_risk_due", *w.at_risk_due_ms);
+  if (w.transition.has_value()) record.Add("transition", w.transition->SerializeAsString());
+  if (!w.after.sealed.key_id.empty()) {
+    record.Add("key_id", w.after.sealed.key_id).Add("sealed", w.after.sealed.ciphertext);
+  }
+  return record.Encode();
+}
+
+// One provision write of apply.lua.
+std::string ProvisionRecord(const ProvisionWrite& w) {
+  events::v1::Provision data = w.after.provision;
+  data.clear_status();
+  data.clear_version();
+  redis::MsgpackMap record;
+  record.Add("id", w.after.provision.id())
+      .Add("expected_version", w.expected_version)
+      .Add("data", data.SerializeAsString())
+      .Add("status", static_cast<int>(w.after.provision.status()))
+      .Add("version", w.after.provision.version())
+      .Add("org", w.after.org_id);
+  if (!w.event_kind.empty()) record.Add("event_kind", w.event_kind);
+  return record.Encode();
+}
+
 }  // namespace
 
 RedisAccessibilityStore::RedisAccessibilityStore(redis::RedisClient& redis,
@@ -131,61 +190,40 @@ std::string RedisAccessibilityStore::PartitionPrefix(const std::string& any_id) 
 }
 
 absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
-  std::vector<std::string> args = {PartitionPrefix(b.event_id),
-                                   keys_.Stream(keys_.PartitionOf(b.event_id)),
-                                   absl::StrCat(options_.stream_maxlen),
-                                   absl::StrCat(now_ms),
-                                   b.event_id,
-                                   absl::StrCat(b.purge_due_ms)};
+  const std::string prefix = PartitionPrefix(b.event_id);
+  const std::string event = absl::StrCat(prefix, "e:", b.event_id, ":");
+  const std::vector<std::string> keys = {
+      event + "facts",      event + "requests", event + "byreg",
+      event + "provisions", prefix + "jobs",    keys_.Stream(keys_.PartitionOf(b.event_id))};
+  redis::MsgpackMap head;
+  head.Add("event", b.event_id)
+      .Add("now", now_ms)
+      .Add("maxlen", options_.stream_maxlen)
+      .Add("purge_due_ms", b.purge_due_ms)
+      .Add("requests", static_cast<int64_t>(b.requests.size()))
+      .Add("provisions", static_cast<int64_t>(b.provisions.size()));
   if (b.facts.has_value()) {
     const EventFacts& f = *b.facts;
-    args.insert(args.end(),
-                {b.facts_write == FactsWrite::kIfNone ? "1" : "2", absl::StrCat(f.version),
-                 f.org_id, absl::StrCat(static_cast<int>(f.status)), absl::StrCat(f.start_unix_ms),
-                 absl::StrCat(f.end_unix_ms), f.time_zone});
-  } else {
-    args.insert(args.end(), {"0", "", "", "", "", "", ""});
+    head.Add("facts_write", b.facts_write == FactsWrite::kIfNone ? "if_none" : "if_newer")
+        .Add("facts_version", f.version)
+        .Add("facts_org", f.org_id)
+        .Add("facts_status", static_cast<int>(f.status))
+        .Add("facts_start", f.start_unix_ms)
+        .Add("facts_end", f.end_unix_ms)
+        .Add("facts_zone", f.time_zone);
   }
-  args.push_back(b.expected_facts_version.has_value() ? absl::StrCat(*b.expected_facts_version)
-                                                      : std::string());
-  args.push_back(b.expected_request_count.has_value() ? absl::StrCat(*b.expected_request_count)
-                                                      : std::string());
-  args.push_back(b.retention_ms.has_value() ? absl::StrCat(*b.retention_ms) : std::string());
-  args.push_back(absl::StrCat(b.requests.size()));
-  for (const RequestWrite& w : b.requests) {
-    events::v1::AccessibilityRequest data = w.after.request;
-    data.clear_details();
-    data.clear_history();
-    data.clear_status();
-    data.clear_version();
-    data.clear_at_risk();
-    data.clear_details_deleted();
-    // Kept in the "reg" field only, so erasure can forget it without decoding `data`.
-    data.clear_registration_id();
-    const std::string risk =
-        w.at_risk_due_ms.has_value() ? absl::StrCat(*w.at_risk_due_ms) : std::string();
-    args.insert(
-        args.end(),
-        {w.after.request.id(), absl::StrCat(w.expected_version), w.after.request.registration_id(),
-         w.unlink_registration ? "1" : "0", w.event_kind,
-         absl::StrCat(static_cast<int>(w.previous_status)), risk, w.delete_details ? "1" : "0",
-         w.transition.has_value() ? w.transition->SerializeAsString() : std::string(),
-         data.SerializeAsString(), absl::StrCat(static_cast<int>(w.after.request.status())),
-         absl::StrCat(w.after.request.version()), w.after.org_id,
-         w.after.request.late() ? "1" : "0", absl::StrCat(w.after.request.deadline_unix_ms()),
-         w.after.sealed.key_id, w.after.sealed.ciphertext});
+  if (b.expected_facts_version.has_value()) {
+    head.Add("expected_facts_version", *b.expected_facts_version);
   }
-  args.push_back(absl::StrCat(b.provisions.size()));
-  for (const ProvisionWrite& w : b.provisions) {
-    events::v1::Provision data = w.after.provision;
-    data.clear_status();
-    data.clear_version();
-    args.insert(args.end(), {w.after.provision.id(), absl::StrCat(w.expected_version), w.event_kind,
-                             data.SerializeAsString(),
-                             absl::StrCat(static_cast<int>(w.after.provision.status())),
-                             absl::StrCat(w.after.provision.version()), w.after.org_id});
+  if (b.expected_request_count.has_value()) {
+    head.Add("expected_request_count", *b.expected_request_count);
   }
-  auto reply = redis_.Eval(ApplyScript(), {}, args);
+  if (b.retention_ms.has_value()) head.Add("retention_ms", *b.retention_ms);
+  std::vector<std::string> args = {head.Encode()};
+  args.reserve(1 + b.requests.size() + b.provisions.size());
+  for (const RequestWrite& w : b.requests) args.push_back(RequestRecord(w));
+  for (const ProvisionWrite& w : b.provisions) args.push_back(ProvisionRecord(w));
+  auto reply = redis_.Eval(ApplyScript(), keys, args);
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string kind =
@@ -459,9 +497,9 @@ absl::Status RedisAccessibilityStore::PublishCounts(const std::string& event_id,
 
 absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int partition, int64_t now_ms, int limit) {
   auto reply = redis_.Eval(
-      FireScript(), {},
-      {absl::StrCat(keys_.PartitionPrefix(partition), "acc:"), keys_.Stream(partition),
-       absl::StrCat(options_.stream_maxlen), absl::StrCat(now_ms), absl::StrCat(limit)});
+      FireScript(),
+      {absl::StrCat(keys_.PartitionPrefix(partition), "acc:jobs"), keys_.Stream(partition)},
+      {absl::StrCat(now_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(redis::AsInt(**reply));
 }

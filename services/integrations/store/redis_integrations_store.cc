@@ -7,9 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/redis/msgpack.h"
 
 namespace events::integrations {
 
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake; every script is kLuaCommon (the key
+// contract: derived_key) and then its own body.
+extern const char* const kLuaCommon;
 extern const char* const kLuaEnqueue;
 extern const char* const kLuaClaim;
 extern const char* const kLuaRecord;
@@ -26,14 +30,21 @@ using events::redis::IsNil;
 
 namespace {
 
+// "#!lua" first: Redis (7+) then runs the script in its strict mode, in which Redis Cluster
+// refuses a key outside the slot of the script's KEYS (without it Redis allows such keys for
+// compatibility, and a script breaking the contract would pass the one-node cluster test).
+events::redis::LuaScript* NewScript(const char* name, const char* body) {
+  return new events::redis::LuaScript(name, absl::StrCat("#!lua\n", kLuaCommon, body));
+}
+
 const events::redis::LuaScript& Script(int which) {
   static const events::redis::LuaScript* const scripts[] = {
-      new events::redis::LuaScript("integrations_enqueue", kLuaEnqueue),
-      new events::redis::LuaScript("integrations_claim", kLuaClaim),
-      new events::redis::LuaScript("integrations_record", kLuaRecord),
-      new events::redis::LuaScript("integrations_replay", kLuaReplay),
-      new events::redis::LuaScript("integrations_contact", kLuaContact),
-      new events::redis::LuaScript("integrations_unsubscribe", kLuaUnsubscribe),
+      NewScript("integrations_enqueue", kLuaEnqueue),
+      NewScript("integrations_claim", kLuaClaim),
+      NewScript("integrations_record", kLuaRecord),
+      NewScript("integrations_replay", kLuaReplay),
+      NewScript("integrations_contact", kLuaContact),
+      NewScript("integrations_unsubscribe", kLuaUnsubscribe),
   };
   return *scripts[which];
 }
@@ -93,6 +104,21 @@ RedisIntegrationsStore::RedisIntegrationsStore(events::redis::RedisClient& redis
 
 std::string RedisIntegrationsStore::Org(const std::string& org_id) const {
   return keys_.Global(absl::StrCat("int:{", org_id, "}:"));
+}
+
+std::string RedisIntegrationsStore::Due(int partition) const {
+  return keys_.PartitionPrefix(partition) + "int:due";
+}
+
+std::string RedisIntegrationsStore::Delivery(int partition, const std::string& delivery_id) const {
+  return keys_.PartitionPrefix(partition) + "int:dlv:" + delivery_id;
+}
+
+std::vector<std::string> RedisIntegrationsStore::ContactKeys(
+    const std::string& org_id, const std::string& email_sha256) const {
+  const std::string b = Org(org_id);
+  const std::string contact = absl::StrCat(b, "c:", email_sha256);
+  return {b + "suppressed", contact + ":regs", contact + ":left", contact, b + "cseq", b + "cfeed"};
 }
 
 absl::Status RedisIntegrationsStore::PutApiKey(const std::string& org_id,
@@ -232,12 +258,19 @@ absl::StatusOr<int> RedisIntegrationsStore::Enqueue(int partition,
                                                     const std::vector<NewDelivery>& deliveries,
                                                     int64_t now_ms) {
   if (deliveries.empty()) return 0;
-  std::vector<std::string> args = {keys_.PartitionPrefix(partition), absl::StrCat(now_ms)};
+  std::vector<std::string> args = {absl::StrCat(now_ms)};
+  args.reserve(1 + deliveries.size());
   for (const NewDelivery& d : deliveries) {
-    args.insert(args.end(),
-                {d.delivery_id, d.org_id, d.webhook_id, d.message_id, d.event_type, d.body});
+    args.push_back(events::redis::MsgpackMap()
+                       .Add("id", d.delivery_id)
+                       .Add("org", d.org_id)
+                       .Add("webhook", d.webhook_id)
+                       .Add("message", d.message_id)
+                       .Add("type", d.event_type)
+                       .Add("body", d.body)
+                       .Encode());
   }
-  auto reply = redis_.Eval(Script(kEnqueue), {}, args);
+  auto reply = redis_.Eval(Script(kEnqueue), {Due(partition)}, args);
   if (!reply.ok()) return reply.status();
   return static_cast<int>(AsInt(**reply));
 }
@@ -248,9 +281,8 @@ absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64
   std::vector<redis::ScriptCall> calls;
   calls.reserve(static_cast<size_t>(keys_.partitions()));
   for (int p = 0; p < keys_.partitions(); ++p) {
-    calls.push_back({{},
-                     {keys_.PartitionPrefix(p), absl::StrCat(now_ms), absl::StrCat(lease_ms),
-                      absl::StrCat(limit)}});
+    calls.push_back(
+        {{Due(p)}, {absl::StrCat(now_ms), absl::StrCat(lease_ms), absl::StrCat(limit)}});
   }
   auto replies = redis_.EvalMany(Script(kClaim), calls);
   if (!replies.ok()) return replies.status();
@@ -284,14 +316,22 @@ absl::StatusOr<bool> RedisIntegrationsStore::Record(const ClaimedDelivery& d,
   // claim; only then the organisation's side (log line, 410 disable), which a stale claimant
   // therefore never writes. A crash between the two loses at most that log line or the
   // disable (the next 410 disables it again), never a delivery or a dead letter.
-  auto reply =
-      redis_.Eval(Script(kRecord), {},
-                  {keys_.PartitionPrefix(d.partition), d.delivery_id, absl::StrCat(d.attempt),
-                   OutcomeWord(result.outcome), absl::StrCat(result.next_due_ms),
-                   absl::StrCat(result.http_status), result.error, absl::StrCat(result.now_ms),
-                   absl::StrCat(options_.keep_finished_ms), absl::StrCat(options_.keep_dead_ms),
-                   absl::StrCat(std::max(1, (options_.max_dead_letters + keys_.partitions() - 1) /
-                                                std::max(1, keys_.partitions())))});
+  const int max_dead = std::max(
+      1, (options_.max_dead_letters + keys_.partitions() - 1) / std::max(1, keys_.partitions()));
+  const std::string try_record = events::redis::MsgpackMap()
+                                     .Add("id", d.delivery_id)
+                                     .Add("attempt", d.attempt)
+                                     .Add("outcome", OutcomeWord(result.outcome))
+                                     .Add("next_due", result.next_due_ms)
+                                     .Add("http_status", result.http_status)
+                                     .Add("error", result.error)
+                                     .Add("now", result.now_ms)
+                                     .Add("keep_finished_ms", options_.keep_finished_ms)
+                                     .Add("keep_dead_ms", options_.keep_dead_ms)
+                                     .Add("max_dead", max_dead)
+                                     .Encode();
+  auto reply = redis_.Eval(Script(kRecord),
+                           {Delivery(d.partition, d.delivery_id), Due(d.partition)}, {try_record});
   if (!reply.ok()) return reply.status();
   if (AsString(**reply) != "ok") return false;
   const std::string b = Org(d.org_id);
@@ -398,9 +438,10 @@ absl::Status RedisIntegrationsStore::Replay(const std::string& org_id,
   if (partition < 0 || partition >= keys_.partitions()) {
     return absl::NotFoundError(absl::StrCat("dead letter ", delivery_id, " not found"));
   }
-  auto reply =
-      redis_.Eval(Script(kReplay), {},
-                  {keys_.PartitionPrefix(partition), delivery_id, absl::StrCat(now_ms), org_id});
+  auto reply = redis_.Eval(Script(kReplay),
+                           {Delivery(partition, delivery_id), Due(partition),
+                            keys_.PartitionPrefix(partition) + "int:dead:" + org_id},
+                           {delivery_id, absl::StrCat(now_ms), org_id});
   if (!reply.ok()) return reply.status();
   // Success only when this call replayed it: a concurrent replay or an expired one is gone.
   if (AsInt(**reply) != 1) {
@@ -411,10 +452,22 @@ absl::Status RedisIntegrationsStore::Replay(const std::string& org_id,
 
 absl::StatusOr<ContactOutcome> RedisIntegrationsStore::ApplyContact(const std::string& org_id,
                                                                     const ContactChange& c) {
-  auto reply = redis_.Eval(
-      Script(kContact), {},
-      {Org(org_id), c.upsert ? "upsert" : "remove", c.registration_id, absl::StrCat(c.version),
-       c.email_sha256, c.email, c.first_name, c.last_name, c.event_id});
+  const std::string b = Org(org_id);
+  std::vector<std::string> keys = {b + "creg", b + "cseq", b + "cfeed", b + "suppressed"};
+  events::redis::MsgpackMap change;
+  change.Add("action", c.upsert ? "upsert" : "remove")
+      .Add("reg", c.registration_id)
+      .Add("version", c.version)
+      .Add("event", c.event_id);
+  if (c.upsert) {
+    const std::string contact = absl::StrCat(b, "c:", c.email_sha256);
+    keys.insert(keys.end(), {contact, contact + ":regs", contact + ":left"});
+    change.Add("email_sha256", c.email_sha256)
+        .Add("email", c.email)
+        .Add("first", c.first_name)
+        .Add("last", c.last_name);
+  }
+  auto reply = redis_.Eval(Script(kContact), keys, {change.Encode()});
   if (!reply.ok()) return reply.status();
   const std::string word = AsString(**reply);
   if (word == "ok") return ContactOutcome::kApplied;
@@ -464,7 +517,8 @@ absl::StatusOr<ContactsPage> RedisIntegrationsStore::Contacts(const std::string&
 
 absl::StatusOr<std::vector<std::string>> RedisIntegrationsStore::Suppress(
     const std::string& org_id, const std::string& email_sha256) {
-  auto reply = redis_.Eval(Script(kUnsubscribe), {}, {Org(org_id), "suppress", email_sha256});
+  auto reply = redis_.Eval(Script(kUnsubscribe), ContactKeys(org_id, email_sha256),
+                           {"suppress", email_sha256});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;
   for (size_t i = 0; i < ArraySize(**reply); ++i) out.push_back(AsString(ArrayAt(**reply, i)));
@@ -473,7 +527,8 @@ absl::StatusOr<std::vector<std::string>> RedisIntegrationsStore::Suppress(
 
 absl::Status RedisIntegrationsStore::ClearContact(const std::string& org_id,
                                                   const std::string& email_sha256) {
-  return Ok(redis_.Eval(Script(kUnsubscribe), {}, {Org(org_id), "clear", email_sha256}));
+  return Ok(redis_.Eval(Script(kUnsubscribe), ContactKeys(org_id, email_sha256),
+                        {"clear", email_sha256}));
 }
 
 }  // namespace events::integrations

@@ -62,6 +62,12 @@ class RedisIntegrationsStore final : public IntegrationsStore {
  private:
   // "<prefix>int:{<org>}:"
   std::string Org(const std::string& org_id) const;
+  // "<prefix>{p<N>}:int:due" and "<prefix>{p<N>}:int:dlv:<id>"
+  std::string Due(int partition) const;
+  std::string Delivery(int partition, const std::string& delivery_id) const;
+  // unsubscribe.lua's KEYS: the organisation's suppressions, the contact's keys, its feed.
+  std::vector<std::string> ContactKeys(const std::string& org_id,
+                                       const std::string& email_sha256) const;
 
   events::redis::RedisClient& redis_;
   const events::bus::Keyspace keys_;

@@ -1,9 +1,18 @@
--- Shared by every accessibility script: it is pasted in front of each one, after
--- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event) and jobs.lua (the delayed jobs).
+-- Shared by every accessibility script that derives keys (apply, fire): it is pasted in front
+-- of each one, after common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event) and jobs.lua
+-- (the delayed jobs). The script text starts with "#!lua" (the store adds it), so Redis
+-- Cluster refuses any key of another slot than the script's KEYS.
 --
--- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the partition's
--- prefix P = "<prefix>{p<N>}:acc:" in ARGV and derive every key from it (same slot, so
--- Redis Cluster accepts them). Layout:
+-- The key contract. A script is routed to its node by its KEYS, so every key whose name is
+-- fixed for the call is in KEYS (each script's header lists them). Keys the script can only
+-- name as it runs (a request's, a provision's, a registration's, an organisation's at-risk
+-- index, the requests of an event named by a job) are made by derived_key() and only there,
+-- from the base every declared key shares: the text up to and including the partition's
+-- hash tag, "<prefix>{p<N>}:". init_ctx checks that every KEYS entry has that same base (so
+-- passing keys of two partitions fails on a single Redis too, not only in a cluster) and
+-- fails a script called without KEYS. No key name or prefix comes from ARGV.
+--
+-- Layout (P = "<prefix>{p<N>}:acc:", N the event's partition):
 --   P.."e:"..<event>..":facts"      hash  org, status, version, start, end, zone
 --   P.."e:"..<event>..":requests"   zset  request ids by creation time
 --   P.."e:"..<event>..":byreg"      hash  registration id -> request id (the newest)
@@ -23,21 +32,44 @@
 --   P.."atrisk:"..<org>             zset  request ids at risk, by deadline
 --   P.."jobs"                       zset  delayed jobs (common/redis/lua/jobs.lua):
 --                                         "risk:<request id>", "purge:<event id>" by due ms
+--   "<prefix>{p<N>}:events"         stream the partition's domain events
+-- Request and provision ids embed their event's id core, so they share its partition.
 -- Statuses are the RequestStatus numbers: 1 submitted, 2 acknowledged, 3 in progress,
 -- 4 fulfilled, 5 unfulfillable, 6 withdrawn, 7 needs re-confirmation.
 
 local ctx = {}
 
-local function init_ctx(p, stream, maxlen, now)
-  ctx.P = p
+-- "<prefix>{p<N>}:", the base shared by every KEYS entry; fails the script otherwise.
+local function declared_base()
+  local base = nil
+  for i, key in ipairs(KEYS) do
+    local b = string.match(key, '^([^{]*{[^}]+}:)')
+    if not b or (base and b ~= base) then
+      error('KEYS[' .. i .. '] ' .. key .. ' is not in the partition of KEYS[1]')
+    end
+    base = b
+  end
+  if not base then error('called without KEYS: a script declares the keys it touches') end
+  return base
+end
+
+-- jobs and stream are declared keys (the partition's job queue and event stream).
+local function init_ctx(jobs, stream, maxlen, now)
+  ctx.P = declared_base() .. 'acc:'
+  ctx.jobs = jobs
   ctx.stream = stream
   ctx.maxlen = maxlen
   ctx.now = now
 end
 
-local function req_key(id) return ctx.P .. 'r:' .. id end
-local function prov_key(id) return ctx.P .. 'p:' .. id end
-local function event_key(event, what) return ctx.P .. 'e:' .. event .. ':' .. what end
+-- The one place a key is named inside a script: under the declared keys' partition.
+local function derived_key(suffix) return ctx.P .. suffix end
+
+local function req_key(id) return derived_key('r:' .. id) end
+local function prov_key(id) return derived_key('p:' .. id) end
+local function event_key(event, what) return derived_key('e:' .. event .. ':' .. what) end
+local function reg_set_key(event, reg) return derived_key('e:' .. event .. ':reg:' .. reg) end
+local function atrisk_key(org) return derived_key('atrisk:' .. org) end
 
 local function xadd(id, kind, subject, org, data_type, data)
   emit_event(ctx.stream, ctx.maxlen, id, 'accessibility.' .. kind, 'accessibility', ctx.now,
@@ -71,13 +103,11 @@ local function is_open(status)
 end
 
 local function clear_risk(id, org)
-  cancel_job(ctx.P .. 'jobs', 'risk', id)
-  redis.call('ZREM', ctx.P .. 'atrisk:' .. org, id)
+  cancel_job(ctx.jobs, 'risk', id)
+  redis.call('ZREM', atrisk_key(org), id)
   redis.call('HSET', req_key(id), 'at_risk', '0')
 end
 
 local function delete_details(id)
   redis.call('HDEL', req_key(id), 'key_id', 'sealed')
 end
-
-local function reg_set_key(event, reg) return ctx.P .. 'e:' .. event .. ':reg:' .. reg end

@@ -1,17 +1,20 @@
 -- Fires the due jobs of one partition (common/redis/lua/jobs.lua: each is removed in this
--- script once its work is done). ARGV: 1 P  2 stream  3 maxlen  4 now  5 limit.
+-- script once its work is done).
+-- KEYS: 1 P.."jobs"  2 the partition's stream; the requests a job names, and their
+--       organisation's at-risk index, through derived_key (common.lua).
+-- ARGV: 1 now  2 limit  3 maxlen (of the stream)
 --   risk:<request id>  the request is still open: mark it at risk, index it by deadline
 --                      under its organisation, emit accessibility.request_at_risk.
 --   purge:<event id>   delete the encrypted details of every request of the event.
 -- These were the service's job members before the format was shared, so no older format to
 -- read. Returns the number fired (every job taken counts, as before).
-init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-return fire_due_jobs(ctx.P .. 'jobs', ctx.now, ARGV[5], {
+init_ctx(KEYS[1], KEYS[2], ARGV[3], ARGV[1])
+return fire_due_jobs(ctx.jobs, ctx.now, ARGV[2], {
   risk = function(id)
     local f = redis.call('HMGET', req_key(id), 'status', 'org', 'deadline')
     if f[1] and is_open(f[1]) then
       redis.call('HSET', req_key(id), 'at_risk', '1')
-      redis.call('ZADD', ctx.P .. 'atrisk:' .. f[2], tonumber(f[3]) or 0, id)
+      redis.call('ZADD', atrisk_key(f[2]), tonumber(f[3]) or 0, id)
       emit_request('request_at_risk', id, f[1])
     end
     return true

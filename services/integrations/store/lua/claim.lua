@@ -1,14 +1,14 @@
 -- Claims due deliveries of one partition for one try each: their due time moves forward by
 -- the lease, so no other dispatcher takes them meanwhile, and a crashed one's claim expires.
--- ARGV: 1 P  2 now  3 lease ms  4 limit
+-- KEYS: 1 P.."int:due", P = "<prefix>{p<N>}:"; the deliveries it names through derived_key.
+-- ARGV: 1 now  2 lease ms  3 limit
 -- Returns {{id, org, webhook, message, type, body, attempts so far}, ...}.
-local P, now, lease, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local due = P .. 'int:due'
+local due, now, lease, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local ids = redis.call('ZRANGEBYSCORE', due, '-inf', now, 'LIMIT', 0, limit)
 local out = {}
 for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', P .. 'int:dlv:' .. id, 'org', 'webhook', 'message', 'type', 'body',
-    'attempt', 'state')
+  local f = redis.call('HMGET', derived_key('int:dlv:' .. id), 'org', 'webhook', 'message',
+    'type', 'body', 'attempt', 'state')
   if not f[1] or f[7] ~= 'pending' then
     redis.call('ZREM', due, id)
   else

@@ -1,16 +1,18 @@
 -- Creates the deliveries of one domain event, idempotently, due now.
--- ARGV: 1 partition prefix P ("<prefix>{p<N>}:")  2 now
---       then per delivery: id, org, webhook, message id, type, body
--- Keys: P.."int:dlv:"..id (hash), P.."int:due" (zset id -> due ms).
-local P, now = ARGV[1], tonumber(ARGV[2])
+-- KEYS: 1 P.."int:due" (zset id -> due ms), P = "<prefix>{p<N>}:"; each delivery's hash
+--       P.."int:dlv:"..id through derived_key (common.lua).
+-- ARGV: 1 now, then one record per delivery (a MessagePack map, common/redis/msgpack.h):
+--       id, org, webhook, message (the event id), type, body.
+-- Returns how many were new.
+local due, now = KEYS[1], tonumber(ARGV[1])
 local made = 0
-for i = 3, #ARGV, 6 do
-  local id = ARGV[i]
-  local k = P .. 'int:dlv:' .. id
+for i = 2, #ARGV do
+  local d = cmsgpack.unpack(ARGV[i])
+  local k = derived_key('int:dlv:' .. d.id)
   if redis.call('EXISTS', k) == 0 then
-    redis.call('HSET', k, 'org', ARGV[i + 1], 'webhook', ARGV[i + 2], 'message', ARGV[i + 3],
-      'type', ARGV[i + 4], 'body', ARGV[i + 5], 'state', 'pending', 'attempt', 0, 'created', now)
-    redis.call('ZADD', P .. 'int:due', now, id)
+    redis.call('HSET', k, 'org', d.org, 'webhook', d.webhook, 'message', d.message, 'type',
+      d.type, 'body', d.body, 'state', 'pending', 'attempt', 0, 'created', now)
+    redis.call('ZADD', due, now, d.id)
     made = made + 1
   end
 end
