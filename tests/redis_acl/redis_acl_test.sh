@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Redis users (deploy/k8s/base/redis/users.acl.template, docs/redis-acl.md) against a
-# redis-server of this test's own, started with the rendered ACL file and the default user
-# off:
+# The Redis users (deploy/k8s/base/redis/users.acl.template, docs/redis-acl.md) against
+# redis-servers of this test's own, started with the rendered ACL file and the default user
+# off. 1 to 3 use the template rendered as in production (no key prefix), 4 a second server
+# with it rendered for the tests' keys (prefix "t:*:"):
 #   1. the template renders and loads, and every user can sign in;
 #   2. each service's user is refused every other service's keys (reads too, except the
 #      documented read-only ones), e.g. registration writing an accessibility key and
@@ -9,8 +10,10 @@
 #   3. every service user is refused FLUSHALL, FLUSHDB, CONFIG, DEBUG, KEYS, ACL, SHUTDOWN,
 #      MODULE, SCRIPT FLUSH, FUNCTION, SCAN, INFO... and may run what the services need;
 #   4. each SUITE (a service's Redis-backed GoogleTest binary) passes when it connects as
-#      that service's user, and Redis logged no refusal meanwhile: the patterns are not too
-#      tight (a refusal that the code swallowed would still show in ACL LOG).
+#      that service's user (EVENTS_TEST_REDIS_URL; what it sets up as an installer would goes
+#      through EVENTS_TEST_ADMIN_REDIS_URL, as admin), and Redis logged no refusal meanwhile:
+#      the patterns are not too tight (a refusal the code swallowed would still show in ACL
+#      LOG).
 #
 # Usage: redis_acl_test.sh SUITE...   where SUITE is USER:BINARY[:GTEST_FILTER]
 set -euo pipefail
@@ -21,12 +24,13 @@ render="$root/tools/redis_users/render_users.sh"
 services=(scheduling registration accessibility feedback integrations notifications people)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/redis-acl-test.XXXXXX")"
-redis_pid=""
+redis_pids=()
 cleanup() {
-  if [[ -n "$redis_pid" ]]; then
-    kill -TERM "$redis_pid" 2>/dev/null || true
-    wait "$redis_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${redis_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,32 +53,35 @@ for user in "${users[@]}"; do
     head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/passwords/$user"
   )
 done
-# The tests' keys all start "t:<pid>:<n>:<random>:" (common/testing/redis_for_test.h).
-"$render" --key-prefix 't:*' "$template" "$work/passwords" >"$work/users.acl"
-# The default user is off: nothing here may lean on it. DEBUG is enabled in the server's
-# configuration, so that it is the ACL that refuses it below.
-echo "user default off resetkeys resetchannels -@all" >>"$work/users.acl"
-port=""
-for _ in 1 2 3; do
-  port="$(free_port)"
-  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-    --dir "$work" --aclfile "$work/users.acl" --enable-debug-command yes \
-    >"$work/redis.log" 2>&1 &
-  redis_pid=$!
-  for _ in $(seq 100); do
-    (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$redis_pid" 2>/dev/null || break
-    sleep 0.1
+# start_redis NAME: a redis-server with the ACL file NAME.acl; sets port. The default user
+# is off: nothing here may lean on it. DEBUG is enabled in the server's configuration, so
+# that it is the ACL that refuses it below.
+start_redis() {
+  local name="$1" pid _
+  echo "user default off resetkeys resetchannels -@all" >>"$work/$name.acl"
+  for _ in 1 2 3; do
+    port="$(free_port)"
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+      --dir "$work" --aclfile "$work/$name.acl" --enable-debug-command yes \
+      >"$work/$name.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+      (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      redis_pids+=("$pid")
+      return 0
+    fi
+    wait "$pid" 2>/dev/null || true
   done
-  (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  wait "$redis_pid" 2>/dev/null || true
-  redis_pid=""
-done
-if [[ -z "$redis_pid" ]]; then
-  cat "$work/redis.log" >&2
-  echo "FAIL: redis-server did not start with the rendered ACL file" >&2
+  cat "$work/$name.log" >&2
+  echo "FAIL: redis-server did not start with the rendered ACL file $name.acl" >&2
   exit 1
-fi
+}
+"$render" "$template" "$work/passwords" >"$work/production.acl"
+start_redis production
 
 # as USER ARGS...: one command as USER (the password goes through the environment, never
 # the command line); prints the reply, an error reply included.
@@ -84,24 +91,29 @@ as() {
   REDISCLI_AUTH="$(<"$work/passwords/$user")" \
     timeout 5 redis-cli -h 127.0.0.1 -p "$port" --user "$user" "$@" 2>&1
 }
-# expect_refused USER ARGS...: USER's command is refused by the ACL (NOPERM), not by
-# anything else (a wrong number of arguments would be no proof).
+# refused_by_acl REPLY: the reply is the ACL's refusal (NOPERM; inside a script Redis 7.0
+# says "ERR The user executing the script can't access..."), not any other error (a wrong
+# number of arguments would be no proof).
+refused_by_acl() {
+  [[ "$1" == NOPERM* || "$1" == "ERR The user executing the script can't access"* ]]
+}
+# expect_refused USER ARGS...: USER's command is refused by the ACL.
 expect_refused() {
   local user="$1" out
   shift
   checks=$((checks + 1))
   out="$(as "$user" "$@")"
-  [[ "$out" == NOPERM* ]] || fail "$user: '$*' was not refused with NOPERM: ${out:0:200}"
+  refused_by_acl "$out" || fail "$user: '$*' was not refused by the ACL: ${out:0:200}"
 }
-# expect_allowed USER ARGS...: USER's command is not refused by the ACL.
+# expect_allowed USER ARGS...: USER's command is not refused (and USER is signed in).
 expect_allowed() {
   local user="$1" out
   shift
   checks=$((checks + 1))
   out="$(as "$user" "$@")"
-  [[ "$out" != NOPERM* && "$out" != *"ERR The user executing the script can't access"* &&
-    "$out" != WRONGPASS* && "$out" != NOAUTH* ]] ||
+  if refused_by_acl "$out" || [[ "$out" == WRONGPASS* || "$out" == NOAUTH* ]]; then
     fail "$user: '$*' was refused: ${out:0:200}"
+  fi
 }
 
 for user in "${users[@]}"; do
@@ -119,16 +131,15 @@ for user in "${users[@]}"; do
 done
 
 # --- 2. Each service's keys are its own -------------------------------------------------------
-# A key of each service, under a test prefix.
-P='t:1:0:ab:'
+# A key of each service.
 declare -A own=(
-  [scheduling]="${P}{p0}:event:ev_acl"
-  [registration]="${P}{p0}:rg:ev_acl:counts"
-  [accessibility]="${P}{p0}:acc:r:ar_acl"
-  [feedback]="${P}{p0}:fb:ev_acl:survey"
-  [integrations]="${P}{p0}:int:dlv:de_acl"
-  [notifications]="${P}{p0}:nt:mail:nt_acl"
-  [people]="${P}people:member:mb_acl"
+  [scheduling]="{p0}:event:ev_acl"
+  [registration]="{p0}:rg:ev_acl:counts"
+  [accessibility]="{p0}:acc:r:ar_acl"
+  [feedback]="{p0}:fb:ev_acl:survey"
+  [integrations]="{p0}:int:dlv:de_acl"
+  [notifications]="{p0}:nt:mail:nt_acl"
+  [people]="people:member:mb_acl"
 )
 # The reads across services that are meant (docs/redis-acl.md): registration reads
 # scheduling's event (its status), every service reads people's member (its session's).
@@ -150,22 +161,24 @@ for owner in "${services[@]}"; do
 done
 # The brief's own example, spelled out: registration writes an accessibility key and reads
 # a feedback key.
-expect_refused registration SET "${P}{p3}:acc:e:ev_x:counts" 1
-expect_refused registration GET "${P}{p3}:fb:ev_x:n"
+expect_refused registration SET "{p3}:acc:e:ev_x:counts" 1
+expect_refused registration GET "{p3}:fb:ev_x:n"
 # Read-only means read-only inside a script too, and for a key passed in KEYS.
 expect_refused registration EVAL "return redis.call('HSET', '${own[scheduling]}', 'status', 'X')" 0
 expect_refused registration EVAL "return redis.call('HGET', KEYS[1], 'acl')" 1 "${own[scheduling]}"
 expect_allowed registration EVAL "return redis.call('HGET', '${own[scheduling]}', 'acl')" 0
-# Keys without the prefix (another installation's, say) belong to no service here.
-expect_refused scheduling HGET "{p0}:event:ev_acl" acl
+# A key with a prefix (another installation's, say) belongs to no service: the patterns
+# are anchored at the start of the key.
+expect_refused scheduling HGET "t:1:{p0}:event:ev_acl" acl
+expect_refused notifications HGET "x:nt:org:org_1" sender
 # Shared plumbing: the partition streams and the API keys.
 for user in "${services[@]}"; do
-  expect_allowed "$user" XADD "${P}{p1}:events" '*' type acl.test
-  expect_allowed "$user" XGROUP CREATE "${P}{p1}:events" "g-$user" 0 MKSTREAM
-  expect_allowed "$user" HGETALL "${P}auth:key:0123"
+  expect_allowed "$user" XADD "{p1}:events" '*' type acl.test
+  expect_allowed "$user" XGROUP CREATE "{p1}:events" "g-$user" 0 MKSTREAM
+  expect_allowed "$user" HGETALL "auth:key:0123"
 done
-expect_refused scheduling HSET "${P}auth:key:0123" role service
-expect_allowed integrations HSET "${P}auth:key:0123" role integration
+expect_refused scheduling HSET "auth:key:0123" role service
+expect_allowed integrations HSET "auth:key:0123" role integration
 
 # --- 3. No service runs server-wide commands ---------------------------------------------------
 refused_commands=(
@@ -198,6 +211,12 @@ for user in "${services[@]}"; do
 done
 
 # --- 4. Each service's own suite, as its own user ----------------------------------------------
+# The tests' keys all start "t:<pid>:<n>:<random>:" (common/testing/redis_for_test.h). The
+# prefix "t:*:" lets a pattern match after any colon of that, so it is a little looser than
+# in production (people's "org:*" would match scheduling's "{p0}:org:..." here); it cannot
+# be tighter, which is what this part is about.
+"$render" --key-prefix 't:*:' "$template" "$work/passwords" >"$work/tests.acl"
+start_redis tests
 suites=0
 for suite in "$@"; do
   user="${suite%%:*}"
@@ -216,7 +235,10 @@ for suite in "$@"; do
   as admin ACL LOG RESET >/dev/null
   log="$work/suite-$suites.log"
   status=0
+  # What a suite sets up as an installer would (an organisation, its keys) goes through
+  # EVENTS_TEST_ADMIN_REDIS_URL (common/testing/redis_for_test.h).
   EVENTS_TEST_REDIS_URL="redis://$user:$(<"$work/passwords/$user")@127.0.0.1:$port/0" \
+    EVENTS_TEST_ADMIN_REDIS_URL="redis://admin:$(<"$work/passwords/admin")@127.0.0.1:$port/0" \
     "$binary" --gtest_filter="$filter" --gtest_brief=1 >"$log" 2>&1 || status=$?
   suites=$((suites + 1))
   checks=$((checks + 1))
