@@ -40,15 +40,31 @@ stack_require_binaries() {
   [[ -x "$EVENTCTL" ]] || fail "$EVENTCTL is not built"
 }
 
+# _stack_refusals: what Redis refused the stack's users (its ACL LOG: user, reason, key or
+# command), one line each; nothing when it refused nothing.
+_stack_refusals() {
+  rcli "$_stack_redis_port" ACL LOG 20 2>/dev/null | awk '
+    $0 == "reason" { getline; reason = $0 } $0 == "object" { getline; object = $0 }
+    $0 == "context" { getline; context = $0 }
+    $0 == "username" { getline; printf "    %s refused %s %s (%s)\n", $0, reason, object, context }'
+}
+
 # shellcheck disable=SC2317  # called by the EXIT trap
 stack_stop() {
-  local rc=$? pid log
+  local rc=$? pid log refusals=""
   for pid in "${_stack_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in "${_stack_pids[@]}"; do
     wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
   done
+  # A refusal a service swallowed (a worker that logs and retries) fails no page, so the
+  # stack fails on it here: a service's Redis user lacks a key pattern or a command.
+  [[ -n "$_stack_redis_port" ]] && refusals="$(_stack_refusals)"
+  if [[ -n "$refusals" ]]; then
+    printf 'FAIL: Redis refused the services (ACL LOG; add the pattern to deploy/k8s/base/redis/users.acl.template, docs/redis-acl.md):\n%s\n' "$refusals" >&2
+    ((rc != 0 && rc != 77)) || rc=1
+  fi
   if [[ -n "$_stack_redis_pid" ]]; then
     kill -TERM "$_stack_redis_pid" 2>/dev/null || true
     wait_for_exit "$_stack_redis_pid" 10 || kill -KILL "$_stack_redis_pid" 2>/dev/null || true
