@@ -13,7 +13,7 @@
 # --format setuser: "ACL SETUSER <name> reset ..." lines for `redis-cli` on stdin; each
 #   replaces the user as a whole, so running them again (new passwords) is safe.
 # --key-prefix GLOB: put GLOB in front of every key pattern (~, %R~, %W~, %RW~), for an
-#   installation with EVENTS_REDIS_KEY_PREFIX (escape * ? [ ] \ in it) or the tests ("t:*").
+#   installation with EVENTS_REDIS_KEY_PREFIX (escape * ? [ ] \ in it) or the tests ("t:*:").
 #
 # Exit status: 0, or 1 with a message on stderr naming the line or the user (never a
 # password).
