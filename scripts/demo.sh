@@ -66,8 +66,9 @@ demo_ensure_org() {
   info "creating the demo organisation and its first organiser key (eventctl admin bootstrap)"
   # --allow-same-name: when the env file is lost but Redis is not, the old organisation's
   # key went with the file, so the demo makes a new one rather than stopping.
-  out="$("$EVENTCTL" admin bootstrap --org-name "Demo Community Health Network" --allow-same-name \
-    --redis-url "$redis_url" --format env)" || return 1
+  # The URL may hold a password: eventctl reads it from its environment.
+  out="$(EVENTS_REDIS_URL="$redis_url" "$EVENTCTL" admin bootstrap \
+    --org-name "Demo Community Health Network" --allow-same-name --format env)" || return 1
   local org_id key
   org_id="$(sed -n 's/^EVENTS_ORG_ID=//p' <<<"$out")"
   key="$(sed -n 's/^EVENTS_API_KEY=//p' <<<"$out")"

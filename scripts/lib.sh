@@ -187,6 +187,55 @@ env_file_put() {
   mv -f "$file.tmp" "$file"
 }
 
+# --- Redis users (docs/redis-acl.md) --------------------------------------------------------
+
+# The one definition of the Redis users, and its renderer.
+EVENTS_REDIS_USERS_TEMPLATE="$EVENTS_ROOT/deploy/k8s/base/redis/users.acl.template"
+EVENTS_REDIS_USERS_RENDER="$EVENTS_ROOT/tools/redis_users/render_users.sh"
+
+# redis_users_create PORT PASSWORD_DIR: gives every user of the template a fresh random
+# password, kept in PASSWORD_DIR/<user> (the folder mode 700, each file 600), and makes the
+# users on the Redis at 127.0.0.1:PORT (ACL SETUSER ... reset, as its default user: each
+# user is replaced as a whole, so the passwords of an earlier run stop working). Redis keeps
+# ACL users in memory only: call it after every start of Redis. Prints no password.
+redis_users_create() {
+  local port="$1" dir="$2" user out
+  local users=()
+  mapfile -t users < <(awk '$1 == "user" { print $2 }' "$EVENTS_REDIS_USERS_TEMPLATE")
+  ((${#users[@]})) || {
+    warn "$EVENTS_REDIS_USERS_TEMPLATE defines no user"
+    return 1
+  }
+  (
+    umask 077
+    mkdir -p "$dir"
+    chmod 700 "$dir"
+    for user in "${users[@]}"; do
+      head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/$user.tmp"
+      mv -f "$dir/$user.tmp" "$dir/$user"
+    done
+  ) || return 1
+  # Only the passwords' SHA-256 reaches redis-cli (on its stdin) and Redis.
+  out="$("$EVENTS_REDIS_USERS_RENDER" --format setuser "$EVENTS_REDIS_USERS_TEMPLATE" "$dir" |
+    rcli "$port" 2>&1)" || {
+    warn "could not make the Redis users on port $port: $out"
+    return 1
+  }
+  if [[ "$(grep -cx OK <<<"$out")" != "${#users[@]}" ]]; then
+    warn "Redis on port $port did not accept every user of $EVENTS_REDIS_USERS_TEMPLATE: $out"
+    return 1
+  fi
+}
+
+# redis_user_url USER PORT PASSWORD_DIR: prints redis://USER:<password>@127.0.0.1:PORT/0.
+# It holds a password: hand it to a program in its environment (EVENTS_REDIS_URL), never on
+# a command line or in a message.
+redis_user_url() {
+  local password
+  password="$(<"$3/$1")" || return 1
+  printf 'redis://%s:%s@127.0.0.1:%s/0' "$1" "$password" "$2"
+}
+
 # --- The local stack that scripts/run starts and scripts/stop stops -------------------------
 
 # Set to 1 by stop_services and stop_redis when they found something to stop.
@@ -194,6 +243,8 @@ EVENTS_STOPPED_SOMETHING=0
 
 # Pid files, ports and logs of the running stack; data of its Redis (both git-ignored).
 EVENTS_RUN_DIR="$EVENTS_ROOT/.run"
+# The local Redis users' passwords, one file each (redis_users_create).
+EVENTS_REDIS_USERS_DIR="$EVENTS_RUN_DIR/redis-users"
 EVENTS_REDIS_DATA_DIR="$EVENTS_ROOT/.data/redis"
 # The local SMTP server (tools/mailsink): every e-mail the services send is saved here.
 EVENTS_MAILSINK="$EVENTS_ROOT/tools/mailsink/mailsink.py"

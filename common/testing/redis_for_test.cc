@@ -32,6 +32,17 @@ redis::RedisOptions TestRedisOptions() {
   return *options;
 }
 
+redis::RedisOptions TestAdminRedisOptions() {
+  const char* url = std::getenv("EVENTS_TEST_ADMIN_REDIS_URL");
+  if (url == nullptr || *url == '\0') return TestRedisOptions();
+  absl::StatusOr<redis::RedisOptions> options = redis::ParseRedisUrl(url);
+  if (!options.ok()) {
+    ADD_FAILURE() << "EVENTS_TEST_ADMIN_REDIS_URL is not usable: " << options.status().message();
+    return redis::RedisOptions();
+  }
+  return *options;
+}
+
 std::string UniqueKeyPrefix() {
   // The counter makes prefixes unique within a process; the pid and a per-process random
   // token make them unique across processes, even across pid reuse.

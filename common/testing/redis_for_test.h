@@ -13,6 +13,12 @@ namespace events::testing {
 // ASSERT_FALSE(HasFailure()), so it does not go on to use a Redis at the default address.
 redis::RedisOptions TestRedisOptions();
 
+// For what a test sets up that its service's own Redis user may not write (an organisation
+// and its API keys, another service's data beside it): EVENTS_TEST_ADMIN_REDIS_URL when it is
+// set (the redis_acl test sets it to the "admin" user while the suite runs as its service's
+// user, docs/redis-acl.md), else TestRedisOptions(). Failures as TestRedisOptions().
+redis::RedisOptions TestAdminRedisOptions();
+
 // A fresh key prefix, "t:<pid>:<n>:<random>:", different on every call and in every process,
 // so tests running in parallel against one Redis never touch each other's keys. Pass it
 // as the Keyspace prefix. Thread-safe.

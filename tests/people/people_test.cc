@@ -148,7 +148,7 @@ TEST_F(PeopleTest, RolesChangeWithTheVersionAndNeverLeaveTheOrganisationWithoutA
 
 TEST_F(PeopleTest, AnotherOrganisationsMembersAreNotFound) {
   events::v1::Member amira = Invite("Amira Khan", "amira@example.org", {MEMBER_ROLE_ORGANISER});
-  auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Hillside Group");
+  auto other = auth::BootstrapOrganisation(*admin_key_store_, ids_, clock_, "Hillside Group");
   ASSERT_TRUE(other.ok());
   events::v1::GetMemberRequest get;
   get.set_member_id(amira.member_id());

@@ -47,8 +47,14 @@ class PeopleTest : public ::testing::Test {
     auto options = events::testing::TestRedisOptions();
     ASSERT_FALSE(HasFailure());
     redis_ = std::make_unique<redis::RedisClient>(options);
+    // The organisation, its keys and the scheduling service beside people are not people's
+    // to write: they go through the admin connection (the same one unless the redis_acl test
+    // runs this suite as the people user).
+    admin_redis_ = std::make_unique<redis::RedisClient>(events::testing::TestAdminRedisOptions());
+    ASSERT_FALSE(HasFailure());
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 4);
     key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
+    admin_key_store_ = std::make_unique<auth::RedisKeyStore>(*admin_redis_, *keys_);
     auth_ = std::make_unique<auth::Authenticator>(*key_store_, clock_);
     store_ = std::make_unique<RedisPeopleStore>(*redis_, *keys_);
     options_.link_secret = std::string(32, 'L');
@@ -57,7 +63,7 @@ class PeopleTest : public ::testing::Test {
     service_ = std::make_unique<PeopleServiceImpl>(*people_, *auth_);
 
     event_store_ = std::make_unique<scheduling::RedisEventStore>(
-        *redis_, *keys_, scheduling::RedisEventStore::Options{});
+        *admin_redis_, *keys_, scheduling::RedisEventStore::Options{});
     scheduler_ = std::make_unique<scheduling::Scheduler>(*event_store_, clock_, ids_);
     scheduling_metrics_ = std::make_unique<scheduling::SchedulingMetrics>(*registry_);
     scheduling_ = std::make_unique<scheduling::SchedulingServiceImpl>(*scheduler_, *auth_,
@@ -68,12 +74,13 @@ class PeopleTest : public ::testing::Test {
     stub_ = events::v1::PeopleService::NewStub(server_->Channel());
     scheduling_stub_ = events::v1::SchedulingService::NewStub(server_->Channel());
 
-    auto boot = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Riverside Carers Forum");
+    auto boot =
+        auth::BootstrapOrganisation(*admin_key_store_, ids_, clock_, "Riverside Carers Forum");
     ASSERT_TRUE(boot.ok()) << boot.status();
     org_ = boot->org.id;
     org_key_ = boot->key.plaintext;
-    auto service_key =
-        auth::IssueKey(*key_store_, ids_, clock_, "", {auth::Role::kService}, {}, "notifications");
+    auto service_key = auth::IssueKey(*admin_key_store_, ids_, clock_, "", {auth::Role::kService},
+                                      {}, "notifications");
     ASSERT_TRUE(service_key.ok());
     service_key_ = service_key->plaintext;
   }
@@ -237,8 +244,11 @@ class PeopleTest : public ::testing::Test {
   PeopleOptions options_;
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
   std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<redis::RedisClient> admin_redis_;
   std::unique_ptr<bus::Keyspace> keys_;
   std::unique_ptr<auth::RedisKeyStore> key_store_;
+  // Organisations and their keys, written as an installer would (TestAdminRedisOptions).
+  std::unique_ptr<auth::RedisKeyStore> admin_key_store_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<RedisPeopleStore> store_;
   std::unique_ptr<People> people_;

@@ -32,7 +32,7 @@ TEST_F(PeopleTest, ASignInRequestAnswersTheSameForMembersAndStrangers) {
 
 TEST_F(PeopleTest, EveryMembershipOfAnAddressGetsALinkButRemovedOnesDoNot) {
   events::v1::Member here = Invite("Amira Khan", "amira@example.org", {MEMBER_ROLE_VIEWER});
-  auto other = auth::BootstrapOrganisation(*key_store_, ids_, clock_, "Hillside Group");
+  auto other = auth::BootstrapOrganisation(*admin_key_store_, ids_, clock_, "Hillside Group");
   ASSERT_TRUE(other.ok());
   events::v1::Member there =
       Invite("Amira K", "amira@example.org", {MEMBER_ROLE_ORGANISER}, other->key.plaintext);

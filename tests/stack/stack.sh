@@ -1,11 +1,15 @@
 # shellcheck shell=bash
 # A whole stack for the end-to-end tests (tests/browser/run.sh, tests/api/run.sh): a
 # throwaway redis-server, the mail sink (tools/mailsink), the seven services and the web
-# service, all on free loopback ports (never scripts/run's), and always stopped again.
+# service, all on free loopback ports (never scripts/run's), and always stopped again. Each
+# service connects to Redis as its own user, limited to its keys (docs/redis-acl.md), and
+# eventctl admin as "admin", as in production; the tests themselves may use the default
+# user (STACK_REDIS_URL, no password) to look into Redis.
 # Source it after scripts/lib.sh, then:
 #
 #   stack_start NAME         # starts everything and waits until each answers; sets
-#                            # STACK_DIR (logs, mail), STACK_REDIS_URL, STACK_WEB_URL and
+#                            # STACK_DIR (logs, mail, the Redis users' passwords),
+#                            # STACK_REDIS_URL (the default user), STACK_WEB_URL and
 #                            # exports EVENTS_<SERVICE>_ADDR for eventctl and the tests.
 #                            # Installs EXIT/INT/TERM traps that stop it all (stack_stop).
 #   stack_bootstrap ORG      # a new organisation: prints EVENTS_ORG_ID=... and
@@ -24,6 +28,7 @@ STACK_REDIS_URL=""
 STACK_WEB_URL=""
 _stack_pids=()
 _stack_redis_pid=""
+_stack_redis_port=""
 declare -A _stack_port=()
 
 # stack_require_binaries: fails naming what to build when a server or eventctl is missing.
@@ -35,15 +40,31 @@ stack_require_binaries() {
   [[ -x "$EVENTCTL" ]] || fail "$EVENTCTL is not built"
 }
 
+# _stack_refusals: what Redis refused the stack's users (its ACL LOG: user, reason, key or
+# command), one line each; nothing when it refused nothing.
+_stack_refusals() {
+  rcli "$_stack_redis_port" ACL LOG 20 2>/dev/null | awk '
+    $0 == "reason" { getline; reason = $0 } $0 == "object" { getline; object = $0 }
+    $0 == "context" { getline; context = $0 }
+    $0 == "username" { getline; printf "    %s refused %s %s (%s)\n", $0, reason, object, context }'
+}
+
 # shellcheck disable=SC2317  # called by the EXIT trap
 stack_stop() {
-  local rc=$? pid log
+  local rc=$? pid log refusals=""
   for pid in "${_stack_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in "${_stack_pids[@]}"; do
     wait_for_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
   done
+  # A refusal a service swallowed (a worker that logs and retries) fails no page, so the
+  # stack fails on it here: a service's Redis user lacks a key pattern or a command.
+  [[ -n "$_stack_redis_port" ]] && refusals="$(_stack_refusals)"
+  if [[ -n "$refusals" ]]; then
+    printf 'FAIL: Redis refused the services (ACL LOG; add the pattern to deploy/k8s/base/redis/users.acl.template, docs/redis-acl.md):\n%s\n' "$refusals" >&2
+    ((rc != 0 && rc != 77)) || rc=1
+  fi
   if [[ -n "$_stack_redis_pid" ]]; then
     kill -TERM "$_stack_redis_pid" 2>/dev/null || true
     wait_for_exit "$_stack_redis_pid" 10 || kill -KILL "$_stack_redis_pid" 2>/dev/null || true
@@ -68,14 +89,21 @@ stack_stop() {
 
 _stack_random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
 
-# _stack_launch NAME ENV...: starts a server binary with the common settings and ENV on top.
+# _stack_admin_url: the Redis URL of the admin user (for eventctl admin, in its environment).
+_stack_admin_url() { redis_user_url admin "$_stack_redis_port" "$STACK_DIR/redis-users"; }
+
+# _stack_launch NAME ENV...: starts a server binary with the common settings and ENV on top,
+# connected to Redis as NAME's own user (web has no Redis, and no user).
 _stack_launch() {
-  local name="$1"
+  local name="$1" redis_url=""
   shift
-  setsid env "$@" \
+  if [[ -f "$STACK_DIR/redis-users/$name" ]]; then
+    redis_url="$(redis_user_url "$name" "$_stack_redis_port" "$STACK_DIR/redis-users")"
+  fi
+  # The URL holds a password: in the environment, not on the command line.
+  EVENTS_REDIS_URL="$redis_url" setsid env "$@" \
     EVENTS_LISTEN_HOST=127.0.0.1 \
     EVENTS_METRICS_PORT="$(free_port)" \
-    EVENTS_REDIS_URL="$STACK_REDIS_URL" \
     EVENTS_PARTITIONS="$STACK_PARTITIONS" \
     EVENTS_LOG_FORMAT=json \
     EVENTS_LOG_LEVEL=warn \
@@ -109,10 +137,13 @@ stack_start() {
   _stack_redis_pid=$!
   wait_for_port "$redis_port" 15 "$_stack_redis_pid" ||
     fail "redis-server did not start on port $redis_port"
+  # shellcheck disable=SC2034  # for the tests that source this file (console_run.sh)
   STACK_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+  _stack_redis_port="$redis_port"
+  redis_users_create "$redis_port" "$STACK_DIR/redis-users" || fail "could not make the Redis users"
 
-  service_key="$("$EVENTCTL" admin service-key --name "$name tests" \
-    --redis-url "$STACK_REDIS_URL" --format env | sed -n 's/^EVENTS_SERVICE_KEY=//p')"
+  service_key="$(EVENTS_REDIS_URL="$(_stack_admin_url)" "$EVENTCTL" admin service-key \
+    --name "$name tests" --format env | sed -n 's/^EVENTS_SERVICE_KEY=//p')"
   [[ "$service_key" == evk_* ]] || fail "eventctl admin service-key printed no key"
 
   # The mail sink: every e-mail is kept in STACK_DIR/mail, none is sent on.
@@ -177,7 +208,7 @@ stack_start() {
 # stack_bootstrap ORG: a new organisation and its first key, as KEY=value lines.
 stack_bootstrap() {
   local boot
-  boot="$("$EVENTCTL" admin bootstrap --org-name "$1" --redis-url "$STACK_REDIS_URL" \
+  boot="$(EVENTS_REDIS_URL="$(_stack_admin_url)" "$EVENTCTL" admin bootstrap --org-name "$1" \
     --format env)" || fail "eventctl admin bootstrap --org-name \"$1\" failed"
   [[ "$boot" == *EVENTS_ORG_ID=* && "$boot" == *EVENTS_API_KEY=evk_* ]] ||
     fail "eventctl admin bootstrap printed no key"
