@@ -55,7 +55,6 @@ RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {
   if (options_.cluster_seeds.empty()) {
     pool_ = std::make_unique<Pool>(options_);
   } else {
-    options_.db = 0;  // a cluster has no other
     cluster_ = std::make_unique<internal::ClusterRouter>(options_);
   }
   IgnoreSigpipeUnlessHandled();
