@@ -55,7 +55,9 @@ absl::Status ClusterTopology::Refresh(const SlotMap* seen, const RedisNode* avoi
     MutexLock lock(&mu_);
     // `seen` is kept alive by the caller, so an equal address is the same map.
     while (map_.get() == seen && refreshing_) {
-      if (refreshed_.WaitUntil(&mu_, deadline)) {
+      if (deadline == Connection::kNoDeadline) {
+        refreshed_.Wait(&mu_);  // the load in progress is bounded by its own timeouts
+      } else if (refreshed_.WaitUntil(&mu_, deadline)) {
         return absl::UnavailableError(
             "the caller's deadline passed while the Redis Cluster slot map was being loaded");
       }

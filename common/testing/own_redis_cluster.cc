@@ -108,7 +108,12 @@ bool OwnRedisCluster::StartNode(int node) {
         "--cluster-enabled", "yes", "--cluster-config-file", absl::StrCat("nodes-", p, ".conf"),
         "--cluster-node-timeout", "1000",
         // A replica may always take over, however stale.
-        "--cluster-replica-validity-factor", "0"};
+        "--cluster-replica-validity-factor", "0",
+        // Replicas sync at once, not after the default 5 s wait for more replicas.
+        "--repl-diskless-sync-delay", "0",
+        // CLUSTER SLOTS lists a replica only once its replication offset is above 0, which
+        // an idle primary's pings to its replicas (every 10 s by default) bring about.
+        "--repl-ping-replica-period", "1"};
     std::vector<char*> argv;
     argv.reserve(args.size() + 1);
     for (std::string& a : args) argv.push_back(a.data());

@@ -204,9 +204,9 @@ TEST_F(ClusterClientTest, APipelineAcrossNodesAnswersInTheCallersOrder) {
   absl::StatusOr<std::vector<ReplyPtr>> replies = redis.Pipeline(commands);
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_EQ(replies->size(), commands.size());
-  for (int i = 0; i < 100; ++i) {
+  for (size_t i = 0; i < 100; ++i) {
     EXPECT_EQ(AsString(*(*replies)[3 * i]), "OK");
-    EXPECT_EQ(AsInt(*(*replies)[3 * i + 1]), i + 1) << i;
+    EXPECT_EQ(AsInt(*(*replies)[3 * i + 1]), static_cast<int64_t>(i + 1)) << i;
     EXPECT_TRUE(absl::StartsWith(AsString(*(*replies)[3 * i + 2]), "WRONGTYPE")) << i;
   }
   EXPECT_EQ(AsString(*(*replies)[300]), "OK");
