@@ -16,8 +16,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace events::redis::internal {
 namespace {
@@ -44,13 +46,24 @@ struct SetupStep {
   std::string fix;
 };
 
+// Marks Open's "could not connect" errors (see IsUnreachable).
+constexpr absl::string_view kUnreachable = "events.redis/unreachable";
+
 }  // namespace
 
 std::string Endpoint(const RedisOptions& options) {
-  if (options.host.find(':') != std::string::npos) {  // IPv6 literal
-    return absl::StrCat("[", options.host, "]:", options.port);
+  return Endpoint(RedisNode{options.host, options.port});
+}
+
+std::string Endpoint(const RedisNode& node) {
+  if (node.host.find(':') != std::string::npos) {  // IPv6 literal
+    return absl::StrCat("[", node.host, "]:", node.port);
   }
-  return absl::StrCat(options.host, ":", options.port);
+  return absl::StrCat(node.host, ":", node.port);
+}
+
+bool IsUnreachable(const absl::Status& status) {
+  return status.GetPayload(kUnreachable).has_value();
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions& options,
@@ -76,9 +89,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
   if (context->err != 0) {
     std::string why = context->errstr;
     redisFree(context);
-    return absl::UnavailableError(absl::StrCat("Redis at ", endpoint, " is unreachable (", why,
-                                               "); is redis-server running? Set "
-                                               "EVENTS_REDIS_URL to where it listens"));
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("Redis at ", endpoint, " is unreachable (", why,
+                     "); is redis-server running? Set EVENTS_REDIS_URL to where it listens"));
+    status.SetPayload(kUnreachable, absl::Cord());
+    return status;
   }
   if (redisSetTimeout(context, ToTimeval(options.command_timeout)) != REDIS_OK) {
     std::string why = context->errstr;
@@ -151,6 +166,14 @@ Connection::~Connection() { redisFree(context_); }
 
 absl::StatusOr<std::vector<ReplyPtr>> Connection::Run(
     const std::vector<std::vector<std::string>>& commands, Deadline deadline) {
+  absl::Status sent = Send(commands, deadline);
+  if (!sent.ok()) return sent;
+  return Receive(commands.size());
+}
+
+absl::Status Connection::Send(const std::vector<std::vector<std::string>>& commands,
+                              Deadline deadline) {
+  sending_ = Describe(commands);
   if (broken_) {
     return absl::UnavailableError(
         absl::StrCat("The connection to Redis at ", endpoint_, " is already broken"));
@@ -162,13 +185,13 @@ absl::StatusOr<std::vector<ReplyPtr>> Connection::Run(
                              deadline - std::chrono::steady_clock::now())
                              .count();
     if (left <= 0) {
-      return absl::UnavailableError(absl::StrCat("the caller's deadline passed before ",
-                                                 Describe(commands), " was sent to Redis at ",
-                                                 endpoint_, "; nothing was sent"));
+      return absl::UnavailableError(absl::StrCat("the caller's deadline passed before ", sending_,
+                                                 " was sent to Redis at ", endpoint_,
+                                                 "; nothing was sent"));
     }
     timeout_ms = std::min(timeout_ms, left);
   }
-  if (!UseTimeout(timeout_ms)) return IoError(commands);
+  if (!UseTimeout(timeout_ms)) return IoError();
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   for (const std::vector<std::string>& command : commands) {
@@ -178,26 +201,34 @@ absl::StatusOr<std::vector<ReplyPtr>> Connection::Run(
       argv.push_back(arg.data());
       lengths.push_back(arg.size());
     }
-    // Appending only buffers; nothing is sent until the first reply is read.
+    // Appending only buffers; the loop below writes it all.
     if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
                                lengths.data()) != REDIS_OK) {
-      return IoError(commands);
+      return IoError();
     }
   }
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) return IoError();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ReplyPtr>> Connection::Receive(size_t count) {
   std::vector<ReplyPtr> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
+  replies.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
     void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return IoError(commands);
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return IoError();
     replies.emplace_back(static_cast<redisReply*>(raw));
   }
   return replies;
 }
 
-absl::Status Connection::IoError(const std::vector<std::vector<std::string>>& commands) {
+absl::Status Connection::IoError() {
   const int saved_errno = errno;
   broken_ = true;
-  const std::string what = Describe(commands);
+  const std::string& what = sending_;
   const std::string why = context_->errstr;
   if (context_->err == REDIS_ERR_EOF) {
     return absl::UnavailableError(

@@ -12,6 +12,11 @@ namespace events::redis::internal {
 
 // "host:port", as Redis's address appears in messages.
 std::string Endpoint(const RedisOptions& options);
+std::string Endpoint(const RedisNode& node);
+
+// True for Connection::Open's UNAVAILABLE when Redis could not be connected to at all
+// (refused, no route, connect timeout): nothing was sent, so another node may be tried.
+bool IsUnreachable(const absl::Status& status);
 
 // One hiredis connection, connected and authenticated, with the command timeout set.
 //
@@ -41,6 +46,14 @@ class Connection {
   absl::StatusOr<std::vector<ReplyPtr>> Run(const std::vector<std::vector<std::string>>& commands,
                                             Deadline deadline = kNoDeadline);
 
+  // Run in two halves, so that pipelines to several servers are out at the same time:
+  // Send writes the commands (and reads nothing), with the same deadline rules as Run;
+  // Receive then reads `count` replies, waiting as long as Send's deadline allowed.
+  // UNAVAILABLE on I/O error or timeout (then broken(): some commands may have run).
+  absl::Status Send(const std::vector<std::vector<std::string>>& commands,
+                    Deadline deadline = kNoDeadline);
+  absl::StatusOr<std::vector<ReplyPtr>> Receive(size_t count);
+
   bool broken() const { return broken_; }
 
   // True when Redis closed its end while the connection sat idle (CLIENT KILL, a restart,
@@ -52,7 +65,7 @@ class Connection {
  private:
   Connection(redisContext* context, const RedisOptions& options);
 
-  absl::Status IoError(const std::vector<std::vector<std::string>>& commands);
+  absl::Status IoError();
   // Sets the socket timeouts to `ms` unless they are that already.
   bool UseTimeout(int64_t ms);
 
@@ -61,6 +74,7 @@ class Connection {
   int64_t command_timeout_ms_;  // the configured timeout
   int64_t timeout_ms_;          // the one set on the socket now
   bool broken_ = false;
+  std::string sending_;  // what was last sent, for messages: Describe(commands)
 };
 
 }  // namespace events::redis::internal

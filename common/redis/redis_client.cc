@@ -14,7 +14,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/redis/cluster_router.h"
+#include "common/redis/cluster_slot.h"
 #include "common/redis/connection_pool.h"
+#include "common/redis/reply_status.h"
 
 namespace events::redis {
 
@@ -25,27 +28,7 @@ class RedisClient::Pool : public internal::ConnectionPool {
 
 namespace {
 
-// Error replies where the same command may well succeed a little later.
-bool IsTransientError(absl::string_view error) {
-  for (absl::string_view prefix :
-       {"LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"}) {
-    if (absl::StartsWith(error, prefix)) return true;
-  }
-  return false;
-}
-
-// The status for an error reply to a single command or script.
-absl::Status ErrorReplyStatus(const redisReply& reply, const RedisOptions& options) {
-  std::string error = AsString(reply);
-  if (absl::StartsWith(error, "NOAUTH") || absl::StartsWith(error, "WRONGPASS")) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("Redis at ", internal::Endpoint(options), " refused us (", error,
-                     "); put its password in EVENTS_REDIS_URL as redis://:password@host:port"));
-  }
-  if (IsTransientError(error)) return absl::UnavailableError(error);
-  // Verbatim, so callers can match the codes their scripts raise.
-  return absl::InternalError(error);
-}
+using internal::ErrorReplyStatus;
 
 bool IsErrorReply(const ReplyPtr& reply, absl::string_view prefix) {
   return reply->type == REDIS_REPLY_ERROR && absl::StartsWith(AsString(*reply), prefix);
@@ -68,8 +51,12 @@ void IgnoreSigpipeUnlessHandled() {
 
 }  // namespace
 
-RedisClient::RedisClient(RedisOptions options)
-    : options_(std::move(options)), pool_(std::make_unique<Pool>(options_)) {
+RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {
+  if (options_.cluster_seeds.empty()) {
+    pool_ = std::make_unique<Pool>(options_);
+  } else {
+    cluster_ = std::make_unique<internal::ClusterRouter>(options_);
+  }
   IgnoreSigpipeUnlessHandled();
 }
 
@@ -103,6 +90,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   }
   std::vector<absl::StatusOr<ReplyPtr>> out;
   if (commands.empty()) return out;
+  if (cluster_ != nullptr) return ClusterEvalMany(script, calls, std::move(commands), deadline);
 
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire(deadline);
   if (!lease.ok()) return lease.status();
@@ -145,6 +133,17 @@ absl::StatusOr<std::vector<ReplyPtr>> RedisClient::Pipeline(
     if (command.empty())
       return absl::InvalidArgumentError("a Redis command in a pipeline is empty");
   }
+  if (cluster_ != nullptr) {
+    std::vector<internal::ClusterRouter::UnitResult> units = cluster_->Run(
+        internal::ClusterRouter::Units(commands), nullptr, internal::Connection::kNoDeadline);
+    std::vector<ReplyPtr> replies;
+    replies.reserve(commands.size());
+    for (internal::ClusterRouter::UnitResult& unit : units) {
+      if (!unit.ok()) return unit.status();
+      for (ReplyPtr& reply : *unit) replies.push_back(std::move(reply));
+    }
+    return replies;
+  }
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   return (*lease)->Run(commands);
@@ -164,6 +163,17 @@ absl::StatusOr<ReplyPtr> RedisClient::Eval(const LuaScript& script,
   argv.push_back(absl::StrCat(keys.size()));
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
+
+  if (cluster_ != nullptr) {
+    const int slot = keys.empty() ? -1 : internal::KeySlot(keys.front());
+    std::vector<internal::ClusterRouter::UnitResult> units =
+        cluster_->Run({{{std::move(argv)}, slot}}, script.sha1().empty() ? nullptr : &script,
+                      internal::Connection::kNoDeadline);
+    if (!units.front().ok()) return units.front().status();
+    ReplyPtr reply = std::move(units.front()->front());
+    if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
+    return reply;
+  }
 
   // One lease for both attempts: the reload and the retry go down the same connection.
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
@@ -187,9 +197,54 @@ absl::StatusOr<ReplyPtr> RedisClient::Eval(const LuaScript& script,
   return reply;
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::ClusterEvalMany(
+    const LuaScript& script, const std::vector<ScriptCall>& calls,
+    std::vector<std::vector<std::string>> commands,
+    std::chrono::steady_clock::time_point deadline) {
+  std::vector<internal::ClusterRouter::Unit> units;
+  units.reserve(calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const int slot = calls[i].keys.empty() ? -1 : internal::KeySlot(calls[i].keys.front());
+    units.push_back({{std::move(commands[i])}, slot});
+  }
+  std::vector<internal::ClusterRouter::UnitResult> results =
+      cluster_->Run(units, &script, deadline);
+  std::vector<absl::StatusOr<ReplyPtr>> out;
+  out.reserve(results.size());
+  for (internal::ClusterRouter::UnitResult& result : results) {
+    if (!result.ok()) {
+      out.emplace_back(result.status());
+    } else if (result->front()->type == REDIS_REPLY_ERROR) {
+      out.emplace_back(ErrorReplyStatus(*result->front(), options_));
+    } else {
+      out.emplace_back(std::move(result->front()));
+    }
+  }
+  return out;
+}
+
 absl::Status RedisClient::Ping() {
-  absl::StatusOr<ReplyPtr> reply = Command({"PING"});
-  return reply.ok() ? absl::OkStatus() : reply.status();
+  absl::StatusOr<std::vector<ReplyPtr>> replies = CommandOnEveryPrimary({"PING"});
+  if (!replies.ok()) return replies.status();
+  for (const ReplyPtr& reply : *replies) {
+    if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ReplyPtr>> RedisClient::CommandOnEveryPrimary(
+    const std::vector<std::string>& argv) {
+  if (argv.empty()) return absl::InvalidArgumentError("Redis command is empty");
+  if (cluster_ != nullptr) {
+    return cluster_->RunOnEveryPrimary(argv, internal::Connection::kNoDeadline);
+  }
+  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return (*lease)->Run({argv});
+}
+
+ClusterCounters RedisClient::cluster_counters() const {
+  return cluster_ != nullptr ? cluster_->counters() : ClusterCounters();
 }
 
 }  // namespace events::redis

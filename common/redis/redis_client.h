@@ -14,6 +14,15 @@ struct redisReply;
 struct redisContext;
 
 namespace events::redis {
+namespace internal {
+class ClusterRouter;
+}  // namespace internal
+
+// One Redis server's address.
+struct RedisNode {
+  std::string host;
+  int port = 6379;
+};
 
 // Where Redis is and how long to wait for it.
 struct RedisOptions {
@@ -31,11 +40,31 @@ struct RedisOptions {
   std::chrono::milliseconds pool_wait_timeout{2000};
   // Sent as CLIENT SETNAME when not empty, so CLIENT LIST shows who holds each connection.
   std::string client_name;
+  // Redis Cluster: the nodes to ask for the slot map first (redis+cluster://). Empty for a
+  // single Redis at host:port. With seeds, host and port are the first seed's, and db is 0.
+  std::vector<RedisNode> cluster_seeds;
+  // Redis Cluster: how long a command waits, retrying, while a node cannot be reached or the
+  // cluster answers CLUSTERDOWN (a replica takes over a failed primary after the cluster's
+  // cluster-node-timeout), unless the caller's deadline comes first. Then UNAVAILABLE.
+  std::chrono::milliseconds cluster_failover_wait{5000};
 };
 
-// Parses "redis://[[user]:password@]host[:port][/db]". INVALID_ARGUMENT naming the problem.
-// Takes an ACL user name ("default" is the same as none), a percent-encoded password and an
-// [IPv6] host.
+// What a cluster-aware RedisClient has had to do to follow the cluster, counted since it
+// was made (all zero for a single Redis).
+struct ClusterCounters {
+  uint64_t moved = 0;          // MOVED answers: a slot has a new owner
+  uint64_t ask = 0;            // ASK answers: a slot is being migrated
+  uint64_t tryagain = 0;       // TRYAGAIN answers: a multi-key command during a migration
+  uint64_t clusterdown = 0;    // CLUSTERDOWN answers (and slots no node served)
+  uint64_t map_refreshes = 0;  // slot maps loaded (the first included)
+  uint64_t unreachable = 0;    // times a node could not be connected to (say, a failed
+                               // primary) and its commands waited to be sent elsewhere
+};
+
+// Parses "redis://[[user]:password@]host[:port][/db]", or for Redis Cluster
+// "redis+cluster://[[user]:password@]host[:port][,host[:port]...]" (seed nodes; no /db, as a
+// cluster has only database 0). INVALID_ARGUMENT naming the problem. Takes an ACL user name
+// ("default" is the same as none), a percent-encoded password and [IPv6] hosts.
 absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url);
 
 struct ReplyDeleter {
@@ -77,7 +106,10 @@ struct ScriptCall {
   std::vector<std::string> args;
 };
 
-// A pool of hiredis connections with timeouts and reconnect.
+// A pool of hiredis connections with timeouts and reconnect; with cluster_seeds, one pool
+// per Redis Cluster primary and each command sent to the node that owns its key's slot,
+// following MOVED and ASK, retrying TRYAGAIN, CLUSTERDOWN and unreachable nodes for a while
+// (see common/redis/README.md, "Redis Cluster": what is retried and what is not).
 //
 // Every method is thread-safe. Errors: UNAVAILABLE when Redis cannot be reached or times
 // out (the connection is dropped and re-made on the next call), or answers with a transient
@@ -97,7 +129,11 @@ class RedisClient {
   absl::StatusOr<ReplyPtr> Command(const std::vector<std::string>& argv);
 
   // Runs several commands on one connection in one round trip; replies in order. An error
-  // reply of one command is returned as that reply, not as a failed status.
+  // reply of one command is returned as that reply, not as a failed status. In a cluster,
+  // one pipeline per node: the replies still come back in the caller's order, but commands
+  // run in order only among those sent to the same node; a MULTI ... EXEC block travels
+  // whole to the node of its first command with a key. A failure of any node's round trip
+  // fails the whole call (the commands of the other nodes may have run).
   absl::StatusOr<std::vector<ReplyPtr>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
 
@@ -109,7 +145,9 @@ class RedisClient {
   // The same script for each of `calls`, pipelined: one round trip on one connection,
   // each EVALSHA still atomic on its own and run in the given order. One result per call:
   // the reply, or the status of its error reply. NOSCRIPT is handled as Eval does (one load,
-  // then the refused calls again). A failed round trip fails all (some may have run).
+  // then the refused calls again). A failed round trip fails all (some may have run). In a
+  // cluster, one pipeline per node, in call order per node; a node whose round trip failed
+  // fails its own calls only, each with that status.
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalMany(
       const LuaScript& script, const std::vector<ScriptCall>& calls);
   // The same, given up (UNAVAILABLE) at `deadline` if that comes first: waiting for a
@@ -119,15 +157,31 @@ class RedisClient {
       const LuaScript& script, const std::vector<ScriptCall>& calls,
       std::chrono::steady_clock::time_point deadline);
 
-  // PING; OK when Redis answers.
+  // PING; OK when Redis answers (in a cluster: every primary).
   absl::Status Ping();
+
+  // Runs `argv` once on every primary of the cluster (the one Redis otherwise), e.g.
+  // SCRIPT FLUSH, CLIENT LIST or KEYS, which act on or describe one node only. One reply
+  // per primary, error replies included; UNAVAILABLE naming the node if one cannot be
+  // reached (nothing is retried: some may have run it).
+  absl::StatusOr<std::vector<ReplyPtr>> CommandOnEveryPrimary(const std::vector<std::string>& argv);
+
+  // What following the cluster has taken so far (zero for a single Redis).
+  ClusterCounters cluster_counters() const;
 
   const RedisOptions& options() const { return options_; }
 
  private:
   class Pool;
+  // EvalMany over the cluster: `commands` are the calls' EVALSHA commands.
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> ClusterEvalMany(
+      const LuaScript& script, const std::vector<ScriptCall>& calls,
+      std::vector<std::vector<std::string>> commands,
+      std::chrono::steady_clock::time_point deadline);
+
   RedisOptions options_;
-  std::unique_ptr<Pool> pool_;
+  std::unique_ptr<Pool> pool_;                        // a single Redis
+  std::unique_ptr<internal::ClusterRouter> cluster_;  // Redis Cluster
 };
 
 }  // namespace events::redis

@@ -1,4 +1,5 @@
-// ParseRedisUrl: "redis://[[user]:password@]host[:port][/db]" into RedisOptions.
+// ParseRedisUrl: "redis://[[user]:password@]host[:port][/db]", or
+// "redis+cluster://[[user]:password@]host[:port][,host[:port]...]", into RedisOptions.
 
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/redis/redis_client.h"
 
@@ -16,6 +18,7 @@ namespace events::redis {
 namespace {
 
 constexpr absl::string_view kScheme = "redis://";
+constexpr absl::string_view kClusterScheme = "redis+cluster://";
 
 // The URL as it may appear in a message: the password never does.
 std::string Redacted(absl::string_view url) {
@@ -28,10 +31,17 @@ std::string Redacted(absl::string_view url) {
 }
 
 absl::Status Bad(absl::string_view url, absl::string_view problem) {
+  if (absl::StartsWith(url, kClusterScheme)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Redis URL \"", Redacted(url), "\": ", problem,
+                     "; expected redis+cluster://[user:password@]host:port[,host:port...], e.g. "
+                     "redis+cluster://10.0.0.1:6379,10.0.0.2:6379"));
+  }
   return absl::InvalidArgumentError(
       absl::StrCat("Redis URL \"", Redacted(url), "\": ", problem,
                    "; expected redis://[:password@]host[:port][/db], e.g. "
-                   "redis://127.0.0.1:6379/0"));
+                   "redis://127.0.0.1:6379/0, or redis+cluster://host:port,host:port for "
+                   "Redis Cluster"));
 }
 
 bool AllDigits(absl::string_view s) {
@@ -71,6 +81,45 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view in) {
   return out;
 }
 
+// "host[:port]" or "[IPv6][:port]"; the port is 6379 when not given. The problem, if any,
+// as INVALID_ARGUMENT with a bare message for Bad().
+absl::StatusOr<RedisNode> ParseHostPort(absl::string_view authority) {
+  RedisNode node;
+  absl::string_view port_text;
+  if (absl::StartsWith(authority, "[")) {  // IPv6 literal, e.g. [::1]:6379
+    const size_t close = authority.find(']');
+    if (close == absl::string_view::npos) {
+      return absl::InvalidArgumentError("an IPv6 host is missing its ']'");
+    }
+    node.host = std::string(authority.substr(1, close - 1));
+    const absl::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':')
+        return absl::InvalidArgumentError("expected ':port' after the IPv6 host");
+      port_text = after.substr(1);
+      if (port_text.empty()) return absl::InvalidArgumentError("the port after ':' is empty");
+    }
+  } else {
+    const size_t colon = authority.rfind(':');
+    node.host = std::string(authority.substr(0, colon));
+    if (colon != absl::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+      if (port_text.empty()) return absl::InvalidArgumentError("the port after ':' is empty");
+    }
+  }
+  if (node.host.empty()) return absl::InvalidArgumentError("the host is missing");
+
+  if (!port_text.empty()) {
+    int port = 0;
+    if (!AllDigits(port_text) || !absl::SimpleAtoi(port_text, &port) || port < 1 || port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("port \"", port_text, "\" is not a number from 1 to 65535"));
+    }
+    node.port = port;
+  }
+  return node;
+}
+
 }  // namespace
 
 absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url_text) {
@@ -79,8 +128,11 @@ absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url_text) {
   if (absl::StartsWith(url, "rediss://")) {
     return Bad(url, "TLS (rediss://) is not supported by this build; use redis://");
   }
-  if (!absl::StartsWith(url, kScheme)) return Bad(url, "the scheme must be redis://");
-  absl::string_view rest = url.substr(kScheme.size());
+  const bool cluster = absl::StartsWith(url, kClusterScheme);
+  if (!cluster && !absl::StartsWith(url, kScheme)) {
+    return Bad(url, "the scheme must be redis:// (or redis+cluster:// for Redis Cluster)");
+  }
+  absl::string_view rest = url.substr(cluster ? kClusterScheme.size() : kScheme.size());
   if (rest.find_first_of("?#") != absl::string_view::npos) {
     return Bad(url, "query parameters and fragments are not supported");
   }
@@ -110,35 +162,28 @@ absl::StatusOr<RedisOptions> ParseRedisUrl(std::string_view url_text) {
     options.password = *std::move(password);
   }
 
-  absl::string_view port_text;
-  if (absl::StartsWith(authority, "[")) {  // IPv6 literal, e.g. [::1]:6379
-    const size_t close = authority.find(']');
-    if (close == absl::string_view::npos) return Bad(url, "an IPv6 host is missing its ']'");
-    options.host = std::string(authority.substr(1, close - 1));
-    const absl::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') return Bad(url, "expected ':port' after the IPv6 host");
-      port_text = after.substr(1);
-      if (port_text.empty()) return Bad(url, "the port after ':' is empty");
+  if (cluster) {
+    // Seed nodes: any of them gives the whole slot map; more than one lets the client start
+    // while one is down.
+    for (absl::string_view seed : absl::StrSplit(authority, ',')) {
+      absl::StatusOr<RedisNode> node = ParseHostPort(seed);
+      if (!node.ok()) return Bad(url, node.status().message());
+      options.cluster_seeds.push_back(*std::move(node));
     }
+    options.host = options.cluster_seeds.front().host;
+    options.port = options.cluster_seeds.front().port;
   } else {
-    const size_t colon = authority.rfind(':');
-    options.host = std::string(authority.substr(0, colon));
-    if (colon != absl::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      if (port_text.empty()) return Bad(url, "the port after ':' is empty");
-    }
-  }
-  if (options.host.empty()) return Bad(url, "the host is missing");
-
-  if (!port_text.empty()) {
-    int port = 0;
-    if (!AllDigits(port_text) || !absl::SimpleAtoi(port_text, &port) || port < 1 || port > 65535) {
-      return Bad(url, absl::StrCat("port \"", port_text, "\" is not a number from 1 to 65535"));
-    }
-    options.port = port;
+    absl::StatusOr<RedisNode> node = ParseHostPort(authority);
+    if (!node.ok()) return Bad(url, node.status().message());
+    options.host = node->host;
+    options.port = node->port;
   }
 
+  if (cluster && !path.empty() && path != "0") {
+    return Bad(url, absl::StrCat("a Redis Cluster has only database 0, so /", path,
+                                 " cannot be used; move the data to database 0 and leave the "
+                                 "/db out"));
+  }
   if (!path.empty()) {
     int db = 0;
     if (!AllDigits(path) || !absl::SimpleAtoi(path, &db)) {

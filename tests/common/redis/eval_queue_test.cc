@@ -75,7 +75,8 @@ TEST_F(EvalQueueTest, EvalManyAnswersEachCallInOrderAndOnlyTheFailedOneFails) {
 
 TEST_F(EvalQueueTest, EvalManyLoadsTheScriptAgainAfterAFlush) {
   ASSERT_TRUE(redis_->EvalMany(AppendScript(), {{{list_}, {"a"}}}).ok());
-  ASSERT_TRUE(redis_->Command({"SCRIPT", "FLUSH"}).ok());
+  // On every primary: in a cluster, the list's node must forget the script too.
+  ASSERT_TRUE(redis_->CommandOnEveryPrimary({"SCRIPT", "FLUSH"}).ok());
   auto replies = redis_->EvalMany(AppendScript(), {{{list_}, {"b"}}, {{list_}, {"c"}}});
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_TRUE((*replies)[0].ok()) << (*replies)[0].status();
@@ -218,6 +219,8 @@ TEST_F(EvalQueueTest, UnreachableRedisAnswersUnavailable) {
   RedisOptions nowhere = options_;
   nowhere.host = "127.0.0.1";
   nowhere.port = 1;  // nothing listens on port 1
+  // Against a cluster (EVENTS_TEST_REDIS_URL=redis+cluster://...): its only seed.
+  if (!nowhere.cluster_seeds.empty()) nowhere.cluster_seeds = {{"127.0.0.1", 1}};
   nowhere.connect_timeout = std::chrono::milliseconds(200);
   RedisClient down(nowhere);
   EvalQueue queue(down, AppendScript(), EvalQueue::Options{1, 16});

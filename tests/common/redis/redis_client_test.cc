@@ -57,41 +57,56 @@ class RedisClientTest : public ::testing::Test {
 
   std::string Key(const std::string& name) const { return prefix_ + name; }
 
-  // Server-side ids of this test's connections, optionally only those running `command`.
-  std::vector<std::string> OurClientIds(const std::string& command = "") {
-    std::vector<std::string> ids;
-    absl::StatusOr<ReplyPtr> list = admin_->Command({"CLIENT", "LIST"});
-    EXPECT_TRUE(list.ok()) << list.status();
-    if (!list.ok()) return ids;
-    for (absl::string_view line : absl::StrSplit(AsString(**list), '\n')) {
-      std::string id;
-      bool ours = false;
-      bool running = command.empty();
-      for (absl::string_view field : absl::StrSplit(line, ' ')) {
-        if (absl::StartsWith(field, "id=")) id = std::string(field.substr(3));
-        if (field == absl::StrCat("name=", options_.client_name)) ours = true;
-        if (field == absl::StrCat("cmd=", command)) running = true;
+  // This test's connections: "ID <id> ADDR <addr>", the filter that picks one out for
+  // CLIENT KILL, optionally only those running `command`. Every primary's, so that in a
+  // cluster the connections to each node count (the address tells apart equal ids on two
+  // nodes).
+  std::vector<std::string> OurClients(const std::string& command = "") {
+    std::vector<std::string> ours;
+    absl::StatusOr<std::vector<ReplyPtr>> lists = admin_->CommandOnEveryPrimary({"CLIENT", "LIST"});
+    EXPECT_TRUE(lists.ok()) << lists.status();
+    if (!lists.ok()) return ours;
+    for (const ReplyPtr& list : *lists) {
+      for (absl::string_view line : absl::StrSplit(AsString(*list), '\n')) {
+        std::string id;
+        std::string addr;
+        bool mine = false;
+        bool running = command.empty();
+        for (absl::string_view field : absl::StrSplit(line, ' ')) {
+          if (absl::StartsWith(field, "id=")) id = std::string(field.substr(3));
+          if (absl::StartsWith(field, "addr=")) addr = std::string(field.substr(5));
+          if (field == absl::StrCat("name=", options_.client_name)) mine = true;
+          if (field == absl::StrCat("cmd=", command)) running = true;
+        }
+        if (mine && running) ours.push_back(absl::StrCat("ID ", id, " ADDR ", addr));
       }
-      if (ours && running) ids.push_back(id);
     }
-    return ids;
+    return ours;
   }
 
   // Waits (bounded) until one of our connections is running `command`, e.g. a BLPOP.
   bool WaitUntilRunning(const std::string& command) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (!OurClientIds(command).empty()) return true;
+      if (!OurClients(command).empty()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return false;
   }
 
   void KillOurConnections() {
-    for (const std::string& id : OurClientIds()) {
-      ASSERT_TRUE(admin_->Command({"CLIENT", "KILL", "ID", id}).ok());
+    for (const std::string& client : OurClients()) {
+      std::vector<std::string> kill = {"CLIENT", "KILL"};
+      for (absl::string_view part : absl::StrSplit(client, ' ')) kill.emplace_back(part);
+      absl::StatusOr<std::vector<ReplyPtr>> killed = admin_->CommandOnEveryPrimary(kill);
+      ASSERT_TRUE(killed.ok()) << killed.status();
+      int64_t total = 0;
+      for (const ReplyPtr& count : *killed) total += AsInt(*count);
+      ASSERT_EQ(total, 1) << client;
     }
   }
+
+  bool Cluster() const { return !options_.cluster_seeds.empty(); }
 
   std::string prefix_;
   RedisOptions options_;
@@ -213,6 +228,7 @@ TEST_F(RedisClientTest, WrongPasswordOrDbIsFailedPrecondition) {
 }
 
 TEST_F(RedisClientTest, SelectsTheConfiguredDb) {
+  if (Cluster()) GTEST_SKIP() << "a Redis Cluster has only database 0";
   RedisOptions db1 = options_;
   db1.db = 1;
   RedisClient redis(db1);
@@ -235,12 +251,18 @@ TEST_F(RedisClientTest, EvalUsesEvalshaAndReloadsAfterScriptFlush) {
     EXPECT_EQ(AsString(ArrayAt(**reply, 0)), Key("s"));
     EXPECT_EQ(AsString(ArrayAt(**reply, 1)), value);
   };
+  // On any primary (in a cluster, the one that serves the key).
   auto cached = [&] {
-    return AsInt(ArrayAt(**admin_->Command({"SCRIPT", "EXISTS", script.sha1()}), 0)) == 1;
+    absl::StatusOr<std::vector<ReplyPtr>> nodes =
+        admin_->CommandOnEveryPrimary({"SCRIPT", "EXISTS", script.sha1()});
+    EXPECT_TRUE(nodes.ok()) << nodes.status();
+    bool found = false;
+    for (const ReplyPtr& node : *nodes) found = found || AsInt(ArrayAt(*node, 0)) == 1;
+    return found;
   };
   run("first");
   EXPECT_TRUE(cached());  // loaded under the SHA1 we computed
-  ASSERT_TRUE(admin_->Command({"SCRIPT", "FLUSH"}).ok());
+  ASSERT_TRUE(admin_->CommandOnEveryPrimary({"SCRIPT", "FLUSH"}).ok());
   EXPECT_FALSE(cached());
   run("after flush");  // NOSCRIPT, SCRIPT LOAD, EVALSHA again
   EXPECT_TRUE(cached());
@@ -280,8 +302,8 @@ TEST_F(RedisClientTest, ManyThreadsShareASmallPool) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(AsInt(**redis.Command({"GET", Key("counter")})), kThreads * kIncrements);
-  EXPECT_LE(OurClientIds().size(), 4u);  // never more connections than the pool size
-  EXPECT_GE(OurClientIds().size(), 1u);
+  EXPECT_LE(OurClients().size(), 4u);  // never more connections than the pool size
+  EXPECT_GE(OurClients().size(), 1u);
 }
 
 TEST_F(RedisClientTest, ReconnectsAfterIdleConnectionsAreKilled) {
@@ -290,17 +312,17 @@ TEST_F(RedisClientTest, ReconnectsAfterIdleConnectionsAreKilled) {
   // connections, not TYPE normal, which would cut tests running in parallel.)
   RedisClient redis(options_);
   ASSERT_TRUE(redis.Command({"SET", Key("r"), "1"}).ok());
-  const std::vector<std::string> before = OurClientIds();
+  const std::vector<std::string> before = OurClients();
   ASSERT_FALSE(before.empty());
   KillOurConnections();
-  ASSERT_TRUE(OurClientIds().empty());
+  ASSERT_TRUE(OurClients().empty());
 
   for (int i = 0; i < 5; ++i) {
     absl::StatusOr<ReplyPtr> reply = redis.Command({"INCR", Key("r")});
     ASSERT_TRUE(reply.ok()) << "call " << i << ": " << reply.status();
     EXPECT_EQ(AsInt(**reply), 2 + i);
   }
-  const std::vector<std::string> after = OurClientIds();
+  const std::vector<std::string> after = OurClients();
   ASSERT_EQ(after.size(), 1u);
   for (const std::string& id : before) EXPECT_NE(after[0], id);
 }

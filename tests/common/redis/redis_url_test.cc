@@ -55,23 +55,74 @@ TEST(ParseRedisUrlTest, PercentEncodedPasswordAndIpv6Host) {
   EXPECT_EQ(options->port, 7000);
 }
 
+TEST(ParseRedisUrlTest, ClusterSeeds) {
+  absl::StatusOr<RedisOptions> options =
+      ParseRedisUrl("redis+cluster://registration:p%40ss@10.0.0.1:7000,redis-2:7001,[::1]");
+  ASSERT_TRUE(options.ok()) << options.status();
+  ASSERT_EQ(options->cluster_seeds.size(), 3u);
+  EXPECT_EQ(options->cluster_seeds[0].host, "10.0.0.1");
+  EXPECT_EQ(options->cluster_seeds[0].port, 7000);
+  EXPECT_EQ(options->cluster_seeds[1].host, "redis-2");
+  EXPECT_EQ(options->cluster_seeds[1].port, 7001);
+  EXPECT_EQ(options->cluster_seeds[2].host, "::1");
+  EXPECT_EQ(options->cluster_seeds[2].port, 6379);  // the default port
+  // The first seed is also host:port, so messages that name "the" Redis name one.
+  EXPECT_EQ(options->host, "10.0.0.1");
+  EXPECT_EQ(options->port, 7000);
+  EXPECT_EQ(options->user, "registration");
+  EXPECT_EQ(options->password, "p@ss");
+  EXPECT_EQ(options->db, 0);
+
+  options = ParseRedisUrl("redis+cluster://redis:6379");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->cluster_seeds.size(), 1u);
+  EXPECT_TRUE(ParseRedisUrl("redis+cluster://redis:6379/0").ok());  // the only database
+  EXPECT_TRUE(ParseRedisUrl("redis://redis:6379")->cluster_seeds.empty());
+}
+
+TEST(ParseRedisUrlTest, ClusterUrlWithADatabaseSaysThereIsOnlyZero) {
+  absl::StatusOr<RedisOptions> options = ParseRedisUrl("redis+cluster://:secret@h1:7000,h2:7001/2");
+  EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(options.status().message().find("only database 0"), absl::string_view::npos)
+      << options.status();
+  EXPECT_EQ(options.status().message().find("secret"), absl::string_view::npos) << options.status();
+}
+
+TEST(ParseRedisUrlTest, RejectsBadClusterSeeds) {
+  for (const char* url : {
+           "redis+cluster://",               // no seed
+           "redis+cluster://h1:7000,",       // empty seed
+           "redis+cluster://h1:7000,,h2:1",  // empty seed
+           "redis+cluster://h1:7000,h2:x",   // port digits
+           "redis+cluster://h1:7000,:7001",  // no host
+           "redis+cluster://h1:7000,[::1",   // IPv6 bracket
+           "redis+cluster://h1:7000?x=1",    // query
+           "rediss+cluster://h1:7000",       // TLS
+       }) {
+    absl::StatusOr<RedisOptions> options = ParseRedisUrl(url);
+    EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << url;
+    EXPECT_NE(options.status().message().find("redis+cluster://"), absl::string_view::npos)
+        << options.status();
+  }
+}
+
 TEST(ParseRedisUrlTest, RejectsBadInputWithInvalidArgument) {
   for (const char* url : {
-           "http://localhost:6379",       // scheme
-           "rediss://localhost:6379",     // TLS
-           "localhost:6379",              // no scheme
-           "redis://localhost:0",         // port range
-           "redis://localhost:65536",     // port range
-           "redis://localhost:63x9",      // port digits
-           "redis://localhost:",          // empty port
-           "redis://:6379",               // no host
-           "redis://localhost/-1",        // db
-           "redis://localhost/db1",       // db
-           "redis://localhost/1/2",       // db
-           "redis://localhost?db=1",      // query
-           "redis://pw@localhost",        // password without colon
-           "redis://:bad%zz@localhost",   // bad escape
-           "redis://[::1",                // IPv6 bracket
+           "http://localhost:6379",      // scheme
+           "rediss://localhost:6379",    // TLS
+           "localhost:6379",             // no scheme
+           "redis://localhost:0",        // port range
+           "redis://localhost:65536",    // port range
+           "redis://localhost:63x9",     // port digits
+           "redis://localhost:",         // empty port
+           "redis://:6379",              // no host
+           "redis://localhost/-1",       // db
+           "redis://localhost/db1",      // db
+           "redis://localhost/1/2",      // db
+           "redis://localhost?db=1",     // query
+           "redis://pw@localhost",       // password without colon
+           "redis://:bad%zz@localhost",  // bad escape
+           "redis://[::1",               // IPv6 bracket
        }) {
     absl::StatusOr<RedisOptions> options = ParseRedisUrl(url);
     EXPECT_EQ(options.status().code(), absl::StatusCode::kInvalidArgument) << url;
