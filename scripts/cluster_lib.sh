@@ -40,6 +40,7 @@ cluster_start() {
     mkdir -p "$dir/$port"
     redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
       --cluster-config-file "$dir/$port/nodes.conf" --cluster-node-timeout 2000 \
+      --repl-diskless-sync-delay 0 --repl-ping-replica-period 1 \
       --save '' --appendonly no --daemonize no --dir "$dir/$port" "$@" \
       >"$dir/$port/redis.log" 2>&1 &
     cluster_pids+=("$!")

@@ -29,10 +29,12 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
   c.redis_url = env.String("EVENTS_REDIS_URL", "redis://127.0.0.1:6379/0");
   // Only the scheme is checked here; the Redis client parses the rest and reports its own
   // problems, so the two never disagree about what a valid URL is.
-  if (!absl::StartsWith(c.redis_url, "redis://")) {
+  if (!absl::StartsWith(c.redis_url, "redis://") &&
+      !absl::StartsWith(c.redis_url, "redis+cluster://")) {
     env.AddProblem(absl::StrCat("EVENTS_REDIS_URL=\"", RedactedRedisUrl(c.redis_url),
                                 "\" is not a Redis URL; set it to "
-                                "redis://[:password@]host[:port][/db]"));
+                                "redis://[user:password@]host[:port][/db] or, for Redis "
+                                "Cluster, redis+cluster://[user:password@]host:port,host:port"));
   }
   c.partitions = static_cast<int>(env.Int("EVENTS_PARTITIONS", 16, 1, 1024));
   c.key_prefix = env.String("EVENTS_REDIS_KEY_PREFIX", "");
@@ -50,6 +52,8 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
   c.redis_pool_size = static_cast<int>(env.Int("EVENTS_REDIS_POOL_SIZE", 8, 1, 1024));
   c.redis_timeout_ms =
       static_cast<int>(env.Int("EVENTS_REDIS_TIMEOUT_MS", 2000, 1, kMaxMillis, kMillis));
+  c.redis_failover_wait_ms =
+      static_cast<int>(env.Int("EVENTS_REDIS_FAILOVER_WAIT_MS", 10000, 0, kMaxMillis, kMillis));
   c.max_request_bytes =
       static_cast<int>(env.Int("EVENTS_MAX_REQUEST_BYTES", DefaultMaxRequestBytes(c.service_name),
                                1024, 64 << 20, "a number of bytes"));

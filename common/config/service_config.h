@@ -26,6 +26,9 @@ struct ServiceConfig {
   int drain_timeout_ms = 10000;
   int redis_pool_size = 8;
   int redis_timeout_ms = 2000;
+  // Redis Cluster: how long a command waits for a failover (a primary unreachable, or the
+  // cluster down) before UNAVAILABLE; a caller's deadline still cuts it short.
+  int redis_failover_wait_ms = 10000;
   // The largest request message the gRPC server accepts; larger ones get RESOURCE_EXHAUSTED
   // before they are parsed. Defaults per service (DefaultMaxRequestBytes).
   int max_request_bytes = 256 * 1024;

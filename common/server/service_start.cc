@@ -37,6 +37,7 @@ absl::StatusOr<redis::RedisOptions> StartService(const config::EnvReader& env,
   }
   options->pool_size = config.redis_pool_size;
   options->command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  options->cluster_failover_wait = std::chrono::milliseconds(config.redis_failover_wait_ms);
   return options;
 }
 

@@ -108,8 +108,21 @@ TEST(ServiceConfigTest, ReportsEveryProblemAtOnce) {
 TEST(ServiceConfigTest, RedactsRedisPassword) {
   EXPECT_EQ(RedactedRedisUrl("redis://:pw@redis:6379/0"), "redis://***@redis:6379/0");
   EXPECT_EQ(RedactedRedisUrl("redis://user:p@ss@h/1"), "redis://***@h/1");
+  EXPECT_EQ(RedactedRedisUrl("redis+cluster://registration:pw@a:7000,b:7001"),
+            "redis+cluster://***@a:7000,b:7001");
   EXPECT_EQ(RedactedRedisUrl("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
 }
 
 }  // namespace
 }  // namespace events::config
+
+TEST(ServiceConfigTest, TakesAClusterUrlAndTheFailoverWait) {
+  std::map<std::string, std::string> vars = {
+      {"EVENTS_REDIS_URL", "redis+cluster://registration:pw@a:7000,b:7001"},
+      {"EVENTS_REDIS_FAILOVER_WAIT_MS", "7000"}};
+  EnvReader env = ReaderOver(vars);
+  ServiceConfig c = ReadServiceConfig(env, "registration", 50052, 9092);
+  ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+  EXPECT_EQ(c.redis_url, "redis+cluster://registration:pw@a:7000,b:7001");
+  EXPECT_EQ(c.redis_failover_wait_ms, 7000);
+}
