@@ -149,6 +149,26 @@ cap_kind_label() {
   esac
 }
 
+# cap_cmdstats: "command calls usec" for every command Redis has run so far (INFO
+# commandstats).
+cap_cmdstats() {
+  rcli "$redis_port" info commandstats | tr -d '\r' |
+    sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2 \3/p'
+}
+
+# cap_cmdstats_report BEFORE AFTER N: the commands that took Redis the most time between
+# two cap_cmdstats, per registration. Commands a script calls are counted under their own
+# name as well as in the script's EVALSHA.
+cap_cmdstats_report() {
+  note "where Redis's time went (INFO commandstats; a script's commands count in EVALSHA too):"
+  awk -v n="$3" 'FILENAME == ARGV[1] { c0[$1] = $2; u0[$1] = $3; next }
+    { c = $2 - c0[$1]; u = $3 - u0[$1]; if (u > 0) printf "%d %s %.2f %.1f\n", u, $1, c / n, u / n }' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2") | sort -k1,1nr | awk 'NR <= 10' |
+    while read -r _ cmd calls us; do
+      printf '      %-20s %6s calls %8s us per registration\n' "$cmd" "$calls" "$us"
+    done
+}
+
 # cap_stop NAME: stops the process launched as NAME (SIGTERM, then SIGKILL after 10 s) and
 # takes it off the list the EXIT trap stops.
 cap_stop() {
@@ -383,6 +403,7 @@ cap_volumes_report() {
     -v idle="$cap_idle_cpu" 'BEGIN { print (b - a) * 1e6, (b - a - idle * (t1 - t0)) * 1e6 }')"
   cap_redis_us_per_reg="$(cap_div "${busy#* }" "$n" 0)"
   note "Redis CPU from the first registration to the last webhook or e-mail: $(cap_div "${busy% *}" "$n" 0) us per registration; less what Redis spends idle (the polling): $cap_redis_us_per_reg us (the register script, the consumers' reads and acknowledgements, deliveries and e-mail records)"
+  cap_cmdstats_report "$cap_cmd0" "$cap_cmd1" "$n"
 }
 
 # cap_sample_limits: a few registrations made the way attendees make them (eventctl sends an
@@ -464,10 +485,12 @@ bench_capacity() {
   note "Redis idle, with the five services polling: $(awk -v c="$cap_idle_cpu" 'BEGIN { printf "%.1f", 100 * c }')% of a CPU"
   cap_memory_start="$(cap_info_field memory used_memory)"
   cap_redis_cpu0="$(cpu_seconds redis)" cap_redis_t0="$EPOCHREALTIME"
+  cap_cmd0="$(cap_cmdstats)"
   cap_register_events "$CAP_EVENTS" "$CAP_PLACES"
   info "waiting for every webhook and e-mail (at most $drain s)"
   cap_wait_for_drain "$drain"
   cap_redis_cpu1="$(cpu_seconds redis)" cap_redis_t1="$EPOCHREALTIME"
+  cap_cmd1="$(cap_cmdstats)"
   n="$cap_registered"
   cap_memory_report "$n"
   cap_volumes_report "$n"
