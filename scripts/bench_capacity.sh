@@ -482,7 +482,7 @@ bench_capacity() {
   sleep 10
   cap_idle_cpu="$(awk -v a="$idle0" -v b="$(cpu_seconds redis)" -v t0="$idle_t0" -v t1="$EPOCHREALTIME" \
     'BEGIN { printf "%.4f", (b - a) / (t1 - t0) }')"
-  note "Redis idle, with the five services polling: $(awk -v c="$cap_idle_cpu" 'BEGIN { printf "%.1f", 100 * c }')% of a CPU"
+  note "Redis idle, with scheduling, registration, integrations and notifications polling: $(awk -v c="$cap_idle_cpu" 'BEGIN { printf "%.1f", 100 * c }')% of a CPU"
   cap_memory_start="$(cap_info_field memory used_memory)"
   cap_redis_cpu0="$(cpu_seconds redis)" cap_redis_t0="$EPOCHREALTIME"
   cap_cmd0="$(cap_cmdstats)"
