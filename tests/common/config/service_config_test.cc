@@ -114,7 +114,6 @@ TEST(ServiceConfigTest, RedactsRedisPassword) {
 }
 
 }  // namespace
-}  // namespace events::config
 
 TEST(ServiceConfigTest, TakesAClusterUrlAndTheFailoverWait) {
   std::map<std::string, std::string> vars = {
@@ -126,3 +125,5 @@ TEST(ServiceConfigTest, TakesAClusterUrlAndTheFailoverWait) {
   EXPECT_EQ(c.redis_url, "redis+cluster://registration:pw@a:7000,b:7001");
   EXPECT_EQ(c.redis_failover_wait_ms, 7000);
 }
+
+}  // namespace events::config
