@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 
@@ -125,8 +126,8 @@ return holder
 absl::StatusOr<SessionRecord> RedisKeyStore::FindSession(const std::string& session_hash,
                                                          int64_t now_ms) {
   static const redis::LuaScript script("auth_session", kLuaSession);
-  auto reply = redis_.Eval(script, {keys_.Global(absl::StrCat("auth:session:", session_hash))},
-                           {keys_.prefix(), absl::StrCat(now_ms), session_hash});
+  auto reply =
+      redis_.Eval(script, {SessionKey(keys_, session_hash)}, {absl::StrCat(now_ms), session_hash});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string state = redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";

@@ -15,6 +15,7 @@
 #include "common/server/service_start.h"
 #include "services/people/domain/people.h"
 #include "services/people/server/people_service.h"
+#include "services/people/store/legacy_keys.h"
 #include "services/people/store/redis_people_store.h"
 
 namespace {
@@ -67,6 +68,28 @@ int main() {
       "same on every replica");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  // Keys named as before issue 19 move to their one-slot names before this replica serves:
+  // serving without them would hide members and sessions (docs/people.md, "Keys").
+  absl::StatusOr<events::people::LegacyMove> moved =
+      events::people::MoveLegacyKeys(core.redis, core.keys);
+  if (!moved.ok()) {
+    spdlog::error(
+        "people did not start: moving its keys to the names of this version failed ({}); start "
+        "it again once Redis answers (its Redis user needs SCAN, SMEMBERS, MULTI, EXEC and "
+        "RENAMENX on the old names)",
+        moved.status().ToString());
+    return 1;
+  }
+  if (moved->moved > 0) {
+    spdlog::info("people moved {} keys to their names of this version (one hash slot)",
+                 moved->moved);
+  }
+  if (moved->left > 0) {
+    spdlog::warn(
+        "people left {} keys under their old names because their new names exist already "
+        "(written by an older replica during the upgrade); see docs/people.md, \"Keys\"",
+        moved->left);
+  }
   events::people::RedisPeopleStore store(core.redis, core.keys);
   events::people::People people(store, core.key_store, core.clock, core.ids, config.options);
 
