@@ -71,11 +71,11 @@ absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyReco
         {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id});
     if (!listed.ok()) return listed.status();
   }
-  auto stored = redis_.Command(
-      {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
-       record.org_id, "roles", JoinRoles(record.roles), "scopes", absl::StrJoin(record.scopes, ","),
-       "name", record.name, "created", absl::StrCat(record.created_unix_ms), "revoked",
-       record.revoked ? "1" : "0"});
+  auto stored =
+      redis_.Command({"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id",
+                      record.key_id, "org", record.org_id, "roles", JoinRoles(record.roles),
+                      "scopes", absl::StrJoin(record.scopes, ","), "name", record.name, "created",
+                      absl::StrCat(record.created_unix_ms), "revoked", record.revoked ? "1" : "0"});
   if (!stored.ok()) {
     return absl::Status(stored.status().code(),
                         absl::StrCat("storing API key failed: ", stored.status().message()));

@@ -105,8 +105,8 @@ class PeopleClusterTest : public ::testing::Test {
     SignInRequestWrite w;
     w.email_hash = Sha256Hex(email);
     w.visitor_hash = Sha256Hex("192.0.2.1");
-    w.window_ms = 15 * 60'000;
-    w.link_ms = 15 * 60'000;
+    w.window_ms = int64_t{15} * 60'000;
+    w.link_ms = int64_t{15} * 60'000;
     w.link_expires_ms = kNow + w.link_ms;
     w.browser_hash = Sha256Hex(browser);
     std::vector<std::string> links;

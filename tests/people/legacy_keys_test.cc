@@ -32,7 +32,7 @@ T ValueOf(absl::StatusOr<T> r) {
 class PeopleKeyMoveTest : public ::testing::Test {
  protected:
   static constexpr int64_t kNow = 1'780'000'000'000;
-  static constexpr int64_t kIdle = 30 * 60'000;
+  static constexpr int64_t kIdle = int64_t{30} * 60'000;
 
   void SetUp() override {
     redis_ = std::make_unique<redis::RedisClient>(events::testing::TestRedisOptions());
@@ -87,13 +87,13 @@ class PeopleKeyMoveTest : public ::testing::Test {
     Run({"HSET", Old("people:org:org_a:emails"), hash, id});
     Run({"SADD", Old("people:email:" + hash), id});
     Run({"LPUSH", Old("people:org:org_a:audit"), "an audit entry"});
-    const std::string token = "evs_" + std::string(40, 'T') + id.substr(id.size() - 3);
+    std::string token = "evs_" + std::string(40, 'T') + id.substr(id.size() - 3);
     const std::string session = Old("auth:session:" + Sha256Hex(token));
     Run({"HSET",          session,
          "member_id",     id,
          "org_id",        "org_a",
          "created_ms",    absl::StrCat(kNow),
-         "expires_ms",    absl::StrCat(kNow + 12 * 3'600'000),
+         "expires_ms",    absl::StrCat(kNow + int64_t{12} * 3'600'000),
          "idle_ms",       absl::StrCat(kIdle),
          "seen_ms",       absl::StrCat(kNow),
          "second_factor", "0",
@@ -229,12 +229,14 @@ TEST_F(PeopleKeyMoveTest, AnOldKeyWhoseNewNameExistsIsLeftNotOverwritten) {
 TEST_F(PeopleKeyMoveTest, ReplicasMovingAtOnceMoveEveryKeyOnce) {
   constexpr int kMembers = 150;
   std::vector<std::string> tokens;
+  tokens.reserve(kMembers);
   for (int i = 0; i < kMembers; ++i) {
     tokens.push_back(
         WriteOldMember(absl::StrCat("mem_", 1000 + i), absl::StrCat("p", i, "@x.org")));
   }
   std::vector<absl::StatusOr<LegacyMove>> results(3, LegacyMove{});
   std::vector<std::thread> replicas;
+  replicas.reserve(results.size());
   for (auto& result : results) {
     replicas.emplace_back([this, &result] {
       redis::RedisClient own(events::testing::TestRedisOptions());

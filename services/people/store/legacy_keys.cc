@@ -75,6 +75,7 @@ absl::Status MoveMembers(redis::RedisClient& redis, const bus::Keyspace& keys,
                          const std::vector<std::string>& members, std::set<std::string>& old,
                          LegacyMove& move) {
   std::vector<std::vector<std::string>> reads;
+  reads.reserve(members.size());
   for (const std::string& member : members) reads.push_back({"SMEMBERS", member + ":sessions"});
   auto sessions = redis.Pipeline(reads);
   if (!sessions.ok()) return sessions.status();
@@ -117,6 +118,7 @@ absl::Status MoveMembers(redis::RedisClient& redis, const bus::Keyspace& keys,
 absl::Status MoveEach(redis::RedisClient& redis, const bus::Keyspace& keys,
                       const std::vector<std::string>& batch, LegacyMove& move) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(batch.size());
   for (const std::string& key : batch) commands.push_back(RenameNx(keys, key));
   auto replies = redis.Pipeline(commands);
   if (!replies.ok()) return replies.status();

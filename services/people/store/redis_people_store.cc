@@ -146,8 +146,8 @@ std::string RedisPeopleStore::Org(absl::string_view org_id, absl::string_view wh
 }
 
 absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(
-    int script, std::vector<std::string> keys, int64_t now_ms, const redis::MsgpackMap& record,
-    const std::vector<std::string>& more) {
+    int script, const std::vector<std::string>& keys, int64_t now_ms,
+    const redis::MsgpackMap& record, const std::vector<std::string>& more) {
   std::vector<std::string> args = {absl::StrCat(now_ms), record.Encode()};
   args.insert(args.end(), more.begin(), more.end());
   auto reply = redis_.Eval(ScriptOf(script), keys, args);
@@ -183,8 +183,7 @@ absl::StatusOr<std::string> RedisPeopleStore::Invite(const InviteWrite& w, std::
       .Add("invited_by", w.invited_by_name)
       .Add("detail", w.audit_detail)
       .Add("maxlen", stream_maxlen_);
-  auto out =
-      Run(kInvite, std::move(keys), m.invited_unix_ms(), record, bus::ToStreamFields(w.event));
+  auto out = Run(kInvite, keys, m.invited_unix_ms(), record, bus::ToStreamFields(w.event));
   if (!out.ok()) return out.status();
   if (out->size() > 1) *member_id = (*out)[1];
   return (*out)[0];

@@ -65,7 +65,7 @@ class RedisPeopleStore final : public PeopleStore {
  private:
   // Runs a script with its KEYS, and ARGV = now, the record, then `more`; its reply's
   // strings.
-  absl::StatusOr<std::vector<std::string>> Run(int script, std::vector<std::string> keys,
+  absl::StatusOr<std::vector<std::string>> Run(int script, const std::vector<std::string>& keys,
                                                int64_t now_ms, const redis::MsgpackMap& record,
                                                const std::vector<std::string>& more = {});
   // "<prefix>{p0}:people:<suffix>" (common/auth/people_keys.h).
