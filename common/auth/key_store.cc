@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 
@@ -70,11 +71,11 @@ absl::Status RedisKeyStore::PutKey(const std::string& key_hash, const ApiKeyReco
         {"SADD", keys_.Global(absl::StrCat("org:", record.org_id, ":keys")), record.key_id});
     if (!listed.ok()) return listed.status();
   }
-  auto stored = redis_.Command(
-      {"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id", record.key_id, "org",
-       record.org_id, "roles", JoinRoles(record.roles), "scopes", absl::StrJoin(record.scopes, ","),
-       "name", record.name, "created", absl::StrCat(record.created_unix_ms), "revoked",
-       record.revoked ? "1" : "0"});
+  auto stored =
+      redis_.Command({"HSET", keys_.Global(absl::StrCat("auth:key:", key_hash)), "key_id",
+                      record.key_id, "org", record.org_id, "roles", JoinRoles(record.roles),
+                      "scopes", absl::StrJoin(record.scopes, ","), "name", record.name, "created",
+                      absl::StrCat(record.created_unix_ms), "revoked", record.revoked ? "1" : "0"});
   if (!stored.ok()) {
     return absl::Status(stored.status().code(),
                         absl::StrCat("storing API key failed: ", stored.status().message()));
@@ -125,8 +126,8 @@ return holder
 absl::StatusOr<SessionRecord> RedisKeyStore::FindSession(const std::string& session_hash,
                                                          int64_t now_ms) {
   static const redis::LuaScript script("auth_session", kLuaSession);
-  auto reply = redis_.Eval(script, {keys_.Global(absl::StrCat("auth:session:", session_hash))},
-                           {keys_.prefix(), absl::StrCat(now_ms), session_hash});
+  auto reply =
+      redis_.Eval(script, {SessionKey(keys_, session_hash)}, {absl::StrCat(now_ms), session_hash});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string state = redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";

@@ -66,9 +66,9 @@ class KeyStore {
 
 // Keys "<prefix>auth:key:<sha256>" (hash), "<prefix>org:<id>" (hash),
 // "<prefix>org:<id>:keys" (set of key ids) and "<prefix>org-names" (hash: name key -> org
-// id). Sessions: "<prefix>auth:session:<sha256>" with the member "<prefix>people:member:<id>"
-// (written by the people service), read by common/auth/lua/session.lua in one EVALSHA.
-// Global keys: not partitioned by event.
+// id): global keys, not partitioned by event. Sessions: "<prefix>{p0}:people:session:<sha256>"
+// with the member "<prefix>{p0}:people:member:<id>" (written by the people service; one hash
+// slot, people_keys.h), read by common/auth/lua/session.lua in one EVALSHA.
 class RedisKeyStore final : public KeyStore {
  public:
   RedisKeyStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys);

@@ -3,8 +3,10 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "common/config/env_reader.h"
@@ -15,6 +17,7 @@
 #include "common/server/service_start.h"
 #include "services/people/domain/people.h"
 #include "services/people/server/people_service.h"
+#include "services/people/store/legacy_keys.h"
 #include "services/people/store/redis_people_store.h"
 
 namespace {
@@ -53,6 +56,39 @@ PeopleConfig ReadConfig(events::config::EnvReader& env) {
   return c;
 }
 
+// Moves keys named as before issue 19 to their one-slot names before this replica serves:
+// serving without them would hide members and sessions (docs/people.md, "Keys"). Redis may
+// come up after this pod, as the other services allow, so an unreachable Redis is waited
+// for, up to 30 s. False (logged) when the keys could not be moved.
+bool MoveOldKeys(events::server::ServiceCore& core) {
+  absl::StatusOr<events::people::LegacyMove> moved =
+      events::people::MoveLegacyKeys(core.redis, core.keys);
+  for (int waited = 0; absl::IsUnavailable(moved.status()) && waited < 30; ++waited) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    moved = events::people::MoveLegacyKeys(core.redis, core.keys);
+  }
+  if (!moved.ok()) {
+    spdlog::error(
+        "people did not start: moving its keys to the names of this version failed ({}). If "
+        "Redis was unreachable, start people again once it answers; if a command was refused, "
+        "give people's Redis user SCAN, SMEMBERS, MULTI, EXEC and RENAMENX on the old names "
+        "(people:* and auth:session:* after the key prefix)",
+        moved.status().ToString());
+    return false;
+  }
+  if (moved->moved > 0) {
+    spdlog::info("people moved {} keys to their names of this version (one hash slot)",
+                 moved->moved);
+  }
+  if (moved->left > 0) {
+    spdlog::warn(
+        "people left {} keys under their old names because their new names exist already "
+        "(written by an older replica during the upgrade); see docs/people.md, \"Keys\"",
+        moved->left);
+  }
+  return true;
+}
+
 }  // namespace
 
 int main() {
@@ -67,6 +103,7 @@ int main() {
       "same on every replica");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!MoveOldKeys(core)) return 1;
   events::people::RedisPeopleStore store(core.redis, core.keys);
   events::people::People people(store, core.key_store, core.clock, core.ids, config.options);
 

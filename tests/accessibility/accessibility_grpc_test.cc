@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/event_bus.h"
 #include "common/testing/grpc_service_harness.h"
 #include "common/util/ids.h"
@@ -98,15 +99,15 @@ class AccessibilityGrpcTest : public events::registration::testing::InProcessReg
                              const std::string& roles) {
     const int64_t now = clock_.NowUnixMs();
     EXPECT_TRUE(redis_
-                    ->Command({"HSET", keys_->Global("people:member:" + member_id), "org_id", org_,
-                               "name", name, "roles", roles, "status", "active"})
+                    ->Command({"HSET", auth::MemberKey(*keys_, member_id), "org_id", org_, "name",
+                               name, "roles", roles, "status", "active"})
                     .ok());
     std::string token = "evs_" + std::string(43, 'P');
     token[5] = member_id.back();
     EXPECT_TRUE(
         redis_
-            ->Command({"HSET", keys_->Global("auth:session:" + Sha256Hex(token)), "member_id",
-                       member_id, "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
+            ->Command({"HSET", auth::SessionKey(*keys_, Sha256Hex(token)), "member_id", member_id,
+                       "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
                        std::to_string(now + 3600000), "idle_ms", "1800000", "seen_ms",
                        std::to_string(now), "second_factor", "1", "pending", "0"})
             .ok());

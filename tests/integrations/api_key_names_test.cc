@@ -7,6 +7,7 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
+#include "common/auth/people_keys.h"
 #include "common/server/service_runner.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
@@ -69,13 +70,13 @@ class ApiKeyNamesTest : public ::testing::Test {
     std::string token = "evs_" + std::string(43, member_id.back() == 'n' ? 'N' : 'V');
     const int64_t now = clock_.NowUnixMs();
     EXPECT_TRUE(redis_
-                    ->Command({"HSET", keys_->Global("people:member:" + member_id), "org_id", org_,
-                               "name", name, "roles", roles, "status", "active"})
+                    ->Command({"HSET", auth::MemberKey(*keys_, member_id), "org_id", org_, "name",
+                               name, "roles", roles, "status", "active"})
                     .ok());
     EXPECT_TRUE(
         redis_
-            ->Command({"HSET", keys_->Global("auth:session:" + Sha256Hex(token)), "member_id",
-                       member_id, "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
+            ->Command({"HSET", auth::SessionKey(*keys_, Sha256Hex(token)), "member_id", member_id,
+                       "org_id", org_, "created_ms", std::to_string(now), "expires_ms",
                        std::to_string(now + 3'600'000), "idle_ms", "1800000", "seen_ms",
                        std::to_string(now), "second_factor", "0", "pending", "0"})
             .ok());

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/event_bus.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
@@ -116,11 +117,11 @@ class PeopleTest : public ::testing::Test {
     return stub_->RequestSignIn(Call().get(), req, resp ? resp : &ignored);
   }
 
-  // The people.sign_in_requested events on the member's partition stream, oldest first.
+  // The people.sign_in_requested events of the member on people's stream (partition 0's),
+  // oldest first.
   std::vector<events::v1::SignInRequested> SignInEvents(const std::string& member_id) {
     std::vector<events::v1::SignInRequested> out;
-    auto reply =
-        redis_->Command({"XRANGE", keys_->Stream(keys_->PartitionOf(member_id)), "-", "+"});
+    auto reply = redis_->Command({"XRANGE", keys_->Stream(auth::kPeoplePartition), "-", "+"});
     EXPECT_TRUE(reply.ok());
     if (!reply.ok()) return out;
     for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {

@@ -73,7 +73,7 @@ TEST_F(PeopleTest, AnUnusedSessionEndsAfterItsIdleTime) {
   EXPECT_EQ(ended.error_message(), auth::kSessionEndedMessage);
   // And Redis's own expiry is set to the idle time.
   const std::string other = SignIn(amira).session_token();
-  auto ttl = redis_->Command({"PTTL", keys_->Global("auth:session:" + Sha256Hex(other))});
+  auto ttl = redis_->Command({"PTTL", auth::SessionKey(*keys_, Sha256Hex(other))});
   ASSERT_TRUE(ttl.ok());
   EXPECT_GT(redis::AsInt(**ttl), 0);
   EXPECT_LE(redis::AsInt(**ttl), 30 * kMinute);

@@ -69,7 +69,8 @@ TEST_F(PeopleTest, TooManyRequestsFromOneVisitorAreRefused) {
             grpc::StatusCode::RESOURCE_EXHAUSTED);
   // The window passes (Redis's own expiry of the counter).
   ASSERT_TRUE(
-      redis_->Command({"DEL", keys_->Global("people:rl:visitor:" + Sha256Hex("127.0.0.1"))}).ok());
+      redis_->Command({"DEL", auth::PeopleKey(*keys_, "rl:visitor:" + Sha256Hex("127.0.0.1"))})
+          .ok());
   EXPECT_TRUE(RequestSignIn("another@example.org", NewBrowser()).ok());
 }
 
@@ -171,7 +172,7 @@ TEST_F(PeopleTest, TwentyBrowsersRacingWithOneLinkMakeExactlyOneSession) {
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(used.load(), 19);
   auto sessions =
-      redis_->Command({"SCARD", keys_->Global("people:member:" + amira.member_id() + ":sessions")});
+      redis_->Command({"SCARD", auth::MemberKey(*keys_, amira.member_id()) + ":sessions"});
   ASSERT_TRUE(sessions.ok());
   EXPECT_EQ(redis::AsInt(**sessions), 1);
 }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/api_key.h"
 #include "common/auth/authenticator.h"
+#include "common/auth/people_keys.h"
 #include "common/util/ids.h"
 #include "events/v1/domain_events.pb.h"
 #include "events/v1/registration.grpc.pb.h"
@@ -97,14 +98,14 @@ class HistoryTest : public RegistrationGrpcTest {
     const int64_t now = SystemClock().NowUnixMs();
     const int64_t year = int64_t{365} * 86400000;
     EXPECT_TRUE(redis_
-                    ->Command({"HSET", keys_->Global("auth:session:" + events::Sha256Hex(token)),
+                    ->Command({"HSET", events::auth::SessionKey(*keys_, events::Sha256Hex(token)),
                                "member_id", member_id, "org_id", org_, "expires_ms",
                                absl::StrCat(now + year), "idle_ms", absl::StrCat(year), "seen_ms",
                                absl::StrCat(now), "second_factor", "1"})
                     .ok());
     EXPECT_TRUE(redis_
-                    ->Command({"HSET", keys_->prefix() + "people:member:" + member_id, "org_id",
-                               org_, "name", name, "roles", "organiser", "status", "active"})
+                    ->Command({"HSET", events::auth::MemberKey(*keys_, member_id), "org_id", org_,
+                               "name", name, "roles", "organiser", "status", "active"})
                     .ok());
     return token;
   }

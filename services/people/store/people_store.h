@@ -27,7 +27,7 @@ struct MemberRow {
   std::string roles;
 };
 
-// A session as stored (auth:session:<sha256>).
+// A session as stored ({p0}:people:session:<sha256>, common/auth/people_keys.h).
 struct SessionRow {
   std::string member_id;
   std::string org_id;

@@ -7,8 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/event_bus.h"
 #include "common/redis/lua_library.h"
+#include "common/redis/msgpack.h"
 #include "services/people/domain/member_rules.h"
 
 namespace events::people {
@@ -64,9 +66,15 @@ const redis::LuaScript& ScriptOf(int which) {
   return (*scripts)[static_cast<size_t>(which)];
 }
 
-void AppendEvent(std::vector<std::string>& args, const events::v1::DomainEvent& event) {
-  std::vector<std::string> fields = bus::ToStreamFields(event);
-  args.insert(args.end(), fields.begin(), fields.end());
+// The record of a change an actor makes to a member of an organisation.
+redis::MsgpackMap ActorRecord(const std::string& org_id, const std::string& member_id,
+                              const Actor& actor) {
+  redis::MsgpackMap record;
+  record.Add("org", org_id)
+      .Add("id", member_id)
+      .Add("actor_id", actor.id)
+      .Add("actor_name", actor.name);
+  return record;
 }
 
 int64_t Int(const std::string& s) {
@@ -125,10 +133,24 @@ RedisPeopleStore::RedisPeopleStore(redis::RedisClient& redis, const bus::Keyspac
                                    int64_t stream_maxlen)
     : redis_(redis), keys_(keys), stream_maxlen_(stream_maxlen) {}
 
-absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(int script, int64_t now_ms,
-                                                               std::vector<std::string> args) {
-  args.insert(args.begin(), {keys_.prefix(), absl::StrCat(now_ms)});
-  auto reply = redis_.Eval(ScriptOf(script), {}, args);
+std::string RedisPeopleStore::Key(absl::string_view suffix) const {
+  return auth::PeopleKey(keys_, suffix);
+}
+
+std::string RedisPeopleStore::Member(absl::string_view member_id, absl::string_view what) const {
+  return absl::StrCat(auth::MemberKey(keys_, member_id), what);
+}
+
+std::string RedisPeopleStore::Org(absl::string_view org_id, absl::string_view what) const {
+  return Key(absl::StrCat("org:", org_id, what));
+}
+
+absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(
+    int script, const std::vector<std::string>& keys, int64_t now_ms,
+    const redis::MsgpackMap& record, const std::vector<std::string>& more) {
+  std::vector<std::string> args = {absl::StrCat(now_ms), record.Encode()};
+  args.insert(args.end(), more.begin(), more.end());
+  auto reply = redis_.Eval(ScriptOf(script), keys, args);
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;
   for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
@@ -140,21 +162,28 @@ absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(int script, int64
 
 absl::StatusOr<std::string> RedisPeopleStore::Invite(const InviteWrite& w, std::string* member_id) {
   const events::v1::Member& m = w.member;
-  std::vector<std::string> args = {m.member_id(),
-                                   m.org_id(),
-                                   m.name(),
-                                   m.email(),
-                                   w.email_hash,
-                                   w.roles,
-                                   w.actor.id,
-                                   w.actor.name,
-                                   w.invited_by_name,
-                                   w.idempotency_hash,
-                                   w.audit_detail,
-                                   keys_.Stream(keys_.PartitionOf(m.member_id())),
-                                   absl::StrCat(stream_maxlen_)};
-  AppendEvent(args, w.event);
-  auto out = Run(kInvite, m.invited_unix_ms(), std::move(args));
+  std::vector<std::string> keys = {Member(m.member_id()),
+                                   Org(m.org_id(), ":members"),
+                                   Org(m.org_id(), ":emails"),
+                                   Org(m.org_id(), ":audit"),
+                                   Key(absl::StrCat("email:", w.email_hash)),
+                                   keys_.Stream(auth::kPeoplePartition)};
+  if (!w.idempotency_hash.empty()) {
+    keys.push_back(Org(m.org_id(), absl::StrCat(":idem:", w.idempotency_hash)));
+  }
+  redis::MsgpackMap record;
+  record.Add("id", m.member_id())
+      .Add("org", m.org_id())
+      .Add("name", m.name())
+      .Add("email", m.email())
+      .Add("email_hash", w.email_hash)
+      .Add("roles", w.roles)
+      .Add("actor_id", w.actor.id)
+      .Add("actor_name", w.actor.name)
+      .Add("invited_by", w.invited_by_name)
+      .Add("detail", w.audit_detail)
+      .Add("maxlen", stream_maxlen_);
+  auto out = Run(kInvite, keys, m.invited_unix_ms(), record, bus::ToStreamFields(w.event));
   if (!out.ok()) return out.status();
   if (out->size() > 1) *member_id = (*out)[1];
   return (*out)[0];
@@ -163,8 +192,15 @@ absl::StatusOr<std::string> RedisPeopleStore::Invite(const InviteWrite& w, std::
 absl::StatusOr<std::string> RedisPeopleStore::ChangeRoles(
     const std::string& org_id, const std::string& member_id, const std::string& roles,
     int64_t expected_version, const Actor& actor, int64_t now_ms, int64_t* stored_version) {
-  auto out = Run(kChangeRoles, now_ms,
-                 {org_id, member_id, roles, absl::StrCat(expected_version), actor.id, actor.name});
+  redis::MsgpackMap record;
+  record.Add("org", org_id)
+      .Add("id", member_id)
+      .Add("roles", roles)
+      .Add("expected_version", expected_version)
+      .Add("actor_id", actor.id)
+      .Add("actor_name", actor.name);
+  auto out = Run(kChangeRoles, {Member(member_id), Org(org_id, ":members"), Org(org_id, ":audit")},
+                 now_ms, record);
   if (!out.ok()) return out.status();
   if (out->size() > 1) *stored_version = Int((*out)[1]);
   return (*out)[0];
@@ -173,7 +209,10 @@ absl::StatusOr<std::string> RedisPeopleStore::ChangeRoles(
 absl::StatusOr<std::string> RedisPeopleStore::Remove(const std::string& org_id,
                                                      const std::string& member_id,
                                                      const Actor& actor, int64_t now_ms) {
-  auto out = Run(kRemove, now_ms, {org_id, member_id, actor.id, actor.name});
+  auto out = Run(kRemove,
+                 {Member(member_id), Org(org_id, ":members"), Org(org_id, ":emails"),
+                  Org(org_id, ":audit"), Member(member_id, ":sessions")},
+                 now_ms, ActorRecord(org_id, member_id, actor));
   if (!out.ok()) return out.status();
   return (*out)[0];
 }
@@ -182,29 +221,37 @@ absl::StatusOr<std::string> RedisPeopleStore::ResetSecondFactor(const std::strin
                                                                 const std::string& member_id,
                                                                 const Actor& actor,
                                                                 int64_t now_ms) {
-  auto out = Run(kResetSecondFactor, now_ms, {org_id, member_id, actor.id, actor.name});
+  auto out = Run(kResetSecondFactor,
+                 {Member(member_id), Member(member_id, ":totp"), Member(member_id, ":sessions"),
+                  Org(org_id, ":audit")},
+                 now_ms, ActorRecord(org_id, member_id, actor));
   if (!out.ok()) return out.status();
   return (*out)[0];
 }
 
 absl::StatusOr<std::string> RedisPeopleStore::RequestSignIn(const SignInRequestWrite& w,
                                                             int64_t now_ms) {
-  std::vector<std::string> args = {w.email_hash,
-                                   w.visitor_hash,
-                                   absl::StrCat(w.per_address),
-                                   absl::StrCat(w.per_visitor),
-                                   absl::StrCat(w.window_ms),
-                                   absl::StrCat(w.link_ms),
-                                   absl::StrCat(w.link_expires_ms),
-                                   w.browser_hash,
-                                   absl::StrCat(stream_maxlen_),
-                                   absl::StrCat(w.links.size())};
+  redis::MsgpackMap record;
+  record.Add("per_address", w.per_address)
+      .Add("per_visitor", w.per_visitor)
+      .Add("window_ms", w.window_ms)
+      .Add("link_ms", w.link_ms)
+      .Add("link_expires_ms", w.link_expires_ms)
+      .Add("browser", w.browser_hash)
+      .Add("maxlen", stream_maxlen_);
+  // Per membership: its record, then its event's fields (the script steps over both).
+  std::vector<std::string> links;
   for (const LinkWrite& link : w.links) {
-    args.insert(args.end(),
-                {link.member_id, link.link_id, keys_.Stream(keys_.PartitionOf(link.member_id))});
-    AppendEvent(args, link.event);
+    links.push_back(
+        redis::MsgpackMap().Add("member", link.member_id).Add("link", link.link_id).Encode());
+    std::vector<std::string> fields = bus::ToStreamFields(link.event);
+    links.insert(links.end(), fields.begin(), fields.end());
   }
-  auto out = Run(kRequestSignIn, now_ms, std::move(args));
+  auto out = Run(kRequestSignIn,
+                 {Key(absl::StrCat("rl:email:", w.email_hash)),
+                  Key(absl::StrCat("rl:visitor:", w.visitor_hash)),
+                  Key(absl::StrCat("email:", w.email_hash)), keys_.Stream(auth::kPeoplePartition)},
+                 now_ms, record, links);
   if (!out.ok()) return out.status();
   return (*out)[0];
 }
@@ -213,9 +260,14 @@ absl::StatusOr<std::string> RedisPeopleStore::CompleteSignIn(
     const std::string& link_id, const std::string& browser_hash, const std::string& session_hash,
     int64_t session_ends_ms, int64_t idle_ms, int64_t now_ms, std::string* member_id,
     bool* pending) {
-  auto out = Run(
-      kCompleteSignIn, now_ms,
-      {link_id, browser_hash, session_hash, absl::StrCat(session_ends_ms), absl::StrCat(idle_ms)});
+  redis::MsgpackMap record;
+  record.Add("browser", browser_hash)
+      .Add("session", session_hash)
+      .Add("ends_ms", session_ends_ms)
+      .Add("idle_ms", idle_ms);
+  auto out = Run(kCompleteSignIn,
+                 {Key(absl::StrCat("link:", link_id)), auth::SessionKey(keys_, session_hash)},
+                 now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] == "ok" && out->size() >= 3) {
     *member_id = (*out)[1];
@@ -227,11 +279,19 @@ absl::StatusOr<std::string> RedisPeopleStore::CompleteSignIn(
 absl::StatusOr<std::string> RedisPeopleStore::VerifySecondFactor(
     const std::string& session_hash, const std::string& new_session_hash, VerifyMode mode,
     const std::string& value, int max_failures, int64_t now_ms, int* tries_left) {
-  const char* word = mode == VerifyMode::kStep       ? "step"
-                     : mode == VerifyMode::kRecovery ? "recovery"
-                                                     : "wrong";
-  auto out = Run(kVerifySecondFactor, now_ms,
-                 {session_hash, new_session_hash, word, value, absl::StrCat(max_failures)});
+  redis::MsgpackMap record;
+  record.Add("session", session_hash).Add("new_session", new_session_hash);
+  if (mode == VerifyMode::kStep) {
+    record.Add("mode", "step").Add("step", Int(value));
+  } else if (mode == VerifyMode::kRecovery) {
+    record.Add("mode", "recovery").Add("code", value);
+  } else {
+    record.Add("mode", "wrong");
+  }
+  record.Add("allowed", max_failures);
+  auto out = Run(kVerifySecondFactor,
+                 {auth::SessionKey(keys_, session_hash), auth::SessionKey(keys_, new_session_hash)},
+                 now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] == "wrong" && out->size() > 1) *tries_left = static_cast<int>(Int((*out)[1]));
   return (*out)[0];
@@ -239,18 +299,19 @@ absl::StatusOr<std::string> RedisPeopleStore::VerifySecondFactor(
 
 absl::Status RedisPeopleStore::StartSecondFactorSetup(const std::string& member_id,
                                                       const std::string& sealed_key) {
-  auto reply = redis_.Command(
-      {"HSET", Global(absl::StrCat("people:member:", member_id, ":totp")), "pending", sealed_key});
+  auto reply = redis_.Command({"HSET", Member(member_id, ":totp"), "pending", sealed_key});
   return reply.ok() ? absl::OkStatus() : reply.status();
 }
 
 absl::StatusOr<std::string> RedisPeopleStore::ConfirmSecondFactor(
     const std::string& member_id, const std::string& session_hash, const std::string& sealed_key,
     int64_t step, const std::vector<std::string>& code_hashes, int64_t now_ms) {
-  std::vector<std::string> args = {member_id, session_hash, sealed_key, absl::StrCat(step),
-                                   absl::StrCat(code_hashes.size())};
-  args.insert(args.end(), code_hashes.begin(), code_hashes.end());
-  auto out = Run(kConfirmSecondFactor, now_ms, std::move(args));
+  redis::MsgpackMap record;
+  record.Add("id", member_id).Add("sealed", sealed_key).Add("step", step);
+  auto out =
+      Run(kConfirmSecondFactor,
+          {Member(member_id), Member(member_id, ":totp"), auth::SessionKey(keys_, session_hash)},
+          now_ms, record, code_hashes);
   if (!out.ok()) return out.status();
   return (*out)[0];
 }
@@ -258,23 +319,26 @@ absl::StatusOr<std::string> RedisPeopleStore::ConfirmSecondFactor(
 absl::StatusOr<std::string> RedisPeopleStore::RenewRecoveryCodes(
     const std::string& member_id, int64_t step, const std::vector<std::string>& code_hashes,
     int64_t now_ms) {
-  std::vector<std::string> args = {member_id, absl::StrCat(step), absl::StrCat(code_hashes.size())};
-  args.insert(args.end(), code_hashes.begin(), code_hashes.end());
-  auto out = Run(kRenewRecoveryCodes, now_ms, std::move(args));
+  redis::MsgpackMap record;
+  record.Add("id", member_id).Add("step", step);
+  auto out = Run(kRenewRecoveryCodes, {Member(member_id), Member(member_id, ":totp")}, now_ms,
+                 record, code_hashes);
   if (!out.ok()) return out.status();
   return (*out)[0];
 }
 
 absl::StatusOr<int> RedisPeopleStore::SignOut(const std::string& session_hash, bool everywhere,
                                               int64_t now_ms) {
-  auto out = Run(kSignOut, now_ms, {session_hash, everywhere ? "1" : "0"});
+  redis::MsgpackMap record;
+  record.Add("session", session_hash).Add("everywhere", everywhere);
+  auto out = Run(kSignOut, {auth::SessionKey(keys_, session_hash)}, now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] != "ok" || out->size() < 2) return absl::NotFoundError("session not found");
   return static_cast<int>(Int((*out)[1]));
 }
 
 absl::StatusOr<MemberRow> RedisPeopleStore::GetMember(const std::string& member_id) {
-  const std::string key = Global(absl::StrCat("people:member:", member_id));
+  const std::string key = Member(member_id);
   auto replies = redis_.Pipeline({{"HGETALL", key}, {"HKEYS", key + ":totp"}});
   if (!replies.ok()) return replies.status();
   std::optional<MemberRow> row = RowOf(member_id, *(*replies)[0], *(*replies)[1]);
@@ -283,14 +347,13 @@ absl::StatusOr<MemberRow> RedisPeopleStore::GetMember(const std::string& member_
 }
 
 absl::StatusOr<std::vector<MemberRow>> RedisPeopleStore::ListMembers(const std::string& org_id) {
-  auto ids = redis_.Command(
-      {"ZRANGE", Global(absl::StrCat("people:org:", org_id, ":members")), "0", "-1"});
+  auto ids = redis_.Command({"ZRANGE", Org(org_id, ":members"), "0", "-1"});
   if (!ids.ok()) return ids.status();
   std::vector<std::string> member_ids;
   std::vector<std::vector<std::string>> commands;
   for (size_t i = 0; i < redis::ArraySize(**ids); ++i) {
     member_ids.push_back(redis::AsString(redis::ArrayAt(**ids, i)));
-    const std::string key = Global(absl::StrCat("people:member:", member_ids.back()));
+    const std::string key = Member(member_ids.back());
     commands.push_back({"HGETALL", key});
     commands.push_back({"HKEYS", key + ":totp"});
   }
@@ -307,8 +370,8 @@ absl::StatusOr<std::vector<MemberRow>> RedisPeopleStore::ListMembers(const std::
 
 absl::StatusOr<std::vector<events::v1::PeopleAuditEntry>> RedisPeopleStore::ListAudit(
     const std::string& org_id, int64_t offset, int count) {
-  auto reply = redis_.Command({"LRANGE", Global(absl::StrCat("people:org:", org_id, ":audit")),
-                               absl::StrCat(offset), absl::StrCat(offset + count - 1)});
+  auto reply = redis_.Command(
+      {"LRANGE", Org(org_id, ":audit"), absl::StrCat(offset), absl::StrCat(offset + count - 1)});
   if (!reply.ok()) return reply.status();
   std::vector<events::v1::PeopleAuditEntry> out;
   for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
@@ -322,7 +385,7 @@ absl::StatusOr<std::vector<events::v1::PeopleAuditEntry>> RedisPeopleStore::List
 
 absl::StatusOr<std::vector<std::string>> RedisPeopleStore::MembersWithEmail(
     const std::string& email_hash) {
-  auto reply = redis_.Command({"SMEMBERS", Global(absl::StrCat("people:email:", email_hash))});
+  auto reply = redis_.Command({"SMEMBERS", Key(absl::StrCat("email:", email_hash))});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;
   for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
@@ -332,7 +395,7 @@ absl::StatusOr<std::vector<std::string>> RedisPeopleStore::MembersWithEmail(
 }
 
 absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& session_hash) {
-  auto reply = redis_.Command({"HGETALL", Global(absl::StrCat("auth:session:", session_hash))});
+  auto reply = redis_.Command({"HGETALL", auth::SessionKey(keys_, session_hash)});
   if (!reply.ok()) return reply.status();
   std::map<std::string, std::string> f = HashOf(**reply);
   if (f.empty()) return absl::NotFoundError("session not found");
@@ -348,7 +411,7 @@ absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& sessi
 }
 
 absl::StatusOr<LinkRow> RedisPeopleStore::GetLink(const std::string& link_id) {
-  auto reply = redis_.Command({"HGETALL", Global(absl::StrCat("people:link:", link_id))});
+  auto reply = redis_.Command({"HGETALL", Key(absl::StrCat("link:", link_id))});
   if (!reply.ok()) return reply.status();
   std::map<std::string, std::string> f = HashOf(**reply);
   if (f.empty()) return absl::NotFoundError("link not found");
@@ -356,8 +419,7 @@ absl::StatusOr<LinkRow> RedisPeopleStore::GetLink(const std::string& link_id) {
 }
 
 absl::StatusOr<TotpRow> RedisPeopleStore::GetTotp(const std::string& member_id) {
-  auto reply = redis_.Command(
-      {"HMGET", Global(absl::StrCat("people:member:", member_id, ":totp")), "secret", "pending"});
+  auto reply = redis_.Command({"HMGET", Member(member_id, ":totp"), "secret", "pending"});
   if (!reply.ok()) return reply.status();
   return TotpRow{redis::AsString(redis::ArrayAt(**reply, 0)),
                  redis::AsString(redis::ArrayAt(**reply, 1))};

@@ -1,13 +1,16 @@
 #pragma once
 
 #include "common/bus/keyspace.h"
+#include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
 #include "services/people/store/people_store.h"
 
 namespace events::people {
 
 // PeopleStore on Redis: the scripts in store/lua/ (each after kLuaProtobuf, kLuaXaddEvent and
-// common.lua) and plain reads. Keys in docs/people.md. Thread-safe.
+// common.lua) and plain reads. Every key in one hash slot, partition 0's, and people's domain
+// events on partition 0's stream (common/auth/people_keys.h; docs/people.md, "Keys").
+// Thread-safe.
 class RedisPeopleStore final : public PeopleStore {
  public:
   RedisPeopleStore(redis::RedisClient& redis, const bus::Keyspace& keys,
@@ -60,10 +63,17 @@ class RedisPeopleStore final : public PeopleStore {
   absl::StatusOr<TotpRow> GetTotp(const std::string& member_id) override;
 
  private:
-  // Runs a script with ARGV = prefix, now, then `args`; its reply's strings.
-  absl::StatusOr<std::vector<std::string>> Run(int script, int64_t now_ms,
-                                               std::vector<std::string> args);
-  std::string Global(const std::string& suffix) const { return keys_.Global(suffix); }
+  // Runs a script with its KEYS, and ARGV = now, the record, then `more`; its reply's
+  // strings.
+  absl::StatusOr<std::vector<std::string>> Run(int script, const std::vector<std::string>& keys,
+                                               int64_t now_ms, const redis::MsgpackMap& record,
+                                               const std::vector<std::string>& more = {});
+  // "<prefix>{p0}:people:<suffix>" (common/auth/people_keys.h).
+  std::string Key(absl::string_view suffix) const;
+  // The member's hash, or with `what` (":totp", ":sessions") one of its keys.
+  std::string Member(absl::string_view member_id, absl::string_view what = "") const;
+  // One of the organisation's keys: `what` is ":members", ":emails", ":audit"...
+  std::string Org(absl::string_view org_id, absl::string_view what) const;
 
   redis::RedisClient& redis_;
   const bus::Keyspace& keys_;

@@ -2,6 +2,7 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
+#include "common/auth/people_keys.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
@@ -147,8 +148,8 @@ class RedisSessionTest : public ::testing::Test {
     auth_ = std::make_unique<Authenticator>(*store_, clock_);
     ASSERT_TRUE(
         redis_
-            ->Command({"HSET", keys_->Global("people:member:mem_1"), "org_id", "org_1", "name",
-                       "Amira Khan", "roles", "organiser,access_coordinator", "status", "active"})
+            ->Command({"HSET", MemberKey(*keys_, "mem_1"), "org_id", "org_1", "name", "Amira Khan",
+                       "roles", "organiser,access_coordinator", "status", "active"})
             .ok());
   }
   // A session made now, ending in 12 hours, idle after 30 minutes.
@@ -163,7 +164,7 @@ class RedisSessionTest : public ::testing::Test {
             .ok());
     ASSERT_TRUE(redis_->Command({"PEXPIRE", SessionKey(), std::to_string(kIdle)}).ok());
   }
-  std::string SessionKey() const { return keys_->Global("auth:session:" + Sha256Hex(token_)); }
+  std::string SessionKey() const { return auth::SessionKey(*keys_, Sha256Hex(token_)); }
   int64_t Ttl() { return redis::AsInt(**redis_->Command({"PTTL", SessionKey()})); }
   absl::StatusOr<Caller> Call() { return auth_->Authenticate("Bearer " + token_); }
 
@@ -210,13 +211,11 @@ TEST_F(RedisSessionTest, RemovalAndRoleChangesCountOnTheNextCall) {
   auto before = Call();
   ASSERT_TRUE(before.ok()) << before.status();
   EXPECT_FALSE(before->HasRole(Role::kAccessCoordinator));  // no second factor in this session
-  ASSERT_TRUE(
-      redis_->Command({"HSET", keys_->Global("people:member:mem_1"), "roles", "viewer"}).ok());
+  ASSERT_TRUE(redis_->Command({"HSET", MemberKey(*keys_, "mem_1"), "roles", "viewer"}).ok());
   auto viewer = Call();
   ASSERT_TRUE(viewer.ok());
   EXPECT_EQ(viewer->roles, std::vector<Role>{Role::kViewer});
-  ASSERT_TRUE(
-      redis_->Command({"HSET", keys_->Global("people:member:mem_1"), "status", "removed"}).ok());
+  ASSERT_TRUE(redis_->Command({"HSET", MemberKey(*keys_, "mem_1"), "status", "removed"}).ok());
   EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
 }
 

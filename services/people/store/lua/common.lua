@@ -1,11 +1,55 @@
 -- Shared by every people script, pasted after kLuaProtobuf and kLuaXaddEvent
--- (redis_people_store.cc). Every script's ARGV starts with: 1 the key prefix, 2 now (ms).
--- Keys are global (docs/people.md, "Keys"); issue 19 tags them for Redis Cluster.
-local P, NOW = ARGV[1], tonumber(ARGV[2])
+-- (redis_people_store.cc). The script text starts with "#!lua" (LuaScript adds it), so Redis
+-- Cluster refuses any key of another slot than the script's KEYS.
+--
+-- One slot. Every key of people (members, organisations' lists and audit logs, links, rate
+-- counters, sessions) carries partition 0's hash tag, "<prefix>{p0}:people:...", and people's
+-- domain events go to partition 0's stream "<prefix>{p0}:events": one hash slot for all of
+-- people, so signing in by address across organisations and finding a session by its hash
+-- alone stay one script each (docs/people.md, "Keys"; common/auth/people_keys.h).
+--
+-- The key contract. A script is routed to its node by its KEYS, so every key whose name is
+-- fixed for the call is in KEYS (each script's header lists them). Keys the script can only
+-- name as it runs (a member named by a link, a session or an address index, the other
+-- members of an organisation, a member's sessions, the audit log of a member's
+-- organisation) are made by derived_key() and only there, from the base every declared key
+-- shares: the text up to and including the hash tag, "<prefix>{p0}:". declared_base checks
+-- that every KEYS entry has that same base (so keys of two slots fail on a single Redis too,
+-- not only in a cluster) and fails a script called without KEYS. No key name or prefix comes
+-- from ARGV.
+--
+-- Every script's ARGV: 1 now (ms, the service's clock), 2 one MessagePack record read by
+-- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
+-- recovery-code hashes).
 
-local function mkey(id) return P .. 'people:member:' .. id end
-local function okey(org) return P .. 'people:org:' .. org end
-local function skey(hash) return P .. 'auth:session:' .. hash end
+-- The base shared by every KEYS entry; fails the script otherwise.
+local function declared_base()
+  local base = nil
+  for i, key in ipairs(KEYS) do
+    local b = string.match(key, '^([^{]*{[^}]+}:)')
+    if not b or (base and b ~= base) then
+      error('KEYS[' .. i .. '] ' .. key .. ' is not in the hash slot of KEYS[1]')
+    end
+    base = b
+  end
+  if not base then error('called without KEYS: a script declares the keys it touches') end
+  return base
+end
+
+local declared = declared_base()
+
+-- The one place a key is named inside a script: under the declared keys' hash tag.
+local function derived_key(suffix) return declared .. suffix end
+
+local NOW, NOW_MS = tonumber(ARGV[1]), ARGV[1]
+local R = cmsgpack.unpack(ARGV[2])
+
+local function mkey(id) return derived_key('people:member:' .. id) end
+local function skey(hash) return derived_key('people:session:' .. hash) end
+local function audit_key(org) return derived_key('people:org:' .. org .. ':audit') end
+
+-- A number as Redis stores it: integer digits (cmsgpack gives Lua doubles).
+local function int(n) return string.format('%d', n) end
 
 local function hgetall(key)
   local t, r = {}, redis.call('HGETALL', key)
@@ -22,29 +66,29 @@ local function role_words(roles)
   return words
 end
 
--- One audit entry (a PeopleAuditEntry message), newest first, at most 10,000 kept.
-local function audit(org, action, actor_id, actor_name, member_id, member_name, detail)
+-- One audit entry (a PeopleAuditEntry message) on the list `key`, newest first, at most
+-- 10,000 kept.
+local function audit(key, action, actor_id, actor_name, member_id, member_name, detail)
   local entry = pb_int(1, NOW) .. pb_str(2, action) .. pb_str(3, actor_id) ..
                 pb_str(4, actor_name) .. pb_str(5, member_id) .. pb_str(6, member_name) ..
                 pb_str(7, detail)
-  redis.call('LPUSH', okey(org) .. ':audit', entry)
-  redis.call('LTRIM', okey(org) .. ':audit', 0, 9999)
+  redis.call('LPUSH', key, entry)
+  redis.call('LTRIM', key, 0, 9999)
 end
 
--- Ends every session of a member; returns how many were still open.
-local function end_sessions(member_id)
-  local set = mkey(member_id) .. ':sessions'
+-- Ends every session listed in a member's set `set`; returns how many were still open.
+local function end_sessions(set)
   local n = 0
   for _, h in ipairs(redis.call('SMEMBERS', set)) do n = n + redis.call('DEL', skey(h)) end
   redis.call('DEL', set)
   return n
 end
 
--- Members of the organisation, other than `except`, who are organisers and not removed
--- (an invited organiser counts: they can sign in).
-local function other_organisers(org, except)
+-- Members in the organisation's sorted set `members`, other than `except`, who are
+-- organisers and not removed (an invited organiser counts: they can sign in).
+local function other_organisers(members, except)
   local n = 0
-  for _, id in ipairs(redis.call('ZRANGE', okey(org) .. ':members', 0, -1)) do
+  for _, id in ipairs(redis.call('ZRANGE', members, 0, -1)) do
     if id ~= except then
       local m = redis.call('HMGET', mkey(id), 'roles', 'status')
       if m[2] ~= 'removed' and has_role(m[1], 'organiser') then n = n + 1 end
@@ -53,9 +97,10 @@ local function other_organisers(org, except)
   return n
 end
 
--- The member `id` of organisation `org`, or nil (unknown, or another organisation's).
-local function member_of(org, id)
-  local m = hgetall(mkey(id))
+-- The member hash at `key` when it belongs to organisation `org`, else nil (unknown, or
+-- another organisation's).
+local function member_at(key, org)
+  local m = hgetall(key)
   if m.org_id == nil or m.org_id ~= org then return nil end
   return m
 end

@@ -1,18 +1,22 @@
 -- SignOut: this session, or every session of its person.
--- ARGV: 3 session sha256  4 '1' for everywhere
+-- KEYS: 1 people:session:<session sha256>
+--       The session's member, its sessions set (and so its other sessions) and its
+--       organisation's audit log through derived_key (common.lua).
+-- ARGV: 1 now  2 record: session (its sha256), everywhere (boolean)
 -- Returns {'ok', sessions ended} or {'none'} (the session had ended already).
-local session = skey(ARGV[3])
-local s = hgetall(session)
+local s = hgetall(KEYS[1])
 if not s.member_id or tonumber(s.expires_ms) <= NOW then return {'none'} end
 local id = s.member_id
+local set = mkey(id) .. ':sessions'
 local m = redis.call('HMGET', mkey(id), 'org_id', 'name')
 local n
-if ARGV[4] == '1' then
-  n = end_sessions(id)
-  audit(s.org_id, 'signed_out_everywhere', id, m[2] or '', '', '', 'sessions ended: ' .. n)
+if R.everywhere then
+  n = end_sessions(set)
+  audit(audit_key(s.org_id), 'signed_out_everywhere', id, m[2] or '', '', '',
+        'sessions ended: ' .. n)
 else
-  n = redis.call('DEL', session)
-  redis.call('SREM', mkey(id) .. ':sessions', ARGV[3])
-  audit(s.org_id, 'signed_out', id, m[2] or '', '', '', '')
+  n = redis.call('DEL', KEYS[1])
+  redis.call('SREM', set, R.session)
+  audit(audit_key(s.org_id), 'signed_out', id, m[2] or '', '', '', '')
 end
 return {'ok', tostring(n)}
