@@ -139,7 +139,7 @@ declare -A own=(
   [feedback]="{p0}:fb:ev_acl:survey"
   [integrations]="{p0}:int:dlv:de_acl"
   [notifications]="{p0}:nt:mail:nt_acl"
-  [people]="people:member:mb_acl"
+  [people]="{p0}:people:member:mb_acl"
 )
 # The reads across services that are meant (docs/redis-acl.md): registration reads
 # scheduling's event (its status), every service reads people's member (its session's).
