@@ -42,7 +42,7 @@ using testing::kNow;
 
 constexpr int kPartitions = 16;
 
-class ClusterContractTest : public ::testing::Test {
+class RegistrationClusterContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(server_.StartOneNodeCluster()) << "could not start a one-node Redis Cluster";
@@ -138,7 +138,7 @@ class ClusterContractTest : public ::testing::Test {
 };
 
 // The control: without it the other tests could pass on a server that checks nothing.
-TEST_F(ClusterContractTest, TheServerRefusesAScriptThatReachesIntoAnotherSlot) {
+TEST_F(RegistrationClusterContractTest, TheServerRefusesAScriptThatReachesIntoAnotherSlot) {
   // LuaScript starts it with "#!lua", as every script.
   const redis::LuaScript reach("test_reach", R"lua(
 redis.call('SET', KEYS[1], '1')
@@ -155,7 +155,7 @@ return redis.call('GET', ARGV[1])
   EXPECT_NE(keys.status().message().find("CROSSSLOT"), std::string::npos) << keys.status();
 }
 
-TEST_F(ClusterContractTest, RegisterOnItsOwnInAGroupAndThroughTheQueue) {
+TEST_F(RegistrationClusterContractTest, RegisterOnItsOwnInAGroupAndThroughTheQueue) {
   for (const std::string& event : EventsInPartitions(3)) {
     SCOPED_TRACE(event);
     const int64_t version = OpenEvent(event, 3);
@@ -226,7 +226,7 @@ TEST_F(ClusterContractTest, RegisterOnItsOwnInAGroupAndThroughTheQueue) {
   }
 }
 
-TEST_F(ClusterContractTest, ChangesAndThePromotionsTheyCause) {
+TEST_F(RegistrationClusterContractTest, ChangesAndThePromotionsTheyCause) {
   for (const std::string& event : EventsInPartitions(2)) {
     SCOPED_TRACE(event);
     const int64_t version = OpenEvent(event, 2);
@@ -293,7 +293,7 @@ TEST_F(ClusterContractTest, ChangesAndThePromotionsTheyCause) {
   }
 }
 
-TEST_F(ClusterContractTest, ApprovalsAndRejections) {
+TEST_F(RegistrationClusterContractTest, ApprovalsAndRejections) {
   for (const std::string& event : EventsInPartitions(2)) {
     SCOPED_TRACE(event);
     const int64_t version = OpenEvent(event, 1, /*approval=*/true);
@@ -321,7 +321,7 @@ TEST_F(ClusterContractTest, ApprovalsAndRejections) {
   }
 }
 
-TEST_F(ClusterContractTest, EventFactsSettingsAndResend) {
+TEST_F(RegistrationClusterContractTest, EventFactsSettingsAndResend) {
   for (const std::string& event : EventsInPartitions(2)) {
     SCOPED_TRACE(event);
     const int64_t version = OpenEvent(event, 1);
@@ -366,7 +366,7 @@ TEST_F(ClusterContractTest, EventFactsSettingsAndResend) {
   }
 }
 
-TEST_F(ClusterContractTest, LinksAndIdempotencyClaims) {
+TEST_F(RegistrationClusterContractTest, LinksAndIdempotencyClaims) {
   for (const std::string& event : EventsInPartitions(2)) {
     SCOPED_TRACE(event);
     const int64_t version = OpenEvent(event, 5);
