@@ -12,8 +12,9 @@
 
 namespace events::registration {
 
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake; each script is redis::kLuaProtobuf,
-// kLuaCommon, then its own body.
+// Embedded from lua/*.lua by cmake/EmbedLua.cmake. The register, change and event scripts
+// are redis::kLuaProtobuf, kLuaCommon, then their own body; claim and link stand alone.
+// (LuaScript puts "#!lua" in front of each: Redis then holds it to one slot.)
 extern const char* const kLuaCommon;
 extern const char* const kLuaRegister;
 extern const char* const kLuaChange;
@@ -41,8 +42,12 @@ const redis::LuaScript& Script(const char* name, const char* body) {
 
 const redis::LuaScript& ChangeScript() { return Script("registration_change", kLuaChange); }
 const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
-const redis::LuaScript& ClaimScript() { return Script("registration_claim", kLuaClaim); }
-// On its own: it reads and writes one key, given in KEYS, and needs none of the shared Lua.
+// On their own: each reads and writes one key, given in KEYS, and needs none of the shared
+// Lua.
+const redis::LuaScript& ClaimScript() {
+  static const auto* script = new redis::LuaScript("registration_claim", kLuaClaim);
+  return *script;
+}
 const redis::LuaScript& LinkScript() {
   static const auto* script = new redis::LuaScript("registration_link", kLuaLink);
   return *script;
@@ -204,32 +209,38 @@ std::string RedisRegistrationStore::RegistrationPrefix(const std::string& any_id
   return absl::StrCat(keys_.PrefixFor(any_id), "rg:r:");
 }
 
-std::vector<std::string> RedisRegistrationStore::ScriptArgs(const std::string& event_id,
-                                                            int64_t now_ms) const {
-  return {EventPrefix(event_id),
-          RegistrationPrefix(event_id),
-          keys_.Stream(keys_.PartitionOf(event_id)),
-          absl::StrCat(options_.stream_maxlen),
-          absl::StrCat(now_ms),
-          event_id};
+std::vector<std::string> RedisRegistrationStore::EventKeys(const std::string& event_id) const {
+  const std::string b = EventPrefix(event_id);
+  // Not scheduling's event hash, which the scripts read: EVALSHA asks read-write access to
+  // every key in KEYS, and registration's Redis user may only read it (lua/common.lua).
+  return {b + "facts",  b + "settings", b + "counts",
+          b + "emails", b + "all",      keys_.Stream(keys_.PartitionOf(event_id))};
 }
 
-std::vector<std::string> RedisRegistrationStore::RegisterArgs(const NewRegistration& reg,
-                                                              int64_t now_ms) const {
+redis::ScriptCall RedisRegistrationStore::RegisterCall(const NewRegistration& reg,
+                                                       int64_t now_ms) const {
   const Registration& r = reg.registration;
-  const std::string& event_id = r.event_id();
-  // The event's arguments (kRegisterSharedArgs), then the registration's own.
-  std::vector<std::string> args = {EventPrefix(event_id), RegistrationPrefix(event_id),
-                                   keys_.Stream(keys_.PartitionOf(event_id)),
-                                   absl::StrCat(options_.stream_maxlen), event_id};
-  args.insert(args.end(), {absl::StrCat(now_ms), r.id(), r.SerializeAsString(),
-                           reg.email_normalised, reg.token_hash, r.pool(), absl::StrCat(reg.places),
-                           reg.marketing_opt_in ? "1" : "0", absl::StrCat(reg.settings_version),
-                           reg.idempotency_hash, reg.fingerprint, reg.encrypted_token,
-                           reg.client_address, absl::StrCat(reg.limit_per_address_per_minute),
-                           absl::StrCat(reg.limit_per_event_per_second), RegisteredEventBase(reg),
-                           absl::StrCat(reg.deadline_unix_ms)});
-  return args;
+  redis::MsgpackMap rec;
+  rec.Add("now", now_ms)
+      .Add("id", r.id())
+      .Add("data", r.SerializeAsString())
+      .Add("email", reg.email_normalised)
+      .Add("token", reg.token_hash)
+      .Add("pool", r.pool())
+      .Add("places", reg.places)
+      .Add("marketing", reg.marketing_opt_in)
+      .Add("settings_version", reg.settings_version)
+      .Add("idem", reg.idempotency_hash)
+      .Add("fingerprint", reg.fingerprint)
+      .Add("sealed_token", reg.encrypted_token)
+      .Add("address", reg.client_address)
+      .Add("per_address", reg.limit_per_address_per_minute)
+      .Add("per_event", reg.limit_per_event_per_second)
+      .Add("changed", RegisteredEventBase(reg))
+      .Add("deadline", reg.deadline_unix_ms);
+  // The event's arguments (kRegisterSharedArgs), then the registration's record.
+  return {EventKeys(r.event_id()),
+          {r.event_id(), absl::StrCat(options_.stream_maxlen), rec.Encode()}};
 }
 
 absl::StatusOr<RegisterResult> RedisRegistrationStore::Register(const NewRegistration& reg,
@@ -243,19 +254,24 @@ absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RedisRegistrationSto
     const std::vector<NewRegistration>& regs, int64_t now_ms) {
   std::vector<absl::StatusOr<RegisterResult>> out;
   if (regs.empty()) return out;
-  // The shared arguments once, the count, then each registration's own (lua/register.lua).
-  std::vector<std::string> args;
+  // The KEYS and shared arguments once, the count, then each registration's record
+  // (lua/register.lua).
+  redis::ScriptCall call;
   for (size_t i = 0; i < regs.size(); ++i) {
-    std::vector<std::string> own = RegisterArgs(regs[i], now_ms);
+    redis::ScriptCall own = RegisterCall(regs[i], now_ms);
     if (i == 0) {
-      args.assign(own.begin(), own.begin() + kRegisterSharedArgs);
-      args.push_back(absl::StrCat(regs.size()));
-    } else if (!std::equal(args.begin(), args.begin() + kRegisterSharedArgs, own.begin())) {
+      call.keys = std::move(own.keys);
+      call.args.assign(own.args.begin(), own.args.begin() + kRegisterSharedArgs);
+      call.args.push_back(absl::StrCat(regs.size()));
+    } else if (own.keys != call.keys ||
+               !std::equal(call.args.begin(), call.args.begin() + kRegisterSharedArgs,
+                           own.args.begin())) {
       return absl::InvalidArgumentError(
           "RegisterGroup: every registration of a group must be for the same event");
     }
-    args.insert(args.end(), std::make_move_iterator(own.begin() + kRegisterSharedArgs),
-                std::make_move_iterator(own.end()));
+    call.args.insert(call.args.end(),
+                     std::make_move_iterator(own.args.begin() + kRegisterSharedArgs),
+                     std::make_move_iterator(own.args.end()));
   }
   // The latest of the callers' deadlines bounds the wait; the script refuses the ones past.
   int64_t latest = 0;
@@ -267,7 +283,7 @@ absl::StatusOr<std::vector<absl::StatusOr<RegisterResult>>> RedisRegistrationSto
     latest = std::max(latest, reg.deadline_unix_ms);
   }
   absl::StatusOr<std::vector<absl::StatusOr<redis::ReplyPtr>>> replies =
-      redis_.EvalMany(RegisterScript(), {{{}, args}}, QueueDeadline(latest));
+      redis_.EvalMany(RegisterScript(), {std::move(call)}, QueueDeadline(latest));
   if (!replies.ok()) return replies.status();
   if (!replies->front().ok()) return replies->front().status();
   absl::StatusOr<redis::ReplyPtr>& reply = replies->front();
@@ -288,7 +304,7 @@ void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t n
     return;
   }
   register_queue_->Eval(
-      {{}, RegisterArgs(reg, now_ms)},
+      RegisterCall(reg, now_ms),
       [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
         if (!reply.ok()) {
           done(reply.status());
@@ -299,15 +315,16 @@ void RedisRegistrationStore::RegisterAsync(const NewRegistration& reg, int64_t n
       QueueDeadline(reg.deadline_unix_ms));
 }
 
-std::vector<std::string> RedisRegistrationStore::ClaimArgs(const std::string& idempotency_hash,
-                                                           const std::string& event_id) const {
-  return {absl::StrCat(keys_.PrefixFor(idempotency_hash), "rg:ikey:", idempotency_hash), event_id,
-          absl::StrCat(kIdempotencyKeyMs)};
+redis::ScriptCall RedisRegistrationStore::ClaimCall(const std::string& idempotency_hash,
+                                                    const std::string& event_id) const {
+  return {{absl::StrCat(keys_.PrefixFor(idempotency_hash), "rg:ikey:", idempotency_hash)},
+          {event_id, absl::StrCat(kIdempotencyKeyMs)}};
 }
 
 absl::StatusOr<std::string> RedisRegistrationStore::ClaimIdempotencyKey(
     const std::string& idempotency_hash, const std::string& event_id) {
-  auto reply = redis_.Eval(ClaimScript(), {}, ClaimArgs(idempotency_hash, event_id));
+  redis::ScriptCall call = ClaimCall(idempotency_hash, event_id);
+  auto reply = redis_.Eval(ClaimScript(), call.keys, call.args);
   if (!reply.ok()) return reply.status();
   return redis::AsString(**reply);
 }
@@ -320,7 +337,7 @@ void RedisRegistrationStore::ClaimIdempotencyKeyAsync(const std::string& idempot
     return;
   }
   claim_queue_->Eval(
-      {{}, ClaimArgs(idempotency_hash, event_id)},
+      ClaimCall(idempotency_hash, event_id),
       [done = std::move(done)](absl::StatusOr<redis::ReplyPtr> reply) {
         if (!reply.ok()) return done(reply.status());
         done(redis::AsString(**reply));
@@ -365,25 +382,29 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
     const std::string& event_id, const std::string& registration_id, ChangeAction action,
     const std::string& token_hash, const std::string& new_data, std::optional<bool> marketing,
     const ChangeBy& by, int64_t now_ms) {
-  std::vector<std::string> args = ScriptArgs(event_id, now_ms);
-  std::string name, arg10 = new_data;
+  redis::MsgpackMap rec;
+  rec.Add("event", event_id)
+      .Add("now", now_ms)
+      .Add("maxlen", options_.stream_maxlen)
+      .Add("id", registration_id)
+      .Add("token", token_hash);
   switch (action) {
     case ChangeAction::kCancel:
-      name = "cancel";
+      rec.Add("action", "cancel");
       break;
     case ChangeAction::kApprove:
-      name = "approve";
+      rec.Add("action", "approve");
       break;
     case ChangeAction::kReject:
-      name = "reject";
+      rec.Add("action", "reject");
       break;
     case ChangeAction::kUpdate:
-      name = "update";
+      rec.Add("action", "update").Add("data", new_data);
+      if (marketing.has_value()) rec.Add("marketing", *marketing);
       break;
     case ChangeAction::kAttend:
     case ChangeAction::kUnattend:
-      name = "attend";
-      arg10 = action == ChangeAction::kAttend ? "1" : "0";
+      rec.Add("action", "attend").Add("attended", action == ChangeAction::kAttend);
       break;
   }
   // Who, as the history's entry has it; the script adds the time, change and status.
@@ -391,11 +412,14 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
   who.set_actor(by.actor);
   who.set_actor_name(by.name);
   if (action == ChangeAction::kCancel) who.set_reason(by.reason);
-  args.insert(args.end(),
-              {registration_id, name, token_hash, arg10,
-               marketing.has_value() ? (*marketing ? "1" : "0") : "", who.SerializeAsString(),
-               action == ChangeAction::kCancel ? by.reason : ""});
-  auto reply = redis_.Eval(ChangeScript(), {}, args);
+  rec.Add("who", who.SerializeAsString())
+      .Add("reason", action == ChangeAction::kCancel ? by.reason : "");
+  std::vector<std::string> keys = EventKeys(event_id);
+  // The registration's own keys, named as lua/common.lua's reg_key and history_key name them.
+  const std::string r = RegistrationPrefix(event_id) + registration_id;
+  keys.push_back(r);
+  keys.push_back(r + ":history");
+  auto reply = redis_.Eval(ChangeScript(), keys, {rec.Encode()});
   if (!reply.ok()) return reply.status();
   const std::string kind = Reply0(**reply);
   ChangeResult out;
@@ -427,15 +451,29 @@ absl::StatusOr<RegistrationStore::SetLinkOutcome> RedisRegistrationStore::SetLin
   return Unexpected("the link script", kind);
 }
 
+absl::StatusOr<redis::ReplyPtr> RedisRegistrationStore::EventScriptCall(const std::string& event_id,
+                                                                        int64_t now_ms,
+                                                                        redis::MsgpackMap record) {
+  record.Add("event", event_id).Add("now", now_ms).Add("maxlen", options_.stream_maxlen);
+  std::vector<std::string> keys = EventKeys(event_id);
+  keys.push_back(EventPrefix(event_id) + "rl:resend");
+  return redis_.Eval(EventScript(), keys, {record.Encode()});
+}
+
 absl::Status RedisRegistrationStore::UpsertFacts(const EventFacts& f) {
   static const SystemClock system_clock;
   const Clock& clock = options_.clock != nullptr ? *options_.clock : system_clock;
-  std::vector<std::string> args = ScriptArgs(f.event_id, clock.NowUnixMs());
-  args.insert(args.end(), {"facts", f.org_id, events::v1::EventStatus_Name(f.status),
-                           absl::StrCat(f.version), absl::StrCat(f.start_unix_ms),
-                           absl::StrCat(f.end_unix_ms), absl::StrCat(f.registration_opens_unix_ms),
-                           absl::StrCat(f.registration_closes_unix_ms), absl::StrCat(f.capacity)});
-  auto reply = redis_.Eval(EventScript(), {}, args);
+  redis::MsgpackMap rec;
+  rec.Add("action", "facts")
+      .Add("org", f.org_id)
+      .Add("status", events::v1::EventStatus_Name(f.status))
+      .Add("version", f.version)
+      .Add("starts", f.start_unix_ms)
+      .Add("ends", f.end_unix_ms)
+      .Add("opens", f.registration_opens_unix_ms)
+      .Add("closes", f.registration_closes_unix_ms)
+      .Add("capacity", f.capacity);
+  auto reply = EventScriptCall(f.event_id, clock.NowUnixMs(), std::move(rec));
   if (!reply.ok()) return reply.status();
   const std::string kind = Reply0(**reply);
   if (kind != "ok" && kind != "stale") return Unexpected("the facts script", kind);
@@ -484,11 +522,14 @@ absl::StatusOr<int64_t> RedisRegistrationStore::PutSettings(
   for (const auto& p : s.pools()) pools.push_back(absl::StrCat(p.id(), ":", p.places()));
   events::v1::RegistrationSettings data = s;
   data.clear_version();
-  std::vector<std::string> args = ScriptArgs(s.event_id(), now_ms);
-  args.insert(args.end(), {"settings", absl::StrCat(expected_version),
-                           s.requires_approval() ? "1" : "0", s.companions_disabled() ? "0" : "1",
-                           absl::StrJoin(pools, ","), data.SerializeAsString()});
-  auto reply = redis_.Eval(EventScript(), {}, args);
+  redis::MsgpackMap rec;
+  rec.Add("action", "settings")
+      .Add("expected_version", expected_version)
+      .Add("approval", s.requires_approval())
+      .Add("companions", !s.companions_disabled())
+      .Add("pools", absl::StrJoin(pools, ","))
+      .Add("data", data.SerializeAsString());
+  auto reply = EventScriptCall(s.event_id(), now_ms, std::move(rec));
   if (!reply.ok()) return reply.status();
   const std::string kind = Reply0(**reply);
   if (kind == "conflict") {
@@ -503,11 +544,12 @@ absl::StatusOr<int64_t> RedisRegistrationStore::PutSettings(
 absl::Status RedisRegistrationStore::ResendLink(const std::string& event_id,
                                                 const std::string& email_normalised, int64_t now_ms,
                                                 const ResendLimits& limits) {
-  std::vector<std::string> args = ScriptArgs(event_id, now_ms);
-  args.insert(args.end(),
-              {"resend", email_normalised, absl::StrCat(limits.per_registration_per_hour),
-               absl::StrCat(limits.per_event_per_hour)});
-  auto reply = redis_.Eval(EventScript(), {}, args);
+  redis::MsgpackMap rec;
+  rec.Add("action", "resend")
+      .Add("email", email_normalised)
+      .Add("per_registration", limits.per_registration_per_hour)
+      .Add("per_event", limits.per_event_per_hour);
+  auto reply = EventScriptCall(event_id, now_ms, std::move(rec));
   if (!reply.ok()) return reply.status();
   if (Reply0(**reply) != "ok") return Unexpected("the resend script", Reply0(**reply));
   return absl::OkStatus();

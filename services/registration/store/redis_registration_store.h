@@ -1,9 +1,12 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/bus/keyspace.h"
 #include "common/redis/eval_queue.h"
+#include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
 #include "services/registration/store/registration_store.h"
@@ -72,27 +75,34 @@ class RedisRegistrationStore final : public RegistrationStore {
   absl::StatusOr<EventCounts> Counts(const std::string& event_id,
                                      const std::vector<std::string>& pools) override;
 
-  // The register script and an argument line for it, for redis-benchmark (scripts/bench).
+  // The register script (scripts/bench runs it with redis-benchmark).
   static const events::redis::LuaScript& RegisterScript();
   // "{p<N>}:rg:<event id>:" and "{p<N>}:rg:r:".
   std::string EventPrefix(const std::string& event_id) const;
   std::string RegistrationPrefix(const std::string& any_id) const;
-  // The ARGV every script starts with.
-  std::vector<std::string> ScriptArgs(const std::string& event_id, int64_t now_ms) const;
+  // The KEYS every script that changes an event starts with (lua/common.lua, K): facts,
+  // settings, counts, emails, all, the partition stream.
+  std::vector<std::string> EventKeys(const std::string& event_id) const;
 
  private:
-  // The register script's arguments shared by every registration of an event (B, R,
-  // stream, maxlen, event id); RegisterArgs puts them first, then the registration's own.
-  static constexpr size_t kRegisterSharedArgs = 5;
+  // The register script's arguments shared by every registration of an event (event id,
+  // stream maxlen): RegisterCall puts them first, then the registration's record.
+  static constexpr size_t kRegisterSharedArgs = 2;
   // A NewRegistration's deadline as the queue's (kNoDeadline for 0 or less).
   static events::redis::EvalQueue::Deadline QueueDeadline(int64_t deadline_unix_ms);
-  std::vector<std::string> RegisterArgs(const NewRegistration& reg, int64_t now_ms) const;
+  // The register script's KEYS and ARGV for one registration (lua/register.lua).
+  events::redis::ScriptCall RegisterCall(const NewRegistration& reg, int64_t now_ms) const;
+  // The claim script's KEYS and ARGV (lua/claim.lua).
+  events::redis::ScriptCall ClaimCall(const std::string& idempotency_hash,
+                                      const std::string& event_id) const;
+  // Runs the event script (lua/event.lua) with `record`: event, now and maxlen are added.
+  absl::StatusOr<events::redis::ReplyPtr> EventScriptCall(const std::string& event_id,
+                                                          int64_t now_ms,
+                                                          events::redis::MsgpackMap record);
 
   events::redis::RedisClient& redis_;
   const events::bus::Keyspace& keys_;
   Options options_;
-  std::vector<std::string> ClaimArgs(const std::string& idempotency_hash,
-                                     const std::string& event_id) const;
 
   std::unique_ptr<events::redis::EvalQueue> register_queue_;  // null when register_senders is 0
   std::unique_ptr<events::redis::EvalQueue> claim_queue_;     // likewise

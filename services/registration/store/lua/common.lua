@@ -1,10 +1,31 @@
--- Shared by every registration script: it is pasted in front of each one, after
--- common/redis/lua/protobuf.lua (pb_str, pb_int, emit_event).
+-- Shared by the registration scripts that change an event (register, change, event): it is
+-- pasted in front of each one, after common/redis/lua/protobuf.lua (pb_str, pb_int,
+-- emit_event). claim.lua and link.lua stand alone.
 --
--- Every key of an event shares the event's hash tag "{p<N>}". Scripts get the event's
--- prefix B = "{p<N>}:rg:<event id>:" and the registration prefix R = "{p<N>}:rg:r:" in ARGV
--- and derive the per-pool and per-status keys from them (same slot, so Redis Cluster
--- accepts them). Layout:
+-- The key contract (Redis Cluster routes a script by its KEYS, and refuses one that touches
+-- a key of another slot than the keys it declared; redis::LuaScript starts every script
+-- with "#!lua", which turns that check on):
+--  * A script declares in KEYS every key it writes whose name is fixed for the call. The
+--    scripts that change an event all start with the same six, K below:
+--      KEYS[1] B.."facts"  KEYS[2] B.."settings"  KEYS[3] B.."counts"  KEYS[4] B.."emails"
+--      KEYS[5] B.."all"    KEYS[6] the partition's stream "{p<N>}:events"
+--    and each script names the ones it adds after them.
+--  * A key whose name is only known inside the script (per registration R..<id>, per pool
+--    B.."wait:<pool>", per status B.."st:<n>", the idempotency records and rate-limit
+--    counters of a group of registrations) is named by derive() below, and only by it: the
+--    hash tag of a declared key, then the rest of the name. So it lies in the declared keys'
+--    slot, on the node the call was routed to. reg_key, history_key, ev_key and
+--    scheduling_key are the names the scripts use, all made by derive. Nothing else builds
+--    a key name.
+--  * One key is fixed for the call and still derived, on purpose: scheduling's event hash
+--    "{p<N>}:event:<id>", which the scripts only read. EVALSHA asks read-write access to
+--    every key in KEYS, and registration's Redis user may only read scheduling's keys
+--    (docs/redis-acl.md), so declared it would refuse the whole call.
+--  * Everything else comes in ARGV, each write as one record (cmsgpack, read by field name:
+--    rec.email), as each script's header says.
+--
+-- Every key of an event shares the event's hash tag "{p<N>}". With the event's prefix
+-- B = "{p<N>}:rg:<event id>:" and the registration prefix R = "{p<N>}:rg:r:", the layout:
 --   B.."facts"      hash  the event facts projected from scheduling
 --   B.."settings"   hash  version, approval, companions, pools ("id:places,..."), data
 --   B.."counts"     hash  seq (registration counter), taken:<seat pool>, n:<status>
@@ -13,6 +34,7 @@
 --                         so listings page over it (filtering status and pool as they read)
 --   B.."pool:<pool>" zset likewise; B.."st:<status>" zset by the registration's current seq
 --   B.."wait:<pool>" zset the waiting list of a pool, by seq (first come, first served)
+--   B.."idem:<key hash>" hash  a registration's answer under its idempotency key, 24 h
 --   B.."rl:..."     strings  rate-limit counters (register.lua; resend in event.lua)
 --   R..<id>         hash  data (Registration proto, without the fields below), status, pool,
 --                         seat, places, seq, email, token, attended, marketing, version, ...;
@@ -25,20 +47,43 @@
 -- Statuses are the RegistrationStatus numbers: 1 confirmed, 2 waitlisted, 3 pending
 -- approval, 4 cancelled, 5 rejected.
 
-local ctx = {}
+-- The declared keys every event-changing script starts with (see above).
+local K = {facts = KEYS[1], settings = KEYS[2], counts = KEYS[3], emails = KEYS[4],
+           all = KEYS[5], stream = KEYS[6]}
 
--- `org` may be given when the caller has read it already; otherwise it is read.
-local function init_ctx(b, r, stream, maxlen, now, event_id, org)
-  ctx.B = b
-  ctx.R = r
-  ctx.stream = stream
-  ctx.maxlen = maxlen
-  ctx.now = now
-  ctx.event = event_id
-  ctx.org = org or redis.call('HGET', b .. 'facts', 'org') or ''
+-- The one way a script names a key it was not given: "<prefix>{p<N>}:" of `declared`, a
+-- key in KEYS, then `suffix`. The prefix (EVENTS_REDIS_KEY_PREFIX) has no braces, so the
+-- first '}' closes the hash tag.
+local tags = {}
+local function derive(declared, suffix)
+  local tag = tags[declared]
+  if not tag then
+    local close = string.find(declared, '}', 1, true)
+    if not close then error('derive: the declared key has no hash tag: ' .. declared) end
+    tag = string.sub(declared, 1, close + 1)
+    tags[declared] = tag
+  end
+  return tag .. suffix
 end
 
-local function reg_key(id) return ctx.R .. id end
+local ctx = {}
+
+-- `now`: unix ms (a number or its digits). `org` may be given when the caller has read it
+-- already; otherwise it is read.
+local function init_ctx(event_id, maxlen, now, org)
+  ctx.stream = K.stream
+  ctx.maxlen = maxlen
+  ctx.now = string.format('%d', now)
+  ctx.event = event_id
+  ctx.org = org or redis.call('HGET', K.facts, 'org') or ''
+end
+
+-- R..<id>, R..<id>..":history", B..<suffix> and scheduling's "{p<N>}:event:<id>" (derived
+-- from the facts key, see above).
+local function reg_key(id) return derive(K.facts, 'rg:r:' .. id) end
+local function history_key(id) return derive(K.facts, 'rg:r:' .. id .. ':history') end
+local function ev_key(suffix) return derive(K.facts, 'rg:' .. ctx.event .. ':' .. suffix) end
+local function scheduling_key() return derive(K.facts, 'event:' .. ctx.event) end
 
 -- A registration's history keeps its last 50 entries (docs/registration.md, "History").
 local kHistoryMax = 50
@@ -48,7 +93,7 @@ local kHistoryMax = 50
 -- RegistrationHistoryEntry bytes of who made it (actor, name, reason), which the caller
 -- encodes (protobuf reads concatenated messages as one).
 local function history(id, change, status, who)
-  local key = reg_key(id) .. ':history'
+  local key = history_key(id)
   redis.call('RPUSH', key, pb_int(1, ctx.now) .. pb_int(2, change) .. pb_int(3, status) .. who)
   redis.call('LTRIM', key, -kHistoryMax, -1)
 end
@@ -58,19 +103,19 @@ local kByAttendee = pb_int(4, 3)
 local kAutomatically = pb_int(4, 4)
 
 -- The status scheduling itself holds for the event, or nil when its record is not in this
--- Redis. Scheduling's event hash "{p<N>}:event:<id>" has the event's hash tag, so a script
--- reads it in the same atomic step as its own change: the one place registration reads
--- scheduling's data (read-only, one field), because the projection trails CancelEvent by a
--- moment, and nothing may be confirmed once CancelEvent has returned (docs/registration.md).
+-- Redis. Scheduling's event hash "{p<N>}:event:<id>" (scheduling_key) has the event's hash
+-- tag, so a script reads it in the same atomic step as its own change: the one place
+-- registration reads scheduling's data (read-only, one field), because the projection
+-- trails CancelEvent by a moment, and nothing may be confirmed once CancelEvent has
+-- returned (docs/registration.md).
 local function scheduling_status()
-  local partition = string.sub(ctx.B, 1, #ctx.B - #('rg:' .. ctx.event .. ':'))
-  return redis.call('HGET', partition .. 'event:' .. ctx.event, 'status') or nil
+  return redis.call('HGET', scheduling_key(), 'status') or nil
 end
 
 -- Whether the event is over or called off, by scheduling's record or the projection: then
 -- nobody is confirmed any more (no approval, no promotion).
 local function event_ended()
-  local status = scheduling_status() or redis.call('HGET', ctx.B .. 'facts', 'status')
+  local status = scheduling_status() or redis.call('HGET', K.facts, 'status')
   return status == 'EVENT_STATUS_CANCELLED' or status == 'EVENT_STATUS_COMPLETED'
 end
 
@@ -101,7 +146,7 @@ local function emit(kind, id, previous_status, extra)
 end
 
 local function count(field)
-  return tonumber(redis.call('HGET', ctx.B .. 'counts', field) or '0')
+  return tonumber(redis.call('HGET', K.counts, field) or '0')
 end
 
 -- The reserved pools of a settings "pools" field: places by id, their order, the total.
@@ -116,11 +161,11 @@ local function parse_pools(spec)
 end
 
 local function load_pools()
-  return parse_pools(redis.call('HGET', ctx.B .. 'settings', 'pools') or '')
+  return parse_pools(redis.call('HGET', K.settings, 'pools') or '')
 end
 
 local function capacity_of()
-  return tonumber(redis.call('HGET', ctx.B .. 'facts', 'capacity') or '0')
+  return tonumber(redis.call('HGET', K.facts, 'capacity') or '0')
 end
 
 -- The places each reserved pool can hold, and the general places left after them. Pools
@@ -140,7 +185,7 @@ end
 -- The places held by confirmed registrations, in every seat pool: what is compared with
 -- the capacity (held places above it block every new place until enough are freed).
 local function held_places()
-  local f = redis.call('HGETALL', ctx.B .. 'counts')
+  local f = redis.call('HGETALL', K.counts)
   local held = 0
   for i = 1, #f, 2 do
     if string.sub(f[i], 1, 6) == 'taken:' then held = held + tonumber(f[i + 1]) end
@@ -164,7 +209,7 @@ local function event_view()
     capacity = capacity,
     taken = function(pool) return count('taken:' .. pool) end,
     held = held_places,
-    waiting = function(pool) return redis.call('ZCARD', ctx.B .. 'wait:' .. pool) end,
+    waiting = function(pool) return redis.call('ZCARD', ev_key('wait:' .. pool)) end,
   }
 end
 
@@ -189,30 +234,30 @@ local function find_seat(pool, places, view)
 end
 
 local function set_status(id, from, to, seq)
-  redis.call('ZREM', ctx.B .. 'st:' .. from, id)
-  redis.call('ZADD', ctx.B .. 'st:' .. to, seq, id)
-  redis.call('HINCRBY', ctx.B .. 'counts', 'n:' .. from, -1)
-  redis.call('HINCRBY', ctx.B .. 'counts', 'n:' .. to, 1)
+  redis.call('ZREM', ev_key('st:' .. from), id)
+  redis.call('ZADD', ev_key('st:' .. to), seq, id)
+  redis.call('HINCRBY', K.counts, 'n:' .. from, -1)
+  redis.call('HINCRBY', K.counts, 'n:' .. to, 1)
   redis.call('HSET', reg_key(id), 'status', to, 'updated', ctx.now)
   redis.call('HINCRBY', reg_key(id), 'version', 1)
 end
 
 local function take_seat(id, seat, places)
-  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. seat, places)
+  redis.call('HINCRBY', K.counts, 'taken:' .. seat, places)
   redis.call('HSET', reg_key(id), 'seat', seat)
 end
 
 local function free_seat(id)
   local f = redis.call('HMGET', reg_key(id), 'seat', 'places')
   if f[1] and f[1] ~= '' then
-    redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. f[1], -tonumber(f[2]))
+    redis.call('HINCRBY', K.counts, 'taken:' .. f[1], -tonumber(f[2]))
     redis.call('HSET', reg_key(id), 'seat', '')
   end
 end
 
 local function promote_one(id, pool, seat)
   local f = redis.call('HMGET', reg_key(id), 'places', 'seq')
-  redis.call('ZREM', ctx.B .. 'wait:' .. pool, id)
+  redis.call('ZREM', ev_key('wait:' .. pool), id)
   take_seat(id, seat, tonumber(f[1]))
   set_status(id, 2, 1, tonumber(f[2]))
   history(id, 6, 1, kAutomatically)
@@ -234,7 +279,7 @@ local function promote()
     progressed = false
     for _, p in ipairs(view.order) do
       while true do
-        local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0)[1]
+        local head = redis.call('ZRANGE', ev_key('wait:' .. p), 0, 0)[1]
         if not head then break end
         local places = tonumber(redis.call('HGET', reg_key(head), 'places'))
         if count('taken:' .. p) + places > view.reserved[p] then break end
@@ -249,7 +294,7 @@ local function promote()
     local pools = {'general'}
     for _, p in ipairs(view.order) do pools[#pools + 1] = p end
     for _, p in ipairs(pools) do
-      local head = redis.call('ZRANGE', ctx.B .. 'wait:' .. p, 0, 0, 'WITHSCORES')
+      local head = redis.call('ZRANGE', ev_key('wait:' .. p), 0, 0, 'WITHSCORES')
       if head[1] and (best_seq == nil or tonumber(head[2]) < best_seq) then
         best, best_seq, best_pool = head[1], tonumber(head[2]), p
       end
@@ -269,8 +314,8 @@ end
 
 -- Moves a registration's place from seat pool `from` to the general places; it stays held.
 local function reseat_general(id, from, places)
-  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:' .. from, -places)
-  redis.call('HINCRBY', ctx.B .. 'counts', 'taken:general', places)
+  redis.call('HINCRBY', K.counts, 'taken:' .. from, -places)
+  redis.call('HINCRBY', K.counts, 'taken:general', places)
   redis.call('HSET', reg_key(id), 'seat', 'general')
 end
 
@@ -285,14 +330,14 @@ end
 local function reconcile(removed)
   local reserved, order = load_pools()
   local places = effective_pools(reserved, order, capacity_of())
-  local f = redis.call('HGETALL', ctx.B .. 'counts')
+  local f = redis.call('HGETALL', K.counts)
   for i = 1, #f, 2 do
     local seat = string.match(f[i], '^taken:(.+)$')
     if seat and seat ~= 'general' then
       local over = tonumber(f[i + 1]) - (places[seat] or 0)
       if over > 0 then
         -- Only someone who asked for a pool holds its places: its index has them all.
-        local ids = redis.call('ZREVRANGE', ctx.B .. 'pool:' .. seat, 0, -1)
+        local ids = redis.call('ZREVRANGE', ev_key('pool:' .. seat), 0, -1)
         for _, id in ipairs(ids) do
           if over <= 0 then break end
           local r = redis.call('HMGET', reg_key(id), 'status', 'seat', 'places')
@@ -303,27 +348,27 @@ local function reconcile(removed)
         end
       end
       if not places[seat] and count('taken:' .. seat) == 0 then
-        redis.call('HDEL', ctx.B .. 'counts', 'taken:' .. seat)
+        redis.call('HDEL', K.counts, 'taken:' .. seat)
       end
     end
   end
   for _, pool in ipairs(removed) do
-    local waiting = redis.call('ZRANGE', ctx.B .. 'wait:' .. pool, 0, -1, 'WITHSCORES')
+    local waiting = redis.call('ZRANGE', ev_key('wait:' .. pool), 0, -1, 'WITHSCORES')
     for i = 1, #waiting, 2 do
       local id, seq = waiting[i], waiting[i + 1]
-      redis.call('ZADD', ctx.B .. 'wait:general', seq, id)
-      redis.call('ZREM', ctx.B .. 'pool:' .. pool, id)
+      redis.call('ZADD', ev_key('wait:general'), seq, id)
+      redis.call('ZREM', ev_key('pool:' .. pool), id)
       -- pool:<pool> keeps creation order, like B.."all" (an approval onto the waiting list
       -- gave them a later seq, their place in the queue).
-      redis.call('ZADD', ctx.B .. 'pool:general', redis.call('ZSCORE', ctx.B .. 'all', id) or seq, id)
+      redis.call('ZADD', ev_key('pool:general'), redis.call('ZSCORE', K.all, id) or seq, id)
       redis.call('HSET', reg_key(id), 'pool', 'general')
     end
-    redis.call('DEL', ctx.B .. 'wait:' .. pool)
+    redis.call('DEL', ev_key('wait:' .. pool))
   end
 end
 
 local function waitlist_position(id, pool)
-  local rank = redis.call('ZRANK', ctx.B .. 'wait:' .. pool, id)
+  local rank = redis.call('ZRANK', ev_key('wait:' .. pool), id)
   if rank then return rank + 1 end
   return 0
 end

@@ -1,51 +1,59 @@
--- Event-level changes. ARGV: 1 B  2 R  3 stream  4 maxlen  5 now  6 event id  7 action, then:
---   facts:     8 org  9 status  10 version  11 start  12 end  13 opens  14 closes  15 capacity
+-- Event-level changes.
+-- KEYS: 1-6 the event's (common.lua, K)  7 the event's resend counter B.."rl:resend".
+--       The per-pool and per-status indexes, the registrations a change promotes or moves,
+--       a registration's resend counter and scheduling's event hash (read only) are derived
+--       (common.lua, derive).
+-- ARGV: 1 a record (cmsgpack map): event (the event id), now (unix ms), maxlen (the
+--       stream's), action, and the action's fields:
+--   facts:     org, status (an EventStatus name), version, starts, ends, opens, closes
+--              (unix ms), capacity.
 --              Stored unless the stored version is as new or newer; then puts places in
 --              line with the capacity and promotes (a capacity rise frees places).
 --              Returns {"ok", promoted} or {"stale"}.
---   settings:  8 expected version (0: any)  9 approval  10 companions  11 pools spec  12 data
+--   settings:  expected_version (0: any), approval, companions (booleans), pools (the
+--              pools spec "id:places,..."), data (the RegistrationSettings bytes).
 --              Puts places and waiting lists in line with the new pools (common.lua,
 --              reconcile), then promotes. Returns {"ok", new version, promoted} or
 --              {"conflict", version}.
---   resend:    8 e-mail (normalised)  9 at most this many per registration per hour (0: off)
---              10 at most this many per event per hour (0: off). Emits
---              registration.link_requested when registered and within both limits.
+--   resend:    email (normalised), per_registration (at most this many per registration
+--              per hour, 0: off), per_event (at most this many per event per hour, 0: off).
+--              Emits registration.link_requested when registered and within both limits.
 --              Returns {"ok", emitted 0/1}; the caller answers the same either way.
-init_ctx(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
-local action = ARGV[7]
+local rec = cmsgpack.unpack(ARGV[1])
+init_ctx(rec.event, rec.maxlen, rec.now)
+local action = rec.action
 
 if action == 'facts' then
-  local key = ctx.B .. 'facts'
-  local stored = tonumber(redis.call('HGET', key, 'version') or '-1')
-  if stored >= tonumber(ARGV[10]) then return {'stale'} end
-  redis.call('HSET', key, 'org', ARGV[8], 'status', ARGV[9], 'version', ARGV[10], 'start',
-             ARGV[11], 'end', ARGV[12], 'opens', ARGV[13], 'closes', ARGV[14], 'capacity',
-             ARGV[15])
-  ctx.org = ARGV[8]
+  local stored = tonumber(redis.call('HGET', K.facts, 'version') or '-1')
+  if stored >= rec.version then return {'stale'} end
+  redis.call('HSET', K.facts, 'org', rec.org, 'status', rec.status, 'version', rec.version,
+             'start', rec.starts, 'end', rec.ends, 'opens', rec.opens, 'closes', rec.closes,
+             'capacity', rec.capacity)
+  ctx.org = rec.org
   reconcile({})
   return {'ok', promote()}
 end
 
 if action == 'settings' then
-  local key = ctx.B .. 'settings'
-  local version = tonumber(redis.call('HGET', key, 'version') or '0')
-  local expected = tonumber(ARGV[8])
-  if expected ~= 0 and expected ~= version then return {'conflict', version} end
+  local version = tonumber(redis.call('HGET', K.settings, 'version') or '0')
+  if rec.expected_version ~= 0 and rec.expected_version ~= version then
+    return {'conflict', version}
+  end
   local before = load_pools()
-  local after = parse_pools(ARGV[11])
+  local after = parse_pools(rec.pools)
   local removed = {}
   for id, _ in pairs(before) do
     if not after[id] then removed[#removed + 1] = id end
   end
   table.sort(removed)
-  redis.call('HSET', key, 'version', version + 1, 'approval', ARGV[9], 'companions', ARGV[10],
-             'pools', ARGV[11], 'data', ARGV[12])
+  redis.call('HSET', K.settings, 'version', version + 1, 'approval', rec.approval and '1' or '0',
+             'companions', rec.companions and '1' or '0', 'pools', rec.pools, 'data', rec.data)
   reconcile(removed)
   return {'ok', version + 1, promote()}
 end
 
 if action == 'resend' then
-  local id = redis.call('HGET', ctx.B .. 'emails', ARGV[8])
+  local id = redis.call('HGET', K.emails, rec.email)
   if not id then return {'ok', 0} end
   -- Counted only for registered addresses (so a stranger's guesses create no keys), in a
   -- window that starts with the first request; keyed by registration id, not the address.
@@ -55,12 +63,12 @@ if action == 'resend' then
     if n == 1 then redis.call('PEXPIRE', key, 3600000) end
     return n <= limit
   end
-  if not within(ctx.B .. 'rl:resend:' .. id, tonumber(ARGV[9])) then return {'ok', 0} end
-  if not within(ctx.B .. 'rl:resend', tonumber(ARGV[10])) then return {'ok', 0} end
+  if not within(ev_key('rl:resend:' .. id), rec.per_registration) then return {'ok', 0} end
+  if not within(KEYS[7], rec.per_event) then return {'ok', 0} end
   local data = pb_str(1, id) .. pb_str(2, ctx.event) .. pb_str(3, ctx.org)
   emit_event(ctx.stream, ctx.maxlen, id .. ':link_requested:' .. ctx.now,
              'registration.link_requested', 'registration', ctx.now, id, ctx.org,
              'events.v1.RegistrationLinkRequested', data)
   return {'ok', 1}
 end
-return redis.error_reply('event.lua: unknown action ' .. action)
+return redis.error_reply('event.lua: unknown action ' .. tostring(action))
