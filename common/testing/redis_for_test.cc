@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace events::testing {
@@ -52,6 +55,35 @@ std::string UniqueKeyPrefix() {
   }();
   static std::atomic<uint64_t> counter{0};
   return absl::StrCat("t:", getpid(), ":", counter.fetch_add(1), ":", absl::Hex(token), ":");
+}
+
+std::vector<std::string> KeysMatching(redis::RedisClient& redis, const std::string& pattern) {
+  std::vector<std::string> out;
+  absl::StatusOr<std::vector<redis::ReplyPtr>> replies =
+      redis.CommandOnEveryPrimary({"KEYS", pattern});
+  if (!replies.ok()) {
+    ADD_FAILURE() << "KEYS " << pattern << ": " << replies.status();
+    return out;
+  }
+  for (const redis::ReplyPtr& reply : *replies) {
+    for (size_t i = 0; i < redis::ArraySize(*reply); ++i) {
+      out.push_back(redis::AsString(redis::ArrayAt(*reply, i)));
+    }
+  }
+  return out;
+}
+
+redis::RedisOptions UnreachableRedisOptions(redis::RedisOptions base) {
+  base.cluster_seeds.clear();
+  base.host = "127.0.0.1";
+  base.port = 1;  // nothing listens there
+  base.connect_timeout = std::chrono::milliseconds(200);
+  return base;
+}
+
+bool TestRedisIsCluster() {
+  const char* url = std::getenv("EVENTS_TEST_REDIS_URL");
+  return url != nullptr && absl::StartsWith(url, "redis+cluster://");
 }
 
 }  // namespace events::testing

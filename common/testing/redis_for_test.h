@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/redis/redis_client.h"
 
@@ -23,5 +24,17 @@ redis::RedisOptions TestAdminRedisOptions();
 // so tests running in parallel against one Redis never touch each other's keys. Pass it
 // as the Keyspace prefix. Thread-safe.
 std::string UniqueKeyPrefix();
+
+// Every key matching `pattern` (a KEYS glob), from every primary when the test Redis is a
+// cluster (KEYS describes one node only). Fails the current test if Redis does not answer.
+std::vector<std::string> KeysMatching(redis::RedisClient& redis, const std::string& pattern);
+
+// `base` pointed at a Redis that is not there (127.0.0.1, port 1, a short connect timeout),
+// as one Redis even when `base` named a cluster: for tests of what an unreachable Redis
+// does.
+redis::RedisOptions UnreachableRedisOptions(redis::RedisOptions base);
+
+// True when the test Redis is a cluster (./scripts/test --redis-cluster).
+bool TestRedisIsCluster();
 
 }  // namespace events::testing

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/testing/redis_for_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/rules/survey_rules.h"
@@ -27,15 +28,9 @@ class AnonymityTest : public testing::FeedbackTest {
   // StreamEvents, which decodes them.
   std::vector<std::pair<std::string, std::string>> Everything() {
     std::vector<std::pair<std::string, std::string>> out;
-    std::string cursor = "0";
-    do {
-      auto scan = redis_->Command({"SCAN", cursor, "MATCH", prefix_ + "*", "COUNT", "1000"});
-      EXPECT_TRUE(scan.ok());
-      if (!scan.ok()) return out;
-      cursor = redis::AsString(redis::ArrayAt(**scan, 0));
-      const auto& names = redis::ArrayAt(**scan, 1);
-      for (size_t i = 0; i < redis::ArraySize(names); ++i) {
-        const std::string key = redis::AsString(redis::ArrayAt(names, i));
+    // Every primary's keys when the test Redis is a cluster.
+    {
+      for (const std::string& key : ::events::testing::KeysMatching(*redis_, prefix_ + "*")) {
         out.emplace_back(key, key);
         const std::string type = redis::AsString(**redis_->Command({"TYPE", key}));
         std::vector<std::string> read;
@@ -48,7 +43,7 @@ class AnonymityTest : public testing::FeedbackTest {
         EXPECT_TRUE(reply.ok());
         Flatten(key, **reply, out);
       }
-    } while (cursor != "0");
+    }
     return out;
   }
   void Flatten(const std::string& key, const redisReply& r,

@@ -1,4 +1,5 @@
 // The feedback domain on a real Redis: surveys, responses, reports, exports and trends.
+#include "common/testing/redis_for_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/rules/survey_rules.h"
@@ -346,10 +347,10 @@ TEST_F(FeedbackStoreTest, TrendsFollowEachQuestionsCountBothWays) {
 
   // The state the earlier rule left: the whole of E td in the trend hash, in_trends set.
   const std::string e = store_->EventPrefix(event_);
-  auto found = redis_->Command({"KEYS", prefix_ + "*fb:org:org_riverside:trend"});
-  ASSERT_TRUE(found.ok());
-  ASSERT_EQ(redis::ArraySize(**found), 1u);
-  const std::string trend = redis::AsString(redis::ArrayAt(**found, 0));
+  const std::vector<std::string> found =
+      ::events::testing::KeysMatching(*redis_, prefix_ + "*fb:org:org_riverside:trend");
+  ASSERT_EQ(found.size(), 1u);
+  const std::string trend = found[0];
   ASSERT_TRUE(redis_->Command({"DEL", e + "tr"}).ok());
   ASSERT_TRUE(redis_->Command({"HSET", e + "s", "in_trends", "1"}).ok());
   ASSERT_TRUE(redis_->Command({"HINCRBY", trend, "m:2026-01:r:4", "4"}).ok());

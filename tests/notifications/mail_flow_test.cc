@@ -344,9 +344,8 @@ class MailFlowTest : public ::testing::Test {
   // to show what is at rest.
   std::string EverythingStored() {
     std::string dump;
-    auto keys = redis_->Command({"KEYS", keys_->prefix() + "*"});
-    EXPECT_TRUE(keys.ok());
-    if (!keys.ok()) return dump;
+    const std::vector<std::string> keys =
+        ::events::testing::KeysMatching(*redis_, keys_->prefix() + "*");
     auto append_all = [&dump](const auto& r) {
       for (size_t j = 0; j < redis::ArraySize(r); ++j) {
         const auto& item = redis::ArrayAt(r, j);
@@ -360,8 +359,7 @@ class MailFlowTest : public ::testing::Test {
         }
       }
     };
-    for (size_t i = 0; i < redis::ArraySize(**keys); ++i) {
-      const std::string key = redis::AsString(redis::ArrayAt(**keys, i));
+    for (const std::string& key : keys) {
       dump += key + "\n";
       auto type = redis_->Command({"TYPE", key});
       EXPECT_TRUE(type.ok());
@@ -518,10 +516,7 @@ TEST_F(MailFlowTest, AConfirmationHasAWorkingLinkAndACalendarFile) {
   EXPECT_THAT(ics, HasSubstr("UID:"));
   EXPECT_THAT(Decoded(m, "text/html"), HasSubstr("<html lang=\"en-GB\">"));
   // Nothing usable is at rest: no key of the test's prefix holds the token.
-  auto keys = redis_->Command({"KEYS", keys_->prefix() + "*"});
-  ASSERT_TRUE(keys.ok());
-  for (size_t i = 0; i < redis::ArraySize(**keys); ++i) {
-    const std::string key = redis::AsString(redis::ArrayAt(**keys, i));
+  for (const std::string& key : ::events::testing::KeysMatching(*redis_, keys_->prefix() + "*")) {
     auto type = redis_->Command({"TYPE", key});
     ASSERT_TRUE(type.ok());
     std::string dump;

@@ -35,6 +35,11 @@ class PeopleKeyMoveTest : public ::testing::Test {
   static constexpr int64_t kIdle = int64_t{30} * 60'000;
 
   void SetUp() override {
+    // The layout before exists only on one Redis: cluster support came with the new one,
+    // and the layout's keys of several slots could not even be written together there.
+    if (events::testing::TestRedisIsCluster()) {
+      GTEST_SKIP() << "keys of the layout before exist only on a single Redis";
+    }
     redis_ = std::make_unique<redis::RedisClient>(events::testing::TestRedisOptions());
     ASSERT_FALSE(HasFailure());
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);

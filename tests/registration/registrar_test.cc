@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/redis_for_test.h"
 #include "common/util/thread_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -370,14 +371,15 @@ TEST_F(RegistrarTest, IdempotencyUnderConcurrentIdenticalRequests) {
   std::vector<std::string> types = StreamTypes();
   EXPECT_EQ(std::count(types.begin(), types.end(), "registration.created"), 1);
   // The idempotency record in Redis itself.
-  auto dump = redis_->Command({"KEYS", keys_->prefix() + "*idem*"});
-  ASSERT_EQ(redis::ArraySize(**dump), 1u);
-  auto record = redis_->Command({"HGETALL", redis::AsString(redis::ArrayAt(**dump, 0))});
+  const std::vector<std::string> dump =
+      ::events::testing::KeysMatching(*redis_, keys_->prefix() + "*idem*");
+  ASSERT_EQ(dump.size(), 1u);
+  auto record = redis_->Command({"HGETALL", dump[0]});
   for (size_t i = 0; i < redis::ArraySize(**record); ++i) {
     EXPECT_EQ(redis::AsString(redis::ArrayAt(**record, i)).find(answers[0].token),
               std::string::npos);
   }
-  auto ttl = redis_->Command({"PTTL", redis::AsString(redis::ArrayAt(**dump, 0))});
+  auto ttl = redis_->Command({"PTTL", dump[0]});
   EXPECT_GT(redis::AsInt(**ttl), 23LL * 3600 * 1000);
 }
 

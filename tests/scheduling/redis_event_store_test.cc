@@ -96,8 +96,8 @@ class RedisEventStoreTest : public ::testing::Test {
     ASSERT_TRUE(redis_->Command({"HSET", event_key, "jobs", absl::StrJoin(ids, ",")}).ok());
   }
   int64_t CountKeys(const std::string& pattern) {
-    auto reply = redis_->Command({"KEYS", keys_->prefix() + pattern});
-    return reply.ok() ? static_cast<int64_t>(redis::ArraySize(**reply)) : -1;
+    return static_cast<int64_t>(
+        ::events::testing::KeysMatching(*redis_, keys_->prefix() + pattern).size());
   }
 
   redis::RedisOptions options_;
@@ -369,10 +369,7 @@ TEST_F(RedisEventStoreTest, RacingOrganisersNeverLoseAnUpdate) {
 }
 
 TEST_F(RedisEventStoreTest, RedisDownIsUnavailable) {
-  redis::RedisOptions nowhere = options_;
-  nowhere.port = 1;
-  nowhere.connect_timeout = std::chrono::milliseconds(200);
-  redis::RedisClient down(nowhere);
+  redis::RedisClient down(::events::testing::UnreachableRedisOptions(options_));
   RedisEventStore store(down, *keys_, {});
   Scheduler scheduler(store, clock_, ids_);
   EXPECT_EQ(scheduler.Create(kOrg, Webinar()).status().code(), absl::StatusCode::kUnavailable);

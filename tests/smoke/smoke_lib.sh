@@ -41,8 +41,19 @@ stop_server() {
   [[ "$status" -eq 0 ]] || fail "exit status $status after SIGTERM"
 }
 
-# drop_keys: removes what the test wrote under its key prefix.
+# drop_keys: removes what the test wrote under its key prefix. On a Redis Cluster
+# (./scripts/test --redis-cluster) each node is scanned for its own keys and each key
+# deleted alone (-c follows a key to its primary; one DEL of keys of several slots would be
+# refused).
 drop_keys() {
+  if [[ -n "${EVENTS_TEST_REDIS_CLUSTER_NODES:-}" ]]; then
+    local node
+    for node in $EVENTS_TEST_REDIS_CLUSTER_NODES; do
+      redis-cli -h "${node%:*}" -p "${node##*:}" --scan --pattern "${prefix}*" |
+        xargs -r -n 1 redis-cli -c -h "${node%:*}" -p "${node##*:}" del >/dev/null
+    done
+    return 0
+  fi
   redis-cli -u "$EVENTS_TEST_REDIS_URL" --scan --pattern "${prefix}*" |
     xargs -r redis-cli -u "$EVENTS_TEST_REDIS_URL" del >/dev/null
 }

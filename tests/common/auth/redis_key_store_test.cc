@@ -35,10 +35,7 @@ TEST(RedisKeyStoreTest, BootstrapThenAuthenticateAgainstRealRedis) {
   EXPECT_TRUE(caller->HasRole(Role::kOrganiser));
 
   // The plaintext key appears nowhere in Redis.
-  auto scan = redis.Command({"KEYS", keys.prefix() + "*"});
-  ASSERT_TRUE(scan.ok());
-  for (size_t i = 0; i < redis::ArraySize(**scan); ++i) {
-    std::string key = redis::AsString(redis::ArrayAt(**scan, i));
+  for (const std::string& key : ::events::testing::KeysMatching(redis, keys.prefix() + "*")) {
     EXPECT_EQ(key.find(boot->key.plaintext), std::string::npos);
     auto dump = redis.Command({"DUMP", key});
     ASSERT_TRUE(dump.ok());
@@ -119,10 +116,7 @@ TEST(AuthOrganisationNameTest, NameKeyFoldsCaseAndWhiteSpaceOnly) {
 }
 
 TEST(RedisKeyStoreTest, UnreachableRedisIsUnavailableNotUnauthenticated) {
-  redis::RedisOptions options;
-  options.port = 1;  // nothing listens there
-  options.connect_timeout = std::chrono::milliseconds(200);
-  redis::RedisClient redis(options);
+  redis::RedisClient redis(events::testing::UnreachableRedisOptions(redis::RedisOptions()));
   bus::Keyspace keys("", 16);
   RedisKeyStore store(redis, keys);
   Authenticator auth(store);
