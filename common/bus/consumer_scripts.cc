@@ -8,25 +8,31 @@ const events::redis::LuaScript& ProbeScript() {
   // no-writes: it may run on a replica, and while Redis is out of memory.
   static const events::redis::LuaScript script("bus_probe", R"lua(#!lua flags=no-writes
 local stream, group, limit = KEYS[1], ARGV[1], tonumber(ARGV[3])
-if redis.call('EXISTS', stream) == 0 then return {0, 0, 0} end
-local delivered
-for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-  local name, last
-  for i = 1, #info, 2 do
-    if info[i] == 'name' then name = info[i + 1] end
-    if info[i] == 'last-delivered-id' then last = info[i + 1] end
-  end
-  if name == group then delivered = last break end
+local groups = redis.pcall('XINFO', 'GROUPS', stream)
+if groups.err then
+  if string.find(groups.err, 'no such key', 1, true) then return {0, 0, 0} end
+  return groups
 end
-if not delivered then
+local mine
+for _, info in ipairs(groups) do
+  local fields = {}
+  for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+  if fields['name'] == group then mine = fields break end
+end
+if not mine then
   -- The poll script makes the group from "0": everything in the stream is new to it.
   return {0, math.min(redis.call('XLEN', stream), limit), 0}
 end
-local new = #redis.call('XRANGE', stream, '(' .. delivered, '+', 'COUNT', limit)
+local new = mine['lag']
+if type(new) ~= 'number' then
+  -- Redis cannot tell (entries deleted after the group's position): count them, which
+  -- costs reading them, but only while some are waiting.
+  new = #redis.call('XRANGE', stream, '(' .. mine['last-delivered-id'], '+', 'COUNT', limit)
+end
 -- Scans the pending list until `limit` idle entries are found: short, unless a backlog is
 -- being worked through (then it is as long as what is in progress).
 local idle = #redis.call('XPENDING', stream, group, 'IDLE', ARGV[2], '-', '+', limit)
-return {1, new, idle}
+return {1, math.min(new, limit), idle}
 )lua");
   return script;
 }
