@@ -34,7 +34,7 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
                                 "\" is not a Redis URL; set it to "
                                 "redis://[:password@]host[:port][/db]"));
   }
-  c.partitions = static_cast<int>(env.Int("EVENTS_PARTITIONS", 16, 1, 1024));
+  c.partitions = static_cast<int>(env.Int("EVENTS_PARTITIONS", kDefaultPartitions, 1, 1024));
   c.key_prefix = env.String("EVENTS_REDIS_KEY_PREFIX", "");
   // Braces would change the Redis Cluster hash tag of every key.
   if (c.key_prefix.find_first_of("{}") != std::string::npos) {
