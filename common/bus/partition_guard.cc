@@ -34,23 +34,37 @@ absl::Status Mapped(const absl::Status& status, const std::string& key) {
   return status;
 }
 
-// True when a partition stream exists: the installation has data. Every change writes its
-// domain event to its partition's stream, and every consumer makes the streams of all
-// partitions, so data never sits in partitions without one.
-absl::StatusOr<bool> HasPartitionedData(events::redis::RedisClient& redis, const Keyspace& keys) {
+// Which partition streams exist, of the 1,024 any count could have.
+absl::StatusOr<std::vector<bool>> ExistingStreams(events::redis::RedisClient& redis,
+                                                  const Keyspace& keys) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(kMostPartitions);
   // One key per command: on a cluster the streams are on different nodes.
   for (int p = 0; p < kMostPartitions; ++p) commands.push_back({"EXISTS", keys.Stream(p)});
   absl::StatusOr<std::vector<ReplyPtr>> replies = redis.Pipeline(commands);
   if (!replies.ok()) return replies.status();
+  std::vector<bool> exists;
+  exists.reserve(replies->size());
   for (const ReplyPtr& reply : *replies) {
     if (events::redis::IsError(*reply)) {
       return absl::InternalError(absl::StrCat("EXISTS failed: ", AsString(*reply)));
     }
-    if (events::redis::AsInt(*reply) > 0) return true;
+    exists.push_back(events::redis::AsInt(*reply) > 0);
   }
-  return false;
+  return exists;
+}
+
+// The count that data written without a record is keyed with, if the streams tell: every
+// consumer makes the streams of all its partitions when it starts (MKSTREAM), so services
+// that ran with N partitions leave exactly {p0} to {p<N-1>}. 0 when they do not tell (no
+// stream, one stream, or streams with gaps: written by a tool or a test, not by services).
+int CountFromStreams(const std::vector<bool>& exists) {
+  int run = 0;
+  while (run < static_cast<int>(exists.size()) && exists[static_cast<size_t>(run)]) ++run;
+  for (size_t p = static_cast<size_t>(run); p < exists.size(); ++p) {
+    if (exists[p]) return 0;
+  }
+  return run > 1 ? run : 0;
 }
 
 absl::Status Disagree(const Keyspace& keys, int recorded, const std::string& key) {
@@ -91,20 +105,29 @@ absl::Status CheckPartitions(events::redis::RedisClient& redis, const Keyspace& 
   if (!record.ok()) return Mapped(record.status(), key);
   if (!IsNil(**record)) return Compare(keys, AsString(**record), key);
 
-  absl::StatusOr<bool> has_data = HasPartitionedData(redis, keys);
-  if (!has_data.ok()) return Mapped(has_data.status(), key);
-  if (*has_data && keys.partitions() != kUnrecordedPartitions) {
+  absl::StatusOr<std::vector<bool>> exists = ExistingStreams(redis, keys);
+  if (!exists.ok()) return Mapped(exists.status(), key);
+  if (const int ran_with = CountFromStreams(*exists);
+      ran_with > 0 && ran_with != keys.partitions()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "EVENTS_PARTITIONS is ", keys.partitions(),
-        ", but this Redis holds data written before the partition count was recorded, taken "
-        "to be keyed with ",
-        kUnrecordedPartitions,
-        " partitions (the default of those versions). Set EVENTS_PARTITIONS=",
-        kUnrecordedPartitions, " for every service; or, if this installation has always run with ",
-        keys.partitions(), ", record that first: redis-cli SET ", key, " ", keys.partitions(),
-        " (as the admin Redis user; docs/configuration.md, \"Partitions\")."));
+        "EVENTS_PARTITIONS is ", keys.partitions(), ", but this Redis holds the streams of ",
+        ran_with, " partitions ({p0}:events to {p", ran_with - 1,
+        "}:events), made by services that ran before the partition count was recorded: its "
+        "data is keyed with ",
+        ran_with, " partitions. Set EVENTS_PARTITIONS=", ran_with,
+        " for every service (docs/configuration.md, \"Partitions\")."));
   }
-  // A new installation, or one whose data is keyed with the count configured: record it.
+  for (int p = keys.partitions(); p < kMostPartitions; ++p) {
+    if (!(*exists)[static_cast<size_t>(p)]) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "EVENTS_PARTITIONS is ", keys.partitions(), ", but this Redis holds the stream {p", p,
+        "}:events, written before the partition count was recorded by something that used more "
+        "partitions. Set EVENTS_PARTITIONS to the count this installation's data is keyed "
+        "with, and if it cannot tell from the streams, record it first: redis-cli SET ",
+        key, " <count> (as the admin Redis user; docs/configuration.md, \"Partitions\")."));
+  }
+  // A new installation, data keyed with the count configured, or a few entries a tool wrote
+  // (eventctl admin bootstrap's invitation) within it: record it.
   // NX: of services starting together, the first write wins and the others compare with it.
   absl::StatusOr<ReplyPtr> set = redis.Command({"SET", key, absl::StrCat(keys.partitions()), "NX"});
   if (!set.ok()) return Mapped(set.status(), key);

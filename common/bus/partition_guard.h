@@ -16,15 +16,17 @@ namespace events::bus {
 // other keys (changing the count moves every event to other keys).
 //
 // The record is the global key "<prefix>events:partitions" (no hash tag), holding the count
-// in decimal. It is written by the first service to start on an installation:
-// - no record and no partition stream ({p<N>}:events, N < 1024) exists: a new installation;
-//   the configured count is recorded;
-// - no record but partition streams exist: data written before counts were recorded, by
-//   versions whose only default was 16; taken as 16 (kUnrecordedPartitions), and recorded
-//   when the configured count is 16.
-
-// What data written before the record is taken to be keyed with.
-inline constexpr int kUnrecordedPartitions = 16;
+// in decimal. It is written by the first service to start on an installation (SET NX). With
+// no record yet, the partition streams ({p<N>}:events, N < 1024) tell what the data is keyed
+// with: every consumer makes the streams of all its partitions when it starts, so services
+// that ran with N partitions (16, the only default of versions before the record) leave
+// exactly {p0} to {p<N-1>}.
+// - no stream: a new installation; the configured count is recorded;
+// - exactly {p0} to {p<N-1>}, N > 1: services ran with N; recorded if it is the configured
+//   count, refused otherwise;
+// - other streams (one, or with gaps: a tool's or a test's entries, such as eventctl admin
+//   bootstrap's invitation before any service started): recorded if none lies beyond the
+//   configured count, refused otherwise.
 
 // The name of the record.
 std::string PartitionsKey(const Keyspace& keys);

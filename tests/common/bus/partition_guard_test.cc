@@ -1,5 +1,6 @@
 // CheckPartitions against a real redis-server (EVENTS_TEST_REDIS_URL): the count recorded on
-// a new installation, data from before the record taken as 16, and the refusals.
+// a new installation, the count of data from before the record read from its streams, and
+// the refusals.
 
 #include "common/bus/partition_guard.h"
 
@@ -12,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/bus/event_bus.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
 
@@ -58,33 +60,54 @@ TEST_F(PartitionGuardTest, ANewInstallationRecordsItsCountAndHoldsEveryServiceTo
   EXPECT_EQ(Record(), "256");  // a refused service changes nothing
 }
 
-TEST_F(PartitionGuardTest, DataWithoutARecordIsTakenAsSixteen) {
-  // An installation of before: streams of its partitions, no record.
-  const Keyspace old_keys = Keys(16);
-  ASSERT_TRUE(redis_->Command({"XADD", old_keys.Stream(11), "*", "id", "x", "type", "y"}).ok());
+TEST_F(PartitionGuardTest, ServicesThatRanBeforeTheRecordKeepTheirCount) {
+  // An installation of before, on the default 16: its consumers made every partition's
+  // stream and group.
+  ConsumerOptions options;
+  options.group = "notifications";
+  options.consumer = "c1";
+  Consumer consumer(*redis_, Keys(16), options);
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
 
-  absl::Status refused = CheckPartitions(*redis_, Keys(1024));
+  absl::Status refused = CheckPartitions(*redis_, Keys(256));  // the new default
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(refused.message(), "EVENTS_PARTITIONS is 1024")) << refused;
-  EXPECT_TRUE(absl::StrContains(refused.message(), "before the partition count was recorded"))
-      << refused;
+  EXPECT_TRUE(absl::StrContains(refused.message(), "EVENTS_PARTITIONS is 256")) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.message(), "the streams of 16 partitions")) << refused;
   EXPECT_TRUE(absl::StrContains(refused.message(), "Set EVENTS_PARTITIONS=16")) << refused;
-  // The way out for an installation that always ran with another count.
-  EXPECT_TRUE(
-      absl::StrContains(refused.message(), absl::StrCat("SET ", prefix_, "events:partitions 1024")))
-      << refused;
   EXPECT_EQ(Record(), "");  // nothing recorded by a refused service
 
-  ASSERT_TRUE(CheckPartitions(*redis_, old_keys).ok());
+  ASSERT_TRUE(CheckPartitions(*redis_, Keys(16)).ok());
   EXPECT_EQ(Record(), "16");
-  EXPECT_EQ(CheckPartitions(*redis_, Keys(1024)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckPartitions(*redis_, Keys(256)).code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(PartitionGuardTest, AStreamOfAnyPartitionCountsAsData) {
-  // Written with 64 partitions before the record: a stream beyond the first 16.
+TEST_F(PartitionGuardTest, AnyCountThatServicesRanWithIsRead) {
+  ConsumerOptions options;
+  options.group = "integrations";
+  options.consumer = "c1";
+  Consumer consumer(*redis_, Keys(64), options);
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
+  EXPECT_EQ(CheckPartitions(*redis_, Keys(16)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckPartitions(*redis_, Keys(64)).ok());
+  EXPECT_EQ(Record(), "64");
+}
+
+TEST_F(PartitionGuardTest, AToolsEntriesBeforeTheFirstServiceAreNoObstacle) {
+  // eventctl admin bootstrap's invitation, published before any service started.
+  ASSERT_TRUE(redis_->Command({"XADD", Keys(256).Stream(200), "*", "id", "x", "type", "y"}).ok());
+  ASSERT_TRUE(CheckPartitions(*redis_, Keys(256)).ok());
+  EXPECT_EQ(Record(), "256");
+}
+
+TEST_F(PartitionGuardTest, AStreamBeyondTheCountIsRefusedAndCanBeRecordedOver) {
   ASSERT_TRUE(redis_->Command({"XADD", Keys(64).Stream(63), "*", "id", "x", "type", "y"}).ok());
-  EXPECT_EQ(CheckPartitions(*redis_, Keys(64)).code(), absl::StatusCode::kFailedPrecondition);
-  // The operator records what it always ran with; from then on, that is the count.
+  absl::Status refused = CheckPartitions(*redis_, Keys(16));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(refused.message(), "the stream {p63}:events")) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.message(),
+                                absl::StrCat("SET ", prefix_, "events:partitions <count>")))
+      << refused;
+  // The operator records what the installation runs with; from then on, that is the count.
   ASSERT_TRUE(redis_->Command({"SET", PartitionsKey(Keys(64)), "64"}).ok());
   EXPECT_TRUE(CheckPartitions(*redis_, Keys(64)).ok());
   EXPECT_EQ(CheckPartitions(*redis_, Keys(16)).code(), absl::StatusCode::kFailedPrecondition);
