@@ -1,4 +1,5 @@
-// Consumer: consumer-group reads, claiming of stuck entries, and the dead-letter stream.
+// Consumer: consumer-group reads, claiming of stuck entries, and the dead-letter stream, every
+// partition in two pipelined round trips per poll (consumer_scripts.h has the scripts).
 
 #include <algorithm>
 #include <string>
@@ -8,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/bus/consumer_scripts.h"
 #include "common/bus/event_bus.h"
 #include "common/redis/redis_client.h"
 
@@ -18,65 +20,8 @@ using events::redis::ArrayAt;
 using events::redis::ArraySize;
 using events::redis::AsInt;
 using events::redis::AsString;
-using events::redis::IsNil;
 using events::redis::ReplyPtr;
-
-// Claims stuck entries and moves those delivered too often to the dead-letter stream, in one
-// script: the copy and the XACK happen together or not at all, so an entry is never lost
-// between them nor dead-lettered twice by two consumers.
-//   KEYS: stream, dead-letter stream
-//   ARGV: group, consumer, min idle ms, cursor, count, max deliveries
-//   Returns {next cursor, {{id, delivery count, {field, value, ...}}, ...}, dead count}.
-const events::redis::LuaScript& ClaimScript() {
-  static const events::redis::LuaScript script("bus_claim", R"lua(
-local stream, dead = KEYS[1], KEYS[2]
-local group, consumer = ARGV[1], ARGV[2]
-local max_deliveries = tonumber(ARGV[6])
-local claimed = redis.call('XAUTOCLAIM', stream, group, consumer, ARGV[3], ARGV[4],
-                           'COUNT', ARGV[5])
-local live, dead_count = {}, 0
-for _, entry in ipairs(claimed[2]) do
-  local id, fields = entry[1], entry[2]
-  if type(fields) ~= 'table' then
-    -- Trimmed from the stream before anyone acked it (Redis 6.2 returns it with nil
-    -- fields): there is nothing left to deliver.
-    redis.call('XACK', stream, group, id)
-  else
-    -- XAUTOCLAIM has just counted this claim as a delivery.
-    local pending = redis.call('XPENDING', stream, group, id, id, 1)
-    local count = 1
-    if pending[1] then count = pending[1][4] end
-    if count > max_deliveries then
-      local copy = {}
-      for i = 1, #fields do copy[i] = fields[i] end
-      local extra = {'dead_reason', 'not acked after ' .. (count - 1) ..
-                         ' deliveries (max_deliveries ' .. max_deliveries .. ')',
-                     'deliveries', tostring(count - 1),
-                     'dead_group', group,
-                     'dead_stream_id', id}
-      for i = 1, #extra do copy[#copy + 1] = extra[i] end
-      redis.call('XADD', dead, '*', unpack(copy))
-      redis.call('XACK', stream, group, id)
-      dead_count = dead_count + 1
-    else
-      live[#live + 1] = {id, count, fields}
-    end
-  end
-end
--- Redis 7 lists entries deleted from the stream here and has already dropped them from
--- the pending list; the XACK only makes sure of it on any version.
-local deleted = claimed[3]
-if type(deleted) == 'table' and #deleted > 0 then
-  redis.call('XACK', stream, group, unpack(deleted))
-end
-return {claimed[1], live, dead_count}
-)lua");
-  return script;
-}
-
-bool IsNoGroup(const absl::Status& status) {
-  return absl::IsInternal(status) && absl::StrContains(status.message(), "NOGROUP");
-}
+using events::redis::ScriptCall;
 
 // One stream entry ({id, {field, value, ...}}) as a Delivery; an entry that does not parse is
 // still delivered, with parse_error set, so the caller can ack it (or alert) instead of
@@ -99,6 +44,30 @@ Delivery ToDelivery(int partition, const redisReply& id, const redisReply& field
     delivery.parse_error = std::string(event.status().message());
   }
   return delivery;
+}
+
+// Appends to `out` what the poll script returned for `partition`, and keeps its claim cursor.
+absl::Status TakeReply(int partition, const absl::StatusOr<ReplyPtr>& reply, std::string& cursor,
+                       std::vector<Delivery>& out) {
+  if (!reply.ok()) return reply.status();
+  const redisReply& result = **reply;
+  if (ArraySize(result) != 4) {
+    return absl::InternalError("bus_poll script returned an unexpected reply");
+  }
+  cursor = AsString(ArrayAt(result, 0));
+  if (cursor.empty()) cursor = "0-0";
+  const redisReply& claimed = ArrayAt(result, 1);
+  for (size_t i = 0; i < ArraySize(claimed); ++i) {
+    const redisReply& entry = ArrayAt(claimed, i);
+    out.push_back(
+        ToDelivery(partition, ArrayAt(entry, 0), ArrayAt(entry, 2), AsInt(ArrayAt(entry, 1))));
+  }
+  const redisReply& fresh = ArrayAt(result, 3);
+  for (size_t i = 0; i < ArraySize(fresh); ++i) {
+    const redisReply& entry = ArrayAt(fresh, i);
+    out.push_back(ToDelivery(partition, ArrayAt(entry, 0), ArrayAt(entry, 1), 1));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -130,95 +99,75 @@ absl::Status Consumer::EnsureGroups() {
   return absl::OkStatus();
 }
 
-absl::Status Consumer::EnsureGroup(int partition) {
-  absl::StatusOr<ReplyPtr> reply = redis_.Command(
-      {"XGROUP", "CREATE", keys_.Stream(partition), options_.group, "0", "MKSTREAM"});
-  if (!reply.ok() && !absl::StrContains(reply.status().message(), "BUSYGROUP")) {
-    return reply.status();
+absl::StatusOr<std::vector<Consumer::Allotment>> Consumer::Allot(int start) {
+  const int partitions = keys_.partitions();
+  std::vector<ScriptCall> probes;
+  probes.reserve(static_cast<size_t>(partitions));
+  for (int p = 0; p < partitions; ++p) {
+    probes.push_back({{keys_.Stream(p)},
+                      {options_.group, absl::StrCat(options_.claim_idle.count()),
+                       absl::StrCat(options_.batch_size)}});
   }
-  return absl::OkStatus();
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
+      redis_.EvalMany(internal::ProbeScript(), probes);
+  if (!replies.ok()) return replies.status();
+  // The batch goes to the partitions in turn from `start`, each taking what it has (claims
+  // and new entries), until it is full: what one Poll of before took, partition by
+  // partition, without asking each one twice to find out.
+  std::vector<Allotment> allotted;
+  absl::Status first_error;
+  int room = options_.batch_size;
+  for (int i = 0; i < partitions && room > 0; ++i) {
+    const int partition = (start + i) % partitions;
+    const absl::StatusOr<ReplyPtr>& reply = (*replies)[static_cast<size_t>(partition)];
+    if (!reply.ok() || ArraySize(**reply) != 3) {
+      if (first_error.ok()) {
+        first_error = reply.ok()
+                          ? absl::InternalError("bus_probe script returned an unexpected reply")
+                          : reply.status();
+      }
+      continue;
+    }
+    const int64_t waiting = AsInt(ArrayAt(**reply, 1)) + AsInt(ArrayAt(**reply, 2));
+    const int limit = static_cast<int>(std::min<int64_t>(waiting, room));
+    if (limit <= 0) continue;
+    allotted.push_back({partition, limit});
+    room -= limit;
+  }
+  if (allotted.empty() && !first_error.ok()) return first_error;
+  return allotted;
 }
 
 absl::StatusOr<std::vector<Delivery>> Consumer::Poll() {
-  std::vector<Delivery> out;
-  const int partitions = keys_.partitions();
   const int start = next_partition_;
-  next_partition_ = (next_partition_ + 1) % partitions;
-  for (int i = 0; i < partitions; ++i) {
-    const int partition = (start + i) % partitions;
-    const int room = options_.batch_size - static_cast<int>(out.size());
-    if (room <= 0) break;
-    absl::Status status = ClaimStuck(partition, room, out);
-    if (status.ok()) {
-      const int left = options_.batch_size - static_cast<int>(out.size());
-      if (left > 0) status = ReadNew(partition, left, out);
-    }
-    if (!status.ok()) {
-      // Entries already read are pending on this consumer; handing them over now saves
-      // waiting claim_idle for them. The error shows up again on the next Poll.
-      if (!out.empty()) return out;
-      return status;
-    }
+  next_partition_ = (next_partition_ + 1) % keys_.partitions();
+  absl::StatusOr<std::vector<Allotment>> allotted = Allot(start);
+  if (!allotted.ok()) return allotted.status();
+  std::vector<Delivery> out;
+  if (allotted->empty()) return out;
+
+  std::vector<ScriptCall> calls;
+  calls.reserve(allotted->size());
+  for (const Allotment& a : *allotted) {
+    calls.push_back({{keys_.Stream(a.partition), keys_.DeadLetterStream(a.partition)},
+                     {options_.group, options_.consumer, absl::StrCat(options_.claim_idle.count()),
+                      claim_cursors_[static_cast<size_t>(a.partition)], absl::StrCat(a.limit),
+                      absl::StrCat(options_.max_deliveries)}});
   }
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
+      redis_.EvalMany(internal::PollScript(), calls);
+  if (!replies.ok()) return replies.status();
+  absl::Status first_error;
+  for (size_t i = 0; i < allotted->size(); ++i) {
+    const int partition = (*allotted)[i].partition;
+    absl::Status read =
+        TakeReply(partition, (*replies)[i], claim_cursors_[static_cast<size_t>(partition)], out);
+    if (first_error.ok()) first_error = read;
+  }
+  // Entries already read are pending on this consumer; handing them over now saves waiting
+  // claim_idle for them. The error shows up again on the next Poll.
+  if (out.empty() && !first_error.ok()) return first_error;
   return out;
-}
-
-absl::Status Consumer::ClaimStuck(int partition, int limit, std::vector<Delivery>& out) {
-  const std::vector<std::string> keys = {keys_.Stream(partition),
-                                         keys_.DeadLetterStream(partition)};
-  const std::vector<std::string> args = {options_.group,
-                                         options_.consumer,
-                                         absl::StrCat(options_.claim_idle.count()),
-                                         claim_cursors_[partition],
-                                         absl::StrCat(limit),
-                                         absl::StrCat(options_.max_deliveries)};
-  absl::StatusOr<ReplyPtr> reply = redis_.Eval(ClaimScript(), keys, args);
-  if (IsNoGroup(reply.status())) {
-    // The stream or group vanished (FLUSHDB, a fresh Redis); recreate it, nothing to claim.
-    claim_cursors_[partition] = "0-0";
-    return EnsureGroup(partition);
-  }
-  if (!reply.ok()) return reply.status();
-  const redisReply& result = **reply;
-  if (ArraySize(result) != 3) {
-    return absl::InternalError("bus_claim script returned an unexpected reply");
-  }
-  claim_cursors_[partition] = AsString(ArrayAt(result, 0));
-  if (claim_cursors_[partition].empty()) claim_cursors_[partition] = "0-0";
-  const redisReply& live = ArrayAt(result, 1);
-  for (size_t i = 0; i < ArraySize(live); ++i) {
-    const redisReply& entry = ArrayAt(live, i);
-    out.push_back(
-        ToDelivery(partition, ArrayAt(entry, 0), ArrayAt(entry, 2), AsInt(ArrayAt(entry, 1))));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Consumer::ReadNew(int partition, int limit, std::vector<Delivery>& out) {
-  const std::vector<std::string> argv = {"XREADGROUP",
-                                         "GROUP",
-                                         options_.group,
-                                         options_.consumer,
-                                         "COUNT",
-                                         absl::StrCat(limit),
-                                         "STREAMS",
-                                         keys_.Stream(partition),
-                                         ">"};
-  absl::StatusOr<ReplyPtr> reply = redis_.Command(argv);
-  if (IsNoGroup(reply.status())) {
-    absl::Status created = EnsureGroup(partition);
-    if (!created.ok()) return created;
-    reply = redis_.Command(argv);
-  }
-  if (!reply.ok()) return reply.status();
-  // Nothing new is a nil reply; otherwise {{stream, {{id, fields}, ...}}}.
-  if (IsNil(**reply)) return absl::OkStatus();
-  const redisReply& entries = ArrayAt(ArrayAt(**reply, 0), 1);
-  for (size_t i = 0; i < ArraySize(entries); ++i) {
-    const redisReply& entry = ArrayAt(entries, i);
-    out.push_back(ToDelivery(partition, ArrayAt(entry, 0), ArrayAt(entry, 1), 1));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status Consumer::Ack(const Delivery& delivery) {

@@ -3,18 +3,48 @@
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <numeric>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 
 namespace events::bus {
 
+namespace {
+
+// A fire call of one partition as one of many: one round trip per partition, as before.
+DelayedJobWorker::FireMany OneByOne(DelayedJobWorker::Fire fire) {
+  return [fire = std::move(fire)](const std::vector<int>& partitions, int limit) {
+    std::vector<absl::StatusOr<int>> results;
+    results.reserve(partitions.size());
+    for (int p : partitions) results.push_back(fire(p, limit));
+    return absl::StatusOr<std::vector<absl::StatusOr<int>>>(std::move(results));
+  };
+}
+
+std::vector<int> Range(int n) {
+  std::vector<int> all(static_cast<size_t>(std::max(0, n)));
+  std::iota(all.begin(), all.end(), 0);
+  return all;
+}
+
+}  // namespace
+
 DelayedJobWorker::DelayedJobWorker(std::string name, int partitions, Fire fire,
+                                   DelayedJobOptions options, DelayedJobCounters counters,
+                                   AfterPoll after_poll)
+    : DelayedJobWorker(std::move(name), partitions, OneByOne(std::move(fire)), options, counters,
+                       std::move(after_poll)) {}
+
+DelayedJobWorker::DelayedJobWorker(std::string name, int partitions, FireMany fire_many,
                                    DelayedJobOptions options, DelayedJobCounters counters,
                                    AfterPoll after_poll)
     : name_(std::move(name)),
       partitions_(partitions),
-      fire_(std::move(fire)),
+      fire_many_(std::move(fire_many)),
+      all_partitions_(Range(partitions)),
       options_(options),
       counters_(counters),
       after_poll_(std::move(after_poll)),
@@ -23,16 +53,24 @@ DelayedJobWorker::DelayedJobWorker(std::string name, int partitions, Fire fire,
 DelayedJobWorker::~DelayedJobWorker() { Stop(); }
 
 absl::StatusOr<int> DelayedJobWorker::RunOnce() {
-  int fired = 0;
-  absl::Status first_error;
   // One script per partition: each is atomic on its own and touches one hash tag. A
   // partition that fails (its Redis node down, say) does not hold back the others.
-  for (int p = 0; p < partitions_; ++p) {
-    absl::StatusOr<int> n = fire_(p, options_.batch);
+  absl::StatusOr<std::vector<absl::StatusOr<int>>> results =
+      fire_many_(all_partitions_, options_.batch);
+  if (!results.ok()) {
+    if (counters_.errors != nullptr) counters_.errors->Increment(partitions_);
+    spdlog::warn("{}: could not fire the due jobs of any of the {} partitions, will retry: {}",
+                 name_, partitions_, results.status().ToString());
+    return results.status();
+  }
+  int fired = 0;
+  absl::Status first_error;
+  for (size_t i = 0; i < results->size(); ++i) {
+    const absl::StatusOr<int>& n = (*results)[i];
     if (!n.ok()) {
       if (counters_.errors != nullptr) counters_.errors->Increment();
       if (first_error.ok()) first_error = n.status();
-      spdlog::warn("{}: could not fire the due jobs of partition {}, will retry: {}", name_, p,
+      spdlog::warn("{}: could not fire the due jobs of partition {}, will retry: {}", name_, i,
                    n.status().ToString());
       continue;
     }

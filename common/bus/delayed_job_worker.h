@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/util/polling_thread.h"
@@ -32,6 +33,11 @@ class DelayedJobWorker {
  public:
   // Fires the jobs of `partition` due now, at most `limit`; returns how many fired.
   using Fire = std::function<absl::StatusOr<int>(int partition, int limit)>;
+  // The same for each of `partitions`, at most `limit` each, in one round trip (one per
+  // Redis node on a cluster; RedisClient::EvalMany): one result per partition, in order, or
+  // the failure of the round trip itself.
+  using FireMany = std::function<absl::StatusOr<std::vector<absl::StatusOr<int>>>(
+      const std::vector<int>& partitions, int limit)>;
   // Runs after each poll of the thread (not after RunOnce called directly), e.g. work that
   // follows the jobs; may be empty.
   using AfterPoll = std::function<void()>;
@@ -39,6 +45,11 @@ class DelayedJobWorker {
   // `name` starts the worker's log lines. `partitions` is the number of job queues.
   DelayedJobWorker(std::string name, int partitions, Fire fire, DelayedJobOptions options = {},
                    DelayedJobCounters counters = {}, AfterPoll after_poll = {});
+  // With a fire call that takes every partition at once: a poll is one round trip rather
+  // than one per partition.
+  DelayedJobWorker(std::string name, int partitions, FireMany fire_many,
+                   DelayedJobOptions options = {}, DelayedJobCounters counters = {},
+                   AfterPoll after_poll = {});
   // Stops the thread if it runs.
   ~DelayedJobWorker();
   DelayedJobWorker(const DelayedJobWorker&) = delete;
@@ -60,7 +71,8 @@ class DelayedJobWorker {
 
   const std::string name_;
   const int partitions_;
-  const Fire fire_;
+  const FireMany fire_many_;
+  const std::vector<int> all_partitions_;  // 0 .. partitions_ - 1
   const DelayedJobOptions options_;
   const DelayedJobCounters counters_;
   const AfterPoll after_poll_;

@@ -77,8 +77,12 @@ class Consumer {
   absl::Status EnsureGroups();
 
   // New entries for this consumer, plus entries stuck on other consumers longer than
-  // claim_idle; entries past max_deliveries are dead-lettered instead of returned.
-  // Never blocks in Redis (non-blocking reads); callers pace their polling.
+  // claim_idle; entries past max_deliveries are dead-lettered instead of returned. At most
+  // batch_size, taken from the partitions in turn (the first one rotates each call). Two
+  // round trips whatever the number of partitions (one per Redis node each on a cluster):
+  // one that asks every partition what it has, one that claims and reads where there is
+  // something; an idle poll ends after the first. Never blocks in Redis (non-blocking
+  // reads); callers pace their polling.
   absl::StatusOr<std::vector<Delivery>> Poll();
 
   // XACK after the side effect is done.
@@ -88,12 +92,16 @@ class Consumer {
   int batch_size() const { return options_.batch_size; }
 
  private:
-  // The group on one partition stream; BUSYGROUP (already there) is success.
-  absl::Status EnsureGroup(int partition);
-  // Claims entries idle past claim_idle into out, dead-lettering those past max_deliveries.
-  absl::Status ClaimStuck(int partition, int limit, std::vector<Delivery>& out);
-  // Reads never-delivered entries into out.
-  absl::Status ReadNew(int partition, int limit, std::vector<Delivery>& out);
+  // How many entries Poll asks of one partition.
+  struct Allotment {
+    int partition = 0;
+    int limit = 0;
+  };
+  // Asks every partition, in one pipeline, what it has for this group (new entries, entries
+  // idle past claim_idle), and shares the batch out in turn from `start`. Partitions with
+  // nothing get no call. The status of the round trip, or of the first partition that failed
+  // when no other has anything.
+  absl::StatusOr<std::vector<Allotment>> Allot(int start);
 
   events::redis::RedisClient& redis_;
   // A copy: a Keyspace is two small fields, and a reference could outlive a temporary.

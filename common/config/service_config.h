@@ -6,6 +6,11 @@
 
 namespace events::config {
 
+// EVENTS_PARTITIONS when unset: room for tens of Redis Cluster primaries without re-keying
+// (docs/configuration.md, "Partitions", says why this number). An installation keeps the count
+// it was started with (bus::CheckPartitions).
+inline constexpr int kDefaultPartitions = 256;
+
 // Settings every service binary shares, read from EVENTS_* environment variables.
 // docs/configuration.md lists each variable, its default and its rule.
 struct ServiceConfig {
@@ -15,7 +20,7 @@ struct ServiceConfig {
   int metrics_port = 0;  // 0: no metrics endpoint.
   // May carry a password: log it only through RedactedRedisUrl().
   std::string redis_url;
-  int partitions = 16;
+  int partitions = kDefaultPartitions;
   std::string key_prefix;
   std::string log_format = "json";
   std::string log_level = "info";

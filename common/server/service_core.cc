@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <string>
+#include <thread>
 
 #include "common/bus/event_bus.h"
+#include "common/bus/partition_guard.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
 
@@ -18,6 +20,22 @@ ServiceCore::ServiceCore(const redis::RedisOptions& redis_options,
       key_store(redis, keys),
       auth(key_store, clock) {
   WarnIfRedisIsDown(redis);
+}
+
+bool PartitionsAgree(ServiceCore& core, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    absl::Status agreed = bus::CheckPartitions(core.redis, core.keys);
+    if (agreed.ok()) return true;
+    if (!absl::IsUnavailable(agreed) || std::chrono::steady_clock::now() >= deadline) {
+      spdlog::critical("cannot start: {}", std::string(agreed.message()));
+      return false;
+    }
+    // Redis may start after the services (a pod restarted, a machine booting).
+    spdlog::warn("cannot check the partition count yet ({}); trying again",
+                 std::string(agreed.message()));
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 std::optional<int> StartServing(ServiceRunner& runner) {

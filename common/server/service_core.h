@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 
 #include "absl/strings/string_view.h"
@@ -35,6 +36,12 @@ struct ServiceCore {
   auth::RedisKeyStore key_store;
   auth::Authenticator auth;
 };
+
+// Checks the configured EVENTS_PARTITIONS against the count the installation's data is keyed
+// with (bus::CheckPartitions, which records it on a new installation). While Redis does not
+// answer, tries again every second for up to `wait`. False after logging why the service
+// must not start (the binary then exits with code 2).
+bool PartitionsAgree(ServiceCore& core, std::chrono::milliseconds wait = std::chrono::seconds(60));
 
 // Starts `runner`: its gRPC port, or nullopt after logging why it could not start (the
 // binary then exits with code 1).

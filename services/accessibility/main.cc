@@ -91,6 +91,7 @@ int main() {
       "32), kept apart from the data");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::accessibility::RedisAccessibilityStore store(core.redis, core.keys, config.store);
   const std::chrono::milliseconds deadline(config.upstream_deadline_ms);
   events::accessibility::GrpcEventDirectory event_directory(

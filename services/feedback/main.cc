@@ -68,6 +68,7 @@ int main() {
       "service-key --name feedback`");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::feedback::RedisFeedbackStore store(core.redis, core.keys, {});
   const std::chrono::milliseconds deadline(config.peer_deadline_ms);
   events::feedback::GrpcEventDirectory event_directory(

@@ -90,6 +90,7 @@ int main() {
       "--name integrations`); INTEGRATIONS_ENCRYPTION_KEY is `openssl rand -base64 32`");
   if (!redis_options.ok() || !secrets.has_value()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::integrations::RedisIntegrationsStore store(
       core.redis, core.keys, events::integrations::RedisIntegrationsStore::Options{});
   events::integrations::GrpcRegistrationDirectory registrations(

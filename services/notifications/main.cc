@@ -110,6 +110,7 @@ int main() {
   if (!redis_options.ok() || !composer.ok()) return 2;
   curl_global_init(CURL_GLOBAL_DEFAULT);
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::notifications::RedisOutboxStore store(core.redis, core.keys,
                                                 events::notifications::RedisOutboxStore::Options{});
   std::unique_ptr<events::notifications::Peers> peers =

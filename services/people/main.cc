@@ -103,6 +103,7 @@ int main() {
       "same on every replica");
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   if (!MoveOldKeys(core)) return 1;
   events::people::RedisPeopleStore store(core.redis, core.keys);
   events::people::People people(store, core.key_store, core.clock, core.ids, config.options);

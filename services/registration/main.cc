@@ -81,6 +81,7 @@ int main() {
     return 2;
   }
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::registration::RedisRegistrationStore::Options store_options;
   store_options.register_senders = config.redis_senders;
   store_options.clock = &core.clock;

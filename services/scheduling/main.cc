@@ -43,6 +43,7 @@ int main() {
       events::server::StartService(env, config.common);
   if (!redis_options.ok()) return 2;
   events::server::ServiceCore core(*redis_options, config.common);
+  if (!events::server::PartitionsAgree(core)) return 2;
   events::scheduling::RedisEventStore store(core.redis, core.keys, {});
   events::scheduling::SchedulerOptions scheduler_options;
   scheduler_options.uid_domain = config.calendar_uid_domain;

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "common/auth/people_keys.h"
 #include "common/bus/keyspace.h"
+#include "common/config/service_config.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/ids.h"
@@ -576,7 +577,8 @@ TEST(EventctlCliTest, BootstrapInvitesTheFirstOrganiserByEmail) {
   EXPECT_THAT(made.out, HasSubstr("Amira Khan <amira@example.org> is invited as organiser"));
 
   redis::RedisClient redis(events::testing::TestRedisOptions());
-  bus::Keyspace keys(prefix, 16);
+  // Nothing recorded and nothing set: the services' default.
+  bus::Keyspace keys(prefix, config::kDefaultPartitions);
   people::RedisPeopleStore store(redis, keys);
   auto email = store.MembersWithEmail(Sha256Hex("amira@example.org"));
   ASSERT_TRUE(email.ok()) << email.status();
@@ -605,6 +607,20 @@ TEST(EventctlCliTest, BootstrapInvitesTheFirstOrganiserByEmail) {
   auto on_four = redis.Command({"XLEN", four_keys.Stream(auth::kPeoplePartition)});
   ASSERT_TRUE(on_four.ok());
   EXPECT_EQ(redis::AsInt(**on_four), 2);  // Amira's invitation and Bea's
+
+  // Told nothing, it takes the count the services recorded (common/bus/partition_guard.h).
+  ASSERT_TRUE(redis.Command({"SET", prefix + "events:partitions", "7"}).ok());
+  Outcome seven = Eventctl(With({"admin", "bootstrap", "--org-name", "Seven Partitions Group",
+                                 "--person-name", "Cy Seven", "--person-email", "cy@example.org"},
+                                where));
+  ASSERT_EQ(seven.exit_code, 0) << seven.err;
+  auto cy = store.MembersWithEmail(Sha256Hex("cy@example.org"));
+  ASSERT_TRUE(cy.ok() && cy->size() == 1u);
+  bus::Keyspace seven_keys(prefix, 7);
+  // People's events are all on partition 0's stream, whatever the count: one more.
+  auto on_seven = redis.Command({"XLEN", seven_keys.Stream(0)});
+  ASSERT_TRUE(on_seven.ok());
+  EXPECT_EQ(redis::AsInt(**on_seven), 3);
 }
 
 // Viewer is a signed-in person's role: a key with it would have no scopes and do nothing.

@@ -88,6 +88,7 @@ class MultiProcessTest : public ::testing::Test {
           "EVENTS_LISTEN_HOST=127.0.0.1",
           "EVENTS_REDIS_URL=" + redis_url,
           "EVENTS_REDIS_KEY_PREFIX=" + prefix_,
+          "EVENTS_PARTITIONS=16",  // as keys_ above
           "EVENTS_SERVICE_KEY=evk_unused_in_this_test",
           "REGISTRATION_LINK_SECRET=the same link secret on every replica",
           "EVENTS_SCHEDULING_ADDR=127.0.0.1:1",

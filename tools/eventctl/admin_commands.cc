@@ -16,6 +16,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
+#include "common/bus/partition_guard.h"
 #include "common/config/service_config.h"
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
@@ -59,7 +60,8 @@ struct BootstrapOptions {
   std::string person_email;
   std::string redis_url;
   std::string key_prefix;
-  int partitions = 16;
+  // 0: not given; the count recorded in Redis, else the default (OpenKeyStore).
+  int partitions = 0;
   std::string format = "text";
 };
 
@@ -92,15 +94,30 @@ class KeyStoreAccess {
   IdGenerator ids_;
 };
 
+// The installation's partition count as the services recorded it (bus::CheckPartitions),
+// else the services' default: a new installation's services will record that.
+int RecordedPartitions(const redis::RedisOptions& options, const std::string& prefix) {
+  redis::RedisClient redis(options);
+  auto record = redis.Command({"GET", bus::PartitionsKey(bus::Keyspace(prefix, 1))});
+  int count = 0;
+  if (record.ok() && absl::SimpleAtoi(redis::AsString(**record), &count) && count >= 1 &&
+      count <= 1024) {
+    return count;
+  }
+  return config::kDefaultPartitions;
+}
+
 // Parses --redis-url; prints the problem and returns nullptr when it is malformed.
+// `partitions` 0: the count recorded in Redis (RecordedPartitions).
 std::unique_ptr<KeyStoreAccess> OpenKeyStore(const std::string& url, const std::string& prefix,
-                                             int partitions = 16) {
+                                             int partitions = 0) {
   auto options = redis::ParseRedisUrl(url);
   if (!options.ok()) {
     std::fprintf(stderr, "eventctl: --redis-url: %s\n",
                  std::string(options.status().message()).c_str());
     return nullptr;
   }
+  if (partitions == 0) partitions = RecordedPartitions(*options, prefix);
   return std::make_unique<KeyStoreAccess>(*options, prefix, partitions);
 }
 
@@ -307,7 +324,7 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<BootstrapOptions>();
   o->redis_url = EnvOr("EVENTS_REDIS_URL", kDefaultRedisUrl);
   o->key_prefix = EnvOr("EVENTS_REDIS_KEY_PREFIX", "");
-  if (!absl::SimpleAtoi(EnvOr("EVENTS_PARTITIONS", "16"), &o->partitions)) o->partitions = 16;
+  if (!absl::SimpleAtoi(EnvOr("EVENTS_PARTITIONS", "0"), &o->partitions)) o->partitions = 0;
   CLI::App* b =
       admin->add_subcommand("bootstrap", "Create an organisation and its first organiser API key");
   b->add_option("--org-name", o->org_name, "The organisation's name")->required();
@@ -322,8 +339,8 @@ void AddAdminCommands(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   b->add_option("--key-prefix", o->key_prefix, "Key prefix (default: EVENTS_REDIS_KEY_PREFIX)");
   b->add_option("--partitions", o->partitions,
-                "The installation's EVENTS_PARTITIONS (default: EVENTS_PARTITIONS, else 16): "
-                "the invitation's stream")
+                "The installation's EVENTS_PARTITIONS (default: EVENTS_PARTITIONS, else the "
+                "count recorded in Redis, else the services' default): the invitation's stream")
       ->check(CLI::Range(1, 1024));
   b->add_option("--format", o->format, "text, or env for KEY=value lines")
       ->check(CLI::IsMember({"text", "env"}))

@@ -191,6 +191,16 @@ class FeedbackStore {
   // Opens and closes the surveys of `partition` due at now_unix_ms (at most `batch` jobs).
   // Returns how many opened or closed. bus::DelayedJobWorker calls it for every partition.
   virtual absl::StatusOr<int> FireDue(int partition, int64_t now_unix_ms, int batch) = 0;
+  // FireDue for each of `partitions`: one result per partition, in order, or the failure of
+  // the round trip. The Redis store sends them all in one round trip; this default calls
+  // FireDue for each.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<int>>> FireDueIn(
+      const std::vector<int>& partitions, int64_t now_unix_ms, int batch) {
+    std::vector<absl::StatusOr<int>> fired;
+    fired.reserve(partitions.size());
+    for (int p : partitions) fired.push_back(FireDue(p, now_unix_ms, batch));
+    return fired;
+  }
   // How many partitions FireDue takes (0 to partitions() - 1).
   virtual int partitions() const = 0;
   // The outcome of a registration's accessibility requests (AccessOutcomeOf), from the

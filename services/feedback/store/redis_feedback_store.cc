@@ -376,12 +376,34 @@ absl::StatusOr<std::map<std::string, int64_t>> RedisFeedbackStore::ReadTrends(
 }
 
 absl::StatusOr<int> RedisFeedbackStore::FireDue(int partition, int64_t now_unix_ms, int batch) {
-  const std::string prefix = keys_.PartitionPrefix(partition);
-  auto reply = redis_.Eval(FireScript(), {prefix + "fb:jobs", keys_.Stream(partition)},
-                           {absl::StrCat(now_unix_ms), absl::StrCat(batch),
-                            absl::StrCat(options_.stream_maxlen), prefix});
-  if (!reply.ok()) return reply.status();
-  return static_cast<int>(AsInt(**reply));
+  absl::StatusOr<std::vector<absl::StatusOr<int>>> fired =
+      FireDueIn({partition}, now_unix_ms, batch);
+  if (!fired.ok()) return fired.status();
+  return std::move(fired->front());
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisFeedbackStore::FireDueIn(
+    const std::vector<int>& partitions, int64_t now_unix_ms, int batch) {
+  std::vector<redis::ScriptCall> calls;
+  calls.reserve(partitions.size());
+  for (int partition : partitions) {
+    const std::string prefix = keys_.PartitionPrefix(partition);
+    calls.push_back({{prefix + "fb:jobs", keys_.Stream(partition)},
+                     {absl::StrCat(now_unix_ms), absl::StrCat(batch),
+                      absl::StrCat(options_.stream_maxlen), prefix}});
+  }
+  auto replies = redis_.EvalMany(FireScript(), calls);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<int>> fired;
+  fired.reserve(replies->size());
+  for (absl::StatusOr<ReplyPtr>& reply : *replies) {
+    if (reply.ok()) {
+      fired.push_back(static_cast<int>(AsInt(**reply)));
+    } else {
+      fired.push_back(reply.status());
+    }
+  }
+  return fired;
 }
 
 int RedisFeedbackStore::partitions() const { return keys_.partitions(); }

@@ -44,6 +44,9 @@ class RedisFeedbackStore final : public FeedbackStore {
   absl::StatusOr<std::vector<ExportRow>> ReadResponses(const std::string& event_id) override;
   absl::StatusOr<std::map<std::string, int64_t>> ReadTrends(const std::string& org_id) override;
   absl::StatusOr<int> FireDue(int partition, int64_t now_unix_ms, int batch) override;
+  absl::StatusOr<std::vector<absl::StatusOr<int>>> FireDueIn(const std::vector<int>& partitions,
+                                                             int64_t now_unix_ms,
+                                                             int batch) override;
   int partitions() const override;
   absl::StatusOr<std::string> AccessOutcome(const std::string& event_id,
                                             const std::string& registration_id) override;

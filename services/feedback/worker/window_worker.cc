@@ -3,6 +3,8 @@
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 #include "common/util/clock.h"
 #include "services/feedback/domain/anonymous_batches.h"
 #include "services/feedback/store/feedback_store.h"
@@ -15,8 +17,8 @@ WindowWorker::WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorke
       errors_(counters.errors),
       jobs_(
           "survey window worker", store.partitions(),
-          [&store, &clock](int partition, int limit) {
-            return store.FireDue(partition, clock.NowUnixMs(), limit);
+          [&store, &clock](const std::vector<int>& partitions, int limit) {
+            return store.FireDueIn(partitions, clock.NowUnixMs(), limit);
           },
           {options.poll_interval, options.batch}, counters, [this] { ReleaseClosed(); }) {}
 

@@ -32,7 +32,7 @@ using WindowWorkerCounters = bus::DelayedJobCounters;  // fired: surveys opened 
 // per-partition delayed-job queue. Each job fires in one script that also emits the
 // invitations, so any number of workers may run, and a restart neither loses nor doubles one.
 // Then releases the anonymous answers held by surveys that closed (AnonymousBatches).
-// A bus::DelayedJobWorker whose fire call is FeedbackStore::FireDue, and the release after it.
+// A bus::DelayedJobWorker whose fire call is FeedbackStore::FireDueIn, and the release after it.
 class WindowWorker {
  public:
   WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorkerOptions options = {},

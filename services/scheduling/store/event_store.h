@@ -80,6 +80,16 @@ class EventStore {
   // stream and removes it, atomically per job: a job fires exactly once, however many
   // workers run. Returns how many fired. bus::DelayedJobWorker calls it for every partition.
   virtual absl::StatusOr<int> FireDueJobs(int partition, int64_t now_unix_ms, int limit) = 0;
+  // FireDueJobs for each of `partitions`: one result per partition, in order, or the failure
+  // of the round trip. The Redis store sends them all in one round trip; this default calls
+  // FireDueJobs for each.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<int>>> FireDueJobsIn(
+      const std::vector<int>& partitions, int64_t now_unix_ms, int limit) {
+    std::vector<absl::StatusOr<int>> fired;
+    fired.reserve(partitions.size());
+    for (int p : partitions) fired.push_back(FireDueJobs(p, now_unix_ms, limit));
+    return fired;
+  }
   // How many partitions FireDueJobs takes (0 to partitions() - 1).
   virtual int partitions() const = 0;
 };

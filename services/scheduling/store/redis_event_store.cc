@@ -208,13 +208,34 @@ absl::StatusOr<EventPage> RedisEventStore::ListByOrganisation(const std::string&
 }
 
 absl::StatusOr<int> RedisEventStore::FireDueJobs(int partition, int64_t now_unix_ms, int limit) {
-  const std::string prefix = keys_.PartitionPrefix(partition);
-  auto reply = redis_.Eval(
-      FireJobsScript(),
-      {absl::StrCat(prefix, "jobs"), absl::StrCat(prefix, "jobdata"), keys_.Stream(partition)},
-      {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
-  if (!reply.ok()) return reply.status();
-  return static_cast<int>(redis::AsInt(**reply));
+  absl::StatusOr<std::vector<absl::StatusOr<int>>> fired =
+      FireDueJobsIn({partition}, now_unix_ms, limit);
+  if (!fired.ok()) return fired.status();
+  return std::move(fired->front());
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisEventStore::FireDueJobsIn(
+    const std::vector<int>& partitions, int64_t now_unix_ms, int limit) {
+  std::vector<redis::ScriptCall> calls;
+  calls.reserve(partitions.size());
+  for (int partition : partitions) {
+    const std::string prefix = keys_.PartitionPrefix(partition);
+    calls.push_back(
+        {{absl::StrCat(prefix, "jobs"), absl::StrCat(prefix, "jobdata"), keys_.Stream(partition)},
+         {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)}});
+  }
+  auto replies = redis_.EvalMany(FireJobsScript(), calls);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<int>> fired;
+  fired.reserve(replies->size());
+  for (absl::StatusOr<redis::ReplyPtr>& reply : *replies) {
+    if (reply.ok()) {
+      fired.push_back(static_cast<int>(redis::AsInt(**reply)));
+    } else {
+      fired.push_back(reply.status());
+    }
+  }
+  return fired;
 }
 
 int RedisEventStore::partitions() const { return keys_.partitions(); }

@@ -36,6 +36,9 @@ class RedisEventStore final : public EventStore {
                                                const std::string& page_token,
                                                int page_size) override;
   absl::StatusOr<int> FireDueJobs(int partition, int64_t now_unix_ms, int limit) override;
+  absl::StatusOr<std::vector<absl::StatusOr<int>>> FireDueJobsIn(const std::vector<int>& partitions,
+                                                                 int64_t now_unix_ms,
+                                                                 int limit) override;
   int partitions() const override;
 
  private:

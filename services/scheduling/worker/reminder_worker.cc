@@ -1,5 +1,7 @@
 #include "services/scheduling/worker/reminder_worker.h"
 
+#include <vector>
+
 #include "common/util/clock.h"
 #include "services/scheduling/store/event_store.h"
 
@@ -9,8 +11,8 @@ ReminderWorker::ReminderWorker(EventStore& store, const Clock& clock, Options op
                                Counters counters)
     : jobs_(
           "reminder worker", store.partitions(),
-          [&store, &clock](int partition, int limit) {
-            return store.FireDueJobs(partition, clock.NowUnixMs(), limit);
+          [&store, &clock](const std::vector<int>& partitions, int limit) {
+            return store.FireDueJobsIn(partitions, clock.NowUnixMs(), limit);
           },
           options, counters) {}
 

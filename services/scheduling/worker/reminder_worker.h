@@ -14,7 +14,7 @@ class EventStore;
 // Fires due reminders: moves each due job from the delayed-job queue to its partition
 // stream as event.reminder_due. The state is all in Redis and each job moves in one
 // script, so any number of workers may run, and a restart neither loses nor doubles one.
-// A bus::DelayedJobWorker whose fire call is EventStore::FireDueJobs.
+// A bus::DelayedJobWorker whose fire call is EventStore::FireDueJobsIn.
 class ReminderWorker {
  public:
   using Options = bus::DelayedJobOptions;

@@ -58,6 +58,39 @@ TEST_F(DelayedJobWorkerTest, AFailingPartitionDoesNotHoldBackTheOthers) {
   EXPECT_EQ(errors_.Value(), 2);
 }
 
+// A fire call that takes every partition at once is called once a poll, with all of them.
+TEST_F(DelayedJobWorkerTest, AFireManyCallGetsEveryPartitionInOneCall) {
+  std::vector<std::vector<int>> calls;
+  DelayedJobWorker worker(
+      "test", 3,
+      [&](const std::vector<int>& partitions,
+          int limit) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
+        calls.push_back(partitions);
+        EXPECT_EQ(limit, 7);
+        return std::vector<absl::StatusOr<int>>{4, absl::InternalError("partition 1 broke"), 2};
+      },
+      {std::chrono::milliseconds(1000), 7}, {&fired_, &errors_});
+  absl::StatusOr<int> fired = worker.RunOnce();
+  EXPECT_EQ(fired.status(), absl::InternalError("partition 1 broke"));
+  EXPECT_EQ(calls, (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_EQ(fired_.Value(), 6);
+  EXPECT_EQ(errors_.Value(), 1);
+}
+
+// When the round trip itself fails, no partition fired: each counts as a failure, as when
+// each fire call failed on its own.
+TEST_F(DelayedJobWorkerTest, AFailedFireManyCallCountsEveryPartition) {
+  DelayedJobWorker worker(
+      "test", 4,
+      [&](const std::vector<int>&, int) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
+        return absl::UnavailableError("Redis is down");
+      },
+      {}, {&fired_, &errors_});
+  EXPECT_EQ(worker.RunOnce().status(), absl::UnavailableError("Redis is down"));
+  EXPECT_EQ(fired_.Value(), 0);
+  EXPECT_EQ(errors_.Value(), 4);
+}
+
 TEST_F(DelayedJobWorkerTest, NullCountersAreAllowed) {
   DelayedJobWorker worker("test", 2, [](int, int) -> absl::StatusOr<int> { return 1; });
   EXPECT_EQ(*worker.RunOnce(), 2);

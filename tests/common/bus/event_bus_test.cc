@@ -151,6 +151,68 @@ TEST_F(EventBusTest, PollRespectsBatchSizeAcrossPartitions) {
   EXPECT_EQ(seen, sent);
 }
 
+// Claims count against the batch like new entries, and come first: the batch is shared out
+// over the partitions in turn, each taking what it has.
+TEST_F(EventBusTest, ClaimedAndNewEntriesShareTheBatch) {
+  Consumer first(*redis_, keys_, Options("first"));
+  ConsumerOptions quick = Options("second");
+  quick.claim_idle = milliseconds(20);
+  quick.batch_size = 3;
+  Consumer second(*redis_, keys_, quick);
+  ASSERT_TRUE(first.EnsureGroups().ok());
+  // Two entries of one partition taken by "first" and never acked...
+  PublishOrDie(MakeEvent("ev_SHARE", 1));
+  PublishOrDie(MakeEvent("ev_SHARE", 2));
+  absl::StatusOr<std::vector<Delivery>> taken = first.Poll();
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  ASSERT_EQ(taken->size(), 2u);
+  // ...and five new ones of the same partition.
+  for (int i = 3; i <= 7; ++i) PublishOrDie(MakeEvent("ev_SHARE", i));
+  std::this_thread::sleep_for(milliseconds(40));  // past claim_idle: the two are stuck
+
+  absl::StatusOr<std::vector<Delivery>> got = second.Poll();
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].event.id(), taken->at(0).event.id());
+  EXPECT_EQ((*got)[0].delivery_count, 2);
+  EXPECT_EQ((*got)[1].event.id(), taken->at(1).event.id());
+  EXPECT_EQ((*got)[2].event.id(), MakeEvent("ev_SHARE", 3).id());
+  EXPECT_EQ((*got)[2].delivery_count, 1);
+  std::vector<Delivery> rest =
+      PollUntil(second, [](const std::vector<Delivery>& all) { return all.size() >= 4; });
+  ASSERT_EQ(rest.size(), 4u);
+  EXPECT_EQ(rest.back().event.id(), MakeEvent("ev_SHARE", 7).id());
+}
+
+// Many partitions, each with something: every entry once, no poll over the batch, and the
+// rotating start reaches every partition.
+TEST_F(EventBusTest, PollDrainsManyPartitionsWithinTheBatch) {
+  const Keyspace many(events::testing::UniqueKeyPrefix(), 64);
+  ConsumerOptions options = Options("c1");
+  options.batch_size = 10;
+  Consumer consumer(*redis_, many, options);
+  ASSERT_TRUE(consumer.EnsureGroups().ok());
+  std::set<std::string> sent;
+  for (int i = 0; i < 200; ++i) {
+    const events::v1::DomainEvent event = MakeEvent(absl::StrCat("ev_MANY", i), i);
+    ASSERT_TRUE(Publish(*redis_, many, i % 64, event).ok());
+    sent.insert(event.id());
+  }
+  std::set<std::string> seen;
+  std::set<int> partitions;
+  for (int round = 0; round < 40 && seen.size() < sent.size(); ++round) {
+    absl::StatusOr<std::vector<Delivery>> got = consumer.Poll();
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_LE(got->size(), 10u);
+    for (const Delivery& d : *got) {
+      EXPECT_TRUE(seen.insert(d.event.id()).second) << d.event.id();
+      partitions.insert(d.partition);
+    }
+  }
+  EXPECT_EQ(seen, sent);
+  EXPECT_EQ(partitions.size(), 64u);
+}
+
 TEST_F(EventBusTest, AckRemovesFromPending) {
   Consumer consumer(*redis_, keys_, Options("c1"));
   ASSERT_TRUE(consumer.EnsureGroups().ok());
@@ -403,6 +465,19 @@ TEST_F(EventBusTest, PollRecreatesAGroupThatVanished) {
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->size(), 1u);
   EXPECT_EQ(got->front().event.subject(), "ev_GONE");
+}
+
+TEST_F(EventBusTest, PollMakesTheGroupWhenAStreamAppearsWithoutIt) {
+  Consumer consumer(*redis_, keys_, Options("c1"));  // no EnsureGroups: nothing exists
+  absl::StatusOr<std::vector<Delivery>> none = consumer.Poll();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+  PublishOrDie(MakeEvent("ev_LATE", 1));  // the stream, without the group
+  PublishOrDie(MakeEvent("ev_LATE", 2));
+  absl::StatusOr<std::vector<Delivery>> got = consumer.Poll();
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), 2u);  // the group is made from the start of the stream
+  EXPECT_EQ(got->front().event.id(), MakeEvent("ev_LATE", 1).id());
 }
 
 TEST_F(EventBusTest, PublishRejectsBadInput) {

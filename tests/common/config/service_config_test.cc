@@ -29,7 +29,7 @@ TEST(ServiceConfigTest, Defaults) {
   EXPECT_EQ(c.grpc_port, 50051);
   EXPECT_EQ(c.metrics_port, 9091);
   EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6379/0");
-  EXPECT_EQ(c.partitions, 16);
+  EXPECT_EQ(c.partitions, 256);  // kDefaultPartitions
   EXPECT_EQ(c.key_prefix, "");
   EXPECT_EQ(c.log_format, "json");
   EXPECT_EQ(c.log_level, "info");
