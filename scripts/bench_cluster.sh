@@ -85,8 +85,9 @@ bc_spread() {
     out+=("127.0.0.1:$port $count")
     ((count > 0)) || warn "no event landed on the primary 127.0.0.1:$port; raise BENCH_CLUSTER_EVENTS"
   done
-  local IFS=,
-  echo "${out[*]}"
+  local joined
+  printf -v joined '%s, ' "${out[@]}"
+  echo "${joined%, }"
 }
 
 # bc_measure SIDE ROUND: one closed-loop run against SIDE; keeps its JSON line and the CPU its

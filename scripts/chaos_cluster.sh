@@ -14,54 +14,56 @@ start_cluster() {
   note "Redis Cluster: primaries ${cluster_ports[*]:0:3}, replicas ${cluster_ports[*]:3}"
 }
 
-# event_slot EVENT: the hash slot of EVENT's partition ({p<N>}), from the key scheduling
-# wrote for it on whichever primary holds it.
+# event_slot EVENT: the hash slot of EVENT's partition, from the key scheduling wrote for
+# it on whichever primary holds it; prints it, or "SLOT TAG" with a second argument "tag"
+# (TAG: the partition's hash tag, {p<N>}).
 event_slot() {
-  local port key
+  local port key slot
   for port in "${cluster_ports[@]}"; do
     key="$(redis-cli -p "$port" --scan --pattern "*:event:$1" 2>/dev/null | head -n1)"
     if [[ "$key" =~ (\{p[0-9]+\}) ]]; then
-      redis-cli -p "$port" cluster keyslot "${BASH_REMATCH[1]}"
+      slot="$(redis-cli -p "$port" cluster keyslot "${BASH_REMATCH[1]}")"
+      echo "$slot${2:+ ${BASH_REMATCH[1]}}"
       return 0
     fi
   done
   return 1
 }
 
-# slots_upto PORT SLOT: how many of the slots the primary on PORT serves are SLOT or lower.
-# redis-cli --cluster reshard moves a primary's lowest slots first, so moving that many
-# moves SLOT (last).
+# slots_upto PORT SLOT: how many of the slots the primary on PORT serves are SLOT or lower,
+# and the highest of them (-1 if none). redis-cli --cluster reshard moves a primary's lowest
+# slots first, so moving that many moves SLOT (last) if PORT serves it.
 slots_upto() {
   cluster_nodes | awk -v port="$1" -v slot="$2" '{ split($2, a, "[:@]") }
-    a[2] == port { n = 0
+    a[2] == port { n = 0; top = -1
       for (i = 9; i <= NF; i++) {
         if ($i ~ /^\[/) continue
         k = split($i, r, "-"); lo = r[1] + 0; hi = (k == 2 ? r[2] : r[1]) + 0
         if (hi > slot + 0) hi = slot + 0
-        if (hi >= lo) n += hi - lo + 1
+        if (hi >= lo) { n += hi - lo + 1; if (hi > top) top = hi }
       }
-      print n; exit }'
+      print n, top; exit }'
 }
 
 # reshard FROM TO SLOT: redis-cli --cluster reshard from the primary on port FROM to the one
-# on TO, of as many slots as it takes to move SLOT; waits until the cluster agrees that TO
-# serves SLOT. Prints how many slots moved and how long it took.
+# on TO of every slot FROM serves up to SLOT (its lowest first); waits until the cluster
+# agrees that TO serves the last of them. Prints how many moved and how long it took.
 reshard() {
-  local from="$1" to="$2" slot="$3" count started took
-  count="$(slots_upto "$from" "$slot")"
-  ((count > 0)) || fail "127.0.0.1:$from does not serve slot $slot"
+  local from="$1" to="$2" count last started took
+  read -r count last <<<"$(slots_upto "$from" "$3")"
+  ((count > 0)) || fail "127.0.0.1:$from serves no slot up to $3"
   started=$EPOCHREALTIME
   redis-cli --cluster reshard "127.0.0.1:$from" --cluster-from "$(cluster_node_id "$from")" \
     --cluster-to "$(cluster_node_id "$to")" --cluster-slots "$count" --cluster-yes \
     --cluster-pipeline 100 >>"$dir/reshard.log" 2>&1 ||
     fail "redis-cli --cluster reshard failed (see $dir/reshard.log)"
   local deadline=$((EPOCHSECONDS + 20))
-  until [[ "$(cluster_primary_of "$slot")" == "$to" ]]; do
-    ((EPOCHSECONDS < deadline)) || fail "slot $slot is not on 127.0.0.1:$to 20 s after the reshard"
+  until [[ "$(cluster_primary_of "$last")" == "$to" ]]; do
+    ((EPOCHSECONDS < deadline)) || fail "slot $last is not on 127.0.0.1:$to 20 s after the reshard"
     sleep 0.05
   done
   took="$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
-  note "moved $count slots (the event's $slot last) from 127.0.0.1:$from to 127.0.0.1:$to in $took s"
+  note "moved $count slot(s), the last $last, from 127.0.0.1:$from to 127.0.0.1:$to in $took s"
 }
 
 # redirections: the MOVED, ASK and TRYAGAIN answers every node has given so far (Redis's
@@ -124,26 +126,66 @@ list_registrations() {
     >"$dir/registrations.json" || fail "could not list the registrations of $1"
 }
 
+# fill_slot PORT TAG N: N keys of 1 KB under hash tag TAG on the primary on PORT (outside
+# every service's keys), so that migrating TAG's slot takes a while: its keys go over in
+# batches, and the registrations meanwhile meet ASK and TRYAGAIN.
+fill_slot() {
+  local value
+  value="$(head -c 1000 /dev/zero | tr '\0' x)"
+  seq 1 "$3" | awk -v tag="$2" -v v="$value" '{ printf "SET chaos-filler:%s:%d %s\n", tag, $1, v }' |
+    redis-cli -p "$1" >/dev/null || fail "could not fill slot $2 on 127.0.0.1:$1"
+}
+
 # The 2,000-registration race for 100 places, over 4 registration servers, while redis-cli
 # --cluster reshard moves the event's slot to another primary and back. Exactly 100
 # confirmed, nothing lost, every call answered OK or UNAVAILABLE (retryable).
+#
+# redis-cli --cluster reshard moves a primary's lowest slots first; so that it moves the
+# event's slot alone, and while the places are being taken, the slots below it are first
+# moved off the two primaries concerned (no load yet, nearly empty), and the slot gets 20,000
+# keys of filler, so that its keys go over in batches. The race runs at 80/s: the
+# 100 places go in the first 1.3 s, while the slot moves; the waiting list fills while it
+# moves back.
 scenario_cluster_reshard() {
-  local capacity=100 requests=2000 rate=100 event slot home away rc=0
+  local capacity=100 requests=2000 rate=80 event slot tag home away="" third port tries rc=0
   stack_up cluster-reshard cluster
   start_registrations 4
-  event="$(new_event "Chaos cluster-reshard" "$capacity")" || fail "could not create the event"
-  slot="$(event_slot "$event")" || fail "found no key of $event in the cluster"
-  home="$(cluster_primary_of "$slot")"
-  for away in "${cluster_ports[@]:0:3}"; do [[ "$away" == "$home" ]] || break; done
-  info "cluster-reshard: $requests registrations for $capacity places at $rate/s over 4 registration servers, while redis-cli --cluster reshard moves the event's slot $slot from 127.0.0.1:$home to 127.0.0.1:$away and back"
+  # The move needs a primary whose slots all lie above the event's, so that the slot is its
+  # lowest there too and can come back alone; and a primary emptied of every slot would turn
+  # into a replica. So the event is made again (a new id, another partition) until its slot
+  # is not on the primary of the highest slots.
+  for ((tries = 1; ; tries++)); do
+    event="$(new_event "Chaos cluster-reshard" "$capacity")" || fail "could not create the event"
+    read -r slot tag <<<"$(event_slot "$event" tag)"
+    [[ -n "$slot" ]] || fail "found no key of $event in the cluster"
+    home="$(cluster_primary_of "$slot")"
+    for port in "${cluster_ports[@]:0:3}"; do
+      if [[ "$port" != "$home" && "$(slots_upto "$port" "$slot")" == "0 -1" ]]; then
+        away="$port"
+        break
+      fi
+    done
+    [[ -z "$away" ]] || break
+    ((tries < 20)) || fail "20 events in a row landed on the primary of the highest slots"
+  done
+  for port in "${cluster_ports[@]:0:3}"; do
+    [[ "$port" == "$home" || "$port" == "$away" ]] || third="$port"
+  done
+  info "cluster-reshard: the event's slot $slot ($tag) made the lowest of 127.0.0.1:$home (the slots below it go to 127.0.0.1:$third), with 20,000 keys of filler"
+  if [[ "$(slots_upto "$home" "$((slot - 1))")" != "0 -1" ]]; then
+    reshard "$home" "$third" "$((slot - 1))"
+  fi
+  fill_slot "$home" "$tag" 20000
+  info "cluster-reshard: $requests registrations for $capacity places at $rate/s over 4 registration servers, while redis-cli --cluster reshard moves slot $slot to 127.0.0.1:$away and back"
   named_load race "$registration_addrs" "$event" 0 "$rate" 5000 --requests "$requests"
-  sleep 1
+  sleep 0.2
   reshard "$home" "$away" "$slot"
-  sleep 1
+  note "redirections so far: $(redirections)"
+  sleep 2
   reshard "$away" "$home" "$slot"
   pid_alive "${load_pids[race]}" || warn "the load ended before the slot was back; the second move ran without load"
   finish_named_load race
-  note "redirections the nodes answered: $(redirections)"
+  note "redirections the nodes answered in all: $(redirections)"
   list_registrations "$event"
   python3 "$CHECK" registrations --record "$dir/calls-race.tsv" --list "$dir/registrations.json" \
     --capacity "$capacity" --full || rc=1
@@ -193,7 +235,11 @@ scenario_cluster_failover() {
   sleep 3
   local i
   for i in "${!cluster_ports[@]}"; do
-    [[ "${cluster_ports[$i]}" != "$victim" ]] || kill -KILL "${cluster_pids[$i]}"
+    if [[ "${cluster_ports[$i]}" == "$victim" ]]; then
+      kill -KILL "${cluster_pids[$i]}"
+      # (Braces: bash reports the killed job on the shell's stderr when it reaps it.)
+      { wait "${cluster_pids[$i]}"; } 2>/dev/null || true
+    fi
   done
   kill_ms="$(now_ms)"
   deadline=$((EPOCHSECONDS + 30))
