@@ -54,6 +54,18 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
       static_cast<int>(env.Int("EVENTS_REDIS_TIMEOUT_MS", 2000, 1, kMaxMillis, kMillis));
   c.redis_failover_wait_ms =
       static_cast<int>(env.Int("EVENTS_REDIS_FAILOVER_WAIT_MS", 10000, 0, kMaxMillis, kMillis));
+  c.redis_wait_replicas =
+      static_cast<int>(env.Int("EVENTS_REDIS_WAIT_REPLICAS", 0, 0, 16, "a number of replicas"));
+  c.redis_wait_timeout_ms =
+      static_cast<int>(env.Int("EVENTS_REDIS_WAIT_TIMEOUT_MS", 1000, 1, kMaxMillis, kMillis));
+  // WAIT blocks the connection: a timeout as long as the command's would have the socket give
+  // up first, and the caller would hear "no answer" instead of "not confirmed".
+  if (c.redis_wait_replicas > 0 && c.redis_wait_timeout_ms >= c.redis_timeout_ms) {
+    env.AddProblem(absl::StrCat("EVENTS_REDIS_WAIT_TIMEOUT_MS=", c.redis_wait_timeout_ms,
+                                " is not less than EVENTS_REDIS_TIMEOUT_MS=", c.redis_timeout_ms,
+                                "; set it lower (say, half of it), so that Redis answers WAIT "
+                                "before the command times out"));
+  }
   c.max_request_bytes =
       static_cast<int>(env.Int("EVENTS_MAX_REQUEST_BYTES", DefaultMaxRequestBytes(c.service_name),
                                1024, 64 << 20, "a number of bytes"));

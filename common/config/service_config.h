@@ -34,6 +34,10 @@ struct ServiceConfig {
   // Redis Cluster: how long a command waits for a failover (a primary unreachable, or the
   // cluster down) before UNAVAILABLE; a caller's deadline still cuts it short.
   int redis_failover_wait_ms = 10000;
+  // WAIT after every script call: this many replicas must acknowledge its writes within
+  // redis_wait_timeout_ms, or the call fails UNAVAILABLE (0: off; RedisOptions::wait_replicas).
+  int redis_wait_replicas = 0;
+  int redis_wait_timeout_ms = 1000;
   // The largest request message the gRPC server accepts; larger ones get RESOURCE_EXHAUSTED
   // before they are parsed. Defaults per service (DefaultMaxRequestBytes).
   int max_request_bytes = 256 * 1024;

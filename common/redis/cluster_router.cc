@@ -21,6 +21,7 @@
 #include "common/redis/cluster_map.h"
 #include "common/redis/cluster_slot.h"
 #include "common/redis/connection_pool.h"
+#include "common/redis/replica_wait.h"
 
 namespace events::redis::internal {
 namespace {
@@ -101,6 +102,7 @@ struct ClusterRouter::Batch {
   std::vector<Attempt> attempts;
   std::optional<ConnectionPool::Lease> lease;  // set while the pipeline is out
   bool loads_script = false;
+  std::vector<std::string> wait_command;  // WAIT last in the pipeline, when asked for
   size_t replies = 0;
 };
 
@@ -129,7 +131,8 @@ std::vector<ClusterRouter::Unit> ClusterRouter::Units(
 
 std::vector<ClusterRouter::UnitResult> ClusterRouter::Run(const std::vector<Unit>& units,
                                                           const LuaScript* script,
-                                                          Deadline deadline) {
+                                                          Deadline deadline,
+                                                          bool wait_for_replicas) {
   std::vector<UnitResult> results;
   results.reserve(units.size());
   std::vector<Attempt> pending;
@@ -142,7 +145,7 @@ std::vector<ClusterRouter::UnitResult> ClusterRouter::Run(const std::vector<Unit
   const Deadline start = Clock::now();
   std::chrono::milliseconds backoff = kFirstBackoff;
   while (!pending.empty()) {
-    pending = Round(units, script, std::move(pending), deadline, results);
+    pending = Round(units, script, std::move(pending), deadline, wait_for_replicas, results);
     // Held-back attempts wait a little, unless their time is up; redirected ones go at once.
     const Deadline now = Clock::now();
     bool pause = false;
@@ -173,7 +176,7 @@ std::vector<ClusterRouter::UnitResult> ClusterRouter::Run(const std::vector<Unit
 std::vector<ClusterRouter::Attempt> ClusterRouter::Round(const std::vector<Unit>& units,
                                                          const LuaScript* script,
                                                          std::vector<Attempt> pending,
-                                                         Deadline deadline,
+                                                         Deadline deadline, bool wait_for_replicas,
                                                          std::vector<UnitResult>& results) {
   absl::StatusOr<std::shared_ptr<const SlotMap>> map = topology_.Current(deadline);
   if (!map.ok()) {
@@ -236,6 +239,11 @@ std::vector<ClusterRouter::Attempt> ClusterRouter::Round(const std::vector<Unit>
       const Unit& unit = units[attempt.unit];
       commands.insert(commands.end(), unit.commands.begin(), unit.commands.end());
     }
+    // One WAIT covers every write sent before it on this connection.
+    if (wait_for_replicas) {
+      batch.wait_command = WaitCommand(options_, deadline);
+      commands.push_back(batch.wait_command);
+    }
     absl::Status sent = (*lease)->Send(commands, deadline);
     if (!sent.ok()) {
       for (const Attempt& attempt : batch.attempts) results[attempt.unit] = sent;
@@ -261,6 +269,7 @@ std::vector<ClusterRouter::Attempt> ClusterRouter::Round(const std::vector<Unit>
       const redisReply& loaded = *(*replies)[at++];
       if (loaded.type == REDIS_REPLY_ERROR) load_error = AsString(loaded);
     }
+    const redisReply* waited = batch.wait_command.empty() ? nullptr : replies->back().get();
     for (Attempt& attempt : batch.attempts) {
       if (attempt.asking) ++at;  // ASKING's +OK
       const Unit& unit = units[attempt.unit];
@@ -276,6 +285,14 @@ std::vector<ClusterRouter::Attempt> ClusterRouter::Round(const std::vector<Unit>
           Judge(own, unit.slot, script != nullptr && !attempt.load_script, batch.node);
       switch (verdict.kind) {
         case Verdict::kDone:
+          if (waited != nullptr && own.front()->type != REDIS_REPLY_ERROR) {
+            absl::Status confirmed = WaitVerdict(*waited, options_, batch.wait_command,
+                                                 Describe(unit, script), Endpoint(batch.node));
+            if (!confirmed.ok()) {
+              results[attempt.unit] = std::move(confirmed);
+              continue;
+            }
+          }
           results[attempt.unit] = std::move(own);
           continue;
         case Verdict::kRedirect:

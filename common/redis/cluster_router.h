@@ -51,9 +51,12 @@ class ClusterRouter {
   explicit ClusterRouter(RedisOptions options);
 
   // Runs every unit, in order per node; one result per unit, in the order given. With a
-  // script, its EVALSHA calls refused with NOSCRIPT are loaded and retried.
+  // script, its EVALSHA calls refused with NOSCRIPT are loaded and retried. With
+  // `wait_for_replicas` (RedisOptions::wait_replicas), each node's pipeline ends with WAIT on
+  // the same connection, and a unit that ran without an error reply but that too few
+  // replicas confirmed gets WAIT's verdict instead of its replies (replica_wait.h).
   std::vector<UnitResult> Run(const std::vector<Unit>& units, const LuaScript* script,
-                              Deadline deadline);
+                              Deadline deadline, bool wait_for_replicas = false);
 
   // `argv` once on every primary; replies in the order of the primaries' addresses.
   // UNAVAILABLE naming a node that cannot be reached (after loading the map again, so the
@@ -76,7 +79,7 @@ class ClusterRouter {
   // still to make.
   std::vector<Attempt> Round(const std::vector<Unit>& units, const LuaScript* script,
                              std::vector<Attempt> pending, Deadline deadline,
-                             std::vector<UnitResult>& results);
+                             bool wait_for_replicas, std::vector<UnitResult>& results);
   // The status of a unit that gave up waiting for `wait`, naming what it waited for.
   absl::Status GiveUp(const Attempt& attempt, const Unit& unit, const LuaScript* script,
                       bool deadline_first) const;

@@ -17,6 +17,7 @@
 #include "common/redis/cluster_router.h"
 #include "common/redis/cluster_slot.h"
 #include "common/redis/connection_pool.h"
+#include "common/redis/replica_wait.h"
 #include "common/redis/reply_status.h"
 
 namespace events::redis {
@@ -80,11 +81,17 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
     const LuaScript& script, const std::vector<ScriptCall>& calls,
     std::chrono::steady_clock::time_point deadline) {
   std::vector<std::vector<std::string>> commands;
-  commands.reserve(calls.size());
+  commands.reserve(calls.size() + 1);
   for (const ScriptCall& call : calls) {
     std::vector<std::string>& argv = commands.emplace_back();
     argv.reserve(3 + call.keys.size() + call.args.size());
-    argv.insert(argv.end(), {"EVALSHA", script.sha1(), absl::StrCat(call.keys.size())});
+    // Without a hash (never expected) EVAL sends the source each time: slower, still right.
+    if (script.sha1().empty()) {
+      argv.insert(argv.end(), {"EVAL", script.source()});
+    } else {
+      argv.insert(argv.end(), {"EVALSHA", script.sha1()});
+    }
+    argv.push_back(absl::StrCat(call.keys.size()));
     argv.insert(argv.end(), call.keys.begin(), call.keys.end());
     argv.insert(argv.end(), call.args.begin(), call.args.end());
   }
@@ -92,10 +99,24 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   if (commands.empty()) return out;
   if (cluster_ != nullptr) return ClusterEvalMany(script, calls, std::move(commands), deadline);
 
+  const bool wait = internal::WaitsForReplicas(options_);
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire(deadline);
   if (!lease.ok()) return lease.status();
+  // With wait_replicas, WAIT ends each round trip: its reply is last, and covers every
+  // call sent before it on this connection.
+  std::vector<std::string> wait_command;
+  if (wait) commands.push_back(wait_command = internal::WaitCommand(options_, deadline));
   absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run(commands, deadline);
   if (!replies.ok()) return replies.status();
+  std::vector<absl::Status> confirmed(calls.size());
+  if (wait) {
+    commands.pop_back();
+    const absl::Status verdict = internal::WaitVerdict(*replies->back(), options_, wait_command,
+                                                       absl::StrCat("the script ", script.name()),
+                                                       internal::Endpoint(options_));
+    replies->pop_back();
+    confirmed.assign(calls.size(), verdict);
+  }
 
   // Calls refused with NOSCRIPT did not run: load the script and run just those again.
   std::vector<size_t> refused;
@@ -105,6 +126,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   if (!refused.empty()) {
     std::vector<std::vector<std::string>> again = {{"SCRIPT", "LOAD", script.source()}};
     for (size_t i : refused) again.push_back(commands[i]);
+    if (wait) again.push_back(wait_command = internal::WaitCommand(options_, deadline));
     absl::StatusOr<std::vector<ReplyPtr>> retried = (*lease)->Run(again, deadline);
     if (!retried.ok()) return retried.status();
     if ((*retried)[0]->type == REDIS_REPLY_ERROR) {
@@ -113,12 +135,20 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
     }
     for (size_t k = 0; k < refused.size(); ++k) {
       (*replies)[refused[k]] = std::move((*retried)[k + 1]);
+      if (wait) {
+        confirmed[refused[k]] = internal::WaitVerdict(*retried->back(), options_, wait_command,
+                                                      absl::StrCat("the script ", script.name()),
+                                                      internal::Endpoint(options_));
+      }
     }
   }
   out.reserve(replies->size());
-  for (ReplyPtr& reply : *replies) {
+  for (size_t i = 0; i < replies->size(); ++i) {
+    ReplyPtr& reply = (*replies)[i];
     if (reply->type == REDIS_REPLY_ERROR) {
       out.emplace_back(ErrorReplyStatus(*reply, options_));
+    } else if (!confirmed[i].ok()) {
+      out.emplace_back(confirmed[i]);
     } else {
       out.emplace_back(std::move(reply));
     }
@@ -152,49 +182,11 @@ absl::StatusOr<std::vector<ReplyPtr>> RedisClient::Pipeline(
 absl::StatusOr<ReplyPtr> RedisClient::Eval(const LuaScript& script,
                                            const std::vector<std::string>& keys,
                                            const std::vector<std::string>& args) {
-  std::vector<std::string> argv;
-  argv.reserve(3 + keys.size() + args.size());
-  // Without a hash (never expected) EVAL sends the source each time: slower, still right.
-  if (script.sha1().empty()) {
-    argv = {"EVAL", script.source()};
-  } else {
-    argv = {"EVALSHA", script.sha1()};
-  }
-  argv.push_back(absl::StrCat(keys.size()));
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-
-  if (cluster_ != nullptr) {
-    const int slot = keys.empty() ? -1 : internal::KeySlot(keys.front());
-    std::vector<internal::ClusterRouter::UnitResult> units =
-        cluster_->Run({{{std::move(argv)}, slot}}, script.sha1().empty() ? nullptr : &script,
-                      internal::Connection::kNoDeadline);
-    if (!units.front().ok()) return units.front().status();
-    ReplyPtr reply = std::move(units.front()->front());
-    if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
-    return reply;
-  }
-
-  // One lease for both attempts: the reload and the retry go down the same connection.
-  absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
-  if (!lease.ok()) return lease.status();
-  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run({argv});
+  // One call of EvalMany: the same NOSCRIPT handling, WAIT and routing.
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
+      EvalMany(script, {ScriptCall{keys, args}});
   if (!replies.ok()) return replies.status();
-  ReplyPtr reply = std::move(replies->front());
-
-  if (IsErrorReply(reply, "NOSCRIPT")) {
-    // Redis lost its script cache (restart, failover, SCRIPT FLUSH). Load and retry in one
-    // round trip; commands on one connection run in order.
-    replies = (*lease)->Run({{"SCRIPT", "LOAD", script.source()}, argv});
-    if (!replies.ok()) return replies.status();
-    if ((*replies)[0]->type == REDIS_REPLY_ERROR) {
-      return absl::InternalError(absl::StrCat("Could not load Lua script ", script.name(), ": ",
-                                              AsString(*(*replies)[0])));
-    }
-    reply = std::move((*replies)[1]);
-  }
-  if (reply->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*reply, options_);
-  return reply;
+  return std::move(replies->front());
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::ClusterEvalMany(
@@ -208,7 +200,8 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::ClusterEvalMa
     units.push_back({{std::move(commands[i])}, slot});
   }
   std::vector<internal::ClusterRouter::UnitResult> results =
-      cluster_->Run(units, &script, deadline);
+      cluster_->Run(units, script.sha1().empty() ? nullptr : &script, deadline,
+                    internal::WaitsForReplicas(options_));
   std::vector<absl::StatusOr<ReplyPtr>> out;
   out.reserve(results.size());
   for (internal::ClusterRouter::UnitResult& result : results) {

@@ -47,6 +47,13 @@ struct RedisOptions {
   // cluster answers CLUSTERDOWN (a replica takes over a failed primary after the cluster's
   // cluster-node-timeout), unless the caller's deadline comes first. Then UNAVAILABLE.
   std::chrono::milliseconds cluster_failover_wait{5000};
+  // Every script call (Eval, EvalMany, EvalQueue) is followed, on the same connection, by
+  // WAIT wait_replicas: a call whose writes fewer replicas acknowledged within wait_timeout
+  // is answered UNAVAILABLE, not as Redis answered it, because a failover could lose it.
+  // 0: off (replication stays asynchronous, as Redis's default). The WAIT timeout is cut to
+  // fit the command timeout and the caller's deadline (common/redis/replica_wait.h).
+  int wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{1000};
 };
 
 // What a cluster-aware RedisClient has had to do to follow the cluster, counted since it
@@ -138,7 +145,8 @@ class RedisClient {
       const std::vector<std::vector<std::string>>& commands);
 
   // EVALSHA, loading the script (SCRIPT LOAD) and retrying once on NOSCRIPT, e.g. after a
-  // Redis restart or failover.
+  // Redis restart or failover. With wait_replicas, UNAVAILABLE when the script ran but too
+  // few replicas confirmed it (see RedisOptions); the same for EvalMany, per call.
   absl::StatusOr<ReplyPtr> Eval(const LuaScript& script, const std::vector<std::string>& keys,
                                 const std::vector<std::string>& args);
 

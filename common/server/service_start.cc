@@ -38,6 +38,8 @@ absl::StatusOr<redis::RedisOptions> StartService(const config::EnvReader& env,
   options->pool_size = config.redis_pool_size;
   options->command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
   options->cluster_failover_wait = std::chrono::milliseconds(config.redis_failover_wait_ms);
+  options->wait_replicas = config.redis_wait_replicas;
+  options->wait_timeout = std::chrono::milliseconds(config.redis_wait_timeout_ms);
   return options;
 }
 

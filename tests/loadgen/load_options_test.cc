@@ -34,6 +34,27 @@ TEST(LoadOptionsTest, CapacityNeedsAnEventAndAKeyFromTheEnvironment) {
   EXPECT_TRUE(ValidateOptions(o).ok());
 }
 
+TEST(LoadOptionsTest, RegisterTakesSeveralEventsAndServers) {
+  LoadOptions o = Valid();
+  o.target = Target::kRegister;
+  o.event_id = "evt_1,evt_2,,evt_3";
+  o.server = "127.0.0.1:1,127.0.0.1:2";
+  EXPECT_TRUE(ValidateOptions(o).ok());
+  EXPECT_EQ(SplitList(o.event_id), (std::vector<std::string>{"evt_1", "evt_2", "evt_3"}));
+  // Every server needs a channel of its own.
+  o.channels = 1;
+  EXPECT_THAT(ValidateOptions(o).message(), HasSubstr("--channels: at least one per server"));
+  o.channels = 4;
+  o.server = ",";
+  EXPECT_THAT(ValidateOptions(o).message(), HasSubstr("--server: required"));
+  // GetCapacity reads one event.
+  o = Valid();
+  o.target = Target::kCapacity;
+  o.api_key = "ek_1";
+  o.event_id = "evt_1,evt_2";
+  EXPECT_THAT(ValidateOptions(o).message(), HasSubstr("one event with --target capacity"));
+}
+
 TEST(LoadOptionsTest, EveryTargetHasItsName) {
   EXPECT_STREQ(TargetName(Target::kRegister), "register");
   EXPECT_STREQ(TargetName(Target::kCapacity), "capacity");

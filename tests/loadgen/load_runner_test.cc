@@ -214,10 +214,19 @@ TEST(ReportTest, JsonHasTheFlatFields) {
 }
 
 TEST(RegisterCallsTest, EmailsAreUniquePerRunAndCall) {
-  RegisterCalls calls({}, "evt_1", "bench", "0a1b2c3d");
+  RegisterCalls calls({}, {"evt_1"}, "bench", "0a1b2c3d");
   EXPECT_EQ(calls.EmailFor(42), "bench-0a1b2c3d-42@bench.example.org");
   EXPECT_NE(NewRunId(), NewRunId());
   EXPECT_EQ(NewRunId().size(), 8u);
+}
+
+TEST(RegisterCallsTest, SeveralEventsTakeTheCallsInTurn) {
+  RegisterCalls calls({}, {"evt_1", "evt_2", "evt_3"}, "bench", "0a1b2c3d");
+  EXPECT_EQ(calls.EventFor(0), "evt_1");
+  EXPECT_EQ(calls.EventFor(1), "evt_2");
+  EXPECT_EQ(calls.EventFor(2), "evt_3");
+  EXPECT_EQ(calls.EventFor(3), "evt_1");
+  EXPECT_EQ(calls.EventFor(40), "evt_2");
 }
 
 }  // namespace

@@ -1,14 +1,25 @@
 #include "tools/loadgen/load_options.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace events::loadgen {
 
 absl::Status ValidateOptions(const LoadOptions& o) {
   auto bad = [](auto... parts) { return absl::InvalidArgumentError(absl::StrCat(parts...)); };
-  if (o.server.empty()) return bad("--server: required, host:port");
-  if (o.target != Target::kEcho && o.event_id.empty()) {
+  if (SplitList(o.server).empty()) return bad("--server: required, host:port[,host:port...]");
+  const size_t events = SplitList(o.event_id).size();
+  if (o.target != Target::kEcho && events == 0) {
     return bad("--event-id: required with --target ", TargetName(o.target));
+  }
+  if (o.target == Target::kCapacity && events > 1) {
+    return bad("--event-id: one event with --target capacity");
+  }
+  if (SplitList(o.server).size() > static_cast<size_t>(std::max(o.channels, 1))) {
+    return bad("--channels: at least one per server in --server (", SplitList(o.server).size(),
+               "), got ", o.channels);
   }
   if (o.target == Target::kCapacity && o.api_key.empty()) {
     return bad(
@@ -41,6 +52,10 @@ absl::Status ValidateOptions(const LoadOptions& o) {
     return bad("--email-prefix: 1 to 40 of a-z 0-9 . _ -");
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> SplitList(const std::string& list) {
+  return absl::StrSplit(list, ',', absl::SkipEmpty());
 }
 
 const char* TargetName(Target target) {

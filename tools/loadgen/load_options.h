@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -18,8 +19,10 @@ enum class Mode {
 
 struct LoadOptions {
   Target target = Target::kEcho;
-  std::string server;    // host:port
-  std::string event_id;  // Register and GetCapacity
+  // host:port, or several separated by commas: the channels take them in turn.
+  std::string server;
+  // Register and GetCapacity; Register also takes several separated by commas.
+  std::string event_id;
   // GetCapacity: the organiser's API key. main() reads it from LOADGEN_API_KEY, never
   // from a flag: a command line shows in `ps` to every user of the machine.
   std::string api_key;
@@ -50,6 +53,9 @@ struct LoadOptions {
 
 // OK when the options make a run; otherwise INVALID_ARGUMENT naming the flag and its rule.
 absl::Status ValidateOptions(const LoadOptions& options);
+
+// A comma-separated list (--server, --event-id) as its items, empty ones left out.
+std::vector<std::string> SplitList(const std::string& list);
 
 const char* TargetName(Target target);
 const char* ModeName(Mode mode);

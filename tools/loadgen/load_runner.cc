@@ -81,6 +81,7 @@ double LoadResult::OkPerSecond() const {
 }
 
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& server, int channels) {
+  const std::vector<std::string> servers = SplitList(server);
   std::vector<std::shared_ptr<grpc::Channel>> out;
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
@@ -88,7 +89,8 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& serv
     // local pool and a distinct argument give each its own.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("events.loadgen.channel", i);
-    out.push_back(grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
+    out.push_back(grpc::CreateCustomChannel(servers[static_cast<size_t>(i) % servers.size()],
+                                            grpc::InsecureChannelCredentials(), args));
   }
   return out;
 }

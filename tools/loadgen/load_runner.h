@@ -51,8 +51,9 @@ struct LoadResult {
 inline constexpr char kRecordHeader[] =
     "#sequence\tsent_ms\tended_ms\tdeadline_ms\tcode\tmessage\temail\tid\tstatus\tposition";
 
-// `channels` separate connections to the server, told apart by a channel argument so gRPC
-// does not share one connection between them.
+// `channels` separate connections, told apart by a channel argument so gRPC does not share
+// one connection between them; with several servers (comma-separated), channel i goes to
+// server i modulo their number.
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& server, int channels);
 
 // Drives one run: closed loop (keep N in flight) or open loop (fixed rate), on

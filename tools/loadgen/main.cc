@@ -62,9 +62,12 @@ int RunLoadgen(int argc, char** argv) {
                  "baseline")
       ->required()
       ->check(CLI::IsMember({"register", "capacity", "echo"}));
-  app.add_option("--server", options.server, "host:port")->required();
+  app.add_option("--server", options.server,
+                 "host:port, or several separated by commas (the channels take them in turn)")
+      ->required();
   app.add_option("--event-id", options.event_id,
-                 "The event to register for (register) or to read (capacity)");
+                 "The event to register for (register; several separated by commas share the "
+                 "calls in turn) or to read (capacity)");
   app.add_option("--mode", mode,
                  "concurrency: keep N calls in flight; rate: start R calls per second")
       ->check(CLI::IsMember({"concurrency", "rate"}))
@@ -117,7 +120,8 @@ int RunLoadgen(int argc, char** argv) {
   std::unique_ptr<events::loadgen::CallFactory> factory;
   if (options.target == events::loadgen::Target::kRegister) {
     factory = std::make_unique<events::loadgen::RegisterCalls>(
-        channels, options.event_id, options.email_prefix, events::loadgen::NewRunId());
+        channels, events::loadgen::SplitList(options.event_id), options.email_prefix,
+        events::loadgen::NewRunId());
   } else if (options.target == events::loadgen::Target::kCapacity) {
     factory = std::make_unique<events::loadgen::CapacityCalls>(channels, options.event_id,
                                                                options.api_key);

@@ -42,8 +42,9 @@ class RegisterCall final
 }  // namespace
 
 RegisterCalls::RegisterCalls(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                             std::string event_id, std::string email_prefix, std::string run_id)
-    : event_id_(std::move(event_id)),
+                             std::vector<std::string> event_ids, std::string email_prefix,
+                             std::string run_id)
+    : event_ids_(std::move(event_ids)),
       email_prefix_(std::move(email_prefix)),
       run_id_(std::move(run_id)) {
   for (const auto& channel : channels) {
@@ -55,9 +56,13 @@ std::string RegisterCalls::EmailFor(uint64_t sequence) const {
   return absl::StrCat(email_prefix_, "-", run_id_, "-", sequence, "@bench.example.org");
 }
 
+const std::string& RegisterCalls::EventFor(uint64_t sequence) const {
+  return event_ids_[sequence % event_ids_.size()];
+}
+
 std::unique_ptr<PendingCall> RegisterCalls::Make(uint64_t sequence, int channel_index) {
   auto call = std::make_unique<RegisterCall>(stubs_[channel_index].get());
-  call->request.set_event_id(event_id_);
+  call->request.set_event_id(EventFor(sequence));
   call->request.set_name(absl::StrCat("Bench Attendee ", sequence));
   call->request.set_email(EmailFor(sequence));
   return call;

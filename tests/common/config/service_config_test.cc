@@ -113,8 +113,6 @@ TEST(ServiceConfigTest, RedactsRedisPassword) {
   EXPECT_EQ(RedactedRedisUrl("redis://127.0.0.1:6379/0"), "redis://127.0.0.1:6379/0");
 }
 
-}  // namespace
-
 TEST(ServiceConfigTest, TakesAClusterUrlAndTheFailoverWait) {
   std::map<std::string, std::string> vars = {
       {"EVENTS_REDIS_URL", "redis+cluster://registration:pw@a:7000,b:7001"},
@@ -126,4 +124,35 @@ TEST(ServiceConfigTest, TakesAClusterUrlAndTheFailoverWait) {
   EXPECT_EQ(c.redis_failover_wait_ms, 7000);
 }
 
+TEST(ServiceConfigTest, WaitForReplicasIsOffUnlessAskedAndItsTimeoutFitsTheCommands) {
+  {
+    std::map<std::string, std::string> vars;
+    EnvReader env = ReaderOver(vars);
+    ServiceConfig c = ReadServiceConfig(env, "registration", 50052, 9092);
+    ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_EQ(c.redis_wait_replicas, 0);
+    EXPECT_EQ(c.redis_wait_timeout_ms, 1000);
+  }
+  {
+    std::map<std::string, std::string> vars = {{"EVENTS_REDIS_WAIT_REPLICAS", "1"},
+                                               {"EVENTS_REDIS_WAIT_TIMEOUT_MS", "300"}};
+    EnvReader env = ReaderOver(vars);
+    ServiceConfig c = ReadServiceConfig(env, "registration", 50052, 9092);
+    ASSERT_TRUE(env.Finish().ok()) << env.Finish();
+    EXPECT_EQ(c.redis_wait_replicas, 1);
+    EXPECT_EQ(c.redis_wait_timeout_ms, 300);
+  }
+  {
+    // WAIT as long as the command timeout: the socket would give up before Redis answers.
+    std::map<std::string, std::string> vars = {{"EVENTS_REDIS_WAIT_REPLICAS", "1"},
+                                               {"EVENTS_REDIS_WAIT_TIMEOUT_MS", "2000"}};
+    EnvReader env = ReaderOver(vars);
+    ReadServiceConfig(env, "registration", 50052, 9092);
+    EXPECT_THAT(std::string(env.Finish().message()),
+                HasSubstr("EVENTS_REDIS_WAIT_TIMEOUT_MS=2000 is not less than "
+                          "EVENTS_REDIS_TIMEOUT_MS=2000"));
+  }
+}
+
+}  // namespace
 }  // namespace events::config
