@@ -105,6 +105,10 @@ class PrivacyRedisTest : public ::testing::Test {
   // SAVE, then the RDB file's bytes; nullopt (with the reason) when the test Redis does not
   // allow it.
   std::optional<std::string> FreshRdb(std::string& why) {
+    if (::events::testing::TestRedisIsCluster()) {
+      why = "on a Redis Cluster each node dumps only its own keys (the single-Redis runs check it)";
+      return std::nullopt;
+    }
     auto saved = redis_->Command({"SAVE"});
     auto dir = redis_->Command({"CONFIG", "GET", "dir"});
     auto file = redis_->Command({"CONFIG", "GET", "dbfilename"});

@@ -194,6 +194,12 @@ needed_commands=(
 )
 for user in "${services[@]}"; do
   for command in "${refused_commands[@]}"; do
+    # people alone may SCAN: at start-up it moves keys of the layout before to their new
+    # names (services/people/store/legacy_keys.h, docs/redis-acl.md).
+    if [[ "$user" == people && "$command" == "SCAN 0" ]]; then
+      expect_allowed "$user" SCAN 0
+      continue
+    fi
     # shellcheck disable=SC2086  # a command and its arguments, split on purpose
     expect_refused "$user" $command
   done

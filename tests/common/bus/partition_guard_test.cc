@@ -146,10 +146,7 @@ TEST_F(PartitionGuardTest, ServicesStartingTogetherAgreeOnTheFirstCount) {
 }
 
 TEST_F(PartitionGuardTest, RedisDownIsUnavailable) {
-  events::redis::RedisOptions nowhere = options_;
-  nowhere.port = 1;  // nothing listens there
-  nowhere.connect_timeout = std::chrono::milliseconds(200);
-  events::redis::RedisClient down(nowhere);
+  events::redis::RedisClient down(events::testing::UnreachableRedisOptions(options_));
   EXPECT_EQ(CheckPartitions(down, Keys(16)).code(), absl::StatusCode::kUnavailable);
 }
 
