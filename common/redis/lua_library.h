@@ -14,5 +14,9 @@ extern const char* const kLuaProtobuf;
 //                 handlers, legacy), which runs each due job's handler and removes it in the
 //                 same script. Every fire script is this and its handlers.
 extern const char* const kLuaJobs;
+//   kLuaKeys:     declared_base(), the "<prefix>{<tag>}:" every KEYS entry of the call shares
+//                 (fails a call without KEYS or with keys of two slots): the one base a
+//                 script names any other key under (common/redis/README.md, "Scripts").
+extern const char* const kLuaKeys;
 
 }  // namespace events::redis

@@ -55,6 +55,16 @@ bool OwnRedisServer::Start(const std::vector<std::string>& extra_args) {
 }
 
 bool OwnRedisServer::StartOneNodeCluster() {
+  // A few tries: a cluster node also needs its bus port (port + 10000) free, and another
+  // test may take it between our check and the bind; the node then exits or never says ok.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (StartOneNodeClusterOnce()) return true;
+    Stop();
+  }
+  return false;
+}
+
+bool OwnRedisServer::StartOneNodeClusterOnce() {
   // nodes.conf goes to the data folder (--dir), so it is removed with it.
   if (!Start({"--cluster-enabled", "yes"})) return false;
   redis::RedisOptions options = Options();

@@ -41,6 +41,7 @@ class OwnRedisServer {
   const std::string& dir() const { return dir_; }
 
  private:
+  bool StartOneNodeClusterOnce();
   pid_t pid_ = 0;
   int port_ = 0;
   std::string dir_;

@@ -224,8 +224,9 @@ TEST_F(ClusterContractTest, LeadTimesAndTheAuditLogAreOneKeyEach) {
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two partitions, fails on a single Redis as well as here.
 TEST_F(ClusterContractTest, ApplyRefusesNoKeysAndKeysOfTwoPartitions) {
-  const redis::LuaScript apply("test_apply", absl::StrCat("#!lua\n", redis::kLuaProtobuf,
-                                                          redis::kLuaJobs, kLuaCommon, kLuaApply));
+  const redis::LuaScript apply(
+      "test_apply", absl::StrCat("#!lua\n", redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys,
+                                 kLuaCommon, kLuaApply));
   const std::string batch = redis::MsgpackMap()
                                 .Add("event", event_)
                                 .Add("now", kNow)

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bus/keyspace.h"
+#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/own_redis_server.h"
@@ -179,7 +180,8 @@ TEST_F(ClusterContractTest, ContactsMoveBetweenAddressesAndUnsubscribeInTheOrgan
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two slots, fails on a single Redis as well as here.
 TEST_F(ClusterContractTest, EnqueueRefusesNoKeysAndKeysOfTwoSlots) {
-  const redis::LuaScript enqueue("test_enqueue", absl::StrCat("#!lua\n", kLuaCommon, kLuaEnqueue));
+  const redis::LuaScript enqueue("test_enqueue",
+                                 absl::StrCat("#!lua\n", redis::kLuaKeys, kLuaCommon, kLuaEnqueue));
   const std::string record = redis::MsgpackMap()
                                  .Add("id", "0/de_1/wh_1")
                                  .Add("org", "org_a")

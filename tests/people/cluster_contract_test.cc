@@ -275,8 +275,8 @@ TEST_F(PeopleClusterTest, TheSessionReadEndsASessionOfARemovedMember) {
 // keys of two slots, fails on a single Redis as well as here.
 TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSession) {
   const redis::LuaScript sign_out(
-      "test_sign_out",
-      absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, kLuaCommon, kLuaSign_out));
+      "test_sign_out", absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
+                                    kLuaCommon, kLuaSign_out));
   const std::string record =
       redis::MsgpackMap().Add("session", "abc").Add("everywhere", false).Encode();
   auto none = redis_->Eval(sign_out, {}, {absl::StrCat(kNow), record});

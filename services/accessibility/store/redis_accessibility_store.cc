@@ -16,7 +16,7 @@
 namespace events::accessibility {
 
 // Embedded from lua/*.lua by cmake/EmbedLua.cmake; apply and fire are redis::kLuaProtobuf,
-// redis::kLuaJobs, kLuaCommon, then their own body.
+// redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, then their own body.
 extern const char* const kLuaCommon;
 extern const char* const kLuaApply;
 extern const char* const kLuaFire;
@@ -35,8 +35,8 @@ constexpr absl::string_view kStrict = "#!lua\n";
 
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_apply",
-      absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaApply));
+      "accessibility_apply", absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs,
+                                          redis::kLuaKeys, kLuaCommon, kLuaApply));
   return *script;
 }
 const redis::LuaScript& AuditScript() {
@@ -51,8 +51,8 @@ const redis::LuaScript& CountsScript() {
 }
 const redis::LuaScript& FireScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_fire",
-      absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, kLuaFire));
+      "accessibility_fire", absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs,
+                                         redis::kLuaKeys, kLuaCommon, kLuaFire));
   return *script;
 }
 

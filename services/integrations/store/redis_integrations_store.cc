@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 
 namespace events::integrations {
@@ -34,7 +35,8 @@ namespace {
 // refuses a key outside the slot of the script's KEYS (without it Redis allows such keys for
 // compatibility, and a script breaking the contract would pass the one-node cluster test).
 events::redis::LuaScript* NewScript(const char* name, const char* body) {
-  return new events::redis::LuaScript(name, absl::StrCat("#!lua\n", kLuaCommon, body));
+  return new events::redis::LuaScript(name,
+                                      absl::StrCat("#!lua\n", redis::kLuaKeys, kLuaCommon, body));
 }
 
 const events::redis::LuaScript& Script(int which) {

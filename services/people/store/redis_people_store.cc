@@ -58,8 +58,8 @@ const redis::LuaScript& ScriptOf(int which) {
     };
     auto* out = new std::vector<redis::LuaScript>();
     for (const auto& [name, source] : sources) {
-      out->emplace_back(name,
-                        absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, kLuaCommon, source));
+      out->emplace_back(name, absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
+                                           kLuaCommon, source));
     }
     return out;
   }();

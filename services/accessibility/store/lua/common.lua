@@ -39,19 +39,7 @@
 
 local ctx = {}
 
--- "<prefix>{p<N>}:", the base shared by every KEYS entry; fails the script otherwise.
-local function declared_base()
-  local base = nil
-  for i, key in ipairs(KEYS) do
-    local b = string.match(key, '^([^{]*{[^}]+}:)')
-    if not b or (base and b ~= base) then
-      error('KEYS[' .. i .. '] ' .. key .. ' is not in the partition of KEYS[1]')
-    end
-    base = b
-  end
-  if not base then error('called without KEYS: a script declares the keys it touches') end
-  return base
-end
+-- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
 
 -- jobs and stream are declared keys (the partition's job queue and event stream).
 local function init_ctx(jobs, stream, maxlen, now)

@@ -13,19 +13,7 @@
 -- cluster) and fails a script called without KEYS. No key name or prefix comes from ARGV.
 -- docs/integrations.md ("Data in Redis") lists every key.
 
--- The base shared by every KEYS entry; fails the script otherwise.
-local function declared_base()
-  local base = nil
-  for i, key in ipairs(KEYS) do
-    local b = string.match(key, '^([^{]*{[^}]+}:)')
-    if not b or (base and b ~= base) then
-      error('KEYS[' .. i .. '] ' .. key .. ' is not in the hash slot of KEYS[1]')
-    end
-    base = b
-  end
-  if not base then error('called without KEYS: a script declares the keys it touches') end
-  return base
-end
+-- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
 
 local declared = declared_base()
 

@@ -22,19 +22,7 @@
 -- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
 -- recovery-code hashes).
 
--- The base shared by every KEYS entry; fails the script otherwise.
-local function declared_base()
-  local base = nil
-  for i, key in ipairs(KEYS) do
-    local b = string.match(key, '^([^{]*{[^}]+}:)')
-    if not b or (base and b ~= base) then
-      error('KEYS[' .. i .. '] ' .. key .. ' is not in the hash slot of KEYS[1]')
-    end
-    base = b
-  end
-  if not base then error('called without KEYS: a script declares the keys it touches') end
-  return base
-end
+-- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
 
 local declared = declared_base()
 
