@@ -350,7 +350,7 @@ TEST_F(FeedbackStoreTest, TrendsFollowEachQuestionsCountBothWays) {
   const std::vector<std::string> found =
       ::events::testing::KeysMatching(*redis_, prefix_ + "*fb:org:org_riverside:trend");
   ASSERT_EQ(found.size(), 1u);
-  const std::string trend = found[0];
+  const std::string& trend = found[0];
   ASSERT_TRUE(redis_->Command({"DEL", e + "tr"}).ok());
   ASSERT_TRUE(redis_->Command({"HSET", e + "s", "in_trends", "1"}).ok());
   ASSERT_TRUE(redis_->Command({"HINCRBY", trend, "m:2026-01:r:4", "4"}).ok());

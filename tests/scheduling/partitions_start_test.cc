@@ -73,6 +73,7 @@ class PartitionsStartTest : public ::testing::Test {
         "EVENTS_LOG_FORMAT=text"};
     for (std::string& e : events::testing::SanitizerEnvironment()) env.push_back(std::move(e));
     std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
     posix_spawn_file_actions_t files;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,7 @@ Cost Measure(RedisClient& redis, int min_polls, int max_polls, std::chrono::mill
   int polls = 0;
   while (polls < max_polls && (polls < min_polls || Clock::now() - start < budget)) {
     if (!poll(&trips)) {
-      std::fprintf(stderr, "partition_bench: a poll failed\n");
-      std::exit(1);
+      throw std::runtime_error("a poll failed");
     }
     ++polls;
   }
@@ -120,13 +120,12 @@ Cost Drain(
     absl::StatusOr<std::vector<events::bus::Delivery>> batch = poll(&trips);
     ++polls;
     if (!batch.ok()) {
-      std::fprintf(stderr, "partition_bench: %s\n", batch.status().ToString().c_str());
-      std::exit(1);
+      throw std::runtime_error(batch.status().ToString());
     }
     std::vector<const events::bus::Delivery*> done;
     for (const events::bus::Delivery& d : *batch) done.push_back(&d);
     if (!done.empty()) {
-      if (!acker.AckAll(done).ok()) std::exit(1);
+      if (!acker.AckAll(done).ok()) throw std::runtime_error("acknowledging failed");
       ++trips;
     }
     got += static_cast<int>(batch->size());
@@ -154,7 +153,9 @@ Row Run(RedisClient& redis, int partitions, int polls, int entries, int max_ms) 
   const Keyspace keys(absl::StrCat("bench:", partitions, ":"), partitions);
   Consumer after(redis, keys, Group("after"));
   Consumer before_acker(redis, keys, Group("before"));
-  if (!after.EnsureGroups().ok() || !before_acker.EnsureGroups().ok()) std::exit(1);
+  if (!after.EnsureGroups().ok() || !before_acker.EnsureGroups().ok()) {
+    throw std::runtime_error("making the consumer groups failed");
+  }
   events::partition_bench::LegacyPoller before(redis, keys, Group("before"));
   const std::chrono::milliseconds budget(max_ms);
 
@@ -166,7 +167,7 @@ Row Run(RedisClient& redis, int partitions, int polls, int entries, int max_ms) 
   row.idle_before =
       Measure(redis, 5, polls, budget, [&](int64_t* trips) { return before.Poll(trips).ok(); });
 
-  if (!Fill(redis, keys, entries)) std::exit(1);
+  if (!Fill(redis, keys, entries)) throw std::runtime_error("filling the streams failed");
   row.drain_after = Drain(redis, after, entries, [&](int64_t* trips) {
     absl::StatusOr<std::vector<events::bus::Delivery>> got = after.Poll();
     *trips += got.ok() && !got->empty() ? 2 : 1;
@@ -193,6 +194,7 @@ Row Run(RedisClient& redis, int partitions, int polls, int entries, int max_ms) 
 
   // Leave nothing behind for the next count.
   std::vector<std::vector<std::string>> del;
+  del.reserve(static_cast<size_t>(keys.partitions()));
   for (int p = 0; p < partitions; ++p) {
     del.push_back({"UNLINK", keys.Stream(p), keys.DeadLetterStream(p)});
   }
@@ -202,7 +204,7 @@ Row Run(RedisClient& redis, int partitions, int polls, int entries, int max_ms) 
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int RunBench(int argc, char** argv) {
   CLI::App app{"What polling every partition costs, before and after pipelining"};
   std::string url;
   std::string counts = "16,64,256,1024";
@@ -280,4 +282,16 @@ int main(int argc, char** argv) {
               last.partitions, base.partitions, last.idle_after.ms / base.idle_after.ms,
               last.idle_before.ms / base.idle_before.ms);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  // A failed step ends the run with its message and exit code 1, not std::terminate's abort.
+  try {
+    return RunBench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "partition_bench: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "partition_bench: an unknown exception\n");
+  }
+  return 1;
 }

@@ -398,9 +398,9 @@ absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisFeedbackStore::FireDueIn(
   fired.reserve(replies->size());
   for (absl::StatusOr<ReplyPtr>& reply : *replies) {
     if (reply.ok()) {
-      fired.push_back(static_cast<int>(AsInt(**reply)));
+      fired.emplace_back(static_cast<int>(AsInt(**reply)));
     } else {
-      fired.push_back(reply.status());
+      fired.emplace_back(reply.status());
     }
   }
   return fired;

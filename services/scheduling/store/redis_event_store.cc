@@ -230,9 +230,9 @@ absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisEventStore::FireDueJobsIn(
   fired.reserve(replies->size());
   for (absl::StatusOr<redis::ReplyPtr>& reply : *replies) {
     if (reply.ok()) {
-      fired.push_back(static_cast<int>(redis::AsInt(**reply)));
+      fired.emplace_back(static_cast<int>(redis::AsInt(**reply)));
     } else {
-      fired.push_back(reply.status());
+      fired.emplace_back(reply.status());
     }
   }
   return fired;

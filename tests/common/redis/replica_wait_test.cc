@@ -160,6 +160,7 @@ TEST(ReplicaWaitTest, ClusterConfirmsOnEachNodeAndSaysSoWhenAPrimaryLosesItsRepl
   RedisClient redis(Waiting(cluster.Options(), std::chrono::milliseconds(300)));
   // Keys on every primary (hash tags spread over the slots), in one EvalMany.
   std::vector<ScriptCall> calls;
+  calls.reserve(12);
   for (int i = 0; i < 12; ++i) calls.push_back({{absl::StrCat("{t", i, "}:k")}, {"v"}});
   ASSERT_TRUE(Eventually([&] {
     absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> all = redis.EvalMany(SetScript(), calls);
