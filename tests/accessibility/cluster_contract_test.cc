@@ -14,7 +14,7 @@
 #include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
-#include "common/testing/own_redis_server.h"
+#include "common/testing/one_node_cluster_test.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
@@ -43,23 +43,11 @@ T ValueOf(absl::StatusOr<T> r) {
   return r.ok() ? *std::move(r) : T{};
 }
 
-class ClusterContractTest : public ::testing::Test {
+class ClusterContractTest : public events::testing::OneNodeClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new events::testing::OwnRedisServer();
-    if (!server_->StartOneNodeCluster()) {
-      delete server_;
-      server_ = nullptr;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(server_, nullptr) << "redis-server did not start in cluster mode";
-    redis_ = std::make_unique<redis::RedisClient>(server_->Options());
+    ASSERT_NE(server(), nullptr) << "redis-server did not start in cluster mode";
+    redis_ = std::make_unique<redis::RedisClient>(server()->Options());
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
     store_ = std::make_unique<RedisAccessibilityStore>(*redis_, *keys_,
                                                        RedisAccessibilityStore::Options{});
@@ -97,7 +85,6 @@ class ClusterContractTest : public ::testing::Test {
     return out;
   }
 
-  static events::testing::OwnRedisServer* server_;
   std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<bus::Keyspace> keys_;
   std::unique_ptr<RedisAccessibilityStore> store_;
@@ -110,8 +97,6 @@ class ClusterContractTest : public ::testing::Test {
   std::string event_;
   Staff coordinator_{"org_riverside", "key_coord", "Cora Coordinator"};
 };
-
-events::testing::OwnRedisServer* ClusterContractTest::server_ = nullptr;
 
 // Without this the other tests would prove nothing: the node refuses a strict ("#!lua")
 // script's key of another slot than its KEYS, whichever node owns the slot.

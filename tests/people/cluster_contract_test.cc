@@ -16,7 +16,7 @@
 #include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
-#include "common/testing/own_redis_server.h"
+#include "common/testing/one_node_cluster_test.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
@@ -42,26 +42,14 @@ T ValueOf(absl::StatusOr<T> r) {
   return r.ok() ? *std::move(r) : T{};
 }
 
-class PeopleClusterTest : public ::testing::Test {
+class PeopleClusterTest : public events::testing::OneNodeClusterTest {
  protected:
   static constexpr int64_t kNow = 1'780'000'000'000;
   static constexpr int64_t kHour = 3'600'000;
 
-  static void SetUpTestSuite() {
-    server_ = new events::testing::OwnRedisServer();
-    if (!server_->StartOneNodeCluster()) {
-      delete server_;
-      server_ = nullptr;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_NE(server_, nullptr) << "redis-server did not start in cluster mode";
-    redis_ = std::make_unique<redis::RedisClient>(server_->Options());
+    ASSERT_NE(server(), nullptr) << "redis-server did not start in cluster mode";
+    redis_ = std::make_unique<redis::RedisClient>(server()->Options());
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 4);
     store_ = std::make_unique<RedisPeopleStore>(*redis_, *keys_);
     key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
@@ -130,15 +118,12 @@ class PeopleClusterTest : public ::testing::Test {
     return pending;
   }
 
-  static events::testing::OwnRedisServer* server_;
   std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<bus::Keyspace> keys_;
   std::unique_ptr<RedisPeopleStore> store_;
   std::unique_ptr<auth::RedisKeyStore> key_store_;
   int link_count_ = 0;
 };
-
-events::testing::OwnRedisServer* PeopleClusterTest::server_ = nullptr;
 
 // Without this the other tests would prove nothing: the node refuses a strict ("#!lua")
 // script's key of another slot than its KEYS, whichever node owns the slot.
