@@ -27,32 +27,27 @@ namespace {
 
 using Fields = std::map<std::string, std::string>;
 
-// First line of every script: with it Redis (7+) runs the script in its strict mode, in which
-// Redis Cluster refuses a key outside the slot of the script's KEYS. Without it Redis allows
-// such keys for compatibility, so a script breaking the key contract (lua/common.lua) would
-// pass the one-node cluster test.
-constexpr absl::string_view kStrict = "#!lua\n";
+// LuaScript puts "#!lua" in front of each script, so Redis holds it to the slot of its KEYS
+// (common/redis/README.md, "Scripts").
 
 const redis::LuaScript& ApplyScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_apply", absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs,
-                                          redis::kLuaKeys, kLuaCommon, kLuaApply));
+      "accessibility_apply",
+      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, kLuaApply));
   return *script;
 }
 const redis::LuaScript& AuditScript() {
-  static const auto* script =
-      new redis::LuaScript("accessibility_audit", absl::StrCat(kStrict, kLuaAudit));
+  static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
   return *script;
 }
 const redis::LuaScript& CountsScript() {
-  static const auto* script =
-      new redis::LuaScript("accessibility_counts", absl::StrCat(kStrict, kLuaCounts));
+  static const auto* script = new redis::LuaScript("accessibility_counts", kLuaCounts);
   return *script;
 }
 const redis::LuaScript& FireScript() {
   static const auto* script = new redis::LuaScript(
-      "accessibility_fire", absl::StrCat(kStrict, redis::kLuaProtobuf, redis::kLuaJobs,
-                                         redis::kLuaKeys, kLuaCommon, kLuaFire));
+      "accessibility_fire",
+      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, kLuaFire));
   return *script;
 }
 

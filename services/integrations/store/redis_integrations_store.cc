@@ -31,12 +31,10 @@ using events::redis::IsNil;
 
 namespace {
 
-// "#!lua" first: Redis (7+) then runs the script in its strict mode, in which Redis Cluster
-// refuses a key outside the slot of the script's KEYS (without it Redis allows such keys for
-// compatibility, and a script breaking the contract would pass the one-node cluster test).
+// LuaScript puts "#!lua" in front of each script, so Redis holds it to the slot of its KEYS
+// (common/redis/README.md, "Scripts").
 events::redis::LuaScript* NewScript(const char* name, const char* body) {
-  return new events::redis::LuaScript(name,
-                                      absl::StrCat("#!lua\n", redis::kLuaKeys, kLuaCommon, body));
+  return new events::redis::LuaScript(name, absl::StrCat(redis::kLuaKeys, kLuaCommon, body));
 }
 
 const events::redis::LuaScript& Script(int which) {
