@@ -89,4 +89,43 @@ class CondVar {
   std::condition_variable cv_;
 };
 
+// A one-shot signal from one thread to another (a test waiting for a callback): Notify once,
+// WaitFor returns true when it came in time. Not absl::Notification: Debian's libabsl is not
+// built with -fsanitize=thread, so ThreadSanitizer cannot see its synchronisation and reports
+// every value handed over through it as a race (docs/development.md, "Quality gate: thread
+// safety"). This is Mutex and CondVar, which it sees.
+class Notification {
+ public:
+  Notification() = default;
+  Notification(const Notification&) = delete;
+  Notification& operator=(const Notification&) = delete;
+
+  void Notify() ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    notified_ = true;
+    cv_.SignalAll();
+  }
+
+  bool HasBeenNotified() ABSL_LOCKS_EXCLUDED(mu_) {
+    MutexLock lock(&mu_);
+    return notified_;
+  }
+
+  // True once notified; false when `timeout` passed first.
+  template <typename Rep, typename Period>
+  bool WaitFor(std::chrono::duration<Rep, Period> timeout) ABSL_LOCKS_EXCLUDED(mu_) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(&mu_);
+    while (!notified_) {
+      if (cv_.WaitUntil(&mu_, deadline)) return notified_;
+    }
+    return true;
+  }
+
+ private:
+  Mutex mu_;
+  CondVar cv_;
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
+};
+
 }  // namespace events

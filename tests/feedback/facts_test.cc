@@ -2,11 +2,12 @@
 // submit script reads, and how the peers' failures reach feedback's callers.
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/util/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/feedback/peers/grpc_directories.h"
@@ -71,13 +72,13 @@ class SlowRegistration final : public events::v1::RegistrationService::Service {
       return grpc::Status(grpc::StatusCode::NOT_FOUND, "no registration matches this token");
     }
     // Slower than the caller's deadline (released when the test ends).
-    release_.WaitForNotificationWithTimeout(absl::Seconds(5));
+    release_.WaitFor(std::chrono::seconds(5));
     return grpc::Status::OK;
   }
   void Release() { release_.Notify(); }
 
  private:
-  absl::Notification release_;
+  events::Notification release_;
 };
 
 TEST(FactsTest, PeerFailuresAreNeverBlamedOnTheCaller) {

@@ -21,12 +21,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/own_redis_server.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
+#include "common/util/mutex.h"
 #include "services/registration/store/redis_registration_store.h"
 #include "tests/registration/registration_test_support.h"
 
@@ -206,7 +206,7 @@ TEST_F(RegistrationClusterContractTest, RegisterOnItsOwnInAGroupAndThroughTheQue
     // Through the queue, many at once: they travel grouped by event.
     constexpr int kQueued = 40;
     std::atomic<int> answered{0}, waitlisted{0};
-    absl::Notification all;
+    Notification all;
     for (int n = 100; n < 100 + kQueued; ++n) {
       store_->RegisterAsync(Person(event, version, n), kNow, [&](absl::StatusOr<RegisterResult> r) {
         EXPECT_TRUE(r.ok()) << r.status();
@@ -216,7 +216,7 @@ TEST_F(RegistrationClusterContractTest, RegisterOnItsOwnInAGroupAndThroughTheQue
         if (++answered == kQueued) all.Notify();
       });
     }
-    ASSERT_TRUE(all.WaitForNotificationWithTimeout(absl::Seconds(30)));
+    ASSERT_TRUE(all.WaitFor(std::chrono::seconds(30)));
     EXPECT_EQ(waitlisted.load(), kQueued);
 
     absl::StatusOr<EventCounts> counts = store_->Counts(event, {"lived"});
@@ -393,13 +393,13 @@ TEST_F(RegistrationClusterContractTest, LinksAndIdempotencyClaims) {
     absl::StatusOr<std::string> other = store_->ClaimIdempotencyKey(key, "ev_another");
     ASSERT_TRUE(other.ok()) << other.status();
     EXPECT_EQ(*other, event);
-    absl::Notification done;
+    Notification done;
     absl::StatusOr<std::string> queued;
     store_->ClaimIdempotencyKeyAsync(key, "ev_another", 0, [&](absl::StatusOr<std::string> r) {
       queued = std::move(r);
       done.Notify();
     });
-    ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+    ASSERT_TRUE(done.WaitFor(std::chrono::seconds(10)));
     ASSERT_TRUE(queued.ok()) << queued.status();
     EXPECT_EQ(*queued, event);
   }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -119,6 +120,26 @@ TEST(MutexTest, SignalAllWakesEveryWaiter) {
   for (std::thread& t : waiters) t.join();
   MutexLock lock(&shared.mu);
   EXPECT_EQ(shared.count, 0);
+}
+
+TEST(MutexTest, NotificationHandsAValueOverAndTimesOutWithoutOne) {
+  Notification quiet;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(quiet.WaitFor(std::chrono::milliseconds(50)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50));
+  EXPECT_FALSE(quiet.HasBeenNotified());
+
+  Notification done;
+  std::string handed;  // written by the thread, read here after the wait (TSan checks this)
+  std::thread writer([&] {
+    handed = "written before Notify";
+    done.Notify();
+  });
+  EXPECT_TRUE(done.WaitFor(std::chrono::seconds(10)));
+  EXPECT_EQ(handed, "written before Notify");
+  EXPECT_TRUE(done.HasBeenNotified());
+  EXPECT_TRUE(done.WaitFor(std::chrono::milliseconds(0)));  // stays notified
+  writer.join();
 }
 
 }  // namespace
