@@ -6,12 +6,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/people_keys.h"
+#include "common/auth/session_lua.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 
 namespace events::auth {
-
-extern const char* const kLuaSession;
 
 namespace {
 
@@ -125,9 +124,9 @@ return holder
 
 absl::StatusOr<SessionRecord> RedisKeyStore::FindSession(const std::string& session_hash,
                                                          int64_t now_ms) {
-  static const redis::LuaScript script("auth_session", kLuaSession);
-  auto reply =
-      redis_.Eval(script, {SessionKey(keys_, session_hash)}, {absl::StrCat(now_ms), session_hash});
+  static const redis::LuaScript script("auth_session", absl::StrCat(kLuaSession_rule, kLuaSession));
+  // The seen key is the one key given: the record is only read, and named by the script.
+  auto reply = redis_.Eval(script, {SeenKey(keys_, session_hash)}, {absl::StrCat(now_ms)});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string state = redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";

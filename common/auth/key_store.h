@@ -57,9 +57,9 @@ class KeyStore {
                                                             const std::string& org_id,
                                                             const std::string& replacing) = 0;
   // The session whose token's SHA-256 (hex) is session_hash, at `now_ms`; a session still
-  // in use has its idle time renewed. NOT_FOUND when there is none, or it has ended
-  // (absolute or idle expiry, member removed); UNAVAILABLE when the store cannot be
-  // reached. Thread-safe.
+  // in use has its idle time renewed (its seen key, never its record). NOT_FOUND when there
+  // is none, or it has ended (absolute or idle expiry, member removed); UNAVAILABLE when the
+  // store cannot be reached. Thread-safe.
   virtual absl::StatusOr<SessionRecord> FindSession(const std::string& session_hash,
                                                     int64_t now_ms) = 0;
 };
@@ -68,7 +68,8 @@ class KeyStore {
 // "<prefix>org:<id>:keys" (set of key ids) and "<prefix>org-names" (hash: name key -> org
 // id): global keys, not partitioned by event. Sessions: "<prefix>{p0}:people:session:<sha256>"
 // with the member "<prefix>{p0}:people:member:<id>" (written by the people service; one hash
-// slot, people_keys.h), read by common/auth/lua/session.lua in one EVALSHA.
+// slot, people_keys.h), read by common/auth/lua/session.lua in one EVALSHA, which writes only
+// the session's seen key "<prefix>{p0}:people:seen:<sha256>".
 class RedisKeyStore final : public KeyStore {
  public:
   RedisKeyStore(events::redis::RedisClient& redis, const events::bus::Keyspace& keys);

@@ -18,4 +18,8 @@ std::string SessionKey(const bus::Keyspace& keys, absl::string_view session_hash
   return PeopleKey(keys, absl::StrCat("session:", session_hash));
 }
 
+std::string SeenKey(const bus::Keyspace& keys, absl::string_view session_hash) {
+  return PeopleKey(keys, absl::StrCat("seen:", session_hash));
+}
+
 }  // namespace events::auth

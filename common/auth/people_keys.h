@@ -22,7 +22,11 @@ std::string PeopleKey(const bus::Keyspace& keys, absl::string_view suffix);
 // A member's hash: PeopleKey(keys, "member:<member_id>").
 std::string MemberKey(const bus::Keyspace& keys, absl::string_view member_id);
 // A session: PeopleKey(keys, "session:<session_hash>"), the hash being the SHA-256 (hex) of
-// the token.
+// the token. Written only by the people service (the other services' Redis users may only
+// read it, docs/redis-acl.md).
 std::string SessionKey(const bus::Keyspace& keys, absl::string_view session_hash);
+// A session's last use: PeopleKey(keys, "seen:<session_hash>"), the one key the session read
+// (lua/session.lua) writes, so the one it is given in KEYS.
+std::string SeenKey(const bus::Keyspace& keys, absl::string_view session_hash);
 
 }  // namespace events::auth

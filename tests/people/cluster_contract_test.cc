@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/key_store.h"
 #include "common/auth/people_keys.h"
+#include "common/auth/session_lua.h"
 #include "common/bus/event_bus.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/lua_library.h"
@@ -21,10 +22,6 @@
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
 #include "services/people/store/redis_people_store.h"
-
-namespace events::auth {
-extern const char* const kLuaSession;
-}
 
 namespace events::people {
 
@@ -198,7 +195,7 @@ TEST_F(PeopleClusterTest, SignInSecondFactorAndSessionsKeepToPeoplesSlot) {
   EXPECT_EQ(ValueOf(store_->ConfirmSecondFactor("mem_b", s1, "sealed-key", 100,
                                                 {Sha256Hex("rc-1"), Sha256Hex("rc-2")}, kNow)),
             "ok");
-  EXPECT_TRUE(ValueOf(store_->GetSession(s1)).second_factor);
+  EXPECT_TRUE(ValueOf(store_->GetSession(s1, kNow)).second_factor);
   EXPECT_EQ(ValueOf(store_->RenewRecoveryCodes("mem_b", 100, {Sha256Hex("rc-3")}, kNow)), "used");
   EXPECT_EQ(ValueOf(store_->RenewRecoveryCodes("mem_b", 101, {Sha256Hex("rc-3")}, kNow)), "ok");
   EXPECT_EQ(ValueOf(store_->GetMember("mem_b")).member.recovery_codes_left(), 1);
@@ -241,27 +238,37 @@ TEST_F(PeopleClusterTest, SignInSecondFactorAndSessionsKeepToPeoplesSlot) {
                          "signed_out_everywhere", "second_factor_reset"}));
 }
 
-// A session whose member was removed ends at its next read, in the session's slot.
-TEST_F(PeopleClusterTest, TheSessionReadEndsASessionOfARemovedMember) {
+// The session read, in the session's slot: it writes the seen key it is given, reads the
+// record and the member it names from it, and refuses a session whose member was removed.
+TEST_F(PeopleClusterTest, TheSessionReadKeepsToTheSlotAndRefusesASessionOfARemovedMember) {
   ASSERT_EQ(Invite("org_a", "mem_a", "amira@example.org", "organiser"), "created");
   ASSERT_EQ(Invite("org_a", "mem_c", "cai@example.org", "viewer"), "created");
   const std::string s = Sha256Hex("session-c");
   Complete(RequestLinks("cai@example.org", {"mem_c"}, "br")[0], "br", s);
   ASSERT_TRUE(key_store_->FindSession(s, kNow).ok());
+  auto seen = redis_->Command({"GET", auth::SeenKey(*keys_, s)});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(redis::AsString(**seen), absl::StrCat(kNow));
   ASSERT_TRUE(
       redis_->Command({"HSET", auth::MemberKey(*keys_, "mem_c"), "status", "removed"}).ok());
   EXPECT_TRUE(absl::IsNotFound(key_store_->FindSession(s, kNow).status()));
+  // Refused, not deleted: only people ends sessions (RemoveMember does, with the member).
   auto left = redis_->Command({"SCARD", auth::MemberKey(*keys_, "mem_c") + ":sessions"});
   ASSERT_TRUE(left.ok());
-  EXPECT_EQ(redis::AsInt(**left), 0);
+  EXPECT_EQ(redis::AsInt(**left), 1);
+  // Past its idle time it is marked ended on its seen key, in the same slot.
+  EXPECT_TRUE(absl::IsNotFound(key_store_->FindSession(s, kNow + kHour).status()));
+  seen = redis_->Command({"GET", auth::SeenKey(*keys_, s)});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(redis::AsString(**seen), "ended");
 }
 
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two slots, fails on a single Redis as well as here.
-TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSession) {
+TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSeenKey) {
   const redis::LuaScript sign_out(
       "test_sign_out", absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
-                                    kLuaCommon, kLuaSign_out));
+                                    auth::kLuaSession_rule, kLuaCommon, kLuaSign_out));
   const std::string record =
       redis::MsgpackMap().Add("session", "abc").Add("everywhere", false).Encode();
   auto none = redis_->Eval(sign_out, {}, {absl::StrCat(kNow), record});
@@ -273,11 +280,18 @@ TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSessio
   ASSERT_FALSE(split.ok());
   EXPECT_TRUE(absl::StrContains(split.status().message(), "slot")) << split.status();
 
-  const redis::LuaScript session("test_session", auth::kLuaSession);
-  auto member = redis_->Eval(session, {auth::MemberKey(*keys_, "mem_a")}, {"1", "abc"});
-  ASSERT_FALSE(member.ok());
-  EXPECT_TRUE(absl::StrContains(member.status().message(), "must be a session key"))
-      << member.status();
+  // The session read takes the seen key: the session record itself, the member, or no key
+  // at all are refused before anything is read.
+  const redis::LuaScript session("test_session",
+                                 absl::StrCat(auth::kLuaSession_rule, auth::kLuaSession));
+  for (const std::vector<std::string>& keys :
+       {std::vector<std::string>{auth::MemberKey(*keys_, "mem_a")},
+        std::vector<std::string>{auth::SessionKey(*keys_, "abc")}, std::vector<std::string>{}}) {
+    auto refused = redis_->Eval(session, keys, {"1"});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(absl::StrContains(refused.status().message(), "must be a session's seen key"))
+        << refused.status();
+  }
 }
 
 }  // namespace

@@ -117,6 +117,24 @@ class PeopleTest : public ::testing::Test {
     return stub_->RequestSignIn(Call().get(), req, resp ? resp : &ignored);
   }
 
+  // PTTL and EXISTS of a key, and whether a session hash is in a member's sessions set.
+  int64_t Ttl(const std::string& key) {
+    auto reply = redis_->Command({"PTTL", key});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? redis::AsInt(**reply) : -3;
+  }
+  int64_t Exists(const std::string& key) {
+    auto reply = redis_->Command({"EXISTS", key});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? redis::AsInt(**reply) : -1;
+  }
+  bool IsMember(const std::string& member_id, const std::string& session_hash) {
+    auto reply = redis_->Command(
+        {"SISMEMBER", auth::MemberKey(*keys_, member_id) + ":sessions", session_hash});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() && redis::AsInt(**reply) == 1;
+  }
+
   // The people.sign_in_requested events of the member on people's stream (partition 0's),
   // oldest first.
   std::vector<events::v1::SignInRequested> SignInEvents(const std::string& member_id) {

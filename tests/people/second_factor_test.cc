@@ -100,6 +100,30 @@ TEST_F(SecondFactorTest, TheNextSignInNeedsACodeAndRotatesTheToken) {
   EXPECT_THAT(reused.error_message(), HasSubstr("4 tries left"));
 }
 
+// A pending session idles out from its sign-in (asking for the code is no use of it), by the
+// same rule as every service's session read: its record stays until its absolute end, but
+// people refuses it as the Authenticator does.
+TEST_F(SecondFactorTest, TheCodeMustComeWithinTheIdleTime) {
+  const std::string secret = SetUpApp(SignIn(coordinator_).session_token());
+  events::v1::SignInSession pending = SignIn(coordinator_);
+  clock_.Advance(29 * kMinute);
+  EXPECT_EQ(auth_->Authenticate("Bearer " + pending.session_token()).status().message(),
+            auth::kSecondFactorNeededMessage);
+  clock_.Advance(kMinute);
+  events::v1::SignInSession done;
+  grpc::Status late = Verify(pending.session_token(), AppCode(secret), "", &done);
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(late.error_message(), HasSubstr("session has ended"));
+  // A session that idled out after its code is refused too, not told it needs no code.
+  events::v1::SignInSession again = SignIn(coordinator_);
+  clock_.Advance(30'000);  // the next time step: the code above was used
+  ASSERT_TRUE(Verify(again.session_token(), AppCode(secret), "", &done).ok());
+  const std::string signed_in = done.session_token();
+  clock_.Advance(30 * kMinute);
+  grpc::Status idle = Verify(signed_in, "123456", "", &done);
+  EXPECT_EQ(idle.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(SecondFactorTest, FiveWrongCodesEndTheSession) {
   const std::string secret = SetUpApp(SignIn(coordinator_).session_token());
   events::v1::SignInSession pending = SignIn(coordinator_);

@@ -71,12 +71,22 @@ TEST_F(PeopleTest, AnUnusedSessionEndsAfterItsIdleTime) {
   grpc::Status ended = ListEvents(token);
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(ended.error_message(), auth::kSessionEndedMessage);
-  // And Redis's own expiry is set to the idle time.
+  // The ended session is refused, not deleted, by the other services; people forgets it at
+  // the member's next sign-in.
+  EXPECT_EQ(Exists(auth::SessionKey(*keys_, Sha256Hex(token))), 1);
+  EXPECT_TRUE(IsMember(amira.member_id(), Sha256Hex(token)));
   const std::string other = SignIn(amira).session_token();
-  auto ttl = redis_->Command({"PTTL", auth::SessionKey(*keys_, Sha256Hex(other))});
-  ASSERT_TRUE(ttl.ok());
-  EXPECT_GT(redis::AsInt(**ttl), 0);
-  EXPECT_LE(redis::AsInt(**ttl), 30 * kMinute);
+  EXPECT_EQ(Exists(auth::SessionKey(*keys_, Sha256Hex(token))), 0);
+  EXPECT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(token))), 0);
+  EXPECT_FALSE(IsMember(amira.member_id(), Sha256Hex(token)));
+  EXPECT_TRUE(IsMember(amira.member_id(), Sha256Hex(other)));
+  // And Redis's own expiry: the record, which only people writes, lives to the session's
+  // absolute end; its last use, the seen key every service writes, to the idle time.
+  EXPECT_GT(Ttl(auth::SessionKey(*keys_, Sha256Hex(other))), 11 * 60 * kMinute);
+  EXPECT_EQ(Ttl(auth::SeenKey(*keys_, Sha256Hex(other))), -2);  // none before its first use
+  ASSERT_TRUE(ListEvents(other).ok());
+  EXPECT_GT(Ttl(auth::SeenKey(*keys_, Sha256Hex(other))), 0);
+  EXPECT_LE(Ttl(auth::SeenKey(*keys_, Sha256Hex(other))), 30 * kMinute);
 }
 
 TEST_F(PeopleTest, ASessionInUseEndsAtItsAbsoluteTime) {
@@ -104,6 +114,27 @@ TEST_F(PeopleTest, RemovingAMemberEndsTheirSessionsAtOnce) {
   EXPECT_EQ(ListEvents(laptop).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(ListEvents(phone).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Audit()[0].detail(), "sessions ended: 2");
+  for (const std::string& token : {laptop, phone}) {
+    EXPECT_EQ(Exists(auth::SessionKey(*keys_, Sha256Hex(token))), 0);
+    EXPECT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(token))), 0);
+  }
+}
+
+TEST_F(PeopleTest, RemovalCountsOnlyTheSessionsStillOpen) {
+  Invite("Ben Ode", "ben@example.org", {MEMBER_ROLE_ORGANISER});
+  events::v1::Member amira = Invite("Amira Khan", "amira@example.org", {MEMBER_ROLE_ORGANISER});
+  const std::string old = SignIn(amira).session_token();
+  clock_.Advance(20 * kMinute);
+  const std::string fresh = SignIn(amira).session_token();  // `old` is still open here
+  ASSERT_TRUE(ListEvents(fresh).ok());
+  clock_.Advance(15 * kMinute);  // `old` idles out; its record stays until its end
+  ASSERT_TRUE(IsMember(amira.member_id(), Sha256Hex(old)));
+  events::v1::RemoveMemberRequest remove;
+  remove.set_member_id(amira.member_id());
+  events::v1::Member removed;
+  ASSERT_TRUE(stub_->RemoveMember(Call(org_key_).get(), remove, &removed).ok());
+  EXPECT_EQ(Audit()[0].detail(), "sessions ended: 1");
+  EXPECT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(fresh))), 0);
 }
 
 TEST_F(PeopleTest, SigningOutEndsThisSessionOrEverySession) {
@@ -113,8 +144,12 @@ TEST_F(PeopleTest, SigningOutEndsThisSessionOrEverySession) {
   const std::string three = SignIn(amira).session_token();
   events::v1::SignOutRequest here;
   events::v1::SignOutResponse out;
+  ASSERT_TRUE(ListEvents(one).ok());  // used: it has a seen key
+  ASSERT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(one))), 1);
   ASSERT_TRUE(stub_->SignOut(Call(one).get(), here, &out).ok());
   EXPECT_EQ(out.sessions_ended(), 1);
+  EXPECT_EQ(Exists(auth::SessionKey(*keys_, Sha256Hex(one))), 0);
+  EXPECT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(one))), 0);
   EXPECT_EQ(ListEvents(one).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(ListEvents(two).ok());
   // Signing out of an ended session is already done.
@@ -125,12 +160,20 @@ TEST_F(PeopleTest, SigningOutEndsThisSessionOrEverySession) {
   everywhere.set_everywhere(true);
   ASSERT_TRUE(stub_->SignOut(Call(two).get(), everywhere, &out).ok());
   EXPECT_EQ(out.sessions_ended(), 2);
+  EXPECT_EQ(Exists(auth::SeenKey(*keys_, Sha256Hex(two))), 0);
   EXPECT_EQ(ListEvents(two).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(ListEvents(three).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   std::vector<events::v1::PeopleAuditEntry> audit = Audit();
   EXPECT_EQ(audit[0].action(), "signed_out_everywhere");
   EXPECT_EQ(audit[0].actor_name(), "Amira Khan");
   EXPECT_EQ(audit[1].action(), "signed_out");
+  // Signing out of a session that idled out is done too (0 ended), and deletes what is left.
+  const std::string idle = SignIn(amira).session_token();
+  clock_.Advance(30 * kMinute);
+  ASSERT_TRUE(stub_->SignOut(Call(idle).get(), here, &out).ok());
+  EXPECT_EQ(out.sessions_ended(), 0);
+  EXPECT_EQ(Exists(auth::SessionKey(*keys_, Sha256Hex(idle))), 0);
+  EXPECT_FALSE(IsMember(amira.member_id(), Sha256Hex(idle)));
   // Without a session, the call says what it needs.
   EXPECT_EQ(stub_->SignOut(Call(org_key_).get(), here, &out).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);

@@ -7,6 +7,8 @@
 #   2. each service's user is refused every other service's keys (reads too, except the
 #      documented read-only ones), e.g. registration writing an accessibility key and
 #      reading a feedback key: NOPERM;
+#      Sessions: only people writes a session or a member's sessions set; every other
+#      service reads them and runs the session script, which writes only the seen key;
 #   3. every service user is refused FLUSHALL, FLUSHDB, CONFIG, DEBUG, KEYS, ACL, SHUTDOWN,
 #      MODULE, SCRIPT FLUSH, FUNCTION, SCAN, INFO... and may run what the services need;
 #   4. each SUITE (a service's Redis-backed GoogleTest binary) passes when it connects as
@@ -179,6 +181,37 @@ for user in "${services[@]}"; do
 done
 expect_refused scheduling HSET "auth:key:0123" role service
 expect_allowed integrations HSET "auth:key:0123" role integration
+# Sessions: people alone writes a session record and a member's sessions set; every other
+# service reads them and writes only the session's seen key, through the session script
+# (common/auth/lua/session.lua), which it may run. So no service can make itself a session.
+hash=acl0123
+session="{p0}:people:session:$hash"
+seen="{p0}:people:seen:$hash"
+member="{p0}:people:member:mb_session"
+now_ms="$(date +%s%3N)"
+expect_allowed people HSET "$member" org_id org_acl name "Acl Person" roles organiser status active
+expect_allowed people SADD "$member:sessions" "$hash"
+expect_allowed people HSET "$session" member_id mb_session org_id org_acl created_ms "$now_ms" \
+  expires_ms "$((now_ms + 3600000))" idle_ms 1800000 seen_ms "$now_ms" second_factor 0 pending 0
+expect_allowed people PEXPIRE "$session" 3600000
+session_script="$(cat "$root/common/auth/lua/session_rule.lua" "$root/common/auth/lua/session.lua")"
+for user in "${services[@]}"; do
+  [[ "$user" == people ]] && continue
+  expect_refused "$user" HSET "$session" member_id mb_other
+  expect_refused "$user" DEL "$session"
+  expect_refused "$user" SET "$session" forged
+  expect_refused "$user" PEXPIRE "$session" 1
+  expect_refused "$user" SREM "$member:sessions" "$hash"
+  expect_refused "$user" HSET "$member" roles organiser
+  expect_refused "$user" EVAL "return redis.call('HSET', '$session', 'member_id', 'x')" 0
+  expect_refused "$user" EVAL "return redis.call('HGET', KEYS[1], 'member_id')" 1 "$session"
+  expect_allowed "$user" HGETALL "$session"
+  expect_allowed "$user" SET "$seen" "$now_ms"
+  checks=$((checks + 1))
+  out="$(as "$user" EVAL "$session_script" 1 "$seen" "$now_ms")"
+  [[ "${out%%$'\n'*}" == ok ]] || fail "$user may not run the session script: ${out:0:200}"
+done
+expect_allowed people DEL "$seen" "$session"
 
 # --- 3. No service runs server-wide commands ---------------------------------------------------
 refused_commands=(

@@ -71,7 +71,7 @@ absl::StatusOr<std::optional<int64_t>> People::StepOf(const std::string& member_
 absl::StatusOr<events::v1::SignInSession> People::VerifySecondFactor(
     const std::string& session_token, const events::v1::VerifySecondFactorRequest& request) {
   const std::string session_hash = Sha256Hex(session_token);
-  absl::StatusOr<SessionRow> session = store_.GetSession(session_hash);
+  absl::StatusOr<SessionRow> session = store_.GetSession(session_hash, clock_.NowUnixMs());
   if (absl::IsNotFound(session.status())) return Ended();
   if (!session.ok()) return session.status();
   if (!session->pending) {
@@ -131,7 +131,8 @@ absl::StatusOr<events::v1::SignInSession> People::VerifySecondFactor(
 absl::StatusOr<events::v1::Me> People::GetMe(const auth::Caller& caller,
                                              const std::string& session_token) {
   EVENTS_RETURN_IF_ERROR(RequirePerson(caller));
-  absl::StatusOr<SessionRow> session = store_.GetSession(Sha256Hex(session_token));
+  absl::StatusOr<SessionRow> session =
+      store_.GetSession(Sha256Hex(session_token), clock_.NowUnixMs());
   if (absl::IsNotFound(session.status())) return Ended();
   if (!session.ok()) return session.status();
   EVENTS_ASSIGN_OR_RETURN(MemberRow row, store_.GetMember(caller.member_id));

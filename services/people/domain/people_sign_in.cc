@@ -107,7 +107,8 @@ absl::StatusOr<events::v1::SignInSession> People::CompleteSignIn(
 absl::StatusOr<events::v1::SignInSession> People::SessionAnswer(const std::string& token,
                                                                 const std::string& member_id,
                                                                 bool pending) {
-  EVENTS_ASSIGN_OR_RETURN(SessionRow session, store_.GetSession(Sha256Hex(token)));
+  EVENTS_ASSIGN_OR_RETURN(SessionRow session,
+                          store_.GetSession(Sha256Hex(token), clock_.NowUnixMs()));
   EVENTS_ASSIGN_OR_RETURN(MemberRow row, store_.GetMember(member_id));
   events::v1::SignInSession out;
   out.set_session_token(token);

@@ -150,8 +150,10 @@ class PeopleStore {
   // The member ids indexed under an address (all organisations).
   virtual absl::StatusOr<std::vector<std::string>> MembersWithEmail(
       const std::string& email_hash) = 0;
-  // NOT_FOUND when there is no such session (it may have ended).
-  virtual absl::StatusOr<SessionRow> GetSession(const std::string& session_hash) = 0;
+  // The session at `now_ms`. NOT_FOUND when there is no such session or it has ended (its
+  // absolute end or idle time passed, by the rule every service's session read keeps).
+  virtual absl::StatusOr<SessionRow> GetSession(const std::string& session_hash,
+                                                int64_t now_ms) = 0;
   // NOT_FOUND when the link has gone (its lifetime is over) or never was.
   virtual absl::StatusOr<LinkRow> GetLink(const std::string& link_id) = 0;
   // Empty fields when the member has no app.

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/people_keys.h"
+#include "common/auth/session_lua.h"
 #include "common/bus/event_bus.h"
 #include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
@@ -26,6 +27,7 @@ extern const char* const kLuaVerify_second_factor;
 extern const char* const kLuaConfirm_second_factor;
 extern const char* const kLuaRenew_recovery_codes;
 extern const char* const kLuaSign_out;
+extern const char* const kLuaGet_session;
 
 namespace {
 
@@ -40,6 +42,7 @@ enum Script {
   kConfirmSecondFactor,
   kRenewRecoveryCodes,
   kSignOut,
+  kGetSession,
 };
 
 const redis::LuaScript& ScriptOf(int which) {
@@ -55,11 +58,12 @@ const redis::LuaScript& ScriptOf(int which) {
         {"people_confirm_second_factor", kLuaConfirm_second_factor},
         {"people_renew_recovery_codes", kLuaRenew_recovery_codes},
         {"people_sign_out", kLuaSign_out},
+        {"people_get_session", kLuaGet_session},
     };
     auto* out = new std::vector<redis::LuaScript>();
     for (const auto& [name, source] : sources) {
       out->emplace_back(name, absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
-                                           kLuaCommon, source));
+                                           auth::kLuaSession_rule, kLuaCommon, source));
     }
     return out;
   }();
@@ -290,7 +294,8 @@ absl::StatusOr<std::string> RedisPeopleStore::VerifySecondFactor(
   }
   record.Add("allowed", max_failures);
   auto out = Run(kVerifySecondFactor,
-                 {auth::SessionKey(keys_, session_hash), auth::SessionKey(keys_, new_session_hash)},
+                 {auth::SessionKey(keys_, session_hash), auth::SessionKey(keys_, new_session_hash),
+                  auth::SeenKey(keys_, session_hash)},
                  now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] == "wrong" && out->size() > 1) *tries_left = static_cast<int>(Int((*out)[1]));
@@ -331,7 +336,9 @@ absl::StatusOr<int> RedisPeopleStore::SignOut(const std::string& session_hash, b
                                               int64_t now_ms) {
   redis::MsgpackMap record;
   record.Add("session", session_hash).Add("everywhere", everywhere);
-  auto out = Run(kSignOut, {auth::SessionKey(keys_, session_hash)}, now_ms, record);
+  auto out =
+      Run(kSignOut, {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)},
+          now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] != "ok" || out->size() < 2) return absl::NotFoundError("session not found");
   return static_cast<int>(Int((*out)[1]));
@@ -394,8 +401,12 @@ absl::StatusOr<std::vector<std::string>> RedisPeopleStore::MembersWithEmail(
   return out;
 }
 
-absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& session_hash) {
-  auto reply = redis_.Command({"HGETALL", auth::SessionKey(keys_, session_hash)});
+absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& session_hash,
+                                                        int64_t now_ms) {
+  auto reply =
+      redis_.Eval(ScriptOf(kGetSession),
+                  {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)},
+                  {absl::StrCat(now_ms), redis::MsgpackMap().Encode()});
   if (!reply.ok()) return reply.status();
   std::map<std::string, std::string> f = HashOf(**reply);
   if (f.empty()) return absl::NotFoundError("session not found");

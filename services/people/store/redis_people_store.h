@@ -58,7 +58,7 @@ class RedisPeopleStore final : public PeopleStore {
                                                                       int64_t offset,
                                                                       int count) override;
   absl::StatusOr<std::vector<std::string>> MembersWithEmail(const std::string& email_hash) override;
-  absl::StatusOr<SessionRow> GetSession(const std::string& session_hash) override;
+  absl::StatusOr<SessionRow> GetSession(const std::string& session_hash, int64_t now_ms) override;
   absl::StatusOr<LinkRow> GetLink(const std::string& link_id) override;
   absl::StatusOr<TotpRow> GetTotp(const std::string& member_id) override;
 

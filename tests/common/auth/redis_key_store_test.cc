@@ -131,42 +131,70 @@ namespace events::auth {
 namespace {
 
 // The session script against real Redis, with records written as the people service writes
-// them (docs/people.md): idle refresh, absolute and idle expiry, removal, pending.
+// them (docs/people.md): idle refresh, absolute and idle expiry, removal, pending, sessions
+// made before the seen key. The records are written through the admin connection and read
+// through the service's: the redis_acl test runs this suite as a service's Redis user, which
+// may only read sessions (docs/redis-acl.md), so a script that wrote one would fail here.
 class RedisSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     redis_ = std::make_unique<redis::RedisClient>(events::testing::TestRedisOptions());
+    admin_ = std::make_unique<redis::RedisClient>(events::testing::TestAdminRedisOptions());
     ASSERT_FALSE(HasFailure());
     keys_ = std::make_unique<bus::Keyspace>(events::testing::UniqueKeyPrefix(), 16);
     store_ = std::make_unique<RedisKeyStore>(*redis_, *keys_);
     auth_ = std::make_unique<Authenticator>(*store_, clock_);
     ASSERT_TRUE(
-        redis_
+        admin_
             ->Command({"HSET", MemberKey(*keys_, "mem_1"), "org_id", "org_1", "name", "Amira Khan",
                        "roles", "organiser,access_coordinator", "status", "active"})
             .ok());
+    ASSERT_TRUE(admin_->Command({"SADD", Sessions(), Sha256Hex(token_)}).ok());
   }
-  // A session made now, ending in 12 hours, idle after 30 minutes.
-  void PutSession(const std::string& pending, const std::string& second_factor) {
-    const int64_t now = clock_.NowUnixMs();
+  // A session made `age` ms ago (last seen then), ending 12 hours after it was made, idle
+  // after 30 minutes; its record expires at its end, as people writes it.
+  void PutSession(const std::string& pending, const std::string& second_factor, int64_t age = 0) {
+    const int64_t made = clock_.NowUnixMs() - age;
     ASSERT_TRUE(
-        redis_
+        admin_
             ->Command({"HSET", SessionKey(), "member_id", "mem_1", "org_id", "org_1", "created_ms",
-                       std::to_string(now), "expires_ms", std::to_string(now + 12 * kHour),
-                       "idle_ms", std::to_string(kIdle), "seen_ms", std::to_string(now),
+                       std::to_string(made), "expires_ms", std::to_string(made + 12 * kHour),
+                       "idle_ms", std::to_string(kIdle), "seen_ms", std::to_string(made),
                        "second_factor", second_factor, "pending", pending})
             .ok());
-    ASSERT_TRUE(redis_->Command({"PEXPIRE", SessionKey(), std::to_string(kIdle)}).ok());
+    ASSERT_TRUE(admin_->Command({"PEXPIRE", SessionKey(), std::to_string(12 * kHour - age)}).ok());
   }
   std::string SessionKey() const { return auth::SessionKey(*keys_, Sha256Hex(token_)); }
-  int64_t Ttl() { return redis::AsInt(**redis_->Command({"PTTL", SessionKey()})); }
+  std::string SeenKey() const { return auth::SeenKey(*keys_, Sha256Hex(token_)); }
+  std::string Sessions() const { return MemberKey(*keys_, "mem_1") + ":sessions"; }
+  int64_t Ttl(const std::string& key) { return redis::AsInt(**redis_->Command({"PTTL", key})); }
+  std::string Seen() {
+    auto reply = redis_->Command({"GET", SeenKey()});
+    return reply.ok() && !redis::IsNil(**reply) ? redis::AsString(**reply) : "";
+  }
+  // The session record and the member's sessions set, as one text: what only people writes.
+  std::string PeoplesPart() {
+    auto record = redis_->Command({"HGETALL", SessionKey()});
+    auto set = redis_->Command({"SMEMBERS", Sessions()});
+    if (!record.ok() || !set.ok()) return "unreadable";
+    std::string out;
+    for (size_t i = 0; i < redis::ArraySize(**record); ++i) {
+      out += redis::AsString(redis::ArrayAt(**record, i)) + " ";
+    }
+    for (size_t i = 0; i < redis::ArraySize(**set); ++i) {
+      out += "| " + redis::AsString(redis::ArrayAt(**set, i));
+    }
+    return out;
+  }
   absl::StatusOr<Caller> Call() { return auth_->Authenticate("Bearer " + token_); }
 
   static constexpr int64_t kHour = 3'600'000;
   static constexpr int64_t kIdle = int64_t{30} * 60'000;
-  FakeClock clock_{1'780'000'000'000};
+  static constexpr int64_t kStart = 1'780'000'000'000;
+  FakeClock clock_{kStart};
   const std::string token_ = "evs_" + std::string(43, 'Q');
   std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<redis::RedisClient> admin_;
   std::unique_ptr<bus::Keyspace> keys_;
   std::unique_ptr<RedisKeyStore> store_;
   std::unique_ptr<Authenticator> auth_;
@@ -174,30 +202,46 @@ class RedisSessionTest : public ::testing::Test {
 
 TEST_F(RedisSessionTest, ASessionInUseStaysAndIsRenewedUntilItsAbsoluteEnd) {
   PutSession("0", "1");
+  const std::string record = PeoplesPart();
   for (int i = 0; i < 30; ++i) {  // 30 calls, 25 minutes apart: 12.5 hours in all
     clock_.Advance(int64_t{25} * 60'000);
     auto caller = Call();
-    if (clock_.NowUnixMs() >= 1'780'000'000'000 + 12 * kHour) {
+    if (clock_.NowUnixMs() >= kStart + 12 * kHour) {
       EXPECT_EQ(caller.status().message(), kSessionEndedMessage);
-      EXPECT_EQ(redis::AsInt(**redis_->Command({"EXISTS", SessionKey()})), 0);
+      // Refused, not deleted: the record is people's, and expires by itself at its end.
+      EXPECT_EQ(PeoplesPart(), record);
+      EXPECT_EQ(Seen(), "ended");
       return;
     }
     ASSERT_TRUE(caller.ok()) << caller.status() << " at call " << i;
     EXPECT_EQ(caller->actor_name, "Amira Khan");
     EXPECT_TRUE(caller->HasRole(Role::kAccessCoordinator));
-    EXPECT_GT(Ttl(), 0);
-    EXPECT_LE(Ttl(), kIdle);
+    // The use is marked on the seen key, with the idle time; the record is left as it was.
+    EXPECT_EQ(Seen(), std::to_string(clock_.NowUnixMs()));
+    EXPECT_GT(Ttl(SeenKey()), 0);
+    EXPECT_LE(Ttl(SeenKey()), kIdle);
+    EXPECT_EQ(PeoplesPart(), record);
+    EXPECT_GT(Ttl(SessionKey()), kIdle);
   }
   FAIL() << "the session never reached its absolute end";
 }
 
 TEST_F(RedisSessionTest, AnIdleSessionEnds) {
   PutSession("0", "0");
+  clock_.Advance(kIdle - 1);
+  ASSERT_TRUE(Call().ok());
   clock_.Advance(kIdle);
   EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
-  // Ended for good: going back in time does not bring it back.
+  EXPECT_EQ(Seen(), "ended");
+  // Ended for good: a replica whose clock is behind does not bring it back.
   clock_.Advance(-kIdle);
   EXPECT_EQ(Call().status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(RedisSessionTest, AnUnusedSessionEndsAtItsIdleTimeFromSignIn) {
+  PutSession("0", "0");
+  clock_.Advance(kIdle);
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
 }
 
 TEST_F(RedisSessionTest, RemovalAndRoleChangesCountOnTheNextCall) {
@@ -205,17 +249,72 @@ TEST_F(RedisSessionTest, RemovalAndRoleChangesCountOnTheNextCall) {
   auto before = Call();
   ASSERT_TRUE(before.ok()) << before.status();
   EXPECT_FALSE(before->HasRole(Role::kAccessCoordinator));  // no second factor in this session
-  ASSERT_TRUE(redis_->Command({"HSET", MemberKey(*keys_, "mem_1"), "roles", "viewer"}).ok());
+  ASSERT_TRUE(admin_->Command({"HSET", MemberKey(*keys_, "mem_1"), "roles", "viewer"}).ok());
   auto viewer = Call();
   ASSERT_TRUE(viewer.ok());
   EXPECT_EQ(viewer->roles, std::vector<Role>{Role::kViewer});
-  ASSERT_TRUE(redis_->Command({"HSET", MemberKey(*keys_, "mem_1"), "status", "removed"}).ok());
+  const std::string record = PeoplesPart();
+  ASSERT_TRUE(admin_->Command({"HSET", MemberKey(*keys_, "mem_1"), "status", "removed"}).ok());
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+  EXPECT_EQ(PeoplesPart(), record);  // people ends the sessions of a member it removes
+}
+
+TEST_F(RedisSessionTest, ASessionOfAnotherOrganisationThanItsMemberIsRefused) {
+  PutSession("0", "0");
+  ASSERT_TRUE(admin_->Command({"HSET", MemberKey(*keys_, "mem_1"), "org_id", "org_2"}).ok());
   EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
 }
 
-TEST_F(RedisSessionTest, APendingSessionAsksForTheCode) {
+TEST_F(RedisSessionTest, APendingSessionAsksForTheCodeAndIdlesOutFromSignIn) {
   PutSession("1", "0");
   EXPECT_EQ(Call().status().message(), kSecondFactorNeededMessage);
+  EXPECT_EQ(Seen(), "");  // asking is no use of the session
+  clock_.Advance(kIdle);
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+}
+
+// Sessions made before the seen key have none: they go on from the record's seen_ms (or,
+// without it, created_ms), not ended at once and not made younger.
+TEST_F(RedisSessionTest, ASessionWithoutASeenKeyGoesOnFromItsStoredLastUse) {
+  PutSession("0", "0", /*age=*/20 * 60'000);
+  ASSERT_EQ(Seen(), "");
+  auto caller = Call();
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  clock_.Advance(kIdle - 1);  // renewed by that call
+  EXPECT_TRUE(Call().ok());
+
+  // Last seen 31 minutes ago by its record: ended.
+  ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
+  PutSession("0", "0", /*age=*/31 * 60'000);
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+
+  // No seen_ms at all: from its creation.
+  ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
+  PutSession("0", "0", /*age=*/10 * 60'000);
+  ASSERT_TRUE(admin_->Command({"HDEL", SessionKey(), "seen_ms"}).ok());
+  EXPECT_TRUE(Call().ok());
+  ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
+  ASSERT_TRUE(admin_
+                  ->Command({"HSET", SessionKey(), "created_ms",
+                             std::to_string(clock_.NowUnixMs() - kIdle)})
+                  .ok());
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
+}
+
+// What a service that may write seen keys can do with them (docs/auth.md): keep a session
+// from idling out, but not make one, nor keep one past its absolute end.
+TEST_F(RedisSessionTest, AForgedSeenKeyNeitherMakesASessionNorOutlivesItsEnd) {
+  const std::string far = std::to_string(kStart + 1000 * kHour);
+  ASSERT_TRUE(admin_->Command({"SET", SeenKey(), far}).ok());
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);  // no record: no session
+
+  PutSession("0", "0");
+  ASSERT_TRUE(admin_->Command({"SET", SeenKey(), far}).ok());
+  clock_.Advance(11 * kHour);
+  EXPECT_TRUE(Call().ok());  // kept from idling out
+  ASSERT_TRUE(admin_->Command({"SET", SeenKey(), far}).ok());
+  clock_.Advance(kHour);
+  EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
 }
 
 }  // namespace

@@ -22,7 +22,9 @@
 -- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
 -- recovery-code hashes).
 
--- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
+-- declared_base() is common/redis/lua/keys.lua (kLuaKeys), and read_session() and
+-- session_open() common/auth/lua/session_rule.lua (the one rule of when a session is open,
+-- shared with every service's session read), both pasted in front of this file.
 
 local declared = declared_base()
 
@@ -34,6 +36,8 @@ local R = cmsgpack.unpack(ARGV[2])
 
 local function mkey(id) return derived_key('people:member:' .. id) end
 local function skey(hash) return derived_key('people:session:' .. hash) end
+-- A session's last use, written by every service's session read (session_rule.lua).
+local function seen_key(hash) return derived_key('people:seen:' .. hash) end
 local function audit_key(org) return derived_key('people:org:' .. org .. ':audit') end
 
 -- A number as Redis stores it: integer digits (cmsgpack gives Lua doubles).
@@ -64,10 +68,19 @@ local function audit(key, action, actor_id, actor_name, member_id, member_name, 
   redis.call('LTRIM', key, 0, 9999)
 end
 
+-- Ends the session whose hash is `hash`: its record and its seen key. Returns 1 when it was
+-- still open (session_rule.lua), else 0.
+local function end_session(hash)
+  local s = read_session(skey(hash), seen_key(hash))
+  local open = (s and session_open(s, NOW)) and 1 or 0
+  redis.call('DEL', skey(hash), seen_key(hash))
+  return open
+end
+
 -- Ends every session listed in a member's set `set`; returns how many were still open.
 local function end_sessions(set)
   local n = 0
-  for _, h in ipairs(redis.call('SMEMBERS', set)) do n = n + redis.call('DEL', skey(h)) end
+  for _, h in ipairs(redis.call('SMEMBERS', set)) do n = n + end_session(h) end
   redis.call('DEL', set)
   return n
 end

@@ -3,8 +3,8 @@
 -- has an authenticator app), the member active, all in one step: two tries with one link
 -- make one session.
 -- KEYS: 1 people:link:<link id>  2 people:session:<new session sha256>
---       The link's member, its sessions set and older sessions, and its organisation's
---       audit log through derived_key (common.lua).
+--       The link's member, its sessions set and older sessions (their records and seen
+--       keys), and its organisation's audit log through derived_key (common.lua).
 -- ARGV: 1 now  2 record: browser (the browser secret's sha256), session (the new session's
 --       sha256), ends_ms (the session's absolute end), idle_ms
 -- Returns {'ok', member id, pending '0'|'1'} or {reason}: 'expired', 'used',
@@ -33,11 +33,18 @@ local session = KEYS[2]
 redis.call('HSET', session, 'member_id', id, 'org_id', m.org_id, 'created_ms', NOW_MS,
            'expires_ms', int(R.ends_ms), 'idle_ms', int(R.idle_ms), 'seen_ms', NOW_MS,
            'second_factor', '0', 'pending', pending, 'failures', '0')
-redis.call('PEXPIRE', session, math.min(R.idle_ms, R.ends_ms - NOW))
--- The member's list of sessions forgets those that ended by themselves.
+-- The record lives to the session's absolute end: no other service may renew it. The idle
+-- time is kept by the seen key (session_rule.lua), from seen_ms until the first use.
+redis.call('PEXPIRE', session, R.ends_ms - NOW)
+-- The member's list of sessions forgets those that ended by themselves (idle, absolute end),
+-- with what is left of them: the other services refuse an ended session but cannot delete it.
 local set = mkey(id) .. ':sessions'
 for _, h in ipairs(redis.call('SMEMBERS', set)) do
-  if redis.call('EXISTS', skey(h)) == 0 then redis.call('SREM', set, h) end
+  local old = read_session(skey(h), seen_key(h))
+  if not old or not session_open(old, NOW) then
+    redis.call('DEL', skey(h), seen_key(h))
+    redis.call('SREM', set, h)
+  end
 end
 redis.call('SADD', set, R.session)
 redis.call('HSET', mkey(id), 'status', 'active', 'last_sign_in_ms', NOW_MS)

@@ -2,8 +2,9 @@
 -- ended at once, the address free to be invited again.
 -- KEYS: 1 people:member:<id>  2 people:org:<org>:members  3 people:org:<org>:emails
 --       4 people:org:<org>:audit  5 people:member:<id>:sessions
---       Through derived_key (common.lua): the other members, the sessions, and the
---       address's index people:email:<sha256> (the address is read from the member).
+--       Through derived_key (common.lua): the other members, the sessions (records and seen
+--       keys), and the address's index people:email:<sha256> (the address is read from the
+--       member).
 -- ARGV: 1 now  2 record: org, id, actor_id, actor_name
 -- Returns {'ok', sessions ended}, {'not_found'}, {'removed'} or {'last_organiser'}.
 local org, id = R.org, R.id

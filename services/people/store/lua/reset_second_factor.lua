@@ -2,7 +2,7 @@
 -- their sessions end; they set up an app again at their next sign-in.
 -- KEYS: 1 people:member:<id>  2 people:member:<id>:totp  3 people:member:<id>:sessions
 --       4 people:org:<org>:audit
---       The sessions through skey (common.lua).
+--       The sessions and their seen keys through skey and seen_key (common.lua).
 -- ARGV: 1 now  2 record: org, id, actor_id, actor_name
 -- Returns {'ok', sessions ended}, {'not_found'} or {'removed'}.
 local org, id = R.org, R.id
