@@ -14,9 +14,17 @@ add_library(events_warnings INTERFACE)
 # so both compilers check the same thing: nearly all its findings here are `char` bytes
 # handed to <cctype>-style checks as unsigned char and int counts given to reserve(), where
 # the value cannot be negative (docs/development.md, "Quality gate: warnings").
+#
+# Under clang, clang's thread-safety analysis too (every ABSL_GUARDED_BY member touched only
+# under its mutex, lock order, ABSL_EXCLUSIVE_LOCKS_REQUIRED and ABSL_LOCKS_EXCLUDED): so
+# every clang build (the TSan build in CI, the fuzz build) checks the locking of every file
+# it compiles, with -Werror like any other warning. scripts/check-thread-safety runs the same
+# analysis alone, syntax only, for a g++ build.
 target_compile_options(events_warnings INTERFACE
   -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wconversion
   $<$<CXX_COMPILER_ID:Clang>:-Wno-sign-conversion>
+  $<$<CXX_COMPILER_ID:Clang>:-Wthread-safety>
+  $<$<CXX_COMPILER_ID:Clang>:-Wthread-safety-beta>
   $<$<BOOL:${EVENTS_WERROR}>:-Werror>)
 
 # events_link_warnings(): links events_warnings into each target in the project that is not
