@@ -1,4 +1,4 @@
--- Shared by every people script, pasted after kLuaProtobuf and kLuaXaddEvent
+-- Shared by every people script, put after common/redis/lua/protobuf.lua and common/bus/lua/xadd_event.lua
 -- (redis_people_store.cc). The script text starts with "#!lua" (LuaScript adds it), so Redis
 -- Cluster refuses any key of another slot than the script's KEYS.
 --
@@ -22,7 +22,7 @@
 -- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
 -- recovery-code hashes).
 
--- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
+-- declared_base() is common/redis/lua/keys.lua put in front of this file.
 
 local declared = declared_base()
 
