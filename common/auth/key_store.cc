@@ -5,8 +5,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/auth/auth_scripts.h"
 #include "common/auth/people_keys.h"
-#include "common/auth/session_lua.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
 
@@ -109,24 +109,16 @@ absl::StatusOr<std::string> RedisKeyStore::ClaimOrganisationName(const std::stri
                                                                  const std::string& org_id,
                                                                  const std::string& replacing) {
   // One key, so one step: two bootstraps of one name at once cannot both win.
-  static const redis::LuaScript script("auth_claim_org_name", R"lua(
-local holder = redis.call('HGET', KEYS[1], ARGV[1])
-if not holder or (ARGV[3] ~= '' and holder == ARGV[3]) then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  return ARGV[2]
-end
-return holder
-)lua");
-  auto reply = redis_.Eval(script, {keys_.Global("org-names")}, {name_key, org_id, replacing});
+  auto reply =
+      redis_.Eval(lua::ClaimOrgName(), {keys_.Global("org-names")}, {name_key, org_id, replacing});
   if (!reply.ok()) return reply.status();
   return redis::AsString(**reply);
 }
 
 absl::StatusOr<SessionRecord> RedisKeyStore::FindSession(const std::string& session_hash,
                                                          int64_t now_ms) {
-  static const redis::LuaScript script("auth_session", absl::StrCat(kLuaSession_rule, kLuaSession));
   // The seen key is the one key given: the record is only read, and named by the script.
-  auto reply = redis_.Eval(script, {SeenKey(keys_, session_hash)}, {absl::StrCat(now_ms)});
+  auto reply = redis_.Eval(lua::Session(), {SeenKey(keys_, session_hash)}, {absl::StrCat(now_ms)});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   const std::string state = redis::ArraySize(r) > 0 ? redis::AsString(redis::ArrayAt(r, 0)) : "";

@@ -1,5 +1,5 @@
 // Consumer: consumer-group reads, claiming of stuck entries, and the dead-letter stream, every
-// partition in two pipelined round trips per poll (consumer_scripts.h has the scripts).
+// partition in two pipelined round trips per poll (common/bus/lua/probe.lua and poll.lua).
 
 #include <algorithm>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/bus/consumer_scripts.h"
+#include "common/bus/bus_scripts.h"
 #include "common/bus/event_bus.h"
 #include "common/redis/redis_client.h"
 
@@ -109,7 +109,7 @@ absl::StatusOr<std::vector<Consumer::Allotment>> Consumer::Allot(int start) {
                        absl::StrCat(options_.batch_size)}});
   }
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(internal::ProbeScript(), probes);
+      redis_.EvalMany(lua::Probe(), probes);
   if (!replies.ok()) return replies.status();
   // The batch goes to the partitions in turn from `start`, each taking what it has (claims
   // and new entries), until it is full: what one Poll of before took, partition by
@@ -155,7 +155,7 @@ absl::StatusOr<std::vector<Delivery>> Consumer::Poll() {
                       absl::StrCat(options_.max_deliveries)}});
   }
   absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> replies =
-      redis_.EvalMany(internal::PollScript(), calls);
+      redis_.EvalMany(lua::Poll(), calls);
   if (!replies.ok()) return replies.status();
   absl::Status first_error;
   for (size_t i = 0; i < allotted->size(); ++i) {

@@ -1,4 +1,5 @@
-// Publishing: the Lua helper that scripts use, and Publish for events without a script.
+// Publishing: Publish for events without a script (scripts append theirs with xadd_event,
+// lua/xadd_event.lua).
 
 #include "common/bus/event_bus.h"
 
@@ -11,25 +12,7 @@
 
 namespace events::bus {
 
-// Raises a script error rather than writing a shifted or short entry when the caller's ARGV
-// index is off: a wrong entry in the outbox would reach every consumer.
-const char* const kLuaXaddEvent = R"lua(
-local function xadd_event(stream_key, maxlen, argv, first)
-  local fields = {}
-  for i = 0, 15 do
-    local value = argv[first + i]
-    if value == nil then
-      error('xadd_event: ARGV[' .. (first + i) .. '] is missing; pass all 16 event fields')
-    end
-    fields[i + 1] = value
-  end
-  if fields[1] ~= 'id' or fields[3] ~= 'type' then
-    error('xadd_event: ARGV[' .. first .. '] does not start the event fields (id, type, ...)')
-  end
-  return redis.call('XADD', stream_key, 'MAXLEN', '~', maxlen, '*', unpack(fields))
-end
-)lua";
-static_assert(kStreamFieldCount == 16, "kLuaXaddEvent copies exactly 16 ARGV strings");
+static_assert(kStreamFieldCount == 16, "lua/xadd_event.lua copies exactly 16 ARGV strings");
 
 absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Keyspace& keys,
                                     int partition, const events::v1::DomainEvent& event,

@@ -20,16 +20,11 @@ namespace events::bus {
 
 // The envelope as stream-entry fields, flattened "field, value, field, value...", in the
 // order Lua's XADD takes them. Scripts receive these as ARGV and append them with
-// kLuaXaddEvent in the same script as the state change (transactional outbox).
+// xadd_event (common/bus/lua/xadd_event.lua, put in front of the script by its
+// events_lua_scripts() call) in the same script as the state change (transactional outbox).
 std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event);
 // Number of strings ToStreamFields returns (fixed, so scripts can walk ARGV).
 inline constexpr int kStreamFieldCount = 16;
-
-// A Lua function to paste at the top of a script:
-//   xadd_event(stream_key, maxlen, argv_table, first_index)
-// appends the event whose 16 fields start at argv_table[first_index] and returns the new
-// entry id. maxlen trims approximately (MAXLEN ~) so streams stay bounded.
-extern const char* const kLuaXaddEvent;
 
 // Reads a stream entry's field/value pairs back into an envelope. INVALID_ARGUMENT when a
 // required field (id, type) is missing.

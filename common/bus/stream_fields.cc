@@ -15,7 +15,8 @@
 namespace events::bus {
 
 std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event) {
-  // The order is the contract with kLuaXaddEvent and every script that passes these on.
+  // The order is the contract with xadd_event (lua/xadd_event.lua) and every script that passes
+  // these on.
   std::vector<std::string> fields = {
       "id",        event.id(),        "type", event.type(),
       "source",    event.source(),    "time", absl::StrCat(event.time_unix_ms()),

@@ -11,24 +11,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bus/keyspace.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/domain_event_check.h"
 #include "common/testing/one_node_cluster_test.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
 #include "services/accessibility/domain/access_desk.h"
+#include "services/accessibility/store/accessibility_scripts.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
 #include "services/accessibility/worker/job_worker.h"
 #include "tests/accessibility/accessibility_test_support.h"
 
 namespace events::accessibility {
-
-// The store's scripts as embedded (cmake/EmbedLua.cmake), to call them the wrong way.
-extern const char* const kLuaCommon;
-extern const char* const kLuaApply;
 
 namespace {
 
@@ -45,6 +42,13 @@ T ValueOf(absl::StatusOr<T> r) {
 
 class ClusterContractTest : public events::testing::OneNodeClusterTest {
  protected:
+  // Every domain event the test made a script emit parses as its .proto says.
+  void TearDown() override {
+    if (redis_ != nullptr && keys_ != nullptr) {
+      events::testing::ExpectSoundDomainEvents(*redis_, *keys_, "accessibility");
+    }
+  }
+
   void SetUp() override {
     ASSERT_NE(server(), nullptr) << "redis-server did not start in cluster mode";
     redis_ = std::make_unique<redis::RedisClient>(server()->Options());
@@ -209,9 +213,8 @@ TEST_F(ClusterContractTest, LeadTimesAndTheAuditLogAreOneKeyEach) {
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two partitions, fails on a single Redis as well as here.
 TEST_F(ClusterContractTest, ApplyRefusesNoKeysAndKeysOfTwoPartitions) {
-  const redis::LuaScript apply(
-      "test_apply", absl::StrCat("#!lua\n", redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys,
-                                 kLuaCommon, kLuaApply));
+  // The store's own script, called the wrong way.
+  const redis::LuaScript& apply = lua::Apply();
   const std::string batch = redis::MsgpackMap()
                                 .Add("event", event_)
                                 .Add("now", kNow)

@@ -14,6 +14,7 @@
 #include "common/bus/event_bus.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/domain_event_check.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
@@ -125,6 +126,13 @@ inline std::vector<std::pair<std::string, events::v1::DomainEvent>> StreamEntrie
 
 class FeedbackTest : public ::testing::Test {
  protected:
+  // Every domain event the test made a script emit parses as its .proto says.
+  void TearDown() override {
+    if (redis_ != nullptr && keys_ != nullptr) {
+      events::testing::ExpectSoundDomainEvents(*redis_, *keys_, "feedback");
+    }
+  }
+
   void SetUp() override {
     redis::RedisOptions options = events::testing::TestRedisOptions();
     ASSERT_FALSE(HasFailure());

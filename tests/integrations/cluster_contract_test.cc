@@ -10,19 +10,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bus/keyspace.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/domain_event_check.h"
 #include "common/testing/one_node_cluster_test.h"
 #include "common/testing/redis_for_test.h"
 #include "gtest/gtest.h"
+#include "services/integrations/store/integrations_scripts.h"
 #include "services/integrations/store/redis_integrations_store.h"
 
 namespace events::integrations {
-
-// The store's scripts as embedded (cmake/EmbedLua.cmake), to call one the wrong way.
-extern const char* const kLuaCommon;
-extern const char* const kLuaEnqueue;
 
 namespace {
 
@@ -36,6 +33,13 @@ T ValueOf(absl::StatusOr<T> r) {
 
 class ClusterContractTest : public events::testing::OneNodeClusterTest {
  protected:
+  // Every domain event the test made a script emit parses as its .proto says.
+  void TearDown() override {
+    if (redis_ != nullptr && keys_ != nullptr) {
+      events::testing::ExpectSoundDomainEvents(*redis_, *keys_, "integrations");
+    }
+  }
+
   void SetUp() override {
     ASSERT_NE(server(), nullptr) << "redis-server did not start in cluster mode";
     redis_ = std::make_unique<redis::RedisClient>(server()->Options());
@@ -165,8 +169,8 @@ TEST_F(ClusterContractTest, ContactsMoveBetweenAddressesAndUnsubscribeInTheOrgan
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two slots, fails on a single Redis as well as here.
 TEST_F(ClusterContractTest, EnqueueRefusesNoKeysAndKeysOfTwoSlots) {
-  const redis::LuaScript enqueue("test_enqueue",
-                                 absl::StrCat("#!lua\n", redis::kLuaKeys, kLuaCommon, kLuaEnqueue));
+  // The store's own script, called the wrong way.
+  const redis::LuaScript& enqueue = lua::Enqueue();
   const std::string record = redis::MsgpackMap()
                                  .Add("id", "0/de_1/wh_1")
                                  .Add("org", "org_a")

@@ -9,25 +9,21 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/auth_scripts.h"
 #include "common/auth/key_store.h"
 #include "common/auth/people_keys.h"
-#include "common/auth/session_lua.h"
 #include "common/bus/event_bus.h"
 #include "common/bus/keyspace.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/one_node_cluster_test.h"
 #include "common/testing/redis_for_test.h"
 #include "common/util/ids.h"
 #include "gtest/gtest.h"
+#include "services/people/store/people_scripts.h"
 #include "services/people/store/redis_people_store.h"
 
 namespace events::people {
-
-// The store's scripts as embedded (cmake/EmbedLua.cmake), to call one the wrong way.
-extern const char* const kLuaCommon;
-extern const char* const kLuaSign_out;
 
 namespace {
 
@@ -266,9 +262,8 @@ TEST_F(PeopleClusterTest, TheSessionReadKeepsToTheSlotAndRefusesASessionOfARemov
 // The contract is checked by the scripts themselves too, so a store that passes no KEYS, or
 // keys of two slots, fails on a single Redis as well as here.
 TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSeenKey) {
-  const redis::LuaScript sign_out(
-      "test_sign_out", absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
-                                    auth::kLuaSession_rule, kLuaCommon, kLuaSign_out));
+  // The store's own scripts, called the wrong way.
+  const redis::LuaScript& sign_out = lua::SignOut();
   const std::string record =
       redis::MsgpackMap().Add("session", "abc").Add("everywhere", false).Encode();
   auto none = redis_->Eval(sign_out, {}, {absl::StrCat(kNow), record});
@@ -282,8 +277,7 @@ TEST_F(PeopleClusterTest, ScriptsRefuseNoKeysKeysOfTwoSlotsAndAKeyThatIsNoSeenKe
 
   // The session read takes the seen key: the session record itself, the member, or no key
   // at all are refused before anything is read.
-  const redis::LuaScript session("test_session",
-                                 absl::StrCat(auth::kLuaSession_rule, auth::kLuaSession));
+  const redis::LuaScript& session = auth::lua::Session();
   for (const std::vector<std::string>& keys :
        {std::vector<std::string>{auth::MemberKey(*keys_, "mem_a")},
         std::vector<std::string>{auth::SessionKey(*keys_, "abc")}, std::vector<std::string>{}}) {

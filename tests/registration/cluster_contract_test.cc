@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
+#include "common/testing/domain_event_check.h"
 #include "common/testing/own_redis_server.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
@@ -44,6 +45,13 @@ constexpr int kPartitions = 16;
 
 class RegistrationClusterContractTest : public ::testing::Test {
  protected:
+  // Every domain event the test made a script emit parses as its .proto says.
+  void TearDown() override {
+    if (redis_ != nullptr && keys_ != nullptr) {
+      events::testing::ExpectSoundDomainEvents(*redis_, *keys_, "registration");
+    }
+  }
+
   void SetUp() override {
     ASSERT_TRUE(server_.StartOneNodeCluster()) << "could not start a one-node Redis Cluster";
     redis::RedisOptions options = server_.Options();

@@ -1,7 +1,7 @@
 -- The key contract every script keeps (common/redis/README.md, "Scripts"): it names every
 -- key whose name is fixed for the call in KEYS, all in one hash slot, and names any other
 -- key only under the hash tag those keys share. Pasted in front of a store's own Lua
--- (kLuaKeys, lua_library.h).
+-- (named in front of a script in its events_lua_scripts() call).
 
 -- The base shared by every KEYS entry: "<prefix>{<tag>}:", the text up to and including
 -- the first hash tag and the colon after it. Fails the script when an entry has another

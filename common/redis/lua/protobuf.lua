@@ -1,5 +1,5 @@
--- Shared by the services' Lua scripts: pasted in front of each script, before the service's
--- own common.lua (see common/redis/lua_library.h). Pure functions, plus the one stream append.
+-- Shared by the services' Lua scripts: put in front of a script, before the service's own
+-- common.lua, by naming it in the script's events_lua_scripts() call (cmake/LuaScripts.cmake). Pure functions, plus the one stream append.
 
 -- Protobuf wire format, enough for the payloads: strings and non-negative integers.
 local function pb_varint(n)

@@ -10,46 +10,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
+#include "services/accessibility/store/accessibility_scripts.h"
 
 namespace events::accessibility {
-
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake; apply and fire are redis::kLuaProtobuf,
-// redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, then their own body.
-extern const char* const kLuaCommon;
-extern const char* const kLuaApply;
-extern const char* const kLuaFire;
-extern const char* const kLuaAudit;
-extern const char* const kLuaCounts;
 
 namespace {
 
 using Fields = std::map<std::string, std::string>;
 
-// LuaScript puts "#!lua" in front of each script, so Redis holds it to the slot of its KEYS
-// (common/redis/README.md, "Scripts").
-
-const redis::LuaScript& ApplyScript() {
-  static const auto* script = new redis::LuaScript(
-      "accessibility_apply",
-      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, kLuaApply));
-  return *script;
-}
-const redis::LuaScript& AuditScript() {
-  static const auto* script = new redis::LuaScript("accessibility_audit", kLuaAudit);
-  return *script;
-}
-const redis::LuaScript& CountsScript() {
-  static const auto* script = new redis::LuaScript("accessibility_counts", kLuaCounts);
-  return *script;
-}
-const redis::LuaScript& FireScript() {
-  static const auto* script = new redis::LuaScript(
-      "accessibility_fire",
-      absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, redis::kLuaKeys, kLuaCommon, kLuaFire));
-  return *script;
-}
+// store/lua/*.lua, built into accessibility_scripts.h (CMakeLists.txt says what goes in front
+// of each). LuaScript puts "#!lua" in front of each script, so Redis holds it to the slot of
+// its KEYS (common/redis/README.md, "Scripts").
+const redis::LuaScript& ApplyScript() { return lua::Apply(); }
+const redis::LuaScript& AuditScript() { return lua::Audit(); }
+const redis::LuaScript& CountsScript() { return lua::Counts(); }
+const redis::LuaScript& FireScript() { return lua::Fire(); }
 
 Fields ToFields(const redisReply& r) {
   Fields out;

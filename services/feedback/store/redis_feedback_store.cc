@@ -8,20 +8,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/redis_client.h"
+#include "services/feedback/store/feedback_scripts.h"
 
 namespace events::feedback {
-
-extern const char* const kLuaCommon;
-extern const char* const kLuaFacts;
-extern const char* const kLuaSurvey;
-extern const char* const kLuaRegistration;
-extern const char* const kLuaAccess;
-extern const char* const kLuaSubmit;
-extern const char* const kLuaFire;
-extern const char* const kLuaOpen_now;
-extern const char* const kLuaRelease;
 
 namespace {
 
@@ -29,45 +19,16 @@ using events::redis::AsInt;
 using events::redis::AsString;
 using events::redis::ReplyPtr;
 
-redis::LuaScript MakeScript(const char* name, const char* body) {
-  return redis::LuaScript(name,
-                          absl::StrCat(redis::kLuaProtobuf, redis::kLuaJobs, kLuaCommon, body));
-}
-// One per script for the process; LuaScript is immutable and thread-safe.
-const redis::LuaScript& FactsScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_facts", kLuaFacts));
-  return *s;
-}
-const redis::LuaScript& SurveyScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_survey", kLuaSurvey));
-  return *s;
-}
-const redis::LuaScript& RegistrationScript() {
-  static const auto* s =
-      new redis::LuaScript(MakeScript("feedback_registration", kLuaRegistration));
-  return *s;
-}
-const redis::LuaScript& AccessScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_access", kLuaAccess));
-  return *s;
-}
-const redis::LuaScript& SubmitScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_submit", kLuaSubmit));
-  return *s;
-}
-const redis::LuaScript& FireScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_fire", kLuaFire));
-  return *s;
-}
-const redis::LuaScript& OpenNowScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_open_now", kLuaOpen_now));
-  return *s;
-}
-
-const redis::LuaScript& ReleaseScript() {
-  static const auto* s = new redis::LuaScript(MakeScript("feedback_release", kLuaRelease));
-  return *s;
-}
+// store/lua/*.lua, built into feedback_scripts.h: each is the protobuf wire format, the
+// delayed jobs, store/lua/common.lua, then its own (CMakeLists.txt).
+const redis::LuaScript& FactsScript() { return lua::Facts(); }
+const redis::LuaScript& SurveyScript() { return lua::Survey(); }
+const redis::LuaScript& RegistrationScript() { return lua::Registration(); }
+const redis::LuaScript& AccessScript() { return lua::Access(); }
+const redis::LuaScript& SubmitScript() { return lua::Submit(); }
+const redis::LuaScript& FireScript() { return lua::Fire(); }
+const redis::LuaScript& OpenNowScript() { return lua::OpenNow(); }
+const redis::LuaScript& ReleaseScript() { return lua::Release(); }
 
 int64_t ToInt(const std::string& s) {
   int64_t v = 0;

@@ -7,20 +7,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
+#include "services/integrations/store/integrations_scripts.h"
 
 namespace events::integrations {
-
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake; every script is kLuaCommon (the key
-// contract: derived_key) and then its own body.
-extern const char* const kLuaCommon;
-extern const char* const kLuaEnqueue;
-extern const char* const kLuaClaim;
-extern const char* const kLuaRecord;
-extern const char* const kLuaReplay;
-extern const char* const kLuaContact;
-extern const char* const kLuaUnsubscribe;
 
 using events::redis::ArrayAt;
 using events::redis::ArraySize;
@@ -30,25 +20,6 @@ using events::redis::IsArray;
 using events::redis::IsNil;
 
 namespace {
-
-// LuaScript puts "#!lua" in front of each script, so Redis holds it to the slot of its KEYS
-// (common/redis/README.md, "Scripts").
-events::redis::LuaScript* NewScript(const char* name, const char* body) {
-  return new events::redis::LuaScript(name, absl::StrCat(redis::kLuaKeys, kLuaCommon, body));
-}
-
-const events::redis::LuaScript& Script(int which) {
-  static const events::redis::LuaScript* const scripts[] = {
-      NewScript("integrations_enqueue", kLuaEnqueue),
-      NewScript("integrations_claim", kLuaClaim),
-      NewScript("integrations_record", kLuaRecord),
-      NewScript("integrations_replay", kLuaReplay),
-      NewScript("integrations_contact", kLuaContact),
-      NewScript("integrations_unsubscribe", kLuaUnsubscribe),
-  };
-  return *scripts[which];
-}
-enum { kEnqueue, kClaim, kRecord, kReplay, kContact, kUnsubscribe };
 
 absl::Status Ok(const absl::StatusOr<events::redis::ReplyPtr>& reply) {
   return reply.ok() ? absl::OkStatus() : reply.status();
@@ -270,7 +241,7 @@ absl::StatusOr<int> RedisIntegrationsStore::Enqueue(int partition,
                        .Add("body", d.body)
                        .Encode());
   }
-  auto reply = redis_.Eval(Script(kEnqueue), {Due(partition)}, args);
+  auto reply = redis_.Eval(lua::Enqueue(), {Due(partition)}, args);
   if (!reply.ok()) return reply.status();
   return static_cast<int>(AsInt(**reply));
 }
@@ -284,7 +255,7 @@ absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64
     calls.push_back(
         {{Due(p)}, {absl::StrCat(now_ms), absl::StrCat(lease_ms), absl::StrCat(limit)}});
   }
-  auto replies = redis_.EvalMany(Script(kClaim), calls);
+  auto replies = redis_.EvalMany(lua::Claim(), calls);
   if (!replies.ok()) return replies.status();
   std::vector<ClaimedDelivery> out;
   for (int p = 0; p < static_cast<int>(replies->size()); ++p) {
@@ -330,8 +301,8 @@ absl::StatusOr<bool> RedisIntegrationsStore::Record(const ClaimedDelivery& d,
                                      .Add("keep_dead_ms", options_.keep_dead_ms)
                                      .Add("max_dead", max_dead)
                                      .Encode();
-  auto reply = redis_.Eval(Script(kRecord),
-                           {Delivery(d.partition, d.delivery_id), Due(d.partition)}, {try_record});
+  auto reply = redis_.Eval(lua::Record(), {Delivery(d.partition, d.delivery_id), Due(d.partition)},
+                           {try_record});
   if (!reply.ok()) return reply.status();
   if (AsString(**reply) != "ok") return false;
   const std::string b = Org(d.org_id);
@@ -438,7 +409,7 @@ absl::Status RedisIntegrationsStore::Replay(const std::string& org_id,
   if (partition < 0 || partition >= keys_.partitions()) {
     return absl::NotFoundError(absl::StrCat("dead letter ", delivery_id, " not found"));
   }
-  auto reply = redis_.Eval(Script(kReplay),
+  auto reply = redis_.Eval(lua::Replay(),
                            {Delivery(partition, delivery_id), Due(partition),
                             keys_.PartitionPrefix(partition) + "int:dead:" + org_id},
                            {delivery_id, absl::StrCat(now_ms), org_id});
@@ -467,7 +438,7 @@ absl::StatusOr<ContactOutcome> RedisIntegrationsStore::ApplyContact(const std::s
         .Add("first", c.first_name)
         .Add("last", c.last_name);
   }
-  auto reply = redis_.Eval(Script(kContact), keys, {change.Encode()});
+  auto reply = redis_.Eval(lua::Contact(), keys, {change.Encode()});
   if (!reply.ok()) return reply.status();
   const std::string word = AsString(**reply);
   if (word == "ok") return ContactOutcome::kApplied;
@@ -517,7 +488,7 @@ absl::StatusOr<ContactsPage> RedisIntegrationsStore::Contacts(const std::string&
 
 absl::StatusOr<std::vector<std::string>> RedisIntegrationsStore::Suppress(
     const std::string& org_id, const std::string& email_sha256) {
-  auto reply = redis_.Eval(Script(kUnsubscribe), ContactKeys(org_id, email_sha256),
+  auto reply = redis_.Eval(lua::Unsubscribe(), ContactKeys(org_id, email_sha256),
                            {"suppress", email_sha256});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;
@@ -527,8 +498,8 @@ absl::StatusOr<std::vector<std::string>> RedisIntegrationsStore::Suppress(
 
 absl::Status RedisIntegrationsStore::ClearContact(const std::string& org_id,
                                                   const std::string& email_sha256) {
-  return Ok(redis_.Eval(Script(kUnsubscribe), ContactKeys(org_id, email_sha256),
-                        {"clear", email_sha256}));
+  return Ok(
+      redis_.Eval(lua::Unsubscribe(), ContactKeys(org_id, email_sha256), {"clear", email_sha256}));
 }
 
 }  // namespace events::integrations

@@ -10,14 +10,9 @@
 #include "absl/strings/str_split.h"
 #include "common/util/ids.h"
 #include "common/util/text_rules.h"
+#include "services/notifications/store/notifications_scripts.h"
 
 namespace events::notifications {
-
-extern const char* const kLuaEnqueue;
-extern const char* const kLuaClaim;
-extern const char* const kLuaRecord;
-extern const char* const kLuaReplay;
-extern const char* const kLuaSettings;
 
 using events::redis::ArrayAt;
 using events::redis::ArraySize;
@@ -26,19 +21,6 @@ using events::redis::AsString;
 using events::redis::IsNil;
 
 namespace {
-
-enum { kEnqueue, kClaim, kRecord, kReplay, kSettings };
-
-const events::redis::LuaScript& Script(int which) {
-  static const events::redis::LuaScript* const scripts[] = {
-      new events::redis::LuaScript("notifications_enqueue", kLuaEnqueue),
-      new events::redis::LuaScript("notifications_claim", kLuaClaim),
-      new events::redis::LuaScript("notifications_record", kLuaRecord),
-      new events::redis::LuaScript("notifications_replay", kLuaReplay),
-      new events::redis::LuaScript("notifications_settings", kLuaSettings),
-  };
-  return *scripts[which];
-}
 
 const char* OutcomeWord(MailOutcome outcome) {
   switch (outcome) {
@@ -130,7 +112,7 @@ absl::StatusOr<int> RedisOutboxStore::Enqueue(int partition, const std::string& 
     // Urgent mail is due since time 0: a claim takes the lowest due times first.
     args.push_back(m.urgent ? "0" : absl::StrCat(now_ms));
   }
-  auto reply = redis_.Eval(Script(kEnqueue), keys, args);
+  auto reply = redis_.Eval(lua::Enqueue(), keys, args);
   if (!reply.ok()) return reply.status();
   return static_cast<int>(AsInt(**reply));
 }
@@ -139,7 +121,7 @@ absl::StatusOr<std::vector<ClaimedMail>> RedisOutboxStore::Claim(int64_t now_ms,
                                                                  int limit) {
   std::vector<ClaimedMail> out;
   for (int p = 0; p < keys_.partitions(); ++p) {
-    auto reply = redis_.Eval(Script(kClaim), {Due(p)},
+    auto reply = redis_.Eval(lua::Claim(), {Due(p)},
                              {absl::StrCat(now_ms), absl::StrCat(lease_ms), absl::StrCat(limit)});
     if (!reply.ok()) return reply.status();
     for (size_t i = 0; i < ArraySize(**reply); ++i) {
@@ -169,7 +151,7 @@ absl::StatusOr<std::vector<ClaimedMail>> RedisOutboxStore::Claim(int64_t now_ms,
 absl::StatusOr<bool> RedisOutboxStore::Record(const ClaimedMail& mail, const MailResult& result,
                                               int64_t now_ms) {
   const int attempt = result.outcome == MailOutcome::kDefer ? mail.attempts : mail.attempts + 1;
-  auto reply = redis_.Eval(Script(kRecord),
+  auto reply = redis_.Eval(lua::Record(),
                            {Mail(mail.partition, mail.mail.id), Due(mail.partition),
                             Dead(mail.partition, mail.org_id), Log(mail.partition, mail.org_id)},
                            {mail.mail.id, absl::StrCat(attempt), OutcomeWord(result.outcome),
@@ -248,9 +230,8 @@ absl::StatusOr<int> RedisOutboxStore::Replay(const std::string& org_id, const st
   }
   int replayed = 0;
   for (const auto& [p, id] : targets) {
-    auto reply =
-        redis_.Eval(Script(kReplay), {Mail(p, id), Due(p), Dead(p, org_id), Log(p, org_id)},
-                    {id, absl::StrCat(now_ms), org_id});
+    auto reply = redis_.Eval(lua::Replay(), {Mail(p, id), Due(p), Dead(p, org_id), Log(p, org_id)},
+                             {id, absl::StrCat(now_ms), org_id});
     if (!reply.ok()) return reply.status();
     replayed += static_cast<int>(AsInt(**reply));
   }
@@ -282,7 +263,7 @@ absl::StatusOr<events::v1::SenderSettings> RedisOutboxStore::PutSettings(
     const std::string& org_id, const events::v1::SenderSettings& settings, int64_t expected_version,
     int64_t now_ms) {
   auto reply = redis_.Eval(
-      Script(kSettings), {keys_.Global("nt:org:" + org_id)},
+      lua::Settings(), {keys_.Global("nt:org:" + org_id)},
       {absl::StrCat(expected_version), absl::StrCat(now_ms), settings.from_name(),
        settings.reply_to(), settings.footer(), absl::StrJoin(settings.coordinator_emails(), "\n")});
   if (!reply.ok()) return reply.status();

@@ -8,67 +8,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/people_keys.h"
-#include "common/auth/session_lua.h"
 #include "common/bus/event_bus.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/msgpack.h"
 #include "services/people/domain/member_rules.h"
+#include "services/people/store/people_scripts.h"
 
 namespace events::people {
 
-extern const char* const kLuaCommon;
-extern const char* const kLuaInvite;
-extern const char* const kLuaChange_roles;
-extern const char* const kLuaRemove;
-extern const char* const kLuaReset_second_factor;
-extern const char* const kLuaRequest_sign_in;
-extern const char* const kLuaComplete_sign_in;
-extern const char* const kLuaVerify_second_factor;
-extern const char* const kLuaConfirm_second_factor;
-extern const char* const kLuaRenew_recovery_codes;
-extern const char* const kLuaSign_out;
-extern const char* const kLuaGet_session;
-
 namespace {
-
-enum Script {
-  kInvite,
-  kChangeRoles,
-  kRemove,
-  kResetSecondFactor,
-  kRequestSignIn,
-  kCompleteSignIn,
-  kVerifySecondFactor,
-  kConfirmSecondFactor,
-  kRenewRecoveryCodes,
-  kSignOut,
-  kGetSession,
-};
-
-const redis::LuaScript& ScriptOf(int which) {
-  static const auto* const scripts = [] {
-    const std::pair<const char*, const char*> sources[] = {
-        {"people_invite", kLuaInvite},
-        {"people_change_roles", kLuaChange_roles},
-        {"people_remove", kLuaRemove},
-        {"people_reset_second_factor", kLuaReset_second_factor},
-        {"people_request_sign_in", kLuaRequest_sign_in},
-        {"people_complete_sign_in", kLuaComplete_sign_in},
-        {"people_verify_second_factor", kLuaVerify_second_factor},
-        {"people_confirm_second_factor", kLuaConfirm_second_factor},
-        {"people_renew_recovery_codes", kLuaRenew_recovery_codes},
-        {"people_sign_out", kLuaSign_out},
-        {"people_get_session", kLuaGet_session},
-    };
-    auto* out = new std::vector<redis::LuaScript>();
-    for (const auto& [name, source] : sources) {
-      out->emplace_back(name, absl::StrCat(redis::kLuaProtobuf, bus::kLuaXaddEvent, redis::kLuaKeys,
-                                           auth::kLuaSession_rule, kLuaCommon, source));
-    }
-    return out;
-  }();
-  return (*scripts)[static_cast<size_t>(which)];
-}
 
 // The record of a change an actor makes to a member of an organisation.
 redis::MsgpackMap ActorRecord(const std::string& org_id, const std::string& member_id,
@@ -150,11 +97,11 @@ std::string RedisPeopleStore::Org(absl::string_view org_id, absl::string_view wh
 }
 
 absl::StatusOr<std::vector<std::string>> RedisPeopleStore::Run(
-    int script, const std::vector<std::string>& keys, int64_t now_ms,
+    const redis::LuaScript& script, const std::vector<std::string>& keys, int64_t now_ms,
     const redis::MsgpackMap& record, const std::vector<std::string>& more) {
   std::vector<std::string> args = {absl::StrCat(now_ms), record.Encode()};
   args.insert(args.end(), more.begin(), more.end());
-  auto reply = redis_.Eval(ScriptOf(script), keys, args);
+  auto reply = redis_.Eval(script, keys, args);
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;
   for (size_t i = 0; i < redis::ArraySize(**reply); ++i) {
@@ -187,7 +134,7 @@ absl::StatusOr<std::string> RedisPeopleStore::Invite(const InviteWrite& w, std::
       .Add("invited_by", w.invited_by_name)
       .Add("detail", w.audit_detail)
       .Add("maxlen", stream_maxlen_);
-  auto out = Run(kInvite, keys, m.invited_unix_ms(), record, bus::ToStreamFields(w.event));
+  auto out = Run(lua::Invite(), keys, m.invited_unix_ms(), record, bus::ToStreamFields(w.event));
   if (!out.ok()) return out.status();
   if (out->size() > 1) *member_id = (*out)[1];
   return (*out)[0];
@@ -203,8 +150,9 @@ absl::StatusOr<std::string> RedisPeopleStore::ChangeRoles(
       .Add("expected_version", expected_version)
       .Add("actor_id", actor.id)
       .Add("actor_name", actor.name);
-  auto out = Run(kChangeRoles, {Member(member_id), Org(org_id, ":members"), Org(org_id, ":audit")},
-                 now_ms, record);
+  auto out =
+      Run(lua::ChangeRoles(), {Member(member_id), Org(org_id, ":members"), Org(org_id, ":audit")},
+          now_ms, record);
   if (!out.ok()) return out.status();
   if (out->size() > 1) *stored_version = Int((*out)[1]);
   return (*out)[0];
@@ -213,7 +161,7 @@ absl::StatusOr<std::string> RedisPeopleStore::ChangeRoles(
 absl::StatusOr<std::string> RedisPeopleStore::Remove(const std::string& org_id,
                                                      const std::string& member_id,
                                                      const Actor& actor, int64_t now_ms) {
-  auto out = Run(kRemove,
+  auto out = Run(lua::Remove(),
                  {Member(member_id), Org(org_id, ":members"), Org(org_id, ":emails"),
                   Org(org_id, ":audit"), Member(member_id, ":sessions")},
                  now_ms, ActorRecord(org_id, member_id, actor));
@@ -225,7 +173,7 @@ absl::StatusOr<std::string> RedisPeopleStore::ResetSecondFactor(const std::strin
                                                                 const std::string& member_id,
                                                                 const Actor& actor,
                                                                 int64_t now_ms) {
-  auto out = Run(kResetSecondFactor,
+  auto out = Run(lua::ResetSecondFactor(),
                  {Member(member_id), Member(member_id, ":totp"), Member(member_id, ":sessions"),
                   Org(org_id, ":audit")},
                  now_ms, ActorRecord(org_id, member_id, actor));
@@ -251,7 +199,7 @@ absl::StatusOr<std::string> RedisPeopleStore::RequestSignIn(const SignInRequestW
     std::vector<std::string> fields = bus::ToStreamFields(link.event);
     links.insert(links.end(), fields.begin(), fields.end());
   }
-  auto out = Run(kRequestSignIn,
+  auto out = Run(lua::RequestSignIn(),
                  {Key(absl::StrCat("rl:email:", w.email_hash)),
                   Key(absl::StrCat("rl:visitor:", w.visitor_hash)),
                   Key(absl::StrCat("email:", w.email_hash)), keys_.Stream(auth::kPeoplePartition)},
@@ -269,7 +217,7 @@ absl::StatusOr<std::string> RedisPeopleStore::CompleteSignIn(
       .Add("session", session_hash)
       .Add("ends_ms", session_ends_ms)
       .Add("idle_ms", idle_ms);
-  auto out = Run(kCompleteSignIn,
+  auto out = Run(lua::CompleteSignIn(),
                  {Key(absl::StrCat("link:", link_id)), auth::SessionKey(keys_, session_hash)},
                  now_ms, record);
   if (!out.ok()) return out.status();
@@ -293,7 +241,7 @@ absl::StatusOr<std::string> RedisPeopleStore::VerifySecondFactor(
     record.Add("mode", "wrong");
   }
   record.Add("allowed", max_failures);
-  auto out = Run(kVerifySecondFactor,
+  auto out = Run(lua::VerifySecondFactor(),
                  {auth::SessionKey(keys_, session_hash), auth::SessionKey(keys_, new_session_hash),
                   auth::SeenKey(keys_, session_hash)},
                  now_ms, record);
@@ -314,7 +262,7 @@ absl::StatusOr<std::string> RedisPeopleStore::ConfirmSecondFactor(
   redis::MsgpackMap record;
   record.Add("id", member_id).Add("sealed", sealed_key).Add("step", step);
   auto out =
-      Run(kConfirmSecondFactor,
+      Run(lua::ConfirmSecondFactor(),
           {Member(member_id), Member(member_id, ":totp"), auth::SessionKey(keys_, session_hash)},
           now_ms, record, code_hashes);
   if (!out.ok()) return out.status();
@@ -326,7 +274,7 @@ absl::StatusOr<std::string> RedisPeopleStore::RenewRecoveryCodes(
     int64_t now_ms) {
   redis::MsgpackMap record;
   record.Add("id", member_id).Add("step", step);
-  auto out = Run(kRenewRecoveryCodes, {Member(member_id), Member(member_id, ":totp")}, now_ms,
+  auto out = Run(lua::RenewRecoveryCodes(), {Member(member_id), Member(member_id, ":totp")}, now_ms,
                  record, code_hashes);
   if (!out.ok()) return out.status();
   return (*out)[0];
@@ -336,9 +284,9 @@ absl::StatusOr<int> RedisPeopleStore::SignOut(const std::string& session_hash, b
                                               int64_t now_ms) {
   redis::MsgpackMap record;
   record.Add("session", session_hash).Add("everywhere", everywhere);
-  auto out =
-      Run(kSignOut, {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)},
-          now_ms, record);
+  auto out = Run(lua::SignOut(),
+                 {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)}, now_ms,
+                 record);
   if (!out.ok()) return out.status();
   if ((*out)[0] != "ok" || out->size() < 2) return absl::NotFoundError("session not found");
   return static_cast<int>(Int((*out)[1]));
@@ -404,7 +352,7 @@ absl::StatusOr<std::vector<std::string>> RedisPeopleStore::MembersWithEmail(
 absl::StatusOr<SessionRow> RedisPeopleStore::GetSession(const std::string& session_hash,
                                                         int64_t now_ms) {
   auto reply =
-      redis_.Eval(ScriptOf(kGetSession),
+      redis_.Eval(lua::GetSession(),
                   {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)},
                   {absl::StrCat(now_ms), redis::MsgpackMap().Encode()});
   if (!reply.ok()) return reply.status();

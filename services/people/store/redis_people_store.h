@@ -7,9 +7,9 @@
 
 namespace events::people {
 
-// PeopleStore on Redis: the scripts in store/lua/ (each after kLuaProtobuf, kLuaXaddEvent and
-// common.lua) and plain reads. Every key in one hash slot, partition 0's, and people's domain
-// events on partition 0's stream (common/auth/people_keys.h; docs/people.md, "Keys").
+// PeopleStore on Redis: the scripts in store/lua/ (each after protobuf.lua, xadd_event.lua,
+// keys.lua and common.lua) and plain reads. Every key in one hash slot, partition 0's, and people's
+// domain events on partition 0's stream (common/auth/people_keys.h; docs/people.md, "Keys").
 // Thread-safe.
 class RedisPeopleStore final : public PeopleStore {
  public:
@@ -65,8 +65,9 @@ class RedisPeopleStore final : public PeopleStore {
  private:
   // Runs a script with its KEYS, and ARGV = now, the record, then `more`; its reply's
   // strings.
-  absl::StatusOr<std::vector<std::string>> Run(int script, const std::vector<std::string>& keys,
-                                               int64_t now_ms, const redis::MsgpackMap& record,
+  absl::StatusOr<std::vector<std::string>> Run(const redis::LuaScript& script,
+                                               const std::vector<std::string>& keys, int64_t now_ms,
+                                               const redis::MsgpackMap& record,
                                                const std::vector<std::string>& more = {});
   // "<prefix>{p0}:people:<suffix>" (common/auth/people_keys.h).
   std::string Key(absl::string_view suffix) const;

@@ -6,52 +6,22 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/redis/lua_library.h"
-#include "common/util/mutex.h"
 #include "events/v1/domain_events.pb.h"
+#include "services/registration/store/registration_scripts.h"
 
 namespace events::registration {
-
-// Embedded from lua/*.lua by cmake/EmbedLua.cmake. The register, change and event scripts
-// are redis::kLuaProtobuf, kLuaCommon, then their own body; claim and link stand alone.
-// (LuaScript puts "#!lua" in front of each: Redis then holds it to one slot.)
-extern const char* const kLuaCommon;
-extern const char* const kLuaRegister;
-extern const char* const kLuaChange;
-extern const char* const kLuaEvent;
-extern const char* const kLuaClaim;
-extern const char* const kLuaLink;
 
 namespace {
 
 using events::v1::Registration;
 using events::v1::RegistrationStatus;
 
-const redis::LuaScript& Script(const char* name, const char* body) {
-  // One per script for the process; LuaScript is immutable and thread-safe.
-  static auto* scripts = new std::vector<std::unique_ptr<redis::LuaScript>>();
-  static Mutex mu;
-  MutexLock lock(&mu);
-  for (const auto& s : *scripts) {
-    if (s->name() == name) return *s;
-  }
-  scripts->push_back(std::make_unique<redis::LuaScript>(
-      name, absl::StrCat(redis::kLuaProtobuf, kLuaCommon, body)));
-  return *scripts->back();
-}
-
-const redis::LuaScript& ChangeScript() { return Script("registration_change", kLuaChange); }
-const redis::LuaScript& EventScript() { return Script("registration_event", kLuaEvent); }
-// On their own: each reads and writes one key, given in KEYS, and needs none of the shared
-// Lua.
-const redis::LuaScript& ClaimScript() {
-  static const auto* script = new redis::LuaScript("registration_claim", kLuaClaim);
-  return *script;
-}
-const redis::LuaScript& LinkScript() {
-  static const auto* script = new redis::LuaScript("registration_link", kLuaLink);
-  return *script;
-}
+// store/lua/*.lua, built into registration_scripts.h (CMakeLists.txt says what goes in
+// front of each). Claim and link each read and write one key, given in KEYS.
+const redis::LuaScript& ChangeScript() { return lua::Change(); }
+const redis::LuaScript& EventScript() { return lua::Event(); }
+const redis::LuaScript& ClaimScript() { return lua::Claim(); }
+const redis::LuaScript& LinkScript() { return lua::Link(); }
 
 constexpr int64_t kIdempotencyKeyMs =
     int64_t{24} * 3600 * 1000;  // as the register script's records
@@ -182,9 +152,7 @@ absl::StatusOr<RegisterResult> ParseRegisterReply(const redisReply& x) {
 
 }  // namespace
 
-const redis::LuaScript& RedisRegistrationStore::RegisterScript() {
-  return Script("registration_register", kLuaRegister);
-}
+const redis::LuaScript& RedisRegistrationStore::RegisterScript() { return lua::Register(); }
 
 RedisRegistrationStore::RedisRegistrationStore(redis::RedisClient& redis, const bus::Keyspace& keys,
                                                Options options)

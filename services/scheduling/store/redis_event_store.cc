@@ -4,9 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
-#include "common/redis/lua_library.h"
 #include "services/scheduling/store/index_member.h"
-#include "services/scheduling/store/lua_scripts.h"
+#include "services/scheduling/store/scheduling_scripts.h"
 
 namespace events::scheduling {
 namespace {
@@ -14,17 +13,9 @@ namespace {
 using events::v1::Event;
 using events::v1::EventStatus;
 
-const redis::LuaScript& ApplyScript() {
-  static const redis::LuaScript* script = new redis::LuaScript(
-      "scheduling_apply", absl::StrCat(redis::kLuaJobs, bus::kLuaXaddEvent, kApplyScript));
-  return *script;
-}
-
-const redis::LuaScript& FireJobsScript() {
-  static const redis::LuaScript* script =
-      new redis::LuaScript("scheduling_fire_jobs", absl::StrCat(redis::kLuaJobs, kFireJobsScript));
-  return *script;
-}
+// store/lua/apply.lua and fire_jobs.lua (CMakeLists.txt says what goes in front of each).
+const redis::LuaScript& ApplyScript() { return lua::Apply(); }
+const redis::LuaScript& FireJobsScript() { return lua::FireJobs(); }
 
 // The organisation's index of one status, or of all its events for UNSPECIFIED.
 std::string OrgIndexSuffix(const std::string& org_id, EventStatus status) {

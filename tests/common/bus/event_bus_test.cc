@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
+#include "tests/common/bus/test_scripts.h"
 
 namespace events::bus {
 namespace {
@@ -389,10 +390,7 @@ TEST_F(EventBusTest, EventAddedByALuaScriptIsReadByTheConsumer) {
   ASSERT_TRUE(consumer.EnsureGroups().ok());
   const int partition = keys_.PartitionOf("ev_LUA");
   // A state change and its event in one script, as the stores do it.
-  const events::redis::LuaScript script("state_and_event", absl::StrCat(kLuaXaddEvent, R"lua(
-redis.call('SET', KEYS[2], 'changed')
-return xadd_event(KEYS[1], ARGV[1], ARGV, 2)
-)lua"));
+  const events::redis::LuaScript& script = test_lua::StateAndEvent();
   const events::v1::DomainEvent event = MakeEvent("ev_LUA", 7);
   std::vector<std::string> args = {"1000"};
   const std::vector<std::string> fields = ToStreamFields(event);
@@ -415,10 +413,7 @@ return xadd_event(KEYS[1], ARGV[1], ARGV, 2)
 
   // A script that points xadd_event at the wrong ARGV index fails instead of writing junk.
   absl::StatusOr<ReplyPtr> misaligned =
-      redis_->Eval(events::redis::LuaScript("misaligned", absl::StrCat(kLuaXaddEvent, R"lua(
-return xadd_event(KEYS[1], ARGV[1], ARGV, 3)
-)lua")),
-                   {keys_.Stream(partition)}, args);
+      redis_->Eval(test_lua::Misaligned(), {keys_.Stream(partition)}, args);
   EXPECT_EQ(misaligned.status().code(), absl::StatusCode::kInternal);
   EXPECT_TRUE(absl::StrContains(misaligned.status().message(), "xadd_event"))
       << misaligned.status();

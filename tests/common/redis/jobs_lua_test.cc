@@ -1,5 +1,6 @@
 // The delayed-job Lua module (common/redis/lua/jobs.lua) against a real redis-server
-// (EVENTS_TEST_REDIS_URL), through a fire script whose handlers only write down what ran.
+// (EVENTS_TEST_REDIS_URL), through a fire script whose handlers only write down what ran
+// (tests/common/redis/lua/, built into test_scripts.h by cmake/LuaScripts.cmake).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -7,9 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/redis/lua_library.h"
 #include "common/redis/redis_client.h"
 #include "common/testing/redis_for_test.h"
+#include "tests/common/redis/test_scripts.h"
 
 namespace events::redis {
 namespace {
@@ -23,48 +24,10 @@ using ::events::testing::UniqueKeyPrefix;
 //   again:<s> schedules itself 1000 ms later
 //   fail:<s>  logs "fail <s>", then fails (INCR on the sorted set)
 //   old|<s>   the "old format": read as note:<s>
-const LuaScript& FireScript() {
-  static const auto* script = new LuaScript("test_jobs_fire", absl::StrCat(kLuaJobs, R"lua(
-return fire_due_jobs(KEYS[1], ARGV[1], ARGV[2], {
-  note = function(_, member)
-    redis.call('RPUSH', KEYS[2], member)
-    return true
-  end,
-  skip = function(subject)
-    redis.call('RPUSH', KEYS[2], 'skip ' .. subject)
-    return false
-  end,
-  again = function(subject)
-    schedule_job(KEYS[1], tonumber(ARGV[1]) + 1000, 'again', subject)
-    return true
-  end,
-  fail = function(subject)
-    redis.call('RPUSH', KEYS[2], 'fail ' .. subject)
-    redis.call('INCR', KEYS[1])
-    return true
-  end,
-}, function(member)
-  local subject = string.match(member, '^old|(.+)$')
-  if subject then return 'note', subject end
-  return nil
-end)
-)lua"));
-  return *script;
-}
+const LuaScript& FireScript() { return test_lua::JobsFire(); }
 
 // KEYS: 1 jobs  ARGV: 1 "schedule" or "cancel"  2 due ms  3 kind  4 subject  5 legacy ("": none)
-const LuaScript& ChangeScript() {
-  static const auto* script = new LuaScript("test_jobs_change", absl::StrCat(kLuaJobs, R"lua(
-local legacy = ARGV[5] ~= '' and ARGV[5] or nil
-if ARGV[1] == 'schedule' then
-  schedule_job(KEYS[1], ARGV[2], ARGV[3], ARGV[4], legacy)
-else
-  cancel_job(KEYS[1], ARGV[3], ARGV[4], legacy)
-end
-return 1
-)lua"));
-  return *script;
-}
+const LuaScript& ChangeScript() { return test_lua::JobsChange(); }
 
 class JobsLuaTest : public ::testing::Test {
  protected:

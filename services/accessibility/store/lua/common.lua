@@ -39,7 +39,7 @@
 
 local ctx = {}
 
--- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
+-- declared_base() is common/redis/lua/keys.lua put in front of this file.
 
 -- jobs and stream are declared keys (the partition's job queue and event stream).
 local function init_ctx(jobs, stream, maxlen, now)

@@ -13,7 +13,7 @@
 -- cluster) and fails a script called without KEYS. No key name or prefix comes from ARGV.
 -- docs/integrations.md ("Data in Redis") lists every key.
 
--- declared_base() is common/redis/lua/keys.lua (kLuaKeys), pasted in front of this file.
+-- declared_base() is common/redis/lua/keys.lua put in front of this file.
 
 local declared = declared_base()
 

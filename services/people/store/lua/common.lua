@@ -1,4 +1,4 @@
--- Shared by every people script, pasted after kLuaProtobuf and kLuaXaddEvent
+-- Shared by every people script, put after common/redis/lua/protobuf.lua and common/bus/lua/xadd_event.lua
 -- (redis_people_store.cc). The script text starts with "#!lua" (LuaScript adds it), so Redis
 -- Cluster refuses any key of another slot than the script's KEYS.
 --
@@ -22,9 +22,9 @@
 -- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
 -- recovery-code hashes).
 
--- declared_base() is common/redis/lua/keys.lua (kLuaKeys), and read_session() and
--- session_open() common/auth/lua/session_rule.lua (the one rule of when a session is open,
--- shared with every service's session read), both pasted in front of this file.
+-- declared_base() is common/redis/lua/keys.lua, and read_session() and session_open()
+-- common/auth/lua/session_rule.lua (the one rule of when a session is open, shared with every
+-- service's session read), both put in front of this file (services/people/CMakeLists.txt).
 
 local declared = declared_base()
 

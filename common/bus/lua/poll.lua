@@ -1,44 +1,13 @@
-// The Lua of Consumer::Poll (consumer_scripts.h says what each takes and returns).
-
-#include "common/bus/consumer_scripts.h"
-
-namespace events::bus::internal {
-
-const events::redis::LuaScript& ProbeScript() {
-  // no-writes: it may run on a replica, and while Redis is out of memory.
-  static const events::redis::LuaScript script("bus_probe", R"lua(#!lua flags=no-writes
-local stream, group, limit = KEYS[1], ARGV[1], tonumber(ARGV[3])
-local groups = redis.pcall('XINFO', 'GROUPS', stream)
-if groups.err then
-  if string.find(groups.err, 'no such key', 1, true) then return {0, 0, 0} end
-  return groups
-end
-local mine
-for _, info in ipairs(groups) do
-  local fields = {}
-  for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-  if fields['name'] == group then mine = fields break end
-end
-if not mine then
-  -- The poll script makes the group from "0": everything in the stream is new to it.
-  return {0, math.min(redis.call('XLEN', stream), limit), 0}
-end
-local new = mine['lag']
-if type(new) ~= 'number' then
-  -- Redis cannot tell (entries deleted after the group's position): count them, which
-  -- costs reading them, but only while some are waiting.
-  new = #redis.call('XRANGE', stream, '(' .. mine['last-delivered-id'], '+', 'COUNT', limit)
-end
--- Scans the pending list until `limit` idle entries are found: short, unless a backlog is
--- being worked through (then it is as long as what is in progress).
-local idle = #redis.call('XPENDING', stream, group, 'IDLE', ARGV[2], '-', '+', limit)
-return {1, math.min(new, limit), idle}
-)lua");
-  return script;
-}
-
-const events::redis::LuaScript& PollScript() {
-  static const events::redis::LuaScript script("bus_poll", R"lua(#!lua
+#!lua
+-- Claims stuck entries, dead-letters those delivered too often, then reads new ones, in one
+-- script: the copy to the dead-letter stream and its XACK happen together or not at all, so
+-- an entry is never lost between them nor dead-lettered twice by two consumers. Creates the
+-- group (from "0") if it vanished.
+--   KEYS: stream, dead-letter stream
+--   ARGV: group, consumer, min idle ms, claim cursor, limit, max deliveries
+--   Returns {next claim cursor, {{id, delivery count, {field, value, ...}}, ...} claimed,
+--            dead-lettered count, {{id, {field, value, ...}}, ...} new}; claimed and new
+--   together at most limit.
 local stream, dead = KEYS[1], KEYS[2]
 local group, consumer = ARGV[1], ARGV[2]
 local limit = tonumber(ARGV[5])
@@ -95,8 +64,3 @@ if room > 0 then
   if read then new = read[1][2] end
 end
 return {claimed[1], live, dead_count, new}
-)lua");
-  return script;
-}
-
-}  // namespace events::bus::internal

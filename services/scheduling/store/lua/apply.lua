@@ -1,18 +1,16 @@
-#include "services/scheduling/store/lua_scripts.h"
-
-namespace events::scheduling {
-
-// KEYS: 1 stream, 2 jobs zset (score = due ms), 3 job payload hash, 4 upcoming index,
-//       5 series hash, then per write 4 keys: event hash, org "all" index,
-//       org index of the previous status, org index of the new status.
-// ARGV: 1 write count, 2 stream maxlen, 3 "1" to create the series, 4 series data, then per
-//       write: expected version, new version, data, status, index member, previous index
-//       member ("" on create), "1" when publicly listed, "1" to replace jobs, series id,
-//       job count, per job (id, due ms, the 16 stream fields of the event it will emit),
-//       event count, per event the 16
-//       stream fields.
-// Everything is checked before anything is written, so a refused batch changes nothing.
-const char* const kApplyScript = R"lua(
+-- Applies a batch of event writes atomically (RedisEventStore::Apply). Returns {'ok'} or
+-- {'conflict', event_key, stored_version} or {'series_exists'}. After common/redis/lua/jobs.lua
+-- and common/bus/lua/xadd_event.lua.
+-- KEYS: 1 stream, 2 jobs zset (score = due ms), 3 job payload hash, 4 upcoming index,
+--       5 series hash, then per write 4 keys: event hash, org "all" index,
+--       org index of the previous status, org index of the new status.
+-- ARGV: 1 write count, 2 stream maxlen, 3 "1" to create the series, 4 series data, then per
+--       write: expected version, new version, data, status, index member, previous index
+--       member ("" on create), "1" when publicly listed, "1" to replace jobs, series id,
+--       job count, per job (id, due ms, the 16 stream fields of the event it will emit),
+--       event count, per event the 16
+--       stream fields.
+-- Everything is checked before anything is written, so a refused batch changes nothing.
 local nwrites = tonumber(ARGV[1])
 local maxlen = ARGV[2]
 local writes = {}
@@ -93,28 +91,3 @@ for _, w in ipairs(writes) do
   end
 end
 return {'ok'}
-)lua";
-
-// One kind of job (common/redis/lua/jobs.lua), "emit:<job id>": its payload, under the same
-// member in the payload hash, is the 16 stream fields of the event to emit, packed with
-// cmsgpack by kApplyScript; the "time" field is set to the firing time. Before the format was
-// shared a job's member was the bare job id (its payload under that id): such jobs fire the
-// same, read as "emit" jobs, and go as they fire or as their event's jobs are replaced (the
-// event hash lists the members it queued, whichever format).
-const char* const kFireJobsScript = R"lua(
-return fire_due_jobs(KEYS[1], ARGV[1], ARGV[2], {
-  emit = function(_, member)
-    local packed = redis.call('HGET', KEYS[2], member)
-    if not packed then return false end
-    redis.call('HDEL', KEYS[2], member)
-    local fields = cmsgpack.unpack(packed)
-    for i = 1, #fields - 1, 2 do
-      if fields[i] == 'time' then fields[i + 1] = ARGV[1] end
-    end
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
-    return true
-  end,
-}, function(member) return 'emit', member end)
-)lua";
-
-}  // namespace events::scheduling
