@@ -14,7 +14,8 @@
 #   3. the idempotency record and rate-limit counters of a registration, from a few made
 #      with eventctl through a registration service with its default limits;
 #   4. one primary's ceiling, BENCH_CAPACITY_ROUNDS times: Register through the service
-#      (closed loop, as mode registration) and the register script alone (redis-benchmark).
+#      (closed loop, as mode registration) and the register script alone
+#      (tools/register_ceiling, by EVALSHA, no service in front).
 
 # cap_info_field SECTION FIELD: a field of INFO SECTION (digits and dots as Redis gives them).
 cap_info_field() {
@@ -516,7 +517,7 @@ bench_capacity() {
     sum_service="$(awk -v a="$sum_service" -v b="$service" 'BEGIN { print a + b }')"
     sum_redis="$(awk -v a="$sum_redis" -v b="$redis" 'BEGIN { print a + b }')"
   done
-  note "service: Register by gRPC, registration_server on the same CPUs as Redis and the client; redis: the register script by EVALSHA from redis-benchmark, one registration a call"
+  note "service: Register by gRPC, registration_server on the same CPUs as Redis and the client; redis: the register script alone by EVALSHA from register_ceiling, one registration a call"
   note "server us / redis us: CPU time of registration_server and of Redis per registration through the service"
   local sum_redis_us=0
   for line in "${cap_rounds[@]}"; do
