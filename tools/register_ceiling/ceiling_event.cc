@@ -10,8 +10,8 @@ namespace events::register_ceiling {
 
 absl::StatusOr<std::string> SeedEvent(registration::RegistrationStore& store, int32_t capacity,
                                       const events::Clock& clock, const events::IdGenerator& ids) {
-  constexpr int64_t kMinute = 60 * 1000;
-  constexpr int64_t kDay = 24 * 60 * kMinute;
+  constexpr int64_t kMinute = int64_t{60} * 1000;
+  constexpr int64_t kDay = int64_t{24} * 60 * kMinute;
   const int64_t now = clock.NowUnixMs();
   registration::EventFacts facts;
   facts.event_id = ids.New("ev");

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <string>
@@ -45,9 +46,47 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-}  // namespace
+// The Redis options a service would use (common/server/service_start.cc), with a connection
+// for every thread: the ceiling of Redis, not of a pool too small for the threads.
+absl::StatusOr<events::redis::RedisOptions> RedisOptionsFor(
+    const events::config::ServiceConfig& config, int concurrency) {
+  absl::StatusOr<events::redis::RedisOptions> options =
+      events::redis::ParseRedisUrl(config.redis_url);
+  if (!options.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("EVENTS_REDIS_URL: ", options.status().message()));
+  }
+  options->pool_size = std::max(config.redis_pool_size, concurrency + 1);
+  options->command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  options->pool_wait_timeout = options->command_timeout;
+  options->cluster_failover_wait = std::chrono::milliseconds(config.redis_failover_wait_ms);
+  options->wait_replicas = config.redis_wait_replicas;
+  options->wait_timeout = std::chrono::milliseconds(config.redis_wait_timeout_ms);
+  options->client_name = "register_ceiling";
+  return options;
+}
 
-int main(int argc, char** argv) {
+// The event to register for: `event_id` when given (NOT_FOUND, saying what to do, when
+// Redis holds no facts of it), else a new one with `places` places.
+absl::StatusOr<std::string> EventToRegisterFor(RedisRegistrationStore& store,
+                                               const std::string& event_id, int32_t places,
+                                               const std::string& key_prefix,
+                                               const events::Clock& clock,
+                                               const events::IdGenerator& ids) {
+  if (event_id.empty()) return events::register_ceiling::SeedEvent(store, places, clock, ids);
+  absl::StatusOr<std::optional<events::registration::EventFacts>> facts = store.GetFacts(event_id);
+  if (!facts.ok()) return facts.status();
+  if (!facts->has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "the registration service holds no facts of event ", event_id,
+        " in this Redis (EVENTS_REDIS_KEY_PREFIX \"", key_prefix,
+        "\"); register someone for it through the service first, or leave out --event-id to "
+        "make an event"));
+  }
+  return event_id;
+}
+
+int RunDriver(int argc, char** argv) {
   int64_t requests = 10000;
   int concurrency = 64;
   int64_t capacity = 0;
@@ -57,8 +96,10 @@ int main(int argc, char** argv) {
       "register_ceiling: runs the registration service's register script by EVALSHA, one "
       "registration a call, against Redis alone, and reports throughput and latency. Redis "
       "comes from EVENTS_REDIS_URL and the other EVENTS_REDIS_* variables, as for a service."};
+  // Both fit an event's capacity (int32_t).
+  constexpr int64_t kMostPlaces = std::numeric_limits<int32_t>::max();
   app.add_option("--requests", requests, "Calls, one new attendee each")
-      ->check(CLI::Range(int64_t{1}, int64_t{100000000}))
+      ->check(CLI::Range(int64_t{1}, kMostPlaces))
       ->capture_default_str();
   app.add_option("--concurrency", concurrency,
                  "Threads calling at once, each on a Redis connection of its own")
@@ -67,7 +108,7 @@ int main(int argc, char** argv) {
   app.add_option("--capacity", capacity,
                  "Places of the event made for the run (0: as many as --requests, so every "
                  "call confirms someone)")
-      ->check(CLI::Range(int64_t{0}, int64_t{std::numeric_limits<int32_t>::max()}))
+      ->check(CLI::Range(int64_t{0}, kMostPlaces))
       ->capture_default_str();
   app.add_option("--event-id", event_id,
                  "Register for this existing event (its facts stored by the registration "
@@ -89,18 +130,8 @@ int main(int argc, char** argv) {
   const events::config::ServiceConfig config =
       events::config::ReadServiceConfig(env, "register_ceiling", 1, 0);
   if (absl::Status s = env.Finish(); !s.ok()) return Fail(std::string(s.message()));
-  absl::StatusOr<events::redis::RedisOptions> options =
-      events::redis::ParseRedisUrl(config.redis_url);
-  if (!options.ok()) return Fail(absl::StrCat("EVENTS_REDIS_URL: ", options.status().message()));
-  // A connection per thread: the ceiling of Redis, not of a pool too small for the threads.
-  options->pool_size = std::max(config.redis_pool_size, concurrency + 1);
-  options->command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
-  options->pool_wait_timeout = options->command_timeout;
-  options->cluster_failover_wait = std::chrono::milliseconds(config.redis_failover_wait_ms);
-  options->wait_replicas = config.redis_wait_replicas;
-  options->wait_timeout = std::chrono::milliseconds(config.redis_wait_timeout_ms);
-  options->client_name = "register_ceiling";
-
+  absl::StatusOr<events::redis::RedisOptions> options = RedisOptionsFor(config, concurrency);
+  if (!options.ok()) return Fail(std::string(options.status().message()));
   events::redis::RedisClient redis(*options);
   if (absl::Status s = redis.Ping(); !s.ok()) {
     return Fail(absl::StrCat("Redis (EVENTS_REDIS_URL ",
@@ -118,46 +149,32 @@ int main(int argc, char** argv) {
   const events::SystemClock clock;
   const events::IdGenerator ids(clock);
 
-  if (event_id.empty()) {
-    const int64_t places = capacity > 0 ? capacity : requests;
-    absl::StatusOr<std::string> seeded = events::register_ceiling::SeedEvent(
-        store, static_cast<int32_t>(std::min<int64_t>(places, std::numeric_limits<int32_t>::max())),
-        clock, ids);
-    if (!seeded.ok())
-      return Fail(absl::StrCat("cannot make the event: ", seeded.status().ToString()));
-    event_id = *seeded;
-  } else {
-    absl::StatusOr<std::optional<events::registration::EventFacts>> facts =
-        store.GetFacts(event_id);
-    if (!facts.ok())
-      return Fail(absl::StrCat("cannot read event ", event_id, ": ", facts.status().ToString()));
-    if (!facts->has_value()) {
-      return Fail(absl::StrCat("the registration service holds no facts of event ", event_id,
-                               " in this Redis (EVENTS_REDIS_KEY_PREFIX \"", config.key_prefix,
-                               "\"); register someone for it through the service first, or "
-                               "leave out --event-id to make an event"));
-    }
+  const auto places = static_cast<int32_t>(capacity > 0 ? capacity : requests);
+  absl::StatusOr<std::string> event =
+      EventToRegisterFor(store, event_id, places, config.key_prefix, clock, ids);
+  if (!event.ok()) {
+    return Fail(absl::IsNotFound(event.status())
+                    ? std::string(event.status().message())
+                    : absl::StrCat("cannot make or read the event: ", event.status().ToString()));
   }
-  absl::StatusOr<events::registration::StoredSettings> settings = store.GetSettings(event_id);
-  if (!settings.ok())
+  absl::StatusOr<events::registration::StoredSettings> settings = store.GetSettings(*event);
+  absl::StatusOr<int64_t> held_before = events::register_ceiling::RegistrationsHeld(store, *event);
+  if (!settings.ok() || !held_before.ok()) {
     return Fail(
-        absl::StrCat("cannot read the settings of ", event_id, ": ", settings.status().ToString()));
-  absl::StatusOr<int64_t> held_before =
-      events::register_ceiling::RegistrationsHeld(store, event_id);
-  if (!held_before.ok())
-    return Fail(absl::StrCat("cannot count the registrations of ", event_id, ": ",
-                             held_before.status().ToString()));
+        absl::StrCat("cannot read the settings and counts of ", *event, ": ",
+                     (settings.ok() ? held_before.status() : settings.status()).ToString()));
+  }
 
   const events::redis::LuaScript& script = RedisRegistrationStore::RegisterScript();
   events::register_ceiling::CeilingFacts facts;
-  facts.event_id = event_id;
+  facts.event_id = *event;
   facts.script_sha = script.sha1();
   facts.script_loaded_before = events::register_ceiling::ScriptLoaded(redis, script);
   facts.concurrency = concurrency;
   events::register_ceiling::PreloadScript(redis, script);
 
   events::register_ceiling::BenchAttendees attendees;
-  attendees.event_id = event_id;
+  attendees.event_id = *event;
   attendees.email_prefix =
       email_prefix.empty() ? absl::StrCat("ceiling-", ids.New("x").substr(2)) : email_prefix;
   attendees.settings_version = settings->settings.version();
@@ -168,10 +185,11 @@ int main(int argc, char** argv) {
   const events::register_ceiling::CeilingResult result =
       events::register_ceiling::RunCeiling(store, attendees, plan, clock, ids);
 
-  absl::StatusOr<int64_t> held_after = events::register_ceiling::RegistrationsHeld(store, event_id);
-  if (!held_after.ok())
-    return Fail(absl::StrCat("cannot count the registrations of ", event_id,
+  absl::StatusOr<int64_t> held_after = events::register_ceiling::RegistrationsHeld(store, *event);
+  if (!held_after.ok()) {
+    return Fail(absl::StrCat("cannot count the registrations of ", *event,
                              " after the run: ", held_after.status().ToString()));
+  }
   facts.held = *held_after - *held_before;
 
   std::fputs(events::register_ceiling::FormatSummary(result, facts).c_str(), stderr);
@@ -183,4 +201,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A thread that cannot start, or memory that runs out, ends the run with a message and
+  // exit code 1 instead of std::terminate's abort.
+  try {
+    return RunDriver(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "register_ceiling: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "register_ceiling: an unknown exception\n");
+  }
+  return 1;
 }
