@@ -14,7 +14,8 @@
 #   3. the idempotency record and rate-limit counters of a registration, from a few made
 #      with eventctl through a registration service with its default limits;
 #   4. one primary's ceiling, BENCH_CAPACITY_ROUNDS times: Register through the service
-#      (closed loop, as mode registration) and the register script alone (redis-benchmark).
+#      (closed loop, as mode registration) and the register script alone
+#      (tools/register_ceiling, by EVALSHA, no service in front).
 
 # cap_info_field SECTION FIELD: a field of INFO SECTION (digits and dots as Redis gives them).
 cap_info_field() {
@@ -36,10 +37,20 @@ cap_div() {
   awk -v a="$1" -v b="$2" -v d="${3:-1}" 'BEGIN { if (b + 0 > 0) printf "%.*f", d, a / b; else printf "-" }'
 }
 
+# cap_partitions: the partition count the services keyed their data with, as they recorded
+# it (common/bus/partition_guard.h); EVENTS_PARTITIONS, or its default, before they have.
+cap_partitions() {
+  local n
+  n="$(rcli "$redis_port" --raw get "${EVENTS_REDIS_KEY_PREFIX:-}events:partitions")"
+  [[ "$n" =~ ^[0-9]+$ ]] || n="${EVENTS_PARTITIONS:-256}"
+  echo "$n"
+}
+
 # cap_stream_keys: the partition streams' key names, one a line.
 cap_stream_keys() {
-  local p
-  for ((p = 0; p < ${EVENTS_PARTITIONS:-16}; p++)); do
+  local p n
+  n="$(cap_partitions)"
+  for ((p = 0; p < n; p++)); do
     echo "${EVENTS_REDIS_KEY_PREFIX:-}{p$p}:events"
   done
 }
@@ -250,14 +261,15 @@ cap_start_downstream() {
 # cap_backlog: what the consumers still have to do: entries not yet read or not yet
 # acknowledged by any consumer group, plus webhook deliveries and e-mails still due.
 cap_backlog() {
-  local key p n=0 v
+  local key p n=0 v partitions
   while read -r key; do
     # XINFO GROUPS, flat: ... pending N ... lag N (lag is empty when Redis cannot tell).
     v="$(rcli "$redis_port" --raw xinfo groups "$key" 2>/dev/null |
       awk 'prev == "pending" || prev == "lag" { s += $1 } { prev = $0 } END { print s + 0 }')"
     n=$((n + v))
   done < <(cap_stream_keys)
-  for ((p = 0; p < ${EVENTS_PARTITIONS:-16}; p++)); do
+  partitions="$(cap_partitions)"
+  for ((p = 0; p < partitions; p++)); do
     v="$(rcli "$redis_port" zcard "${EVENTS_REDIS_KEY_PREFIX:-}{p$p}:int:due")"
     n=$((n + ${v:-0}))
     v="$(rcli "$redis_port" zcard "${EVENTS_REDIS_KEY_PREFIX:-}{p$p}:nt:due")"
@@ -366,7 +378,7 @@ cap_memory_report() {
   done < <(cap_stream_keys)
   stream_bytes="$(awk -F'\t' '$3 == "{p}:events" { s += $1 } END { print s + 0 }' "$table")"
   per_entry="$(cap_div "$stream_bytes" "$stream_entries" 0)"
-  p="${EVENTS_PARTITIONS:-16}"
+  p="$(cap_partitions)"
   cap_stream_per_entry="$per_entry"
   echo "stream entry: $per_entry bytes ($stream_entries entries in $p partition streams, $(cap_bytes "$stream_bytes"), consumer groups' state included)"
   note "at the bound, MAXLEN ~ 1000000 per partition: $(cap_bytes "$(awk -v e="$per_entry" -v p="$p" 'BEGIN { printf "%.0f", e * 1e6 * p }')") for $p partitions (trimming is approximate: a little over 1,000,000 each)"
@@ -516,7 +528,7 @@ bench_capacity() {
     sum_service="$(awk -v a="$sum_service" -v b="$service" 'BEGIN { print a + b }')"
     sum_redis="$(awk -v a="$sum_redis" -v b="$redis" 'BEGIN { print a + b }')"
   done
-  note "service: Register by gRPC, registration_server on the same CPUs as Redis and the client; redis: the register script by EVALSHA from redis-benchmark, one registration a call"
+  note "service: Register by gRPC, registration_server on the same CPUs as Redis and the client; redis: the register script alone by EVALSHA from register_ceiling, one registration a call"
   note "server us / redis us: CPU time of registration_server and of Redis per registration through the service"
   local sum_redis_us=0
   for line in "${cap_rounds[@]}"; do

@@ -75,7 +75,7 @@ class RedisRegistrationStore final : public RegistrationStore {
   absl::StatusOr<EventCounts> Counts(const std::string& event_id,
                                      const std::vector<std::string>& pools) override;
 
-  // The register script (scripts/bench runs it with redis-benchmark).
+  // The register script (tools/register_ceiling runs it alone for scripts/bench).
   static const events::redis::LuaScript& RegisterScript();
   // "{p<N>}:rg:<event id>:" and "{p<N>}:rg:r:".
   std::string EventPrefix(const std::string& event_id) const;
