@@ -99,6 +99,26 @@ absl::Status Compare(const Keyspace& keys, const std::string& value, const std::
 
 std::string PartitionsKey(const Keyspace& keys) { return keys.Global("events:partitions"); }
 
+absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis,
+                                           const Keyspace& keys) {
+  const std::string key = PartitionsKey(keys);
+  absl::StatusOr<ReplyPtr> record = redis.Command({"GET", key});
+  if (!record.ok()) return Mapped(record.status(), key);
+  if (!IsNil(**record)) {
+    int n = 0;
+    if (!absl::SimpleAtoi(AsString(**record), &n) || n < 1 || n > kMostPartitions) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the Redis key ", key, " holds \"", AsString(**record),
+          "\", not a partition count (1 to ", kMostPartitions, "); set it to the count this "
+          "installation's data is keyed with (docs/configuration.md, \"Partitions\")"));
+    }
+    return n;
+  }
+  absl::StatusOr<std::vector<bool>> exists = ExistingStreams(redis, keys);
+  if (!exists.ok()) return Mapped(exists.status(), key);
+  return CountFromStreams(*exists);
+}
+
 absl::Status CheckPartitions(events::redis::RedisClient& redis, const Keyspace& keys) {
   const std::string key = PartitionsKey(keys);
   absl::StatusOr<ReplyPtr> record = redis.Command({"GET", key});

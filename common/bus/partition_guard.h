@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/bus/keyspace.h"
 
 namespace events::redis {
@@ -30,6 +31,13 @@ namespace events::bus {
 
 // The name of the record.
 std::string PartitionsKey(const Keyspace& keys);
+
+// The count this installation's data is keyed with, read as CheckPartitions reads it: the
+// record, or with none the partition streams services left; 0 for a new installation (or
+// one whose streams do not tell). FAILED_PRECONDITION for a record that is not a count;
+// UNAVAILABLE when Redis does not answer. Writes nothing.
+absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis,
+                                           const Keyspace& keys);
 
 // Compares keys.partitions() with the installation's count, recording it first where the
 // rules above say so. OK when they agree. FAILED_PRECONDITION when they differ, or the

@@ -32,6 +32,8 @@ class EnvReader {
   // the operator, e.g. "a port" gives "set it to a port between 1 and 65535".
   int64_t Int(const char* name, int64_t default_value, int64_t min, int64_t max,
               std::string_view what = "a whole number");
+  // Whether `name` has a value (set and not empty).
+  bool IsSet(const char* name) const { return Lookup(name) != nullptr; }
   // true/false, 1/0, yes/no, on/off (any case).
   bool Bool(const char* name, bool default_value);
   // One of `allowed`, compared without regard to case; returns the spelling in `allowed`.

@@ -37,6 +37,7 @@ ServiceConfig ReadServiceConfig(EnvReader& env, std::string service_name, int de
                                 "Cluster, redis+cluster://[user:password@]host:port,host:port"));
   }
   c.partitions = static_cast<int>(env.Int("EVENTS_PARTITIONS", kDefaultPartitions, 1, 1024));
+  c.partitions_set = env.IsSet("EVENTS_PARTITIONS");
   c.key_prefix = env.String("EVENTS_REDIS_KEY_PREFIX", "");
   // Braces would change the Redis Cluster hash tag of every key.
   if (c.key_prefix.find_first_of("{}") != std::string::npos) {

@@ -21,6 +21,10 @@ struct ServiceConfig {
   // May carry a password: log it only through RedactedRedisUrl().
   std::string redis_url;
   int partitions = kDefaultPartitions;
+  // Whether EVENTS_PARTITIONS was set. When not, a service on an installation that already
+  // has a count uses that count (server::PartitionsAgree), so only a new installation gets
+  // kDefaultPartitions.
+  bool partitions_set = false;
   std::string key_prefix;
   std::string log_format = "json";
   std::string log_level = "info";

@@ -16,16 +16,38 @@ ServiceCore::ServiceCore(const redis::RedisOptions& redis_options,
                          const config::ServiceConfig& config)
     : redis(redis_options),
       keys(config.key_prefix, config.partitions),
+      adopt_partitions(!config.partitions_set),
       ids(clock),
       key_store(redis, keys),
       auth(key_store, clock) {
   WarnIfRedisIsDown(redis);
 }
 
+namespace {
+
+// EVENTS_PARTITIONS unset: the installation's own count, if it has one.
+absl::Status AdoptInstallationCount(ServiceCore& core) {
+  if (!core.adopt_partitions) return absl::OkStatus();
+  absl::StatusOr<int> count = bus::InstallationPartitions(core.redis, core.keys);
+  if (!count.ok()) return count.status();
+  core.adopt_partitions = false;
+  if (*count > 0 && *count != core.keys.partitions()) {
+    spdlog::info(
+        "EVENTS_PARTITIONS is not set: this installation's data is keyed with {} partitions, "
+        "so this service uses {} (docs/configuration.md, \"Partitions\")",
+        *count, *count);
+    core.keys = bus::Keyspace(core.keys.prefix(), *count);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 bool PartitionsAgree(ServiceCore& core, std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
-    absl::Status agreed = bus::CheckPartitions(core.redis, core.keys);
+    absl::Status agreed = AdoptInstallationCount(core);
+    if (agreed.ok()) agreed = bus::CheckPartitions(core.redis, core.keys);
     if (agreed.ok()) return true;
     if (!absl::IsUnavailable(agreed) || std::chrono::steady_clock::now() >= deadline) {
       spdlog::critical("cannot start: {}", std::string(agreed.message()));

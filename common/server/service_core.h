@@ -30,7 +30,11 @@ struct ServiceCore {
   ServiceCore& operator=(const ServiceCore&) = delete;
 
   redis::RedisClient redis;
+  // Replaced by PartitionsAgree with the installation's count when EVENTS_PARTITIONS is unset
+  // (what refers to it holds a reference, so sees the change); fixed from then on.
   bus::Keyspace keys;
+  // EVENTS_PARTITIONS was unset: take the installation's count (PartitionsAgree).
+  bool adopt_partitions = false;
   SystemClock clock;
   IdGenerator ids;
   auth::RedisKeyStore key_store;
@@ -38,9 +42,11 @@ struct ServiceCore {
 };
 
 // Checks the configured EVENTS_PARTITIONS against the count the installation's data is keyed
-// with (bus::CheckPartitions, which records it on a new installation). While Redis does not
-// answer, tries again every second for up to `wait`. False after logging why the service
-// must not start (the binary then exits with code 2).
+// with (bus::CheckPartitions, which records it on a new installation). With EVENTS_PARTITIONS
+// unset, first takes that count when the installation has one (bus::InstallationPartitions),
+// so only a new installation gets the default: call it before anything uses core.keys'
+// count. While Redis does not answer, tries again every second for up to `wait`. False after
+// logging why the service must not start (the binary then exits with code 2).
 bool PartitionsAgree(ServiceCore& core, std::chrono::milliseconds wait = std::chrono::seconds(60));
 
 // Starts `runner`: its gRPC port, or nullopt after logging why it could not start (the

@@ -60,7 +60,8 @@ class PartitionsStartTest : public ::testing::Test {
     std::remove(log_path_.c_str());
   }
 
-  // Starts scheduling_server with `partitions`, its output into log_path_.
+  // Starts scheduling_server with `partitions` (0: EVENTS_PARTITIONS unset), its output into
+  // log_path_.
   void Start(int partitions) {
     std::vector<std::string> env = {
         "EVENTS_GRPC_PORT=" + std::to_string(FreePort()),
@@ -68,9 +69,9 @@ class PartitionsStartTest : public ::testing::Test {
         "EVENTS_LISTEN_HOST=127.0.0.1",
         std::string("EVENTS_REDIS_URL=") + std::getenv("EVENTS_TEST_REDIS_URL"),
         "EVENTS_REDIS_KEY_PREFIX=" + prefix_,
-        "EVENTS_PARTITIONS=" + std::to_string(partitions),
         "SCHEDULING_REMINDER_WORKER=false",
         "EVENTS_LOG_FORMAT=text"};
+    if (partitions > 0) env.push_back("EVENTS_PARTITIONS=" + std::to_string(partitions));
     for (std::string& e : events::testing::SanitizerEnvironment()) env.push_back(std::move(e));
     std::vector<char*> envp;
     envp.reserve(env.size() + 1);
@@ -146,6 +147,25 @@ TEST_F(PartitionsStartTest, ANewInstallationIsRecordedByTheFirstService) {
   absl::StatusOr<redis::ReplyPtr> record = redis_->Command({"GET", prefix_ + "events:partitions"});
   ASSERT_TRUE(record.ok()) << record.status();
   EXPECT_EQ(redis::AsString(**record), "64");
+}
+
+TEST_F(PartitionsStartTest, UnsetTheServiceTakesTheInstallationsCount) {
+  ASSERT_TRUE(redis_->Command({"SET", prefix_ + "events:partitions", "16"}).ok());
+  Start(0);
+  EXPECT_TRUE(LogShows("scheduling is serving", std::chrono::seconds(20))) << Log();
+  EXPECT_TRUE(absl::StrContains(Log(), "keyed with 16 partitions, so this service uses 16"))
+      << Log();
+  absl::StatusOr<redis::ReplyPtr> record = redis_->Command({"GET", prefix_ + "events:partitions"});
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(redis::AsString(**record), "16");
+}
+
+TEST_F(PartitionsStartTest, UnsetANewInstallationGetsTheDefault) {
+  Start(0);
+  EXPECT_TRUE(LogShows("scheduling is serving", std::chrono::seconds(20))) << Log();
+  absl::StatusOr<redis::ReplyPtr> record = redis_->Command({"GET", prefix_ + "events:partitions"});
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(redis::AsString(**record), "256");
 }
 
 }  // namespace
