@@ -285,8 +285,8 @@ absl::StatusOr<int> RedisPeopleStore::SignOut(const std::string& session_hash, b
   redis::MsgpackMap record;
   record.Add("session", session_hash).Add("everywhere", everywhere);
   auto out = Run(lua::SignOut(),
-                 {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)}, now_ms,
-                 record);
+                 {auth::SessionKey(keys_, session_hash), auth::SeenKey(keys_, session_hash)},
+                 now_ms, record);
   if (!out.ok()) return out.status();
   if ((*out)[0] != "ok" || out->size() < 2) return absl::NotFoundError("session not found");
   return static_cast<int>(Int((*out)[1]));
