@@ -109,7 +109,8 @@ absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis,
     if (!absl::SimpleAtoi(AsString(**record), &n) || n < 1 || n > kMostPartitions) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the Redis key ", key, " holds \"", AsString(**record),
-          "\", not a partition count (1 to ", kMostPartitions, "); set it to the count this "
+          "\", not a partition count (1 to ", kMostPartitions,
+          "); set it to the count this "
           "installation's data is keyed with (docs/configuration.md, \"Partitions\")"));
     }
     return n;

@@ -36,8 +36,7 @@ std::string PartitionsKey(const Keyspace& keys);
 // record, or with none the partition streams services left; 0 for a new installation (or
 // one whose streams do not tell). FAILED_PRECONDITION for a record that is not a count;
 // UNAVAILABLE when Redis does not answer. Writes nothing.
-absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis,
-                                           const Keyspace& keys);
+absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis, const Keyspace& keys);
 
 // Compares keys.partitions() with the installation's count, recording it first where the
 // rules above say so. OK when they agree. FAILED_PRECONDITION when they differ, or the
