@@ -73,6 +73,13 @@ stack_log_privacy_check() {
   rm -f "$canary"
 
   for name in "${STACK_SERVICES[@]}" web; do logs+=("$STACK_DIR/$name.log"); done
+  # Logs that are missing or empty would pass for clean ones.
+  local lines
+  lines="$(cat "${logs[@]}" 2>/dev/null | wc -l)"
+  if ((lines == 0)); then
+    warn "the log privacy check found no log lines in $STACK_DIR; nothing was checked"
+    return 1
+  fi
   local out
   if out="$(_privacy_scan "$terms" "${logs[@]}")"; then
     kind="$(wc -l <<<"$out")"
@@ -80,5 +87,5 @@ stack_log_privacy_check() {
       "$kind" "$out" >&2
     return 1
   fi
-  info "log privacy: no e-mail address, name, token, key or password in $(cat "${logs[@]}" | wc -l) log lines of ${#logs[@]} servers"
+  info "log privacy: no e-mail address, name, token, key or password in $lines log lines of ${#logs[@]} servers"
 }
