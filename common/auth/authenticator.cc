@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/auth/key_store.h"
+#include "common/log/call_context.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 
@@ -71,6 +72,7 @@ absl::StatusOr<Caller> Authenticator::AuthenticateSession(absl::string_view toke
   }
   if (!session.ok()) return session.status();
   if (session->pending) return absl::UnauthenticatedError(kSecondFactorNeededMessage);
+  logging::NoteOrgId(session->org_id);  // the call's log lines say which organisation
   return CallerOfSession(*session);
 }
 
@@ -96,6 +98,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
   }
   if (!record.ok()) return record.status();
   if (record->revoked) return Unauthenticated("the API key has been revoked");
+  logging::NoteOrgId(record->org_id);  // the call's log lines say which organisation
   return Caller{record->org_id, record->key_id, record->roles, record->scopes, record->name, ""};
 }
 

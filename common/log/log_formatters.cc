@@ -5,7 +5,9 @@
 #include <ctime>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "common/log/call_context.h"
 #include "common/log/json_escape.h"
 #include "common/log/log_fields.h"
 
@@ -58,6 +60,42 @@ std::string_view Payload(const spdlog::details::log_msg& msg) {
   return std::string_view(msg.payload.data(), msg.payload.size());
 }
 
+bool Named(const ActiveFields* fields, std::string_view key) {
+  if (fields == nullptr) return false;
+  for (const LogField& field : *fields->fields) {
+    if (field.key == key) return true;
+  }
+  return false;
+}
+
+// The fields of the call this thread works for (call_context.h) that the line does not name
+// itself: a line logged anywhere inside a call can be found by its trace or request id.
+// The span is left to JSON, where a machine reads it; text keeps to what a person greps for.
+std::vector<LogField> CallFields(const ActiveFields* fields, bool with_span) {
+  std::vector<LogField> out;
+  const std::shared_ptr<CallContext>& call = CurrentCall();
+  if (call == nullptr) return out;
+  auto add = [&](std::string_view key, const std::string& value) {
+    if (!value.empty() && !Named(fields, key)) out.push_back({std::string(key), value});
+  };
+  add("request_id", call->request_id());
+  add("trace_id", call->trace_id());
+  if (with_span) add("span_id", call->span_id());
+  add("org_id", call->org_id());
+  return out;
+}
+
+void AppendJsonMember(const LogField& field, std::string& line) {
+  line.append(",\"").append(field.key).append("\":");
+  if (field.number) {
+    line.append(field.value);
+  } else {
+    line.append("\"");
+    AppendJsonEscaped(field.value, line);
+    line.append("\"");
+  }
+}
+
 class JsonFormatter final : public spdlog::formatter {
  public:
   explicit JsonFormatter(std::string service) : service_(std::move(service)) {
@@ -79,21 +117,16 @@ class JsonFormatter final : public spdlog::formatter {
     if (fields != nullptr && fields->message_size <= payload.size()) {
       AppendJsonEscaped(payload.substr(0, fields->message_size), line);
       line.append("\"");
-      for (const LogField& field : *fields->fields) {
-        line.append(",\"").append(field.key).append("\":");
-        if (field.number) {
-          line.append(field.value);
-        } else {
-          line.append("\"");
-          AppendJsonEscaped(field.value, line);
-          line.append("\"");
-        }
-      }
-      line.append("}\n");
+      for (const LogField& field : *fields->fields) AppendJsonMember(field, line);
     } else {
+      fields = nullptr;
       AppendJsonEscaped(payload, line);
-      line.append("\"}\n");
+      line.append("\"");
     }
+    for (const LogField& field : CallFields(fields, /*with_span=*/true)) {
+      AppendJsonMember(field, line);
+    }
+    line.append("}\n");
     Append(dest, line);
   }
 
@@ -118,6 +151,12 @@ class TextFormatter final : public spdlog::formatter {
     Append(dest, service_);
     Append(dest, ": ");
     Append(dest, Payload(msg));
+    for (const LogField& field : CallFields(CurrentLogFields(), /*with_span=*/false)) {
+      Append(dest, " ");
+      Append(dest, field.key);
+      Append(dest, "=");
+      Append(dest, field.value);
+    }
     Append(dest, "\n");
   }
 

@@ -3,14 +3,20 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
+#include "common/log/call_context.h"
 #include "common/log/log_fields.h"
 #include "common/log/protobuf_log.h"
 #include "common/log/request_id.h"
+#include "common/log/trace_context.h"
 #include "common/metrics/grpc_metrics.h"
 #include "common/metrics/method_metrics.h"
 
@@ -20,6 +26,15 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 
 constexpr std::string_view kHealthService = "grpc.health.v1.Health";
+
+// The caller's traceparent, when it sent exactly one valid one. Two are ignored, as the spec
+// asks of a traceparent header that appears twice: which one the caller meant is unknown.
+std::optional<logging::TraceParent> TraceParentOf(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  auto [it, end] = metadata.equal_range(logging::kTraceparentKey);
+  if (it == end || std::next(it) != end) return std::nullopt;
+  return logging::ParseTraceParent(std::string_view(it->second.data(), it->second.size()));
+}
 
 // One per call; gRPC runs its hooks one at a time, so no locking is needed here.
 class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
@@ -41,9 +56,15 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    // Set while the rest of this batch runs: gRPC runs the handler from inside the last
+    // interceptor's Proceed on the same thread (sync and callback servers alike), so the
+    // handler, and whatever it posts to a thread pool, works with the call current.
+    std::optional<logging::ScopedCall> scope;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      request_id_ =
-          logging::AssignRequestId(*methods->GetRecvInitialMetadata(), generated_request_id_);
+      auto* metadata = methods->GetRecvInitialMetadata();
+      request_id_ = logging::AssignRequestId(*metadata, generated_request_id_);
+      call_ = std::make_shared<logging::CallContext>(TraceParentOf(*metadata), request_id_);
+      scope.emplace(call_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA) &&
         !request_id_.empty()) {
@@ -95,13 +116,23 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
     const auto level =
         metrics_.service() == kHealthService ? spdlog::level::debug : spdlog::level::info;
     if (!spdlog::should_log(level)) return;
-    logging::LogWithFields(
-        level, "call",
-        {{"rpc", info_->method() ? info_->method() : "unknown"},
-         {"code", std::string(GrpcCodeName(code))},
-         {"duration_ms", absl::StrFormat("%.3f", elapsed.count() * 1000.0), /*number=*/true},
-         {"request_id", request_id_.empty() ? "-" : request_id_},
-         {"peer", context_alive ? info_->server_context()->peer() : std::string("-")}});
+    std::vector<logging::LogField> fields{
+        {"rpc", info_->method() ? info_->method() : "unknown"},
+        {"code", std::string(GrpcCodeName(code))},
+        {"duration_ms", absl::StrFormat("%.3f", elapsed.count() * 1000.0), /*number=*/true},
+        {"request_id", request_id_.empty() ? "-" : request_id_}};
+    // Named here rather than left to the formatter: the answer may go out on a thread where
+    // the call is not current (a callback method answered from a Redis reply).
+    if (call_ != nullptr) {
+      fields.push_back({"trace_id", call_->trace_id()});
+      fields.push_back({"span_id", call_->span_id()});
+      if (!call_->parent_span_id().empty()) {
+        fields.push_back({"parent_span_id", call_->parent_span_id()});
+      }
+      if (std::string org = call_->org_id(); !org.empty()) fields.push_back({"org_id", org});
+    }
+    fields.push_back({"peer", context_alive ? info_->server_context()->peer() : std::string("-")});
+    logging::LogWithFields(level, "call", fields);
   }
 
   grpc::experimental::ServerRpcInfo* info_;
@@ -110,6 +141,8 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
   MethodMetrics& metrics_;
   const std::chrono::steady_clock::time_point start_;
   std::string request_id_;
+  // The call's trace, request id and organisation; made when its metadata arrives.
+  std::shared_ptr<logging::CallContext> call_;
   // Must live as long as the call: the call's client metadata refers to it.
   std::string generated_request_id_;
   bool finished_ = false;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/call_context.h"
 
 namespace events::redis {
 
@@ -29,6 +30,14 @@ EvalQueue::~EvalQueue() {
 }
 
 void EvalQueue::Eval(ScriptCall call, Done done, Deadline deadline) {
+  // The answer is handled for the call that asked (its log lines and any call to another
+  // service it leads to keep that call's trace), on whichever thread Redis answers.
+  if (std::shared_ptr<logging::CallContext> current = logging::CurrentCall()) {
+    done = [current = std::move(current), done = std::move(done)](absl::StatusOr<ReplyPtr> reply) {
+      logging::ScopedCall scope(current);
+      done(std::move(reply));
+    };
+  }
   const Deadline now = std::chrono::steady_clock::now();
   absl::Status refused;
   {

@@ -16,6 +16,7 @@
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
 #include "common/redis/redis_client.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_runner.h"
 #include "common/testing/redis_for_test.h"
 
@@ -38,7 +39,7 @@ absl::Status TestServer::Start(const std::string& service_name,
   for (grpc::Service* service : services) runner_->AddService(service);
   absl::StatusOr<int> port = runner_->Start();
   address_ = absl::StrCat("127.0.0.1:", port.value_or(0));
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = events::rpc::PeerChannel(address_);
   return port.status();
 }
 

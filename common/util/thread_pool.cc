@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/log/call_context.h"
+
 namespace events {
 
 ThreadPool::ThreadPool(int threads) {
@@ -21,6 +23,9 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Post(std::function<void()> task) {
+  // The task runs for the call that posted it: its log lines and its calls to other services
+  // keep that call's trace and request id.
+  task = logging::WithCurrentCall(std::move(task));
   {
     MutexLock lock(&mu_);
     if (!stopping_) {

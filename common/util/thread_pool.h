@@ -13,7 +13,8 @@ namespace events {
 // A fixed set of threads running posted tasks in order of posting. For work that may block
 // (a Redis round trip, a call to another service) and must not run on a thread that others
 // wait on. The destructor runs every task already posted, then joins; Post after the
-// destructor has started runs the task on the caller's thread. Thread-safe.
+// destructor has started runs the task on the caller's thread. A task runs with the call that
+// posted it current (common/log/call_context.h). Thread-safe.
 class ThreadPool {
  public:
   explicit ThreadPool(int threads);

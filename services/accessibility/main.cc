@@ -9,6 +9,7 @@
 #include "common/bus/event_bus.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
@@ -95,11 +96,11 @@ int main() {
   events::accessibility::RedisAccessibilityStore store(core.redis, core.keys, config.store);
   const std::chrono::milliseconds deadline(config.upstream_deadline_ms);
   events::accessibility::GrpcEventDirectory event_directory(
-      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
-      config.service_key, deadline, config.scheduling_addr);
+      events::rpc::PeerChannel(config.scheduling_addr), config.service_key, deadline,
+      config.scheduling_addr);
   events::accessibility::GrpcRegistrationDirectory registration_directory(
-      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
-      config.service_key, deadline, config.registration_addr);
+      events::rpc::PeerChannel(config.registration_addr), config.service_key, deadline,
+      config.registration_addr);
   events::accessibility::DetailCipher cipher(config.key, config.previous_keys);
   events::accessibility::AccessDesk desk(store, event_directory, registration_directory, cipher,
                                          core.clock, core.ids, config.desk);

@@ -9,6 +9,7 @@
 #include "common/bus/event_bus.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
@@ -72,10 +73,10 @@ int main() {
   events::feedback::RedisFeedbackStore store(core.redis, core.keys, {});
   const std::chrono::milliseconds deadline(config.peer_deadline_ms);
   events::feedback::GrpcEventDirectory event_directory(
-      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
-      config.service_key, {config.scheduling_addr, "EVENTS_SCHEDULING_ADDR", deadline});
+      events::rpc::PeerChannel(config.scheduling_addr), config.service_key,
+      {config.scheduling_addr, "EVENTS_SCHEDULING_ADDR", deadline});
   events::feedback::GrpcRegistrationDirectory registration_directory(
-      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
+      events::rpc::PeerChannel(config.registration_addr),
       {config.registration_addr, "EVENTS_REGISTRATION_ADDR", deadline});
   events::feedback::Feedback feedback(store, event_directory, registration_directory, core.clock,
                                       core.ids, config.feedback);

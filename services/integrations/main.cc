@@ -10,6 +10,7 @@
 #include "common/bus/stream_worker.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
@@ -94,8 +95,8 @@ int main() {
   events::integrations::RedisIntegrationsStore store(
       core.redis, core.keys, events::integrations::RedisIntegrationsStore::Options{});
   events::integrations::GrpcRegistrationDirectory registrations(
-      grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
-      config.service_key, std::chrono::milliseconds(config.registration_deadline_ms));
+      events::rpc::PeerChannel(config.registration_addr), config.service_key,
+      std::chrono::milliseconds(config.registration_deadline_ms));
   events::integrations::Integrations integrations(
       store, core.key_store, registrations, *secrets, core.keys, core.clock, core.ids,
       config.policy, [&core](const events::v1::DomainEvent& event) {

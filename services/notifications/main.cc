@@ -11,6 +11,7 @@
 #include "common/bus/worker_options.h"
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
@@ -115,12 +116,10 @@ int main() {
                                                 events::notifications::RedisOutboxStore::Options{});
   std::unique_ptr<events::notifications::Peers> peers =
       events::notifications::MakeGrpcPeers(events::notifications::PeerAddresses{
-          grpc::CreateChannel(config.registration_addr, grpc::InsecureChannelCredentials()),
-          config.registration_addr,
-          grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
-          config.scheduling_addr,
-          grpc::CreateChannel(config.people_addr, grpc::InsecureChannelCredentials()),
-          config.people_addr, config.service_key, config.peer_deadline_ms});
+          events::rpc::PeerChannel(config.registration_addr), config.registration_addr,
+          events::rpc::PeerChannel(config.scheduling_addr), config.scheduling_addr,
+          events::rpc::PeerChannel(config.people_addr), config.people_addr, config.service_key,
+          config.peer_deadline_ms});
   events::notifications::Notifications notifications(store, core.clock);
 
   auto registry = std::make_shared<prometheus::Registry>();

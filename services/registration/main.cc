@@ -10,6 +10,7 @@
 #include "common/config/env_reader.h"
 #include "common/config/service_config.h"
 #include "common/rpc/client_address.h"
+#include "common/rpc/peer_channel.h"
 #include "common/server/service_core.h"
 #include "common/server/service_runner.h"
 #include "common/server/service_start.h"
@@ -87,9 +88,8 @@ int main() {
   store_options.clock = &core.clock;
   events::registration::RedisRegistrationStore store(core.redis, core.keys, store_options);
   events::registration::GrpcEventDirectory directory(
-      grpc::CreateChannel(config.scheduling_addr, grpc::InsecureChannelCredentials()),
-      config.service_key, std::chrono::milliseconds(config.scheduling_deadline_ms),
-      config.scheduling_addr);
+      events::rpc::PeerChannel(config.scheduling_addr), config.service_key,
+      std::chrono::milliseconds(config.scheduling_deadline_ms), config.scheduling_addr);
   events::registration::Registrar registrar(store, directory, core.clock, core.ids,
                                             config.registrar);
 

@@ -15,6 +15,11 @@
 #   stack_bootstrap ORG      # a new organisation: prints EVENTS_ORG_ID=... and
 #                            # EVENTS_API_KEY=... lines (roles organiser, access_coordinator)
 #
+# STACK_LOG_LEVEL (default warn) is every server's EVENTS_LOG_LEVEL; the API tests use debug,
+# so that their check of the logs (tests/stack/log_privacy.sh) reads every line there is.
+# Every secret the stack makes (the service key, the random keys) is also kept, one a line,
+# in STACK_DIR/secrets (mode 600), for that check.
+#
 # STACK_KEEP=1 keeps STACK_DIR (its path is printed). On failure the last lines of each
 # log are printed. The mail sink keeps every e-mail notifications sends in STACK_DIR/mail,
 # so the outbox settles as it would in production, and nothing leaves the machine.
@@ -87,7 +92,13 @@ stack_stop() {
   exit "$rc"
 }
 
-_stack_random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+# _stack_random_key: prints a new random key, and keeps it in STACK_DIR/secrets.
+_stack_random_key() {
+  local key
+  key="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  (umask 077 && printf '%s\n' "$key" >>"$STACK_DIR/secrets")
+  printf '%s' "$key"
+}
 
 # _stack_admin_url: the Redis URL of the admin user (for eventctl admin, in its environment).
 _stack_admin_url() { redis_user_url admin "$_stack_redis_port" "$STACK_DIR/redis-users"; }
@@ -106,7 +117,7 @@ _stack_launch() {
     EVENTS_METRICS_PORT="$(free_port)" \
     EVENTS_PARTITIONS="$STACK_PARTITIONS" \
     EVENTS_LOG_FORMAT=json \
-    EVENTS_LOG_LEVEL=warn \
+    EVENTS_LOG_LEVEL="${STACK_LOG_LEVEL:-warn}" \
     EVENTS_SHUTDOWN_GRACE_MS=0 \
     EVENTS_DRAIN_TIMEOUT_MS=2000 \
     EVENTS_SCHEDULING_ADDR="$EVENTS_SCHEDULING_ADDR" \
@@ -145,6 +156,7 @@ stack_start() {
   service_key="$(EVENTS_REDIS_URL="$(_stack_admin_url)" "$EVENTCTL" admin service-key \
     --name "$name tests" --format env | sed -n 's/^EVENTS_SERVICE_KEY=//p')"
   [[ "$service_key" == evk_* ]] || fail "eventctl admin service-key printed no key"
+  (umask 077 && printf '%s\n' "$service_key" >>"$STACK_DIR/secrets")
 
   # The mail sink: every e-mail is kept in STACK_DIR/mail, none is sent on.
   local mail_port

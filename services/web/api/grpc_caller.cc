@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/peer_channel.h"
 
 namespace events::web::api {
 namespace {
@@ -48,7 +49,7 @@ bool Await(grpc::CompletionQueue& cq) {
 GrpcCaller::GrpcCaller(const std::map<std::string, std::string>& addresses) {
   for (const auto& [service, address] : addresses) {
     Backend& backend = backends_[service];
-    backend.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    backend.channel = events::rpc::PeerChannel(address);
     backend.stub = std::make_unique<grpc::GenericStub>(backend.channel);
   }
 }

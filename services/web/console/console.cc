@@ -164,8 +164,7 @@ Response ConsoleRpcError(Console& console, const Request& request, const grpc::S
       Response r = HtmlPage(console.site, "error", data,
                             {console.site.Text("console_forbidden_heading"), false});
       r.status = 403;
-      spdlog::info("request {}: {} refused: {}", request.request_id, std::string(what),
-                   status.error_message());
+      LogServiceFailure(spdlog::level::info, "service call refused", what, status);
       return r;
     }
     default:

@@ -8,14 +8,18 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/log/log_fields.h"
 #include "common/log/request_id.h"
+#include "common/log/trace_context.h"
 
 namespace events::web {
 namespace {
@@ -202,6 +206,14 @@ Request WebServer::Describe(const httplib::Request& raw, std::string route) cons
   for (size_t i = 1; i < raw.matches.size(); ++i) request.params.push_back(raw.matches[i].str());
   request.request_id = events::logging::SanitizeRequestId(raw.get_header_value("X-Request-Id"));
   if (request.request_id.empty()) request.request_id = events::logging::NewRequestId();
+  // One traceparent header, valid, or a new trace (two headers: which one was meant is not
+  // known, and the spec says to start afresh).
+  std::optional<events::logging::TraceParent> parent;
+  if (raw.get_header_value_count(events::logging::kTraceparentKey) == 1) {
+    parent =
+        events::logging::ParseTraceParent(raw.get_header_value(events::logging::kTraceparentKey));
+  }
+  request.call = std::make_shared<events::logging::CallContext>(parent, request.request_id);
   std::vector<std::string> forwarded;
   const size_t n = raw.get_header_value_count("X-Forwarded-For");
   for (size_t i = 0; i < n; ++i) forwarded.push_back(raw.get_header_value("X-Forwarded-For", i));
@@ -214,6 +226,7 @@ void WebServer::Dispatch(const std::string& route, const Handler& handler, size_
                          const httplib::Request& raw, httplib::Response& out) {
   const auto start = std::chrono::steady_clock::now();
   Request request = Describe(raw, route);
+  const events::logging::ScopedCall scope(request.call);
   Response response;
   try {
     if (raw.body.size() > max_body_bytes) {
@@ -222,7 +235,8 @@ void WebServer::Dispatch(const std::string& route, const Handler& handler, size_
       response = handler(request);
     }
   } catch (const std::exception& e) {
-    spdlog::error("request {} on {} failed: {}", request.request_id, route, e.what());
+    events::logging::LogWithFields(spdlog::level::err, "request failed",
+                                   {{"rpc", route}, {"error", e.what()}});
     response = error_pages_ ? error_pages_(500, request) : Response{};
     response.status = 500;
   }
@@ -250,14 +264,23 @@ void WebServer::Finish(const Request& request, const Response& response, httplib
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_->Observe(request.route, request.raw->method, response.status, seconds);
-  // The route's template, never the path: paths carry personal tokens.
+  // The route's template, never the path: paths carry personal tokens. The names are the
+  // services' (rpc, code), so one query finds calls at every tier.
+  std::vector<events::logging::LogField> fields{
+      {"rpc", request.route},
+      {"method", request.raw->method},
+      {"code", std::to_string(response.status), /*number=*/true},
+      {"duration_ms", absl::StrFormat("%.3f", seconds * 1000), /*number=*/true},
+      {"request_id", request.request_id}};
+  if (request.call != nullptr) {
+    fields.push_back({"trace_id", request.call->trace_id()});
+    fields.push_back({"span_id", request.call->span_id()});
+    if (!request.call->parent_span_id().empty()) {
+      fields.push_back({"parent_span_id", request.call->parent_span_id()});
+    }
+  }
   events::logging::LogWithFields(response.status >= 500 ? spdlog::level::warn : spdlog::level::info,
-                                 "request",
-                                 {{"route", request.route},
-                                  {"method", request.raw->method},
-                                  {"status", std::to_string(response.status), true},
-                                  {"duration_ms", absl::StrCat(seconds * 1000), true},
-                                  {"request_id", request.request_id}});
+                                 "request", fields);
 }
 
 absl::Status WebServer::Bind() {

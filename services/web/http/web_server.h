@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/log/call_context.h"
 #include "common/rpc/client_address.h"
 
 namespace httplib {
@@ -57,6 +58,9 @@ struct Request {
   // The values of the template's {parameters}, in order.
   std::vector<std::string> params;
   std::string request_id;
+  // The request's trace (from the caller's traceparent header, or new) and request id: current
+  // on the handler's thread, so its log lines and its calls to the services carry them.
+  std::shared_ptr<events::logging::CallContext> call;
   // The visitor's address (behind trusted proxies, from X-Forwarded-For).
   std::string client_address;
 

@@ -169,8 +169,8 @@ Response Confirm(Site& site, const Request& request) {
   if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
     // The checks above mirror registration's rules, so this is a rule they missed: say what
     // the service said, on the form.
-    spdlog::warn("request {}: Register refused what the form accepted: {}", request.request_id,
-                 status.error_message());
+    LogServiceFailure(spdlog::level::warn, "Register refused what the form accepted", "Register",
+                      status);
     return DetailsPage(
         site, request, j, answers,
         {{"name", site.messages().Format("err_service", {{"message", status.error_message()}})}});
@@ -198,8 +198,8 @@ Response Confirm(Site& site, const Request& request) {
     if (astatus.ok() || astatus.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
       data.set("access_sent", true);
     } else {
-      spdlog::warn("request {}: SubmitRequest failed after Register: {} ({})", request.request_id,
-                   astatus.error_message(), static_cast<int>(astatus.error_code()));
+      LogServiceFailure(spdlog::level::warn, "SubmitRequest failed after Register", "SubmitRequest",
+                        astatus);
       data.set("access_failed", true);
     }
   }

@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/log_fields.h"
+#include "common/util/redact.h"
 
 namespace events::web {
 
@@ -57,14 +60,21 @@ Response RpcErrorPage(const Site& site, const grpc::Status& status, const Reques
       return ErrorPage(site, 429, request);
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      spdlog::warn("request {}: {} failed: {} ({})", request.request_id, std::string(what),
-                   status.error_message(), static_cast<int>(status.error_code()));
+      LogServiceFailure(spdlog::level::warn, "service call failed", what, status);
       return ErrorPage(site, 503, request);
     default:
-      spdlog::error("request {}: {} failed: {} ({})", request.request_id, std::string(what),
-                    status.error_message(), static_cast<int>(status.error_code()));
+      LogServiceFailure(spdlog::level::err, "service call failed", what, status);
       return ErrorPage(site, 500, request);
   }
+}
+
+void LogServiceFailure(spdlog::level::level_enum level, absl::string_view message,
+                       absl::string_view what, const grpc::Status& status) {
+  events::logging::LogWithFields(
+      level, std::string_view(message.data(), message.size()),
+      {{"call", std::string(what)},
+       {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))},
+       {"error", RedactContacts(status.error_message())}});
 }
 
 Response PathLookupErrorPage(const Site& site, const grpc::Status& status, const Request& request,

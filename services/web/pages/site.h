@@ -1,6 +1,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
 
 #include <string>
 
@@ -47,6 +48,13 @@ Response ErrorPage(const Site& site, int status, const Request& request);
 // else 500, logged with the request id.
 Response RpcErrorPage(const Site& site, const grpc::Status& status, const Request& request,
                       absl::string_view what);
+
+// Logs that the service call `what` ("Register") failed with `status`: its code name and
+// message as fields, the message with e-mail addresses and phone numbers taken out (a
+// service's message may quote what the visitor typed). The request's id and trace come from
+// the call current on this thread.
+void LogServiceFailure(spdlog::level::level_enum level, absl::string_view message,
+                       absl::string_view what, const grpc::Status& status);
 
 // The same for a call that looks up an id taken from the page's address (/events/{id}): an
 // id the service refuses as malformed (INVALID_ARGUMENT) names no page, so it is a 404, not

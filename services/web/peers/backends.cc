@@ -1,5 +1,6 @@
 #include "services/web/peers/backends.h"
 
+#include "common/rpc/peer_channel.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace events::web {
@@ -19,22 +20,18 @@ bool Serving(const std::shared_ptr<grpc::Channel>& channel) {
 
 Backends::Backends(const BackendAddresses& addresses, std::chrono::milliseconds deadline)
     : deadline_(deadline),
-      scheduling_channel_(
-          grpc::CreateChannel(addresses.scheduling, grpc::InsecureChannelCredentials())),
-      registration_channel_(
-          grpc::CreateChannel(addresses.registration, grpc::InsecureChannelCredentials())),
+      scheduling_channel_(events::rpc::PeerChannel(addresses.scheduling)),
+      registration_channel_(events::rpc::PeerChannel(addresses.registration)),
       scheduling_(events::v1::SchedulingService::NewStub(scheduling_channel_)),
       registration_(events::v1::RegistrationService::NewStub(registration_channel_)),
       accessibility_(events::v1::AccessibilityService::NewStub(
-          grpc::CreateChannel(addresses.accessibility, grpc::InsecureChannelCredentials()))),
-      feedback_(events::v1::FeedbackService::NewStub(
-          grpc::CreateChannel(addresses.feedback, grpc::InsecureChannelCredentials()))),
+          events::rpc::PeerChannel(addresses.accessibility))),
+      feedback_(events::v1::FeedbackService::NewStub(events::rpc::PeerChannel(addresses.feedback))),
       integrations_(events::v1::IntegrationsService::NewStub(
-          grpc::CreateChannel(addresses.integrations, grpc::InsecureChannelCredentials()))),
+          events::rpc::PeerChannel(addresses.integrations))),
       notifications_(events::v1::NotificationsService::NewStub(
-          grpc::CreateChannel(addresses.notifications, grpc::InsecureChannelCredentials()))),
-      people_(events::v1::PeopleService::NewStub(
-          grpc::CreateChannel(addresses.people, grpc::InsecureChannelCredentials()))) {}
+          events::rpc::PeerChannel(addresses.notifications))),
+      people_(events::v1::PeopleService::NewStub(events::rpc::PeerChannel(addresses.people))) {}
 
 std::unique_ptr<grpc::ClientContext> Backends::Context(const Request& request) const {
   auto context = std::make_unique<grpc::ClientContext>();

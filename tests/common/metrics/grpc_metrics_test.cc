@@ -181,14 +181,21 @@ TEST_F(GrpcMetricsTest, RequestIdSentBackOnFailedCalls) {
 TEST_F(GrpcMetricsTest, WritesOneAccessLogLinePerCall) {
   grpc::ClientContext context;
   context.AddMetadata("x-request-id", "log-me");
+  context.AddMetadata("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   EchoResponse response;
   ASSERT_TRUE(Echo("hi", &response, &context).ok());
   Fail(grpc::StatusCode::UNAVAILABLE);
   const std::string log = log_.str();
   EXPECT_THAT(log, HasSubstr("info call rpc=/events.testing.EchoService/Echo code=OK "
                              "duration_ms="));
-  EXPECT_THAT(log, HasSubstr("request_id=log-me peer=ipv4:127.0.0.1:"));
-  EXPECT_THAT(log, HasSubstr("rpc=/events.testing.EchoService/Fail code=UNAVAILABLE"));
+  // The caller's trace, this call's own span under the caller's, then the peer.
+  EXPECT_THAT(log, HasSubstr("request_id=log-me trace_id=4bf92f3577b34da6a3ce929d0e0e4736 "
+                             "span_id="));
+  EXPECT_THAT(log, HasSubstr(" parent_span_id=00f067aa0ba902b7 peer=ipv4:127.0.0.1:"));
+  // A call without a traceparent starts a trace: it has one, and no parent.
+  EXPECT_THAT(log, ::testing::ContainsRegex(
+                       "rpc=/events.testing.EchoService/Fail code=UNAVAILABLE duration_ms=[0-9.]+ "
+                       "request_id=[0-9a-f]+ trace_id=[0-9a-f]+ span_id=[0-9a-f]+ peer="));
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
 }
 
