@@ -82,7 +82,7 @@ TEST_F(PeopleTest, AnUnusedSessionEndsAfterItsIdleTime) {
   EXPECT_TRUE(IsMember(amira.member_id(), Sha256Hex(other)));
   // And Redis's own expiry: the record, which only people writes, lives to the session's
   // absolute end; its last use, the seen key every service writes, to the idle time.
-  EXPECT_GT(Ttl(auth::SessionKey(*keys_, Sha256Hex(other))), 11 * 60 * kMinute);
+  EXPECT_GT(Ttl(auth::SessionKey(*keys_, Sha256Hex(other))), int64_t{11} * 60 * kMinute);
   EXPECT_EQ(Ttl(auth::SeenKey(*keys_, Sha256Hex(other))), -2);  // none before its first use
   ASSERT_TRUE(ListEvents(other).ok());
   EXPECT_GT(Ttl(auth::SeenKey(*keys_, Sha256Hex(other))), 0);

@@ -276,7 +276,7 @@ TEST_F(RedisSessionTest, APendingSessionAsksForTheCodeAndIdlesOutFromSignIn) {
 // Sessions made before the seen key have none: they go on from the record's seen_ms (or,
 // without it, created_ms), not ended at once and not made younger.
 TEST_F(RedisSessionTest, ASessionWithoutASeenKeyGoesOnFromItsStoredLastUse) {
-  PutSession("0", "0", /*age=*/20 * 60'000);
+  PutSession("0", "0", /*age=*/int64_t{20} * 60'000);
   ASSERT_EQ(Seen(), "");
   auto caller = Call();
   ASSERT_TRUE(caller.ok()) << caller.status();
@@ -285,12 +285,12 @@ TEST_F(RedisSessionTest, ASessionWithoutASeenKeyGoesOnFromItsStoredLastUse) {
 
   // Last seen 31 minutes ago by its record: ended.
   ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
-  PutSession("0", "0", /*age=*/31 * 60'000);
+  PutSession("0", "0", /*age=*/int64_t{31} * 60'000);
   EXPECT_EQ(Call().status().message(), kSessionEndedMessage);
 
   // No seen_ms at all: from its creation.
   ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
-  PutSession("0", "0", /*age=*/10 * 60'000);
+  PutSession("0", "0", /*age=*/int64_t{10} * 60'000);
   ASSERT_TRUE(admin_->Command({"HDEL", SessionKey(), "seen_ms"}).ok());
   EXPECT_TRUE(Call().ok());
   ASSERT_TRUE(admin_->Command({"DEL", SeenKey()}).ok());
