@@ -104,17 +104,7 @@ absl::StatusOr<int> InstallationPartitions(events::redis::RedisClient& redis,
   const std::string key = PartitionsKey(keys);
   absl::StatusOr<ReplyPtr> record = redis.Command({"GET", key});
   if (!record.ok()) return Mapped(record.status(), key);
-  if (!IsNil(**record)) {
-    int n = 0;
-    if (!absl::SimpleAtoi(AsString(**record), &n) || n < 1 || n > kMostPartitions) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the Redis key ", key, " holds \"", AsString(**record),
-          "\", not a partition count (1 to ", kMostPartitions,
-          "); set it to the count this "
-          "installation's data is keyed with (docs/configuration.md, \"Partitions\")"));
-    }
-    return n;
-  }
+  if (!IsNil(**record)) return ParseRecord(AsString(**record), key);
   absl::StatusOr<std::vector<bool>> exists = ExistingStreams(redis, keys);
   if (!exists.ok()) return Mapped(exists.status(), key);
   return CountFromStreams(*exists);

@@ -1,5 +1,9 @@
 #include "common/log/log_fields.h"
 
+#include <utility>
+
+#include "common/log/call_context.h"
+
 namespace events::logging {
 namespace {
 
@@ -8,6 +12,13 @@ namespace {
 thread_local const ActiveFields* active_fields = nullptr;
 
 }  // namespace
+
+void AppendTraceFields(const CallContext& call, std::vector<LogField>& fields) {
+  fields.push_back({"trace_id", call.trace_id()});
+  fields.push_back({"span_id", call.span_id()});
+  if (!call.parent_span_id().empty()) fields.push_back({"parent_span_id", call.parent_span_id()});
+  if (std::string org = call.org_id(); !org.empty()) fields.push_back({"org_id", std::move(org)});
+}
 
 void LogWithFields(spdlog::level::level_enum level, std::string_view message,
                    const std::vector<LogField>& fields) {

@@ -8,6 +8,8 @@
 
 namespace events::logging {
 
+class CallContext;
+
 // One named value of a log line. `number` values are written to JSON unquoted, so they
 // must be valid JSON numbers.
 struct LogField {
@@ -24,6 +26,12 @@ struct LogField {
 // Keys must be plain names (letters, digits, '_'); values are escaped. Thread-safe.
 void LogWithFields(spdlog::level::level_enum level, std::string_view message,
                    const std::vector<LogField>& fields);
+
+// Appends `call`'s trace to an access line's fields: trace_id, span_id, parent_span_id (when
+// the trace came from a caller) and org_id (when known). For the lines that end a call (the
+// gRPC interceptor's, the web tier's), which may be written on a thread where the call is not
+// current, so the formatter cannot add them itself.
+void AppendTraceFields(const CallContext& call, std::vector<LogField>& fields);
 
 // What the JSON formatter needs while formatting a line logged by LogWithFields on this
 // thread: the fields and the length of the plain message at the start of the payload.

@@ -123,14 +123,7 @@ class ObservabilityInterceptor final : public grpc::experimental::Interceptor {
         {"request_id", request_id_.empty() ? "-" : request_id_}};
     // Named here rather than left to the formatter: the answer may go out on a thread where
     // the call is not current (a callback method answered from a Redis reply).
-    if (call_ != nullptr) {
-      fields.push_back({"trace_id", call_->trace_id()});
-      fields.push_back({"span_id", call_->span_id()});
-      if (!call_->parent_span_id().empty()) {
-        fields.push_back({"parent_span_id", call_->parent_span_id()});
-      }
-      if (std::string org = call_->org_id(); !org.empty()) fields.push_back({"org_id", org});
-    }
+    if (call_ != nullptr) logging::AppendTraceFields(*call_, fields);
     fields.push_back({"peer", context_alive ? info_->server_context()->peer() : std::string("-")});
     logging::LogWithFields(level, "call", fields);
   }

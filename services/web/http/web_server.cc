@@ -272,13 +272,8 @@ void WebServer::Finish(const Request& request, const Response& response, httplib
       {"code", std::to_string(response.status), /*number=*/true},
       {"duration_ms", absl::StrFormat("%.3f", seconds * 1000), /*number=*/true},
       {"request_id", request.request_id}};
-  if (request.call != nullptr) {
-    fields.push_back({"trace_id", request.call->trace_id()});
-    fields.push_back({"span_id", request.call->span_id()});
-    if (!request.call->parent_span_id().empty()) {
-      fields.push_back({"parent_span_id", request.call->parent_span_id()});
-    }
-  }
+  // No org_id: the web tier authenticates nobody itself, so its calls never learn one.
+  if (request.call != nullptr) events::logging::AppendTraceFields(*request.call, fields);
   events::logging::LogWithFields(response.status >= 500 ? spdlog::level::warn : spdlog::level::info,
                                  "request", fields);
 }
