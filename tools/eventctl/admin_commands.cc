@@ -94,16 +94,15 @@ class KeyStoreAccess {
   IdGenerator ids_;
 };
 
-// The installation's partition count as the services recorded it (bus::CheckPartitions),
-// else the services' default: a new installation's services will record that.
+// The installation's partition count as the services read it (bus::InstallationPartitions:
+// the record, else the streams they left), else the services' default: a new installation's
+// services will record that. Only the record's shape matters to what eventctl writes today
+// (people's keys and stream are partition 0's whatever the count), so a Redis that does not
+// answer is left to the command itself to report.
 int RecordedPartitions(const redis::RedisOptions& options, const std::string& prefix) {
   redis::RedisClient redis(options);
-  auto record = redis.Command({"GET", bus::PartitionsKey(bus::Keyspace(prefix, 1))});
-  int count = 0;
-  if (record.ok() && absl::SimpleAtoi(redis::AsString(**record), &count) && count >= 1 &&
-      count <= 1024) {
-    return count;
-  }
+  auto count = bus::InstallationPartitions(redis, bus::Keyspace(prefix, 1));
+  if (count.ok() && *count >= 1) return *count;
   return config::kDefaultPartitions;
 }
 
