@@ -8,8 +8,9 @@
 #
 # It searches every server's log in STACK_DIR for
 #   - any e-mail address at all (the tests' own, and any other person's);
-#   - API keys (evk_...), session tokens (evs_...) and registration tokens (rg_....<secret>)
-#     by their shape, so tokens made during the run are found without knowing them;
+#   - API keys (evk_...), session tokens (evs_...), registration tokens (rg_....<secret>),
+#     sign-in link tokens (sil_....<MAC>) and webhook endpoint secrets (whsec_...) by their
+#     shape, so tokens made during the run are found without knowing them;
 #   - every secret the stack made (STACK_DIR/secrets), the Redis users' passwords, and TERMs.
 # On a match it prints the log, the line number and what kind of thing matched, never the
 # match itself (that would put the secret in the test's output), and returns 1. It first
@@ -20,6 +21,9 @@ _PRIVACY_EMAIL='[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'
 _PRIVACY_API_KEY='evk_[A-Za-z0-9_-]{16,}'
 _PRIVACY_SESSION='evs_[A-Za-z0-9_-]{16,}'
 _PRIVACY_REGISTRATION_TOKEN='rg_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}'
+# A link id alone (sil_...) may be logged; the token is the id, a dot and its MAC.
+_PRIVACY_SIGN_IN_LINK='sil_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}'
+_PRIVACY_WEBHOOK_SECRET='whsec_[A-Za-z0-9+/=_-]{16,}'
 
 # _privacy_scan TERMS_FILE FILE...: prints "FILE:LINE: KIND" for each match; status 0 when it
 # found something.
@@ -36,6 +40,8 @@ _privacy_scan() {
       grep -noE "$_PRIVACY_API_KEY" "$file" | sed 's/:.*/: an API key (evk_)/'
       grep -noE "$_PRIVACY_SESSION" "$file" | sed 's/:.*/: a session token (evs_)/'
       grep -noE "$_PRIVACY_REGISTRATION_TOKEN" "$file" | sed 's/:.*/: a registration token/'
+      grep -noE "$_PRIVACY_SIGN_IN_LINK" "$file" | sed 's/:.*/: a sign-in link token (sil_)/'
+      grep -noE "$_PRIVACY_WEBHOOK_SECRET" "$file" | sed 's/:.*/: a webhook secret (whsec_)/'
       if [[ -s "$terms" ]]; then
         grep -noFf "$terms" "$file" | sed 's/:.*/: a name, key or password the run used/'
       fi
@@ -61,6 +67,8 @@ stack_log_privacy_check() {
     echo '{"msg":"key evk_AAAAAAAAAAAAAAAAAAAAAAAA"}'
     echo '{"msg":"session evs_BBBBBBBBBBBBBBBBBBBBBBBB"}'
     echo '{"msg":"token rg_0abc-x1.CCCCCCCCCCCCCCCCCCCC"}'
+    echo '{"msg":"link sil_01JABCDEF.DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"}'
+    echo '{"msg":"secret whsec_RUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUVFRUU="}'
     [[ -n "${1:-}" ]] && printf '{"msg":"%s"}\n' "$1"
   } >"$canary"
   local planted
