@@ -9,7 +9,9 @@
 -- Returns a flat array: org, at risk (deadline >= now), past deadline (deadline < now), ...
 local suffix = 'riskorgs'
 local base = string.sub(KEYS[1], 1, #KEYS[1] - #suffix)
-if base .. suffix ~= KEYS[1] then return redis.error_reply('risk_counts: KEYS[1] must end in riskorgs') end
+if base .. suffix ~= KEYS[1] then
+  return redis.error_reply('risk_counts: KEYS[1] must end in riskorgs')
+end
 local now = tonumber(ARGV[1])
 local out = {}
 for _, org in ipairs(redis.call('SMEMBERS', KEYS[1])) do
