@@ -51,7 +51,7 @@ class RiskGaugesTest : public ::testing::Test {
   }
 
   std::string Event(const std::string& org) {
-    const std::string id = ids_.New("ev");
+    std::string id = ids_.New("ev");
     events_.Put(testing::Webinar(id, org));
     return id;
   }
