@@ -19,6 +19,7 @@
 #include "services/accessibility/server/accessibility_service.h"
 #include "services/accessibility/store/redis_accessibility_store.h"
 #include "services/accessibility/worker/job_worker.h"
+#include "services/accessibility/worker/risk_gauges.h"
 #include "services/accessibility/worker/schedule_listener.h"
 
 namespace {
@@ -116,6 +117,9 @@ int main() {
   events::bus::Consumer consumer(core.redis, core.keys, consumer_options);
   events::accessibility::ScheduleListener listener(consumer, desk);
   events::accessibility::JobWorker jobs(desk);
+  // Read-only, and every replica reports the same counts: on whether or not it runs workers.
+  events::accessibility::RiskGauges risk_gauges(store, core.clock, metrics.at_risk,
+                                                metrics.past_deadline);
 
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
   runner.AddService(&service);
@@ -131,7 +135,9 @@ int main() {
       "retention {} days)",
       *port, config.scheduling_addr, config.registration_addr, config.key.id,
       config.desk.retention_days);
-  events::server::ServeUntilShutdown(runner, {[&] { jobs.Stop(); }, [&] { listener.Stop(); }});
+  risk_gauges.Start();
+  events::server::ServeUntilShutdown(
+      runner, {[&] { jobs.Stop(); }, [&] { listener.Stop(); }, [&] { risk_gauges.Stop(); }});
   spdlog::info("accessibility stopped");
   return 0;
 }

@@ -2,11 +2,14 @@
 // events in, signed requests out, retries, 410, dead letters and replays.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/registry.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -28,8 +31,10 @@
 #include "services/integrations/delivery/webhook_sender.h"
 #include "services/integrations/delivery/worker_options.h"
 #include "services/integrations/domain/integrations.h"
+#include "services/integrations/server/integrations_metrics.h"
 #include "services/integrations/store/redis_integrations_store.h"
 #include "services/integrations/webhooks/secret_box.h"
+#include "tests/common/metrics/registry_reader.h"
 #include "tests/integrations/integrations_test_support.h"
 #include "tests/integrations/webhook_receiver.h"
 
@@ -71,7 +76,7 @@ class DeliveryTest : public ::testing::Test {
     dispatch.try_time = std::chrono::milliseconds(2000);
     dispatch.retry_scale = 1e-6;  // the 75-hour schedule in about 0.3 s
     dispatcher_ = std::make_unique<Dispatcher>(*store_, *box_, *sender_, clock_, dispatch,
-                                               DispatcherCounters{}, [] { return 0.5; });
+                                               metrics_.DispatcherCountersOf(), [] { return 0.5; });
     // As main.cc has them, but entries left pending come back after 1 ms instead of 30 s.
     consumer_ = std::make_unique<bus::Consumer>(
         *redis_, *keys_,
@@ -142,6 +147,29 @@ class DeliveryTest : public ::testing::Test {
     return due;
   }
 
+  // events_webhook_... of the dispatcher: `name`{labels}'s value (a histogram's count).
+  double Metric(const std::string& name, const std::map<std::string, std::string>& labels) {
+    return events::testing::MetricValue(registry_, name, labels);
+  }
+  // A histogram's sum, and how many samples were at most `le`.
+  std::pair<double, double> SumAndAtMost(const std::string& name, const std::string& outcome,
+                                         double le) {
+    for (const prometheus::MetricFamily& family : registry_.Collect()) {
+      if (family.name != name) continue;
+      for (const prometheus::ClientMetric& m : family.metric) {
+        if (m.label.empty() || m.label[0].value != outcome) continue;
+        double at_most = 0;
+        for (const auto& bucket : m.histogram.bucket) {
+          if (bucket.upper_bound == le) at_most = static_cast<double>(bucket.cumulative_count);
+        }
+        return {m.histogram.sample_sum, at_most};
+      }
+    }
+    return {0, 0};
+  }
+
+  prometheus::Registry registry_;
+  IntegrationsMetrics metrics_{registry_};
   WebhookReceiver receiver_;
   SystemClock clock_;
   IdGenerator ids_{clock_};
@@ -308,6 +336,16 @@ TEST_F(DeliveryTest, AfterTheLastTryADeadLetterThatAReplayDelivers) {
   EXPECT_EQ(dead.dead_letters(0).attempts(), 11);
   EXPECT_EQ(dead.dead_letters(0).last_http_status(), 503);
   EXPECT_EQ(dead.dead_letters(0).webhook_id(), hook.webhook().id());
+  // Ten failed tries and the last one dead; the delivery took 11 tries (bucket 13, not 8).
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"org_id", "org_a"}, {"outcome", "failed"}}), 10);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"org_id", "org_a"}, {"outcome", "dead"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"outcome", "delivered"}}), 0);
+  EXPECT_EQ(Metric("events_webhook_try_duration_seconds", {{"outcome", "failed"}}), 10);
+  EXPECT_EQ(Metric("events_webhook_delivery_attempts", {{"outcome", "dead"}}), 1);
+  EXPECT_EQ(SumAndAtMost("events_webhook_delivery_attempts", "dead", 8),
+            (std::pair<double, double>{11, 0}));
+  EXPECT_EQ(SumAndAtMost("events_webhook_delivery_attempts", "dead", 13),
+            (std::pair<double, double>{11, 1}));
   // Another organisation cannot see or replay it.
   EXPECT_EQ(integrations_->ListDeadLetters("org_b", list)->dead_letters_size(), 0);
   events::v1::ReplayDeadLettersRequest replay;
@@ -326,6 +364,53 @@ TEST_F(DeliveryTest, AfterTheLastTryADeadLetterThatAReplayDelivers) {
       [&] { Step(); }));
   EXPECT_EQ(integrations_->ListDeadLetters("org_a", list)->dead_letters_size(), 0);
   EXPECT_TRUE(absl::IsNotFound(integrations_->Replay("org_a", replay).status()));
+}
+
+TEST_F(DeliveryTest, WebhookMetricsCountEachTryByOrganisationAndOutcome) {
+  auto hook = Subscribe("org_a", {"event.*"});
+  receiver_.Program({200, 500, 410});
+  Publish("org_a", "event.reminder_due", Reminder());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return LastStateIs("org_a", hook.webhook().id(), events::v1::DELIVERY_STATE_DELIVERED);
+      },
+      [&] { Step(); }));
+  const std::map<std::string, std::string> delivered_a = {{"org_id", "org_a"},
+                                                          {"outcome", "delivered"}};
+  EXPECT_EQ(Metric("events_webhook_tries_total", delivered_a), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {}), 1);
+  EXPECT_EQ(Metric("events_webhook_try_duration_seconds", {{"outcome", "delivered"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_delivery_attempts", {{"outcome", "delivered"}}), 1);
+  EXPECT_EQ(SumAndAtMost("events_webhook_delivery_attempts", "delivered", 1),
+            (std::pair<double, double>{1, 1}));
+
+  // 500, then 410 on the retry: one failed try, one gone; the delivery is in no attempts
+  // histogram (gone is neither delivered nor dead).
+  Publish("org_a", "event.reminder_due", Reminder());
+  ASSERT_TRUE(Eventually(
+      [&] { return LastStateIs("org_a", hook.webhook().id(), events::v1::DELIVERY_STATE_GONE); },
+      [&] { Step(); }));
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"org_id", "org_a"}, {"outcome", "failed"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"org_id", "org_a"}, {"outcome", "gone"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", delivered_a), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"outcome", "dead"}}), 0);
+  EXPECT_EQ(Metric("events_webhook_try_duration_seconds", {{"outcome", "failed"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_try_duration_seconds", {{"outcome", "gone"}}), 1);
+  EXPECT_EQ(Metric("events_webhook_try_duration_seconds", {}), 3);
+  EXPECT_EQ(Metric("events_webhook_delivery_attempts", {}), 1);
+
+  // Another organisation's try counts under its own org_id.
+  auto other = Subscribe("org_b", {"event.*"});
+  Publish("org_b", "event.reminder_due", Reminder());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return LastStateIs("org_b", other.webhook().id(), events::v1::DELIVERY_STATE_DELIVERED);
+      },
+      [&] { Step(); }));
+  EXPECT_EQ(Metric("events_webhook_tries_total", {{"org_id", "org_b"}, {"outcome", "delivered"}}),
+            1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", delivered_a), 1);
+  EXPECT_EQ(Metric("events_webhook_tries_total", {}), 4);
 }
 
 TEST_F(DeliveryTest, PageSizesBeyondTheLimitAreRefusedNotCut) {

@@ -37,12 +37,14 @@
 #include "services/notifications/mail/composer.h"
 #include "services/notifications/mail/smtp_sender.h"
 #include "services/notifications/peers/peers.h"
+#include "services/notifications/server/notifications_metrics.h"
 #include "services/notifications/store/redis_outbox_store.h"
 #include "services/registration/server/registration_service.h"
 #include "services/scheduling/domain/scheduler.h"
 #include "services/scheduling/server/scheduling_metrics.h"
 #include "services/scheduling/server/scheduling_service.h"
 #include "services/scheduling/store/redis_event_store.h"
+#include "tests/common/metrics/registry_reader.h"
 #include "tests/registration/registration_test_support.h"
 
 namespace events::notifications {
@@ -240,6 +242,7 @@ class MailFlowTest : public ::testing::Test {
     key_store_ = std::make_unique<auth::RedisKeyStore>(*redis_, *keys_);
     auth_ = std::make_unique<auth::Authenticator>(*key_store_);
     registry_ = std::make_shared<prometheus::Registry>();
+    metrics_ = std::make_unique<NotificationsMetrics>(*registry_);
     event_store_ = std::make_unique<scheduling::RedisEventStore>(
         *redis_, *keys_, scheduling::RedisEventStore::Options{});
     scheduler_ = std::make_unique<scheduling::Scheduler>(*event_store_, clock_, ids_);
@@ -303,7 +306,7 @@ class MailFlowTest : public ::testing::Test {
     dispatch.retry_scale = 0.00001;
     dispatch.limits.per_recipient = 5;
     dispatcher_ = std::make_unique<Dispatcher>(*outbox_, *peers_, *composer_, *sender_, clock_,
-                                               dispatch, DispatcherMetrics{});
+                                               dispatch, metrics_->DispatcherMetricsOf());
     event_ = MakeEvent(2);
   }
 
@@ -465,6 +468,7 @@ class MailFlowTest : public ::testing::Test {
   std::unique_ptr<auth::RedisKeyStore> key_store_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<NotificationsMetrics> metrics_;
   std::unique_ptr<scheduling::RedisEventStore> event_store_;
   std::unique_ptr<scheduling::Scheduler> scheduler_;
   std::unique_ptr<scheduling::SchedulingMetrics> scheduling_metrics_;
@@ -491,6 +495,7 @@ TEST_F(MailFlowTest, AConfirmationHasAWorkingLinkAndACalendarFile) {
   auto registered = Register("Ann Lovelace", "ann@example.org");
   auto mail = Deliver(1);
   ASSERT_EQ(mail.size(), 1u) << smtp_.Log();
+  EXPECT_EQ(metrics_->send_seconds.Collect().histogram.sample_count, 1u);
   const std::string& m = mail[0];
   EXPECT_EQ(Header(m, "To"), "<ann@example.org>");
   EXPECT_EQ(Header(m, "From"), "\"Inclusive events\" <events@example.org>");
@@ -657,6 +662,17 @@ TEST_F(MailFlowTest, ATemporaryRefusalTwiceThenAcceptedIsOneEmail) {
   EXPECT_EQ(outbox[0].state(), events::v1::MAIL_STATE_SENT);
   EXPECT_EQ(outbox[0].attempts(), 3);
   EXPECT_EQ(outbox[0].recipient(), "tempfail-2-dee@example.org");
+  // Three SMTP sends, each timed; two tries counted retry, one sent.
+  EXPECT_EQ(metrics_->send_seconds.Collect().histogram.sample_count, 3u);
+  EXPECT_GT(metrics_->send_seconds.Collect().histogram.sample_sum, 0);
+  const auto mail_total = [&](const char* outcome) {
+    return events::testing::MetricValue(
+        *registry_, "events_notifications_mail_total",
+        {{"template", "registration_confirmed"}, {"outcome", outcome}});
+  };
+  EXPECT_EQ(mail_total("retry"), 2);
+  EXPECT_EQ(mail_total("sent"), 1);
+  EXPECT_EQ(mail_total("dead"), 0);
 }
 
 TEST_F(MailFlowTest, APermanentRefusalMarksTheAddressAndNothingMoreGoesToIt) {

@@ -2,6 +2,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <vector>
@@ -69,7 +70,16 @@ AccessibilityMetrics::AccessibilityMetrics(prometheus::Registry& registry)
                        .Name("events_accessibility_detail_reads_total")
                        .Help("Reads of request details by access coordinators (each audited)")
                        .Register(registry)
-                       .Add({})) {}
+                       .Add({})),
+      at_risk(prometheus::BuildGauge()
+                  .Name("events_access_requests_at_risk")
+                  .Help("Open access requests marked at risk (within ACCESSIBILITY_AT_RISK_HOURS "
+                        "of their deadline), deadline not passed yet; read every 60 s")
+                  .Register(registry)),
+      past_deadline(prometheus::BuildGauge()
+                        .Name("events_access_requests_past_deadline")
+                        .Help("Open access requests whose deadline has passed; read every 60 s")
+                        .Register(registry)) {}
 
 AccessibilityServiceImpl::AccessibilityServiceImpl(AccessDesk& desk,
                                                    const events::auth::Authenticator& auth,

@@ -5,6 +5,7 @@
 namespace prometheus {
 class Registry;
 class Counter;
+class Gauge;
 template <typename T>
 class Family;
 }  // namespace prometheus
@@ -24,6 +25,10 @@ struct AccessibilityMetrics {
   prometheus::Counter& submitted;       // events_accessibility_requests_total{outcome="on_time"}
   prometheus::Counter& submitted_late;  // events_accessibility_requests_total{outcome="late"}
   prometheus::Counter& detail_reads;    // events_accessibility_detail_reads_total
+  // events_access_requests_at_risk{org_id}, events_access_requests_past_deadline{org_id}:
+  // set by RiskGauges (worker/risk_gauges.h).
+  prometheus::Family<prometheus::Gauge>& at_risk;
+  prometheus::Family<prometheus::Gauge>& past_deadline;
 };
 
 // The gRPC face of AccessDesk: authenticates, checks the role, calls the desk, maps the

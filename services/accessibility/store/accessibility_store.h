@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,13 @@ struct PublishedCounts {
   Fingerprints requests;
 };
 
+// One organisation's open requests marked at risk (the at-risk job fired: within
+// ACCESSIBILITY_AT_RISK_HOURS of the deadline), split by whether the deadline has passed.
+struct RiskCounts {
+  int64_t at_risk = 0;        // deadline not passed yet
+  int64_t past_deadline = 0;  // deadline passed
+};
+
 struct AuditPage {
   std::vector<events::v1::AuditEntry> entries;
   std::string next_token;  // "" at the end
@@ -153,6 +161,9 @@ class AccessibilityStore {
   // request at risk and emits accessibility.request_at_risk if it is still open; a purge job
   // deletes the details of every request of its event. Returns how many fired.
   virtual absl::StatusOr<int> FireDueJobs(int partition, int64_t now_ms, int limit) = 0;
+  // RiskCounts at `now_ms` of every organisation with a request at risk, across partitions
+  // (read-only, one round trip per Redis node). Organisations with none are absent.
+  virtual absl::StatusOr<std::map<std::string, RiskCounts>> CountRisk(int64_t now_ms) = 0;
   // How many partitions FireDueJobs takes (0 to partitions() - 1).
   virtual int partitions() const = 0;
 };

@@ -26,6 +26,7 @@ const redis::LuaScript& ApplyScript() { return lua::Apply(); }
 const redis::LuaScript& AuditScript() { return lua::Audit(); }
 const redis::LuaScript& CountsScript() { return lua::Counts(); }
 const redis::LuaScript& FireScript() { return lua::Fire(); }
+const redis::LuaScript& RiskCountsScript() { return lua::RiskCounts(); }
 
 Fields ToFields(const redisReply& r) {
   Fields out;
@@ -473,6 +474,30 @@ absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int partition, int64_t 
       {absl::StrCat(now_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(redis::AsInt(**reply));
+}
+
+absl::StatusOr<std::map<std::string, RiskCounts>> RedisAccessibilityStore::CountRisk(
+    int64_t now_ms) {
+  std::vector<redis::ScriptCall> calls;
+  calls.reserve(static_cast<size_t>(std::max(0, keys_.partitions())));
+  for (int p = 0; p < keys_.partitions(); ++p) {
+    calls.push_back(
+        {{absl::StrCat(keys_.PartitionPrefix(p), "acc:riskorgs")}, {absl::StrCat(now_ms)}});
+  }
+  auto replies = redis_.EvalMany(RiskCountsScript(), calls);
+  if (!replies.ok()) return replies.status();
+  std::map<std::string, RiskCounts> out;
+  for (const absl::StatusOr<redis::ReplyPtr>& reply : *replies) {
+    // One partition unreadable makes every total wrong: no partial answer.
+    if (!reply.ok()) return reply.status();
+    const redisReply& r = **reply;
+    for (size_t i = 0; i + 2 < redis::ArraySize(r); i += 3) {
+      RiskCounts& counts = out[redis::AsString(redis::ArrayAt(r, i))];
+      counts.at_risk += redis::AsInt(redis::ArrayAt(r, i + 1));
+      counts.past_deadline += redis::AsInt(redis::ArrayAt(r, i + 2));
+    }
+  }
+  return out;
 }
 
 int RedisAccessibilityStore::partitions() const { return keys_.partitions(); }

@@ -38,6 +38,7 @@ class RedisAccessibilityStore final : public AccessibilityStore {
   absl::StatusOr<PublishedCounts> GetPublishedCounts(const std::string& event_id) override;
   absl::Status PublishCounts(const std::string& event_id, const PublishedCounts& next) override;
   absl::StatusOr<int> FireDueJobs(int partition, int64_t now_ms, int limit) override;
+  absl::StatusOr<std::map<std::string, RiskCounts>> CountRisk(int64_t now_ms) override;
   int partitions() const override;
 
   // "<prefix>{p<N>}:acc:" for any id of an event (the event's, a request's, a provision's).

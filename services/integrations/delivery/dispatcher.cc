@@ -1,9 +1,14 @@
 #include "services/integrations/delivery/dispatcher.h"
 
 #include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/clock.h"
@@ -18,6 +23,36 @@ namespace {
 
 void Count(prometheus::Counter* counter) {
   if (counter != nullptr) counter->Increment();
+}
+
+// The outcome label of a recorded try (kDropped is not counted).
+const char* OutcomeLabel(TryOutcome outcome) {
+  switch (outcome) {
+    case TryOutcome::kDelivered:
+      return "delivered";
+    case TryOutcome::kGone:
+      return "gone";
+    case TryOutcome::kRetry:
+      return "failed";
+    case TryOutcome::kDead:
+      return "dead";
+    case TryOutcome::kDropped:
+      break;
+  }
+  return "";
+}
+
+// Up to the sender's default timeout (10 s) and a little past it.
+const std::vector<double>& TrySecondsBuckets() {
+  static const std::vector<double> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                            0.5,   1,    2.5,   5,    10,  15};
+  return kBuckets;
+}
+
+// The retry schedule has 11 tries (RetrySchedule); a replay starts again at 1.
+const std::vector<double>& AttemptBuckets() {
+  static const std::vector<double> kBuckets{1, 2, 3, 5, 8, 13};
+  return kBuckets;
 }
 
 }  // namespace
@@ -61,6 +96,7 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
     return;
   }
   TryResult result;
+  double http_seconds = -1;  // no HTTP request made (yet)
   absl::StatusOr<StoredWebhook> webhook = store_.GetWebhook(d.org_id, d.webhook_id);
   if (absl::IsNotFound(webhook.status())) {
     result.outcome = TryOutcome::kDropped;
@@ -93,7 +129,10 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
         sent.error = std::string(signature.status().message());
       } else {
         request.signature = *signature;
+        const auto started = std::chrono::steady_clock::now();
         sent = sender_.Send(request);
+        http_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       }
     }
     if (sent.aborted) {
@@ -133,24 +172,38 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
                  recorded.status().ToString());
     return;
   }
+  CountTry(d, result.outcome, http_seconds);
   switch (result.outcome) {
     case TryOutcome::kDelivered:
-      Count(counters_.delivered);
       break;
     case TryOutcome::kGone:
-      Count(counters_.gone);
       spdlog::warn("webhook {} answered 410 Gone: disabled", d.webhook_id);
       break;
     case TryOutcome::kRetry:
-      Count(counters_.failed);
       break;
     case TryOutcome::kDead:
-      Count(counters_.dead);
       spdlog::warn("webhook delivery {} dead-lettered after {} tries: {}", d.delivery_id, d.attempt,
                    result.error);
       break;
     case TryOutcome::kDropped:
       break;
+  }
+}
+
+void Dispatcher::CountTry(const ClaimedDelivery& d, TryOutcome outcome, double http_seconds) {
+  const std::string label = OutcomeLabel(outcome);
+  if (label.empty()) return;
+  if (counters_.tries != nullptr) {
+    counters_.tries->Add({{"org_id", d.org_id}, {"outcome", label}}).Increment();
+  }
+  if (counters_.try_seconds != nullptr && http_seconds >= 0) {
+    counters_.try_seconds->Add({{"outcome", label}}, TrySecondsBuckets()).Observe(http_seconds);
+  }
+  // A delivery ends delivered or dead; a 410 ends it too, but as neither (the receiver asked
+  // for no more), so it is not in the attempts histogram.
+  if (counters_.attempts != nullptr &&
+      (outcome == TryOutcome::kDelivered || outcome == TryOutcome::kDead)) {
+    counters_.attempts->Add({{"outcome", label}}, AttemptBuckets()).Observe(d.attempt);
   }
 }
 

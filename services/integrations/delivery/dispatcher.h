@@ -11,7 +11,10 @@
 
 namespace prometheus {
 class Counter;
-}
+class Histogram;
+template <typename T>
+class Family;
+}  // namespace prometheus
 namespace events {
 class Clock;
 }
@@ -22,6 +25,7 @@ class IntegrationsStore;
 class SecretBox;
 class WebhookSender;
 struct ClaimedDelivery;
+enum class TryOutcome;
 
 struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{500};
@@ -40,12 +44,16 @@ struct DispatcherOptions {
   // three-day schedule run in seconds (INTEGRATIONS_RETRY_SCALE).
   double retry_scale = 1.0;
 };
+// Each may be null (not counted).
 struct DispatcherCounters {
-  prometheus::Counter* delivered = nullptr;  // 2xx; may be null
-  prometheus::Counter* failed = nullptr;     // tries that will be retried; may be null
-  prometheus::Counter* dead = nullptr;       // dead-lettered after the last try; may be null
-  prometheus::Counter* gone = nullptr;       // 410: endpoint disabled; may be null
-  prometheus::Counter* errors = nullptr;     // Redis errors; may be null
+  // events_webhook_tries_total{org_id, outcome}: "delivered" (2xx), "failed" (to be retried),
+  // "dead" (dead-lettered after the last try), "gone" (410: endpoint disabled).
+  prometheus::Family<prometheus::Counter>* tries = nullptr;
+  // events_webhook_try_duration_seconds{outcome}: the HTTP request of each try that made one.
+  prometheus::Family<prometheus::Histogram>* try_seconds = nullptr;
+  // events_webhook_delivery_attempts{outcome="delivered|dead"}: tries a delivery took to end.
+  prometheus::Family<prometheus::Histogram>* attempts = nullptr;
+  prometheus::Counter* errors = nullptr;  // Redis errors
 };
 
 // Sends due webhook deliveries: claims them with a lease (so several replicas never send the
@@ -74,6 +82,8 @@ class Dispatcher {
 
  private:
   void Try(const ClaimedDelivery& delivery) ABSL_LOCKS_EXCLUDED(jitter_mu_);
+  // The metrics of one recorded try; `http_seconds` < 0 when it made no HTTP request.
+  void CountTry(const ClaimedDelivery& delivery, TryOutcome outcome, double http_seconds);
   // One poll for loop_: true when more is waiting.
   bool PollOnce();
 

@@ -2,6 +2,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 namespace events::integrations {
@@ -9,12 +10,16 @@ namespace events::integrations {
 IntegrationsMetrics::IntegrationsMetrics(prometheus::Registry& registry)
     : tries(prometheus::BuildCounter()
                 .Name("events_webhook_tries_total")
-                .Help("Webhook delivery tries, by outcome")
+                .Help("Webhook delivery tries, by organisation and outcome")
                 .Register(registry)),
-      delivered(tries.Add({{"outcome", "delivered"}})),
-      failed(tries.Add({{"outcome", "failed"}})),
-      dead(tries.Add({{"outcome", "dead"}})),
-      gone(tries.Add({{"outcome", "gone"}})),
+      try_seconds(prometheus::BuildHistogram()
+                      .Name("events_webhook_try_duration_seconds")
+                      .Help("The HTTP request of one webhook try, by outcome")
+                      .Register(registry)),
+      attempts(prometheus::BuildHistogram()
+                   .Name("events_webhook_delivery_attempts")
+                   .Help("Tries a webhook delivery took to end, delivered or dead")
+                   .Register(registry)),
       created(prometheus::BuildCounter()
                   .Name("events_webhook_deliveries_created_total")
                   .Help("Webhook deliveries created from domain events")
@@ -29,7 +34,7 @@ IntegrationsMetrics::IntegrationsMetrics(prometheus::Registry& registry)
       contacts_errors(errors.Add({{"stage", "contacts"}})) {}
 
 DispatcherCounters IntegrationsMetrics::DispatcherCountersOf() {
-  return DispatcherCounters{&delivered, &failed, &dead, &gone, &dispatch_errors};
+  return DispatcherCounters{&tries, &try_seconds, &attempts, &dispatch_errors};
 }
 
 EventIntakeCounters IntegrationsMetrics::IntakeCountersOf() {

@@ -6,6 +6,7 @@
 namespace prometheus {
 class Registry;
 class Counter;
+class Histogram;
 template <typename T>
 class Family;
 }  // namespace prometheus
@@ -15,12 +16,12 @@ namespace events::integrations {
 // Every metric the integrations service adds to the shared gRPC ones.
 struct IntegrationsMetrics {
   explicit IntegrationsMetrics(prometheus::Registry& registry);
-  // events_webhook_tries_total{outcome="delivered|failed|dead|gone"}
+  // events_webhook_tries_total{org_id, outcome="delivered|failed|dead|gone"}
   prometheus::Family<prometheus::Counter>& tries;
-  prometheus::Counter& delivered;
-  prometheus::Counter& failed;
-  prometheus::Counter& dead;
-  prometheus::Counter& gone;
+  // events_webhook_try_duration_seconds{outcome}
+  prometheus::Family<prometheus::Histogram>& try_seconds;
+  // events_webhook_delivery_attempts{outcome="delivered|dead"}
+  prometheus::Family<prometheus::Histogram>& attempts;
   // events_webhook_deliveries_created_total
   prometheus::Counter& created;
   // events_integrations_errors_total{stage="intake|contacts|dispatch"}

@@ -261,7 +261,12 @@ MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
     }
   }
   if (result.outcome == MailOutcome::kRetry) return result;
+  const auto started = std::chrono::steady_clock::now();
   const SendOutcome sent = sender_.Send(options_.from_address, to, BuildMessage(email));
+  if (metrics_.send_seconds != nullptr) {
+    metrics_.send_seconds->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   result.error = sent.detail;
   switch (sent.kind) {
     case SendOutcome::Kind::kAccepted:

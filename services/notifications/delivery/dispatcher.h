@@ -55,6 +55,8 @@ struct DispatcherMetrics {
   // Seconds from a mail being made to its first try; may be null.
   prometheus::Histogram* queue_lag = nullptr;
   prometheus::Counter* errors = nullptr;  // Redis errors; may be null
+  // events_notifications_mail_send_seconds: each SMTP send, whatever came of it; may be null.
+  prometheus::Histogram* send_seconds = nullptr;
 };
 
 // The delays between tries after temporary failures: 1, 5, 15 and 30 minutes, then 1, 2, 4

@@ -25,6 +25,13 @@ NotificationsMetrics::NotificationsMetrics(prometheus::Registry& registry)
                        .Name("events_notifications_store_errors_total")
                        .Help("Redis errors while sending e-mail (the mail is tried again)")
                        .Register(registry)
-                       .Add({})) {}
+                       .Add({})),
+      // Up to the SMTP session's default timeout (NOTIFICATIONS_SMTP_TIMEOUT_MS, 60 s).
+      send_seconds(prometheus::BuildHistogram()
+                       .Name("events_notifications_mail_send_seconds")
+                       .Help("One SMTP send of one e-mail (its whole session), whatever came of it")
+                       .Register(registry)
+                       .Add({}, prometheus::Histogram::BucketBoundaries{
+                                    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60})) {}
 
 }  // namespace events::notifications

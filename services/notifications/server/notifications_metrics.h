@@ -15,7 +15,9 @@ struct NotificationsMetrics {
   explicit NotificationsMetrics(prometheus::Registry& registry);
 
   IntakeCounters IntakeCountersOf() { return {&made, &stale, &intake_errors}; }
-  DispatcherMetrics DispatcherMetricsOf() { return {&mail, &queue_lag, &store_errors}; }
+  DispatcherMetrics DispatcherMetricsOf() {
+    return {&mail, &queue_lag, &store_errors, &send_seconds};
+  }
 
   prometheus::Family<prometheus::Counter>& mail;  // {template, outcome}
   prometheus::Family<prometheus::Counter>& intake;
@@ -24,6 +26,7 @@ struct NotificationsMetrics {
   prometheus::Counter& intake_errors;
   prometheus::Histogram& queue_lag;
   prometheus::Counter& store_errors;
+  prometheus::Histogram& send_seconds;
 };
 
 }  // namespace events::notifications

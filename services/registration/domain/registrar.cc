@@ -6,7 +6,9 @@
 #include <memory>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -54,7 +56,14 @@ std::string TokenKey(const std::string& idempotency_key) {
   return Sha256Raw(absl::StrCat("events-idempotency:", idempotency_key));
 }
 
+// The payload that marks an overload refusal (IsOverloaded).
+constexpr char kOverloadPayload[] = "type.events/registration.overloaded";
+
 }  // namespace
+
+bool IsOverloaded(const absl::Status& status) {
+  return absl::IsResourceExhausted(status) && status.GetPayload(kOverloadPayload).has_value();
+}
 
 bool IsRegistrationId(absl::string_view id) {
   if (id.size() < 6 || id.size() > 80 || id.substr(0, 3) != "rg_") return false;
@@ -295,9 +304,11 @@ void Registrar::PostSlow(ThreadPool& slow, Deadline deadline, const RegisterDone
                          std::function<void()> task) {
   if (slow_waiting_.fetch_add(1) >= options_.max_slow_waiting) {
     --slow_waiting_;
-    return done(absl::ResourceExhaustedError(
+    absl::Status overloaded = absl::ResourceExhaustedError(
         "too many registrations are waiting for the service's slow path; nothing was written. "
-        "Try again in a moment"));
+        "Try again in a moment");
+    overloaded.SetPayload(kOverloadPayload, absl::Cord("1"));
+    return done(overloaded);
   }
   slow.Post([this, deadline, done, task = std::move(task)] {
     --slow_waiting_;

@@ -238,4 +238,9 @@ class Registrar {
 // "rg_<event core>-<26 characters>": in the event's Redis partition.
 bool IsRegistrationId(absl::string_view id);
 
+// True for a RESOURCE_EXHAUSTED that Register answered because the service itself had too much
+// work waiting (max_slow_waiting), not because a rate limit said no: the metrics count the
+// first as a server-side error and the second as a refusal.
+bool IsOverloaded(const absl::Status& status);
+
 }  // namespace events::registration

@@ -58,7 +58,34 @@ RegistrationMetrics::RegistrationMetrics(prometheus::Registry& registry)
                         .Register(registry)),
       confirmed(registrations.Add({{"outcome", "confirmed"}})),
       waitlisted(registrations.Add({{"outcome", "waitlisted"}})),
-      pending(registrations.Add({{"outcome", "pending_approval"}})) {}
+      pending(registrations.Add({{"outcome", "pending_approval"}})),
+      refused(registrations.Add({{"outcome", "refused"}})),
+      error(registrations.Add({{"outcome", "error"}})) {}
+
+bool RegistrationMetrics::IsRefusal(const absl::Status& status) {
+  // The caller's input or a rule: bad input, an unknown or closed event, a duplicate, a
+  // rate limit. Everything else (Redis or scheduling unreachable, a deadline the service
+  // could not meet, its own overload, a bug) is the service's failure: what an
+  // availability objective counts against it.
+  if (IsOverloaded(status)) return false;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kResourceExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void RegistrationMetrics::CountFailure(const absl::Status& status) {
+  (IsRefusal(status) ? refused : error).Increment();
+}
 
 RegistrationServiceImpl::RegistrationServiceImpl(Registrar& registrar,
                                                  const events::auth::Authenticator& auth,
@@ -100,6 +127,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   std::optional<events::rpc::RequestBudget::Permit> permit =
       request_budget_.TryTake(request->Length());
   if (!permit.has_value()) {
+    metrics_.error.Increment();  // the service's own limit, not a rule about the request
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "registration is busy with many large requests; try again in "
                                  "a moment"));
@@ -109,6 +137,7 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
   grpc::ByteBuffer bytes(*request);  // shares the slices; parsing consumes this copy
   if (!grpc::SerializationTraits<events::v1::RegisterRequest>::Deserialize(&bytes, &call->request)
            .ok()) {
+    metrics_.refused.Increment();
     reactor->Finish(
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                      events::logging::UndecodableRequestMessage(
@@ -145,8 +174,9 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
     const auto give_up =
         deadline - std::min<std::chrono::system_clock::duration>(kAnswerMargin, left / 4);
     alarm = std::make_shared<grpc::Alarm>();
-    alarm->Set(give_up, [answered, reactor](bool fired) {
+    alarm->Set(give_up, [this, answered, reactor](bool fired) {
       if (!fired || answered->exchange(true)) return;
+      metrics_.error.Increment();
       reactor->Finish(grpc::Status(
           grpc::StatusCode::UNAVAILABLE,
           "the registration could not be finished before the caller's deadline (Redis or "
@@ -160,7 +190,10 @@ grpc::ServerUnaryReactor* RegistrationServiceImpl::Register(grpc::CallbackServer
        alarm](absl::StatusOr<Registered> registered) {
         if (answered->exchange(true)) return;  // the alarm answered first
         if (alarm != nullptr) alarm->Cancel();
-        if (!registered.ok()) return reactor->Finish(ToGrpcStatus(registered.status()));
+        if (!registered.ok()) {
+          metrics_.CountFailure(registered.status());
+          return reactor->Finish(ToGrpcStatus(registered.status()));
+        }
         switch (registered->registration.status()) {
           case events::v1::REGISTRATION_STATUS_CONFIRMED:
             metrics_.confirmed.Increment();

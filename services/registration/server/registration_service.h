@@ -1,5 +1,6 @@
 #pragma once
 
+#include "absl/status/status.h"
 #include "common/rpc/client_address.h"
 #include "common/rpc/request_budget.h"
 #include "common/util/thread_pool.h"
@@ -23,11 +24,20 @@ class Registrar;
 // Every metric the registration service adds to the shared gRPC ones.
 struct RegistrationMetrics {
   explicit RegistrationMetrics(prometheus::Registry& registry);
-  // events_registrations_total{outcome="confirmed|waitlisted|pending_approval"}
+  // Counts a Register answer that made no registration: `refused` when the input or a rule
+  // said no (IsRefusal), `error` when the service failed. Thread-safe.
+  void CountFailure(const absl::Status& status);
+  // True when a failed Register answer is the caller's input or a rule saying no.
+  static bool IsRefusal(const absl::Status& status);
+
+  // events_registrations_total{outcome="confirmed|waitlisted|pending_approval|refused|error"}:
+  // one per Register answer (a replay of an idempotency key counts as its original outcome).
   prometheus::Family<prometheus::Counter>& registrations;
   prometheus::Counter& confirmed;
   prometheus::Counter& waitlisted;
   prometheus::Counter& pending;
+  prometheus::Counter& refused;
+  prometheus::Counter& error;
 };
 
 // The gRPC face of Registrar: checks the caller, calls the domain, maps the status.

@@ -30,6 +30,9 @@
 --   P.."p:"..<id>                   hash  data (Provision without status, version), status,
 --                                         version, org, created
 --   P.."atrisk:"..<org>             zset  request ids at risk, by deadline
+--   P.."riskorgs"                   set   the organisations whose atrisk zset in this
+--                                         partition is not empty (read by risk_counts.lua
+--                                         for the metrics; kept with the zsets, below)
 --   P.."jobs"                       zset  delayed jobs (common/redis/lua/jobs.lua):
 --                                         "risk:<request id>", "purge:<event id>" by due ms
 --   "<prefix>{p<N>}:events"         stream the partition's domain events
@@ -58,6 +61,13 @@ local function prov_key(id) return derived_key('p:' .. id) end
 local function event_key(event, what) return derived_key('e:' .. event .. ':' .. what) end
 local function reg_set_key(event, reg) return derived_key('e:' .. event .. ':reg:' .. reg) end
 local function atrisk_key(org) return derived_key('atrisk:' .. org) end
+local function riskorgs_key() return derived_key('riskorgs') end
+
+-- Indexes request `id` (open, at risk) by its deadline under its organisation.
+local function mark_risk(id, org, deadline)
+  redis.call('ZADD', atrisk_key(org), deadline, id)
+  redis.call('SADD', riskorgs_key(), org)
+end
 
 local function xadd(id, kind, subject, org, data_type, data)
   emit_event(ctx.stream, ctx.maxlen, id, 'accessibility.' .. kind, 'accessibility', ctx.now,
@@ -93,6 +103,7 @@ end
 local function clear_risk(id, org)
   cancel_job(ctx.jobs, 'risk', id)
   redis.call('ZREM', atrisk_key(org), id)
+  if redis.call('ZCARD', atrisk_key(org)) == 0 then redis.call('SREM', riskorgs_key(), org) end
   redis.call('HSET', req_key(id), 'at_risk', '0')
 end
 

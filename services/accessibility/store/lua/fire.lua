@@ -14,7 +14,7 @@ return fire_due_jobs(ctx.jobs, ctx.now, ARGV[2], {
     local f = redis.call('HMGET', req_key(id), 'status', 'org', 'deadline')
     if f[1] and is_open(f[1]) then
       redis.call('HSET', req_key(id), 'at_risk', '1')
-      redis.call('ZADD', atrisk_key(f[2]), tonumber(f[3]) or 0, id)
+      mark_risk(id, f[2], tonumber(f[3]) or 0)
       emit_request('request_at_risk', id, f[1])
     end
     return true
