@@ -59,8 +59,9 @@ absl::Status TakeReply(int partition, const absl::StatusOr<ReplyPtr>& reply, std
   if (cursor.empty()) cursor = "0-0";
   const redisReply& claimed = ArrayAt(result, 1);
   counts.redeliveries.fetch_add(ArraySize(claimed), std::memory_order_relaxed);
-  counts.dead_letters.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, AsInt(ArrayAt(result, 2)))),
-                                std::memory_order_relaxed);
+  counts.dead_letters.fetch_add(
+      static_cast<uint64_t>(std::max<int64_t>(0, AsInt(ArrayAt(result, 2)))),
+      std::memory_order_relaxed);
   for (size_t i = 0; i < ArraySize(claimed); ++i) {
     const redisReply& entry = ArrayAt(claimed, i);
     out.push_back(

@@ -54,8 +54,7 @@ absl::Status QueueWatch::Refresh() {
     MutexLock lock(&mu_);
     if (!keys_.has_value()) return absl::OkStatus();
     std::vector<std::string> args = {absl::StrCat(clock_.NowUnixMs()),
-                                     absl::StrCat(kOverdue.count()),
-                                     absl::StrCat(groups_.size())};
+                                     absl::StrCat(kOverdue.count()), absl::StrCat(groups_.size())};
     for (const WatchedGroup& g : groups_) {
       args.push_back(g.group);
       group_names.push_back(g.group);

@@ -36,14 +36,13 @@ struct SharedState {
   explicit SharedState(MetricsHttpOptions o)
       : options(std::move(o)),
         process(options.service, BuildVersion()),
-        scrape_duration(
-            prometheus::BuildHistogram()
-                .Name("events_metrics_scrape_duration_seconds")
-                .Help("Time to serialise and send one /metrics answer, in seconds.")
-                .Register(*own)
-                .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
-                                                                 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                                 0.5, 1, 2.5})) {}
+        scrape_duration(prometheus::BuildHistogram()
+                            .Name("events_metrics_scrape_duration_seconds")
+                            .Help("Time to serialise and send one /metrics answer, in seconds.")
+                            .Register(*own)
+                            .Add({}, prometheus::Histogram::BucketBoundaries{
+                                         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                         0.5, 1, 2.5})) {}
   MetricsHttpOptions options;
   std::weak_ptr<prometheus::Collectable> collectable;
   std::atomic<int> open{0};
@@ -103,21 +102,20 @@ class Session : public std::enable_shared_from_this<Session> {
     response->prepare_payload();
     if (request.method() == http::verb::head) response->body().clear();
     stream_.expires_after(state_->options.idle_timeout);
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response, scrape, started](
-                          beast::error_code write_error, size_t) {
-                        if (scrape && !write_error) {
-                          self->state_->scrape_duration.Observe(
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                            started)
-                                  .count());
-                        }
-                        if (write_error || !response->keep_alive()) {
-                          self->Close();
-                        } else {
-                          self->Read();
-                        }
-                      });
+    http::async_write(
+        stream_, *response,
+        [self = shared_from_this(), response, scrape, started](beast::error_code write_error,
+                                                               size_t) {
+          if (scrape && !write_error) {
+            self->state_->scrape_duration.Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+          }
+          if (write_error || !response->keep_alive()) {
+            self->Close();
+          } else {
+            self->Read();
+          }
+        });
   }
 
   static void Plain(http::response<http::string_body>& response, http::status status,

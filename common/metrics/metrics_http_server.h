@@ -29,10 +29,10 @@ struct MetricsHttpOptions {
 // service's prometheus::Registry, then the options' `more`, then its own: the process metrics
 // (ProcessCollector, process_collector.h: CPU, memory, fds, threads, start time, build info)
 // and events_metrics_scrape_duration_seconds, the time from a /metrics request read to its
-// answer sent (observed once it is sent, so a scrape shows the ones before it). One thread and asynchronous sockets (Boost.Beast): unlike
-// prometheus-cpp's Exposer, whose two worker threads each stay with one connection until it
-// closes, hundreds of idle or slow connections do not block a scrape. Requests are capped at
-// 8 KiB; other paths get 404, other methods 405.
+// answer sent (observed once it is sent, so a scrape shows the ones before it). One thread and
+// asynchronous sockets (Boost.Beast): unlike prometheus-cpp's Exposer, whose two worker threads
+// each stay with one connection until it closes, hundreds of idle or slow connections do not block
+// a scrape. Requests are capped at 8 KiB; other paths get 404, other methods 405.
 class MetricsHttpServer {
  public:
   // Binds and starts serving. UNAVAILABLE naming the address when it cannot bind.

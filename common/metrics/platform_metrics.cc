@@ -18,7 +18,8 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-ClientMetric Value(MetricType type, double value, std::vector<prometheus::ClientMetric::Label> labels = {}) {
+ClientMetric Value(MetricType type, double value,
+                   std::vector<prometheus::ClientMetric::Label> labels = {}) {
   ClientMetric metric;
   metric.label = std::move(labels);
   if (type == MetricType::Counter) {
@@ -74,8 +75,8 @@ std::vector<MetricFamily> RedisCollector::Collect() const {
                  "How long the calls that had to wait for a pooled connection waited.",
                  MetricType::Histogram,
                  {Histogram(s.pool_wait_seconds())}});
-  MetricFamily errors{"events_redis_errors_total", "Failed Redis calls, by kind.",
-                      MetricType::Counter, {}};
+  MetricFamily errors{
+      "events_redis_errors_total", "Failed Redis calls, by kind.", MetricType::Counter, {}};
   for (int k = 0; k < redis::kRedisErrorKinds; ++k) {
     const auto kind = static_cast<redis::RedisErrorKind>(k);
     errors.metric.push_back(Value(MetricType::Counter, static_cast<double>(s.errors(kind)),
@@ -84,7 +85,8 @@ std::vector<MetricFamily> RedisCollector::Collect() const {
   out.push_back(std::move(errors));
   MetricFamily scripts{"events_redis_script_duration_seconds",
                        "Round trip of one EVALSHA, or of one pipeline of them, by script.",
-                       MetricType::Histogram, {}};
+                       MetricType::Histogram,
+                       {}};
   for (const auto& [name, latency] : s.scripts()) {
     scripts.metric.push_back(Histogram(latency, {{"script", name}}));
   }
@@ -101,19 +103,24 @@ std::vector<MetricFamily> QueueCollector::Collect() const {
   if (!figures.groups.empty()) {
     MetricFamily lag{"events_consumer_lag",
                      "Entries of the group's streams not yet delivered to it (every partition).",
-                     MetricType::Gauge, {}};
+                     MetricType::Gauge,
+                     {}};
     MetricFamily pending{"events_consumer_pending",
                          "Entries delivered to the group, not yet acknowledged.",
-                         MetricType::Gauge, {}};
+                         MetricType::Gauge,
+                         {}};
     MetricFamily oldest{"events_consumer_oldest_pending_seconds",
                         "Age of the group's oldest pending entry (0 if none), in seconds.",
-                        MetricType::Gauge, {}};
+                        MetricType::Gauge,
+                        {}};
     MetricFamily redeliveries{"events_consumer_redeliveries_total",
                               "Entries this process claimed after claim_idle and handed out again.",
-                              MetricType::Counter, {}};
+                              MetricType::Counter,
+                              {}};
     MetricFamily dead{"events_consumer_dead_letters_total",
                       "Entries this process moved to the dead-letter stream.",
-                      MetricType::Counter, {}};
+                      MetricType::Counter,
+                      {}};
     for (const bus::GroupFigures& g : figures.groups) {
       std::vector<ClientMetric::Label> label = {{"group", g.group}};
       lag.metric.push_back(Value(MetricType::Gauge, static_cast<double>(g.lag), label));
@@ -134,13 +141,18 @@ std::vector<MetricFamily> QueueCollector::Collect() const {
                    {Value(MetricType::Gauge, static_cast<double>(figures.dead_letter_entries))}});
   }
   if (!figures.queues.empty()) {
-    MetricFamily due{"events_delayed_jobs_due", "Delayed jobs whose time has come, not yet fired.",
-                     MetricType::Gauge, {}};
+    MetricFamily due{"events_delayed_jobs_due",
+                     "Delayed jobs whose time has come, not yet fired.",
+                     MetricType::Gauge,
+                     {}};
     MetricFamily overdue{"events_delayed_jobs_overdue",
-                         "Delayed jobs due more than 60 s ago, not yet fired.", MetricType::Gauge,
+                         "Delayed jobs due more than 60 s ago, not yet fired.",
+                         MetricType::Gauge,
                          {}};
-    MetricFamily fired{"events_delayed_jobs_fired_total", "Delayed jobs this process fired.",
-                       MetricType::Counter, {}};
+    MetricFamily fired{"events_delayed_jobs_fired_total",
+                       "Delayed jobs this process fired.",
+                       MetricType::Counter,
+                       {}};
     for (const bus::JobQueueFigures& q : figures.queues) {
       std::vector<ClientMetric::Label> label = {{"queue", q.queue}};
       due.metric.push_back(Value(MetricType::Gauge, static_cast<double>(q.due), label));
@@ -178,8 +190,7 @@ PlatformMetrics::PlatformMetrics(redis::RedisClient& redis, const Clock& clock, 
     : redis_(redis),
       options_(options),
       watch_(std::make_shared<bus::QueueWatch>(redis, clock)),
-      collectable_(std::make_shared<Both>(
-          RedisCollector(redis.stats()), QueueCollector(watch_))),
+      collectable_(std::make_shared<Both>(RedisCollector(redis.stats()), QueueCollector(watch_))),
       thread_(options_.check_interval, [this] {
         Tick();
         return false;
@@ -206,9 +217,10 @@ void PlatformMetrics::Tick() {
       (refresh_now_.exchange(false) || now - last_refresh_ >= options_.refresh_interval)) {
     last_refresh_ = now;
     if (absl::Status refreshed = watch_->Refresh(); !refreshed.ok()) {
-      spdlog::warn("could not read the consumer groups' and job queues' figures for the metrics "
-                   "(they keep their last values): {}",
-                   std::string(refreshed.message()));
+      spdlog::warn(
+          "could not read the consumer groups' and job queues' figures for the metrics "
+          "(they keep their last values): {}",
+          std::string(refreshed.message()));
     }
     return;
   }

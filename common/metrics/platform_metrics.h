@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "common/bus/queue_watch.h"
 #include "absl/base/thread_annotations.h"
+#include "common/bus/queue_watch.h"
 #include "common/redis/redis_stats.h"
 #include "common/util/mutex.h"
 #include "common/util/polling_thread.h"

@@ -14,11 +14,11 @@ namespace events::metrics {
 
 // What /proc/self/stat says of the process (the fields the metrics use).
 struct ProcStat {
-  double cpu_seconds = 0;       // utime + stime
-  double start_seconds = 0;     // since boot
-  int64_t threads = 0;          // num_threads
-  int64_t virtual_bytes = 0;    // vsize
-  int64_t resident_pages = 0;   // rss
+  double cpu_seconds = 0;      // utime + stime
+  double start_seconds = 0;    // since boot
+  int64_t threads = 0;         // num_threads
+  int64_t virtual_bytes = 0;   // vsize
+  int64_t resident_pages = 0;  // rss
 };
 // Parses the text of /proc/<pid>/stat; `ticks_per_second` is sysconf(_SC_CLK_TCK). nullopt
 // when it is not in that format. The command name (2nd field) may hold spaces and ')':

@@ -153,9 +153,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
                               "Redis at ", endpoint, " requires a password (", error,
                               "); put it in EVENTS_REDIS_URL as redis://:password@host:port")));
     }
-    return failed(kind,
-                  absl::FailedPreconditionError(absl::StrCat(
-                      "Redis at ", endpoint, " ", steps[i].refusal, " (", error, "); ", steps[i].fix)));
+    return failed(
+        kind, absl::FailedPreconditionError(absl::StrCat(
+                  "Redis at ", endpoint, " ", steps[i].refusal, " (", error, "); ", steps[i].fix)));
   }
   return connection;
 }
@@ -255,9 +255,11 @@ absl::Status Connection::IoError() {
   const std::string& what = sending_;
   const std::string why = context_->errstr;
   if (context_->err == REDIS_ERR_EOF) {
-    return Failed(RedisErrorKind::kConnection, absl::UnavailableError(
-        absl::StrCat("Redis at ", endpoint_, " closed the connection during ", what, " (", why,
-                     "); it may have restarted or dropped this client. The next call reconnects")));
+    return Failed(
+        RedisErrorKind::kConnection,
+        absl::UnavailableError(absl::StrCat(
+            "Redis at ", endpoint_, " closed the connection during ", what, " (", why,
+            "); it may have restarted or dropped this client. The next call reconnects")));
   }
   // hiredis reports a read timeout as an I/O error with errno EAGAIN.
   if (context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK ||
@@ -269,10 +271,10 @@ absl::Status Connection::IoError() {
             "ms; it may be overloaded or blocked by a slow command (see SLOWLOG). The connection "
             "was dropped; the next call reconnects")));
   }
-  return Failed(RedisErrorKind::kConnection,
-                absl::UnavailableError(absl::StrCat("Lost the connection to Redis at ", endpoint_,
-                                                    " during ", what, " (", why,
-                                                    "). The next call reconnects")));
+  return Failed(
+      RedisErrorKind::kConnection,
+      absl::UnavailableError(absl::StrCat("Lost the connection to Redis at ", endpoint_, " during ",
+                                          what, " (", why, "). The next call reconnects")));
 }
 
 bool Connection::PeerClosed() const {

@@ -45,7 +45,9 @@ const char* RedisErrorKindName(RedisErrorKind kind) {
 }
 
 RedisErrorKind ErrorReplyKind(std::string_view error, bool from_script) {
-  auto starts = [error](std::string_view prefix) { return error.substr(0, prefix.size()) == prefix; };
+  auto starts = [error](std::string_view prefix) {
+    return error.substr(0, prefix.size()) == prefix;
+  };
   if (starts("NOAUTH") || starts("WRONGPASS") || starts("NOPERM")) return RedisErrorKind::kAuth;
   if (starts("MOVED ") || starts("ASK ")) return RedisErrorKind::kRedirect;
   // Redis's own conditions, whatever the command: the script did not fail by itself.

@@ -155,7 +155,7 @@ int main() {
   if (config.workers) {
     events::server::PrepareConsumer(core, consumer, "the integrations webhook consumer group");
     events::server::PrepareConsumer(core, contacts_consumer,
-                                       "the integrations contacts consumer group");
+                                    "the integrations contacts consumer group");
     intake.Start();
     contacts_worker.Start();
     dispatcher.Start();

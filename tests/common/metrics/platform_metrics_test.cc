@@ -72,8 +72,9 @@ class PlatformMetricsTest : public ::testing::Test {
 TEST_F(PlatformMetricsTest, AScriptCallIsObservedUnderItsName) {
   const redis::LuaScript script("test_metrics_echo", "#!lua\nreturn ARGV[1]");
   ASSERT_TRUE(redis_->Eval(script, {keys_->Global("k")}, {"x"}).ok());
-  ASSERT_TRUE(redis_->EvalMany(script, {{{keys_->Global("k")}, {"a"}}, {{keys_->Global("k")}, {"b"}}})
-                  .ok());
+  ASSERT_TRUE(
+      redis_->EvalMany(script, {{{keys_->Global("k")}, {"a"}}, {{keys_->Global("k")}, {"b"}}})
+          .ok());
   // One observation per round trip: Eval, then the pipeline of two.
   EXPECT_EQ(Find(RedisFamilies(), "events_redis_script_duration_seconds",
                  {{"script", "test_metrics_echo"}}),
@@ -186,8 +187,8 @@ TEST_F(PlatformMetricsTest, ConsumerFiguresEqualWhatTheGroupHas) {
   }
   ASSERT_TRUE(watch.Refresh().ok());
   std::vector<prometheus::MetricFamily> families =
-      QueueCollector(std::shared_ptr<const bus::QueueWatch>(&watch, [](const bus::QueueWatch*) {}))
-          .Collect();
+      QueueCollector(std::shared_ptr<const bus::QueueWatch>(&watch, [](const bus::QueueWatch*) {
+      })).Collect();
   EXPECT_EQ(Find(families, "events_consumer_dead_letters_total", {{"group", "metrics-test"}}), 10);
   EXPECT_EQ(Find(families, "events_dead_letter_entries"), 10);
   // Dead-lettered at their first claim: none was handed out again.

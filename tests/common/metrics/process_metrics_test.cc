@@ -63,9 +63,8 @@ TEST(ProcessCollectorTest, ValuesAreThoseOfThisProcess) {
   EXPECT_GE(Value(before, "process_cpu_seconds_total"), 0);
   EXPECT_GT(Value(before, "process_max_fds"), 0);
   // This test process started moments ago, not at boot and not in the future.
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const double start = Value(before, "process_start_time_seconds");
   EXPECT_LE(start, now + 1);
   EXPECT_GT(start, now - 600);
