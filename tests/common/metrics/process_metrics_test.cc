@@ -72,6 +72,7 @@ TEST(ProcessCollectorTest, ValuesAreThoseOfThisProcess) {
   // Opening files shows in process_open_fds.
   const double fds = Value(before, "process_open_fds");
   std::vector<int> opened;
+  opened.reserve(3);
   for (int i = 0; i < 3; ++i) opened.push_back(open("/proc/self/stat", O_RDONLY));
   EXPECT_EQ(Value(collector.Collect(), "process_open_fds"), fds + 3);
   for (int fd : opened) close(fd);
