@@ -46,9 +46,10 @@ Delivery ToDelivery(int partition, const redisReply& id, const redisReply& field
   return delivery;
 }
 
-// Appends to `out` what the poll script returned for `partition`, and keeps its claim cursor.
+// Appends to `out` what the poll script returned for `partition`, keeps its claim cursor, and
+// counts the entries it claimed and dead-lettered.
 absl::Status TakeReply(int partition, const absl::StatusOr<ReplyPtr>& reply, std::string& cursor,
-                       std::vector<Delivery>& out) {
+                       std::vector<Delivery>& out, ConsumerCounts& counts) {
   if (!reply.ok()) return reply.status();
   const redisReply& result = **reply;
   if (ArraySize(result) != 4) {
@@ -57,6 +58,10 @@ absl::Status TakeReply(int partition, const absl::StatusOr<ReplyPtr>& reply, std
   cursor = AsString(ArrayAt(result, 0));
   if (cursor.empty()) cursor = "0-0";
   const redisReply& claimed = ArrayAt(result, 1);
+  counts.redeliveries.fetch_add(ArraySize(claimed), std::memory_order_relaxed);
+  counts.dead_letters.fetch_add(
+      static_cast<uint64_t>(std::max<int64_t>(0, AsInt(ArrayAt(result, 2)))),
+      std::memory_order_relaxed);
   for (size_t i = 0; i < ArraySize(claimed); ++i) {
     const redisReply& entry = ArrayAt(claimed, i);
     out.push_back(
@@ -160,8 +165,8 @@ absl::StatusOr<std::vector<Delivery>> Consumer::Poll() {
   absl::Status first_error;
   for (size_t i = 0; i < allotted->size(); ++i) {
     const int partition = (*allotted)[i].partition;
-    absl::Status read =
-        TakeReply(partition, (*replies)[i], claim_cursors_[static_cast<size_t>(partition)], out);
+    absl::Status read = TakeReply(partition, (*replies)[i],
+                                  claim_cursors_[static_cast<size_t>(partition)], out, *counts_);
     if (first_error.ok()) first_error = read;
   }
   // Entries already read are pending on this consumer; handing them over now saves waiting

@@ -32,16 +32,17 @@ std::vector<int> Range(int n) {
 
 }  // namespace
 
-DelayedJobWorker::DelayedJobWorker(std::string name, int partitions, Fire fire,
+DelayedJobWorker::DelayedJobWorker(std::string name, JobQueue queue, int partitions, Fire fire,
                                    DelayedJobOptions options, DelayedJobCounters counters,
                                    AfterPoll after_poll)
-    : DelayedJobWorker(std::move(name), partitions, OneByOne(std::move(fire)), options, counters,
-                       std::move(after_poll)) {}
+    : DelayedJobWorker(std::move(name), std::move(queue), partitions, OneByOne(std::move(fire)),
+                       options, counters, std::move(after_poll)) {}
 
-DelayedJobWorker::DelayedJobWorker(std::string name, int partitions, FireMany fire_many,
-                                   DelayedJobOptions options, DelayedJobCounters counters,
-                                   AfterPoll after_poll)
+DelayedJobWorker::DelayedJobWorker(std::string name, JobQueue queue, int partitions,
+                                   FireMany fire_many, DelayedJobOptions options,
+                                   DelayedJobCounters counters, AfterPoll after_poll)
     : name_(std::move(name)),
+      queue_(std::move(queue)),
       partitions_(partitions),
       fire_many_(std::move(fire_many)),
       all_partitions_(Range(partitions)),
@@ -76,7 +77,10 @@ absl::StatusOr<int> DelayedJobWorker::RunOnce() {
     }
     fired += *n;
   }
-  if (fired > 0 && counters_.fired != nullptr) counters_.fired->Increment(fired);
+  if (fired > 0) {
+    fired_->fetch_add(static_cast<uint64_t>(fired), std::memory_order_relaxed);
+    if (counters_.fired != nullptr) counters_.fired->Increment(fired);
+  }
   if (!first_error.ok()) return first_error;
   return fired;
 }

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,14 @@ class Counter;
 }
 
 namespace events::bus {
+
+// A delayed-job queue as the metrics name it: `name` is its label (events_delayed_jobs_*
+// {queue="reminders"}), `key_suffix` what follows a partition's prefix in its sorted set's
+// key ("jobs" for "{p<N>}:jobs").
+struct JobQueue {
+  std::string name;
+  std::string key_suffix;
+};
 
 struct DelayedJobOptions {
   std::chrono::milliseconds poll_interval{1000};
@@ -42,12 +53,14 @@ class DelayedJobWorker {
   // follows the jobs; may be empty.
   using AfterPoll = std::function<void()>;
 
-  // `name` starts the worker's log lines. `partitions` is the number of job queues.
-  DelayedJobWorker(std::string name, int partitions, Fire fire, DelayedJobOptions options = {},
-                   DelayedJobCounters counters = {}, AfterPoll after_poll = {});
+  // `name` starts the worker's log lines; `queue` names the queue it fires (for the
+  // metrics). `partitions` is the number of job queues.
+  DelayedJobWorker(std::string name, JobQueue queue, int partitions, Fire fire,
+                   DelayedJobOptions options = {}, DelayedJobCounters counters = {},
+                   AfterPoll after_poll = {});
   // With a fire call that takes every partition at once: a poll is one round trip rather
   // than one per partition.
-  DelayedJobWorker(std::string name, int partitions, FireMany fire_many,
+  DelayedJobWorker(std::string name, JobQueue queue, int partitions, FireMany fire_many,
                    DelayedJobOptions options = {}, DelayedJobCounters counters = {},
                    AfterPoll after_poll = {});
   // Stops the thread if it runs.
@@ -65,11 +78,18 @@ class DelayedJobWorker {
   // Stops and joins the thread; idempotent.
   void Stop();
 
+  const JobQueue& queue() const { return queue_; }
+  // Jobs fired since the worker was made. Shared, so the metrics may keep reading it after the
+  // worker is gone.
+  std::shared_ptr<const std::atomic<uint64_t>> fired() const { return fired_; }
+
  private:
   // One poll for loop_: true when more is waiting.
   bool PollOnce();
 
   const std::string name_;
+  const JobQueue queue_;
+  const std::shared_ptr<std::atomic<uint64_t>> fired_ = std::make_shared<std::atomic<uint64_t>>(0);
   const int partitions_;
   const FireMany fire_many_;
   const std::vector<int> all_partitions_;  // 0 .. partitions_ - 1

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +61,15 @@ struct ConsumerOptions {
   int max_deliveries = 5;
 };
 
+// What a Consumer's polls did, counted since it was made; read from any thread (the
+// metrics), written by the consumer's.
+struct ConsumerCounts {
+  // Entries claimed from a consumer that held them past claim_idle and handed out again.
+  std::atomic<uint64_t> redeliveries{0};
+  // Entries this consumer moved to the dead-letter stream (past max_deliveries).
+  std::atomic<uint64_t> dead_letters{0};
+};
+
 // A consumer-group reader over every partition stream.
 //
 // At least once: an entry is handed out until Ack'd; side effects must be idempotent by the
@@ -85,6 +96,10 @@ class Consumer {
   // XACK of many deliveries: one XACK per partition, in one round trip.
   absl::Status AckAll(const std::vector<const Delivery*>& deliveries);
   int batch_size() const { return options_.batch_size; }
+  const std::string& group() const { return options_.group; }
+  const Keyspace& keys() const { return keys_; }
+  // Shared, so the metrics may keep reading it after the consumer is gone.
+  std::shared_ptr<const ConsumerCounts> counts() const { return counts_; }
 
  private:
   // How many entries Poll asks of one partition.
@@ -106,6 +121,7 @@ class Consumer {
   std::vector<std::string> claim_cursors_;
   // Where the next Poll starts, rotating so a busy partition cannot starve the others.
   int next_partition_ = 0;
+  const std::shared_ptr<ConsumerCounts> counts_ = std::make_shared<ConsumerCounts>();
 };
 
 // What a projection made of one entry: done (acknowledge it), or left pending for the group

@@ -1,5 +1,7 @@
 #include "common/metrics/metrics_http_server.h"
 
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +17,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/process_collector.h"
 
 namespace events::metrics {
 
@@ -30,9 +33,23 @@ constexpr size_t kMaxRequestBytes = size_t{8} * 1024;
 // What the server and its sessions share; a session may outlive the server's other parts
 // while the io_context destroys its pending handlers.
 struct SharedState {
+  explicit SharedState(MetricsHttpOptions o)
+      : options(std::move(o)),
+        process(options.service, BuildVersion()),
+        scrape_duration(prometheus::BuildHistogram()
+                            .Name("events_metrics_scrape_duration_seconds")
+                            .Help("Time to serialise and send one /metrics answer, in seconds.")
+                            .Register(*own)
+                            .Add({}, prometheus::Histogram::BucketBoundaries{
+                                         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                         0.5, 1, 2.5})) {}
   MetricsHttpOptions options;
   std::weak_ptr<prometheus::Collectable> collectable;
   std::atomic<int> open{0};
+  const ProcessCollector process;
+  // The exposer's own metrics.
+  const std::shared_ptr<prometheus::Registry> own = std::make_shared<prometheus::Registry>();
+  prometheus::Histogram& scrape_duration;
 };
 
 // One connection: reads requests one at a time (keep-alive), answers each, closes on error,
@@ -66,15 +83,18 @@ class Session : public std::enable_shared_from_this<Session> {
     response->version(request.version());
     response->keep_alive(request.keep_alive());
     response->set(http::field::server, "events-metrics");
+    const auto started = std::chrono::steady_clock::now();
     const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
     const beast::string_view target = request.target();
     const beast::string_view path = target.substr(0, target.find('?'));
+    bool scrape = false;  // a /metrics answer: its time is observed once sent
     if (path != "/metrics") {
       Plain(*response, http::status::not_found, "not found: metrics are at /metrics\n");
     } else if (!get) {
       Plain(*response, http::status::method_not_allowed, "use GET\n");
       response->set(http::field::allow, "GET, HEAD");
     } else {
+      scrape = true;
       response->result(http::status::ok);
       response->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       response->body() = Serialize();
@@ -82,14 +102,20 @@ class Session : public std::enable_shared_from_this<Session> {
     response->prepare_payload();
     if (request.method() == http::verb::head) response->body().clear();
     stream_.expires_after(state_->options.idle_timeout);
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code write_error, size_t) {
-                        if (write_error || !response->keep_alive()) {
-                          self->Close();
-                        } else {
-                          self->Read();
-                        }
-                      });
+    http::async_write(
+        stream_, *response,
+        [self = shared_from_this(), response, scrape, started](beast::error_code write_error,
+                                                               size_t) {
+          if (scrape && !write_error) {
+            self->state_->scrape_duration.Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+          }
+          if (write_error || !response->keep_alive()) {
+            self->Close();
+          } else {
+            self->Read();
+          }
+        });
   }
 
   static void Plain(http::response<http::string_body>& response, http::status status,
@@ -100,10 +126,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::string Serialize() const {
-    std::shared_ptr<prometheus::Collectable> collectable = state_->collectable.lock();
-    if (collectable == nullptr) return "";
+    std::vector<prometheus::MetricFamily> families;
+    auto add = [&families](const std::weak_ptr<prometheus::Collectable>& weak) {
+      if (std::shared_ptr<prometheus::Collectable> collectable = weak.lock()) {
+        std::vector<prometheus::MetricFamily> more = collectable->Collect();
+        families.insert(families.end(), std::make_move_iterator(more.begin()),
+                        std::make_move_iterator(more.end()));
+      }
+    };
+    add(state_->collectable);
+    for (const std::weak_ptr<prometheus::Collectable>& more : state_->options.more) add(more);
+    add(state_->own);
+    std::vector<prometheus::MetricFamily> process = state_->process.Collect();
+    families.insert(families.end(), std::make_move_iterator(process.begin()),
+                    std::make_move_iterator(process.end()));
     std::ostringstream out;
-    prometheus::TextSerializer().Serialize(out, collectable->Collect());
+    prometheus::TextSerializer().Serialize(out, families);
     return out.str();
   }
 
@@ -124,8 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
 class MetricsHttpServer::Impl {
  public:
   Impl(MetricsHttpOptions options, std::weak_ptr<prometheus::Collectable> collectable)
-      : state_(std::make_shared<SharedState>()), acceptor_(io_) {
-    state_->options = std::move(options);
+      : state_(std::make_shared<SharedState>(std::move(options))), acceptor_(io_) {
     state_->collectable = std::move(collectable);
   }
 

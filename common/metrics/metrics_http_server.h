@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -18,13 +19,20 @@ struct MetricsHttpOptions {
   int max_connections = 1024;
   // A connection that sends no complete request for this long is closed.
   std::chrono::milliseconds idle_timeout{10000};
+  // The events_build_info label of this process ("registration", "web"...).
+  std::string service;
+  // More to serve after the main collectable (say, the platform's Redis and queue metrics).
+  std::vector<std::weak_ptr<prometheus::Collectable>> more;
 };
 
 // Serves GET /metrics (Prometheus text format 0.0.4) of one collectable, typically the
-// service's prometheus::Registry. One thread and asynchronous sockets (Boost.Beast): unlike
-// prometheus-cpp's Exposer, whose two worker threads each stay with one connection until it
-// closes, hundreds of idle or slow connections do not block a scrape. Requests are capped at
-// 8 KiB; other paths get 404, other methods 405.
+// service's prometheus::Registry, then the options' `more`, then its own: the process metrics
+// (ProcessCollector, process_collector.h: CPU, memory, fds, threads, start time, build info)
+// and events_metrics_scrape_duration_seconds, the time from a /metrics request read to its
+// answer sent (observed once it is sent, so a scrape shows the ones before it). One thread and
+// asynchronous sockets (Boost.Beast): unlike prometheus-cpp's Exposer, whose two worker threads
+// each stay with one connection until it closes, hundreds of idle or slow connections do not block
+// a scrape. Requests are capped at 8 KiB; other paths get 404, other methods 405.
 class MetricsHttpServer {
  public:
   // Binds and starts serving. UNAVAILABLE naming the address when it cannot bind.

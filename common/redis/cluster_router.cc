@@ -157,6 +157,11 @@ std::vector<ClusterRouter::UnitResult> ClusterRouter::Run(const std::vector<Unit
                                                             : options_.cluster_failover_wait;
         const Deadline limit = std::min(deadline, start + budget);
         if (now + backoff >= limit) {
+          // Unreachable nodes were counted as they failed to connect.
+          if (options_.stats != nullptr && attempt.wait != Wait::kUnreachable) {
+            options_.stats->CountError(limit == deadline ? RedisErrorKind::kTimeout
+                                                         : RedisErrorKind::kOther);
+          }
           results[attempt.unit] = GiveUp(attempt, units[attempt.unit], script, limit == deadline);
           continue;
         }
@@ -303,6 +308,7 @@ std::vector<ClusterRouter::Attempt> ClusterRouter::Round(const std::vector<Unit>
           attempt.asking = verdict.redirect.ask;
           attempt.load_script = false;
           if (++attempt.redirections > kMaxRedirections) {
+            if (options_.stats != nullptr) options_.stats->CountError(RedisErrorKind::kRedirect);
             results[attempt.unit] = absl::UnavailableError(
                 absl::StrCat("Redis Cluster redirected ", Describe(unit, script), " ",
                              kMaxRedirections, " times in a row (the last time: ", verdict.error,

@@ -69,11 +69,21 @@ bool IsUnreachable(const absl::Status& status) {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions& options,
                                                              Deadline deadline) {
   const std::string endpoint = Endpoint(options);
+  RedisStats* const stats = options.stats.get();
+  // Counts a failure to connect by its kind; Redis was not (usefully) reached.
+  auto failed = [stats](RedisErrorKind kind, absl::Status status) {
+    if (stats != nullptr) {
+      stats->CountError(kind);
+      stats->RecordContact(false);
+    }
+    return status;
+  };
   std::chrono::milliseconds connect_timeout = options.connect_timeout;
   if (deadline != kNoDeadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
+      if (stats != nullptr) stats->CountError(RedisErrorKind::kTimeout);
       return absl::UnavailableError(
           absl::StrCat("the caller's deadline passed before a connection to Redis at ", endpoint,
                        " was opened; nothing was sent"));
@@ -93,7 +103,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
         absl::StrCat("Redis at ", endpoint, " is unreachable (", why,
                      "); is redis-server running? Set EVENTS_REDIS_URL to where it listens"));
     status.SetPayload(kUnreachable, absl::Cord());
-    return status;
+    return failed(RedisErrorKind::kConnection, status);
   }
   if (redisSetTimeout(context, ToTimeval(options.command_timeout)) != REDIS_OK) {
     std::string why = context->errstr;
@@ -136,19 +146,23 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const RedisOptions&
     const redisReply& reply = *(*replies)[i];
     if (reply.type != REDIS_REPLY_ERROR) continue;
     const std::string error = AsString(reply);
+    // A refused setup step (AUTH, SELECT...) is a failed contact: the service cannot work.
+    const RedisErrorKind kind = ErrorReplyKind(error, /*from_script=*/false);
     if (absl::StartsWith(error, "NOAUTH")) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("Redis at ", endpoint, " requires a password (", error,
-                       "); put it in EVENTS_REDIS_URL as redis://:password@host:port"));
+      return failed(kind, absl::FailedPreconditionError(absl::StrCat(
+                              "Redis at ", endpoint, " requires a password (", error,
+                              "); put it in EVENTS_REDIS_URL as redis://:password@host:port")));
     }
-    return absl::FailedPreconditionError(absl::StrCat("Redis at ", endpoint, " ", steps[i].refusal,
-                                                      " (", error, "); ", steps[i].fix));
+    return failed(
+        kind, absl::FailedPreconditionError(absl::StrCat(
+                  "Redis at ", endpoint, " ", steps[i].refusal, " (", error, "); ", steps[i].fix)));
   }
   return connection;
 }
 
 Connection::Connection(redisContext* context, const RedisOptions& options)
     : context_(context),
+      stats_(options.stats.get()),
       endpoint_(Endpoint(options)),
       command_timeout_ms_(options.command_timeout.count()),
       timeout_ms_(command_timeout_ms_) {}
@@ -185,9 +199,10 @@ absl::Status Connection::Send(const std::vector<std::vector<std::string>>& comma
                              deadline - std::chrono::steady_clock::now())
                              .count();
     if (left <= 0) {
-      return absl::UnavailableError(absl::StrCat("the caller's deadline passed before ", sending_,
-                                                 " was sent to Redis at ", endpoint_,
-                                                 "; nothing was sent"));
+      return Failed(RedisErrorKind::kTimeout,
+                    absl::UnavailableError(absl::StrCat("the caller's deadline passed before ",
+                                                        sending_, " was sent to Redis at ",
+                                                        endpoint_, "; nothing was sent")));
     }
     timeout_ms = std::min(timeout_ms, left);
   }
@@ -222,7 +237,16 @@ absl::StatusOr<std::vector<ReplyPtr>> Connection::Receive(size_t count) {
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return IoError();
     replies.emplace_back(static_cast<redisReply*>(raw));
   }
+  if (stats_ != nullptr) stats_->RecordContact(true);
   return replies;
+}
+
+absl::Status Connection::Failed(RedisErrorKind kind, absl::Status status) const {
+  if (stats_ != nullptr) {
+    stats_->CountError(kind);
+    if (kind != RedisErrorKind::kTimeout || broken_) stats_->RecordContact(false);
+  }
+  return status;
 }
 
 absl::Status Connection::IoError() {
@@ -231,21 +255,26 @@ absl::Status Connection::IoError() {
   const std::string& what = sending_;
   const std::string why = context_->errstr;
   if (context_->err == REDIS_ERR_EOF) {
-    return absl::UnavailableError(
-        absl::StrCat("Redis at ", endpoint_, " closed the connection during ", what, " (", why,
-                     "); it may have restarted or dropped this client. The next call reconnects"));
+    return Failed(
+        RedisErrorKind::kConnection,
+        absl::UnavailableError(absl::StrCat(
+            "Redis at ", endpoint_, " closed the connection during ", what, " (", why,
+            "); it may have restarted or dropped this client. The next call reconnects")));
   }
   // hiredis reports a read timeout as an I/O error with errno EAGAIN.
   if (context_->err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK ||
                                         absl::StrContains(why, "temporarily unavailable"))) {
-    return absl::UnavailableError(absl::StrCat(
-        "Redis at ", endpoint_, " did not answer ", what, " within ", timeout_ms_,
-        "ms; it may be overloaded or blocked by a slow command (see SLOWLOG). The connection "
-        "was dropped; the next call reconnects"));
+    return Failed(
+        RedisErrorKind::kTimeout,
+        absl::UnavailableError(absl::StrCat(
+            "Redis at ", endpoint_, " did not answer ", what, " within ", timeout_ms_,
+            "ms; it may be overloaded or blocked by a slow command (see SLOWLOG). The connection "
+            "was dropped; the next call reconnects")));
   }
-  return absl::UnavailableError(absl::StrCat("Lost the connection to Redis at ", endpoint_,
-                                             " during ", what, " (", why,
-                                             "). The next call reconnects"));
+  return Failed(
+      RedisErrorKind::kConnection,
+      absl::UnavailableError(absl::StrCat("Lost the connection to Redis at ", endpoint_, " during ",
+                                          what, " (", why, "). The next call reconnects")));
 }
 
 bool Connection::PeerClosed() const {

@@ -66,10 +66,14 @@ class Connection {
   Connection(redisContext* context, const RedisOptions& options);
 
   absl::Status IoError();
+  // Counts a failure of `kind` and returns `status`.
+  absl::Status Failed(RedisErrorKind kind, absl::Status status) const;
   // Sets the socket timeouts to `ms` unless they are that already.
   bool UseTimeout(int64_t ms);
 
   redisContext* context_;
+  // Where failures and contacts are counted; may be null (a connection of a test's own).
+  RedisStats* const stats_;
   std::string endpoint_;
   int64_t command_timeout_ms_;  // the configured timeout
   int64_t timeout_ms_;          // the one set on the socket now

@@ -53,6 +53,7 @@ void IgnoreSigpipeUnlessHandled() {
 }  // namespace
 
 RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {
+  options_.stats = std::make_shared<RedisStats>();
   if (options_.cluster_seeds.empty()) {
     pool_ = std::make_unique<Pool>(options_);
   } else {
@@ -78,6 +79,18 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
+    const LuaScript& script, const std::vector<ScriptCall>& calls,
+    std::chrono::steady_clock::time_point deadline) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> results =
+      EvalManyUntimed(script, calls, deadline);
+  if (!calls.empty()) {
+    options_.stats->ObserveScript(script.name(), std::chrono::steady_clock::now() - start);
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalManyUntimed(
     const LuaScript& script, const std::vector<ScriptCall>& calls,
     std::chrono::steady_clock::time_point deadline) {
   std::vector<std::vector<std::string>> commands;
@@ -146,6 +159,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::EvalMany(
   for (size_t i = 0; i < replies->size(); ++i) {
     ReplyPtr& reply = (*replies)[i];
     if (reply->type == REDIS_REPLY_ERROR) {
+      CountErrorReply(*reply, /*from_script=*/true);
       out.emplace_back(ErrorReplyStatus(*reply, options_));
     } else if (!confirmed[i].ok()) {
       out.emplace_back(confirmed[i]);
@@ -172,11 +186,14 @@ absl::StatusOr<std::vector<ReplyPtr>> RedisClient::Pipeline(
       if (!unit.ok()) return unit.status();
       for (ReplyPtr& reply : *unit) replies.push_back(std::move(reply));
     }
+    CountErrorReplies(replies);
     return replies;
   }
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return (*lease)->Run(commands);
+  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run(commands);
+  if (replies.ok()) CountErrorReplies(*replies);
+  return replies;
 }
 
 absl::StatusOr<ReplyPtr> RedisClient::Eval(const LuaScript& script,
@@ -208,6 +225,7 @@ absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> RedisClient::ClusterEvalMa
     if (!result.ok()) {
       out.emplace_back(result.status());
     } else if (result->front()->type == REDIS_REPLY_ERROR) {
+      CountErrorReply(*result->front(), /*from_script=*/true);
       out.emplace_back(ErrorReplyStatus(*result->front(), options_));
     } else {
       out.emplace_back(std::move(result->front()));
@@ -233,7 +251,19 @@ absl::StatusOr<std::vector<ReplyPtr>> RedisClient::CommandOnEveryPrimary(
   }
   absl::StatusOr<internal::ConnectionPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return (*lease)->Run({argv});
+  absl::StatusOr<std::vector<ReplyPtr>> replies = (*lease)->Run({argv});
+  if (replies.ok()) CountErrorReplies(*replies);
+  return replies;
+}
+
+void RedisClient::CountErrorReply(const redisReply& reply, bool from_script) const {
+  options_.stats->CountError(ErrorReplyKind(AsString(reply), from_script));
+}
+
+void RedisClient::CountErrorReplies(const std::vector<ReplyPtr>& replies) const {
+  for (const ReplyPtr& reply : replies) {
+    if (reply->type == REDIS_REPLY_ERROR) CountErrorReply(*reply, /*from_script=*/false);
+  }
 }
 
 ClusterCounters RedisClient::cluster_counters() const {

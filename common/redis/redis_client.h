@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/redis/redis_stats.h"
 
 struct redisReply;
 struct redisContext;
@@ -54,6 +55,9 @@ struct RedisOptions {
   // fit the command timeout and the caller's deadline (common/redis/replica_wait.h).
   int wait_replicas = 0;
   std::chrono::milliseconds wait_timeout{1000};
+  // Where the client's pools and connections count what they do (RedisClient::stats()).
+  // Set by RedisClient to a fresh one of its own; anything set here is replaced.
+  std::shared_ptr<RedisStats> stats;
 };
 
 // What a cluster-aware RedisClient has had to do to follow the cluster, counted since it
@@ -177,6 +181,11 @@ class RedisClient {
   // What following the cluster has taken so far (zero for a single Redis).
   ClusterCounters cluster_counters() const;
 
+  // Errors by kind, pool use and waits, script latencies and the last contact with Redis,
+  // counted since the client was made (common/metrics exports them). Shared, so a reader may
+  // keep it after the client is gone.
+  std::shared_ptr<const RedisStats> stats() const { return options_.stats; }
+
   const RedisOptions& options() const { return options_; }
 
  private:
@@ -186,6 +195,14 @@ class RedisClient {
       const LuaScript& script, const std::vector<ScriptCall>& calls,
       std::vector<std::vector<std::string>> commands,
       std::chrono::steady_clock::time_point deadline);
+
+  // EvalMany without the latency observation.
+  absl::StatusOr<std::vector<absl::StatusOr<ReplyPtr>>> EvalManyUntimed(
+      const LuaScript& script, const std::vector<ScriptCall>& calls,
+      std::chrono::steady_clock::time_point deadline);
+  // Counts an error reply in stats() by its kind.
+  void CountErrorReply(const redisReply& reply, bool from_script) const;
+  void CountErrorReplies(const std::vector<ReplyPtr>& replies) const;
 
   RedisOptions options_;
   std::unique_ptr<Pool> pool_;                        // a single Redis

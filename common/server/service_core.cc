@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "common/bus/delayed_job_worker.h"
 #include "common/bus/event_bus.h"
 #include "common/bus/partition_guard.h"
 #include "common/server/service_runner.h"
@@ -19,7 +20,8 @@ ServiceCore::ServiceCore(const redis::RedisOptions& redis_options,
       adopt_partitions(!config.partitions_set),
       ids(clock),
       key_store(redis, keys),
-      auth(key_store, clock) {
+      auth(key_store, clock),
+      platform(redis, clock) {
   WarnIfRedisIsDown(redis);
 }
 
@@ -69,11 +71,16 @@ std::optional<int> StartServing(ServiceRunner& runner) {
   return *port;
 }
 
-void EnsureGroupsOrWarn(bus::Consumer& consumer, absl::string_view what) {
+void PrepareConsumer(ServiceCore& core, bus::Consumer& consumer, absl::string_view what) {
+  core.platform.Watch(consumer);
   if (absl::Status s = consumer.EnsureGroups(); !s.ok()) {
     spdlog::warn("could not create {} yet ({}); will retry", std::string(what),
                  std::string(s.message()));
   }
+}
+
+void WatchJobs(ServiceCore& core, const bus::DelayedJobWorker& worker) {
+  core.platform.Watch(worker, core.keys);
 }
 
 }  // namespace events::server

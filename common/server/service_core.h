@@ -8,12 +8,14 @@
 #include "common/auth/key_store.h"
 #include "common/bus/keyspace.h"
 #include "common/config/service_config.h"
+#include "common/metrics/platform_metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 
 namespace events::bus {
 class Consumer;
+class DelayedJobWorker;
 }  // namespace events::bus
 
 namespace events::server {
@@ -39,6 +41,10 @@ struct ServiceCore {
   IdGenerator ids;
   auth::RedisKeyStore key_store;
   auth::Authenticator auth;
+  // The Redis client's metrics and those of the consumer groups and delayed-job queues the
+  // service watches (PrepareConsumer, WatchJobs); serve `platform.collectable()` with the
+  // service's registry: ServiceRunner(options, registry, core.platform.collectable()).
+  metrics::PlatformMetrics platform;
 };
 
 // Checks the configured EVENTS_PARTITIONS against the count the installation's data is keyed
@@ -53,9 +59,13 @@ bool PartitionsAgree(ServiceCore& core, std::chrono::milliseconds wait = std::ch
 // binary then exits with code 1).
 std::optional<int> StartServing(ServiceRunner& runner);
 
-// Creates `consumer`'s consumer groups now, so that its streams are read from their start
-// even before the first poll. When Redis does not answer yet, logs a warning naming `what`
-// (e.g. "the facts consumer group"); the consumer creates them when it polls.
-void EnsureGroupsOrWarn(bus::Consumer& consumer, absl::string_view what);
+// Before a consumer starts: creates `consumer`'s consumer groups now, so that its streams are
+// read from their start even before the first poll, and adds its group to core's metrics
+// (lag, pending, redeliveries, dead letters). When Redis does not answer yet, logs a warning
+// naming `what` (e.g. "the facts consumer group"); the consumer creates them when it polls.
+void PrepareConsumer(ServiceCore& core, bus::Consumer& consumer, absl::string_view what);
+
+// Adds a delayed-job worker's queue to core's metrics (due, overdue, fired).
+void WatchJobs(ServiceCore& core, const bus::DelayedJobWorker& worker);
 
 }  // namespace events::server

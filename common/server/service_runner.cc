@@ -60,8 +60,9 @@ ServerOptions ServerOptionsFrom(const config::ServiceConfig& config) {
   return options;
 }
 
-ServiceRunner::ServiceRunner(ServerOptions options, std::shared_ptr<prometheus::Registry> registry)
-    : options_(std::move(options)), registry_(std::move(registry)) {
+ServiceRunner::ServiceRunner(ServerOptions options, std::shared_ptr<prometheus::Registry> registry,
+                             std::shared_ptr<prometheus::Collectable> platform)
+    : options_(std::move(options)), registry_(std::move(registry)), platform_(std::move(platform)) {
   // Debian builds Abseil with its debug checks on, so every absl::Mutex (gRPC takes many
   // per call) also keeps a lock graph to detect deadlocks: measured at a few per cent of a
   // server's CPU under load. It is a development aid; a server does not need it.
@@ -96,6 +97,8 @@ absl::Status ServiceRunner::StartMetrics() {
   metrics::MetricsHttpOptions http;
   http.host = options_.listen_host;
   http.port = options_.metrics_port;
+  http.service = options_.service_name;
+  if (platform_ != nullptr) http.more.push_back(platform_);
   absl::StatusOr<std::unique_ptr<metrics::MetricsHttpServer>> server =
       metrics::MetricsHttpServer::Start(http, registry_);
   if (!server.ok()) {

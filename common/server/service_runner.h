@@ -58,7 +58,10 @@ ServerOptions ServerOptionsFrom(const config::ServiceConfig& config);
 class ServiceRunner {
  public:
   // `registry` is served on /metrics; the service registers its own metrics on it too.
-  ServiceRunner(ServerOptions options, std::shared_ptr<prometheus::Registry> registry);
+  // `platform`, when given, is served after it (ServiceCore::platform's collectable: Redis and
+  // queue metrics); the process metrics come with the endpoint (MetricsHttpServer).
+  ServiceRunner(ServerOptions options, std::shared_ptr<prometheus::Registry> registry,
+                std::shared_ptr<prometheus::Collectable> platform = nullptr);
   // Shuts down if still running.
   ~ServiceRunner();
   ServiceRunner(const ServiceRunner&) = delete;
@@ -100,6 +103,7 @@ class ServiceRunner {
 
   const ServerOptions options_;
   const std::shared_ptr<prometheus::Registry> registry_;
+  const std::shared_ptr<prometheus::Collectable> platform_;
   std::vector<grpc::Service*> services_;
   // Full names of the added services, for health.
   std::vector<std::string> service_names_;

@@ -121,13 +121,15 @@ int main() {
   events::accessibility::RiskGauges risk_gauges(store, core.clock, metrics.at_risk,
                                                 metrics.past_deadline);
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.workers) {
-    events::server::EnsureGroupsOrWarn(consumer, "the accessibility consumer group");
+    events::server::PrepareConsumer(core, consumer, "the accessibility consumer group");
     listener.Start();
+    events::server::WatchJobs(core, jobs.jobs());
     jobs.Start();
   }
   spdlog::info(

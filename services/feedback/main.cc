@@ -101,15 +101,19 @@ int main() {
   events::feedback::WindowWorker window_worker(store, core.clock, window_options,
                                                {&metrics.window_fired, &metrics.window_errors});
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.projector) {
-    events::server::EnsureGroupsOrWarn(consumer, "the feedback consumer group");
+    events::server::PrepareConsumer(core, consumer, "the feedback consumer group");
     projector.Start();
   }
-  if (config.window_worker) window_worker.Start();
+  if (config.window_worker) {
+    events::server::WatchJobs(core, window_worker.jobs());
+    window_worker.Start();
+  }
   spdlog::info("feedback is serving on port {} (scheduling at {}, registration at {})", *port,
                config.scheduling_addr, config.registration_addr);
   events::server::ServeUntilShutdown(runner,

@@ -147,14 +147,15 @@ int main() {
       events::bus::StreamWorkerOptions{std::chrono::milliseconds(config.poll_ms)},
       events::bus::StreamWorkerCounters{&metrics.contacts_errors, &metrics.contacts_errors});
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.workers) {
-    events::server::EnsureGroupsOrWarn(consumer, "the integrations webhook consumer group");
-    events::server::EnsureGroupsOrWarn(contacts_consumer,
-                                       "the integrations contacts consumer group");
+    events::server::PrepareConsumer(core, consumer, "the integrations webhook consumer group");
+    events::server::PrepareConsumer(core, contacts_consumer,
+                                    "the integrations contacts consumer group");
     intake.Start();
     contacts_worker.Start();
     dispatcher.Start();

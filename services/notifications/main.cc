@@ -140,12 +140,13 @@ int main() {
   events::notifications::Intake intake(consumer, store, *peers, core.clock, intake_options,
                                        metrics.IntakeCountersOf());
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.workers) {
-    events::server::EnsureGroupsOrWarn(consumer, "the notifications consumer group");
+    events::server::PrepareConsumer(core, consumer, "the notifications consumer group");
     intake.Start();
     dispatcher.Start();
   }

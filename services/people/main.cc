@@ -110,7 +110,8 @@ int main() {
 
   auto registry = std::make_shared<prometheus::Registry>();
   events::people::PeopleServiceImpl service(people, core.auth, *trusted_proxies);
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;

@@ -105,12 +105,13 @@ int main() {
   events::bus::Consumer consumer(core.redis, core.keys, consumer_options);
   events::registration::FactsProjector projector(consumer, store);
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.facts_projector) {
-    events::server::EnsureGroupsOrWarn(consumer, "the facts consumer group");
+    events::server::PrepareConsumer(core, consumer, "the facts consumer group");
     projector.Start();
   }
   spdlog::info("registration is serving on port {} (scheduling at {})", *port,

@@ -56,11 +56,15 @@ int main() {
       store, core.clock, {std::chrono::milliseconds(config.reminder_poll_ms), 100},
       {&metrics.reminders_fired, &metrics.reminder_errors});
 
-  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry);
+  events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
+                                       core.platform.collectable());
   runner.AddService(&service);
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
-  if (config.reminder_worker) worker.Start();
+  if (config.reminder_worker) {
+    events::server::WatchJobs(core, worker.jobs());
+    worker.Start();
+  }
   spdlog::info("scheduling is serving on port {} (metrics on {})", *port, runner.metrics_port());
   events::server::ServeUntilShutdown(runner, {[&] { worker.Stop(); }});
   spdlog::info("scheduling stopped");

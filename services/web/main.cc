@@ -105,6 +105,7 @@ int main() {
     events::metrics::MetricsHttpOptions options;
     options.host = config.http.host;
     options.port = config.metrics_port;
+    options.service = "web";
     auto started = events::metrics::MetricsHttpServer::Start(options, registry);
     if (!started.ok()) return Fail(std::string(started.status().message()));
     metrics = *std::move(started);

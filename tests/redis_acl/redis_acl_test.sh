@@ -178,7 +178,16 @@ for user in "${services[@]}"; do
   expect_allowed "$user" XADD "{p1}:events" '*' type acl.test
   expect_allowed "$user" XGROUP CREATE "{p1}:events" "g-$user" 0 MKSTREAM
   expect_allowed "$user" HGETALL "auth:key:0123"
+  # The platform metrics' read of the groups (common/bus/lua/watch.lua): every service.
+  expect_allowed "$user" XINFO GROUPS "{p1}:events"
+  expect_allowed "$user" XPENDING "{p1}:events" "g-$user"
+  expect_allowed "$user" XLEN "{p1}:events:dead"
+  expect_allowed "$user" PING
 done
+# ... and of the delayed-job queues, each service its own.
+expect_allowed scheduling ZCOUNT "{p1}:jobs" -inf 0
+expect_allowed accessibility ZCOUNT "{p1}:acc:jobs" -inf 0
+expect_allowed feedback ZCOUNT "{p1}:fb:jobs" -inf 0
 expect_refused scheduling HSET "auth:key:0123" role service
 expect_allowed integrations HSET "auth:key:0123" role integration
 # Sessions: people alone writes a session record and a member's sessions set; every other

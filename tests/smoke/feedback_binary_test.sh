@@ -47,6 +47,31 @@ grep -q 'events_feedback_responses_total' <<<"$metrics" || fail "/metrics has no
 grep -q 'grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetReport"' \
   <<<"$metrics" || fail "/metrics has no INVALID_ARGUMENT counter for GetReport"
 
+# Every platform metric of issue 20 (docs/operations.md, "Metrics"): feedback runs a consumer
+# group and a delayed-job queue, so it has them all.
+platform_metrics=(
+  process_cpu_seconds_total process_resident_memory_bytes process_virtual_memory_bytes
+  process_open_fds process_max_fds process_threads process_start_time_seconds
+  events_build_info events_metrics_scrape_duration_seconds_count
+  events_redis_up events_redis_pool_connections events_redis_pool_waits_total
+  events_redis_pool_wait_seconds_count events_redis_errors_total
+  events_redis_script_duration_seconds_count
+  events_consumer_lag events_consumer_pending events_consumer_oldest_pending_seconds
+  events_consumer_redeliveries_total events_consumer_dead_letters_total
+  events_dead_letter_entries
+  events_delayed_jobs_due events_delayed_jobs_overdue events_delayed_jobs_fired_total
+)
+for name in "${platform_metrics[@]}"; do
+  grep -qE "^${name}(\{| )" <<<"$metrics" || fail "/metrics has no $name"
+done
+grep -q 'events_build_info{service="feedback",version=' <<<"$metrics" ||
+  fail "events_build_info does not name the service"
+grep -q 'events_consumer_lag{group="feedback"}' <<<"$metrics" ||
+  fail "events_consumer_lag has no series for the feedback group"
+grep -q 'events_delayed_jobs_due{queue="feedback-window"}' <<<"$metrics" ||
+  fail "events_delayed_jobs_due has no series for the feedback-window queue"
+grep -qE '^events_redis_up 1$' <<<"$metrics" || fail "events_redis_up is not 1"
+
 stop_server
 grep -q "feedback stopped" "$log" || fail "did not log its stop"
 drop_keys

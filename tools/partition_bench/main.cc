@@ -179,9 +179,10 @@ Row Run(RedisClient& redis, int partitions, int polls, int entries, int max_ms) 
   events::scheduling::RedisEventStore store(redis, keys, {});
   const int64_t now = 1735689600000;
   events::bus::DelayedJobWorker jobs_before(
-      "bench", partitions, [&](int p, int limit) { return store.FireDueJobs(p, now, limit); });
+      "bench", {"bench", "jobs"}, partitions,
+      [&](int p, int limit) { return store.FireDueJobs(p, now, limit); });
   events::bus::DelayedJobWorker jobs_after(
-      "bench", partitions,
+      "bench", {"bench", "jobs"}, partitions,
       [&](const std::vector<int>& ps, int limit) { return store.FireDueJobsIn(ps, now, limit); });
   row.jobs_after = Measure(redis, 5, polls, budget, [&](int64_t* trips) {
     *trips += 1;

@@ -6,7 +6,7 @@ namespace events::accessibility {
 
 JobWorker::JobWorker(AccessDesk& desk, JobWorkerOptions options)
     : jobs_(
-          "accessibility job worker", desk.partitions(),
+          "accessibility job worker", {"accessibility", "acc:jobs"}, desk.partitions(),
           [&desk](int partition, int limit) { return desk.FireDueJobs(partition, limit); },
           options) {}
 

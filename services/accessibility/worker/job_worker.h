@@ -22,6 +22,8 @@ class JobWorker {
   void Start() { jobs_.Start(); }
   // Stops and joins the thread; idempotent.
   void Stop() { jobs_.Stop(); }
+  // The poller, for the metrics of its queue (server::WatchJobs).
+  const bus::DelayedJobWorker& jobs() const { return jobs_; }
 
  private:
   bus::DelayedJobWorker jobs_;

@@ -16,7 +16,7 @@ WindowWorker::WindowWorker(FeedbackStore& store, const Clock& clock, WindowWorke
     : batches_(options.batches),
       errors_(counters.errors),
       jobs_(
-          "survey window worker", store.partitions(),
+          "survey window worker", {"feedback-window", "fb:jobs"}, store.partitions(),
           [&store, &clock](const std::vector<int>& partitions, int limit) {
             return store.FireDueIn(partitions, clock.NowUnixMs(), limit);
           },

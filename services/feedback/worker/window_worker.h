@@ -46,6 +46,8 @@ class WindowWorker {
   void Start() { jobs_.Start(); }
   // Stops and joins the thread; idempotent.
   void Stop() { jobs_.Stop(); }
+  // The poller, for the metrics of its queue (server::WatchJobs).
+  const bus::DelayedJobWorker& jobs() const { return jobs_; }
 
  private:
   // Adds the held answers of closed surveys to their figures; errors are logged and counted.

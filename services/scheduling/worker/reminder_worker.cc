@@ -10,7 +10,7 @@ namespace events::scheduling {
 ReminderWorker::ReminderWorker(EventStore& store, const Clock& clock, Options options,
                                Counters counters)
     : jobs_(
-          "reminder worker", store.partitions(),
+          "reminder worker", {"reminders", "jobs"}, store.partitions(),
           [&store, &clock](const std::vector<int>& partitions, int limit) {
             return store.FireDueJobsIn(partitions, clock.NowUnixMs(), limit);
           },

@@ -17,6 +17,8 @@
 namespace events::bus {
 namespace {
 
+const JobQueue kQueue{"test", "test:jobs"};
+
 class DelayedJobWorkerTest : public ::testing::Test {
  protected:
   prometheus::Registry registry_;
@@ -28,7 +30,7 @@ class DelayedJobWorkerTest : public ::testing::Test {
 
 TEST_F(DelayedJobWorkerTest, FiresEveryPartitionWithTheBatchAsLimit) {
   std::vector<std::pair<int, int>> calls;
-  DelayedJobWorker worker("test", 3,
+  DelayedJobWorker worker("test", kQueue, 3,
                           [&](int partition, int limit) -> absl::StatusOr<int> {
                             calls.emplace_back(partition, limit);
                             return partition;  // 0 + 1 + 2
@@ -42,7 +44,7 @@ TEST_F(DelayedJobWorkerTest, FiresEveryPartitionWithTheBatchAsLimit) {
 
 TEST_F(DelayedJobWorkerTest, AFailingPartitionDoesNotHoldBackTheOthers) {
   std::vector<int> called;
-  DelayedJobWorker worker("test", 4,
+  DelayedJobWorker worker("test", kQueue, 4,
                           [&](int partition, int) -> absl::StatusOr<int> {
                             called.push_back(partition);
                             if (partition == 1)
@@ -62,7 +64,7 @@ TEST_F(DelayedJobWorkerTest, AFailingPartitionDoesNotHoldBackTheOthers) {
 TEST_F(DelayedJobWorkerTest, AFireManyCallGetsEveryPartitionInOneCall) {
   std::vector<std::vector<int>> calls;
   DelayedJobWorker worker(
-      "test", 3,
+      "test", kQueue, 3,
       [&](const std::vector<int>& partitions,
           int limit) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
         calls.push_back(partitions);
@@ -75,13 +77,15 @@ TEST_F(DelayedJobWorkerTest, AFireManyCallGetsEveryPartitionInOneCall) {
   EXPECT_EQ(calls, (std::vector<std::vector<int>>{{0, 1, 2}}));
   EXPECT_EQ(fired_.Value(), 6);
   EXPECT_EQ(errors_.Value(), 1);
+  // The count the platform metrics read (events_delayed_jobs_fired_total).
+  EXPECT_EQ(worker.fired()->load(), 6U);
 }
 
 // When the round trip itself fails, no partition fired: each counts as a failure, as when
 // each fire call failed on its own.
 TEST_F(DelayedJobWorkerTest, AFailedFireManyCallCountsEveryPartition) {
   DelayedJobWorker worker(
-      "test", 4,
+      "test", kQueue, 4,
       [&](const std::vector<int>&, int) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
         return absl::UnavailableError("Redis is down");
       },
@@ -92,7 +96,7 @@ TEST_F(DelayedJobWorkerTest, AFailedFireManyCallCountsEveryPartition) {
 }
 
 TEST_F(DelayedJobWorkerTest, NullCountersAreAllowed) {
-  DelayedJobWorker worker("test", 2, [](int, int) -> absl::StatusOr<int> { return 1; });
+  DelayedJobWorker worker("test", kQueue, 2, [](int, int) -> absl::StatusOr<int> { return 1; });
   EXPECT_EQ(*worker.RunOnce(), 2);
 }
 
@@ -101,7 +105,7 @@ TEST_F(DelayedJobWorkerTest, TheThreadPollsThenRunsTheAfterPollCallUntilStopped)
   std::mutex mu;
   std::vector<char> order;  // 'f' per poll's fire calls, 'a' per after-poll call
   DelayedJobWorker worker(
-      "test", 1,
+      "test", kQueue, 1,
       [&](int, int) -> absl::StatusOr<int> {
         std::lock_guard<std::mutex> lock(mu);
         order.push_back('f');
