@@ -3,8 +3,9 @@
 # (tests/stack/stack.sh: a throwaway redis-server, the mail sink, the services and the web
 # service on free loopback ports), makes two organisations with eventctl, runs the gtest
 # binary api_http_test against it with the addresses and keys in its environment, checks
-# that no service logged personal data or a secret on the way (tests/stack/log_privacy.sh),
-# and always stops everything again.
+# that no service logged personal data or a secret on the way (tests/stack/log_privacy.sh)
+# and that every metric the dashboards and alerts use is exported
+# (tests/stack/metrics_scrape.sh), and always stops everything again.
 #
 #   tests/api/run.sh                          # what ctest runs (EVENTS_BUILD_DIR: the build)
 #   tests/api/run.sh --gtest_filter='Hostile*' # arguments go to the gtest binary
@@ -16,6 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 source "$EVENTS_ROOT/tests/stack/stack.sh"
 # shellcheck source=tests/stack/log_privacy.sh
 source "$EVENTS_ROOT/tests/stack/log_privacy.sh"
+# shellcheck source=tests/stack/metrics_scrape.sh
+source "$EVENTS_ROOT/tests/stack/metrics_scrape.sh"
 
 binary="$EVENTS_BUILD_DIR/tests/api/api_http_test"
 [[ -x "$binary" ]] || fail "$binary is not built"
@@ -81,4 +84,6 @@ check_trace_across_processes || { ((rc != 0)) || rc=1; }
 stack_log_privacy_check "Kai Moss" "Sam Rivers" "Sam R." "Noor Haddad" "Robin Reader" \
   "Ana Okafor" "Api Test Person" "Ivy" "$API_TEST_ORG_A_KEY" "$API_TEST_ORG_B_KEY" ||
   { ((rc != 0)) || rc=1; }
+# Every metric the dashboards and alerts use exists on the services (deploy/monitoring).
+stack_metrics_scrape_check || { ((rc != 0)) || rc=1; }
 exit "$rc"
