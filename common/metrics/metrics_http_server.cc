@@ -5,6 +5,7 @@
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -140,6 +141,14 @@ class Session : public std::enable_shared_from_this<Session> {
     std::vector<prometheus::MetricFamily> process = state_->process.Collect();
     families.insert(families.end(), std::make_move_iterator(process.begin()),
                     std::make_move_iterator(process.end()));
+    for (const prometheus::MetricFamily& declared : state_->options.declared) {
+      const bool served = std::any_of(
+          families.begin(), families.end(),
+          [&declared](const prometheus::MetricFamily& f) { return f.name == declared.name; });
+      if (!served)
+        families.push_back(
+            prometheus::MetricFamily{declared.name, declared.help, declared.type, {}});
+    }
     std::ostringstream out;
     prometheus::TextSerializer().Serialize(out, families);
     return out.str();

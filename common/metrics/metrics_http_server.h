@@ -1,6 +1,7 @@
 #pragma once
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <chrono>
 #include <memory>
@@ -23,6 +24,10 @@ struct MetricsHttpOptions {
   std::string service;
   // More to serve after the main collectable (say, the platform's Redis and queue metrics).
   std::vector<std::weak_ptr<prometheus::Collectable>> more;
+  // Families served as their HELP and TYPE lines alone while no collectable has a series of
+  // theirs: a family whose label values come with the data (org_id) still shows it exists
+  // before its first series (a prometheus::Registry leaves out a family with no series).
+  std::vector<prometheus::MetricFamily> declared;
 };
 
 // Serves GET /metrics (Prometheus text format 0.0.4) of one collectable, typically the

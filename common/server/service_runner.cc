@@ -73,6 +73,11 @@ ServiceRunner::~ServiceRunner() { Shutdown(); }
 
 void ServiceRunner::AddService(grpc::Service* service) { services_.push_back(service); }
 
+void ServiceRunner::DeclareFamilies(std::vector<prometheus::MetricFamily> families) {
+  declared_.insert(declared_.end(), std::make_move_iterator(families.begin()),
+                   std::make_move_iterator(families.end()));
+}
+
 absl::StatusOr<int> ServiceRunner::Start() {
   if (server_ != nullptr) return absl::FailedPreconditionError("the server is already started");
   if (wakeup_.fd() < 0) return absl::InternalError("cannot create an eventfd for shutdown");
@@ -99,6 +104,7 @@ absl::Status ServiceRunner::StartMetrics() {
   http.port = options_.metrics_port;
   http.service = options_.service_name;
   if (platform_ != nullptr) http.more.push_back(platform_);
+  http.declared = declared_;
   absl::StatusOr<std::unique_ptr<metrics::MetricsHttpServer>> server =
       metrics::MetricsHttpServer::Start(http, registry_);
   if (!server.ok()) {

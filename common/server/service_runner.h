@@ -69,6 +69,9 @@ class ServiceRunner {
 
   // Not owned; must outlive the runner. Call before Start.
   void AddService(grpc::Service* service);
+  // Families /metrics names (HELP and TYPE) while they have no series yet
+  // (MetricsHttpOptions::declared): those whose labels come with the data. Call before Start.
+  void DeclareFamilies(std::vector<prometheus::MetricFamily> families);
 
   // Binds and starts serving; health reports SERVING for "" and for each added service's
   // full name. Returns the bound gRPC port. UNAVAILABLE naming the address and the variable
@@ -105,6 +108,7 @@ class ServiceRunner {
   const std::shared_ptr<prometheus::Registry> registry_;
   const std::shared_ptr<prometheus::Collectable> platform_;
   std::vector<grpc::Service*> services_;
+  std::vector<prometheus::MetricFamily> declared_;
   // Full names of the added services, for health.
   std::vector<std::string> service_names_;
   const std::shared_ptr<HealthWatchCanceller> watch_canceller_ =

@@ -124,6 +124,7 @@ int main() {
   events::server::ServiceRunner runner(events::server::ServerOptionsFrom(config.common), registry,
                                        core.platform.collectable());
   runner.AddService(&service);
+  runner.DeclareFamilies(events::accessibility::AccessibilityMetrics::Declared());
   std::optional<int> port = events::server::StartServing(runner);
   if (!port) return 1;
   if (config.workers) {

@@ -367,6 +367,19 @@ TEST_F(DeliveryTest, AfterTheLastTryADeadLetterThatAReplayDelivers) {
 }
 
 TEST_F(DeliveryTest, WebhookMetricsCountEachTryByOrganisationAndOutcome) {
+  // Before any try, each histogram already has its outcomes' series at zero (the scrape
+  // test and the alerts need the families to exist before the first delivery ends).
+  std::set<std::string> at_zero;
+  for (const prometheus::MetricFamily& family : registry_.Collect()) {
+    for (const prometheus::ClientMetric& m : family.metric) {
+      if (m.histogram.sample_count == 0 && !m.label.empty()) {
+        at_zero.insert(family.name + ":" + m.label[0].value);
+      }
+    }
+  }
+  EXPECT_THAT(at_zero, ::testing::IsSupersetOf({"events_webhook_delivery_attempts:delivered",
+                                                "events_webhook_delivery_attempts:dead",
+                                                "events_webhook_try_duration_seconds:failed"}));
   auto hook = Subscribe("org_a", {"event.*"});
   receiver_.Program({200, 500, 410});
   Publish("org_a", "event.reminder_due", Reminder());

@@ -57,6 +57,18 @@ absl::StatusOr<Staff> CountsReader(const events::auth::Authenticator& auth,
   return StaffWith(auth, ctx, {Role::kOrganiser, Role::kAccessCoordinator}, kCountsScope);
 }
 
+struct GaugeName {
+  const char* name;
+  const char* help;
+};
+constexpr GaugeName kAtRisk{"events_access_requests_at_risk",
+                            "Open access requests marked at risk (within "
+                            "ACCESSIBILITY_AT_RISK_HOURS of their deadline), deadline not passed "
+                            "yet; read every 60 s"};
+constexpr GaugeName kPastDeadline{
+    "events_access_requests_past_deadline",
+    "Open access requests whose deadline has passed; read every 60 s"};
+
 }  // namespace
 
 AccessibilityMetrics::AccessibilityMetrics(prometheus::Registry& registry)
@@ -71,15 +83,20 @@ AccessibilityMetrics::AccessibilityMetrics(prometheus::Registry& registry)
                        .Help("Reads of request details by access coordinators (each audited)")
                        .Register(registry)
                        .Add({})),
-      at_risk(prometheus::BuildGauge()
-                  .Name("events_access_requests_at_risk")
-                  .Help("Open access requests marked at risk (within ACCESSIBILITY_AT_RISK_HOURS "
-                        "of their deadline), deadline not passed yet; read every 60 s")
-                  .Register(registry)),
+      at_risk(prometheus::BuildGauge().Name(kAtRisk.name).Help(kAtRisk.help).Register(registry)),
       past_deadline(prometheus::BuildGauge()
-                        .Name("events_access_requests_past_deadline")
-                        .Help("Open access requests whose deadline has passed; read every 60 s")
+                        .Name(kPastDeadline.name)
+                        .Help(kPastDeadline.help)
                         .Register(registry)) {}
+
+std::vector<prometheus::MetricFamily> AccessibilityMetrics::Declared() {
+  std::vector<prometheus::MetricFamily> families;
+  for (const GaugeName& gauge : {kAtRisk, kPastDeadline}) {
+    families.push_back(
+        prometheus::MetricFamily{gauge.name, gauge.help, prometheus::MetricType::Gauge, {}});
+  }
+  return families;
+}
 
 AccessibilityServiceImpl::AccessibilityServiceImpl(AccessDesk& desk,
                                                    const events::auth::Authenticator& auth,

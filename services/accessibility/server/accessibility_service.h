@@ -1,5 +1,9 @@
 #pragma once
 
+#include <prometheus/metric_family.h>
+
+#include <vector>
+
 #include "events/v1/accessibility.grpc.pb.h"
 
 namespace prometheus {
@@ -29,6 +33,9 @@ struct AccessibilityMetrics {
   // set by RiskGauges (worker/risk_gauges.h).
   prometheus::Family<prometheus::Gauge>& at_risk;
   prometheus::Family<prometheus::Gauge>& past_deadline;
+  // The two gauges' families, for ServiceRunner::DeclareFamilies: /metrics names them before
+  // any organisation has a request at risk (their only label, org_id, comes with the data).
+  static std::vector<prometheus::MetricFamily> Declared();
 };
 
 // The gRPC face of AccessDesk: authenticates, checks the role, calls the desk, maps the

@@ -73,6 +73,21 @@ Dispatcher::Dispatcher(IntegrationsStore& store, const SecretBox& secrets, Webho
     auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
     jitter_ = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
   }
+  // Every outcome's series from the start, at zero: a dashboard or an alert on them has a
+  // series to read before the first delivery ends (docs/operations.md, "Metrics").
+  for (const char* outcome : {"delivered", "dead"}) {
+    if (counters_.attempts != nullptr) {
+      counters_.attempts->Add({{"outcome", outcome}}, AttemptBuckets());
+    }
+    if (counters_.try_seconds != nullptr) {
+      counters_.try_seconds->Add({{"outcome", outcome}}, TrySecondsBuckets());
+    }
+  }
+  if (counters_.try_seconds != nullptr) {
+    for (const char* outcome : {"failed", "gone"}) {
+      counters_.try_seconds->Add({{"outcome", outcome}}, TrySecondsBuckets());
+    }
+  }
 }
 
 Dispatcher::~Dispatcher() { Stop(); }

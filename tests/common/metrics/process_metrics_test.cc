@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ namespace events::metrics {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The value of the unlabelled (or first) series of `name`; -1 when there is none.
 double Value(const std::vector<prometheus::MetricFamily>& families, const std::string& name) {
@@ -111,6 +113,34 @@ TEST(MetricsEndpointTest, ServesProcessMetricsAndItsOwnLatencyAfterAScrape) {
   const std::string second = events::testing::HttpGet(port, "/metrics");
   EXPECT_THAT(second, HasSubstr("events_metrics_scrape_duration_seconds_count 1"));
   EXPECT_THAT(second, HasSubstr("events_metrics_scrape_duration_seconds_bucket{le=\"0.0005\"}"));
+}
+
+// A declared family is named (HELP, TYPE) until it has a series, then served once, as the
+// registry has it: never twice, never a header left without its samples.
+TEST(MetricsEndpointTest, NamesADeclaredFamilyUntilItHasASeries) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  auto& gauges = prometheus::BuildGauge().Name("t_per_org").Help("per org").Register(*registry);
+  MetricsHttpOptions options;
+  options.host = "127.0.0.1";
+  options.declared.push_back(
+      prometheus::MetricFamily{"t_per_org", "per org", prometheus::MetricType::Gauge, {}});
+  absl::StatusOr<std::unique_ptr<MetricsHttpServer>> server =
+      MetricsHttpServer::Start(options, registry);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->port();
+  const std::string before = events::testing::HttpGet(port, "/metrics");
+  EXPECT_THAT(before, HasSubstr("# TYPE t_per_org gauge\n"));
+  EXPECT_THAT(before, Not(HasSubstr("t_per_org{")));
+
+  gauges.Add({{"org_id", "org_a"}}).Set(3);
+  const std::string after = events::testing::HttpGet(port, "/metrics");
+  EXPECT_THAT(after, HasSubstr("t_per_org{org_id=\"org_a\"} 3"));
+  size_t headers = 0;
+  for (size_t at = after.find("# TYPE t_per_org "); at != std::string::npos;
+       at = after.find("# TYPE t_per_org ", at + 1)) {
+    ++headers;
+  }
+  EXPECT_EQ(headers, 1u);
 }
 
 }  // namespace
