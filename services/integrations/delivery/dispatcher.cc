@@ -6,6 +6,9 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/call_context.h"
+#include "common/log/log_fields.h"
+#include "common/log/trace_context.h"
 #include "common/util/clock.h"
 #include "services/integrations/delivery/webhook_sender.h"
 #include "services/integrations/store/integrations_store.h"
@@ -18,6 +21,25 @@ namespace {
 
 void Count(prometheus::Counter* counter) {
   if (counter != nullptr) counter->Increment();
+}
+
+// A try runs in the trace of the event that caused the delivery (the intake's span is the
+// parent; a delivery stored without one starts a new trace), so its lines carry trace_id.
+std::shared_ptr<logging::CallContext> TryContext(const ClaimedDelivery& d) {
+  return std::make_shared<logging::CallContext>(logging::ParseTraceParent(d.traceparent), "");
+}
+
+// The one line per webhook that reached its receiver, to follow a registration to it: the
+// ids, the status and the attempt, never the URL, the secret or the body.
+void LogDelivered(const ClaimedDelivery& d, int http_status) {
+  logging::LogWithFields(spdlog::level::info, "webhook delivered",
+                         {{"delivery_id", d.delivery_id},
+                          {"webhook_id", d.webhook_id},
+                          {"org_id", d.org_id},
+                          {"event_type", d.event_type},
+                          {"message_id", d.message_id},
+                          {"http_status", absl::StrCat(http_status), true},
+                          {"attempt", absl::StrCat(d.attempt), true}});
 }
 
 }  // namespace
@@ -55,6 +77,7 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
 }
 
 void Dispatcher::Try(const ClaimedDelivery& d) {
+  logging::ScopedCall in_trace(TryContext(d));
   if (clock_.NowUnixMs() + options_.try_time.count() > d.claimed_unix_ms + options_.lease.count()) {
     spdlog::debug("webhook delivery {}: its lease is nearly over, left for the next claim",
                   d.delivery_id);
@@ -87,6 +110,8 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
       request.message_id = d.message_id;
       request.timestamp_seconds = clock_.NowUnixMs() / 1000;
       request.body = d.body;
+      // The client side of this HTTP call as the receiver's parent, as for a gRPC call.
+      request.traceparent = logging::CurrentCall()->NextTraceParent();
       absl::StatusOr<std::string> signature =
           SignWebhook(*secret, request.message_id, request.timestamp_seconds, request.body);
       if (!signature.ok()) {
@@ -136,6 +161,7 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
   switch (result.outcome) {
     case TryOutcome::kDelivered:
       Count(counters_.delivered);
+      LogDelivered(d, result.http_status);
       break;
     case TryOutcome::kGone:
       Count(counters_.gone);
