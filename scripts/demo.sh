@@ -367,12 +367,52 @@ demo_feedback() {
   DEMO_FEEDBACK_EVENT_ID="$event"
 }
 
+# demo_register_traced EVENT TRACE: Sam Lee registers through the web tier's HTTP API with a
+# traceparent of trace TRACE (so the registration can be followed through the logs); through
+# eventctl when the web service is not running (then TRACE is not the registration's).
+demo_register_traced() {
+  local event="$1" trace="$2" web status
+  web="http://localhost:$(service_grpc_port web)"
+  if ! curl -fsS -o /dev/null --max-time 2 "$web/readyz" 2>/dev/null; then
+    demo_show register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing
+    "$EVENTCTL" register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing |
+      head -n 1
+    return
+  fi
+  local body='{"name": "Sam Lee", "email": "sam.lee@example.org", "marketing_opt_in": true}'
+  printf '\n%s\n' "$(bold "\$ curl -X POST $web/api/v1/events/$event/registrations -H 'traceparent: 00-$trace-00f067aa0ba902b7-01' -H 'Content-Type: application/json' -d '$body'")"
+  # The answer holds Sam's personal token: only its status is shown.
+  status="$(curl -sS -o /dev/null -w '%{http_code}' -X POST \
+    -H "traceparent: 00-$trace-00f067aa0ba902b7-01" -H 'Content-Type: application/json' \
+    -d "$body" "$web/api/v1/events/$event/registrations")" || return 1
+  printf 'HTTP %s (the answer, with the personal token, is not shown)\n' "$status"
+  [[ "$status" == 200 ]]
+}
+
+# demo_follow_trace TRACE: greps every service's log for the trace, as an operator would, and
+# shows which service logged what (docs/operations.md, "Following one registration"). Waits
+# a few seconds for the e-mail, which notifications sends after the webhook.
+demo_follow_trace() {
+  local trace="$1" i
+  for i in $(seq 50); do
+    grep -qF "\"trace_id\":\"$trace\"" "$EVENTS_RUN_DIR/notifications.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  demo_heading "That registration, followed by its trace id through every service's log"
+  printf '\n%s\n' "$(bold "\$ grep $trace .run/*.log")"
+  printf '(each line shortened to its log and message, counted)\n'
+  grep -F "$trace" "$EVENTS_RUN_DIR"/*.log |
+    sed -n 's/^[^:]*\/\([a-z]*\.log\):.*"msg":"\([^"]*\)".*/  \1: \2/p' | sort | uniq -c
+}
+
 # demo_integrations: a local receiver (scripts/webhook-receiver, which checks signatures on
 # its own) is subscribed to registrations and tests; a test webhook and a new registration
 # (registration.created and .confirmed) reach it signed; the organiser reads the delivery log and the consented contacts (CSV).
+# The registration is made through the HTTP API with a traceparent, and then followed by its
+# trace id through the logs (docs/operations.md, "Following one registration").
 # Plain http to 127.0.0.1 is allowed because scripts/run sets INTEGRATIONS_ALLOW_HTTP_LOOPBACK.
 demo_integrations() {
-  local dir="$EVENTS_RUN_DIR" receiver_pid port out secret hook event i
+  local dir="$EVENTS_RUN_DIR" receiver_pid port out secret hook event i trace
   event="${DEMO_EVENT_ID:-}"
   rm -f "$dir/receiver.port" "$dir/receiver.secret" "$dir/receiver.out"
   python3 "$EVENTS_ROOT/scripts/webhook-receiver" --port 0 --port-file "$dir/receiver.port" \
@@ -405,11 +445,13 @@ demo_integrations() {
     kill "$receiver_pid" 2>/dev/null
     return 1
   }
+  trace="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   if [[ -n "$event" ]]; then
     demo_heading "Someone registers and agrees to hear from the organiser"
-    demo_show register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing
-    "$EVENTCTL" register "$event" --name "Sam Lee" --email sam.lee@example.org --marketing |
-      head -n 1
+    demo_register_traced "$event" "$trace" || {
+      kill "$receiver_pid" 2>/dev/null
+      return 1
+    }
   fi
   for i in $(seq 100); do
     (($(grep -c '^received' "$dir/receiver.out" 2>/dev/null || true) >= 3)) && break
@@ -425,6 +467,7 @@ demo_integrations() {
     return 1
   }
   demo_step webhooks deliveries "$hook" || return 1
+  [[ -n "$event" ]] && demo_follow_trace "$trace"
   if [[ -n "$event" ]]; then
     demo_heading "Consented contacts for a mailing tool (CSV)"
     for i in $(seq 50); do

@@ -4,11 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/log/call_context.h"
 
 namespace events::bus {
 
@@ -53,7 +56,20 @@ DelayedJobWorker::DelayedJobWorker(std::string name, JobQueue queue, int partiti
 
 DelayedJobWorker::~DelayedJobWorker() { Stop(); }
 
+namespace {
+
+// No caller waits for a delayed job: a poll starts a trace of its own, which the events its
+// jobs emit carry (the fire calls pass logging::CurrentTraceParent to their scripts) and the
+// "fired" line logs, so what a reminder caused can be followed from that line.
+std::shared_ptr<logging::CallContext> NewPollTrace() {
+  return std::make_shared<logging::CallContext>(std::nullopt, "");
+}
+
+}  // namespace
+
 absl::StatusOr<int> DelayedJobWorker::RunOnce() {
+  std::optional<logging::ScopedCall> poll_trace;
+  if (logging::CurrentCall() == nullptr) poll_trace.emplace(NewPollTrace());
   // One script per partition: each is atomic on its own and touches one hash tag. A
   // partition that fails (its Redis node down, say) does not hold back the others.
   absl::StatusOr<std::vector<absl::StatusOr<int>>> results =
@@ -90,6 +106,7 @@ void DelayedJobWorker::Start() { loop_.Start(); }
 void DelayedJobWorker::Stop() { loop_.Stop(); }
 
 bool DelayedJobWorker::PollOnce() {
+  logging::ScopedCall poll_trace(NewPollTrace());
   // RunOnce logged its failures.
   absl::StatusOr<int> fired = RunOnce();
   if (fired.ok() && *fired > 0) spdlog::info("{}: fired {} job(s)", name_, *fired);

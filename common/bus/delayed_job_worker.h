@@ -68,8 +68,10 @@ class DelayedJobWorker {
   DelayedJobWorker(const DelayedJobWorker&) = delete;
   DelayedJobWorker& operator=(const DelayedJobWorker&) = delete;
 
-  // Fires what is due in every partition, `batch` at most each. A partition that fails is
-  // logged and counted, and the others still fire; then the first failure is returned
+  // Fires what is due in every partition, `batch` at most each, inside a new trace (a call
+  // context of its own, unless the calling thread works for one already): the fire calls
+  // pass logging::CurrentTraceParent() to their scripts, so the events fired carry it. A partition
+  // that fails is logged and counted, and the others still fire; then the first failure is returned
   // (the jobs of that partition wait for the next poll). Returns how many fired. Thread-safe.
   absl::StatusOr<int> RunOnce();
   // Runs RunOnce, then the after-poll call, every poll interval on a thread of its own until

@@ -12,7 +12,7 @@
 
 namespace events::bus {
 
-static_assert(kStreamFieldCount == 16, "lua/xadd_event.lua copies exactly 16 ARGV strings");
+static_assert(kStreamFieldCount == 18, "lua/xadd_event.lua copies exactly 18 ARGV strings");
 
 absl::StatusOr<std::string> Publish(events::redis::RedisClient& redis, const Keyspace& keys,
                                     int partition, const events::v1::DomainEvent& event,

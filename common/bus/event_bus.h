@@ -24,12 +24,16 @@ namespace events::bus {
 // order Lua's XADD takes them. Scripts receive these as ARGV and append them with
 // xadd_event (common/bus/lua/xadd_event.lua, put in front of the script by its
 // events_lua_scripts() call) in the same script as the state change (transactional outbox).
+// The last pair is the traceparent: the event's own if set, else the trace of the call the
+// thread works for (logging::CurrentTraceParent, with that call's span), else "" (always
+// written, so the count is fixed).
 std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event);
 // Number of strings ToStreamFields returns (fixed, so scripts can walk ARGV).
-inline constexpr int kStreamFieldCount = 16;
+inline constexpr int kStreamFieldCount = 18;
 
 // Reads a stream entry's field/value pairs back into an envelope. INVALID_ARGUMENT when a
-// required field (id, type) is missing.
+// required field (id, type) is missing. traceparent is optional (entries written before it
+// existed have none) and copied as it is, not checked.
 absl::StatusOr<events::v1::DomainEvent> FromStreamFields(
     const std::vector<std::pair<std::string, std::string>>& fields);
 

@@ -11,17 +11,27 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
+#include "common/log/call_context.h"
 
 namespace events::bus {
 
 std::vector<std::string> ToStreamFields(const events::v1::DomainEvent& event) {
+  // The event's own trace, or the trace of the call writing it: so every C++ writer (store
+  // scripts fed by these fields, Publish) stores the call's trace without each building it.
+  std::string traceparent =
+      event.traceparent().empty() ? events::logging::CurrentTraceParent() : event.traceparent();
   // The order is the contract with xadd_event (lua/xadd_event.lua) and every script that passes
-  // these on.
+  // these on. traceparent is written even when empty, so the count stays fixed.
   std::vector<std::string> fields = {
-      "id",        event.id(),        "type", event.type(),
-      "source",    event.source(),    "time", absl::StrCat(event.time_unix_ms()),
-      "subject",   event.subject(),   "org",  event.org_id(),
-      "data_type", event.data_type(), "data", event.data(),
+      "id",          event.id(),
+      "type",        event.type(),
+      "source",      event.source(),
+      "time",        absl::StrCat(event.time_unix_ms()),
+      "subject",     event.subject(),
+      "org",         event.org_id(),
+      "data_type",   event.data_type(),
+      "data",        event.data(),
+      "traceparent", std::move(traceparent),
   };
   return fields;
 }
@@ -57,6 +67,9 @@ absl::StatusOr<events::v1::DomainEvent> FromStreamFields(
       event.set_data_type(value);
     } else if (name == "data") {
       event.set_data(value);
+    } else if (name == "traceparent") {
+      // Kept as written; the consumer checks it (an invalid one starts a new trace there).
+      event.set_traceparent(value);
     }
   }
   if (!has_id) return absl::InvalidArgumentError("stream entry has no id field");

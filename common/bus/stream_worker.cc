@@ -3,9 +3,13 @@
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "common/bus/event_bus.h"
+#include "common/log/call_context.h"
+#include "common/log/trace_context.h"
 
 namespace events::bus {
 namespace {
@@ -15,6 +19,13 @@ void Count(prometheus::Counter* counter) {
 }
 
 }  // namespace
+
+std::shared_ptr<logging::CallContext> EventCallContext(const events::v1::DomainEvent& event) {
+  // An event without a traceparent (written before events had one, or by no call) or with
+  // one the spec says to ignore starts a new trace, as a call without one does.
+  std::optional<logging::TraceParent> parent = logging::ParseTraceParent(event.traceparent());
+  return std::make_shared<logging::CallContext>(parent, "");
+}
 
 bool IsPermanentError(const absl::Status& status) {
   switch (status.code()) {
@@ -53,6 +64,14 @@ absl::StatusOr<int> StreamWorker::RunOnce() {
           spdlog::error("{}: dropping unreadable stream entry {} of partition {}: {}", name_,
                         delivery.stream_id, delivery.partition, delivery.parse_error);
           return Handled::kAck;
+        }
+        // The handler runs in the event's trace: every line it logs, and every call it makes
+        // to another service, carries the trace of the call that wrote the event.
+        logging::ScopedCall in_trace(EventCallContext(delivery.event));
+        if (logging::CurrentCall()->parent_span_id().empty()) {
+          spdlog::debug(
+              "{}: {} {} carries no valid traceparent (\"{}\"); handling it in a new trace", name_,
+              delivery.event.type(), delivery.event.id(), delivery.event.traceparent());
         }
         absl::Status handled = handle_(delivery);
         if (handled.ok()) return Handled::kAck;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -14,10 +15,22 @@ namespace prometheus {
 class Counter;
 }
 
+namespace events::logging {
+class CallContext;
+}
+namespace events::v1 {
+class DomainEvent;
+}
+
 namespace events::bus {
 
 class Consumer;
 struct Delivery;
+
+// The call context a consumer handles `event` in: the event's trace (its traceparent, the
+// span of the call that wrote it, becomes the parent) with a new span id of its own; a new
+// trace when the event has no valid traceparent. Thread-safe.
+std::shared_ptr<logging::CallContext> EventCallContext(const events::v1::DomainEvent& event);
 
 // True for errors that will not go away by trying again (bad data, a refusal): the entry is
 // dropped with an error log instead of being retried for ever.
@@ -45,6 +58,8 @@ struct StreamWorkerCounters {
 //   UNAVAILABLE or DEADLINE_EXCEEDED (a dependency is down) ends the batch early, so an
 //   outage is not waited out once per entry; the rest stays pending too.
 // At least once and in any order: handlers must be idempotent (keep the newest version).
+// Each entry is handled inside its event's trace (EventCallContext, made current on the
+// worker's thread), so the handler's log lines carry the event's trace_id.
 class StreamWorker {
  public:
   using Handler = std::function<absl::Status(const Delivery&)>;

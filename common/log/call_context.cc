@@ -27,6 +27,10 @@ std::string CallContext::NextTraceParent() const {
   return FormatTraceParent(trace_id_, NewSpanId(), trace_flags_);
 }
 
+std::string CallContext::OwnTraceParent() const {
+  return FormatTraceParent(trace_id_, span_id_, trace_flags_);
+}
+
 void CallContext::SetOrgId(std::string_view org_id) {
   MutexLock lock(&mu_);
   org_id_ = std::string(org_id);
@@ -38,6 +42,11 @@ std::string CallContext::org_id() const {
 }
 
 const std::shared_ptr<CallContext>& CurrentCall() { return Current(); }
+
+std::string CurrentTraceParent() {
+  const std::shared_ptr<CallContext>& call = CurrentCall();
+  return call == nullptr ? std::string() : call->OwnTraceParent();
+}
 
 ScopedCall::ScopedCall(std::shared_ptr<CallContext> call)
     : previous_(std::exchange(Current(), std::move(call))) {}

@@ -34,6 +34,9 @@ class CallContext {
   // The traceparent for one call to another service: this trace and flags, and a new span
   // id, the client side of that call, as its parent. Thread-safe.
   std::string NextTraceParent() const;
+  // The traceparent naming this call itself (its own span id): what a domain event the call
+  // writes stores, so that the consumer's work is a child of this call. Thread-safe.
+  std::string OwnTraceParent() const;
 
   // The organisation the call acts for, once authentication knows it; "" before. Thread-safe
   // (an answer may be logged on another thread than the one that authenticated).
@@ -52,6 +55,10 @@ class CallContext {
 
 // The call the current thread is working for; nullptr outside one.
 const std::shared_ptr<CallContext>& CurrentCall();
+
+// The current call's OwnTraceParent(), or "" outside a call: the traceparent a domain event
+// written now carries (common/bus/stream_fields.cc).
+std::string CurrentTraceParent();
 
 // Makes `call` (may be null) current on this thread for the life of the scope, then restores
 // the one before, so scopes nest. Create and destroy on the same thread.

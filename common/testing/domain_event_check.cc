@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
+#include "common/log/trace_context.h"
 #include "common/testing/redis_for_test.h"
 #include "events/v1/domain_events.pb.h"
 
@@ -85,6 +86,16 @@ void CheckOne(const std::string& stream, const redisReply& entry, const std::str
   }
   if (!source.empty() && event->source() != source) return;
   ++check.events;
+  // Every writer writes the trace field, empty or a valid traceparent (common/bus/README.md).
+  bool traced = false;
+  for (const auto& [name, value] : fields) traced = traced || name == "traceparent";
+  if (!traced) {
+    check.problems.push_back(absl::StrCat(where, " (", event->type(), "): no traceparent field"));
+  } else if (!event->traceparent().empty() &&
+             !logging::ParseTraceParent(event->traceparent()).has_value()) {
+    check.problems.push_back(absl::StrCat(where, " (", event->type(), "): traceparent \"",
+                                          event->traceparent(), "\" is not a valid one"));
+  }
   const std::string& type = event->data_type();
   const Descriptor* d =
       google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type);

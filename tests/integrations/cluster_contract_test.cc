@@ -91,7 +91,7 @@ TEST_F(ClusterContractTest, DeliveriesAreMadeTriedKilledAndReplayedInTheirPartit
   std::vector<NewDelivery> made;
   for (int p = 0; p < keys_->partitions(); ++p) {
     made.push_back({absl::StrCat(p, "/de_", p, "/wh_x"), "org_a", "wh_x", absl::StrCat("de_", p),
-                    "event.published", body});
+                    "event.published", body, ""});
     ASSERT_EQ(ValueOf(store_->Enqueue(p, {made.back(), made.back()}, 1000)), 1) << p;
   }
   auto claimed = store_->Claim(1000, 5000, 10);

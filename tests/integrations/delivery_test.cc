@@ -579,7 +579,8 @@ TEST_F(DeliveryTest, ADeletedWebhookDropsItsPendingDeliveries) {
 }
 
 TEST_F(DeliveryTest, AClaimIsLeasedAndATryIsRecordedOnce) {
-  NewDelivery d{"1/de_lease/wh_x", "org_a", "wh_x", "de_lease", "event.published", "{}"};
+  const std::string trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  NewDelivery d{"1/de_lease/wh_x", "org_a", "wh_x", "de_lease", "event.published", "{}", trace};
   ASSERT_EQ(*store_->Enqueue(1, {d, d}, 1000), 1);  // the same delivery twice: made once
   ASSERT_EQ(*store_->Enqueue(1, {d}, 1000), 0);
   auto first = store_->Claim(1000, 5000, 10);
@@ -587,6 +588,8 @@ TEST_F(DeliveryTest, AClaimIsLeasedAndATryIsRecordedOnce) {
   ASSERT_EQ(first->size(), 1u);
   EXPECT_EQ(first->at(0).attempt, 1);
   EXPECT_EQ(first->at(0).claimed_unix_ms, 1000);
+  // The trace of the intake that made it comes back with every claim.
+  EXPECT_EQ(first->at(0).traceparent, trace);
   // Another dispatcher finds nothing while the lease lasts, and the try again after it.
   EXPECT_TRUE(store_->Claim(5999, 5000, 10)->empty());
   auto second = store_->Claim(6000, 5000, 10);
@@ -614,7 +617,7 @@ TEST_F(DeliveryTest, AClaimIsLeasedAndATryIsRecordedOnce) {
 // A claimant whose lease ran out and whose try someone else recorded writes nothing: no log
 // line, no dead letter, no disable.
 TEST_F(DeliveryTest, AStaleRecordWritesNothing) {
-  NewDelivery d{"1/de_stale/wh_s", "org_a", "wh_s", "de_stale", "event.published", "{}"};
+  NewDelivery d{"1/de_stale/wh_s", "org_a", "wh_s", "de_stale", "event.published", "{}", ""};
   ASSERT_EQ(*store_->Enqueue(1, {d}, 1000), 1);
   auto first = store_->Claim(1000, 5000, 10);
   ASSERT_EQ(first->size(), 1u);
@@ -654,7 +657,8 @@ TEST_F(DeliveryTest, DeadLettersAreCappedAndTheirBodiesExpire) {
                   "wh_d",
                   absl::StrCat("de_d", i),
                   "event.published",
-                  "{}"};
+                  "{}",
+                  ""};
     ASSERT_EQ(*store.Enqueue(1, {d}, 1000 + i), 1);
   }
   auto claimed = store.Claim(2000, 5000, 10);

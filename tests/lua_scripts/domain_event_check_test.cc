@@ -106,5 +106,25 @@ TEST_F(DomainEventCheckTest, AnOrganisationOrSubjectOtherThanTheEnvelopesIsAProb
   EXPECT_TRUE(absl::StrContains(ProblemsOf(other_subject), "none of the data's ids"));
 }
 
+TEST_F(DomainEventCheckTest, AMissingOrInvalidTraceparentIsAProblem) {
+  v1::DomainEvent traced = Event(Sound());
+  traced.set_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  EXPECT_EQ(ProblemsOf(traced), "");
+  keys_ = std::make_unique<bus::Keyspace>(UniqueKeyPrefix(), 4);
+  v1::DomainEvent invalid = Event(Sound());
+  invalid.set_traceparent("00-not-a-trace-01");
+  EXPECT_TRUE(absl::StrContains(ProblemsOf(invalid), "is not a valid one"));
+  // An entry of a writer that left the field out (the 16 fields of before).
+  keys_ = std::make_unique<bus::Keyspace>(UniqueKeyPrefix(), 4);
+  ASSERT_TRUE(redis_
+                  ->Command({"XADD", keys_->Stream(1), "*", "id", "rg_1:confirmed:1", "type",
+                             "registration.confirmed", "source", "registration", "time", "1",
+                             "subject", "rg_1", "org", "org_a", "data_type",
+                             "events.v1.RegistrationChanged", "data", Sound()})
+                  .ok());
+  const DomainEventCheck check = CheckAllDomainEvents(*redis_, keys_->prefix());
+  EXPECT_TRUE(absl::StrContains(absl::StrJoin(check.problems, "\n"), "no traceparent field"));
+}
+
 }  // namespace
 }  // namespace events::testing

@@ -31,7 +31,9 @@ class OutboxStoreTest : public ::testing::Test {
                    cause,
                    "",
                    "",
-                   ""};
+                   "",
+                   false,
+                   "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"};
   }
 
   std::unique_ptr<redis::RedisClient> redis_;
@@ -54,6 +56,9 @@ TEST_F(OutboxStoreTest, MailIsMadeOnceAndClaimedByOneSenderAtATime) {
   EXPECT_EQ((*claimed)[0].partition, 2);
   EXPECT_EQ((*claimed)[0].attempts, 0);
   EXPECT_EQ((*claimed)[0].created_ms, kNow);
+  // The trace of the intake that made it, for the send to log in.
+  EXPECT_EQ((*claimed)[0].mail.traceparent,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   // Leased: nobody else gets them until the lease is over.
   auto again = store_->Claim(kNow + 1000, 60000, 10);
   ASSERT_TRUE(again.ok());
@@ -77,7 +82,8 @@ TEST_F(OutboxStoreTest, UrgentMailIsClaimedBeforeABacklogAndKeepsItsMember) {
                "",
                "sil_1",
                "mem_1",
-               /*urgent=*/true};
+               /*urgent=*/true,
+               /*traceparent=*/""};
   ASSERT_TRUE(store_->Enqueue(2, "org_1", {link}, kNow + 1000).ok());
   auto claimed = store_->Claim(kNow + 2000, 60000, 2);
   ASSERT_TRUE(claimed.ok());

@@ -23,10 +23,22 @@ local function pb_int(field, n)
   return pb_varint(field * 8) .. pb_varint(n)
 end
 
+-- The traceparent of the call the script runs for (W3C, "00-<trace>-<span>-<flags>"; '' when
+-- none): every event emit_event appends carries it, so the consumers' work joins that trace
+-- (docs/operations.md, "Trace context"). A script sets it from what its store passed (the
+-- call's, logging::CurrentTraceParent) before emitting, per record when one script call
+-- serves several callers.
+local event_traceparent = ''
+local function set_event_trace(traceparent)
+  if type(traceparent) ~= 'string' then traceparent = '' end
+  event_traceparent = traceparent
+end
+
 -- Appends one domain event to the partition stream (transactional outbox), with the
--- envelope fields every consumer reads.
+-- envelope fields every consumer reads (common/bus/stream_fields.cc), traceparent always
+-- written, '' when none.
 local function emit_event(stream, maxlen, id, type, source, time, subject, org, data_type, data)
   redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'id', id, 'type', type,
              'source', source, 'time', time, 'subject', subject, 'org', org,
-             'data_type', data_type, 'data', data)
+             'data_type', data_type, 'data', data, 'traceparent', event_traceparent)
 end

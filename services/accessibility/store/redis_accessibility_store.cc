@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/log/call_context.h"
 #include "common/redis/msgpack.h"
 #include "services/accessibility/store/accessibility_scripts.h"
 
@@ -171,6 +172,7 @@ absl::Status RedisAccessibilityStore::Apply(const Batch& b, int64_t now_ms) {
   head.Add("event", b.event_id)
       .Add("now", now_ms)
       .Add("maxlen", options_.stream_maxlen)
+      .Add("traceparent", logging::CurrentTraceParent())
       .Add("purge_due_ms", b.purge_due_ms)
       .Add("requests", static_cast<int64_t>(b.requests.size()))
       .Add("provisions", static_cast<int64_t>(b.provisions.size()));
@@ -471,7 +473,8 @@ absl::StatusOr<int> RedisAccessibilityStore::FireDueJobs(int partition, int64_t 
   auto reply = redis_.Eval(
       FireScript(),
       {absl::StrCat(keys_.PartitionPrefix(partition), "acc:jobs"), keys_.Stream(partition)},
-      {absl::StrCat(now_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)});
+      {absl::StrCat(now_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen),
+       logging::CurrentTraceParent()});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(redis::AsInt(**reply));
 }

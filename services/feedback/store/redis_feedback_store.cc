@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/call_context.h"
 #include "common/redis/redis_client.h"
 #include "services/feedback/store/feedback_scripts.h"
 
@@ -171,7 +172,8 @@ absl::Status RedisFeedbackStore::ApplyRegistration(const std::string& event_id,
       .Eval(RegistrationScript(),
             {EventPrefix(event_id), keys_.Stream(keys_.PartitionOf(event_id))},
             {registration_id, absl::StrCat(status), attended ? "1" : "0", absl::StrCat(version),
-             event_id, absl::StrCat(changed_unix_ms), absl::StrCat(options_.stream_maxlen)})
+             event_id, absl::StrCat(changed_unix_ms), absl::StrCat(options_.stream_maxlen),
+             logging::CurrentTraceParent()})
       .status();
 }
 
@@ -203,6 +205,7 @@ absl::StatusOr<SubmitResult> RedisFeedbackStore::Submit(const Submission& s) {
                                    absl::StrCat(s.survey_version),
                                    s.envelope_id,
                                    absl::StrCat(s.trend_min_group),
+                                   logging::CurrentTraceParent(),
                                    absl::StrCat(s.anonymous ? 0 : s.contribution.texts.size())};
   if (!s.anonymous) {
     for (const auto& [question, text] : s.contribution.texts) {
@@ -345,13 +348,15 @@ absl::StatusOr<int> RedisFeedbackStore::FireDue(int partition, int64_t now_unix_
 
 absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisFeedbackStore::FireDueIn(
     const std::vector<int>& partitions, int64_t now_unix_ms, int batch) {
+  // The events fired carry the poll's trace (bus::DelayedJobWorker makes one per poll).
+  const std::string traceparent = logging::CurrentTraceParent();
   std::vector<redis::ScriptCall> calls;
   calls.reserve(partitions.size());
   for (int partition : partitions) {
     const std::string prefix = keys_.PartitionPrefix(partition);
     calls.push_back({{prefix + "fb:jobs", keys_.Stream(partition)},
                      {absl::StrCat(now_unix_ms), absl::StrCat(batch),
-                      absl::StrCat(options_.stream_maxlen), prefix}});
+                      absl::StrCat(options_.stream_maxlen), prefix, traceparent}});
   }
   auto replies = redis_.EvalMany(FireScript(), calls);
   if (!replies.ok()) return replies.status();
@@ -447,7 +452,7 @@ absl::StatusOr<int> RedisFeedbackStore::OpenNow(const std::string& event_id, int
       OpenNowScript(),
       {EventPrefix(event_id), Jobs(event_id), keys_.Stream(keys_.PartitionOf(event_id))},
       {event_id, absl::StrCat(now_unix_ms), absl::StrCat(options_.stream_maxlen),
-       absl::StrCat(default_window_ms)});
+       absl::StrCat(default_window_ms), logging::CurrentTraceParent()});
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   if (!redis::IsArray(r) || redis::ArraySize(r) < 2) return Unexpected("open now", r);

@@ -105,6 +105,9 @@ SendResult CurlSender::Send(const WebhookRequest& request) {
   h = curl_slist_append(h, absl::StrCat("webhook-id: ", request.message_id).c_str());
   h = curl_slist_append(h, absl::StrCat("webhook-timestamp: ", request.timestamp_seconds).c_str());
   h = curl_slist_append(h, absl::StrCat("webhook-signature: ", request.signature).c_str());
+  if (!request.traceparent.empty()) {
+    h = curl_slist_append(h, absl::StrCat("traceparent: ", request.traceparent).c_str());
+  }
   h = curl_slist_append(h, "expect:");
   headers.reset(h);
   size_t seen = 0;

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/call_context.h"
+#include "common/log/log_fields.h"
+#include "common/log/trace_context.h"
 #include "common/util/clock.h"
 #include "services/integrations/delivery/webhook_sender.h"
 #include "services/integrations/store/integrations_store.h"
@@ -53,6 +56,25 @@ const std::vector<double>& TrySecondsBuckets() {
 const std::vector<double>& AttemptBuckets() {
   static const std::vector<double> kBuckets{1, 2, 3, 5, 8, 13};
   return kBuckets;
+}
+
+// A try runs in the trace of the event that caused the delivery (the intake's span is the
+// parent; a delivery stored without one starts a new trace), so its lines carry trace_id.
+std::shared_ptr<logging::CallContext> TryContext(const ClaimedDelivery& d) {
+  return std::make_shared<logging::CallContext>(logging::ParseTraceParent(d.traceparent), "");
+}
+
+// The one line per webhook that reached its receiver, to follow a registration to it: the
+// ids, the status and the attempt, never the URL, the secret or the body.
+void LogDelivered(const ClaimedDelivery& d, int http_status) {
+  logging::LogWithFields(spdlog::level::info, "webhook delivered",
+                         {{"delivery_id", d.delivery_id},
+                          {"webhook_id", d.webhook_id},
+                          {"org_id", d.org_id},
+                          {"event_type", d.event_type},
+                          {"message_id", d.message_id},
+                          {"http_status", absl::StrCat(http_status), true},
+                          {"attempt", absl::StrCat(d.attempt), true}});
 }
 
 }  // namespace
@@ -105,6 +127,7 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
 }
 
 void Dispatcher::Try(const ClaimedDelivery& d) {
+  logging::ScopedCall in_trace(TryContext(d));
   if (clock_.NowUnixMs() + options_.try_time.count() > d.claimed_unix_ms + options_.lease.count()) {
     spdlog::debug("webhook delivery {}: its lease is nearly over, left for the next claim",
                   d.delivery_id);
@@ -138,6 +161,8 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
       request.message_id = d.message_id;
       request.timestamp_seconds = clock_.NowUnixMs() / 1000;
       request.body = d.body;
+      // The client side of this HTTP call as the receiver's parent, as for a gRPC call.
+      request.traceparent = logging::CurrentCall()->NextTraceParent();
       absl::StatusOr<std::string> signature =
           SignWebhook(*secret, request.message_id, request.timestamp_seconds, request.body);
       if (!signature.ok()) {
@@ -190,6 +215,7 @@ void Dispatcher::Try(const ClaimedDelivery& d) {
   CountTry(d, result.outcome, http_seconds);
   switch (result.outcome) {
     case TryOutcome::kDelivered:
+      LogDelivered(d, result.http_status);
       break;
     case TryOutcome::kGone:
       spdlog::warn("webhook {} answered 410 Gone: disabled", d.webhook_id);

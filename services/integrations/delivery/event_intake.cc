@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
+#include "common/log/call_context.h"
 #include "common/util/clock.h"
 #include "services/integrations/store/integrations_store.h"
 #include "services/integrations/webhooks/event_types.h"
@@ -39,6 +40,8 @@ absl::Status EventIntake::Handle(const events::bus::Delivery& delivery) {
   if (!webhooks.ok()) return webhooks.status();
   std::vector<NewDelivery> out;
   std::string body;
+  // This consumer's span (StreamWorker runs it in the event's trace): the tries continue it.
+  const std::string traceparent = logging::CurrentTraceParent();
   for (const StoredWebhook& w : *webhooks) {
     // A subscription gets what happens after it was made, not the stream's backlog.
     if (!w.webhook.enabled() || event.time_unix_ms() < w.webhook.created_unix_ms() ||
@@ -49,7 +52,7 @@ absl::Status EventIntake::Handle(const events::bus::Delivery& delivery) {
     if (body.empty()) body = WebhookBody(event);
     out.push_back(
         NewDelivery{absl::StrCat(delivery.partition, "/", event.id(), "/", w.webhook.id()),
-                    event.org_id(), w.webhook.id(), event.id(), event.type(), body});
+                    event.org_id(), w.webhook.id(), event.id(), event.type(), body, traceparent});
   }
   if (out.empty()) return absl::OkStatus();
   absl::StatusOr<int> made = store_.Enqueue(delivery.partition, out, clock_.NowUnixMs());

@@ -17,6 +17,9 @@ struct WebhookRequest {
   int64_t timestamp_seconds = 0;
   std::string signature;  // webhook-signature
   std::string body;
+  // Sent as the `traceparent` header when set (W3C Trace Context), so a receiver that traces
+  // joins the trace of what caused the webhook.
+  std::string traceparent;
 };
 
 // What came of one try. http_status is 0 when there was no HTTP answer (blocked address,

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/bus/keyspace.h"
+#include "common/log/call_context.h"
 #include "common/util/clock.h"
 #include "common/util/ids.h"
 #include "common/util/page_size.h"
@@ -132,7 +133,8 @@ absl::StatusOr<events::v1::TestWebhookResponse> Integrations::TestWebhook(
       store_
           .Enqueue(partition,
                    {NewDelivery{absl::StrCat(partition, "/", event.id(), "/", webhook_id), org_id,
-                                webhook_id, event.id(), event.type(), WebhookBody(event)}},
+                                webhook_id, event.id(), event.type(), WebhookBody(event),
+                                logging::CurrentTraceParent()}},
                    clock_.NowUnixMs())
           .status());
   events::v1::TestWebhookResponse out;

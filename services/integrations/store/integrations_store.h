@@ -28,6 +28,9 @@ struct NewDelivery {
   std::string message_id;
   std::string event_type;
   std::string body;
+  // The trace of the consumer that made it (W3C traceparent, "" none): its tries log it and
+  // send it on to the receiver.
+  std::string traceparent;
 };
 
 // A delivery claimed for one try; `attempt` is this try's number (1-based).
@@ -39,6 +42,8 @@ struct ClaimedDelivery {
   std::string message_id;
   std::string event_type;
   std::string body;
+  // As stored by Enqueue; "" for a delivery made before deliveries kept their trace.
+  std::string traceparent;
   int attempt = 1;
   // When it was claimed (the `now_ms` of Claim): the lease runs from here.
   int64_t claimed_unix_ms = 0;

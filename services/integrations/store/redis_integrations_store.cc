@@ -239,6 +239,7 @@ absl::StatusOr<int> RedisIntegrationsStore::Enqueue(int partition,
                        .Add("message", d.message_id)
                        .Add("type", d.event_type)
                        .Add("body", d.body)
+                       .Add("traceparent", d.traceparent)
                        .Encode());
   }
   auto reply = redis_.Eval(lua::Enqueue(), {Due(partition)}, args);
@@ -264,7 +265,7 @@ absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64
     const redisReply& list = **reply;
     for (size_t i = 0; i < ArraySize(list); ++i) {
       const redisReply& row = ArrayAt(list, i);
-      if (ArraySize(row) != 7) continue;
+      if (ArraySize(row) != 8) continue;
       ClaimedDelivery d;
       d.partition = p;
       d.delivery_id = AsString(ArrayAt(row, 0));
@@ -274,6 +275,7 @@ absl::StatusOr<std::vector<ClaimedDelivery>> RedisIntegrationsStore::Claim(int64
       d.event_type = AsString(ArrayAt(row, 4));
       d.body = AsString(ArrayAt(row, 5));
       d.attempt = static_cast<int>(AsInt(ArrayAt(row, 6))) + 1;
+      d.traceparent = AsString(ArrayAt(row, 7));
       d.claimed_unix_ms = now_ms;
       out.push_back(std::move(d));
     }

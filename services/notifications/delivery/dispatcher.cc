@@ -8,6 +8,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/call_context.h"
+#include "common/log/log_fields.h"
+#include "common/log/trace_context.h"
 #include "common/util/clock.h"
 #include "services/notifications/mail/composer.h"
 #include "services/notifications/mail/mime.h"
@@ -290,6 +293,10 @@ MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
 }
 
 void Dispatcher::Try(const ClaimedMail& m) {
+  // The try runs in the trace of the event that caused the mail (the intake's span is the
+  // parent; mail stored without one starts a new trace), so its lines carry trace_id.
+  logging::ScopedCall in_trace(
+      std::make_shared<logging::CallContext>(logging::ParseTraceParent(m.mail.traceparent), ""));
   if (clock_.NowUnixMs() + options_.try_time.count() > m.claimed_ms + options_.lease.count()) {
     return;  // its lease is nearly over: left for the next claim
   }
@@ -324,7 +331,11 @@ void Dispatcher::Try(const ClaimedMail& m) {
   Count(m.mail.template_name, word);
   // Never the address, the link or the body: the mail id finds the rest in the outbox.
   if (result.outcome == MailOutcome::kSent) {
-    spdlog::info("notifications: mail {} ({}) sent", m.mail.id, m.mail.template_name);
+    logging::LogWithFields(spdlog::level::info, "e-mail sent",
+                           {{"mail_id", m.mail.id},
+                            {"template", m.mail.template_name},
+                            {"org_id", m.org_id},
+                            {"attempt", absl::StrCat(m.attempts + 1), true}});
   } else {
     spdlog::warn("notifications: mail {} ({}) {} after try {}: {}", m.mail.id, m.mail.template_name,
                  word, m.attempts + 1, result.error);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/bus/event_bus.h"
+#include "common/log/call_context.h"
 #include "common/util/clock.h"
 #include "common/util/text_rules.h"
 #include "services/notifications/domain/plan.h"
@@ -25,15 +26,12 @@ void Count(prometheus::Counter* counter, double n = 1) {
 NewMail MailFor(int partition, const events::v1::DomainEvent& event, const Intent& intent,
                 const std::string& registration_id, const std::string& to,
                 const std::string& recipient_key) {
-  NewMail mail{MailId(partition, event.id(), intent.template_name, recipient_key),
-               intent.event_id,
-               registration_id,
-               intent.template_name,
-               event.id(),
-               to,
-               intent.arg,
-               intent.member_id,
-               intent.urgent};
+  NewMail mail{MailId(partition, event.id(), intent.template_name, recipient_key), intent.event_id,
+               registration_id, intent.template_name, event.id(), to, intent.arg, intent.member_id,
+               intent.urgent,
+               // This consumer's span (StreamWorker runs it in the event's trace): the send
+               // continues it.
+               logging::CurrentTraceParent()};
   return mail;
 }
 

@@ -28,6 +28,8 @@ struct NewMail {
   std::string arg;
   std::string member_id;
   bool urgent = false;
+  // The trace of the consumer that made it (W3C traceparent, "" none): the send logs it.
+  std::string traceparent;
 };
 
 struct ClaimedMail {

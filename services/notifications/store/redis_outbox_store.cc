@@ -102,7 +102,7 @@ absl::StatusOr<int> RedisOutboxStore::Enqueue(int partition, const std::string& 
   std::vector<std::string> keys = {Due(partition), Log(partition, org_id)};
   std::vector<std::string> args = {absl::StrCat(now_ms), org_id, absl::StrCat(options_.log_length)};
   keys.reserve(2 + mail.size());
-  args.reserve(3 + mail.size() * 9);
+  args.reserve(3 + mail.size() * 10);
   for (const NewMail& m : mail) {
     keys.push_back(Mail(partition, m.id));
     for (const std::string* v : {&m.id, &m.event_id, &m.registration_id, &m.template_name,
@@ -111,6 +111,7 @@ absl::StatusOr<int> RedisOutboxStore::Enqueue(int partition, const std::string& 
     }
     // Urgent mail is due since time 0: a claim takes the lowest due times first.
     args.push_back(m.urgent ? "0" : absl::StrCat(now_ms));
+    args.push_back(m.traceparent);
   }
   auto reply = redis_.Eval(lua::Enqueue(), keys, args);
   if (!reply.ok()) return reply.status();
@@ -126,7 +127,7 @@ absl::StatusOr<std::vector<ClaimedMail>> RedisOutboxStore::Claim(int64_t now_ms,
     if (!reply.ok()) return reply.status();
     for (size_t i = 0; i < ArraySize(**reply); ++i) {
       const auto& row = ArrayAt(**reply, i);
-      if (ArraySize(row) != 11) continue;
+      if (ArraySize(row) != 12) continue;
       ClaimedMail c;
       c.partition = p;
       c.mail.id = AsString(ArrayAt(row, 0));
@@ -141,6 +142,8 @@ absl::StatusOr<std::vector<ClaimedMail>> RedisOutboxStore::Claim(int64_t now_ms,
       c.created_ms = AsInt(ArrayAt(row, 9));
       // Mail made before members had e-mail has no member.
       if (!IsNil(ArrayAt(row, 10))) c.mail.member_id = AsString(ArrayAt(row, 10));
+      // Nor a trace, mail made before mail kept one.
+      if (!IsNil(ArrayAt(row, 11))) c.mail.traceparent = AsString(ArrayAt(row, 11));
       c.claimed_ms = now_ms;
       out.push_back(std::move(c));
     }

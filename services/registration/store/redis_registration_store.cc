@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/log/call_context.h"
 #include "events/v1/domain_events.pb.h"
 #include "services/registration/store/registration_scripts.h"
 
@@ -205,7 +206,10 @@ redis::ScriptCall RedisRegistrationStore::RegisterCall(const NewRegistration& re
       .Add("per_address", reg.limit_per_address_per_minute)
       .Add("per_event", reg.limit_per_event_per_second)
       .Add("changed", RegisteredEventBase(reg))
-      .Add("deadline", reg.deadline_unix_ms);
+      .Add("deadline", reg.deadline_unix_ms)
+      // The caller's trace: this runs on its thread (Register and RegisterGroup), and the
+      // events the record emits carry it (lua/register.lua).
+      .Add("traceparent", logging::CurrentTraceParent());
   // The event's arguments (kRegisterSharedArgs), then the registration's record.
   return {EventKeys(r.event_id()),
           {r.event_id(), absl::StrCat(options_.stream_maxlen), rec.Encode()}};
@@ -354,6 +358,7 @@ absl::StatusOr<ChangeResult> RedisRegistrationStore::Change(
   rec.Add("event", event_id)
       .Add("now", now_ms)
       .Add("maxlen", options_.stream_maxlen)
+      .Add("traceparent", logging::CurrentTraceParent())
       .Add("id", registration_id)
       .Add("token", token_hash);
   switch (action) {
@@ -422,7 +427,10 @@ absl::StatusOr<RegistrationStore::SetLinkOutcome> RedisRegistrationStore::SetLin
 absl::StatusOr<redis::ReplyPtr> RedisRegistrationStore::EventScriptCall(const std::string& event_id,
                                                                         int64_t now_ms,
                                                                         redis::MsgpackMap record) {
-  record.Add("event", event_id).Add("now", now_ms).Add("maxlen", options_.stream_maxlen);
+  record.Add("event", event_id)
+      .Add("now", now_ms)
+      .Add("maxlen", options_.stream_maxlen)
+      .Add("traceparent", logging::CurrentTraceParent());
   std::vector<std::string> keys = EventKeys(event_id);
   keys.push_back(EventPrefix(event_id) + "rl:resend");
   return redis_.Eval(EventScript(), keys, {record.Encode()});

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bus/event_bus.h"
+#include "common/log/call_context.h"
 #include "services/scheduling/store/index_member.h"
 #include "services/scheduling/store/scheduling_scripts.h"
 
@@ -207,13 +208,16 @@ absl::StatusOr<int> RedisEventStore::FireDueJobs(int partition, int64_t now_unix
 
 absl::StatusOr<std::vector<absl::StatusOr<int>>> RedisEventStore::FireDueJobsIn(
     const std::vector<int>& partitions, int64_t now_unix_ms, int limit) {
+  // The events fired carry the poll's trace (bus::DelayedJobWorker makes one per poll).
+  const std::string traceparent = logging::CurrentTraceParent();
   std::vector<redis::ScriptCall> calls;
   calls.reserve(partitions.size());
   for (int partition : partitions) {
     const std::string prefix = keys_.PartitionPrefix(partition);
     calls.push_back(
         {{absl::StrCat(prefix, "jobs"), absl::StrCat(prefix, "jobdata"), keys_.Stream(partition)},
-         {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen)}});
+         {absl::StrCat(now_unix_ms), absl::StrCat(limit), absl::StrCat(options_.stream_maxlen),
+          traceparent}});
   }
   auto replies = redis_.EvalMany(FireJobsScript(), calls);
   if (!replies.ok()) return replies.status();

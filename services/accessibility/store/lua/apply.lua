@@ -5,7 +5,8 @@
 --       6 the partition's stream; every other key through derived_key (common.lua).
 -- ARGV: 1 the batch record, then one record per request write, then one per provision write
 --       (MessagePack maps, common/redis/msgpack.h; an absent field is nil):
---   batch:     event, now, maxlen (of the stream), purge_due_ms (0: keep, unless details
+--   batch:     event, now, maxlen (of the stream), traceparent (the caller's trace, ""
+--              none: the events emitted carry it), purge_due_ms (0: keep, unless details
 --              are written, see below), facts_write (absent: none; "if_none": store only if
 --              none are stored; "if_newer": store if newer) with facts_version, facts_org,
 --              facts_status, facts_start, facts_end, facts_zone; expected_facts_version
@@ -23,7 +24,7 @@
 -- Returns {"ok"}, {"conflict", id, stored version}, {"exists", request id} or
 -- {"no_retention"}.
 local batch = cmsgpack.unpack(ARGV[1])
-init_ctx(KEYS[5], KEYS[6], batch.maxlen, batch.now)
+init_ctx(KEYS[5], KEYS[6], batch.maxlen, batch.now, batch.traceparent)
 local event = batch.event
 local facts_key, requests_key, byreg_key, provisions_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local requests, provisions = {}, {}

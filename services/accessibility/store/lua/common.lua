@@ -45,7 +45,10 @@ local ctx = {}
 -- declared_base() is common/redis/lua/keys.lua put in front of this file.
 
 -- jobs and stream are declared keys (the partition's job queue and event stream).
-local function init_ctx(jobs, stream, maxlen, now)
+-- `traceparent`: the trace the events emitted carry (protobuf.lua, set_event_trace): the
+-- calling request's, or the delayed-job poll's.
+local function init_ctx(jobs, stream, maxlen, now, traceparent)
+  set_event_trace(traceparent)
   ctx.P = declared_base() .. 'acc:'
   ctx.jobs = jobs
   ctx.stream = stream

@@ -6,9 +6,11 @@
 -- inviting anyone: nobody could answer any more. Jobs in the old format ("open|<event>") fire
 -- the same (legacy_job).
 -- KEYS: 1 jobs  2 stream
--- ARGV: 1 now  2 batch  3 maxlen  4 partition key prefix ("<prefix>{p<N>}:")
+-- ARGV: 1 now  2 batch  3 maxlen  4 partition key prefix ("<prefix>{p<N>}:")  5 traceparent
+--       of the delayed-job poll ("" none: the events emitted carry it)
 -- Returns how many surveys opened or closed.
 local jobs, stream = KEYS[1], KEYS[2]
+set_event_trace(ARGV[5])
 local now = tonumber(ARGV[1])
 local function event_prefix(event_id) return ARGV[4] .. 'fb:' .. event_id .. ':' end
 return fire_due_jobs(jobs, now, tonumber(ARGV[2]), {

@@ -4,8 +4,10 @@
 -- invited then; the "inv" set keeps every invitation to once.
 -- KEYS: 1 E  2 stream
 -- ARGV: 1 registration id  2 status  3 attended "1"/"0"  4 version  5 event id
---       6 when the change happened (ms)  7 maxlen
+--       6 when the change happened (ms)  7 maxlen  8 traceparent (the consumer's, "" none:
+--       the invitation emitted carries it)
 local E = KEYS[1]
+set_event_trace(ARGV[8])
 local old = redis.call('HGET', E .. 'r', ARGV[1])
 local old_attended = '0'
 if old then

@@ -9,7 +9,8 @@
 --       9 attended "1"/"0"  10 answers bytes (named)  11 contribution ("a|t <field> <delta>"
 --       lines, "T <question> 0" for texts; with the access outcome's x: fields)
 --       12 sealed answers (anonymous)  13 survey version read  14 envelope id
---       15 trends' minimum group  16 number of texts, then question id, text pairs (named)
+--       15 trends' minimum group  16 traceparent (the caller's trace, "" none: the event
+--       emitted carries it)  17 number of texts, then question id, text pairs (named)
 -- Who may answer is fixed when the survey opens: anyone invited (eligible then, or since), or
 -- a confirmed registration, attended if attendance was tracked at opening. Marking
 -- attendance afterwards can add people but never narrows the set, so an organiser cannot
@@ -50,9 +51,9 @@ if old then
   replaced = 1
 end
 apply_contribution(E, ARGV[11], 1, rid)
-local n = tonumber(ARGV[16])
+local n = tonumber(ARGV[17])
 for i = 0, n - 1 do
-  redis.call('HSET', E .. 't:' .. ARGV[17 + 2 * i], rid, ARGV[18 + 2 * i])
+  redis.call('HSET', E .. 't:' .. ARGV[18 + 2 * i], rid, ARGV[19 + 2 * i])
 end
 refresh_trends(E, trend, tonumber(ARGV[15]), shown)
 redis.call('HSET', E .. 'resp', rid, ARGV[10])
@@ -60,6 +61,7 @@ redis.call('HSET', E .. 'c', rid, ARGV[11])
 redis.call('HSET', E .. 'at', rid, now)
 -- Without the registration id: webhooks reach integrations, which could otherwise attribute
 -- answers by differencing reports.
+set_event_trace(ARGV[16])
 emit(stream, ARGV[1], ARGV[14], 'response_submitted', now, ARGV[3], org,
      'FeedbackResponseSubmitted', pb_str(1, ARGV[3]) .. pb_str(2, org) .. pb_int(4, replaced))
 return {'ok', replaced, 0}

@@ -19,7 +19,7 @@
 -- from ARGV.
 --
 -- Every script's ARGV: 1 now (ms, the service's clock), 2 one MessagePack record read by
--- field name (common/redis/msgpack.h), then what its header says (an event's 16 fields,
+-- field name (common/redis/msgpack.h), then what its header says (an event's 18 fields,
 -- recovery-code hashes).
 
 -- declared_base() is common/redis/lua/keys.lua, and read_session() and session_open()

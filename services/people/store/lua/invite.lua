@@ -6,7 +6,7 @@
 --       The address's current holder, people:member:<holder>, through mkey (common.lua).
 -- ARGV: 1 now  2 record: id, org, name, email, email_hash, roles, actor_id, actor_name,
 --       invited_by (a person's name; '' for a key or eventctl), detail (audit), maxlen
---       3.. the event's 16 fields (xadd_event)
+--       3.. the event's kEventFieldCount (18) fields (xadd_event)
 -- Returns {'created', id}, {'again', id} (the key was used: that member) or
 -- {'exists', id} (the address is a member already).
 local id, org, hash = R.id, R.org, R.email_hash

@@ -7,7 +7,8 @@
 --       derived_key (common.lua).
 -- ARGV: 1 now  2 record: per_address, per_visitor (limits), window_ms, link_ms (lifetime),
 --       link_expires_ms, browser (the browser secret's sha256), maxlen
---       then per membership 17 values: a record (member, link) and the event's 16 fields.
+--       then per membership 1 + kEventFieldCount values: a record (member, link) and the
+--       event's fields (xadd_event.lua).
 -- Returns {'limited'} or {'ok', links made}.
 local function bump(key)
   local n = redis.call('INCR', key)
@@ -18,7 +19,7 @@ local by_address = bump(KEYS[1])
 local by_visitor = bump(KEYS[2])
 if by_address > R.per_address or by_visitor > R.per_visitor then return {'limited'} end
 local made = 0
-for i = 3, #ARGV, 17 do
+for i = 3, #ARGV, 1 + kEventFieldCount do
   local l = cmsgpack.unpack(ARGV[i])
   local m = redis.call('HMGET', mkey(l.member), 'org_id', 'status')
   if m[1] and m[2] ~= 'removed' and redis.call('SISMEMBER', KEYS[3], l.member) == 1 then

@@ -5,6 +5,7 @@
 --       (common.lua, derive).
 -- ARGV: 1 a record (cmsgpack map):
 --   event    the event id             now      unix ms        maxlen   the stream's maxlen
+--   traceparent  the caller's trace (W3C; "" none), carried by the events emitted
 --   id       the registration id      action   cancel | approve | reject | update | attend
 --   token    the token hash ("" when an organiser acts; otherwise it must match)
 --   data     for update: the new Registration bytes ("" keeps them)
@@ -19,7 +20,7 @@
 -- Returns {"ok", promoted} or {"not_found"} or {"wrong_status", status}, or for approve
 -- {"event_ended"} when the event is cancelled or over (common.lua, event_ended).
 local rec = cmsgpack.unpack(ARGV[1])
-init_ctx(rec.event, rec.maxlen, rec.now)
+init_ctx(rec.event, rec.maxlen, rec.now, nil, rec.traceparent)
 local id, action, token = rec.id, rec.action, rec.token
 local r = KEYS[7]
 local f = redis.call('HMGET', r, 'status', 'token', 'pool', 'seq', 'email', 'event')

@@ -69,8 +69,10 @@ end
 local ctx = {}
 
 -- `now`: unix ms (a number or its digits). `org` may be given when the caller has read it
--- already; otherwise it is read.
-local function init_ctx(event_id, maxlen, now, org)
+-- already; otherwise it is read. `traceparent`: the calling request's, which the events
+-- emitted carry (protobuf.lua, set_event_trace); register.lua sets it per record instead.
+local function init_ctx(event_id, maxlen, now, org, traceparent)
+  set_event_trace(traceparent)
   ctx.stream = K.stream
   ctx.maxlen = maxlen
   ctx.now = string.format('%d', now)

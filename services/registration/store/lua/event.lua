@@ -4,7 +4,8 @@
 --       a registration's resend counter and scheduling's event hash (read only) are derived
 --       (common.lua, derive).
 -- ARGV: 1 a record (cmsgpack map): event (the event id), now (unix ms), maxlen (the
---       stream's), action, and the action's fields:
+--       stream's), traceparent (the caller's trace, "" none, carried by the events
+--       emitted), action, and the action's fields:
 --   facts:     org, status (an EventStatus name), version, starts, ends, opens, closes
 --              (unix ms), capacity.
 --              Stored unless the stored version is as new or newer; then puts places in
@@ -20,7 +21,7 @@
 --              Emits registration.link_requested when registered and within both limits.
 --              Returns {"ok", emitted 0/1}; the caller answers the same either way.
 local rec = cmsgpack.unpack(ARGV[1])
-init_ctx(rec.event, rec.maxlen, rec.now)
+init_ctx(rec.event, rec.maxlen, rec.now, nil, rec.traceparent)
 local action = rec.action
 
 if action == 'facts' then

@@ -31,6 +31,7 @@
 --                 as one)
 --   deadline      the caller's deadline (unix ms, 0 none): past it by Redis's clock, the
 --                 registration is refused unwritten (Redis was frozen or slow meanwhile)
+--   traceparent   the caller's trace (W3C; "" none), carried by the events this record emits
 -- Returns an array of N replies, each {"ok", status, seq, waitlist position, seat pool (""
 -- when no place)} or a refusal:
 --   {"expired"}, {"rate", "address"|"event"}, {"idem_mismatch"},
@@ -105,6 +106,7 @@ local kinds = {'confirmed', 'waitlisted', 'pending_approval'}
 
 local function register_one(rec)
   if rec.deadline > 0 and redis_now >= rec.deadline then return {'expired'} end
+  set_event_trace(rec.traceparent)
   local now = rec.now
   local id, email, pool = rec.id, rec.email, rec.pool
   local places = rec.places

@@ -7,9 +7,8 @@
 -- ARGV: 1 write count, 2 stream maxlen, 3 "1" to create the series, 4 series data, then per
 --       write: expected version, new version, data, status, index member, previous index
 --       member ("" on create), "1" when publicly listed, "1" to replace jobs, series id,
---       job count, per job (id, due ms, the 16 stream fields of the event it will emit),
---       event count, per event the 16
---       stream fields.
+--       job count, per job (id, due ms, the kEventFieldCount (18) stream fields of the event
+--       it will emit), event count, per event its kEventFieldCount stream fields.
 -- Everything is checked before anything is written, so a refused batch changes nothing.
 local nwrites = tonumber(ARGV[1])
 local maxlen = ARGV[2]
@@ -35,14 +34,14 @@ for i = 1, nwrites do
   w.jobs = {}
   for j = 1, njobs do
     local fields = {}
-    for f = 1, 16 do fields[f] = ARGV[pos + 1 + f] end
+    for f = 1, kEventFieldCount do fields[f] = ARGV[pos + 1 + f] end
     w.jobs[j] = {ARGV[pos], ARGV[pos + 1], cmsgpack.pack(fields)}
-    pos = pos + 18
+    pos = pos + 2 + kEventFieldCount
   end
   local nevents = tonumber(ARGV[pos])
   w.events_at = pos + 1
   w.nevents = nevents
-  pos = pos + 1 + nevents * 16
+  pos = pos + 1 + nevents * kEventFieldCount
   writes[i] = w
 end
 
@@ -87,7 +86,7 @@ for _, w in ipairs(writes) do
     redis.call('HSET', w.key, 'jobs', table.concat(members, ','))
   end
   for e = 0, w.nevents - 1 do
-    xadd_event(KEYS[1], maxlen, ARGV, w.events_at + e * 16)
+    xadd_event(KEYS[1], maxlen, ARGV, w.events_at + e * kEventFieldCount)
   end
 end
 return {'ok'}
