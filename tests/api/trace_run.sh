@@ -23,7 +23,7 @@ export STACK_KEEP="${TRACE_TEST_KEEP:-0}"
 # info is enough: every line this test looks for is at info.
 export STACK_LOG_LEVEL=info
 # The receiver is plain http on 127.0.0.1.
-export STACK_WEBHOOKS_TO_LOOPBACK=true
+export INTEGRATIONS_ALLOW_HTTP_LOOPBACK=true
 stack_start trace
 
 boot="$(stack_bootstrap "Trace Test Organisation")"

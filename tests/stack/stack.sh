@@ -15,8 +15,8 @@
 #   stack_bootstrap ORG      # a new organisation: prints EVENTS_ORG_ID=... and
 #                            # EVENTS_API_KEY=... lines (roles organiser, access_coordinator)
 #
-# STACK_WEBHOOKS_TO_LOOPBACK=true lets webhooks go to plain http on 127.0.0.1 (a receiver of
-# the test's own; INTEGRATIONS_ALLOW_HTTP_LOOPBACK), refused by default as in production.
+# INTEGRATIONS_ALLOW_HTTP_LOOPBACK=true, exported before stack_start, lets webhooks go to plain
+# http on 127.0.0.1 (a receiver of the test's own); refused by default, as in production.
 # STACK_LOG_LEVEL (default warn) is every server's EVENTS_LOG_LEVEL; the API tests use debug,
 # so that their check of the logs (tests/stack/log_privacy.sh) reads every line there is.
 # Every secret the stack makes (the service key, the random keys) is also kept, one a line,
@@ -192,8 +192,7 @@ stack_start() {
   _stack_launch feedback EVENTS_GRPC_PORT="${_stack_port[feedback]}" \
     EVENTS_SERVICE_KEY="$service_key" FEEDBACK_ALLOW_MANUAL_OPEN=true
   _stack_launch integrations EVENTS_GRPC_PORT="${_stack_port[integrations]}" \
-    EVENTS_SERVICE_KEY="$service_key" INTEGRATIONS_ENCRYPTION_KEY="$(_stack_random_key)" \
-    INTEGRATIONS_ALLOW_HTTP_LOOPBACK="${STACK_WEBHOOKS_TO_LOOPBACK:-false}"
+    EVENTS_SERVICE_KEY="$service_key" INTEGRATIONS_ENCRYPTION_KEY="$(_stack_random_key)"
   _stack_launch notifications EVENTS_GRPC_PORT="${_stack_port[notifications]}" \
     EVENTS_SERVICE_KEY="$service_key" NOTIFICATIONS_SMTP_URL="smtp://127.0.0.1:$mail_port" \
     NOTIFICATIONS_SMTP_TLS=none NOTIFICATIONS_FROM_ADDRESS=events@localhost \
