@@ -17,7 +17,7 @@
 namespace events::bus {
 namespace {
 
-const JobQueue kQueue{"test", "test:jobs"};
+JobQueue TestQueue() { return JobQueue{"test", "test:jobs"}; }
 
 class DelayedJobWorkerTest : public ::testing::Test {
  protected:
@@ -30,7 +30,7 @@ class DelayedJobWorkerTest : public ::testing::Test {
 
 TEST_F(DelayedJobWorkerTest, FiresEveryPartitionWithTheBatchAsLimit) {
   std::vector<std::pair<int, int>> calls;
-  DelayedJobWorker worker("test", kQueue, 3,
+  DelayedJobWorker worker("test", TestQueue(), 3,
                           [&](int partition, int limit) -> absl::StatusOr<int> {
                             calls.emplace_back(partition, limit);
                             return partition;  // 0 + 1 + 2
@@ -44,7 +44,7 @@ TEST_F(DelayedJobWorkerTest, FiresEveryPartitionWithTheBatchAsLimit) {
 
 TEST_F(DelayedJobWorkerTest, AFailingPartitionDoesNotHoldBackTheOthers) {
   std::vector<int> called;
-  DelayedJobWorker worker("test", kQueue, 4,
+  DelayedJobWorker worker("test", TestQueue(), 4,
                           [&](int partition, int) -> absl::StatusOr<int> {
                             called.push_back(partition);
                             if (partition == 1)
@@ -64,7 +64,7 @@ TEST_F(DelayedJobWorkerTest, AFailingPartitionDoesNotHoldBackTheOthers) {
 TEST_F(DelayedJobWorkerTest, AFireManyCallGetsEveryPartitionInOneCall) {
   std::vector<std::vector<int>> calls;
   DelayedJobWorker worker(
-      "test", kQueue, 3,
+      "test", TestQueue(), 3,
       [&](const std::vector<int>& partitions,
           int limit) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
         calls.push_back(partitions);
@@ -85,7 +85,7 @@ TEST_F(DelayedJobWorkerTest, AFireManyCallGetsEveryPartitionInOneCall) {
 // each fire call failed on its own.
 TEST_F(DelayedJobWorkerTest, AFailedFireManyCallCountsEveryPartition) {
   DelayedJobWorker worker(
-      "test", kQueue, 4,
+      "test", TestQueue(), 4,
       [&](const std::vector<int>&, int) -> absl::StatusOr<std::vector<absl::StatusOr<int>>> {
         return absl::UnavailableError("Redis is down");
       },
@@ -96,7 +96,8 @@ TEST_F(DelayedJobWorkerTest, AFailedFireManyCallCountsEveryPartition) {
 }
 
 TEST_F(DelayedJobWorkerTest, NullCountersAreAllowed) {
-  DelayedJobWorker worker("test", kQueue, 2, [](int, int) -> absl::StatusOr<int> { return 1; });
+  DelayedJobWorker worker("test", TestQueue(), 2,
+                          [](int, int) -> absl::StatusOr<int> { return 1; });
   EXPECT_EQ(*worker.RunOnce(), 2);
 }
 
@@ -105,7 +106,7 @@ TEST_F(DelayedJobWorkerTest, TheThreadPollsThenRunsTheAfterPollCallUntilStopped)
   std::mutex mu;
   std::vector<char> order;  // 'f' per poll's fire calls, 'a' per after-poll call
   DelayedJobWorker worker(
-      "test", kQueue, 1,
+      "test", TestQueue(), 1,
       [&](int, int) -> absl::StatusOr<int> {
         std::lock_guard<std::mutex> lock(mu);
         order.push_back('f');
