@@ -4,12 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
-#include <optional>
 #include <utility>
 
 #include "common/bus/event_bus.h"
 #include "common/log/call_context.h"
-#include "common/log/trace_context.h"
 
 namespace events::bus {
 namespace {
@@ -23,8 +21,7 @@ void Count(prometheus::Counter* counter) {
 std::shared_ptr<logging::CallContext> EventCallContext(const events::v1::DomainEvent& event) {
   // An event without a traceparent (written before events had one, or by no call) or with
   // one the spec says to ignore starts a new trace, as a call without one does.
-  std::optional<logging::TraceParent> parent = logging::ParseTraceParent(event.traceparent());
-  return std::make_shared<logging::CallContext>(parent, "");
+  return logging::ContinueStoredTrace(event.traceparent());
 }
 
 bool IsPermanentError(const absl::Status& status) {

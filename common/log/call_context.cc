@@ -67,4 +67,8 @@ void NoteOrgId(std::string_view org_id) {
   if (call != nullptr && !org_id.empty()) call->SetOrgId(org_id);
 }
 
+std::shared_ptr<CallContext> ContinueStoredTrace(std::string_view traceparent) {
+  return std::make_shared<CallContext>(ParseTraceParent(traceparent), "");
+}
+
 }  // namespace events::logging

@@ -60,6 +60,11 @@ const std::shared_ptr<CallContext>& CurrentCall();
 // written now carries (common/bus/stream_fields.cc).
 std::string CurrentTraceParent();
 
+// The call of work that continues a trace stored earlier (a domain event's, a queued webhook
+// delivery's or e-mail's traceparent): that trace, a new span, the stored span as parent. An
+// empty or invalid one starts a new trace. No request id: the work answers no request.
+std::shared_ptr<CallContext> ContinueStoredTrace(std::string_view traceparent);
+
 // Makes `call` (may be null) current on this thread for the life of the scope, then restores
 // the one before, so scopes nest. Create and destroy on the same thread.
 class ScopedCall {

@@ -13,7 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/call_context.h"
 #include "common/log/log_fields.h"
-#include "common/log/trace_context.h"
 #include "common/util/clock.h"
 #include "services/integrations/delivery/webhook_sender.h"
 #include "services/integrations/store/integrations_store.h"
@@ -56,12 +55,6 @@ const std::vector<double>& TrySecondsBuckets() {
 const std::vector<double>& AttemptBuckets() {
   static const std::vector<double> kBuckets{1, 2, 3, 5, 8, 13};
   return kBuckets;
-}
-
-// A try runs in the trace of the event that caused the delivery (the intake's span is the
-// parent; a delivery stored without one starts a new trace), so its lines carry trace_id.
-std::shared_ptr<logging::CallContext> TryContext(const ClaimedDelivery& d) {
-  return std::make_shared<logging::CallContext>(logging::ParseTraceParent(d.traceparent), "");
 }
 
 // The one line per webhook that reached its receiver, to follow a registration to it: the
@@ -127,7 +120,9 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
 }
 
 void Dispatcher::Try(const ClaimedDelivery& d) {
-  logging::ScopedCall in_trace(TryContext(d));
+  // A try runs in the trace of the event that caused the delivery (the intake's span is the
+  // parent), so its lines carry trace_id.
+  logging::ScopedCall in_trace(logging::ContinueStoredTrace(d.traceparent));
   if (clock_.NowUnixMs() + options_.try_time.count() > d.claimed_unix_ms + options_.lease.count()) {
     spdlog::debug("webhook delivery {}: its lease is nearly over, left for the next claim",
                   d.delivery_id);

@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/call_context.h"
 #include "common/log/log_fields.h"
-#include "common/log/trace_context.h"
 #include "common/util/clock.h"
 #include "services/notifications/mail/composer.h"
 #include "services/notifications/mail/mime.h"
@@ -295,8 +294,7 @@ MailResult Dispatcher::Attempt(const ClaimedMail& m, bool& recorded) {
 void Dispatcher::Try(const ClaimedMail& m) {
   // The try runs in the trace of the event that caused the mail (the intake's span is the
   // parent; mail stored without one starts a new trace), so its lines carry trace_id.
-  logging::ScopedCall in_trace(
-      std::make_shared<logging::CallContext>(logging::ParseTraceParent(m.mail.traceparent), ""));
+  logging::ScopedCall in_trace(logging::ContinueStoredTrace(m.mail.traceparent));
   if (clock_.NowUnixMs() + options_.try_time.count() > m.claimed_ms + options_.lease.count()) {
     return;  // its lease is nearly over: left for the next claim
   }
